@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import { ConfigError, loadConfig, type AppConfig } from '../src/config/load-config.js';
+import { createCore } from '../src/composition/create-core.js';
+import { createLogger, type Logger } from '../src/shared/logger.js';
+import { loadOrCreateDemoKey } from '../src/store/secret-box.js';
+import { closeHttpServer, createHttpServer } from './http-server.js';
+
+/**
+ * The composition root: reads the configuration once, builds the core, mounts the bot and the tab on one restify
+ * server, and shuts everything down in order on SIGTERM/SIGINT.
+ */
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  const version = readVersion();
+  const secretsKey = config.secretsKey ?? loadOrCreateDemoKey(config.dataDir);
+
+  const core = await createCore({ config, logger, secretsKey });
+  const server = createHttpServer({ logger, version, pingStore: () => core.database.ping() });
+
+  await new Promise<void>((resolve) => {
+    server.listen(config.port, () => {
+      resolve();
+    });
+  });
+  logger.info(
+    { port: config.port, mode: config.mode, store: config.store.kind, version },
+    'server listening',
+  );
+
+  installShutdown(logger, async () => {
+    await closeHttpServer(server, 10_000);
+    await core.close();
+  });
+}
+
+function readVersion(): string {
+  const manifest = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
+}
+
+function installShutdown(logger: Logger, shutdown: () => Promise<void>): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    shutdown().then(
+      () => {
+        logger.info('stopped');
+        logger.flush();
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        logger.flush();
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Start-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

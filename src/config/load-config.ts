@@ -1,0 +1,144 @@
+import path from 'node:path';
+import type { z } from 'zod/v4';
+import { settings, type SettingDefinition } from './settings.js';
+
+/** The same list, seen through its general shape for iteration. */
+const definitions: readonly SettingDefinition[] = settings;
+
+type SettingEnv = (typeof settings)[number]['env'];
+type RawSettings = { [S in (typeof settings)[number] as S['env']]: z.output<S['schema']> };
+
+export type AppMode = 'demo' | 'production';
+
+export type StoreConfig =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'postgres'; readonly url: string; readonly schema: string };
+
+export interface PrincipalRef {
+  readonly tenantId: string;
+  readonly objectId: string;
+}
+
+/** The whole configuration, parsed and checked once at start-up. Nothing else reads `process.env`. */
+export interface AppConfig {
+  readonly mode: AppMode;
+  readonly port: number;
+  readonly publicBaseUrl: string;
+  readonly dataDir: string;
+  readonly store: StoreConfig;
+  /** 32-byte key; `undefined` in demo mode until the composition root creates one in the data folder. */
+  readonly secretsKey: Buffer | undefined;
+  readonly bot: {
+    readonly appId: string | undefined;
+    readonly password: string | undefined;
+    readonly tenantId: string | undefined;
+  };
+  readonly tab: { readonly ssoClientId: string | undefined; readonly domain: string | undefined };
+  readonly allowedTenantIds: readonly string[];
+  readonly partnerAdmins: readonly PrincipalRef[];
+  readonly consentApp: { readonly clientId: string | undefined; readonly clientSecret: string | undefined };
+  readonly graph: {
+    readonly authorityHost: string;
+    readonly graphBaseUrl: string;
+    readonly trustedCaPath: string | undefined;
+  };
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly syncIntervalMinutes: number;
+  readonly signInRetentionDays: number;
+  readonly demo: { readonly users: number; readonly simPort: number };
+}
+
+/** Every configuration problem found, reported together so an operator fixes them in one go. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.problems = problems;
+  }
+}
+
+/**
+ * Parses the configuration from an environment (usually `process.env`, passed in by the entry point).
+ * @throws {ConfigError} naming every invalid or missing setting at once.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): AppConfig {
+  const problems: string[] = [];
+  const raw: Partial<Record<SettingEnv, unknown>> = {};
+
+  for (const setting of definitions) {
+    const parsed = setting.schema.safeParse(env[setting.env]);
+    if (parsed.success) {
+      raw[setting.env as SettingEnv] = parsed.data;
+    } else {
+      const reason = parsed.error.issues.map((issue) => issue.message).join('; ');
+      problems.push(`${setting.env}: ${reason}`);
+    }
+  }
+
+  const mode = (raw.APP_MODE ?? 'demo') as AppMode;
+  if (mode === 'production') {
+    for (const setting of definitions) {
+      if (setting.requiredInProduction !== true) continue;
+      const value = raw[setting.env as SettingEnv];
+      const missing = value === undefined || (Array.isArray(value) && value.length === 0);
+      if (missing && !problems.some((problem) => problem.startsWith(`${setting.env}:`))) {
+        problems.push(`${setting.env}: required in production mode — ${setting.description}`);
+      }
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return toAppConfig(raw as RawSettings, mode);
+}
+
+function toAppConfig(raw: RawSettings, mode: AppMode): AppConfig {
+  const dataDir = path.resolve(raw.DATA_DIR);
+  const store: StoreConfig =
+    raw.DATABASE_URL === undefined
+      ? { kind: 'sqlite', path: path.resolve(raw.SQLITE_PATH ?? path.join(dataDir, 'app.db')) }
+      : { kind: 'postgres', url: raw.DATABASE_URL, schema: raw.DATABASE_SCHEMA ?? 'public' };
+  return {
+    mode,
+    port: raw.PORT,
+    publicBaseUrl: (raw.PUBLIC_BASE_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, ''),
+    dataDir,
+    store,
+    secretsKey: raw.SECRETS_KEY === undefined ? undefined : Buffer.from(raw.SECRETS_KEY, 'base64'),
+    bot: { appId: raw.BOT_ID, password: raw.BOT_PASSWORD, tenantId: raw.BOT_TENANT_ID },
+    tab: { ssoClientId: raw.TAB_SSO_CLIENT_ID?.toLowerCase(), domain: raw.TAB_DOMAIN },
+    allowedTenantIds: raw.ALLOWED_TENANT_IDS,
+    partnerAdmins: raw.PARTNER_ADMINS.map((entry) => {
+      const [tenantId = '', objectId = ''] = entry.split(':');
+      return { tenantId, objectId };
+    }),
+    consentApp: {
+      clientId: (raw.CONSENT_APP_CLIENT_ID ?? raw.TAB_SSO_CLIENT_ID)?.toLowerCase(),
+      clientSecret: raw.CONSENT_APP_CLIENT_SECRET,
+    },
+    graph: {
+      authorityHost: raw.AUTHORITY_HOST,
+      graphBaseUrl: raw.GRAPH_BASE_URL,
+      trustedCaPath: raw.TRUSTED_CA_PATH === undefined ? undefined : path.resolve(raw.TRUSTED_CA_PATH),
+    },
+    logLevel: raw.LOG_LEVEL,
+    syncIntervalMinutes: raw.SYNC_INTERVAL_MINUTES,
+    signInRetentionDays: raw.SIGN_IN_RETENTION_DAYS,
+    demo: { users: raw.DEMO_USERS, simPort: raw.DEMO_SIM_PORT },
+  };
+}
+
+/** The README's configuration table, generated from the settings list (a test keeps the README in step). */
+export function renderConfigTable(): string {
+  const lines = [
+    '| variable | default | required in production | what it does |',
+    '| --- | --- | --- | --- |',
+  ];
+  for (const setting of definitions) {
+    const fallback = setting.defaultText === undefined ? '—' : `\`${setting.defaultText}\``;
+    const required = setting.requiredInProduction === true ? 'yes' : '';
+    lines.push(`| \`${setting.env}\` | ${fallback} | ${required} | ${setting.description} |`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,248 @@
+import { z } from 'zod/v4';
+
+/**
+ * Every setting the app reads, in one table: its environment variable, its schema (with the default), whether
+ * production requires it, and the sentence the README shows. `loadConfig` parses them; `renderConfigTable` prints
+ * the README's table from this very list, and a test keeps the two in step.
+ */
+export interface SettingDefinition {
+  readonly env: string;
+  readonly schema: z.ZodType;
+  /** Shown in the README; `undefined` means "no default". */
+  readonly defaultText?: string;
+  readonly requiredInProduction?: boolean;
+  /** A secret: never logged, never echoed back in an error. */
+  readonly secret?: boolean;
+  readonly description: string;
+}
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const positiveInt = (min: number, max: number, fallback: number): z.ZodType<number> =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const guidList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim().toLowerCase())
+      .filter((item) => item !== ''),
+  )
+  .pipe(z.array(z.string().regex(guid, 'each entry must be a tenant id GUID')));
+
+const principalList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim().toLowerCase())
+      .filter((item) => item !== ''),
+  )
+  .pipe(
+    z.array(
+      z
+        .string()
+        .regex(
+          /^[0-9a-f-]{36}:[0-9a-f-]{36}$/,
+          'each entry must be <tenant id>:<object id> (two GUIDs separated by a colon)',
+        ),
+    ),
+  );
+
+const httpsUrl = (fallback: string): z.ZodType<string> =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .pipe(z.url({ protocol: /^https$/, error: 'must be an https:// URL' }))
+    .transform((value) => value.replace(/\/+$/, ''));
+
+export const settings = [
+  {
+    env: 'APP_MODE',
+    schema: z.enum(['demo', 'production']).default('demo'),
+    defaultText: 'demo',
+    description:
+      '`demo` runs on embedded defaults with the built-in simulated tenant; `production` talks to Microsoft and requires the settings marked required.',
+  },
+  {
+    env: 'PORT',
+    schema: positiveInt(0, 65535, 3978),
+    defaultText: '3978',
+    description: 'HTTP port of the server (bot endpoint, tab, tab API, consent callback, /healthz).',
+  },
+  {
+    env: 'PUBLIC_BASE_URL',
+    schema: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    requiredInProduction: true,
+    description:
+      'The public https address of this server (used for the admin-consent redirect and deep links). Demo: http://localhost:PORT.',
+  },
+  {
+    env: 'DATA_DIR',
+    schema: z.string().trim().min(1).default('./data'),
+    defaultText: './data',
+    description: 'Folder for the SQLite database, the demo secrets key and the simulator certificate.',
+  },
+  {
+    env: 'SQLITE_PATH',
+    schema: optionalText,
+    defaultText: '<DATA_DIR>/app.db',
+    description: 'SQLite database file, used when DATABASE_URL is not set.',
+  },
+  {
+    env: 'DATABASE_URL',
+    schema: optionalText.pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+        .optional(),
+    ),
+    secret: true,
+    description:
+      'PostgreSQL connection string; when set, PostgreSQL is the store and several instances can share the work.',
+  },
+  {
+    env: 'DATABASE_SCHEMA',
+    schema: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier')
+        .optional(),
+    ),
+    defaultText: 'public',
+    description: 'PostgreSQL schema holding the tables (and the job queue).',
+  },
+  {
+    env: 'SECRETS_KEY',
+    schema: optionalText.pipe(
+      z
+        .string()
+        .refine(
+          (value) => Buffer.from(value, 'base64').length === 32,
+          'must be 32 random bytes in base64 (openssl rand -base64 32)',
+        )
+        .optional(),
+    ),
+    requiredInProduction: true,
+    secret: true,
+    description:
+      'AES-256-GCM key (32 bytes, base64) that encrypts client secrets at rest. Demo mode generates one in DATA_DIR with owner-only permissions.',
+  },
+  {
+    env: 'BOT_ID',
+    schema: optionalText,
+    requiredInProduction: true,
+    description:
+      'Microsoft App ID of the bot registration. Empty only in demo mode (anonymous local traffic).',
+  },
+  {
+    env: 'BOT_PASSWORD',
+    schema: optionalText,
+    requiredInProduction: true,
+    secret: true,
+    description: 'Client secret of the bot registration.',
+  },
+  {
+    env: 'BOT_TENANT_ID',
+    schema: optionalText.pipe(z.string().regex(guid, 'must be a tenant id GUID').optional()),
+    description: 'Set for a single-tenant bot registration; empty means multi-tenant.',
+  },
+  {
+    env: 'TAB_SSO_CLIENT_ID',
+    schema: optionalText.pipe(z.string().regex(guid, 'must be an application (client) id GUID').optional()),
+    requiredInProduction: true,
+    description:
+      'Application (client) id of the Entra app that issues tab SSO tokens (`aud` of the tokens the tab API accepts).',
+  },
+  {
+    env: 'TAB_DOMAIN',
+    schema: optionalText,
+    requiredInProduction: true,
+    description:
+      'Host name of the tab (for `api://<TAB_DOMAIN>/<client id>` audiences), e.g. idm.contoso-msp.com.',
+  },
+  {
+    env: 'ALLOWED_TENANT_IDS',
+    schema: guidList,
+    requiredInProduction: true,
+    description:
+      "Comma-separated tenant ids whose users may sign in to the tab and talk to the bot (the MSP's own tenant); connected clients' tenants are allowed too.",
+  },
+  {
+    env: 'PARTNER_ADMINS',
+    schema: principalList,
+    requiredInProduction: true,
+    description:
+      'Comma-separated `<tenant id>:<object id>` of the first partner admins (all clients, all actions). More can be assigned in the app.',
+  },
+  {
+    env: 'CONSENT_APP_CLIENT_ID',
+    schema: optionalText.pipe(z.string().regex(guid, 'must be an application (client) id GUID').optional()),
+    description:
+      'Our own multi-tenant Entra app used for SSO / admin-consent integrations (defaults to TAB_SSO_CLIENT_ID).',
+  },
+  {
+    env: 'CONSENT_APP_CLIENT_SECRET',
+    schema: optionalText,
+    secret: true,
+    description: 'Client secret of the admin-consent app; needed to call Graph for consented tenants.',
+  },
+  {
+    env: 'AUTHORITY_HOST',
+    schema: httpsUrl('https://login.microsoftonline.com'),
+    defaultText: 'https://login.microsoftonline.com',
+    description: 'Entra ID authority host (the simulator stands in for it in demo mode and tests).',
+  },
+  {
+    env: 'GRAPH_BASE_URL',
+    schema: httpsUrl('https://graph.microsoft.com'),
+    defaultText: 'https://graph.microsoft.com',
+    description: 'Microsoft Graph base URL (without version).',
+  },
+  {
+    env: 'TRUSTED_CA_PATH',
+    schema: optionalText,
+    description:
+      'PEM file of an extra certificate authority to trust for the authority and Graph hosts (the simulator sets its own in demo mode).',
+  },
+  {
+    env: 'LOG_LEVEL',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    defaultText: 'info',
+    description: 'pino log level.',
+  },
+  {
+    env: 'SYNC_INTERVAL_MINUTES',
+    schema: positiveInt(1, 1440, 15),
+    defaultText: '15',
+    description: 'How often each client is synchronised with its tenant.',
+  },
+  {
+    env: 'SIGN_IN_RETENTION_DAYS',
+    schema: positiveInt(1, 3650, 90),
+    defaultText: '90',
+    description: 'How long sign-in events are kept before pruning (aggregates and last activity stay).',
+  },
+  {
+    env: 'DEMO_USERS',
+    schema: positiveInt(10, 200_000, 2000),
+    defaultText: '2000',
+    description: 'Demo mode: number of users in the built-in simulated tenant.',
+  },
+  {
+    env: 'DEMO_SIM_PORT',
+    schema: positiveInt(0, 65535, 8443),
+    defaultText: '8443',
+    description: 'Demo mode: HTTPS port of the in-process Entra ID / Graph simulator (0 picks a free port).',
+  },
+] as const satisfies readonly SettingDefinition[];

@@ -1,0 +1,121 @@
+import crypto from 'node:crypto';
+import { z } from 'zod/v4';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../shared/clock.js';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
+import { ClientRepository } from '../store/client-repository.js';
+import type { ClientRow, Database } from '../store/schema.js';
+import type { AccessPolicy } from './access-policy.js';
+import type { Actor } from './actor.js';
+import type { AuditTrail } from './audit-trail.js';
+import { parseInput } from './validation.js';
+
+export interface ClientServiceOptions {
+  readonly db: Kysely<Database>;
+  readonly access: AccessPolicy;
+  readonly audit: AuditTrail;
+  readonly clock: Clock;
+}
+
+export const addClientInput = z.object({
+  name: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(
+      /^[a-z0-9][a-z0-9-]{1,39}$/,
+      'use 2–40 lower-case letters, digits or dashes, starting with a letter or digit (e.g. contoso)',
+    ),
+  displayName: z.string().trim().min(1, 'must not be empty').max(120, 'at most 120 characters').optional(),
+});
+export type AddClientInput = z.input<typeof addClientInput>;
+
+/** Clients: list, add and remove (partner admins), with authorization and audit. */
+export class ClientService {
+  private readonly db: Kysely<Database>;
+  private readonly access: AccessPolicy;
+  private readonly audit: AuditTrail;
+  private readonly clock: Clock;
+
+  constructor(options: ClientServiceOptions) {
+    this.db = options.db;
+    this.access = options.access;
+    this.audit = options.audit;
+    this.clock = options.clock;
+  }
+
+  /** The clients the actor may see, by name. */
+  async list(actor: Actor): Promise<ClientRow[]> {
+    return new ClientRepository(this.db).list(await this.access.visibleClients(actor));
+  }
+
+  /**
+   * One client by id or name, if the actor may read it. Another client's id answers "not found", exactly like an
+   * unknown one, so ids cannot be probed.
+   * @throws {NotFoundError}
+   */
+  async get(actor: Actor, idOrName: string): Promise<ClientRow> {
+    const client = await new ClientRepository(this.db).find(idOrName.trim());
+    if (client === undefined || !(await this.access.can(actor, 'client:read', client.id))) {
+      throw new NotFoundError('Client', idOrName);
+    }
+    return client;
+  }
+
+  /** @throws {ValidationError} for a malformed name; {@link ConflictError} when the name is taken. */
+  async add(actor: Actor, input: AddClientInput): Promise<ClientRow> {
+    await this.access.assert(actor, 'partner:manage');
+    const { name, displayName } = parseInput(addClientInput, input);
+    const client: ClientRow = {
+      id: crypto.randomUUID(),
+      name,
+      display_name: displayName ?? name,
+      expiry_days: 30,
+      created_at: this.clock.now().toISOString(),
+      created_by: actor.name ?? actor.objectId,
+    };
+    await this.db.transaction().execute(async (trx) => {
+      const repository = new ClientRepository(trx);
+      if ((await repository.find(name)) !== undefined) {
+        throw new ConflictError(
+          'client_exists',
+          `A client named '${name}' already exists; choose another name.`,
+        );
+      }
+      await repository.insert(client);
+      await this.audit.record(trx, actor, {
+        action: 'client.add',
+        clientId: client.id,
+        targetType: 'client',
+        targetId: client.id,
+        after: { name: client.name, displayName: client.display_name },
+      });
+    });
+    return client;
+  }
+
+  /**
+   * Removes a client and all its data. `confirmName` must repeat the client's name: this cannot be undone.
+   * @throws {ValidationError} when the confirmation does not match.
+   */
+  async remove(actor: Actor, idOrName: string, confirmName: string): Promise<void> {
+    await this.access.assert(actor, 'partner:manage');
+    const client = await this.get(actor, idOrName);
+    if (confirmName.trim().toLowerCase() !== client.name) {
+      throw new ValidationError(
+        `Removing '${client.name}' deletes all its data and cannot be undone; confirm by repeating its name.`,
+        [{ path: 'confirm', message: `must be '${client.name}'` }],
+      );
+    }
+    await this.db.transaction().execute(async (trx) => {
+      await new ClientRepository(trx).deleteWithData(client.id);
+      await this.audit.record(trx, actor, {
+        action: 'client.remove',
+        clientId: client.id,
+        targetType: 'client',
+        targetId: client.id,
+        before: { name: client.name, displayName: client.display_name },
+      });
+    });
+  }
+}

@@ -1,0 +1,151 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type Migration,
+  type MigrationProvider,
+} from 'kysely';
+import pg from 'pg';
+import type { StoreConfig } from '../config/load-config.js';
+import { AppError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import { migrations } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export type SqlDialect = 'sqlite' | 'postgres';
+
+/** An open store: the Kysely handle every repository uses, which engine it is, and how to close it. */
+export interface AppDatabase {
+  readonly db: Kysely<Database>;
+  readonly dialect: SqlDialect;
+  /** The PostgreSQL schema in use (`public` by default); undefined for SQLite. */
+  readonly schema: string | undefined;
+  /** Cheap round trip for /healthz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  readonly logger?: Logger;
+  /** Run pending migrations (default true). */
+  readonly migrate?: boolean;
+}
+
+/**
+ * Opens the store named by the configuration (SQLite file or PostgreSQL), creating what is missing (folder,
+ * schema) and running pending migrations.
+ * @throws {AppError} `store_unavailable` when the database cannot be reached or migrated.
+ */
+export async function openDatabase(
+  config: StoreConfig,
+  options: OpenDatabaseOptions = {},
+): Promise<AppDatabase> {
+  const opened =
+    config.kind === 'sqlite' ? openSqlite(config.path) : await openPostgres(config.url, config.schema);
+  if (options.migrate ?? true) {
+    try {
+      await migrateToLatest(opened, options.logger);
+    } catch (error) {
+      await opened.close();
+      throw error;
+    }
+  }
+  return opened;
+}
+
+function openSqlite(file: string): AppDatabase {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const connection = new SqliteDatabase(file);
+  connection.pragma('journal_mode = WAL');
+  connection.pragma('synchronous = NORMAL');
+  connection.pragma('busy_timeout = 10000');
+  connection.pragma('cache_size = -65536');
+  connection.pragma('temp_store = MEMORY');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    schema: undefined,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+/** PostgreSQL `bigint` and `numeric` (counts, sums) come back as JS numbers, as they do from SQLite. */
+const toNumber = (value: string): number => Number(value);
+const pgTypes: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format: 'text' | 'binary' = 'text'): unknown => {
+    if (oid === 20 || oid === 1700) return toNumber;
+    return (pg.types.getTypeParser as (oid: number, format: string) => unknown)(oid, format);
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+async function openPostgres(url: string, schema: string): Promise<AppDatabase> {
+  const quoted = `"${schema}"`;
+  const bootstrap = new pg.Client({ connectionString: url });
+  try {
+    await bootstrap.connect();
+    await bootstrap.query(`create schema if not exists ${quoted}`);
+  } catch (error) {
+    throw new AppError('store_unavailable', `PostgreSQL is not reachable: ${describe(error)}`, {
+      status: 503,
+      retryable: true,
+      cause: error,
+    });
+  } finally {
+    await bootstrap.end().catch(() => undefined);
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    types: pgTypes,
+    options: `-c search_path=${quoted}`,
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: 'postgres',
+    schema,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+async function migrateToLatest(opened: AppDatabase, logger: Logger | undefined): Promise<void> {
+  const provider: MigrationProvider = {
+    getMigrations: () => {
+      const bound: Record<string, Migration> = {};
+      for (const [name, migration] of Object.entries(migrations)) {
+        bound[name] = { up: (db) => migration.up(db, opened.dialect) };
+      }
+      return Promise.resolve(bound);
+    },
+  };
+  const migrator = new Migrator({
+    db: opened.db,
+    provider,
+    ...(opened.schema === undefined ? {} : { migrationTableSchema: opened.schema }),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  for (const result of results ?? []) {
+    if (result.status === 'Success') logger?.info({ migration: result.migrationName }, 'migration applied');
+  }
+  if (error !== undefined) {
+    throw new AppError('store_unavailable', `Database migration failed: ${describe(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,13 @@
+import type { Kysely } from 'kysely';
+import type { SqlDialect } from '../database.js';
+import * as initial from './0001-initial.js';
+
+/** A migration that may differ slightly per engine (auto-increment ids, SQLite's WITHOUT ROWID). */
+export interface DialectMigration {
+  up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void>;
+}
+
+/** Every migration, by name; names sort in the order they apply. Add new ones at the end, never edit old ones. */
+export const migrations: Readonly<Record<string, DialectMigration>> = {
+  '0001-initial': initial,
+};

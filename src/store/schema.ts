@@ -1,0 +1,366 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * The database, as Kysely sees it. The same tables and queries run on SQLite and PostgreSQL, so the column types
+ * stay portable:
+ * - timestamps are ISO-8601 UTC text (`Date#toISOString()`, e.g. `2026-11-26T03:30:00.000Z`), which sorts and
+ *   compares correctly as text; calendar days are `YYYY-MM-DD` text;
+ * - booleans are integers 0/1 (`Flag`);
+ * - structured values are JSON text (`Json`);
+ * - counters are integers (PostgreSQL `bigint` is parsed back to a JS number by the store).
+ * Migrations (src/store/migrations) are the source of truth for indexes and constraints.
+ */
+export type Flag = 0 | 1;
+/** JSON text; parse with `JSON.parse`, write with `JSON.stringify`. */
+export type Json = string;
+/** ISO-8601 UTC timestamp text. */
+export type Timestamp = string;
+
+export type CollectionState = 'not_imported' | 'imported' | 'disabled';
+export type DisableReason = 'manual' | 'excluded_group' | 'deleted_in_entra';
+/** Where an object stands in Entra: present, soft-deleted (restorable for 30 days), or gone. */
+export type EntraState = 'active' | 'soft_deleted' | 'deleted';
+export type IntegrationKind = 'client_credentials' | 'admin_consent';
+/** Whether the tenant gives activity data (Entra ID P1/P2): unknown until first asked. */
+export type ActivityDataState = 'unknown' | 'available' | 'unavailable';
+export type RoleName = 'partner_admin' | 'client_admin' | 'viewer';
+export type SyncKind =
+  'directory' | 'sign_ins' | 'sign_in_activity' | 'mfa_registration' | 'service_principals';
+export type SyncTrigger = 'initial' | 'schedule' | 'manual';
+export type SyncStatus = 'running' | 'succeeded' | 'failed';
+
+export interface ClientsTable {
+  id: string;
+  /** Unique, case-insensitive short name used by the CLI and the bot (`contoso`). */
+  name: string;
+  display_name: string;
+  /** Days without activity after which an imported user expires (rule 8): 7–365, default 30. */
+  expiry_days: number;
+  created_at: Timestamp;
+  created_by: string;
+}
+
+export interface IntegrationsTable {
+  client_id: string;
+  kind: IntegrationKind;
+  /** Tenant GUID, resolved at connect time even when the admin typed a verified domain. */
+  tenant_id: string;
+  /** What the admin typed (GUID or domain), shown back to them. */
+  tenant_input: string;
+  app_client_id: string;
+  /** AES-256-GCM ciphertext of the client secret (see secret-box.ts); null for admin-consent integrations. */
+  secret_ciphertext: string | null;
+  secret_expires_at: Timestamp | null;
+  organization_name: string | null;
+  /** JSON array of `{ name, isDefault, isInitial }`. */
+  verified_domains: Json;
+  /** JSON array of the last permission check's results (`{ name, passed, reason }`). */
+  permission_checks: Json;
+  activity_data: ActivityDataState;
+  activity_data_checked_at: Timestamp | null;
+  status: 'connected' | 'error';
+  status_message: string | null;
+  created_at: Timestamp;
+  created_by: string;
+  updated_at: Timestamp;
+}
+
+export interface DirectoryUsersTable {
+  client_id: string;
+  id: string;
+  display_name: string | null;
+  user_principal_name: string | null;
+  mail: string | null;
+  user_type: string | null;
+  account_enabled: Flag;
+  department: string | null;
+  job_title: string | null;
+  created_date_time: Timestamp | null;
+  entra_state: EntraState;
+  collection_state: CollectionState;
+  disable_reason: DisableReason | null;
+  /** When it was last imported (set by auto-import or an admin); expiry counts from here when there is no activity. */
+  imported_at: Timestamp | null;
+  /** Newest successful sign-in seen in the sign-in log, and its application. */
+  last_sign_in_at: Timestamp | null;
+  last_sign_in_app: string | null;
+  /** `signInActivity.lastSuccessfulSignInDateTime` from the paced signInActivity pass. */
+  sign_in_activity_at: Timestamp | null;
+  /** Lower-cased display name + UPN + mail, for search. */
+  search_text: string;
+  /** Generation of the full sync round that last saw it (mark and sweep after a resync). */
+  seen_generation: number;
+  updated_at: Timestamp;
+}
+
+export interface DirectoryGroupsTable {
+  client_id: string;
+  id: string;
+  display_name: string | null;
+  description: string | null;
+  mail: string | null;
+  mail_enabled: Flag;
+  security_enabled: Flag;
+  /** JSON array (`["Unified"]`, `["DynamicMembership"]`). */
+  group_types: Json;
+  is_team: Flag;
+  entra_state: EntraState;
+  /** Irreversible exclusion (rule 6): set once, never cleared. */
+  excluded_at: Timestamp | null;
+  excluded_by: string | null;
+  /** Imported for reporting (rule 7): selectable as a report filter. */
+  reporting_enabled: Flag;
+  search_text: string;
+  seen_generation: number;
+  updated_at: Timestamp;
+}
+
+/** Direct membership edges, exactly as Graph reports them (`members@delta`). */
+export interface GroupMembersTable {
+  client_id: string;
+  group_id: string;
+  member_id: string;
+  member_type: 'user' | 'group' | 'other';
+}
+
+/** Users reachable from a group through any depth of nesting, computed locally from the direct edges. */
+export interface GroupUserClosureTable {
+  client_id: string;
+  group_id: string;
+  user_id: string;
+}
+
+export interface SyncRunsTable {
+  id: Generated<number>;
+  client_id: string;
+  kind: SyncKind;
+  trigger: SyncTrigger;
+  status: SyncStatus;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  users_added: number;
+  users_updated: number;
+  users_removed: number;
+  groups_added: number;
+  groups_updated: number;
+  groups_removed: number;
+  edges_added: number;
+  edges_removed: number;
+  /** Other rows written by non-directory runs (sign-ins ingested, registrations…). */
+  items_written: number;
+  pages: number;
+  graph_requests: number;
+  retries: number;
+  throttled_ms: number;
+  error_code: string | null;
+  error_message: string | null;
+  error_request_id: string | null;
+  /** JSON progress for live display while running (`{ pages, users, groups, requests }`). */
+  progress: Json;
+}
+
+/** Where each stream of each client stands: resumable mid-round (next link) or between rounds (delta link). */
+export interface SyncCheckpointsTable {
+  client_id: string;
+  stream: string;
+  /** The nextLink to resume a round that was interrupted; null between rounds. */
+  next_link: string | null;
+  /** The deltaLink that starts the next round; null before the first round completes. */
+  delta_link: string | null;
+  /** Generation of the current full round (mark and sweep). */
+  generation: number;
+  /** `full` while a full (initial or resync) round is under way, else `delta`. */
+  round_kind: 'full' | 'delta';
+  /** For time-windowed streams (sign-ins): the newest event time fully ingested. */
+  watermark: Timestamp | null;
+  /** JSON scratch state a stream needs to resume (kept small). */
+  state: Json;
+  updated_at: Timestamp;
+}
+
+export interface SignInEventsTable {
+  client_id: string;
+  id: string;
+  created_at: Timestamp;
+  user_id: string;
+  app_id: string;
+  app_display_name: string | null;
+  succeeded: Flag;
+  error_code: number;
+  is_interactive: Flag;
+  /** From /beta: `singleFactorAuthentication` | `multiFactorAuthentication`; null when only v1.0 was available. */
+  authentication_requirement: string | null;
+  conditional_access_status: string | null;
+  client_app_used: string | null;
+}
+
+/** Per user, application and day: kept up to date incrementally as events are ingested. */
+export interface SignInDailyTable {
+  client_id: string;
+  day: string;
+  user_id: string;
+  app_id: string;
+  sign_ins: number;
+  successes: number;
+  mfa_sign_ins: number;
+  single_factor_sign_ins: number;
+}
+
+export interface ServicePrincipalsTable {
+  client_id: string;
+  id: string;
+  app_id: string;
+  display_name: string | null;
+  /** `saml` | `oidc` | `password` | `notSupported` | null (none). */
+  preferred_single_sign_on_mode: string | null;
+  service_principal_type: string | null;
+  account_enabled: Flag;
+  updated_at: Timestamp;
+}
+
+export interface MfaRegistrationsTable {
+  client_id: string;
+  user_id: string;
+  user_principal_name: string | null;
+  user_display_name: string | null;
+  user_type: string | null;
+  is_admin: Flag | null;
+  is_mfa_registered: Flag;
+  is_mfa_capable: Flag;
+  is_passwordless_capable: Flag;
+  is_sspr_registered: Flag;
+  /** JSON array of method names. */
+  methods_registered: Json;
+  last_updated_at: Timestamp | null;
+  synced_at: Timestamp;
+}
+
+export interface RoleAssignmentsTable {
+  id: Generated<number>;
+  principal_tenant_id: string;
+  principal_object_id: string;
+  /** For display only; the identity is tenant id + object id. */
+  principal_name: string | null;
+  role: RoleName;
+  /** The client the role is scoped to, or `*` for every client (partner admins, partner-wide viewers). */
+  client_scope: string;
+  created_at: Timestamp;
+  created_by: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Timestamp;
+  actor_tenant_id: string;
+  actor_object_id: string;
+  actor_name: string | null;
+  client_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  /** JSON snapshots of what changed; never secrets. */
+  before: Json | null;
+  after: Json | null;
+  /** Which edge the action came through: `bot`, `tab`, `cli`, `system`. */
+  channel: string;
+}
+
+export interface ConversationReferencesTable {
+  conversation_id: string;
+  /** The whole Bot Framework conversation reference, JSON. */
+  reference: Json;
+  conversation_type: string;
+  tenant_id: string | null;
+  /** Entra object id of the user in a personal chat (who installed it). */
+  user_object_id: string | null;
+  notifications_enabled: Flag;
+  /** Subscribed client; null = every client the subscriber may see. */
+  client_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface BillingSnapshotsTable {
+  client_id: string;
+  day: string;
+  total_users: number;
+  imported: number;
+  disabled: number;
+  expired: number;
+  guests: number;
+  billable: number;
+  created_at: Timestamp;
+}
+
+/** Problems that notify once when they open and once when they close (rule 11: never a storm). */
+export interface IncidentsTable {
+  id: Generated<number>;
+  client_id: string;
+  kind: string;
+  opened_at: Timestamp;
+  resolved_at: Timestamp | null;
+  last_seen_at: Timestamp;
+  message: string;
+  occurrences: number;
+  notified_open: Flag;
+  notified_resolved: Flag;
+}
+
+/** Notifications already sent, keyed so that each is sent once (`expired:2026-11-26`, `secret-expiry:30d`). */
+export interface NotificationsSentTable {
+  client_id: string;
+  key: string;
+  sent_at: Timestamp;
+}
+
+/** Single-use, time-limited tokens: admin-consent `state`, exclusion previews. */
+export interface PendingActionsTable {
+  id: string;
+  kind: 'admin_consent' | 'exclusion_preview';
+  client_id: string;
+  actor_tenant_id: string;
+  actor_object_id: string;
+  /** JSON: what the action is bound to (group id, membership fingerprint, billable counts…). */
+  payload: Json;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface Database {
+  clients: ClientsTable;
+  integrations: IntegrationsTable;
+  directory_users: DirectoryUsersTable;
+  directory_groups: DirectoryGroupsTable;
+  group_members: GroupMembersTable;
+  group_user_closure: GroupUserClosureTable;
+  sync_runs: SyncRunsTable;
+  sync_checkpoints: SyncCheckpointsTable;
+  sign_in_events: SignInEventsTable;
+  sign_in_daily: SignInDailyTable;
+  service_principals: ServicePrincipalsTable;
+  mfa_registrations: MfaRegistrationsTable;
+  role_assignments: RoleAssignmentsTable;
+  audit_log: AuditLogTable;
+  conversation_references: ConversationReferencesTable;
+  billing_snapshots: BillingSnapshotsTable;
+  incidents: IncidentsTable;
+  notifications_sent: NotificationsSentTable;
+  pending_actions: PendingActionsTable;
+}
+
+export type ClientRow = Selectable<ClientsTable>;
+export type NewClient = Insertable<ClientsTable>;
+export type IntegrationRow = Selectable<IntegrationsTable>;
+export type DirectoryUserRow = Selectable<DirectoryUsersTable>;
+export type DirectoryUserUpdate = Updateable<DirectoryUsersTable>;
+export type DirectoryGroupRow = Selectable<DirectoryGroupsTable>;
+export type SyncRunRow = Selectable<SyncRunsTable>;
+export type SyncCheckpointRow = Selectable<SyncCheckpointsTable>;
+export type SignInEventRow = Selectable<SignInEventsTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;
+export type RoleAssignmentRow = Selectable<RoleAssignmentsTable>;
+export type ConversationReferenceRow = Selectable<ConversationReferencesTable>;
+export type BillingSnapshotRow = Selectable<BillingSnapshotsTable>;
+export type IncidentRow = Selectable<IncidentsTable>;
+export type PendingActionRow = Selectable<PendingActionsTable>;
