@@ -2,6 +2,7 @@ import type { AppConfig } from '../config/load-config.js';
 import { AccessPolicy } from '../services/access-policy.js';
 import { AuditTrail } from '../services/audit-trail.js';
 import { ClientService } from '../services/client-service.js';
+import { StatusService } from '../services/status-service.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
@@ -29,6 +30,7 @@ export interface Core {
   readonly access: AccessPolicy;
   readonly audit: AuditTrail;
   readonly clients: ClientService;
+  readonly status: StatusService;
   /** Stops background work and closes the store. */
   close(): Promise<void>;
 }
@@ -44,6 +46,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const access = new AccessPolicy({ db, partnerAdmins: config.partnerAdmins });
   const audit = new AuditTrail({ clock });
   const clients = new ClientService({ db, access, audit, clock });
+  const status = new StatusService({ db, clients });
   const secretBox = new SecretBox(options.secretsKey);
 
   return {
@@ -55,6 +58,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     access,
     audit,
     clients,
+    status,
     close: async () => {
       await database.close();
     },

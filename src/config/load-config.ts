@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { z } from 'zod/v4';
+import { AppError } from '../shared/errors.js';
 import { settings, type SettingDefinition } from './settings.js';
 
 /** The same list, seen through its general shape for iteration. */
@@ -49,12 +50,15 @@ export interface AppConfig {
 }
 
 /** Every configuration problem found, reported together so an operator fixes them in one go. */
-export class ConfigError extends Error {
+export class ConfigError extends AppError {
   override readonly name = 'ConfigError';
   readonly problems: readonly string[];
 
   constructor(problems: readonly string[]) {
-    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    super(
+      'invalid_configuration',
+      `Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+    );
     this.problems = problems;
   }
 }

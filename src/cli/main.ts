@@ -1,0 +1,58 @@
+import os from 'node:os';
+import { ConfigError, loadConfig } from '../config/load-config.js';
+import { createCore, type Core } from '../composition/create-core.js';
+import { operatorActor } from '../services/actor.js';
+import { createLogger } from '../shared/logger.js';
+import { loadOrCreateDemoKey } from '../store/secret-box.js';
+import type { CliContext } from './cli-context.js';
+import { runCli } from './program.js';
+
+/** Entry point of `npm run cli -- <command>`: the local operator acting on the configured store. */
+async function main(): Promise<number> {
+  let opened: Core | undefined;
+  const context: CliContext = {
+    actor: operatorActor(os.userInfo().username),
+    out: (text) => {
+      process.stdout.write(`${text}\n`);
+    },
+    err: (text) => {
+      process.stderr.write(`${text}\n`);
+    },
+    core: async () => {
+      if (opened !== undefined) return opened;
+      const config = loadConfig(process.env);
+      // The CLI logs warnings and errors only, to stderr, so its own output stays clean (and --json parseable).
+      const logger = createLogger({
+        level: config.logLevel === 'info' ? 'warn' : config.logLevel,
+        destination: process.stderr,
+      });
+      opened = await createCore({
+        config,
+        logger,
+        secretsKey: config.secretsKey ?? loadOrCreateDemoKey(config.dataDir),
+      });
+      return opened;
+    },
+  };
+  try {
+    return await runCli(process.argv.slice(2), context);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await opened?.close();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`CLI failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
