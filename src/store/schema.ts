@@ -63,6 +63,8 @@ export interface IntegrationsTable {
   created_at: Timestamp;
   created_by: string;
   updated_at: Timestamp;
+  /** When an admin started the initial import (rule 2); null while groups are still being reviewed, so no auto-import. */
+  import_started_at: Timestamp | null;
 }
 
 export interface DirectoryUsersTable {
@@ -91,6 +93,10 @@ export interface DirectoryUsersTable {
   /** Generation of the full sync round that last saw it (mark and sweep after a resync). */
   seen_generation: number;
   updated_at: Timestamp;
+  /** Newest of `last_sign_in_at` and `sign_in_activity_at`, refreshed by each expiry evaluation (rule 8). */
+  last_activity_at: Timestamp | null;
+  /** Since when the user has been expired (first evaluation that found it so); null when not expired. */
+  expired_at: Timestamp | null;
 }
 
 export interface DirectoryGroupsTable {
