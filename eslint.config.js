@@ -63,6 +63,10 @@ export default tseslint.config(
               group: coreForbiddenPackages,
               message: 'The core (src/) must not depend on Teams, restify or React (DESIGN §4).',
             },
+            {
+              regex: '^(\\.\\./)+(bot|tab|sim|server)(/|$)',
+              message: 'The core (src/) must not import bot/, tab/, sim/ or server/; define a port in the core instead.',
+            },
           ],
         },
       ],
@@ -91,5 +95,10 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -33,10 +33,8 @@ async function main(): Promise<void> {
       resolve();
     });
   });
-  logger.info(
-    { port: config.port, mode: config.mode, store: config.store.kind, version },
-    'server listening',
-  );
+  const { port } = server.address();
+  logger.info({ port, mode: config.mode, store: config.store.kind, version }, 'server listening');
 
   installShutdown(logger, async () => {
     await closeHttpServer(server, 10_000);

@@ -1,0 +1,233 @@
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { sql } from 'kysely';
+import { AccessPolicy } from '../../../src/services/access-policy.js';
+import type { Actor } from '../../../src/services/actor.js';
+import { AuditTrail } from '../../../src/services/audit-trail.js';
+import { ClientService } from '../../../src/services/client-service.js';
+import { FakeClock } from '../../../src/shared/clock.js';
+import { ConflictError, ForbiddenError, ValidationError } from '../../../src/shared/errors.js';
+import { SecretBox } from '../../../src/store/secret-box.js';
+import { openDatabase } from '../../../src/store/database.js';
+import { describeEachEngine, dropStore, engines, freshStoreConfig } from '../../support/databases.js';
+
+const partnerTenant = '33333333-3333-3333-3333-333333333333';
+const partner: Actor = {
+  tenantId: partnerTenant,
+  objectId: '44444444-4444-4444-4444-444444444444',
+  name: 'pat@msp.example',
+  channel: 'cli',
+};
+const stranger: Actor = {
+  tenantId: partnerTenant,
+  objectId: '55555555-5555-5555-5555-555555555555',
+  name: 'sam@msp.example',
+  channel: 'tab',
+};
+
+const expectedTables = [
+  'audit_log',
+  'billing_snapshots',
+  'clients',
+  'conversation_references',
+  'directory_groups',
+  'directory_users',
+  'group_members',
+  'group_user_closure',
+  'incidents',
+  'integrations',
+  'mfa_registrations',
+  'notifications_sent',
+  'pending_actions',
+  'role_assignments',
+  'service_principals',
+  'sign_in_daily',
+  'sign_in_events',
+  'sync_checkpoints',
+  'sync_runs',
+];
+
+describeEachEngine('store', (context) => {
+  const clock = new FakeClock('2026-11-26T09:00:00.000Z');
+  const service = (): ClientService => {
+    const db = context.database.db;
+    return new ClientService({
+      db,
+      access: new AccessPolicy({
+        db,
+        partnerAdmins: [{ tenantId: partner.tenantId, objectId: partner.objectId }],
+      }),
+      audit: new AuditTrail({ clock }),
+      clock,
+    });
+  };
+  const unique = (): string => `c${crypto.randomBytes(4).toString('hex')}`;
+
+  it('migrates to the full schema', async () => {
+    const tables = (await context.database.db.introspection.getTables()).map((table) => table.name);
+    for (const table of expectedTables) assert.ok(tables.includes(table), `missing table ${table}`);
+  });
+
+  it('adds a client, lists it and records who did it in the audit log', async () => {
+    const name = unique();
+    const client = await service().add(partner, { name, displayName: 'Contoso Ltd' });
+    const listed = await service().list(partner);
+    assert.ok(listed.some((row) => row.id === client.id && row.display_name === 'Contoso Ltd'));
+    const audit = await context.database.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('client_id', '=', client.id)
+      .execute();
+    assert.equal(audit.length, 1);
+    const [entry] = audit;
+    assert.ok(entry);
+    assert.equal(entry.action, 'client.add');
+    assert.equal(entry.actor_object_id, partner.objectId);
+    assert.equal(entry.at, '2026-11-26T09:00:00.000Z');
+  });
+
+  it('refuses a duplicate or malformed name and a non-partner actor, changing nothing', async () => {
+    const name = unique();
+    await service().add(partner, { name });
+    const count = async (): Promise<number> =>
+      (
+        await context.database.db
+          .selectFrom('clients')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n;
+    const auditCount = async (): Promise<number> =>
+      (
+        await context.database.db
+          .selectFrom('audit_log')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n;
+    const before = [await count(), await auditCount()];
+    await assert.rejects(service().add(partner, { name: name.toUpperCase() }), ConflictError);
+    await assert.rejects(service().add(partner, { name: 'Not a name!' }), (error: unknown) => {
+      assert.ok(error instanceof ValidationError);
+      assert.equal(error.problems[0]?.path, 'name');
+      return true;
+    });
+    await assert.rejects(service().add(stranger, { name: unique() }), ForbiddenError);
+    assert.deepEqual([await count(), await auditCount()], before);
+  });
+
+  it('removes a client with all its rows once the name is confirmed', async () => {
+    const client = await service().add(partner, { name: unique() });
+    const db = context.database.db;
+    const now = clock.now().toISOString();
+    await db
+      .insertInto('directory_users')
+      .values({
+        client_id: client.id,
+        id: crypto.randomUUID(),
+        account_enabled: 1,
+        entra_state: 'active',
+        collection_state: 'imported',
+        search_text: 'x',
+        seen_generation: 1,
+        updated_at: now,
+      })
+      .execute();
+    await db
+      .insertInto('sign_in_daily')
+      .values({
+        client_id: client.id,
+        day: '2026-11-25',
+        user_id: 'u',
+        app_id: 'a',
+        sign_ins: 3,
+        successes: 3,
+        mfa_sign_ins: 1,
+        single_factor_sign_ins: 2,
+      })
+      .execute();
+    await assert.rejects(service().remove(partner, client.name, 'wrong'), ValidationError);
+    await service().remove(partner, client.name, client.name);
+    for (const table of ['clients', 'directory_users', 'sign_in_daily'] as const) {
+      const column = table === 'clients' ? 'id' : 'client_id';
+      const left = await db
+        .selectFrom(table)
+        .select(sql<number>`count(*)`.as('n'))
+        .where(column, '=', client.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(left.n, 0, `${table} still has rows`);
+    }
+  });
+
+  it('returns counts and sums as JavaScript numbers on both engines', async () => {
+    const row = await context.database.db
+      .selectFrom('clients')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    assert.equal(typeof row.n, 'number');
+  });
+
+  it('keeps client secrets encrypted: the column holds ciphertext bound to its client', async () => {
+    const box = new SecretBox(crypto.randomBytes(32));
+    const client = await service().add(partner, { name: unique() });
+    const secret = 'Qx7~VerySecretClientSecretValue';
+    const now = clock.now().toISOString();
+    await context.database.db
+      .insertInto('integrations')
+      .values({
+        client_id: client.id,
+        kind: 'client_credentials',
+        tenant_id: crypto.randomUUID(),
+        tenant_input: 'contoso.onmicrosoft.com',
+        app_client_id: crypto.randomUUID(),
+        secret_ciphertext: box.encrypt(secret, client.id),
+        secret_expires_at: null,
+        organization_name: 'Contoso',
+        verified_domains: '[]',
+        permission_checks: '[]',
+        activity_data: 'unknown',
+        activity_data_checked_at: null,
+        status: 'connected',
+        status_message: null,
+        created_at: now,
+        created_by: 'test',
+        updated_at: now,
+      })
+      .execute();
+    const stored = await context.database.db
+      .selectFrom('integrations')
+      .select('secret_ciphertext')
+      .where('client_id', '=', client.id)
+      .executeTakeFirstOrThrow();
+    assert.ok(stored.secret_ciphertext !== null && !stored.secret_ciphertext.includes(secret));
+    assert.equal(box.decrypt(stored.secret_ciphertext, client.id), secret);
+    assert.throws(() => box.decrypt(stored.secret_ciphertext ?? '', 'another-client'), /cannot be decrypted/);
+  });
+});
+
+describe('store migrations', () => {
+  for (const engine of engines) {
+    it(`open a second time without re-applying anything, keeping the data [${engine}]`, async () => {
+      const config = freshStoreConfig(engine);
+      try {
+        const first = await openDatabase(config);
+        await first.db
+          .insertInto('clients')
+          .values({
+            id: 'c1',
+            name: 'kept',
+            display_name: 'Kept',
+            expiry_days: 30,
+            created_at: 'now',
+            created_by: 't',
+          })
+          .execute();
+        await first.close();
+        const second = await openDatabase(config);
+        const rows = await second.db.selectFrom('clients').select('name').execute();
+        await second.close();
+        assert.deepEqual(rows, [{ name: 'kept' }]);
+      } finally {
+        await dropStore(config);
+      }
+    });
+  }
+});

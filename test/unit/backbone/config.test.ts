@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { ConfigError, loadConfig, renderConfigTable } from '../../../src/config/load-config.js';
+
+const productionEnv = {
+  APP_MODE: 'production',
+  PUBLIC_BASE_URL: 'https://idm.contoso-msp.com',
+  SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
+  BOT_ID: '11111111-1111-1111-1111-111111111111',
+  BOT_PASSWORD: 'bot-password',
+  TAB_SSO_CLIENT_ID: '22222222-2222-2222-2222-222222222222',
+  TAB_DOMAIN: 'idm.contoso-msp.com',
+  ALLOWED_TENANT_IDS: '33333333-3333-3333-3333-333333333333',
+  PARTNER_ADMINS: '33333333-3333-3333-3333-333333333333:44444444-4444-4444-4444-444444444444',
+};
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  assert.fail('expected the configuration to be refused');
+}
+
+describe('configuration', () => {
+  it('runs on embedded defaults in demo mode: SQLite in ./data, port 3978, Microsoft hosts', () => {
+    const config = loadConfig({});
+    assert.equal(config.mode, 'demo');
+    assert.equal(config.port, 3978);
+    assert.ok(
+      config.store.kind === 'sqlite' && config.store.path.endsWith('/data/app.db'),
+      JSON.stringify(config.store),
+    );
+    assert.equal(config.graph.authorityHost, 'https://login.microsoftonline.com');
+    assert.equal(config.graph.graphBaseUrl, 'https://graph.microsoft.com');
+    assert.equal(config.syncIntervalMinutes, 15);
+    assert.equal(config.secretsKey, undefined);
+  });
+
+  it('refuses to start in production without bot credentials or secrets key, naming every missing setting', () => {
+    const problems = problemsOf({ APP_MODE: 'production' });
+    const named = problems.map((problem) => problem.split(':')[0]);
+    assert.deepEqual(
+      [...named].sort(),
+      [
+        'ALLOWED_TENANT_IDS',
+        'BOT_ID',
+        'BOT_PASSWORD',
+        'PARTNER_ADMINS',
+        'PUBLIC_BASE_URL',
+        'SECRETS_KEY',
+        'TAB_DOMAIN',
+        'TAB_SSO_CLIENT_ID',
+      ].sort(),
+    );
+  });
+
+  it('accepts a complete production configuration and selects PostgreSQL from DATABASE_URL', () => {
+    const config = loadConfig({ ...productionEnv, DATABASE_URL: 'postgres://app@db/idm' });
+    assert.equal(config.mode, 'production');
+    assert.deepEqual(config.store, { kind: 'postgres', url: 'postgres://app@db/idm', schema: 'public' });
+    assert.equal(config.secretsKey?.length, 32);
+    assert.deepEqual(config.partnerAdmins, [
+      { tenantId: '33333333-3333-3333-3333-333333333333', objectId: '44444444-4444-4444-4444-444444444444' },
+    ]);
+    assert.equal(config.consentApp.clientId, productionEnv.TAB_SSO_CLIENT_ID);
+  });
+
+  it('reports every malformed value together, without echoing secret values', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      SECRETS_KEY: 'too-short-secret-value',
+      AUTHORITY_HOST: 'http://login.example.com',
+      ALLOWED_TENANT_IDS: 'contoso',
+      SYNC_INTERVAL_MINUTES: '0',
+      DATABASE_URL: 'mysql://x',
+    });
+    const named = problems.map((problem) => problem.split(':')[0]).sort();
+    assert.deepEqual(named, [
+      'ALLOWED_TENANT_IDS',
+      'AUTHORITY_HOST',
+      'DATABASE_URL',
+      'PORT',
+      'SECRETS_KEY',
+      'SYNC_INTERVAL_MINUTES',
+    ]);
+    assert.ok(!problems.join('\n').includes('too-short-secret-value'));
+  });
+
+  it('is documented: the README configuration table is the one generated from the schema', () => {
+    const readme = fs.readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    assert.ok(
+      readme.includes(renderConfigTable()),
+      'README.md is out of date: paste `npm run --silent docs:config` into it',
+    );
+  });
+});
