@@ -118,6 +118,8 @@ export interface DirectoryGroupsTable {
   reporting_enabled: Flag;
   search_text: string;
   seen_generation: number;
+  /** 1 while the group's direct edges changed since the transitive closure was computed (migration 0002). */
+  closure_dirty: Generated<Flag>;
   updated_at: Timestamp;
 }
 
@@ -127,6 +129,8 @@ export interface GroupMembersTable {
   group_id: string;
   member_id: string;
   member_type: 'user' | 'group' | 'other';
+  /** Generation of the groups round that last saw the edge (mark and sweep, migration 0002). */
+  seen_generation: Generated<number>;
 }
 
 /** Users reachable from a group through any depth of nesting, computed locally from the direct edges. */
@@ -163,6 +167,10 @@ export interface SyncRunsTable {
   error_request_id: string | null;
   /** JSON progress for live display while running (`{ pages, users, groups, requests }`). */
   progress: Json;
+  /** `host:pid:nonce` of the process running it (migration 0002). */
+  owner: string | null;
+  /** Last sign of life of a running run; a stale one was interrupted (migration 0002). */
+  heartbeat_at: Timestamp | null;
 }
 
 /** Where each stream of each client stands: resumable mid-round (next link) or between rounds (delta link). */

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { SqlDialect } from '../database.js';
 import * as initial from './0001-initial.js';
+import * as directorySync from './0002-directory-sync.js';
 import * as collectionRules from './0003-collection-rules.js';
 
 /** A migration that may differ slightly per engine (auto-increment ids, SQLite's WITHOUT ROWID). */
@@ -11,5 +12,6 @@ export interface DialectMigration {
 /** Every migration, by name; names sort in the order they apply. Add new ones at the end, never edit old ones. */
 export const migrations: Readonly<Record<string, DialectMigration>> = {
   '0001-initial': initial,
+  '0002-directory-sync': directorySync,
   '0003-collection-rules': collectionRules,
 };

@@ -1,0 +1,126 @@
+import { AppError } from '../shared/errors.js';
+import { PermissionError } from './graph-errors.js';
+import type { GraphOrganization } from './graph-types.js';
+import { REQUIRED_PERMISSIONS } from './required-permissions.js';
+import type { TenantGraph } from './tenant-graph.js';
+
+/** One line of the connection check, as the admin sees it. */
+export interface PermissionCheck {
+  readonly name: string;
+  readonly passed: boolean;
+  readonly reason: string;
+}
+
+/** The tenant as `/organization` describes it. */
+export interface OrganizationInfo {
+  /** The tenant GUID (even when the admin typed a domain). */
+  readonly tenantId: string;
+  readonly displayName: string | null;
+  readonly verifiedDomains: readonly { name: string; isDefault: boolean; isInitial: boolean }[];
+}
+
+export interface PermissionCheckResult {
+  /** True when every check passed. */
+  readonly passed: boolean;
+  readonly checks: readonly PermissionCheck[];
+  /** Known once `/organization` could be read. */
+  readonly organization: OrganizationInfo | undefined;
+  /** Required application permissions the token lacks. */
+  readonly missingPermissions: readonly string[];
+  /** The first failure, typed: `AuthError`, `PermissionError` or `GraphRequestError` (src/graph/graph-errors.ts). */
+  readonly error: AppError | undefined;
+}
+
+/**
+ * Checks an integration before it is saved (and whenever it is re-checked): acquires an app-only token, compares its
+ * `roles` with the six required application permissions, and reads `/organization`. Never throws for a failed
+ * check — each failure is a check with its reason, and `error` holds the first one typed.
+ *
+ * Use a graph from `TenantGraphFactory.create` (uncached) so the token reflects the grants of now.
+ */
+export async function checkPermissions(graph: TenantGraph): Promise<PermissionCheckResult> {
+  const checks: PermissionCheck[] = [];
+  let roles: ReadonlySet<string>;
+  let tokenTenant: string | undefined;
+  try {
+    const claims = await graph.tokenClaims();
+    roles = new Set(claims.roles);
+    tokenTenant = claims.tenantId;
+    checks.push({
+      name: 'Sign in',
+      passed: true,
+      reason: `An app-only token was issued for tenant ${claims.tenantId ?? graph.tenant}.`,
+    });
+  } catch (error) {
+    const failure = asAppError(error);
+    checks.push({ name: 'Sign in', passed: false, reason: failure.message });
+    return { passed: false, checks, organization: undefined, missingPermissions: [], error: failure };
+  }
+
+  const missing: string[] = [];
+  for (const permission of REQUIRED_PERMISSIONS) {
+    const granted = roles.has(permission.name);
+    if (!granted) missing.push(permission.name);
+    checks.push({
+      name: `Permission ${permission.name}`,
+      passed: granted,
+      reason: granted
+        ? `Granted (to ${permission.why}).`
+        : `Missing: needed to ${permission.why}. Add it as an Application permission of Microsoft Graph and grant admin consent.`,
+    });
+  }
+
+  let organization: OrganizationInfo | undefined;
+  let error: AppError | undefined = missing.length > 0 ? new PermissionError(missing) : undefined;
+  try {
+    const response = await graph.get<{ value: readonly GraphOrganization[] }>(
+      '/organization?$select=id,displayName,verifiedDomains',
+      { operation: 'organization', requiredPermissions: ['Organization.Read.All'] },
+    );
+    const org = response.value[0];
+    if (org === undefined)
+      throw new AppError('organization_missing', 'Graph returned no organization for this tenant.');
+    organization = {
+      tenantId: org.id !== '' ? org.id : (tokenTenant ?? graph.tenant),
+      displayName: org.displayName ?? null,
+      verifiedDomains: (org.verifiedDomains ?? []).map((domain) => ({
+        name: domain.name,
+        isDefault: domain.isDefault === true,
+        isInitial: domain.isInitial === true,
+      })),
+    };
+    const primary = organization.verifiedDomains.find((d) => d.isDefault) ?? organization.verifiedDomains[0];
+    checks.push({
+      name: 'Read organization',
+      passed: true,
+      reason: `${organization.displayName ?? organization.tenantId}${primary === undefined ? '' : ` (${primary.name})`}`,
+    });
+  } catch (caught) {
+    const failure = asAppError(caught);
+    error ??= failure;
+    checks.push({ name: 'Read organization', passed: false, reason: failure.message });
+  }
+
+  return { passed: error === undefined, checks, organization, missingPermissions: missing, error };
+}
+
+/**
+ * Like {@link checkPermissions}, but throws the first failure.
+ * @throws `AuthError`, `PermissionError` or `GraphRequestError`
+ */
+export async function requirePermissions(
+  graph: TenantGraph,
+): Promise<PermissionCheckResult & { organization: OrganizationInfo }> {
+  const result = await checkPermissions(graph);
+  if (result.error !== undefined) throw result.error;
+  if (result.organization === undefined)
+    throw new AppError('organization_missing', 'The organization could not be read.');
+  return { ...result, organization: result.organization };
+}
+
+function asAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  return new AppError('graph_request_failed', error instanceof Error ? error.message : String(error), {
+    cause: error,
+  });
+}

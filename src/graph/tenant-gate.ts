@@ -1,0 +1,114 @@
+/** A minimum spacing between requests of one kind to one tenant (Graph's reports tier allows ~5 per 10 s). */
+export interface Pace {
+  /** Requests sharing a key share the spacing (`reports` for sign-ins, signInActivity, registration details). */
+  readonly key: string;
+  readonly minIntervalMs: number;
+}
+
+/** A granted slot: release it when the response (or failure) is in. */
+export interface GateTicket {
+  release(): void;
+  /** How long this request waited because the tenant was throttled (Retry-After), in ms. */
+  readonly throttledMs: number;
+}
+
+interface Waiter {
+  readonly pace: Pace | undefined;
+  readonly enqueuedAt: number;
+  readonly grant: (ticket: GateTicket) => void;
+}
+
+/**
+ * The door to one tenant, shared by every caller of that tenant (directory sync, sign-in ingestion, reports):
+ * at most `concurrency` requests in flight, none sent before a `Retry-After` the tenant gave has passed, and paced
+ * kinds of request spaced out. Waiters are served first come, first served among those allowed to go.
+ */
+export class TenantGate {
+  private readonly concurrency: number;
+  private readonly now: () => number;
+  private active = 0;
+  private notBefore = 0;
+  private readonly lastStartByPace = new Map<string, number>();
+  private readonly waiters: Waiter[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(options: { readonly concurrency: number; readonly now?: () => number }) {
+    this.concurrency = Math.max(1, options.concurrency);
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Waits for a slot this request may use now. */
+  acquire(pace?: Pace): Promise<GateTicket> {
+    return new Promise((resolve) => {
+      this.waiters.push({ pace, enqueuedAt: this.now(), grant: resolve });
+      this.pump();
+    });
+  }
+
+  /** No request to this tenant starts before `epochMs` (later calls can only push it further). */
+  holdUntil(epochMs: number): void {
+    if (epochMs <= this.notBefore) return;
+    this.notBefore = epochMs;
+    this.pump();
+  }
+
+  /** The instant before which nothing is sent (0 when not throttled). */
+  get throttledUntil(): number {
+    return this.notBefore;
+  }
+
+  get inFlight(): number {
+    return this.active;
+  }
+
+  private readyAt(waiter: Waiter): number {
+    const paced =
+      waiter.pace === undefined
+        ? 0
+        : (this.lastStartByPace.get(waiter.pace.key) ?? -Infinity) + waiter.pace.minIntervalMs;
+    return Math.max(this.notBefore, paced);
+  }
+
+  private pump(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    let earliest = Infinity;
+    for (let index = 0; index < this.waiters.length && this.active < this.concurrency;) {
+      const waiter = this.waiters[index];
+      if (waiter === undefined) break;
+      const now = this.now();
+      const ready = this.readyAt(waiter);
+      if (ready > now) {
+        earliest = Math.min(earliest, ready);
+        index++;
+        continue;
+      }
+      this.waiters.splice(index, 1);
+      this.active++;
+      if (waiter.pace !== undefined) this.lastStartByPace.set(waiter.pace.key, now);
+      const throttledMs = Math.max(0, Math.min(now, this.notBefore) - waiter.enqueuedAt);
+      let released = false;
+      waiter.grant({
+        throttledMs,
+        release: () => {
+          if (released) return;
+          released = true;
+          this.active--;
+          this.pump();
+        },
+      });
+    }
+    if (earliest !== Infinity && this.active < this.concurrency) {
+      // Timers may fire a millisecond early; pump re-checks the clock and waits again if so.
+      this.timer = setTimeout(
+        () => {
+          this.timer = undefined;
+          this.pump();
+        },
+        Math.max(1, earliest - this.now()),
+      );
+    }
+  }
+}

@@ -1,0 +1,187 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import tls from 'node:tls';
+import { ClientSecretCredential } from '@azure/identity';
+import { Agent } from 'undici';
+import { AppError } from '../shared/errors.js';
+import { defaultRetryPolicy, type RetryPolicy } from './resilience-middleware.js';
+import { TenantGate } from './tenant-gate.js';
+import { TenantGraph } from './tenant-graph.js';
+
+/** Where Entra ID and Graph are (Microsoft's, or the simulator's) and which extra CA to trust for them. */
+export interface GraphEndpoints {
+  readonly authorityHost: string;
+  readonly graphBaseUrl: string;
+  /** PEM of an extra certificate authority (the simulator's), trusted on top of the public ones. */
+  readonly trustedCaPem?: string | undefined;
+}
+
+/** Reads the configured endpoints, loading the extra CA file if one is set. */
+export function graphEndpointsFromConfig(graph: {
+  readonly authorityHost: string;
+  readonly graphBaseUrl: string;
+  readonly trustedCaPath: string | undefined;
+}): GraphEndpoints {
+  return {
+    authorityHost: graph.authorityHost,
+    graphBaseUrl: graph.graphBaseUrl,
+    trustedCaPem:
+      graph.trustedCaPath === undefined ? undefined : fs.readFileSync(graph.trustedCaPath, 'utf8'),
+  };
+}
+
+/** How to sign in to a client's tenant: its own app's secret, or our consented multi-tenant app. */
+export interface IntegrationCredentials {
+  readonly kind: 'client_credentials' | 'admin_consent';
+  /** Tenant GUID (or, before it is resolved, a verified domain). */
+  readonly tenantId: string;
+  readonly appClientId: string;
+  /** The client's app secret; unused for `admin_consent`, which signs in with our own app. */
+  readonly clientSecret: string | undefined;
+}
+
+export interface TenantGraphFactoryOptions {
+  readonly endpoints: GraphEndpoints;
+  /** Our multi-tenant app, for admin-consent integrations. */
+  readonly consentApp?: { readonly clientId: string | undefined; readonly clientSecret: string | undefined };
+  readonly retryPolicy?: Partial<RetryPolicy>;
+  /** Requests in flight per tenant, across every caller. Default 4. */
+  readonly concurrencyPerTenant?: number;
+}
+
+interface CachedGraph {
+  readonly graph: TenantGraph;
+  readonly fingerprint: string;
+}
+
+/**
+ * Hands out one {@link TenantGraph} per tenant and app, and one {@link TenantGate} per tenant shared by all of them,
+ * so sync, sign-in ingestion and reports wait on the same Retry-After. A cached graph is replaced as soon as the
+ * credentials it was built with change.
+ */
+export class TenantGraphFactory {
+  private readonly endpoints: GraphEndpoints;
+  private readonly consentApp: TenantGraphFactoryOptions['consentApp'];
+  private readonly policy: RetryPolicy;
+  private readonly concurrency: number;
+  private readonly dispatcher: Agent;
+  private readonly gates = new Map<string, TenantGate>();
+  private readonly graphs = new Map<string, CachedGraph>();
+
+  constructor(options: TenantGraphFactoryOptions) {
+    this.endpoints = options.endpoints;
+    this.consentApp = options.consentApp;
+    this.policy = { ...defaultRetryPolicy, ...options.retryPolicy };
+    this.concurrency = options.concurrencyPerTenant ?? 4;
+    const ca = options.endpoints.trustedCaPem;
+    this.dispatcher = new Agent({
+      keepAliveTimeout: 30_000,
+      connect: ca === undefined ? {} : { ca: [...tls.rootCertificates, ca] },
+    });
+  }
+
+  /** The cached graph for an integration (rebuilt if its credentials changed). @throws {AppError} `consent_app_not_configured` */
+  forIntegration(credentials: IntegrationCredentials): TenantGraph {
+    const resolved = this.resolve(credentials);
+    const key = cacheKey(resolved.tenantId, resolved.appClientId);
+    const fingerprint = crypto
+      .createHash('sha256')
+      .update(`${credentials.kind}\n${resolved.secret}`)
+      .digest('hex');
+    const cached = this.graphs.get(key);
+    if (cached?.fingerprint === fingerprint) return cached.graph;
+    const graph = this.build(resolved);
+    this.graphs.set(key, { graph, fingerprint });
+    return graph;
+  }
+
+  /**
+   * A fresh, uncached graph: for checking credentials before they are saved, and for re-checking permissions
+   * (a cached graph may hold a token issued before consent was granted).
+   */
+  create(credentials: IntegrationCredentials): TenantGraph {
+    return this.build(this.resolve(credentials));
+  }
+
+  /** Forgets the cached graph(s) of a tenant, e.g. after its integration was removed or its secret rotated. */
+  drop(tenantId: string, appClientId?: string): void {
+    for (const key of [...this.graphs.keys()]) {
+      const [tenant, app] = key.split('|');
+      if (
+        tenant === tenantId.toLowerCase() &&
+        (appClientId === undefined || app === appClientId.toLowerCase())
+      ) {
+        this.graphs.delete(key);
+      }
+    }
+  }
+
+  /** The gate every caller of this tenant passes through. */
+  gateFor(tenantId: string): TenantGate {
+    const key = tenantId.toLowerCase();
+    let gate = this.gates.get(key);
+    if (gate === undefined) {
+      gate = new TenantGate({ concurrency: this.concurrency });
+      this.gates.set(key, gate);
+    }
+    return gate;
+  }
+
+  /** Closes pooled connections. */
+  async close(): Promise<void> {
+    this.graphs.clear();
+    await this.dispatcher.close();
+  }
+
+  private resolve(credentials: IntegrationCredentials): {
+    tenantId: string;
+    appClientId: string;
+    secret: string;
+  } {
+    if (credentials.kind === 'admin_consent') {
+      const clientId = this.consentApp?.clientId;
+      const secret = this.consentApp?.clientSecret;
+      if (clientId === undefined || secret === undefined) {
+        throw new AppError(
+          'consent_app_not_configured',
+          'This integration uses admin consent, but our own app is not configured: set CONSENT_APP_CLIENT_ID and CONSENT_APP_CLIENT_SECRET.',
+          { status: 503 },
+        );
+      }
+      return { tenantId: credentials.tenantId, appClientId: clientId, secret };
+    }
+    if (credentials.clientSecret === undefined || credentials.clientSecret === '') {
+      throw new AppError('secret_missing', 'This integration has no client secret stored; enter it again.', {
+        status: 400,
+      });
+    }
+    return {
+      tenantId: credentials.tenantId,
+      appClientId: credentials.appClientId,
+      secret: credentials.clientSecret,
+    };
+  }
+
+  private build(resolved: { tenantId: string; appClientId: string; secret: string }): TenantGraph {
+    const ca = this.endpoints.trustedCaPem;
+    const credential = new ClientSecretCredential(resolved.tenantId, resolved.appClientId, resolved.secret, {
+      authorityHost: this.endpoints.authorityHost,
+      // Offline authorities (the simulator) cannot be looked up at login.microsoftonline.com.
+      disableInstanceDiscovery: true,
+      ...(ca === undefined ? {} : { tlsOptions: { ca: [...tls.rootCertificates, ca] } }),
+    });
+    return new TenantGraph({
+      tenant: resolved.tenantId,
+      appClientId: resolved.appClientId,
+      credential,
+      graphBaseUrl: this.endpoints.graphBaseUrl,
+      gate: this.gateFor(resolved.tenantId),
+      policy: this.policy,
+      dispatcher: this.dispatcher,
+    });
+  }
+}
+
+function cacheKey(tenantId: string, appClientId: string): string {
+  return `${tenantId.toLowerCase()}|${appClientId.toLowerCase()}`;
+}
