@@ -1,0 +1,593 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, EntraState, Flag } from './schema.js';
+
+/** Entra facts of a user; a delta item may carry only some of them (the rest stay as stored). */
+export interface UserFacts {
+  readonly id: string;
+  readonly displayName?: string | null;
+  readonly userPrincipalName?: string | null;
+  readonly mail?: string | null;
+  readonly userType?: string | null;
+  readonly accountEnabled?: boolean;
+  readonly department?: string | null;
+  readonly jobTitle?: string | null;
+  readonly createdDateTime?: string | null;
+}
+
+/** Entra facts of a group; partial like {@link UserFacts}. */
+export interface GroupFacts {
+  readonly id: string;
+  readonly displayName?: string | null;
+  readonly description?: string | null;
+  readonly mail?: string | null;
+  readonly mailEnabled?: boolean;
+  readonly securityEnabled?: boolean;
+  readonly groupTypes?: readonly string[];
+  readonly isTeam?: boolean;
+}
+
+/** A direct membership edge. */
+export interface Edge {
+  readonly groupId: string;
+  readonly memberId: string;
+  readonly memberType: 'user' | 'group' | 'other';
+}
+
+export interface UpsertCounts {
+  added: number;
+  updated: number;
+}
+
+/** Rows per multi-row statement: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const CHUNK = 250;
+
+const userKeys = [
+  'displayName',
+  'userPrincipalName',
+  'mail',
+  'userType',
+  'accountEnabled',
+  'department',
+  'jobTitle',
+  'createdDateTime',
+] as const;
+const groupKeys = [
+  'displayName',
+  'description',
+  'mail',
+  'mailEnabled',
+  'securityEnabled',
+  'groupTypes',
+  'isTeam',
+] as const;
+
+/**
+ * The copy of each client's directory: users, groups, direct edges and the transitive closure. The sync writes
+ * Entra facts only — collection state, exclusions and reporting flags belong to the rules and are never touched
+ * here. Every method works inside the caller's transaction (pass the transaction as `db`).
+ */
+export class DirectoryRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * Inserts or updates users as active, seen in `generation`. Items missing some properties keep the stored
+   * values for them.
+   */
+  async upsertUsers(
+    clientId: string,
+    users: readonly UserFacts[],
+    generation: number,
+    at: Date,
+  ): Promise<UpsertCounts> {
+    const counts: UpsertCounts = { added: 0, updated: 0 };
+    const updatedAt = at.toISOString();
+    for (const chunk of chunks(dedupeById(users), CHUNK)) {
+      const existing = await this.existingUsers(clientId, chunk);
+      const rows = chunk.map((facts) => {
+        const stored = existing.get(facts.id);
+        const merged = mergeFacts(facts, stored, userKeys);
+        return {
+          client_id: clientId,
+          id: facts.id,
+          display_name: merged.displayName ?? null,
+          user_principal_name: merged.userPrincipalName ?? null,
+          mail: merged.mail ?? null,
+          user_type: merged.userType ?? null,
+          account_enabled: flag(merged.accountEnabled ?? true),
+          department: merged.department ?? null,
+          job_title: merged.jobTitle ?? null,
+          created_date_time: merged.createdDateTime ?? null,
+          entra_state: 'active' as const,
+          collection_state: 'not_imported' as const,
+          search_text: searchText(merged.displayName, merged.userPrincipalName, merged.mail),
+          seen_generation: generation,
+          updated_at: updatedAt,
+        };
+      });
+      counts.added += chunk.length - existing.size;
+      counts.updated += existing.size;
+      await this.db
+        .insertInto('directory_users')
+        .values(rows)
+        .onConflict((conflict) =>
+          conflict.columns(['client_id', 'id']).doUpdateSet((eb) => ({
+            display_name: eb.ref('excluded.display_name'),
+            user_principal_name: eb.ref('excluded.user_principal_name'),
+            mail: eb.ref('excluded.mail'),
+            user_type: eb.ref('excluded.user_type'),
+            account_enabled: eb.ref('excluded.account_enabled'),
+            department: eb.ref('excluded.department'),
+            job_title: eb.ref('excluded.job_title'),
+            created_date_time: eb.ref('excluded.created_date_time'),
+            entra_state: eb.ref('excluded.entra_state'),
+            search_text: eb.ref('excluded.search_text'),
+            seen_generation: eb.ref('excluded.seen_generation'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+    }
+    return counts;
+  }
+
+  /** Sets the Entra state of known users (soft or hard deletion). Returns how many changed. */
+  async markUsers(clientId: string, ids: readonly string[], state: EntraState, at: Date): Promise<number> {
+    let changed = 0;
+    for (const chunk of chunks([...new Set(ids)], CHUNK)) {
+      const result = await this.db
+        .updateTable('directory_users')
+        .set({ entra_state: state, updated_at: at.toISOString() })
+        .where('client_id', '=', clientId)
+        .where('id', 'in', chunk)
+        .where('entra_state', '!=', state)
+        .executeTakeFirst();
+      changed += Number(result.numUpdatedRows);
+    }
+    return changed;
+  }
+
+  /**
+   * End of a full round: active users not seen in it are gone from Entra. Users already soft-deleted stay so
+   * (still restorable as far as we know).
+   */
+  async sweepUsers(clientId: string, generation: number, at: Date): Promise<number> {
+    const result = await this.db
+      .updateTable('directory_users')
+      .set({ entra_state: 'deleted', updated_at: at.toISOString() })
+      .where('client_id', '=', clientId)
+      .where('seen_generation', '<', generation)
+      .where('entra_state', '=', 'active')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /** Inserts or updates groups as active, seen in `generation`; partial items keep stored values. */
+  async upsertGroups(
+    clientId: string,
+    groups: readonly GroupFacts[],
+    generation: number,
+    at: Date,
+  ): Promise<UpsertCounts> {
+    const counts: UpsertCounts = { added: 0, updated: 0 };
+    const updatedAt = at.toISOString();
+    for (const chunk of chunks(dedupeById(groups), CHUNK)) {
+      const existing = await this.existingGroups(clientId, chunk);
+      const rows = chunk.map((facts) => {
+        const merged = mergeFacts(facts, existing.get(facts.id), groupKeys);
+        return {
+          client_id: clientId,
+          id: facts.id,
+          display_name: merged.displayName ?? null,
+          description: merged.description ?? null,
+          mail: merged.mail ?? null,
+          mail_enabled: flag(merged.mailEnabled ?? false),
+          security_enabled: flag(merged.securityEnabled ?? false),
+          group_types: JSON.stringify(merged.groupTypes ?? []),
+          is_team: flag(merged.isTeam ?? false),
+          entra_state: 'active' as const,
+          reporting_enabled: 0 as const,
+          search_text: searchText(merged.displayName, merged.mail),
+          seen_generation: generation,
+          updated_at: updatedAt,
+        };
+      });
+      counts.added += chunk.length - existing.size;
+      counts.updated += existing.size;
+      await this.db
+        .insertInto('directory_groups')
+        .values(rows)
+        .onConflict((conflict) =>
+          conflict.columns(['client_id', 'id']).doUpdateSet((eb) => ({
+            display_name: eb.ref('excluded.display_name'),
+            description: eb.ref('excluded.description'),
+            mail: eb.ref('excluded.mail'),
+            mail_enabled: eb.ref('excluded.mail_enabled'),
+            security_enabled: eb.ref('excluded.security_enabled'),
+            group_types: eb.ref('excluded.group_types'),
+            is_team: eb.ref('excluded.is_team'),
+            entra_state: eb.ref('excluded.entra_state'),
+            search_text: eb.ref('excluded.search_text'),
+            seen_generation: eb.ref('excluded.seen_generation'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+    }
+    return counts;
+  }
+
+  /**
+   * Groups removed in Entra: state set, their edges (as group and as member) and closure rows dropped, and the
+   * groups that contained them marked for closure recomputation. Returns how many changed state.
+   */
+  async removeGroups(clientId: string, ids: readonly string[], state: EntraState, at: Date): Promise<number> {
+    let changed = 0;
+    for (const chunk of chunks([...new Set(ids)], CHUNK)) {
+      await this.markParentsDirty(clientId, chunk);
+      await this.db
+        .deleteFrom('group_members')
+        .where('client_id', '=', clientId)
+        .where((eb) => eb.or([eb('group_id', 'in', chunk), eb('member_id', 'in', chunk)]))
+        .execute();
+      await this.db
+        .deleteFrom('group_user_closure')
+        .where('client_id', '=', clientId)
+        .where('group_id', 'in', chunk)
+        .execute();
+      const result = await this.db
+        .updateTable('directory_groups')
+        .set({ entra_state: state, closure_dirty: 0, updated_at: at.toISOString() })
+        .where('client_id', '=', clientId)
+        .where('id', 'in', chunk)
+        .where('entra_state', '!=', state)
+        .executeTakeFirst();
+      changed += Number(result.numUpdatedRows);
+    }
+    return changed;
+  }
+
+  /** Adds direct edges (seen in `generation`); returns how many did not exist before. Marks their groups dirty. */
+  async addEdges(clientId: string, edges: readonly Edge[], generation: number): Promise<number> {
+    let added = 0;
+    for (const chunk of chunks(dedupeEdges(edges), CHUNK)) {
+      const existing = await this.db
+        .selectFrom('group_members')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('client_id', '=', clientId)
+        .where((eb) =>
+          eb(
+            eb.refTuple('group_id', 'member_id'),
+            'in',
+            chunk.map((edge) => eb.tuple(edge.groupId, edge.memberId)),
+          ),
+        )
+        .executeTakeFirstOrThrow();
+      added += chunk.length - existing.count;
+      await this.db
+        .insertInto('group_members')
+        .values(
+          chunk.map((edge) => ({
+            client_id: clientId,
+            group_id: edge.groupId,
+            member_id: edge.memberId,
+            member_type: edge.memberType,
+            seen_generation: generation,
+          })),
+        )
+        .onConflict((conflict) =>
+          conflict.columns(['client_id', 'group_id', 'member_id']).doUpdateSet((eb) => ({
+            member_type: eb.ref('excluded.member_type'),
+            seen_generation: eb.ref('excluded.seen_generation'),
+          })),
+        )
+        .execute();
+      await this.markDirty(
+        clientId,
+        chunk.map((edge) => edge.groupId),
+      );
+    }
+    return added;
+  }
+
+  /** Removes direct edges; returns how many existed. Marks their groups dirty. */
+  async removeEdges(clientId: string, edges: readonly Omit<Edge, 'memberType'>[]): Promise<number> {
+    let removed = 0;
+    for (const chunk of chunks(edges, CHUNK)) {
+      const result = await this.db
+        .deleteFrom('group_members')
+        .where('client_id', '=', clientId)
+        .where((eb) =>
+          eb(
+            eb.refTuple('group_id', 'member_id'),
+            'in',
+            chunk.map((edge) => eb.tuple(edge.groupId, edge.memberId)),
+          ),
+        )
+        .executeTakeFirst();
+      removed += Number(result.numDeletedRows);
+      await this.markDirty(
+        clientId,
+        chunk.map((edge) => edge.groupId),
+      );
+    }
+    return removed;
+  }
+
+  /**
+   * End of a full groups round: active groups not seen are gone (with their edges), and edges not seen in it are
+   * removed (their groups marked dirty).
+   */
+  async sweepGroups(
+    clientId: string,
+    generation: number,
+    at: Date,
+  ): Promise<{ groups: number; edges: number }> {
+    const vanished = await this.db
+      .selectFrom('directory_groups')
+      .select('id')
+      .where('client_id', '=', clientId)
+      .where('seen_generation', '<', generation)
+      .where('entra_state', '!=', 'deleted')
+      .execute();
+    const groups = await this.removeGroups(
+      clientId,
+      vanished.map((row) => row.id),
+      'deleted',
+      at,
+    );
+    await this.db
+      .updateTable('directory_groups')
+      .set({ closure_dirty: 1 })
+      .where('client_id', '=', clientId)
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('group_members')
+          .select('group_id')
+          .where('client_id', '=', clientId)
+          .where('seen_generation', '<', generation),
+      )
+      .execute();
+    const edges = await this.db
+      .deleteFrom('group_members')
+      .where('client_id', '=', clientId)
+      .where('seen_generation', '<', generation)
+      .executeTakeFirst();
+    return { groups, edges: Number(edges.numDeletedRows) };
+  }
+
+  /**
+   * Recomputes the transitive closure (`group_user_closure`) of every group whose direct edges changed and of
+   * every group above it, from the direct edges alone. `UNION` (not `UNION ALL`) makes the recursion stop at
+   * cycles. When most groups are affected, recomputes the whole client at once.
+   */
+  async recomputeClosure(clientId: string): Promise<{ groups: number; full: boolean }> {
+    const dirty = await this.db
+      .selectFrom('directory_groups')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('client_id', '=', clientId)
+      .where('closure_dirty', '=', 1)
+      .executeTakeFirstOrThrow();
+    if (dirty.count === 0) return { groups: 0, full: false };
+    const total = await this.db
+      .selectFrom('directory_groups')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('client_id', '=', clientId)
+      .where('entra_state', '=', 'active')
+      .executeTakeFirstOrThrow();
+    const full = dirty.count * 4 >= total.count;
+
+    const roots = full
+      ? sql`roots(gid) as (select id from directory_groups where client_id = ${clientId} and entra_state = 'active')`
+      : sql`roots(gid) as (
+          select id from directory_groups where client_id = ${clientId} and closure_dirty = 1
+          union
+          select m.group_id from group_members m join roots on m.member_id = roots.gid
+          where m.client_id = ${clientId} and m.member_type = 'group'
+        )`;
+    const affected = await sql<{ count: number }>`
+      with recursive ${roots} select count(*) as count from roots`.execute(this.db);
+    if (full) {
+      await this.db.deleteFrom('group_user_closure').where('client_id', '=', clientId).execute();
+    } else {
+      await sql`
+        delete from group_user_closure where client_id = ${clientId} and group_id in (
+          with recursive ${roots} select gid from roots
+        )`.execute(this.db);
+    }
+    await sql`
+      with recursive ${roots},
+      down(root, gid) as (
+        select gid, gid from roots
+        union
+        select down.root, m.member_id from down
+        join group_members m on m.client_id = ${clientId} and m.group_id = down.gid and m.member_type = 'group'
+      )
+      insert into group_user_closure (client_id, group_id, user_id)
+      select distinct cast(${clientId} as text), down.root, m.member_id from down
+      join group_members m on m.client_id = ${clientId} and m.group_id = down.gid and m.member_type = 'user'`.execute(
+      this.db,
+    );
+    await this.db
+      .updateTable('directory_groups')
+      .set({ closure_dirty: 0 })
+      .where('client_id', '=', clientId)
+      .where('closure_dirty', '=', 1)
+      .execute();
+    return { groups: affected.rows[0]?.count ?? 0, full };
+  }
+
+  /** Writes `signInActivity.lastSuccessfulSignInDateTime` for users we hold; returns how many rows changed. */
+  async updateSignInActivity(
+    clientId: string,
+    entries: readonly { id: string; lastSuccessfulSignIn: string | null }[],
+  ): Promise<number> {
+    let changed = 0;
+    for (const entry of entries) {
+      const result = await this.db
+        .updateTable('directory_users')
+        .set({ sign_in_activity_at: entry.lastSuccessfulSignIn })
+        .where('client_id', '=', clientId)
+        .where('id', '=', entry.id)
+        .where((eb) =>
+          entry.lastSuccessfulSignIn === null
+            ? eb('sign_in_activity_at', 'is not', null)
+            : eb.or([
+                eb('sign_in_activity_at', 'is', null),
+                eb('sign_in_activity_at', '!=', entry.lastSuccessfulSignIn),
+              ]),
+        )
+        .executeTakeFirst();
+      changed += Number(result.numUpdatedRows);
+    }
+    return changed;
+  }
+
+  private async markDirty(clientId: string, groupIds: readonly string[]): Promise<void> {
+    const ids = [...new Set(groupIds)];
+    if (ids.length === 0) return;
+    await this.db
+      .updateTable('directory_groups')
+      .set({ closure_dirty: 1 })
+      .where('client_id', '=', clientId)
+      .where('id', 'in', ids)
+      .where('closure_dirty', '=', 0)
+      .execute();
+  }
+
+  private async markParentsDirty(clientId: string, memberIds: readonly string[]): Promise<void> {
+    await this.db
+      .updateTable('directory_groups')
+      .set({ closure_dirty: 1 })
+      .where('client_id', '=', clientId)
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('group_members')
+          .select('group_id')
+          .where('client_id', '=', clientId)
+          .where('member_id', 'in', [...memberIds]),
+      )
+      .execute();
+  }
+
+  private async existingUsers(
+    clientId: string,
+    chunk: readonly UserFacts[],
+  ): Promise<Map<string, UserFacts>> {
+    const rows = await this.db
+      .selectFrom('directory_users')
+      .select([
+        'id',
+        'display_name',
+        'user_principal_name',
+        'mail',
+        'user_type',
+        'account_enabled',
+        'department',
+        'job_title',
+        'created_date_time',
+      ])
+      .where('client_id', '=', clientId)
+      .where(
+        'id',
+        'in',
+        chunk.map((facts) => facts.id),
+      )
+      .execute();
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        {
+          id: row.id,
+          displayName: row.display_name,
+          userPrincipalName: row.user_principal_name,
+          mail: row.mail,
+          userType: row.user_type,
+          accountEnabled: row.account_enabled === 1,
+          department: row.department,
+          jobTitle: row.job_title,
+          createdDateTime: row.created_date_time,
+        },
+      ]),
+    );
+  }
+
+  private async existingGroups(
+    clientId: string,
+    chunk: readonly GroupFacts[],
+  ): Promise<Map<string, GroupFacts>> {
+    const rows = await this.db
+      .selectFrom('directory_groups')
+      .select([
+        'id',
+        'display_name',
+        'description',
+        'mail',
+        'mail_enabled',
+        'security_enabled',
+        'group_types',
+        'is_team',
+      ])
+      .where('client_id', '=', clientId)
+      .where(
+        'id',
+        'in',
+        chunk.map((facts) => facts.id),
+      )
+      .execute();
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        {
+          id: row.id,
+          displayName: row.display_name,
+          description: row.description,
+          mail: row.mail,
+          mailEnabled: row.mail_enabled === 1,
+          securityEnabled: row.security_enabled === 1,
+          groupTypes: JSON.parse(row.group_types) as string[],
+          isTeam: row.is_team === 1,
+        },
+      ]),
+    );
+  }
+}
+
+/** Lower-cased display name, UPN and mail (or group name and mail), for search. */
+export function searchText(...parts: readonly (string | null | undefined)[]): string {
+  return parts
+    .filter((part): part is string => typeof part === 'string' && part !== '')
+    .join(' ')
+    .toLowerCase();
+}
+
+function mergeFacts<T extends { id: string }>(
+  facts: T,
+  stored: T | undefined,
+  keys: readonly (keyof T)[],
+): T {
+  if (stored === undefined) return facts;
+  const merged = { ...facts };
+  for (const key of keys) if (!(key in facts)) merged[key] = stored[key];
+  return merged;
+}
+
+function flag(value: boolean): Flag {
+  return value ? 1 : 0;
+}
+
+/** One item per id; a later occurrence's properties win (Graph may replay an object within a page). */
+function dedupeById<T extends { id: string }>(items: readonly T[]): T[] {
+  const byId = new Map<string, T>();
+  for (const item of items) byId.set(item.id, { ...byId.get(item.id), ...item });
+  return [...byId.values()];
+}
+
+function dedupeEdges(edges: readonly Edge[]): Edge[] {
+  return [...new Map(edges.map((edge) => [`${edge.groupId}|${edge.memberId}`, edge])).values()];
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let index = 0; index < items.length; index += size) out.push(items.slice(index, index + size));
+  return out;
+}

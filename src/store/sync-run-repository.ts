@@ -1,0 +1,220 @@
+import type { Kysely } from 'kysely';
+import type { Database, SyncKind, SyncRunRow, SyncTrigger } from './schema.js';
+
+/** The counters a run reports when it ends (all optional: a sign-in run has no groups). */
+export interface SyncRunCounts {
+  usersAdded?: number;
+  usersUpdated?: number;
+  usersRemoved?: number;
+  groupsAdded?: number;
+  groupsUpdated?: number;
+  groupsRemoved?: number;
+  edgesAdded?: number;
+  edgesRemoved?: number;
+  itemsWritten?: number;
+  pages?: number;
+  graphRequests?: number;
+  retries?: number;
+  throttledMs?: number;
+}
+
+export interface SyncRunFailure {
+  readonly code: string;
+  readonly message: string;
+  readonly requestId: string | undefined;
+}
+
+/** Thrown by {@link SyncRunRepository.start} when a run of that kind is already running for the client. */
+export class RunAlreadyRunning extends Error {
+  override readonly name = 'RunAlreadyRunning';
+}
+
+/** `sync_runs`: one row per run, `running` while under way (at most one per client and kind — a unique index). */
+export class SyncRunRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * Records a new running run.
+   * @throws {RunAlreadyRunning} when the client already has a running run of this kind (in any process).
+   */
+  async start(input: {
+    clientId: string;
+    kind: SyncKind;
+    trigger: SyncTrigger;
+    owner: string;
+    at: Date;
+  }): Promise<SyncRunRow> {
+    const at = input.at.toISOString();
+    try {
+      return await this.db
+        .insertInto('sync_runs')
+        .values({
+          client_id: input.clientId,
+          kind: input.kind,
+          trigger: input.trigger,
+          status: 'running',
+          started_at: at,
+          heartbeat_at: at,
+          owner: input.owner,
+          progress: '{}',
+          ...zeroCounts,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new RunAlreadyRunning(`A ${input.kind} run is already running.`);
+      throw error;
+    }
+  }
+
+  async get(id: number): Promise<SyncRunRow | undefined> {
+    return this.db.selectFrom('sync_runs').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async findRunning(clientId: string, kind: SyncKind): Promise<SyncRunRow | undefined> {
+    return this.db
+      .selectFrom('sync_runs')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .where('kind', '=', kind)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+  }
+
+  /** The newest run of a kind, optionally only successful ones. */
+  async latest(
+    clientId: string,
+    kind: SyncKind,
+    status?: 'succeeded' | 'failed',
+  ): Promise<SyncRunRow | undefined> {
+    let query = this.db
+      .selectFrom('sync_runs')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .where('kind', '=', kind)
+      .orderBy('id', 'desc')
+      .limit(1);
+    if (status !== undefined) query = query.where('status', '=', status);
+    return query.executeTakeFirst();
+  }
+
+  /** Newest first. */
+  async list(clientId: string, options: { kind?: SyncKind; limit?: number } = {}): Promise<SyncRunRow[]> {
+    let query = this.db
+      .selectFrom('sync_runs')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .orderBy('id', 'desc')
+      .limit(options.limit ?? 20);
+    if (options.kind !== undefined) query = query.where('kind', '=', options.kind);
+    return query.execute();
+  }
+
+  /** Live progress and a sign of life. */
+  async heartbeat(id: number, at: Date, progress?: Readonly<Record<string, unknown>>): Promise<void> {
+    await this.db
+      .updateTable('sync_runs')
+      .set({
+        heartbeat_at: at.toISOString(),
+        ...(progress === undefined ? {} : { progress: JSON.stringify(progress) }),
+      })
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .execute();
+  }
+
+  async succeed(
+    id: number,
+    counts: SyncRunCounts,
+    at: Date,
+    progress?: Readonly<Record<string, unknown>>,
+  ): Promise<void> {
+    await this.finish(id, 'succeeded', counts, undefined, at, progress);
+  }
+
+  async fail(
+    id: number,
+    failure: SyncRunFailure,
+    counts: SyncRunCounts,
+    at: Date,
+    progress?: Readonly<Record<string, unknown>>,
+  ): Promise<void> {
+    await this.finish(id, 'failed', counts, failure, at, progress);
+  }
+
+  /** Closes a run whose process died. Returns whether it was still running (and so was closed by this call). */
+  async markInterrupted(id: number, at: Date): Promise<boolean> {
+    const result = await this.db
+      .updateTable('sync_runs')
+      .set({
+        status: 'failed',
+        finished_at: at.toISOString(),
+        error_code: 'interrupted',
+        error_message:
+          'The process running this sync stopped before it finished; the next run resumed from its checkpoint.',
+      })
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  private async finish(
+    id: number,
+    status: 'succeeded' | 'failed',
+    counts: SyncRunCounts,
+    failure: SyncRunFailure | undefined,
+    at: Date,
+    progress: Readonly<Record<string, unknown>> | undefined,
+  ): Promise<void> {
+    await this.db
+      .updateTable('sync_runs')
+      .set({
+        status,
+        finished_at: at.toISOString(),
+        heartbeat_at: at.toISOString(),
+        users_added: counts.usersAdded ?? 0,
+        users_updated: counts.usersUpdated ?? 0,
+        users_removed: counts.usersRemoved ?? 0,
+        groups_added: counts.groupsAdded ?? 0,
+        groups_updated: counts.groupsUpdated ?? 0,
+        groups_removed: counts.groupsRemoved ?? 0,
+        edges_added: counts.edgesAdded ?? 0,
+        edges_removed: counts.edgesRemoved ?? 0,
+        items_written: counts.itemsWritten ?? 0,
+        pages: counts.pages ?? 0,
+        graph_requests: counts.graphRequests ?? 0,
+        retries: counts.retries ?? 0,
+        throttled_ms: Math.round(counts.throttledMs ?? 0),
+        error_code: failure?.code ?? null,
+        error_message: failure?.message ?? null,
+        error_request_id: failure?.requestId ?? null,
+        ...(progress === undefined ? {} : { progress: JSON.stringify(progress) }),
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+}
+
+const zeroCounts = {
+  users_added: 0,
+  users_updated: 0,
+  users_removed: 0,
+  groups_added: 0,
+  groups_updated: 0,
+  groups_removed: 0,
+  edges_added: 0,
+  edges_removed: 0,
+  items_written: 0,
+  pages: 0,
+  graph_requests: 0,
+  retries: 0,
+  throttled_ms: 0,
+} as const;
+
+function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code } = error as { code?: unknown };
+  // PostgreSQL unique_violation; better-sqlite3 SQLITE_CONSTRAINT_UNIQUE.
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
