@@ -24,14 +24,6 @@ export async function up(db: Kysely<unknown>, _dialect: SqlDialect): Promise<voi
     .on('directory_users')
     .columns(['client_id', 'expired_at'])
     .execute();
-  await db.schema
-    .createIndex('audit_log_action')
-    .on('audit_log')
-    .columns(['action', 'at'])
-    .execute();
-  await db.schema
-    .createIndex('audit_log_actor')
-    .on('audit_log')
-    .columns(['actor_object_id', 'at'])
-    .execute();
+  await db.schema.createIndex('audit_log_action').on('audit_log').columns(['action', 'at']).execute();
+  await db.schema.createIndex('audit_log_actor').on('audit_log').columns(['actor_object_id', 'at']).execute();
 }

@@ -1,0 +1,64 @@
+import crypto from 'node:crypto';
+
+/** How long an exclusion preview can be confirmed. Long enough to read it, short enough to stay truthful. */
+export const EXCLUSION_PREVIEW_TTL_MS = 15 * 60 * 1000;
+
+/**
+ * A fingerprint of a group's transitive user membership: `<count>:<sha-256 of the ids in ascending code-unit order>`.
+ * A preview stores it; confirming recomputes it, so a membership change between the two makes the preview stale.
+ * The ids are sorted here rather than by the database, whose collation may order them differently.
+ */
+export function fingerprintOf(userIds: Iterable<string>): string {
+  const sorted = [...new Set(userIds)].sort();
+  const hash = crypto.createHash('sha256');
+  for (const id of sorted) hash.update(`${id}\n`);
+  return `${sorted.length}:${hash.digest('hex')}`;
+}
+
+/** What an exclusion preview was bound to, as stored with its token. */
+export interface ExclusionPreviewBinding {
+  readonly clientId: string;
+  readonly groupId: string;
+  readonly fingerprint: string;
+  readonly actorTenantId: string;
+  readonly actorObjectId: string;
+  readonly expiresAt: Date;
+  readonly usedAt: Date | null;
+}
+
+export interface ExclusionConfirmation {
+  readonly clientId: string;
+  readonly actorTenantId: string;
+  readonly actorObjectId: string;
+  readonly now: Date;
+  /** The group's membership fingerprint now. */
+  readonly currentFingerprint: string;
+}
+
+export type ConfirmationProblem = 'other_client' | 'other_actor' | 'used' | 'expired' | 'stale';
+
+/**
+ * Whether a confirmation may proceed on a stored preview (rule 6): same client, same admin, not used, not expired,
+ * and the membership unchanged since the preview. Returns the first problem, or `undefined` when it may proceed.
+ */
+export function checkExclusionConfirmation(
+  preview: ExclusionPreviewBinding,
+  confirmation: ExclusionConfirmation,
+): ConfirmationProblem | undefined {
+  if (preview.clientId !== confirmation.clientId) return 'other_client';
+  if (
+    preview.actorTenantId !== confirmation.actorTenantId.toLowerCase() ||
+    preview.actorObjectId !== confirmation.actorObjectId.toLowerCase()
+  ) {
+    return 'other_actor';
+  }
+  if (preview.usedAt !== null) return 'used';
+  if (confirmation.now.getTime() >= preview.expiresAt.getTime()) return 'expired';
+  if (preview.fingerprint !== confirmation.currentFingerprint) return 'stale';
+  return undefined;
+}
+
+/** Billable count after excluding a group: the billable users among those it will disable are no longer billable. */
+export function billableAfterExclusion(billableBefore: number, affectedBillable: number): number {
+  return Math.max(0, billableBefore - affectedBillable);
+}

@@ -1,0 +1,171 @@
+import type { ActivityDataState, CollectionState } from '../store/schema.js';
+
+/** DESIGN rule 8: the expiry threshold per client, in days. */
+export const DEFAULT_EXPIRY_DAYS = 30;
+export const MIN_EXPIRY_DAYS = 7;
+export const MAX_EXPIRY_DAYS = 365;
+
+export const DAY_IN_MS = 24 * 60 * 60 * 1000;
+
+/** Where a user's last activity was seen. */
+export type ActivitySource = 'sign_in_log' | 'sign_in_activity';
+
+export interface LastActivity {
+  readonly at: Date;
+  readonly source: ActivitySource;
+  /** The application of the sign-in, when the sign-in log named it. */
+  readonly app: string | null;
+}
+
+/** What expiry looks at for one user (timestamps as the store keeps them: ISO text or null). */
+export interface ActivityFacts {
+  readonly collectionState: CollectionState;
+  readonly importedAt: string | null;
+  readonly lastSignInAt: string | null;
+  readonly lastSignInApp: string | null;
+  readonly signInActivityAt: string | null;
+}
+
+/** The client's side of the rule: its threshold and whether its tenant gives activity data at all. */
+export interface ExpiryPolicy {
+  readonly thresholdDays: number;
+  readonly activityData: ActivityDataState;
+}
+
+/**
+ * - `not_applicable`: only imported users expire.
+ * - `activity_unknown`: the tenant gives no activity data (no P1/P2), or it has not been read yet — nobody expires.
+ * - `active`: activity within the threshold.
+ * - `new_without_activity`: imported less than N days ago and never seen active — not expired yet.
+ * - `expired`: no activity in the last N days.
+ */
+export type ExpiryStatus =
+  'not_applicable' | 'activity_unknown' | 'active' | 'new_without_activity' | 'expired';
+
+export interface ExpiryVerdict {
+  readonly status: ExpiryStatus;
+  readonly expired: boolean;
+  readonly lastActivity: LastActivity | null;
+  /** Whole days since the last activity (rounded down), when there was any. */
+  readonly daysSinceActivity: number | null;
+  readonly thresholdDays: number;
+  /** When the user expires (or expired): the reference instant + N days; null when expiry does not apply. */
+  readonly expiresAt: Date | null;
+  /** One sentence an admin reads: "last successful sign-in 2026-10-02 (Salesforce), 55 days ago; threshold 30". */
+  readonly explanation: string;
+}
+
+/** The newest successful sign-in seen: from the sign-in log, or the user's signInActivity where that is newer. */
+export function lastActivityOf(facts: ActivityFacts): LastActivity | null {
+  const fromLog = parseTime(facts.lastSignInAt);
+  const fromActivity = parseTime(facts.signInActivityAt);
+  if (fromLog !== null && (fromActivity === null || fromLog.getTime() >= fromActivity.getTime())) {
+    return { at: fromLog, source: 'sign_in_log', app: facts.lastSignInApp };
+  }
+  return fromActivity === null ? null : { at: fromActivity, source: 'sign_in_activity', app: null };
+}
+
+/**
+ * Rule 8. A user is expired when its last activity is strictly older than N days: activity exactly N days ago still
+ * counts as "in the last N days". A user without any activity is expired once it was imported strictly more than N
+ * days ago. Where the tenant gives no activity data nobody expires.
+ */
+export function evaluateExpiry(facts: ActivityFacts, policy: ExpiryPolicy, now: Date): ExpiryVerdict {
+  const threshold = policy.thresholdDays;
+  const lastActivity = lastActivityOf(facts);
+  const daysSinceActivity =
+    lastActivity === null ? null : Math.floor((now.getTime() - lastActivity.at.getTime()) / DAY_IN_MS);
+  const base = { lastActivity, daysSinceActivity, thresholdDays: threshold };
+  const activityText = describeActivity(lastActivity, daysSinceActivity);
+
+  if (facts.collectionState !== 'imported') {
+    return {
+      ...base,
+      status: 'not_applicable',
+      expired: false,
+      expiresAt: null,
+      explanation: `${activityText}; not imported, so it does not expire`,
+    };
+  }
+  if (policy.activityData !== 'available') {
+    return {
+      ...base,
+      status: 'activity_unknown',
+      expired: false,
+      expiresAt: null,
+      explanation:
+        policy.activityData === 'unavailable'
+          ? 'activity unknown: the tenant has no Entra ID P1/P2 licence, so nobody expires'
+          : 'activity unknown: activity data has not been read from the tenant yet, so nobody expires',
+    };
+  }
+  const cutoff = now.getTime() - threshold * DAY_IN_MS;
+  if (lastActivity !== null) {
+    const expiresAt = new Date(lastActivity.at.getTime() + threshold * DAY_IN_MS);
+    const expired = lastActivity.at.getTime() < cutoff;
+    return {
+      ...base,
+      status: expired ? 'expired' : 'active',
+      expired,
+      expiresAt,
+      explanation: `${activityText}; threshold ${threshold}`,
+    };
+  }
+  const importedAt = parseTime(facts.importedAt);
+  if (importedAt === null) {
+    // Rows imported before import times were recorded: give them the benefit of the doubt rather than bill nobody.
+    return {
+      ...base,
+      status: 'new_without_activity',
+      expired: false,
+      expiresAt: null,
+      explanation: `no sign-in seen; import date unknown; threshold ${threshold}`,
+    };
+  }
+  const expiresAt = new Date(importedAt.getTime() + threshold * DAY_IN_MS);
+  const expired = importedAt.getTime() < cutoff;
+  const importedDays = Math.floor((now.getTime() - importedAt.getTime()) / DAY_IN_MS);
+  return {
+    ...base,
+    status: expired ? 'expired' : 'new_without_activity',
+    expired,
+    expiresAt,
+    explanation: `no sign-in seen since import on ${day(importedAt)}, ${plural(importedDays, 'day')} ago; threshold ${threshold}`,
+  };
+}
+
+/** Whether `days` is an acceptable per-client threshold (whole days, 7–365). */
+export function isValidExpiryDays(days: number): boolean {
+  return Number.isInteger(days) && days >= MIN_EXPIRY_DAYS && days <= MAX_EXPIRY_DAYS;
+}
+
+/** The instant before which activity is too old: `now` − N days. */
+export function expiryCutoff(now: Date, thresholdDays: number): Date {
+  return new Date(now.getTime() - thresholdDays * DAY_IN_MS);
+}
+
+function describeActivity(lastActivity: LastActivity | null, days: number | null): string {
+  if (lastActivity === null || days === null) return 'no sign-in seen';
+  const where =
+    lastActivity.source === 'sign_in_activity'
+      ? ' (Entra signInActivity)'
+      : lastActivity.app === null || lastActivity.app === ''
+        ? ''
+        : ` (${lastActivity.app})`;
+  const ago = days <= 0 ? 'today' : `${plural(days, 'day')} ago`;
+  return `last successful sign-in ${day(lastActivity.at)}${where}, ${ago}`;
+}
+
+function parseTime(value: string | null): Date | null {
+  if (value === null || value === '') return null;
+  const time = new Date(value);
+  return Number.isNaN(time.getTime()) ? null : time;
+}
+
+function day(time: Date): string {
+  return time.toISOString().slice(0, 10);
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

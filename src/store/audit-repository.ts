@@ -1,0 +1,49 @@
+import { sql, type Kysely } from 'kysely';
+import type { AuditLogRow, Database } from './schema.js';
+
+/** What an audit query may filter on; every field optional. */
+export interface AuditQuery {
+  /** Only entries of these clients; `undefined` = any. Entries without a client count as `null`. */
+  readonly clientIds?: readonly (string | null)[];
+  readonly actorObjectId?: string;
+  /** Exact action (`group.exclude`) or a prefix ending in a dot (`integration.`). */
+  readonly action?: string;
+  /** Inclusive lower bound (ISO timestamp). */
+  readonly from?: string;
+  /** Exclusive upper bound (ISO timestamp). */
+  readonly to?: string;
+  /** Entries with an id below this (keyset paging, newest first). */
+  readonly beforeId?: number;
+  readonly limit: number;
+}
+
+/** Reads of the audit log (written by AuditTrail inside each change's transaction). */
+export class AuditRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Newest first. */
+  async query(filter: AuditQuery): Promise<AuditLogRow[]> {
+    let query = this.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(filter.limit);
+    if (filter.clientIds !== undefined) {
+      const ids = filter.clientIds.filter((id): id is string => id !== null);
+      const withNull = filter.clientIds.includes(null);
+      if (ids.length === 0 && !withNull) return [];
+      query = query.where((eb) => {
+        const parts = [];
+        if (ids.length > 0) parts.push(eb('client_id', 'in', ids));
+        if (withNull) parts.push(eb('client_id', 'is', null));
+        return eb.or(parts);
+      });
+    }
+    if (filter.actorObjectId !== undefined) query = query.where('actor_object_id', '=', filter.actorObjectId);
+    if (filter.action !== undefined) {
+      query = filter.action.endsWith('.')
+        ? query.where(sql<boolean>`substr(action, 1, ${sql.lit(filter.action.length)}) = ${filter.action}`)
+        : query.where('action', '=', filter.action);
+    }
+    if (filter.from !== undefined) query = query.where('at', '>=', filter.from);
+    if (filter.to !== undefined) query = query.where('at', '<', filter.to);
+    if (filter.beforeId !== undefined) query = query.where('id', '<', filter.beforeId);
+    return query.execute();
+  }
+}

@@ -1,0 +1,290 @@
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import { escapeLike, isBillableSql, isNotGuestSql, userSortKeySql } from './collection-sql.js';
+import type { Database, DirectoryGroupRow, DirectoryUserRow } from './schema.js';
+import type { UserCursor } from './user-repository.js';
+
+export interface GroupFilter {
+  /** Case-insensitive substring of the name, description or mail. */
+  readonly search?: string;
+  readonly excluded?: boolean;
+  readonly reporting?: boolean;
+}
+
+/** Member counts of one group. */
+export interface GroupCounts {
+  readonly directUsers: number;
+  readonly directGroups: number;
+  /** Users reachable through any depth of nesting (direct members included). */
+  readonly transitiveUsers: number;
+}
+
+/** A transitive member and whether it is a direct member of the group. */
+export interface GroupMemberRow extends DirectoryUserRow {
+  readonly direct: boolean;
+}
+
+/** Who an exclusion would disable, and how that changes billing. */
+export interface ExclusionImpact {
+  /** Transitive members that would become disabled (`excluded_group`). */
+  readonly affected: number;
+  /** Of those, how many are billable now. */
+  readonly affectedBillable: number;
+}
+
+/** Directory groups of a client: lists with counts, exclusion and reporting flags, transitive members. */
+export class GroupRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** A page of groups by name (offset paging: a tenant has thousands of groups, not hundreds of thousands). */
+  async list(
+    clientId: string,
+    filter: GroupFilter,
+    page: { limit: number; offset: number },
+  ): Promise<{ rows: DirectoryGroupRow[]; total: number }> {
+    let query = this.db
+      .selectFrom('directory_groups')
+      .where('client_id', '=', clientId)
+      .where('entra_state', '<>', 'deleted');
+    if (filter.search !== undefined && filter.search !== '') {
+      const pattern = `%${escapeLike(filter.search.toLowerCase())}%`;
+      query = query.where(
+        sql<boolean>`(search_text like ${pattern} escape '\\' or lower(coalesce(display_name, '')) like ${pattern} escape '\\')`,
+      );
+    }
+    if (filter.excluded !== undefined) {
+      query = query.where('excluded_at', filter.excluded ? 'is not' : 'is', null);
+    }
+    if (filter.reporting !== undefined)
+      query = query.where('reporting_enabled', '=', filter.reporting ? 1 : 0);
+    const rows = await query
+      .selectAll()
+      .orderBy(sql`coalesce(display_name, '')`)
+      .orderBy('id')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute();
+    const total = await query.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+    return { rows, total: total.count };
+  }
+
+  /** Member counts for the groups given (one grouped query each over direct edges and the closure). */
+  async counts(clientId: string, groupIds: readonly string[]): Promise<Map<string, GroupCounts>> {
+    const result = new Map<string, GroupCounts>();
+    if (groupIds.length === 0) return result;
+    for (const id of groupIds) result.set(id, { directUsers: 0, directGroups: 0, transitiveUsers: 0 });
+    const direct = await this.db
+      .selectFrom('group_members')
+      .select([
+        'group_id',
+        sql<number>`coalesce(sum(case when member_type = 'user' then 1 else 0 end), 0)`.as('users'),
+        sql<number>`coalesce(sum(case when member_type = 'group' then 1 else 0 end), 0)`.as('groups'),
+      ])
+      .where('client_id', '=', clientId)
+      .where('group_id', 'in', [...groupIds])
+      .groupBy('group_id')
+      .execute();
+    const transitive = await this.db
+      .selectFrom('group_user_closure')
+      .select(['group_id', (eb) => eb.fn.countAll<number>().as('users')])
+      .where('client_id', '=', clientId)
+      .where('group_id', 'in', [...groupIds])
+      .groupBy('group_id')
+      .execute();
+    for (const row of direct) {
+      const counts = result.get(row.group_id);
+      if (counts !== undefined) {
+        result.set(row.group_id, {
+          ...counts,
+          directUsers: row.users,
+          directGroups: row.groups,
+        });
+      }
+    }
+    for (const row of transitive) {
+      const counts = result.get(row.group_id);
+      if (counts !== undefined) result.set(row.group_id, { ...counts, transitiveUsers: row.users });
+    }
+    return result;
+  }
+
+  /** A group by object id, or by its exact display name when that is unique (case-insensitive). */
+  async find(clientId: string, idOrName: string): Promise<DirectoryGroupRow | undefined | 'ambiguous'> {
+    const byId = await this.db
+      .selectFrom('directory_groups')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .where('id', '=', idOrName.toLowerCase())
+      .executeTakeFirst();
+    if (byId !== undefined) return byId;
+    const byName = await this.db
+      .selectFrom('directory_groups')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .where('entra_state', '<>', 'deleted')
+      .where(sql<boolean>`lower(display_name) = ${idOrName.toLowerCase()}`)
+      .limit(2)
+      .execute();
+    if (byName.length > 1) return 'ambiguous';
+    return byName[0];
+  }
+
+  /** Ids of every user in the group through any depth of nesting (for the membership fingerprint). */
+  async transitiveUserIds(clientId: string, groupId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('group_user_closure')
+      .select('user_id')
+      .where('client_id', '=', clientId)
+      .where('group_id', '=', groupId)
+      .execute();
+    return rows.map((row) => row.user_id);
+  }
+
+  /** How many users excluding the group would disable, and how many of them are billable now. */
+  async exclusionImpact(
+    clientId: string,
+    groupId: string,
+    excludedGroupIds: readonly string[],
+  ): Promise<ExclusionImpact> {
+    const row = await this.affectedQuery(clientId, groupId)
+      .select((eb) => [
+        eb.fn.countAll<number>().as('affected'),
+        sql<number>`coalesce(sum(case when ${isBillableSql(eb, excludedGroupIds)} then 1 else 0 end), 0)`.as(
+          'billable',
+        ),
+      ])
+      .executeTakeFirstOrThrow();
+    return { affected: row.affected, affectedBillable: row.billable };
+  }
+
+  /** The first `limit` users the exclusion would disable, by name, each marked direct or nested. */
+  async affectedSample(clientId: string, groupId: string, limit: number): Promise<GroupMemberRow[]> {
+    const rows = await this.affectedQuery(clientId, groupId)
+      .selectAll('directory_users')
+      .select((eb) => this.directFlag(eb, groupId))
+      .orderBy(userSortKeySql())
+      .orderBy('directory_users.id')
+      .limit(limit)
+      .execute();
+    return rows.map(({ direct, ...user }) => ({ ...user, direct: direct === 1 }));
+  }
+
+  /**
+   * Marks the group excluded if it is not yet (a conditional update: of two concurrent confirmations exactly one
+   * changes the row). Returns whether this call excluded it.
+   */
+  async markExcluded(clientId: string, groupId: string, at: string, by: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('directory_groups')
+      .set({ excluded_at: at, excluded_by: by, updated_at: at })
+      .where('client_id', '=', clientId)
+      .where('id', '=', groupId)
+      .where('excluded_at', 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /** Disables (`excluded_group`) the group's transitive members the rules allow to change. Returns how many. */
+  async disableMembers(clientId: string, groupId: string, at: string): Promise<number> {
+    const result = await this.db
+      .updateTable('directory_users')
+      .set({ collection_state: 'disabled', disable_reason: 'excluded_group', updated_at: at })
+      .where('directory_users.client_id', '=', clientId)
+      .where('directory_users.entra_state', '=', 'active')
+      .where(isNotGuestSql())
+      .where(sql<boolean>`coalesce(directory_users.disable_reason, '') not in ('manual', 'excluded_group')`)
+      .where('directory_users.id', 'in', (eb) =>
+        eb
+          .selectFrom('group_user_closure')
+          .select('group_user_closure.user_id')
+          .where('group_user_closure.client_id', '=', clientId)
+          .where('group_user_closure.group_id', '=', groupId),
+      )
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async setReporting(clientId: string, groupId: string, enabled: boolean, at: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('directory_groups')
+      .set({ reporting_enabled: enabled ? 1 : 0, updated_at: at })
+      .where('client_id', '=', clientId)
+      .where('id', '=', groupId)
+      .where('reporting_enabled', '=', enabled ? 0 : 1)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /** A page of the group's transitive user members with their states, by name (keyset paging). */
+  async members(
+    clientId: string,
+    groupId: string,
+    page: { limit: number; after?: UserCursor },
+  ): Promise<{ rows: GroupMemberRow[]; next: UserCursor | undefined }> {
+    let query = this.db
+      .selectFrom('directory_users')
+      .where('directory_users.client_id', '=', clientId)
+      .where('directory_users.id', 'in', (eb) =>
+        eb
+          .selectFrom('group_user_closure')
+          .select('group_user_closure.user_id')
+          .where('group_user_closure.client_id', '=', clientId)
+          .where('group_user_closure.group_id', '=', groupId),
+      )
+      .selectAll('directory_users')
+      .select((eb) => this.directFlag(eb, groupId))
+      .orderBy(userSortKeySql())
+      .orderBy('directory_users.id')
+      .limit(page.limit + 1);
+    if (page.after !== undefined) {
+      query = query.where(
+        sql<boolean>`(${userSortKeySql()}, directory_users.id) > (${page.after.sortKey}, ${page.after.id})`,
+      );
+    }
+    const rows = (await query.execute()).map(({ direct, ...user }) => ({
+      ...user,
+      direct: direct === 1,
+    }));
+    const more = rows.length > page.limit;
+    if (more) rows.pop();
+    const last = rows.at(-1);
+    return {
+      rows,
+      next: more && last !== undefined ? { sortKey: last.display_name ?? '', id: last.id } : undefined,
+    };
+  }
+
+  private affectedQuery(clientId: string, groupId: string) {
+    return this.db
+      .selectFrom('directory_users')
+      .where('directory_users.client_id', '=', clientId)
+      .where('directory_users.entra_state', '=', 'active')
+      .where(isNotGuestSql())
+      .where(sql<boolean>`coalesce(directory_users.disable_reason, '') not in ('manual', 'excluded_group')`)
+      .where('directory_users.id', 'in', (eb) =>
+        eb
+          .selectFrom('group_user_closure')
+          .select('group_user_closure.user_id')
+          .where('group_user_closure.client_id', '=', clientId)
+          .where('group_user_closure.group_id', '=', groupId),
+      );
+  }
+
+  private directFlag(eb: ExpressionBuilder<Database, 'directory_users'>, groupId: string) {
+    return eb
+      .case()
+      .when(
+        eb.exists(
+          eb
+            .selectFrom('group_members')
+            .select(sql.lit(1).as('hit'))
+            .whereRef('group_members.client_id', '=', 'directory_users.client_id')
+            .where('group_members.group_id', '=', groupId)
+            .whereRef('group_members.member_id', '=', 'directory_users.id'),
+        ),
+      )
+      .then(1)
+      .else(0)
+      .end()
+      .as('direct');
+  }
+}

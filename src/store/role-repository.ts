@@ -1,0 +1,72 @@
+import type { Kysely } from 'kysely';
+import type { Database, RoleAssignmentRow, RoleName } from './schema.js';
+
+export interface RoleAssignmentKey {
+  readonly principalTenantId: string;
+  readonly principalObjectId: string;
+  readonly role: RoleName;
+  /** A client id, or `*` for every client. */
+  readonly clientScope: string;
+}
+
+/** Stored role assignments (the first partner admins come from configuration, not from here). */
+export class RoleRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Assignments, optionally only those scoped to one client (and the partner-wide ones when `includeAll`). */
+  async list(filter: { clientScope?: string; includeAll?: boolean } = {}): Promise<RoleAssignmentRow[]> {
+    let query = this.db
+      .selectFrom('role_assignments')
+      .selectAll()
+      .orderBy('role')
+      .orderBy('principal_name')
+      .orderBy('id');
+    if (filter.clientScope !== undefined) {
+      const scopes = filter.includeAll === true ? [filter.clientScope, '*'] : [filter.clientScope];
+      query = query.where('client_scope', 'in', scopes);
+    }
+    return query.execute();
+  }
+
+  async find(key: RoleAssignmentKey): Promise<RoleAssignmentRow | undefined> {
+    return this.db
+      .selectFrom('role_assignments')
+      .selectAll()
+      .where('principal_tenant_id', '=', key.principalTenantId)
+      .where('principal_object_id', '=', key.principalObjectId)
+      .where('role', '=', key.role)
+      .where('client_scope', '=', key.clientScope)
+      .executeTakeFirst();
+  }
+
+  async insert(
+    key: RoleAssignmentKey,
+    extra: { principalName: string | null; createdAt: string; createdBy: string },
+  ): Promise<RoleAssignmentRow> {
+    return this.db
+      .insertInto('role_assignments')
+      .values({
+        principal_tenant_id: key.principalTenantId,
+        principal_object_id: key.principalObjectId,
+        principal_name: extra.principalName,
+        role: key.role,
+        client_scope: key.clientScope,
+        created_at: extra.createdAt,
+        created_by: extra.createdBy,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  /** Returns whether a row was deleted. */
+  async delete(key: RoleAssignmentKey): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('role_assignments')
+      .where('principal_tenant_id', '=', key.principalTenantId)
+      .where('principal_object_id', '=', key.principalObjectId)
+      .where('role', '=', key.role)
+      .where('client_scope', '=', key.clientScope)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+}

@@ -1,0 +1,207 @@
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import type { ExcludedGroupRef } from '../domain/eligibility.js';
+import { escapeLike, isGuestSql, isNotGuestSql, userSortKeySql } from './collection-sql.js';
+import type {
+  CollectionState,
+  Database,
+  DirectoryUserRow,
+  DirectoryUserUpdate,
+  DisableReason,
+  EntraState,
+} from './schema.js';
+
+/** Filters of the users list (all optional, combined with "and"). */
+export interface UserFilter {
+  /** Case-insensitive substring of display name, UPN or mail. */
+  readonly search?: string;
+  readonly state?: CollectionState;
+  readonly disableReason?: DisableReason;
+  readonly expired?: boolean;
+  readonly guest?: boolean;
+  /** Exact department name. */
+  readonly department?: string;
+  /** Transitive member of this group (nested groups included). */
+  readonly groupId?: string;
+  readonly entraState?: EntraState;
+}
+
+/** Where the previous page ended: its last row's sort key and id. */
+export interface UserCursor {
+  readonly sortKey: string;
+  readonly id: string;
+}
+
+export interface UserPageQuery {
+  readonly filter: UserFilter;
+  readonly limit: number;
+  readonly after?: UserCursor;
+  /** Also count every match (one more pass over the matches). */
+  readonly withTotal: boolean;
+}
+
+export interface UserPage {
+  readonly rows: DirectoryUserRow[];
+  /** Present when more rows follow. */
+  readonly next: UserCursor | undefined;
+  readonly total: number | undefined;
+}
+
+type UsersQuery = SelectQueryBuilder<Database, 'directory_users', object>;
+
+/** Directory users of a client: paged, filtered reads and single-user state changes. */
+export class UserRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * One page of users ordered by display name then id, with keyset pagination (the cursor is the last row's sort
+   * key and id), so page 1 and page 1,000 cost the same.
+   */
+  async page(clientId: string, query: UserPageQuery): Promise<UserPage> {
+    const filtered = this.filtered(clientId, query.filter);
+    let rowsQuery = filtered
+      .selectAll()
+      .orderBy(userSortKeySql())
+      .orderBy('directory_users.id')
+      .limit(query.limit + 1);
+    if (query.after !== undefined) {
+      rowsQuery = rowsQuery.where(
+        sql<boolean>`(${userSortKeySql()}, directory_users.id) > (${query.after.sortKey}, ${query.after.id})`,
+      );
+    }
+    const rows = await rowsQuery.execute();
+    const more = rows.length > query.limit;
+    if (more) rows.pop();
+    const last = rows.at(-1);
+    const total = query.withTotal
+      ? (await filtered.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()).count
+      : undefined;
+    return {
+      rows,
+      next: more && last !== undefined ? { sortKey: last.display_name ?? '', id: last.id } : undefined,
+      total,
+    };
+  }
+
+  /** A user by object id or (case-insensitive) user principal name. */
+  async find(clientId: string, idOrUpn: string): Promise<DirectoryUserRow | undefined> {
+    const byId = await this.db
+      .selectFrom('directory_users')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .where('id', '=', idOrUpn.toLowerCase())
+      .executeTakeFirst();
+    if (byId !== undefined || !idOrUpn.includes('@')) return byId;
+    return this.db
+      .selectFrom('directory_users')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .where(sql<boolean>`lower(user_principal_name) = ${idOrUpn.toLowerCase()}`)
+      .executeTakeFirst();
+  }
+
+  /** For each user id given, the excluded groups it belongs to (directly or nested), sorted by name. */
+  async excludedGroupsOf(
+    clientId: string,
+    userIds: readonly string[],
+  ): Promise<Map<string, ExcludedGroupRef[]>> {
+    const result = new Map<string, ExcludedGroupRef[]>();
+    if (userIds.length === 0) return result;
+    const rows = await this.db
+      .selectFrom('group_user_closure')
+      .innerJoin('directory_groups', (join) =>
+        join
+          .onRef('directory_groups.client_id', '=', 'group_user_closure.client_id')
+          .onRef('directory_groups.id', '=', 'group_user_closure.group_id'),
+      )
+      .select(['group_user_closure.user_id', 'directory_groups.id', 'directory_groups.display_name'])
+      .where('group_user_closure.client_id', '=', clientId)
+      .where('group_user_closure.user_id', 'in', [...userIds])
+      .where('directory_groups.excluded_at', 'is not', null)
+      .orderBy('directory_groups.display_name')
+      .execute();
+    for (const row of rows) {
+      const list = result.get(row.user_id) ?? [];
+      list.push({ id: row.id, displayName: row.display_name });
+      result.set(row.user_id, list);
+    }
+    return result;
+  }
+
+  /**
+   * Changes one user's collection state, only if it is still in `expectedState`/`expectedReason` (a conditional
+   * update: two admins acting at once cannot both win). Returns whether the row changed.
+   */
+  async changeState(
+    clientId: string,
+    userId: string,
+    expected: { state: CollectionState; reason: DisableReason | null },
+    changes: DirectoryUserUpdate,
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('directory_users')
+      .set(changes)
+      .where('client_id', '=', clientId)
+      .where('id', '=', userId)
+      .where('collection_state', '=', expected.state)
+      .where((eb) =>
+        expected.reason === null
+          ? eb('disable_reason', 'is', null)
+          : eb('disable_reason', '=', expected.reason),
+      )
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /** The client's department names, for the list's filter. */
+  async departments(clientId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('directory_users')
+      .select('department')
+      .distinct()
+      .where('client_id', '=', clientId)
+      .where('department', 'is not', null)
+      .orderBy('department')
+      .execute();
+    return rows.flatMap((row) => (row.department === null ? [] : [row.department]));
+  }
+
+  private filtered(clientId: string, filter: UserFilter): UsersQuery {
+    let query: UsersQuery = this.db
+      .selectFrom('directory_users')
+      .where('directory_users.client_id', '=', clientId);
+    if (filter.search !== undefined && filter.search !== '') {
+      const pattern = `%${escapeLike(filter.search.toLowerCase())}%`;
+      query = query.where(sql<boolean>`directory_users.search_text like ${pattern} escape '\\'`);
+    }
+    if (filter.state !== undefined)
+      query = query.where('directory_users.collection_state', '=', filter.state);
+    if (filter.disableReason !== undefined) {
+      query = query.where('directory_users.disable_reason', '=', filter.disableReason);
+    }
+    if (filter.expired !== undefined) {
+      query = filter.expired
+        ? query
+            .where('directory_users.collection_state', '=', 'imported')
+            .where('directory_users.expired_at', 'is not', null)
+        : query.where('directory_users.expired_at', 'is', null);
+    }
+    if (filter.guest !== undefined) query = query.where(filter.guest ? isGuestSql() : isNotGuestSql());
+    if (filter.department !== undefined) {
+      query = query.where('directory_users.department', '=', filter.department);
+    }
+    if (filter.entraState !== undefined) {
+      query = query.where('directory_users.entra_state', '=', filter.entraState);
+    }
+    if (filter.groupId !== undefined) {
+      const groupId = filter.groupId;
+      query = query.where('directory_users.id', 'in', (eb) =>
+        eb
+          .selectFrom('group_user_closure')
+          .select('group_user_closure.user_id')
+          .where('group_user_closure.client_id', '=', clientId)
+          .where('group_user_closure.group_id', '=', groupId),
+      );
+    }
+    return query;
+  }
+}
