@@ -1,0 +1,201 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import tls from 'node:tls';
+import type { FetchImplementation, JWTVerifyGetKey } from 'jose';
+import restify from 'restify';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { z } from 'zod/v4';
+import type { Core } from '../src/composition/create-core.js';
+import { SYSTEM_ACTOR } from '../src/services/actor.js';
+import { parseInput } from '../src/services/validation.js';
+import { toUserFacingError } from '../src/shared/errors.js';
+import type { Logger } from '../src/shared/logger.js';
+import { SsoTokenValidator } from '../tab/api/sso-token-validator.js';
+import { mountTabApi } from '../tab/api/tab-api.js';
+import { tabRoutes } from '../tab/api/tab-routes-table.js';
+import { TenantAllowList } from '../tab/api/tenant-allow-list.js';
+import { DEMO_MSP_TENANT_ID, demoIdentities, type DemoIdentity } from './demo-identities.js';
+
+/** The tab app's client id in demo mode: the audience of the tokens the simulator issues for the local host. */
+export const DEMO_TAB_CLIENT_ID = '3c6f1f0e-7a2b-4c1d-8e9f-0a1b2c3d4e5f';
+
+/** Demo mode only: how the local Teams host gets tokens from the in-process simulator. */
+export interface DemoTabOptions {
+  /** The simulator's authority host: it issues the tokens and publishes the keys. */
+  readonly authorityHost: string;
+  /** PEM of the simulator's CA, so its JWKS can be fetched over HTTPS. */
+  readonly caCertPem?: string;
+  /** Asks the simulator for a v2 delegated token of one demo identity, for the demo tab audience. */
+  readonly issueToken: (identity: DemoIdentity, audience: string) => Promise<string>;
+}
+
+export interface TabRoutesOptions {
+  readonly core: Core;
+  readonly logger: Logger;
+  /** The built tab (`npm run build:tab`). Default: tab/web/dist of this repository. */
+  readonly distDir?: string;
+  /** Present in demo mode only: mounts the local Teams host page and its token endpoint. */
+  readonly demo?: DemoTabOptions;
+  /** Test seam: the signing keys of a tenant (default: the remote JWKS of the authority host). */
+  readonly keysFor?: (tenantId: string) => JWTVerifyGetKey;
+}
+
+/** What the tab routes expose to the composition root. */
+export interface MountedTab {
+  readonly validator: SsoTokenValidator;
+  readonly allowList: TenantAllowList;
+}
+
+const defaultDist = path.resolve(new URL('../tab/web/dist', import.meta.url).pathname);
+
+/** Where Teams, Outlook and the Microsoft 365 app may frame the tab (and the local host page: same origin). */
+const FRAME_ANCESTORS = [
+  "'self'",
+  'https://teams.microsoft.com',
+  'https://*.teams.microsoft.com',
+  'https://*.teams.cloud.microsoft',
+  'https://*.office.com',
+  'https://*.microsoft365.com',
+  'https://*.cloud.microsoft',
+].join(' ');
+
+/**
+ * Mounts the tab on the app's one server (DESIGN §4): the built web app under `/tab/`, its JSON API under
+ * `/api/tab/…`, the admin-consent callback `/auth/consent/callback`, and — in demo mode only — the local Teams
+ * host page `/dev/teams-host.html` with `/dev/identities` and `/dev/token`. In production those `/dev/` paths do
+ * not exist (404).
+ */
+export function mountTabRoutes(server: restify.Server, options: TabRoutesOptions): MountedTab {
+  const { core, logger, demo } = options;
+  const config = core.config;
+  const distDir = options.distDir ?? defaultDist;
+
+  const allowList = new TenantAllowList({
+    fixed: demo === undefined ? config.allowedTenantIds : [...config.allowedTenantIds, DEMO_MSP_TENANT_ID],
+    // The status service is the core's read of every client and its tenant (the system actor sees them all).
+    connectedTenants: async () =>
+      (await core.status.list(SYSTEM_ACTOR)).flatMap((client) => (client.tenantId === null ? [] : [client.tenantId])),
+  });
+  const clientId = config.tab.ssoClientId;
+  const audiences = [
+    ...(clientId === undefined
+      ? []
+      : [clientId, ...(config.tab.domain === undefined ? [] : [`api://${config.tab.domain}/${clientId}`])]),
+    ...(demo === undefined ? [] : [DEMO_TAB_CLIENT_ID]),
+  ];
+  const caPem = demo?.caCertPem ?? readCa(config.graph.trustedCaPath);
+  const validator = new SsoTokenValidator({
+    audiences,
+    authorityHost: demo?.authorityHost ?? config.graph.authorityHost,
+    isTenantAllowed: (tenantId) => allowList.isAllowed(tenantId),
+    ...(options.keysFor === undefined ? {} : { keysFor: options.keysFor }),
+    ...(caPem === undefined ? {} : { fetch: trustingFetch(caPem) }),
+  });
+
+  mountTabApi(server, { validator, routes: tabRoutes(core, { allowList }), logger });
+  mountStaticTab(server, distDir, logger);
+  if (demo !== undefined) mountDemoHost(server, distDir, demo, logger);
+  return { validator, allowList };
+}
+
+function mountStaticTab(server: restify.Server, distDir: string, logger: Logger): void {
+  if (!fs.existsSync(path.join(distDir, 'index.html'))) {
+    logger.warn({ distDir }, 'the tab is not built: run `npm run build:tab` (npm start does it first)');
+  }
+  const serve = restify.plugins.serveStaticFiles(distDir, {
+    maxAge: 0,
+    setHeaders: (res: { setHeader(name: string, value: string): void }, file: string) => {
+      // Hashed assets never change; the page itself is always revalidated so a deploy shows at once.
+      res.setHeader(
+        'cache-control',
+        file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
+      res.setHeader('content-security-policy', `frame-ancestors ${FRAME_ANCESTORS}`);
+      res.setHeader('x-content-type-options', 'nosniff');
+      res.setHeader('referrer-policy', 'strict-origin-when-cross-origin');
+    },
+  });
+  // The host page is built next to the tab but is only ever served, in demo mode, at /dev/teams-host.html.
+  server.get('/tab/dev/*', (_req: restify.Request, res: restify.Response, next: restify.Next) => {
+    res.json(404, { error: { code: 'not_found', message: 'Not found.', details: {} } });
+    next();
+  });
+  server.get('/tab', (_req: restify.Request, res: restify.Response, next: restify.Next) => {
+    res.header('location', '/tab/index.html');
+    res.send(302);
+    next();
+  });
+  server.get('/tab/*', serve);
+}
+
+const tokenRequest = z.object({
+  identity: z.enum(Object.keys(demoIdentities) as [keyof typeof demoIdentities, ...(keyof typeof demoIdentities)[]], {
+    error: `must be one of: ${Object.keys(demoIdentities).join(', ')}`,
+  }),
+});
+
+function mountDemoHost(server: restify.Server, distDir: string, demo: DemoTabOptions, logger: Logger): void {
+  server.get('/dev/teams-host.html', async (_req: restify.Request, res: restify.Response) => {
+    const file = path.join(distDir, 'dev', 'teams-host.html');
+    let page: Buffer;
+    try {
+      page = await fs.promises.readFile(file);
+    } catch {
+      res.json(503, { error: { code: 'tab_not_built', message: 'Run `npm run build:tab` first.', details: {} } });
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
+    res.end(page);
+  });
+  server.get('/dev/identities', (_req: restify.Request, res: restify.Response, next: restify.Next) => {
+    res.json(200, {
+      identities: Object.entries(demoIdentities).map(([key, person]) => ({
+        key,
+        displayName: person.displayName,
+        upn: person.upn,
+        role: person.role,
+        tenantId: person.tenantId,
+        objectId: person.objectId,
+      })),
+    });
+    next();
+  });
+  server.post('/dev/token', async (req: restify.Request, res: restify.Response) => {
+    try {
+      const { identity } = parseInput(tokenRequest, req.body ?? {});
+      const token = await demo.issueToken(demoIdentities[identity], DEMO_TAB_CLIENT_ID);
+      res.header('cache-control', 'no-store');
+      res.json(200, { token, expiresAt: expiryOf(token) });
+    } catch (error) {
+      const answer = toUserFacingError(error, 'demo-token');
+      if (answer.status >= 500) logger.error({ err: error }, 'demo token endpoint failed');
+      res.json(answer.status, {
+        error: { code: answer.code, message: answer.message, details: answer.details ?? {} },
+      });
+    }
+  });
+}
+
+function expiryOf(token: string): string {
+  const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+    exp?: number;
+  };
+  return new Date((payload.exp ?? Math.floor(Date.now() / 1000) + 600) * 1000).toISOString();
+}
+
+function readCa(caPath: string | undefined): string | undefined {
+  return caPath === undefined ? undefined : fs.readFileSync(caPath, 'utf8');
+}
+
+/** fetch for the JWKS that also trusts an extra CA (the simulator's, or a corporate proxy's). */
+function trustingFetch(caPem: string): FetchImplementation {
+  const dispatcher = new Agent({ connect: { ca: [...tls.rootCertificates, caPem] } });
+  return async (url, options) => {
+    const response = await undiciFetch(url, { ...options, dispatcher });
+    // Re-wrapped: undici's Response class is not the global one jose expects (the JWKS is a few kB).
+    return new Response(await response.arrayBuffer(), {
+      status: response.status,
+      headers: Object.fromEntries(response.headers),
+    });
+  };
+}

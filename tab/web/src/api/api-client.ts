@@ -1,0 +1,131 @@
+/** One problem with one field, as the API reports it (`details.problems`). */
+export interface FieldProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** An error answer of the tab API: `{ error: { code, message, details } }`. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  readonly status: number;
+  readonly code: string;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(status: number, code: string, message: string, details: Readonly<Record<string, unknown>> = {}) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+
+  /** Field problems of a 400, by field name (first message per field). */
+  fieldProblems(): Record<string, string> {
+    const problems = this.details.problems;
+    const out: Record<string, string> = {};
+    if (!Array.isArray(problems)) return out;
+    for (const problem of problems as FieldProblem[]) out[problem.path] ??= problem.message;
+    return out;
+  }
+}
+
+export type QueryValue = string | number | boolean | undefined | null | readonly string[];
+
+export interface ApiClientOptions {
+  readonly getToken: () => Promise<string>;
+  /** Default `/api/tab`. */
+  readonly baseUrl?: string;
+}
+
+/** The tab API, with the SSO token on every request and errors turned into {@link ApiError}. */
+export class ApiClient {
+  private readonly getToken: () => Promise<string>;
+  private readonly baseUrl: string;
+
+  constructor(options: ApiClientOptions) {
+    this.getToken = options.getToken;
+    this.baseUrl = options.baseUrl ?? '/api/tab';
+  }
+
+  get<T>(path: string, query?: Record<string, QueryValue>): Promise<T> {
+    return this.request<T>('GET', withQuery(path, query));
+  }
+
+  post<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('POST', path, body ?? {});
+  }
+
+  put<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('PUT', path, body ?? {});
+  }
+
+  patch<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('PATCH', path, body ?? {});
+  }
+
+  delete<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('DELETE', path, body);
+  }
+
+  /** Fetches a file (CSV) with the token and hands it to the browser as a download. */
+  async download(path: string, query: Record<string, QueryValue>, fallbackName: string): Promise<void> {
+    const response = await this.send('GET', withQuery(path, query));
+    const blob = await response.blob();
+    const disposition = response.headers.get('content-disposition') ?? '';
+    const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? fallbackName;
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = name;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => {
+      URL.revokeObjectURL(url);
+    }, 10_000);
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.send(method, path, body);
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+
+  private async send(method: string, path: string, body?: unknown): Promise<Response> {
+    const token = await this.getToken();
+    const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (response.ok) return response;
+    throw await toApiError(response);
+  }
+}
+
+async function toApiError(response: Response): Promise<ApiError> {
+  try {
+    const body = (await response.json()) as {
+      error?: { code?: string; message?: string; details?: Record<string, unknown> };
+    };
+    if (body.error?.message !== undefined) {
+      return new ApiError(response.status, body.error.code ?? 'error', body.error.message, body.error.details);
+    }
+  } catch {
+    // not JSON: fall through to a generic message
+  }
+  return new ApiError(response.status, 'http_error', `The server answered ${response.status} ${response.statusText}.`);
+}
+
+function withQuery(path: string, query: Record<string, QueryValue> | undefined): string {
+  if (query === undefined) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue;
+    if (typeof value === 'object') for (const item of value) params.append(key, item);
+    else params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text === '' ? path : `${path}?${text}`;
+}

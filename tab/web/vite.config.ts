@@ -1,0 +1,32 @@
+import { defineConfig } from 'vite';
+
+const root = decodeURIComponent(new URL('.', import.meta.url).pathname);
+
+/**
+ * The tab is served by the app under /tab/ (server/tab-routes.ts). Two pages: the tab itself, and the local Teams
+ * host that plays Teams around it in demo mode (the server exposes that one at /dev/teams-host.html only in demo
+ * mode). Vite 8 transforms TSX with oxc and React's automatic runtime on its own, so no React plugin is needed (no
+ * dev server with fast refresh is used: the app serves the built files).
+ */
+export default defineConfig({
+  root,
+  base: '/tab/',
+  publicDir: false,
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    chunkSizeWarningLimit: 2000,
+    rolldownOptions: {
+      // Fluent marks its modules 'use client' (for React Server Components); meaningless in a client-only bundle.
+      onLog(level, log, handler) {
+        if (log.code === 'MODULE_LEVEL_DIRECTIVE') return;
+        handler(level, log);
+      },
+      input: {
+        tab: `${root}index.html`,
+        host: `${root}dev/teams-host.html`,
+      },
+    },
+  },
+});
