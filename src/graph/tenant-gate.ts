@@ -5,6 +5,9 @@ export interface Pace {
   readonly minIntervalMs: number;
 }
 
+/** The pace key of Graph's reports tier (sign-ins, signInActivity, registration details): one spacing per tenant. */
+export const REPORTS_PACE_KEY = 'reports';
+
 /** A granted slot: release it when the response (or failure) is in. */
 export interface GateTicket {
   release(): void;

@@ -130,8 +130,17 @@ export class DirectoryRepository {
     return counts;
   }
 
-  /** Sets the Entra state of known users (soft or hard deletion). Returns how many changed. */
-  async markUsers(clientId: string, ids: readonly string[], state: EntraState, at: Date): Promise<number> {
+  /**
+   * Sets the Entra state of known users (`@removed`: soft or hard deletion), seen in `generation`. Returns how many
+   * changed state.
+   */
+  async markUsers(
+    clientId: string,
+    ids: readonly string[],
+    state: EntraState,
+    generation: number,
+    at: Date,
+  ): Promise<number> {
     let changed = 0;
     for (const chunk of chunks([...new Set(ids)], CHUNK)) {
       const result = await this.db
@@ -142,13 +151,19 @@ export class DirectoryRepository {
         .where('entra_state', '!=', state)
         .executeTakeFirst();
       changed += Number(result.numUpdatedRows);
+      await this.db
+        .updateTable('directory_users')
+        .set({ seen_generation: generation })
+        .where('client_id', '=', clientId)
+        .where('id', 'in', chunk)
+        .where('seen_generation', '<', generation)
+        .execute();
     }
     return changed;
   }
 
   /**
-   * End of a full round: active users not seen in it are gone from Entra. Users already soft-deleted stay so
-   * (still restorable as far as we know).
+   * End of a full round: users it did not list at all — neither present nor as `@removed` — are gone from Entra.
    */
   async sweepUsers(clientId: string, generation: number, at: Date): Promise<number> {
     const result = await this.db
@@ -156,7 +171,7 @@ export class DirectoryRepository {
       .set({ entra_state: 'deleted', updated_at: at.toISOString() })
       .where('client_id', '=', clientId)
       .where('seen_generation', '<', generation)
-      .where('entra_state', '=', 'active')
+      .where('entra_state', '!=', 'deleted')
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
   }

@@ -1,0 +1,131 @@
+import PQueue from 'p-queue';
+import type { Clock } from '../../shared/clock.js';
+import type { Logger } from '../../shared/logger.js';
+import {
+  assertJobName,
+  type ClientJob,
+  type ClientLister,
+  type DailyJob,
+  type JobScheduler,
+} from './job-scheduler.js';
+
+export interface TimerJobSchedulerOptions {
+  readonly listClients: ClientLister;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** How often to look for due work. Default 30 s. */
+  readonly tickMs?: number;
+  /** Job runs at once, over all clients. Default 2. */
+  readonly concurrency?: number;
+}
+
+/**
+ * The in-process scheduler (SQLite, a single instance): a timer looks for due work; per-client jobs run when
+ * `everyMinutes` have passed since their last start (at once for a client not yet seen); daily jobs once a day
+ * after their hour. A job still running for a client is not started again.
+ */
+export class TimerJobScheduler implements JobScheduler {
+  private readonly options: TimerJobSchedulerOptions;
+  private readonly clientJobs = new Map<string, ClientJob>();
+  private readonly dailyJobs = new Map<string, DailyJob>();
+  private readonly lastStart = new Map<string, number>();
+  private readonly lastDay = new Map<string, string>();
+  private readonly running = new Set<string>();
+  private readonly queue: PQueue;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+
+  constructor(options: TimerJobSchedulerOptions) {
+    this.options = options;
+    this.queue = new PQueue({ concurrency: options.concurrency ?? 2 });
+  }
+
+  registerClientJob(job: ClientJob): void {
+    assertJobName(job.name, this.clientJobs, this.dailyJobs);
+    this.clientJobs.set(job.name, job);
+  }
+
+  registerDailyJob(job: DailyJob): void {
+    assertJobName(job.name, this.clientJobs, this.dailyJobs);
+    this.dailyJobs.set(job.name, job);
+  }
+
+  start(): Promise<void> {
+    if (this.timer !== undefined) return Promise.resolve();
+    this.timer = setInterval(() => void this.tick(), this.options.tickMs ?? 30_000);
+    this.timer.unref();
+    void this.tick();
+    return Promise.resolve();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    this.queue.clear();
+    await this.ticking;
+    await this.queue.onIdle();
+  }
+
+  /** Queues every due run; resolves once they are queued (not finished). */
+  async tick(): Promise<void> {
+    this.ticking ??= this.enqueueDue().finally(() => {
+      this.ticking = undefined;
+    });
+    return this.ticking;
+  }
+
+  /** Resolves when every queued run has finished (tests). */
+  async idle(): Promise<void> {
+    await this.queue.onIdle();
+  }
+
+  private async enqueueDue(): Promise<void> {
+    const now = this.options.clock.now();
+    if (this.clientJobs.size > 0) {
+      let clients: readonly string[];
+      try {
+        clients = await this.options.listClients();
+      } catch (error) {
+        this.options.logger.error({ err: error }, 'scheduler: could not list clients');
+        return;
+      }
+      for (const job of this.clientJobs.values()) {
+        for (const clientId of clients) {
+          const key = `${job.name}:${clientId}`;
+          const last = this.lastStart.get(key);
+          if (
+            this.running.has(key) ||
+            (last !== undefined && now.getTime() - last < job.everyMinutes * 60_000)
+          )
+            continue;
+          this.running.add(key);
+          this.lastStart.set(key, now.getTime());
+          void this.queue.add(() => this.runOne(key, job.name, () => job.run(clientId), clientId));
+        }
+      }
+    }
+    const day = now.toISOString().slice(0, 10);
+    for (const job of this.dailyJobs.values()) {
+      if (now.getUTCHours() < (job.atHourUtc ?? 2) || this.lastDay.get(job.name) === day) continue;
+      if (this.running.has(job.name)) continue;
+      this.running.add(job.name);
+      this.lastDay.set(job.name, day);
+      void this.queue.add(() => this.runOne(job.name, job.name, () => job.run(), undefined));
+    }
+  }
+
+  private async runOne(
+    key: string,
+    name: string,
+    run: () => Promise<void>,
+    clientId: string | undefined,
+  ): Promise<void> {
+    try {
+      await run();
+    } catch (error) {
+      this.options.logger.error({ err: error, job: name, clientId }, 'scheduled job failed');
+    } finally {
+      this.running.delete(key);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+import type { Kysely } from 'kysely';
+import { GraphRequestError, NON_PREMIUM_TENANT_CODE } from '../graph/graph-errors.js';
+import type { GraphUserSignInActivity } from '../graph/graph-types.js';
+import type { TenantGraphFactory } from '../graph/tenant-graph-factory.js';
+import { REPORTS_PACE_KEY, type Pace } from '../graph/tenant-gate.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import { CheckpointRepository, type Checkpoint } from '../store/checkpoint-repository.js';
+import { DirectoryRepository } from '../store/directory-repository.js';
+import type { IntegrationRepository } from '../store/integration-repository.js';
+import type { Database, SyncTrigger } from '../store/schema.js';
+import type { RunContext, RunOutcome, SyncRunner } from './sync-runner.js';
+
+const STREAM = 'sign_in_activity';
+const FIRST_PAGE = '/users?$select=id,signInActivity&$top=500';
+
+export interface SignInActivitySyncOptions {
+  readonly db: Kysely<Database>;
+  readonly graphs: TenantGraphFactory;
+  readonly integrations: IntegrationRepository;
+  readonly runner: SyncRunner;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Spacing of signInActivity requests to one tenant (Graph allows about 10 per minute). Default 6 s. */
+  readonly pace?: Pace;
+  /** How long "no premium licence" is trusted before asking again. Default 24 h. */
+  readonly recheckUnavailableAfterMs?: number;
+}
+
+/**
+ * The separate, paced pass over `/users?$select=id,signInActivity` that writes each user's last successful sign-in
+ * (`sign_in_activity_at`). It is slow by Graph's design (reports tier), so it resumes from its checkpoint page by
+ * page. A tenant without Entra ID P1/P2 answers 403 `Authentication_RequestFromNonPremiumTenantOrB2CTenant`: that
+ * is recorded once as `activity_data = 'unavailable'` — the run still succeeds — and asked again a day later.
+ */
+export class SignInActivitySync {
+  private readonly options: SignInActivitySyncOptions;
+
+  constructor(options: SignInActivitySyncOptions) {
+    this.options = options;
+  }
+
+  async run(clientId: string, trigger: SyncTrigger = 'schedule'): Promise<RunOutcome> {
+    return this.options.runner.run(clientId, 'sign_in_activity', trigger, (context) => this.work(context));
+  }
+
+  private async work(context: RunContext): Promise<void> {
+    const { clientId } = context;
+    const { integrations, clock, logger } = this.options;
+    const integration = await integrations.find(clientId);
+    if (integration === undefined) return;
+    const recheckAfter = this.options.recheckUnavailableAfterMs ?? 86_400_000;
+    if (
+      integration.activityData === 'unavailable' &&
+      integration.activityDataCheckedAt !== null &&
+      clock.now().getTime() - Date.parse(integration.activityDataCheckedAt) < recheckAfter
+    ) {
+      return;
+    }
+    const graph = this.options.graphs.forIntegration(await integrations.credentials(clientId));
+    const checkpoints = new CheckpointRepository(this.options.db);
+    let checkpoint = await checkpoints.getOrInitial(clientId, STREAM);
+    const resuming = checkpoint.nextLink !== null;
+    try {
+      await this.pass(graph, context, checkpoint.nextLink ?? FIRST_PAGE, checkpoint);
+    } catch (error) {
+      if (error instanceof GraphRequestError && error.graphCode === NON_PREMIUM_TENANT_CODE) {
+        if (integration.activityData !== 'unavailable') {
+          logger.info(
+            { clientId, requestId: error.requestId },
+            'tenant has no Entra ID P1/P2: no activity data',
+          );
+        }
+        await integrations.recordActivityData(clientId, 'unavailable', clock.now());
+        await checkpoints.save({ ...checkpoint, nextLink: null }, clock.now());
+        return;
+      }
+      if (!(resuming && error instanceof GraphRequestError && error.httpStatus === 400)) throw error;
+      // A saved page link can expire (Directory_ExpiredPageToken): start the pass again.
+      checkpoint = { ...checkpoint, nextLink: null };
+      await this.pass(graph, context, FIRST_PAGE, checkpoint);
+    }
+    await integrations.recordActivityData(clientId, 'available', clock.now());
+  }
+
+  private async pass(
+    graph: ReturnType<TenantGraphFactory['forIntegration']>,
+    context: RunContext,
+    link: string,
+    start: Checkpoint,
+  ): Promise<void> {
+    const { db, clock } = this.options;
+    let checkpoint = start;
+    let users = 0;
+    const pages = graph.pages<GraphUserSignInActivity>(link, {
+      operation: 'users.signInActivity',
+      tally: context.tally,
+      pace: this.options.pace ?? { key: REPORTS_PACE_KEY, minIntervalMs: 6_000 },
+      requiredPermissions: ['AuditLog.Read.All'],
+    });
+    for await (const page of pages) {
+      const next: Checkpoint = {
+        ...checkpoint,
+        nextLink: page.nextLink ?? null,
+        watermark: clock.now().toISOString(),
+      };
+      const written = await db.transaction().execute(async (trx) => {
+        const changed = await new DirectoryRepository(trx).updateSignInActivity(
+          context.clientId,
+          page.value.map((user) => ({
+            id: user.id,
+            lastSuccessfulSignIn: user.signInActivity?.lastSuccessfulSignInDateTime ?? null,
+          })),
+        );
+        await new CheckpointRepository(trx).save(next, clock.now());
+        return changed;
+      });
+      checkpoint = next;
+      users += page.value.length;
+      context.counts.itemsWritten = (context.counts.itemsWritten ?? 0) + written;
+      context.counts.pages = (context.counts.pages ?? 0) + 1;
+      await context.progress({ phase: 'signInActivity', pages: context.counts.pages, users });
+    }
+  }
+}

@@ -1,0 +1,274 @@
+import crypto from 'node:crypto';
+import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Kysely } from 'kysely';
+import { GraphRequestError, PermissionError } from '../graph/graph-errors.js';
+import { RequestTally } from '../graph/request-tally.js';
+import type { Clock } from '../shared/clock.js';
+import { AppError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import type { Database, SyncKind, SyncRunRow, SyncTrigger } from '../store/schema.js';
+import {
+  RunAlreadyRunning,
+  SyncRunRepository,
+  type SyncRunCounts,
+  type SyncRunFailure,
+} from '../store/sync-run-repository.js';
+
+/** What a run's work receives: its id, counters to fill, a tally for Graph requests, and a progress channel. */
+export interface RunContext {
+  readonly runId: number;
+  readonly clientId: string;
+  readonly kind: SyncKind;
+  readonly trigger: SyncTrigger;
+  /** Charge every Graph call of the run to this tally: requests, retries and throttled time are read from it. */
+  readonly tally: RequestTally;
+  /** Add to these as the work goes; they are written when the run ends. */
+  readonly counts: SyncRunCounts;
+  /** Publishes live progress (written to `sync_runs.progress`, passed to the local observer). */
+  progress(update: Readonly<Record<string, unknown>>): Promise<void>;
+}
+
+/** How a call to {@link SyncRunner.run} ended. */
+export interface RunOutcome {
+  /** The run's final row. */
+  readonly run: SyncRunRow;
+  /** True when this call joined a run already in progress (here or in another process) instead of starting one. */
+  readonly joined: boolean;
+}
+
+export interface SyncRunnerOptions {
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** A running run whose heartbeat is older than this was interrupted. Default 2 minutes. */
+  readonly staleAfterMs?: number;
+  /** How often a run shows life while it waits (throttling, long pages). Default 20 s. */
+  readonly heartbeatMs?: number;
+  /** How often a joiner looks whether the run it joined has ended. Default 1 s. */
+  readonly pollMs?: number;
+}
+
+/**
+ * Runs sync work for one client and kind at a time, across processes: the run row is the lock (a unique index
+ * allows one `running` row per client and kind). A second request for the same client and kind joins the run in
+ * progress — the same promise in this process, or by waiting for the row in another. A run whose process died
+ * (same host and its pid gone, or no heartbeat for `staleAfterMs`) is closed as interrupted and a new one starts.
+ */
+export class SyncRunner {
+  private readonly db: Kysely<Database>;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly staleAfterMs: number;
+  private readonly heartbeatMs: number;
+  private readonly pollMs: number;
+  /** `host:pid:nonce` — this runner in this process. */
+  readonly owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
+  private readonly inProcess = new Map<string, Promise<RunOutcome>>();
+
+  constructor(options: SyncRunnerOptions) {
+    this.db = options.db;
+    this.clock = options.clock;
+    this.logger = options.logger;
+    this.staleAfterMs = options.staleAfterMs ?? 120_000;
+    this.heartbeatMs = options.heartbeatMs ?? 20_000;
+    this.pollMs = options.pollMs ?? 1_000;
+  }
+
+  /**
+   * Runs `work` as a recorded run of `kind` for the client, or joins the one in progress. Never throws for a failed
+   * run: the outcome's row says `failed` with the classified error.
+   */
+  async run(
+    clientId: string,
+    kind: SyncKind,
+    trigger: SyncTrigger,
+    work: (context: RunContext) => Promise<void>,
+    observer?: (progress: Readonly<Record<string, unknown>>) => void,
+  ): Promise<RunOutcome> {
+    const key = `${clientId}:${kind}`;
+    const current = this.inProcess.get(key);
+    if (current !== undefined) return { ...(await current), joined: true };
+    const promise = this.claimAndRun(clientId, kind, trigger, work, observer);
+    this.inProcess.set(key, promise);
+    try {
+      return await promise;
+    } finally {
+      this.inProcess.delete(key);
+    }
+  }
+
+  /** Whether this process is running a run of that kind for the client now. */
+  isRunningHere(clientId: string, kind: SyncKind): boolean {
+    return this.inProcess.has(`${clientId}:${kind}`);
+  }
+
+  /** Waits for every run this process has under way. */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.inProcess.values()]);
+  }
+
+  private async claimAndRun(
+    clientId: string,
+    kind: SyncKind,
+    trigger: SyncTrigger,
+    work: (context: RunContext) => Promise<void>,
+    observer: ((progress: Readonly<Record<string, unknown>>) => void) | undefined,
+  ): Promise<RunOutcome> {
+    const runs = new SyncRunRepository(this.db);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const row = await runs.start({ clientId, kind, trigger, owner: this.owner, at: this.clock.now() });
+        return { run: await this.execute(row, work, observer), joined: false };
+      } catch (error) {
+        if (!(error instanceof RunAlreadyRunning) || attempt > 5) throw error;
+      }
+      const running = await runs.findRunning(clientId, kind);
+      if (running === undefined) continue;
+      if (this.isStale(running)) {
+        if (await runs.markInterrupted(running.id, this.clock.now())) {
+          this.logger.warn(
+            { clientId, kind, runId: running.id, owner: running.owner },
+            'closed an interrupted sync run',
+          );
+        }
+        continue;
+      }
+      this.logger.info({ clientId, kind, runId: running.id }, 'joining the sync run in progress');
+      return { run: await this.waitFor(running.id), joined: true };
+    }
+  }
+
+  private async execute(
+    row: SyncRunRow,
+    work: (context: RunContext) => Promise<void>,
+    observer: ((progress: Readonly<Record<string, unknown>>) => void) | undefined,
+  ): Promise<SyncRunRow> {
+    const runs = new SyncRunRepository(this.db);
+    const tally = new RequestTally();
+    const counts: SyncRunCounts = {};
+    let latest: Readonly<Record<string, unknown>> = {};
+    const started = Date.now();
+    const snapshot = (): Record<string, unknown> => {
+      const total = tally.total();
+      return {
+        ...latest,
+        requests: total.requests,
+        retries: total.retries,
+        throttledMs: total.throttledMs,
+        elapsedMs: Date.now() - started,
+      };
+    };
+    const timer = setInterval(() => {
+      runs.heartbeat(row.id, this.clock.now(), snapshot()).catch((error: unknown) => {
+        this.logger.warn({ err: error, runId: row.id }, 'could not record the sync heartbeat');
+      });
+    }, this.heartbeatMs);
+    timer.unref();
+    const context: RunContext = {
+      runId: row.id,
+      clientId: row.client_id,
+      kind: row.kind,
+      trigger: row.trigger,
+      tally,
+      counts,
+      progress: async (update) => {
+        latest = { ...latest, ...update };
+        const progress = snapshot();
+        observer?.(progress);
+        await runs.heartbeat(row.id, this.clock.now(), progress);
+      },
+    };
+    const withRequests = (): SyncRunCounts => {
+      const total = tally.total();
+      return {
+        ...counts,
+        graphRequests: total.requests,
+        retries: total.retries,
+        throttledMs: total.throttledMs,
+      };
+    };
+    try {
+      await work(context);
+      const progress = { ...snapshot(), done: true };
+      observer?.(progress);
+      await runs.succeed(row.id, withRequests(), this.clock.now(), progress);
+      this.logger.info(
+        {
+          clientId: row.client_id,
+          kind: row.kind,
+          runId: row.id,
+          ...withRequests(),
+          ms: Date.now() - started,
+        },
+        'sync run succeeded',
+      );
+    } catch (error) {
+      const failure = classifyFailure(error);
+      await runs.fail(row.id, failure, withRequests(), this.clock.now(), { ...snapshot(), done: true });
+      const level = error instanceof AppError ? 'warn' : 'error';
+      this.logger[level](
+        { clientId: row.client_id, kind: row.kind, runId: row.id, err: error, requestId: failure.requestId },
+        'sync run failed',
+      );
+    } finally {
+      clearInterval(timer);
+    }
+    const final = await runs.get(row.id);
+    if (final === undefined) throw new Error(`sync run ${row.id} disappeared`);
+    return final;
+  }
+
+  private async waitFor(runId: number): Promise<SyncRunRow> {
+    const runs = new SyncRunRepository(this.db);
+    for (;;) {
+      const row = await runs.get(runId);
+      if (row === undefined) throw new Error(`sync run ${runId} disappeared`);
+      if (row.status !== 'running') return row;
+      if (this.isStale(row)) {
+        await runs.markInterrupted(row.id, this.clock.now());
+        return (await runs.get(runId)) ?? row;
+      }
+      await sleep(this.pollMs);
+    }
+  }
+
+  private isStale(row: SyncRunRow): boolean {
+    if (row.owner === this.owner) return false;
+    const [host, pid] = (row.owner ?? '').split(':');
+    if (
+      host === os.hostname() &&
+      pid !== undefined &&
+      Number(pid) !== process.pid &&
+      !processAlive(Number(pid))
+    ) {
+      return true;
+    }
+    const heartbeat = Date.parse(row.heartbeat_at ?? row.started_at);
+    return this.clock.now().getTime() - heartbeat > this.staleAfterMs;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The error a run row records: a stable code, a message for the admin, and Graph's request id when there is one. */
+export function classifyFailure(error: unknown): SyncRunFailure {
+  if (error instanceof GraphRequestError || error instanceof PermissionError) {
+    return { code: error.code, message: error.message, requestId: error.requestId };
+  }
+  if (error instanceof AppError) return { code: error.code, message: error.message, requestId: undefined };
+  return {
+    code: 'internal_error',
+    message: 'The sync failed unexpectedly; the server log has the details.',
+    requestId: undefined,
+  };
+}
