@@ -38,7 +38,7 @@ export interface DirectorySyncOptions {
 }
 
 export interface RunDirectorySyncOptions {
-  /** Default: `initial` when the client never had a successful directory run, else `manual`. */
+  /** `manual` (default) or `schedule`; recorded as `initial` while the client never had a successful run. */
   readonly trigger?: SyncTrigger;
   readonly onProgress?: (progress: Readonly<Record<string, unknown>>) => void;
   readonly signal?: AbortSignal;
@@ -93,7 +93,7 @@ export class DirectorySync {
    * a failed run resolves too, with the classified error in its row.
    */
   async run(clientId: string, options: RunDirectorySyncOptions = {}): Promise<RunOutcome> {
-    const trigger = options.trigger ?? (await this.defaultTrigger(clientId));
+    const trigger = (await this.neverSucceeded(clientId)) ? 'initial' : (options.trigger ?? 'manual');
     const outcome = await this.runner.run(
       clientId,
       'directory',
@@ -105,7 +105,7 @@ export class DirectorySync {
     return outcome;
   }
 
-  private async defaultTrigger(clientId: string): Promise<SyncTrigger> {
+  private async neverSucceeded(clientId: string): Promise<boolean> {
     const previous = await this.db
       .selectFrom('sync_runs')
       .select('id')
@@ -114,7 +114,7 @@ export class DirectorySync {
       .where('status', '=', 'succeeded')
       .limit(1)
       .executeTakeFirst();
-    return previous === undefined ? 'initial' : 'manual';
+    return previous === undefined;
   }
 
   private async notify(run: SyncRunRow): Promise<void> {
