@@ -7,7 +7,8 @@ export function parseRetryAfter(header: string | null | undefined, nowMs: number
   const text = header.trim();
   if (text === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
-  const at = Date.parse(text);
+  // An HTTP date names its day and month ("Thu, 26 Nov 2026 10:00:03 GMT"); bare numbers were handled above.
+  const at = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - nowMs);
 }
