@@ -3,6 +3,7 @@ import { toUserFacingError, type AppError } from '../shared/errors.js';
 import type { CliContext } from './cli-context.js';
 import { registerClientsCommand } from './commands/clients-command.js';
 import { registerStatusCommand } from './commands/status-command.js';
+import { registerSyncCommand } from './commands/sync-command.js';
 
 /** Exit codes: 0 done, 1 the action failed (refused, not found, unreachable), 2 bad usage. */
 export const EXIT_FAILED = 1;
@@ -25,6 +26,7 @@ export function buildProgram(context: CliContext): Command {
     });
   registerClientsCommand(program, context);
   registerStatusCommand(program, context);
+  registerSyncCommand(program, context);
   return program;
 }
 
