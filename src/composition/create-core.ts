@@ -3,6 +3,16 @@ import { AccessPolicy } from '../services/access-policy.js';
 import { AuditTrail } from '../services/audit-trail.js';
 import { ClientService } from '../services/client-service.js';
 import { StatusService } from '../services/status-service.js';
+import { AuditLogService } from '../services/audit-log-service.js';
+import { BillingService } from '../services/billing-service.js';
+import { ClientAccess } from '../services/client-access.js';
+import { CollectionReconciler } from '../services/collection-reconciler.js';
+import { GraphConnectionVerifier } from '../services/connection-verifier.js';
+import { GroupService } from '../services/group-service.js';
+import { IntegrationService } from '../services/integration-service.js';
+import { RoleService } from '../services/role-service.js';
+import { UserService } from '../services/user-service.js';
+import { PendingActionRepository } from '../store/pending-action-repository.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
 import {
@@ -55,6 +65,26 @@ export interface Core {
   readonly signInActivitySync: SignInActivitySync;
   /** Per-client and daily jobs (directory sync registered); started by the server, not by the CLI. */
   readonly scheduler: JobScheduler;
+  /**
+   * A client's integration: `get`, `connect` (client credentials), `startConsent` / `completeConsent` (admin
+   * consent), `test`, `rotateSecret`, `remove`, `startImport` (rule 2), `setExpiryThreshold` (rule 8).
+   */
+  readonly integrations: IntegrationService;
+  /** Users: `list`, `listEntraUsers`, `get`, `importUser`, `disableUser`, `departments`. */
+  readonly users: UserService;
+  /** Groups: `list`, `get`, `previewExclusion`, `confirmExclusion`, `setReporting`, `members`. */
+  readonly groups: GroupService;
+  /** Billing: `summary`, `history`; `takeSnapshot` / `takeAllSnapshots` (system jobs). */
+  readonly billing: BillingService;
+  /** Roles: `myGrants`, `list`, `assign`, `revoke`. */
+  readonly roles: RoleService;
+  /** The audit log: `query`, `exportCsv`. */
+  readonly auditLog: AuditLogService;
+  /**
+   * The collection rules applied after every directory sync (already registered as its listener) and daily:
+   * `reconcile(clientId)`, `evaluateExpiry(clientId)` — e.g. after sign-ins were ingested — and `reconcileAll()`.
+   */
+  readonly collection: CollectionReconciler;
   /** Stops background work and closes the store. */
   close(): Promise<void>;
 }
@@ -99,6 +129,47 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await directorySync.run(clientId, { trigger: 'schedule' });
     },
   });
+  const clientAccess = new ClientAccess(clients, access);
+  const collection = new CollectionReconciler({ db, audit, clock, logger });
+  directorySync.addListener(collection);
+  const integrations = new IntegrationService({
+    db,
+    access,
+    clientAccess,
+    audit,
+    clock,
+    logger,
+    secretBox,
+    secretsKey: options.secretsKey,
+    verifier: new GraphConnectionVerifier(graphs),
+    reconciler: collection,
+    publicBaseUrl: config.publicBaseUrl,
+    authorityHost: (options.graphEndpoints ?? config.graph).authorityHost,
+    consentApp: config.consentApp,
+  });
+  const users = new UserService({ db, clientAccess, audit, clock });
+  const groups = new GroupService({ db, clientAccess, audit, clock });
+  const billing = new BillingService({ db, clientAccess, clock, logger });
+  const roles = new RoleService({
+    db,
+    access,
+    clientAccess,
+    clients,
+    audit,
+    clock,
+    configuredPartnerAdmins: config.partnerAdmins,
+  });
+  const auditLog = new AuditLogService({ db, access, clientAccess, clients });
+  // One daily job, so expiry is evaluated before the day's billing snapshot is taken from it.
+  scheduler.registerDailyJob({
+    name: 'collection-rules-daily',
+    atHourUtc: 2,
+    run: async () => {
+      await collection.reconcileAll();
+      await billing.takeAllSnapshots();
+      await new PendingActionRepository(db).deleteExpired(clock.now().toISOString());
+    },
+  });
   scheduler.registerClientJob({
     name: 'sign-in-activity',
     everyMinutes: Math.max(360, config.syncIntervalMinutes),
@@ -123,6 +194,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     directorySync,
     signInActivitySync,
     scheduler,
+    integrations,
+    users,
+    groups,
+    billing,
+    roles,
+    auditLog,
+    collection,
     close: async () => {
       await scheduler.stop();
       await syncRunner.drain();

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { expiryCutoff } from '../domain/expiry.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
+import type { DirectorySyncListener } from '../sync/directory-sync-listener.js';
 import {
   CollectionRepository,
   type ExpiryEvaluation,
@@ -27,13 +28,13 @@ export interface ReconcileOutcome extends ReconcileCounts {
 
 /**
  * Applies the data-collection rules to a client's users after every directory sync (the sync engine calls
- * {@link afterDirectorySync}), on a daily schedule, and after an admin changes something the rules depend on
+ * {@link onDirectorySynced}), on a daily schedule, and after an admin changes something the rules depend on
  * (exclusions, the import start, the expiry threshold):
  * imports eligible users once the initial import has started, disables excluded groups' members and users deleted
  * in Entra, lifts automatic disables that no longer hold, leaves manual disables alone, and re-evaluates expiry.
  * Every statement is set-based; changes are audited as the system actor, with counts.
  */
-export class CollectionReconciler {
+export class CollectionReconciler implements DirectorySyncListener {
   private readonly db: Kysely<Database>;
   private readonly audit: AuditTrail;
   private readonly clock: Clock;
@@ -46,9 +47,9 @@ export class CollectionReconciler {
     this.logger = options.logger;
   }
 
-  /** The sync engine's hook: called after each directory sync of a client, successful or partial. */
-  async afterDirectorySync(clientId: string): Promise<ReconcileOutcome> {
-    return this.reconcile(clientId);
+  /** The sync engine's hook (DirectorySyncListener): called after each successful directory sync of a client. */
+  async onDirectorySynced(clientId: string, _runId: number): Promise<void> {
+    await this.reconcile(clientId);
   }
 
   /** Reconciles collection states, then expiry, for one client, in one transaction. */
@@ -60,7 +61,7 @@ export class CollectionReconciler {
         .select('import_started_at')
         .where('client_id', '=', clientId)
         .executeTakeFirst();
-      const autoImport = integration?.import_started_at !== null && integration !== undefined;
+      const autoImport = (integration?.import_started_at ?? null) !== null;
       const counts = await new CollectionRepository(trx).reconcile(clientId, {
         autoImport,
         now: now.toISOString(),

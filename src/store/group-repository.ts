@@ -1,5 +1,11 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
-import { escapeLike, isBillableSql, isNotGuestSql, userSortKeySql } from './collection-sql.js';
+import {
+  escapeLike,
+  inExcludedGroupSql,
+  isBillableSql,
+  isNotGuestSql,
+  userSortKeySql,
+} from './collection-sql.js';
 import type { Database, DirectoryGroupRow, DirectoryUserRow } from './schema.js';
 import type { UserCursor } from './user-repository.js';
 
@@ -22,6 +28,12 @@ export interface GroupCounts {
 export interface GroupMemberRow extends DirectoryUserRow {
   readonly direct: boolean;
 }
+
+/**
+ * What "billable" means in a preview: `current` once the initial import has started; before it, `projected` — who
+ * would be billable when the import runs.
+ */
+export type BillableBasis = 'current' | 'projected';
 
 /** Who an exclusion would disable, and how that changes billing. */
 export interface ExclusionImpact {
@@ -144,13 +156,16 @@ export class GroupRepository {
     clientId: string,
     groupId: string,
     excludedGroupIds: readonly string[],
+    basis: BillableBasis,
   ): Promise<ExclusionImpact> {
     const row = await this.affectedQuery(clientId, groupId)
       .select((eb) => [
         eb.fn.countAll<number>().as('affected'),
-        sql<number>`coalesce(sum(case when ${isBillableSql(eb, excludedGroupIds)} then 1 else 0 end), 0)`.as(
-          'billable',
-        ),
+        sql<number>`coalesce(sum(case when ${
+          basis === 'current'
+            ? isBillableSql(eb, excludedGroupIds)
+            : sql`directory_users.account_enabled = 1 and not ${inExcludedGroupSql(eb, excludedGroupIds)}`
+        } then 1 else 0 end), 0)`.as('billable'),
       ])
       .executeTakeFirstOrThrow();
     return { affected: row.affected, affectedBillable: row.billable };

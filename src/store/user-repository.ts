@@ -23,6 +23,13 @@ export interface UserFilter {
   /** Transitive member of this group (nested groups included). */
   readonly groupId?: string;
   readonly entraState?: EntraState;
+  /** Expired at or after this instant (ISO): "expired today" is `expiredSince = start of today`. */
+  readonly expiredSince?: string;
+  /**
+   * Imported, not expired, and crossing the threshold before this instant (ISO `cutoff + window`, where cutoff is
+   * now − N days): the users that will expire within the window. Only meaningful with activity data available.
+   */
+  readonly expiresBeforeCutoff?: string;
 }
 
 /** Where the previous page ended: its last row's sort key and id. */
@@ -188,6 +195,26 @@ export class UserRepository {
     if (filter.guest !== undefined) query = query.where(filter.guest ? isGuestSql() : isNotGuestSql());
     if (filter.department !== undefined) {
       query = query.where('directory_users.department', '=', filter.department);
+    }
+    if (filter.expiredSince !== undefined) {
+      query = query
+        .where('directory_users.collection_state', '=', 'imported')
+        .where('directory_users.expired_at', '>=', filter.expiredSince);
+    }
+    if (filter.expiresBeforeCutoff !== undefined) {
+      const limit = filter.expiresBeforeCutoff;
+      query = query
+        .where('directory_users.collection_state', '=', 'imported')
+        .where('directory_users.expired_at', 'is', null)
+        .where((eb) =>
+          eb.or([
+            eb('directory_users.last_activity_at', '<', limit),
+            eb.and([
+              eb('directory_users.last_activity_at', 'is', null),
+              eb('directory_users.imported_at', '<', limit),
+            ]),
+          ]),
+        );
     }
     if (filter.entraState !== undefined) {
       query = query.where('directory_users.entra_state', '=', filter.entraState);

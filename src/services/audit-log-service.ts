@@ -1,0 +1,236 @@
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod/v4';
+import type { Kysely } from 'kysely';
+import { AuditRepository, type AuditQuery } from '../store/audit-repository.js';
+import type { AuditLogRow, Database } from '../store/schema.js';
+import type { AccessPolicy } from './access-policy.js';
+import type { Actor } from './actor.js';
+import type { ClientAccess } from './client-access.js';
+import type { ClientService } from './client-service.js';
+import { parseInput } from './validation.js';
+
+export interface AuditLogServiceOptions {
+  readonly db: Kysely<Database>;
+  readonly access: AccessPolicy;
+  readonly clientAccess: ClientAccess;
+  readonly clients: ClientService;
+}
+
+const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
+  error: 'must be an ISO 8601 date (2026-11-01) or date-time',
+});
+
+/** Filters of the audit log; every field optional. */
+export const auditQueryInput = z.object({
+  /** Client name or id. */
+  client: z.string().trim().min(1).max(100, 'at most 100 characters').optional(),
+  /** The acting identity's object id (or the CLI operator's user name). */
+  actor: z.string().trim().min(1).max(256, 'at most 256 characters').optional(),
+  /** Exact action (`group.exclude`) or a prefix ending in a dot (`integration.`). */
+  action: z
+    .string()
+    .trim()
+    .regex(/^[a-z_]+(\.[a-z_]*)*$/, 'an action name such as group.exclude, or a prefix such as integration.')
+    .optional(),
+  /** From this instant (inclusive); a bare date means its start (UTC). */
+  from: instant.optional(),
+  /** Until this instant (exclusive); a bare date means the end of that day (UTC). */
+  to: instant.optional(),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(1, 'at least 1')
+    .max(1000, 'at most 1000')
+    .default(100),
+  /** `nextBefore` of the previous page. */
+  before: z.coerce.number({ error: 'must be a number' }).int().positive().optional(),
+});
+export type AuditQueryInput = z.input<typeof auditQueryInput>;
+
+/** One audit entry as people read it. */
+export interface AuditEntryView {
+  readonly id: number;
+  readonly at: string;
+  readonly actor: { readonly tenantId: string; readonly objectId: string; readonly name: string | null };
+  readonly channel: string;
+  readonly clientId: string | null;
+  readonly clientName: string | null;
+  readonly action: string;
+  readonly targetType: string | null;
+  readonly targetId: string | null;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+/** How many entries one export holds at most. */
+const EXPORT_LIMIT = 100_000;
+
+/**
+ * The audit log (DESIGN §2): every admin action, queryable per client, actor, action and period, and exportable as
+ * CSV. People see the entries of the clients they may read; partner-wide entries (roles, clients) need partner-admin
+ * rights.
+ */
+export class AuditLogService {
+  private readonly db: Kysely<Database>;
+  private readonly access: AccessPolicy;
+  private readonly clientAccess: ClientAccess;
+  private readonly clients: ClientService;
+
+  constructor(options: AuditLogServiceOptions) {
+    this.db = options.db;
+    this.access = options.access;
+    this.clientAccess = options.clientAccess;
+    this.clients = options.clients;
+  }
+
+  /**
+   * A page of entries, newest first. `nextBefore` continues after the last one (null at the end).
+   * @throws {ValidationError} {@link NotFoundError} for an unknown or invisible client.
+   */
+  async query(
+    actor: Actor,
+    input: AuditQueryInput = {},
+  ): Promise<{ items: AuditEntryView[]; nextBefore: number | null }> {
+    const parsed = parseInput(auditQueryInput, input);
+    const scope = await this.scope(actor, parsed.client);
+    const rows = await new AuditRepository(this.db).query({
+      ...scope,
+      ...this.filters(parsed),
+      limit: parsed.limit,
+    });
+    const names = await this.clientNames(actor);
+    const last = rows.at(-1);
+    return {
+      items: rows.map((row) => toView(row, names)),
+      nextBefore: rows.length === parsed.limit && last !== undefined ? last.id : null,
+    };
+  }
+
+  /**
+   * The matching entries as CSV (newest first, at most 100,000), with a header row. Cells that a spreadsheet would
+   * read as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) are prefixed with `'`.
+   * @throws {ValidationError} {@link NotFoundError}
+   */
+  async exportCsv(actor: Actor, input: Omit<AuditQueryInput, 'limit' | 'before'> = {}): Promise<string> {
+    const parsed = parseInput(auditQueryInput, { ...input, limit: 1000 });
+    const scope = await this.scope(actor, parsed.client);
+    const names = await this.clientNames(actor);
+    const repository = new AuditRepository(this.db);
+    const records: string[][] = [];
+    let before: number | undefined;
+    while (records.length < EXPORT_LIMIT) {
+      const rows = await repository.query({
+        ...scope,
+        ...this.filters(parsed),
+        limit: 1000,
+        ...(before === undefined ? {} : { beforeId: before }),
+      });
+      for (const row of rows) {
+        records.push(
+          [
+            String(row.id),
+            row.at,
+            row.actor_tenant_id,
+            row.actor_object_id,
+            row.actor_name ?? '',
+            row.channel,
+            row.client_id === null ? '' : (names.get(row.client_id) ?? row.client_id),
+            row.action,
+            row.target_type ?? '',
+            row.target_id ?? '',
+            row.before ?? '',
+            row.after ?? '',
+          ].map(neutraliseFormula),
+        );
+      }
+      const last = rows.at(-1);
+      if (rows.length < 1000 || last === undefined) break;
+      before = last.id;
+    }
+    return stringify(records, {
+      header: true,
+      columns: [
+        'id',
+        'at',
+        'actor_tenant_id',
+        'actor_object_id',
+        'actor_name',
+        'channel',
+        'client',
+        'action',
+        'target_type',
+        'target_id',
+        'before',
+        'after',
+      ],
+    });
+  }
+
+  private async scope(actor: Actor, clientRef: string | undefined): Promise<Pick<AuditQuery, 'clientIds'>> {
+    if (clientRef !== undefined) {
+      const client = await this.clientAccess.resolve(actor, clientRef, 'client:read');
+      return { clientIds: [client.id] };
+    }
+    const partner = await this.access.can(actor, 'partner:manage');
+    if (partner) return {};
+    const visible = await this.access.visibleClients(actor);
+    if (visible === 'all') {
+      const all = await this.clients.list(actor);
+      return { clientIds: all.map((client) => client.id) };
+    }
+    return { clientIds: visible };
+  }
+
+  private filters(parsed: z.output<typeof auditQueryInput>): Omit<AuditQuery, 'limit' | 'clientIds'> {
+    return {
+      ...(parsed.actor === undefined ? {} : { actorObjectId: parsed.actor }),
+      ...(parsed.action === undefined ? {} : { action: parsed.action }),
+      ...(parsed.from === undefined ? {} : { from: startOf(parsed.from) }),
+      ...(parsed.to === undefined ? {} : { to: endOf(parsed.to) }),
+      ...(parsed.before === undefined ? {} : { beforeId: parsed.before }),
+    };
+  }
+
+  private async clientNames(actor: Actor): Promise<Map<string, string>> {
+    return new Map((await this.clients.list(actor)).map((client) => [client.id, client.name]));
+  }
+}
+
+/** A spreadsheet must never execute what an admin typed or Entra named: prefix formula triggers with `'`. */
+export function neutraliseFormula(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}
+
+function startOf(value: string): string {
+  return value.length === 10 ? `${value}T00:00:00.000Z` : new Date(value).toISOString();
+}
+
+function endOf(value: string): string {
+  if (value.length !== 10) return new Date(value).toISOString();
+  return new Date(new Date(`${value}T00:00:00.000Z`).getTime() + 24 * 60 * 60 * 1000).toISOString();
+}
+
+function toView(row: AuditLogRow, names: Map<string, string>): AuditEntryView {
+  return {
+    id: row.id,
+    at: row.at,
+    actor: { tenantId: row.actor_tenant_id, objectId: row.actor_object_id, name: row.actor_name },
+    channel: row.channel,
+    clientId: row.client_id,
+    clientName: row.client_id === null ? null : (names.get(row.client_id) ?? null),
+    action: row.action,
+    targetType: row.target_type,
+    targetId: row.target_id,
+    before: parseJson(row.before),
+    after: parseJson(row.after),
+  };
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,135 @@
+import { z } from 'zod/v4';
+import type { Kysely } from 'kysely';
+import { DAY_IN_MS } from '../domain/expiry.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import { BillingRepository } from '../store/billing-repository.js';
+import { CollectionRepository, type CollectionCounts } from '../store/collection-repository.js';
+import type { ActivityDataState, Database } from '../store/schema.js';
+import type { Actor } from './actor.js';
+import type { ClientAccess } from './client-access.js';
+import { parseInput } from './validation.js';
+
+export interface BillingServiceOptions {
+  readonly db: Kysely<Database>;
+  readonly clientAccess: ClientAccess;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** A client's billing position now (rule 9) and what it rests on. */
+export interface BillingSummary {
+  readonly clientId: string;
+  readonly clientName: string;
+  readonly counts: CollectionCounts;
+  /** Expiry threshold in days (rule 8). */
+  readonly thresholdDays: number;
+  /** `unavailable`: the tenant has no P1/P2, so nobody expires ("activity unknown"); `unknown`: not read yet. */
+  readonly activityData: ActivityDataState;
+  /** When the initial import started; before that nobody is imported, so nobody is billable. */
+  readonly importStartedAt: string | null;
+}
+
+export interface BillingSnapshotView {
+  readonly day: string;
+  readonly totalUsers: number;
+  readonly imported: number;
+  readonly disabled: number;
+  readonly expired: number;
+  readonly guests: number;
+  readonly billable: number;
+  readonly takenAt: string;
+}
+
+const day = z.iso.date({ error: 'must be a day as YYYY-MM-DD' });
+const historyInput = z.object({ from: day.optional(), to: day.optional() });
+export type BillingHistoryInput = z.input<typeof historyInput>;
+
+/** Billing (rule 9): the billable count now, its daily history, and the daily snapshot job. */
+export class BillingService {
+  private readonly db: Kysely<Database>;
+  private readonly clientAccess: ClientAccess;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+
+  constructor(options: BillingServiceOptions) {
+    this.db = options.db;
+    this.clientAccess = options.clientAccess;
+    this.clock = options.clock;
+    this.logger = options.logger;
+  }
+
+  /** The client's counts now. @throws {ValidationError} {@link NotFoundError} {@link ForbiddenError} */
+  async summary(actor: Actor, clientRef: string): Promise<BillingSummary> {
+    const client = await this.clientAccess.resolve(actor, clientRef, 'client:read');
+    const integration = await this.db
+      .selectFrom('integrations')
+      .select(['activity_data', 'import_started_at'])
+      .where('client_id', '=', client.id)
+      .executeTakeFirst();
+    return {
+      clientId: client.id,
+      clientName: client.name,
+      counts: await new CollectionRepository(this.db).counts(client.id),
+      thresholdDays: client.expiry_days,
+      activityData: integration?.activity_data ?? 'unknown',
+      importStartedAt: integration?.import_started_at ?? null,
+    };
+  }
+
+  /**
+   * Daily snapshots between two days, inclusive (default: the last 90 days), oldest first.
+   * @throws {ValidationError} {@link NotFoundError} {@link ForbiddenError}
+   */
+  async history(
+    actor: Actor,
+    clientRef: string,
+    input: BillingHistoryInput = {},
+  ): Promise<BillingSnapshotView[]> {
+    const client = await this.clientAccess.resolve(actor, clientRef, 'client:read');
+    const query = parseInput(historyInput, input);
+    const today = this.clock.now();
+    const to = query.to ?? toDay(today);
+    const from = query.from ?? toDay(new Date(today.getTime() - 89 * DAY_IN_MS));
+    const rows = await new BillingRepository(this.db).history(client.id, from, to);
+    return rows.map((row) => ({
+      day: row.day,
+      totalUsers: row.total_users,
+      imported: row.imported,
+      disabled: row.disabled,
+      expired: row.expired,
+      guests: row.guests,
+      billable: row.billable,
+      takenAt: row.created_at,
+    }));
+  }
+
+  /** The daily job for one client: today's snapshot (UTC day), rewritten if taken again the same day. */
+  async takeSnapshot(clientId: string): Promise<CollectionCounts> {
+    const now = this.clock.now();
+    return this.db.transaction().execute(async (trx) => {
+      const counts = await new CollectionRepository(trx).counts(clientId);
+      await new BillingRepository(trx).upsertSnapshot(clientId, toDay(now), counts, now.toISOString());
+      return counts;
+    });
+  }
+
+  /** The daily job: a snapshot of every client with an integration. One client failing does not stop the others. */
+  async takeAllSnapshots(): Promise<number> {
+    const clients = await this.db.selectFrom('integrations').select('client_id').execute();
+    let taken = 0;
+    for (const { client_id: clientId } of clients) {
+      try {
+        await this.takeSnapshot(clientId);
+        taken += 1;
+      } catch (error) {
+        this.logger.error({ clientId, err: error }, 'billing snapshot failed');
+      }
+    }
+    return taken;
+  }
+}
+
+function toDay(time: Date): string {
+  return time.toISOString().slice(0, 10);
+}

@@ -1,0 +1,325 @@
+import { z } from 'zod/v4';
+import type { Kysely } from 'kysely';
+import { checkEligibility } from '../domain/eligibility.js';
+import { DAY_IN_MS, evaluateExpiry, expiryCutoff, type ExpiryPolicy } from '../domain/expiry.js';
+import type { Clock } from '../shared/clock.js';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
+import { GroupRepository } from '../store/group-repository.js';
+import type { Database, DirectoryUserRow } from '../store/schema.js';
+import { UserRepository, type UserFilter } from '../store/user-repository.js';
+import type { Actor } from './actor.js';
+import type { AuditTrail } from './audit-trail.js';
+import type { ClientAccess } from './client-access.js';
+import { readExpiryPolicy } from './expiry-policy-reader.js';
+import { decodeCursor, encodeCursor } from './page-cursor.js';
+import { toUserView, type UserView } from './user-view.js';
+import { parseInput } from './validation.js';
+
+export interface UserServiceOptions {
+  readonly db: Kysely<Database>;
+  readonly clientAccess: ClientAccess;
+  readonly audit: AuditTrail;
+  readonly clock: Clock;
+}
+
+const optionalBoolean = z
+  .union([z.boolean(), z.enum(['true', 'false', 'yes', 'no'])])
+  .transform((value) => value === true || value === 'true' || value === 'yes')
+  .optional();
+
+/** Filters and paging of the users list. Every field is optional. */
+export const userListInput = z.object({
+  search: z.string().trim().max(200, 'at most 200 characters').optional(),
+  state: z
+    .enum(['not_imported', 'imported', 'disabled'], { error: 'must be not_imported, imported or disabled' })
+    .optional(),
+  disableReason: z
+    .enum(['manual', 'excluded_group', 'deleted_in_entra'], {
+      error: 'must be manual, excluded_group or deleted_in_entra',
+    })
+    .optional(),
+  expired: optionalBoolean,
+  guest: optionalBoolean,
+  department: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters').optional(),
+  /** Group id, or its exact display name when unique: transitive members only. */
+  group: z.string().trim().min(1, 'must not be empty').max(256, 'at most 256 characters').optional(),
+  /** Users that expired at or after this instant (ISO 8601). */
+  expiredSince: z.iso.datetime({ error: 'must be an ISO 8601 date-time' }).optional(),
+  /** Users that will expire within this many days (1–90). */
+  expiringWithinDays: z.coerce
+    .number({ error: 'must be a number of days' })
+    .int('must be whole days')
+    .min(1, 'at least 1')
+    .max(90, 'at most 90')
+    .optional(),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'at least 1')
+    .max(500, 'at most 500')
+    .default(50),
+  cursor: z.string().max(2000, 'too long').optional(),
+  /** Count every match too (default true; one more pass over the matches). */
+  withTotal: optionalBoolean,
+});
+export type UserListInput = z.input<typeof userListInput>;
+
+/** A user named by object id (GUID) or user principal name. */
+export const userRefSchema = z
+  .string({ error: 'name a user by object id or user principal name' })
+  .trim()
+  .min(1, 'name a user by object id or user principal name')
+  .max(256, 'at most 256 characters')
+  .refine(
+    (value) => guidPattern.test(value) || /^[^@\s]+@[^@\s]+$/.test(value),
+    'must be a user object id (GUID) or a user principal name (name@domain)',
+  );
+
+const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One page of users. */
+export interface UserPageView {
+  readonly items: UserView[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  readonly nextCursor: string | null;
+  /** Every match, when asked for. */
+  readonly total: number | null;
+}
+
+/**
+ * Users of a client (rules 3–5, 8, 9): the list with server-side search, filters and keyset pagination; import and
+ * disable one user. Reading needs the read right on the client; importing and disabling need the client-admin right.
+ */
+export class UserService {
+  private readonly db: Kysely<Database>;
+  private readonly clientAccess: ClientAccess;
+  private readonly audit: AuditTrail;
+  private readonly clock: Clock;
+
+  constructor(options: UserServiceOptions) {
+    this.db = options.db;
+    this.clientAccess = options.clientAccess;
+    this.audit = options.audit;
+    this.clock = options.clock;
+  }
+
+  /**
+   * A page of the client's users, ordered by display name, each with its state, expiry explanation, billable flag
+   * and eligibility.
+   * @throws {ValidationError} for malformed filters or a foreign cursor; {@link NotFoundError} for an unknown or
+   * invisible client, or an unknown `group`; {@link ForbiddenError}.
+   */
+  async list(actor: Actor, clientRef: string, input: UserListInput = {}): Promise<UserPageView> {
+    const client = await this.clientAccess.resolve(actor, clientRef, 'client:read');
+    const query = parseInput(userListInput, input);
+    const policy = await readExpiryPolicy(this.db, client.id);
+    const now = this.clock.now();
+    const filter: UserFilter = {
+      ...(query.search === undefined ? {} : { search: query.search }),
+      ...(query.state === undefined ? {} : { state: query.state }),
+      ...(query.disableReason === undefined ? {} : { disableReason: query.disableReason }),
+      ...(query.expired === undefined ? {} : { expired: query.expired }),
+      ...(query.guest === undefined ? {} : { guest: query.guest }),
+      ...(query.department === undefined ? {} : { department: query.department }),
+      ...(query.group === undefined ? {} : { groupId: await this.groupId(client.id, query.group) }),
+      ...(query.expiredSince === undefined
+        ? {}
+        : { expiredSince: new Date(query.expiredSince).toISOString() }),
+      ...(query.expiringWithinDays === undefined
+        ? {}
+        : {
+            expiresBeforeCutoff: new Date(
+              expiryCutoff(now, policy.thresholdDays).getTime() + query.expiringWithinDays * DAY_IN_MS,
+            ).toISOString(),
+          }),
+    };
+    const after = decodeCursor(query.cursor);
+    const page = await new UserRepository(this.db).page(client.id, {
+      filter,
+      limit: query.limit,
+      ...(after === undefined ? {} : { after }),
+      withTotal: query.withTotal ?? true,
+    });
+    const items = await this.views(client.id, page.rows, policy, now);
+    return { items, nextCursor: encodeCursor(page.next), total: page.total ?? null };
+  }
+
+  /**
+   * The import screen's "Entra ID users": users not imported yet, each with whether it can be imported and why not.
+   * Same filters and paging as {@link list}.
+   */
+  async listEntraUsers(actor: Actor, clientRef: string, input: UserListInput = {}): Promise<UserPageView> {
+    return this.list(actor, clientRef, { ...input, state: 'not_imported' });
+  }
+
+  /** One user with its explanation. @throws {ValidationError} {@link NotFoundError} {@link ForbiddenError} */
+  async get(actor: Actor, clientRef: string, userRef: string): Promise<UserView> {
+    const client = await this.clientAccess.resolve(actor, clientRef, 'client:read');
+    const row = await this.findUser(this.db, client.id, userRef);
+    const policy = await readExpiryPolicy(this.db, client.id);
+    const [view] = await this.views(client.id, [row], policy, this.clock.now());
+    if (view === undefined) throw new NotFoundError('User', userRef);
+    return view;
+  }
+
+  /**
+   * Rule 4: imports one user (also how a manual disable is undone). Already imported: nothing changes.
+   * @throws {ConflictError} `user_not_eligible` naming the reason — "guest account", "member of excluded group
+   * Contractors", "deleted in Entra" (details: `reason`, `group`); {@link NotFoundError}; {@link ForbiddenError}.
+   */
+  async importUser(actor: Actor, clientRef: string, userRef: string): Promise<UserView> {
+    const client = await this.clientAccess.resolve(actor, clientRef, 'client:operate');
+    const ref = parseInput(userRefSchema, userRef);
+    const now = this.clock.now();
+    const policy = await readExpiryPolicy(this.db, client.id);
+    const row = await this.db.transaction().execute(async (trx) => {
+      const users = new UserRepository(trx);
+      const user = await this.findUser(trx, client.id, ref);
+      if (user.collection_state === 'imported') return user;
+      const excluded = (await users.excludedGroupsOf(client.id, [user.id])).get(user.id) ?? [];
+      const eligibility = checkEligibility({
+        userType: user.user_type,
+        entraState: user.entra_state,
+        excludedGroups: excluded,
+      });
+      if (!eligibility.eligible) {
+        throw new ConflictError(
+          'user_not_eligible',
+          `${describeUser(user)} cannot be imported: ${eligibility.explanation}.`,
+          {
+            reason: eligibility.reason,
+            ...(eligibility.group === undefined
+              ? {}
+              : { group: { id: eligibility.group.id, displayName: eligibility.group.displayName } }),
+          },
+        );
+      }
+      const importedAt = now.toISOString();
+      const verdict = evaluateExpiry(
+        {
+          collectionState: 'imported',
+          importedAt,
+          lastSignInAt: user.last_sign_in_at,
+          lastSignInApp: user.last_sign_in_app,
+          signInActivityAt: user.sign_in_activity_at,
+        },
+        policy,
+        now,
+      );
+      const changed = await users.changeState(
+        client.id,
+        user.id,
+        { state: user.collection_state, reason: user.disable_reason },
+        {
+          collection_state: 'imported',
+          disable_reason: null,
+          imported_at: importedAt,
+          expired_at: verdict.expired ? importedAt : null,
+          updated_at: importedAt,
+        },
+      );
+      if (!changed) throw concurrentChange(user);
+      await this.audit.record(trx, actor, {
+        action: 'user.import',
+        clientId: client.id,
+        targetType: 'user',
+        targetId: user.id,
+        before: { state: user.collection_state, disableReason: user.disable_reason },
+        after: { state: 'imported' },
+      });
+      return this.findUser(trx, client.id, user.id);
+    });
+    const [view] = await this.views(client.id, [row], policy, now);
+    if (view === undefined) throw new NotFoundError('User', ref);
+    return view;
+  }
+
+  /**
+   * Rule 5: disables one user by hand — collection stops, it is no longer billable, and it stays disabled through
+   * later syncs until an admin imports it again. Already disabled by hand: nothing changes.
+   * @throws {ValidationError} {@link NotFoundError} {@link ForbiddenError}
+   */
+  async disableUser(actor: Actor, clientRef: string, userRef: string): Promise<UserView> {
+    const client = await this.clientAccess.resolve(actor, clientRef, 'client:operate');
+    const ref = parseInput(userRefSchema, userRef);
+    const now = this.clock.now();
+    const row = await this.db.transaction().execute(async (trx) => {
+      const user = await this.findUser(trx, client.id, ref);
+      if (user.collection_state === 'disabled' && user.disable_reason === 'manual') return user;
+      const changed = await new UserRepository(trx).changeState(
+        client.id,
+        user.id,
+        { state: user.collection_state, reason: user.disable_reason },
+        {
+          collection_state: 'disabled',
+          disable_reason: 'manual',
+          expired_at: null,
+          updated_at: now.toISOString(),
+        },
+      );
+      if (!changed) throw concurrentChange(user);
+      await this.audit.record(trx, actor, {
+        action: 'user.disable',
+        clientId: client.id,
+        targetType: 'user',
+        targetId: user.id,
+        before: { state: user.collection_state, disableReason: user.disable_reason },
+        after: { state: 'disabled', disableReason: 'manual' },
+      });
+      return this.findUser(trx, client.id, user.id);
+    });
+    const policy = await readExpiryPolicy(this.db, client.id);
+    const [view] = await this.views(client.id, [row], policy, now);
+    if (view === undefined) throw new NotFoundError('User', ref);
+    return view;
+  }
+
+  /** The client's department names, for the department filter. */
+  async departments(actor: Actor, clientRef: string): Promise<string[]> {
+    const client = await this.clientAccess.resolve(actor, clientRef, 'client:read');
+    return new UserRepository(this.db).departments(client.id);
+  }
+
+  private async views(
+    clientId: string,
+    rows: readonly DirectoryUserRow[],
+    policy: ExpiryPolicy,
+    now: Date,
+  ): Promise<UserView[]> {
+    const excluded = await new UserRepository(this.db).excludedGroupsOf(
+      clientId,
+      rows.map((row) => row.id),
+    );
+    return rows.map((row) => toUserView(row, excluded.get(row.id) ?? [], policy, now));
+  }
+
+  private async findUser(db: Kysely<Database>, clientId: string, userRef: string): Promise<DirectoryUserRow> {
+    const ref = parseInput(userRefSchema, userRef);
+    const user = await new UserRepository(db).find(clientId, ref);
+    if (user === undefined) throw new NotFoundError('User', ref);
+    return user;
+  }
+
+  private async groupId(clientId: string, groupRef: string): Promise<string> {
+    const group = await new GroupRepository(this.db).find(clientId, groupRef);
+    if (group === 'ambiguous') {
+      throw new ValidationError(
+        `Invalid input — group: several groups are named '${groupRef}'; use the group's id.`,
+        [{ path: 'group', message: 'ambiguous name; use the id' }],
+      );
+    }
+    if (group === undefined) throw new NotFoundError('Group', groupRef);
+    return group.id;
+  }
+}
+
+function describeUser(user: DirectoryUserRow): string {
+  return user.display_name ?? user.user_principal_name ?? user.id;
+}
+
+function concurrentChange(user: DirectoryUserRow): ConflictError {
+  return new ConflictError(
+    'concurrent_change',
+    `${describeUser(user)} was changed by someone else at the same moment; look again and retry.`,
+  );
+}
