@@ -78,8 +78,8 @@ describe('permission check against the simulator', function () {
       (error: unknown) =>
         error instanceof AuthError &&
         error.code === 'invalid_client_secret' &&
-        /wrong/.test(error.message) &&
-        /Certificates & secrets/.test(error.message),
+        error.message.includes('wrong') &&
+        error.message.includes('Certificates & secrets'),
     );
   });
 
@@ -87,7 +87,7 @@ describe('permission check against the simulator', function () {
     await assert.rejects(
       requirePermissions(graphs.create({ ...harness.credentials, tenantId: crypto.randomUUID() })),
       (error: unknown) =>
-        error instanceof AuthError && error.code === 'unknown_tenant' && /Tenant ID/.test(error.message),
+        error instanceof AuthError && error.code === 'unknown_tenant' && error.message.includes('Tenant ID'),
     );
   });
 
@@ -99,7 +99,7 @@ describe('permission check against the simulator', function () {
     assert.ok(result.error instanceof AuthError);
     assert.equal(result.error.code, 'unknown_application');
     assert.equal(result.checks[0]?.passed, false);
-    assert.match(result.checks[0]?.reason ?? '', /App registrations/);
+    assert.match(result.checks[0].reason, /App registrations/);
   });
 
   it('reports an expired secret with the cause and the fix', async () => {
@@ -117,7 +117,7 @@ describe('permission check against the simulator', function () {
       (error: unknown) =>
         error instanceof AuthError &&
         error.code === 'expired_client_secret' &&
-        /Create a new secret/.test(error.message),
+        error.message.includes('Create a new secret'),
     );
   });
 });
