@@ -2,7 +2,7 @@
  * Internal, mutable records behind the read-only `Sim*` views. A record is handed out as its public interface; the
  * extra fields here carry what delta needs (versions) and what paging needs (stable table positions).
  */
-import type { SimGroup, SimMemberRef, SimServicePrincipal, SimUser } from './types.js';
+import type { SimAppCredentials, SimGroup, SimMemberRef, SimServicePrincipal, SimUser } from './types.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -12,8 +12,6 @@ export interface Versioned {
   readonly index: number;
   /** Tenant version of the last change of any kind (properties, state, memberships). */
   version: number;
-  /** Tenant version at which each property last changed (absent: unchanged since generation). */
-  propVersions: Map<string, number> | undefined;
   /** Permanently deleted: no longer served except as `@removed: deleted` in delta. */
   hardDeleted: boolean;
   /** The one member reference object used for this object in every group it belongs to. */
@@ -52,12 +50,7 @@ export interface GroupRecord
 export type ServicePrincipalRecord = SimServicePrincipal;
 
 /** Credentials of an application registered in a tenant (single-tenant) or in the simulator (multi-tenant). */
-export interface AppCredentials {
-  readonly clientId: string;
-  readonly clientSecret: string;
-  readonly secretExpiresAtMs: number | undefined;
-  readonly displayName: string;
-}
+export type AppCredentials = SimAppCredentials;
 
 /** What an app holds in one tenant once registered or consented. */
 export interface AppGrant {

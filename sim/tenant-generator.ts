@@ -199,7 +199,6 @@ function generateUsers(
       deletedDateTime: null,
       state: 'active',
       version: 1,
-      propVersions: undefined,
       hardDeleted: false,
       ref: Object.freeze({ id, type: 'user' as const }),
       createdMs: createdAt,
@@ -286,7 +285,6 @@ function generateGroups(
       memberIds: new Set(),
       memberLog: [],
       version: 1,
-      propVersions: undefined,
       hardDeleted: false,
       ref: Object.freeze({ id, type: 'group' as const }),
     };

@@ -44,6 +44,8 @@ const SSPR_METHOD_MASK = 0b1000_1111;
 interface Closure {
   readonly users: Set<string>;
   readonly groups: Set<string>;
+  /** Users and nested groups in discovery order (the order `/transitiveMembers` pages them). */
+  readonly ordered: SimMemberRef[];
 }
 
 /**
@@ -179,6 +181,11 @@ export class TenantState implements SimTenant {
     return this.closure(this.requireGroup(groupId)).groups;
   }
 
+  /** Transitive members (users and groups) in the order `/transitiveMembers` pages them. Live: do not mutate. */
+  transitiveMembers(groupId: string): readonly SimMemberRef[] {
+    return this.closure(this.requireGroup(groupId)).ordered;
+  }
+
   *teams(): IterableIterator<SimGroup> {
     for (const group of this.groupTable) {
       if (!group.hardDeleted && group.resourceProvisioningOptions.includes('Team')) yield group;
@@ -288,7 +295,6 @@ export class TenantState implements SimTenant {
       deletedDateTime: null,
       state: 'active',
       version,
-      propVersions: undefined,
       hardDeleted: false,
       ref: Object.freeze({ id, type: 'user' as const }),
       createdMs: Date.parse(createdDateTime),
@@ -324,7 +330,6 @@ export class TenantState implements SimTenant {
     for (const field of changed) {
       const value = patch[field];
       target[field] = Array.isArray(value) ? [...(value as readonly string[])] : value;
-      (user.propVersions ??= new Map()).set(field, version);
     }
     user.version = version;
     return user;
@@ -400,7 +405,6 @@ export class TenantState implements SimTenant {
       memberIds: new Set(),
       memberLog: [],
       version,
-      propVersions: undefined,
       hardDeleted: false,
       ref: Object.freeze({ id, type: 'group' as const }),
     };
@@ -421,7 +425,6 @@ export class TenantState implements SimTenant {
     for (const field of changed) {
       const value = patch[field];
       target[field] = Array.isArray(value) ? [...(value as readonly string[])] : value;
-      (group.propVersions ??= new Map()).set(field, version);
     }
     group.version = version;
     return group;
@@ -574,6 +577,11 @@ export class TenantState implements SimTenant {
     return ref.type === 'user' ? this.usersById.get(ref.id) : this.groupsById.get(ref.id);
   }
 
+  /** Apps registered in this tenant (credentials included: the simulator's own bookkeeping). */
+  registeredApps(): AppCredentials[] {
+    return [...this.localApps.values()];
+  }
+
   localApp(clientId: string): AppCredentials | undefined {
     return this.localApps.get(clientId.toLowerCase());
   }
@@ -675,22 +683,25 @@ export class TenantState implements SimTenant {
     if (cached) return cached;
     const users = new Set<string>();
     const groups = new Set<string>();
-    const stack: GroupRecord[] = [group];
-    // Visited-set walk: membership graphs may contain cycles (A ∈ B ∈ A), which must not loop forever.
-    while (stack.length > 0) {
-      const current = stack.pop();
-      if (!current) break;
+    const ordered: SimMemberRef[] = [];
+    const queue: GroupRecord[] = [group];
+    // Breadth-first with visited sets: membership graphs may contain cycles (A ∈ B ∈ A) and must not loop.
+    // for-of over an array sees the groups pushed while it runs.
+    for (const current of queue) {
       for (const ref of current.members) {
         if (ref.type === 'user') {
+          if (users.has(ref.id)) continue;
           users.add(ref.id);
+          ordered.push(ref);
         } else if (!groups.has(ref.id)) {
           groups.add(ref.id);
+          ordered.push(ref);
           const nested = this.groupsById.get(ref.id);
-          if (nested) stack.push(nested);
+          if (nested) queue.push(nested);
         }
       }
     }
-    const closure = { users, groups };
+    const closure = { users, groups, ordered };
     this.closures.set(group.id, closure);
     return closure;
   }

@@ -14,6 +14,15 @@ export interface AppSpec {
   displayName?: string;
 }
 
+/** An app registered in a tenant, as the token endpoint checks it (the simulator hands out its own secrets). */
+export interface SimAppCredentials {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Epoch ms after which the secret is expired (AADSTS7000222); undefined = never. */
+  readonly secretExpiresAtMs: number | undefined;
+  readonly displayName: string;
+}
+
 /** The product's own multi-tenant app: registered once, usable in every tenant that granted admin consent. */
 export interface MultiTenantAppSpec extends AppSpec {
   /** Allowed `redirect_uri` values for admin consent; empty or absent accepts any https or loopback URI. */
@@ -315,6 +324,8 @@ export interface SimTenant {
   transitiveUserMembers(groupId: string): ReadonlySet<string>;
   /** Ids of every group nested in the group at any depth (the group itself only when it sits in a cycle). */
   transitiveGroupMembers(groupId: string): ReadonlySet<string>;
+  /** Users and nested groups, each once, in the order `/transitiveMembers` pages them. Live: do not mutate. */
+  transitiveMembers(groupId: string): readonly SimMemberRef[];
   /** Groups that are Teams (resourceProvisioningOptions contains 'Team'). */
   teams(): IterableIterator<SimGroup>;
 
@@ -336,6 +347,8 @@ export interface SimTenant {
 
   /** Permissions (application roles) an app holds in this tenant. */
   appPermissions(clientId: string): ReadonlySet<string>;
+  /** Apps registered in this tenant with their credentials (the default app when the spec names none). */
+  registeredApps(): readonly SimAppCredentials[];
 
   addUser(input?: SimUserInput): SimUser;
   updateUser(id: string, patch: SimUserInput): SimUser;
