@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { CheckpointRepository } from '../../../src/store/checkpoint-repository.js';
+import { describeEachEngine } from '../../support/databases.js';
+import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
+import { assertMatchesTruth, connectClient, mutate } from './sync-harness.js';
+
+describeEachEngine('directory sync against the simulator', (ctx) => {
+  let harness: TestSimulator;
+
+  before(async () => {
+    // Small pages so that users, groups and a big group's members all span several pages.
+    harness = await startTestSimulator(
+      { users: 240, groups: 24, nestingDepth: 4, cycles: 2 },
+      { deltaPageSize: 40, deltaMembersPerPage: 30 },
+    );
+  });
+  after(async () => {
+    await harness.close();
+  });
+
+  it('copies every user, group, direct and transitive membership, and follows a round of changes', async () => {
+    const fixture = await connectClient(ctx.database, harness);
+
+    const first = await fixture.directorySync.run(fixture.clientId);
+    assert.equal(first.run.status, 'succeeded', first.run.error_message ?? '');
+    assert.equal(first.run.trigger, 'initial');
+    assert.equal(first.run.users_added, harness.tenant.userCount + [...harness.tenant.deletedUsers()].length);
+    assert.equal(first.run.groups_added, harness.tenant.groupCount);
+    assert.ok(first.run.pages > 6);
+    await assertMatchesTruth(ctx.database.db, fixture.clientId, harness.tenant);
+    const integration = await fixture.integrations.find(fixture.clientId);
+    assert.equal(integration?.organizationName, harness.tenant.displayName);
+
+    const { softDeleted, hardDeleted } = mutate(harness.tenant);
+    const second = await fixture.directorySync.run(fixture.clientId);
+    assert.equal(second.run.status, 'succeeded', second.run.error_message ?? '');
+    assert.equal(second.run.trigger, 'manual');
+    assert.equal(second.run.users_added, 1);
+    assert.ok(second.run.users_removed >= 2);
+    assert.ok(second.run.edges_added >= 4 && second.run.edges_removed >= 1);
+    assert.equal(second.run.groups_added, 1);
+    assert.equal(second.run.groups_removed, 1);
+    await assertMatchesTruth(ctx.database.db, fixture.clientId, harness.tenant);
+    const states = await ctx.database.db
+      .selectFrom('directory_users')
+      .select(['id', 'entra_state'])
+      .where('client_id', '=', fixture.clientId)
+      .where('id', 'in', [softDeleted, hardDeleted])
+      .execute();
+    assert.deepEqual(Object.fromEntries(states.map((row) => [row.id, row.entra_state])), {
+      [softDeleted]: 'soft_deleted',
+      [hardDeleted]: 'deleted',
+    });
+
+    // Nothing changed: one request per stream and one for the organization, nothing written.
+    const third = await fixture.directorySync.run(fixture.clientId);
+    assert.equal(third.run.graph_requests, 3);
+    assert.equal(third.run.users_added + third.run.edges_added + third.run.edges_removed, 0);
+  });
+
+  it('answers a second request for the same client by joining the run in progress', async () => {
+    const fixture = await connectClient(ctx.database, harness);
+    const [a, b] = await Promise.all([
+      fixture.directorySync.run(fixture.clientId),
+      fixture.directorySync.run(fixture.clientId),
+    ]);
+    assert.equal(a.run.id, b.run.id);
+    assert.deepEqual([a.joined, b.joined].sort(), [false, true]);
+    const runs = await ctx.database.db
+      .selectFrom('sync_runs')
+      .select('id')
+      .where('client_id', '=', fixture.clientId)
+      .execute();
+    assert.equal(runs.length, 1);
+  });
+
+  it('resynchronises in full when the delta token expired, and marks users deleted meanwhile', async () => {
+    const fixture = await connectClient(ctx.database, harness);
+    assert.equal((await fixture.directorySync.run(fixture.clientId)).run.status, 'succeeded');
+    const doomed = [...harness.tenant.users()].slice(10, 13).map((user) => user.id);
+    for (const id of doomed) harness.tenant.hardDeleteUser(id);
+    const memberOf = harness.tenant.addUser({ displayName: 'Late Arrival' });
+    harness.tenant.addMember([...harness.tenant.groups()][1]?.id ?? '', memberOf.id);
+    harness.tenant.expireDeltaTokens();
+    harness.sim.faults.deltaExpiryMode = ctx.engine === 'sqlite' ? '400' : '410';
+
+    const resync = await fixture.directorySync.run(fixture.clientId);
+    assert.equal(resync.run.status, 'succeeded', resync.run.error_message ?? '');
+    await assertMatchesTruth(ctx.database.db, fixture.clientId, harness.tenant);
+    const rows = await ctx.database.db
+      .selectFrom('directory_users')
+      .select('entra_state')
+      .where('client_id', '=', fixture.clientId)
+      .where('id', 'in', doomed)
+      .execute();
+    assert.deepEqual(
+      rows.map((row) => row.entra_state),
+      ['deleted', 'deleted', 'deleted'],
+    );
+    assert.ok(resync.run.users_removed >= 3);
+    const checkpoint = await new CheckpointRepository(ctx.database.db).get(fixture.clientId, 'users');
+    assert.equal(checkpoint?.generation, 2, 'a second full round ran');
+    assert.equal(checkpoint.roundKind, 'delta');
+  });
+});
