@@ -224,8 +224,8 @@ export class UserService {
         clientId: client.id,
         targetType: 'user',
         targetId: user.id,
-        before: { state: user.collection_state, disableReason: user.disable_reason },
-        after: { state: 'imported' },
+        before: { collectionState: user.collection_state, disableReason: user.disable_reason },
+        after: { collectionState: 'imported' },
       });
       return this.findUser(trx, client.id, user.id);
     });
@@ -263,8 +263,8 @@ export class UserService {
         clientId: client.id,
         targetType: 'user',
         targetId: user.id,
-        before: { state: user.collection_state, disableReason: user.disable_reason },
-        after: { state: 'disabled', disableReason: 'manual' },
+        before: { collectionState: user.collection_state, disableReason: user.disable_reason },
+        after: { collectionState: 'disabled', disableReason: 'manual' },
       });
       return this.findUser(trx, client.id, user.id);
     });
