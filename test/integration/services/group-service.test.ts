@@ -223,7 +223,7 @@ describeEachEngineWithCore('group service', (ctx) => {
       .where('client_id', '=', client)
       .where('disable_reason', '=', 'excluded_group')
       .executeTakeFirstOrThrow();
-    assert.equal(Number(excluded.n), 4);
+    assert.equal(excluded.n, 4);
   });
 
   it('projects the billable count at import time before the initial import has started', async () => {
