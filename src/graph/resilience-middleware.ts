@@ -75,7 +75,11 @@ export class ResilienceMiddleware implements Middleware {
     for (let attempt = 1; ; attempt++) {
       const ticket = await gate.acquire(scope.pace);
       scope.charge({ requests: 1, retries: attempt > 1 ? 1 : 0, throttledMs: ticket.throttledMs });
-      if (attempt > 1) setHeader(context, 'Retry-Attempt', String(attempt - 1));
+      if (attempt > 1) {
+        setHeader(context, 'Retry-Attempt', String(attempt - 1));
+        // The auth handler appends to an existing header ("Bearer a, Bearer a"): let it set a fresh one.
+        removeHeader(context, 'Authorization');
+      }
       try {
         await next.execute(context);
       } catch (error) {
@@ -137,6 +141,20 @@ export class ResilienceMiddleware implements Middleware {
       }
       return;
     }
+  }
+}
+
+function removeHeader(context: Context, name: string): void {
+  const headers = context.options?.headers;
+  if (headers === undefined) return;
+  if (headers instanceof Headers) headers.delete(name);
+  else if (Array.isArray(headers)) {
+    const kept = headers.filter(([key]) => key.toLowerCase() !== name.toLowerCase());
+    headers.splice(0, headers.length, ...kept);
+  } else {
+    const record = headers as Record<string, string>;
+    for (const key of Object.keys(record))
+      if (key.toLowerCase() === name.toLowerCase()) Reflect.deleteProperty(record, key);
   }
 }
 
