@@ -12,7 +12,7 @@ import type { Database, SyncTrigger } from '../store/schema.js';
 import type { RunContext, RunOutcome, SyncRunner } from './sync-runner.js';
 
 const STREAM = 'sign_in_activity';
-const FIRST_PAGE = '/users?$select=id,signInActivity&$top=500';
+const firstPage = (top: number): string => `/users?$select=id,signInActivity&$top=${top}`;
 
 export interface SignInActivitySyncOptions {
   readonly db: Kysely<Database>;
@@ -25,6 +25,8 @@ export interface SignInActivitySyncOptions {
   readonly pace?: Pace;
   /** How long "no premium licence" is trusted before asking again. Default 24 h. */
   readonly recheckUnavailableAfterMs?: number;
+  /** Users per page. Default 500 (Graph's current cap with signInActivity; a lower cap Graph names is followed). */
+  readonly pageSize?: number;
 }
 
 /**
@@ -61,8 +63,9 @@ export class SignInActivitySync {
     const checkpoints = new CheckpointRepository(this.options.db);
     let checkpoint = await checkpoints.getOrInitial(clientId, STREAM);
     const resuming = checkpoint.nextLink !== null;
+    const top = this.options.pageSize ?? 500;
     try {
-      await this.pass(graph, context, checkpoint.nextLink ?? FIRST_PAGE, checkpoint);
+      await this.pass(graph, context, checkpoint.nextLink ?? firstPage(top), checkpoint);
     } catch (error) {
       if (error instanceof GraphRequestError && error.graphCode === NON_PREMIUM_TENANT_CODE) {
         if (integration.activityData !== 'unavailable') {
@@ -75,10 +78,18 @@ export class SignInActivitySync {
         await checkpoints.save({ ...checkpoint, nextLink: null }, clock.now());
         return;
       }
-      if (!(resuming && error instanceof GraphRequestError && error.httpStatus === 400)) throw error;
-      // A saved page link can expire (Directory_ExpiredPageToken): start the pass again.
+      if (!(error instanceof GraphRequestError && error.httpStatus === 400)) throw error;
+      // Graph has lowered the page size with signInActivity before (999 → 120 → 500): follow the cap it names.
+      const cap = /between 1 and (\d+)/i.exec(error.message)?.[1];
+      if (!resuming && cap === undefined) throw error;
+      // Otherwise a saved page link expired (Directory_ExpiredPageToken): start the pass again.
       checkpoint = { ...checkpoint, nextLink: null };
-      await this.pass(graph, context, FIRST_PAGE, checkpoint);
+      await this.pass(
+        graph,
+        context,
+        firstPage(cap === undefined ? top : Math.min(top, Number(cap))),
+        checkpoint,
+      );
     }
     await integrations.recordActivityData(clientId, 'available', clock.now());
   }

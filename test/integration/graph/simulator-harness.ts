@@ -46,7 +46,7 @@ export const quickRetries: Partial<RetryPolicy> = { baseDelayMs: 20, maxDelayMs:
 /** Starts a simulator on a free port with one tenant (seeded), for one suite. */
 export async function startTestSimulator(
   spec: Partial<TenantSpec> = {},
-  options: { deltaPageSize?: number; deltaMembersPerPage?: number } = {},
+  options: { deltaPageSize?: number; deltaMembersPerPage?: number; signInActivityMaxTop?: number } = {},
 ): Promise<TestSimulator> {
   const sim = await startSimulator({
     dataDir: simulatorDataDir(),
