@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import PgBoss from 'pg-boss';
 import type { Logger } from '../../shared/logger.js';
 import {
@@ -66,7 +67,7 @@ export class PgBossJobScheduler implements JobScheduler {
     });
     await boss.start();
     this.boss = boss;
-    await boss.createQueue(TICK_QUEUE, { name: TICK_QUEUE, policy: 'short', retryLimit: 0 });
+    await createQueue(boss, { name: TICK_QUEUE, policy: 'short', retryLimit: 0 });
     await boss.schedule(TICK_QUEUE, this.options.tickCron ?? '* * * * *', {}, { retryLimit: 0 });
     await boss.work(
       TICK_QUEUE,
@@ -111,7 +112,7 @@ export class PgBossJobScheduler implements JobScheduler {
   }
 
   private async installClientJob(boss: PgBoss, job: ClientJob): Promise<void> {
-    await boss.createQueue(job.name, { name: job.name, policy: 'standard', retryLimit: 0 });
+    await createQueue(boss, { name: job.name, policy: 'standard', retryLimit: 0 });
     for (let worker = 0; worker < (this.options.concurrency ?? 2); worker++) {
       await boss.work<{ clientId: string }>(
         job.name,
@@ -133,7 +134,7 @@ export class PgBossJobScheduler implements JobScheduler {
   }
 
   private async installDailyJob(boss: PgBoss, job: DailyJob): Promise<void> {
-    await boss.createQueue(job.name, { name: job.name, policy: 'short', retryLimit: 0 });
+    await createQueue(boss, { name: job.name, policy: 'short', retryLimit: 0 });
     await boss.schedule(job.name, `0 ${job.atHourUtc ?? 2} * * *`, {}, { retryLimit: 0, tz: 'UTC' });
     await boss.work(job.name, { batchSize: 1, pollingIntervalSeconds: this.pollingInterval() }, async () => {
       try {
@@ -143,5 +144,23 @@ export class PgBossJobScheduler implements JobScheduler {
         throw error;
       }
     });
+  }
+}
+
+/**
+ * Creates a queue if missing. Instances starting together race to create the same queue (pg-boss checks, then
+ * creates a partition): a deadlock or duplicate is retried, after which the queue exists.
+ */
+async function createQueue(boss: PgBoss, queue: PgBoss.Queue): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if ((await boss.getQueue(queue.name)) !== null) return;
+      await boss.createQueue(queue.name, queue);
+      return;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (attempt >= 5 || (code !== '40P01' && code !== '23505' && code !== '42P07')) throw error;
+      await sleep(50 + Math.random() * 200);
+    }
   }
 }

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { FakeClock } from '../../../src/shared/clock.js';
+import { createLogger } from '../../../src/shared/logger.js';
+import { TimerJobScheduler } from '../../../src/sync/scheduler/timer-job-scheduler.js';
+
+const logger = createLogger({ level: 'silent' });
+
+describe('in-process job scheduler', () => {
+  it('runs a client job for every client at once, then again only after its interval', async () => {
+    const clock = new FakeClock('2026-11-26T10:00:00Z');
+    const runs: string[] = [];
+    const scheduler = new TimerJobScheduler({
+      listClients: () => Promise.resolve(['a', 'b']),
+      clock,
+      logger,
+    });
+    scheduler.registerClientJob({
+      name: 'directory-sync',
+      everyMinutes: 15,
+      run: (clientId) => {
+        runs.push(clientId);
+        return Promise.resolve();
+      },
+    });
+    await scheduler.tick();
+    await scheduler.idle();
+    assert.deepEqual(runs.sort(), ['a', 'b']);
+
+    clock.advance(14 * 60_000);
+    await scheduler.tick();
+    await scheduler.idle();
+    assert.equal(runs.length, 2);
+
+    clock.advance(60_000);
+    await scheduler.tick();
+    await scheduler.idle();
+    assert.equal(runs.length, 4);
+    await scheduler.stop();
+  });
+
+  it('does not start a client job again while its previous run is still going', async () => {
+    const clock = new FakeClock('2026-11-26T10:00:00Z');
+    let started = 0;
+    let finish: () => void = () => undefined;
+    const scheduler = new TimerJobScheduler({ listClients: () => Promise.resolve(['a']), clock, logger });
+    scheduler.registerClientJob({
+      name: 'slow-job',
+      everyMinutes: 1,
+      run: () => {
+        started++;
+        return new Promise<void>((resolve) => {
+          finish = resolve;
+        });
+      },
+    });
+    await scheduler.tick();
+    clock.advance(10 * 60_000);
+    await scheduler.tick();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(started, 1);
+    finish();
+    await scheduler.idle();
+    await scheduler.stop();
+  });
+
+  it('runs a daily job once a day, from its hour on, and survives a job that throws', async () => {
+    const clock = new FakeClock('2026-11-26T01:00:00Z');
+    let runs = 0;
+    const scheduler = new TimerJobScheduler({ listClients: () => Promise.resolve([]), clock, logger });
+    scheduler.registerDailyJob({
+      name: 'billing-snapshot',
+      atHourUtc: 2,
+      run: () => {
+        runs++;
+        return Promise.reject(new Error('boom'));
+      },
+    });
+    await scheduler.tick();
+    assert.equal(runs, 0);
+    clock.set('2026-11-26T02:30:00Z');
+    await scheduler.tick();
+    await scheduler.idle();
+    clock.set('2026-11-26T23:00:00Z');
+    await scheduler.tick();
+    await scheduler.idle();
+    assert.equal(runs, 1);
+    clock.set('2026-11-27T03:00:00Z');
+    await scheduler.tick();
+    await scheduler.idle();
+    assert.equal(runs, 2);
+    await scheduler.stop();
+  });
+
+  it('refuses a second job with the same name', () => {
+    const scheduler = new TimerJobScheduler({
+      listClients: () => Promise.resolve([]),
+      clock: new FakeClock('2026-11-26T00:00:00Z'),
+      logger,
+    });
+    const job = { name: 'directory-sync', everyMinutes: 5, run: () => Promise.resolve() };
+    scheduler.registerClientJob(job);
+    assert.throws(() => {
+      scheduler.registerClientJob(job);
+    }, /already registered/);
+  });
+});
