@@ -3,6 +3,7 @@ import type { SqlDialect } from '../database.js';
 import * as initial from './0001-initial.js';
 import * as directorySync from './0002-directory-sync.js';
 import * as collectionRules from './0003-collection-rules.js';
+import * as signInReports from './0004-sign-in-reports.js';
 
 /** A migration that may differ slightly per engine (auto-increment ids, SQLite's WITHOUT ROWID). */
 export interface DialectMigration {
@@ -14,4 +15,5 @@ export const migrations: Readonly<Record<string, DialectMigration>> = {
   '0001-initial': initial,
   '0002-directory-sync': directorySync,
   '0003-collection-rules': collectionRules,
+  '0004-sign-in-reports': signInReports,
 };

@@ -1,0 +1,378 @@
+import { z } from 'zod/v4';
+import type { Kysely } from 'kysely';
+import { resolvePeriod, type ReportPeriod } from '../domain/report-period.js';
+import { SSO_SHARE_DEFINITION } from '../domain/report-sso.js';
+import type { Clock } from '../shared/clock.js';
+import { NotFoundError, ValidationError } from '../shared/errors.js';
+import { BillingRepository } from '../store/billing-repository.js';
+import { CheckpointRepository } from '../store/checkpoint-repository.js';
+import { ReportRepository, type ReportUserRow, type UserScope } from '../store/report-repository.js';
+import type { ClientRow, Database } from '../store/schema.js';
+import type { Actor } from './actor.js';
+import { clientRefSchema, type ClientAccess } from './client-access.js';
+import { readExpiryPolicy } from './expiry-policy-reader.js';
+import { buildBillingReport } from './reports/billing-report.js';
+import { buildMfaReport } from './reports/mfa-report.js';
+import { reportCsv, reportTables, type CsvExport } from './reports/report-csv.js';
+import type { SignInReportInputs } from './reports/report-inputs.js';
+import {
+  REPORT_KINDS,
+  type ApplicationUsageReport,
+  type MfaCoverageReport,
+  type Report,
+  type ReportHeader,
+  type ReportKind,
+  type ReportRequest,
+  type SignInDataStatus,
+  type SsoCoverageReport,
+  type UsersBillingReport,
+} from './reports/report-types.js';
+import { buildSsoReport } from './reports/sso-report.js';
+import { buildUsageReport } from './reports/usage-report.js';
+import { parseInput } from './validation.js';
+
+export interface ReportServiceOptions {
+  readonly db: Kysely<Database>;
+  readonly clientAccess: ClientAccess;
+  readonly clock: Clock;
+}
+
+const day = z.iso.date({ error: 'must be a day as YYYY-MM-DD' });
+
+/** A report request as the bot, the tab and the CLI send it. */
+export const reportRequestInput = z.object({
+  client: clientRefSchema,
+  from: day.optional(),
+  to: day.optional(),
+  group: z.string().trim().min(1, 'must not be empty').max(256, 'at most 256 characters').optional(),
+  department: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters').optional(),
+});
+
+const kindInput = z.enum(REPORT_KINDS, { error: `must be one of ${REPORT_KINDS.join(', ')}` });
+
+const TITLES: Readonly<Record<ReportKind, string>> = {
+  usage: 'Application usage',
+  sso: 'SSO coverage',
+  mfa: 'MFA coverage',
+  billing: 'Users and billing',
+};
+
+const DAYS_DEFINITION = 'Days are UTC calendar days; the period includes its first and last day.';
+
+const DEFINITIONS: Readonly<Record<ReportKind, readonly string[]>> = {
+  usage: [
+    DAYS_DEFINITION,
+    'An active user of an application has at least one successful sign-in to it in the period; failed sign-ins count as sign-ins, not as activity.',
+    'Applications are those seen in the sign-in log; their SSO mode comes from the tenant’s service principals.',
+  ],
+  sso: [
+    DAYS_DEFINITION,
+    SSO_SHARE_DEFINITION,
+    'An enterprise application is used when it had a successful sign-in in the period.',
+  ],
+  mfa: [
+    DAYS_DEFINITION,
+    'Population: enabled member accounts present in Entra (guests are left out: their MFA is set by their home tenant).',
+    'Registered and capable come from userRegistrationDetails (isMfaRegistered, isMfaCapable, methodsRegistered).',
+    'MFA sign-in share = successful sign-ins whose authenticationRequirement was multi-factor, divided by successful sign-ins whose requirement is known (single- or multi-factor).',
+  ],
+  billing: [
+    'Billable = imported, eligible, not expired and enabled in Entra (rule 9); guests are never billable.',
+    'Expired = imported and no successful sign-in in the client’s threshold of days (rule 8); nobody expires where the tenant gives no activity data.',
+    'Counts are as of now; the history shows the daily snapshots taken in the period.',
+  ],
+};
+
+/** What the report filters offer for a client: its reporting groups and its departments. */
+export interface ReportFilterOptions {
+  readonly groups: readonly {
+    readonly id: string;
+    readonly displayName: string | null;
+    readonly members: number;
+  }[];
+  readonly departments: readonly { readonly department: string; readonly users: number }[];
+}
+
+interface ReportContext {
+  readonly client: ClientRow;
+  readonly period: ReportPeriod;
+  readonly scope: UserScope;
+  readonly filtered: boolean;
+  readonly group: { readonly id: string; readonly displayName: string | null } | null;
+  readonly department: string | null;
+  readonly signInData: SignInDataStatus;
+}
+
+/**
+ * The reports of DESIGN rule 10, for the CLI, the bot and the tab: application usage, SSO coverage, MFA coverage,
+ * and users and billing. Each takes the acting person, checks `client:read` on the client, and returns plain data
+ * (JSON-ready) with a header that names the period, the filters, the definitions used and whether sign-in data was
+ * available (it needs Entra ID P1/P2). Each report downloads as CSV.
+ *
+ * Every method throws {@link ValidationError} for a malformed request (bad day, `from` after `to`, a group that is
+ * not imported for reporting), {@link NotFoundError} for a client the actor cannot see, and ForbiddenError.
+ */
+export class ReportService {
+  private readonly db: Kysely<Database>;
+  private readonly clientAccess: ClientAccess;
+  private readonly clock: Clock;
+
+  constructor(options: ReportServiceOptions) {
+    this.db = options.db;
+    this.clientAccess = options.clientAccess;
+    this.clock = options.clock;
+  }
+
+  /** Applications seen in sign-ins, active users per application, sign-ins per day. */
+  async applicationUsage(actor: Actor, request: ReportRequest): Promise<ApplicationUsageReport> {
+    const context = await this.context(actor, request);
+    const repository = new ReportRepository(this.db);
+    const scopeIds = context.filtered
+      ? await repository.scopeUserIds(context.client.id, context.scope)
+      : undefined;
+    const inputs = await this.signInInputs(context, 'usage', scopeIds, new Map(), scopeIds?.length ?? null);
+    return buildUsageReport(inputs);
+  }
+
+  /** Enterprise applications and their SSO mode, which are used, and each user's share of sign-ins through Entra SSO. */
+  async ssoCoverage(actor: Actor, request: ReportRequest): Promise<SsoCoverageReport> {
+    const context = await this.context(actor, request);
+    const users = await new ReportRepository(this.db).users(context.client.id, context.scope);
+    const inputs = await this.signInInputs(
+      context,
+      'sso',
+      context.filtered ? presentIds(users) : undefined,
+      new Map(users.map((user) => [user.id, user])),
+      context.filtered ? countPresent(users) : null,
+    );
+    if (inputs.servicePrincipals.length === 0) {
+      return buildSsoReport({
+        ...inputs,
+        header: withNote(inputs.header, 'The tenant’s enterprise applications have not been read yet.'),
+      });
+    }
+    return buildSsoReport(inputs);
+  }
+
+  /** MFA registration and capability, the share of sign-ins that satisfied MFA, and the named users behind each gap. */
+  async mfaCoverage(actor: Actor, request: ReportRequest): Promise<MfaCoverageReport> {
+    const context = await this.context(actor, request);
+    const repository = new ReportRepository(this.db);
+    const users = await repository.users(context.client.id, context.scope);
+    const inputs = await this.signInInputs(
+      context,
+      'mfa',
+      context.filtered ? presentIds(users) : undefined,
+      new Map(users.map((user) => [user.id, user])),
+      context.filtered ? countPresent(users) : null,
+    );
+    const registrations = await repository.mfaRegistrations(context.client.id);
+    const requirementKnown = context.signInData.state === 'available' && context.signInData.source === 'beta';
+    let header = inputs.header;
+    if (registrations.length === 0)
+      header = withNote(header, 'MFA registration details have not been read yet.');
+    if (context.signInData.state === 'available' && !requirementKnown) {
+      header = withNote(
+        header,
+        'Whether a sign-in satisfied MFA is unknown: this tenant’s sign-ins come from Graph v1.0.',
+      );
+    }
+    return buildMfaReport({ ...inputs, header, registrations, requirementKnown });
+  }
+
+  /** Imported, disabled by reason, expired, guests and billable users now, and the billable history. */
+  async usersAndBilling(actor: Actor, request: ReportRequest): Promise<UsersBillingReport> {
+    const context = await this.context(actor, request);
+    const repository = new ReportRepository(this.db);
+    const users = await repository.users(context.client.id, context.scope);
+    const counts = await repository.collectionCounts(context.client.id, context.scope);
+    const history = await new BillingRepository(this.db).history(
+      context.client.id,
+      context.period.from,
+      context.period.to,
+    );
+    let header = this.header(context, 'billing', context.filtered ? countPresent(users) : null);
+    if (context.filtered) {
+      header = withNote(
+        header,
+        'The billable history is client-wide: snapshots are not kept per group or department.',
+      );
+    }
+    return buildBillingReport({
+      header,
+      counts,
+      users,
+      history,
+      policy: await readExpiryPolicy(this.db, context.client.id),
+      now: this.clock.now(),
+    });
+  }
+
+  /** Any report by kind. @throws {ValidationError} for an unknown kind. */
+  async report(actor: Actor, kind: ReportKind, request: ReportRequest): Promise<Report> {
+    switch (parseInput(kindInput, kind)) {
+      case 'usage':
+        return this.applicationUsage(actor, request);
+      case 'sso':
+        return this.ssoCoverage(actor, request);
+      case 'mfa':
+        return this.mfaCoverage(actor, request);
+      case 'billing':
+        return this.usersAndBilling(actor, request);
+    }
+  }
+
+  /**
+   * A report as a CSV download (RFC 4180, UTF-8, formula injection neutralised): its main table, or the one named.
+   * @throws {ValidationError} for an unknown kind or table.
+   */
+  async csv(actor: Actor, kind: ReportKind, request: ReportRequest, table?: string): Promise<CsvExport> {
+    const report = await this.report(actor, kind, request);
+    const exported = reportCsv(report, table);
+    if (exported === undefined) {
+      const names = reportTables(report).map((candidate) => candidate.name);
+      throw new ValidationError(
+        `Invalid input — table: the ${kind} report has the tables ${names.join(', ')}.`,
+        [{ path: 'table', message: `must be one of ${names.join(', ')}` }],
+      );
+    }
+    return exported;
+  }
+
+  /** The groups imported for reporting and the departments a report can be filtered by. */
+  async filters(actor: Actor, clientRef: string): Promise<ReportFilterOptions> {
+    const client = await this.clientAccess.resolve(actor, clientRef, 'client:read');
+    const repository = new ReportRepository(this.db);
+    return {
+      groups: await repository.reportingGroups(client.id),
+      departments: await repository.departments(client.id),
+    };
+  }
+
+  private async context(actor: Actor, request: ReportRequest): Promise<ReportContext> {
+    const client = await this.clientAccess.resolve(actor, request.client, 'client:read');
+    const input = parseInput(reportRequestInput, request);
+    const period = resolvePeriod(input, this.clock.now());
+    if ('problems' in period) {
+      const summary = period.problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ');
+      throw new ValidationError(`Invalid input — ${summary}.`, period.problems);
+    }
+    const group = input.group === undefined ? null : await this.reportingGroup(client.id, input.group);
+    const department = input.department ?? null;
+    return {
+      client,
+      period,
+      scope: { groupId: group?.id, department: department ?? undefined },
+      filtered: group !== null || department !== null,
+      group,
+      department,
+      signInData: await this.signInDataStatus(client.id),
+    };
+  }
+
+  private async reportingGroup(
+    clientId: string,
+    ref: string,
+  ): Promise<{ id: string; displayName: string | null }> {
+    const matches = await new ReportRepository(this.db).findReportingGroups(clientId, ref);
+    if (matches.length === 0) throw new NotFoundError('Group', ref);
+    if (matches.length > 1 && !matches.some((match) => match.id === ref.toLowerCase())) {
+      throw new ValidationError(
+        `Invalid input — group: several groups are named '${ref}'; use the group's id.`,
+        [{ path: 'group', message: 'ambiguous name; use the id' }],
+      );
+    }
+    const group = matches.find((match) => match.id === ref.toLowerCase()) ?? matches[0];
+    if (group === undefined) throw new NotFoundError('Group', ref);
+    if (!group.reportingEnabled) {
+      throw new ValidationError(
+        `Invalid input — group: '${group.displayName ?? group.id}' is not imported for reporting; import it for reporting first.`,
+        [{ path: 'group', message: 'not imported for reporting' }],
+      );
+    }
+    return { id: group.id, displayName: group.displayName };
+  }
+
+  private async signInDataStatus(clientId: string): Promise<SignInDataStatus> {
+    const integration = await this.db
+      .selectFrom('integrations')
+      .select(['activity_data'])
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+    const checkpoint = await new CheckpointRepository(this.db).get(clientId, 'sign_ins');
+    const rawSource = checkpoint?.state.source;
+    const source = rawSource === 'beta' || rawSource === 'v1.0' ? rawSource : null;
+    const newestSignInAt = await new ReportRepository(this.db).newestSignIn(clientId);
+    const state = integration?.activity_data ?? 'unknown';
+    let message: string | null = null;
+    if (integration === undefined) {
+      message = 'No Entra tenant is connected to this client yet, so there is no sign-in data.';
+    } else if (state === 'unavailable') {
+      message =
+        'Sign-in data needs Entra ID P1 or P2: this tenant has no such licence, so Microsoft Graph gives no sign-ins ' +
+        'and no MFA registration details. Application usage, SSO usage and MFA figures stay empty, and nobody ' +
+        'expires (activity unknown).';
+    } else if (state === 'unknown') {
+      message =
+        'Sign-in data has not been read from this tenant yet (it needs Entra ID P1 or P2); figures appear after the first sign-in ingestion.';
+    } else if (source === 'v1.0') {
+      message =
+        'This tenant’s sign-ins are read from Microsoft Graph v1.0: interactive sign-ins only, and whether a sign-in satisfied MFA is unknown.';
+    }
+    return { state, source, newestSignInAt, message };
+  }
+
+  private header(context: ReportContext, kind: ReportKind, usersInScope: number | null): ReportHeader {
+    const notes: string[] = [];
+    if (context.department !== null && usersInScope === 0) {
+      notes.push(`No user in this scope has the department '${context.department}'.`);
+    }
+    if (context.filtered && kind !== 'billing') {
+      notes.push('Filtered reports count only users the directory copy places in the group or department.');
+    }
+    return {
+      kind,
+      title: TITLES[kind],
+      client: { id: context.client.id, name: context.client.name, displayName: context.client.display_name },
+      period: { from: context.period.from, to: context.period.to, days: context.period.days },
+      filters: { group: context.group, department: context.department },
+      usersInScope,
+      generatedAt: this.clock.now().toISOString(),
+      signInData: context.signInData,
+      definitions: DEFINITIONS[kind],
+      notes,
+    };
+  }
+
+  private async signInInputs(
+    context: ReportContext,
+    kind: ReportKind,
+    scopeUserIds: readonly string[] | undefined,
+    directory: ReadonlyMap<string, ReportUserRow>,
+    usersInScope: number | null,
+  ): Promise<SignInReportInputs> {
+    const repository = new ReportRepository(this.db);
+    const clientId = context.client.id;
+    return {
+      header: this.header(context, kind, usersInScope),
+      period: await repository.periodTuples(clientId, context.period.from, context.period.to),
+      scopeUserIds,
+      directory,
+      servicePrincipals: await repository.servicePrincipals(clientId),
+      discoveredApps: await repository.discoveredApps(clientId),
+    };
+  }
+}
+
+function countPresent(users: readonly ReportUserRow[]): number {
+  return presentIds(users).length;
+}
+
+/** Users present in Entra (not soft-deleted or deleted): the ones a scope counts. */
+function presentIds(users: readonly ReportUserRow[]): string[] {
+  return users.filter((user) => user.entraState === 'active').map((user) => user.id);
+}
+
+function withNote(header: ReportHeader, note: string): ReportHeader {
+  return { ...header, notes: [...header.notes, note] };
+}

@@ -1,0 +1,90 @@
+import { isGuest } from '../../domain/eligibility.js';
+import { evaluateExpiry, lastActivityOf, type ExpiryPolicy } from '../../domain/expiry.js';
+import type { BillingSnapshotRow } from '../../store/schema.js';
+import type { ReportUserRow, ScopedCollectionCounts } from '../../store/report-repository.js';
+import { byName } from './report-inputs.js';
+import type { BillingUserRow, ReportHeader, UsersBillingReport } from './report-types.js';
+
+export interface BillingReportInputs {
+  readonly header: ReportHeader;
+  readonly counts: ScopedCollectionCounts;
+  readonly users: readonly ReportUserRow[];
+  readonly history: readonly BillingSnapshotRow[];
+  readonly policy: ExpiryPolicy;
+  readonly now: Date;
+}
+
+/**
+ * Users and billing (rules 8, 9, 10): the collection states, expiry and billable count now — as the rules' own
+ * counts define them (the materialised expiry the billing uses) — each user's expiry explained in rule 8's words,
+ * and the daily billable history.
+ */
+export function buildBillingReport(inputs: BillingReportInputs): UsersBillingReport {
+  const { counts, policy, now } = inputs;
+  const users: BillingUserRow[] = inputs.users.map((user) => {
+    const facts = {
+      collectionState: user.collectionState,
+      importedAt: user.importedAt,
+      lastSignInAt: user.lastSignInAt,
+      lastSignInApp: user.lastSignInApp,
+      signInActivityAt: user.signInActivityAt,
+    };
+    const activity = lastActivityOf(facts);
+    return {
+      id: user.id,
+      displayName: user.displayName,
+      userPrincipalName: user.userPrincipalName,
+      department: user.department,
+      userType: user.userType,
+      guest: isGuest(user.userType),
+      accountEnabled: user.accountEnabled,
+      entraState: user.entraState,
+      state: user.collectionState,
+      disableReason: user.disableReason,
+      expired: user.collectionState === 'imported' && user.expiredAt !== null,
+      billable: user.billable,
+      lastActivityAt: activity?.at.toISOString() ?? null,
+      lastActivityApp: activity?.app ?? null,
+      expiryExplanation: evaluateExpiry(facts, policy, now).explanation,
+    };
+  });
+  users.sort(byName);
+  return {
+    kind: 'billing',
+    header: inputs.header,
+    current: {
+      totalUsers: counts.totalUsers,
+      imported: counts.imported,
+      notImported: counts.notImported,
+      disabled: counts.disabled,
+      disabledByReason: {
+        manual: counts.disabledManual,
+        excludedGroup: counts.disabledExcludedGroup,
+        deletedInEntra: counts.disabledDeletedInEntra,
+      },
+      expired: counts.expired,
+      guests: counts.guests,
+      billable: counts.billable,
+    },
+    expiry: {
+      thresholdDays: policy.thresholdDays,
+      activityData: policy.activityData,
+      message:
+        policy.activityData === 'available'
+          ? null
+          : policy.activityData === 'unavailable'
+            ? 'Activity unknown: the tenant has no Entra ID P1/P2, so nobody expires.'
+            : 'Activity unknown: sign-in data has not been read from the tenant yet, so nobody expires.',
+    },
+    history: inputs.history.map((row) => ({
+      day: row.day,
+      totalUsers: row.total_users,
+      imported: row.imported,
+      disabled: row.disabled,
+      expired: row.expired,
+      guests: row.guests,
+      billable: row.billable,
+    })),
+    users,
+  };
+}

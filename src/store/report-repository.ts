@@ -1,0 +1,563 @@
+import {
+  sql,
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type RawBuilder,
+  type SqlBool,
+} from 'kysely';
+import { isBillableSql, isGuestSql } from './collection-sql.js';
+import { CollectionRepository } from './collection-repository.js';
+import { withReportTables, type ReportDatabase } from './report-tables.js';
+import type { CollectionState, Database, DisableReason, EntraState, Flag } from './schema.js';
+import { decodeDayTuples, DayTuplesBuilder, encodeDayTuples, type DayTuples } from './sign-in-rollup.js';
+
+/** Who a report covers: everyone, or the users of a reporting group (nested members included) and/or a department. */
+export interface UserScope {
+  readonly groupId?: string | undefined;
+  readonly department?: string | undefined;
+}
+
+/** The dense keys of one client: index → id, and id → index. */
+export interface SignInKeys {
+  readonly users: readonly string[];
+  readonly apps: readonly string[];
+  readonly userIndex: ReadonlyMap<string, number>;
+  readonly appIndex: ReadonlyMap<string, number>;
+}
+
+/** A period of day rollups, ready to aggregate. Keys beyond the stored ones are new since the last rebuild. */
+export interface PeriodTuples {
+  readonly keys: SignInKeys;
+  readonly days: readonly { readonly day: string; readonly tuples: DayTuples }[];
+}
+
+/** The directory facts the reports show per user. */
+export interface ReportUserRow {
+  readonly id: string;
+  readonly displayName: string | null;
+  readonly userPrincipalName: string | null;
+  readonly department: string | null;
+  readonly userType: string | null;
+  readonly accountEnabled: boolean;
+  readonly entraState: EntraState;
+  readonly collectionState: CollectionState;
+  readonly disableReason: DisableReason | null;
+  readonly importedAt: string | null;
+  readonly lastSignInAt: string | null;
+  readonly lastSignInApp: string | null;
+  readonly signInActivityAt: string | null;
+  readonly expiredAt: string | null;
+  readonly billable: boolean;
+}
+
+export interface ServicePrincipalRow {
+  readonly id: string;
+  readonly appId: string;
+  readonly displayName: string | null;
+  readonly preferredSingleSignOnMode: string | null;
+  readonly servicePrincipalType: string | null;
+  readonly accountEnabled: boolean;
+  readonly appOwnerOrganizationId: string | null;
+}
+
+export interface DiscoveredAppRow {
+  readonly appId: string;
+  readonly displayName: string | null;
+  readonly firstSeenAt: string;
+  readonly lastSeenAt: string;
+}
+
+export interface MfaRegistrationRow {
+  readonly userId: string;
+  readonly userPrincipalName: string | null;
+  readonly userDisplayName: string | null;
+  readonly userType: string | null;
+  readonly isAdmin: boolean | null;
+  readonly isMfaRegistered: boolean;
+  readonly isMfaCapable: boolean;
+  readonly isPasswordlessCapable: boolean;
+  readonly methodsRegistered: readonly string[];
+  readonly lastUpdatedAt: string | null;
+  readonly syncedAt: string;
+}
+
+/** A client's users by collection state and billing status — within a scope. */
+export interface ScopedCollectionCounts {
+  readonly totalUsers: number;
+  readonly imported: number;
+  readonly notImported: number;
+  readonly disabled: number;
+  readonly disabledManual: number;
+  readonly disabledExcludedGroup: number;
+  readonly disabledDeletedInEntra: number;
+  readonly expired: number;
+  readonly guests: number;
+  readonly billable: number;
+}
+
+type UsersBuilder = ExpressionBuilder<Database, 'directory_users'>;
+
+/**
+ * The read side of the reports, and the day rollups they read. A rollup packs one day of `sign_in_daily` for one
+ * client; `sign_in_rollup_dirty` names the days whose rollup is behind (a page touched them since). Reports read
+ * rollups for clean days and `sign_in_daily` itself for dirty ones, so they are exact even mid-ingestion or after a
+ * crash; ingestion rebuilds the dirty days at the end of each run.
+ */
+export class ReportRepository {
+  private readonly db: Kysely<ReportDatabase>;
+  private readonly base: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.base = db;
+    this.db = withReportTables(db);
+  }
+
+  // ------------------------------------------------------------------------------------------- rollups ---
+
+  /**
+   * Rebuilds the rollup of every dirty day of the client, each day in its own transaction. A page committed while a
+   * day was being rebuilt bumps its version, so the day stays dirty for the next rebuild. Returns the days rebuilt.
+   */
+  async rebuildDirtyRollups(clientId: string, at: Date): Promise<string[]> {
+    const dirty = await this.db
+      .selectFrom('sign_in_rollup_dirty')
+      .select(['day', 'version'])
+      .where('client_id', '=', clientId)
+      .orderBy('day')
+      .execute();
+    const rebuilt: string[] = [];
+    for (const { day, version } of dirty) {
+      await this.base.transaction().execute(async (trx) => {
+        await new ReportRepository(trx).rebuildDay(clientId, day, at);
+        await withReportTables(trx)
+          .deleteFrom('sign_in_rollup_dirty')
+          .where('client_id', '=', clientId)
+          .where('day', '=', day)
+          .where('version', '=', version)
+          .execute();
+      });
+      rebuilt.push(day);
+    }
+    return rebuilt;
+  }
+
+  /** The client's keys, as stored. */
+  async keys(clientId: string): Promise<SignInKeys> {
+    const rows = await this.db
+      .selectFrom('sign_in_keys')
+      .select(['kind', 'key', 'idx'])
+      .where('client_id', '=', clientId)
+      .execute();
+    const users: string[] = [];
+    const apps: string[] = [];
+    for (const row of rows) (row.kind === 'user' ? users : apps)[row.idx] = row.key;
+    return toKeys(users, apps);
+  }
+
+  /**
+   * Every day of `[from, to]` (inclusive, `YYYY-MM-DD`) that has sign-ins: from the rollup when it is current,
+   * else from `sign_in_daily` (keys new since the last rebuild get provisional indexes after the stored ones).
+   */
+  async periodTuples(clientId: string, from: string, to: string): Promise<PeriodTuples> {
+    const stored = await this.keys(clientId);
+    const users = [...stored.users];
+    const apps = [...stored.apps];
+    const userIndex = new Map(stored.userIndex);
+    const appIndex = new Map(stored.appIndex);
+    const dirtyRows = await this.db
+      .selectFrom('sign_in_rollup_dirty')
+      .select('day')
+      .where('client_id', '=', clientId)
+      .where('day', '>=', from)
+      .where('day', '<=', to)
+      .execute();
+    const dirty = new Set(dirtyRows.map((row) => row.day));
+    const rollups = await this.db
+      .selectFrom('sign_in_rollups')
+      .select(['day', 'tuples'])
+      .where('client_id', '=', clientId)
+      .where('day', '>=', from)
+      .where('day', '<=', to)
+      .execute();
+    const days: { day: string; tuples: DayTuples }[] = [];
+    for (const rollup of rollups) {
+      if (!dirty.has(rollup.day)) days.push({ day: rollup.day, tuples: decodeDayTuples(rollup.tuples) });
+    }
+    if (dirty.size > 0) {
+      const rows = await this.dailyRows(clientId, [...dirty]);
+      const byDay = new Map<string, DayTuplesBuilder>();
+      for (const row of rows) {
+        let builder = byDay.get(row.day);
+        if (builder === undefined) {
+          builder = new DayTuplesBuilder();
+          byDay.set(row.day, builder);
+        }
+        builder.add(
+          indexOf(userIndex, users, row.user_id),
+          indexOf(appIndex, apps, row.app_id),
+          row.sign_ins,
+          row.successes,
+          row.mfa_sign_ins,
+          row.single_factor_sign_ins,
+        );
+      }
+      for (const [day, builder] of byDay) days.push({ day, tuples: builder.build() });
+    }
+    days.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+    return { keys: { users, apps, userIndex, appIndex }, days };
+  }
+
+  private async rebuildDay(clientId: string, day: string, at: Date): Promise<void> {
+    const rows = await this.dailyRows(clientId, [day]);
+    const stored = await this.keys(clientId);
+    const users = [...stored.users];
+    const apps = [...stored.apps];
+    const userIndex = new Map(stored.userIndex);
+    const appIndex = new Map(stored.appIndex);
+    const firstNewUser = users.length;
+    const firstNewApp = apps.length;
+    const builder = new DayTuplesBuilder();
+    for (const row of rows) {
+      builder.add(
+        indexOf(userIndex, users, row.user_id),
+        indexOf(appIndex, apps, row.app_id),
+        row.sign_ins,
+        row.successes,
+        row.mfa_sign_ins,
+        row.single_factor_sign_ins,
+      );
+    }
+    const newKeys = [
+      ...users.slice(firstNewUser).map((key, i) => ({ kind: 'user' as const, key, idx: firstNewUser + i })),
+      ...apps.slice(firstNewApp).map((key, i) => ({ kind: 'app' as const, key, idx: firstNewApp + i })),
+    ];
+    for (let start = 0; start < newKeys.length; start += 1000) {
+      await this.db
+        .insertInto('sign_in_keys')
+        .values(newKeys.slice(start, start + 1000).map((key) => ({ client_id: clientId, ...key })))
+        .execute();
+    }
+    const tuples = builder.build();
+    const values = {
+      tuples: encodeDayTuples(tuples),
+      tuple_count: tuples.length,
+      built_at: at.toISOString(),
+    };
+    await this.db
+      .insertInto('sign_in_rollups')
+      .values({ client_id: clientId, day, ...values })
+      .onConflict((conflict) => conflict.columns(['client_id', 'day']).doUpdateSet(values))
+      .execute();
+  }
+
+  private async dailyRows(
+    clientId: string,
+    days: readonly string[],
+  ): Promise<
+    {
+      day: string;
+      user_id: string;
+      app_id: string;
+      sign_ins: number;
+      successes: number;
+      mfa_sign_ins: number;
+      single_factor_sign_ins: number;
+    }[]
+  > {
+    if (days.length === 0) return [];
+    return this.db
+      .selectFrom('sign_in_daily')
+      .select(['day', 'user_id', 'app_id', 'sign_ins', 'successes', 'mfa_sign_ins', 'single_factor_sign_ins'])
+      .where('client_id', '=', clientId)
+      .where('day', 'in', [...days])
+      .execute();
+  }
+
+  // ---------------------------------------------------------------------------------------- directory ---
+
+  /** A reporting group by id or display name (case-insensitive); only groups imported for reporting (rule 7). */
+  async findReportingGroups(
+    clientId: string,
+    ref: string,
+  ): Promise<{ id: string; displayName: string | null; reportingEnabled: boolean }[]> {
+    const rows = await this.db
+      .selectFrom('directory_groups')
+      .select(['id', 'display_name', 'reporting_enabled'])
+      .where('client_id', '=', clientId)
+      .where('entra_state', '=', 'active')
+      .where((eb) =>
+        eb.or([eb('id', '=', ref.toLowerCase()), eb(sql`lower(display_name)`, '=', ref.toLowerCase())]),
+      )
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      displayName: row.display_name,
+      reportingEnabled: row.reporting_enabled === 1,
+    }));
+  }
+
+  /** Groups selectable as a report filter, by name. */
+  async reportingGroups(
+    clientId: string,
+  ): Promise<{ id: string; displayName: string | null; members: number }[]> {
+    const rows = await this.db
+      .selectFrom('directory_groups as g')
+      .select((eb) => [
+        'g.id',
+        'g.display_name',
+        eb
+          .selectFrom('group_user_closure as c')
+          .select((inner) => inner.fn.countAll<number>().as('n'))
+          .whereRef('c.client_id', '=', 'g.client_id')
+          .whereRef('c.group_id', '=', 'g.id')
+          .as('members'),
+      ])
+      .where('g.client_id', '=', clientId)
+      .where('g.reporting_enabled', '=', 1)
+      .where('g.entra_state', '=', 'active')
+      .orderBy('g.display_name')
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      displayName: row.display_name,
+      members: row.members ?? 0,
+    }));
+  }
+
+  /** Departments of the client's users (as Entra spells them), by name. */
+  async departments(clientId: string): Promise<{ department: string; users: number }[]> {
+    const rows = await this.db
+      .selectFrom('directory_users')
+      .select((eb) => ['department', eb.fn.countAll<number>().as('users')])
+      .where('client_id', '=', clientId)
+      .where('entra_state', '=', 'active')
+      .where('department', 'is not', null)
+      .groupBy('department')
+      .orderBy('department')
+      .execute();
+    return rows.flatMap((row) =>
+      row.department === null ? [] : [{ department: row.department, users: row.users }],
+    );
+  }
+
+  /** The client's directory users within the scope (deleted ones included), with what every report shows of them. */
+  async users(clientId: string, scope: UserScope): Promise<ReportUserRow[]> {
+    const excluded = await new CollectionRepository(this.base).excludedGroupIds(clientId);
+    const rows = await this.base
+      .selectFrom('directory_users')
+      .select((eb) => [
+        'directory_users.id',
+        'directory_users.display_name',
+        'directory_users.user_principal_name',
+        'directory_users.department',
+        'directory_users.user_type',
+        'directory_users.account_enabled',
+        'directory_users.entra_state',
+        'directory_users.collection_state',
+        'directory_users.disable_reason',
+        'directory_users.imported_at',
+        'directory_users.last_sign_in_at',
+        'directory_users.last_sign_in_app',
+        'directory_users.sign_in_activity_at',
+        'directory_users.expired_at',
+        sql<Flag>`case when ${isBillableSql(eb, excluded)} then 1 else 0 end`.as('billable'),
+      ])
+      .where('directory_users.client_id', '=', clientId)
+      .where((eb) => inScope(eb, clientId, scope))
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      displayName: row.display_name,
+      userPrincipalName: row.user_principal_name,
+      department: row.department,
+      userType: row.user_type,
+      accountEnabled: row.account_enabled === 1,
+      entraState: row.entra_state,
+      collectionState: row.collection_state,
+      disableReason: row.disable_reason,
+      importedAt: row.imported_at,
+      lastSignInAt: row.last_sign_in_at,
+      lastSignInApp: row.last_sign_in_app,
+      signInActivityAt: row.sign_in_activity_at,
+      expiredAt: row.expired_at,
+      billable: row.billable === 1,
+    }));
+  }
+
+  /** Ids of the users within the scope that are present in Entra. */
+  async scopeUserIds(clientId: string, scope: UserScope): Promise<string[]> {
+    const rows = await this.base
+      .selectFrom('directory_users')
+      .select('directory_users.id')
+      .where('directory_users.client_id', '=', clientId)
+      .where('directory_users.entra_state', '=', 'active')
+      .where((eb) => inScope(eb, clientId, scope))
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
+  /** Newest sign-in ingested for the client (ISO), null before the first. */
+  async newestSignIn(clientId: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('sign_in_apps')
+      .select((eb) => eb.fn.max('last_seen_at').as('newest'))
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+    return row?.newest ?? null;
+  }
+
+  /**
+   * The counts of the users report within a scope: the same definitions as the rules' own counts
+   * (CollectionRepository.counts), built from the same SQL helpers.
+   */
+  async collectionCounts(clientId: string, scope: UserScope): Promise<ScopedCollectionCounts> {
+    const excluded = await new CollectionRepository(this.base).excludedGroupIds(clientId);
+    const when = (condition: Expression<unknown>): RawBuilder<number> =>
+      sql<number>`coalesce(sum(case when ${condition} then 1 else 0 end), 0)`;
+    const row = await this.base
+      .selectFrom('directory_users')
+      .where('directory_users.client_id', '=', clientId)
+      .where((eb) => inScope(eb, clientId, scope))
+      .select((eb) => [
+        when(sql`directory_users.entra_state = 'active'`).as('total_users'),
+        when(sql`directory_users.collection_state = 'imported'`).as('imported'),
+        when(sql`directory_users.collection_state = 'not_imported'`).as('not_imported'),
+        when(sql`directory_users.collection_state = 'disabled'`).as('disabled'),
+        when(sql`directory_users.disable_reason = 'manual'`).as('disabled_manual'),
+        when(sql`directory_users.disable_reason = 'excluded_group'`).as('disabled_excluded_group'),
+        when(sql`directory_users.disable_reason = 'deleted_in_entra'`).as('disabled_deleted_in_entra'),
+        when(
+          sql`directory_users.collection_state = 'imported' and directory_users.expired_at is not null`,
+        ).as('expired'),
+        when(sql`directory_users.entra_state = 'active' and ${isGuestSql()}`).as('guests'),
+        when(isBillableSql(eb, excluded)).as('billable'),
+      ])
+      .executeTakeFirstOrThrow();
+    return {
+      totalUsers: row.total_users,
+      imported: row.imported,
+      notImported: row.not_imported,
+      disabled: row.disabled,
+      disabledManual: row.disabled_manual,
+      disabledExcludedGroup: row.disabled_excluded_group,
+      disabledDeletedInEntra: row.disabled_deleted_in_entra,
+      expired: row.expired,
+      guests: row.guests,
+      billable: row.billable,
+    };
+  }
+
+  // -------------------------------------------------------------------------------- apps and MFA ---
+
+  async servicePrincipals(clientId: string): Promise<ServicePrincipalRow[]> {
+    const rows = await this.db
+      .selectFrom('service_principals')
+      .select([
+        'id',
+        'app_id',
+        'display_name',
+        'preferred_single_sign_on_mode',
+        'service_principal_type',
+        'account_enabled',
+        'app_owner_organization_id',
+      ])
+      .where('client_id', '=', clientId)
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      appId: row.app_id,
+      displayName: row.display_name,
+      preferredSingleSignOnMode: row.preferred_single_sign_on_mode,
+      servicePrincipalType: row.service_principal_type,
+      accountEnabled: row.account_enabled === 1,
+      appOwnerOrganizationId: row.app_owner_organization_id,
+    }));
+  }
+
+  async discoveredApps(clientId: string): Promise<DiscoveredAppRow[]> {
+    const rows = await this.db
+      .selectFrom('sign_in_apps')
+      .select(['app_id', 'display_name', 'first_seen_at', 'last_seen_at'])
+      .where('client_id', '=', clientId)
+      .execute();
+    return rows.map((row) => ({
+      appId: row.app_id,
+      displayName: row.display_name,
+      firstSeenAt: row.first_seen_at,
+      lastSeenAt: row.last_seen_at,
+    }));
+  }
+
+  async mfaRegistrations(clientId: string): Promise<MfaRegistrationRow[]> {
+    const rows = await this.db
+      .selectFrom('mfa_registrations')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .execute();
+    return rows.map((row) => ({
+      userId: row.user_id,
+      userPrincipalName: row.user_principal_name,
+      userDisplayName: row.user_display_name,
+      userType: row.user_type,
+      isAdmin: row.is_admin === null ? null : row.is_admin === 1,
+      isMfaRegistered: row.is_mfa_registered === 1,
+      isMfaCapable: row.is_mfa_capable === 1,
+      isPasswordlessCapable: row.is_passwordless_capable === 1,
+      methodsRegistered: parseStringArray(row.methods_registered),
+      lastUpdatedAt: row.last_updated_at,
+      syncedAt: row.synced_at,
+    }));
+  }
+}
+
+/** `directory_users` rows within the scope (the group's closure, the department). */
+function inScope(eb: UsersBuilder, clientId: string, scope: UserScope): Expression<SqlBool> {
+  const conditions: Expression<SqlBool>[] = [];
+  if (scope.department !== undefined) {
+    conditions.push(
+      eb(sql`lower(trim(directory_users.department))`, '=', scope.department.trim().toLowerCase()),
+    );
+  }
+  if (scope.groupId !== undefined) {
+    conditions.push(
+      eb.exists(
+        eb
+          .selectFrom('group_user_closure')
+          .select(sql.lit(1).as('hit'))
+          .where('group_user_closure.client_id', '=', clientId)
+          .where('group_user_closure.group_id', '=', scope.groupId)
+          .whereRef('group_user_closure.user_id', '=', 'directory_users.id'),
+      ),
+    );
+  }
+  return conditions.length === 0 ? sql<SqlBool>`1 = 1` : eb.and(conditions);
+}
+
+function toKeys(users: string[], apps: string[]): SignInKeys {
+  return {
+    users,
+    apps,
+    userIndex: new Map(users.map((key, idx) => [key, idx])),
+    appIndex: new Map(apps.map((key, idx) => [key, idx])),
+  };
+}
+
+function indexOf(index: Map<string, number>, keys: string[], key: string): number {
+  let idx = index.get(key);
+  if (idx === undefined) {
+    idx = keys.length;
+    keys.push(key);
+    index.set(key, idx);
+  }
+  return idx;
+}
+
+function parseStringArray(text: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) ? parsed.filter((item): item is string => typeof item === 'string') : [];
+  } catch {
+    return [];
+  }
+}

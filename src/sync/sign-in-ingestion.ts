@@ -1,0 +1,385 @@
+import type { Kysely } from 'kysely';
+import { GraphRequestError, NON_PREMIUM_TENANT_CODE } from '../graph/graph-errors.js';
+import type { TenantGraph } from '../graph/tenant-graph.js';
+import type { TenantGraphFactory } from '../graph/tenant-graph-factory.js';
+import { REPORTS_PACE_KEY, type Pace } from '../graph/tenant-gate.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import { CheckpointRepository, type Checkpoint } from '../store/checkpoint-repository.js';
+import type { IntegrationRepository } from '../store/integration-repository.js';
+import { ReportRepository } from '../store/report-repository.js';
+import type { Database, SyncTrigger } from '../store/schema.js';
+import { SignInRepository, type SignInRecord } from '../store/sign-in-repository.js';
+import { ActivityDataNotice } from './activity-data-notice.js';
+import {
+  SIGN_IN_SELECT_BETA,
+  SIGN_IN_SELECT_V1,
+  toSignInRecord,
+  type GraphSignIn,
+} from './activity-mappers.js';
+import type { RunContext, RunOutcome, SyncRunner } from './sync-runner.js';
+
+/** The checkpoint stream of sign-in ingestion. */
+export const SIGN_INS_STREAM = 'sign_ins';
+
+/** Which endpoint the sign-ins of a tenant are read from: /beta carries `authenticationRequirement`, v1.0 does not. */
+export type SignInSource = 'beta' | 'v1.0';
+
+const DAY_MS = 86_400_000;
+
+/** Told after every ingestion run that read sign-ins, e.g. to re-evaluate expiry with the new last activity. */
+export interface SignInIngestionListener {
+  onSignInsIngested(clientId: string): Promise<void>;
+}
+
+export interface SignInIngestionOptions {
+  readonly db: Kysely<Database>;
+  readonly graphs: TenantGraphFactory;
+  readonly integrations: IntegrationRepository;
+  readonly runner: SyncRunner;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Days sign-in events are kept (`config.signInRetentionDays`); older ones are pruned after each run. */
+  readonly retentionDays: number;
+  /** How far back each round starts before the watermark. Default 2 hours. */
+  readonly overlapMs?: number;
+  /** How far back the very first round reaches (Graph keeps 30 days with P1/P2). Default 30 days. */
+  readonly initialLookbackDays?: number;
+  /** Spacing of sign-in requests to one tenant (reports tier: about 5 per 10 s). Default 2 s on the reports key. */
+  readonly pace?: Pace;
+  /** Events per page (`$top`, at most 1000). Default 1000. */
+  readonly pageSize?: number;
+  /** How long "no premium licence" is trusted before Graph is asked again. Default 24 h. */
+  readonly recheckUnavailableAfterMs?: number;
+  /** How long a tenant that refused /beta is read from v1.0 before /beta is tried again. Default 7 days. */
+  readonly retryBetaAfterMs?: number;
+  readonly listener?: SignInIngestionListener;
+}
+
+export interface RunSignInIngestionOptions {
+  readonly trigger?: SyncTrigger;
+  /** Live progress after each page (and at the end). */
+  readonly onProgress?: (progress: Readonly<Record<string, unknown>>) => void;
+}
+
+/** What the checkpoint remembers between runs, beyond the watermark and the saved next link. */
+interface StreamState {
+  /** The source this tenant gives; absent until the first round. */
+  readonly source?: SignInSource | undefined;
+  /** When /beta was refused (then v1.0 is used until `retryBetaAfterMs` has passed). */
+  readonly betaRefusedAt?: string | undefined;
+  /** Source of the round under way: its saved next link belongs to it. */
+  readonly roundSource?: SignInSource | undefined;
+  /** Newest event time seen in the round under way; becomes the watermark when the round completes. */
+  readonly roundNewest?: string | undefined;
+}
+
+/** A round that was resumed or started, as the run's progress shows it. */
+interface RoundTotals {
+  source: SignInSource;
+  pages: number;
+  inserted: number;
+  duplicates: number;
+}
+
+/**
+ * Reads each client's sign-in log (`/auditLogs/signIns`) into the store, incrementally and resumably.
+ *
+ * - A round asks for events since the watermark (the newest event time of the last complete round) minus an
+ *   overlap window, newest first, page by page. Each page — its new events, every aggregate they change and the
+ *   checkpoint (next link, or the new watermark after the last page) — is written in one transaction, so a process
+ *   killed at any point resumes from the page after the last one committed, and nothing is counted twice: events
+ *   are keyed by their sign-in id and only newly inserted ones reach the aggregates.
+ * - /beta is preferred because only it says whether a sign-in satisfied MFA (`authenticationRequirement`) and it
+ *   returns non-interactive sign-ins when asked; a tenant that refuses /beta is read from v1.0 (interactive
+ *   sign-ins, MFA unknown) and the choice is remembered in the checkpoint.
+ * - Requests are paced for Graph's reports tier and pass the tenant's shared gate (Retry-After, concurrency).
+ * - A tenant without Entra ID P1/P2 (403 `Authentication_RequestFromNonPremiumTenantOrB2CTenant`) is recorded once
+ *   as `activity_data = 'unavailable'` with a single notice; the run succeeds, nobody expires, and Graph is not
+ *   asked again for a day.
+ */
+export class SignInIngestion {
+  private readonly options: SignInIngestionOptions;
+  private readonly overlapMs: number;
+  private readonly pace: Pace;
+
+  constructor(options: SignInIngestionOptions) {
+    this.options = options;
+    // Entra writes sign-ins to the log minutes after they happen (Microsoft quotes 2–5 minutes, occasionally
+    // much more), and not in time order: an event stamped before our watermark can appear after we read past it.
+    // Re-reading a window before the watermark picks those late arrivals up; the ones already stored are ignored
+    // by their id, so the overlap costs requests, never duplicates.
+    this.overlapMs = options.overlapMs ?? 2 * 60 * 60 * 1000;
+    this.pace = options.pace ?? { key: REPORTS_PACE_KEY, minIntervalMs: 2_000 };
+  }
+
+  /**
+   * Runs (or joins) one ingestion run for the client. Never throws for a failed run: the outcome's row says
+   * `failed` with the classified error; its `progress` holds the totals (pages, inserted, duplicates, source).
+   */
+  async run(clientId: string, options: RunSignInIngestionOptions = {}): Promise<RunOutcome> {
+    return this.options.runner.run(
+      clientId,
+      'sign_ins',
+      options.trigger ?? 'schedule',
+      (context) => this.work(context),
+      options.onProgress,
+    );
+  }
+
+  private async work(context: RunContext): Promise<void> {
+    const { clientId } = context;
+    const { integrations, clock, logger, db } = this.options;
+    const integration = await integrations.find(clientId);
+    if (integration === undefined) return;
+    const recheckAfter = this.options.recheckUnavailableAfterMs ?? DAY_MS;
+    if (
+      integration.activityData === 'unavailable' &&
+      integration.activityDataCheckedAt !== null &&
+      clock.now().getTime() - Date.parse(integration.activityDataCheckedAt) < recheckAfter
+    ) {
+      await context.progress({ phase: 'signIns', activityData: 'unavailable', skipped: true });
+      return;
+    }
+
+    // Whatever a killed run left behind: last sign-ins not yet copied, rollups not yet rebuilt.
+    await this.finishPending(clientId);
+
+    const graph = this.options.graphs.forIntegration(await integrations.credentials(clientId));
+    let totals: RoundTotals;
+    try {
+      totals = await this.ingest(context, graph);
+    } catch (error) {
+      if (error instanceof GraphRequestError && error.graphCode === NON_PREMIUM_TENANT_CODE) {
+        await this.recordUnavailable(clientId, integration.activityData !== 'unavailable', error.requestId);
+        await context.progress({ phase: 'signIns', activityData: 'unavailable' });
+        return;
+      }
+      throw error;
+    }
+
+    const now = clock.now();
+    await this.finishPending(clientId);
+    const pruned = await new SignInRepository(db).pruneEvents(
+      clientId,
+      new Date(now.getTime() - this.options.retentionDays * DAY_MS).toISOString(),
+    );
+    await integrations.recordActivityData(clientId, 'available', now);
+    if (await new ActivityDataNotice(db).resolve(clientId, now)) {
+      logger.info({ clientId }, 'sign-in data is available again');
+    }
+    await context.progress({ phase: 'signIns', activityData: 'available', ...totals, pruned });
+    if (this.options.listener !== undefined) {
+      try {
+        await this.options.listener.onSignInsIngested(clientId);
+      } catch (error) {
+        logger.error({ clientId, err: error }, 'sign-in ingestion listener failed');
+      }
+    }
+  }
+
+  /**
+   * Copies the newest successful sign-ins to the directory users and rebuilds the report rollups of the days
+   * touched. Idempotent; also what a directory sync should call after adding users.
+   */
+  async finishPending(clientId: string): Promise<void> {
+    const { db, clock } = this.options;
+    await new SignInRepository(db).applyLastSignIns(clientId);
+    await new ReportRepository(db).rebuildDirtyRollups(clientId, clock.now());
+  }
+
+  private async ingest(context: RunContext, graph: TenantGraph): Promise<RoundTotals> {
+    const { clientId } = context;
+    const { db, clock, logger } = this.options;
+    let checkpoint = await new CheckpointRepository(db).getOrInitial(clientId, SIGN_INS_STREAM);
+    let state = readState(checkpoint.state);
+
+    if (checkpoint.nextLink !== null && state.roundSource !== undefined) {
+      try {
+        return await this.round(context, graph, checkpoint, state, checkpoint.nextLink, state.roundSource);
+      } catch (error) {
+        if (!(error instanceof GraphRequestError && error.httpStatus === 400)) throw error;
+        // A saved page link can expire: start a new round from the watermark (stored events are ignored by id).
+        logger.info(
+          { clientId, requestId: error.requestId },
+          'saved sign-in page link refused; starting a new round',
+        );
+      }
+      checkpoint = await new CheckpointRepository(db).getOrInitial(clientId, SIGN_INS_STREAM);
+      state = readState(checkpoint.state);
+    }
+
+    const now = clock.now();
+    const source = this.preferredSource(state, now);
+    const roundStart: StreamState = { ...state, roundNewest: undefined, roundSource: undefined };
+    try {
+      return await this.round(
+        context,
+        graph,
+        checkpoint,
+        roundStart,
+        this.firstLink(checkpoint, source, now),
+        source,
+      );
+    } catch (error) {
+      if (source !== 'beta' || !isBetaRefusal(error)) throw error;
+      logger.info(
+        { clientId, status: error.httpStatus, graphCode: error.graphCode },
+        'tenant refused /beta sign-ins; reading v1.0 (interactive sign-ins, MFA per sign-in unknown)',
+      );
+      const fallback: StreamState = { ...roundStart, source: 'v1.0', betaRefusedAt: now.toISOString() };
+      return this.round(
+        context,
+        graph,
+        checkpoint,
+        fallback,
+        this.firstLink(checkpoint, 'v1.0', now),
+        'v1.0',
+      );
+    }
+  }
+
+  /** Reads pages from `link` to the end of the round, committing each page with the checkpoint. */
+  private async round(
+    context: RunContext,
+    graph: TenantGraph,
+    start: Checkpoint,
+    startState: StreamState,
+    link: string,
+    source: SignInSource,
+  ): Promise<RoundTotals> {
+    const { db, clock } = this.options;
+    const totals: RoundTotals = { source, pages: 0, inserted: 0, duplicates: 0 };
+    let checkpoint = start;
+    let roundNewest = startState.roundNewest;
+    const pages = graph.pages<GraphSignIn>(link, {
+      operation: 'signIns',
+      tally: context.tally,
+      pace: this.pace,
+      version: source,
+      requiredPermissions: ['AuditLog.Read.All', 'Directory.Read.All'],
+    });
+    for await (const page of pages) {
+      const records: SignInRecord[] = [];
+      for (const item of page.value) {
+        const record = toSignInRecord(item);
+        if (record !== undefined) records.push(record);
+      }
+      for (const record of records) {
+        if (roundNewest === undefined || record.createdAt > roundNewest) roundNewest = record.createdAt;
+      }
+      const done = page.nextLink === undefined;
+      const state: StreamState = done
+        ? { ...startState, source, roundSource: undefined, roundNewest: undefined }
+        : { ...startState, source, roundSource: source, roundNewest };
+      const next: Checkpoint = {
+        ...checkpoint,
+        nextLink: page.nextLink ?? null,
+        watermark: done ? newer(checkpoint.watermark, roundNewest) : checkpoint.watermark,
+        state: compact(state),
+      };
+      const written = await db.transaction().execute(async (trx) => {
+        const result = await new SignInRepository(trx).writePage(context.clientId, records);
+        await new CheckpointRepository(trx).save(next, clock.now());
+        return result;
+      });
+      checkpoint = next;
+      totals.pages++;
+      totals.inserted += written.inserted;
+      totals.duplicates += written.duplicates;
+      context.counts.pages = (context.counts.pages ?? 0) + 1;
+      context.counts.itemsWritten = (context.counts.itemsWritten ?? 0) + written.inserted;
+      await context.progress({ phase: 'signIns', ...totals });
+    }
+    return totals;
+  }
+
+  private preferredSource(state: StreamState, now: Date): SignInSource {
+    if (state.source !== 'v1.0' || state.betaRefusedAt === undefined) return 'beta';
+    const retryAfter = this.options.retryBetaAfterMs ?? 7 * DAY_MS;
+    return now.getTime() - Date.parse(state.betaRefusedAt) < retryAfter ? 'v1.0' : 'beta';
+  }
+
+  private firstLink(checkpoint: Checkpoint, source: SignInSource, now: Date): string {
+    const retentionFloor = now.getTime() - this.options.retentionDays * DAY_MS;
+    const lookbackFloor = now.getTime() - (this.options.initialLookbackDays ?? 30) * DAY_MS;
+    const from =
+      checkpoint.watermark === null
+        ? Math.max(lookbackFloor, retentionFloor)
+        : Math.max(Date.parse(checkpoint.watermark) - this.overlapMs, retentionFloor);
+    let filter = `createdDateTime ge ${odataTime(from)}`;
+    // /beta returns interactive sign-ins only unless asked for the other kinds too; last activity counts both.
+    if (source === 'beta') {
+      filter += " and signInEventTypes/any(t: t eq 'interactiveUser' or t eq 'nonInteractiveUser')";
+    }
+    const top = Math.min(1000, Math.max(1, this.options.pageSize ?? 1000));
+    const select = source === 'beta' ? SIGN_IN_SELECT_BETA : SIGN_IN_SELECT_V1;
+    return `/auditLogs/signIns?$filter=${encodeURIComponent(filter)}&$select=${select}&$top=${String(top)}`;
+  }
+
+  private async recordUnavailable(
+    clientId: string,
+    firstTime: boolean,
+    requestId: string | undefined,
+  ): Promise<void> {
+    const { db, clock, integrations, logger } = this.options;
+    const now = clock.now();
+    await db.transaction().execute(async (trx) => {
+      const checkpoints = new CheckpointRepository(trx);
+      const checkpoint = await checkpoints.getOrInitial(clientId, SIGN_INS_STREAM);
+      const state = readState(checkpoint.state);
+      await checkpoints.save(
+        {
+          ...checkpoint,
+          nextLink: null,
+          state: compact({ ...state, roundSource: undefined, roundNewest: undefined }),
+        },
+        now,
+      );
+      await new ActivityDataNotice(trx).open(clientId, now);
+    });
+    await integrations.recordActivityData(clientId, 'unavailable', now);
+    if (firstTime) {
+      logger.info({ clientId, requestId }, 'tenant has no Entra ID P1/P2: no sign-in data, nobody expires');
+    }
+  }
+}
+
+/** /beta answered with something that says "not here" rather than "not now". */
+function isBetaRefusal(error: unknown): error is GraphRequestError {
+  return (
+    error instanceof GraphRequestError &&
+    error.graphCode !== NON_PREMIUM_TENANT_CODE &&
+    [400, 403, 404, 501].includes(error.httpStatus)
+  );
+}
+
+function readState(raw: Readonly<Record<string, unknown>>): StreamState {
+  const source = (value: unknown): SignInSource | undefined =>
+    value === 'beta' || value === 'v1.0' ? value : undefined;
+  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+  return {
+    source: source(raw.source),
+    betaRefusedAt: text(raw.betaRefusedAt),
+    roundSource: source(raw.roundSource),
+    roundNewest: text(raw.roundNewest),
+  };
+}
+
+/** The state as the checkpoint stores it: without its unset fields. */
+function compact(state: StreamState): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(state)) if (typeof value === 'string') out[key] = value;
+  return out;
+}
+
+function newer(a: string | null, b: string | undefined): string | null {
+  if (b === undefined) return a;
+  if (a === null) return b;
+  return b > a ? b : a;
+}
+
+/** OData DateTimeOffset literal, to the second (rounded down, so the bound only ever widens). */
+function odataTime(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}

@@ -1,0 +1,256 @@
+import assert from 'node:assert/strict';
+import { FakeClock, systemClock } from '../../../src/shared/clock.js';
+import { CheckpointRepository } from '../../../src/store/checkpoint-repository.js';
+import { withReportTables } from '../../../src/store/report-tables.js';
+import { ACTIVITY_DATA_UNAVAILABLE } from '../../../src/sync/activity-data-notice.js';
+import { describeEachEngine } from '../../support/databases.js';
+import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
+import {
+  activityStreams,
+  dailyTruth,
+  entries,
+  lastSuccessTruth,
+  storedDaily,
+  visibleSignIns,
+} from '../reports/report-fixture.js';
+import { connectClient } from '../sync/sync-harness.js';
+
+const DAY_MS = 86_400_000;
+
+describeEachEngine('sign-in ingestion against the simulator', (ctx) => {
+  let harness: TestSimulator;
+
+  before(async () => {
+    harness = await startTestSimulator({ users: 80, signInDays: 20, signInsPerUserPerDay: 3 });
+  });
+  after(async () => {
+    await harness.close();
+  });
+
+  it('stores every sign-in of the log once, with per user/app/day counts and last activity equal to the tenant', async () => {
+    const fixture = await connectClient(ctx.database, harness);
+    const db = ctx.database.db;
+    assert.equal((await fixture.directorySync.run(fixture.clientId)).run.status, 'succeeded');
+    const { ingestion } = activityStreams(db, fixture, systemClock, { pageSize: 200 });
+
+    const outcome = await ingestion.run(fixture.clientId);
+    assert.equal(outcome.run.status, 'succeeded', outcome.run.error_message ?? '');
+
+    const truth = visibleSignIns(harness.tenant);
+    const events = await db
+      .selectFrom('sign_in_events')
+      .select(['id', 'authentication_requirement'])
+      .where('client_id', '=', fixture.clientId)
+      .execute();
+    assert.equal(events.length, truth.length);
+    assert.deepEqual(new Set(events.map((event) => event.id)), new Set(truth.map((signIn) => signIn.id)));
+    assert.ok(
+      events.every((event) => event.authentication_requirement !== null),
+      'read from /beta',
+    );
+    assert.equal(outcome.run.items_written, truth.length);
+    assert.ok(outcome.run.pages >= Math.ceil(truth.length / 200));
+    assert.deepEqual(entries(await storedDaily(db, fixture.clientId)), entries(dailyTruth(truth)));
+
+    const last = lastSuccessTruth(truth);
+    const users = await db
+      .selectFrom('directory_users')
+      .select(['id', 'last_sign_in_at', 'last_sign_in_app'])
+      .where('client_id', '=', fixture.clientId)
+      .execute();
+    for (const user of users) {
+      assert.equal(user.last_sign_in_at, last.get(user.id)?.at ?? null, `last sign-in of ${user.id}`);
+    }
+    const withApp = users.filter((user) => user.last_sign_in_at !== null);
+    assert.ok(withApp.length > 0 && withApp.every((user) => user.last_sign_in_app !== null));
+
+    const apps = await withReportTables(db)
+      .selectFrom('sign_in_apps')
+      .select(['app_id', 'display_name', 'sign_ins'])
+      .where('client_id', '=', fixture.clientId)
+      .execute();
+    const appTruth = new Map<string, { name: string; count: number }>();
+    for (const signIn of truth) {
+      const app = appTruth.get(signIn.appId) ?? { name: signIn.appDisplayName, count: 0 };
+      app.count++;
+      appTruth.set(signIn.appId, app);
+    }
+    assert.deepEqual(
+      new Map(apps.map((app) => [app.app_id, { name: app.display_name, count: app.sign_ins }])),
+      appTruth,
+    );
+    const integration = await fixture.integrations.find(fixture.clientId);
+    assert.equal(integration?.activityData, 'available');
+  });
+
+  it('adds nothing when an overlapping window is read again, and picks up new and late sign-ins', async () => {
+    const fixture = await connectClient(ctx.database, harness);
+    const db = ctx.database.db;
+    const { ingestion } = activityStreams(db, fixture, systemClock);
+    assert.equal((await ingestion.run(fixture.clientId)).run.status, 'succeeded');
+    const before = await storedDaily(db, fixture.clientId);
+
+    const again = await ingestion.run(fixture.clientId);
+    assert.equal(again.run.status, 'succeeded');
+    assert.equal(again.run.items_written, 0);
+    const progress = JSON.parse(again.run.progress) as { duplicates?: number; inserted?: number };
+    assert.ok((progress.duplicates ?? 0) > 0, 'the overlap window was read again');
+    assert.deepEqual(entries(await storedDaily(db, fixture.clientId)), entries(before));
+
+    // A window reaching back over everything changes nothing either.
+    const { ingestion: wide } = activityStreams(db, fixture, systemClock, { overlapMs: 40 * DAY_MS });
+    const replay = await wide.run(fixture.clientId);
+    assert.equal(replay.run.items_written, 0);
+    assert.deepEqual(entries(await storedDaily(db, fixture.clientId)), entries(before));
+
+    // A sign-in stamped an hour ago but written to the log only now (Entra's latency) sits inside the overlap.
+    const user = [...harness.tenant.users()].find((candidate) => candidate.accountEnabled);
+    assert.ok(user !== undefined);
+    const now = harness.sim.now().getTime();
+    const added = harness.tenant.addSignIns([
+      { userId: user.id, createdDateTime: new Date(now - 60 * 60 * 1000), isInteractive: true },
+      { userId: user.id, createdDateTime: new Date(now - 1000), errorCode: 50126 },
+    ]);
+    const next = await ingestion.run(fixture.clientId);
+    assert.equal(next.run.items_written, 2);
+    assert.deepEqual(
+      entries(await storedDaily(db, fixture.clientId)),
+      entries(dailyTruth(visibleSignIns(harness.tenant))),
+    );
+    const stored = await db
+      .selectFrom('sign_in_events')
+      .select('id')
+      .where('client_id', '=', fixture.clientId)
+      .where(
+        'id',
+        'in',
+        added.map((signIn) => signIn.id),
+      )
+      .execute();
+    assert.equal(stored.length, 2);
+  });
+
+  it('reads v1.0 when the tenant refuses /beta, and remembers it', async () => {
+    const fixture = await connectClient(ctx.database, harness);
+    const db = ctx.database.db;
+    const { ingestion } = activityStreams(db, fixture, systemClock);
+    // The fault injector's server error answers with any status: 404 here, which no retry can help.
+    const refusal = harness.sim.faults.serverError({
+      pathPattern: '^/beta/auditLogs/signIns',
+      status: 404 as 503,
+      rate: 1,
+      tenantId: harness.tenant.tenantId,
+    });
+    try {
+      const betaRequests = (): number =>
+        harness.sim.stats.requestsByEndpoint(harness.tenant.tenantId)['GET /beta/auditLogs/signIns'] ?? 0;
+      const first = await ingestion.run(fixture.clientId);
+      assert.equal(first.run.status, 'succeeded', first.run.error_message ?? '');
+      const interactive = visibleSignIns(harness.tenant, 'v1.0');
+      assert.equal(first.run.items_written, interactive.length);
+      assert.deepEqual(
+        entries(await storedDaily(db, fixture.clientId)),
+        entries(dailyTruth(interactive, false)),
+      );
+      const checkpoint = await new CheckpointRepository(db).get(fixture.clientId, 'sign_ins');
+      assert.equal(checkpoint?.state.source, 'v1.0');
+
+      const tried = betaRequests();
+      assert.equal((await ingestion.run(fixture.clientId)).run.status, 'succeeded');
+      assert.equal(betaRequests(), tried, '/beta is not asked again');
+    } finally {
+      harness.sim.faults.remove(refusal);
+    }
+  });
+
+  it('prunes events older than the retention and keeps the aggregates', async () => {
+    const fixture = await connectClient(ctx.database, harness);
+    const db = ctx.database.db;
+    const now = new FakeClock(new Date(Math.floor(Date.now() / 1000) * 1000));
+    const { ingestion } = activityStreams(db, fixture, now);
+    assert.equal((await ingestion.run(fixture.clientId)).run.status, 'succeeded');
+
+    const { ingestion: shortRetention } = activityStreams(db, fixture, now, { retentionDays: 10 });
+    assert.equal((await shortRetention.run(fixture.clientId)).run.status, 'succeeded');
+    const cutoff = new Date(now.now().getTime() - 10 * DAY_MS).toISOString();
+    const kept = await db
+      .selectFrom('sign_in_events')
+      .select('id')
+      .where('client_id', '=', fixture.clientId)
+      .execute();
+    const truth = visibleSignIns(harness.tenant);
+    const recent = truth.filter((signIn) => new Date(signIn.createdDateTime).toISOString() >= cutoff);
+    assert.ok(recent.length < truth.length, 'the log reaches back further than the retention');
+    assert.deepEqual(new Set(kept.map((row) => row.id)), new Set(recent.map((signIn) => signIn.id)));
+    assert.deepEqual(entries(await storedDaily(db, fixture.clientId)), entries(dailyTruth(truth)));
+  });
+});
+
+describeEachEngine('sign-in ingestion for a tenant without Entra ID P1/P2', (ctx) => {
+  let harness: TestSimulator;
+
+  before(async () => {
+    harness = await startTestSimulator({ users: 40, premium: false, signInDays: 10 });
+  });
+  after(async () => {
+    await harness.close();
+  });
+
+  it('records "no sign-in data" once with one notice, asks Graph once a day, and comes back when P1 arrives', async () => {
+    const fixture = await connectClient(ctx.database, harness);
+    const db = ctx.database.db;
+    const signInRequests = (): number => {
+      const requests = harness.sim.stats.requestsByEndpoint(harness.tenant.tenantId);
+      return (requests['GET /beta/auditLogs/signIns'] ?? 0) + (requests['GET /v1.0/auditLogs/signIns'] ?? 0);
+    };
+    const { ingestion } = activityStreams(db, fixture, systemClock);
+
+    const first = await ingestion.run(fixture.clientId);
+    assert.equal(first.run.status, 'succeeded', first.run.error_message ?? '');
+    assert.equal((await fixture.integrations.find(fixture.clientId))?.activityData, 'unavailable');
+    const asked = signInRequests();
+    assert.equal(asked, 1);
+
+    for (let run = 0; run < 3; run++) {
+      assert.equal((await ingestion.run(fixture.clientId)).run.status, 'succeeded');
+    }
+    assert.equal(signInRequests(), asked, 'no request while the answer is fresh');
+    const incidents = await db
+      .selectFrom('incidents')
+      .selectAll()
+      .where('client_id', '=', fixture.clientId)
+      .where('kind', '=', ACTIVITY_DATA_UNAVAILABLE)
+      .execute();
+    assert.equal(incidents.length, 1);
+    assert.match(incidents[0]?.message ?? '', /P1 or P2/);
+
+    // A day later the tenant is asked again: still no licence, still one notice.
+    const { ingestion: dayLater } = activityStreams(db, fixture, systemClock, {
+      recheckUnavailableAfterMs: 0,
+    });
+    assert.equal((await dayLater.run(fixture.clientId)).run.status, 'succeeded');
+    assert.equal(signInRequests(), asked + 1);
+    const again = await db
+      .selectFrom('incidents')
+      .select(['occurrences', 'resolved_at'])
+      .where('client_id', '=', fixture.clientId)
+      .execute();
+    assert.deepEqual(again, [{ occurrences: 2, resolved_at: null }]);
+
+    harness.tenant.setPremium(true);
+    try {
+      const back = await dayLater.run(fixture.clientId);
+      assert.equal(back.run.status, 'succeeded');
+      assert.equal(back.run.items_written, visibleSignIns(harness.tenant).length);
+      assert.equal((await fixture.integrations.find(fixture.clientId))?.activityData, 'available');
+      const resolved = await db
+        .selectFrom('incidents')
+        .select('resolved_at')
+        .where('client_id', '=', fixture.clientId)
+        .executeTakeFirstOrThrow();
+      assert.notEqual(resolved.resolved_at, null);
+    } finally {
+      harness.tenant.setPremium(false);
+    }
+  });
+});
