@@ -63,9 +63,11 @@ export function resolveSelect<T>(
   select: readonly string[] | undefined,
   collection: boolean,
 ): string[] {
-  if (!select) return [...definition.defaults[version]];
-  if (select.includes('*')) return [...definition.defaults[version]];
   const names = canonical(definition.schemaName, version);
+  if (!select || select.includes('*')) {
+    // A default shared by both versions keeps only what the version's type defines (beta renamed some).
+    return definition.defaults[version].filter((name) => names.has(name.toLowerCase()));
+  }
   const resolved = new Set<string>();
   for (const requested of select) {
     const name = names.get(requested.toLowerCase());
