@@ -16,6 +16,7 @@ import { PendingActionRepository } from '../store/pending-action-repository.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
 import {
+  demoGraphEndpoints,
   graphEndpointsFromConfig,
   TenantGraphFactory,
   type GraphEndpoints,
@@ -25,6 +26,10 @@ import type { JobScheduler } from '../sync/scheduler/job-scheduler.js';
 import { PgBossJobScheduler } from '../sync/scheduler/pg-boss-job-scheduler.js';
 import { TimerJobScheduler } from '../sync/scheduler/timer-job-scheduler.js';
 import { SignInActivitySync } from '../sync/sign-in-activity-sync.js';
+import { MfaRegistrationSync } from '../sync/mfa-registration-sync.js';
+import { ServicePrincipalSync } from '../sync/service-principal-sync.js';
+import { SignInIngestion } from '../sync/sign-in-ingestion.js';
+import { ReportService } from '../services/report-service.js';
 import { SyncRunner } from '../sync/sync-runner.js';
 import { IntegrationRepository } from '../store/integration-repository.js';
 import type { Logger } from '../shared/logger.js';
@@ -80,6 +85,17 @@ export interface Core {
   readonly roles: RoleService;
   /** The audit log: `query`, `exportCsv`. */
   readonly auditLog: AuditLogService;
+  /** Sign-in ingestion per client (`run(clientId)`), scheduled every sync interval. */
+  readonly signInIngestion: SignInIngestion;
+  /** MFA registration details per client (`run(clientId)`), scheduled every 6 hours. */
+  readonly mfaRegistrationSync: MfaRegistrationSync;
+  /** Enterprise applications and their SSO modes per client (`run(clientId)`), scheduled every 6 hours. */
+  readonly servicePrincipalSync: ServicePrincipalSync;
+  /**
+   * Reports (rule 10): `applicationUsage`, `ssoCoverage`, `mfaCoverage`, `usersAndBilling`, `report(kind)`,
+   * `csv(kind, request, table?)`, `filters(client)`.
+   */
+  readonly reports: ReportService;
   /**
    * The collection rules applied after every directory sync (already registered as its listener) and daily:
    * `reconcile(clientId)`, `evaluateExpiry(clientId)` — e.g. after sign-ins were ingested — and `reconcileAll()`.
@@ -103,7 +119,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const status = new StatusService({ db, clients });
   const secretBox = new SecretBox(options.secretsKey);
   const graphs = new TenantGraphFactory({
-    endpoints: options.graphEndpoints ?? graphEndpointsFromConfig(config.graph),
+    endpoints:
+      options.graphEndpoints ??
+      (config.mode === 'demo' ? demoGraphEndpoints(config) : graphEndpointsFromConfig(config.graph)),
     consentApp: config.consentApp,
   });
   const integrationStore = new IntegrationRepository(db, secretBox);
@@ -130,6 +148,36 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
   });
   const clientAccess = new ClientAccess(clients, access);
+  const signInIngestion = new SignInIngestion({
+    ...syncParts,
+    retentionDays: config.signInRetentionDays,
+    // New last sign-ins can end (or start) an expiry: re-evaluate it for the client.
+    listener: {
+      onSignInsIngested: async (clientId) => {
+        await collection.evaluateExpiry(clientId);
+      },
+    },
+  });
+  const mfaRegistrationSync = new MfaRegistrationSync(syncParts);
+  const servicePrincipalSync = new ServicePrincipalSync(syncParts);
+  // Before the rules' listener: users a directory sync added get their last sign-in before expiry is evaluated.
+  directorySync.addListener({ onDirectorySynced: (clientId) => signInIngestion.finishPending(clientId) });
+  scheduler.registerClientJob({
+    name: 'sign-in-ingestion',
+    everyMinutes: config.syncIntervalMinutes,
+    run: async (clientId) => {
+      await signInIngestion.run(clientId, { trigger: 'schedule' });
+    },
+  });
+  scheduler.registerClientJob({
+    name: 'app-and-mfa-details',
+    everyMinutes: Math.max(360, config.syncIntervalMinutes),
+    run: async (clientId) => {
+      await servicePrincipalSync.run(clientId, 'schedule');
+      await mfaRegistrationSync.run(clientId, 'schedule');
+    },
+  });
+  const reports = new ReportService({ db, clientAccess, clock });
   const collection = new CollectionReconciler({ db, audit, clock, logger });
   directorySync.addListener(collection);
   const integrations = new IntegrationService({
@@ -201,6 +249,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     roles,
     auditLog,
     collection,
+    signInIngestion,
+    mfaRegistrationSync,
+    servicePrincipalSync,
+    reports,
     close: async () => {
       await scheduler.stop();
       await syncRunner.drain();
