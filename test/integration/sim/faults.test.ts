@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { Headers as UndiciHeaders } from 'undici';
 import { startSimulator, type Simulator, type SimTenant } from '../../../sim/index.js';
 import {
   connectGraph,
@@ -30,7 +31,7 @@ describe('simulator faults, throttling, statistics and $batch', function () {
   });
 
   /** A raw authenticated GET (no retry handler in the way). */
-  async function rawGet(path: string): Promise<{ status: number; headers: Headers; body: unknown }> {
+  async function rawGet(path: string): Promise<{ status: number; headers: UndiciHeaders; body: unknown }> {
     const token = await graph.credential.getToken(GRAPH_SCOPE);
     const response = await graph.fetch(`${sim.graphBaseUrl}${path}`, {
       headers: { Authorization: `Bearer ${token.token}` },
@@ -108,7 +109,7 @@ describe('simulator faults, throttling, statistics and $batch', function () {
     const first = await rawGet('/v1.0/users');
     assert.equal(first.status, 200);
     assert.equal(first.headers.get('x-ms-resource-unit'), '2');
-    let throttled: { status: number; headers: Headers } | undefined;
+    let throttled: { status: number; headers: UndiciHeaders } | undefined;
     for (let i = 0; i < 5 && !throttled; i++) {
       const answer = await rawGet('/v1.0/users');
       if (answer.status === 429) throttled = answer;
