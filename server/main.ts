@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, type AppConfig } from '../src/config/load-conf
 import { createCore } from '../src/composition/create-core.js';
 import { createLogger, type Logger } from '../src/shared/logger.js';
 import { loadOrCreateDemoKey } from '../src/store/secret-box.js';
+import { ensureDemoClient, startDemoTenant } from './demo-tenant.js';
 import { closeHttpServer, createHttpServer } from './http-server.js';
 
 /**
@@ -25,7 +26,16 @@ async function main(): Promise<void> {
   const version = readVersion();
   const secretsKey = config.secretsKey ?? loadOrCreateDemoKey(config.dataDir);
 
-  const core = await createCore({ config, logger, secretsKey });
+  // Demo mode: the simulated tenant stands in for Entra ID and Graph, in this process.
+  const demo = config.mode === 'demo' ? await startDemoTenant(config, logger) : undefined;
+  const core = await createCore({
+    config,
+    logger,
+    secretsKey,
+    ...(demo === undefined ? {} : { graphEndpoints: demo.endpoints }),
+  });
+  if (demo !== undefined) await ensureDemoClient(core, demo);
+  await core.scheduler.start();
   const server = createHttpServer({ logger, version, pingStore: () => core.database.ping() });
 
   await new Promise<void>((resolve) => {
@@ -39,6 +49,7 @@ async function main(): Promise<void> {
   installShutdown(logger, async () => {
     await closeHttpServer(server, 10_000);
     await core.close();
+    await demo?.close();
   });
 }
 

@@ -149,7 +149,7 @@ function removeHeader(context: Context, name: string): void {
   if (headers === undefined) return;
   if (headers instanceof Headers) headers.delete(name);
   else if (Array.isArray(headers)) {
-    const kept = headers.filter(([key]) => key.toLowerCase() !== name.toLowerCase());
+    const kept = headers.filter((entry) => entry[0]?.toLowerCase() !== name.toLowerCase());
     headers.splice(0, headers.length, ...kept);
   } else {
     const record = headers as Record<string, string>;

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import tls from 'node:tls';
 import { ClientSecretCredential } from '@azure/identity';
 import { Agent } from 'undici';
@@ -28,6 +29,36 @@ export function graphEndpointsFromConfig(graph: {
     trustedCaPem:
       graph.trustedCaPath === undefined ? undefined : fs.readFileSync(graph.trustedCaPath, 'utf8'),
   };
+}
+
+/** Where demo mode's server records the simulator it runs, for the admin CLI (`<DATA_DIR>/demo-endpoints.json`). */
+export function demoEndpointsFile(dataDir: string): string {
+  return path.join(dataDir, 'demo-endpoints.json');
+}
+
+/**
+ * Demo mode outside the server (the admin CLI): the simulator the running server started, as it recorded it. When
+ * there is none (the server never ran), Graph calls fail with "Entra ID could not be reached".
+ */
+export function demoGraphEndpoints(config: {
+  readonly dataDir: string;
+  readonly demo: { readonly simPort: number };
+}): GraphEndpoints {
+  try {
+    const recorded = JSON.parse(fs.readFileSync(demoEndpointsFile(config.dataDir), 'utf8')) as {
+      authorityHost: string;
+      graphBaseUrl: string;
+      caCertPath: string;
+    };
+    return {
+      authorityHost: recorded.authorityHost,
+      graphBaseUrl: recorded.graphBaseUrl,
+      trustedCaPem: fs.readFileSync(recorded.caCertPath, 'utf8'),
+    };
+  } catch {
+    const host = `https://localhost:${config.demo.simPort}`;
+    return { authorityHost: host, graphBaseUrl: host };
+  }
 }
 
 /** How to sign in to a client's tenant: its own app's secret, or our consented multi-tenant app. */

@@ -1,0 +1,114 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { demoTenantSpec, startSimulator, type SimTenant, type Simulator } from '../sim/index.js';
+import type { AppConfig } from '../src/config/load-config.js';
+import type { Core } from '../src/composition/create-core.js';
+import { demoEndpointsFile, type GraphEndpoints } from '../src/graph/tenant-graph-factory.js';
+import { SYSTEM_ACTOR } from '../src/services/actor.js';
+import type { Logger } from '../src/shared/logger.js';
+import { ClientRepository } from '../src/store/client-repository.js';
+
+/** The demo client's short name. */
+export const DEMO_CLIENT_NAME = 'demo';
+
+/** The built-in simulated tenant of demo mode, and where the Graph seam must look for it. */
+export interface DemoTenant {
+  readonly simulator: Simulator;
+  readonly tenant: SimTenant;
+  /** Authority and Graph hosts of the simulator, and its CA to trust in-process. */
+  readonly endpoints: GraphEndpoints;
+  close(): Promise<void>;
+}
+
+/**
+ * Demo mode: starts the Entra ID / Graph simulator in this process (HTTPS on `DEMO_SIM_PORT`, its CA and keys in
+ * `<DATA_DIR>/sim`) with the deterministic demo tenant of `DEMO_USERS` users.
+ */
+export async function startDemoTenant(config: AppConfig, logger: Logger): Promise<DemoTenant> {
+  const log = logger.child({ component: 'simulator' });
+  const simulator = await startSimulator({
+    dataDir: path.join(config.dataDir, 'sim'),
+    port: config.demo.simPort,
+    tenants: [demoTenantSpec({ users: config.demo.users })],
+    logger: {
+      info: (message, details) => {
+        log.debug(details ?? {}, message);
+      },
+      warn: (message, details) => {
+        log.warn(details ?? {}, message);
+      },
+    },
+  });
+  const tenant = simulator.tenants()[0];
+  if (tenant === undefined) throw new Error('The demo simulator started without its tenant.');
+  // The admin CLI (another process) finds this simulator through the file.
+  await fs.writeFile(
+    demoEndpointsFile(config.dataDir),
+    `${JSON.stringify({ authorityHost: simulator.authorityHost, graphBaseUrl: simulator.graphBaseUrl, caCertPath: simulator.caCertPath })}\n`,
+  );
+  logger.info(
+    {
+      authorityHost: simulator.authorityHost,
+      tenant: tenant.domain,
+      users: tenant.userCount,
+      groups: tenant.groupCount,
+    },
+    'demo tenant simulator started',
+  );
+  return {
+    simulator,
+    tenant,
+    endpoints: {
+      authorityHost: simulator.authorityHost,
+      graphBaseUrl: simulator.graphBaseUrl,
+      trustedCaPem: simulator.caCertPem,
+    },
+    close: () => simulator.close(),
+  };
+}
+
+/**
+ * Makes sure the `demo` client exists and is connected to the simulated tenant with its app's client credentials
+ * (the credentials are re-saved when the simulator's differ, e.g. after the data folder was reset), then starts its
+ * first sync without waiting for the scheduler. Returns the client id.
+ */
+export async function ensureDemoClient(core: Core, demo: DemoTenant): Promise<string> {
+  const app = demo.tenant.registeredApps()[0];
+  if (app === undefined) throw new Error('The demo tenant has no registered app.');
+  const client =
+    (await new ClientRepository(core.database.db).find(DEMO_CLIENT_NAME)) ??
+    (await core.clients.add(SYSTEM_ACTOR, { name: DEMO_CLIENT_NAME, displayName: demo.tenant.displayName }));
+  const integration = await core.integrationStore.find(client.id);
+  const sameApp =
+    integration?.tenantId === demo.tenant.tenantId && integration.appClientId === app.clientId.toLowerCase();
+  const current =
+    sameApp &&
+    (await core.integrationStore.credentials(client.id).then(
+      (credentials) => credentials.clientSecret === app.clientSecret,
+      () => false,
+    ));
+  if (!current) {
+    await core.integrationStore.save({
+      clientId: client.id,
+      kind: 'client_credentials',
+      tenantId: demo.tenant.tenantId,
+      tenantInput: demo.tenant.domain,
+      appClientId: app.clientId,
+      clientSecret: app.clientSecret,
+      organizationName: demo.tenant.displayName,
+      actor: 'demo-mode',
+      at: core.clock.now(),
+    });
+    core.logger.info({ clientId: client.id }, 'demo client connected to the simulated tenant');
+  }
+  const clientId = client.id;
+  void core.directorySync.run(clientId, { trigger: 'manual' }).then(
+    (outcome) => {
+      core.logger.info({ clientId, runId: outcome.run.id, status: outcome.run.status }, 'demo tenant synced');
+    },
+    (error: unknown) => {
+      core.logger.error({ err: error, clientId }, 'demo tenant sync failed');
+    },
+  );
+  return clientId;
+}
