@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '../src/shared/logger.js';
 import { loadOrCreateDemoKey } from '../src/store/secret-box.js';
 import { ensureDemoClient, startDemoTenant } from './demo-tenant.js';
 import { closeHttpServer, createHttpServer } from './http-server.js';
+import { mountTabRoutes, seedDemoRoles } from './tab-routes.js';
 
 /**
  * The composition root: reads the configuration once, builds the core, mounts the bot and the tab on one restify
@@ -34,9 +35,29 @@ async function main(): Promise<void> {
     secretsKey,
     ...(demo === undefined ? {} : { graphEndpoints: demo.endpoints }),
   });
-  if (demo !== undefined) await ensureDemoClient(core, demo);
+  if (demo !== undefined) await seedDemoRoles(core, await ensureDemoClient(core, demo));
   await core.scheduler.start();
   const server = createHttpServer({ logger, version, pingStore: () => core.database.ping() });
+  mountTabRoutes(server, {
+    core,
+    logger,
+    ...(demo === undefined
+      ? {}
+      : {
+          demo: {
+            authorityHost: demo.simulator.authorityHost,
+            caCertPem: demo.simulator.caCertPem,
+            issueToken: (person, audience) =>
+              demo.simulator.issueUserToken({
+                tenantId: person.tenantId,
+                oid: person.objectId,
+                upn: person.upn,
+                name: person.displayName,
+                audience,
+              }),
+          },
+        }),
+  });
 
   await new Promise<void>((resolve) => {
     server.listen(config.port, () => {

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import tls from 'node:tls';
@@ -7,6 +8,7 @@ import { Agent, fetch as undiciFetch } from 'undici';
 import { z } from 'zod/v4';
 import type { Core } from '../src/composition/create-core.js';
 import { SYSTEM_ACTOR } from '../src/services/actor.js';
+import { CONSENT_CALLBACK_PATH, consentCallbackInput } from '../src/services/integration-service.js';
 import { parseInput } from '../src/services/validation.js';
 import { toUserFacingError } from '../src/shared/errors.js';
 import type { Logger } from '../src/shared/logger.js';
@@ -74,7 +76,9 @@ export function mountTabRoutes(server: restify.Server, options: TabRoutesOptions
     fixed: demo === undefined ? config.allowedTenantIds : [...config.allowedTenantIds, DEMO_MSP_TENANT_ID],
     // The status service is the core's read of every client and its tenant (the system actor sees them all).
     connectedTenants: async () =>
-      (await core.status.list(SYSTEM_ACTOR)).flatMap((client) => (client.tenantId === null ? [] : [client.tenantId])),
+      (await core.status.list(SYSTEM_ACTOR)).flatMap((client) =>
+        client.tenantId === null ? [] : [client.tenantId],
+      ),
   });
   const clientId = config.tab.ssoClientId;
   const audiences = [
@@ -93,9 +97,81 @@ export function mountTabRoutes(server: restify.Server, options: TabRoutesOptions
   });
 
   mountTabApi(server, { validator, routes: tabRoutes(core, { allowList }), logger });
+  mountConsentCallback(server, core, allowList, logger);
   mountStaticTab(server, distDir, logger);
   if (demo !== undefined) mountDemoHost(server, distDir, demo, logger);
   return { validator, allowList };
+}
+
+/**
+ * Where Entra sends the client's admin after admin consent (`tenant`, `admin_consent`, `state`, or `error`). The
+ * integration service checks the signed state and connects; this page says what happened, in a browser window.
+ */
+function mountConsentCallback(
+  server: restify.Server,
+  core: Core,
+  allowList: TenantAllowList,
+  logger: Logger,
+): void {
+  server.get(CONSENT_CALLBACK_PATH, async (req: restify.Request, res: restify.Response) => {
+    let title: string;
+    let message: string;
+    let ok = false;
+    try {
+      const query = parseInput(consentCallbackInput, req.query ?? {});
+      const outcome = await core.integrations.completeConsent(query);
+      if (outcome.outcome === 'connected') {
+        allowList.invalidate();
+        ok = true;
+        title = 'Connected';
+        message = `${outcome.organization.displayName ?? outcome.integration.tenantId} is connected to ${outcome.integration.clientName}. The first sync starts shortly; you can close this window and return to Teams.`;
+      } else {
+        title = 'Consent was not granted';
+        message = outcome.message;
+      }
+    } catch (error) {
+      const answer = toUserFacingError(error, crypto.randomUUID());
+      if (answer.status >= 500) logger.error({ err: error }, 'admin-consent callback failed');
+      title = 'The connection could not be completed';
+      message = answer.message;
+    }
+    res.writeHead(ok ? 200 : 400, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+    });
+    res.end(consentPage(title, message, ok));
+  });
+}
+
+function consentPage(title: string, message: string, ok: boolean): string {
+  const colour = ok ? '#107c10' : '#c50f1f';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} — Identity Manager</title></head>
+<body style="font-family:'Segoe UI',system-ui,sans-serif;background:#f5f5f5;margin:0;display:grid;place-items:center;min-height:100vh">
+<main style="background:#fff;border-radius:8px;padding:32px 40px;max-width:520px;box-shadow:0 2px 8px rgba(0,0,0,.12)">
+<h1 style="font-size:20px;color:${colour};margin-top:0">${escapeHtml(title)}</h1><p style="line-height:1.5">${escapeHtml(message)}</p>
+</main></body></html>`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/**
+ * Demo mode: gives the demo identities their roles — partner admin, client admin and viewer of the demo client,
+ * and nothing for the outsider — so a local run shows every role. Assigning a role held already changes nothing.
+ */
+export async function seedDemoRoles(core: Core, demoClientId: string): Promise<void> {
+  for (const person of Object.values(demoIdentities)) {
+    if (person.role === 'none') continue;
+    await core.roles.assign(SYSTEM_ACTOR, {
+      principalTenantId: person.tenantId,
+      principalObjectId: person.objectId,
+      principalName: person.upn,
+      role: person.role,
+      ...(person.role === 'partner_admin' ? {} : { client: demoClientId }),
+    });
+  }
 }
 
 function mountStaticTab(server: restify.Server, distDir: string, logger: Logger): void {
@@ -129,9 +205,12 @@ function mountStaticTab(server: restify.Server, distDir: string, logger: Logger)
 }
 
 const tokenRequest = z.object({
-  identity: z.enum(Object.keys(demoIdentities) as [keyof typeof demoIdentities, ...(keyof typeof demoIdentities)[]], {
-    error: `must be one of: ${Object.keys(demoIdentities).join(', ')}`,
-  }),
+  identity: z.enum(
+    Object.keys(demoIdentities) as [keyof typeof demoIdentities, ...(keyof typeof demoIdentities)[]],
+    {
+      error: `must be one of: ${Object.keys(demoIdentities).join(', ')}`,
+    },
+  ),
 });
 
 function mountDemoHost(server: restify.Server, distDir: string, demo: DemoTabOptions, logger: Logger): void {
@@ -141,7 +220,9 @@ function mountDemoHost(server: restify.Server, distDir: string, demo: DemoTabOpt
     try {
       page = await fs.promises.readFile(file);
     } catch {
-      res.json(503, { error: { code: 'tab_not_built', message: 'Run `npm run build:tab` first.', details: {} } });
+      res.json(503, {
+        error: { code: 'tab_not_built', message: 'Run `npm run build:tab` first.', details: {} },
+      });
       return;
     }
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });

@@ -122,7 +122,10 @@ export class SsoTokenValidator {
   async actorFromAuthorizationHeader(header: string | undefined): Promise<Actor> {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
     if (match?.[1] === undefined) {
-      throw new SsoTokenError('missing_token', 'Sign-in required: send the Teams SSO token as a Bearer token.');
+      throw new SsoTokenError(
+        'missing_token',
+        'Sign-in required: send the Teams SSO token as a Bearer token.',
+      );
     }
     return this.actorFromToken(match[1]);
   }
@@ -165,7 +168,8 @@ export class SsoTokenValidator {
       );
     }
     const objectId = typeof payload.oid === 'string' ? payload.oid.toLowerCase() : '';
-    if (!GUID.test(objectId)) throw new SsoTokenError('missing_claim', 'The sign-in token has no user object id.');
+    if (!GUID.test(objectId))
+      throw new SsoTokenError('missing_claim', 'The sign-in token has no user object id.');
     return { tenantId, objectId, name: displayNameOf(payload), channel: 'tab' };
   }
 }
@@ -209,9 +213,17 @@ function classify(error: unknown): SsoTokenError {
       case 'iss':
         return new SsoTokenError('wrong_issuer', 'The sign-in token was not issued by your tenant.', error);
       case 'nbf':
-        return new SsoTokenError('not_yet_valid', 'The sign-in token is not valid yet; check your clock.', error);
+        return new SsoTokenError(
+          'not_yet_valid',
+          'The sign-in token is not valid yet; check your clock.',
+          error,
+        );
       default:
-        return new SsoTokenError('missing_claim', `The sign-in token's '${error.claim}' claim is invalid.`, error);
+        return new SsoTokenError(
+          'missing_claim',
+          `The sign-in token's '${error.claim}' claim is invalid.`,
+          error,
+        );
     }
   }
   if (

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type restify from 'restify';
-import { toUserFacingError } from '../../src/shared/errors.js';
+import { ForbiddenError, NotFoundError, toUserFacingError } from '../../src/shared/errors.js';
 import type { Logger } from '../../src/shared/logger.js';
 import type { SsoTokenValidator } from './sso-token-validator.js';
 import type { TabReply, TabRoute } from './tab-route.js';
@@ -36,10 +36,14 @@ export function mountTabApi(server: restify.Server, options: TabApiOptions): voi
           correlationId,
         });
         send(res, reply);
-      } catch (error) {
+      } catch (thrown) {
+        const error = clientOutOfReach(thrown);
         const answer = toUserFacingError(error, correlationId);
         if (answer.status >= 500) {
-          logger.error({ err: error, correlationId, method: req.method, route: route.path }, 'tab API failed');
+          logger.error(
+            { err: error, correlationId, method: req.method, route: route.path },
+            'tab API failed',
+          );
         } else {
           logger.debug({ code: answer.code, correlationId, route: route.path }, 'tab API refused a request');
         }
@@ -73,6 +77,19 @@ export function mountTabApi(server: restify.Server, options: TabApiOptions): voi
     }
   }
   reshapeFrameworkErrors(server);
+}
+
+/**
+ * The core answers "not found" for a client the caller may not see, exactly as for an unknown one, so ids cannot be
+ * probed. The tab API answers 403 for both instead — still indistinguishable, and what a browser client expects
+ * for "not yours".
+ */
+function clientOutOfReach(error: unknown): unknown {
+  if (error instanceof NotFoundError && error.details?.what === 'Client') {
+    const id = typeof error.details.id === 'string' ? error.details.id : '';
+    return new ForbiddenError(`You have no access to client '${id}', or it does not exist.`);
+  }
+  return error;
 }
 
 function send(res: restify.Response, reply: TabReply): void {
@@ -116,7 +133,12 @@ function reshapeFrameworkErrors(server: restify.Server): void {
   for (const [eventName, shape] of Object.entries(frameworkErrors)) {
     server.on(
       eventName,
-      (req: restify.Request, _res: restify.Response, error: Error & { toJSON?: () => unknown }, callback: () => void) => {
+      (
+        req: restify.Request,
+        _res: restify.Response,
+        error: Error & { toJSON?: () => unknown },
+        callback: () => void,
+      ) => {
         if (req.getPath().startsWith(`${TAB_API_PREFIX}/`)) {
           const detail = eventName === 'InvalidContent' ? { reason: error.message } : {};
           error.toJSON = () => ({ error: { code: shape.code, message: shape.message, details: detail } });

@@ -1,6 +1,13 @@
 import type { Core } from '../../src/composition/create-core.js';
+import { auditRoutes } from './routes/audit-routes.js';
+import { billingRoutes } from './routes/billing-routes.js';
 import { clientsRoutes } from './routes/clients-routes.js';
+import { groupsRoutes } from './routes/groups-routes.js';
+import { integrationRoutes } from './routes/integration-routes.js';
 import { meRoutes } from './routes/me-routes.js';
+import { reportsRoutes } from './routes/reports-routes.js';
+import { syncRoutes } from './routes/sync-routes.js';
+import { usersRoutes } from './routes/users-routes.js';
 import type { TabRoute } from './tab-route.js';
 import type { TenantAllowList } from './tenant-allow-list.js';
 
@@ -10,6 +17,16 @@ export interface TabRoutesContext {
 }
 
 /** Every route of the tab API, by workload. Each calls only the core's services. */
-export function tabRoutes(core: Core, _context: TabRoutesContext): TabRoute[] {
-  return [...meRoutes(core), ...clientsRoutes(core)];
+export function tabRoutes(core: Core, context: TabRoutesContext): TabRoute[] {
+  return [
+    ...meRoutes(core),
+    ...clientsRoutes(core),
+    ...integrationRoutes(core, context.allowList),
+    ...syncRoutes(core),
+    ...usersRoutes(core),
+    ...groupsRoutes(core),
+    ...billingRoutes(core),
+    ...reportsRoutes(core),
+    ...auditRoutes(core),
+  ];
 }

@@ -40,7 +40,8 @@ export class TenantAllowList {
   }
 
   private async connected(): Promise<ReadonlySet<string>> {
-    if (this.cache !== undefined && this.now() - this.cache.loadedAt < this.refreshInMs) return this.cache.tenants;
+    if (this.cache !== undefined && this.now() - this.cache.loadedAt < this.refreshInMs)
+      return this.cache.tenants;
     this.loading ??= this.connectedTenants()
       .then((tenants) => {
         const set = new Set(tenants.map((tenant) => tenant.toLowerCase()));

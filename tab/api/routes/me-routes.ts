@@ -16,7 +16,11 @@ export function meRoutes(core: Core): TabRoute[] {
           objectId: actor.objectId,
           grants: grants.map((grant) => ({ role: grant.role, clientScope: grant.clientScope })),
           isPartnerAdmin: grants.some((grant) => grant.role === 'partner_admin' && grant.clientScope === '*'),
-          clients: clients.map((client) => ({ id: client.id, name: client.name, displayName: client.display_name })),
+          clients: clients.map((client) => ({
+            id: client.id,
+            name: client.name,
+            displayName: client.display_name,
+          })),
         });
       },
     },

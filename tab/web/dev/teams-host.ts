@@ -36,7 +36,12 @@ const RUNTIME = JSON.stringify({
   apiVersion: 4,
   isLegacyTeams: false,
   hostVersionsInfo: { adaptiveCardSchemaVersion: { majorVersion: 1, minorVersion: 5 } },
-  supports: { app: {}, pages: { config: {}, tabs: {}, appButton: {} }, authentication: {}, dialog: { card: {}, url: {} } },
+  supports: {
+    app: {},
+    pages: { config: {}, tabs: {}, appButton: {} },
+    authentication: {},
+    dialog: { card: {}, url: {} },
+  },
 });
 const CONFIG_KEY = 'teams-host.channel-config';
 const PERSONAL_URL = '/tab/index.html#/clients';
@@ -116,7 +121,10 @@ async function answer(request: TeamsRequest): Promise<void> {
 }
 
 function reply(request: TeamsRequest, args: unknown[]): void {
-  frame.contentWindow?.postMessage({ id: request.id, uuidAsString: request.uuidAsString, args }, location.origin);
+  frame.contentWindow?.postMessage(
+    { id: request.id, uuidAsString: request.uuidAsString, args },
+    location.origin,
+  );
 }
 
 function send(func: string, args: unknown[]): void {

@@ -1,26 +1,96 @@
-import { Body1, Spinner } from '@fluentui/react-components';
-import { useEffect, useState } from 'react';
+import {
+  Spinner,
+  Toast,
+  ToastBody,
+  ToastTitle,
+  Toaster,
+  useId,
+  useToastController,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { useCallback, useMemo } from 'react';
 import type { ApiClient } from './api/api-client.js';
+import type { Me } from './api/types.js';
+import { AppContext, type AppServices } from './app-context.js';
+import { ErrorBar } from './components/error-bar.js';
+import { useResource } from './hooks/use-resource.js';
+import { AppHeader } from './layout/app-header.js';
+import { ClientWorkspace } from './layout/client-workspace.js';
+import { useHashRoute } from './routing/hash-route.js';
+import { AuditScreen } from './screens/audit-screen.js';
+import { ClientsScreen } from './screens/clients-screen.js';
+import { ConfigureScreen } from './screens/configure-screen.js';
 import type { TeamsSession } from './teams/teams-session.js';
 
-interface Me {
-  readonly name: string | null;
-  readonly isPartnerAdmin: boolean;
-}
+const useStyles = makeStyles({
+  page: {
+    minHeight: '100vh',
+    backgroundColor: tokens.colorNeutralBackground2,
+    color: tokens.colorNeutralForeground1,
+  },
+  content: { padding: `${tokens.spacingVerticalL} ${tokens.spacingHorizontalXXL}`, maxWidth: '1400px' },
+});
 
+/** The signed-in app: who is there, and the screen the hash route names. */
 export function App({ session, api }: { readonly session: TeamsSession; readonly api: ApiClient }) {
-  const [me, setMe] = useState<Me | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  useEffect(() => {
-    api.get<Me>('/me').then(setMe, (e: unknown) => {
-      setError(String(e));
-    });
-  }, [api]);
-  if (error !== undefined) return <Body1>{error}</Body1>;
-  if (me === undefined) return <Spinner label="Loading…" />;
+  const styles = useStyles();
+  const toasterId = useId('toaster');
+  const { dispatchToast } = useToastController(toasterId);
+  const me = useResource(() => api.get<Me>('/me'), 'me');
+  const route = useHashRoute();
+
+  const notify = useCallback(
+    (intent: 'success' | 'error' | 'info' | 'warning', title: string, body?: string) => {
+      dispatchToast(
+        <Toast>
+          <ToastTitle>{title}</ToastTitle>
+          {body !== undefined && <ToastBody>{body}</ToastBody>}
+        </Toast>,
+        { intent, timeout: intent === 'error' ? 8000 : 4000 },
+      );
+    },
+    [dispatchToast],
+  );
+
+  const boundClientId = session.entityId.startsWith('client:')
+    ? session.entityId.slice('client:'.length)
+    : undefined;
+  const services = useMemo<AppServices | undefined>(
+    () => (me.data === undefined ? undefined : { api, session, me: me.data, boundClientId, notify }),
+    [api, session, me.data, boundClientId, notify],
+  );
+
+  if (me.error !== undefined) {
+    return (
+      <main className={styles.content}>
+        <ErrorBar error={me.error} title="Could not sign you in" />
+      </main>
+    );
+  }
+  if (services === undefined) return <Spinner label="Signing you in…" style={{ marginTop: 80 }} />;
+
+  const [first, clientRef, section, ...rest] = route.segments;
+  let screen;
+  if (session.frameContext === 'settings' || first === 'configure') {
+    screen = <ConfigureScreen />;
+  } else if (first === 'c' && clientRef !== undefined) {
+    screen = <ClientWorkspace clientRef={clientRef} section={section ?? 'users'} rest={rest} />;
+  } else if (first === 'audit') {
+    screen = <AuditScreen />;
+  } else if (boundClientId !== undefined) {
+    screen = <ClientWorkspace clientRef={boundClientId} section="users" rest={[]} />;
+  } else {
+    screen = <ClientsScreen />;
+  }
+
   return (
-    <Body1 data-testid="whoami">
-      {me.name} {String(me.isPartnerAdmin)} {session.frameContext}
-    </Body1>
+    <AppContext.Provider value={services}>
+      <div className={styles.page}>
+        {session.frameContext !== 'settings' && <AppHeader route={route} />}
+        <main className={styles.content}>{screen}</main>
+      </div>
+      <Toaster toasterId={toasterId} position="bottom-end" />
+    </AppContext.Provider>
   );
 }

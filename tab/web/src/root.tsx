@@ -10,7 +10,12 @@ import { useEffect, useMemo, useState } from 'react';
 import { ApiClient } from './api/api-client.js';
 import { App } from './app.js';
 import { NotInTeams } from './layout/not-in-teams.js';
-import { NotInTeamsError, startTeamsSession, type TeamsSession, type TeamsTheme } from './teams/teams-session.js';
+import {
+  NotInTeamsError,
+  startTeamsSession,
+  type TeamsSession,
+  type TeamsTheme,
+} from './teams/teams-session.js';
 
 const themes: Record<TeamsTheme, Theme> = {
   default: teamsLightTheme,
@@ -51,7 +56,8 @@ export function Root() {
   }, []);
 
   const api = useMemo(
-    () => (startup.state === 'ready' ? new ApiClient({ getToken: () => startup.session.getToken() }) : undefined),
+    () =>
+      startup.state === 'ready' ? new ApiClient({ getToken: () => startup.session.getToken() }) : undefined,
     [startup],
   );
 
@@ -61,7 +67,9 @@ export function Root() {
 
   return (
     <FluentProvider theme={themes[theme]} style={{ minHeight: '100%' }} data-theme={theme}>
-      {startup.state === 'starting' && <Spinner label="Connecting to Microsoft Teams…" style={{ marginTop: 80 }} />}
+      {startup.state === 'starting' && (
+        <Spinner label="Connecting to Microsoft Teams…" style={{ marginTop: 80 }} />
+      )}
       {startup.state === 'outside' && <NotInTeams message={startup.message} />}
       {startup.state === 'ready' && api !== undefined && <App session={startup.session} api={api} />}
     </FluentProvider>

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { MSP_TENANT, PARTNER_ADMIN, TAB_CLIENT_ID, TAB_DOMAIN, startTabHarness, type TabHarness } from './support/tab-harness.js';
+import {
+  MSP_TENANT,
+  PARTNER_ADMIN,
+  TAB_CLIENT_ID,
+  TAB_DOMAIN,
+  startTabHarness,
+  type TabHarness,
+} from './support/tab-harness.js';
 
 interface ErrorBody {
   error: { code: string; message: string; details: { reason?: string } };

@@ -10,12 +10,21 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly details: Readonly<Record<string, unknown>>;
+  /** Quote it to the operator: it names the server's log line. */
+  readonly correlationId: string | null;
 
-  constructor(status: number, code: string, message: string, details: Readonly<Record<string, unknown>> = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    details: Readonly<Record<string, unknown>> = {},
+    correlationId: string | null = null,
+  ) {
     super(message);
     this.status = status;
     this.code = code;
     this.details = details;
+    this.correlationId = correlationId;
   }
 
   /** Field problems of a 400, by field name (first message per field). */
@@ -107,15 +116,30 @@ export class ApiClient {
 async function toApiError(response: Response): Promise<ApiError> {
   try {
     const body = (await response.json()) as {
-      error?: { code?: string; message?: string; details?: Record<string, unknown> };
+      error?: {
+        code?: string;
+        message?: string;
+        details?: Record<string, unknown>;
+        correlationId?: string;
+      };
     };
     if (body.error?.message !== undefined) {
-      return new ApiError(response.status, body.error.code ?? 'error', body.error.message, body.error.details);
+      return new ApiError(
+        response.status,
+        body.error.code ?? 'error',
+        body.error.message,
+        body.error.details,
+        body.error.correlationId ?? null,
+      );
     }
   } catch {
     // not JSON: fall through to a generic message
   }
-  return new ApiError(response.status, 'http_error', `The server answered ${response.status} ${response.statusText}.`);
+  return new ApiError(
+    response.status,
+    'http_error',
+    `The server answered ${response.status} ${response.statusText}.`,
+  );
 }
 
 function withQuery(path: string, query: Record<string, QueryValue> | undefined): string {

@@ -14,8 +14,8 @@ export function NotInTeams({ message }: { readonly message: string }) {
         <CardHeader header={<Subtitle1 as="h1">Open Identity Manager in Microsoft Teams</Subtitle1>} />
         <Body1>{message}</Body1>
         <Body1>
-          Running locally in demo mode? Use the <Link href="/dev/teams-host.html">local Teams host</Link>, which plays
-          Teams around this tab with demo sign-ins.
+          Running locally in demo mode? Use the <Link href="/dev/teams-host.html">local Teams host</Link>,
+          which plays Teams around this tab with demo sign-ins.
         </Body1>
       </Card>
     </main>

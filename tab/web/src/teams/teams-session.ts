@@ -13,17 +13,19 @@ export interface TeamsSession {
   readonly tenantId: string;
   readonly initialTheme: TeamsTheme;
   readonly hostName: string;
-  onThemeChange(listener: (theme: TeamsTheme) => void): void;
+  readonly onThemeChange: (listener: (theme: TeamsTheme) => void) => void;
   /** A valid SSO token for the tab API (Teams caches and refreshes it; we keep it until shortly before expiry). */
-  getToken(): Promise<string>;
+  readonly getToken: () => Promise<string>;
   /** The configuration page's save protocol (channel tab set-up). */
   readonly config: ConfigPage;
 }
 
 export interface ConfigPage {
-  setValid(valid: boolean): void;
+  readonly setValid: (valid: boolean) => void;
   /** Called when the admin presses Save in Teams; resolve with the tab's configuration or throw to refuse. */
-  onSave(handler: () => Promise<{ entityId: string; contentUrl: string; suggestedDisplayName: string }>): void;
+  readonly onSave: (
+    handler: () => Promise<{ entityId: string; contentUrl: string; suggestedDisplayName: string }>,
+  ) => void;
 }
 
 /** The tab was opened outside Teams (or Teams did not answer). */
@@ -46,7 +48,9 @@ export async function startTeamsSession(): Promise<TeamsSession> {
   try {
     await withTimeout(app.initialize(), INITIALIZE_TIMEOUT_MS);
   } catch (error) {
-    throw new NotInTeamsError(`Teams did not answer: ${error instanceof Error ? error.message : String(error)}`);
+    throw new NotInTeamsError(
+      `Teams did not answer: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const context = await app.getContext();
   app.notifySuccess().catch(() => undefined);

@@ -25,7 +25,11 @@ export interface TabHarness {
   /** A valid token of the partner admin. */
   partnerToken(): Promise<string>;
   /** fetch against the server with a bearer token (or none). */
-  request(method: string, urlPath: string, options?: { token?: string | undefined; body?: unknown }): Promise<Response>;
+  request(
+    method: string,
+    urlPath: string,
+    options?: { token?: string | undefined; body?: unknown },
+  ): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -53,7 +57,11 @@ export async function startTabHarness(engine: EngineName = 'sqlite'): Promise<Ta
     LOG_LEVEL: 'silent',
   });
   // The test issuer speaks plain HTTP on loopback; configuration only accepts https authorities.
-  const config: AppConfig = { ...loaded, store, graph: { ...loaded.graph, authorityHost: issuer.authorityHost } };
+  const config: AppConfig = {
+    ...loaded,
+    store,
+    graph: { ...loaded.graph, authorityHost: issuer.authorityHost },
+  };
   const logger = createLogger({ level: 'silent' });
   const core = await createCore({ config, logger, secretsKey: crypto.randomBytes(32) });
   const server = createHttpServer({ logger, version: 'test', pingStore: () => core.database.ping() });

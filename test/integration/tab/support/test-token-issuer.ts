@@ -48,7 +48,14 @@ export class TestTokenIssuer {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    return new TestTokenIssuer(`http://127.0.0.1:${port}`, defaultAudience, kid, privateKey, server, requests);
+    return new TestTokenIssuer(
+      `http://127.0.0.1:${port}`,
+      defaultAudience,
+      kid,
+      privateKey,
+      server,
+      requests,
+    );
   }
 
   /** A valid v2 token unless the claims say otherwise. */

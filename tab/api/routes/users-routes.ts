@@ -1,0 +1,131 @@
+import { stringify } from 'csv-stringify/sync';
+import type { Core } from '../../../src/composition/create-core.js';
+import type { Actor } from '../../../src/services/actor.js';
+import type { UserListInput } from '../../../src/services/user-service.js';
+import type { UserView } from '../../../src/services/user-view.js';
+import { csv, json, type TabRoute } from '../tab-route.js';
+
+/** At most this many rows in one users CSV (a 100k-user tenant fits). */
+const CSV_ROW_LIMIT = 200_000;
+const CSV_PAGE = 500;
+
+/**
+ * Users of a client (rules 4, 5, 8, 9): the list with filters and keyset pages, the "Entra ID users" import list,
+ * one user, import, disable, departments, and the filtered list as CSV. The query string goes to the user service
+ * as it came: it validates and names every bad parameter.
+ */
+export function usersRoutes(core: Core): TabRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: '/clients/:client/users',
+      handle: async ({ actor, params, query }) =>
+        json(await core.users.list(actor, params.client ?? '', query)),
+    },
+    {
+      method: 'GET',
+      path: '/clients/:client/users.csv',
+      handle: async ({ actor, params, query }) => {
+        const client = params.client ?? '';
+        const rows = await allUsers(core, actor, client, query);
+        return csv(`${client}-users.csv`, usersCsv(rows));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/clients/:client/entra-users',
+      handle: async ({ actor, params, query }) =>
+        json(await core.users.listEntraUsers(actor, params.client ?? '', query)),
+    },
+    {
+      method: 'GET',
+      path: '/clients/:client/users/:user',
+      handle: async ({ actor, params }) =>
+        json(await core.users.get(actor, params.client ?? '', params.user ?? '')),
+    },
+    {
+      method: 'POST',
+      path: '/clients/:client/users/:user/import',
+      handle: async ({ actor, params }) =>
+        json(await core.users.importUser(actor, params.client ?? '', params.user ?? '')),
+    },
+    {
+      method: 'POST',
+      path: '/clients/:client/users/:user/disable',
+      handle: async ({ actor, params }) =>
+        json(await core.users.disableUser(actor, params.client ?? '', params.user ?? '')),
+    },
+    {
+      method: 'GET',
+      path: '/clients/:client/departments',
+      handle: async ({ actor, params }) =>
+        json({ departments: await core.users.departments(actor, params.client ?? '') }),
+    },
+  ];
+}
+
+async function allUsers(core: Core, actor: Actor, client: string, query: UserListInput): Promise<UserView[]> {
+  const rows: UserView[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await core.users.list(actor, client, {
+      ...query,
+      limit: CSV_PAGE,
+      withTotal: false,
+      ...(cursor === undefined ? {} : { cursor }),
+    });
+    rows.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined && rows.length < CSV_ROW_LIMIT);
+  return rows;
+}
+
+/** Spreadsheet-safe CSV: cells that would read as a formula get a leading apostrophe. */
+export function usersCsv(rows: readonly UserView[]): string {
+  return stringify(
+    rows.map((user) =>
+      [
+        user.displayName,
+        user.userPrincipalName,
+        user.mail,
+        user.guest ? 'guest' : 'member',
+        user.accountEnabled ? 'yes' : 'no',
+        user.department,
+        user.jobTitle,
+        user.state,
+        user.disableReason,
+        user.lastActivity?.at ?? null,
+        user.lastActivity?.app ?? null,
+        user.expired ? 'yes' : 'no',
+        user.expiry.explanation,
+        user.billable ? 'yes' : 'no',
+        user.id,
+      ].map(safeCell),
+    ),
+    {
+      header: true,
+      columns: [
+        'displayName',
+        'userPrincipalName',
+        'mail',
+        'userType',
+        'accountEnabled',
+        'department',
+        'jobTitle',
+        'state',
+        'disableReason',
+        'lastActivityAt',
+        'lastActivityApp',
+        'expired',
+        'expiry',
+        'billable',
+        'id',
+      ],
+    },
+  );
+}
+
+export function safeCell(value: string | null): string {
+  if (value === null) return '';
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}

@@ -1,0 +1,177 @@
+import {
+  Body1,
+  Button,
+  Checkbox,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { ArrowRightRegular } from '@fluentui/react-icons';
+import { useEffect, useState } from 'react';
+import type { ExclusionPreview, ExclusionResult, GroupView } from '../api/types.js';
+import { useApp } from '../app-context.js';
+import { formatNumber, plural } from '../format.js';
+import { ErrorBar } from './error-bar.js';
+import { UsersTable } from './users-table.js';
+
+const useStyles = makeStyles({
+  surface: { maxWidth: '760px', width: '90vw' },
+  content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  billing: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: tokens.spacingHorizontalM,
+    padding: tokens.spacingHorizontalM,
+    backgroundColor: tokens.colorNeutralBackground3,
+    borderRadius: tokens.borderRadiusMedium,
+  },
+  figure: {
+    fontSize: tokens.fontSizeHero700,
+    fontWeight: tokens.fontWeightSemibold,
+    lineHeight: tokens.lineHeightHero700,
+  },
+  sample: { maxHeight: '260px', overflowY: 'auto' },
+  muted: { color: tokens.colorNeutralForeground3 },
+});
+
+/**
+ * Rule 6 made safe: first the preview — who the exclusion disables (nested members included) and the billable count
+ * before → after — then an explicit "cannot be undone" confirmation bound to exactly that preview.
+ */
+export function ExcludeGroupDialog(props: {
+  readonly clientRef: string;
+  readonly group: GroupView;
+  readonly onClose: (changed: boolean) => void;
+}) {
+  const styles = useStyles();
+  const { api, notify } = useApp();
+  const [preview, setPreview] = useState<ExclusionPreview | undefined>();
+  const [error, setError] = useState<unknown>();
+  const [understood, setUnderstood] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const base = `/clients/${encodeURIComponent(props.clientRef)}/groups/${encodeURIComponent(props.group.id)}`;
+  const name = props.group.displayName ?? props.group.id;
+
+  useEffect(() => {
+    api.post<ExclusionPreview>(`${base}/exclusion-preview`, { sampleSize: 50 }).then(setPreview, setError);
+  }, [api, base]);
+
+  const confirm = (): void => {
+    if (preview === undefined) return;
+    setBusy(true);
+    api.post<ExclusionResult>(`${base}/exclusion`, { token: preview.token, confirm: true }).then(
+      (result) => {
+        notify(
+          'success',
+          `${name} excluded`,
+          `${plural(result.disabledUsers, 'user')} disabled; billable ${formatNumber(result.billable.before)} → ${formatNumber(result.billable.after)}.`,
+        );
+        props.onClose(true);
+      },
+      (failure: unknown) => {
+        setError(failure);
+        setBusy(false);
+      },
+    );
+  };
+
+  return (
+    <Dialog
+      open
+      modalType="alert"
+      onOpenChange={(_event, data) => {
+        if (!data.open) props.onClose(false);
+      }}
+    >
+      <DialogSurface className={styles.surface}>
+        <DialogBody>
+          <DialogTitle>Exclude {name}?</DialogTitle>
+          <DialogContent className={styles.content}>
+            <ErrorBar error={error} />
+            {preview === undefined && error === undefined && (
+              <Spinner label="Working out who this affects…" />
+            )}
+            {preview !== undefined && (
+              <>
+                <Body1 as="p" data-testid="exclusion-summary">
+                  Excluding <strong>{name}</strong> disables{' '}
+                  <strong>{plural(preview.affected.count, 'user')}</strong> — its members, including those in
+                  nested groups. Anyone who joins it later is never imported.
+                </Body1>
+                <div className={styles.billing} role="group" aria-label="Billable users">
+                  <div>
+                    <Text size={200} className={styles.muted} block>
+                      Billable now{preview.billable.basis === 'projected' ? ' (at import)' : ''}
+                    </Text>
+                    <span className={styles.figure}>{formatNumber(preview.billable.before)}</span>
+                  </div>
+                  <ArrowRightRegular aria-label="becomes" fontSize={24} />
+                  <div>
+                    <Text size={200} className={styles.muted} block>
+                      After the exclusion
+                    </Text>
+                    <span className={styles.figure}>{formatNumber(preview.billable.after)}</span>
+                  </div>
+                </div>
+                {preview.affected.sample.length > 0 && (
+                  <div className={styles.sample}>
+                    <UsersTable
+                      users={preview.affected.sample}
+                      label={`Users disabled by excluding ${name}`}
+                      columns={['membership', 'state']}
+                    />
+                    {preview.affected.count > preview.affected.sample.length && (
+                      <Text size={200} className={styles.muted}>
+                        …and {formatNumber(preview.affected.count - preview.affected.sample.length)} more.
+                      </Text>
+                    )}
+                  </div>
+                )}
+                <MessageBar intent="warning">
+                  <MessageBarBody>
+                    <MessageBarTitle>This cannot be undone.</MessageBarTitle>
+                    An excluded group can never be included again.
+                  </MessageBarBody>
+                </MessageBar>
+                <Checkbox
+                  checked={understood}
+                  onChange={(_event, data) => {
+                    setUnderstood(data.checked === true);
+                  }}
+                  label={`I understand that excluding ${name} cannot be undone`}
+                />
+              </>
+            )}
+          </DialogContent>
+          <DialogActions>
+            <Button
+              appearance="secondary"
+              onClick={() => {
+                props.onClose(false);
+              }}
+            >
+              Cancel
+            </Button>
+            <Button
+              appearance="primary"
+              onClick={confirm}
+              disabled={preview === undefined || !understood || busy}
+            >
+              Exclude group
+            </Button>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
+  );
+}

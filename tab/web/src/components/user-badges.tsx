@@ -1,0 +1,64 @@
+import { Badge, Tooltip } from '@fluentui/react-components';
+import type { UserView } from '../api/types.js';
+
+const reasonText: Record<string, string> = {
+  manual: 'by an admin',
+  excluded_group: 'excluded group',
+  deleted_in_entra: 'deleted in Entra',
+};
+
+/** The collection state in words: Imported, Not imported, Disabled (why). */
+export function CollectionBadge({ user }: { readonly user: UserView }) {
+  if (user.state === 'imported') {
+    return user.expired ? (
+      <Badge appearance="tint" color="warning">
+        Imported · expired
+      </Badge>
+    ) : (
+      <Badge appearance="tint" color="success">
+        Imported
+      </Badge>
+    );
+  }
+  if (user.state === 'disabled') {
+    return (
+      <Badge appearance="tint" color="danger">
+        Disabled
+        {user.disableReason === null ? '' : ` · ${reasonText[user.disableReason] ?? user.disableReason}`}
+      </Badge>
+    );
+  }
+  return (
+    <Badge appearance="tint" color="informative">
+      Not imported
+    </Badge>
+  );
+}
+
+/** Guest, account disabled in Entra, soft-deleted: the facts that explain why a user is treated differently. */
+export function UserFlags({ user }: { readonly user: UserView }) {
+  return (
+    <>
+      {user.guest && (
+        <Badge appearance="outline" color="informative" size="small">
+          Guest
+        </Badge>
+      )}
+      {!user.accountEnabled && (
+        <Tooltip
+          content="The account is disabled in Entra ID, so it is never billable."
+          relationship="description"
+        >
+          <Badge appearance="outline" color="subtle" size="small">
+            Sign-in blocked
+          </Badge>
+        </Tooltip>
+      )}
+      {user.entraState !== 'active' && (
+        <Badge appearance="outline" color="danger" size="small">
+          {user.entraState === 'soft_deleted' ? 'Deleted (restorable)' : 'Deleted'}
+        </Badge>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,195 @@
+import {
+  Checkbox,
+  Combobox,
+  Dropdown,
+  Field,
+  Option,
+  SearchBox,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { useState } from 'react';
+import type { GroupPage } from '../api/types.js';
+import { useApp } from '../app-context.js';
+import { useDebounced, useResource } from '../hooks/use-resource.js';
+
+/** The users list filters, as the API takes them. */
+export interface UserFilterValues {
+  readonly search: string;
+  readonly state: '' | 'imported' | 'not_imported' | 'disabled';
+  readonly expired: boolean;
+  readonly guest: '' | 'true' | 'false';
+  readonly department: string;
+  /** Group id. */
+  readonly group: string;
+}
+
+export const noUserFilters: UserFilterValues = {
+  search: '',
+  state: '',
+  expired: false,
+  guest: '',
+  department: '',
+  group: '',
+};
+
+const useStyles = makeStyles({
+  bar: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'flex-end',
+    gap: tokens.spacingHorizontalM,
+    marginBottom: tokens.spacingVerticalM,
+    padding: tokens.spacingHorizontalM,
+    backgroundColor: tokens.colorNeutralBackground1,
+    borderRadius: tokens.borderRadiusMedium,
+  },
+  search: { minWidth: '240px', flexGrow: 1, maxWidth: '360px' },
+  select: { minWidth: '150px' },
+  combo: { minWidth: '190px' },
+});
+
+const stateLabels: Record<UserFilterValues['state'], string> = {
+  '': 'Any state',
+  imported: 'Imported',
+  not_imported: 'Not imported',
+  disabled: 'Disabled',
+};
+const guestLabels: Record<UserFilterValues['guest'], string> = {
+  '': 'Members and guests',
+  false: 'Members only',
+  true: 'Guests only',
+};
+
+/**
+ * Search and filters of the users list: state, expired, guest, department and group. Every control has a visible
+ * label; the group box searches the client's groups as the admin types.
+ */
+export function UserFilters(props: {
+  readonly clientRef: string;
+  readonly value: UserFilterValues;
+  readonly onChange: (value: UserFilterValues) => void;
+  readonly showState?: boolean;
+  readonly showExpired?: boolean;
+}) {
+  const styles = useStyles();
+  const { api } = useApp();
+  const { value, onChange } = props;
+  const base = `/clients/${encodeURIComponent(props.clientRef)}`;
+  const departments = useResource(
+    () => api.get<{ departments: string[] }>(`${base}/departments`),
+    `departments:${base}`,
+  );
+  const [groupQuery, setGroupQuery] = useState('');
+  const settledGroupQuery = useDebounced(groupQuery, 250);
+  const groups = useResource(
+    () => api.get<GroupPage>(`${base}/groups`, { search: settledGroupQuery, limit: 20 }),
+    `groups:${base}:${settledGroupQuery}`,
+  );
+  const [groupName, setGroupName] = useState('');
+
+  return (
+    <div className={styles.bar} role="search" aria-label="Filter users">
+      <Field label="Search" className={styles.search}>
+        <SearchBox
+          placeholder="Name, UPN or e-mail"
+          value={value.search}
+          onChange={(_event, data) => {
+            onChange({ ...value, search: data.value });
+          }}
+        />
+      </Field>
+      {props.showState !== false && (
+        <Field label="State" className={styles.select}>
+          <Dropdown
+            value={stateLabels[value.state]}
+            selectedOptions={[value.state]}
+            onOptionSelect={(_event, data) => {
+              onChange({ ...value, state: (data.optionValue ?? '') as UserFilterValues['state'] });
+            }}
+          >
+            {Object.entries(stateLabels).map(([key, label]) => (
+              <Option key={key} value={key}>
+                {label}
+              </Option>
+            ))}
+          </Dropdown>
+        </Field>
+      )}
+      <Field label="Account type" className={styles.select}>
+        <Dropdown
+          value={guestLabels[value.guest]}
+          selectedOptions={[value.guest]}
+          onOptionSelect={(_event, data) => {
+            onChange({ ...value, guest: (data.optionValue ?? '') as UserFilterValues['guest'] });
+          }}
+        >
+          {Object.entries(guestLabels).map(([key, label]) => (
+            <Option key={key} value={key}>
+              {label}
+            </Option>
+          ))}
+        </Dropdown>
+      </Field>
+      <Field label="Department" className={styles.combo}>
+        <Combobox
+          placeholder="Any department"
+          clearable
+          value={value.department}
+          selectedOptions={value.department === '' ? [] : [value.department]}
+          onOptionSelect={(_event, data) => {
+            onChange({ ...value, department: data.optionValue ?? '' });
+          }}
+        >
+          {(departments.data?.departments ?? []).map((department) => (
+            <Option key={department}>{department}</Option>
+          ))}
+        </Combobox>
+      </Field>
+      <Field label="Group" className={styles.combo}>
+        <Combobox
+          placeholder="Any group"
+          clearable
+          freeform
+          value={groupName}
+          selectedOptions={value.group === '' ? [] : [value.group]}
+          onChange={(event) => {
+            setGroupName(event.target.value);
+            setGroupQuery(event.target.value);
+          }}
+          onOptionSelect={(_event, data) => {
+            setGroupName(data.optionText ?? '');
+            onChange({ ...value, group: data.optionValue ?? '' });
+          }}
+        >
+          {(groups.data?.items ?? []).map((group) => (
+            <Option key={group.id} value={group.id} text={group.displayName ?? group.id}>
+              {group.displayName ?? group.id}
+            </Option>
+          ))}
+        </Combobox>
+      </Field>
+      {props.showExpired !== false && (
+        <Checkbox
+          label="Expired only"
+          checked={value.expired}
+          onChange={(_event, data) => {
+            onChange({ ...value, expired: data.checked === true });
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+/** The filters as query parameters (empty ones left out). */
+export function filterQuery(value: UserFilterValues): Record<string, string | boolean | undefined> {
+  return {
+    search: value.search.trim() === '' ? undefined : value.search.trim(),
+    state: value.state === '' ? undefined : value.state,
+    expired: value.expired ? true : undefined,
+    guest: value.guest === '' ? undefined : value.guest,
+    department: value.department === '' ? undefined : value.department,
+    group: value.group === '' ? undefined : value.group,
+  };
+}

@@ -1,0 +1,153 @@
+import {
+  Caption1,
+  Table,
+  TableBody,
+  TableCell,
+  TableCellLayout,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { CheckmarkRegular } from '@fluentui/react-icons';
+import type { ReactNode } from 'react';
+import type { UserView } from '../api/types.js';
+import { formatDate } from '../format.js';
+import { CollectionBadge, UserFlags } from './user-badges.js';
+
+const useStyles = makeStyles({
+  table: { backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusMedium },
+  flags: { display: 'flex', gap: tokens.spacingHorizontalXS, flexWrap: 'wrap', alignItems: 'center' },
+  muted: { color: tokens.colorNeutralForeground3 },
+  explanation: { color: tokens.colorNeutralForeground3, display: 'block', maxWidth: '320px' },
+  yes: {
+    color: tokens.colorStatusSuccessForeground1,
+    display: 'inline-flex',
+    alignItems: 'center',
+    gap: tokens.spacingHorizontalXXS,
+  },
+  no: { color: tokens.colorNeutralForeground3 },
+  actions: {
+    display: 'flex',
+    gap: tokens.spacingHorizontalXS,
+    justifyContent: 'flex-end',
+    whiteSpace: 'nowrap',
+  },
+  hidden: {
+    position: 'absolute',
+    width: '1px',
+    height: '1px',
+    overflow: 'hidden',
+    clipPath: 'inset(50%)',
+    whiteSpace: 'nowrap',
+  },
+});
+
+export type UserColumn =
+  'department' | 'state' | 'activity' | 'expiry' | 'billable' | 'membership' | 'eligibility';
+
+/** Users as rows: who, where, their collection state, activity and expiry in words, and per-row actions. */
+export function UsersTable(props: {
+  readonly users: readonly UserView[];
+  readonly label: string;
+  readonly columns: readonly UserColumn[];
+  readonly actions?: ((user: UserView) => ReactNode) | undefined;
+}) {
+  const styles = useStyles();
+  const has = (column: UserColumn): boolean => props.columns.includes(column);
+  return (
+    <Table className={styles.table} aria-label={props.label} size="small">
+      <TableHeader>
+        <TableRow>
+          <TableHeaderCell style={{ width: '24%' }}>User</TableHeaderCell>
+          {has('department') && <TableHeaderCell style={{ width: '14%' }}>Department</TableHeaderCell>}
+          {has('membership') && <TableHeaderCell>Membership</TableHeaderCell>}
+          {has('state') && <TableHeaderCell style={{ width: '14%' }}>State</TableHeaderCell>}
+          {has('eligibility') && <TableHeaderCell>Can be imported</TableHeaderCell>}
+          {has('activity') && <TableHeaderCell style={{ width: '12%' }}>Last activity</TableHeaderCell>}
+          {has('expiry') && <TableHeaderCell style={{ width: '24%' }}>Expiry</TableHeaderCell>}
+          {has('billable') && <TableHeaderCell style={{ width: '7%' }}>Billable</TableHeaderCell>}
+          {props.actions !== undefined && (
+            <TableHeaderCell style={{ textAlign: 'right' }}>
+              <span className={styles.hidden}>Actions</span>
+            </TableHeaderCell>
+          )}
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {props.users.map((user) => (
+          <TableRow key={user.id} data-user-id={user.id}>
+            <TableCell>
+              <TableCellLayout description={user.userPrincipalName ?? user.mail ?? user.id}>
+                <Text weight="semibold">{user.displayName ?? '(no name)'}</Text>
+              </TableCellLayout>
+            </TableCell>
+            {has('department') && (
+              <TableCell>
+                <TableCellLayout description={user.jobTitle ?? null}>
+                  {user.department ?? '—'}
+                </TableCellLayout>
+              </TableCell>
+            )}
+            {has('membership') && (
+              <TableCell>
+                <Caption1>{user.direct === true ? 'Direct member' : 'Through a nested group'}</Caption1>
+              </TableCell>
+            )}
+            {has('state') && (
+              <TableCell>
+                <div className={styles.flags}>
+                  <CollectionBadge user={user} />
+                  <UserFlags user={user} />
+                </div>
+              </TableCell>
+            )}
+            {has('eligibility') && (
+              <TableCell>
+                {user.eligibility.eligible ? (
+                  <Caption1 className={styles.yes}>Yes</Caption1>
+                ) : (
+                  <Caption1 className={styles.explanation}>No — {user.eligibility.explanation}</Caption1>
+                )}
+              </TableCell>
+            )}
+            {has('activity') && (
+              <TableCell>
+                {user.lastActivity === null ? (
+                  <Caption1 className={styles.muted}>No activity seen</Caption1>
+                ) : (
+                  <TableCellLayout description={user.lastActivity.app ?? null}>
+                    {formatDate(user.lastActivity.at)}
+                  </TableCellLayout>
+                )}
+              </TableCell>
+            )}
+            {has('expiry') && (
+              <TableCell>
+                <Caption1 className={styles.explanation}>{user.expiry.explanation}</Caption1>
+              </TableCell>
+            )}
+            {has('billable') && (
+              <TableCell>
+                {user.billable ? (
+                  <span className={styles.yes}>
+                    <CheckmarkRegular aria-hidden /> Yes
+                  </span>
+                ) : (
+                  <span className={styles.no}>No</span>
+                )}
+              </TableCell>
+            )}
+            {props.actions !== undefined && (
+              <TableCell>
+                <div className={styles.actions}>{props.actions(user)}</div>
+              </TableCell>
+            )}
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}

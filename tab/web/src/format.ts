@@ -1,0 +1,48 @@
+const numberFormat = new Intl.NumberFormat('en-US');
+const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+export function formatNumber(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : numberFormat.format(value);
+}
+
+export function formatDate(iso: string | null | undefined): string {
+  return iso === null || iso === undefined ? '—' : dateFormat.format(new Date(iso));
+}
+
+export function formatDateTime(iso: string | null | undefined): string {
+  return iso === null || iso === undefined ? '—' : dateTimeFormat.format(new Date(iso));
+}
+
+/** "3 minutes ago", "in 5 days", "just now". */
+export function formatRelative(iso: string | null | undefined, now: number = Date.now()): string {
+  if (iso === null || iso === undefined) return 'never';
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 45) return 'just now';
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [
+    ['day', 86_400],
+    ['hour', 3_600],
+    ['minute', 60],
+  ];
+  const format = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+  for (const [unit, size] of units) {
+    if (abs >= size) return format.format(Math.round(seconds / size), unit);
+  }
+  return format.format(seconds, 'second');
+}
+
+/** Whole days from now until `iso` (negative when past). */
+export function daysUntil(iso: string, now: number = Date.now()): number {
+  return Math.floor((new Date(iso).getTime() - now) / 86_400_000);
+}
+
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${formatNumber(count)} ${count === 1 ? one : many}`;
+}

@@ -1,0 +1,231 @@
+import {
+  Body1,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Spinner,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { ArrowDownloadRegular, PersonProhibitedRegular, PersonAddRegular } from '@fluentui/react-icons';
+import { useState } from 'react';
+import type { ClientStatus, UserPage, UserView } from '../api/types.js';
+import { canOperate, useApp } from '../app-context.js';
+import { ErrorBar } from '../components/error-bar.js';
+import { PageHeader } from '../components/page-header.js';
+import { Pager, useCursorPages } from '../components/pager.js';
+import {
+  UserFilters,
+  filterQuery,
+  noUserFilters,
+  type UserFilterValues,
+} from '../components/user-filters.js';
+import { UsersTable } from '../components/users-table.js';
+import { useDebounced, useResource } from '../hooks/use-resource.js';
+
+const PAGE_SIZE = 50;
+
+const useStyles = makeStyles({
+  loading: { marginTop: tokens.spacingVerticalXL },
+  stale: { opacity: 0.6, transition: 'opacity 120ms' },
+});
+
+/**
+ * Users of one client (rules 5, 8, 9): server-side search, filters and keyset paging over any number of users;
+ * disable a user (or import a manually disabled one again), each with its expiry explained in words.
+ */
+export function UsersScreen({ client }: { readonly client: ClientStatus }) {
+  const styles = useStyles();
+  const { api, me, notify } = useApp();
+  const [filters, setFilters] = useState<UserFilterValues>(noUserFilters);
+  const settled = useDebounced(filters, 250);
+  const filterKey = JSON.stringify(settled);
+  const pages = useCursorPages(filterKey);
+  const base = `/clients/${encodeURIComponent(client.name)}`;
+  const users = useResource(
+    () =>
+      api.get<UserPage>(`${base}/users`, { ...filterQuery(settled), limit: PAGE_SIZE, cursor: pages.cursor }),
+    `${base}:${filterKey}:${pages.cursor ?? ''}`,
+  );
+  const [disabling, setDisabling] = useState<UserView | undefined>();
+  const [busyUser, setBusyUser] = useState<string | undefined>();
+  const mayOperate = canOperate(me, client.id);
+
+  const importAgain = (user: UserView): void => {
+    setBusyUser(user.id);
+    api
+      .post<UserView>(`${base}/users/${encodeURIComponent(user.id)}/import`, {})
+      .then(
+        () => {
+          notify('success', `${user.displayName ?? 'User'} imported`, 'Their activity is collected again.');
+          users.reload();
+        },
+        (error: unknown) => {
+          notify('error', 'Could not import', error instanceof Error ? error.message : String(error));
+        },
+      )
+      .finally(() => {
+        setBusyUser(undefined);
+      });
+  };
+
+  return (
+    <div>
+      <PageHeader
+        title="Users"
+        description="Everyone in the client's directory with their collection state. Disabled users are not collected and not billed."
+        actions={
+          <Button
+            icon={<ArrowDownloadRegular />}
+            onClick={() => {
+              api
+                .download(`${base}/users.csv`, filterQuery(settled), `${client.name}-users.csv`)
+                .catch((error: unknown) => {
+                  notify('error', 'Download failed', error instanceof Error ? error.message : String(error));
+                });
+            }}
+          >
+            Download CSV
+          </Button>
+        }
+      />
+      <UserFilters clientRef={client.name} value={filters} onChange={setFilters} />
+      <ErrorBar error={users.error} />
+      {users.data === undefined ? (
+        users.loading && <Spinner className={styles.loading} label="Loading users…" />
+      ) : users.data.items.length === 0 ? (
+        <Body1>No user matches these filters.</Body1>
+      ) : (
+        <div className={users.loading ? styles.stale : undefined} aria-busy={users.loading}>
+          <UsersTable
+            users={users.data.items}
+            label={`Users of ${client.displayName}`}
+            columns={['department', 'state', 'activity', 'expiry', 'billable']}
+            actions={
+              mayOperate
+                ? (user) =>
+                    user.state === 'disabled' && user.disableReason === 'manual' ? (
+                      <Button
+                        size="small"
+                        icon={<PersonAddRegular />}
+                        disabled={busyUser === user.id}
+                        onClick={() => {
+                          importAgain(user);
+                        }}
+                        aria-label={`Import ${user.displayName ?? user.userPrincipalName ?? 'user'} again`}
+                      >
+                        Import again
+                      </Button>
+                    ) : user.state === 'disabled' ? null : (
+                      <Button
+                        size="small"
+                        icon={<PersonProhibitedRegular />}
+                        onClick={() => {
+                          setDisabling(user);
+                        }}
+                        aria-label={`Disable ${user.displayName ?? user.userPrincipalName ?? 'user'}`}
+                      >
+                        Disable
+                      </Button>
+                    )
+                : undefined
+            }
+          />
+        </div>
+      )}
+      {users.data !== undefined && (
+        <Pager
+          label="Users"
+          pageIndex={pages.pageIndex}
+          pageSize={PAGE_SIZE}
+          shown={users.data.items.length}
+          total={users.data.total}
+          hasNext={users.data.nextCursor !== null}
+          onPrevious={pages.previous}
+          onNext={() => {
+            const next = users.data?.nextCursor;
+            if (next !== undefined && next !== null) pages.next(next);
+          }}
+        />
+      )}
+      {disabling !== undefined && (
+        <DisableUserDialog
+          clientRef={client.name}
+          user={disabling}
+          onClose={(changed) => {
+            setDisabling(undefined);
+            if (changed) users.reload();
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+function DisableUserDialog(props: {
+  readonly clientRef: string;
+  readonly user: UserView;
+  readonly onClose: (changed: boolean) => void;
+}) {
+  const { api, notify } = useApp();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const name = props.user.displayName ?? props.user.userPrincipalName ?? 'this user';
+  const confirm = (): void => {
+    setBusy(true);
+    api
+      .post<UserView>(
+        `/clients/${encodeURIComponent(props.clientRef)}/users/${encodeURIComponent(props.user.id)}/disable`,
+        {},
+      )
+      .then(
+        () => {
+          notify('success', `${name} disabled`, 'Collection stopped; they are no longer billable.');
+          props.onClose(true);
+        },
+        (failure: unknown) => {
+          setError(failure);
+          setBusy(false);
+        },
+      );
+  };
+  return (
+    <Dialog
+      open
+      modalType="alert"
+      onOpenChange={(_event, data) => {
+        if (!data.open) props.onClose(false);
+      }}
+    >
+      <DialogSurface>
+        <DialogBody>
+          <DialogTitle>Disable {name}?</DialogTitle>
+          <DialogContent>
+            <ErrorBar error={error} />
+            <Body1 as="p">
+              Their activity will no longer be collected and they will no longer be billed. They stay disabled
+              through later syncs until an admin imports them again.
+            </Body1>
+          </DialogContent>
+          <DialogActions>
+            <Button
+              appearance="secondary"
+              onClick={() => {
+                props.onClose(false);
+              }}
+            >
+              Cancel
+            </Button>
+            <Button appearance="primary" onClick={confirm} disabled={busy}>
+              Disable user
+            </Button>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
+  );
+}
