@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { toUserFacingError, type AppError } from '../shared/errors.js';
 import type { CliContext } from './cli-context.js';
 import { registerClientsCommand } from './commands/clients-command.js';
+import { registerReportCommand } from './commands/report-command.js';
 import { registerStatusCommand } from './commands/status-command.js';
 import { registerSyncCommand } from './commands/sync-command.js';
 
@@ -27,6 +28,7 @@ export function buildProgram(context: CliContext): Command {
   registerClientsCommand(program, context);
   registerStatusCommand(program, context);
   registerSyncCommand(program, context);
+  registerReportCommand(program, context);
   return program;
 }
 
