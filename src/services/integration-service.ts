@@ -505,8 +505,9 @@ export class IntegrationService {
         clientId: client.id,
         targetType: 'integration',
         targetId: client.id,
-        before: { secretExpiresAt: existing.secretExpiresAt },
-        after: { secretExpiresAt: parsed.secretExpiresAt ?? null },
+        // Keys naming "secret" are scrubbed from audit entries; the expiry date is not a secret.
+        before: { expiresAt: existing.secretExpiresAt },
+        after: { expiresAt: parsed.secretExpiresAt ?? null },
       });
     });
     this.verifier.forget(existing.tenantId);
@@ -633,17 +634,18 @@ export class IntegrationService {
   ): Promise<ConnectionOutcome> {
     const tenantId = facts.organization.tenantId.toLowerCase();
     const at = this.clock.now();
+    const connected = await new IntegrationAdminRepository(this.db).findByTenant(tenantId);
+    if (connected !== undefined) {
+      throw tenantTaken(
+        tenantId,
+        (await this.access.can(actor, 'client:read', connected.client_id)) ? connected.client_id : undefined,
+      );
+    }
+    // Inside the transaction only `trx` may be used: SQLite has one connection, and the transaction holds it.
     await this.db.transaction().execute(async (trx) => {
       const admin = new IntegrationAdminRepository(trx);
       if ((await admin.find(client.id)) !== undefined) throw integrationExists(client);
-      const other = await admin.findByTenant(tenantId);
-      if (other !== undefined) {
-        const visible = await this.access.can(actor, 'client:read', other.client_id);
-        throw new ConflictError(
-          'tenant_already_connected',
-          `Tenant ${tenantId} is already connected to ${visible ? `client ${other.client_id}` : 'another client'}; a tenant belongs to one client.`,
-        );
-      }
+      if ((await admin.findByTenant(tenantId)) !== undefined) throw tenantTaken(tenantId, undefined);
       await new IntegrationRepository(trx, this.secretBox).save({
         clientId: client.id,
         kind: facts.kind,
@@ -671,7 +673,7 @@ export class IntegrationService {
           tenantInput: facts.tenantInput,
           appClientId: facts.appClientId,
           organizationName: facts.organization.displayName,
-          secretExpiresAt: facts.secretExpiresAt,
+          expiresAt: facts.secretExpiresAt,
         },
       });
     });
@@ -756,6 +758,13 @@ function integrationExists(client: ClientRow): ConflictError {
   return new ConflictError(
     'integration_exists',
     `Client '${client.name}' is already connected to a tenant; rotate its secret or remove the integration first.`,
+  );
+}
+
+function tenantTaken(tenantId: string, visibleClientId: string | undefined): ConflictError {
+  return new ConflictError(
+    'tenant_already_connected',
+    `Tenant ${tenantId} is already connected to ${visibleClientId === undefined ? 'another client' : `client ${visibleClientId}`}; a tenant belongs to one client.`,
   );
 }
 
