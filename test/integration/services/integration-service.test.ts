@@ -144,7 +144,7 @@ describe('integration service against the simulator', function () {
             clientSecret: 's',
             secretExpiresAt: '2020-01-01',
           }),
-          (error: unknown) => error instanceof ValidationError && /in the past/.test(error.message),
+          (error: unknown) => error instanceof ValidationError && error.message.includes('in the past'),
         );
         assert.equal(harness.sim.stats.totalRequests, requests, 'no request reached Entra or Graph');
         assert.deepEqual(await tableCounts(db()), counts);
@@ -163,7 +163,7 @@ describe('integration service against the simulator', function () {
           (error: unknown) =>
             error instanceof ConnectionCheckError &&
             error.code === 'invalid_client_secret' &&
-            /not its Secret ID/.test(error.message) &&
+            error.message.includes('not its Secret ID') &&
             error.checks[0]?.passed === false,
         );
         await assert.rejects(
@@ -330,7 +330,6 @@ describe('integration service against the simulator', function () {
         const answer = await answerConsent(started.url);
         assert.equal(answer.admin_consent, 'True');
         const outcome = await ctx.core.integrations.completeConsent(answer);
-        assert.equal(outcome.outcome, 'connected');
         assert.ok(outcome.outcome === 'connected');
         assert.equal(outcome.integration.kind, 'admin_consent');
         assert.equal(outcome.integration.tenantId, tenant.tenantId);
@@ -381,7 +380,6 @@ describe('integration service against the simulator', function () {
         const answer = await answerConsent(declinedStart.url, { sim_consent: 'declined' });
         assert.equal(answer.error, 'access_denied');
         const outcome = await ctx.core.integrations.completeConsent(answer);
-        assert.equal(outcome.outcome, 'declined');
         assert.ok(outcome.outcome === 'declined');
         assert.match(outcome.message, /did not grant consent \(access_denied: AADSTS65004/);
         assert.equal(await ctx.core.integrations.get(partnerAdmin, client), null);
