@@ -304,14 +304,16 @@ export class IntegrationService {
   }
 
   /**
-   * Completes an admin-consent connection from the redirect's query (`tenant`, `admin_consent=True`, `state`; or
-   * `error`/`error_description` when the admin declined). The state must be one this server issued, unused and
+   * Completes an admin-consent connection from the redirect's query, passed as it came (`tenant`,
+   * `admin_consent=True`, `state`; or `error`/`error_description` when the admin declined). The state must be one this server issued, unused and
    * unexpired; it is used up either way. The action is audited as the admin who started it, whose rights are
    * checked again now. On consent, the tenant is checked like a client-credentials connection before saving.
    * @throws {AppError} `consent_state_invalid` (400), `consent_state_used` / `consent_state_expired` (409);
    * {@link ConnectionCheckError}; {@link ConflictError}; {@link ForbiddenError}.
    */
-  async completeConsent(input: ConsentCallbackInput): Promise<ConsentOutcome> {
+  async completeConsent(
+    input: ConsentCallbackInput | Readonly<Record<string, unknown>>,
+  ): Promise<ConsentOutcome> {
     const parsed = parseInput(consentCallbackInput, input);
     const parts = this.signer.parse(parsed.state);
     if (parts === undefined) throw consentStateInvalid();
