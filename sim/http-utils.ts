@@ -46,6 +46,35 @@ export function send(
   res.end(body);
 }
 
+const STREAM_CHUNK_ITEMS = 50;
+
+/**
+ * Writes a JSON body. A large collection (`{ …, value: [many] }`) is written in chunks of a few dozen items with
+ * chunked transfer encoding, so serving a 1,000-sign-in page never builds one megabyte-sized string (such strings
+ * land in V8's large-object space and make the collector sweep the whole tenant over and over).
+ */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  headers: Readonly<Record<string, string>>,
+  body: unknown,
+): void {
+  if (res.headersSent || res.destroyed) return;
+  const value = (body as { value?: unknown } | null)?.value;
+  if (!Array.isArray(value) || value.length <= STREAM_CHUNK_ITEMS) {
+    send(res, status, headers, JSON.stringify(body));
+    return;
+  }
+  const head = JSON.stringify({ ...(body as Record<string, unknown>), value: [] });
+  res.writeHead(status, headers);
+  res.write(head.slice(0, -2)); // everything up to the empty value array's closing `]}`
+  for (let i = 0; i < value.length; i += STREAM_CHUNK_ITEMS) {
+    const chunk = JSON.stringify(value.slice(i, i + STREAM_CHUNK_ITEMS));
+    res.write(i === 0 ? chunk.slice(1, -1) : `,${chunk.slice(1, -1)}`);
+  }
+  res.end(']}');
+}
+
 export function sleep(ms: number): Promise<void> {
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }

@@ -79,14 +79,39 @@ export function hash32(x: number, y = 0, z = 0): number {
   return h >>> 0;
 }
 
+const HEX_BYTES = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Two hex digits per byte, from a table: GUIDs are formatted millions of times when sign-ins are served. */
+function hexByte(n: number): string {
+  return HEX_BYTES[n & 255] ?? '00';
+}
+
 /** Formats four 32-bit words as a version-4 GUID string. */
 export function formatGuid(w0: number, w1: number, w2: number, w3: number): string {
-  const hex = (n: number): string => (n >>> 0).toString(16).padStart(8, '0');
-  const a = hex(w0);
-  const b = hex(((w1 & 0xffff0fff) | 0x00004000) >>> 0);
-  const c = hex(((w2 & 0x3fffffff) | 0x80000000) >>> 0);
-  const d = hex(w3);
-  return `${a}-${b.slice(0, 4)}-${b.slice(4)}-${c.slice(0, 4)}-${c.slice(4)}${d}`;
+  const b = (w1 & 0xffff0fff) | 0x00004000;
+  const c = (w2 & 0x3fffffff) | 0x80000000;
+  return (
+    hexByte(w0 >>> 24) +
+    hexByte(w0 >>> 16) +
+    hexByte(w0 >>> 8) +
+    hexByte(w0) +
+    '-' +
+    hexByte(b >>> 24) +
+    hexByte(b >>> 16) +
+    '-' +
+    hexByte(b >>> 8) +
+    hexByte(b) +
+    '-' +
+    hexByte(c >>> 24) +
+    hexByte(c >>> 16) +
+    '-' +
+    hexByte(c >>> 8) +
+    hexByte(c) +
+    hexByte(w3 >>> 24) +
+    hexByte(w3 >>> 16) +
+    hexByte(w3 >>> 8) +
+    hexByte(w3)
+  );
 }
 
 /** A GUID derived from integers without any generator state (for lazily materialised objects). */

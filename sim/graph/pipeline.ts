@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { retryAfterHeader, type FaultAction, type Faults } from '../faults.js';
-import { readBody, send, sleep } from '../http-utils.js';
+import { readBody, send, sendJson, sleep } from '../http-utils.js';
 import type { Stats } from '../stats.js';
 import type { TenantRegistry } from '../tenant-registry.js';
 import type { TenantState } from '../tenant-state.js';
@@ -270,20 +270,22 @@ export class GraphPipeline {
   }
 
   private write(call: IncomingGraphCall, response: GraphResponse, ledgerKey: string | undefined): void {
-    const body =
-      response.body === undefined
-        ? ''
-        : typeof response.body === 'string'
-          ? response.body
-          : JSON.stringify(response.body);
-    const text = typeof response.body === 'string';
     if (response.status === 429 || response.status === 503)
       this.recordRetryAfter(ledgerKey, response.headers ?? {});
-    send(
+    if (typeof response.body === 'string' || response.body === undefined) {
+      send(
+        call.res,
+        response.status,
+        { ...this.commonHeaders(call, 'text/plain'), ...response.headers },
+        response.body ?? '',
+      );
+      return;
+    }
+    sendJson(
       call.res,
       response.status,
-      { ...this.commonHeaders(call, text ? 'text/plain' : JSON_CONTENT_TYPE), ...response.headers },
-      body,
+      { ...this.commonHeaders(call, JSON_CONTENT_TYPE), ...response.headers },
+      response.body,
     );
   }
 
