@@ -38,6 +38,8 @@ export function toCsv(table: CsvTable, options: CsvOptions = {}): string {
     table.columns.map((column) => neutraliseCell(column)),
     ...table.rows.map((row) => table.columns.map((_, index) => neutraliseCell(row[index]))),
   ];
-  const text = stringify(records, { record_delimiter: 'windows', quoted_string: false, eof: true });
+  // csv-stringify quotes a field holding the whole record delimiter (CRLF) but not a lone CR or LF; RFC 4180 wants
+  // every field with a line break quoted, or parsers split the row there.
+  const text = stringify(records, { record_delimiter: 'windows', quoted_match: /[\r\n]/, eof: true });
   return options.bom === true ? `\uFEFF${text}` : text;
 }
