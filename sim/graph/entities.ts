@@ -6,7 +6,7 @@
 import type { GroupRecord, UserRecord } from '../records.js';
 import type { TenantState } from '../tenant-state.js';
 import type { SimRegistrationDetails, SimServicePrincipal, SimSignIn } from '../types.js';
-import { badRequest, simulatorGap } from './errors.js';
+import { badRequest, GraphHttpError } from './errors.js';
 import { BETA_PROPERTIES, V1_PROPERTIES, type SchemaEntity } from './schema-properties.js';
 
 export type GraphVersion = 'v1.0' | 'beta';
@@ -77,7 +77,8 @@ export function resolveSelect<T>(
       );
     }
     if (collection && definition.singleOnly?.includes(name)) {
-      throw simulatorGap(`'${name}' on a collection (Graph answers 501 NotImplemented too)`);
+      // Graph itself refuses these on collections (they are read one user at a time).
+      throw new GraphHttpError(501, 'NotImplemented', 'This operation target is not yet supported.');
     }
     resolved.add(name);
   }
