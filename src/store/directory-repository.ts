@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { SqliteAdapter, sql, type Kysely } from 'kysely';
 import type { Database, EntraState, Flag } from './schema.js';
 
 /** Entra facts of a user; a delta item may carry only some of them (the rest stay as stored). */
@@ -67,7 +67,16 @@ const groupKeys = [
  * here. Every method works inside the caller's transaction (pass the transaction as `db`).
  */
 export class DirectoryRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  /**
+   * The join keyword for recursive steps. SQLite's planner puts the edge table outside the one-row recursive queue
+   * (scanning every edge of the client per step); `cross join` fixes the order there. PostgreSQL has no such
+   * keyword with `on` and plans this well.
+   */
+  private readonly stepJoin: ReturnType<typeof sql.raw>;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.stepJoin = sql.raw(db.getExecutor().adapter instanceof SqliteAdapter ? 'cross join' : 'join');
+  }
 
   /**
    * Inserts or updates users as active, seen in `generation`. Items missing some properties keep the stored
@@ -396,8 +405,8 @@ export class DirectoryRepository {
       : sql`roots(gid) as (
           select id from directory_groups where client_id = ${clientId} and closure_dirty = 1
           union
-          select m.group_id from group_members m join roots on m.member_id = roots.gid
-          where m.client_id = ${clientId} and m.member_type = 'group'
+          select m.group_id from roots ${this.stepJoin} group_members m
+          on m.client_id = ${clientId} and m.member_id = roots.gid and m.member_type = 'group'
         )`;
     const affected = await sql<{ count: number }>`
       with recursive ${roots} select count(*) as count from roots`.execute(this.db);
@@ -415,11 +424,11 @@ export class DirectoryRepository {
         select gid, gid from roots
         union
         select down.root, m.member_id from down
-        join group_members m on m.client_id = ${clientId} and m.group_id = down.gid and m.member_type = 'group'
+        ${this.stepJoin} group_members m on m.client_id = ${clientId} and m.group_id = down.gid and m.member_type = 'group'
       )
       insert into group_user_closure (client_id, group_id, user_id)
       select distinct cast(${clientId} as text), down.root, m.member_id from down
-      join group_members m on m.client_id = ${clientId} and m.group_id = down.gid and m.member_type = 'user'`.execute(
+      ${this.stepJoin} group_members m on m.client_id = ${clientId} and m.group_id = down.gid and m.member_type = 'user'`.execute(
       this.db,
     );
     await this.db
@@ -484,10 +493,33 @@ export class DirectoryRepository {
       .execute();
   }
 
+  private async existingIds<T extends { id: string }>(
+    table: 'directory_users' | 'directory_groups',
+    clientId: string,
+    chunk: readonly T[],
+  ): Promise<Map<string, T>> {
+    const rows = await this.db
+      .selectFrom(table)
+      .select('id')
+      .where('client_id', '=', clientId)
+      .where(
+        'id',
+        'in',
+        chunk.map((facts) => facts.id),
+      )
+      .execute();
+    const present = new Set(rows.map((row) => row.id));
+    return new Map(chunk.filter((facts) => present.has(facts.id)).map((facts) => [facts.id, facts]));
+  }
+
   private async existingUsers(
     clientId: string,
     chunk: readonly UserFacts[],
   ): Promise<Map<string, UserFacts>> {
+    // Complete items (the usual case) need only to know which rows exist, not what they hold.
+    if (chunk.every((facts) => userKeys.every((key) => key in facts))) {
+      return this.existingIds('directory_users', clientId, chunk);
+    }
     const rows = await this.db
       .selectFrom('directory_users')
       .select([
@@ -530,6 +562,9 @@ export class DirectoryRepository {
     clientId: string,
     chunk: readonly GroupFacts[],
   ): Promise<Map<string, GroupFacts>> {
+    if (chunk.every((facts) => groupKeys.every((key) => key in facts))) {
+      return this.existingIds('directory_groups', clientId, chunk);
+    }
     const rows = await this.db
       .selectFrom('directory_groups')
       .select([

@@ -144,21 +144,22 @@ export class DirectorySync {
       throw error;
     }
     const progress = { phase: 'users', pages: 0, users: 0, groups: 0 };
-    const report = async (): Promise<void> => {
-      await context.progress({ ...progress });
+    // Inside a page's transaction (`db` given) the progress write costs no commit of its own.
+    const report = async (db?: Kysely<Database>): Promise<void> => {
+      await context.progress({ ...progress }, db);
     };
     context.counts.pages = 0;
     try {
-      await this.syncStream(graph, context, this.usersStream(), signal, async (items) => {
+      await this.syncStream(graph, context, this.usersStream(), signal, async (items, db) => {
         progress.pages++;
         progress.users += items;
-        await report();
+        await report(db);
       });
       progress.phase = 'groups';
-      await this.syncStream(graph, context, this.groupsStream(), signal, async (items) => {
+      await this.syncStream(graph, context, this.groupsStream(), signal, async (items, db) => {
         progress.pages++;
         progress.groups += items;
-        await report();
+        await report(db);
       });
       progress.phase = 'closure';
       await report();
@@ -187,7 +188,7 @@ export class DirectorySync {
     context: RunContext,
     stream: StreamSpec<T>,
     signal: AbortSignal | undefined,
-    onPage: (items: number) => Promise<void>,
+    onPage: (items: number, db: Kysely<Database>) => Promise<void>,
   ): Promise<void> {
     const { clientId } = context;
     let checkpoint = await new CheckpointRepository(this.db).getOrInitial(clientId, stream.name);
@@ -208,9 +209,7 @@ export class DirectorySync {
           ...(signal === undefined ? {} : { signal }),
         });
         for await (const page of pages) {
-          checkpoint = await this.writePage(stream, context, checkpoint, round, page);
-          context.counts.pages = (context.counts.pages ?? 0) + 1;
-          await onPage(page.value.length);
+          checkpoint = await this.writePage(stream, context, checkpoint, round, page, onPage);
         }
         return;
       } catch (error) {
@@ -231,6 +230,7 @@ export class DirectorySync {
     checkpoint: Checkpoint,
     round: { generation: number; kind: 'full' | 'delta' },
     page: GraphPage<T>,
+    onPage: (items: number, db: Kysely<Database>) => Promise<void>,
   ): Promise<Checkpoint> {
     const done = page.deltaLink !== undefined;
     const next: Checkpoint = {
@@ -245,6 +245,8 @@ export class DirectorySync {
       await stream.writePage(directory, page.value, round.generation, context);
       if (done && round.kind === 'full') await stream.sweep(directory, round.generation, context);
       await new CheckpointRepository(trx).save(next, this.clock.now());
+      context.counts.pages = (context.counts.pages ?? 0) + 1;
+      await onPage(page.value.length, trx);
     });
     return next;
   }

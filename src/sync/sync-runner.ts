@@ -25,8 +25,11 @@ export interface RunContext {
   readonly tally: RequestTally;
   /** Add to these as the work goes; they are written when the run ends. */
   readonly counts: SyncRunCounts;
-  /** Publishes live progress (written to `sync_runs.progress`, passed to the local observer). */
-  progress(update: Readonly<Record<string, unknown>>): Promise<void>;
+  /**
+   * Publishes live progress (written to `sync_runs.progress`, passed to the local observer). Pass the page's
+   * transaction as `db` to write it there instead of in a transaction of its own.
+   */
+  progress(update: Readonly<Record<string, unknown>>, db?: Kysely<Database>): Promise<void>;
 }
 
 /** How a call to {@link SyncRunner.run} ended. */
@@ -172,11 +175,15 @@ export class SyncRunner {
       trigger: row.trigger,
       tally,
       counts,
-      progress: async (update) => {
+      progress: async (update, db) => {
         latest = { ...latest, ...update };
         const progress = snapshot();
         observer?.(progress);
-        await runs.heartbeat(row.id, this.clock.now(), progress);
+        await (db === undefined ? runs : new SyncRunRepository(db)).heartbeat(
+          row.id,
+          this.clock.now(),
+          progress,
+        );
       },
     };
     const withRequests = (): SyncRunCounts => {
