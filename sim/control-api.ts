@@ -289,6 +289,10 @@ async function route(
       faults.deltaExpiryMode = parse(z.object({ mode: z.enum(['400', '410']) }), body).mode;
       return { deltaExpiryMode: faults.deltaExpiryMode };
     }
+    if (is('POST', 'faults', 'expire-delta-tokens')) {
+      faults.expireDeltaTokens(parse(z.object({ tenantId: z.string().optional() }), body).tenantId);
+      return undefined;
+    }
     if (is('PUT', 'faults', 'realistic-throttling')) {
       const settings = parse(
         z.object({

@@ -59,6 +59,7 @@ export class Faults implements FaultInjector {
   constructor(
     seed: number,
     private readonly throttling: ThrottlingSwitch,
+    private readonly expireDelta: (tenantId?: string) => void,
   ) {
     this.random = new SeededRandom(seed, 77);
   }
@@ -94,6 +95,10 @@ export class Faults implements FaultInjector {
     this.faults.length = 0;
     this.deltaExpiryMode = '400';
     this.throttling.setEnabled(false);
+  }
+
+  expireDeltaTokens(tenantId?: string): void {
+    this.expireDelta(tenantId);
   }
 
   setRealisticThrottling(enabled: boolean, options?: RealisticThrottlingOptions): void {

@@ -89,7 +89,10 @@ class RunningSimulator implements Simulator {
     private readonly tokens: TokenService,
   ) {
     this.registry = new TenantRegistry(() => this.now());
-    this.faults = new Faults(options.faultSeed ?? 1, this.throttling);
+    this.faults = new Faults(options.faultSeed ?? 1, this.throttling, (tenantId) => {
+      const targets = tenantId === undefined ? this.registry.all() : [this.registry.require(tenantId)];
+      for (const tenant of targets) tenant.expireDeltaTokens();
+    });
     this.sharedApp = options.multiTenantApp;
     const settings: GraphSettings = {
       signInActivityMaxTop: options.signInActivityMaxTop ?? 500,

@@ -190,6 +190,29 @@ describe('simulator delta queries (through the Graph client)', function () {
     }
   });
 
+  it('shows a soft-deleted user leaving its groups, and coming back on restore', async () => {
+    const first = await readAll<DeltaGroup>(graph.client, '/groups/delta', (r) => r.select('id,members'));
+    const user = [...tenant.users()].find((u) =>
+      [...tenant.groups()].some((g) => tenant.directMembers(g.id).some((m) => m.id === u.id)),
+    )!;
+    const holding = [...tenant.groups()]
+      .filter((g) => tenant.directMembers(g.id).some((m) => m.id === user.id))
+      .map((g) => g.id);
+    tenant.softDeleteUser(user.id);
+    const second = await readAll<DeltaGroup>(graph.client, first.deltaLink!);
+    assert.deepEqual(second.items.map((g) => g.id).sort(), [...holding].sort());
+    for (const group of second.items) {
+      assert.deepEqual(group['members@delta'], [
+        { '@odata.type': '#microsoft.graph.user', id: user.id, '@removed': { reason: 'deleted' } },
+      ]);
+    }
+    tenant.restoreUser(user.id);
+    const third = await readAll<DeltaGroup>(graph.client, second.deltaLink!);
+    for (const group of third.items)
+      assert.deepEqual(group['members@delta'], [{ '@odata.type': '#microsoft.graph.user', id: user.id }]);
+    assert.equal(third.items.length, holding.length);
+  });
+
   it('starts from now with $deltatoken=latest', async () => {
     const latest = await readAll<DeltaUser>(graph.client, '/users/delta?$deltatoken=latest');
     assert.deepEqual(latest.items, []);
@@ -203,7 +226,7 @@ describe('simulator delta queries (through the Graph client)', function () {
 
   it('answers an expired delta token with 400 syncStateNotFound by default', async () => {
     const first = await usersRound('/users/delta');
-    tenant.expireDeltaTokens();
+    sim.faults.expireDeltaTokens(tenant.tenantId);
     await assert.rejects(graph.client.api(first.deltaLink!).get(), (error) => {
       assert.ok(isGraphError(error));
       assert.equal(error.statusCode, 400);
