@@ -109,3 +109,8 @@ const stop = (): void => {
 };
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
+// Orphaned (the parent — npm, a benchmark — died without stopping us): stop too, rather than serve forever.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) stop();
+}, 2000).unref();
