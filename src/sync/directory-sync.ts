@@ -15,7 +15,14 @@ import {
 } from '../store/directory-repository.js';
 import type { IntegrationRepository } from '../store/integration-repository.js';
 import type { Database, EntraState, SyncRunRow, SyncTrigger } from '../store/schema.js';
-import { GROUP_SELECT, USER_SELECT, memberChanges, toGroupItem, toUserItem } from './directory-mappers.js';
+import {
+  GROUP_SELECT,
+  USER_SELECT,
+  memberChanges,
+  toGroupItem,
+  toUserItem,
+  type DeltaItem,
+} from './directory-mappers.js';
 import type { DirectorySyncListener } from './directory-sync-listener.js';
 import type { RunContext, RunOutcome, SyncRunner } from './sync-runner.js';
 
@@ -35,6 +42,11 @@ export interface DirectorySyncOptions {
   readonly runner: SyncRunner;
   readonly clock: Clock;
   readonly logger: Logger;
+  /**
+   * Pages are committed in batches of about this many objects (member references count too), or after this long:
+   * whichever comes first. Default 5,000 objects or 2 s.
+   */
+  readonly batch?: { readonly items?: number; readonly ms?: number };
 }
 
 export interface RunDirectorySyncOptions {
@@ -50,7 +62,9 @@ interface StreamSpec<T> {
   readonly operation: string;
   readonly initialLink: string;
   readonly requiredPermissions: readonly string[];
-  writePage(
+  /** How much a page weighs toward a batch (objects, plus member references for groups). */
+  weigh(items: readonly T[]): number;
+  writeItems(
     directory: DirectoryRepository,
     items: readonly T[],
     generation: number,
@@ -73,6 +87,7 @@ export class DirectorySync {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly listeners: DirectorySyncListener[] = [];
+  private readonly batch: { readonly items: number; readonly ms: number };
 
   constructor(options: DirectorySyncOptions) {
     this.db = options.db;
@@ -81,6 +96,7 @@ export class DirectorySync {
     this.runner = options.runner;
     this.clock = options.clock;
     this.logger = options.logger;
+    this.batch = { items: options.batch?.items ?? 5_000, ms: options.batch?.ms ?? 2_000 };
   }
 
   /** Called after every successful directory run (the collection rules reconcile here). */
@@ -208,8 +224,21 @@ export class DirectorySync {
           requiredPermissions: stream.requiredPermissions,
           ...(signal === undefined ? {} : { signal }),
         });
+        let batch: GraphPage<T>[] = [];
+        let batchItems = 0;
+        let batchStarted = 0;
         for await (const page of pages) {
-          checkpoint = await this.writePage(stream, context, checkpoint, round, page, onPage);
+          if (batch.length === 0) batchStarted = Date.now();
+          batch.push(page);
+          batchItems += stream.weigh(page.value);
+          const due =
+            page.deltaLink !== undefined ||
+            batchItems >= this.batch.items ||
+            Date.now() - batchStarted >= this.batch.ms;
+          if (!due) continue;
+          checkpoint = await this.writeBatch(stream, context, checkpoint, round, batch, onPage);
+          batch = [];
+          batchItems = 0;
         }
         return;
       } catch (error) {
@@ -223,30 +252,43 @@ export class DirectorySync {
     }
   }
 
-  /** One page and the checkpoint after it, in one transaction. */
-  private async writePage<T>(
+  /**
+   * A few pages and the checkpoint after the last of them, in one transaction: a crash loses nothing but pages not
+   * yet committed, which the next run fetches again from the checkpoint. Batching pages (instead of one commit per
+   * page) spares SQLite most of the index pages it would otherwise rewrite at every commit.
+   */
+  private async writeBatch<T>(
     stream: StreamSpec<T>,
     context: RunContext,
     checkpoint: Checkpoint,
     round: { generation: number; kind: 'full' | 'delta' },
-    page: GraphPage<T>,
+    batch: readonly GraphPage<T>[],
     onPage: (items: number, db: Kysely<Database>) => Promise<void>,
   ): Promise<Checkpoint> {
-    const done = page.deltaLink !== undefined;
+    const last = batch[batch.length - 1];
+    if (last === undefined) return checkpoint;
+    const done = last.deltaLink !== undefined;
     const next: Checkpoint = {
       ...checkpoint,
-      nextLink: page.nextLink ?? null,
-      deltaLink: page.deltaLink ?? checkpoint.deltaLink,
+      nextLink: last.nextLink ?? null,
+      deltaLink: last.deltaLink ?? checkpoint.deltaLink,
       generation: round.generation,
       roundKind: done ? 'delta' : round.kind,
     };
     await this.db.transaction().execute(async (trx) => {
       const directory = new DirectoryRepository(trx);
-      await stream.writePage(directory, page.value, round.generation, context);
+      await stream.writeItems(
+        directory,
+        batch.flatMap((page) => page.value),
+        round.generation,
+        context,
+      );
       if (done && round.kind === 'full') await stream.sweep(directory, round.generation, context);
       await new CheckpointRepository(trx).save(next, this.clock.now());
-      context.counts.pages = (context.counts.pages ?? 0) + 1;
-      await onPage(page.value.length, trx);
+      for (const page of batch) {
+        context.counts.pages = (context.counts.pages ?? 0) + 1;
+        await onPage(page.value.length, trx);
+      }
     });
     return next;
   }
@@ -257,13 +299,13 @@ export class DirectorySync {
       operation: 'users.delta',
       initialLink: `/users/delta?$select=${USER_SELECT.join(',')}`,
       requiredPermissions: ['User.Read.All'],
-      writePage: async (directory, items, generation, context) => {
+      weigh: (items) => items.length,
+      writeItems: async (directory, items, generation, context) => {
         const { clientId, counts } = context;
         const now = this.clock.now();
         const present: UserFacts[] = [];
         const removed = new Map<EntraState, string[]>();
-        for (const item of items) {
-          const sorted = toUserItem(item);
+        for (const sorted of lastEventPerId(items.map(toUserItem))) {
           if (sorted.kind === 'present') present.push(sorted.facts);
           else removed.set(sorted.state, [...(removed.get(sorted.state) ?? []), sorted.id]);
         }
@@ -288,24 +330,27 @@ export class DirectorySync {
       operation: 'groups.delta',
       initialLink: `/groups/delta?$select=${GROUP_SELECT.join(',')}`,
       requiredPermissions: ['Group.Read.All'],
-      writePage: async (directory, items, generation, context) => {
+      weigh: (items) => items.reduce((sum, group) => sum + 1 + (group['members@delta']?.length ?? 0), 0),
+      writeItems: async (directory, items, generation, context) => {
         const { clientId, counts } = context;
         const now = this.clock.now();
         const present: GroupFacts[] = [];
         const removed = new Map<EntraState, string[]>();
-        const added: Edge[] = [];
-        const dropped: Edge[] = [];
+        // The last word on each membership wins: a batch may hold an edge added and later removed, or the reverse.
+        const edges = new Map<string, { edge: Edge; removed: boolean }>();
         for (const item of items) {
-          const sorted = toGroupItem(item);
-          if (sorted.kind === 'removed') {
-            removed.set(sorted.state, [...(removed.get(sorted.state) ?? []), sorted.id]);
-            continue;
-          }
-          present.push(sorted.facts);
           const changes = memberChanges(item);
-          added.push(...changes.added);
-          dropped.push(...changes.removed);
+          for (const edge of changes.added)
+            edges.set(`${edge.groupId}|${edge.memberId}`, { edge, removed: false });
+          for (const edge of changes.removed)
+            edges.set(`${edge.groupId}|${edge.memberId}`, { edge, removed: true });
         }
+        for (const sorted of lastEventPerId(items.map(toGroupItem))) {
+          if (sorted.kind === 'present') present.push(sorted.facts);
+          else removed.set(sorted.state, [...(removed.get(sorted.state) ?? []), sorted.id]);
+        }
+        const added = [...edges.values()].filter((entry) => !entry.removed).map((entry) => entry.edge);
+        const dropped = [...edges.values()].filter((entry) => entry.removed).map((entry) => entry.edge);
         const upserted = await directory.upsertGroups(clientId, present, generation, now);
         counts.groupsAdded = (counts.groupsAdded ?? 0) + upserted.added;
         counts.groupsUpdated = (counts.groupsUpdated ?? 0) + upserted.updated;
@@ -354,6 +399,22 @@ export class DirectorySync {
       this.clock.now(),
     );
   }
+}
+
+/** One event per object id — the last one — keeping the order of first appearance; present items merge. */
+function lastEventPerId<F extends { id: string }>(items: readonly DeltaItem<F>[]): DeltaItem<F>[] {
+  const byId = new Map<string, DeltaItem<F>>();
+  for (const item of items) {
+    const id = item.kind === 'present' ? item.facts.id : item.id;
+    const previous = byId.get(id);
+    byId.set(
+      id,
+      item.kind === 'present' && previous?.kind === 'present'
+        ? { kind: 'present', facts: { ...previous.facts, ...item.facts } }
+        : item,
+    );
+  }
+  return [...byId.values()];
 }
 
 function errorMessage(error: unknown): string {
