@@ -31,17 +31,32 @@ export interface EntityDefinition<T> {
   readonly singleOnly?: readonly string[];
 }
 
-const canonicalNames = new Map<string, Map<string, string>>();
+/** Per version and entity: lower-case property name → the schema's spelling. */
+const CANONICAL_NAMES: Readonly<
+  Record<GraphVersion, Readonly<Record<SchemaEntity, ReadonlyMap<string, string>>>>
+> = {
+  'v1.0': lowerCaseIndex(V1_PROPERTIES),
+  beta: lowerCaseIndex(BETA_PROPERTIES),
+};
 
-function canonical(entity: SchemaEntity, version: GraphVersion): Map<string, string> {
-  const key = `${version}:${entity}`;
-  let names = canonicalNames.get(key);
-  if (!names) {
-    const list: readonly string[] = (version === 'beta' ? BETA_PROPERTIES : V1_PROPERTIES)[entity];
-    names = new Map(list.map((name) => [name.toLowerCase(), name]));
-    canonicalNames.set(key, names);
-  }
-  return names;
+function lowerCaseIndex(
+  lists: Readonly<Record<SchemaEntity, readonly string[]>>,
+): Record<SchemaEntity, ReadonlyMap<string, string>> {
+  const index = (names: readonly string[]): ReadonlyMap<string, string> =>
+    new Map(names.map((name) => [name.toLowerCase(), name]));
+  return {
+    user: index(lists.user),
+    group: index(lists.group),
+    servicePrincipal: index(lists.servicePrincipal),
+    organization: index(lists.organization),
+    signIn: index(lists.signIn),
+    userRegistrationDetails: index(lists.userRegistrationDetails),
+    team: index(lists.team),
+  };
+}
+
+function canonical(entity: SchemaEntity, version: GraphVersion): ReadonlyMap<string, string> {
+  return CANONICAL_NAMES[version][entity];
 }
 
 /** The schema's spelling of a property of the entity, or undefined if the type has no such property. */
