@@ -1,7 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { toUserFacingError, type AppError } from '../shared/errors.js';
 import type { CliContext } from './cli-context.js';
+import { registerAuditCommand } from './commands/audit-command.js';
+import { registerBillingCommand } from './commands/billing-command.js';
 import { registerClientsCommand } from './commands/clients-command.js';
+import { registerGroupsCommand } from './commands/groups-command.js';
+import { registerIntegrationsCommand } from './commands/integrations-command.js';
+import { registerRolesCommand } from './commands/roles-command.js';
+import { registerUsersCommand } from './commands/users-command.js';
 import { registerReportCommand } from './commands/report-command.js';
 import { registerStatusCommand } from './commands/status-command.js';
 import { registerSyncCommand } from './commands/sync-command.js';
@@ -29,6 +35,12 @@ export function buildProgram(context: CliContext): Command {
   registerStatusCommand(program, context);
   registerSyncCommand(program, context);
   registerReportCommand(program, context);
+  registerIntegrationsCommand(program, context);
+  registerUsersCommand(program, context);
+  registerGroupsCommand(program, context);
+  registerBillingCommand(program, context);
+  registerAuditCommand(program, context);
+  registerRolesCommand(program, context);
   return program;
 }
 

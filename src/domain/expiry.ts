@@ -99,7 +99,7 @@ export function evaluateExpiry(facts: ActivityFacts, policy: ExpiryPolicy, now: 
           : 'activity unknown: activity data has not been read from the tenant yet, so nobody expires',
     };
   }
-  const cutoff = now.getTime() - threshold * DAY_IN_MS;
+  const cutoff = expiryCutoff(now, threshold).getTime();
   if (lastActivity !== null) {
     const expiresAt = new Date(lastActivity.at.getTime() + threshold * DAY_IN_MS);
     const expired = lastActivity.at.getTime() < cutoff;
@@ -139,9 +139,14 @@ export function isValidExpiryDays(days: number): boolean {
   return Number.isInteger(days) && days >= MIN_EXPIRY_DAYS && days <= MAX_EXPIRY_DAYS;
 }
 
-/** The instant before which activity is too old: `now` − N days. */
+/**
+ * The instant before which activity is too old: `now` − N days, to the whole second. Expiry works at one-second
+ * precision because Graph's timestamps have none finer (`2026-10-02T09:15:00Z`), and the store compares them as text
+ * with our own (`…00.000Z`): at whole seconds both spellings order the same.
+ */
 export function expiryCutoff(now: Date, thresholdDays: number): Date {
-  return new Date(now.getTime() - thresholdDays * DAY_IN_MS);
+  const exact = now.getTime() - thresholdDays * DAY_IN_MS;
+  return new Date(exact - (((exact % 1000) + 1000) % 1000));
 }
 
 function describeActivity(lastActivity: LastActivity | null, days: number | null): string {

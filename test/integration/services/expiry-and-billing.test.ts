@@ -25,6 +25,8 @@ describeEachEngineWithCore('expiry evaluation and billing', (ctx) => {
       logJustBefore: { state: 'imported', lastSignInAt: ago(30, 1000) },
       activityAtBoundary: { state: 'imported', signInActivityAt: ago(30) },
       activityJustPast: { state: 'imported', signInActivityAt: ago(30, -1000) },
+      graphFormatAtBoundary: { state: 'imported', signInActivityAt: ago(30).replace('.000Z', 'Z') },
+      graphFormatJustPast: { state: 'imported', signInActivityAt: ago(30, -1000).replace('.000Z', 'Z') },
       newerActivityWins: { state: 'imported', lastSignInAt: ago(80), signInActivityAt: ago(1) },
       importedAtBoundary: { state: 'imported', importedAt: ago(30) },
       importedJustPast: { state: 'imported', importedAt: ago(30, -1000) },
@@ -55,7 +57,13 @@ describeEachEngineWithCore('expiry evaluation and billing', (ctx) => {
     const expired = await ctx.core.users.list(partnerAdmin, client, { expired: true });
     assert.deepEqual(
       expired.items.map((u) => u.userPrincipalName).sort(),
-      ['activityJustPast', 'importedJustPast', 'importedRecentlyOldActivity', 'logJustPast']
+      [
+        'activityJustPast',
+        'graphFormatJustPast',
+        'importedJustPast',
+        'importedRecentlyOldActivity',
+        'logJustPast',
+      ]
         .map((a) => `${a}@fixture.example`)
         .sort(),
     );

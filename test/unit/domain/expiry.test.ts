@@ -169,3 +169,19 @@ describe('expiry (rule 8)', () => {
     });
   }
 });
+
+describe('expiry precision', () => {
+  it('works to the whole second, so Graph timestamps without fractions compare like ours', () => {
+    const at = new Date('2026-11-26T12:00:00.700Z');
+    const policy: ExpiryPolicy = { thresholdDays: 30, activityData: 'available' };
+    const facts = (lastSignInAt: string): ActivityFacts => ({
+      collectionState: 'imported',
+      importedAt: '2026-01-01T00:00:00.000Z',
+      lastSignInAt,
+      lastSignInApp: null,
+      signInActivityAt: null,
+    });
+    assert.equal(evaluateExpiry(facts('2026-10-27T12:00:00Z'), policy, at).expired, false);
+    assert.equal(evaluateExpiry(facts('2026-10-27T11:59:59Z'), policy, at).expired, true);
+  });
+});

@@ -1,0 +1,131 @@
+import type { Command } from 'commander';
+import type { UserView } from '../../services/user-view.js';
+import { formatTable, type CliContext } from '../cli-context.js';
+
+interface ListOptions {
+  search?: string;
+  state?: string;
+  reason?: string;
+  expired?: string;
+  guest?: string;
+  department?: string;
+  group?: string;
+  expiringWithin?: string;
+  limit?: string;
+  cursor?: string;
+  json?: boolean;
+}
+
+/** `users list|show|import|disable`: a client's directory users and their collection state. */
+export function registerUsersCommand(program: Command, context: CliContext): void {
+  const users = program.command('users').description("list, import and disable a client's users");
+
+  users
+    .command('list')
+    .description('list users (server-side search, filters and paging)')
+    .argument('<client>', 'client name or id')
+    .option('--search <text>', 'part of the display name, UPN or mail')
+    .option('--state <state>', 'not_imported | imported | disabled')
+    .option('--reason <reason>', 'disable reason: manual | excluded_group | deleted_in_entra')
+    .option('--expired <yes|no>', 'only expired (yes) or not expired (no) users')
+    .option('--guest <yes|no>', 'only guests (yes) or only members (no)')
+    .option('--department <name>', 'exact department name')
+    .option('--group <group>', 'members of this group, nested groups included (id or exact name)')
+    .option('--expiring-within <days>', 'imported users that will expire within this many days')
+    .option('--limit <n>', 'page size, 1–500 (default 50)')
+    .option('--cursor <cursor>', 'continue after the page that printed this cursor')
+    .option('--json', 'print the page as one JSON document: { items, nextCursor, total }')
+    .action(async (clientRef: string, options: ListOptions) => {
+      const core = await context.core();
+      const page = await core.users.list(context.actor, clientRef, {
+        ...(options.search === undefined ? {} : { search: options.search }),
+        ...(options.state === undefined ? {} : { state: options.state as 'imported' }),
+        ...(options.reason === undefined ? {} : { disableReason: options.reason as 'manual' }),
+        ...(options.expired === undefined ? {} : { expired: options.expired as 'yes' }),
+        ...(options.guest === undefined ? {} : { guest: options.guest as 'yes' }),
+        ...(options.department === undefined ? {} : { department: options.department }),
+        ...(options.group === undefined ? {} : { group: options.group }),
+        ...(options.expiringWithin === undefined ? {} : { expiringWithinDays: options.expiringWithin }),
+        ...(options.limit === undefined ? {} : { limit: options.limit }),
+        ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
+      });
+      if (options.json === true) {
+        context.out(JSON.stringify(page));
+        return;
+      }
+      if (page.items.length === 0) {
+        context.out('No users match.');
+        return;
+      }
+      context.out(
+        formatTable(
+          ['NAME', 'UPN', 'STATE', 'BILLABLE', 'ACTIVITY'],
+          page.items.map((user) => [
+            user.displayName,
+            user.userPrincipalName,
+            stateText(user),
+            user.billable ? 'yes' : 'no',
+            user.expiry.explanation,
+          ]),
+        ),
+      );
+      context.out(
+        `${page.items.length} shown${page.total === null ? '' : ` of ${page.total}`}.` +
+          (page.nextCursor === null ? '' : ` Next page: --cursor ${page.nextCursor}`),
+      );
+    });
+
+  users
+    .command('show')
+    .description('show one user, with why it is (not) billable')
+    .argument('<client>', 'client name or id')
+    .argument('<user>', 'object id or user principal name')
+    .option('--json', 'print it as JSON')
+    .action(async (clientRef: string, userRef: string, options: { json?: boolean }) => {
+      const core = await context.core();
+      const user = await core.users.get(context.actor, clientRef, userRef);
+      context.out(options.json === true ? JSON.stringify(user) : describeUser(user));
+    });
+
+  users
+    .command('import')
+    .description('import one user (refused, with the reason, for guests, excluded groups and deleted users)')
+    .argument('<client>', 'client name or id')
+    .argument('<user>', 'object id or user principal name')
+    .option('--json', 'print the user as JSON')
+    .action(async (clientRef: string, userRef: string, options: { json?: boolean }) => {
+      const core = await context.core();
+      const user = await core.users.importUser(context.actor, clientRef, userRef);
+      context.out(options.json === true ? JSON.stringify(user) : `Imported ${user.displayName ?? user.id}.`);
+    });
+
+  users
+    .command('disable')
+    .description('disable one user by hand: no collection, not billable, until imported again')
+    .argument('<client>', 'client name or id')
+    .argument('<user>', 'object id or user principal name')
+    .option('--json', 'print the user as JSON')
+    .action(async (clientRef: string, userRef: string, options: { json?: boolean }) => {
+      const core = await context.core();
+      const user = await core.users.disableUser(context.actor, clientRef, userRef);
+      context.out(options.json === true ? JSON.stringify(user) : `Disabled ${user.displayName ?? user.id}.`);
+    });
+}
+
+function stateText(user: UserView): string {
+  if (user.state !== 'disabled') return user.expired ? `${user.state} (expired)` : user.state;
+  return `disabled (${user.disableReason ?? '?'})`;
+}
+
+function describeUser(user: UserView): string {
+  return [
+    `Name:        ${user.displayName ?? '—'}`,
+    `UPN:         ${user.userPrincipalName ?? '—'}`,
+    `Type:        ${user.guest ? 'guest' : 'member'}${user.accountEnabled ? '' : ', account disabled in Entra'}`,
+    `Entra:       ${user.entraState}`,
+    `State:       ${stateText(user)}`,
+    `Eligible:    ${user.eligibility.eligible ? 'yes' : `no — ${user.eligibility.explanation}`}`,
+    `Activity:    ${user.expiry.explanation}`,
+    `Billable:    ${user.billable ? 'yes' : 'no'}`,
+  ].join('\n');
+}
