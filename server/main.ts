@@ -6,6 +6,7 @@ import { loadOrCreateDemoKey } from '../src/store/secret-box.js';
 import { ensureDemoClient, startDemoTenant } from './demo-tenant.js';
 import { closeHttpServer, createHttpServer } from './http-server.js';
 import { mountTabRoutes, seedDemoRoles } from './tab-routes.js';
+import { createBotEdge, mountBotRoutes } from './bot-routes.js';
 
 /**
  * The composition root: reads the configuration once, builds the core, mounts the bot and the tab on one restify
@@ -29,16 +30,18 @@ async function main(): Promise<void> {
 
   // Demo mode: the simulated tenant stands in for Entra ID and Graph, in this process.
   const demo = config.mode === 'demo' ? await startDemoTenant(config, logger) : undefined;
+  const bot = createBotEdge(config);
   const core = await createCore({
     config,
     logger,
     secretsKey,
+    notifier: bot.notifier,
     ...(demo === undefined ? {} : { graphEndpoints: demo.endpoints }),
   });
   if (demo !== undefined) await seedDemoRoles(core, await ensureDemoClient(core, demo));
   await core.scheduler.start();
   const server = createHttpServer({ logger, version, pingStore: () => core.database.ping() });
-  mountTabRoutes(server, {
+  const tab = mountTabRoutes(server, {
     core,
     logger,
     ...(demo === undefined
@@ -57,6 +60,12 @@ async function main(): Promise<void> {
               }),
           },
         }),
+  });
+  mountBotRoutes(server, {
+    core,
+    logger,
+    edge: bot,
+    isTenantAllowed: (tenantId) => tab.allowList.isAllowed(tenantId),
   });
 
   await new Promise<void>((resolve) => {

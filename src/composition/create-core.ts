@@ -30,6 +30,8 @@ import { MfaRegistrationSync } from '../sync/mfa-registration-sync.js';
 import { ServicePrincipalSync } from '../sync/service-principal-sync.js';
 import { SignInIngestion } from '../sync/sign-in-ingestion.js';
 import { ReportService } from '../services/report-service.js';
+import type { Notifier } from '../domain/notification-port.js';
+import { NotificationService } from '../services/notification-service.js';
 import { SyncRunner } from '../sync/sync-runner.js';
 import { IntegrationRepository } from '../store/integration-repository.js';
 import type { Logger } from '../shared/logger.js';
@@ -44,6 +46,8 @@ export interface CoreOptions {
   readonly clock?: Clock;
   /** Where Entra ID and Graph are, overriding the configuration (demo mode points them at its simulator). */
   readonly graphEndpoints?: GraphEndpoints;
+  /** Proactive delivery (the bot's); without it notifications are not checked (the CLI). */
+  readonly notifier?: Notifier;
 }
 
 /**
@@ -101,6 +105,12 @@ export interface Core {
    * `reconcile(clientId)`, `evaluateExpiry(clientId)` — e.g. after sign-ins were ingested — and `reconcileAll()`.
    */
   readonly collection: CollectionReconciler;
+  /**
+   * Proactive notifications (rule 11): the bot's conversations (`rememberConversation`, `forgetConversation`,
+   * `conversation`, `setNotifications`) and the checks run after each directory sync and daily (`checkClient`,
+   * `checkAll`), delivered through the {@link Notifier} port.
+   */
+  readonly notifications: NotificationService;
   /** Stops background work and closes the store. */
   close(): Promise<void>;
 }
@@ -145,6 +155,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     everyMinutes: config.syncIntervalMinutes,
     run: async (clientId) => {
       await directorySync.run(clientId, { trigger: 'schedule' });
+      // Whatever the outcome: a failure opens an incident, a success may close one or finish a first sync.
+      await notifications.checkClient(clientId);
     },
   });
   const clientAccess = new ClientAccess(clients, access);
@@ -218,6 +230,26 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await new PendingActionRepository(db).deleteExpired(clock.now().toISOString());
     },
   });
+  const notifications = new NotificationService({
+    db,
+    access,
+    audit,
+    clock,
+    logger,
+    clients,
+    status,
+    integrations,
+    users,
+    notifier: options.notifier,
+  });
+  // After the collection rules' daily run (02:00 UTC), so the expiry digest reads the day's evaluation.
+  scheduler.registerDailyJob({
+    name: 'notifications-daily',
+    atHourUtc: 3,
+    run: async () => {
+      await notifications.checkAll();
+    },
+  });
   scheduler.registerClientJob({
     name: 'sign-in-activity',
     everyMinutes: Math.max(360, config.syncIntervalMinutes),
@@ -253,6 +285,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     mfaRegistrationSync,
     servicePrincipalSync,
     reports,
+    notifications,
     close: async () => {
       await scheduler.stop();
       await syncRunner.drain();

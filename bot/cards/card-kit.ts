@@ -1,0 +1,229 @@
+/**
+ * The small vocabulary every card builder uses: typed Adaptive Card 1.5 elements and actions (the subset Teams
+ * renders), so builders stay pure functions of their data and a test can validate each with the real parser.
+ */
+
+export const CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
+/** Teams renders card schema 1.5 at most (reference/teams-tech.md §8). */
+export const CARD_VERSION = '1.5';
+
+export type TextColor = 'default' | 'good' | 'warning' | 'attention' | 'accent';
+export type ContainerStyle = 'default' | 'emphasis' | 'good' | 'attention' | 'warning' | 'accent';
+
+export interface TextBlock {
+  readonly type: 'TextBlock';
+  readonly text: string;
+  readonly wrap: true;
+  readonly size?: 'small' | 'default' | 'medium' | 'large';
+  readonly weight?: 'default' | 'bolder';
+  readonly color?: TextColor;
+  readonly isSubtle?: boolean;
+  readonly spacing?: 'none' | 'small' | 'default' | 'medium';
+  readonly separator?: boolean;
+}
+
+export interface FactSet {
+  readonly type: 'FactSet';
+  readonly facts: readonly { readonly title: string; readonly value: string }[];
+}
+
+export interface Column {
+  readonly type: 'Column';
+  readonly width: 'auto' | 'stretch' | number;
+  readonly items: readonly CardElement[];
+  readonly style?: ContainerStyle;
+  readonly verticalContentAlignment?: 'top' | 'center';
+  readonly minHeight?: string;
+}
+
+export interface ColumnSet {
+  readonly type: 'ColumnSet';
+  readonly columns: readonly Column[];
+  readonly spacing?: 'none' | 'small' | 'default' | 'medium';
+  readonly separator?: boolean;
+}
+
+export interface Container {
+  readonly type: 'Container';
+  readonly items: readonly CardElement[];
+  readonly style?: ContainerStyle;
+  readonly separator?: boolean;
+  readonly spacing?: 'none' | 'small' | 'default' | 'medium';
+}
+
+export interface ActionSet {
+  readonly type: 'ActionSet';
+  readonly actions: readonly CardAction[];
+}
+
+export type CardElement = TextBlock | FactSet | ColumnSet | Container | ActionSet;
+
+/** Universal Action: the bot receives `verb` and `data` in an `adaptiveCard/action` invoke. */
+export interface ExecuteAction {
+  readonly type: 'Action.Execute';
+  readonly title: string;
+  readonly verb: string;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly style?: 'default' | 'positive' | 'destructive';
+}
+
+export interface OpenUrlAction {
+  readonly type: 'Action.OpenUrl';
+  readonly title: string;
+  readonly url: string;
+}
+
+export type CardAction = ExecuteAction | OpenUrlAction;
+
+export interface AdaptiveCard {
+  readonly type: 'AdaptiveCard';
+  readonly $schema: typeof CARD_SCHEMA;
+  readonly version: typeof CARD_VERSION;
+  readonly body: readonly CardElement[];
+  readonly actions?: readonly CardAction[];
+  readonly msteams?: { readonly width: 'Full' };
+}
+
+export function card(body: readonly CardElement[], actions: readonly CardAction[] = []): AdaptiveCard {
+  return {
+    type: 'AdaptiveCard',
+    $schema: CARD_SCHEMA,
+    version: CARD_VERSION,
+    body,
+    ...(actions.length === 0 ? {} : { actions }),
+    msteams: { width: 'Full' },
+  };
+}
+
+export function heading(text: string, color: TextColor = 'default'): TextBlock {
+  return {
+    type: 'TextBlock',
+    text: escapeMarkdown(text),
+    wrap: true,
+    size: 'medium',
+    weight: 'bolder',
+    color,
+  };
+}
+
+export function text(
+  value: string,
+  options: Partial<Pick<TextBlock, 'color' | 'isSubtle' | 'size' | 'weight' | 'spacing' | 'separator'>> = {},
+): TextBlock {
+  return { type: 'TextBlock', text: escapeMarkdown(value), wrap: true, ...options };
+}
+
+export function subtle(value: string): TextBlock {
+  return text(value, { isSubtle: true, size: 'small', spacing: 'small' });
+}
+
+export function facts(entries: readonly (readonly [string, string])[]): FactSet {
+  return {
+    type: 'FactSet',
+    facts: entries.map(([title, value]) => ({ title: escapeMarkdown(title), value: escapeMarkdown(value) })),
+  };
+}
+
+export function container(
+  items: readonly CardElement[],
+  style?: ContainerStyle,
+  separator = false,
+): Container {
+  return {
+    type: 'Container',
+    items,
+    ...(style === undefined ? {} : { style }),
+    ...(separator ? { separator } : {}),
+  };
+}
+
+export function actionSet(actions: readonly CardAction[]): ActionSet {
+  return { type: 'ActionSet', actions };
+}
+
+export function execute(
+  title: string,
+  verb: string,
+  data: Readonly<Record<string, unknown>>,
+  style?: ExecuteAction['style'],
+): ExecuteAction {
+  return { type: 'Action.Execute', title, verb, data, ...(style === undefined ? {} : { style }) };
+}
+
+export function openUrl(title: string, url: string): OpenUrlAction {
+  return { type: 'Action.OpenUrl', title, url };
+}
+
+/** A row: a stretching text column and, on its right, one button. */
+export function rowWithAction(main: readonly CardElement[], action: CardAction | undefined): ColumnSet {
+  return {
+    type: 'ColumnSet',
+    separator: true,
+    spacing: 'small',
+    columns: [
+      { type: 'Column', width: 'stretch', items: main, verticalContentAlignment: 'center' },
+      ...(action === undefined
+        ? []
+        : [
+            {
+              type: 'Column' as const,
+              width: 'auto' as const,
+              items: [actionSet([action])],
+              verticalContentAlignment: 'center' as const,
+            },
+          ]),
+    ],
+  };
+}
+
+/**
+ * A progress bar drawn with two coloured columns (card schema 1.5 has no progress element): `fraction` of the
+ * width filled. Weights are whole percent; an empty or full bar is a single column.
+ */
+export function progressBar(fraction: number, style: ContainerStyle = 'good'): ColumnSet {
+  const percent = Math.round(Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0)) * 100);
+  const segment = (width: number, segmentStyle: ContainerStyle): Column => ({
+    type: 'Column',
+    width,
+    style: segmentStyle,
+    minHeight: '8px',
+    items: [],
+  });
+  const columns =
+    percent <= 0
+      ? [segment(1, 'emphasis')]
+      : percent >= 100
+        ? [segment(1, style)]
+        : [segment(percent, style), segment(100 - percent, 'emphasis')];
+  return { type: 'ColumnSet', spacing: 'small', columns };
+}
+
+/**
+ * Text from Entra (names, descriptions) must not become a link: Teams renders Markdown links in TextBlocks and
+ * facts. Breaking the `](` of link syntax is enough and keeps every character visible; card text uses no links.
+ */
+export function escapeMarkdown(value: string): string {
+  return value.replace(/\]\(/g, '] (');
+}
+
+/** `1234567` → `1,234,567`. */
+export function count(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+export function plural(value: number, noun: string, pluralNoun = `${noun}s`): string {
+  return `${count(value)} ${value === 1 ? noun : pluralNoun}`;
+}
+
+/** ISO instant → `2026-11-26 03:30 UTC`; day-only when `dayOnly`. */
+export function when(iso: string | null, dayOnly = false): string {
+  if (iso === null) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const text = date.toISOString();
+  return dayOnly ? text.slice(0, 10) : `${text.slice(0, 10)} ${text.slice(11, 16)} UTC`;
+}
+
+export function percent(share: number | null): string {
+  return share === null ? '—' : `${Math.round(share * 1000) / 10} %`;
+}

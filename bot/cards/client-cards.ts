@@ -1,0 +1,122 @@
+import type { ClientStatus } from '../../src/services/status-service.js';
+import type { BotCommand } from '../commands/bot-command.js';
+import { act, clientLabel, type CardClient } from './card-actions.js';
+import {
+  card,
+  container,
+  count,
+  facts,
+  heading,
+  rowWithAction,
+  subtle,
+  text,
+  when,
+  type AdaptiveCard,
+  type CardElement,
+} from './card-kit.js';
+
+function lastSyncText(status: ClientStatus): string {
+  const last = status.lastSync;
+  if (last === null) return status.integration === 'not connected' ? 'not connected yet' : 'never synced';
+  if (last.status === 'running') return `running since ${when(last.startedAt)}`;
+  const at = when(last.finishedAt ?? last.startedAt);
+  return last.status === 'failed' ? `failed ${at}` : `succeeded ${at} (${last.trigger})`;
+}
+
+function syncColor(status: ClientStatus): 'good' | 'attention' | 'accent' | 'default' {
+  const last = status.lastSync;
+  if (last === null) return 'default';
+  if (last.status === 'failed') return 'attention';
+  return last.status === 'running' ? 'accent' : 'good';
+}
+
+/** `clients`: every client the person may see, one row each with its sync state and a Status button. */
+export function clientsCard(statuses: readonly ClientStatus[]): AdaptiveCard {
+  const body: CardElement[] = [
+    heading(statuses.length === 1 ? 'Your client' : `Your clients (${count(statuses.length)})`),
+  ];
+  if (statuses.length === 0) {
+    body.push(
+      text('You cannot see any client yet. A partner admin adds clients and gives you a role on them.'),
+    );
+  }
+  for (const status of statuses.slice(0, 25)) {
+    body.push(
+      rowWithAction(
+        [
+          text(clientLabel(status), { weight: 'bolder' }),
+          text(
+            `${count(status.users)} users · ${count(status.groups)} groups · sync ${lastSyncText(status)}`,
+            {
+              isSubtle: true,
+              size: 'small',
+              spacing: 'none',
+              color: syncColor(status),
+            },
+          ),
+        ],
+        act('Status', 'status.show', { client: status.id }),
+      ),
+    );
+  }
+  if (statuses.length > 25)
+    body.push(subtle(`…and ${count(statuses.length - 25)} more: name one with “status <client>”.`));
+  return card(body);
+}
+
+export interface StatusCardOptions {
+  /** A line above the facts (what just happened). */
+  readonly notice?: string;
+  /** Whether the person may start a sync (the operate right). */
+  readonly canOperate: boolean;
+}
+
+/** `status [client]`: the integration, the directory copy and the last sync, with the next steps. */
+export function statusCard(status: ClientStatus, options: StatusCardOptions): AdaptiveCard {
+  const client = { id: status.id, name: status.name, displayName: status.displayName };
+  const body: CardElement[] = [heading(clientLabel(client))];
+  if (options.notice !== undefined) body.push(text(options.notice, { color: 'accent' }));
+  const rows: (readonly [string, string])[] = [
+    ['Integration', status.integration],
+    ['Organisation', status.organizationName ?? '—'],
+    ['Tenant', status.tenantId ?? '—'],
+    ['Users', count(status.users)],
+    ['Groups', count(status.groups)],
+    ['Last sync', lastSyncText(status)],
+  ];
+  body.push(container([facts(rows)], 'emphasis'));
+  if (status.lastSync?.status === 'failed' && status.lastSync.error !== null) {
+    body.push(text(status.lastSync.error, { color: 'attention', size: 'small' }));
+  }
+  const actions = [
+    ...(options.canOperate && status.integration !== 'not connected'
+      ? [act('Sync now', 'sync.start', { client: client.id })]
+      : []),
+    act('Users', 'users.list', { client: client.id }),
+    act('Groups', 'groups.list', { client: client.id }),
+    act('Refresh', 'status.show', { client: client.id }),
+  ];
+  return card(body, actions);
+}
+
+/**
+ * Several clients could be meant: one button per client, each re-running the command for it. The command travels
+ * in the button's data and is validated again when clicked.
+ */
+export function clientChoiceCard(clients: readonly CardClient[], command: BotCommand): AdaptiveCard {
+  const body: CardElement[] = [
+    heading('Which client?'),
+    text(`You can see ${count(clients.length)} clients. Pick one, or add “--client <name>” to the command.`),
+  ];
+  for (const client of clients.slice(0, 20)) {
+    body.push(
+      rowWithAction(
+        [text(clientLabel(client))],
+        act('Choose', 'client.choose', { client: client.id, command }),
+      ),
+    );
+  }
+  if (clients.length > 20)
+    body.push(subtle(`…and ${count(clients.length - 20)} more: name the client in the command.`));
+  return card(body);
+}

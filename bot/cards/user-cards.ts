@@ -1,0 +1,180 @@
+import type { UserView } from '../../src/services/user-view.js';
+import { act, clientLabel, type CardClient } from './card-actions.js';
+import {
+  card,
+  container,
+  count,
+  facts,
+  heading,
+  rowWithAction,
+  subtle,
+  text,
+  when,
+  type AdaptiveCard,
+  type CardAction,
+  type CardElement,
+} from './card-kit.js';
+
+export function userName(user: Pick<UserView, 'displayName' | 'userPrincipalName' | 'id'>): string {
+  return user.displayName ?? user.userPrincipalName ?? user.id;
+}
+
+/** `imported`, `disabled (manual)`, `expired`… in an admin's words. */
+export function stateText(user: UserView): string {
+  if (user.entraState !== 'active')
+    return user.entraState === 'soft_deleted' ? 'deleted in Entra (restorable)' : 'deleted in Entra';
+  if (user.state === 'disabled') {
+    const reason =
+      user.disableReason === 'manual'
+        ? 'by an admin'
+        : user.disableReason === 'excluded_group'
+          ? 'member of an excluded group'
+          : user.disableReason === 'deleted_in_entra'
+            ? 'deleted in Entra'
+            : 'no reason recorded';
+    return `disabled (${reason})`;
+  }
+  if (user.state === 'imported') return user.expired ? 'imported, expired' : 'imported';
+  return 'not imported';
+}
+
+/** The actions a user card offers in its state: Import where rule 4 allows it, Disable while collected. */
+function userActions(client: CardClient, user: UserView): CardAction[] {
+  const actions: CardAction[] = [];
+  const importable = user.state !== 'imported' && user.eligibility.eligible && user.entraState === 'active';
+  if (importable) {
+    actions.push(
+      act(
+        user.state === 'disabled' ? 'Import again' : 'Import',
+        'user.import',
+        { client: client.id, user: user.id },
+        'positive',
+      ),
+    );
+  }
+  if (user.state !== 'disabled') {
+    actions.push(act('Disable', 'user.disable', { client: client.id, user: user.id }, 'destructive'));
+  }
+  return actions;
+}
+
+export interface UserCardOptions {
+  /** What the last action did (or that it changed nothing). */
+  readonly notice?: { readonly text: string; readonly tone: 'good' | 'neutral' };
+}
+
+/** One user: its identity, collection state, billing and expiry explanation, with Import / Disable. */
+export function userCard(client: CardClient, user: UserView, options: UserCardOptions = {}): AdaptiveCard {
+  const body: CardElement[] = [heading(userName(user)), subtle(clientLabel(client))];
+  if (options.notice !== undefined) {
+    body.push(
+      container(
+        [text(options.notice.text, { weight: 'bolder' })],
+        options.notice.tone === 'good' ? 'good' : 'emphasis',
+      ),
+    );
+  }
+  const rows: (readonly [string, string])[] = [
+    ['UPN', user.userPrincipalName ?? '—'],
+    ['Mail', user.mail ?? '—'],
+    ['State', stateText(user)],
+    ['Billable', user.billable ? 'yes' : 'no'],
+    ['Activity', user.expiry.explanation],
+    ['Last activity', user.lastActivity === null ? 'none seen' : when(user.lastActivity.at)],
+  ];
+  if (user.department !== null) rows.push(['Department', user.department]);
+  if (user.guest) rows.push(['Account', 'guest (never billable)']);
+  if (!user.accountEnabled) rows.push(['Account', 'sign-in blocked in Entra']);
+  body.push(facts(rows));
+  if (!user.eligibility.eligible)
+    body.push(
+      text(`Cannot be imported: ${user.eligibility.explanation}.`, { color: 'warning', size: 'small' }),
+    );
+  return card(body, userActions(client, user));
+}
+
+export interface UserListQuery {
+  readonly search?: string;
+  readonly filter?: 'expired' | 'disabled';
+}
+
+/** `users`: one page of users, each with an Open button, and More when there are more. */
+export function userListCard(
+  client: CardClient,
+  page: {
+    readonly items: readonly UserView[];
+    readonly nextCursor: string | null;
+    readonly total: number | null;
+  },
+  query: UserListQuery,
+): AdaptiveCard {
+  const what = [
+    query.filter,
+    query.search === undefined || query.search === '' ? undefined : `matching “${query.search}”`,
+  ]
+    .filter((part) => part !== undefined)
+    .join(' ');
+  const total = page.total ?? page.items.length;
+  const body: CardElement[] = [
+    heading(`${what === '' ? 'Users' : `Users ${what}`} — ${count(total)}`),
+    subtle(clientLabel(client)),
+  ];
+  if (page.items.length === 0) body.push(text('Nobody matches.'));
+  for (const user of page.items) {
+    body.push(
+      rowWithAction(
+        [
+          text(userName(user), { weight: 'bolder' }),
+          text(`${user.userPrincipalName ?? user.mail ?? user.id} · ${stateText(user)}`, {
+            size: 'small',
+            isSubtle: true,
+            spacing: 'none',
+          }),
+        ],
+        act('Open', 'user.show', { client: client.id, user: user.id }),
+      ),
+    );
+  }
+  const actions: CardAction[] = [];
+  if (page.nextCursor !== null) {
+    actions.push(
+      act('More', 'users.list', {
+        client: client.id,
+        cursor: page.nextCursor,
+        ...(query.search === undefined ? {} : { search: query.search }),
+        ...(query.filter === undefined ? {} : { filter: query.filter }),
+      }),
+    );
+  }
+  return card(body, actions);
+}
+
+/** Several users match what was typed: pick one (then Import or Disable it on its card). */
+export function userChoiceCard(
+  client: CardClient,
+  typed: string,
+  candidates: readonly UserView[],
+  more: boolean,
+): AdaptiveCard {
+  const body: CardElement[] = [
+    heading('Which user?'),
+    text(`Several users of ${clientLabel(client)} match “${typed}”. Pick one.`),
+  ];
+  for (const user of candidates) {
+    body.push(
+      rowWithAction(
+        [
+          text(userName(user), { weight: 'bolder' }),
+          text(`${user.userPrincipalName ?? user.id} · ${stateText(user)}`, {
+            size: 'small',
+            isSubtle: true,
+            spacing: 'none',
+          }),
+        ],
+        act('Choose', 'user.show', { client: client.id, user: user.id }),
+      ),
+    );
+  }
+  if (more) body.push(subtle('More users match: type more of the name, or the UPN.'));
+  return card(body);
+}

@@ -1,0 +1,123 @@
+import type { AdaptiveCard } from '../cards/card-kit.js';
+import { clientChoiceCard } from '../cards/client-cards.js';
+import { errorCard } from '../cards/error-card.js';
+import { helpCard } from '../cards/help-card.js';
+import {
+  listClients,
+  setNotifications,
+  showReport,
+  showStatus,
+  whoami,
+} from '../workflows/client-workflows.js';
+import { changeUser, listGroups, listUsers, previewExclusion } from '../workflows/directory-workflows.js';
+import { startSync, type CardUpdater, type SyncWorkflowOptions } from '../workflows/sync-workflow.js';
+import { assertHasRole, chooseClient, type WorkflowContext } from '../workflows/workflow-context.js';
+import type { BotCommand, ParsedMessage } from './bot-command.js';
+
+/** The card a command answers with, and — for a sync — how to keep following it once the card is posted. */
+export interface CommandAnswer {
+  readonly card: AdaptiveCard;
+  /** Called with the id of the message that holds the card (a sync updates it in place). */
+  readonly follow?: (activityId: string, updater: CardUpdater) => void;
+}
+
+/** A message that is not a command gets the help, never silence. */
+export function answerMessage(parsed: ParsedMessage): AdaptiveCard | undefined {
+  if (parsed.kind === 'unknown') {
+    return helpCard({
+      intro: `I do not know “${parsed.text}”. Here is what I can do:`,
+      introColor: 'warning',
+    });
+  }
+  if (parsed.kind === 'invalid') {
+    return errorCard({
+      title: `“${parsed.command}” needs another look`,
+      message: `${capitalise(parsed.problem)}. Say “help” for every command.`,
+      tone: 'invalid',
+    });
+  }
+  return undefined;
+}
+
+/**
+ * Runs one command for the person of the turn. Commands that act on a client resolve it first (named, else the
+ * conversation's, else the only one they see) and answer with a choice card when several are possible.
+ * @throws whatever the core's services throw (the caller turns it into an error card).
+ */
+export async function runCommand(
+  context: WorkflowContext,
+  command: BotCommand,
+  sync: SyncWorkflowOptions,
+): Promise<CommandAnswer> {
+  switch (command.name) {
+    case 'help':
+      return { card: helpCard() };
+    case 'whoami':
+      return { card: await whoami(context) };
+    case 'clients':
+      await assertHasRole(context);
+      return { card: await listClients(context) };
+    case 'notifications':
+      await assertHasRole(context);
+      return { card: await setNotifications(context, command.enabled, command.client) };
+    default:
+      break;
+  }
+  await assertHasRole(context);
+  const resolved = command.name === 'users' ? await splitUsersArgs(context, command) : command;
+  const choice = await chooseClient(context, resolved.client);
+  if (choice.kind === 'choose') return { card: clientChoiceCard(choice.clients, resolved) };
+  const client = choice.client;
+  switch (resolved.name) {
+    case 'status':
+      return { card: await showStatus(context, client) };
+    case 'sync': {
+      const started = await startSync(context, client, sync);
+      return {
+        card: started.card,
+        follow: (_activityId, updater) => {
+          started.follow(updater);
+        },
+      };
+    }
+    case 'users':
+      return {
+        card: await listUsers(context, client, {
+          search: resolved.args.join(' '),
+          ...(resolved.filter === undefined ? {} : { filter: resolved.filter }),
+        }),
+      };
+    case 'import':
+    case 'disable':
+      return { card: await changeUser(context, client, resolved.user, resolved.name) };
+    case 'groups':
+      return { card: await listGroups(context, client, { search: resolved.search }) };
+    case 'exclude':
+      return { card: await previewExclusion(context, client, resolved.group) };
+    case 'report':
+      return { card: await showReport(context, client, resolved.kind, resolved.group) };
+    default:
+      return { card: helpCard() };
+  }
+}
+
+/**
+ * `users [client] [search]`: the first word is the client when a client the person sees has that short name;
+ * otherwise every word is the search. Returns the command with `client` set when it was named.
+ */
+async function splitUsersArgs(
+  context: WorkflowContext,
+  command: Extract<BotCommand, { name: 'users' }>,
+): Promise<Extract<BotCommand, { name: 'users' }>> {
+  if (command.client !== undefined || command.args.length === 0) return command;
+  const [first = '', ...rest] = command.args;
+  const visible = await context.core.clients.list(context.actor);
+  const lower = first.toLowerCase();
+  return visible.some((client) => client.name === lower)
+    ? { ...command, client: first, args: rest }
+    : command;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

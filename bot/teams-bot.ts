@@ -1,0 +1,329 @@
+import { Application, type TeamsAdapter } from '@microsoft/teams-ai';
+import { CardFactory, MessageFactory, TurnContext, type Activity } from 'botbuilder';
+import type { Response } from 'botbuilder';
+import { z } from 'zod/v4';
+import type { Core } from '../src/composition/create-core.js';
+import type { Actor } from '../src/services/actor.js';
+import type { Logger } from '../src/shared/logger.js';
+import { runAction } from './actions/action-handler.js';
+import { errorCardFor } from './bot-errors.js';
+import type { AdaptiveCard } from './cards/card-kit.js';
+import { errorCard } from './cards/error-card.js';
+import { welcomeCard } from './cards/help-card.js';
+import { answerMessage, runCommand, type CommandAnswer } from './commands/command-handler.js';
+import { parseCommand } from './commands/command-parser.js';
+import type { TabLinks } from './tab-links.js';
+import { actorOf, conversationKeyOf, storedReferenceOf } from './turn-identity.js';
+import type { CardUpdater, SyncWorkflowOptions } from './workflows/sync-workflow.js';
+import type { WorkflowContext } from './workflows/workflow-context.js';
+
+export interface TeamsBotOptions {
+  readonly core: Core;
+  readonly logger: Logger;
+  readonly adapter: TeamsAdapter;
+  /** The bot's app id; empty in anonymous demo mode. */
+  readonly appId: string;
+  /** Anonymous demo mode: only a client on this machine (the Agents Playground) may talk to the bot. */
+  readonly anonymous: boolean;
+  readonly links: TabLinks;
+  /** The MSP's tenants and the connected clients' tenants (DESIGN §7: only their users reach the bot). */
+  readonly isTenantAllowed: (tenantId: string) => Promise<boolean>;
+  /** How often a sync card is updated at most. Default 1500 ms. */
+  readonly syncUpdateIntervalMs?: number;
+}
+
+/** The HTTP request as the bot needs it (restify's, or any framework's). */
+export interface BotHttpRequest {
+  readonly body: unknown;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly method: string | undefined;
+}
+
+const CARD_RESPONSE = 'application/vnd.microsoft.card.adaptive';
+
+/** What /api/messages accepts before Bot Framework sees it: a well-formed activity envelope, nothing else. */
+const activityEnvelope = z.looseObject({
+  type: z.string().min(1).max(64),
+  serviceUrl: z.url({ protocol: /^https?$/ }).max(2048),
+  channelId: z.string().min(1).max(64).optional(),
+  name: z.string().max(256).optional(),
+  text: z.string().max(28_000).optional(),
+  conversation: z.looseObject({ id: z.string().min(1).max(1024) }),
+  from: z.looseObject({ id: z.string().max(1024) }).optional(),
+});
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/**
+ * The Teams bot (DESIGN §4): a teams-ai Application on the Bot Framework adapter, calling only the core's services.
+ *
+ * - Every turn: the sender is identified (`aadObjectId` + tenant) and must belong to an allowed tenant; the
+ *   conversation reference is stored in the database (forgotten on uninstall).
+ * - Messages are commands (`help` for anything else); card clicks are Universal Actions answered with the
+ *   refreshed card; any other invoke is refused with 400.
+ * - Proactive messages (sync progress, notifications) go through the same adapter.
+ */
+export class TeamsBot {
+  readonly app: Application;
+  private readonly options: TeamsBotOptions;
+  private readonly logger: Logger;
+  private readonly sync: SyncWorkflowOptions;
+  private readonly actors = new WeakMap<TurnContext, Actor>();
+
+  constructor(options: TeamsBotOptions) {
+    this.options = options;
+    this.logger = options.logger.child({ component: 'bot' });
+    this.sync = {
+      logger: this.logger,
+      ...(options.syncUpdateIntervalMs === undefined
+        ? {}
+        : { minUpdateIntervalMs: options.syncUpdateIntervalMs }),
+    };
+    this.app = new Application({
+      adapter: options.adapter,
+      botAppId: options.appId,
+      removeRecipientMention: true,
+      startTypingTimer: true,
+    });
+    this.app.error(async (context, error) => {
+      await this.onTurnError(context, error);
+    });
+    this.app.turn('beforeTurn', (context) => this.beforeTurn(context));
+    // Invoke routes are tried first; this one takes every invoke, so none is left without an answer.
+    this.app.addRoute(
+      (context) => Promise.resolve(context.activity.type === 'invoke'),
+      (context) => this.onInvoke(context),
+      true,
+    );
+    this.app.activity('installationUpdate', (context) => this.onInstallation(context));
+    this.app.conversationUpdate('membersRemoved', (context) => this.onMembersRemoved(context));
+    this.app.conversationUpdate('membersAdded', () => Promise.resolve());
+    // The catch-all for messages, registered last (teams-ai matches routes in registration order).
+    this.app.activity('message', (context) => this.onMessage(context));
+  }
+
+  /**
+   * Handles one POST /api/messages. Malformed envelopes are answered 400 before Bot Framework sees them; with
+   * credentials configured the adapter rejects requests without a valid token (401).
+   */
+  async process(req: BotHttpRequest, res: Response & { readonly headersSent: boolean }): Promise<void> {
+    const envelope = activityEnvelope.safeParse(req.body);
+    if (!envelope.success) {
+      reply(res, 400, {
+        error: { code: 'invalid_activity', message: 'The request body is not a Bot Framework activity.' },
+      });
+      return;
+    }
+    if (this.options.anonymous && !LOOPBACK.has(new URL(envelope.data.serviceUrl).hostname)) {
+      reply(res, 400, {
+        error: {
+          code: 'service_url_refused',
+          message: 'Without bot credentials only a local client may talk to the bot.',
+        },
+      });
+      return;
+    }
+    try {
+      const request = { body: envelope.data, headers: { ...req.headers }, method: req.method ?? 'POST' };
+      await this.options.adapter.process(request, res, async (context) => {
+        await this.app.run(context);
+      });
+    } catch (error) {
+      // The adapter rejects what its own activity schema refuses before it answers.
+      this.logger.debug({ err: error }, 'activity refused by the adapter');
+      if (!res.headersSent)
+        reply(res, 400, { error: { code: 'invalid_activity', message: 'The activity could not be read.' } });
+    }
+  }
+
+  private async beforeTurn(context: TurnContext): Promise<boolean> {
+    const activity = context.activity;
+    const actor = actorOf(activity);
+    if (actor === undefined) {
+      await this.refuse(
+        context,
+        'I cannot tell who you are: Teams did not send your Entra identity with this message.',
+      );
+      return false;
+    }
+    if (!(await this.options.isTenantAllowed(actor.tenantId))) {
+      this.logger.info(
+        { tenantId: actor.tenantId, type: activity.type },
+        'turn from a tenant that is not allowed',
+      );
+      await this.refuse(
+        context,
+        'This bot serves its MSP and the clients it manages; your organisation is not one of them.',
+      );
+      return false;
+    }
+    this.actors.set(context, actor);
+    if (!isFarewell(activity)) await this.capture(context, actor);
+    return true;
+  }
+
+  /** Stores the conversation reference (DESIGN §7: captured on install and on every turn, in the database). */
+  private async capture(context: TurnContext, actor: Actor): Promise<void> {
+    const activity = context.activity;
+    const conversationId = conversationKeyOf(activity);
+    if (conversationId === undefined) return;
+    const type = textOf(activity.conversation.conversationType) ?? 'personal';
+    try {
+      await this.options.core.notifications.rememberConversation({
+        conversationId,
+        conversationType: type,
+        tenantId: actor.tenantId,
+        ...(type === 'personal' ? { userObjectId: actor.objectId } : {}),
+        reference: JSON.stringify(
+          storedReferenceOf(TurnContext.getConversationReference(activity), activity),
+        ),
+      });
+    } catch (error) {
+      // Losing one capture only delays notifications to this conversation; the turn itself goes on.
+      this.logger.warn({ err: error, conversationId }, 'could not store the conversation reference');
+    }
+  }
+
+  private async onMessage(context: TurnContext): Promise<void> {
+    const workflow = this.workflowOf(context);
+    const parsed = parseCommand(textOf(context.activity.text) ?? '');
+    let answer: CommandAnswer;
+    try {
+      const direct = answerMessage(parsed);
+      answer =
+        direct !== undefined || parsed.kind !== 'command'
+          ? { card: direct ?? errorCard({ title: 'Not understood', message: 'Say “help”.' }) }
+          : await runCommand(workflow, parsed.command, this.sync);
+    } catch (error) {
+      answer = {
+        card: errorCardFor(error, this.logger, { turn: 'message', conversationId: workflow.conversationId }),
+      };
+    }
+    const sent = await context.sendActivity(cardMessage(answer.card));
+    if (answer.follow !== undefined && sent?.id !== undefined)
+      answer.follow(sent.id, this.updaterFor(context, sent.id));
+  }
+
+  private async onInvoke(context: TurnContext): Promise<void> {
+    if (context.activity.name !== 'adaptiveCard/action') {
+      await answerInvoke(context, 400, {
+        error: { code: 'unsupported_invoke', message: 'This bot only answers card actions.' },
+      });
+      return;
+    }
+    const workflow = this.workflowOf(context);
+    let answer: CommandAnswer;
+    try {
+      answer = await runAction(workflow, context.activity.value, this.sync);
+    } catch (error) {
+      answer = {
+        card: errorCardFor(error, this.logger, { turn: 'invoke', conversationId: workflow.conversationId }),
+      };
+    }
+    await answerInvoke(context, 200, { statusCode: 200, type: CARD_RESPONSE, value: answer.card });
+    const replyTo = context.activity.replyToId;
+    if (answer.follow !== undefined && replyTo !== undefined)
+      answer.follow(replyTo, this.updaterFor(context, replyTo));
+  }
+
+  private async onInstallation(context: TurnContext): Promise<void> {
+    const action = context.activity.action ?? '';
+    const conversationId = conversationKeyOf(context.activity);
+    if (action.startsWith('remove')) {
+      if (conversationId !== undefined)
+        await this.options.core.notifications.forgetConversation(conversationId);
+      return;
+    }
+    if (action === 'add') {
+      await context.sendActivity(
+        cardMessage(welcomeCard(context.activity.conversation.conversationType === 'personal')),
+      );
+    }
+  }
+
+  private async onMembersRemoved(context: TurnContext): Promise<void> {
+    const botId = context.activity.recipient.id;
+    const conversationId = conversationKeyOf(context.activity);
+    if (conversationId === undefined) return;
+    if ((context.activity.membersRemoved ?? []).some((member) => member.id === botId)) {
+      await this.options.core.notifications.forgetConversation(conversationId);
+    }
+  }
+
+  private workflowOf(context: TurnContext): WorkflowContext {
+    const actor = this.actors.get(context);
+    // beforeTurn ends every turn it could not identify, so routes always find the actor.
+    if (actor === undefined) throw new Error('turn without an identified actor');
+    return {
+      core: this.options.core,
+      links: this.options.links,
+      actor,
+      conversationId: conversationKeyOf(context.activity) ?? context.activity.conversation.id,
+    };
+  }
+
+  /** Replaces a posted card later, outside the turn (a proactive `updateActivity` of that message). */
+  private updaterFor(context: TurnContext, activityId: string): CardUpdater {
+    const reference = TurnContext.getConversationReference(context.activity);
+    return async (card: AdaptiveCard) => {
+      await this.options.adapter.continueConversationAsync(
+        this.options.appId,
+        reference,
+        async (proactive) => {
+          await proactive.updateActivity({ ...cardMessage(card), id: activityId });
+        },
+      );
+    };
+  }
+
+  private async refuse(context: TurnContext, message: string): Promise<void> {
+    const card = errorCard({ title: 'Not allowed', message, tone: 'refused' });
+    const activity = context.activity;
+    if (activity.type === 'invoke') {
+      await answerInvoke(context, 200, { statusCode: 200, type: CARD_RESPONSE, value: card });
+    } else if (activity.type === 'message') {
+      await context.sendActivity(cardMessage(card));
+    }
+  }
+
+  private async onTurnError(context: TurnContext, error: unknown): Promise<void> {
+    const card = errorCardFor(error, this.logger, { turn: context.activity.type });
+    try {
+      if (context.activity.type === 'invoke' && !context.responded) {
+        await answerInvoke(context, 200, { statusCode: 200, type: CARD_RESPONSE, value: card });
+      } else if (context.activity.type === 'message') {
+        await context.sendActivity(cardMessage(card));
+      }
+    } catch (sendError) {
+      this.logger.warn({ err: sendError }, 'could not tell the user about a failed turn');
+    }
+  }
+}
+
+function cardMessage(card: AdaptiveCard): Partial<Activity> {
+  return MessageFactory.attachment(CardFactory.adaptiveCard(card));
+}
+
+async function answerInvoke(context: TurnContext, status: number, body: unknown): Promise<void> {
+  await context.sendActivity({ type: 'invokeResponse', value: { status, body } });
+}
+
+/** Turns that say goodbye: the bot uninstalled or removed; capturing them would resurrect the conversation. */
+function isFarewell(activity: Activity): boolean {
+  if (activity.type === 'installationUpdate') return (activity.action ?? '').startsWith('remove');
+  if (activity.type === 'conversationUpdate') {
+    return (activity.membersRemoved ?? []).some((member) => member.id === activity.recipient.id);
+  }
+  return false;
+}
+
+function reply(res: Response, status: number, body: unknown): void {
+  res.status(status);
+  res.send(body);
+  res.end();
+}
+
+/** Activity fields typed as strings may be missing in what actually arrives. */
+function textOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

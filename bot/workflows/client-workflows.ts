@@ -1,0 +1,69 @@
+import type { ReportKind } from '../../src/services/reports/report-types.js';
+import { AppError } from '../../src/shared/errors.js';
+import type { CardClient } from '../cards/card-actions.js';
+import type { AdaptiveCard } from '../cards/card-kit.js';
+import { clientsCard, statusCard } from '../cards/client-cards.js';
+import { reportCard } from '../cards/report-card.js';
+import { notificationSettingsCard, whoamiCard } from '../cards/whoami-card.js';
+import { toCardClient, type WorkflowContext } from './workflow-context.js';
+
+/** `clients`: every visible client with its status. */
+export async function listClients(context: WorkflowContext): Promise<AdaptiveCard> {
+  return clientsCard(await context.core.status.list(context.actor));
+}
+
+/** `status [client]`. */
+export async function showStatus(
+  context: WorkflowContext,
+  client: CardClient,
+  notice?: string,
+): Promise<AdaptiveCard> {
+  const { core, actor } = context;
+  const [status] = await core.status.list(actor, client.id);
+  if (status === undefined)
+    throw new AppError('not_found', `Client '${client.name}' was not found.`, { status: 404 });
+  const canOperate = await core.access.can(actor, 'client:operate', client.id);
+  return statusCard(status, { canOperate, ...(notice === undefined ? {} : { notice }) });
+}
+
+/** `report usage|sso|mfa|billing [--group]`: the summary card with its link into the tab. */
+export async function showReport(
+  context: WorkflowContext,
+  client: CardClient,
+  kind: ReportKind,
+  group: string | undefined,
+): Promise<AdaptiveCard> {
+  const report = await context.core.reports.report(context.actor, kind, {
+    client: client.id,
+    ...(group === undefined ? {} : { group }),
+  });
+  return reportCard(report, context.links.client(client.name, `reports/${kind}`));
+}
+
+/** `whoami`: available to anyone who reached the bot, role or not. */
+export async function whoami(context: WorkflowContext): Promise<AdaptiveCard> {
+  const { core, actor } = context;
+  const grants = await core.roles.myGrants(actor);
+  const clients = grants.length === 0 ? [] : await core.clients.list(actor);
+  return whoamiCard({
+    displayName: actor.name,
+    tenantId: actor.tenantId,
+    objectId: actor.objectId,
+    grants,
+    clients: new Map(clients.map((client) => [client.id, toCardClient(client)])),
+    conversation: await core.notifications.conversation(actor, context.conversationId),
+  });
+}
+
+/** `notifications on|off [client]` in this conversation. */
+export async function setNotifications(
+  context: WorkflowContext,
+  enabled: boolean,
+  client: string | undefined,
+): Promise<AdaptiveCard> {
+  const settings = await context.core.notifications.setNotifications(context.actor, context.conversationId, {
+    enabled,
+    ...(client === undefined ? {} : { client }),
+  });
+  return notificationSettingsCard(settings);
+}

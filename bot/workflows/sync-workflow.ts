@@ -1,0 +1,187 @@
+import type { SyncRunRow } from '../../src/store/schema.js';
+import { AppError } from '../../src/shared/errors.js';
+import type { Logger } from '../../src/shared/logger.js';
+import type { CardClient } from '../cards/card-actions.js';
+import type { AdaptiveCard } from '../cards/card-kit.js';
+import { syncCard, syncFraction, type SyncCardView, type SyncProgressView } from '../cards/sync-card.js';
+import type { WorkflowContext } from './workflow-context.js';
+
+/** Replaces the posted sync card (an `updateActivity` of the message that holds it). */
+export type CardUpdater = (card: AdaptiveCard) => Promise<void>;
+
+/** A sync started from the bot: the card to post now, and how to keep that card up to date once posted. */
+export interface StartedSync {
+  readonly card: AdaptiveCard;
+  /** Hands over the updater once the card is posted; progress so far is shown at once. */
+  follow(update: CardUpdater): void;
+  /** Settles when the run has ended, the last card is shown and the notification checks have run. */
+  readonly finished: Promise<void>;
+}
+
+export interface SyncWorkflowOptions {
+  readonly logger: Logger;
+  /** At most one card update per this many milliseconds while the run goes on. Default 1500. */
+  readonly minUpdateIntervalMs?: number;
+}
+
+/**
+ * `sync [client]` and the Sync buttons: starts (or joins) the client's directory sync and follows it on one card,
+ * updated in place with a progress bar while the run goes on, and a last time with the result. Afterwards it runs
+ * the client's notification checks, as the scheduled sync does. Needs the operate right on the client.
+ * @throws {NotFoundError} {@link ForbiddenError}; {@link AppError} `not_connected` for a client without integration.
+ */
+export async function startSync(
+  context: WorkflowContext,
+  client: CardClient,
+  options: SyncWorkflowOptions,
+): Promise<StartedSync> {
+  const { core, actor } = context;
+  const found = await core.clients.get(actor, client.id);
+  await core.access.assert(actor, 'client:operate', found.id);
+  const [status] = await core.status.list(actor, found.id);
+  if (status === undefined || status.integration === 'not connected') {
+    throw new AppError(
+      'not_connected',
+      `${client.displayName} has no integration yet: connect its tenant in the tab first.`,
+      {
+        status: 409,
+      },
+    );
+  }
+  const expected = { users: status.users, groups: status.groups };
+  const joined =
+    core.syncRunner.isRunningHere(found.id, 'directory') || status.lastSync?.status === 'running';
+  const minInterval = options.minUpdateIntervalMs ?? 1500;
+  const view = (progress: SyncProgressView): SyncCardView => ({
+    client,
+    state: 'running',
+    joined,
+    progress,
+    fraction: syncFraction(progress, expected),
+  });
+
+  let updater: CardUpdater | undefined;
+  let latest: SyncProgressView = {};
+  let lastSentAt = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let ended = false;
+  let final: AdaptiveCard | undefined;
+  let chain: Promise<void> = Promise.resolve();
+  const push = (card: AdaptiveCard): void => {
+    const send = updater;
+    if (send === undefined) return;
+    lastSentAt = Date.now();
+    chain = chain
+      .then(() => send(card))
+      .catch((error: unknown) => {
+        options.logger.warn({ err: error, clientId: client.id }, 'could not update the sync card');
+      });
+  };
+  const schedule = (): void => {
+    if (updater === undefined || ended || timer !== undefined) return;
+    const wait = lastSentAt + minInterval - Date.now();
+    if (wait <= 0) {
+      push(syncCard(view(latest)));
+      return;
+    }
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (!ended) push(syncCard(view(latest)));
+    }, wait);
+    timer.unref();
+  };
+
+  const run = core.directorySync.run(found.id, {
+    trigger: 'manual',
+    onProgress: (progress) => {
+      latest = toProgressView(progress);
+      schedule();
+    },
+  });
+  const finished = run
+    .then(
+      (outcome) => finalCard(client, outcome.run, outcome.joined || joined, latest, expected),
+      (error: unknown) => {
+        options.logger.error({ err: error, clientId: client.id }, 'sync from the bot failed to run');
+        return syncCard({
+          ...view(latest),
+          state: 'failed',
+          error: 'The sync could not be started; try again later.',
+        });
+      },
+    )
+    .then(async (card) => {
+      ended = true;
+      final = card;
+      if (timer !== undefined) clearTimeout(timer);
+      push(card);
+      await chain;
+      await core.notifications.checkClient(found.id);
+    });
+  return {
+    card: syncCard(view(latest)),
+    follow: (update) => {
+      updater = update;
+      // The posted card already shows the start: the first update waits a full interval.
+      lastSentAt = Date.now();
+      if (final !== undefined) push(final);
+      else schedule();
+    },
+    finished,
+  };
+}
+
+function finalCard(
+  client: CardClient,
+  run: SyncRunRow,
+  joined: boolean,
+  latest: SyncProgressView,
+  expected: { readonly users: number; readonly groups: number },
+): AdaptiveCard {
+  const durationMs =
+    run.finished_at === null
+      ? 0
+      : Math.max(0, new Date(run.finished_at).getTime() - new Date(run.started_at).getTime());
+  if (run.status === 'succeeded') {
+    return syncCard({
+      client,
+      state: 'succeeded',
+      joined,
+      progress: latest,
+      fraction: 1,
+      result: {
+        usersAdded: run.users_added,
+        usersUpdated: run.users_updated,
+        usersRemoved: run.users_removed,
+        groupsAdded: run.groups_added,
+        groupsUpdated: run.groups_updated,
+        groupsRemoved: run.groups_removed,
+        graphRequests: run.graph_requests,
+        durationMs,
+      },
+    });
+  }
+  return syncCard({
+    client,
+    state: 'failed',
+    joined,
+    progress: latest,
+    fraction: syncFraction(latest, expected),
+    error: run.error_message ?? 'The sync failed.',
+  });
+}
+
+function toProgressView(progress: Readonly<Record<string, unknown>>): SyncProgressView {
+  const number = (key: string): number | undefined => {
+    const value = progress[key];
+    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+  };
+  const phase = progress.phase;
+  const view: Record<string, unknown> = {};
+  if (typeof phase === 'string') view.phase = phase;
+  for (const key of ['pages', 'users', 'groups', 'requests', 'elapsedMs'] as const) {
+    const value = number(key);
+    if (value !== undefined) view[key] = value;
+  }
+  return view;
+}

@@ -1,0 +1,62 @@
+import type { Core } from '../../src/composition/create-core.js';
+import type { Actor } from '../../src/services/actor.js';
+import { ForbiddenError } from '../../src/shared/errors.js';
+import type { CardClient } from '../cards/card-actions.js';
+import type { TabLinks } from '../tab-links.js';
+
+/** What every command and card action works with: the core's services, the person acting, and where. */
+export interface WorkflowContext {
+  readonly core: Core;
+  readonly links: TabLinks;
+  readonly actor: Actor;
+  /** The conversation key (a channel's id without its thread part). */
+  readonly conversationId: string;
+}
+
+/** Which client a command is about (DESIGN: explicit, else the conversation's, else the only one, else ask). */
+export type ClientChoice =
+  | { readonly kind: 'client'; readonly client: CardClient }
+  | { readonly kind: 'choose'; readonly clients: readonly CardClient[] };
+
+/**
+ * Resolves the client of a command: the one named; else the client this conversation is subscribed to; else the
+ * only client the person may see; else the person chooses.
+ * @throws {NotFoundError} for a named client the person cannot see; {@link ForbiddenError} when they see none.
+ */
+export async function chooseClient(
+  context: WorkflowContext,
+  named: string | undefined,
+): Promise<ClientChoice> {
+  const { core, actor } = context;
+  if (named !== undefined)
+    return { kind: 'client', client: toCardClient(await core.clients.get(actor, named)) };
+  const conversation = await core.notifications.conversation(actor, context.conversationId);
+  if (conversation?.client) return { kind: 'client', client: conversation.client };
+  const visible = await core.clients.list(actor);
+  const [only] = visible;
+  if (visible.length === 1 && only !== undefined) return { kind: 'client', client: toCardClient(only) };
+  if (visible.length === 0) {
+    throw new ForbiddenError('You cannot see any client: ask a partner admin to give you a role on one.');
+  }
+  return { kind: 'choose', clients: visible.map(toCardClient) };
+}
+
+export function toCardClient(client: {
+  readonly id: string;
+  readonly name: string;
+  readonly display_name: string;
+}): CardClient {
+  return { id: client.id, name: client.name, displayName: client.display_name };
+}
+
+/**
+ * Refuses at once someone with no role at all, with a reason they can act on, before any service says "not found"
+ * (which it must, to everyone else, so that client names cannot be probed).
+ * @throws {ForbiddenError}
+ */
+export async function assertHasRole(context: WorkflowContext): Promise<void> {
+  if ((await context.core.roles.myGrants(context.actor)).length > 0) return;
+  throw new ForbiddenError(
+    'You have no role in this app, so you cannot see or change anything. Ask a partner admin of your MSP to assign you one.',
+  );
+}

@@ -1,0 +1,118 @@
+import type { Kysely } from 'kysely';
+import type { Database, IncidentRow } from './schema.js';
+
+/**
+ * The memory of DESIGN rule 11: open and closed incidents (a problem notifies when it opens and when it closes,
+ * never in between) and the notifications already delivered, one row per event and conversation.
+ */
+export class NotificationRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async openIncident(clientId: string, kind: string): Promise<IncidentRow | undefined> {
+    return this.db
+      .selectFrom('incidents')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .where('kind', '=', kind)
+      .where('resolved_at', 'is', null)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  /** The newest incident of that kind closed at or after `since`, still to be announced. */
+  async unannouncedResolution(
+    clientId: string,
+    kind: string,
+    since: string,
+  ): Promise<IncidentRow | undefined> {
+    return this.db
+      .selectFrom('incidents')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .where('kind', '=', kind)
+      .where('resolved_at', 'is not', null)
+      .where('resolved_at', '>=', since)
+      .where('notified_resolved', '=', 0)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  async openNew(clientId: string, kind: string, message: string, at: string): Promise<IncidentRow> {
+    return this.db
+      .insertInto('incidents')
+      .values({
+        client_id: clientId,
+        kind,
+        opened_at: at,
+        resolved_at: null,
+        last_seen_at: at,
+        message,
+        occurrences: 1,
+        notified_open: 0,
+        notified_resolved: 0,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  /** Another sighting of an open incident: counted, the message refreshed, nobody told again. */
+  async seenAgain(id: number, message: string, at: string): Promise<void> {
+    await this.db
+      .updateTable('incidents')
+      .set((eb) => ({ occurrences: eb('occurrences', '+', 1), last_seen_at: at, message }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Closes the incident; returns it as closed (undefined when someone else closed it first). */
+  async resolve(id: number, at: string): Promise<IncidentRow | undefined> {
+    const result = await this.db
+      .updateTable('incidents')
+      .set({ resolved_at: at })
+      .where('id', '=', id)
+      .where('resolved_at', 'is', null)
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) return undefined;
+    return this.db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async markAnnounced(id: number, which: 'open' | 'resolved'): Promise<void> {
+    await this.db
+      .updateTable('incidents')
+      .set(which === 'open' ? { notified_open: 1 } : { notified_resolved: 1 })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /**
+   * Claims a delivery before it is attempted: of two checkers racing (a scheduled run and a bot-triggered one, or
+   * two instances), exactly one gets `true`. A failed delivery is released again so the next check retries it.
+   */
+  async claim(clientId: string, key: string, at: string): Promise<boolean> {
+    const result = await this.db
+      .insertInto('notifications_sent')
+      .values({ client_id: clientId, key, sent_at: at })
+      .onConflict((conflict) => conflict.columns(['client_id', 'key']).doNothing())
+      .executeTakeFirst();
+    return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  }
+
+  async release(clientId: string, key: string): Promise<void> {
+    await this.db
+      .deleteFrom('notifications_sent')
+      .where('client_id', '=', clientId)
+      .where('key', '=', key)
+      .execute();
+  }
+
+  /** Housekeeping: forgets deliveries older than `before`. */
+  async pruneSent(before: string): Promise<number> {
+    const result = await this.db
+      .deleteFrom('notifications_sent')
+      .where('sent_at', '<', before)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
