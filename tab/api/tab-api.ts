@@ -125,7 +125,8 @@ const frameworkErrors: Record<string, { code: string; message: string }> = {
   UnsupportedMediaType: { code: 'unsupported_media_type', message: 'Send the body as application/json.' },
   PayloadTooLarge: { code: 'body_too_large', message: 'The request body is too large.' },
   RequestEntityTooLarge: { code: 'body_too_large', message: 'The request body is too large.' },
-  ResourceNotFound: { code: 'not_found', message: 'There is no such tab API route.' },
+  // restify names the router's 404 event 'NotFound'.
+  NotFound: { code: 'not_found', message: 'There is no such tab API route.' },
   MethodNotAllowed: { code: 'method_not_allowed', message: 'This route does not accept that method.' },
 };
 

@@ -47,7 +47,7 @@ const CONFIG_KEY = 'teams-host.channel-config';
 const PERSONAL_URL = '/tab/index.html#/clients';
 const CONFIGURE_URL = '/tab/index.html#/configure';
 
-const frame = element('tab', HTMLIFrameElement);
+let frame = element('tab', HTMLIFrameElement);
 const identitySelect = element('identity', HTMLSelectElement);
 const themeSelect = element('theme', HTMLSelectElement);
 const surfaceSelect = element('surface', HTMLSelectElement);
@@ -195,11 +195,13 @@ function load(): void {
   configSave.disabled = true;
   configStatus.textContent = '';
   const url = state.surface === 'personal' ? PERSONAL_URL : configuring ? CONFIGURE_URL : relative(config);
-  frame.src = 'about:blank';
-  // A fresh navigation each time, so teams-js starts over (a hash change alone would not re-initialize).
-  setTimeout(() => {
-    frame.src = url;
-  }, 0);
+  // A new frame each time, so teams-js starts over in a fresh page (a hash change alone would not re-initialize).
+  const next = document.createElement('iframe');
+  next.id = 'tab';
+  next.title = frame.title;
+  next.src = url;
+  frame.replaceWith(next);
+  frame = next;
   document.body.dataset.surface = state.surface;
   document.body.dataset.theme = state.theme;
   const query = new URLSearchParams({ as: state.identity, theme: state.theme, surface: state.surface });

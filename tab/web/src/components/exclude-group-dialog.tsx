@@ -23,6 +23,7 @@ import { useApp } from '../app-context.js';
 import { formatNumber, plural } from '../format.js';
 import { ErrorBar } from './error-bar.js';
 import { UsersTable } from './users-table.js';
+import { useReturnFocus } from '../hooks/use-return-focus.js';
 
 const useStyles = makeStyles({
   surface: { maxWidth: '760px', width: '90vw' },
@@ -53,6 +54,7 @@ export function ExcludeGroupDialog(props: {
   readonly group: GroupView;
   readonly onClose: (changed: boolean) => void;
 }) {
+  useReturnFocus();
   const styles = useStyles();
   const { api, notify } = useApp();
   const [preview, setPreview] = useState<ExclusionPreview | undefined>();
@@ -69,20 +71,25 @@ export function ExcludeGroupDialog(props: {
   const confirm = (): void => {
     if (preview === undefined) return;
     setBusy(true);
-    api.post<ExclusionResult>(`${base}/exclusion`, { token: preview.token, confirm: true }).then(
-      (result) => {
-        notify(
-          'success',
-          `${name} excluded`,
-          `${plural(result.disabledUsers, 'user')} disabled; billable ${formatNumber(result.billable.before)} → ${formatNumber(result.billable.after)}.`,
-        );
-        props.onClose(true);
-      },
-      (failure: unknown) => {
-        setError(failure);
-        setBusy(false);
-      },
-    );
+    api
+      .post<ExclusionResult>(`/clients/${encodeURIComponent(props.clientRef)}/exclusions`, {
+        token: preview.token,
+        confirm: true,
+      })
+      .then(
+        (result) => {
+          notify(
+            'success',
+            `${name} excluded`,
+            `${plural(result.disabledUsers, 'user')} disabled; billable ${formatNumber(result.billable.before)} → ${formatNumber(result.billable.after)}.`,
+          );
+          props.onClose(true);
+        },
+        (failure: unknown) => {
+          setError(failure);
+          setBusy(false);
+        },
+      );
   };
 
   return (

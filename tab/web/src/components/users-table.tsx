@@ -61,16 +61,16 @@ export function UsersTable(props: {
     <Table className={styles.table} aria-label={props.label} size="small">
       <TableHeader>
         <TableRow>
-          <TableHeaderCell style={{ width: '24%' }}>User</TableHeaderCell>
-          {has('department') && <TableHeaderCell style={{ width: '14%' }}>Department</TableHeaderCell>}
+          <TableHeaderCell style={{ width: props.columns.length > 3 ? '22%' : '45%' }}>User</TableHeaderCell>
+          {has('department') && <TableHeaderCell style={{ width: '13%' }}>Department</TableHeaderCell>}
           {has('membership') && <TableHeaderCell>Membership</TableHeaderCell>}
-          {has('state') && <TableHeaderCell style={{ width: '14%' }}>State</TableHeaderCell>}
+          {has('state') && <TableHeaderCell style={{ width: '13%' }}>State</TableHeaderCell>}
           {has('eligibility') && <TableHeaderCell>Can be imported</TableHeaderCell>}
           {has('activity') && <TableHeaderCell style={{ width: '12%' }}>Last activity</TableHeaderCell>}
-          {has('expiry') && <TableHeaderCell style={{ width: '24%' }}>Expiry</TableHeaderCell>}
-          {has('billable') && <TableHeaderCell style={{ width: '7%' }}>Billable</TableHeaderCell>}
+          {has('expiry') && <TableHeaderCell style={{ width: '22%' }}>Expiry</TableHeaderCell>}
+          {has('billable') && <TableHeaderCell style={{ width: '6%' }}>Billable</TableHeaderCell>}
           {props.actions !== undefined && (
-            <TableHeaderCell style={{ textAlign: 'right' }}>
+            <TableHeaderCell style={{ textAlign: 'right', width: '140px' }}>
               <span className={styles.hidden}>Actions</span>
             </TableHeaderCell>
           )}
@@ -80,7 +80,7 @@ export function UsersTable(props: {
         {props.users.map((user) => (
           <TableRow key={user.id} data-user-id={user.id}>
             <TableCell>
-              <TableCellLayout description={user.userPrincipalName ?? user.mail ?? user.id}>
+              <TableCellLayout truncate description={user.userPrincipalName ?? user.mail ?? user.id}>
                 <Text weight="semibold">{user.displayName ?? '(no name)'}</Text>
               </TableCellLayout>
             </TableCell>

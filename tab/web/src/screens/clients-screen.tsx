@@ -36,6 +36,7 @@ import { formatNumber, formatRelative } from '../format.js';
 import { useResource } from '../hooks/use-resource.js';
 import { ConnectionBadge } from '../layout/client-workspace.js';
 import { hrefOf, navigate } from '../routing/hash-route.js';
+import { useReturnFocus } from '../hooks/use-return-focus.js';
 
 const useStyles = makeStyles({
   table: { backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusMedium },
@@ -199,6 +200,7 @@ function Problems({ problems }: { readonly problems: readonly string[] }) {
 }
 
 function AddClientDialog({ onClose }: { readonly onClose: (added?: ClientRef) => void }) {
+  useReturnFocus();
   const styles = useStyles();
   const { api, notify } = useApp();
   const [name, setName] = useState('');

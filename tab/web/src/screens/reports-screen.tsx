@@ -78,6 +78,7 @@ const useStyles = makeStyles({
     gap: tokens.spacingVerticalXXS,
   },
   section: { marginBottom: tokens.spacingVerticalL },
+  heading: { display: 'block', marginBottom: tokens.spacingVerticalS },
   definitions: { color: tokens.colorNeutralForeground3, margin: 0, paddingLeft: tokens.spacingHorizontalL },
 });
 
@@ -106,6 +107,31 @@ const ssoLabels: Record<SsoMode, string> = {
   password: 'Password',
   none: 'No SSO',
 };
+const ssoShortLabels: Record<SsoMode, string> = {
+  saml: 'SAML',
+  oidc: 'OIDC',
+  password: 'Password',
+  none: 'None',
+};
+
+const methodLabels: Readonly<Record<string, string>> = {
+  microsoftAuthenticatorPush: 'Authenticator',
+  microsoftAuthenticatorPasswordless: 'Passwordless',
+  softwareOneTimePasscode: 'OTP app',
+  hardwareOneTimePasscode: 'OTP token',
+  windowsHelloForBusiness: 'Hello',
+  mobilePhone: 'Mobile',
+  officePhone: 'Office phone',
+  alternateMobilePhone: 'Alt. mobile',
+  email: 'E-mail',
+  fido2: 'FIDO2',
+  passKeyDeviceBound: 'Passkey',
+  temporaryAccessPass: 'TAP',
+};
+
+function methodLabel(method: string): string {
+  return methodLabels[method] ?? method;
+}
 
 /** Rule 10: usage, SSO, MFA and billing reports with charts, filtered by period, reporting group and department. */
 export function ReportsScreen({ client }: { readonly client: ClientStatus }) {
@@ -151,13 +177,13 @@ export function ReportsScreen({ client }: { readonly client: ClientStatus }) {
             ))}
           </Dropdown>
         </Field>
-        <Field
-          label="Group"
-          className={styles.select}
-          hint={filters.data?.groups.length === 0 ? 'Import groups for reporting under Groups' : null}
-        >
+        <Field label="Group" className={styles.select}>
           <Dropdown
             value={group === '' ? 'All users' : groupName}
+            disabled={filters.data?.groups.length === 0}
+            title={
+              filters.data?.groups.length === 0 ? 'Import groups for reporting under Groups first' : undefined
+            }
             selectedOptions={[group]}
             onOptionSelect={(_event, data) => {
               setGroup(data.optionValue ?? '');
@@ -303,6 +329,9 @@ function UsageBody({ report }: { readonly report: UsageReport }) {
             height={260}
             chartTitle="Active users per application"
             hideLegend
+            useSingleColor
+            colors={[tokens.colorBrandBackground]}
+            barWidth={28}
             data={report.applications
               .slice(0, 8)
               .map((app) => ({ x: app.appName, y: app.activeUsers, legend: app.appName }))}
@@ -363,7 +392,6 @@ function SsoBody({ report }: { readonly report: SsoReport }) {
             innerRadius={60}
             hideLabels={false}
             data={{
-              chartTitle: 'Enterprise applications by SSO mode',
               chartData: modes.map((mode) => ({
                 legend: ssoLabels[mode],
                 data: report.totals.bySsoMode[mode],
@@ -377,15 +405,18 @@ function SsoBody({ report }: { readonly report: SsoReport }) {
             height={240}
             hideLegend
             chartTitle="Used applications by SSO mode"
+            barWidth={36}
             data={modes.map((mode) => ({
-              x: ssoLabels[mode],
+              x: ssoShortLabels[mode],
               y: report.totals.usedBySsoMode[mode],
               color: ssoColors[mode],
             }))}
           />
         </ChartCard>
       </div>
-      <Subtitle2 as="h3">Users signing in without SSO</Subtitle2>
+      <Subtitle2 as="h3" className={styles.heading}>
+        Users with the lowest SSO share
+      </Subtitle2>
       <Table className={`${styles.table} ${styles.section}`} aria-label="Users by SSO share" size="small">
         <TableHeader>
           <TableRow>
@@ -445,7 +476,6 @@ function MfaBody({ report }: { readonly report: MfaReport }) {
             height={240}
             innerRadius={60}
             data={{
-              chartTitle: 'MFA registration',
               chartData: [
                 {
                   legend: 'Registered',
@@ -471,7 +501,12 @@ function MfaBody({ report }: { readonly report: MfaReport }) {
             height={240}
             hideLegend
             chartTitle="Users per registered method"
-            data={registration.methods.slice(0, 8).map((method) => ({ x: method.method, y: method.users }))}
+            useSingleColor
+            colors={[tokens.colorBrandBackground]}
+            barWidth={28}
+            data={registration.methods
+              .slice(0, 7)
+              .map((method) => ({ x: methodLabel(method.method), y: method.users }))}
           />
         </ChartCard>
       </div>
@@ -589,7 +624,6 @@ function BillingBody({ report }: { readonly report: BillingReport }) {
             height={240}
             innerRadius={60}
             data={{
-              chartTitle: 'Where the users stand',
               chartData: [
                 { legend: 'Billable', data: current.billable, color: tokens.colorPaletteBlueBorderActive },
                 { legend: 'Expired', data: current.expired, color: tokens.colorPaletteMarigoldBorderActive },

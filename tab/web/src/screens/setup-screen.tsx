@@ -49,6 +49,7 @@ import { PageHeader } from '../components/page-header.js';
 import { daysUntil, formatDate, formatDateTime } from '../format.js';
 import { useResource } from '../hooks/use-resource.js';
 import { hrefOf } from '../routing/hash-route.js';
+import { useReturnFocus } from '../hooks/use-return-focus.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
@@ -346,7 +347,8 @@ function ConnectFailure(props: {
             <em>Grant admin consent</em>: <strong>{props.missing.join(', ')}</strong>.
           </Body1>
         )}
-        {props.checks.length > 0 && <ConnectionChecks checks={props.checks} label="Connection checks" />}
+        {/* One failed sign-in says it all; after a sign-in, the list shows which checks passed. */}
+        {props.checks.length > 1 && <ConnectionChecks checks={props.checks} label="Connection checks" />}
       </MessageBarBody>
     </MessageBar>
   );
@@ -730,6 +732,7 @@ function RotateSecretDialog(props: {
   readonly clientRef: string;
   readonly onClose: (changed: boolean) => void;
 }) {
+  useReturnFocus();
   const styles = useStyles();
   const { api, notify } = useApp();
   const [secret, setSecret] = useState('');
@@ -811,6 +814,7 @@ function RemoveIntegrationDialog(props: {
   readonly client: ClientStatus;
   readonly onClose: (changed: boolean) => void;
 }) {
+  useReturnFocus();
   const styles = useStyles();
   const { api, notify } = useApp();
   const [confirm, setConfirm] = useState('');

@@ -26,6 +26,7 @@ import {
 } from '../components/user-filters.js';
 import { UsersTable } from '../components/users-table.js';
 import { useDebounced, useResource } from '../hooks/use-resource.js';
+import { useReturnFocus } from '../hooks/use-return-focus.js';
 
 const PAGE_SIZE = 50;
 
@@ -171,6 +172,7 @@ function DisableUserDialog(props: {
   readonly user: UserView;
   readonly onClose: (changed: boolean) => void;
 }) {
+  useReturnFocus();
   const { api, notify } = useApp();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();

@@ -1,0 +1,166 @@
+import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { openDatabase, type AppDatabase } from '../../../../src/store/database.js';
+import { repoRoot, startTs, type RunningProcess } from '../../../support/processes.js';
+
+const exec = promisify(execFile);
+
+/** The app started by the suite itself: `server/main.ts` in demo mode, its simulator, and its SQLite store. */
+export interface DemoApp {
+  readonly baseUrl: string;
+  readonly dataDir: string;
+  /** The store the server writes, opened read-mostly by the test to check what the screens did. */
+  readonly store: AppDatabase;
+  /** The simulator's control API (`/_control`), over HTTPS trusting its CA. */
+  simControl(method: string, route: string, body?: unknown): Promise<unknown>;
+  /** The tab API as one of the demo identities (a token from the demo token endpoint). */
+  api(
+    identity: string,
+    method: string,
+    route: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: unknown }>;
+  stop(): Promise<void>;
+}
+
+/** Builds the tab once (Vite), as `npm start` does before serving it. */
+export async function buildTab(): Promise<void> {
+  await exec('npx', ['vite', 'build', '--config', 'tab/web/vite.config.ts', '--logLevel', 'error'], {
+    cwd: repoRoot,
+    timeout: 120_000,
+  });
+}
+
+/**
+ * Starts the app in demo mode on free ports (the server's and the simulator's) with a small demo tenant, waits
+ * until it listens and the demo client's first sync has finished.
+ */
+export async function startDemoApp(options: { readonly users: number }): Promise<DemoApp> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'idm-e2e-tab-'));
+  const server: RunningProcess = startTs('server/main.ts', [], {
+    APP_MODE: 'demo',
+    PORT: '0',
+    DEMO_SIM_PORT: '0',
+    DEMO_USERS: String(options.users),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+  });
+  let store: AppDatabase | undefined;
+  try {
+    const line = await server.waitForLine(/"msg":"server listening"/, 60_000);
+    const port = (JSON.parse(line) as { port: number }).port;
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const endpoints = JSON.parse(fs.readFileSync(path.join(dataDir, 'demo-endpoints.json'), 'utf8')) as {
+      authorityHost: string;
+      caCertPath: string;
+    };
+    const dispatcher = new Agent({ connect: { ca: fs.readFileSync(endpoints.caCertPath, 'utf8') } });
+    store = await openDatabase({ kind: 'sqlite', path: path.join(dataDir, 'app.db') }, { migrate: false });
+    const opened = store;
+    const tokens = new Map<string, string>();
+
+    const app: DemoApp = {
+      baseUrl,
+      dataDir,
+      store: opened,
+      simControl: async (method: string, route: string, body?: unknown): Promise<unknown> => {
+        const response = await undiciFetch(`${endpoints.authorityHost}/_control${route}`, {
+          method,
+          dispatcher,
+          headers: body === undefined ? {} : { 'content-type': 'application/json' },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        const text = await response.text();
+        if (!response.ok) throw new Error(`sim control ${method} ${route}: ${response.status} ${text}`);
+        return JSON.parse(text) as unknown;
+      },
+      api: async (identity: string, method: string, route: string, body?: unknown) => {
+        let token = tokens.get(identity);
+        if (token === undefined) {
+          const issued = await fetch(`${baseUrl}/dev/token`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ identity }),
+          });
+          token = ((await issued.json()) as { token: string }).token;
+          tokens.set(identity, token);
+        }
+        const response = await fetch(`${baseUrl}/api/tab${route}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        const text = await response.text();
+        return { status: response.status, body: (text === '' ? undefined : JSON.parse(text)) as unknown };
+      },
+      stop: async () => {
+        await opened.close();
+        await stopProcess(server);
+        await dispatcher.close();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+    try {
+      await waitFor(async () => {
+        const run = await opened.db
+          .selectFrom('sync_runs')
+          .select('status')
+          .where('kind', '=', 'directory')
+          .where('status', '=', 'succeeded')
+          .executeTakeFirst();
+        return run !== undefined;
+      }, 90_000);
+    } catch (error) {
+      throw new Error(
+        `the demo client's first sync did not finish; server output:\n${server.stdout().slice(-4000)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    return app;
+  } catch (error) {
+    await store?.close();
+    await stopProcess(server);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function stopProcess(server: RunningProcess): Promise<void> {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
+  server.child.kill('SIGTERM');
+  const exited = server.exited();
+  const timer = setTimeout(() => {
+    server.child.kill('SIGKILL');
+  }, 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Polls `check` until it answers true. */
+export async function waitFor(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 250,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/** A fresh random secret for a simulated app. */
+export function randomSecret(): string {
+  return `${crypto.randomBytes(6).toString('base64url')}~${crypto.randomBytes(18).toString('base64url')}`;
+}

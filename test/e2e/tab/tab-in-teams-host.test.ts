@@ -1,0 +1,456 @@
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { parse as parseCsv } from 'csv-parse/sync';
+import type { Frame, Page } from 'playwright-core';
+import { demoIdentities } from '../../../server/demo-identities.js';
+import { PRODUCT_PERMISSIONS } from '../../../sim/index.js';
+import {
+  focusedName,
+  go,
+  launchBrowser,
+  openHost,
+  screenshot,
+  tabTo,
+  type TestBrowser,
+} from './support/browser.js';
+import { buildTab, randomSecret, startDemoApp, waitFor, type DemoApp } from './support/demo-app.js';
+
+/**
+ * The tab in a real browser (Debian's Chromium through playwright-core), inside the local Teams host page of the
+ * app started in demo mode: teams-js initialises against the host, SSO tokens come from the simulator, and every
+ * action goes through the tab API into the core — then the store is checked.
+ */
+describe('tab in the local Teams host (browser)', function () {
+  this.timeout(120_000);
+  let app: DemoApp;
+  let browser: TestBrowser;
+  /** What `before` managed to start, for `after` to stop even when `before` failed halfway. */
+  const started: { app?: DemoApp; browser?: TestBrowser } = {};
+  let page: Page;
+  let demoClientId: string;
+
+  before(async function () {
+    this.timeout(180_000);
+    await buildTab();
+    app = started.app = await startDemoApp({ users: 150 });
+    browser = started.browser = await launchBrowser();
+    page = browser.page;
+    const demo = await app.store.db
+      .selectFrom('clients')
+      .select('id')
+      .where('name', '=', 'demo')
+      .executeTakeFirstOrThrow();
+    demoClientId = demo.id;
+    // Expiry needs the tenant's activity data: wait for the first sign-in ingestion the scheduler starts.
+    await waitFor(async () => {
+      const integration = await app.store.db
+        .selectFrom('integrations')
+        .select('activity_data')
+        .where('client_id', '=', demoClientId)
+        .executeTakeFirst();
+      return integration?.activity_data === 'available';
+    }, 90_000);
+    // A directory sync applies the ingested sign-ins as users' last activity; then the initial import, with a
+    // 7-day threshold, leaves the demo client with imported users, some of them expired.
+    const runs = await countSucceededDirectoryRuns(app, demoClientId);
+    assert.equal((await app.api('partnerAdmin', 'POST', '/clients/demo/sync', {})).status, 202);
+    await waitFor(async () => (await countSucceededDirectoryRuns(app, demoClientId)) > runs, 60_000);
+    assert.equal((await app.api('partnerAdmin', 'POST', '/clients/demo/import', {})).status, 200);
+    assert.equal(
+      (await app.api('partnerAdmin', 'PUT', '/clients/demo/settings/expiry', { days: 7 })).status,
+      200,
+    );
+  });
+
+  after(async () => {
+    await started.browser?.close();
+    await started.app?.stop();
+  });
+
+  async function signedIn(as: keyof typeof demoIdentities, hash = '#/clients'): Promise<Frame> {
+    const frame = await openHost(page, app.baseUrl, { as });
+    await frame.getByTestId('signed-in-as').waitFor();
+    await go(frame, hash);
+    return frame;
+  }
+
+  it('connects a client with client credentials, after saying clearly that a wrong secret is wrong', async () => {
+    const appId = crypto.randomUUID();
+    const secret = randomSecret();
+    const tenant = (await app.simControl('POST', '/tenants', {
+      seed: 4242,
+      displayName: 'Fabrikam Ltd',
+      domain: 'fabrikam.onmicrosoft.com',
+      users: 30,
+      signInDays: 5,
+      apps: [{ clientId: appId, clientSecret: secret, permissions: [...PRODUCT_PERMISSIONS] }],
+    })) as { tenantId: string; domain: string; displayName: string };
+    const frame = await signedIn('partnerAdmin');
+    await screenshot(page, '01-clients');
+
+    await frame.getByRole('button', { name: 'Add client' }).click();
+    const dialog = frame.getByRole('dialog');
+    await dialog.getByLabel('Short name').fill('fabrikam');
+    await dialog.getByLabel('Display name').fill('Fabrikam');
+    await screenshot(page, '02-add-client-dialog');
+    await dialog.getByRole('button', { name: 'Add client' }).click();
+    await frame.getByRole('heading', { name: 'Setup' }).waitFor();
+
+    const form = frame.getByRole('form', { name: 'Client credentials' });
+    // Inline validation: a malformed application id is named before anything is sent.
+    await form.getByLabel('Application (client) id').fill('not-a-guid');
+    await form.getByLabel('Tenant id or verified domain').click();
+    await form.getByText('The application (client) id is a GUID').waitFor();
+    await screenshot(page, '03-setup-inline-validation');
+
+    await form.getByLabel('Tenant id or verified domain').fill(tenant.domain);
+    await form.getByLabel('Application (client) id').fill(appId);
+    await form.getByLabel('Client secret').fill('this-is-not-the-secret');
+    await form.getByRole('button', { name: 'Test and connect' }).click();
+    const failure = frame.getByTestId('connect-failure');
+    await failure.waitFor();
+    const failureText = await failure.innerText();
+    assert.match(failureText, /secret/i, `the message names the secret: ${failureText}`);
+    await screenshot(page, '04-setup-wrong-secret');
+    const fabrikam = await app.store.db
+      .selectFrom('clients')
+      .select('id')
+      .where('name', '=', 'fabrikam')
+      .executeTakeFirstOrThrow();
+    assert.equal(
+      await app.store.db
+        .selectFrom('integrations')
+        .select('client_id')
+        .where('client_id', '=', fabrikam.id)
+        .executeTakeFirst(),
+      undefined,
+      'nothing is saved after a failed check',
+    );
+
+    await form.getByLabel('Client secret').fill(secret);
+    await form.getByRole('button', { name: 'Test and connect' }).click();
+    await frame.getByTestId('organization-name').getByText('Fabrikam Ltd').waitFor();
+    await frame.getByRole('button', { name: 'Test connection' }).click();
+    await frame.getByTestId('connection-checks').first().waitFor();
+    const checks = await frame.getByTestId('connection-checks').innerText();
+    for (const permission of PRODUCT_PERMISSIONS)
+      assert.match(checks, new RegExp(permission.replace('.', '\\.')));
+    await screenshot(page, '05-setup-connected');
+
+    const saved = await app.store.db
+      .selectFrom('integrations')
+      .select(['tenant_id', 'app_client_id', 'organization_name', 'status', 'secret_ciphertext'])
+      .where('client_id', '=', fabrikam.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(saved.tenant_id, tenant.tenantId);
+    assert.equal(saved.app_client_id, appId);
+    assert.equal(saved.organization_name, 'Fabrikam Ltd');
+    assert.equal(saved.status, 'connected');
+    assert.ok(
+      saved.secret_ciphertext !== null && !saved.secret_ciphertext.includes(secret),
+      'the secret is encrypted',
+    );
+  });
+
+  it('excludes a group through the preview dialog, by keyboard alone, after an explicit "cannot be undone"', async () => {
+    const target = await app.store.db
+      .selectFrom('directory_groups as g')
+      .innerJoin('group_user_closure as c', (join) =>
+        join.onRef('c.group_id', '=', 'g.id').onRef('c.client_id', '=', 'g.client_id'),
+      )
+      .select(['g.id', 'g.display_name'])
+      .select((eb) => eb.fn.countAll<number>().as('members'))
+      .where('g.client_id', '=', demoClientId)
+      .where('g.excluded_at', 'is', null)
+      .where('g.display_name', 'is not', null)
+      .groupBy(['g.id', 'g.display_name'])
+      .having((eb) => eb.fn.countAll(), '>=', 2)
+      .having((eb) => eb.fn.countAll(), '<=', 20)
+      .orderBy('g.display_name')
+      .executeTakeFirstOrThrow();
+    const name = target.display_name ?? '';
+    const frame = await signedIn('partnerAdmin', '#/c/demo/groups');
+    const search = frame.getByRole('searchbox');
+    await search.waitFor();
+    await search.focus();
+    await page.keyboard.type(name);
+    await frame.locator(`[data-group-id="${target.id}"]`).waitFor();
+    await screenshot(page, '06-groups');
+
+    await tabTo(page, frame, `Exclude ${name}`);
+    await page.keyboard.press('Enter');
+    const dialog = frame.getByRole('alertdialog');
+    await dialog.getByTestId('exclusion-summary').waitFor();
+    const summary = await dialog.getByTestId('exclusion-summary').innerText();
+    assert.match(summary, new RegExp(`disables ${target.members} user`));
+    await dialog.getByText('This cannot be undone.').waitFor();
+    const confirm = dialog.getByRole('button', { name: 'Exclude group' });
+    assert.equal(await confirm.isDisabled(), true, 'confirming needs the explicit acknowledgement first');
+    assert.ok(
+      await frame.evaluate<boolean>(`document.activeElement?.closest('[role="alertdialog"]') != null`),
+      'focus moved into the dialog',
+    );
+    await screenshot(page, '07-exclude-preview');
+
+    await tabTo(page, frame, `I understand that excluding ${name} cannot be undone`);
+    await page.keyboard.press('Space');
+    await tabTo(page, frame, 'Exclude group');
+    assert.equal(await confirm.isDisabled(), false);
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    await frame.getByText(`${name} excluded`, { exact: true }).waitFor();
+
+    const group = await app.store.db
+      .selectFrom('directory_groups')
+      .select(['excluded_at', 'excluded_by'])
+      .where('client_id', '=', demoClientId)
+      .where('id', '=', target.id)
+      .executeTakeFirstOrThrow();
+    assert.notEqual(group.excluded_at, null);
+    assert.equal(group.excluded_by, demoIdentities.partnerAdmin.upn);
+    const members = await app.store.db
+      .selectFrom('group_user_closure as c')
+      .innerJoin('directory_users as u', (join) =>
+        join.onRef('u.id', '=', 'c.user_id').onRef('u.client_id', '=', 'c.client_id'),
+      )
+      .select(['u.collection_state', 'u.disable_reason'])
+      .where('c.client_id', '=', demoClientId)
+      .where('c.group_id', '=', target.id)
+      .execute();
+    assert.equal(members.length, target.members);
+    for (const member of members) {
+      assert.equal(member.collection_state, 'disabled');
+      assert.ok(
+        member.disable_reason === 'excluded_group' ||
+          member.disable_reason === 'manual' ||
+          member.disable_reason === 'deleted_in_entra',
+      );
+    }
+    const audit = await app.store.db
+      .selectFrom('audit_log')
+      .select(['channel', 'actor_object_id'])
+      .where('action', '=', 'group.exclude')
+      .where('target_id', '=', target.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(audit.channel, 'tab');
+    assert.equal(audit.actor_object_id, demoIdentities.partnerAdmin.objectId);
+  });
+
+  it('closes a dialog with Escape and gives focus back to the button that opened it', async () => {
+    const frame = await signedIn('partnerAdmin', '#/c/demo/users');
+    const firstDisable = frame.getByRole('button', { name: /^Disable / }).first();
+    await firstDisable.waitFor();
+    const label = (await firstDisable.getAttribute('aria-label')) ?? '';
+    await firstDisable.focus();
+    await page.keyboard.press('Enter');
+    const dialog = frame.getByRole('alertdialog');
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(await focusedName(frame), label);
+  });
+
+  it('disables a user from the users list, and the store says disabled by an admin', async () => {
+    const user = await app.store.db
+      .selectFrom('directory_users')
+      .select(['id', 'display_name', 'user_principal_name'])
+      .where('client_id', '=', demoClientId)
+      .where('collection_state', '=', 'imported')
+      .where('user_type', '=', 'Member')
+      .orderBy('display_name', 'desc')
+      .executeTakeFirstOrThrow();
+    const frame = await signedIn('partnerAdmin', '#/c/demo/users');
+    await frame.getByRole('searchbox').fill(user.user_principal_name ?? '');
+    const row = frame.locator(`[data-user-id="${user.id}"]`);
+    await row.waitFor();
+    await waitFor(async () => (await frame.locator('[data-user-id]').count()) === 1, 10_000);
+    await screenshot(page, '08-users-search');
+    await row.getByRole('button', { name: `Disable ${user.display_name ?? ''}` }).click();
+    const dialog = frame.getByRole('alertdialog');
+    await screenshot(page, '09-disable-dialog');
+    await dialog.getByRole('button', { name: 'Disable user' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await row.getByText('Disabled · by an admin').waitFor();
+
+    const stored = await app.store.db
+      .selectFrom('directory_users')
+      .select(['collection_state', 'disable_reason'])
+      .where('client_id', '=', demoClientId)
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(stored, { collection_state: 'disabled', disable_reason: 'manual' });
+  });
+
+  it('filters expired users, showing exactly the expired ones the store holds', async () => {
+    const expired = await app.store.db
+      .selectFrom('directory_users')
+      .select('id')
+      .where('client_id', '=', demoClientId)
+      .where('collection_state', '=', 'imported')
+      .where('expired_at', 'is not', null)
+      .where('entra_state', '!=', 'deleted')
+      .execute();
+    assert.ok(expired.length > 0, 'the demo tenant has expired users after the import');
+    const frame = await signedIn('partnerAdmin', '#/c/demo/users');
+    await frame.locator('[data-user-id]').first().waitFor();
+    await frame.getByRole('checkbox', { name: 'Expired only' }).check();
+    await frame.getByText(`of ${expired.length}`, { exact: false }).waitFor();
+    await waitFor(
+      async () => (await frame.locator('[data-user-id]').count()) === Math.min(expired.length, 50),
+      10_000,
+    );
+    const shown = await frame.evaluate<string[]>(
+      `[...document.querySelectorAll('[data-user-id]')].map((row) => row.getAttribute('data-user-id'))`,
+    );
+    const expiredIds = new Set(expired.map((row) => row.id));
+    for (const id of shown) assert.ok(expiredIds.has(id), `row ${id} is an expired user`);
+    await screenshot(page, '10-users-expired');
+  });
+
+  it('downloads the filtered users as CSV, one row per user in the store', async () => {
+    const guests = await app.store.db
+      .selectFrom('directory_users')
+      .select(['user_principal_name'])
+      .where('client_id', '=', demoClientId)
+      .where('user_type', '=', 'Guest')
+      .where('entra_state', '!=', 'deleted')
+      .execute();
+    const frame = await signedIn('partnerAdmin', '#/c/demo/users');
+    await frame.locator('[data-user-id]').first().waitFor();
+    await frame.getByRole('combobox', { name: 'Account type' }).click();
+    await frame.getByRole('option', { name: 'Guests only' }).click();
+    await frame.getByText(`of ${guests.length}`, { exact: false }).waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      frame.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    const file = await download.path();
+    const rows: Record<string, string>[] = parseCsv(fs.readFileSync(file, 'utf8'), {
+      columns: true,
+      bom: true,
+    });
+    assert.equal(download.suggestedFilename(), 'demo-users.csv');
+    assert.deepEqual(
+      rows.map((row) => row.userPrincipalName).sort(),
+      guests.map((row) => row.user_principal_name).sort(),
+    );
+    assert.ok(rows.every((row) => row.userType === 'guest' && row.billable === 'no'));
+  });
+
+  it('shows a client admin only their client, and refuses the outsider everything', async () => {
+    const adminFrame = await signedIn('clientAdmin');
+    await adminFrame.getByText('Client admin · one client').waitFor();
+    const rows = adminFrame.getByRole('table', { name: 'Clients' }).getByRole('row');
+    await waitFor(async () => (await rows.count()) === 2, 10_000);
+    assert.match(await rows.nth(1).innerText(), /Contoso/);
+
+    const outsiderFrame = await signedIn('outsider');
+    await outsiderFrame.getByText('You have no client assigned yet').waitFor();
+    await go(outsiderFrame, '#/c/demo/users');
+    await outsiderFrame.getByRole('alert').getByText('no access').waitFor();
+    await screenshot(page, '11-outsider-refused');
+  });
+
+  it('configures a channel tab for one client, which then shows only that client', async () => {
+    const frame = await openHost(page, app.baseUrl, { as: 'clientAdmin', surface: 'channel', reset: true });
+    await frame.getByText('Show one client in this channel').waitFor();
+    const save = page.getByRole('button', { name: 'Save' });
+    await waitFor(async () => !(await save.isDisabled()), 10_000);
+    await screenshot(page, '12-channel-configure');
+    await save.click();
+    const bound = await waitForTabFrame(page);
+    await bound.getByRole('heading', { name: 'Contoso (demo)' }).waitFor();
+    assert.equal(
+      await bound.getByRole('link', { name: 'Clients' }).count(),
+      0,
+      'no way out to other clients',
+    );
+    const config = await page.evaluate<string | null>(`sessionStorage.getItem('teams-host.channel-config')`);
+    assert.match(config ?? '', new RegExp(`client:${demoClientId}`));
+    await screenshot(page, '13-channel-tab');
+  });
+
+  it('follows the Teams theme as it changes: dark, then high contrast', async () => {
+    const frame = await signedIn('partnerAdmin', '#/c/demo/users');
+    await frame.locator('[data-user-id]').first().waitFor();
+    const background = (): Promise<string> =>
+      frame.evaluate<string>(
+        `getComputedStyle(document.querySelector('.fui-FluentProvider') ?? document.body).backgroundColor`,
+      );
+    const light = await background();
+    await page.getByLabel('Theme').selectOption('dark');
+    await waitFor(
+      async () => (await frame.evaluate<string>('document.documentElement.dataset.theme')) === 'dark',
+      5_000,
+    );
+    const dark = await background();
+    assert.notEqual(dark, light);
+    await page.waitForTimeout(400); // let Fluent's colour transitions settle for the picture
+    await screenshot(page, '14-theme-dark');
+    await page.getByLabel('Theme').selectOption('contrast');
+    await waitFor(
+      async () => (await frame.evaluate<string>('document.documentElement.dataset.theme')) === 'contrast',
+      5_000,
+    );
+    await page.waitForTimeout(400);
+    await screenshot(page, '15-theme-high-contrast');
+  });
+
+  it('saves a screenshot of every screen', async () => {
+    const frame = await signedIn('partnerAdmin', '#/c/demo/entra-users');
+    await frame.getByRole('heading', { name: 'Entra ID users' }).waitFor();
+    await screenshot(page, '16-entra-users');
+    const group = await app.store.db
+      .selectFrom('group_user_closure')
+      .select(['group_id as id', (eb) => eb.fn.countAll<number>().as('members')])
+      .where('client_id', '=', demoClientId)
+      .groupBy('group_id')
+      .orderBy('members', 'desc')
+      .executeTakeFirstOrThrow();
+    await go(frame, `#/c/demo/groups/${group.id}`);
+    await frame.locator('[data-user-id]').first().waitFor();
+    await screenshot(page, '17-group-members');
+    for (const [tab, file] of [
+      ['Application usage', '18-report-usage'],
+      ['SSO coverage', '19-report-sso'],
+      ['MFA coverage', '20-report-mfa'],
+      ['Users and billing', '21-report-billing'],
+    ] as const) {
+      await go(frame, '#/c/demo/reports');
+      await frame.getByRole('tab', { name: tab }).click();
+      await frame.getByRole('figure').first().waitFor();
+      await page.waitForTimeout(400);
+      await screenshot(page, file);
+    }
+    await go(frame, '#/c/demo/setup');
+    await frame.getByTestId('organization-name').waitFor();
+    await screenshot(page, '22-setup-demo');
+    await go(frame, '#/c/demo/audit');
+    await frame.getByRole('table', { name: 'Audit log entries' }).waitFor();
+    await screenshot(page, '23-audit-client');
+    await go(frame, '#/audit');
+    await frame.getByText('Every change made by a person, on every client you may see.').waitFor();
+    await screenshot(page, '24-audit-all');
+  });
+});
+
+async function countSucceededDirectoryRuns(app: DemoApp, clientId: string): Promise<number> {
+  const row = await app.store.db
+    .selectFrom('sync_runs')
+    .select((eb) => eb.fn.countAll<number>().as('runs'))
+    .where('client_id', '=', clientId)
+    .where('kind', '=', 'directory')
+    .where('status', '=', 'succeeded')
+    .executeTakeFirstOrThrow();
+  return row.runs;
+}
+
+async function waitForTabFrame(page: Page): Promise<Frame> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const frame = page.frames().find((candidate) => candidate.url().includes('/tab/index.html#/c/'));
+    if (frame !== undefined) return frame;
+    await page.waitForTimeout(100);
+  }
+  throw new Error('the configured channel tab never loaded');
+}
