@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { withReportTables, type ReportDatabase } from './report-tables.js';
-import type { Database, Flag } from './schema.js';
+import { jsonRows, type JsonColumnType } from './json-rows.js';
+import type { Database } from './schema.js';
 
 /** One sign-in event as the store keeps it (mapped from Graph's `signIn`). */
 export interface SignInRecord {
@@ -33,10 +34,33 @@ export interface PageWrite {
 export const MULTI_FACTOR = 'multiFactorAuthentication';
 export const SINGLE_FACTOR = 'singleFactorAuthentication';
 
-/** Events per insert statement: 12 parameters each, far below either engine's limit. */
-const EVENT_CHUNK = 1000;
-/** Aggregate rows per upsert statement (8 parameters each). */
-const DAILY_CHUNK = 1000;
+/** Rows per statement: each batch is one JSON parameter (see json-rows.ts), so this only bounds its size. */
+const EVENT_CHUNK = 2000;
+const DAILY_CHUNK = 2000;
+
+const EVENT_TYPES: readonly JsonColumnType[] = [
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'integer',
+  'integer',
+  'integer',
+  'text',
+  'text',
+  'text',
+];
+const DAILY_TYPES: readonly JsonColumnType[] = [
+  'text',
+  'text',
+  'text',
+  'integer',
+  'integer',
+  'integer',
+  'integer',
+];
+const LAST_TYPES: readonly JsonColumnType[] = ['text', 'text', 'text', 'text'];
 
 interface DailyDelta {
   day: string;
@@ -77,7 +101,17 @@ export class SignInRepository {
     this.db = withReportTables(db);
   }
 
-  async writePage(clientId: string, events: readonly SignInRecord[]): Promise<PageWrite> {
+  /**
+   * Stores a page of events; only those new to the store update the aggregates.
+   * @param lastSuccess each user's newest successful sign-in known to the caller (from {@link lastSuccessByUser},
+   *   kept up to date by this method): users whose known one is at least as new are not written again. A round
+   *   reads newest first, so after its first pages almost no user needs a write.
+   */
+  async writePage(
+    clientId: string,
+    events: readonly SignInRecord[],
+    lastSuccess?: Map<string, string>,
+  ): Promise<PageWrite> {
     const unique = new Map<string, SignInRecord>();
     let newest: string | undefined;
     for (const event of events) {
@@ -88,12 +122,15 @@ export class SignInRepository {
     const batch = [...unique.values()];
     for (let start = 0; start < batch.length; start += EVENT_CHUNK) {
       const chunk = batch.slice(start, start + EVENT_CHUNK);
-      const inserted = await this.db
-        .insertInto('sign_in_events')
-        .values(chunk.map((event) => eventRow(clientId, event)))
-        .onConflict((conflict) => conflict.columns(['client_id', 'id']).doNothing())
-        .returning('id')
-        .execute();
+      const source = jsonRows(this.db, chunk.map(eventTuple), EVENT_TYPES);
+      const { rows: inserted } = await sql<{
+        id: string;
+      }>`insert into sign_in_events (client_id, id, created_at,
+          user_id, app_id, app_display_name, succeeded, error_code, is_interactive, authentication_requirement,
+          conditional_access_status, client_app_used)
+        select ${clientId}, ${source.columns} from ${source.from} where true
+        on conflict (client_id, created_at, id) do nothing
+        returning id`.execute(this.db);
       if (inserted.length === chunk.length) {
         fresh.push(...chunk);
       } else {
@@ -101,7 +138,7 @@ export class SignInRepository {
         for (const event of chunk) if (ids.has(event.id)) fresh.push(event);
       }
     }
-    if (fresh.length > 0) await this.aggregate(clientId, fresh);
+    if (fresh.length > 0) await this.aggregate(clientId, fresh, lastSuccess);
     return { inserted: fresh.length, duplicates: events.length - fresh.length, newest };
   }
 
@@ -148,7 +185,21 @@ export class SignInRepository {
     return { count: row.count, oldest: row.oldest, newest: row.newest };
   }
 
-  private async aggregate(clientId: string, events: readonly SignInRecord[]): Promise<void> {
+  /** Each user's newest successful sign-in as stored, for {@link writePage}. */
+  async lastSuccessByUser(clientId: string): Promise<Map<string, string>> {
+    const rows = await this.db
+      .selectFrom('sign_in_user_last')
+      .select(['user_id', 'last_success_at'])
+      .where('client_id', '=', clientId)
+      .execute();
+    return new Map(rows.map((row) => [row.user_id, row.last_success_at]));
+  }
+
+  private async aggregate(
+    clientId: string,
+    events: readonly SignInRecord[],
+    lastSuccess: Map<string, string> | undefined,
+  ): Promise<void> {
     const daily = new Map<string, DailyDelta>();
     const apps = new Map<string, AppDelta>();
     const lastByUser = new Map<string, UserLast>();
@@ -206,33 +257,31 @@ export class SignInRepository {
 
     const dailyRows = [...daily.values()];
     for (let start = 0; start < dailyRows.length; start += DAILY_CHUNK) {
-      await this.db
-        .insertInto('sign_in_daily')
-        .values(
-          dailyRows.slice(start, start + DAILY_CHUNK).map((delta) => ({
-            client_id: clientId,
-            day: delta.day,
-            user_id: delta.userId,
-            app_id: delta.appId,
-            sign_ins: delta.signIns,
-            successes: delta.successes,
-            mfa_sign_ins: delta.mfa,
-            single_factor_sign_ins: delta.singleFactor,
-          })),
-        )
-        .onConflict((conflict) =>
-          conflict.columns(['client_id', 'day', 'user_id', 'app_id']).doUpdateSet((eb) => ({
-            sign_ins: eb('sign_in_daily.sign_ins', '+', eb.ref('excluded.sign_ins')),
-            successes: eb('sign_in_daily.successes', '+', eb.ref('excluded.successes')),
-            mfa_sign_ins: eb('sign_in_daily.mfa_sign_ins', '+', eb.ref('excluded.mfa_sign_ins')),
-            single_factor_sign_ins: eb(
-              'sign_in_daily.single_factor_sign_ins',
-              '+',
-              eb.ref('excluded.single_factor_sign_ins'),
-            ),
-          })),
-        )
-        .execute();
+      const source = jsonRows(
+        this.db,
+        dailyRows
+          .slice(start, start + DAILY_CHUNK)
+          .map((delta) => [
+            delta.day,
+            delta.userId,
+            delta.appId,
+            delta.signIns,
+            delta.successes,
+            delta.mfa,
+            delta.singleFactor,
+          ]),
+        DAILY_TYPES,
+      );
+      await sql`insert into sign_in_daily (client_id, day, user_id, app_id, sign_ins, successes, mfa_sign_ins,
+          single_factor_sign_ins)
+        select ${clientId}, ${source.columns} from ${source.from} where true
+        on conflict (client_id, day, user_id, app_id) do update set
+          sign_ins = sign_in_daily.sign_ins + excluded.sign_ins,
+          successes = sign_in_daily.successes + excluded.successes,
+          mfa_sign_ins = sign_in_daily.mfa_sign_ins + excluded.mfa_sign_ins,
+          single_factor_sign_ins = sign_in_daily.single_factor_sign_ins + excluded.single_factor_sign_ins`.execute(
+        this.db,
+      );
     }
 
     await this.db
@@ -261,31 +310,27 @@ export class SignInRepository {
       )
       .execute();
 
-    const lastRows = [...lastByUser.values()];
+    const lastRows = [...lastByUser.values()].filter((last) => {
+      const known = lastSuccess?.get(last.userId);
+      return known === undefined || last.at > known;
+    });
     for (let start = 0; start < lastRows.length; start += DAILY_CHUNK) {
-      await this.db
-        .insertInto('sign_in_user_last')
-        .values(
-          lastRows.slice(start, start + DAILY_CHUNK).map((last) => ({
-            client_id: clientId,
-            user_id: last.userId,
-            last_success_at: last.at,
-            app_id: last.appId,
-            app_display_name: last.appName,
-          })),
-        )
-        .onConflict((conflict) =>
-          conflict
-            .columns(['client_id', 'user_id'])
-            .doUpdateSet((eb) => ({
-              last_success_at: eb.ref('excluded.last_success_at'),
-              app_id: eb.ref('excluded.app_id'),
-              app_display_name: eb.ref('excluded.app_display_name'),
-            }))
-            .where(sql<boolean>`excluded.last_success_at > sign_in_user_last.last_success_at`),
-        )
-        .execute();
+      const source = jsonRows(
+        this.db,
+        lastRows
+          .slice(start, start + DAILY_CHUNK)
+          .map((last) => [last.userId, last.at, last.appId, last.appName]),
+        LAST_TYPES,
+      );
+      await sql`insert into sign_in_user_last (client_id, user_id, last_success_at, app_id, app_display_name)
+        select ${clientId}, ${source.columns} from ${source.from} where true
+        on conflict (client_id, user_id) do update set
+          last_success_at = excluded.last_success_at,
+          app_id = excluded.app_id,
+          app_display_name = excluded.app_display_name
+        where excluded.last_success_at > sign_in_user_last.last_success_at`.execute(this.db);
     }
+    for (const last of lastRows) lastSuccess?.set(last.userId, last.at);
 
     await this.db
       .insertInto('sign_in_rollup_dirty')
@@ -299,35 +344,19 @@ export class SignInRepository {
   }
 }
 
-function eventRow(
-  clientId: string,
-  event: SignInRecord,
-): {
-  client_id: string;
-  id: string;
-  created_at: string;
-  user_id: string;
-  app_id: string;
-  app_display_name: string | null;
-  succeeded: Flag;
-  error_code: number;
-  is_interactive: Flag;
-  authentication_requirement: string | null;
-  conditional_access_status: string | null;
-  client_app_used: string | null;
-} {
-  return {
-    client_id: clientId,
-    id: event.id,
-    created_at: event.createdAt,
-    user_id: event.userId,
-    app_id: event.appId,
-    app_display_name: event.appDisplayName,
-    succeeded: event.succeeded ? 1 : 0,
-    error_code: event.errorCode,
-    is_interactive: event.isInteractive ? 1 : 0,
-    authentication_requirement: event.authenticationRequirement,
-    conditional_access_status: event.conditionalAccessStatus,
-    client_app_used: event.clientAppUsed,
-  };
+/** An event as a row of the JSON batch, in the column order of the insert. */
+function eventTuple(event: SignInRecord): (string | number | null)[] {
+  return [
+    event.id,
+    event.createdAt,
+    event.userId,
+    event.appId,
+    event.appDisplayName,
+    event.succeeded ? 1 : 0,
+    event.errorCode,
+    event.isInteractive ? 1 : 0,
+    event.authenticationRequirement,
+    event.conditionalAccessStatus,
+    event.clientAppUsed,
+  ];
 }

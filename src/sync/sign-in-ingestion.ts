@@ -252,6 +252,7 @@ export class SignInIngestion {
     const totals: RoundTotals = { source, pages: 0, inserted: 0, duplicates: 0 };
     let checkpoint = start;
     let roundNewest = startState.roundNewest;
+    const lastSuccess = await new SignInRepository(db).lastSuccessByUser(context.clientId);
     const pages = graph.pages<GraphSignIn>(link, {
       operation: 'signIns',
       tally: context.tally,
@@ -279,7 +280,7 @@ export class SignInIngestion {
         state: compact(state),
       };
       const written = await db.transaction().execute(async (trx) => {
-        const result = await new SignInRepository(trx).writePage(context.clientId, records);
+        const result = await new SignInRepository(trx).writePage(context.clientId, records, lastSuccess);
         await new CheckpointRepository(trx).save(next, clock.now());
         return result;
       });

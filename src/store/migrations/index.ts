@@ -4,6 +4,7 @@ import * as initial from './0001-initial.js';
 import * as directorySync from './0002-directory-sync.js';
 import * as collectionRules from './0003-collection-rules.js';
 import * as signInReports from './0004-sign-in-reports.js';
+import * as signInEventsByTime from './0005-sign-in-events-by-time.js';
 
 /** A migration that may differ slightly per engine (auto-increment ids, SQLite's WITHOUT ROWID). */
 export interface DialectMigration {
@@ -16,4 +17,5 @@ export const migrations: Readonly<Record<string, DialectMigration>> = {
   '0002-directory-sync': directorySync,
   '0003-collection-rules': collectionRules,
   '0004-sign-in-reports': signInReports,
+  '0005-sign-in-events-by-time': signInEventsByTime,
 };
