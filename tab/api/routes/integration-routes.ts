@@ -9,7 +9,11 @@ const removeBody = z.object({
   confirm: z.string({ error: "is required: repeat the client's name to confirm" }),
 });
 const expiryBody = z.object({
-  days: z.union([z.number(), z.string()], { error: 'is required: a number of days' }),
+  days: z.coerce
+    .number({ error: 'is required: a number of days' })
+    .int('must be whole days')
+    .min(7, 'at least 7 days')
+    .max(365, 'at most 365 days'),
 });
 
 /**

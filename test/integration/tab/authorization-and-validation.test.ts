@@ -1,0 +1,216 @@
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import type { Actor } from '../../../src/services/actor.js';
+import { MSP_TENANT, PARTNER_ADMIN, startTabHarness, type TabHarness } from './support/tab-harness.js';
+
+interface ErrorBody {
+  error: { code: string; message: string; details: { problems?: { path: string; message: string }[] } };
+}
+
+const CLIENT_ADMIN_OF_A = { tenantId: MSP_TENANT, objectId: 'aaaaaaaa-0000-4000-8000-0000000000a1' };
+const VIEWER_OF_A = { tenantId: MSP_TENANT, objectId: 'aaaaaaaa-0000-4000-8000-0000000000a2' };
+
+describe('tab API: the core decides who may read and change what, and bad input is named', function () {
+  let harness: TabHarness;
+  let adminOfA: string;
+  let viewerOfA: string;
+  let partner: string;
+
+  before(async () => {
+    harness = await startTabHarness();
+    const partnerActor: Actor = { ...PARTNER_ADMIN, name: 'partner@example.test', channel: 'cli' };
+    await harness.core.clients.add(partnerActor, { name: 'alpha', displayName: 'Alpha' });
+    await harness.core.clients.add(partnerActor, { name: 'bravo', displayName: 'Bravo' });
+    await harness.core.roles.assign(partnerActor, {
+      principalTenantId: CLIENT_ADMIN_OF_A.tenantId,
+      principalObjectId: CLIENT_ADMIN_OF_A.objectId,
+      role: 'client_admin',
+      client: 'alpha',
+    });
+    await harness.core.roles.assign(partnerActor, {
+      principalTenantId: VIEWER_OF_A.tenantId,
+      principalObjectId: VIEWER_OF_A.objectId,
+      role: 'viewer',
+      client: 'alpha',
+    });
+    adminOfA = await harness.issuer.token(CLIENT_ADMIN_OF_A);
+    viewerOfA = await harness.issuer.token(VIEWER_OF_A);
+    partner = await harness.partnerToken();
+  });
+  after(async () => {
+    await harness.close();
+  });
+
+  async function status(method: string, path: string, token: string, body?: unknown): Promise<number> {
+    const response = await harness.request(method, path, { token, body });
+    await response.body?.cancel();
+    return response.status;
+  }
+
+  it("lets a client admin of A read A's users, groups, billing and reports", async () => {
+    for (const path of [
+      '/api/tab/clients/alpha',
+      '/api/tab/clients/alpha/users',
+      '/api/tab/clients/alpha/groups',
+      '/api/tab/clients/alpha/billing',
+      '/api/tab/clients/alpha/reports/billing',
+      '/api/tab/clients/alpha/integration',
+    ]) {
+      assert.equal(await status('GET', path, adminOfA), 200, path);
+    }
+  });
+
+  it('refuses a client admin of A reading anything of B with 403', async () => {
+    for (const path of [
+      '/api/tab/clients/bravo',
+      '/api/tab/clients/bravo/users',
+      '/api/tab/clients/bravo/entra-users',
+      '/api/tab/clients/bravo/groups',
+      '/api/tab/clients/bravo/departments',
+      '/api/tab/clients/bravo/billing',
+      '/api/tab/clients/bravo/billing/history',
+      '/api/tab/clients/bravo/reports/usage',
+      '/api/tab/clients/bravo/reports/mfa/csv',
+      '/api/tab/clients/bravo/integration',
+      '/api/tab/clients/bravo/sync',
+      '/api/tab/clients/bravo/users.csv',
+      '/api/tab/audit?client=bravo',
+    ]) {
+      const response = await harness.request('GET', path, { token: adminOfA });
+      assert.equal(response.status, 403, path);
+      const body = (await response.json()) as ErrorBody;
+      assert.equal(body.error.code, 'forbidden', path);
+    }
+  });
+
+  it('refuses a client admin of A changing B with 403, and changes nothing', async () => {
+    const userId = crypto.randomUUID();
+    const groupId = crypto.randomUUID();
+    const attempts: [string, string, unknown][] = [
+      ['POST', `/api/tab/clients/bravo/users/${userId}/disable`, {}],
+      ['POST', `/api/tab/clients/bravo/users/${userId}/import`, {}],
+      ['POST', `/api/tab/clients/bravo/groups/${groupId}/exclusion-preview`, {}],
+      ['POST', '/api/tab/clients/bravo/exclusions', { token: 'a'.repeat(43), confirm: true }],
+      ['PUT', `/api/tab/clients/bravo/groups/${groupId}/reporting`, { enabled: true }],
+      [
+        'POST',
+        '/api/tab/clients/bravo/integration',
+        { tenant: 'bravo.onmicrosoft.com', clientId: crypto.randomUUID(), clientSecret: 'x' },
+      ],
+      ['POST', '/api/tab/clients/bravo/integration/consent', {}],
+      ['POST', '/api/tab/clients/bravo/sync', {}],
+      ['POST', '/api/tab/clients/bravo/import', {}],
+      ['PUT', '/api/tab/clients/bravo/settings/expiry', { days: 60 }],
+      ['DELETE', '/api/tab/clients/bravo', { confirm: 'bravo' }],
+    ];
+    const auditBefore = await harness.core.auditLog.query({
+      ...PARTNER_ADMIN,
+      name: undefined,
+      channel: 'tab',
+    });
+    for (const [method, path, body] of attempts) {
+      assert.equal(await status(method, path, adminOfA, body), 403, `${method} ${path}`);
+    }
+    const auditAfter = await harness.core.auditLog.query({
+      ...PARTNER_ADMIN,
+      name: undefined,
+      channel: 'tab',
+    });
+    assert.equal(auditAfter.items.length, auditBefore.items.length, 'no change was recorded');
+    assert.ok(
+      (await harness.core.clients.list({ ...PARTNER_ADMIN, name: undefined, channel: 'tab' })).some(
+        (c) => c.name === 'bravo',
+      ),
+    );
+  });
+
+  it('refuses a viewer of A changing A, while letting them read it', async () => {
+    assert.equal(await status('GET', '/api/tab/clients/alpha/users', viewerOfA), 200);
+    assert.equal(await status('POST', '/api/tab/clients/alpha/sync', viewerOfA, {}), 403);
+    assert.equal(await status('PUT', '/api/tab/clients/alpha/settings/expiry', viewerOfA, { days: 45 }), 403);
+  });
+
+  it('answers 403 for an unknown client exactly as for a foreign one, so ids cannot be probed', async () => {
+    const foreign = (await (
+      await harness.request('GET', '/api/tab/clients/bravo/users', { token: adminOfA })
+    ).json()) as ErrorBody;
+    const unknown = (await (
+      await harness.request('GET', '/api/tab/clients/zulu/users', { token: adminOfA })
+    ).json()) as ErrorBody;
+    assert.equal(foreign.error.code, unknown.error.code);
+    assert.equal(foreign.error.message.replace('bravo', 'X'), unknown.error.message.replace('zulu', 'X'));
+  });
+
+  describe('malformed input answers 400 naming every bad field', () => {
+    async function problems(method: string, path: string, body?: unknown): Promise<string[]> {
+      const response = await harness.request(method, path, { token: partner, body });
+      assert.equal(response.status, 400, `${method} ${path}`);
+      const answer = (await response.json()) as ErrorBody;
+      assert.equal(answer.error.code, 'validation_failed');
+      return (answer.error.details.problems ?? []).map((problem) => problem.path).sort();
+    }
+
+    it('a client with a number for a name', async () => {
+      assert.deepEqual(await problems('POST', '/api/tab/clients', { name: 5 }), ['name']);
+    });
+
+    it('a client-credentials connection with every field wrong, before any network call', async () => {
+      assert.deepEqual(
+        await problems('POST', '/api/tab/clients/alpha/integration', {
+          tenant: 'not a tenant',
+          clientId: 'not-a-guid',
+          secretExpiresAt: 'next tuesday',
+        }),
+        ['clientId', 'clientSecret', 'secretExpiresAt', 'tenant'],
+      );
+    });
+
+    it('an exclusion confirmed without the explicit confirmation', async () => {
+      assert.deepEqual(await problems('POST', '/api/tab/clients/alpha/exclusions', { token: 7 }), [
+        'confirm',
+        'token',
+      ]);
+    });
+
+    it('a reporting switch that is not a boolean', async () => {
+      assert.deepEqual(
+        await problems('PUT', `/api/tab/clients/alpha/groups/${crypto.randomUUID()}/reporting`, {
+          enabled: 'yes',
+        }),
+        ['enabled'],
+      );
+    });
+
+    it('an expiry threshold out of range', async () => {
+      assert.deepEqual(await problems('PUT', '/api/tab/clients/alpha/settings/expiry', { days: 3 }), [
+        'days',
+      ]);
+    });
+
+    it('a users page with a non-numeric limit and an unknown state', async () => {
+      assert.deepEqual(await problems('GET', '/api/tab/clients/alpha/users?limit=lots&state=sleeping'), [
+        'limit',
+        'state',
+      ]);
+    });
+
+    it('an unknown report', async () => {
+      assert.deepEqual(await problems('GET', '/api/tab/clients/alpha/reports/weather'), ['kind']);
+    });
+
+    it('a body that is not JSON at all', async () => {
+      const response = await harness.request('POST', '/api/tab/clients', {
+        token: partner,
+        body: '{"name": ',
+      });
+      assert.equal(response.status, 400);
+      assert.equal(((await response.json()) as ErrorBody).error.code, 'invalid_body');
+    });
+  });
+
+  it('answers an unknown route with a JSON 404', async () => {
+    const response = await harness.request('GET', '/api/tab/nothing-here', { token: partner });
+    assert.equal(response.status, 404);
+    assert.equal(((await response.json()) as ErrorBody).error.code, 'not_found');
+  });
+});

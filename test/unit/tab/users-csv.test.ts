@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { parse } from 'csv-parse/sync';
+import { safeCell, usersCsv } from '../../../tab/api/routes/users-routes.js';
+import type { UserView } from '../../../src/services/user-view.js';
+
+function user(overrides: Partial<UserView> = {}): UserView {
+  return {
+    id: 'u1',
+    displayName: 'Ann Smith',
+    userPrincipalName: 'ann@contoso.com',
+    mail: 'ann@contoso.com',
+    userType: 'Member',
+    guest: false,
+    accountEnabled: true,
+    department: 'Sales',
+    jobTitle: 'Lead',
+    entraState: 'active',
+    state: 'imported',
+    disableReason: null,
+    importedAt: '2026-11-01T00:00:00Z',
+    lastActivity: { at: '2026-11-20T00:00:00Z', source: 'sign_in_log', app: 'Salesforce' },
+    expired: false,
+    expiredSince: null,
+    expiry: {
+      status: 'active',
+      explanation: 'last successful sign-in 2026-11-20 (Salesforce), 6 days ago; threshold 30',
+      expiresAt: null,
+    },
+    billable: true,
+    eligibility: { eligible: true },
+    ...overrides,
+  };
+}
+
+describe('users CSV', () => {
+  it('writes one row per user with a header, readable back by a CSV parser', () => {
+    const text = usersCsv([user(), user({ id: 'u2', displayName: 'Bob, "the builder"', billable: false })]);
+    const rows: Record<string, string>[] = parse(text, { columns: true });
+    assert.equal(rows.length, 2);
+    assert.equal(rows[1]?.displayName, 'Bob, "the builder"');
+    assert.equal(rows[0]?.lastActivityApp, 'Salesforce');
+    assert.equal(rows[1]?.billable, 'no');
+  });
+
+  it('neutralises cells a spreadsheet would run as a formula', () => {
+    assert.equal(safeCell('=HYPERLINK("http://evil")'), `'=HYPERLINK("http://evil")`);
+    assert.equal(safeCell('+1'), "'+1");
+    assert.equal(safeCell('-2'), "'-2");
+    assert.equal(safeCell('@SUM(A1)'), "'@SUM(A1)");
+    assert.equal(safeCell('Sales'), 'Sales');
+    assert.equal(safeCell(null), '');
+  });
+});
