@@ -69,7 +69,8 @@ export function secretExpiryStage(
   const remainingMs = expiresAt.getTime() - now.getTime();
   const daysLeft = Math.floor(remainingMs / DAY_IN_MS);
   if (remainingMs <= 0) return { stage: 'expired', daysLeft: Math.min(daysLeft, -1) };
-  if (daysLeft < 1) return { stage: '1d', daysLeft: 0 };
+  // Within the last 24 hours, whatever time of day the daily check runs at.
+  if (remainingMs <= DAY_IN_MS) return { stage: '1d', daysLeft };
   if (daysLeft <= 7) return { stage: '7d', daysLeft };
   if (daysLeft <= SECRET_EXPIRY_WINDOW_DAYS) return { stage: '30d', daysLeft };
   return undefined;

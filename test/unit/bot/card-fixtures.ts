@@ -1,0 +1,413 @@
+import type { Notification } from '../../../src/domain/notification-kinds.js';
+import type { ExclusionPreview, ExclusionResult, GroupView } from '../../../src/services/group-service.js';
+import type {
+  ApplicationUsageReport,
+  MfaCoverageReport,
+  ReportHeader,
+  SsoCoverageReport,
+  UsersBillingReport,
+} from '../../../src/services/reports/report-types.js';
+import type { ClientStatus } from '../../../src/services/status-service.js';
+import type { UserView } from '../../../src/services/user-view.js';
+import type { CardClient } from '../../../bot/cards/card-actions.js';
+
+/** Representative data for every card: what the core's services return, in the shapes they return it. */
+
+export const client: CardClient = {
+  id: '6d3f0c1e-8a7b-4c2d-9e1f-0a1b2c3d4e5f',
+  name: 'contoso',
+  displayName: 'Contoso Ltd',
+};
+
+export const statuses: ClientStatus[] = [
+  {
+    id: client.id,
+    name: 'contoso',
+    displayName: 'Contoso Ltd',
+    integration: 'connected',
+    tenantId: '4e042eb5-2f87-4106-9340-ecf92fb6a293',
+    organizationName: 'Contoso',
+    users: 12_345,
+    groups: 678,
+    lastSync: {
+      kind: 'directory',
+      trigger: 'schedule',
+      status: 'succeeded',
+      startedAt: '2026-11-26T03:00:00.000Z',
+      finishedAt: '2026-11-26T03:01:10.000Z',
+      error: null,
+    },
+  },
+  {
+    id: '0b6c1e1a-0000-4000-8000-000000000002',
+    name: 'fabrikam',
+    displayName: 'fabrikam',
+    integration: 'error',
+    tenantId: '0b6c1e1a-0000-4000-8000-0000000000aa',
+    organizationName: null,
+    users: 10,
+    groups: 2,
+    lastSync: {
+      kind: 'directory',
+      trigger: 'manual',
+      status: 'failed',
+      startedAt: '2026-11-26T03:00:00.000Z',
+      finishedAt: '2026-11-26T03:00:03.000Z',
+      error: 'The client secret has expired (AADSTS7000222): save a new secret in the tab.',
+    },
+  },
+  {
+    id: '0b6c1e1a-0000-4000-8000-000000000003',
+    name: 'northwind',
+    displayName: 'Northwind [Traders](https://evil.example)',
+    integration: 'not connected',
+    tenantId: null,
+    organizationName: null,
+    users: 0,
+    groups: 0,
+    lastSync: null,
+  },
+];
+
+const baseUser: UserView = {
+  id: '11111111-2222-4333-8444-555555555555',
+  displayName: 'Adele Vance',
+  userPrincipalName: 'adele.vance@contoso.onmicrosoft.com',
+  mail: 'adele.vance@contoso.com',
+  userType: 'Member',
+  guest: false,
+  accountEnabled: true,
+  department: 'Finance',
+  jobTitle: 'Controller',
+  entraState: 'active',
+  state: 'imported',
+  disableReason: null,
+  importedAt: '2026-09-01T00:00:00.000Z',
+  lastActivity: { at: '2026-10-02T09:00:00.000Z', source: 'sign_in_log', app: 'Salesforce' },
+  expired: true,
+  expiredSince: '2026-11-01T02:00:00.000Z',
+  expiry: {
+    status: 'expired',
+    explanation: 'last successful sign-in 2026-10-02 (Salesforce), 55 days ago; threshold 30',
+    expiresAt: '2026-11-01T09:00:00.000Z',
+  },
+  billable: false,
+  eligibility: { eligible: true },
+};
+
+export const users: Record<string, UserView> = {
+  expired: baseUser,
+  notImported: {
+    ...baseUser,
+    id: '11111111-2222-4333-8444-000000000001',
+    state: 'not_imported',
+    expired: false,
+    expiredSince: null,
+  },
+  manual: {
+    ...baseUser,
+    id: '11111111-2222-4333-8444-000000000002',
+    state: 'disabled',
+    disableReason: 'manual',
+    expired: false,
+  },
+  excluded: {
+    ...baseUser,
+    id: '11111111-2222-4333-8444-000000000003',
+    state: 'disabled',
+    disableReason: 'excluded_group',
+    eligibility: {
+      eligible: false,
+      reason: 'excluded_group',
+      explanation: 'member of excluded group Contractors',
+      group: { id: 'g1', displayName: 'Contractors' },
+    },
+  },
+  guest: {
+    ...baseUser,
+    id: '11111111-2222-4333-8444-000000000004',
+    displayName: null,
+    userPrincipalName: 'gary_ext#EXT#@contoso.onmicrosoft.com',
+    userType: 'Guest',
+    guest: true,
+    state: 'not_imported',
+    eligibility: { eligible: false, reason: 'guest', explanation: 'guest account' },
+  },
+  deleted: {
+    ...baseUser,
+    id: '11111111-2222-4333-8444-000000000005',
+    entraState: 'soft_deleted',
+    state: 'disabled',
+    disableReason: 'deleted_in_entra',
+    accountEnabled: false,
+    lastActivity: null,
+    department: null,
+  },
+  active: {
+    ...baseUser,
+    id: '11111111-2222-4333-8444-000000000006',
+    expired: false,
+    expiredSince: null,
+    billable: true,
+  },
+};
+
+export const group: GroupView = {
+  id: '99999999-2222-4333-8444-555555555555',
+  displayName: 'Contractors',
+  description: 'External staff *all* agencies',
+  mail: 'contractors@contoso.com',
+  kind: 'security',
+  dynamic: false,
+  isTeam: false,
+  entraState: 'active',
+  excluded: null,
+  reportingEnabled: false,
+  counts: { directUsers: 12, directGroups: 2, transitiveUsers: 40 },
+};
+
+export const groups: Record<string, GroupView> = {
+  plain: group,
+  excluded: {
+    ...group,
+    id: '99999999-2222-4333-8444-000000000001',
+    excluded: { at: '2026-11-01T00:00:00.000Z', by: 'megan@msp.example' },
+  },
+  reporting: {
+    ...group,
+    id: '99999999-2222-4333-8444-000000000002',
+    kind: 'microsoft365',
+    isTeam: true,
+    reportingEnabled: true,
+    description: null,
+    mail: null,
+  },
+  deleted: {
+    ...group,
+    id: '99999999-2222-4333-8444-000000000003',
+    entraState: 'deleted',
+    kind: 'distribution',
+    dynamic: true,
+  },
+};
+
+export const preview: ExclusionPreview = {
+  token: 'A'.repeat(43),
+  expiresAt: '2026-11-26T04:50:00.000Z',
+  group,
+  alreadyExcluded: false,
+  affected: {
+    count: 40,
+    sample: Object.values(users).map((user, index) => ({ ...user, direct: index % 2 === 0 })),
+  },
+  billable: { before: 1200, after: 1170, basis: 'current' },
+};
+
+export const exclusionDone: ExclusionResult = {
+  group: groups.excluded!,
+  excludedNow: true,
+  disabledUsers: 40,
+  billable: { before: 1200, after: 1170, basis: 'current' },
+};
+
+const header = (kind: ReportHeader['kind'], title: string): ReportHeader => ({
+  kind,
+  title,
+  client: { id: client.id, name: client.name, displayName: client.displayName },
+  period: { from: '2026-10-28', to: '2026-11-26', days: 30 },
+  filters: { group: { id: group.id, displayName: 'Contractors' }, department: null },
+  usersInScope: 40,
+  generatedAt: '2026-11-26T04:00:00.000Z',
+  signInData: {
+    state: 'available',
+    source: 'v1.0',
+    newestSignInAt: '2026-11-26T03:59:00.000Z',
+    message: 'Sign-ins come from v1.0: MFA per sign-in is not known.',
+  },
+  definitions: ['Days are UTC calendar days.'],
+  notes: ['The group filter counts nested members.'],
+});
+
+const person = {
+  id: 'u1',
+  displayName: 'Adele Vance',
+  userPrincipalName: 'adele@contoso.com',
+  department: 'Finance',
+};
+
+export const usageReport: ApplicationUsageReport = {
+  kind: 'usage',
+  header: header('usage', 'Application usage'),
+  totals: { applications: 2, signIns: 100, successfulSignIns: 90, failedSignIns: 10, activeUsers: 30 },
+  applications: [
+    {
+      appId: 'a1',
+      appName: 'Salesforce',
+      servicePrincipalId: 'sp1',
+      ssoMode: 'saml',
+      appClass: 'entra_sso',
+      activeUsers: 25,
+      signIns: 80,
+      successfulSignIns: 75,
+      failedSignIns: 5,
+      firstSeenAt: '2026-10-01T00:00:00.000Z',
+      lastSeenAt: '2026-11-26T00:00:00.000Z',
+    },
+  ],
+  daily: [],
+  dailyByApp: [],
+};
+
+export const ssoReport: SsoCoverageReport = {
+  kind: 'sso',
+  header: header('sso', 'SSO coverage'),
+  totals: {
+    enterpriseApplications: 10,
+    bySsoMode: { saml: 3, oidc: 4, password: 1, none: 2 },
+    usedApplications: 6,
+    usedBySsoMode: { saml: 2, oidc: 3, password: 1, none: 0 },
+    appSignIns: 500,
+    ssoSignIns: 450,
+    ssoShare: 0.9,
+    usersWithAppSignIns: 30,
+    usersFullyOnSso: 25,
+    unknownAppSignIns: 3,
+  },
+  applications: [],
+  users: [
+    { ...person, appSignIns: 10, ssoSignIns: 5, nonSsoSignIns: 5, ssoShare: 0.5, nonSsoApps: ['Legacy'] },
+  ],
+};
+
+export const mfaReport: MfaCoverageReport = {
+  kind: 'mfa',
+  header: { ...header('mfa', 'MFA coverage'), filters: { group: null, department: 'Finance' } },
+  registration: {
+    users: 40,
+    withRegistrationData: 38,
+    mfaRegistered: 30,
+    mfaCapable: 32,
+    passwordlessCapable: 5,
+    notRegistered: 8,
+    notCapable: 6,
+    noRegistrationData: 2,
+    registeredShare: 30 / 38,
+    capableShare: 32 / 38,
+    methods: [{ method: 'microsoftAuthenticatorPush', users: 28 }],
+    syncedAt: '2026-11-26T00:00:00.000Z',
+  },
+  signIns: {
+    known: false,
+    successfulSignIns: 90,
+    mfaSignIns: 0,
+    singleFactorSignIns: 0,
+    unknownRequirement: 90,
+    mfaShare: null,
+  },
+  gaps: {
+    notRegistered: Array.from({ length: 8 }, (_, index) => ({ ...person, id: `u${index}` })),
+    notCapable: [person],
+    noRegistrationData: [],
+    singleFactorSignIns: [{ ...person, singleFactorSignIns: 3, successfulSignIns: 9 }],
+  },
+  users: [],
+};
+
+export const billingReport: UsersBillingReport = {
+  kind: 'billing',
+  header: { ...header('billing', 'Users and billing'), filters: { group: null, department: null } },
+  current: {
+    totalUsers: 1300,
+    imported: 1200,
+    notImported: 50,
+    disabled: 50,
+    disabledByReason: { manual: 10, excludedGroup: 35, deletedInEntra: 5 },
+    expired: 30,
+    guests: 20,
+    billable: 1170,
+  },
+  expiry: {
+    thresholdDays: 30,
+    activityData: 'unavailable',
+    message: 'Activity unknown: the tenant has no Entra ID P1/P2.',
+  },
+  history: [],
+  users: [],
+};
+
+const notified = { id: client.id, name: client.name, displayName: client.displayName };
+const notifiedUsers = {
+  total: 12,
+  users: [
+    {
+      id: baseUser.id,
+      displayName: 'Adele Vance',
+      userPrincipalName: 'adele.vance@contoso.onmicrosoft.com',
+      expiresAt: '2026-11-26T02:00:00.000Z',
+      explanation: 'last successful sign-in 2026-10-27 (Teams), 30 days ago; threshold 30',
+    },
+    {
+      id: 'adele@contoso.com',
+      displayName: null,
+      userPrincipalName: null,
+      expiresAt: null,
+      explanation: 'no sign-in seen',
+    },
+  ],
+};
+
+export const notifications: Notification[] = [
+  {
+    kind: 'integration_created',
+    client: notified,
+    tenantId: '4e042eb5-2f87-4106-9340-ecf92fb6a293',
+    organizationName: 'Contoso',
+    createdAt: '2026-11-26T03:00:00.000Z',
+    createdBy: 'megan@msp.example',
+  },
+  {
+    kind: 'first_sync_finished',
+    client: notified,
+    users: 12_345,
+    groups: 678,
+    finishedAt: '2026-11-26T03:05:00.000Z',
+  },
+  {
+    kind: 'sync_failed',
+    client: notified,
+    since: '2026-11-26T03:00:00.000Z',
+    message: 'Microsoft Graph answered 503 for users.delta.',
+  },
+  {
+    kind: 'sync_recovered',
+    client: notified,
+    failedSince: '2026-11-26T03:00:00.000Z',
+    recoveredAt: '2026-11-26T04:00:00.000Z',
+  },
+  {
+    kind: 'users_expiring',
+    client: notified,
+    day: '2026-11-26',
+    thresholdDays: 30,
+    expiredToday: notifiedUsers,
+    expiringSoon: { ...notifiedUsers, total: 2 },
+  },
+  {
+    kind: 'users_expiring',
+    client: notified,
+    day: '2026-11-26',
+    thresholdDays: 30,
+    expiredToday: { total: 0, users: [] },
+    expiringSoon: notifiedUsers,
+  },
+  {
+    kind: 'permission_missing',
+    client: notified,
+    missing: ['AuditLog.Read.All', 'Team.ReadBasic.All'],
+    since: '2026-11-26T03:00:00.000Z',
+  },
+  { kind: 'permission_restored', client: notified, restoredAt: '2026-11-26T04:00:00.000Z' },
+  { kind: 'secret_expiring', client: notified, expiresAt: '2026-12-20T00:00:00.000Z', daysLeft: 24 },
+  { kind: 'secret_expiring', client: notified, expiresAt: '2026-11-26T10:00:00.000Z', daysLeft: 0 },
+  { kind: 'secret_expiring', client: notified, expiresAt: '2026-11-20T00:00:00.000Z', daysLeft: -6 },
+];

@@ -1,0 +1,337 @@
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { actionSchemas, isActionVerb } from '../../../bot/actions/action-verbs.js';
+import type { AdaptiveCard } from '../../../bot/cards/card-kit.js';
+import type { BotCommand } from '../../../bot/commands/bot-command.js';
+import { clientChoiceCard, clientsCard, statusCard } from '../../../bot/cards/client-cards.js';
+import { errorCard } from '../../../bot/cards/error-card.js';
+import {
+  exclusionPreviewCard,
+  exclusionResultCard,
+  groupCard,
+  groupChoiceCard,
+  groupListCard,
+  groupMembersCard,
+} from '../../../bot/cards/group-cards.js';
+import { helpCard, welcomeCard } from '../../../bot/cards/help-card.js';
+import { notificationCard } from '../../../bot/cards/notification-cards.js';
+import { reportCard } from '../../../bot/cards/report-card.js';
+import { syncCard, syncFraction } from '../../../bot/cards/sync-card.js';
+import { userCard, userChoiceCard, userListCard } from '../../../bot/cards/user-cards.js';
+import { notificationSettingsCard, whoamiCard } from '../../../bot/cards/whoami-card.js';
+import { TabLinks } from '../../../bot/tab-links.js';
+import {
+  billingReport,
+  client,
+  exclusionDone,
+  group,
+  groups,
+  mfaReport,
+  notifications,
+  preview,
+  ssoReport,
+  statuses,
+  usageReport,
+  users,
+} from './card-fixtures.js';
+
+/** The parts of the Adaptive Cards object model this test uses (`adaptivecards/dist` is UMD, loaded with require). */
+interface ParseEvent {
+  readonly message: string;
+}
+interface SerializationContext {
+  readonly eventCount: number;
+  getEventAt(index: number): ParseEvent;
+}
+interface AdaptiveCardsModule {
+  readonly Versions: { readonly v1_5: unknown };
+  readonly SerializationContext: new (version: unknown) => SerializationContext;
+  readonly AdaptiveCard: new () => {
+    parse(json: unknown, context: SerializationContext): void;
+    validateProperties(): { readonly validationEvents: readonly ParseEvent[] };
+  };
+}
+
+// `require('adaptivecards')` is broken in 3.0.6; the UMD bundle parses and validates without a DOM.
+const AC = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.js') as AdaptiveCardsModule;
+
+function problemsOf(json: unknown): string[] {
+  const context = new AC.SerializationContext(AC.Versions.v1_5);
+  const parsed = new AC.AdaptiveCard();
+  parsed.parse(json, context);
+  const problems = Array.from(
+    { length: context.eventCount },
+    (_, index) => `parse: ${context.getEventAt(index).message}`,
+  );
+  for (const event of parsed.validateProperties().validationEvents)
+    problems.push(`validate: ${event.message}`);
+  return problems;
+}
+
+interface FoundAction {
+  readonly type: string;
+  readonly verb?: unknown;
+  readonly data?: unknown;
+}
+
+function actionsOf(json: unknown): FoundAction[] {
+  const found: FoundAction[] = [];
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      value.forEach(walk);
+      return;
+    }
+    if (typeof value !== 'object' || value === null) return;
+    const node = value as Record<string, unknown>;
+    if (typeof node.type === 'string' && node.type.startsWith('Action.'))
+      found.push(node as unknown as FoundAction);
+    Object.values(node).forEach(walk);
+  };
+  walk(json);
+  return found;
+}
+
+const links = new TabLinks({ publicBaseUrl: 'https://idm.contoso-msp.example' });
+const teamsLinks = new TabLinks({
+  publicBaseUrl: 'https://idm.contoso-msp.example',
+  teams: { appId: '2b7e1a3c-0000-4000-8000-000000000001', entityId: 'identity-manager' },
+});
+const command: BotCommand = { name: 'users', args: ['adele'], filter: 'expired' };
+
+/** Every card builder, with representative data: each case is one card a person can see. */
+const cards: Record<string, AdaptiveCard> = {
+  help: helpCard(),
+  'help for an unknown command': helpCard({ intro: 'I do not know “frobnicate”.', introColor: 'warning' }),
+  'welcome in a personal chat': welcomeCard(true),
+  'welcome in a channel': welcomeCard(false),
+  'error with a correlation id': errorCard({
+    title: 'Something went wrong',
+    message: 'Quote the id.',
+    correlationId: 'c0ffee',
+    tone: 'failed',
+  }),
+  refusal: errorCard({ title: 'Not allowed', message: 'You have no role.', tone: 'refused' }),
+  clients: clientsCard(statuses),
+  'no clients': clientsCard([]),
+  'many clients': clientsCard(
+    Array.from({ length: 30 }, (_, index) => ({ ...statuses[0]!, id: `id-${index}`, name: `c${index}` })),
+  ),
+  'status, connected, may operate': statusCard(statuses[0]!, {
+    canOperate: true,
+    notice: 'Synced just now.',
+  }),
+  'status, failing, read only': statusCard(statuses[1]!, { canOperate: false }),
+  'status, not connected': statusCard(statuses[2]!, { canOperate: true }),
+  'client choice': clientChoiceCard(
+    statuses.map((status) => ({ id: status.id, name: status.name, displayName: status.displayName })),
+    command,
+  ),
+  'sync starting': syncCard({ client, state: 'running', joined: false, progress: {}, fraction: 0 }),
+  'sync under way': syncCard({
+    client,
+    state: 'running',
+    joined: true,
+    progress: { phase: 'users', pages: 12, users: 4_000, groups: 0, requests: 13, elapsedMs: 2_300 },
+    fraction: syncFraction({ phase: 'users', users: 4_000 }, { users: 10_000, groups: 500 }),
+  }),
+  'sync finished': syncCard({
+    client,
+    state: 'succeeded',
+    joined: false,
+    progress: {},
+    fraction: 1,
+    result: {
+      usersAdded: 10,
+      usersUpdated: 5,
+      usersRemoved: 1,
+      groupsAdded: 0,
+      groupsUpdated: 2,
+      groupsRemoved: 0,
+      graphRequests: 7,
+      durationMs: 1_234,
+    },
+  }),
+  'sync failed': syncCard({
+    client,
+    state: 'failed',
+    joined: false,
+    progress: { phase: 'groups' },
+    fraction: 0.7,
+    error: 'Graph answered 503.',
+  }),
+  ...Object.fromEntries(
+    Object.entries(users).map(([name, user]) => [`user, ${name}`, userCard(client, user)]),
+  ),
+  'user after a change': userCard(client, users.manual!, {
+    notice: { text: 'Adele Vance is disabled.', tone: 'good' },
+  }),
+  'user, nothing changed': userCard(client, users.manual!, {
+    notice: { text: 'Nothing changed.', tone: 'neutral' },
+  }),
+  'user list with more': userListCard(
+    client,
+    { items: Object.values(users), nextCursor: 'cursor-1', total: 300 },
+    { search: 'adele', filter: 'expired' },
+  ),
+  'empty user list': userListCard(client, { items: [], nextCursor: null, total: 0 }, {}),
+  'user choice': userChoiceCard(client, 'adele', Object.values(users), true),
+  ...Object.fromEntries(
+    Object.entries(groups).map(([name, value]) => [`group, ${name}`, groupCard(client, value)]),
+  ),
+  'group after a change': groupCard(client, groups.reporting!, {
+    notice: { text: 'Contractors can now be chosen as a report filter.', tone: 'good' },
+  }),
+  'group list with more': groupListCard(
+    client,
+    { items: Object.values(groups), total: 40 },
+    { search: 'con', offset: 0 },
+  ),
+  'empty group list': groupListCard(client, { items: [], total: 0 }, { offset: 0 }),
+  'group choice': groupChoiceCard(client, 'con', Object.values(groups), false),
+  'group members': groupMembersCard(client, group, preview.affected.sample, 'cursor-2'),
+  'exclusion preview': exclusionPreviewCard(client, preview),
+  'exclusion preview, projected': exclusionPreviewCard(client, {
+    ...preview,
+    billable: { before: 10, after: 4, basis: 'projected' },
+  }),
+  'exclusion preview, already excluded': exclusionPreviewCard(client, { ...preview, alreadyExcluded: true }),
+  'exclusion done': exclusionResultCard(client, exclusionDone),
+  'exclusion done already': exclusionResultCard(client, { ...exclusionDone, excludedNow: false }),
+  'report usage': reportCard(usageReport, links.client(client.name, 'reports/usage')),
+  'report sso': reportCard(ssoReport, links.client(client.name, 'reports/sso')),
+  'report mfa': reportCard(mfaReport, teamsLinks.client(client.name, 'reports/mfa')),
+  'report billing': reportCard(billingReport, links.client(client.name, 'reports/billing')),
+  ...Object.fromEntries(
+    notifications.map((notification, index) => [
+      `notification ${String(index)} ${notification.kind}`,
+      notificationCard(notification, links),
+    ]),
+  ),
+  'whoami with roles': whoamiCard({
+    displayName: 'Megan Partner',
+    tenantId: '9f3c2a10-5b7e-4d21-9a6c-1e2f3a4b5c6d',
+    objectId: '0c8a6f2e-1d3b-4a5c-9e7f-100000000001',
+    grants: [
+      { role: 'partner_admin', clientScope: '*' },
+      { role: 'viewer', clientScope: client.id },
+      { role: 'client_admin', clientScope: 'unknown-client' },
+    ],
+    clients: new Map([[client.id, client]]),
+    conversation: {
+      conversationId: 'a:1',
+      conversationType: 'personal',
+      notificationsEnabled: true,
+      client: null,
+      subscriber: null,
+    },
+  }),
+  'whoami without roles': whoamiCard({
+    displayName: undefined,
+    tenantId: '9f3c2a10-5b7e-4d21-9a6c-1e2f3a4b5c6d',
+    objectId: '0c8a6f2e-1d3b-4a5c-9e7f-100000000004',
+    grants: [],
+    clients: new Map(),
+    conversation: undefined,
+  }),
+  'notifications on': notificationSettingsCard({
+    conversationId: '19:x',
+    conversationType: 'channel',
+    notificationsEnabled: true,
+    client,
+    subscriber: null,
+  }),
+  'notifications off': notificationSettingsCard({
+    conversationId: 'a:1',
+    conversationType: 'personal',
+    notificationsEnabled: false,
+    client: null,
+    subscriber: null,
+  }),
+};
+
+describe('bot cards', () => {
+  it('the validator used here reports a misspelt element, an unknown action and a duplicate input id', () => {
+    const problems = problemsOf({
+      type: 'AdaptiveCard',
+      version: '1.5',
+      body: [
+        { type: 'TextBlokc', text: 'x' },
+        { type: 'Input.Text', id: 'dup' },
+        { type: 'Input.Text', id: 'dup' },
+      ],
+      actions: [{ type: 'Action.Bogus', title: 'x' }],
+    });
+    assert.ok(
+      problems.some((problem) => problem.includes('TextBlokc')),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((problem) => problem.includes('Action.Bogus')),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((problem) => problem.includes('dup')),
+      problems.join('\n'),
+    );
+  });
+
+  for (const [name, json] of Object.entries(cards)) {
+    it(`card "${name}" parses at schema 1.5 with no parse or validation event`, () => {
+      assert.equal(json.version, '1.5');
+      assert.deepEqual(problemsOf(json), []);
+    });
+
+    it(`card "${name}": every Action.Execute has a known verb whose data its handler accepts`, () => {
+      for (const action of actionsOf(json).filter((candidate) => candidate.type === 'Action.Execute')) {
+        assert.equal(typeof action.verb, 'string', `${JSON.stringify(action)} has no verb`);
+        const verb = action.verb as string;
+        assert.ok(isActionVerb(verb), `unknown verb ${verb}`);
+        const parsed = actionSchemas[verb].safeParse(action.data);
+        assert.ok(
+          parsed.success,
+          `${verb} data ${JSON.stringify(action.data)} refused: ${parsed.error?.message ?? ''}`,
+        );
+      }
+    });
+  }
+
+  it('entity text cannot become a Markdown link on a card', () => {
+    const text = JSON.stringify(cards.clients);
+    assert.ok(!text.includes('](https://evil.example)'), 'link syntax survived');
+    assert.ok(text.includes('Northwind [Traders] (https://evil.example)'));
+  });
+
+  it('the progress bar fills with the sync and never shows 100 % before the run ends', () => {
+    const expected = { users: 1_000, groups: 100 };
+    const start = syncFraction({}, expected);
+    const half = syncFraction({ phase: 'users', users: 500 }, expected);
+    const groupsPhase = syncFraction({ phase: 'groups', groups: 50 }, expected);
+    const over = syncFraction({ phase: 'organization', users: 5_000, groups: 500 }, expected);
+    assert.ok(
+      start < half && half < groupsPhase && groupsPhase < over,
+      `${start} ${half} ${groupsPhase} ${over}`,
+    );
+    assert.ok(over < 1);
+    assert.ok(
+      syncFraction({ phase: 'users', users: 10 }, { users: 0, groups: 0 }) > 0,
+      'a first sync moves by phase',
+    );
+  });
+
+  it('report links open the tab on the client’s report, inside Teams when the app id is known', () => {
+    assert.equal(
+      links.client('contoso', 'reports/usage'),
+      'https://idm.contoso-msp.example/tab/index.html#/c/contoso/reports/usage',
+    );
+    const deep = new URL(teamsLinks.client('contoso', 'reports/mfa'));
+    assert.equal(deep.origin, 'https://teams.microsoft.com');
+    assert.equal(deep.pathname, '/l/entity/2b7e1a3c-0000-4000-8000-000000000001/identity-manager');
+    assert.equal(
+      deep.searchParams.get('webUrl'),
+      'https://idm.contoso-msp.example/tab/index.html#/c/contoso/reports/mfa',
+    );
+    assert.deepEqual(JSON.parse(deep.searchParams.get('context') ?? '{}'), {
+      subEntityId: '/c/contoso/reports/mfa',
+    });
+  });
+});

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { botCommandSchema } from '../../../bot/commands/bot-command.js';
+import { parseCommand } from '../../../bot/commands/command-parser.js';
+
+describe('bot command parser', () => {
+  const commands: readonly (readonly [string, unknown])[] = [
+    ['help', { name: 'help' }],
+    ['  HELP ', { name: 'help' }],
+    ['', { name: 'help' }],
+    ['?', { name: 'help' }],
+    ['clients', { name: 'clients' }],
+    ['whoami', { name: 'whoami' }],
+    ['status', { name: 'status' }],
+    ['status contoso', { name: 'status', client: 'contoso' }],
+    ['status --client contoso', { name: 'status', client: 'contoso' }],
+    ['sync fabrikam', { name: 'sync', client: 'fabrikam' }],
+    ['/sync', { name: 'sync' }],
+    ['users', { name: 'users', args: [] }],
+    ['users contoso adele', { name: 'users', args: ['contoso', 'adele'] }],
+    ['users "Adele Vance" --expired', { name: 'users', args: ['Adele Vance'], filter: 'expired' }],
+    ['users --client contoso --disabled', { name: 'users', client: 'contoso', args: [], filter: 'disabled' }],
+    ['users —expired', { name: 'users', args: [], filter: 'expired' }],
+    ['import adele@contoso.com', { name: 'import', user: 'adele@contoso.com' }],
+    ['disable Adele Vance', { name: 'disable', user: 'Adele Vance' }],
+    ['disable “Adele Vance” --client contoso', { name: 'disable', client: 'contoso', user: 'Adele Vance' }],
+    ['groups', { name: 'groups' }],
+    ['groups sales team', { name: 'groups', search: 'sales team' }],
+    ['exclude Contractors', { name: 'exclude', group: 'Contractors' }],
+    ["exclude 'All Staff' --client demo", { name: 'exclude', client: 'demo', group: 'All Staff' }],
+    ['report usage', { name: 'report', kind: 'usage' }],
+    ['report MFA contoso', { name: 'report', kind: 'mfa', client: 'contoso' }],
+    ['report sso --group "Sales team"', { name: 'report', kind: 'sso', group: 'Sales team' }],
+    ['notifications on', { name: 'notifications', enabled: true }],
+    ['notifications off contoso', { name: 'notifications', enabled: false, client: 'contoso' }],
+    ['disable&nbsp;adele', { name: 'disable', user: 'adele' }],
+  ];
+
+  for (const [text, expected] of commands) {
+    it(`reads “${text}” as ${JSON.stringify(expected)}`, () => {
+      const parsed = parseCommand(text);
+      assert.deepEqual(parsed, { kind: 'command', command: expected });
+      // What the parser produces is what a card may carry back: the same schema accepts it.
+      assert.ok(botCommandSchema.safeParse(expected).success);
+    });
+  }
+
+  const invalid: readonly (readonly [string, RegExp])[] = [
+    ['import', /name the user/],
+    ['disable --client contoso', /name the user/],
+    ['exclude', /name the group/],
+    ['report', /say which report/],
+    ['report revenue', /say which report/],
+    ['notifications maybe', /notifications on/],
+    ['users --expired --disabled', /either --expired or --disabled/],
+    ['status a b', /did not expect 'b'/],
+    ['groups --expired', /--expired does not apply/],
+    ['status --group x', /--group does not apply/],
+    ['users --bogus', /do not know the option --bogus/],
+    ['users --client', /--client needs a name/],
+  ];
+
+  for (const [text, problem] of invalid) {
+    it(`explains what is wrong with “${text}”`, () => {
+      const parsed = parseCommand(text);
+      assert.equal(parsed.kind, 'invalid');
+      assert.match(parsed.problem, problem);
+    });
+  }
+
+  it('anything else is unknown (and answered with the help), never silence', () => {
+    assert.deepEqual(parseCommand('frobnicate the users'), { kind: 'unknown', text: 'frobnicate' });
+    const long = parseCommand('x'.repeat(2_000));
+    assert.equal(long.kind, 'unknown');
+    assert.ok(long.text.length < 50);
+  });
+});
