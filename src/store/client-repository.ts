@@ -5,6 +5,11 @@ import type { ClientRow, Database, NewClient } from './schema.js';
 const perClientTables = [
   'sign_in_events',
   'sign_in_daily',
+  'sign_in_apps',
+  'sign_in_user_last',
+  'sign_in_keys',
+  'sign_in_rollups',
+  'sign_in_rollup_dirty',
   'group_user_closure',
   'group_members',
   'directory_users',

@@ -8,6 +8,11 @@ import type { Database, IntegrationRow } from './schema.js';
 const tenantDataTables = [
   'sign_in_events',
   'sign_in_daily',
+  'sign_in_apps',
+  'sign_in_user_last',
+  'sign_in_keys',
+  'sign_in_rollups',
+  'sign_in_rollup_dirty',
   'group_user_closure',
   'group_members',
   'directory_users',

@@ -8,7 +8,6 @@ import {
 } from 'kysely';
 import { isBillableSql, isGuestSql } from './collection-sql.js';
 import { CollectionRepository } from './collection-repository.js';
-import { withReportTables, type ReportDatabase } from './report-tables.js';
 import type { CollectionState, Database, DisableReason, EntraState, Flag } from './schema.js';
 import { decodeDayTuples, DayTuplesBuilder, encodeDayTuples, type DayTuples } from './sign-in-rollup.js';
 
@@ -105,13 +104,7 @@ type UsersBuilder = ExpressionBuilder<Database, 'directory_users'>;
  * crash; ingestion rebuilds the dirty days at the end of each run.
  */
 export class ReportRepository {
-  private readonly db: Kysely<ReportDatabase>;
-  private readonly base: Kysely<Database>;
-
-  constructor(db: Kysely<Database>) {
-    this.base = db;
-    this.db = withReportTables(db);
-  }
+  constructor(private readonly db: Kysely<Database>) {}
 
   // ------------------------------------------------------------------------------------------- rollups ---
 
@@ -128,9 +121,9 @@ export class ReportRepository {
       .execute();
     const rebuilt: string[] = [];
     for (const { day, version } of dirty) {
-      await this.base.transaction().execute(async (trx) => {
+      await this.db.transaction().execute(async (trx) => {
         await new ReportRepository(trx).rebuildDay(clientId, day, at);
-        await withReportTables(trx)
+        await trx
           .deleteFrom('sign_in_rollup_dirty')
           .where('client_id', '=', clientId)
           .where('day', '=', day)
@@ -343,8 +336,8 @@ export class ReportRepository {
 
   /** The client's directory users within the scope (deleted ones included), with what every report shows of them. */
   async users(clientId: string, scope: UserScope): Promise<ReportUserRow[]> {
-    const excluded = await new CollectionRepository(this.base).excludedGroupIds(clientId);
-    const rows = await this.base
+    const excluded = await new CollectionRepository(this.db).excludedGroupIds(clientId);
+    const rows = await this.db
       .selectFrom('directory_users')
       .select((eb) => [
         'directory_users.id',
@@ -387,7 +380,7 @@ export class ReportRepository {
 
   /** Ids of the users within the scope that are present in Entra. */
   async scopeUserIds(clientId: string, scope: UserScope): Promise<string[]> {
-    const rows = await this.base
+    const rows = await this.db
       .selectFrom('directory_users')
       .select('directory_users.id')
       .where('directory_users.client_id', '=', clientId)
@@ -412,10 +405,10 @@ export class ReportRepository {
    * (CollectionRepository.counts), built from the same SQL helpers.
    */
   async collectionCounts(clientId: string, scope: UserScope): Promise<ScopedCollectionCounts> {
-    const excluded = await new CollectionRepository(this.base).excludedGroupIds(clientId);
+    const excluded = await new CollectionRepository(this.db).excludedGroupIds(clientId);
     const when = (condition: Expression<unknown>): RawBuilder<number> =>
       sql<number>`coalesce(sum(case when ${condition} then 1 else 0 end), 0)`;
-    const row = await this.base
+    const row = await this.db
       .selectFrom('directory_users')
       .where('directory_users.client_id', '=', clientId)
       .where((eb) => inScope(eb, clientId, scope))

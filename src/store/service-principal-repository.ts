@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import { withReportTables, type ReportDatabase } from './report-tables.js';
 import type { Database } from './schema.js';
 
 /** An enterprise application (service principal) of a tenant, as the store keeps it. */
@@ -22,11 +21,7 @@ const CHUNK = 500;
  * (`updated_at`), and {@link sweep} removes what a completed round did not see (deleted applications).
  */
 export class ServicePrincipalRepository {
-  private readonly db: Kysely<ReportDatabase>;
-
-  constructor(db: Kysely<Database>) {
-    this.db = withReportTables(db);
-  }
+  constructor(private readonly db: Kysely<Database>) {}
 
   async upsertPage(
     clientId: string,

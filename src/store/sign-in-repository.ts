@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely';
-import { withReportTables, type ReportDatabase } from './report-tables.js';
 import { jsonRows, type JsonColumnType } from './json-rows.js';
 import type { Database } from './schema.js';
 
@@ -95,11 +94,7 @@ interface UserLast {
  * transaction: pass the transaction as `db`.
  */
 export class SignInRepository {
-  private readonly db: Kysely<ReportDatabase>;
-
-  constructor(db: Kysely<Database>) {
-    this.db = withReportTables(db);
-  }
+  constructor(private readonly db: Kysely<Database>) {}
 
   /**
    * Stores a page of events; only those new to the store update the aggregates.

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { SqlDialect } from '../database.js';
 
 /**
- * What sign-in ingestion and the reports need beyond the first schema (see src/store/report-tables.ts for the
+ * What sign-in ingestion and the reports need beyond the first schema (see src/store/schema.ts for the
  * row types):
  * - `sign_in_apps`: applications discovered in sign-ins (name, first and last seen) — kept after the events
  *   themselves are pruned.

@@ -5,6 +5,7 @@ import * as directorySync from './0002-directory-sync.js';
 import * as collectionRules from './0003-collection-rules.js';
 import * as signInReports from './0004-sign-in-reports.js';
 import * as signInEventsByTime from './0005-sign-in-events-by-time.js';
+import * as signInDailyWithoutUserIndex from './0006-sign-in-daily-without-user-index.js';
 
 /** A migration that may differ slightly per engine (auto-increment ids, SQLite's WITHOUT ROWID). */
 export interface DialectMigration {
@@ -18,4 +19,5 @@ export const migrations: Readonly<Record<string, DialectMigration>> = {
   '0003-collection-rules': collectionRules,
   '0004-sign-in-reports': signInReports,
   '0005-sign-in-events-by-time': signInEventsByTime,
+  '0006-sign-in-daily-without-user-index': signInDailyWithoutUserIndex,
 };

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { FakeClock, systemClock } from '../../../src/shared/clock.js';
 import { CheckpointRepository } from '../../../src/store/checkpoint-repository.js';
-import { withReportTables } from '../../../src/store/report-tables.js';
 import { ACTIVITY_DATA_UNAVAILABLE } from '../../../src/sync/activity-data-notice.js';
 import { describeEachEngine } from '../../support/databases.js';
 import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
@@ -64,7 +63,7 @@ describeEachEngine('sign-in ingestion against the simulator', (ctx) => {
     const withApp = users.filter((user) => user.last_sign_in_at !== null);
     assert.ok(withApp.length > 0 && withApp.every((user) => user.last_sign_in_app !== null));
 
-    const apps = await withReportTables(db)
+    const apps = await db
       .selectFrom('sign_in_apps')
       .select(['app_id', 'display_name', 'sign_ins'])
       .where('client_id', '=', fixture.clientId)
