@@ -166,6 +166,9 @@ export class TenantGraph {
         const page: GraphCollection<T> = await pending;
         const nextLink: string | undefined = page['@odata.nextLink'];
         pending = nextLink === undefined ? undefined : fetchPage(nextLink);
+        // Let the prefetch reach the wire before the caller works on this page: a caller writing to SQLite runs
+        // synchronously (microtasks only) and would otherwise hold the request back until it is done.
+        if (pending !== undefined) await untilSent(callOptions.signal);
         yield { value: page.value, nextLink, deltaLink: page['@odata.deltaLink'] };
       }
     } finally {
@@ -226,6 +229,15 @@ export class TenantGraph {
       if (missing.length > 0) return new PermissionError(missing, { requestId: facts.requestId });
     }
     return new GraphRequestError(facts);
+  }
+}
+
+/** A few turns of the event loop: enough for the graph client's middleware to hand a request to the socket. */
+async function untilSent(signal: AbortSignal): Promise<void> {
+  for (let turn = 0; turn < 3 && !signal.aborted; turn++) {
+    await new Promise<void>((resolve) => {
+      setImmediate(resolve);
+    });
   }
 }
 

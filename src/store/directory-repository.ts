@@ -33,6 +33,14 @@ export interface Edge {
   readonly memberType: 'user' | 'group' | 'other';
 }
 
+export interface WriteOptions {
+  /**
+   * The client held nothing of this kind before the round (its first full round): skip the reads that tell
+   * additions from updates — everything written counts as added.
+   */
+  readonly fresh?: boolean;
+}
+
 export interface UpsertCounts {
   added: number;
   updated: number;
@@ -87,11 +95,13 @@ export class DirectoryRepository {
     users: readonly UserFacts[],
     generation: number,
     at: Date,
+    options: WriteOptions = {},
   ): Promise<UpsertCounts> {
     const counts: UpsertCounts = { added: 0, updated: 0 };
     const updatedAt = at.toISOString();
     for (const chunk of chunks(dedupeById(users), CHUNK)) {
-      const existing = await this.existingUsers(clientId, chunk);
+      const existing =
+        options.fresh === true ? new Map<string, UserFacts>() : await this.existingUsers(clientId, chunk);
       const rows = chunk.map((facts) => {
         const stored = existing.get(facts.id);
         const merged = mergeFacts(facts, stored, userKeys);
@@ -191,11 +201,13 @@ export class DirectoryRepository {
     groups: readonly GroupFacts[],
     generation: number,
     at: Date,
+    options: WriteOptions = {},
   ): Promise<UpsertCounts> {
     const counts: UpsertCounts = { added: 0, updated: 0 };
     const updatedAt = at.toISOString();
     for (const chunk of chunks(dedupeById(groups), CHUNK)) {
-      const existing = await this.existingGroups(clientId, chunk);
+      const existing =
+        options.fresh === true ? new Map<string, GroupFacts>() : await this.existingGroups(clientId, chunk);
       const rows = chunk.map((facts) => {
         const merged = mergeFacts(facts, existing.get(facts.id), groupKeys);
         return {
@@ -271,21 +283,29 @@ export class DirectoryRepository {
   }
 
   /** Adds direct edges (seen in `generation`); returns how many did not exist before. Marks their groups dirty. */
-  async addEdges(clientId: string, edges: readonly Edge[], generation: number): Promise<number> {
+  async addEdges(
+    clientId: string,
+    edges: readonly Edge[],
+    generation: number,
+    options: WriteOptions = {},
+  ): Promise<number> {
     let added = 0;
     for (const chunk of chunks(dedupeEdges(edges), CHUNK)) {
-      const existing = await this.db
-        .selectFrom('group_members')
-        .select((eb) => eb.fn.countAll<number>().as('count'))
-        .where('client_id', '=', clientId)
-        .where((eb) =>
-          eb(
-            eb.refTuple('group_id', 'member_id'),
-            'in',
-            chunk.map((edge) => eb.tuple(edge.groupId, edge.memberId)),
-          ),
-        )
-        .executeTakeFirstOrThrow();
+      const existing =
+        options.fresh === true
+          ? { count: 0 }
+          : await this.db
+              .selectFrom('group_members')
+              .select((eb) => eb.fn.countAll<number>().as('count'))
+              .where('client_id', '=', clientId)
+              .where((eb) =>
+                eb(
+                  eb.refTuple('group_id', 'member_id'),
+                  'in',
+                  chunk.map((edge) => eb.tuple(edge.groupId, edge.memberId)),
+                ),
+              )
+              .executeTakeFirstOrThrow();
       added += chunk.length - existing.count;
       await this.db
         .insertInto('group_members')

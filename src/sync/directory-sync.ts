@@ -56,6 +56,14 @@ export interface RunDirectorySyncOptions {
   readonly signal?: AbortSignal;
 }
 
+/** The round a batch belongs to. `fresh`: the client's first full round, so nothing can have existed before. */
+interface Round {
+  readonly link: string;
+  readonly generation: number;
+  readonly kind: 'full' | 'delta';
+  readonly fresh: boolean;
+}
+
 /** One stream of the directory (users or groups) and how its pages are written. */
 interface StreamSpec<T> {
   readonly name: 'users' | 'groups';
@@ -67,7 +75,7 @@ interface StreamSpec<T> {
   writeItems(
     directory: DirectoryRepository,
     items: readonly T[],
-    generation: number,
+    round: Round,
     context: RunContext,
   ): Promise<void>;
   sweep(directory: DirectoryRepository, generation: number, context: RunContext): Promise<void>;
@@ -209,13 +217,25 @@ export class DirectorySync {
     const { clientId } = context;
     let checkpoint = await new CheckpointRepository(this.db).getOrInitial(clientId, stream.name);
     for (let resynced = false; ; resynced = true) {
-      let round: { link: string; generation: number; kind: 'full' | 'delta' };
+      let round: Round;
       if (checkpoint.nextLink !== null) {
-        round = { link: checkpoint.nextLink, generation: checkpoint.generation, kind: checkpoint.roundKind };
+        const { generation, roundKind } = checkpoint;
+        round = {
+          link: checkpoint.nextLink,
+          generation,
+          kind: roundKind,
+          fresh: roundKind === 'full' && generation === 1,
+        };
       } else if (checkpoint.deltaLink !== null) {
-        round = { link: checkpoint.deltaLink, generation: checkpoint.generation, kind: 'delta' };
+        round = {
+          link: checkpoint.deltaLink,
+          generation: checkpoint.generation,
+          kind: 'delta',
+          fresh: false,
+        };
       } else {
-        round = { link: stream.initialLink, generation: checkpoint.generation + 1, kind: 'full' };
+        const generation = checkpoint.generation + 1;
+        round = { link: stream.initialLink, generation, kind: 'full', fresh: generation === 1 };
       }
       try {
         const pages = graph.delta<T>(round.link, {
@@ -261,7 +281,7 @@ export class DirectorySync {
     stream: StreamSpec<T>,
     context: RunContext,
     checkpoint: Checkpoint,
-    round: { generation: number; kind: 'full' | 'delta' },
+    round: Round,
     batch: readonly GraphPage<T>[],
     onPage: (items: number, db: Kysely<Database>) => Promise<void>,
   ): Promise<Checkpoint> {
@@ -280,7 +300,7 @@ export class DirectorySync {
       await stream.writeItems(
         directory,
         batch.flatMap((page) => page.value),
-        round.generation,
+        round,
         context,
       );
       if (done && round.kind === 'full') await stream.sweep(directory, round.generation, context);
@@ -300,7 +320,7 @@ export class DirectorySync {
       initialLink: `/users/delta?$select=${USER_SELECT.join(',')}`,
       requiredPermissions: ['User.Read.All'],
       weigh: (items) => items.length,
-      writeItems: async (directory, items, generation, context) => {
+      writeItems: async (directory, items, { generation, fresh }, context) => {
         const { clientId, counts } = context;
         const now = this.clock.now();
         const present: UserFacts[] = [];
@@ -309,7 +329,7 @@ export class DirectorySync {
           if (sorted.kind === 'present') present.push(sorted.facts);
           else removed.set(sorted.state, [...(removed.get(sorted.state) ?? []), sorted.id]);
         }
-        const upserted = await directory.upsertUsers(clientId, present, generation, now);
+        const upserted = await directory.upsertUsers(clientId, present, generation, now, { fresh });
         counts.usersAdded = (counts.usersAdded ?? 0) + upserted.added;
         counts.usersUpdated = (counts.usersUpdated ?? 0) + upserted.updated;
         for (const [state, ids] of removed) {
@@ -331,7 +351,7 @@ export class DirectorySync {
       initialLink: `/groups/delta?$select=${GROUP_SELECT.join(',')}`,
       requiredPermissions: ['Group.Read.All'],
       weigh: (items) => items.reduce((sum, group) => sum + 1 + (group['members@delta']?.length ?? 0), 0),
-      writeItems: async (directory, items, generation, context) => {
+      writeItems: async (directory, items, { generation, fresh }, context) => {
         const { clientId, counts } = context;
         const now = this.clock.now();
         const present: GroupFacts[] = [];
@@ -351,12 +371,12 @@ export class DirectorySync {
         }
         const added = [...edges.values()].filter((entry) => !entry.removed).map((entry) => entry.edge);
         const dropped = [...edges.values()].filter((entry) => entry.removed).map((entry) => entry.edge);
-        const upserted = await directory.upsertGroups(clientId, present, generation, now);
+        const upserted = await directory.upsertGroups(clientId, present, generation, now, { fresh });
         counts.groupsAdded = (counts.groupsAdded ?? 0) + upserted.added;
         counts.groupsUpdated = (counts.groupsUpdated ?? 0) + upserted.updated;
         counts.edgesRemoved = (counts.edgesRemoved ?? 0) + (await directory.removeEdges(clientId, dropped));
         counts.edgesAdded =
-          (counts.edgesAdded ?? 0) + (await directory.addEdges(clientId, added, generation));
+          (counts.edgesAdded ?? 0) + (await directory.addEdges(clientId, added, generation, { fresh }));
         for (const [state, ids] of removed) {
           counts.groupsRemoved =
             (counts.groupsRemoved ?? 0) + (await directory.removeGroups(clientId, ids, state, now));
