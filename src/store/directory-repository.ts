@@ -447,10 +447,9 @@ export class DirectoryRepository {
         ${this.stepJoin} group_members m on m.client_id = ${clientId} and m.group_id = down.gid and m.member_type = 'group'
       )
       insert into group_user_closure (client_id, group_id, user_id)
-      select distinct cast(${clientId} as text), down.root, m.member_id from down
-      ${this.stepJoin} group_members m on m.client_id = ${clientId} and m.group_id = down.gid and m.member_type = 'user'`.execute(
-      this.db,
-    );
+      select cast(${clientId} as text), down.root, m.member_id from down
+      ${this.stepJoin} group_members m on m.client_id = ${clientId} and m.group_id = down.gid and m.member_type = 'user'
+      where true on conflict do nothing`.execute(this.db);
     await this.db
       .updateTable('directory_groups')
       .set({ closure_dirty: 0 })
@@ -645,15 +644,24 @@ function flag(value: boolean): Flag {
   return value ? 1 : 0;
 }
 
-/** One item per id; a later occurrence's properties win (Graph may replay an object within a page). */
+/**
+ * One item per id — a later occurrence's properties win (Graph may replay an object within a page) — in key order:
+ * B-tree pages are then visited once, in order, instead of at random.
+ */
 function dedupeById<T extends { id: string }>(items: readonly T[]): T[] {
   const byId = new Map<string, T>();
   for (const item of items) byId.set(item.id, { ...byId.get(item.id), ...item });
-  return [...byId.values()];
+  return [...byId.values()].sort((a, b) => compare(a.id, b.id));
 }
 
 function dedupeEdges(edges: readonly Edge[]): Edge[] {
-  return [...new Map(edges.map((edge) => [`${edge.groupId}|${edge.memberId}`, edge])).values()];
+  return [...new Map(edges.map((edge) => [`${edge.groupId}|${edge.memberId}`, edge])).values()].sort(
+    (a, b) => compare(a.groupId, b.groupId) || compare(a.memberId, b.memberId),
+  );
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
