@@ -3,8 +3,9 @@ import crypto from 'node:crypto';
 import { AuthError, PermissionError } from '../../../src/graph/graph-errors.js';
 import { checkPermissions, requirePermissions } from '../../../src/graph/permission-check.js';
 import { REQUIRED_PERMISSION_NAMES } from '../../../src/graph/required-permissions.js';
-import type { TenantGraphFactory } from '../../../src/graph/tenant-graph-factory.js';
-import { startTestSimulator, type TestSimulator } from './simulator-harness.js';
+import { TenantGraphFactory } from '../../../src/graph/tenant-graph-factory.js';
+import { Agent, fetch } from 'undici';
+import { quickRetries, startTestSimulator, type TestSimulator } from './simulator-harness.js';
 
 describe('permission check against the simulator', function () {
   let harness: TestSimulator;
@@ -119,5 +120,41 @@ describe('permission check against the simulator', function () {
         error.code === 'expired_client_secret' &&
         error.message.includes('Create a new secret'),
     );
+  });
+
+  it('signs in with our own multi-tenant app once the tenant admin consented, and not before', async () => {
+    const consentApp = { clientId: crypto.randomUUID(), clientSecret: 'consent~secret' };
+    harness.sim.registerMultiTenantApp({ ...consentApp, permissions: REQUIRED_PERMISSION_NAMES });
+    const consented = new TenantGraphFactory({
+      endpoints: harness.endpoints,
+      retryPolicy: quickRetries,
+      consentApp,
+    });
+    try {
+      const credentials = {
+        kind: 'admin_consent' as const,
+        tenantId: harness.tenant.tenantId,
+        appClientId: consentApp.clientId,
+        clientSecret: undefined,
+      };
+      await assert.rejects(
+        requirePermissions(consented.create(credentials)),
+        (error: unknown) => error instanceof AuthError && error.code === 'unknown_application',
+      );
+
+      const dispatcher = new Agent({ connect: { ca: harness.sim.caCertPem } });
+      const consent = new URL(`${harness.sim.authorityHost}/${harness.tenant.tenantId}/v2.0/adminconsent`);
+      consent.searchParams.set('client_id', consentApp.clientId);
+      consent.searchParams.set('redirect_uri', 'https://localhost/consent/callback');
+      consent.searchParams.set('state', 'x');
+      const answer = await fetch(consent, { redirect: 'manual', dispatcher });
+      await dispatcher.close();
+      assert.match(answer.headers.get('location') ?? '', /admin_consent=True/);
+
+      const result = await requirePermissions(consented.create(credentials));
+      assert.equal(result.organization.tenantId, harness.tenant.tenantId);
+    } finally {
+      await consented.close();
+    }
   });
 });
