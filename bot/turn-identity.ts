@@ -50,9 +50,12 @@ export interface StoredReference {
 
 /** The reference to store for a turn's conversation: a channel's points at the channel, not the thread. */
 export function storedReferenceOf(
-  reference: Partial<ConversationReference>,
+  turnReference: Partial<ConversationReference>,
   activity: Partial<Activity>,
 ): StoredReference {
+  // The id of the activity that happened to carry the reference changes every turn and is not needed to reach the
+  // conversation again; without it an unchanged conversation stores an unchanged reference.
+  const { activityId: _activityId, ...reference } = turnReference;
   const key = conversationKeyOf(activity);
   if (activity.conversation?.conversationType !== 'channel' || key === undefined) return { reference };
   const channelData: unknown = activity.channelData;

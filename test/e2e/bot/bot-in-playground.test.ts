@@ -1,0 +1,499 @@
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { repoRoot } from '../../support/processes.js';
+import { stateSnapshot } from '../../integration/services/fixtures/directory-fixture.js';
+import { startDemoApp, waitFor, type DemoApp } from '../tab/support/demo-app.js';
+import {
+  actionOf,
+  AgentsPlayground,
+  headingOf,
+  textOf,
+  type ChatEvent,
+} from './support/agents-playground.js';
+
+const PERSONAL = 'personal-chat-megan';
+const GROUP = 'group-chat-msp-admins';
+const DEMO_TENANT = '9f3c2a10-5b7e-4d21-9a6c-1e2f3a4b5c6d';
+const DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * The bot through a real Teams client: the app in demo mode (its simulated tenant of 200 users) and the Microsoft 365
+ * Agents Playground driven headless through its HTTP and WebSocket API, with the repository's playground config
+ * (the demo identities). Every step is checked in the chat and in the app's store.
+ */
+describe('bot in the Agents Playground (end to end)', function () {
+  this.timeout(60_000);
+  const started: { app?: DemoApp; playground?: AgentsPlayground } = {};
+  let app: DemoApp;
+  let playground: AgentsPlayground;
+  let demoClientId: string;
+
+  before(async function () {
+    this.timeout(150_000);
+    app = started.app = await startDemoApp({ users: 200 });
+    playground = started.playground = await AgentsPlayground.start({
+      appEndpoint: `${app.baseUrl}/api/messages`,
+      configPath: path.join(repoRoot, '.m365agentsplayground.yml'),
+    });
+    demoClientId = (
+      await app.store.db
+        .selectFrom('clients')
+        .select('id')
+        .where('name', '=', 'demo')
+        .executeTakeFirstOrThrow()
+    ).id;
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    await started.playground?.stop();
+    await started.app?.stop();
+  });
+
+  /**
+   * The user says something (in the personal chat unless told otherwise); resolves with the bot's new card — the
+   * first one whose heading matches `heading`, when given, since a notification may arrive in between.
+   */
+  async function ask(text: string, conversationId = PERSONAL, heading?: RegExp): Promise<ChatEvent> {
+    const mark = playground.mark();
+    await playground.say(conversationId, text, { mention: conversationId !== PERSONAL });
+    return playground.next(
+      (event) =>
+        event.fromBot &&
+        event.action === 'createMessage' &&
+        event.conversationId === conversationId &&
+        (heading === undefined || heading.test(headingOf(event.card) ?? '')),
+      { since: mark },
+    );
+  }
+
+  async function user(
+    upn: string,
+  ): Promise<{ id: string; collection_state: string; disable_reason: string | null }> {
+    return app.store.db
+      .selectFrom('directory_users')
+      .select(['id', 'collection_state', 'disable_reason'])
+      .where('client_id', '=', demoClientId)
+      .where('user_principal_name', '=', upn)
+      .executeTakeFirstOrThrow();
+  }
+
+  async function auditCount(action: string): Promise<number> {
+    const row = await app.store.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('action', '=', action)
+      .where('channel', '=', 'bot')
+      .executeTakeFirstOrThrow();
+    return row.count;
+  }
+
+  /** A member user nobody has imported or disabled yet, not in any group the tests exclude. */
+  async function untouchedMember(offset: number): Promise<string> {
+    const row = await app.store.db
+      .selectFrom('directory_users')
+      .select('user_principal_name')
+      .where('client_id', '=', demoClientId)
+      .where('collection_state', '=', 'not_imported')
+      .where('user_type', '=', 'Member')
+      .where('entra_state', '=', 'active')
+      .where('user_principal_name', 'is not', null)
+      .orderBy('user_principal_name')
+      .offset(offset)
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    return row.user_principal_name ?? '';
+  }
+
+  it('installing the app in a personal chat stores the conversation in the database and posts the welcome', async () => {
+    const mark = playground.mark();
+    await playground.install(PERSONAL);
+    const welcome = await playground.next((event) => event.fromBot && event.conversationId === PERSONAL, {
+      since: mark,
+    });
+    assert.match(textOf(welcome.card), /Hello!/);
+    const row = await app.store.db
+      .selectFrom('conversation_references')
+      .selectAll()
+      .where('conversation_id', '=', PERSONAL)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.conversation_type, 'personal');
+    assert.equal(row.tenant_id, DEMO_TENANT);
+    assert.equal(row.user_object_id, '0c8a6f2e-1d3b-4a5c-9e7f-100000000001');
+    assert.equal(row.notifications_enabled, 1);
+    assert.match(row.reference, /"serviceUrl":"http:\/\/localhost:\d+\/_connector"/);
+  });
+
+  it('`help` answers with every command, and an unknown command gets the help too', async () => {
+    const help = await ask('help');
+    const text = textOf(help.card);
+    for (const command of [
+      'clients',
+      'status',
+      'sync',
+      'users',
+      'import',
+      'disable',
+      'groups',
+      'exclude',
+      'report',
+      'notifications',
+      'whoami',
+    ]) {
+      assert.match(text, new RegExp(`^${command}\\b`, 'm'), `help lacks ${command}`);
+    }
+    const unknown = await ask('frobnicate everything');
+    assert.match(textOf(unknown.card), /I do not know “frobnicate”/);
+  });
+
+  it('`status` shows the demo client: its integration, its directory and its last sync', async () => {
+    const status = await ask('status');
+    const text = textOf(status.card);
+    assert.equal(headingOf(status.card), 'Contoso (demo)');
+    assert.match(text, /Integration: connected/);
+    assert.match(text, /Users: 200/);
+    assert.match(text, /Last sync: (succeeded|running)/);
+    actionOf(status.card, 'sync.start', 'Sync now');
+  });
+
+  it('a Disable click updates the card and the store; a second click changes nothing', async () => {
+    const upn = await untouchedMember(3);
+    const list = await ask(`users ${upn}`);
+    const open = actionOf(list.card, 'user.show', 'Open');
+    const shown = await playground.click(PERSONAL, list.messageId, open);
+    assert.equal(shown.status, 200);
+    const disable = actionOf(shown.card, 'user.disable', 'Disable');
+    const before = await auditCount('user.disable');
+
+    const clicked = await playground.click(PERSONAL, list.messageId, disable);
+    assert.match(textOf(clicked.card), /is disabled: no longer collected or billable/);
+    assert.match(textOf(clicked.card), /State: disabled \(by an admin\)/);
+    assert.deepEqual(await user(upn).then((row) => [row.collection_state, row.disable_reason]), [
+      'disabled',
+      'manual',
+    ]);
+    assert.equal(await auditCount('user.disable'), before + 1);
+
+    const again = await playground.click(PERSONAL, list.messageId, disable);
+    assert.match(textOf(again.card), /was disabled already — nothing changed/);
+    assert.equal(await auditCount('user.disable'), before + 1, 'a double click acted twice');
+  });
+
+  it('exclude shows a preview first, Confirm excludes the group, and a second Confirm changes nothing', async () => {
+    const target = await app.store.db
+      .selectFrom('directory_groups as g')
+      .innerJoin('group_user_closure as c', (join) =>
+        join.onRef('c.group_id', '=', 'g.id').onRef('c.client_id', '=', 'g.client_id'),
+      )
+      .select(['g.id', 'g.display_name'])
+      .select((eb) => eb.fn.countAll<number>().as('members'))
+      .where('g.client_id', '=', demoClientId)
+      .where('g.excluded_at', 'is', null)
+      .groupBy(['g.id', 'g.display_name'])
+      .having(sql<boolean>`count(*) between 2 and 6`)
+      .orderBy('g.display_name')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const name = target.display_name ?? target.id;
+    const preview = await ask(`exclude "${name}"`);
+    const previewText = textOf(preview.card);
+    assert.equal(headingOf(preview.card), `Exclude ${name}?`);
+    // Members already disabled (or guests) are not counted again.
+    const affected = Number(/Users disabled: (\d+) \(nested members included\)/.exec(previewText)?.[1]);
+    assert.ok(affected >= 1 && affected <= target.members, previewText);
+    assert.match(previewText, /cannot be undone/);
+    const unchanged = await app.store.db
+      .selectFrom('directory_groups')
+      .select('excluded_at')
+      .where('id', '=', target.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(unchanged.excluded_at, null, 'the preview changed something');
+
+    const confirm = actionOf(preview.card, 'group.exclude.confirm', 'Confirm');
+    const done = await playground.click(PERSONAL, preview.messageId, confirm);
+    assert.equal(headingOf(done.card), `${name} is excluded`);
+    const excluded = await app.store.db
+      .selectFrom('directory_groups')
+      .select('excluded_at')
+      .where('id', '=', target.id)
+      .executeTakeFirstOrThrow();
+    assert.notEqual(excluded.excluded_at, null);
+    const members = await app.store.db
+      .selectFrom('directory_users as u')
+      .innerJoin('group_user_closure as c', (join) =>
+        join.onRef('c.user_id', '=', 'u.id').onRef('c.client_id', '=', 'u.client_id'),
+      )
+      .select(['u.collection_state', 'u.disable_reason', 'u.user_type'])
+      .where('c.group_id', '=', target.id)
+      .execute();
+    // Guests are never collected, so there is nothing to disable for them.
+    const collectable = members.filter((member) => member.user_type !== 'Guest');
+    assert.ok(collectable.length > 0);
+    assert.ok(
+      collectable.every((member) => member.collection_state === 'disabled'),
+      JSON.stringify(members),
+    );
+    const audits = await auditCount('group.exclude');
+
+    const twice = await playground.click(PERSONAL, preview.messageId, confirm);
+    assert.equal(headingOf(twice.card), `${name} was excluded already`);
+    assert.equal(await auditCount('group.exclude'), audits);
+  });
+
+  it("a non-admin's click is refused with a card that says why, and nothing changes", async () => {
+    const upn = await untouchedMember(5);
+    const list = await ask(`users ${upn}`, GROUP);
+    const shown = await playground.click(GROUP, list.messageId, actionOf(list.card, 'user.show', 'Open'));
+    const disable = actionOf(shown.card, 'user.disable', 'Disable');
+    const snapshot = await stateSnapshot(app.store.db);
+    const audits = await app.store.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
+
+    const outsider = await playground.click(GROUP, list.messageId, disable, 'user-olga');
+    assert.equal(headingOf(outsider.card), 'Not allowed');
+    assert.match(textOf(outsider.card), /You have no role in this app/);
+    const viewer = await playground.click(GROUP, list.messageId, disable, 'user-victor');
+    assert.equal(headingOf(viewer.card), 'Not allowed');
+    assert.match(textOf(viewer.card), /needs the client-admin right/);
+
+    assert.equal(await stateSnapshot(app.store.db), snapshot);
+    const after = await app.store.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
+    assert.equal(after.count, audits.count);
+    assert.equal((await user(upn)).collection_state, 'not_imported');
+  });
+
+  it('a proactive expiry notification arrives after an expiry run, with a Disable per user', async function () {
+    this.timeout(120_000);
+    // Expiry needs activity data: wait for the scheduler's first sign-in passes over the simulated tenant.
+    const cutoff = new Date(Date.now() - 35 * DAY).toISOString();
+    let inactive: string | undefined;
+    await waitFor(async () => {
+      const integration = await app.store.db
+        .selectFrom('integrations')
+        .select('activity_data')
+        .where('client_id', '=', demoClientId)
+        .executeTakeFirstOrThrow();
+      if (integration.activity_data !== 'available') return false;
+      const row = await app.store.db
+        .selectFrom('directory_users')
+        .select('user_principal_name')
+        .where('client_id', '=', demoClientId)
+        .where('collection_state', '=', 'not_imported')
+        .where('user_type', '=', 'Member')
+        .where('entra_state', '=', 'active')
+        .where('sign_in_activity_at', '<', cutoff)
+        .where((eb) => eb.or([eb('last_sign_in_at', 'is', null), eb('last_sign_in_at', '<', cutoff)]))
+        .orderBy('user_principal_name')
+        .limit(1)
+        .executeTakeFirst();
+      inactive = row?.user_principal_name ?? undefined;
+      return inactive !== undefined;
+    }, 90_000);
+    const upn = inactive ?? '';
+    const imported = await ask(`import ${upn}`, PERSONAL, /^(?!Expiring users)/);
+    assert.match(textOf(imported.card), /is imported/);
+    assert.match(textOf(imported.card), /threshold 30/);
+
+    const mark = playground.mark();
+    const sync = await ask('sync', PERSONAL, /^Syncing/);
+    assert.match(headingOf(sync.card) ?? '', /^Syncing Contoso \(demo\)/);
+    const finished = await playground.next(
+      (event) =>
+        event.action === 'updateMessage' &&
+        event.messageId === sync.messageId &&
+        /is synced|failed/.test(headingOf(event.card) ?? ''),
+      { since: mark, timeoutMs: 60_000 },
+    );
+    assert.equal(headingOf(finished.card), 'Contoso (demo) is synced', 'the sync card is updated in place');
+
+    const notification = await playground.next(
+      (event) =>
+        event.fromBot &&
+        event.conversationId === PERSONAL &&
+        (headingOf(event.card) ?? '').startsWith('Expiring users'),
+      { since: mark, timeoutMs: 60_000 },
+    );
+    const text = textOf(notification.card);
+    assert.match(text, /expired today: no longer billable/);
+    assert.ok(text.includes(upn), `the notification does not name ${upn}:\n${text}`);
+    const disable = actionOf(notification.card, 'user.disable', 'Disable');
+    assert.equal((disable.data as { client: string }).client, demoClientId);
+  });
+
+  it('500 random or malformed invoke payloads get no 5xx and change nothing', async function () {
+    this.timeout(120_000);
+    const snapshot = await stateSnapshot(app.store.db);
+    const counts = await countsOf(app);
+    const random = seededRandom(20261126);
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 500; i++) {
+      const response = await fetch(`${app.baseUrl}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: fuzzBody(random, i, { clientId: demoClientId, serviceUrl: `${playground.baseUrl}/_connector` }),
+      });
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+      assert.ok(
+        response.status < 500,
+        `payload ${String(i)} answered ${String(response.status)}: ${await response.text()}`,
+      );
+    }
+    assert.ok(
+      (statuses.get(200) ?? 0) > 100,
+      `too few payloads reached the bot: ${JSON.stringify([...statuses])}`,
+    );
+    assert.ok(
+      (statuses.get(400) ?? 0) > 50,
+      `too few payloads were refused: ${JSON.stringify([...statuses])}`,
+    );
+    assert.equal(await stateSnapshot(app.store.db), snapshot);
+    assert.deepEqual(await countsOf(app), counts);
+    // And the bot still answers.
+    assert.match(textOf((await ask('whoami')).card), /partner admin, every client/);
+  });
+});
+
+/** What no payload may change: the audit log, pending previews, role assignments, conversations. */
+async function countsOf(app: DemoApp): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const table of [
+    'audit_log',
+    'pending_actions',
+    'role_assignments',
+    'conversation_references',
+  ] as const) {
+    const row = await app.store.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
+    out[table] = row.count;
+  }
+  return out;
+}
+
+type Random = () => number;
+
+function seededRandom(seed: number): Random {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    state ^= state + Math.imul(state ^ (state >>> 7), 61);
+    return ((state ^ (state >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function pick<T>(random: Random, items: readonly T[]): T {
+  return items[Math.floor(random() * items.length)] as T;
+}
+
+/**
+ * One hostile request body: a malformed envelope, a foreign tenant, an unknown invoke, an unknown verb, or a known
+ * verb with wrong, missing, oversized or foreign data (never an id that exists, so nothing valid can slip through).
+ */
+function fuzzBody(random: Random, index: number, context: { clientId: string; serviceUrl: string }): string {
+  const verbs = [
+    'user.disable',
+    'user.import',
+    'user.show',
+    'group.exclude.preview',
+    'group.exclude.confirm',
+    'group.reporting',
+    'users.list',
+    'groups.list',
+    'status.show',
+    'report.show',
+    'client.choose',
+    'notifications.set',
+    'sync.start',
+    'nope',
+    '',
+    'user.disable ',
+    '__proto__',
+  ];
+  const junk = [
+    null,
+    42,
+    true,
+    'x'.repeat(5_000),
+    [],
+    { client: context.clientId },
+    { client: context.clientId, user: crypto.randomUUID() },
+    { client: context.clientId, user: 'DROP TABLE users; --' },
+    {
+      client: context.clientId,
+      group: crypto.randomUUID(),
+      token: crypto.randomBytes(32).toString('base64url'),
+    },
+    { client: crypto.randomUUID(), user: crypto.randomUUID() },
+    { client: 'other-client', group: 'Contractors', enabled: 'yes' },
+    { client: context.clientId, group: crypto.randomUUID(), enabled: true },
+    { client: context.clientId, kind: 'revenue' },
+    { client: context.clientId, command: { name: 'rm -rf' } },
+    { client: context.clientId, cursor: 'not-a-cursor' },
+    { enabled: 'maybe' },
+    { __proto__: { polluted: true }, client: context.clientId },
+  ];
+  const actor = pick(random, [
+    { id: 'user-megan', aadObjectId: '0c8a6f2e-1d3b-4a5c-9e7f-100000000001' },
+    { id: 'user-olga', aadObjectId: '0c8a6f2e-1d3b-4a5c-9e7f-100000000004' },
+    { id: 'user-x' },
+    { id: 'user-y', aadObjectId: 'x'.repeat(300) },
+  ]);
+  const tenant = pick(random, [DEMO_TENANT, DEMO_TENANT, DEMO_TENANT, crypto.randomUUID()]);
+  const activity: Record<string, unknown> = {
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    id: crypto.randomUUID(),
+    channelId: 'msteams',
+    serviceUrl: context.serviceUrl,
+    from: actor,
+    recipient: { id: '00000000-0000-0000-0000-00000000000011' },
+    conversation: { id: PERSONAL, conversationType: 'personal', tenantId: tenant },
+    channelData: { tenant: { id: tenant } },
+    replyToId: String(index),
+    value: {
+      action: { type: 'Action.Execute', verb: pick(random, verbs), data: pick(random, junk) },
+      trigger: 'manual',
+    },
+  };
+  switch (index % 10) {
+    case 0:
+      return pick(random, ['', 'not json', '[]', 'null', '{"type":', JSON.stringify({ text: 'no type' })]);
+    case 1: {
+      const missing = pick(random, ['type', 'serviceUrl', 'conversation', 'name']);
+      return JSON.stringify(Object.fromEntries(Object.entries(activity).filter(([key]) => key !== missing)));
+    }
+    case 2:
+      return JSON.stringify({
+        ...activity,
+        serviceUrl: pick(random, ['http://169.254.169.254/', 'ftp://x', 'https://evil.example/', 42]),
+      });
+    case 3:
+      return JSON.stringify({
+        ...activity,
+        name: pick(random, ['composeExtension/query', 'task/fetch', 'signin/verifyState', 'x'.repeat(300)]),
+      });
+    case 4:
+      return JSON.stringify({
+        ...activity,
+        value: pick(random, [
+          null,
+          'text',
+          { action: null },
+          { action: { type: 'Action.Submit', verb: 'user.disable' } },
+          { action: { type: 'Action.Execute' } },
+        ]),
+      });
+    case 5:
+      return JSON.stringify({ ...activity, type: pick(random, ['invoke', 'event', 'x'.repeat(100), 7]) });
+    default:
+      return JSON.stringify(activity);
+  }
+}
