@@ -39,6 +39,11 @@ export interface WriteOptions {
    * additions from updates — everything written counts as added.
    */
   readonly fresh?: boolean;
+  /**
+   * Mark the groups whose edges change for closure recomputation (default true). A full round skips it: its
+   * sweep marks every group at the end, in one statement.
+   */
+  readonly markDirty?: boolean;
 }
 
 export interface UpsertCounts {
@@ -325,10 +330,11 @@ export class DirectoryRepository {
           })),
         )
         .execute();
-      await this.markDirty(
-        clientId,
-        chunk.map((edge) => edge.groupId),
-      );
+      if (options.markDirty !== false)
+        await this.markDirty(
+          clientId,
+          chunk.map((edge) => edge.groupId),
+        );
     }
     return added;
   }
@@ -379,17 +385,12 @@ export class DirectoryRepository {
       'deleted',
       at,
     );
+    // A full round may have changed any group's edges: recompute every closure once, rather than mark per page.
     await this.db
       .updateTable('directory_groups')
       .set({ closure_dirty: 1 })
       .where('client_id', '=', clientId)
-      .where('id', 'in', (eb) =>
-        eb
-          .selectFrom('group_members')
-          .select('group_id')
-          .where('client_id', '=', clientId)
-          .where('seen_generation', '<', generation),
-      )
+      .where('entra_state', '=', 'active')
       .execute();
     const edges = await this.db
       .deleteFrom('group_members')

@@ -351,7 +351,7 @@ export class DirectorySync {
       initialLink: `/groups/delta?$select=${GROUP_SELECT.join(',')}`,
       requiredPermissions: ['Group.Read.All'],
       weigh: (items) => items.reduce((sum, group) => sum + 1 + (group['members@delta']?.length ?? 0), 0),
-      writeItems: async (directory, items, { generation, fresh }, context) => {
+      writeItems: async (directory, items, { generation, fresh, kind }, context) => {
         const { clientId, counts } = context;
         const now = this.clock.now();
         const present: GroupFacts[] = [];
@@ -376,7 +376,8 @@ export class DirectorySync {
         counts.groupsUpdated = (counts.groupsUpdated ?? 0) + upserted.updated;
         counts.edgesRemoved = (counts.edgesRemoved ?? 0) + (await directory.removeEdges(clientId, dropped));
         counts.edgesAdded =
-          (counts.edgesAdded ?? 0) + (await directory.addEdges(clientId, added, generation, { fresh }));
+          (counts.edgesAdded ?? 0) +
+          (await directory.addEdges(clientId, added, generation, { fresh, markDirty: kind === 'delta' }));
         for (const [state, ids] of removed) {
           counts.groupsRemoved =
             (counts.groupsRemoved ?? 0) + (await directory.removeGroups(clientId, ids, state, now));
