@@ -3,6 +3,7 @@ import { AccessPolicy } from '../services/access-policy.js';
 import { AuditTrail } from '../services/audit-trail.js';
 import { ClientService } from '../services/client-service.js';
 import { StatusService } from '../services/status-service.js';
+import { SyncStatusService } from '../services/sync-status-service.js';
 import { AuditLogService } from '../services/audit-log-service.js';
 import { BillingService } from '../services/billing-service.js';
 import { ClientAccess } from '../services/client-access.js';
@@ -89,6 +90,8 @@ export interface Core {
   readonly roles: RoleService;
   /** The audit log: `query`, `exportCsv`. */
   readonly auditLog: AuditLogService;
+  /** A client's directory sync as people follow it: `status` (live progress, cheap to poll), `requestSync`. */
+  readonly syncStatus: SyncStatusService;
   /** Sign-in ingestion per client (`run(clientId)`), scheduled every sync interval. */
   readonly signInIngestion: SignInIngestion;
   /** MFA registration details per client (`run(clientId)`), scheduled every 6 hours. */
@@ -220,6 +223,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     configuredPartnerAdmins: config.partnerAdmins,
   });
   const auditLog = new AuditLogService({ db, access, clientAccess, clients });
+  const syncStatus = new SyncStatusService({ db, clientAccess, directorySync, logger });
   // One daily job, so expiry is evaluated before the day's billing snapshot is taken from it.
   scheduler.registerDailyJob({
     name: 'collection-rules-daily',
@@ -268,6 +272,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     audit,
     clients,
     status,
+    syncStatus,
     graphs,
     integrationStore,
     syncRunner,

@@ -10,6 +10,7 @@ import { syncRoutes } from './routes/sync-routes.js';
 import { usersRoutes } from './routes/users-routes.js';
 import type { TabRoute } from './tab-route.js';
 import type { TenantAllowList } from './tenant-allow-list.js';
+import { TotalCache } from './total-cache.js';
 
 export interface TabRoutesContext {
   /** Refreshed when an integration is connected or removed, so its tenant's admins get in at once. */
@@ -18,15 +19,29 @@ export interface TabRoutesContext {
 
 /** Every route of the tab API, by workload. Each calls only the core's services. */
 export function tabRoutes(core: Core, context: TabRoutesContext): TabRoute[] {
-  return [
+  const totals = new TotalCache();
+  const routes = [
     ...meRoutes(core),
     ...clientsRoutes(core),
     ...integrationRoutes(core, context.allowList),
     ...syncRoutes(core),
-    ...usersRoutes(core),
+    ...usersRoutes(core, totals),
     ...groupsRoutes(core),
     ...billingRoutes(core),
     ...reportsRoutes(core),
     ...auditRoutes(core),
   ];
+  // Whatever a change through the tab did to a client, its remembered list totals are forgotten at once.
+  return routes.map((route) =>
+    route.method === 'GET'
+      ? route
+      : {
+          ...route,
+          handle: async (request) => {
+            const reply = await route.handle(request);
+            if (request.params.client !== undefined) totals.forget(request.params.client);
+            return reply;
+          },
+        },
+  );
 }

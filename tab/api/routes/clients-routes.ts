@@ -27,7 +27,10 @@ export interface ClientOverview extends ClientStatus {
   readonly problems: readonly string[];
 }
 
-/** The partner view: every client the caller may see, with its health; add and remove clients. */
+/**
+ * The partner view: every client the caller may see, with its health (`/clients`, `/clients/:client/overview`);
+ * one client's header for its screens (`/clients/:client`, cheap); add and remove clients.
+ */
 export function clientsRoutes(core: Core): TabRoute[] {
   return [
     {
@@ -53,6 +56,11 @@ export function clientsRoutes(core: Core): TabRoute[] {
     {
       method: 'GET',
       path: '/clients/:client',
+      handle: async ({ actor, params }) => json(await header(core, actor, params.client ?? '')),
+    },
+    {
+      method: 'GET',
+      path: '/clients/:client/overview',
       handle: async ({ actor, params }) => {
         const [status] = await core.status.list(actor, params.client ?? '');
         return json(status === undefined ? null : await overview(core, actor, status));
@@ -68,6 +76,30 @@ export function clientsRoutes(core: Core): TabRoute[] {
       },
     },
   ];
+}
+
+/** What every screen of a client shows on top — name, connection, organization — without counting anything. */
+export interface ClientHeader {
+  readonly id: string;
+  readonly name: string;
+  readonly displayName: string;
+  /** `not connected`, `connected` or `error`. */
+  readonly integration: string;
+  readonly tenantId: string | null;
+  readonly organizationName: string | null;
+}
+
+async function header(core: Core, actor: Actor, clientRef: string): Promise<ClientHeader> {
+  const client = await core.clients.get(actor, clientRef);
+  const integration = await core.integrations.get(actor, client.id);
+  return {
+    id: client.id,
+    name: client.name,
+    displayName: client.display_name,
+    integration: integration?.status ?? 'not connected',
+    tenantId: integration?.tenantId ?? null,
+    organizationName: integration?.organizationName ?? null,
+  };
 }
 
 async function overview(core: Core, actor: Actor, status: ClientStatus): Promise<ClientOverview> {

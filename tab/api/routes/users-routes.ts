@@ -1,9 +1,10 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Core } from '../../../src/composition/create-core.js';
 import type { Actor } from '../../../src/services/actor.js';
-import type { UserListInput } from '../../../src/services/user-service.js';
+import type { UserListInput, UserPageView } from '../../../src/services/user-service.js';
 import type { UserView } from '../../../src/services/user-view.js';
 import { csv, json, type TabRoute } from '../tab-route.js';
+import type { TotalCache } from '../total-cache.js';
 
 /** At most this many rows in one users CSV (a 100k-user tenant fits). */
 const CSV_ROW_LIMIT = 200_000;
@@ -14,13 +15,17 @@ const CSV_PAGE = 500;
  * one user, import, disable, departments, and the filtered list as CSV. The query string goes to the user service
  * as it came: it validates and names every bad parameter.
  */
-export function usersRoutes(core: Core): TabRoute[] {
+export function usersRoutes(core: Core, totals: TotalCache): TabRoute[] {
   return [
     {
       method: 'GET',
       path: '/clients/:client/users',
       handle: async ({ actor, params, query }) =>
-        json(await core.users.list(actor, params.client ?? '', query)),
+        json(
+          await pageWithTotal(totals, 'users', params.client ?? '', query, (input) =>
+            core.users.list(actor, params.client ?? '', input),
+          ),
+        ),
     },
     {
       method: 'GET',
@@ -35,7 +40,11 @@ export function usersRoutes(core: Core): TabRoute[] {
       method: 'GET',
       path: '/clients/:client/entra-users',
       handle: async ({ actor, params, query }) =>
-        json(await core.users.listEntraUsers(actor, params.client ?? '', query)),
+        json(
+          await pageWithTotal(totals, 'entra-users', params.client ?? '', query, (input) =>
+            core.users.listEntraUsers(actor, params.client ?? '', input),
+          ),
+        ),
     },
     {
       method: 'GET',
@@ -62,6 +71,26 @@ export function usersRoutes(core: Core): TabRoute[] {
         json({ departments: await core.users.departments(actor, params.client ?? '') }),
     },
   ];
+}
+
+/**
+ * A page of users with its total, the total counted by the service only when no fresh one is remembered. The
+ * service is called either way, so its authorization and validation always run.
+ */
+async function pageWithTotal(
+  totals: TotalCache,
+  list: string,
+  client: string,
+  query: Readonly<Record<string, unknown>>,
+  load: (input: UserListInput) => Promise<UserPageView>,
+): Promise<UserPageView> {
+  const firstPage = query.cursor === undefined && query.withTotal !== 'false' && query.withTotal !== false;
+  if (!firstPage) return load(query);
+  const remembered = totals.get(client, list, query);
+  if (remembered !== undefined) return { ...(await load({ ...query, withTotal: false })), total: remembered };
+  const page = await load(query);
+  if (page.total !== null) totals.set(client, list, query, page.total);
+  return page;
 }
 
 async function allUsers(core: Core, actor: Actor, client: string, query: UserListInput): Promise<UserView[]> {

@@ -30,7 +30,8 @@ export interface LastSync {
   readonly error: string | null;
 }
 
-export interface ClientStatus {
+/** What every screen of a client shows on top: name and connection (no counts). */
+export interface ClientHeader {
   readonly id: string;
   readonly name: string;
   readonly displayName: string;
@@ -38,13 +39,16 @@ export interface ClientStatus {
   readonly integration: string;
   readonly tenantId: string | null;
   readonly organizationName: string | null;
+}
+
+/** A client on the partner view: its header, counts, last sync and problems. */
+export interface ClientStatus extends ClientHeader {
   readonly users: number;
   readonly groups: number;
   readonly lastSync: LastSync | null;
-  /** Present when the billing service is available. */
-  readonly billable?: number | null;
+  readonly billable: number | null;
   /** Open problems, in words (sync failing, permission missing, secret expiring…). */
-  readonly problems?: readonly string[];
+  readonly problems: readonly string[];
 }
 
 export type CollectionState = 'not_imported' | 'imported' | 'disabled';

@@ -1,6 +1,6 @@
 import { Button, Caption1, makeStyles, tokens } from '@fluentui/react-components';
 import { ChevronLeftRegular, ChevronRightRegular } from '@fluentui/react-icons';
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { formatNumber } from '../format.js';
 
 const useStyles = makeStyles({
@@ -36,6 +36,17 @@ export function useCursorPages(resetKey: string): {
     setState({ key: resetKey, stack: stack.length > 1 ? stack.slice(0, -1) : stack });
   }, [resetKey, stack]);
   return { cursor: stack.at(-1), pageIndex: stack.length - 1, next, previous };
+}
+
+/**
+ * The total of a filtered list, counted by the server on the first page only (counting 100k users on every page
+ * would cost more than the page) and remembered for the next pages of the same filters.
+ */
+export function useRememberedTotal(filterKey: string, total: number | null | undefined): number | null {
+  const remembered = useRef<{ key: string; total: number | null }>({ key: filterKey, total: null });
+  if (remembered.current.key !== filterKey) remembered.current = { key: filterKey, total: null };
+  if (total !== null && total !== undefined) remembered.current.total = total;
+  return remembered.current.total;
 }
 
 /** "51–100 of 100,000" with Previous / Next. */

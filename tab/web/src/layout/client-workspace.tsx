@@ -12,7 +12,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import type { ClientStatus } from '../api/types.js';
+import type { ClientHeader } from '../api/types.js';
 import { useApp } from '../app-context.js';
 import { ErrorBar } from '../components/error-bar.js';
 import { useResource } from '../hooks/use-resource.js';
@@ -59,7 +59,7 @@ export function ClientWorkspace(props: {
   const styles = useStyles();
   const { api, boundClientId } = useApp();
   const client = useResource(
-    () => api.get<ClientStatus>(`/clients/${encodeURIComponent(props.clientRef)}`),
+    () => api.get<ClientHeader>(`/clients/${encodeURIComponent(props.clientRef)}`),
     `client:${props.clientRef}`,
   );
 
@@ -125,7 +125,7 @@ export function ClientWorkspace(props: {
   );
 }
 
-export function ConnectionBadge({ status }: { readonly status: ClientStatus }) {
+export function ConnectionBadge({ status }: { readonly status: ClientHeader }) {
   if (status.integration === 'connected') {
     return (
       <Badge appearance="tint" color="success">

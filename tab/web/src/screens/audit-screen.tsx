@@ -20,7 +20,7 @@ import {
 } from '@fluentui/react-components';
 import { ArrowDownloadRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
-import type { AuditEntry, AuditPage, ClientStatus } from '../api/types.js';
+import type { AuditEntry, AuditPage, ClientHeader } from '../api/types.js';
 import { useApp } from '../app-context.js';
 import { ErrorBar } from '../components/error-bar.js';
 import { PageHeader } from '../components/page-header.js';
@@ -59,7 +59,7 @@ const actionFilters = [
 const PAGE = 50;
 
 /** The audit log: who did what, when, on which client and object, before and after — one client's or all. */
-export function AuditScreen({ client }: { readonly client?: ClientStatus }) {
+export function AuditScreen({ client }: { readonly client?: ClientHeader }) {
   const styles = useStyles();
   const { api, notify } = useApp();
   const [action, setAction] = useState('');

@@ -67,7 +67,7 @@ export function ClientsScreen() {
   const [adding, setAdding] = useState(false);
   const list = clients.data?.clients ?? [];
   const billable = list.reduce((sum, client) => sum + (client.billable ?? 0), 0);
-  const attention = list.filter((client) => (client.problems ?? []).length > 0).length;
+  const attention = list.filter((client) => client.problems.length > 0).length;
 
   return (
     <div>
@@ -142,7 +142,7 @@ export function ClientsScreen() {
                 <TableCell className={styles.numeric}>{formatNumber(client.users)}</TableCell>
                 <TableCell className={styles.numeric}>{formatNumber(client.billable ?? null)}</TableCell>
                 <TableCell>
-                  <Problems problems={client.problems ?? []} />
+                  <Problems problems={client.problems} />
                 </TableCell>
               </TableRow>
             ))}

@@ -1,11 +1,11 @@
 import { Body1, Button, Spinner, Tooltip, makeStyles, tokens } from '@fluentui/react-components';
 import { PersonAddRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
-import type { ClientStatus, UserPage, UserView } from '../api/types.js';
+import type { ClientHeader, UserPage, UserView } from '../api/types.js';
 import { canOperate, useApp } from '../app-context.js';
 import { ErrorBar } from '../components/error-bar.js';
 import { PageHeader } from '../components/page-header.js';
-import { Pager, useCursorPages } from '../components/pager.js';
+import { Pager, useCursorPages, useRememberedTotal } from '../components/pager.js';
 import {
   UserFilters,
   filterQuery,
@@ -23,7 +23,7 @@ const useStyles = makeStyles({
 });
 
 /** Rule 4: the directory users not imported yet, and whether each can be imported — with the reason when not. */
-export function EntraUsersScreen({ client }: { readonly client: ClientStatus }) {
+export function EntraUsersScreen({ client }: { readonly client: ClientHeader }) {
   const styles = useStyles();
   const { api, me, notify } = useApp();
   const [filters, setFilters] = useState<UserFilterValues>(noUserFilters);
@@ -37,9 +37,11 @@ export function EntraUsersScreen({ client }: { readonly client: ClientStatus }) 
         ...filterQuery(settled),
         limit: PAGE_SIZE,
         cursor: pages.cursor,
+        withTotal: pages.pageIndex === 0 ? undefined : false,
       }),
     `${base}:entra:${filterKey}:${pages.cursor ?? ''}`,
   );
+  const total = useRememberedTotal(filterKey, users.data?.total);
   const [busyUser, setBusyUser] = useState<string | undefined>();
   const mayOperate = canOperate(me, client.id);
 
@@ -128,7 +130,7 @@ export function EntraUsersScreen({ client }: { readonly client: ClientStatus }) 
           pageIndex={pages.pageIndex}
           pageSize={PAGE_SIZE}
           shown={users.data.items.length}
-          total={users.data.total}
+          total={total}
           hasNext={users.data.nextCursor !== null}
           onPrevious={pages.previous}
           onNext={() => {

@@ -6,7 +6,7 @@ import {
   BreadcrumbItem,
   Spinner,
 } from '@fluentui/react-components';
-import type { ClientStatus, GroupMembersPage } from '../api/types.js';
+import type { ClientHeader, GroupMembersPage } from '../api/types.js';
 import { useApp } from '../app-context.js';
 import { ErrorBar } from '../components/error-bar.js';
 import { PageHeader } from '../components/page-header.js';
@@ -23,7 +23,7 @@ export function GroupMembersScreen({
   client,
   groupId,
 }: {
-  readonly client: ClientStatus;
+  readonly client: ClientHeader;
   readonly groupId: string;
 }) {
   const { api } = useApp();

@@ -24,7 +24,7 @@ import {
 } from '@fluentui/react-components';
 import { PeopleTeamRegular, ProhibitedRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
-import type { ClientStatus, GroupPage, GroupView } from '../api/types.js';
+import type { ClientHeader, GroupPage, GroupView } from '../api/types.js';
 import { canOperate, useApp } from '../app-context.js';
 import { ErrorBar } from '../components/error-bar.js';
 import { ExcludeGroupDialog } from '../components/exclude-group-dialog.js';
@@ -79,7 +79,7 @@ type Show = 'all' | 'excluded' | 'reporting';
  * Groups of one client (rules 6, 7): search, member counts (direct and through nesting), exclusion through a
  * preview, import for reporting, and the way to each group's users.
  */
-export function GroupsScreen({ client }: { readonly client: ClientStatus }) {
+export function GroupsScreen({ client }: { readonly client: ClientHeader }) {
   const styles = useStyles();
   const { api, me, notify } = useApp();
   const [search, setSearch] = useState('');

@@ -30,7 +30,7 @@ import { useState, type ReactNode } from 'react';
 import type {
   AnyReport,
   BillingReport,
-  ClientStatus,
+  ClientHeader,
   MfaReport,
   ReportFilterOptions,
   ReportKind,
@@ -134,7 +134,7 @@ function methodLabel(method: string): string {
 }
 
 /** Rule 10: usage, SSO, MFA and billing reports with charts, filtered by period, reporting group and department. */
-export function ReportsScreen({ client }: { readonly client: ClientStatus }) {
+export function ReportsScreen({ client }: { readonly client: ClientHeader }) {
   const styles = useStyles();
   const { api, notify } = useApp();
   const [kind, setKind] = useState<ReportKind>('usage');

@@ -36,7 +36,7 @@ import {
 import { useEffect, useState, type SyntheticEvent } from 'react';
 import { ApiError } from '../api/api-client.js';
 import type {
-  ClientStatus,
+  ClientHeader,
   ConnectionOutcome,
   ConnectionTestResult,
   IntegrationView,
@@ -85,7 +85,7 @@ export function SetupScreen({
   client,
   onChanged,
 }: {
-  readonly client: ClientStatus;
+  readonly client: ClientHeader;
   readonly onChanged: () => void;
 }) {
   const { api, me } = useApp();
@@ -135,7 +135,7 @@ function ConnectForm({
   client,
   onConnected,
 }: {
-  readonly client: ClientStatus;
+  readonly client: ClientHeader;
   readonly onConnected: () => void;
 }) {
   const styles = useStyles();
@@ -197,7 +197,7 @@ function CredentialsForm({
   client,
   onConnected,
 }: {
-  readonly client: ClientStatus;
+  readonly client: ClientHeader;
   readonly onConnected: () => void;
 }) {
   const styles = useStyles();
@@ -358,7 +358,7 @@ function ConsentForm({
   client,
   onConnected,
 }: {
-  readonly client: ClientStatus;
+  readonly client: ClientHeader;
   readonly onConnected: () => void;
 }) {
   const styles = useStyles();
@@ -453,7 +453,7 @@ function ConsentForm({
 }
 
 function ConnectedSetup(props: {
-  readonly client: ClientStatus;
+  readonly client: ClientHeader;
   readonly integration: IntegrationView;
   readonly mayConfigure: boolean;
   readonly onChanged: () => void;
@@ -811,7 +811,7 @@ function RotateSecretDialog(props: {
 }
 
 function RemoveIntegrationDialog(props: {
-  readonly client: ClientStatus;
+  readonly client: ClientHeader;
   readonly onClose: (changed: boolean) => void;
 }) {
   useReturnFocus();

@@ -13,11 +13,11 @@ import {
 } from '@fluentui/react-components';
 import { ArrowDownloadRegular, PersonProhibitedRegular, PersonAddRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
-import type { ClientStatus, UserPage, UserView } from '../api/types.js';
+import type { ClientHeader, UserPage, UserView } from '../api/types.js';
 import { canOperate, useApp } from '../app-context.js';
 import { ErrorBar } from '../components/error-bar.js';
 import { PageHeader } from '../components/page-header.js';
-import { Pager, useCursorPages } from '../components/pager.js';
+import { Pager, useCursorPages, useRememberedTotal } from '../components/pager.js';
 import {
   UserFilters,
   filterQuery,
@@ -39,7 +39,7 @@ const useStyles = makeStyles({
  * Users of one client (rules 5, 8, 9): server-side search, filters and keyset paging over any number of users;
  * disable a user (or import a manually disabled one again), each with its expiry explained in words.
  */
-export function UsersScreen({ client }: { readonly client: ClientStatus }) {
+export function UsersScreen({ client }: { readonly client: ClientHeader }) {
   const styles = useStyles();
   const { api, me, notify } = useApp();
   const [filters, setFilters] = useState<UserFilterValues>(noUserFilters);
@@ -49,9 +49,15 @@ export function UsersScreen({ client }: { readonly client: ClientStatus }) {
   const base = `/clients/${encodeURIComponent(client.name)}`;
   const users = useResource(
     () =>
-      api.get<UserPage>(`${base}/users`, { ...filterQuery(settled), limit: PAGE_SIZE, cursor: pages.cursor }),
+      api.get<UserPage>(`${base}/users`, {
+        ...filterQuery(settled),
+        limit: PAGE_SIZE,
+        cursor: pages.cursor,
+        withTotal: pages.pageIndex === 0 ? undefined : false,
+      }),
     `${base}:${filterKey}:${pages.cursor ?? ''}`,
   );
+  const total = useRememberedTotal(filterKey, users.data?.total);
   const [disabling, setDisabling] = useState<UserView | undefined>();
   const [busyUser, setBusyUser] = useState<string | undefined>();
   const mayOperate = canOperate(me, client.id);
@@ -144,7 +150,7 @@ export function UsersScreen({ client }: { readonly client: ClientStatus }) {
           pageIndex={pages.pageIndex}
           pageSize={PAGE_SIZE}
           shown={users.data.items.length}
-          total={users.data.total}
+          total={total}
           hasNext={users.data.nextCursor !== null}
           onPrevious={pages.previous}
           onNext={() => {
