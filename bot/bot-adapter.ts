@@ -1,10 +1,19 @@
-import { TeamsAdapter } from '@microsoft/teams-ai';
+import { AuthenticatingTeamsAdapter } from './authenticating-teams-adapter.js';
 import type { AppConfig } from '../src/config/load-config.js';
 import { AppError } from '../src/shared/errors.js';
 
+/**
+ * Where the channel's token signing keys and issuer are (Bot Framework's public cloud by default). Tests point them
+ * at a local issuer to exercise the real token validation offline.
+ */
+export interface BotAuthenticationOverrides {
+  readonly openIdMetadataUrl?: string;
+  readonly tokenIssuer?: string;
+}
+
 /** The Bot Framework adapter and whether it checks who calls it. */
 export interface BotAdapter {
-  readonly adapter: TeamsAdapter;
+  readonly adapter: AuthenticatingTeamsAdapter;
   /** The bot's Microsoft App ID; empty in anonymous demo mode. */
   readonly appId: string;
   /** True only in demo mode without bot credentials: requests are not authenticated, replies carry no token. */
@@ -19,7 +28,10 @@ export interface BotAdapter {
  * anonymous traffic — allowed only in demo mode (production configuration already requires them; this refuses too).
  * @throws {AppError} `bot_credentials_missing` outside demo mode without credentials.
  */
-export function createBotAdapter(config: Pick<AppConfig, 'mode' | 'bot'>): BotAdapter {
+export function createBotAdapter(
+  config: Pick<AppConfig, 'mode' | 'bot'>,
+  overrides: BotAuthenticationOverrides = {},
+): BotAdapter {
   const { appId, password, tenantId } = config.bot;
   const configured = appId !== undefined && password !== undefined;
   if (!configured && config.mode !== 'demo') {
@@ -30,7 +42,7 @@ export function createBotAdapter(config: Pick<AppConfig, 'mode' | 'bot'>): BotAd
   }
   if (!configured) {
     return {
-      adapter: new TeamsAdapter({}),
+      adapter: new AuthenticatingTeamsAdapter({}),
       appId: '',
       anonymous: true,
     };
@@ -40,11 +52,15 @@ export function createBotAdapter(config: Pick<AppConfig, 'mode' | 'bot'>): BotAd
     MicrosoftAppPassword: password,
     MicrosoftAppType: tenantId === undefined ? 'MultiTenant' : 'SingleTenant',
     ...(tenantId === undefined ? {} : { MicrosoftAppTenantId: tenantId }),
+    ...(overrides.openIdMetadataUrl === undefined
+      ? {}
+      : { ToBotFromChannelOpenIdMetadataUrl: overrides.openIdMetadataUrl }),
+    ...(overrides.tokenIssuer === undefined ? {} : { ToBotFromChannelTokenIssuer: overrides.tokenIssuer }),
   };
   return {
     // TeamsAdapter builds its ConfigurationServiceClientCredentialFactory and Bot Framework authentication from
     // these settings (teams-ai lib/TeamsAdapter.js).
-    adapter: new TeamsAdapter(credentials),
+    adapter: new AuthenticatingTeamsAdapter(credentials),
     appId,
     anonymous: false,
   };

@@ -1,4 +1,4 @@
-import { Application, type TeamsAdapter } from '@microsoft/teams-ai';
+import { Application } from '@microsoft/teams-ai';
 import { CardFactory, MessageFactory, TurnContext, type Activity } from 'botbuilder';
 import type { Response } from 'botbuilder';
 import { z } from 'zod/v4';
@@ -6,6 +6,8 @@ import type { Core } from '../src/composition/create-core.js';
 import type { Actor } from '../src/services/actor.js';
 import type { Logger } from '../src/shared/logger.js';
 import { runAction } from './actions/action-handler.js';
+import type { AuthenticatingTeamsAdapter } from './authenticating-teams-adapter.js';
+import { UnauthenticatedError } from '../src/shared/errors.js';
 import { errorCardFor } from './bot-errors.js';
 import type { AdaptiveCard } from './cards/card-kit.js';
 import { errorCard } from './cards/error-card.js';
@@ -20,7 +22,7 @@ import type { WorkflowContext } from './workflows/workflow-context.js';
 export interface TeamsBotOptions {
   readonly core: Core;
   readonly logger: Logger;
-  readonly adapter: TeamsAdapter;
+  readonly adapter: AuthenticatingTeamsAdapter;
   /** The bot's app id; empty in anonymous demo mode. */
   readonly appId: string;
   /** Anonymous demo mode: only a client on this machine (the Agents Playground) may talk to the bot. */
@@ -123,16 +125,33 @@ export class TeamsBot {
       });
       return;
     }
+    if (!this.options.anonymous && !isSignedBearer(req.headers.authorization)) {
+      // Bot Framework signs its tokens with RS256; anything else (no token, `alg: none`, garbage) is refused here,
+      // before the adapter would look up signing keys for it.
+      reply(res, 401, { error: { code: 'unauthenticated', message: 'A Bot Framework token is required.' } });
+      return;
+    }
     try {
-      const request = { body: envelope.data, headers: { ...req.headers }, method: req.method ?? 'POST' };
-      await this.options.adapter.process(request, res, async (context) => {
-        await this.app.run(context);
-      });
+      const answer = await this.options.adapter.handle(
+        toActivity(envelope.data),
+        typeof req.headers.authorization === 'string' ? req.headers.authorization : '',
+        async (context) => {
+          await this.app.run(context);
+        },
+      );
+      reply(res, answer.status, answer.body);
     } catch (error) {
-      // The adapter rejects what its own activity schema refuses before it answers.
-      this.logger.debug({ err: error }, 'activity refused by the adapter');
-      if (!res.headersSent)
-        reply(res, 400, { error: { code: 'invalid_activity', message: 'The activity could not be read.' } });
+      if (error instanceof UnauthenticatedError) {
+        this.logger.info({ err: error }, 'bot request refused: no valid Bot Framework token');
+        reply(res, 401, { error: { code: error.code, message: error.message } });
+        return;
+      }
+      this.logger.error({ err: error }, 'bot request failed');
+      if (!res.headersSent) {
+        reply(res, 503, {
+          error: { code: 'unavailable', message: 'The bot could not handle the activity now.' },
+        });
+      }
     }
   }
 
@@ -321,6 +340,33 @@ function reply(res: Response, status: number, body: unknown): void {
   res.status(status);
   res.send(body);
   res.end();
+}
+
+/** `Bearer <JWT>` whose header names RS256, the algorithm Bot Framework tokens are signed with. */
+function isSignedBearer(header: string | string[] | undefined): boolean {
+  if (typeof header !== 'string') return false;
+  const match = /^Bearer ([\w-]+)\.([\w-]+)\.([\w-]+)$/.exec(header.trim());
+  if (match?.[1] === undefined) return false;
+  try {
+    const parsed = JSON.parse(Buffer.from(match[1], 'base64url').toString('utf8')) as { alg?: unknown };
+    return parsed.alg === 'RS256';
+  } catch {
+    return false;
+  }
+}
+
+/** The envelope as Bot Framework's activity, with its timestamps as dates (what `CloudAdapter.process` does). */
+function toActivity(envelope: Record<string, unknown>): Activity {
+  const activity: Record<string, unknown> = { ...envelope };
+  for (const key of ['timestamp', 'localTimestamp', 'expiration'] as const) {
+    const value = activity[key];
+    if (typeof value === 'string') {
+      activity[`raw${key.charAt(0).toUpperCase()}${key.slice(1)}`] = value;
+      activity[key] = new Date(value);
+    }
+  }
+  // Checked by the envelope schema: a type, a service URL and a conversation id.
+  return activity as unknown as Activity;
 }
 
 /** Activity fields typed as strings may be missing in what actually arrives. */
