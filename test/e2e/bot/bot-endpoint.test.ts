@@ -42,7 +42,11 @@ describe('bot endpoint /api/messages', function () {
   });
 
   after(async () => {
-    await new Promise<void>((resolve) => connector.close(() => resolve()));
+    await new Promise<void>((resolve) => {
+      connector.close(() => {
+        resolve();
+      });
+    });
     await harness.dispose();
   });
 
@@ -71,11 +75,20 @@ describe('bot endpoint /api/messages', function () {
       },
       isTenantAllowed: (tenantId) => Promise.resolve(tenantId === MSP_TENANT),
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address();
+    await new Promise<void>((resolve) => {
+      server.listen(0, '127.0.0.1', () => {
+        resolve();
+      });
+    });
+    const port = (server.server.address() as AddressInfo).port;
     return {
       url: `http://127.0.0.1:${String(port)}/api/messages`,
-      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.close(() => {
+            resolve();
+          });
+        }),
     };
   }
 
@@ -202,7 +215,11 @@ describe('bot endpoint /api/messages', function () {
       assert.equal((await post(bot.url, activity())).status, 401, 'no token');
     } finally {
       await bot.close();
-      await new Promise<void>((resolve) => keys.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        keys.close(() => {
+          resolve();
+        });
+      });
     }
   });
 
