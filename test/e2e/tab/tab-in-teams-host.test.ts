@@ -338,6 +338,34 @@ describe('tab in the local Teams host (browser)', function () {
     assert.ok(rows.every((row) => row.userType === 'guest' && row.billable === 'no'));
   });
 
+  it('starts a sync from the status bar and shows its live progress until it has finished', async () => {
+    // Slow Graph down, so the run lasts long enough to be watched.
+    const fault = (await app.simControl('POST', '/faults/latency', { ms: 1200, target: 'graph' })) as {
+      id: string;
+    };
+    try {
+      const before = await countSucceededDirectoryRuns(app, demoClientId);
+      const frame = await signedIn('partnerAdmin', '#/c/demo/users');
+      const bar = frame.getByTestId('sync-status');
+      await bar.getByRole('button', { name: 'Sync now' }).click();
+      await bar.getByText('Syncing with Entra ID…').waitFor();
+      await bar.getByText(/\d+ pages?/).waitFor();
+      await screenshot(page, '11-sync-progress');
+      await bar.getByText(/Last sync/).waitFor({ timeout: 60_000 });
+      assert.equal(await countSucceededDirectoryRuns(app, demoClientId), before + 1);
+      const run = await app.store.db
+        .selectFrom('sync_runs')
+        .select('trigger')
+        .where('client_id', '=', demoClientId)
+        .where('kind', '=', 'directory')
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow();
+      assert.equal(run.trigger, 'manual');
+    } finally {
+      await app.simControl('DELETE', `/faults/${fault.id}`);
+    }
+  });
+
   it('shows a client admin only their client, and refuses the outsider everything', async () => {
     const adminFrame = await signedIn('clientAdmin');
     await adminFrame.getByText('Client admin · one client').waitFor();
@@ -349,7 +377,7 @@ describe('tab in the local Teams host (browser)', function () {
     await outsiderFrame.getByText('You have no client assigned yet').waitFor();
     await go(outsiderFrame, '#/c/demo/users');
     await outsiderFrame.getByRole('alert').getByText('no access').waitFor();
-    await screenshot(page, '11-outsider-refused');
+    await screenshot(page, '11b-outsider-refused');
   });
 
   it('configures a channel tab for one client, which then shows only that client', async () => {

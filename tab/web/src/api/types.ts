@@ -214,7 +214,15 @@ export interface SyncRunView {
   readonly finishedAt: string | null;
   readonly progress: SyncProgress;
   readonly error: { readonly code: string | null; readonly message: string | null } | null;
-  readonly counts?: Readonly<Record<string, number>>;
+  readonly counts?: {
+    readonly usersAdded: number;
+    readonly usersUpdated: number;
+    readonly usersRemoved: number;
+    readonly groupsAdded: number;
+    readonly groupsUpdated: number;
+    readonly groupsRemoved: number;
+    readonly graphRequests: number;
+  };
 }
 
 export interface SyncStatus {

@@ -17,7 +17,7 @@ import {
 import { useEffect, useRef, useState } from 'react';
 import type { SyncRunView, SyncStatus } from '../api/types.js';
 import { canOperate, useApp } from '../app-context.js';
-import { formatDateTime, formatNumber, formatRelative } from '../format.js';
+import { formatDateTime, formatRelative, plural } from '../format.js';
 
 const useStyles = makeStyles({
   bar: {
@@ -66,6 +66,8 @@ export function SyncStatusBar(props: {
   const [starting, setStarting] = useState(false);
   const [tick, setTick] = useState(0);
   const wasRunning = useRef(false);
+  // Right after "Sync now" the run may not have recorded itself yet: poll fast for a while so it shows at once.
+  const fastUntil = useRef(0);
   const onFinished = useRef(props.onFinished);
   onFinished.current = props.onFinished;
 
@@ -81,7 +83,8 @@ export function SyncStatusBar(props: {
           const running = next.running !== null;
           if (wasRunning.current && !running) onFinished.current();
           wasRunning.current = running;
-          timer = setTimeout(poll, running ? RUNNING_POLL_MS : IDLE_POLL_MS);
+          const fast = running || Date.now() < fastUntil.current;
+          timer = setTimeout(poll, fast ? RUNNING_POLL_MS : IDLE_POLL_MS);
         },
         () => {
           if (cancelled) return;
@@ -109,6 +112,7 @@ export function SyncStatusBar(props: {
       .then(
         () => {
           notify('info', 'Sync started', 'Progress shows here as it runs.');
+          fastUntil.current = Date.now() + 15_000;
           setTick((value) => value + 1);
         },
         (error: unknown) => {
@@ -171,7 +175,7 @@ export function SyncStatusBar(props: {
               {last.finishedAt !== null && ` · took ${duration(last.startedAt, last.finishedAt)}`}
             </Text>
             <Caption1 className={styles.muted} title={formatDateTime(last.finishedAt)}>
-              {progressText(last)}
+              {outcomeText(last)}
             </Caption1>
           </>
         )}
@@ -190,15 +194,38 @@ export function SyncStatusBar(props: {
   );
 }
 
+const phaseText: Readonly<Record<string, string>> = {
+  users: 'Reading users',
+  groups: 'Reading groups and memberships',
+  closure: 'Working out nested memberships',
+  organization: 'Reading the organization',
+};
+
+/** While running: the phase and what has been read so far. */
 function progressText(run: SyncRunView): string {
-  const parts: string[] = [];
   const progress = run.progress;
-  if (progress.phase !== undefined) parts.push(progress.phase);
-  if (progress.users !== undefined) parts.push(`${formatNumber(progress.users)} users`);
-  if (progress.groups !== undefined) parts.push(`${formatNumber(progress.groups)} groups`);
-  if (progress.pages !== undefined) parts.push(`${formatNumber(progress.pages)} pages`);
-  if (progress.requests !== undefined) parts.push(`${formatNumber(progress.requests)} Graph requests`);
-  return parts.length === 0 ? `${run.trigger} sync` : parts.join(' · ');
+  const parts: string[] = [];
+  if (progress.phase !== undefined) parts.push(phaseText[progress.phase] ?? progress.phase);
+  const read: string[] = [];
+  if (progress.users !== undefined) read.push(plural(progress.users, 'user'));
+  if (progress.groups !== undefined) read.push(plural(progress.groups, 'group'));
+  if (read.length > 0) parts.push(`${read.join(', ')} so far`);
+  if (progress.pages !== undefined) parts.push(plural(progress.pages, 'page'));
+  if (progress.requests !== undefined) parts.push(plural(progress.requests, 'Graph request'));
+  return parts.length === 0 ? 'Starting…' : parts.join(' · ');
+}
+
+/** Once finished: what the run changed. */
+function outcomeText(run: SyncRunView): string {
+  const counts = run.counts;
+  if (counts === undefined) return `${run.trigger} sync`;
+  const users = counts.usersAdded + counts.usersUpdated + counts.usersRemoved;
+  const groups = counts.groupsAdded + counts.groupsUpdated + counts.groupsRemoved;
+  const changes =
+    users + groups === 0
+      ? 'no changes'
+      : `${plural(users, 'user')} and ${plural(groups, 'group')} added, changed or removed`;
+  return `${run.trigger} sync · ${changes} · ${plural(counts.graphRequests, 'Graph request')}`;
 }
 
 function duration(from: string, to: string): string {

@@ -77,7 +77,7 @@ export async function startDemoApp(options: { readonly users: number }): Promise
         });
         const text = await response.text();
         if (!response.ok) throw new Error(`sim control ${method} ${route}: ${response.status} ${text}`);
-        return JSON.parse(text) as unknown;
+        return text === '' ? undefined : (JSON.parse(text) as unknown);
       },
       api: async (identity: string, method: string, route: string, body?: unknown) => {
         let token = tokens.get(identity);
