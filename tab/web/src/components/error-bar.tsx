@@ -5,7 +5,8 @@ import { ApiError } from '../api/api-client.js';
 export function ErrorBar({ error, title }: { readonly error: unknown; readonly title?: string }) {
   if (error === undefined || error === null) return null;
   const message = error instanceof Error ? error.message : 'An unexpected error occurred.';
-  const correlationId = error instanceof ApiError ? error.correlationId : null;
+  // Worth quoting only when the server failed; a refusal explains itself.
+  const correlationId = error instanceof ApiError && error.status >= 500 ? error.correlationId : null;
   return (
     <MessageBar intent="error" role="alert">
       <MessageBarBody>

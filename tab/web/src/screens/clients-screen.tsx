@@ -129,7 +129,13 @@ export function ClientsScreen() {
             {list.map((client) => (
               <TableRow key={client.id}>
                 <TableCell>
-                  <TableCellLayout description={client.organizationName ?? client.name}>
+                  <TableCellLayout
+                    description={
+                      client.organizationName !== null && client.organizationName !== client.displayName
+                        ? `${client.organizationName} · ${client.name}`
+                        : client.name
+                    }
+                  >
                     <Link href={hrefOf('c', client.name, 'users')}>{client.displayName}</Link>
                   </TableCellLayout>
                 </TableCell>

@@ -589,9 +589,11 @@ function BillingBody({ report }: { readonly report: BillingReport }) {
       </StatGrid>
       <div className={styles.charts}>
         <ChartCard title="Billable users per day">
-          {report.history.length === 0 ? (
+          {report.history.length < 2 ? (
             <Body1 className={styles.muted}>
-              No daily snapshot in this period yet: one is taken every day.
+              {report.history.length === 0
+                ? 'No daily snapshot in this period yet: one is taken every day.'
+                : `One snapshot so far (${formatDate(report.history[0]?.day)}: ${formatNumber(report.history[0]?.billable)} billable). The chart fills in as a snapshot is taken every day.`}
             </Body1>
           ) : (
             <LineChart
