@@ -65,7 +65,12 @@ export async function startTabHarness(engine: EngineName = 'sqlite'): Promise<Ta
   const logger = createLogger({ level: 'silent' });
   const core = await createCore({ config, logger, secretsKey: crypto.randomBytes(32) });
   const server = createHttpServer({ logger, version: 'test', pingStore: () => core.database.ping() });
-  const tab = mountTabRoutes(server, { core, logger });
+  // A stand-in for the built tab, so these tests do not depend on `npm run build:tab` having run.
+  const distDir = path.join(dataDir, 'tab-dist');
+  fs.mkdirSync(path.join(distDir, 'assets'), { recursive: true });
+  fs.writeFileSync(path.join(distDir, 'index.html'), '<!doctype html><title>tab</title>');
+  fs.writeFileSync(path.join(distDir, 'assets', 'tab-abc123.js'), 'export {};');
+  const tab = mountTabRoutes(server, { core, logger, distDir });
   await new Promise<void>((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       resolve();
