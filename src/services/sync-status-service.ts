@@ -71,7 +71,11 @@ export class SyncStatusService {
     const [running, recent, integration] = await Promise.all([
       runs.findRunning(client.id, 'directory'),
       runs.list(client.id, { kind: 'directory', limit: 2 }),
-      this.db.selectFrom('integrations').select('client_id').where('client_id', '=', client.id).executeTakeFirst(),
+      this.db
+        .selectFrom('integrations')
+        .select('client_id')
+        .where('client_id', '=', client.id)
+        .executeTakeFirst(),
     ]);
     const last = recent.find((run) => run.status !== 'running');
     return {
@@ -100,7 +104,8 @@ export class SyncStatusService {
         `${client.display_name} has no integration yet: connect its tenant first.`,
       );
     }
-    const alreadyRunning = (await new SyncRunRepository(this.db).findRunning(client.id, 'directory')) !== undefined;
+    const alreadyRunning =
+      (await new SyncRunRepository(this.db).findRunning(client.id, 'directory')) !== undefined;
     this.directorySync.run(client.id, { trigger: 'manual' }).catch((error: unknown) => {
       this.logger.error({ err: error, clientId: client.id }, 'a requested sync could not run');
     });
