@@ -306,9 +306,11 @@ export class GroupService {
 
       const group = await this.findGroup(trx, client.id, payload.groupId);
       const { before, basis } = await this.billableNow(trx, client.id);
+      const excludedIds = await new CollectionRepository(trx).excludedGroupIds(client.id);
+      const impact = await groups.exclusionImpact(client.id, group.id, excludedIds, basis);
       const excludedNow = await groups.markExcluded(client.id, group.id, at, actor.name ?? actor.objectId);
       const disabledUsers = excludedNow ? await groups.disableMembers(client.id, group.id, at) : 0;
-      const after = excludedNow ? (await this.billableNow(trx, client.id)).before : before;
+      const after = excludedNow ? billableAfterExclusion(before, impact.affectedBillable) : before;
       if (excludedNow) {
         await this.audit.record(trx, actor, {
           action: 'group.exclude',

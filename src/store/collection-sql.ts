@@ -89,6 +89,18 @@ export function userSortKeySql(): Expression<string> {
   return sql<string>`coalesce(directory_users.display_name, '')`;
 }
 
+/**
+ * Rows after a keyset cursor, spelt so both engines use the sort index as a range: `key >= k and (key > k or id > i)`
+ * (SQLite does not range-scan an index for the row value `(key, id) > (k, i)`).
+ */
+export function afterCursorSql(cursor: {
+  readonly sortKey: string;
+  readonly id: string;
+}): Expression<SqlBool> {
+  const key = userSortKeySql();
+  return sql<SqlBool>`(${key} >= ${cursor.sortKey} and (${key} > ${cursor.sortKey} or directory_users.id > ${cursor.id}))`;
+}
+
 /** Escapes `%`, `_` and `\` for `like … escape '\'`. */
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);

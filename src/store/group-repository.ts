@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import {
+  afterCursorSql,
   escapeLike,
   inExcludedGroupSql,
   isBillableSql,
@@ -251,9 +252,7 @@ export class GroupRepository {
       .orderBy('directory_users.id')
       .limit(page.limit + 1);
     if (page.after !== undefined) {
-      query = query.where(
-        sql<boolean>`(${userSortKeySql()}, directory_users.id) > (${page.after.sortKey}, ${page.after.id})`,
-      );
+      query = query.where(afterCursorSql(page.after));
     }
     const rows = (await query.execute()).map(({ direct, ...user }) => ({
       ...user,

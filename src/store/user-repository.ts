@@ -1,6 +1,6 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { ExcludedGroupRef } from '../domain/eligibility.js';
-import { escapeLike, isGuestSql, isNotGuestSql, userSortKeySql } from './collection-sql.js';
+import { afterCursorSql, escapeLike, isGuestSql, isNotGuestSql, userSortKeySql } from './collection-sql.js';
 import type {
   CollectionState,
   Database,
@@ -61,23 +61,38 @@ export class UserRepository {
 
   /**
    * One page of users ordered by display name then id, with keyset pagination (the cursor is the last row's sort
-   * key and id), so page 1 and page 1,000 cost the same.
+   * key and id), so page 1 and page 1,000 cost the same. The page's ids are found first — on SQLite the sort index
+   * carries `search_text`, so a search filters index entries without reading rows — then only those rows are read.
    */
   async page(clientId: string, query: UserPageQuery): Promise<UserPage> {
     const filtered = this.filtered(clientId, query.filter);
-    let rowsQuery = filtered
-      .selectAll()
+    let idsQuery = filtered
+      .select('directory_users.id')
       .orderBy(userSortKeySql())
       .orderBy('directory_users.id')
       .limit(query.limit + 1);
     if (query.after !== undefined) {
-      rowsQuery = rowsQuery.where(
-        sql<boolean>`(${userSortKeySql()}, directory_users.id) > (${query.after.sortKey}, ${query.after.id})`,
-      );
+      idsQuery = idsQuery.where(afterCursorSql(query.after));
     }
-    const rows = await rowsQuery.execute();
-    const more = rows.length > query.limit;
-    if (more) rows.pop();
+    const ids = (await idsQuery.execute()).map((row) => row.id);
+    const more = ids.length > query.limit;
+    if (more) ids.pop();
+    const byId = new Map(
+      ids.length === 0
+        ? []
+        : (
+            await this.db
+              .selectFrom('directory_users')
+              .selectAll()
+              .where('client_id', '=', clientId)
+              .where('id', 'in', ids)
+              .execute()
+          ).map((row) => [row.id, row]),
+    );
+    const rows = ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row === undefined ? [] : [row];
+    });
     const last = rows.at(-1);
     const total = query.withTotal
       ? (await filtered.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()).count
