@@ -6,7 +6,7 @@ import type { Clock } from '../shared/clock.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
 import { BillingRepository } from '../store/billing-repository.js';
 import { CheckpointRepository } from '../store/checkpoint-repository.js';
-import { ReportRepository, type ReportUserRow, type UserScope } from '../store/report-repository.js';
+import { ReportRepository, type ReportPersonRow, type UserScope } from '../store/report-repository.js';
 import type { ClientRow, Database } from '../store/schema.js';
 import type { Actor } from './actor.js';
 import { clientRefSchema, type ClientAccess } from './client-access.js';
@@ -137,7 +137,7 @@ export class ReportService {
   /** Enterprise applications and their SSO mode, which are used, and each user's share of sign-ins through Entra SSO. */
   async ssoCoverage(actor: Actor, request: ReportRequest): Promise<SsoCoverageReport> {
     const context = await this.context(actor, request);
-    const users = await new ReportRepository(this.db).users(context.client.id, context.scope);
+    const users = await new ReportRepository(this.db).people(context.client.id, context.scope);
     const inputs = await this.signInInputs(
       context,
       'sso',
@@ -158,7 +158,7 @@ export class ReportService {
   async mfaCoverage(actor: Actor, request: ReportRequest): Promise<MfaCoverageReport> {
     const context = await this.context(actor, request);
     const repository = new ReportRepository(this.db);
-    const users = await repository.users(context.client.id, context.scope);
+    const users = await repository.people(context.client.id, context.scope);
     const inputs = await this.signInInputs(
       context,
       'mfa',
@@ -184,7 +184,7 @@ export class ReportService {
   async usersAndBilling(actor: Actor, request: ReportRequest): Promise<UsersBillingReport> {
     const context = await this.context(actor, request);
     const repository = new ReportRepository(this.db);
-    const users = await repository.users(context.client.id, context.scope);
+    const users = await repository.users(context.client.id, context.scope, { billable: true });
     const counts = await repository.collectionCounts(context.client.id, context.scope);
     const history = await new BillingRepository(this.db).history(
       context.client.id,
@@ -348,28 +348,34 @@ export class ReportService {
     context: ReportContext,
     kind: ReportKind,
     scopeUserIds: readonly string[] | undefined,
-    directory: ReadonlyMap<string, ReportUserRow>,
+    directory: ReadonlyMap<string, ReportPersonRow>,
     usersInScope: number | null,
   ): Promise<SignInReportInputs> {
     const repository = new ReportRepository(this.db);
     const clientId = context.client.id;
+    // Independent reads: PostgreSQL runs them side by side on the pool; SQLite one after the other as ever.
+    const [period, servicePrincipals, discoveredApps] = await Promise.all([
+      repository.periodTuples(clientId, context.period.from, context.period.to),
+      repository.servicePrincipals(clientId),
+      repository.discoveredApps(clientId),
+    ]);
     return {
       header: this.header(context, kind, usersInScope),
-      period: await repository.periodTuples(clientId, context.period.from, context.period.to),
+      period,
       scopeUserIds,
       directory,
-      servicePrincipals: await repository.servicePrincipals(clientId),
-      discoveredApps: await repository.discoveredApps(clientId),
+      servicePrincipals,
+      discoveredApps,
     };
   }
 }
 
-function countPresent(users: readonly ReportUserRow[]): number {
+function countPresent(users: readonly ReportPersonRow[]): number {
   return presentIds(users).length;
 }
 
 /** Users present in Entra (not soft-deleted or deleted): the ones a scope counts. */
-function presentIds(users: readonly ReportUserRow[]): string[] {
+function presentIds(users: readonly ReportPersonRow[]): string[] {
   return users.filter((user) => user.entraState === 'active').map((user) => user.id);
 }
 

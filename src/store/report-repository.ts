@@ -31,8 +31,8 @@ export interface PeriodTuples {
   readonly days: readonly { readonly day: string; readonly tuples: DayTuples }[];
 }
 
-/** The directory facts the reports show per user. */
-export interface ReportUserRow {
+/** Who a user is, as every report names and counts them. */
+export interface ReportPersonRow {
   readonly id: string;
   readonly displayName: string | null;
   readonly userPrincipalName: string | null;
@@ -40,6 +40,10 @@ export interface ReportUserRow {
   readonly userType: string | null;
   readonly accountEnabled: boolean;
   readonly entraState: EntraState;
+}
+
+/** The directory facts the users report shows per user. */
+export interface ReportUserRow extends ReportPersonRow {
   readonly collectionState: CollectionState;
   readonly disableReason: DisableReason | null;
   readonly importedAt: string | null;
@@ -47,7 +51,8 @@ export interface ReportUserRow {
   readonly lastSignInApp: string | null;
   readonly signInActivityAt: string | null;
   readonly expiredAt: string | null;
-  readonly billable: boolean;
+  /** Rule 9, when asked for (`billable: true`); null otherwise. */
+  readonly billable: boolean | null;
 }
 
 export interface ServicePrincipalRow {
@@ -137,6 +142,15 @@ export class ReportRepository {
 
   /** The client's keys, as stored. */
   async keys(clientId: string): Promise<SignInKeys> {
+    return this.loadKeys(clientId);
+  }
+
+  private async loadKeys(clientId: string): Promise<{
+    users: string[];
+    apps: string[];
+    userIndex: Map<string, number>;
+    appIndex: Map<string, number>;
+  }> {
     const rows = await this.db
       .selectFrom('sign_in_keys')
       .select(['kind', 'key', 'idx'])
@@ -153,11 +167,7 @@ export class ReportRepository {
    * else from `sign_in_daily` (keys new since the last rebuild get provisional indexes after the stored ones).
    */
   async periodTuples(clientId: string, from: string, to: string): Promise<PeriodTuples> {
-    const stored = await this.keys(clientId);
-    const users = [...stored.users];
-    const apps = [...stored.apps];
-    const userIndex = new Map(stored.userIndex);
-    const appIndex = new Map(stored.appIndex);
+    const { users, apps, userIndex, appIndex } = await this.loadKeys(clientId);
     const dirtyRows = await this.db
       .selectFrom('sign_in_rollup_dirty')
       .select('day')
@@ -203,11 +213,7 @@ export class ReportRepository {
 
   private async rebuildDay(clientId: string, day: string, at: Date): Promise<void> {
     const rows = await this.dailyRows(clientId, [day]);
-    const stored = await this.keys(clientId);
-    const users = [...stored.users];
-    const apps = [...stored.apps];
-    const userIndex = new Map(stored.userIndex);
-    const appIndex = new Map(stored.appIndex);
+    const { users, apps, userIndex, appIndex } = await this.loadKeys(clientId);
     const firstNewUser = users.length;
     const firstNewApp = apps.length;
     const builder = new DayTuplesBuilder();
@@ -335,8 +341,13 @@ export class ReportRepository {
   }
 
   /** The client's directory users within the scope (deleted ones included), with what every report shows of them. */
-  async users(clientId: string, scope: UserScope): Promise<ReportUserRow[]> {
-    const excluded = await new CollectionRepository(this.db).excludedGroupIds(clientId);
+  async users(
+    clientId: string,
+    scope: UserScope,
+    options: { billable?: boolean } = {},
+  ): Promise<ReportUserRow[]> {
+    const excluded =
+      options.billable === true ? await new CollectionRepository(this.db).excludedGroupIds(clientId) : [];
     const rows = await this.db
       .selectFrom('directory_users')
       .select((eb) => [
@@ -354,7 +365,9 @@ export class ReportRepository {
         'directory_users.last_sign_in_app',
         'directory_users.sign_in_activity_at',
         'directory_users.expired_at',
-        sql<Flag>`case when ${isBillableSql(eb, excluded)} then 1 else 0 end`.as('billable'),
+        options.billable === true
+          ? sql<Flag | null>`case when ${isBillableSql(eb, excluded)} then 1 else 0 end`.as('billable')
+          : sql<Flag | null>`null`.as('billable'),
       ])
       .where('directory_users.client_id', '=', clientId)
       .where((eb) => inScope(eb, clientId, scope))
@@ -374,7 +387,34 @@ export class ReportRepository {
       lastSignInApp: row.last_sign_in_app,
       signInActivityAt: row.sign_in_activity_at,
       expiredAt: row.expired_at,
-      billable: row.billable === 1,
+      billable: row.billable === null ? null : row.billable === 1,
+    }));
+  }
+
+  /** The client's directory users within the scope (deleted ones included): who they are, nothing more. */
+  async people(clientId: string, scope: UserScope): Promise<ReportPersonRow[]> {
+    const rows = await this.db
+      .selectFrom('directory_users')
+      .select([
+        'directory_users.id',
+        'directory_users.display_name',
+        'directory_users.user_principal_name',
+        'directory_users.department',
+        'directory_users.user_type',
+        'directory_users.account_enabled',
+        'directory_users.entra_state',
+      ])
+      .where('directory_users.client_id', '=', clientId)
+      .where((eb) => inScope(eb, clientId, scope))
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      displayName: row.display_name,
+      userPrincipalName: row.user_principal_name,
+      department: row.department,
+      userType: row.user_type,
+      accountEnabled: row.account_enabled === 1,
+      entraState: row.entra_state,
     }));
   }
 
@@ -527,7 +567,10 @@ function inScope(eb: UsersBuilder, clientId: string, scope: UserScope): Expressi
   return conditions.length === 0 ? sql<SqlBool>`1 = 1` : eb.and(conditions);
 }
 
-function toKeys(users: string[], apps: string[]): SignInKeys {
+function toKeys(
+  users: string[],
+  apps: string[],
+): { users: string[]; apps: string[]; userIndex: Map<string, number>; appIndex: Map<string, number> } {
   return {
     users,
     apps,

@@ -2,7 +2,7 @@ import { isGuest } from '../../domain/eligibility.js';
 import { evaluateExpiry, lastActivityOf, type ExpiryPolicy } from '../../domain/expiry.js';
 import type { BillingSnapshotRow } from '../../store/schema.js';
 import type { ReportUserRow, ScopedCollectionCounts } from '../../store/report-repository.js';
-import { byName } from './report-inputs.js';
+import { sortByName } from './report-inputs.js';
 import type { BillingUserRow, ReportHeader, UsersBillingReport } from './report-types.js';
 
 export interface BillingReportInputs {
@@ -21,7 +21,7 @@ export interface BillingReportInputs {
  */
 export function buildBillingReport(inputs: BillingReportInputs): UsersBillingReport {
   const { counts, policy, now } = inputs;
-  const users: BillingUserRow[] = inputs.users.map((user) => {
+  const rows: BillingUserRow[] = inputs.users.map((user) => {
     const facts = {
       collectionState: user.collectionState,
       importedAt: user.importedAt,
@@ -42,13 +42,13 @@ export function buildBillingReport(inputs: BillingReportInputs): UsersBillingRep
       state: user.collectionState,
       disableReason: user.disableReason,
       expired: user.collectionState === 'imported' && user.expiredAt !== null,
-      billable: user.billable,
+      billable: user.billable === true,
       lastActivityAt: activity?.at.toISOString() ?? null,
       lastActivityApp: activity?.app ?? null,
       expiryExplanation: evaluateExpiry(facts, policy, now).explanation,
     };
   });
-  users.sort(byName);
+  const users = sortByName(rows);
   return {
     kind: 'billing',
     header: inputs.header,

@@ -1,7 +1,7 @@
 import { isGuest } from '../../domain/eligibility.js';
 import { share } from '../../domain/report-sso.js';
-import type { MfaRegistrationRow, ReportUserRow } from '../../store/report-repository.js';
-import { byName, type SignInReportInputs } from './report-inputs.js';
+import type { MfaRegistrationRow, ReportPersonRow } from '../../store/report-repository.js';
+import { compareText, sortByName, type SignInReportInputs } from './report-inputs.js';
 import type { MfaCoverageReport, MfaGap, MfaUserRow, ReportUser } from './report-types.js';
 import { aggregateSignIns } from './sign-in-aggregates.js';
 
@@ -15,7 +15,7 @@ export interface MfaReportInputs extends SignInReportInputs {
  * The MFA report's population: member accounts (not guests — their MFA is their home tenant's business) that are
  * present and enabled in Entra, within the filters.
  */
-export function isMfaPopulation(user: ReportUserRow): boolean {
+export function isMfaPopulation(user: ReportPersonRow): boolean {
   return user.entraState === 'active' && user.accountEnabled && !isGuest(user.userType);
 }
 
@@ -24,7 +24,9 @@ export function isMfaPopulation(user: ReportUserRow): boolean {
  * sign-ins say it, the share of successful sign-ins that satisfied MFA — with every user behind every gap named.
  */
 export function buildMfaReport(inputs: MfaReportInputs): MfaCoverageReport {
-  const population = [...inputs.directory.values()].filter(isMfaPopulation);
+  // One pass over the population in name order: every list built from it comes out in name order too, and a stable
+  // sort by a count keeps that order among equals — so people are sorted by name once.
+  const population = sortByName([...inputs.directory.values()].filter(isMfaPopulation));
   const { keys } = inputs.period;
   const mask = new Uint8Array(keys.users.length);
   for (const user of population) {
@@ -34,26 +36,53 @@ export function buildMfaReport(inputs: MfaReportInputs): MfaCoverageReport {
   const aggregates = aggregateSignIns(inputs.period, { inScope: mask });
   const registrations = new Map(inputs.registrations.map((row) => [row.userId, row]));
   const methodCounts = new Map<string, number>();
+  const notRegistered: ReportUser[] = [];
+  const notCapable: ReportUser[] = [];
+  const noRegistrationData: ReportUser[] = [];
+  const singleFactorUsers: (ReportUser & { singleFactorSignIns: number; successfulSignIns: number })[] = [];
+  const totals = { withData: 0, registered: 0, capable: 0, passwordless: 0, successes: 0, mfa: 0, single: 0 };
 
-  const users: MfaUserRow[] = [];
+  const rows: MfaUserRow[] = [];
   for (const user of population) {
+    const person = toReportUser(user);
     const registration = registrations.get(user.id);
     const idx = keys.userIndex.get(user.id);
     const successes = idx === undefined ? 0 : (aggregates.userSuccesses[idx] ?? 0);
     const mfa = idx === undefined ? 0 : (aggregates.userMfa[idx] ?? 0);
     const single = idx === undefined ? 0 : (aggregates.userSingleFactor[idx] ?? 0);
     const gaps: MfaGap[] = [];
-    if (registration === undefined) gaps.push('no_registration_data');
-    else {
-      if (!registration.isMfaRegistered) gaps.push('not_registered');
-      if (!registration.isMfaCapable) gaps.push('not_capable');
+    if (registration === undefined) {
+      gaps.push('no_registration_data');
+      noRegistrationData.push(person);
+    } else {
+      totals.withData++;
+      if (registration.isMfaRegistered) totals.registered++;
+      else {
+        gaps.push('not_registered');
+        notRegistered.push(person);
+      }
+      if (registration.isMfaCapable) totals.capable++;
+      else {
+        gaps.push('not_capable');
+        notCapable.push(person);
+      }
+      if (registration.isPasswordlessCapable) totals.passwordless++;
       for (const method of registration.methodsRegistered) {
         methodCounts.set(method, (methodCounts.get(method) ?? 0) + 1);
       }
     }
-    if (single > 0) gaps.push('single_factor_sign_ins');
-    users.push({
-      ...toReportUser(user),
+    if (single > 0) {
+      gaps.push('single_factor_sign_ins');
+      singleFactorUsers.push({ ...person, singleFactorSignIns: single, successfulSignIns: successes });
+    }
+    totals.successes += successes;
+    totals.mfa += mfa;
+    totals.single += single;
+    rows.push({
+      id: person.id,
+      displayName: person.displayName,
+      userPrincipalName: person.userPrincipalName,
+      department: person.department,
       isAdmin: registration?.isAdmin ?? null,
       mfaRegistered: registration?.isMfaRegistered ?? null,
       mfaCapable: registration?.isMfaCapable ?? null,
@@ -65,19 +94,8 @@ export function buildMfaReport(inputs: MfaReportInputs): MfaCoverageReport {
       gaps,
     });
   }
-  users.sort((a, b) => b.gaps.length - a.gaps.length || byName(a, b));
-
-  const named = (gap: MfaGap): ReportUser[] =>
-    users
-      .filter((user) => user.gaps.includes(gap))
-      .map(toReportUser)
-      .sort(byName);
-  const withData = users.filter((user) => user.mfaRegistered !== null);
-  const registered = withData.filter((user) => user.mfaRegistered === true).length;
-  const capable = withData.filter((user) => user.mfaCapable === true).length;
-  const successes = users.reduce((sum, user) => sum + user.successfulSignIns, 0);
-  const mfa = users.reduce((sum, user) => sum + user.mfaSignIns, 0);
-  const single = users.reduce((sum, user) => sum + user.singleFactorSignIns, 0);
+  rows.sort((a, b) => b.gaps.length - a.gaps.length);
+  singleFactorUsers.sort((a, b) => b.singleFactorSignIns - a.singleFactorSignIns);
   const syncedAt = inputs.registrations.reduce<string | null>(
     (latest, row) => (latest === null || row.syncedAt > latest ? row.syncedAt : latest),
     null,
@@ -87,45 +105,31 @@ export function buildMfaReport(inputs: MfaReportInputs): MfaCoverageReport {
     kind: 'mfa',
     header: inputs.header,
     registration: {
-      users: users.length,
-      withRegistrationData: withData.length,
-      mfaRegistered: registered,
-      mfaCapable: capable,
-      passwordlessCapable: population.filter(
-        (user) => registrations.get(user.id)?.isPasswordlessCapable === true,
-      ).length,
-      notRegistered: withData.length - registered,
-      notCapable: withData.length - capable,
-      noRegistrationData: users.length - withData.length,
-      registeredShare: share(registered, withData.length),
-      capableShare: share(capable, withData.length),
+      users: rows.length,
+      withRegistrationData: totals.withData,
+      mfaRegistered: totals.registered,
+      mfaCapable: totals.capable,
+      passwordlessCapable: totals.passwordless,
+      notRegistered: totals.withData - totals.registered,
+      notCapable: totals.withData - totals.capable,
+      noRegistrationData: rows.length - totals.withData,
+      registeredShare: share(totals.registered, totals.withData),
+      capableShare: share(totals.capable, totals.withData),
       methods: [...methodCounts]
         .map(([method, count]) => ({ method, users: count }))
-        .sort((a, b) => b.users - a.users || a.method.localeCompare(b.method)),
+        .sort((a, b) => b.users - a.users || compareText(a.method, b.method)),
       syncedAt,
     },
     signIns: {
       known: inputs.requirementKnown,
-      successfulSignIns: successes,
-      mfaSignIns: mfa,
-      singleFactorSignIns: single,
-      unknownRequirement: successes - mfa - single,
-      mfaShare: share(mfa, mfa + single),
+      successfulSignIns: totals.successes,
+      mfaSignIns: totals.mfa,
+      singleFactorSignIns: totals.single,
+      unknownRequirement: totals.successes - totals.mfa - totals.single,
+      mfaShare: share(totals.mfa, totals.mfa + totals.single),
     },
-    gaps: {
-      notRegistered: named('not_registered'),
-      notCapable: named('not_capable'),
-      noRegistrationData: named('no_registration_data'),
-      singleFactorSignIns: users
-        .filter((user) => user.singleFactorSignIns > 0)
-        .sort((a, b) => b.singleFactorSignIns - a.singleFactorSignIns || byName(a, b))
-        .map((user) => ({
-          ...toReportUser(user),
-          singleFactorSignIns: user.singleFactorSignIns,
-          successfulSignIns: user.successfulSignIns,
-        })),
-    },
-    users,
+    gaps: { notRegistered, notCapable, noRegistrationData, singleFactorSignIns: singleFactorUsers },
+    users: rows,
   };
 }
 

@@ -1,7 +1,7 @@
 import type {
   DiscoveredAppRow,
   PeriodTuples,
-  ReportUserRow,
+  ReportPersonRow,
   ServicePrincipalRow,
 } from '../../store/report-repository.js';
 import type { ReportHeader, ReportUser } from './report-types.js';
@@ -13,7 +13,7 @@ export interface SignInReportInputs {
   /** Ids of the directory users within the filters; undefined when the report is not filtered. */
   readonly scopeUserIds: readonly string[] | undefined;
   /** The directory users the report may name, by id: those within the filters, or all when not filtered. */
-  readonly directory: ReadonlyMap<string, ReportUserRow>;
+  readonly directory: ReadonlyMap<string, ReportPersonRow>;
   readonly servicePrincipals: readonly ServicePrincipalRow[];
   readonly discoveredApps: readonly DiscoveredAppRow[];
 }
@@ -39,7 +39,7 @@ export function servicePrincipalsByAppId(
 }
 
 /** What a report shows of a user: the directory copy's facts, or just the id for a user it does not have. */
-export function reportUser(id: string, directory: ReadonlyMap<string, ReportUserRow>): ReportUser {
+export function reportUser(id: string, directory: ReadonlyMap<string, ReportPersonRow>): ReportUser {
   const row = directory.get(id);
   return {
     id,
@@ -49,11 +49,42 @@ export function reportUser(id: string, directory: ReadonlyMap<string, ReportUser
   };
 }
 
-/** Sorts people by display name, then UPN, then id (stable, locale-aware). */
-export function byName(a: ReportUser, b: ReportUser): number {
-  return (
-    (a.displayName ?? '\uffff').localeCompare(b.displayName ?? '\uffff') ||
-    (a.userPrincipalName ?? '').localeCompare(b.userPrincipalName ?? '') ||
-    a.id.localeCompare(b.id)
-  );
+// One collator for every comparison: String#localeCompare builds one per call, which dominated sorting 10k users.
+const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+
+/** Compares text as people expect (case and accents aside, numbers by value). */
+export function compareText(a: string, b: string): number {
+  return collator.compare(a, b);
+}
+
+/**
+ * People sorted by display name, then UPN, then id (case and accents aside), those without a name last — after
+ * `first`, when given, says which comes first. Each person's key is folded once: comparing 10k people with a
+ * collator on every comparison cost more than the rest of a report.
+ */
+export function sortByName<T extends ReportUser>(people: readonly T[], first?: (a: T, b: T) => number): T[] {
+  // Keys are folded only for the people a comparison reaches by name (with `first`, usually few).
+  const keys: (string | undefined)[] = new Array<string | undefined>(people.length);
+  const keyOf = (index: number, person: T): string => (keys[index] ??= nameKey(person));
+  const entries = people.map((person, index) => ({ person, index }));
+  entries.sort((a, b) => {
+    const primary = first === undefined ? 0 : first(a.person, b.person);
+    if (primary !== 0) return primary;
+    const keyA = keyOf(a.index, a.person);
+    const keyB = keyOf(b.index, b.person);
+    return keyA < keyB ? -1 : keyA > keyB ? 1 : 0;
+  });
+  return entries.map((entry) => entry.person);
+}
+
+function nameKey(person: ReportUser): string {
+  const name = person.displayName === null ? '\uffff' : fold(person.displayName);
+  return `${name}\u0000${fold(person.userPrincipalName ?? '')}\u0000${person.id}`;
+}
+
+/** Lower case without accents: "Émile" and "emile" sort together. */
+function fold(text: string): string {
+  const lower = text.toLowerCase();
+  // Printable ASCII (most names and every UPN) needs no decomposition.
+  return !/[^ -~]/.test(lower) ? lower : lower.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
 }

@@ -19,8 +19,8 @@ export interface SignInAggregates {
   /** Successful sign-ins to applications of class `entra_sso` / `other` (see {@link AggregateOptions.appClass}). */
   readonly userSsoSuccesses: Float64Array;
   readonly userOtherAppSuccesses: Float64Array;
-  /** Per user, the `other`-class applications signed in to successfully. */
-  readonly userOtherApps: ReadonlyMap<number, ReadonlySet<number>>;
+  /** The applications (keys) the user signed in to successfully in the period, ascending. */
+  appsUsedBy(user: number): number[];
   readonly appSignIns: Float64Array;
   readonly appSuccesses: Float64Array;
   /** Users with a successful sign-in to the application in the period. */
@@ -39,6 +39,8 @@ export interface AggregateOptions {
 }
 
 export const APP_CLASS_NONE = 0;
+/** Up to this many (user, app) pairs, active pairs are marked in a byte array (64 MB at most). */
+const PAIR_BITMAP_LIMIT = 64 * 1024 * 1024;
 export const APP_CLASS_SSO = 1;
 export const APP_CLASS_OTHER = 2;
 
@@ -52,11 +54,13 @@ export function aggregateSignIns(period: PeriodTuples, options: AggregateOptions
   const userSingleFactor = new Float64Array(userCount);
   const userSsoSuccesses = new Float64Array(userCount);
   const userOtherAppSuccesses = new Float64Array(userCount);
-  const userOtherApps = new Map<number, Set<number>>();
   const appSignIns = new Float64Array(appCount);
   const appSuccesses = new Float64Array(appCount);
   const appActiveUsers = new Uint32Array(appCount);
-  const activePairs = new Set<number>();
+  // Who was active on which app: one byte per (user, app) while that fits comfortably, else a set of pair keys.
+  const pairBytes =
+    userCount * appCount <= PAIR_BITMAP_LIMIT ? new Uint8Array(userCount * appCount) : undefined;
+  const pairSet = pairBytes === undefined ? new Set<number>() : undefined;
   const activeUser = new Uint8Array(userCount);
   let activeUsers = 0;
   // The day (1-based position) each user was last counted active in: counts distinct users per day in one pass.
@@ -64,10 +68,15 @@ export function aggregateSignIns(period: PeriodTuples, options: AggregateOptions
   const daily = new Map<string, DayTotals>();
   const dailyByApp = new Map<string, Map<number, DayTotals>>();
   const { inScope, appClass } = options;
+  const daySignIns = new Float64Array(appCount);
+  const daySuccesses = new Float64Array(appCount);
+  const dayActive = new Float64Array(appCount);
 
   period.days.forEach(({ day, tuples }, dayIndex) => {
     const totals: DayTotals = { signIns: 0, successes: 0, activeUsers: 0 };
-    const byApp = new Map<number, DayTotals>();
+    daySignIns.fill(0);
+    daySuccesses.fill(0);
+    dayActive.fill(0);
     const { users, apps, signIns, successes, mfa, singleFactor } = tuples;
     for (let i = 0; i < tuples.length; i++) {
       const user = users[i] ?? 0;
@@ -81,18 +90,13 @@ export function aggregateSignIns(period: PeriodTuples, options: AggregateOptions
       userSingleFactor[user] = (userSingleFactor[user] ?? 0) + (singleFactor[i] ?? 0);
       appSignIns[app] = (appSignIns[app] ?? 0) + count;
       appSuccesses[app] = (appSuccesses[app] ?? 0) + ok;
+      daySignIns[app] = (daySignIns[app] ?? 0) + count;
+      daySuccesses[app] = (daySuccesses[app] ?? 0) + ok;
       totals.signIns += count;
       totals.successes += ok;
-      let appDay = byApp.get(app);
-      if (appDay === undefined) {
-        appDay = { signIns: 0, successes: 0, activeUsers: 0 };
-        byApp.set(app, appDay);
-      }
-      appDay.signIns += count;
-      appDay.successes += ok;
       if (ok === 0) continue;
       // A tuple is one (day, user, app): a success in it makes the user active for that app on that day.
-      appDay.activeUsers++;
+      dayActive[app] = (dayActive[app] ?? 0) + 1;
       if (activeOnDay[user] !== dayIndex + 1) {
         activeOnDay[user] = dayIndex + 1;
         totals.activeUsers++;
@@ -102,8 +106,13 @@ export function aggregateSignIns(period: PeriodTuples, options: AggregateOptions
         activeUsers++;
       }
       const pair = user * appCount + app;
-      if (!activePairs.has(pair)) {
-        activePairs.add(pair);
+      if (pairBytes !== undefined) {
+        if (pairBytes[pair] === 0) {
+          pairBytes[pair] = 1;
+          appActiveUsers[app] = (appActiveUsers[app] ?? 0) + 1;
+        }
+      } else if (pairSet !== undefined && !pairSet.has(pair)) {
+        pairSet.add(pair);
         appActiveUsers[app] = (appActiveUsers[app] ?? 0) + 1;
       }
       const kind = appClass?.[app] ?? APP_CLASS_NONE;
@@ -111,13 +120,17 @@ export function aggregateSignIns(period: PeriodTuples, options: AggregateOptions
         userSsoSuccesses[user] = (userSsoSuccesses[user] ?? 0) + ok;
       } else if (kind === APP_CLASS_OTHER) {
         userOtherAppSuccesses[user] = (userOtherAppSuccesses[user] ?? 0) + ok;
-        let set = userOtherApps.get(user);
-        if (set === undefined) {
-          set = new Set();
-          userOtherApps.set(user, set);
-        }
-        set.add(app);
       }
+    }
+    const byApp = new Map<number, DayTotals>();
+    for (let app = 0; app < appCount; app++) {
+      const appSignInsOfDay = daySignIns[app] ?? 0;
+      if (appSignInsOfDay === 0) continue;
+      byApp.set(app, {
+        signIns: appSignInsOfDay,
+        successes: daySuccesses[app] ?? 0,
+        activeUsers: dayActive[app] ?? 0,
+      });
     }
     daily.set(day, totals);
     dailyByApp.set(day, byApp);
@@ -130,7 +143,14 @@ export function aggregateSignIns(period: PeriodTuples, options: AggregateOptions
     userSingleFactor,
     userSsoSuccesses,
     userOtherAppSuccesses,
-    userOtherApps,
+    appsUsedBy: (user) => {
+      const used: number[] = [];
+      for (let app = 0; app < appCount; app++) {
+        const pair = user * appCount + app;
+        if (pairBytes !== undefined ? pairBytes[pair] === 1 : pairSet?.has(pair) === true) used.push(app);
+      }
+      return used;
+    },
     appSignIns,
     appSuccesses,
     appActiveUsers,

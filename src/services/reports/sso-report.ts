@@ -6,8 +6,8 @@ import {
   type SsoMode,
 } from '../../domain/report-sso.js';
 import {
-  byName,
-  reportUser,
+  sortByName,
+  compareText,
   scopeMask,
   servicePrincipalsByAppId,
   type SignInReportInputs,
@@ -85,28 +85,34 @@ export function buildSsoReport(inputs: SignInReportInputs): SsoCoverageReport {
       Number(b.servicePrincipalId !== null) - Number(a.servicePrincipalId !== null) ||
       Number(b.used) - Number(a.used) ||
       b.successfulSignIns - a.successfulSignIns ||
-      a.appName.localeCompare(b.appName),
+      compareText(a.appName, b.appName),
   );
 
-  const users: SsoUserRow[] = [];
+  const rows: SsoUserRow[] = [];
   period.keys.users.forEach((userId, idx) => {
     const sso = aggregates.userSsoSuccesses[idx] ?? 0;
     const other = aggregates.userOtherAppSuccesses[idx] ?? 0;
     if (sso + other === 0) return;
-    const otherApps = [...(aggregates.userOtherApps.get(idx) ?? [])].map((app) => {
-      const appId = period.keys.apps[app] ?? '';
-      return spByApp.get(appId)?.displayName ?? discovered.get(appId)?.displayName ?? appId;
-    });
-    users.push({
-      ...reportUser(userId, inputs.directory),
+    const otherApps = (other === 0 ? [] : aggregates.appsUsedBy(idx))
+      .filter((app) => appClass[app] === APP_CLASS_OTHER)
+      .map((app) => {
+        const appId = period.keys.apps[app] ?? '';
+        return spByApp.get(appId)?.displayName ?? discovered.get(appId)?.displayName ?? appId;
+      });
+    const person = inputs.directory.get(userId);
+    rows.push({
+      id: userId,
+      displayName: person?.displayName ?? null,
+      userPrincipalName: person?.userPrincipalName ?? null,
+      department: person?.department ?? null,
       appSignIns: sso + other,
       ssoSignIns: sso,
       nonSsoSignIns: other,
       ssoShare: sso / (sso + other),
-      nonSsoApps: otherApps.sort((a, b) => a.localeCompare(b)),
+      nonSsoApps: otherApps.sort(compareText),
     });
   });
-  users.sort((a, b) => a.ssoShare - b.ssoShare || b.appSignIns - a.appSignIns || byName(a, b));
+  const users = sortByName(rows, (a, b) => a.ssoShare - b.ssoShare || b.appSignIns - a.appSignIns);
 
   return {
     kind: 'sso',

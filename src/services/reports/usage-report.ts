@@ -1,6 +1,11 @@
 import { classifyApp, ssoModeOf } from '../../domain/report-sso.js';
 import { daysOf } from '../../domain/report-period.js';
-import { scopeMask, servicePrincipalsByAppId, type SignInReportInputs } from './report-inputs.js';
+import {
+  compareText,
+  scopeMask,
+  servicePrincipalsByAppId,
+  type SignInReportInputs,
+} from './report-inputs.js';
 import type {
   ApplicationUsageReport,
   ApplicationUsageRow,
@@ -43,7 +48,7 @@ export function buildUsageReport(inputs: SignInReportInputs): ApplicationUsageRe
     });
   });
   applications.sort(
-    (a, b) => b.activeUsers - a.activeUsers || b.signIns - a.signIns || a.appName.localeCompare(b.appName),
+    (a, b) => b.activeUsers - a.activeUsers || b.signIns - a.signIns || compareText(a.appName, b.appName),
   );
 
   const daily: DailyUsageRow[] = daysOf(inputs.header.period).map((day) => {
@@ -74,7 +79,8 @@ export function buildUsageReport(inputs: SignInReportInputs): ApplicationUsageRe
     }
   }
   dailyByApp.sort(
-    (a, b) => a.day.localeCompare(b.day) || b.signIns - a.signIns || a.appId.localeCompare(b.appId),
+    (a, b) =>
+      (a.day < b.day ? -1 : a.day > b.day ? 1 : 0) || b.signIns - a.signIns || compareText(a.appId, b.appId),
   );
 
   const signIns = daily.reduce((sum, row) => sum + row.signIns, 0);

@@ -55,6 +55,23 @@ describe('sign-in rollups and their aggregation', () => {
     assert.throws(() => decodeDayTuples(encoded.subarray(0, encoded.length - 4)), RollupFormatError);
   });
 
+  it('packs a typical day at 10 bytes a tuple and still reads rollups of the first format', () => {
+    const builder = new DayTuplesBuilder();
+    for (let i = 0; i < 101; i++) builder.add(i * 7, i % 30, 3, 2, 1, 1);
+    const tuples = builder.build();
+    const encoded = encodeDayTuples(tuples);
+    assert.ok(encoded.length <= 8 + 101 * 10 + 6 * 4, String(encoded.length));
+    assert.deepEqual([...decodeDayTuples(encoded).apps], [...tuples.apps]);
+    const v1 = Buffer.alloc(8 + 6 * 4 * 2);
+    v1.writeUInt8(1, 0);
+    v1.writeUInt32LE(2, 4);
+    [5, 6, 1, 2, 4, 3, 3, 2, 1, 0, 2, 1].forEach((value, index) => v1.writeUInt32LE(value, 8 + 4 * index));
+    const old = decodeDayTuples(v1);
+    assert.deepEqual([...old.users], [5, 6]);
+    assert.deepEqual([...old.successes], [3, 2]);
+    assert.deepEqual([...old.singleFactor], [2, 1]);
+  });
+
   it('counts a user active once per app over the period and once per day, and failures only as sign-ins', () => {
     const period: PeriodTuples = {
       keys,
