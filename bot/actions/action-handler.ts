@@ -17,7 +17,7 @@ import {
   showUser,
 } from '../workflows/directory-workflows.js';
 import { startSync, type SyncWorkflowOptions } from '../workflows/sync-workflow.js';
-import { assertHasRole, toCardClient, type WorkflowContext } from '../workflows/workflow-context.js';
+import { explainingMissingRole, toCardClient, type WorkflowContext } from '../workflows/workflow-context.js';
 import { actionSchemas, isActionVerb, type ActionVerb, type ParsedActionData } from './action-verbs.js';
 
 /** The `value` of an `adaptiveCard/action` invoke, as far as the bot relies on it. */
@@ -88,7 +88,15 @@ async function dispatch(
   sync: SyncWorkflowOptions,
 ): Promise<CommandAnswer> {
   if (verb === 'help.show') return { card: helpCard() };
-  await assertHasRole(context);
+  return explainingMissingRole(context, () => dispatchForRole(context, verb, data, sync));
+}
+
+async function dispatchForRole(
+  context: WorkflowContext,
+  verb: ActionVerb,
+  data: ParsedActionData<ActionVerb>,
+  sync: SyncWorkflowOptions,
+): Promise<CommandAnswer> {
   const only = <V extends ActionVerb>(_verb: V): ParsedActionData<V> => data as ParsedActionData<V>;
   switch (verb) {
     case 'clients.list':

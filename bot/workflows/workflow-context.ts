@@ -1,6 +1,6 @@
 import type { Core } from '../../src/composition/create-core.js';
 import type { Actor } from '../../src/services/actor.js';
-import { ForbiddenError } from '../../src/shared/errors.js';
+import { AppError, ForbiddenError } from '../../src/shared/errors.js';
 import type { CardClient } from '../cards/card-actions.js';
 import type { TabLinks } from '../tab-links.js';
 
@@ -50,10 +50,22 @@ export function toCardClient(client: {
 }
 
 /**
- * Refuses at once someone with no role at all, with a reason they can act on, before any service says "not found"
- * (which it must, to everyone else, so that client names cannot be probed).
- * @throws {ForbiddenError}
+ * Runs `work`; when it is refused ("not found" or "not allowed") and the person holds no role at all, says that
+ * instead, with a reason they can act on. Services must answer "not found" for a client the person cannot see (so
+ * client names cannot be probed); someone with no role gets the real reason. Costs nothing when `work` succeeds.
+ * @throws {ForbiddenError} for someone without a role; otherwise whatever `work` throws.
  */
+export async function explainingMissingRole<T>(context: WorkflowContext, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof AppError && (error.status === 403 || error.status === 404))
+      await assertHasRole(context);
+    throw error;
+  }
+}
+
+/** @throws {ForbiddenError} when the person holds no role in the app. */
 export async function assertHasRole(context: WorkflowContext): Promise<void> {
   if ((await context.core.roles.myGrants(context.actor)).length > 0) return;
   throw new ForbiddenError(
