@@ -15,6 +15,7 @@ import {
 
 const PERSONAL = 'personal-chat-megan';
 const GROUP = 'group-chat-msp-admins';
+const CHANNEL = 'channel-msp-alerts';
 const DEMO_TENANT = '9f3c2a10-5b7e-4d21-9a6c-1e2f3a4b5c6d';
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -63,7 +64,7 @@ describe('bot in the Agents Playground (end to end)', function () {
       (event) =>
         event.fromBot &&
         event.action === 'createMessage' &&
-        event.conversationId === conversationId &&
+        (event.conversationId === conversationId || event.conversationId.startsWith(`${conversationId};`)) &&
         (heading === undefined || heading.test(headingOf(event.card) ?? '')),
       { since: mark },
     );
@@ -105,6 +106,38 @@ describe('bot in the Agents Playground (end to end)', function () {
       .limit(1)
       .executeTakeFirstOrThrow();
     return row.user_principal_name ?? '';
+  }
+
+  /**
+   * A member who has not signed in for over 35 days and is not imported yet. Expiry needs the tenant's activity
+   * data: waits for the scheduler's first sign-in passes over the simulated tenant.
+   */
+  async function inactiveMember(): Promise<string> {
+    const cutoff = new Date(Date.now() - 35 * DAY).toISOString();
+    let inactive: string | undefined;
+    await waitFor(async () => {
+      const integration = await app.store.db
+        .selectFrom('integrations')
+        .select('activity_data')
+        .where('client_id', '=', demoClientId)
+        .executeTakeFirstOrThrow();
+      if (integration.activity_data !== 'available') return false;
+      const row = await app.store.db
+        .selectFrom('directory_users')
+        .select('user_principal_name')
+        .where('client_id', '=', demoClientId)
+        .where('collection_state', '=', 'not_imported')
+        .where('user_type', '=', 'Member')
+        .where('entra_state', '=', 'active')
+        .where('sign_in_activity_at', '<', cutoff)
+        .where((eb) => eb.or([eb('last_sign_in_at', 'is', null), eb('last_sign_in_at', '<', cutoff)]))
+        .orderBy('user_principal_name')
+        .limit(1)
+        .executeTakeFirst();
+      inactive = row?.user_principal_name ?? undefined;
+      return inactive !== undefined;
+    }, 90_000);
+    return inactive ?? '';
   }
 
   it('installing the app in a personal chat stores the conversation in the database and posts the welcome', async () => {
@@ -271,32 +304,7 @@ describe('bot in the Agents Playground (end to end)', function () {
 
   it('a proactive expiry notification arrives after an expiry run, with a Disable per user', async function () {
     this.timeout(120_000);
-    // Expiry needs activity data: wait for the scheduler's first sign-in passes over the simulated tenant.
-    const cutoff = new Date(Date.now() - 35 * DAY).toISOString();
-    let inactive: string | undefined;
-    await waitFor(async () => {
-      const integration = await app.store.db
-        .selectFrom('integrations')
-        .select('activity_data')
-        .where('client_id', '=', demoClientId)
-        .executeTakeFirstOrThrow();
-      if (integration.activity_data !== 'available') return false;
-      const row = await app.store.db
-        .selectFrom('directory_users')
-        .select('user_principal_name')
-        .where('client_id', '=', demoClientId)
-        .where('collection_state', '=', 'not_imported')
-        .where('user_type', '=', 'Member')
-        .where('entra_state', '=', 'active')
-        .where('sign_in_activity_at', '<', cutoff)
-        .where((eb) => eb.or([eb('last_sign_in_at', 'is', null), eb('last_sign_in_at', '<', cutoff)]))
-        .orderBy('user_principal_name')
-        .limit(1)
-        .executeTakeFirst();
-      inactive = row?.user_principal_name ?? undefined;
-      return inactive !== undefined;
-    }, 90_000);
-    const upn = inactive ?? '';
+    const upn = await inactiveMember();
     const imported = await ask(`import ${upn}`, PERSONAL, /^(?!Expiring users)/);
     assert.match(textOf(imported.card), /is imported/);
     assert.match(textOf(imported.card), /threshold 30/);
@@ -325,6 +333,30 @@ describe('bot in the Agents Playground (end to end)', function () {
     assert.ok(text.includes(upn), `the notification does not name ${upn}:\n${text}`);
     const disable = actionOf(notification.card, 'user.disable', 'Disable');
     assert.equal((disable.data as { client: string }).client, demoClientId);
+  });
+
+  it('`notifications on` in a channel: the next notification starts a new post in that channel', async function () {
+    this.timeout(120_000);
+    const on = await ask('notifications on', CHANNEL);
+    assert.equal(headingOf(on.card), 'Notifications are on');
+    const row = await app.store.db
+      .selectFrom('conversation_references')
+      .selectAll()
+      .where('conversation_id', '=', CHANNEL)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.conversation_type, 'channel');
+    assert.equal(row.notifications_enabled, 1);
+    assert.equal(row.user_object_id, '0c8a6f2e-1d3b-4a5c-9e7f-100000000001');
+
+    // Make sure there is something to tell today, then let a sync's checks run.
+    const upn = await inactiveMember();
+    await ask(`import ${upn}`, CHANNEL, /^(?!Expiring users)/);
+    await ask('sync', CHANNEL, /^Syncing/);
+    const post = await playground.nextLog((entry) => {
+      const request = JSON.stringify(entry.request);
+      return request.includes(`"channel":{"id":"${CHANNEL}"}`) && request.includes('Expiring users');
+    }, 60_000);
+    assert.match(JSON.stringify(post.request), /"isGroup":true/);
   });
 
   it('500 random or malformed invoke payloads get no 5xx and change nothing', async function () {

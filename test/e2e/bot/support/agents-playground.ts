@@ -20,6 +20,13 @@ export interface ChatEvent {
 
 export type CardJson = Readonly<Record<string, unknown>>;
 
+/** One entry of the Playground's traffic log: every request between it and the bot, new conversations included. */
+export interface LogEntry {
+  readonly conversationId: string;
+  readonly from: string;
+  readonly request: unknown;
+}
+
 /** An `Action.Execute` found on a card. */
 export interface CardAction {
   readonly title: string;
@@ -43,7 +50,9 @@ export class AgentsPlayground {
   readonly botId: string;
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly socket: WebSocket;
+  private readonly logSocket: WebSocket;
   private readonly logDir: string;
+  private readonly logs: LogEntry[] = [];
   private readonly events: ChatEvent[] = [];
   private readonly waiters: { match: (event: ChatEvent) => boolean; resolve: (event: ChatEvent) => void }[] =
     [];
@@ -55,6 +64,7 @@ export class AgentsPlayground {
     botId: string;
     child: ChildProcessWithoutNullStreams;
     socket: WebSocket;
+    logSocket: WebSocket;
     logDir: string;
     output: () => string;
   }) {
@@ -64,8 +74,12 @@ export class AgentsPlayground {
     this.socket = parts.socket;
     this.logDir = parts.logDir;
     this.output = parts.output;
+    this.logSocket = parts.logSocket;
     this.socket.on('message', (data: Buffer) => {
       this.onEvent(data.toString('utf8'));
+    });
+    this.logSocket.on('message', (data: Buffer) => {
+      this.onLog(data.toString('utf8'));
     });
   }
 
@@ -106,18 +120,16 @@ export class AgentsPlayground {
       const config = (await (await fetch(`${baseUrl}/_internal/v1/config`)).json()) as {
         config: { bot: { id: string } };
       };
-      const socket = new WebSocket(`ws://127.0.0.1:${String(port)}/_ws_conversation/v1/conversations/stream`);
-      await new Promise<void>((resolve, reject) => {
-        socket.once('open', () => {
-          resolve();
-        });
-        socket.once('error', reject);
-      });
+      const socket = await openSocket(
+        `ws://127.0.0.1:${String(port)}/_ws_conversation/v1/conversations/stream`,
+      );
+      const logSocket = await openSocket(`ws://127.0.0.1:${String(port)}/_ws/log/stream`);
       const playground = new AgentsPlayground({
         baseUrl,
         botId: config.config.bot.id,
         child,
         socket,
+        logSocket,
         logDir,
         output: () => output,
       });
@@ -219,6 +231,7 @@ export class AgentsPlayground {
 
   async stop(): Promise<void> {
     this.socket.terminate();
+    this.logSocket.terminate();
     if (this.child.exitCode === null && this.child.signalCode === null) {
       const exited = new Promise<void>((resolve) => {
         this.child.once('exit', () => {
@@ -268,6 +281,34 @@ export class AgentsPlayground {
         this.waiters.splice(this.waiters.indexOf(waiter), 1);
         waiter.resolve(event);
       }
+    }
+  }
+
+  /** Waits until the traffic log holds an entry matching `match` (polling what has arrived). */
+  async nextLog(match: (entry: LogEntry) => boolean, timeoutMs = 15_000): Promise<LogEntry> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.logs.find(match);
+      if (found !== undefined) return found;
+      if (Date.now() > deadline) throw new Error(`no matching log entry within ${String(timeoutMs)} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  private onLog(raw: string): void {
+    try {
+      const parsed = JSON.parse(raw) as {
+        logAction?: string;
+        log?: { conversationId?: string; from?: string; request?: unknown };
+      };
+      if (parsed.logAction !== 'appendLog' || parsed.log === undefined) return;
+      this.logs.push({
+        conversationId: parsed.log.conversationId ?? '',
+        from: parsed.log.from ?? '',
+        request: parsed.log.request,
+      });
+    } catch {
+      // Not a log entry.
     }
   }
 
@@ -342,6 +383,17 @@ function walk(value: unknown, visit: (node: Record<string, unknown>) => void): v
   const node = value as Record<string, unknown>;
   visit(node);
   for (const child of Object.values(node)) walk(child, visit);
+}
+
+async function openSocket(url: string): Promise<WebSocket> {
+  const socket = new WebSocket(url);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => {
+      resolve();
+    });
+    socket.once('error', reject);
+  });
+  return socket;
 }
 
 async function freePort(): Promise<number> {
