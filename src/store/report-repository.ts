@@ -72,17 +72,14 @@ export interface DiscoveredAppRow {
   readonly lastSeenAt: string;
 }
 
+/** What the MFA report reads of a user's registration details. */
 export interface MfaRegistrationRow {
   readonly userId: string;
-  readonly userPrincipalName: string | null;
-  readonly userDisplayName: string | null;
-  readonly userType: string | null;
   readonly isAdmin: boolean | null;
   readonly isMfaRegistered: boolean;
   readonly isMfaCapable: boolean;
   readonly isPasswordlessCapable: boolean;
   readonly methodsRegistered: readonly string[];
-  readonly lastUpdatedAt: string | null;
   readonly syncedAt: string;
 }
 
@@ -525,22 +522,35 @@ export class ReportRepository {
   async mfaRegistrations(clientId: string): Promise<MfaRegistrationRow[]> {
     const rows = await this.db
       .selectFrom('mfa_registrations')
-      .selectAll()
+      .select([
+        'user_id',
+        'is_admin',
+        'is_mfa_registered',
+        'is_mfa_capable',
+        'is_passwordless_capable',
+        'methods_registered',
+        'synced_at',
+      ])
       .where('client_id', '=', clientId)
       .execute();
-    return rows.map((row) => ({
-      userId: row.user_id,
-      userPrincipalName: row.user_principal_name,
-      userDisplayName: row.user_display_name,
-      userType: row.user_type,
-      isAdmin: row.is_admin === null ? null : row.is_admin === 1,
-      isMfaRegistered: row.is_mfa_registered === 1,
-      isMfaCapable: row.is_mfa_capable === 1,
-      isPasswordlessCapable: row.is_passwordless_capable === 1,
-      methodsRegistered: parseStringArray(row.methods_registered),
-      lastUpdatedAt: row.last_updated_at,
-      syncedAt: row.synced_at,
-    }));
+    // Most users share one of a few method lists: parse each distinct text once.
+    const parsed = new Map<string, string[]>();
+    return rows.map((row) => {
+      let methods = parsed.get(row.methods_registered);
+      if (methods === undefined) {
+        methods = parseStringArray(row.methods_registered);
+        parsed.set(row.methods_registered, methods);
+      }
+      return {
+        userId: row.user_id,
+        isAdmin: row.is_admin === null ? null : row.is_admin === 1,
+        isMfaRegistered: row.is_mfa_registered === 1,
+        isMfaCapable: row.is_mfa_capable === 1,
+        isPasswordlessCapable: row.is_passwordless_capable === 1,
+        methodsRegistered: methods,
+        syncedAt: row.synced_at,
+      };
+    });
   }
 }
 
