@@ -309,16 +309,41 @@ describe('bot in the Agents Playground (end to end)', function () {
     assert.match(textOf(imported.card), /is imported/);
     assert.match(textOf(imported.card), /threshold 30/);
 
+    // Graph answers slowly for a while, so the sync lasts long enough to show its progress.
+    const slow = (await app.simControl('POST', '/faults/latency', {
+      ms: 1_200,
+      target: 'graph',
+      next: 6,
+    })) as {
+      id: string;
+    };
     const mark = playground.mark();
-    const sync = await ask('sync', PERSONAL, /^Syncing/);
-    assert.match(headingOf(sync.card) ?? '', /^Syncing Contoso \(demo\)/);
-    const finished = await playground.next(
-      (event) =>
-        event.action === 'updateMessage' &&
-        event.messageId === sync.messageId &&
-        /is synced|failed/.test(headingOf(event.card) ?? ''),
-      { since: mark, timeoutMs: 60_000 },
-    );
+    let finished: ChatEvent;
+    try {
+      const sync = await ask('sync', PERSONAL, /^Syncing/);
+      assert.match(headingOf(sync.card) ?? '', /^Syncing Contoso \(demo\)/);
+      finished = await playground.next(
+        (event) =>
+          event.action === 'updateMessage' &&
+          event.messageId === sync.messageId &&
+          /is synced|failed/.test(headingOf(event.card) ?? ''),
+        { since: mark, timeoutMs: 60_000 },
+      );
+      const progress = await playground.next(
+        (event) =>
+          event.action === 'updateMessage' &&
+          event.messageId === sync.messageId &&
+          (headingOf(event.card) ?? '').startsWith("Syncing"),
+        { since: mark, timeoutMs: 1_000 },
+      );
+      assert.match(
+        textOf(progress.card),
+        /\d+ % · (users|groups|closure|organization)/,
+        'no progress shown in place',
+      );
+    } finally {
+      await app.simControl('DELETE', `/faults/${slow.id}`).catch(() => undefined);
+    }
     assert.equal(headingOf(finished.card), 'Contoso (demo) is synced', 'the sync card is updated in place');
 
     const notification = await playground.next(
