@@ -214,6 +214,15 @@ const tokenRequest = z.object({
 });
 
 function mountDemoHost(server: restify.Server, distDir: string, demo: DemoTabOptions, logger: Logger): void {
+  // Anyone who reaches /dev/token signs in as any demo identity: only this machine may, even in demo mode.
+  server.pre((req: restify.Request, res: restify.Response, next: restify.Next) => {
+    if (req.getPath().startsWith('/dev/') && !isLoopback(req.socket.remoteAddress)) {
+      res.json(404, { error: { code: 'not_found', message: 'Not found.', details: {} } });
+      next(false);
+      return;
+    }
+    next();
+  });
   server.get('/dev/teams-host.html', async (_req: restify.Request, res: restify.Response) => {
     const file = path.join(distDir, 'dev', 'teams-host.html');
     let page: Buffer;
@@ -255,6 +264,10 @@ function mountDemoHost(server: restify.Server, distDir: string, demo: DemoTabOpt
       });
     }
   });
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 }
 
 function expiryOf(token: string): string {
