@@ -298,6 +298,53 @@ describe('bot endpoint /api/messages', function () {
     }
   });
 
+  it('a command for one of several clients asks which; the choice runs it; a subscribed chat uses its client', async () => {
+    const bot = await serve({});
+    const conversation = { id: 'a:choice', conversationType: 'personal', tenantId: MSP_TENANT };
+    const message = (text: string): Record<string, unknown> =>
+      activity({ type: 'message', name: undefined, value: undefined, text, conversation });
+    const lastCard = (): unknown => {
+      const entry = posted.at(-1)?.body as { attachments?: { content?: unknown }[] } | undefined;
+      return entry?.attachments?.[0]?.content;
+    };
+    try {
+      for (const name of ['alpha', 'beta']) {
+        await harness.core.clients.add(
+          { tenantId: MSP_TENANT, objectId: PARTNER_ADMIN_ID, name: 'megan', channel: 'cli' },
+          { name: `${name}-choice`, displayName: `${name} Ltd` },
+        );
+      }
+      posted.length = 0;
+      assert.equal((await post(bot.url, message('status'))).status, 200);
+      const choice = JSON.stringify(lastCard());
+      assert.match(choice, /Which client\?/);
+      const choose =
+        /"verb":"client\.choose","data":(\{"client":"[^"]+","command":\{"name":"status"\}\})/.exec(choice);
+      assert.ok(choose?.[1] !== undefined, choice);
+      const chosen = await post(
+        bot.url,
+        activity({
+          conversation,
+          value: {
+            action: { type: 'Action.Execute', verb: 'client.choose', data: JSON.parse(choose[1]) as unknown },
+          },
+        }),
+      );
+      assert.match(cardText(chosen.body), /Integration/);
+      assert.match(cardText(chosen.body), /alpha Ltd|beta Ltd/);
+
+      // Once the chat is subscribed to beta, `status` needs no question.
+      await post(bot.url, message('notifications on --client beta-choice'));
+      assert.match(JSON.stringify(lastCard()), /Notifications are on/);
+      await post(bot.url, message('status'));
+      assert.match(JSON.stringify(lastCard()), /beta Ltd/);
+      await post(bot.url, message('status alpha-choice'));
+      assert.match(JSON.stringify(lastCard()), /alpha Ltd/);
+    } finally {
+      await bot.close();
+    }
+  });
+
   it('install welcomes and stores the conversation; uninstall forgets it', async () => {
     const bot = await serve({});
     try {

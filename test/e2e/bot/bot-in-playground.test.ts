@@ -333,7 +333,7 @@ describe('bot in the Agents Playground (end to end)', function () {
         (event) =>
           event.action === 'updateMessage' &&
           event.messageId === sync.messageId &&
-          (headingOf(event.card) ?? '').startsWith("Syncing"),
+          (headingOf(event.card) ?? '').startsWith('Syncing'),
         { since: mark, timeoutMs: 1_000 },
       );
       assert.match(
