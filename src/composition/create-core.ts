@@ -176,7 +176,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const mfaRegistrationSync = new MfaRegistrationSync(syncParts);
   const servicePrincipalSync = new ServicePrincipalSync(syncParts);
   // Before the rules' listener: users a directory sync added get their last sign-in before expiry is evaluated.
-  directorySync.addListener({ onDirectorySynced: (clientId) => signInIngestion.finishPending(clientId) });
+  directorySync.addListener({
+    onDirectorySynced: async (clientId) => {
+      await signInIngestion.applyLastSignIns(clientId);
+    },
+  });
   scheduler.registerClientJob({
     name: 'sign-in-ingestion',
     everyMinutes: config.syncIntervalMinutes,

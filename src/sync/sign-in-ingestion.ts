@@ -179,10 +179,19 @@ export class SignInIngestion {
   }
 
   /**
-   * Copies the newest successful sign-ins to the directory users and rebuilds the report rollups of the days
-   * touched. Idempotent; also what a directory sync should call after adding users.
+   * Copies each user's newest successful sign-in to the directory users where it is newer (rule 8's last activity).
+   * Idempotent and cheap: what a directory sync calls after adding users, whose sign-ins may have been read first.
+   * @returns how many users changed.
    */
-  async finishPending(clientId: string): Promise<void> {
+  async applyLastSignIns(clientId: string): Promise<number> {
+    return new SignInRepository(this.options.db).applyLastSignIns(clientId);
+  }
+
+  /**
+   * The end of a run (and, for what a killed run left, its start): last sign-ins copied, the report rollups of the
+   * days touched rebuilt. Only inside a run — one per client at a time — since rollups assign new keys.
+   */
+  private async finishPending(clientId: string): Promise<void> {
     const { db, clock } = this.options;
     await new SignInRepository(db).applyLastSignIns(clientId);
     await new ReportRepository(db).rebuildDirtyRollups(clientId, clock.now());

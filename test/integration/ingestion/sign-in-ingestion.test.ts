@@ -82,6 +82,23 @@ describeEachEngine('sign-in ingestion against the simulator', (ctx) => {
     assert.equal(integration?.activityData, 'available');
   });
 
+  it('gives users a directory sync copies after their sign-ins were read their last sign-in', async () => {
+    const fixture = await connectClient(ctx.database, harness);
+    const db = ctx.database.db;
+    const { ingestion } = activityStreams(db, fixture, systemClock);
+    assert.equal((await ingestion.run(fixture.clientId)).run.status, 'succeeded');
+    assert.equal((await fixture.directorySync.run(fixture.clientId)).run.status, 'succeeded');
+    const last = lastSuccessTruth(visibleSignIns(harness.tenant));
+    assert.equal(await ingestion.applyLastSignIns(fixture.clientId), last.size);
+    const users = await db
+      .selectFrom('directory_users')
+      .select(['id', 'last_sign_in_at'])
+      .where('client_id', '=', fixture.clientId)
+      .execute();
+    for (const user of users) assert.equal(user.last_sign_in_at, last.get(user.id)?.at ?? null);
+    assert.equal(await ingestion.applyLastSignIns(fixture.clientId), 0, 'nothing newer the second time');
+  });
+
   it('adds nothing when an overlapping window is read again, and picks up new and late sign-ins', async () => {
     const fixture = await connectClient(ctx.database, harness);
     const db = ctx.database.db;
