@@ -50,6 +50,7 @@ const { values: args } = parseArgs({
     'profile-sql': { type: 'boolean', default: false },
     'batch-items': { type: 'string' },
     'batch-ms': { type: 'string' },
+    'batch-network-ms': { type: 'string' },
   },
 });
 const users = Number(args.users);
@@ -246,6 +247,9 @@ async function main(): Promise<void> {
       batch: {
         ...(args['batch-items'] === undefined ? {} : { items: Number(args['batch-items']) }),
         ...(args['batch-ms'] === undefined ? {} : { ms: Number(args['batch-ms']) }),
+        ...(args['batch-network-ms'] === undefined
+          ? {}
+          : { networkBoundMs: Number(args['batch-network-ms']) }),
       },
     });
 
