@@ -42,67 +42,78 @@ export async function startTabHarness(engine: EngineName = 'sqlite'): Promise<Ta
   const issuer = await TestTokenIssuer.start(TAB_CLIENT_ID);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'idm-tab-'));
   const store = freshStoreConfig(engine);
-  const loaded = loadConfig({
-    APP_MODE: 'production',
-    PORT: '0',
-    PUBLIC_BASE_URL: 'https://idm.example.test',
-    DATA_DIR: dataDir,
-    SECRETS_KEY: crypto.randomBytes(32).toString('base64'),
-    BOT_ID: crypto.randomUUID(),
-    BOT_PASSWORD: 'unused-in-these-tests',
-    TAB_SSO_CLIENT_ID: TAB_CLIENT_ID,
-    TAB_DOMAIN,
-    ALLOWED_TENANT_IDS: MSP_TENANT,
-    PARTNER_ADMINS: `${PARTNER_ADMIN.tenantId}:${PARTNER_ADMIN.objectId}`,
-    LOG_LEVEL: 'silent',
-  });
-  // The test issuer speaks plain HTTP on loopback; configuration only accepts https authorities.
-  const config: AppConfig = {
-    ...loaded,
-    store,
-    graph: { ...loaded.graph, authorityHost: issuer.authorityHost },
-  };
-  const logger = createLogger({ level: 'silent' });
-  const core = await createCore({ config, logger, secretsKey: crypto.randomBytes(32) });
-  const server = createHttpServer({ logger, version: 'test', pingStore: () => core.database.ping() });
-  // A stand-in for the built tab, so these tests do not depend on `npm run build:tab` having run.
-  const distDir = path.join(dataDir, 'tab-dist');
-  fs.mkdirSync(path.join(distDir, 'assets'), { recursive: true });
-  fs.writeFileSync(path.join(distDir, 'index.html'), '<!doctype html><title>tab</title>');
-  fs.writeFileSync(path.join(distDir, 'assets', 'tab-abc123.js'), 'export {};');
-  const tab = mountTabRoutes(server, { core, logger, distDir });
-  await new Promise<void>((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      resolve();
+  let started: Core | undefined;
+  try {
+    const loaded = loadConfig({
+      APP_MODE: 'production',
+      PORT: '0',
+      PUBLIC_BASE_URL: 'https://idm.example.test',
+      DATA_DIR: dataDir,
+      SECRETS_KEY: crypto.randomBytes(32).toString('base64'),
+      BOT_ID: crypto.randomUUID(),
+      BOT_PASSWORD: 'unused-in-these-tests',
+      TAB_SSO_CLIENT_ID: TAB_CLIENT_ID,
+      TAB_DOMAIN,
+      ALLOWED_TENANT_IDS: MSP_TENANT,
+      PARTNER_ADMINS: `${PARTNER_ADMIN.tenantId}:${PARTNER_ADMIN.objectId}`,
+      LOG_LEVEL: 'silent',
     });
-  });
-  const address: { port: number } = server.address();
-  const baseUrl = `http://127.0.0.1:${address.port}`;
+    // The test issuer speaks plain HTTP on loopback; configuration only accepts https authorities.
+    const config: AppConfig = {
+      ...loaded,
+      store,
+      graph: { ...loaded.graph, authorityHost: issuer.authorityHost },
+    };
+    const logger = createLogger({ level: 'silent' });
+    const core = await createCore({ config, logger, secretsKey: crypto.randomBytes(32) });
+    started = core;
+    const server = createHttpServer({ logger, version: 'test', pingStore: () => core.database.ping() });
+    // A stand-in for the built tab, so these tests do not depend on `npm run build:tab` having run.
+    const distDir = path.join(dataDir, 'tab-dist');
+    fs.mkdirSync(path.join(distDir, 'assets'), { recursive: true });
+    fs.writeFileSync(path.join(distDir, 'index.html'), '<!doctype html><title>tab</title>');
+    fs.writeFileSync(path.join(distDir, 'assets', 'tab-abc123.js'), 'export {};');
+    const tab = mountTabRoutes(server, { core, logger, distDir });
+    await new Promise<void>((resolve) => {
+      server.listen(0, '127.0.0.1', () => {
+        resolve();
+      });
+    });
+    const address: { port: number } = server.address();
+    const baseUrl = `http://127.0.0.1:${address.port}`;
 
-  return {
-    baseUrl,
-    core,
-    config,
-    tab,
-    issuer,
-    partnerToken: () => issuer.token(PARTNER_ADMIN),
-    request: (method, urlPath, options = {}) =>
-      fetch(`${baseUrl}${urlPath}`, {
-        method,
-        headers: {
-          ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
-          ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(options.body === undefined
-          ? {}
-          : { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
-      }),
-    close: async () => {
-      await closeHttpServer(server, 2_000);
-      await core.close();
-      await issuer.close();
-      await dropStore(store);
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+    return {
+      baseUrl,
+      core,
+      config,
+      tab,
+      issuer,
+      partnerToken: () => issuer.token(PARTNER_ADMIN),
+      request: (method, urlPath, options = {}) =>
+        fetch(`${baseUrl}${urlPath}`, {
+          method,
+          headers: {
+            ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
+            ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(options.body === undefined
+            ? {}
+            : { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
+        }),
+      close: async () => {
+        await closeHttpServer(server, 2_000);
+        await core.close();
+        await issuer.close();
+        await dropStore(store);
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    // Whatever was started before the failure is stopped, so a failed start leaves nothing behind.
+    await started?.close().catch(() => undefined);
+    await issuer.close();
+    await dropStore(store).catch(() => undefined);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
 }
