@@ -12,7 +12,7 @@ import { errorCardFor } from './bot-errors.js';
 import type { AdaptiveCard } from './cards/card-kit.js';
 import { errorCard } from './cards/error-card.js';
 import { welcomeCard } from './cards/help-card.js';
-import { answerMessage, runCommand, type CommandAnswer } from './commands/command-handler.js';
+import { answerMessage, type CommandAnswer } from './commands/command-handler.js';
 import { parseCommand } from './commands/command-parser.js';
 import type { TabLinks } from './tab-links.js';
 import { actorOf, conversationKeyOf, storedReferenceOf } from './turn-identity.js';
@@ -208,11 +208,7 @@ export class TeamsBot {
     const parsed = parseCommand(textOf(context.activity.text) ?? '');
     let answer: CommandAnswer;
     try {
-      const direct = answerMessage(parsed);
-      answer =
-        direct !== undefined || parsed.kind !== 'command'
-          ? { card: direct ?? errorCard({ title: 'Not understood', message: 'Say “help”.' }) }
-          : await runCommand(workflow, parsed.command, this.sync);
+      answer = await answerMessage(workflow, parsed, this.sync);
     } catch (error) {
       answer = {
         card: errorCardFor(error, this.logger, { turn: 'message', conversationId: workflow.conversationId }),

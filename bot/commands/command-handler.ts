@@ -21,22 +21,35 @@ export interface CommandAnswer {
   readonly follow?: (activityId: string, updater: CardUpdater) => void;
 }
 
-/** A message that is not a command gets the help, never silence. */
-export function answerMessage(parsed: ParsedMessage): AdaptiveCard | undefined {
-  if (parsed.kind === 'unknown') {
-    return helpCard({
-      intro: `I do not know “${parsed.text}”. Here is what I can do:`,
-      introColor: 'warning',
-    });
+/**
+ * Answers a message: its command's card, the help for anything that is not a command (never silence), or what is
+ * wrong with a command that is malformed.
+ * @throws whatever the core's services throw (the caller turns it into an error card).
+ */
+export async function answerMessage(
+  context: WorkflowContext,
+  parsed: ParsedMessage,
+  sync: SyncWorkflowOptions,
+): Promise<CommandAnswer> {
+  switch (parsed.kind) {
+    case 'command':
+      return runCommand(context, parsed.command, sync);
+    case 'unknown':
+      return {
+        card: helpCard({
+          intro: `I do not know “${parsed.text}”. Here is what I can do:`,
+          introColor: 'warning',
+        }),
+      };
+    case 'invalid':
+      return {
+        card: errorCard({
+          title: `“${parsed.command}” needs another look`,
+          message: `${capitalise(parsed.problem)}. Say “help” for every command.`,
+          tone: 'invalid',
+        }),
+      };
   }
-  if (parsed.kind === 'invalid') {
-    return errorCard({
-      title: `“${parsed.command}” needs another look`,
-      message: `${capitalise(parsed.problem)}. Say “help” for every command.`,
-      tone: 'invalid',
-    });
-  }
-  return undefined;
 }
 
 /**

@@ -378,10 +378,10 @@ describe('bot in the Agents Playground (end to end)', function () {
     await ask(`import ${upn}`, CHANNEL, /^(?!Expiring users)/);
     await ask('sync', CHANNEL, /^Syncing/);
     const post = await playground.nextLog((entry) => {
-      const request = JSON.stringify(entry.request);
+      const request = JSON.stringify(entry.request ?? null);
       return request.includes(`"channel":{"id":"${CHANNEL}"}`) && request.includes('Expiring users');
     }, 60_000);
-    assert.match(JSON.stringify(post.request), /"isGroup":true/);
+    assert.match(JSON.stringify(post.request ?? null), /"isGroup":true/);
   });
 
   it('500 random or malformed invoke payloads get no 5xx and change nothing', async function () {
