@@ -32,8 +32,7 @@ class RecordingNotifier implements Notifier {
   deliver(target: NotificationTarget, notification: Notification): Promise<void> {
     this.attempts++;
     const failure = this.failWith?.(target);
-    if (failure !== undefined)
-      return Promise.reject(failure instanceof Error ? failure : new Error(failure));
+    if (failure !== undefined) return Promise.reject(failure instanceof Error ? failure : new Error(failure));
     this.delivered.push({ target, notification });
     return Promise.resolve();
   }
