@@ -6,6 +6,7 @@ import type { Core } from '../src/composition/create-core.js';
 import type { Actor } from '../src/services/actor.js';
 import type { Logger } from '../src/shared/logger.js';
 import { runAction } from './actions/action-handler.js';
+import { ConversationReferenceStore } from './conversation-reference-store.js';
 import type { AuthenticatingTeamsAdapter } from './authenticating-teams-adapter.js';
 import { UnauthenticatedError } from '../src/shared/errors.js';
 import { errorCardFor } from './bot-errors.js';
@@ -15,7 +16,7 @@ import { welcomeCard } from './cards/help-card.js';
 import { answerMessage, type CommandAnswer } from './commands/command-handler.js';
 import { parseCommand } from './commands/command-parser.js';
 import type { TabLinks } from './tab-links.js';
-import { actorOf, conversationKeyOf, storedReferenceOf } from './turn-identity.js';
+import { actorOf, conversationKeyOf } from './turn-identity.js';
 import type { CardUpdater, SyncWorkflowOptions } from './workflows/sync-workflow.js';
 import type { WorkflowContext } from './workflows/workflow-context.js';
 
@@ -71,10 +72,12 @@ export class TeamsBot {
   private readonly logger: Logger;
   private readonly sync: SyncWorkflowOptions;
   private readonly actors = new WeakMap<TurnContext, Actor>();
+  private readonly references: ConversationReferenceStore;
 
   constructor(options: TeamsBotOptions) {
     this.options = options;
     this.logger = options.logger.child({ component: 'bot' });
+    this.references = new ConversationReferenceStore(options.core.notifications, this.logger);
     this.sync = {
       logger: this.logger,
       ...(options.syncUpdateIntervalMs === undefined
@@ -177,30 +180,8 @@ export class TeamsBot {
       return false;
     }
     this.actors.set(context, actor);
-    if (!isFarewell(activity)) await this.capture(context, actor);
+    if (!isFarewell(activity)) await this.references.capture(context, actor);
     return true;
-  }
-
-  /** Stores the conversation reference (DESIGN §7: captured on install and on every turn, in the database). */
-  private async capture(context: TurnContext, actor: Actor): Promise<void> {
-    const activity = context.activity;
-    const conversationId = conversationKeyOf(activity);
-    if (conversationId === undefined) return;
-    const type = textOf(activity.conversation.conversationType) ?? 'personal';
-    try {
-      await this.options.core.notifications.rememberConversation({
-        conversationId,
-        conversationType: type,
-        tenantId: actor.tenantId,
-        ...(type === 'personal' ? { userObjectId: actor.objectId } : {}),
-        reference: JSON.stringify(
-          storedReferenceOf(TurnContext.getConversationReference(activity), activity),
-        ),
-      });
-    } catch (error) {
-      // Losing one capture only delays notifications to this conversation; the turn itself goes on.
-      this.logger.warn({ err: error, conversationId }, 'could not store the conversation reference');
-    }
   }
 
   private async onMessage(context: TurnContext): Promise<void> {
@@ -243,10 +224,8 @@ export class TeamsBot {
 
   private async onInstallation(context: TurnContext): Promise<void> {
     const action = context.activity.action ?? '';
-    const conversationId = conversationKeyOf(context.activity);
     if (action.startsWith('remove')) {
-      if (conversationId !== undefined)
-        await this.options.core.notifications.forgetConversation(conversationId);
+      await this.references.forget(context.activity);
       return;
     }
     if (action === 'add') {
@@ -258,10 +237,8 @@ export class TeamsBot {
 
   private async onMembersRemoved(context: TurnContext): Promise<void> {
     const botId = context.activity.recipient.id;
-    const conversationId = conversationKeyOf(context.activity);
-    if (conversationId === undefined) return;
     if ((context.activity.membersRemoved ?? []).some((member) => member.id === botId)) {
-      await this.options.core.notifications.forgetConversation(conversationId);
+      await this.references.forget(context.activity);
     }
   }
 
