@@ -5,7 +5,8 @@
  * in its own process (bench/bot-bench-server.ts), this one only sends the clicks. Each admin has its own personal
  * chat and clicks through status, user cards, Import, Disable, lists, groups and an exclusion preview.
  * Prints latency percentiles (DESIGN §8: p95 ≤ 150 ms, zero errors); asserts nothing.
- * BENCH_BOT_USERS (default 10,000), BENCH_BOT_ADMINS (default 50), BENCH_BOT_ROUNDS (default 20 per admin).
+ * BENCH_BOT_USERS (default 10,000), BENCH_BOT_ADMINS (default 50), BENCH_BOT_ROUNDS (default 20 per admin),
+ * BENCH_BOT_PROFILE (a folder: CPU-profile the server).
  */
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -34,7 +35,16 @@ console.log(`\nBot card actions (SQLite; Node ${process.version}, ${String(os.cp
 line('load average at start (1 min)', os.loadavg()[0]?.toFixed(2) ?? '?');
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--no-deprecation', fileURLToPath(new URL('./bot-bench-server.ts', import.meta.url))],
+  [
+    '--import',
+    'tsx',
+    '--no-deprecation',
+    // BENCH_BOT_PROFILE=<dir>: a CPU profile of the server process, to see where a card action's time goes.
+    ...(process.env.BENCH_BOT_PROFILE === undefined
+      ? []
+      : ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_BOT_PROFILE}`]),
+    fileURLToPath(new URL('./bot-bench-server.ts', import.meta.url)),
+  ],
   { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_BOT_ADMINS: String(ADMINS) } },
 );
 try {
@@ -168,8 +178,9 @@ try {
     let errors = 0;
     const started = performance.now();
     for (let burst = 0; burst < 10; burst++) {
+      // Each burst mixes the verbs, as fifty people clicking at once would.
       const results = await Promise.all(
-        admins.map((admin, index) => click(admin, ...actionsFor(index, burst))),
+        admins.map((admin, index) => click(admin, ...actionsFor(index, burst + index))),
       );
       for (const result of results) {
         latencies.push(result.ms);
