@@ -26,8 +26,9 @@ export interface SyncWorkflowOptions {
 
 /**
  * `sync [client]` and the Sync buttons: starts (or joins) the client's directory sync and follows it on one card,
- * updated in place with a progress bar while the run goes on, and a last time with the result. Afterwards it runs
- * the client's notification checks, as the scheduled sync does. Needs the operate right on the client.
+ * updated in place with a progress bar while the run goes on, and a last time with the result. A failed run is
+ * handed to the notification checks (a successful one is, by the core, whoever started it). Needs the operate
+ * right on the client.
  * @throws {NotFoundError} {@link ForbiddenError}; {@link AppError} `not_connected` for a client without integration.
  */
 export async function startSync(
@@ -66,6 +67,7 @@ export async function startSync(
   let timer: NodeJS.Timeout | undefined;
   let ended = false;
   let final: AdaptiveCard | undefined;
+  let succeeded = false;
   let chain: Promise<void> = Promise.resolve();
   const push = (card: AdaptiveCard): void => {
     const send = updater;
@@ -100,7 +102,10 @@ export async function startSync(
   });
   const finished = run
     .then(
-      (outcome) => finalCard(client, outcome.run, outcome.joined || joined, latest, expected),
+      (outcome) => {
+        succeeded = outcome.run.status === 'succeeded';
+        return finalCard(client, outcome.run, outcome.joined || joined, latest, expected);
+      },
       (error: unknown) => {
         options.logger.error({ err: error, clientId: client.id }, 'sync from the bot failed to run');
         return syncCard({
@@ -116,7 +121,8 @@ export async function startSync(
       if (timer !== undefined) clearTimeout(timer);
       push(card);
       await chain;
-      await core.notifications.checkClient(found.id);
+      // The core checks after every successful sync; a failure from here opens (or continues) an incident.
+      if (!succeeded) await core.notifications.checkClient(found.id);
     });
   return {
     card: syncCard(view(latest)),

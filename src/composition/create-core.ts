@@ -157,9 +157,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     name: 'directory-sync',
     everyMinutes: config.syncIntervalMinutes,
     run: async (clientId) => {
-      await directorySync.run(clientId, { trigger: 'schedule' });
-      // Whatever the outcome: a failure opens an incident, a success may close one or finish a first sync.
-      await notifications.checkClient(clientId);
+      const outcome = await directorySync.run(clientId, { trigger: 'schedule' });
+      // A failed run opens (or continues) an incident; successes are checked by the listener below.
+      if (outcome.run.status !== 'succeeded') await notifications.checkClient(clientId);
     },
   });
   const clientAccess = new ClientAccess(clients, access);
@@ -199,6 +199,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const reports = new ReportService({ db, clientAccess, clock });
   const collection = new CollectionReconciler({ db, audit, clock, logger });
   directorySync.addListener(collection);
+  // After the rules (expiry evaluated): a success may finish a first sync, close an incident or expire users —
+  // whoever started the sync (schedule, bot, tab or CLI).
+  directorySync.addListener({
+    onDirectorySynced: async (clientId) => {
+      await notifications.checkClient(clientId);
+    },
+  });
   const integrations = new IntegrationService({
     db,
     access,
