@@ -56,6 +56,15 @@ export function permissionObservation(
   return { observation: missing.length > 0 ? 'failing' : 'healthy', missing };
 }
 
+/**
+ * The permissions a sync found missing, from its error text (`…application permission(s) A, B. In the Entra…`,
+ * src/graph/graph-errors.ts): a permission revoked after connecting shows up there, not in the connection checks.
+ */
+export function permissionsMissingFrom(message: string | null): string[] {
+  const names = /application permissions? ([\w.]+(?:, [\w.]+)*)\./.exec(message ?? '')?.[1];
+  return names === undefined ? ['(named in the last sync error)'] : names.split(', ');
+}
+
 export type SecretExpiryStage = '30d' | '7d' | '1d' | 'expired';
 
 /**

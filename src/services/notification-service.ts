@@ -16,6 +16,7 @@ import {
   NOTIFIED_USERS_LIMIT,
   ONE_SHOT_REACH_MS,
   permissionObservation,
+  permissionsMissingFrom,
   secretExpiryStage,
   startOfUtcDay,
   syncObservation,
@@ -276,26 +277,40 @@ export class NotificationService {
           }),
         );
       }
+      // A permission revoked after connecting makes syncs fail with `permission_missing`: that is the permission
+      // incident's to announce, not a second "sync failing" for the same cause.
+      const runs = await new NotificationRepository(this.db).latestFinishedRuns(client.id);
+      const permissionFailures = runs.filter(
+        (run) => run.status === 'failed' && run.error_code === 'permission_missing',
+      );
+      const directoryLacksPermission = permissionFailures.some((run) => run.kind === 'directory');
       results.push(
         ...(await this.checkIncident(
           notified,
           'sync_failed',
-          syncObservation(lastSync),
+          directoryLacksPermission && lastSync?.status === 'failed' ? 'unknown' : syncObservation(lastSync),
           lastSync?.error ?? '',
         )),
       );
-      const permissions = permissionObservation(
+      const checks = permissionObservation(
         integration.permissionChecks
           .filter((check) => check.name.startsWith('Permission '))
           .map((check) => ({ name: check.name.slice('Permission '.length), passed: check.passed })),
       );
+      const missing = [
+        ...new Set([
+          ...checks.missing,
+          ...permissionFailures.flatMap((run) => permissionsMissingFrom(run.error_message)),
+        ]),
+      ];
+      const permissions =
+        missing.length > 0
+          ? 'failing'
+          : checks.observation === 'healthy' || runs.some((run) => run.status === 'succeeded')
+            ? 'healthy'
+            : 'unknown';
       results.push(
-        ...(await this.checkIncident(
-          notified,
-          'permission_missing',
-          permissions.observation,
-          permissions.missing.join(', '),
-        )),
+        ...(await this.checkIncident(notified, 'permission_missing', permissions, missing.join(', '))),
       );
       results.push(await this.checkExpiryDigest(notified, integration));
       results.push(await this.checkSecret(notified, integration));

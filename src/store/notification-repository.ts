@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, IncidentRow } from './schema.js';
+import type { Database, IncidentRow, SyncKind } from './schema.js';
 
 /**
  * The memory of DESIGN rule 11: open and closed incidents (a problem notifies when it opens and when it closes,
@@ -7,6 +7,29 @@ import type { Database, IncidentRow } from './schema.js';
  */
 export class NotificationRepository {
   constructor(private readonly db: Kysely<Database>) {}
+
+  /** The latest finished run of each sync kind of the client (what failed last, and why). */
+  async latestFinishedRuns(
+    clientId: string,
+  ): Promise<{ kind: SyncKind; status: string; error_code: string | null; error_message: string | null }[]> {
+    const latest = await this.db
+      .selectFrom('sync_runs')
+      .select(['kind', (eb) => eb.fn.max('id').as('id')])
+      .where('client_id', '=', clientId)
+      .where('status', '!=', 'running')
+      .groupBy('kind')
+      .execute();
+    if (latest.length === 0) return [];
+    return this.db
+      .selectFrom('sync_runs')
+      .select(['kind', 'status', 'error_code', 'error_message'])
+      .where(
+        'id',
+        'in',
+        latest.map((row) => row.id),
+      )
+      .execute();
+  }
 
   async openIncident(clientId: string, kind: string): Promise<IncidentRow | undefined> {
     return this.db

@@ -11,6 +11,7 @@ import {
 import type { Actor } from '../../../src/services/actor.js';
 import { FakeClock } from '../../../src/shared/clock.js';
 import { ForbiddenError } from '../../../src/shared/errors.js';
+import { PermissionError } from '../../../src/graph/graph-errors.js';
 import { NotificationService } from '../../../src/services/notification-service.js';
 import { createLogger } from '../../../src/shared/logger.js';
 import { dropStore, engines, freshStoreConfig } from '../../support/databases.js';
@@ -133,6 +134,7 @@ for (const engine of engines) {
       status: 'succeeded' | 'failed',
       trigger: 'initial' | 'schedule',
       error?: string,
+      code = 'graph_unavailable',
     ): Promise<void> {
       const at = h.clock.now().toISOString();
       await h.core.database.db
@@ -157,7 +159,7 @@ for (const engine of engines) {
           graph_requests: 0,
           retries: 0,
           throttled_ms: 0,
-          error_code: status === 'failed' ? 'graph_unavailable' : null,
+          error_code: status === 'failed' ? code : null,
           error_message: error ?? null,
           error_request_id: null,
           progress: '{}',
@@ -319,6 +321,31 @@ for (const engine of engines) {
       await h.notifications.checkClient(id);
       assert.deepEqual(
         h.notifier.take().map((n) => n.kind),
+        ['permission_restored'],
+      );
+    });
+
+    it('a sync refused for a revoked permission is announced as the permission missing, not as a second failure', async () => {
+      const { id, conversationId } = await freshClient();
+      await recordRun(id, 'succeeded', 'initial');
+      await h.notifications.checkClient(id);
+      h.notifier.take();
+      const denied = new PermissionError(['Group.Read.All']);
+      await recordRun(id, 'failed', 'schedule', denied.message, denied.code);
+      await h.notifications.checkClient(id);
+      await recordRun(id, 'failed', 'schedule', denied.message, denied.code);
+      await h.notifications.checkClient(id);
+      const told = h.notifier.take(conversationId);
+      assert.deepEqual(
+        told.map((n) => n.kind),
+        ['permission_missing'],
+      );
+      assert.deepEqual(told[0]?.kind === 'permission_missing' ? told[0].missing : [], ['Group.Read.All']);
+
+      await recordRun(id, 'succeeded', 'schedule');
+      await h.notifications.checkClient(id);
+      assert.deepEqual(
+        h.notifier.take(conversationId).map((n) => n.kind),
         ['permission_restored'],
       );
     });
