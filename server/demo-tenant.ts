@@ -6,6 +6,7 @@ import type { Core } from '../src/composition/create-core.js';
 import { demoEndpointsFile, type GraphEndpoints } from '../src/graph/tenant-graph-factory.js';
 import { SYSTEM_ACTOR } from '../src/services/actor.js';
 import type { Logger } from '../src/shared/logger.js';
+import { CheckpointRepository } from '../src/store/checkpoint-repository.js';
 import { ClientRepository } from '../src/store/client-repository.js';
 
 /** The demo client's short name. */
@@ -69,8 +70,8 @@ export async function startDemoTenant(config: AppConfig, logger: Logger): Promis
 
 /**
  * Makes sure the `demo` client exists and is connected to the simulated tenant with its app's client credentials
- * (the credentials are re-saved when the simulator's differ, e.g. after the data folder was reset), then starts its
- * first sync without waiting for the scheduler. Returns the client id.
+ * (the credentials are re-saved when the simulator's differ, e.g. after the data folder was reset), starts its
+ * initial import (unless DEMO_AUTO_IMPORT=false), then starts its first sync without waiting for the scheduler. Returns the client id.
  */
 export async function ensureDemoClient(core: Core, demo: DemoTenant): Promise<string> {
   const app = demo.tenant.registeredApps()[0];
@@ -102,6 +103,10 @@ export async function ensureDemoClient(core: Core, demo: DemoTenant): Promise<st
     core.logger.info({ clientId: client.id }, 'demo client connected to the simulated tenant');
   }
   const clientId = client.id;
+  // This simulator was generated afresh in this process: links saved against the previous one mean nothing to it.
+  await new CheckpointRepository(core.database.db).forgetLinks(clientId, core.clock.now());
+  // By default the demo shows an imported tenant at once: the admin's "start the initial import" step is taken.
+  if (core.config.demo.autoImport) await core.integrations.startImport(SYSTEM_ACTOR, clientId);
   void core.directorySync.run(clientId, { trigger: 'manual' }).then(
     (outcome) => {
       core.logger.info({ clientId, runId: outcome.run.id, status: outcome.run.status }, 'demo tenant synced');

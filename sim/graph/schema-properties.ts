@@ -2,7 +2,7 @@
  * Property names of the entity types the simulator serves, from Microsoft's published Graph schema
  * (microsoftgraph/msgraph-metadata, commit f54f11b6, 2026-08-20; MIT licence), inherited `id` and `deletedDateTime`
  * included. `$select` is validated against these lists and a selected property the simulator does not model is
- * served as null, the way Graph serves an unset property. Regenerate from /work/shared/graph-schema if it changes.
+ * served as null, the way Graph serves an unset property. Regenerate from test/fixtures/graph-schema if it changes.
  */
 export const V1_PROPERTIES = {
   user: [

@@ -46,7 +46,7 @@ export interface AppConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly syncIntervalMinutes: number;
   readonly signInRetentionDays: number;
-  readonly demo: { readonly users: number; readonly simPort: number };
+  readonly demo: { readonly users: number; readonly simPort: number; readonly autoImport: boolean };
 }
 
 /** Every configuration problem found, reported together so an operator fixes them in one go. */
@@ -129,7 +129,7 @@ function toAppConfig(raw: RawSettings, mode: AppMode): AppConfig {
     logLevel: raw.LOG_LEVEL,
     syncIntervalMinutes: raw.SYNC_INTERVAL_MINUTES,
     signInRetentionDays: raw.SIGN_IN_RETENTION_DAYS,
-    demo: { users: raw.DEMO_USERS, simPort: raw.DEMO_SIM_PORT },
+    demo: { users: raw.DEMO_USERS, simPort: raw.DEMO_SIM_PORT, autoImport: raw.DEMO_AUTO_IMPORT },
   };
 }
 

@@ -240,6 +240,16 @@ export const settings = [
     description: 'Demo mode: number of users in the built-in simulated tenant.',
   },
   {
+    env: 'DEMO_AUTO_IMPORT',
+    schema: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((value) => value === 'true'),
+    defaultText: 'true',
+    description:
+      "Demo mode: start the demo client's initial import at start-up; `false` leaves that step to you (to try group exclusions with the billing preview first).",
+  },
+  {
     env: 'DEMO_SIM_PORT',
     schema: positiveInt(0, 65535, 8443),
     defaultText: '8443',

@@ -61,6 +61,18 @@ export class CheckpointRepository {
       .execute();
   }
 
+  /**
+   * Drops every stream's links but keeps generations and watermarks: each stream's next run starts a full round
+   * that marks and sweeps (for when the tenant behind the links was replaced, like the demo simulator's).
+   */
+  async forgetLinks(clientId: string, at: Date): Promise<void> {
+    await this.db
+      .updateTable('sync_checkpoints')
+      .set({ next_link: null, delta_link: null, round_kind: 'full', updated_at: at.toISOString() })
+      .where('client_id', '=', clientId)
+      .execute();
+  }
+
   async remove(clientId: string, stream?: string): Promise<void> {
     let query = this.db.deleteFrom('sync_checkpoints').where('client_id', '=', clientId);
     if (stream !== undefined) query = query.where('stream', '=', stream);

@@ -9,6 +9,7 @@ import {
   sql,
   type Migration,
   type MigrationProvider,
+  type SqliteDatabase as SqliteDialectDatabase,
 } from 'kysely';
 import pg from 'pg';
 import type { StoreConfig } from '../config/load-config.js';
@@ -69,7 +70,7 @@ function openSqlite(file: string): AppDatabase {
   // Checkpoint the WAL every 64 MB rather than every 4 MB: a sync's commits each touch thousands of index pages,
   // and a checkpoint (with its fsync) after nearly every commit doubled their cost.
   connection.pragma('wal_autocheckpoint = 16384');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
   return {
     db,
     dialect: 'sqlite',
@@ -78,6 +79,36 @@ function openSqlite(file: string): AppDatabase {
       await sql`select 1`.execute(db);
     },
     close: () => db.destroy(),
+  };
+}
+
+/**
+ * Kysely prepares every SQLite statement afresh; compiling the same SQL again and again cost a tenth of the time of
+ * a busy server. Statements are reused by their SQL text (least recently used ones dropped), except while one is
+ * still being iterated, when a fresh one is prepared.
+ */
+function withStatementCache(connection: SqliteDatabase.Database, capacity = 1000): SqliteDialectDatabase {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => {
+      cache.clear();
+      connection.close();
+    },
+    prepare: (text: string) => {
+      const cached = cache.get(text);
+      if (cached !== undefined && !cached.busy) {
+        cache.delete(text);
+        cache.set(text, cached);
+        return cached;
+      }
+      const statement = connection.prepare(text);
+      cache.set(text, statement);
+      if (cache.size > capacity) {
+        const oldest = cache.keys().next();
+        if (oldest.done !== true) cache.delete(oldest.value);
+      }
+      return statement;
+    },
   };
 }
 

@@ -7,6 +7,7 @@ import * as signInReports from './0004-sign-in-reports.js';
 import * as signInEventsByTime from './0005-sign-in-events-by-time.js';
 import * as signInDailyWithoutUserIndex from './0006-sign-in-daily-without-user-index.js';
 import * as usersListIndexes from './0007-users-list-indexes.js';
+import * as leanerUserIndexes from './0008-leaner-user-indexes.js';
 
 /** A migration that may differ slightly per engine (auto-increment ids, SQLite's WITHOUT ROWID). */
 export interface DialectMigration {
@@ -22,4 +23,5 @@ export const migrations: Readonly<Record<string, DialectMigration>> = {
   '0005-sign-in-events-by-time': signInEventsByTime,
   '0006-sign-in-daily-without-user-index': signInDailyWithoutUserIndex,
   '0007-users-list-indexes': usersListIndexes,
+  '0008-leaner-user-indexes': leanerUserIndexes,
 };

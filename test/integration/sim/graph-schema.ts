@@ -1,19 +1,16 @@
 /**
- * Microsoft's published Graph schema (../shared/graph-schema): property names per entity and complex type for
+ * Microsoft's published Graph schema (test/fixtures/graph-schema, gzipped copies of msgraph-metadata): property names per entity and complex type for
  * v1.0 and beta, with the property → type map and base types from the v1.0 CSDL.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 
-export const GRAPH_SCHEMA_DIR = path.resolve(
-  import.meta.dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  'shared',
-  'graph-schema',
-);
+export const GRAPH_SCHEMA_DIR = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'graph-schema');
+
+function readSchemaFile(file: string): string {
+  return gunzipSync(readFileSync(path.join(GRAPH_SCHEMA_DIR, `${file}.gz`))).toString('utf8');
+}
 
 type PropertyLists = Record<string, { properties: string[] }>;
 
@@ -32,16 +29,12 @@ const BETA_COMPLEX_PROPERTIES: Record<string, Record<string, string>> = {
 export function loadGraphSchema(): GraphSchema {
   if (!existsSync(GRAPH_SCHEMA_DIR)) throw new Error(`Graph schema not found at ${GRAPH_SCHEMA_DIR}`);
   const read = (file: string): PropertyLists =>
-    (JSON.parse(readFileSync(path.join(GRAPH_SCHEMA_DIR, file), 'utf8')) as Record<string, PropertyLists>)[
-      'microsoft.graph'
-    ] ?? {};
+    (JSON.parse(readSchemaFile(file)) as Record<string, PropertyLists>)['microsoft.graph'] ?? {};
   const lists = {
     'v1.0': { ...read('v1.0-complex-types.json'), ...read('v1.0-entity-types.json') },
     beta: { ...read('beta-complex-types.json'), ...read('beta-entity-types.json') },
   };
-  const { baseTypes, propertyTypes } = parseCsdl(
-    readFileSync(path.join(GRAPH_SCHEMA_DIR, 'v1.0-metadata.xml'), 'utf8'),
-  );
+  const { baseTypes, propertyTypes } = parseCsdl(readSchemaFile('v1.0-metadata.xml'));
 
   const propertiesOf = (version: 'v1.0' | 'beta', typeName: string): Set<string> | undefined => {
     if (!lists[version][typeName]) return undefined;
