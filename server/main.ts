@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '../src/shared/logger.js';
 import { loadOrCreateDemoKey } from '../src/store/secret-box.js';
 import { ensureDemoClient, startDemoTenant } from './demo-tenant.js';
 import { closeHttpServer, createHttpServer } from './http-server.js';
+import { mountLegalPages } from './legal-pages.js';
 import { mountTabRoutes, seedDemoRoles } from './tab-routes.js';
 import { createBotEdge, mountBotRoutes } from './bot-routes.js';
 
@@ -25,11 +26,34 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel });
-  const version = readVersion();
   const secretsKey = config.secretsKey ?? loadOrCreateDemoKey(config.dataDir);
+  // What has been started, stopped in reverse order on shutdown — or at once when start-up fails half-way, so a
+  // failed start exits instead of leaving a scheduler running without a server.
+  const started: (() => Promise<void>)[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of started.reverse()) await stop();
+  };
+  try {
+    await start(config, logger, secretsKey, started);
+  } catch (error) {
+    logger.fatal({ err: error }, 'start-up failed');
+    logger.flush();
+    await stopAll();
+    throw error;
+  }
+  installShutdown(logger, stopAll);
+}
 
+async function start(
+  config: AppConfig,
+  logger: Logger,
+  secretsKey: Buffer,
+  started: (() => Promise<void>)[],
+): Promise<void> {
+  const version = readVersion();
   // Demo mode: the simulated tenant stands in for Entra ID and Graph, in this process.
   const demo = config.mode === 'demo' ? await startDemoTenant(config, logger) : undefined;
+  if (demo !== undefined) started.push(() => demo.close());
   const bot = createBotEdge(config);
   const core = await createCore({
     config,
@@ -38,9 +62,12 @@ async function main(): Promise<void> {
     notifier: bot.notifier,
     ...(demo === undefined ? {} : { graphEndpoints: demo.endpoints }),
   });
+  started.push(() => core.close());
   if (demo !== undefined) await seedDemoRoles(core, await ensureDemoClient(core, demo));
   await core.scheduler.start();
   const server = createHttpServer({ logger, version, pingStore: () => core.database.ping() });
+  started.push(() => closeHttpServer(server, 10_000));
+  mountLegalPages(server);
   const tab = mountTabRoutes(server, {
     core,
     logger,
@@ -68,19 +95,15 @@ async function main(): Promise<void> {
     isTenantAllowed: (tenantId) => tab.allowList.isAllowed(tenantId),
   });
 
-  await new Promise<void>((resolve) => {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
     server.listen(config.port, () => {
+      server.removeListener('error', reject);
       resolve();
     });
   });
   const { port } = server.address();
   logger.info({ port, mode: config.mode, store: config.store.kind, version }, 'server listening');
-
-  installShutdown(logger, async () => {
-    await closeHttpServer(server, 10_000);
-    await core.close();
-    await demo?.close();
-  });
 }
 
 function readVersion(): string {

@@ -1,43 +1,43 @@
 import type { AppConfig } from '../config/load-config.js';
-import { AccessPolicy } from '../services/access-policy.js';
-import { AuditTrail } from '../services/audit-trail.js';
-import { ClientService } from '../services/client-service.js';
-import { StatusService } from '../services/status-service.js';
-import { SyncStatusService } from '../services/sync-status-service.js';
-import { AuditLogService } from '../services/audit-log-service.js';
-import { BillingService } from '../services/billing-service.js';
-import { ClientAccess } from '../services/client-access.js';
-import { CollectionReconciler } from '../services/collection-reconciler.js';
-import { GraphConnectionVerifier } from '../services/connection-verifier.js';
-import { GroupService } from '../services/group-service.js';
-import { IntegrationService } from '../services/integration-service.js';
-import { RoleService } from '../services/role-service.js';
-import { UserService } from '../services/user-service.js';
-import { PendingActionRepository } from '../store/pending-action-repository.js';
-import { systemClock, type Clock } from '../shared/clock.js';
-import { AppError } from '../shared/errors.js';
+import type { Notifier } from '../domain/notification-port.js';
 import {
   demoGraphEndpoints,
   graphEndpointsFromConfig,
   TenantGraphFactory,
   type GraphEndpoints,
 } from '../graph/tenant-graph-factory.js';
+import { AccessPolicy } from '../services/access-policy.js';
+import { AuditLogService } from '../services/audit-log-service.js';
+import { AuditTrail } from '../services/audit-trail.js';
+import { BillingService } from '../services/billing-service.js';
+import { ClientAccess } from '../services/client-access.js';
+import { ClientService } from '../services/client-service.js';
+import { CollectionReconciler } from '../services/collection-reconciler.js';
+import { GraphConnectionVerifier } from '../services/connection-verifier.js';
+import { GroupService } from '../services/group-service.js';
+import { IntegrationService } from '../services/integration-service.js';
+import { NotificationService } from '../services/notification-service.js';
+import { ReportService } from '../services/report-service.js';
+import { RoleService } from '../services/role-service.js';
+import { StatusService } from '../services/status-service.js';
+import { SyncStatusService } from '../services/sync-status-service.js';
+import { UserService } from '../services/user-service.js';
+import { systemClock, type Clock } from '../shared/clock.js';
+import { AppError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import { openDatabase, type AppDatabase } from '../store/database.js';
+import { IntegrationRepository } from '../store/integration-repository.js';
+import { PendingActionRepository } from '../store/pending-action-repository.js';
+import { SecretBox } from '../store/secret-box.js';
 import { DirectorySync } from '../sync/directory-sync.js';
+import { MfaRegistrationSync } from '../sync/mfa-registration-sync.js';
 import type { JobScheduler } from '../sync/scheduler/job-scheduler.js';
 import { PgBossJobScheduler } from '../sync/scheduler/pg-boss-job-scheduler.js';
 import { TimerJobScheduler } from '../sync/scheduler/timer-job-scheduler.js';
-import { SignInActivitySync } from '../sync/sign-in-activity-sync.js';
-import { MfaRegistrationSync } from '../sync/mfa-registration-sync.js';
 import { ServicePrincipalSync } from '../sync/service-principal-sync.js';
+import { SignInActivitySync } from '../sync/sign-in-activity-sync.js';
 import { SignInIngestion } from '../sync/sign-in-ingestion.js';
-import { ReportService } from '../services/report-service.js';
-import type { Notifier } from '../domain/notification-port.js';
-import { NotificationService } from '../services/notification-service.js';
 import { SyncRunner } from '../sync/sync-runner.js';
-import { IntegrationRepository } from '../store/integration-repository.js';
-import type { Logger } from '../shared/logger.js';
-import { openDatabase, type AppDatabase } from '../store/database.js';
-import { SecretBox } from '../store/secret-box.js';
 
 export interface CoreOptions {
   readonly config: AppConfig;
@@ -118,51 +118,43 @@ export interface Core {
   close(): Promise<void>;
 }
 
-/** Builds the core. @throws {AppError} `store_unavailable` when the store cannot be opened. */
+/**
+ * Builds the core: the store, then the Graph seam and the sync engines, then the services; then wires what runs
+ * after each directory sync and what runs on a schedule (both listed in one place below).
+ * @throws {AppError} `store_unavailable` when the store cannot be opened.
+ */
 export async function createCore(options: CoreOptions): Promise<Core> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
-  if (options.secretsKey.length !== 32)
+  if (options.secretsKey.length !== 32) {
     throw new AppError('invalid_secrets_key', 'The secrets key must be 32 bytes.');
+  }
+
+  // The store.
   const database = await openDatabase(config.store, { logger });
   const db = database.db;
-  const access = new AccessPolicy({ db, partnerAdmins: config.partnerAdmins });
-  const audit = new AuditTrail({ clock });
-  const clients = new ClientService({ db, access, audit, clock });
-  const status = new StatusService({ db, clients });
   const secretBox = new SecretBox(options.secretsKey);
-  const graphs = new TenantGraphFactory({
-    endpoints:
-      options.graphEndpoints ??
-      (config.mode === 'demo' ? demoGraphEndpoints(config) : graphEndpointsFromConfig(config.graph)),
-    consentApp: config.consentApp,
-  });
+
+  // Microsoft Graph and the sync engines.
+  const endpoints =
+    options.graphEndpoints ??
+    (config.mode === 'demo' ? demoGraphEndpoints(config) : graphEndpointsFromConfig(config.graph));
+  const graphs = new TenantGraphFactory({ endpoints, consentApp: config.consentApp });
   const integrationStore = new IntegrationRepository(db, secretBox);
   const syncRunner = new SyncRunner({ db, clock, logger });
   const syncParts = { db, graphs, integrations: integrationStore, runner: syncRunner, clock, logger };
   const directorySync = new DirectorySync(syncParts);
   const signInActivitySync = new SignInActivitySync(syncParts);
-  const listClients = async (): Promise<string[]> =>
-    (await integrationStore.list()).map((row) => row.clientId);
-  const scheduler: JobScheduler =
-    config.store.kind === 'postgres'
-      ? new PgBossJobScheduler({
-          connectionString: config.store.url,
-          schema: config.store.schema,
-          listClients,
-          logger,
-        })
-      : new TimerJobScheduler({ listClients, clock, logger });
-  scheduler.registerClientJob({
-    name: 'directory-sync',
-    everyMinutes: config.syncIntervalMinutes,
-    run: async (clientId) => {
-      const outcome = await directorySync.run(clientId, { trigger: 'schedule' });
-      // A failed run opens (or continues) an incident; successes are checked by the listener below.
-      if (outcome.run.status !== 'succeeded') await notifications.checkClient(clientId);
-    },
-  });
+  const mfaRegistrationSync = new MfaRegistrationSync(syncParts);
+  const servicePrincipalSync = new ServicePrincipalSync(syncParts);
+
+  // The services: authorization, rules and audit.
+  const access = new AccessPolicy({ db, partnerAdmins: config.partnerAdmins });
+  const audit = new AuditTrail({ clock });
+  const clients = new ClientService({ db, access, audit, clock });
   const clientAccess = new ClientAccess(clients, access);
+  const status = new StatusService({ db, clients });
+  const collection = new CollectionReconciler({ db, audit, clock, logger });
   const signInIngestion = new SignInIngestion({
     ...syncParts,
     retentionDays: config.signInRetentionDays,
@@ -171,39 +163,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       onSignInsIngested: async (clientId) => {
         await collection.evaluateExpiry(clientId);
       },
-    },
-  });
-  const mfaRegistrationSync = new MfaRegistrationSync(syncParts);
-  const servicePrincipalSync = new ServicePrincipalSync(syncParts);
-  // Before the rules' listener: users a directory sync added get their last sign-in before expiry is evaluated.
-  directorySync.addListener({
-    onDirectorySynced: async (clientId) => {
-      await signInIngestion.applyLastSignIns(clientId);
-    },
-  });
-  scheduler.registerClientJob({
-    name: 'sign-in-ingestion',
-    everyMinutes: config.syncIntervalMinutes,
-    run: async (clientId) => {
-      await signInIngestion.run(clientId, { trigger: 'schedule' });
-    },
-  });
-  scheduler.registerClientJob({
-    name: 'app-and-mfa-details',
-    everyMinutes: Math.max(360, config.syncIntervalMinutes),
-    run: async (clientId) => {
-      await servicePrincipalSync.run(clientId, 'schedule');
-      await mfaRegistrationSync.run(clientId, 'schedule');
-    },
-  });
-  const reports = new ReportService({ db, clientAccess, clock });
-  const collection = new CollectionReconciler({ db, audit, clock, logger });
-  directorySync.addListener(collection);
-  // After the rules (expiry evaluated): a success may finish a first sync, close an incident or expire users —
-  // whoever started the sync (schedule, bot, tab or CLI).
-  directorySync.addListener({
-    onDirectorySynced: async (clientId) => {
-      await notifications.checkClient(clientId);
     },
   });
   const integrations = new IntegrationService({
@@ -218,7 +177,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     verifier: new GraphConnectionVerifier(graphs),
     reconciler: collection,
     publicBaseUrl: config.publicBaseUrl,
-    authorityHost: (options.graphEndpoints ?? config.graph).authorityHost,
+    authorityHost: endpoints.authorityHost,
     consentApp: config.consentApp,
   });
   const users = new UserService({ db, clientAccess, audit, clock });
@@ -235,16 +194,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const auditLog = new AuditLogService({ db, access, clientAccess, clients });
   const syncStatus = new SyncStatusService({ db, clientAccess, directorySync, logger });
-  // One daily job, so expiry is evaluated before the day's billing snapshot is taken from it.
-  scheduler.registerDailyJob({
-    name: 'collection-rules-daily',
-    atHourUtc: 2,
-    run: async () => {
-      await collection.reconcileAll();
-      await billing.takeAllSnapshots();
-      await new PendingActionRepository(db).deleteExpired(clock.now().toISOString());
-    },
-  });
+  const reports = new ReportService({ db, clientAccess, clock });
   const notifications = new NotificationService({
     db,
     access,
@@ -257,19 +207,82 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     users,
     notifier: options.notifier,
   });
-  // After the collection rules' daily run (02:00 UTC), so the expiry digest reads the day's evaluation.
+
+  // After every successful directory sync, whoever started it (schedule, bot, tab, CLI), in this order:
+  // 1. users the sync added get their last sign-in, so 2. the collection rules (auto-import, exclusions,
+  // deletions, expiry) see it, so 3. notifications (first sync, recovery, expiries) read the day's evaluation.
+  directorySync.addListener({
+    onDirectorySynced: async (clientId) => {
+      await signInIngestion.applyLastSignIns(clientId);
+    },
+  });
+  directorySync.addListener(collection);
+  directorySync.addListener({
+    onDirectorySynced: async (clientId) => {
+      await notifications.checkClient(clientId);
+    },
+  });
+
+  // The schedule: per-client jobs every interval, and daily jobs (UTC). Timers on SQLite; pg-boss on PostgreSQL,
+  // so that with several instances each job runs once.
+  const listClients = async (): Promise<string[]> =>
+    (await integrationStore.list()).map((row) => row.clientId);
+  const scheduler: JobScheduler =
+    config.store.kind === 'postgres'
+      ? new PgBossJobScheduler({
+          connectionString: config.store.url,
+          schema: config.store.schema,
+          listClients,
+          logger,
+        })
+      : new TimerJobScheduler({ listClients, clock, logger });
+  const detailsEveryMinutes = Math.max(360, config.syncIntervalMinutes);
+  scheduler.registerClientJob({
+    name: 'directory-sync',
+    everyMinutes: config.syncIntervalMinutes,
+    run: async (clientId) => {
+      const outcome = await directorySync.run(clientId, { trigger: 'schedule' });
+      // A failed run opens (or continues) an incident; successes are checked by the listener above.
+      if (outcome.run.status !== 'succeeded') await notifications.checkClient(clientId);
+    },
+  });
+  scheduler.registerClientJob({
+    name: 'sign-in-ingestion',
+    everyMinutes: config.syncIntervalMinutes,
+    run: async (clientId) => {
+      await signInIngestion.run(clientId, { trigger: 'schedule' });
+    },
+  });
+  scheduler.registerClientJob({
+    name: 'sign-in-activity',
+    everyMinutes: detailsEveryMinutes,
+    run: async (clientId) => {
+      await signInActivitySync.run(clientId, 'schedule');
+    },
+  });
+  scheduler.registerClientJob({
+    name: 'app-and-mfa-details',
+    everyMinutes: detailsEveryMinutes,
+    run: async (clientId) => {
+      await servicePrincipalSync.run(clientId, 'schedule');
+      await mfaRegistrationSync.run(clientId, 'schedule');
+    },
+  });
+  // Expiry is evaluated before the day's billing snapshot is taken from it, and both before the daily digest.
+  scheduler.registerDailyJob({
+    name: 'collection-rules-daily',
+    atHourUtc: 2,
+    run: async () => {
+      await collection.reconcileAll();
+      await billing.takeAllSnapshots();
+      await new PendingActionRepository(db).deleteExpired(clock.now().toISOString());
+    },
+  });
   scheduler.registerDailyJob({
     name: 'notifications-daily',
     atHourUtc: 3,
     run: async () => {
       await notifications.checkAll();
-    },
-  });
-  scheduler.registerClientJob({
-    name: 'sign-in-activity',
-    everyMinutes: Math.max(360, config.syncIntervalMinutes),
-    run: async (clientId) => {
-      await signInActivitySync.run(clientId, 'schedule');
     },
   });
 

@@ -1,29 +1,6 @@
 import type { Kysely } from 'kysely';
+import { clientTables } from './client-data-tables.js';
 import type { ClientRow, Database, NewClient } from './schema.js';
-
-/** Tables that hold per-client rows, in the order they are emptied when a client is removed. */
-const perClientTables = [
-  'sign_in_events',
-  'sign_in_daily',
-  'sign_in_apps',
-  'sign_in_user_last',
-  'sign_in_keys',
-  'sign_in_rollups',
-  'sign_in_rollup_dirty',
-  'group_user_closure',
-  'group_members',
-  'directory_users',
-  'directory_groups',
-  'service_principals',
-  'mfa_registrations',
-  'sync_runs',
-  'sync_checkpoints',
-  'billing_snapshots',
-  'incidents',
-  'notifications_sent',
-  'pending_actions',
-  'integrations',
-] as const;
 
 /** Clients: the MSP's customer organisations. */
 export class ClientRepository {
@@ -55,7 +32,7 @@ export class ClientRepository {
 
   /** Deletes the client and every row that belongs to it (role assignments scoped to it included). */
   async deleteWithData(id: string): Promise<void> {
-    for (const table of perClientTables) {
+    for (const table of clientTables) {
       await this.db.deleteFrom(table).where('client_id', '=', id).execute();
     }
     await this.db.deleteFrom('role_assignments').where('client_scope', '=', id).execute();

@@ -1,30 +1,6 @@
 import type { Kysely } from 'kysely';
+import { tenantDataTables } from './client-data-tables.js';
 import type { Database, IntegrationRow } from './schema.js';
-
-/**
- * What removing an integration deletes: everything read from the tenant or derived from it. The client itself, its
- * role assignments, the audit log and the billing history stay — they are the MSP's records, not the tenant's data.
- */
-const tenantDataTables = [
-  'sign_in_events',
-  'sign_in_daily',
-  'sign_in_apps',
-  'sign_in_user_last',
-  'sign_in_keys',
-  'sign_in_rollups',
-  'sign_in_rollup_dirty',
-  'group_user_closure',
-  'group_members',
-  'directory_users',
-  'directory_groups',
-  'service_principals',
-  'mfa_registrations',
-  'sync_runs',
-  'sync_checkpoints',
-  'incidents',
-  'notifications_sent',
-  'pending_actions',
-] as const;
 
 /** The admin side of an integration row: connect, rotate, re-check, start the import, remove with its data. */
 export class IntegrationAdminRepository {

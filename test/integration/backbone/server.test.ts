@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startTs, type RunningProcess } from '../../support/processes.js';
@@ -37,11 +38,35 @@ describe('server process', function () {
     assert.equal(body.status, 'ok');
     assert.equal(body.store, 'reachable');
     assert.match(body.version, /^\d+\.\d+\.\d+/);
+    for (const page of ['/privacy', '/terms']) {
+      const legal = await fetch(`http://127.0.0.1:${port}${page}`);
+      assert.equal(legal.status, 200, `${page} is linked from the Teams manifest`);
+      assert.match(await legal.text(), /Entra ID Manager/);
+    }
 
     server.child.kill('SIGTERM');
     const { code } = await server.exited();
     assert.equal(code, 0, server.stderr());
     assert.match(server.stdout(), /"msg":"stopped"/);
+  });
+
+  it('exits with an error, leaving nothing running, when start-up fails half-way (port taken)', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '0.0.0.0', resolve));
+    const { port } = blocker.address() as net.AddressInfo;
+    try {
+      server = startTs('server/main.ts', [], {
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        DEMO_SIM_PORT: '0',
+        DEMO_USERS: '20',
+      });
+      const { code } = await server.exited();
+      assert.notEqual(code, 0);
+      assert.match(server.stderr(), /Start-up failed: .*EADDRINUSE/);
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => { resolve(); }));
+    }
   });
 
   it('refuses to start in production with missing settings, naming each of them', async () => {

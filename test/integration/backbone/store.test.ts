@@ -7,6 +7,7 @@ import { AuditTrail } from '../../../src/services/audit-trail.js';
 import { ClientService } from '../../../src/services/client-service.js';
 import { FakeClock } from '../../../src/shared/clock.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../../src/shared/errors.js';
+import { clientTables } from '../../../src/store/client-data-tables.js';
 import { SecretBox } from '../../../src/store/secret-box.js';
 import { openDatabase } from '../../../src/store/database.js';
 import { describeEachEngine, dropStore, engines, freshStoreConfig } from '../../support/databases.js';
@@ -155,6 +156,16 @@ describeEachEngine('store', (context) => {
         .executeTakeFirstOrThrow();
       assert.equal(left.n, 0, `${table} still has rows`);
     }
+  });
+
+  it('knows every table with a client_id column, so removing a client leaves nothing behind', async () => {
+    const kept = new Set(['audit_log', 'conversation_references']);
+    const tables = await context.database.db.introspection.getTables();
+    const withClientId = tables
+      .filter((table) => table.columns.some((column) => column.name === 'client_id') && !kept.has(table.name))
+      .map((table) => table.name)
+      .sort();
+    assert.deepEqual(withClientId, [...clientTables].sort());
   });
 
   it('returns counts and sums as JavaScript numbers on both engines', async () => {

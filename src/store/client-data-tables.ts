@@ -1,0 +1,29 @@
+/**
+ * The per-client tables, in one place, so that removing data never forgets a table a later feature added.
+ * Tenant data: everything read from the client's tenant or derived from it — emptied when its integration is
+ * removed. The client's own records (its integration row, billing history) go only with the client itself; role
+ * assignments and the audit log are the MSP's records and are handled by the client removal.
+ */
+export const tenantDataTables = [
+  'sign_in_events',
+  'sign_in_daily',
+  'sign_in_apps',
+  'sign_in_user_last',
+  'sign_in_keys',
+  'sign_in_rollups',
+  'sign_in_rollup_dirty',
+  'group_user_closure',
+  'group_members',
+  'directory_users',
+  'directory_groups',
+  'service_principals',
+  'mfa_registrations',
+  'sync_runs',
+  'sync_checkpoints',
+  'incidents',
+  'notifications_sent',
+  'pending_actions',
+] as const;
+
+/** Every table with a `client_id` column: emptied when the client is removed. */
+export const clientTables = [...tenantDataTables, 'billing_snapshots', 'integrations'] as const;
