@@ -70,7 +70,9 @@ function openSqlite(file: string): AppDatabase {
   // Checkpoint the WAL every 64 MB rather than every 4 MB: a sync's commits each touch thousands of index pages,
   // and a checkpoint (with its fsync) after nearly every commit doubled their cost.
   connection.pragma('wal_autocheckpoint = 16384');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(connection) }),
+  });
   return {
     db,
     dialect: 'sqlite',
