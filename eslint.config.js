@@ -20,7 +20,15 @@ const coreForbiddenPackages = [
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', 'tab/web/dist/', 'appPackage/build/', 'devTools/'],
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'data/',
+      'coverage/',
+      'tab/web/dist/',
+      'appPackage/build/',
+      'devTools/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
@@ -34,7 +42,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'error',
@@ -49,8 +60,16 @@ export default tseslint.config(
         'error',
         {
           zones: [
-            { target: './src', from: './bot', message: 'The core (src/) must not import the bot; use a port.' },
-            { target: './src', from: './tab', message: 'The core (src/) must not import the tab; use a port.' },
+            {
+              target: './src',
+              from: './bot',
+              message: 'The core (src/) must not import the bot; use a port.',
+            },
+            {
+              target: './src',
+              from: './tab',
+              message: 'The core (src/) must not import the tab; use a port.',
+            },
             { target: './src', from: './sim', message: 'The core (src/) must not import the simulator.' },
           ],
         },
@@ -65,7 +84,8 @@ export default tseslint.config(
             },
             {
               regex: '^(\\.\\./)+(bot|tab|sim|server)(/|$)',
-              message: 'The core (src/) must not import bot/, tab/, sim/ or server/; define a port in the core instead.',
+              message:
+                'The core (src/) must not import bot/, tab/, sim/ or server/; define a port in the core instead.',
             },
           ],
         },
@@ -88,7 +108,11 @@ export default tseslint.config(
   {
     files: ['tab/web/**/*.{ts,tsx}'],
     languageOptions: {
-      parserOptions: { projectService: false, project: './tab/web/tsconfig.json', tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: false,
+        project: './tab/web/tsconfig.json',
+        tsconfigRootDir: import.meta.dirname,
+      },
       globals: { ...globals.browser },
     },
   },

@@ -65,7 +65,11 @@ describe('server process', function () {
       assert.notEqual(code, 0);
       assert.match(server.stderr(), /Start-up failed: .*EADDRINUSE/);
     } finally {
-      await new Promise<void>((resolve) => blocker.close(() => { resolve(); }));
+      await new Promise<void>((resolve) =>
+        blocker.close(() => {
+          resolve();
+        }),
+      );
     }
   });
 

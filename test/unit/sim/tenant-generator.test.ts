@@ -10,11 +10,7 @@ function build(spec: TenantSpec): SimTenant {
 }
 
 /** Users reachable from a group, computed naively and independently of the simulator's own closure. */
-function naiveTransitiveUsers(
-  tenant: SimTenant,
-  groupId: string,
-  path = new Set<string>(),
-): Set<string> {
+function naiveTransitiveUsers(tenant: SimTenant, groupId: string, path = new Set<string>()): Set<string> {
   const users = new Set<string>();
   if (path.has(groupId)) return users;
   const next = new Set([...path, groupId]);
