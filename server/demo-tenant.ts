@@ -1,6 +1,13 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { demoTenantSpec, startSimulator, type SimTenant, type Simulator } from '../sim/index.js';
+import {
+  demoTenantSpec,
+  PRODUCT_PERMISSIONS,
+  startSimulator,
+  type SimTenant,
+  type Simulator,
+} from '../sim/index.js';
 import type { AppConfig } from '../src/config/load-config.js';
 import type { Core } from '../src/composition/create-core.js';
 import { demoEndpointsFile, type GraphEndpoints } from '../src/graph/tenant-graph-factory.js';
@@ -12,12 +19,23 @@ import { ClientRepository } from '../src/store/client-repository.js';
 /** The demo client's short name. */
 export const DEMO_CLIENT_NAME = 'demo';
 
+/**
+ * Our own multi-tenant app in demo mode (what CONSENT_APP_CLIENT_ID names in production): admin consent grants it
+ * the six permissions in a client tenant. Its secret is made afresh at every start and never leaves the process.
+ */
+export const DEMO_CONSENT_APP_ID = '5d3c6f1a-7b2e-4c19-8a4d-2f6e9b0c1d7e';
+
+/** A second simulated tenant, not connected to any client: to try connecting one (admin consent) in demo mode. */
+export const DEMO_SECOND_TENANT_DOMAIN = 'northwind.onmicrosoft.com';
+
 /** The built-in simulated tenant of demo mode, and where the Graph seam must look for it. */
 export interface DemoTenant {
   readonly simulator: Simulator;
   readonly tenant: SimTenant;
   /** Authority and Graph hosts of the simulator, and its CA to trust in-process. */
   readonly endpoints: GraphEndpoints;
+  /** Our multi-tenant app's credentials for admin-consent integrations. */
+  readonly consentApp: { readonly clientId: string; readonly clientSecret: string };
   close(): Promise<void>;
 }
 
@@ -27,10 +45,26 @@ export interface DemoTenant {
  */
 export async function startDemoTenant(config: AppConfig, logger: Logger): Promise<DemoTenant> {
   const log = logger.child({ component: 'simulator' });
+  const consentApp = {
+    clientId: DEMO_CONSENT_APP_ID,
+    clientSecret: crypto.randomBytes(24).toString('base64url'),
+    displayName: 'Entra ID Manager (demo)',
+    permissions: [...PRODUCT_PERMISSIONS],
+  };
   const simulator = await startSimulator({
     dataDir: path.join(config.dataDir, 'sim'),
     port: config.demo.simPort,
-    tenants: [demoTenantSpec({ users: config.demo.users })],
+    tenants: [
+      demoTenantSpec({ users: config.demo.users }),
+      demoTenantSpec({
+        seed: 2027,
+        displayName: 'Northwind (demo, not connected)',
+        domain: DEMO_SECOND_TENANT_DOMAIN,
+        users: Math.min(300, config.demo.users),
+        groups: 30,
+      }),
+    ],
+    multiTenantApp: consentApp,
     logger: {
       info: (message, details) => {
         log.debug(details ?? {}, message);
@@ -40,8 +74,7 @@ export async function startDemoTenant(config: AppConfig, logger: Logger): Promis
       },
     },
   });
-  const tenant = simulator.tenants()[0];
-  if (tenant === undefined) throw new Error('The demo simulator started without its tenant.');
+  const tenant = simulator.tenant(demoTenantSpec().domain ?? 'contoso.onmicrosoft.com');
   // The admin CLI (another process) finds this simulator through the file.
   await fs.writeFile(
     demoEndpointsFile(config.dataDir),
@@ -64,6 +97,7 @@ export async function startDemoTenant(config: AppConfig, logger: Logger): Promis
       graphBaseUrl: simulator.graphBaseUrl,
       trustedCaPem: simulator.caCertPem,
     },
+    consentApp: { clientId: consentApp.clientId, clientSecret: consentApp.clientSecret },
     close: () => simulator.close(),
   };
 }

@@ -60,7 +60,7 @@ async function start(
     logger,
     secretsKey,
     notifier: bot.notifier,
-    ...(demo === undefined ? {} : { graphEndpoints: demo.endpoints }),
+    ...(demo === undefined ? {} : { graphEndpoints: demo.endpoints, consentApp: demo.consentApp }),
   });
   started.push(() => core.close());
   if (demo !== undefined) await seedDemoRoles(core, await ensureDemoClient(core, demo));

@@ -47,6 +47,8 @@ export interface CoreOptions {
   readonly clock?: Clock;
   /** Where Entra ID and Graph are, overriding the configuration (demo mode points them at its simulator). */
   readonly graphEndpoints?: GraphEndpoints;
+  /** Our multi-tenant app for admin-consent integrations, overriding the configuration (demo mode's simulated one). */
+  readonly consentApp?: { readonly clientId: string; readonly clientSecret: string };
   /** Proactive delivery (the bot's); without it notifications are not checked (the CLI). */
   readonly notifier?: Notifier;
 }
@@ -139,7 +141,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const endpoints =
     options.graphEndpoints ??
     (config.mode === 'demo' ? demoGraphEndpoints(config) : graphEndpointsFromConfig(config.graph));
-  const graphs = new TenantGraphFactory({ endpoints, consentApp: config.consentApp });
+  const consentApp = options.consentApp ?? config.consentApp;
+  const graphs = new TenantGraphFactory({ endpoints, consentApp });
   const integrationStore = new IntegrationRepository(db, secretBox);
   const syncRunner = new SyncRunner({ db, clock, logger });
   const syncParts = { db, graphs, integrations: integrationStore, runner: syncRunner, clock, logger };
@@ -178,7 +181,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     reconciler: collection,
     publicBaseUrl: config.publicBaseUrl,
     authorityHost: endpoints.authorityHost,
-    consentApp: config.consentApp,
+    consentApp,
   });
   const users = new UserService({ db, clientAccess, audit, clock });
   const groups = new GroupService({ db, clientAccess, audit, clock });
