@@ -1,10 +1,13 @@
-import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import {
+  collectionCountColumns,
   inExcludedGroupSql,
   isExpiredSql,
   isGuestSql,
   isNotGuestSql,
   latestActivitySql,
+  toCollectionCounts,
+  type CollectionCounts,
 } from './collection-sql.js';
 import type { Database } from './schema.js';
 
@@ -19,19 +22,7 @@ export interface ReconcileCounts {
 }
 
 /** A client's users by collection state and billing status, now. */
-export interface CollectionCounts {
-  /** Users present in Entra (soft-deleted and deleted excluded). */
-  readonly totalUsers: number;
-  readonly imported: number;
-  readonly notImported: number;
-  readonly disabled: number;
-  readonly disabledManual: number;
-  readonly disabledExcludedGroup: number;
-  readonly disabledDeletedInEntra: number;
-  readonly expired: number;
-  readonly guests: number;
-  readonly billable: number;
-}
+export type { CollectionCounts } from './collection-sql.js';
 
 export interface ExpiryEvaluation {
   readonly newlyExpired: number;
@@ -178,37 +169,15 @@ export class CollectionRepository {
    */
   async counts(clientId: string): Promise<CollectionCounts> {
     const excluded = await this.excludedGroupIds(clientId);
-    const when = (condition: Expression<unknown>): RawBuilder<number> =>
-      sql<number>`coalesce(sum(case when ${condition} then 1 else 0 end), 0)`;
     const row = await this.db
       .selectFrom('directory_users')
       .where('client_id', '=', clientId)
-      .select([
-        when(sql`directory_users.entra_state = 'active'`).as('total_users'),
-        when(sql`directory_users.collection_state = 'imported'`).as('imported'),
-        when(sql`directory_users.collection_state = 'not_imported'`).as('not_imported'),
-        when(sql`directory_users.collection_state = 'disabled'`).as('disabled'),
-        when(sql`directory_users.disable_reason = 'manual'`).as('disabled_manual'),
-        when(sql`directory_users.disable_reason = 'excluded_group'`).as('disabled_excluded_group'),
-        when(sql`directory_users.disable_reason = 'deleted_in_entra'`).as('disabled_deleted_in_entra'),
-        when(
-          sql`directory_users.collection_state = 'imported' and directory_users.expired_at is not null`,
-        ).as('expired'),
-        when(sql`directory_users.entra_state = 'active' and ${isGuestSql()}`).as('guests'),
-        when(billableButForGroupsSql()).as('billable'),
-      ])
+      .select(collectionCountColumns(billableButForGroupsSql()))
       .executeTakeFirstOrThrow();
+    const counts = toCollectionCounts(row);
     return {
-      totalUsers: row.total_users,
-      imported: row.imported,
-      notImported: row.not_imported,
-      disabled: row.disabled,
-      disabledManual: row.disabled_manual,
-      disabledExcludedGroup: row.disabled_excluded_group,
-      disabledDeletedInEntra: row.disabled_deleted_in_entra,
-      expired: row.expired,
-      guests: row.guests,
-      billable: row.billable - (await this.countInGroups(clientId, excluded, billableButForGroupsSql())),
+      ...counts,
+      billable: counts.billable - (await this.countInGroups(clientId, excluded, billableButForGroupsSql())),
     };
   }
 

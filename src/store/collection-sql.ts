@@ -1,4 +1,4 @@
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from './schema.js';
 
 /**
@@ -104,4 +104,69 @@ export function afterCursorSql(cursor: {
 /** Escapes `%`, `_` and `\` for `like … escape '\'`. */
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+/** Billing's and the users report's counts of a set of users (rule 9's vocabulary), defined once. */
+export interface CollectionCounts {
+  /** Users present in Entra (soft-deleted and deleted excluded). */
+  readonly totalUsers: number;
+  readonly imported: number;
+  readonly notImported: number;
+  readonly disabled: number;
+  readonly disabledManual: number;
+  readonly disabledExcludedGroup: number;
+  readonly disabledDeletedInEntra: number;
+  readonly expired: number;
+  readonly guests: number;
+  readonly billable: number;
+}
+
+/**
+ * The aggregate columns behind {@link CollectionCounts}, over `directory_users`, one pass; `billable` is the
+ * caller's billable condition (the full rule, or all of it but the excluded groups when those are taken out after).
+ */
+export function collectionCountColumns(billable: Expression<SqlBool>) {
+  const when = (condition: Expression<unknown>): RawBuilder<number> =>
+    sql<number>`coalesce(sum(case when ${condition} then 1 else 0 end), 0)`;
+  return [
+    when(sql`directory_users.entra_state = 'active'`).as('total_users'),
+    when(sql`directory_users.collection_state = 'imported'`).as('imported'),
+    when(sql`directory_users.collection_state = 'not_imported'`).as('not_imported'),
+    when(sql`directory_users.collection_state = 'disabled'`).as('disabled'),
+    when(sql`directory_users.disable_reason = 'manual'`).as('disabled_manual'),
+    when(sql`directory_users.disable_reason = 'excluded_group'`).as('disabled_excluded_group'),
+    when(sql`directory_users.disable_reason = 'deleted_in_entra'`).as('disabled_deleted_in_entra'),
+    when(sql`directory_users.collection_state = 'imported' and directory_users.expired_at is not null`).as(
+      'expired',
+    ),
+    when(sql`directory_users.entra_state = 'active' and ${isGuestSql()}`).as('guests'),
+    when(billable).as('billable'),
+  ] as const;
+}
+
+/** A row of {@link collectionCountColumns} as {@link CollectionCounts}. */
+export function toCollectionCounts(row: {
+  readonly total_users: number;
+  readonly imported: number;
+  readonly not_imported: number;
+  readonly disabled: number;
+  readonly disabled_manual: number;
+  readonly disabled_excluded_group: number;
+  readonly disabled_deleted_in_entra: number;
+  readonly expired: number;
+  readonly guests: number;
+  readonly billable: number;
+}): CollectionCounts {
+  return {
+    totalUsers: row.total_users,
+    imported: row.imported,
+    notImported: row.not_imported,
+    disabled: row.disabled,
+    disabledManual: row.disabled_manual,
+    disabledExcludedGroup: row.disabled_excluded_group,
+    disabledDeletedInEntra: row.disabled_deleted_in_entra,
+    expired: row.expired,
+    guests: row.guests,
+    billable: row.billable,
+  };
 }

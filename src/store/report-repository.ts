@@ -1,12 +1,10 @@
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import {
-  sql,
-  type Expression,
-  type ExpressionBuilder,
-  type Kysely,
-  type RawBuilder,
-  type SqlBool,
-} from 'kysely';
-import { isBillableSql, isGuestSql } from './collection-sql.js';
+  collectionCountColumns,
+  isBillableSql,
+  toCollectionCounts,
+  type CollectionCounts,
+} from './collection-sql.js';
 import { CollectionRepository } from './collection-repository.js';
 import type { CollectionState, Database, DisableReason, EntraState, Flag } from './schema.js';
 import { decodeDayTuples, DayTuplesBuilder, encodeDayTuples, type DayTuples } from './sign-in-rollup.js';
@@ -84,18 +82,8 @@ export interface MfaRegistrationRow {
 }
 
 /** A client's users by collection state and billing status — within a scope. */
-export interface ScopedCollectionCounts {
-  readonly totalUsers: number;
-  readonly imported: number;
-  readonly notImported: number;
-  readonly disabled: number;
-  readonly disabledManual: number;
-  readonly disabledExcludedGroup: number;
-  readonly disabledDeletedInEntra: number;
-  readonly expired: number;
-  readonly guests: number;
-  readonly billable: number;
-}
+/** The users report's counts within a scope: the same definitions as billing's. */
+export type ScopedCollectionCounts = CollectionCounts;
 
 type UsersBuilder = ExpressionBuilder<Database, 'directory_users'>;
 
@@ -441,41 +429,15 @@ export class ReportRepository {
    * The counts of the users report within a scope: the same definitions as the rules' own counts
    * (CollectionRepository.counts), built from the same SQL helpers.
    */
-  async collectionCounts(clientId: string, scope: UserScope): Promise<ScopedCollectionCounts> {
+  async collectionCounts(clientId: string, scope: UserScope): Promise<CollectionCounts> {
     const excluded = await new CollectionRepository(this.db).excludedGroupIds(clientId);
-    const when = (condition: Expression<unknown>): RawBuilder<number> =>
-      sql<number>`coalesce(sum(case when ${condition} then 1 else 0 end), 0)`;
     const row = await this.db
       .selectFrom('directory_users')
       .where('directory_users.client_id', '=', clientId)
       .where((eb) => inScope(eb, clientId, scope))
-      .select((eb) => [
-        when(sql`directory_users.entra_state = 'active'`).as('total_users'),
-        when(sql`directory_users.collection_state = 'imported'`).as('imported'),
-        when(sql`directory_users.collection_state = 'not_imported'`).as('not_imported'),
-        when(sql`directory_users.collection_state = 'disabled'`).as('disabled'),
-        when(sql`directory_users.disable_reason = 'manual'`).as('disabled_manual'),
-        when(sql`directory_users.disable_reason = 'excluded_group'`).as('disabled_excluded_group'),
-        when(sql`directory_users.disable_reason = 'deleted_in_entra'`).as('disabled_deleted_in_entra'),
-        when(
-          sql`directory_users.collection_state = 'imported' and directory_users.expired_at is not null`,
-        ).as('expired'),
-        when(sql`directory_users.entra_state = 'active' and ${isGuestSql()}`).as('guests'),
-        when(isBillableSql(eb, excluded)).as('billable'),
-      ])
+      .select((eb) => collectionCountColumns(isBillableSql(eb, excluded)))
       .executeTakeFirstOrThrow();
-    return {
-      totalUsers: row.total_users,
-      imported: row.imported,
-      notImported: row.not_imported,
-      disabled: row.disabled,
-      disabledManual: row.disabled_manual,
-      disabledExcludedGroup: row.disabled_excluded_group,
-      disabledDeletedInEntra: row.disabled_deleted_in_entra,
-      expired: row.expired,
-      guests: row.guests,
-      billable: row.billable,
-    };
+    return toCollectionCounts(row);
   }
 
   // -------------------------------------------------------------------------------- apps and MFA ---
