@@ -8,14 +8,11 @@
  *
  * `-- [--users 2000] [--days 30]`. Prints figures; asserts nothing.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import tls from 'node:tls';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ClientSecretCredential } from '@azure/identity';
 import { Agent, fetch } from 'undici';
@@ -30,6 +27,7 @@ import { SecretBox } from '../src/store/secret-box.js';
 import { SIGN_IN_SELECT_BETA } from '../src/sync/activity-mappers.js';
 import { SignInIngestion } from '../src/sync/sign-in-ingestion.js';
 import { SyncRunner } from '../src/sync/sync-runner.js';
+import { startSimulatorProcess, type SimDetails } from './bench-support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -40,48 +38,10 @@ const { values: args } = parseArgs({
 const users = Number(args.users);
 const days = Number(args.days);
 
-interface SimDetails {
-  authorityHost: string;
-  graphBaseUrl: string;
-  tenantId: string;
-  clientId: string;
-  clientSecret: string;
-  caCertPath: string;
-}
-
-const root = fileURLToPath(new URL('..', import.meta.url));
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'idm-bench-ingest-sim-'));
 
 function line(label: string, value: string): void {
   console.log(`${label.padEnd(52)} ${value}`);
-}
-
-async function startSimulatorProcess(): Promise<{ child: ChildProcess; details: SimDetails }> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      path.join(root, 'sim/main.ts'),
-      '--json',
-      '--seed',
-      '7',
-      '--users',
-      String(users),
-      '--sign-in-days',
-      String(days),
-      '--data-dir',
-      path.join(workDir, 'sim'),
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const first = await new Promise<string>((resolve, reject) => {
-    readline.createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => {
-      reject(new Error(`the simulator exited (${String(code)})`));
-    });
-  });
-  return { child, details: JSON.parse(first) as SimDetails };
 }
 
 /** The floor: the same pages (same filter, select and size) fetched with plain HTTPS and thrown away. */
@@ -111,7 +71,16 @@ async function main(): Promise<void> {
     `\nSign-in ingestion through the simulator (SQLite; Node ${process.version}, ${String(os.cpus().length)} CPUs)\n`,
   );
   line('load average at start (1 min)', os.loadavg()[0]?.toFixed(2) ?? '?');
-  const { child, details } = await startSimulatorProcess();
+  const { child, details } = await startSimulatorProcess([
+    '--seed',
+    '7',
+    '--users',
+    String(users),
+    '--sign-in-days',
+    String(days),
+    '--data-dir',
+    path.join(workDir, 'sim'),
+  ]);
   const ca = fs.readFileSync(details.caCertPath, 'utf8');
   const dispatcher = new Agent({ connect: { ca: [...tls.rootCertificates, ca] }, keepAliveTimeout: 30_000 });
   const database = await openDatabase({ kind: 'sqlite', path: path.join(workDir, 'bench.db') });

@@ -8,14 +8,11 @@
  * 3. a delta sync after 1 % of the users changed.
  * Prints wall times, the ratio to the floor, Graph requests, peak RSS and rows per second, against DESIGN §8.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import tls from 'node:tls';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ClientSecretCredential } from '@azure/identity';
 import type {
@@ -39,6 +36,7 @@ import { ClientRepository } from '../src/store/client-repository.js';
 import { openDatabase } from '../src/store/database.js';
 import { IntegrationRepository } from '../src/store/integration-repository.js';
 import { SecretBox } from '../src/store/secret-box.js';
+import { startSimulatorProcess, type SimDetails } from './bench-support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -58,54 +56,10 @@ const groups = Number(args.groups);
 const latencyMs = Number(args['latency-ms']);
 const engine = args.engine === 'postgres' ? 'postgres' : 'sqlite';
 
-interface SimDetails {
-  authorityHost: string;
-  graphBaseUrl: string;
-  tenantId: string;
-  clientId: string;
-  clientSecret: string;
-  caCertPath: string;
-  controlUrl: string;
-}
-
-const root = fileURLToPath(new URL('..', import.meta.url));
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'idm-bench-sync-'));
 const log = (text: string): void => {
   process.stderr.write(`${text}\n`);
 };
-
-async function startSimulatorProcess(): Promise<{ child: ChildProcess; details: SimDetails }> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      path.join(root, 'sim/main.ts'),
-      '--json',
-      '--seed',
-      '7',
-      '--users',
-      String(users),
-      '--groups',
-      String(groups),
-      '--sign-in-days',
-      '0',
-      '--latency-ms',
-      String(latencyMs),
-      '--data-dir',
-      path.join(workDir, 'sim'),
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const line = await new Promise<string>((resolve, reject) => {
-    const lines = readline.createInterface({ input: child.stdout });
-    lines.once('line', resolve);
-    child.once('exit', (code) => {
-      reject(new Error(`the simulator exited (${String(code)})`));
-    });
-  });
-  return { child, details: JSON.parse(line) as SimDetails };
-}
 
 /** The floor: the same pages fetched with plain HTTPS and thrown away. */
 async function floor(
@@ -188,7 +142,20 @@ const rssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
 async function main(): Promise<void> {
   log(`starting a simulator with ${users} users and ${groups} groups (latency ${latencyMs} ms)…`);
-  const { child, details } = await startSimulatorProcess();
+  const { child, details } = await startSimulatorProcess([
+    '--seed',
+    '7',
+    '--users',
+    String(users),
+    '--groups',
+    String(groups),
+    '--sign-in-days',
+    '0',
+    '--latency-ms',
+    String(latencyMs),
+    '--data-dir',
+    path.join(workDir, 'sim'),
+  ]);
   const ca = fs.readFileSync(details.caCertPath, 'utf8');
   const dispatcher = new Agent({ connect: { ca: [...tls.rootCertificates, ca] }, keepAliveTimeout: 30_000 });
   const store = freshStore();
