@@ -124,7 +124,9 @@ function mountConsentCallback(
         allowList.invalidate();
         ok = true;
         title = 'Connected';
-        message = `${outcome.organization.displayName ?? outcome.integration.tenantId} is connected to ${outcome.integration.clientName}. The first sync starts shortly; you can close this window and return to Teams.`;
+        const domains = outcome.organization.verifiedDomains.map((domain) => domain.name);
+        // The organisation as Microsoft Graph describes it, for the admin to confirm it is the one they meant.
+        message = `${outcome.organization.displayName ?? outcome.integration.tenantId} (tenant ${outcome.integration.tenantId}${domains.length === 0 ? '' : `; verified domains: ${domains.join(', ')}`}) is connected to ${outcome.integration.clientName}. If this is not the organisation you meant, remove the integration in the app's Setup screen. The first sync starts shortly; you can close this window and return to Teams.`;
       } else {
         title = 'Consent was not granted';
         message = outcome.message;

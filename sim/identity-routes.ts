@@ -138,10 +138,26 @@ function openIdConfiguration(request: IdentityRequest, deps: IdentityDeps): Iden
   });
 }
 
+/**
+ * The v1 document, as Entra serves it: under the tenant's id or any verified domain, with the tenant id in `issuer`
+ * (`https://sts.windows.net/{tid}/`) — how a domain is resolved to its tenant id — and 400 `invalid_tenant`
+ * (AADSTS90002) for a tenant Entra does not know. MSAL never asks for this one (it uses the v2 document above), so
+ * here the simulator can be exactly as strict as Entra.
+ */
 function openIdConfigurationV1(request: IdentityRequest, deps: IdentityDeps): IdentityResponse {
   const name = request.segments[0] ?? 'common';
   const tenant = deps.resolveTenant(name);
-  const tid = tenant?.tenantId ?? (isMultiTenantAlias(name) ? '{tenantid}' : name);
+  if (tenant === undefined && !isMultiTenantAlias(name)) {
+    return aadstsError(
+      400,
+      'invalid_tenant',
+      90002,
+      `Tenant '${name}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`,
+      randomUUID(),
+      deps.now(),
+    );
+  }
+  const tid = tenant?.tenantId ?? '{tenantid}';
   const path = tenant?.tenantId ?? name;
   const base = request.baseUrl;
   return json(200, {

@@ -6,6 +6,7 @@ import {
   TenantGraphFactory,
   type GraphEndpoints,
 } from '../graph/tenant-graph-factory.js';
+import { TenantIdResolver } from '../graph/tenant-id-resolver.js';
 import { AccessPolicy } from '../services/access-policy.js';
 import { AuditLogService } from '../services/audit-log-service.js';
 import { AuditTrail } from '../services/audit-trail.js';
@@ -143,6 +144,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     (config.mode === 'demo' ? demoGraphEndpoints(config) : graphEndpointsFromConfig(config.graph));
   const consentApp = options.consentApp ?? config.consentApp;
   const graphs = new TenantGraphFactory({ endpoints, consentApp });
+  const tenantIds = new TenantIdResolver(endpoints);
   const integrationStore = new IntegrationRepository(db, secretBox);
   const syncRunner = new SyncRunner({ db, clock, logger });
   const syncParts = { db, graphs, integrations: integrationStore, runner: syncRunner, clock, logger };
@@ -177,7 +179,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     logger,
     secretBox,
     secretsKey: options.secretsKey,
-    verifier: new GraphConnectionVerifier(graphs),
+    verifier: new GraphConnectionVerifier(graphs, tenantIds),
     reconciler: collection,
     publicBaseUrl: config.publicBaseUrl,
     authorityHost: endpoints.authorityHost,
@@ -322,6 +324,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await scheduler.stop();
       await syncRunner.drain();
       await graphs.close();
+      await tenantIds.close();
       await database.close();
     },
   };

@@ -1,18 +1,37 @@
 import crypto from 'node:crypto';
 
-/** What an admin-consent `state` is bound to (DESIGN rule 1: the admin and the client, no CSRF, no replay). */
+/**
+ * What an admin-consent `state` is bound to (DESIGN rule 1 and §9): the admin who started it, the client, and the
+ * client's tenant the admin named — so a callback for any other tenant, another client or another admin is refused.
+ */
 export interface ConsentBinding {
   readonly nonce: string;
   readonly clientId: string;
   readonly actorTenantId: string;
   readonly actorObjectId: string;
+  /** The tenant id (GUID, lower case) the consent must come back for. */
+  readonly tenantId: string;
   readonly expiresAt: string;
 }
 
 /**
+ * The fields the signature covers, in a fixed order. A field added later goes at the end (and the version is raised),
+ * so the meaning of every signed value stays unambiguous.
+ */
+const SIGNED_FIELDS = [
+  'nonce',
+  'clientId',
+  'actorTenantId',
+  'actorObjectId',
+  'tenantId',
+  'expiresAt',
+] as const;
+const FORMAT = 'admin-consent-state/2';
+
+/**
  * Signs and verifies admin-consent `state` values: `<nonce>.<HMAC-SHA256 of the binding>`, keyed by a key derived
  * from the secrets key. The binding itself is stored (pending_actions, keyed by a hash of the nonce) and checked
- * against the signature, so a state cannot be forged, moved to another client or admin, or used twice.
+ * against the signature, so a state cannot be forged, moved to another client, admin or tenant, or used twice.
  */
 export class ConsentStateSigner {
   private readonly key: Buffer;
@@ -50,17 +69,8 @@ export class ConsentStateSigner {
   }
 
   private mac(binding: ConsentBinding): string {
-    return crypto
-      .createHmac('sha256', this.key)
-      .update(
-        [
-          binding.nonce,
-          binding.clientId,
-          binding.actorTenantId,
-          binding.actorObjectId,
-          binding.expiresAt,
-        ].join('\n'),
-      )
-      .digest('base64url');
+    // Each value on its own line after its name: no value can contain a line break (ids, GUIDs, ISO dates).
+    const text = [FORMAT, ...SIGNED_FIELDS.map((field) => `${field}=${binding[field]}`)].join('\n');
+    return crypto.createHmac('sha256', this.key).update(text).digest('base64url');
   }
 }

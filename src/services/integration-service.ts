@@ -85,7 +85,14 @@ export type ConnectInput = z.input<typeof connectInput>;
 export const rotateInput = z.object({ clientSecret: secretSchema, secretExpiresAt: expirySchema.optional() });
 export type RotateSecretInput = z.input<typeof rotateInput>;
 
-const consentStartInput = z.object({ tenant: tenantSchema.optional() });
+const consentStartInput = z.object({
+  tenant: z
+    .string({
+      error:
+        "name the client's tenant — its id (GUID) or a verified domain such as contoso.onmicrosoft.com — so that only that tenant's consent is accepted",
+    })
+    .pipe(tenantSchema),
+});
 export type ConsentStartInput = z.input<typeof consentStartInput>;
 
 /** The query string of the admin-consent redirect, as Entra sends it. */
@@ -164,10 +171,23 @@ export class ConnectionCheckError extends AppError {
   }
 }
 
+/** What is stored with a consent state besides its signed binding (the bound tenant id is signed too). */
 interface ConsentPayload {
   readonly actorName: string | null;
   readonly channel: Channel;
-  readonly tenantHint: string | null;
+  /** What the admin typed: the tenant id or a verified domain. */
+  readonly tenantInput: string;
+  /** The tenant id it resolved to: the only tenant whose consent completes this connection. */
+  readonly tenantId: string;
+}
+
+/** A started admin consent: the link for the client's admin, and the tenant it is bound to. */
+export interface ConsentStart {
+  readonly url: string;
+  readonly expiresAt: string;
+  /** The tenant id the consent must come back for (what the admin named, resolved). */
+  readonly tenantId: string;
+  readonly tenantInput: string;
 }
 
 /**
@@ -246,33 +266,36 @@ export class IntegrationService {
 
   /**
    * Starts an admin-consent connection: returns the URL the client's admin opens to grant our multi-tenant app
-   * consent. Its `state` is signed, bound to this admin and this client, single use and valid 10 minutes.
-   * @throws {AppError} `consent_app_not_configured` (503); {@link ConflictError} `integration_exists`;
-   * {@link ValidationError}; {@link NotFoundError}; {@link ForbiddenError}.
+   * consent. The admin names the client's tenant (id or verified domain); it is resolved to its tenant id now, and
+   * the `state` is signed and bound to this admin, this client and that tenant — single use, valid 10 minutes. A
+   * consent that comes back for any other tenant is refused (DESIGN §9).
+   * @throws {AppError} `consent_app_not_configured` (503); {@link ConflictError} `integration_exists`,
+   * `tenant_already_connected`; `AuthError` `unknown_tenant`; {@link ValidationError}; {@link NotFoundError};
+   * {@link ForbiddenError}.
    */
-  async startConsent(
-    actor: Actor,
-    clientRef: string,
-    input: ConsentStartInput = {},
-  ): Promise<{ url: string; expiresAt: string }> {
+  async startConsent(actor: Actor, clientRef: string, input: ConsentStartInput): Promise<ConsentStart> {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:configure');
     const parsed = parseInput(consentStartInput, input);
     const appId = this.consentApp.clientId;
     if (appId === undefined || this.consentApp.clientSecret === undefined) throw consentAppMissing();
     await this.assertNotConnected(client);
+    const tenantId = await this.verifier.resolveTenant(parsed.tenant);
+    await this.assertTenantFree(actor, tenantId);
     const now = this.clock.now();
     const binding = {
       nonce: this.signer.newNonce(),
       clientId: client.id,
       actorTenantId: actor.tenantId.toLowerCase(),
       actorObjectId: actor.objectId.toLowerCase(),
+      tenantId,
       expiresAt: new Date(now.getTime() + CONSENT_STATE_TTL_MS).toISOString(),
     };
     const state = this.signer.sign(binding);
     const payload: ConsentPayload = {
       actorName: actor.name ?? null,
       channel: actor.channel,
-      tenantHint: parsed.tenant ?? null,
+      tenantInput: parsed.tenant,
+      tenantId,
     };
     await this.db.transaction().execute(async (trx) => {
       await new PendingActionRepository(trx).insert({
@@ -290,7 +313,7 @@ export class IntegrationService {
         clientId: client.id,
         targetType: 'integration',
         targetId: client.id,
-        after: { tenant: parsed.tenant ?? 'organizations', expiresAt: binding.expiresAt },
+        after: { tenant: parsed.tenant, tenantId, expiresAt: binding.expiresAt },
       });
     });
     const query = new URLSearchParams({
@@ -299,17 +322,23 @@ export class IntegrationService {
       redirect_uri: `${this.publicBaseUrl}${CONSENT_CALLBACK_PATH}`,
       state,
     });
-    const url = `${this.authorityHost}/${encodeURIComponent(parsed.tenant ?? 'organizations')}/v2.0/adminconsent?${query.toString()}`;
-    return { url, expiresAt: binding.expiresAt };
+    // By tenant id, as Microsoft recommends (https://learn.microsoft.com/entra/identity-platform/v2-admin-consent):
+    // the admin signs in to that tenant, not to whichever one their browser remembers.
+    const url = `${this.authorityHost}/${tenantId}/v2.0/adminconsent?${query.toString()}`;
+    return { url, expiresAt: binding.expiresAt, tenantId, tenantInput: parsed.tenant };
   }
 
   /**
-   * Completes an admin-consent connection from the redirect's query, passed as it came (`tenant`,
-   * `admin_consent=True`, `state`; or `error`/`error_description` when the admin declined). The state must be one this server issued, unused and
-   * unexpired; it is used up either way. The action is audited as the admin who started it, whose rights are
-   * checked again now. On consent, the tenant is checked like a client-credentials connection before saving.
-   * @throws {AppError} `consent_state_invalid` (400), `consent_state_used` / `consent_state_expired` (409);
-   * {@link ConnectionCheckError}; {@link ConflictError}; {@link ForbiddenError}.
+   * Completes an admin-consent connection from the redirect's query, passed as it came: `admin_consent=True`,
+   * `tenant` (the id of the tenant that consented), `scope` and `state` on success; `error`, `error_description`
+   * and `state` when the admin declined (https://learn.microsoft.com/entra/identity-platform/v2-admin-consent,
+   * "Successful response" and "Error response"). None of it is signed by Microsoft, so nothing in it is trusted but
+   * our own state: it must be one this server issued, unused and unexpired (it is used up either way), and the
+   * tenant must be the one the state is bound to — a callback naming another tenant is refused and audited. The
+   * action is audited as the admin who started it, whose rights are checked again now. On consent, the bound tenant
+   * is checked like a client-credentials connection before saving, and `/organization` must be that tenant.
+   * @throws {AppError} `consent_state_invalid` (400), `consent_tenant_mismatch` (400), `consent_state_used` /
+   * `consent_state_expired` (409); {@link ConnectionCheckError}; {@link ConflictError}; {@link ForbiddenError}.
    */
   async completeConsent(
     input: ConsentCallbackInput | Readonly<Record<string, unknown>>,
@@ -320,14 +349,17 @@ export class IntegrationService {
     const now = this.clock.now();
     const id = ConsentStateSigner.storageId(parts.nonce);
     const stored = await new PendingActionRepository(this.db).find(id, 'admin_consent');
+    const payload = stored === undefined ? undefined : consentPayloadOf(stored.payload);
     if (
       stored === undefined ||
+      payload === undefined ||
       !this.signer.verify(
         {
           nonce: parts.nonce,
           clientId: stored.client_id,
           actorTenantId: stored.actor_tenant_id,
           actorObjectId: stored.actor_object_id,
+          tenantId: payload.tenantId,
           expiresAt: stored.expires_at,
         },
         parts.signature,
@@ -360,7 +392,6 @@ export class IntegrationService {
         },
       );
     }
-    const payload = JSON.parse(stored.payload) as ConsentPayload;
     const actor: Actor = {
       tenantId: stored.actor_tenant_id,
       objectId: stored.actor_object_id,
@@ -388,26 +419,26 @@ export class IntegrationService {
       });
       return { outcome: 'declined', clientId: client.id, message };
     }
-    const tenant = parsed.tenant?.toLowerCase() ?? '';
-    if (!guidPattern.test(tenant)) {
-      throw new ValidationError(
-        'Invalid input — tenant: the consent answer did not name the tenant by its id.',
-        [{ path: 'tenant', message: 'must be the tenant id (GUID)' }],
-      );
+    const answeredTenant = (parsed.tenant ?? '').toLowerCase();
+    if (answeredTenant !== payload.tenantId) {
+      await this.refuseConsent(actor, client, payload, answeredTenant, 'callback');
     }
     const appId = this.consentApp.clientId;
     if (appId === undefined || this.consentApp.clientSecret === undefined) throw consentAppMissing();
     await this.assertNotConnected(client);
     const result = await this.verifier.verify({
       kind: 'admin_consent',
-      tenantId: tenant,
+      tenantId: payload.tenantId,
       appClientId: appId,
       clientSecret: undefined,
     });
     const organization = requirePassed(result);
+    if (organization.tenantId.toLowerCase() !== payload.tenantId) {
+      await this.refuseConsent(actor, client, payload, organization.tenantId.toLowerCase(), 'organization');
+    }
     const outcome = await this.save(actor, client, {
       kind: 'admin_consent',
-      tenantInput: tenant,
+      tenantInput: payload.tenantInput,
       appClientId: appId,
       clientSecret: undefined,
       secretExpiresAt: null,
@@ -636,13 +667,7 @@ export class IntegrationService {
   ): Promise<ConnectionOutcome> {
     const tenantId = facts.organization.tenantId.toLowerCase();
     const at = this.clock.now();
-    const connected = await new IntegrationAdminRepository(this.db).findByTenant(tenantId);
-    if (connected !== undefined) {
-      throw tenantTaken(
-        tenantId,
-        (await this.access.can(actor, 'client:read', connected.client_id)) ? connected.client_id : undefined,
-      );
-    }
+    await this.assertTenantFree(actor, tenantId);
     // Inside the transaction only `trx` may be used: SQLite has one connection, and the transaction holds it.
     await this.db.transaction().execute(async (trx) => {
       const admin = new IntegrationAdminRepository(trx);
@@ -723,6 +748,54 @@ export class IntegrationService {
     };
   }
 
+  /**
+   * A consent answer for another tenant than the one the connection was started for: audited (as the admin who
+   * started it, with both tenant ids), logged, and refused — nothing is connected.
+   */
+  private async refuseConsent(
+    actor: Actor,
+    client: ClientRow,
+    payload: ConsentPayload,
+    answeredTenant: string,
+    source: 'callback' | 'organization',
+  ): Promise<never> {
+    const shown = answeredTenant.slice(0, 100);
+    await this.db.transaction().execute(async (trx) => {
+      await this.audit.record(trx, actor, {
+        action: 'integration.consent_refused',
+        clientId: client.id,
+        targetType: 'integration',
+        targetId: client.id,
+        after: {
+          reason: 'tenant_mismatch',
+          source,
+          expectedTenantId: payload.tenantId,
+          answeredTenant: shown,
+        },
+      });
+    });
+    this.logger.warn(
+      { clientId: client.id, expectedTenantId: payload.tenantId, answeredTenant: shown, source },
+      'admin-consent answer for another tenant refused',
+    );
+    throw new AppError(
+      'consent_tenant_mismatch',
+      `This consent answer is for tenant '${shown === '' ? '(none)' : shown}', but the connection of '${client.name}' was started for tenant ${payload.tenantId} (${payload.tenantInput}). Nothing was connected. Start the connection again and have that tenant's administrator grant consent.`,
+      { status: 400, details: { expectedTenantId: payload.tenantId } },
+    );
+  }
+
+  /** A tenant belongs to one client: say so before sending anyone to consent for a tenant connected elsewhere. */
+  private async assertTenantFree(actor: Actor, tenantId: string): Promise<void> {
+    const connected = await new IntegrationAdminRepository(this.db).findByTenant(tenantId);
+    if (connected !== undefined) {
+      throw tenantTaken(
+        tenantId,
+        (await this.access.can(actor, 'client:read', connected.client_id)) ? connected.client_id : undefined,
+      );
+    }
+  }
+
   private async assertNotConnected(client: ClientRow): Promise<void> {
     if ((await new IntegrationAdminRepository(this.db).find(client.id)) !== undefined) {
       throw integrationExists(client);
@@ -784,6 +857,22 @@ function consentStateInvalid(): AppError {
     'This consent answer does not match a connection started here; start the connection again from the app.',
     { status: 400 },
   );
+}
+
+/** The stored part of a consent state; undefined for a row written before states were bound to a tenant. */
+function consentPayloadOf(text: string): ConsentPayload | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<ConsentPayload>;
+    if (typeof value.tenantId !== 'string' || typeof value.tenantInput !== 'string') return undefined;
+    return {
+      actorName: typeof value.actorName === 'string' ? value.actorName : null,
+      channel: value.channel ?? 'tab',
+      tenantInput: value.tenantInput,
+      tenantId: value.tenantId,
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 function firstLine(text: string): string {

@@ -73,19 +73,20 @@ export function registerIntegrationsCommand(program: Command, context: CliContex
       'start an admin-consent connection: prints the link the client’s admin opens (valid 10 minutes)',
     )
     .argument('<client>', 'client name or id')
-    .option('--tenant <tenant>', 'tenant id or verified domain (default: organizations)')
+    .requiredOption(
+      '--tenant <tenant>',
+      "the client's tenant id or verified domain: only that tenant's consent will be accepted",
+    )
     .option('--json', 'print the link as JSON')
-    .action(async (clientRef: string, options: { tenant?: string; json?: boolean }) => {
+    .action(async (clientRef: string, options: { tenant: string; json?: boolean }) => {
       const core = await context.core();
-      const started = await core.integrations.startConsent(
-        context.actor,
-        clientRef,
-        options.tenant === undefined ? {} : { tenant: options.tenant },
-      );
+      const started = await core.integrations.startConsent(context.actor, clientRef, {
+        tenant: options.tenant,
+      });
       context.out(
         options.json === true
           ? JSON.stringify(started)
-          : `Send this link to the client's administrator (valid until ${started.expiresAt}):\n${started.url}`,
+          : `Send this link to the administrator of tenant ${started.tenantId} (${started.tenantInput}), valid until ${started.expiresAt}:\n${started.url}`,
       );
     });
 

@@ -4,7 +4,11 @@ import { connectInput, rotateInput } from '../../../src/services/integration-ser
 import { json, parse, type TabRoute } from '../tab-route.js';
 import type { TenantAllowList } from '../tenant-allow-list.js';
 
-const consentBody = z.object({ tenant: z.string().optional() });
+const consentBody = z.object({
+  tenant: z.string({
+    error: "is required: the client's tenant id (GUID) or a verified domain such as contoso.onmicrosoft.com",
+  }),
+});
 const removeBody = z.object({
   confirm: z.string({ error: "is required: repeat the client's name to confirm" }),
 });

@@ -103,7 +103,8 @@ const actions: readonly Action[] = [
   {
     name: 'integrations.startConsent',
     level: 'configure',
-    run: (core, actor, ref) => core.integrations.startConsent(actor, ref),
+    run: (core, actor, ref) =>
+      core.integrations.startConsent(actor, ref, { tenant: 'contoso.onmicrosoft.com' }),
   },
   {
     name: 'integrations.test',

@@ -347,6 +347,64 @@ describe('integration service against the simulator', function () {
         );
       });
 
+      it('binds a consent to the tenant the admin named (by verified domain) and refuses, audits, a callback for another tenant', async () => {
+        const { tenant } = newTenant('adatum');
+        const { tenant: other } = newTenant('offboarded');
+        const client = await seedClient(db(), { integration: false });
+        // The other tenant has consented to our app before (an offboarded client): Entra would issue it tokens.
+        const earlier = await seedClient(db(), { integration: false });
+        const previous = await ctx.core.integrations.startConsent(partnerAdmin, earlier, {
+          tenant: other.domain,
+        });
+        await answerConsent(previous.url);
+
+        const started = await ctx.core.integrations.startConsent(partnerAdmin, client, {
+          tenant: tenant.domain,
+        });
+        assert.equal(started.tenantId, tenant.tenantId, 'the verified domain resolves to its tenant id');
+        assert.equal(new URL(started.url).pathname, `/${tenant.tenantId}/v2.0/adminconsent`);
+        const state = new URL(started.url).searchParams.get('state') ?? '';
+        const countsBefore = await tableCounts(db());
+
+        await assert.rejects(
+          ctx.core.integrations.completeConsent({ state, tenant: other.tenantId, admin_consent: 'True' }),
+          (error: unknown) => error instanceof AppError && error.code === 'consent_tenant_mismatch',
+        );
+        assert.equal(await ctx.core.integrations.get(partnerAdmin, client), null, 'nothing connected');
+        const refused = await ctx.core.auditLog.query(partnerAdmin, {
+          client,
+          action: 'integration.consent_refused',
+        });
+        assert.equal(refused.items.length, 1);
+        assert.deepEqual(refused.items[0]?.after, {
+          reason: 'tenant_mismatch',
+          source: 'callback',
+          expectedTenantId: tenant.tenantId,
+          answeredTenant: other.tenantId,
+        });
+        assert.equal((await tableCounts(db())).integrations, countsBefore.integrations);
+        // The state is spent: the right tenant cannot use it afterwards either.
+        await assert.rejects(
+          ctx.core.integrations.completeConsent({ state, tenant: tenant.tenantId, admin_consent: 'True' }),
+          (error: unknown) => error instanceof AppError && error.code === 'consent_state_used',
+        );
+      });
+
+      it('refuses to start a consent for a tenant Entra does not know, or without naming the tenant', async () => {
+        const client = await seedClient(db(), { integration: false });
+        await assert.rejects(
+          ctx.core.integrations.startConsent(partnerAdmin, client, {
+            tenant: 'nowhere-at-all.onmicrosoft.com',
+          }),
+          (error: unknown) => error instanceof AppError && error.code === 'unknown_tenant',
+        );
+        await assert.rejects(
+          ctx.core.integrations.startConsent(partnerAdmin, client, {} as { tenant: string }),
+          (error: unknown) =>
+            error instanceof ValidationError && error.message.includes("name the client's tenant"),
+        );
+      });
+
       it('refuses a forged, tampered or expired consent state and records a declined consent', async () => {
         const { tenant } = newTenant('proseware');
         const client = await seedClient(db(), { integration: false });

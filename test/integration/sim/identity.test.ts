@@ -58,6 +58,23 @@ describe('simulator identity endpoints (through @azure/identity)', function () {
     }
   });
 
+  it('resolves a verified domain to its tenant id in the v1 OpenID configuration, and answers AADSTS90002 for an unknown tenant, as Entra does', async () => {
+    for (const name of [tenant.tenantId, 'IDENTITY-TEST.onmicrosoft.com']) {
+      const response = await get(`${sim.authorityHost}/${name}/.well-known/openid-configuration`);
+      assert.equal(response.status, 200);
+      const config = (await response.json()) as Record<string, string>;
+      assert.equal(config.issuer, `https://sts.windows.net/${tenant.tenantId}/`);
+      assert.equal(config.token_endpoint, `${sim.authorityHost}/${tenant.tenantId}/oauth2/token`);
+    }
+    for (const name of ['no-such-tenant.onmicrosoft.com', randomUUID()]) {
+      const response = await get(`${sim.authorityHost}/${name}/.well-known/openid-configuration`);
+      assert.equal(response.status, 400);
+      const body = (await response.json()) as { error: string; error_codes: number[] };
+      assert.equal(body.error, 'invalid_tenant');
+      assert.deepEqual(body.error_codes, [90002]);
+    }
+  });
+
   it('issues an RS256 app-only token with the granted roles, tenant, audience and app ids', async () => {
     const token = await credentialFor(sim, tenant).getToken(GRAPH_SCOPE);
     const jwks = (await (

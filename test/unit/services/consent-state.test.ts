@@ -9,6 +9,7 @@ describe('admin-consent state', () => {
     clientId: 'client-1',
     actorTenantId: 'tenant',
     actorObjectId: 'admin',
+    tenantId: '944da200-0000-4000-8000-000000000001',
     expiresAt: '2026-11-26T12:10:00.000Z',
   };
 
@@ -23,6 +24,7 @@ describe('admin-consent state', () => {
     ['clientId', 'client-2'],
     ['actorObjectId', 'another-admin'],
     ['actorTenantId', 'another-tenant'],
+    ['tenantId', 'f01e90f5-0000-4000-8000-000000000002'],
     ['expiresAt', '2026-11-26T13:10:00.000Z'],
   ] as const) {
     it(`rejects the signature when the ${field} it was bound to differs`, () => {

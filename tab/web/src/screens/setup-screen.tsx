@@ -367,9 +367,10 @@ function ConsentForm({
   const [error, setError] = useState<unknown>();
   const [waitingUntil, setWaitingUntil] = useState<string | undefined>();
   const [link, setLink] = useState<string | undefined>();
+  const [boundTenant, setBoundTenant] = useState<string | undefined>();
   const tenantProblem =
     tenant.trim() !== '' && !GUID.test(tenant.trim()) && !DOMAIN.test(tenant.trim())
-      ? 'Use the tenant id (a GUID) or a verified domain, or leave it empty.'
+      ? 'Use the tenant id (a GUID) or a verified domain such as contoso.onmicrosoft.com.'
       : null;
 
   useEffect(() => {
@@ -398,14 +399,17 @@ function ConsentForm({
   const start = (): void => {
     setError(undefined);
     api
-      .post<{ url: string; expiresAt: string }>(
+      .post<{ url: string; expiresAt: string; tenantId: string; tenantInput: string }>(
         `/clients/${encodeURIComponent(client.name)}/integration/consent`,
-        {
-          ...(tenant.trim() === '' ? {} : { tenant: tenant.trim() }),
-        },
+        { tenant: tenant.trim() },
       )
       .then((answer) => {
         setLink(answer.url);
+        setBoundTenant(
+          answer.tenantInput === answer.tenantId
+            ? answer.tenantId
+            : `${answer.tenantInput} (tenant id ${answer.tenantId})`,
+        );
         setWaitingUntil(answer.expiresAt);
         window.open(answer.url, '_blank', 'noopener');
       }, setError);
@@ -415,12 +419,14 @@ function ConsentForm({
     <div className={styles.form}>
       <Body1>
         The client&apos;s Global Administrator signs in and grants our app read access to their directory. The
-        link is valid for 10 minutes and works once.
+        link is valid for 10 minutes, works once, and only for the tenant named here: a consent from any other
+        organisation is refused.
       </Body1>
       <Field
-        label="Client's tenant id or domain (optional)"
+        label="Client's tenant id or verified domain"
+        required
         validationMessage={tenantProblem}
-        hint="Speeds up sign-in for their admin."
+        hint="For example contoso.onmicrosoft.com, or the Tenant ID from their Entra admin center."
       >
         <Input
           value={tenant}
@@ -431,7 +437,12 @@ function ConsentForm({
       </Field>
       <ErrorBar error={error} />
       <div className={styles.row}>
-        <Button appearance="primary" icon={<OpenRegular />} onClick={start} disabled={tenantProblem !== null}>
+        <Button
+          appearance="primary"
+          icon={<OpenRegular />}
+          onClick={start}
+          disabled={tenantProblem !== null || tenant.trim() === ''}
+        >
           Open admin consent
         </Button>
       </div>
@@ -439,7 +450,8 @@ function ConsentForm({
         <MessageBar intent="info">
           <MessageBarBody>
             <MessageBarTitle>Waiting for consent…</MessageBarTitle>
-            This page updates when the admin has granted consent.{' '}
+            Only a consent from {boundTenant ?? 'the tenant named above'} is accepted. This page updates when
+            its admin has granted consent.{' '}
             {link !== undefined && (
               <Link href={link} target="_blank" rel="noopener">
                 Open the consent page again
@@ -556,6 +568,18 @@ function ConnectedSetup(props: {
             )
           }
         />
+        {integration.kind === 'admin_consent' && (
+          <MessageBar intent="info" layout="multiline" data-testid="consent-confirmation">
+            <MessageBarBody>
+              <MessageBarTitle>Connected through admin consent</MessageBarTitle>
+              Microsoft Graph names this organisation{' '}
+              <strong>{integration.organizationName ?? integration.tenantId}</strong>
+              {integration.verifiedDomains.length > 0 &&
+                ` (${integration.verifiedDomains.map((domain) => domain.name).join(', ')})`}
+              . Check that it is {client.displayName}&apos;s organisation; if not, remove the integration.
+            </MessageBarBody>
+          </MessageBar>
+        )}
         {integration.status === 'error' && (
           <MessageBar intent="error">
             <MessageBarBody>{integration.statusMessage ?? 'The last check failed.'}</MessageBarBody>
