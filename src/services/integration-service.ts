@@ -9,6 +9,7 @@ import { ClientRepository } from '../store/client-repository.js';
 import { IntegrationAdminRepository } from '../store/integration-admin-repository.js';
 import { IntegrationRepository, type IntegrationRecord } from '../store/integration-repository.js';
 import { PendingActionRepository } from '../store/pending-action-repository.js';
+import { isUniqueViolation } from '../store/unique-violation.js';
 import type { ClientRow, Database } from '../store/schema.js';
 import type { SecretBox } from '../store/secret-box.js';
 import type { AccessPolicy } from './access-policy.js';
@@ -669,41 +670,47 @@ export class IntegrationService {
     const at = this.clock.now();
     await this.assertTenantFree(actor, tenantId);
     // Inside the transaction only `trx` may be used: SQLite has one connection, and the transaction holds it.
-    await this.db.transaction().execute(async (trx) => {
-      const admin = new IntegrationAdminRepository(trx);
-      if ((await admin.find(client.id)) !== undefined) throw integrationExists(client);
-      if ((await admin.findByTenant(tenantId)) !== undefined) throw tenantTaken(tenantId, undefined);
-      await new IntegrationRepository(trx, this.secretBox).save({
-        clientId: client.id,
-        kind: facts.kind,
-        tenantId,
-        tenantInput: facts.tenantInput,
-        appClientId: facts.appClientId,
-        clientSecret: facts.clientSecret,
-        secretExpiresAt: facts.secretExpiresAt,
-        organizationName: facts.organization.displayName,
-        verifiedDomains: facts.organization.verifiedDomains,
-        permissionChecks: facts.result.checks,
-        status: 'connected',
-        statusMessage: null,
-        actor: actor.name ?? actor.objectId,
-        at,
-      });
-      await this.audit.record(trx, actor, {
-        action: 'integration.connect',
-        clientId: client.id,
-        targetType: 'integration',
-        targetId: client.id,
-        after: {
+    // A connect of the same tenant racing this one is decided by the unique index on integrations.tenant_id.
+    await this.db
+      .transaction()
+      .execute(async (trx) => {
+        const admin = new IntegrationAdminRepository(trx);
+        if ((await admin.find(client.id)) !== undefined) throw integrationExists(client);
+        if ((await admin.findByTenant(tenantId)) !== undefined) throw tenantTaken(tenantId, undefined);
+        await new IntegrationRepository(trx, this.secretBox).save({
+          clientId: client.id,
           kind: facts.kind,
           tenantId,
           tenantInput: facts.tenantInput,
           appClientId: facts.appClientId,
+          clientSecret: facts.clientSecret,
+          secretExpiresAt: facts.secretExpiresAt,
           organizationName: facts.organization.displayName,
-          expiresAt: facts.secretExpiresAt,
-        },
+          verifiedDomains: facts.organization.verifiedDomains,
+          permissionChecks: facts.result.checks,
+          status: 'connected',
+          statusMessage: null,
+          actor: actor.name ?? actor.objectId,
+          at,
+        });
+        await this.audit.record(trx, actor, {
+          action: 'integration.connect',
+          clientId: client.id,
+          targetType: 'integration',
+          targetId: client.id,
+          after: {
+            kind: facts.kind,
+            tenantId,
+            tenantInput: facts.tenantInput,
+            appClientId: facts.appClientId,
+            organizationName: facts.organization.displayName,
+            expiresAt: facts.secretExpiresAt,
+          },
+        });
+      })
+      .catch((error: unknown) => {
+        throw isUniqueViolation(error) ? tenantTaken(tenantId, undefined) : error;
       });
-    });
     this.logger.info({ clientId: client.id, kind: facts.kind }, 'integration connected');
     const view = await this.view(this.db, client);
     if (view === null) throw new AppError('integration_missing', 'The integration was not saved.');

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, SyncKind, SyncRunRow, SyncTrigger } from './schema.js';
+import { isUniqueViolation } from './unique-violation.js';
 
 /** The counters a run reports when it ends (all optional: a sign-in run has no groups). */
 export interface SyncRunCounts {
@@ -211,10 +212,3 @@ const zeroCounts = {
   retries: 0,
   throttled_ms: 0,
 } as const;
-
-function isUniqueViolation(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { code } = error as { code?: unknown };
-  // PostgreSQL unique_violation; better-sqlite3 SQLITE_CONSTRAINT_UNIQUE.
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}

@@ -8,6 +8,7 @@ import * as signInEventsByTime from './0005-sign-in-events-by-time.js';
 import * as signInDailyWithoutUserIndex from './0006-sign-in-daily-without-user-index.js';
 import * as usersListIndexes from './0007-users-list-indexes.js';
 import * as leanerUserIndexes from './0008-leaner-user-indexes.js';
+import * as oneClientPerTenant from './0009-one-client-per-tenant.js';
 
 /** A migration that may differ slightly per engine (auto-increment ids, SQLite's WITHOUT ROWID). */
 export interface DialectMigration {
@@ -24,4 +25,5 @@ export const migrations: Readonly<Record<string, DialectMigration>> = {
   '0006-sign-in-daily-without-user-index': signInDailyWithoutUserIndex,
   '0007-users-list-indexes': usersListIndexes,
   '0008-leaner-user-indexes': leanerUserIndexes,
+  '0009-one-client-per-tenant': oneClientPerTenant,
 };

@@ -405,6 +405,37 @@ describe('integration service against the simulator', function () {
         );
       });
 
+      it('connects one tenant to exactly one client when two clients connect it at the same time', async () => {
+        const { tenant, clientId, secret } = newTenant('racing');
+        const clients = [
+          await seedClient(db(), { integration: false }),
+          await seedClient(db(), { integration: false }),
+          await seedClient(db(), { integration: false }),
+        ];
+        const outcomes = await Promise.allSettled(
+          clients.map((client) =>
+            ctx.core.integrations.connect(partnerAdmin, client, {
+              tenant: tenant.tenantId,
+              clientId,
+              clientSecret: secret,
+            }),
+          ),
+        );
+        assert.equal(outcomes.filter((outcome) => outcome.status === 'fulfilled').length, 1);
+        for (const outcome of outcomes) {
+          if (outcome.status === 'rejected') {
+            assert.ok(outcome.reason instanceof ConflictError, String(outcome.reason));
+            assert.equal(outcome.reason.code, 'tenant_already_connected');
+          }
+        }
+        const rows = await db()
+          .selectFrom('integrations')
+          .select('client_id')
+          .where('tenant_id', '=', tenant.tenantId)
+          .execute();
+        assert.equal(rows.length, 1);
+      });
+
       it('refuses a forged, tampered or expired consent state and records a declined consent', async () => {
         const { tenant } = newTenant('proseware');
         const client = await seedClient(db(), { integration: false });
