@@ -198,12 +198,27 @@ export function progressBar(fraction: number, style: ContainerStyle = 'good'): C
   return { type: 'ColumnSet', spacing: 'small', columns };
 }
 
+/** A zero-width word joiner: invisible, and enough to keep a URL from being recognised as one. */
+const JOIN = '\u2060';
+
 /**
- * Text from Entra (names, descriptions) must not become a link: Teams renders Markdown links in TextBlocks and
- * facts. Breaking the `](` of link syntax is enough and keeps every character visible; card text uses no links.
+ * Text from Entra (names, descriptions, UPNs) must never format or link a card. Teams renders a CommonMark subset in
+ * TextBlocks and facts — bold, italic, lists, links — and links bare URLs too
+ * (https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/cards-format,
+ * https://learn.microsoft.com/adaptive-cards/authoring-cards/text-features). So, keeping every character visible:
+ * CommonMark's backslash escape for what could open a construct (backslash, asterisk, brackets, `<`, backtick, tilde,
+ * an underscore that is not inside a word, and `#`, `>`, list markers at a line start), and a word joiner inside what
+ * would be linked without any syntax (`://`, `www.`) and inside `{{` (the cards' DATE/TIME functions).
  */
 export function escapeMarkdown(value: string): string {
-  return value.replace(/\]\(/g, '] (');
+  return value
+    .replace(/[\\*[\]<`~]/g, (char) => `\\${char}`)
+    .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\_')
+    .replace(/^(\s*)(#|>|[-+](?=\s))/gm, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])(?=\s)/gm, '$1\\$2')
+    .replace(/:\/\//g, `:${JOIN}//`)
+    .replace(/www\./gi, (match) => `${match.slice(0, 3)}${JOIN}.`)
+    .replace(/\{\{/g, `{${JOIN}{`);
 }
 
 /** `1234567` → `1,234,567`. */

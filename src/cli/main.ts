@@ -4,7 +4,7 @@ import { createCore, type Core } from '../composition/create-core.js';
 import { operatorActor } from '../services/actor.js';
 import { createLogger } from '../shared/logger.js';
 import { loadOrCreateDemoKey } from '../store/secret-box.js';
-import type { CliContext } from './cli-context.js';
+import { printable, type CliContext } from './cli-context.js';
 import { runCli } from './program.js';
 
 /** Entry point of `npm run cli -- <command>`: the local operator acting on the configured store. */
@@ -12,11 +12,12 @@ async function main(): Promise<number> {
   let opened: Core | undefined;
   const context: CliContext = {
     actor: operatorActor(os.userInfo().username),
+    // Everything the CLI prints passes through printable(): no name from a tenant can drive the terminal.
     out: (text) => {
-      process.stdout.write(`${text}\n`);
+      process.stdout.write(`${printable(text)}\n`);
     },
     err: (text) => {
-      process.stderr.write(`${text}\n`);
+      process.stderr.write(`${printable(text)}\n`);
     },
     core: async () => {
       if (opened !== undefined) return opened;
@@ -52,7 +53,9 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`CLI failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `CLI failed: ${printable(error instanceof Error ? error.message : String(error))}\n`,
+    );
     process.exitCode = 1;
   },
 );

@@ -16,7 +16,10 @@ export function decodeCursor(text: string | undefined): UserCursor | undefined {
       Array.isArray(parsed) &&
       parsed.length === 2 &&
       typeof parsed[0] === 'string' &&
-      typeof parsed[1] === 'string'
+      typeof parsed[1] === 'string' &&
+      // A cursor we issued never holds a NUL (nor can PostgreSQL compare with one).
+      !parsed[0].includes('\u0000') &&
+      !parsed[1].includes('\u0000')
     ) {
       return { sortKey: parsed[0], id: parsed[1] };
     }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { actionSchemas, isActionVerb } from '../../../bot/actions/action-verbs.js';
-import type { AdaptiveCard } from '../../../bot/cards/card-kit.js';
+import { escapeMarkdown, type AdaptiveCard } from '../../../bot/cards/card-kit.js';
 import type { BotCommand } from '../../../bot/commands/bot-command.js';
 import { clientChoiceCard, clientsCard, statusCard } from '../../../bot/cards/client-cards.js';
 import { errorCard } from '../../../bot/cards/error-card.js';
@@ -298,7 +298,38 @@ describe('bot cards', () => {
   it('entity text cannot become a Markdown link on a card', () => {
     const text = JSON.stringify(cards.clients);
     assert.ok(!text.includes('](https://evil.example)'), 'link syntax survived');
-    assert.ok(text.includes('Northwind [Traders] (https://evil.example)'));
+    assert.ok(
+      text.includes(JSON.stringify(escapeMarkdown('Northwind [Traders](https://evil.example)')).slice(1, -1)),
+    );
+  });
+
+  it('Entra text cannot format, link or template a card in any way Teams renders', () => {
+    const hostile =
+      '[Re-verify](https://evil.example/login) <https://evil.example/x> https://evil.example/bare www.evil.example **URGENT** _now_ ~~old~~ `code` {{DATE(2017-02-14T06:00:00Z, SHORT)}}';
+    const escaped = escapeMarkdown(hostile);
+    // Each construct as it would open, not preceded by CommonMark's backslash escape.
+    for (const construct of [
+      /(?<!\\)\]\(/,
+      /(?<!\\)<https/,
+      /:\/\//,
+      /www\./,
+      /(?<!\\)\*(?<!\\)\*/,
+      /(?<!\\)_now/,
+      /(?<!\\)~/,
+      /(?<!\\)`/,
+      /\{\{/,
+    ]) {
+      assert.ok(!construct.test(escaped), `${String(construct)} survived: ${escaped}`);
+    }
+    for (const line of ['- item', '+ item', '1. first', '# heading', '> quote']) {
+      assert.ok(escapeMarkdown(line).startsWith('\\') || escapeMarkdown(line).startsWith('1\\.'), line);
+    }
+    // Every character stays visible, and names with an underscore inside a word are left alone.
+    assert.equal(escaped.replace(/[\\\u2060]/g, ''), hostile);
+    assert.equal(
+      escapeMarkdown('ann_contoso.com#EXT#@msp.onmicrosoft.com'),
+      'ann_contoso.com#EXT#@msp.onmicrosoft.com',
+    );
   });
 
   it('the progress bar fills with the sync and never shows 100 % before the run ends', () => {
