@@ -79,6 +79,7 @@ export async function startDemoTenant(config: AppConfig, logger: Logger): Promis
   await fs.writeFile(
     demoEndpointsFile(config.dataDir),
     `${JSON.stringify({ authorityHost: simulator.authorityHost, graphBaseUrl: simulator.graphBaseUrl, caCertPath: simulator.caCertPath })}\n`,
+    { mode: 0o600 },
   );
   logger.info(
     {

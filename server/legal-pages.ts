@@ -1,4 +1,5 @@
 import type restify from 'restify';
+import { STATIC_PAGE_CSP } from './security-headers.js';
 
 /**
  * The privacy statement and terms of use the Teams manifest links to (`/privacy`, `/terms`). They describe what
@@ -36,6 +37,7 @@ export function mountLegalPages(server: restify.Server): void {
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
         'cache-control': 'public, max-age=3600',
+        'content-security-policy': STATIC_PAGE_CSP,
       });
       res.end(html);
       next();

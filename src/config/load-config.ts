@@ -23,6 +23,8 @@ export interface PrincipalRef {
 /** The whole configuration, parsed and checked once at start-up. Nothing else reads `process.env`. */
 export interface AppConfig {
   readonly mode: AppMode;
+  /** Listen address. */
+  readonly host: string;
   readonly port: number;
   readonly publicBaseUrl: string;
   readonly dataDir: string;
@@ -47,6 +49,14 @@ export interface AppConfig {
   readonly syncIntervalMinutes: number;
   readonly signInRetentionDays: number;
   readonly demo: { readonly users: number; readonly simPort: number; readonly autoImport: boolean };
+  /** Bounded resources (DESIGN §9): rate limits, exports, the client address behind proxies. */
+  readonly limits: {
+    readonly perAddressPerMinute: number;
+    readonly perUserPerMinute: number;
+    readonly exportsPerUser: number;
+    readonly exportConcurrency: number;
+    readonly trustedProxyHops: number;
+  };
 }
 
 /** Every configuration problem found, reported together so an operator fixes them in one go. */
@@ -105,6 +115,7 @@ function toAppConfig(raw: RawSettings, mode: AppMode): AppConfig {
       : { kind: 'postgres', url: raw.DATABASE_URL, schema: raw.DATABASE_SCHEMA ?? 'public' };
   return {
     mode,
+    host: raw.HOST ?? (mode === 'demo' ? '127.0.0.1' : '0.0.0.0'),
     port: raw.PORT,
     publicBaseUrl: (raw.PUBLIC_BASE_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, ''),
     dataDir,
@@ -130,6 +141,13 @@ function toAppConfig(raw: RawSettings, mode: AppMode): AppConfig {
     syncIntervalMinutes: raw.SYNC_INTERVAL_MINUTES,
     signInRetentionDays: raw.SIGN_IN_RETENTION_DAYS,
     demo: { users: raw.DEMO_USERS, simPort: raw.DEMO_SIM_PORT, autoImport: raw.DEMO_AUTO_IMPORT },
+    limits: {
+      perAddressPerMinute: raw.RATE_LIMIT_PER_ADDRESS,
+      perUserPerMinute: raw.RATE_LIMIT_PER_USER,
+      exportsPerUser: raw.EXPORTS_PER_USER,
+      exportConcurrency: raw.EXPORT_CONCURRENCY,
+      trustedProxyHops: raw.TRUSTED_PROXY_HOPS,
+    },
   };
 }
 

@@ -66,6 +66,36 @@ const httpsUrl = (fallback: string): z.ZodType<string> =>
     .pipe(z.url({ protocol: /^https$/, error: 'must be an https:// URL' }))
     .transform((value) => value.replace(/\/+$/, ''));
 
+/**
+ * A secrets key must be 32 random bytes, written in canonical base64. Node decodes base64 leniently (it skips what
+ * it cannot read), so the text is re-encoded and compared; a key that is plainly not random — all bytes the same,
+ * few distinct bytes, or nothing but printable text — is refused, since the same key also derives the consent-state
+ * signing key. (32 random bytes have ~30 distinct values; fewer than 16, or all 32 printable, happen by chance with
+ * a probability below 10⁻¹⁰.)
+ */
+function isCanonicalKey(value: string): boolean {
+  const bytes = Buffer.from(value, 'base64');
+  return bytes.length === 32 && bytes.toString('base64') === value;
+}
+
+function looksRandom(value: string): boolean {
+  const bytes = Buffer.from(value, 'base64');
+  if (!isCanonicalKey(value)) return true; // reported by the first check
+  const printable = bytes.every((byte) => byte >= 0x20 && byte <= 0x7e);
+  return new Set(bytes).size >= 16 && !printable;
+}
+
+/** The public address: https, except on this machine (a local try-out of production mode). */
+const publicBaseUrl = optionalText.pipe(
+  z
+    .url({ protocol: /^https?$/, error: 'must be an https:// URL' })
+    .refine((value) => {
+      const url = new URL(value);
+      return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    }, 'must be an https:// URL (plain http only for localhost): Teams and Entra reach the app over https')
+    .optional(),
+);
+
 export const settings = [
   {
     env: 'APP_MODE',
@@ -81,8 +111,15 @@ export const settings = [
     description: 'HTTP port of the server (bot endpoint, tab, tab API, consent callback, /healthz).',
   },
   {
+    env: 'HOST',
+    schema: optionalText,
+    defaultText: '127.0.0.1 in demo mode, 0.0.0.0 in production',
+    description:
+      'Address the server listens on. Demo mode listens on this machine only; set 0.0.0.0 to reach it from elsewhere (its demo-only pages still answer only local requests).',
+  },
+  {
     env: 'PUBLIC_BASE_URL',
-    schema: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    schema: publicBaseUrl,
     requiredInProduction: true,
     description:
       'The public https address of this server (used for the admin-consent redirect and deep links). Demo: http://localhost:PORT.',
@@ -127,9 +164,10 @@ export const settings = [
     schema: optionalText.pipe(
       z
         .string()
+        .refine(isCanonicalKey, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
         .refine(
-          (value) => Buffer.from(value, 'base64').length === 32,
-          'must be 32 random bytes in base64 (openssl rand -base64 32)',
+          looksRandom,
+          'is not random (too few distinct bytes, or plain text): generate one with openssl rand -base64 32',
         )
         .optional(),
     ),
@@ -232,6 +270,41 @@ export const settings = [
     schema: positiveInt(1, 3650, 90),
     defaultText: '90',
     description: 'How long sign-in events are kept before pruning (aggregates and last activity stay).',
+  },
+  {
+    env: 'RATE_LIMIT_PER_ADDRESS',
+    schema: positiveInt(10, 1_000_000, 1200),
+    defaultText: '1200',
+    description:
+      'Requests per minute one client address may send (all routes but /healthz), counted before authentication; above it the answer is 429 with Retry-After. Shared by all instances on PostgreSQL.',
+  },
+  {
+    env: 'RATE_LIMIT_PER_USER',
+    schema: positiveInt(10, 1_000_000, 600),
+    defaultText: '600',
+    description:
+      'Requests per minute one signed-in person may send to the tab API and the bot; above it the answer is 429 with Retry-After. Shared by all instances on PostgreSQL.',
+  },
+  {
+    env: 'EXPORTS_PER_USER',
+    schema: positiveInt(1, 1000, 1),
+    defaultText: '1',
+    description:
+      'CSV exports one person may have running at once (more are answered 429); they are streamed, and at most EXPORT_CONCURRENCY run in the process.',
+  },
+  {
+    env: 'EXPORT_CONCURRENCY',
+    schema: positiveInt(1, 64, 2),
+    defaultText: '2',
+    description:
+      'CSV exports running at once in one instance; further ones wait for a slot (up to 30 s, else 429).',
+  },
+  {
+    env: 'TRUSTED_PROXY_HOPS',
+    schema: positiveInt(0, 10, 0),
+    defaultText: '0',
+    description:
+      'Reverse proxies in front of the server that append to X-Forwarded-For: the client address for rate limits is read that many entries from the right. 0 = the socket address. Never used to decide that a request is local.',
   },
   {
     env: 'DEMO_USERS',

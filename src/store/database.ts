@@ -60,7 +60,7 @@ export async function openDatabase(
 }
 
 function openSqlite(file: string): AppDatabase {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') ownerOnly(file);
   const connection = new SqliteDatabase(file);
   connection.pragma('journal_mode = WAL');
   connection.pragma('synchronous = NORMAL');
@@ -82,6 +82,27 @@ function openSqlite(file: string): AppDatabase {
     },
     close: () => db.destroy(),
   };
+}
+
+/**
+ * The directory copy (names, UPNs, sign-ins, MFA state) is readable by this account only: the folder is created 0700
+ * and the database 0600 before SQLite opens it — SQLite creates its -wal and -shm files with the database's mode.
+ * Files left with wider modes by an earlier version are narrowed.
+ */
+function ownerOnly(file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    fs.writeFileSync(file, '', { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+  }
+  for (const companion of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if ((fs.statSync(companion).mode & 0o077) !== 0) fs.chmodSync(companion, 0o600);
+    } catch {
+      // Not there (yet): SQLite creates it with the database's mode.
+    }
+  }
 }
 
 /**

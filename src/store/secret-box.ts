@@ -69,7 +69,7 @@ export function loadOrCreateDemoKey(dataDir: string): Buffer {
       `${file} does not hold a 32-byte base64 key; delete it to create a new one.`,
     );
   }
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const key = crypto.randomBytes(32);
   fs.writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   return key;

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { ConfigError, loadConfig, renderConfigTable } from '../../../src/config/load-config.js';
 
 const productionEnv = {
   APP_MODE: 'production',
   PUBLIC_BASE_URL: 'https://idm.contoso-msp.com',
-  SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
+  SECRETS_KEY: crypto.randomBytes(32).toString('base64'),
   BOT_ID: '11111111-1111-1111-1111-111111111111',
   BOT_PASSWORD: 'bot-password',
   TAB_SSO_CLIENT_ID: '22222222-2222-2222-2222-222222222222',
@@ -87,6 +88,35 @@ describe('configuration', () => {
       'SYNC_INTERVAL_MINUTES',
     ]);
     assert.ok(!problems.join('\n').includes('too-short-secret-value'));
+  });
+
+  for (const [why, key] of [
+    ['all-zero', Buffer.alloc(32).toString('base64')],
+    ['one repeated byte', Buffer.alloc(32, 7).toString('base64')],
+    ['repeated characters', 'a'.repeat(43)],
+    ['plain text', 'ThisIsNotBase64AtAll_ButItIsFortyThreeChars'],
+    [
+      'printable bytes only',
+      Buffer.from('correct horse battery staple 1234').subarray(0, 32).toString('base64'),
+    ],
+    ['non-canonical base64', `${crypto.randomBytes(32).toString('base64').slice(0, -1)}!`],
+  ] as const) {
+    it(`refuses a ${why} SECRETS_KEY in production`, () => {
+      const problems = problemsOf({ ...productionEnv, SECRETS_KEY: key });
+      assert.equal(problems.length, 1, problems.join('\n'));
+      assert.match(problems[0] ?? '', /^SECRETS_KEY: .*openssl rand -base64 32/);
+    });
+  }
+
+  it('refuses a plain-http PUBLIC_BASE_URL in production, except for this machine', () => {
+    assert.deepEqual(
+      problemsOf({ ...productionEnv, PUBLIC_BASE_URL: 'http://idm.example.com' }).map((p) => p.split(':')[0]),
+      ['PUBLIC_BASE_URL'],
+    );
+    assert.equal(
+      loadConfig({ ...productionEnv, PUBLIC_BASE_URL: 'http://localhost:3978' }).publicBaseUrl,
+      'http://localhost:3978',
+    );
   });
 
   it('is documented: the README configuration table is the one generated from the schema', () => {
