@@ -8,7 +8,7 @@ import type { Logger } from '../src/shared/logger.js';
 import { runAction } from './actions/action-handler.js';
 import { ConversationReferenceStore } from './conversation-reference-store.js';
 import type { AuthenticatingTeamsAdapter } from './authenticating-teams-adapter.js';
-import { UnauthenticatedError } from '../src/shared/errors.js';
+import { AppError, UnauthenticatedError } from '../src/shared/errors.js';
 import { errorCardFor } from './bot-errors.js';
 import type { AdaptiveCard } from './cards/card-kit.js';
 import { errorCard } from './cards/error-card.js';
@@ -33,6 +33,8 @@ export interface TeamsBotOptions {
   readonly isTenantAllowed: (tenantId: string) => Promise<boolean>;
   /** How often a sync card is updated at most. Default 1500 ms. */
   readonly syncUpdateIntervalMs?: number;
+  /** Counts each person's turns (DESIGN §9 rate limits); throws `rate_limited` over the limit. */
+  readonly limitUser?: (actor: Actor) => Promise<void>;
 }
 
 /** The HTTP request as the bot needs it (restify's, or any framework's). */
@@ -40,6 +42,14 @@ export interface BotHttpRequest {
   readonly body: unknown;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly method: string | undefined;
+  /** Whether the request comes from this machine, decided from its socket (server/locality.ts). */
+  readonly local: boolean;
+}
+
+/** Why a request is refused before its body is read, with the answer to give. */
+export interface BotRefusal {
+  readonly status: number;
+  readonly body: { readonly error: { readonly code: string; readonly message: string } };
 }
 
 const CARD_RESPONSE = 'application/vnd.microsoft.card.adaptive';
@@ -56,6 +66,20 @@ const activityEnvelope = z.looseObject({
 });
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+const REFUSED_REMOTE: BotRefusal = {
+  status: 403,
+  body: {
+    error: {
+      code: 'local_only',
+      message: 'Without bot credentials (demo mode) only a client on this machine may talk to the bot.',
+    },
+  },
+};
+const REFUSED_UNSIGNED: BotRefusal = {
+  status: 401,
+  body: { error: { code: 'unauthenticated', message: 'A Bot Framework token is required.' } },
+};
 
 /**
  * The Teams bot (DESIGN §4): a teams-ai Application on the Bot Framework adapter, calling only the core's services.
@@ -108,10 +132,25 @@ export class TeamsBot {
   }
 
   /**
+   * What is refused before the body is even read (DESIGN §9: bodies only after authentication): without bot
+   * credentials (demo mode), any request not from this machine — decided from the socket, never from the activity's
+   * `serviceUrl`; with them, any request without a bearer token signed the way Bot Framework signs (RS256).
+   */
+  refusalBeforeBody(req: Pick<BotHttpRequest, 'headers' | 'local'>): BotRefusal | undefined {
+    if (this.options.anonymous) return req.local ? undefined : REFUSED_REMOTE;
+    return isSignedBearer(req.headers.authorization) ? undefined : REFUSED_UNSIGNED;
+  }
+
+  /**
    * Handles one POST /api/messages. Malformed envelopes are answered 400 before Bot Framework sees them; with
    * credentials configured the adapter rejects requests without a valid token (401).
    */
   async process(req: BotHttpRequest, res: Response & { readonly headersSent: boolean }): Promise<void> {
+    const refusal = this.refusalBeforeBody(req);
+    if (refusal !== undefined) {
+      reply(res, refusal.status, refusal.body);
+      return;
+    }
     const envelope = activityEnvelope.safeParse(req.body);
     if (!envelope.success) {
       reply(res, 400, {
@@ -126,12 +165,6 @@ export class TeamsBot {
           message: 'Without bot credentials only a local client may talk to the bot.',
         },
       });
-      return;
-    }
-    if (!this.options.anonymous && !isSignedBearer(req.headers.authorization)) {
-      // Bot Framework signs its tokens with RS256; anything else (no token, `alg: none`, garbage) is refused here,
-      // before the adapter would look up signing keys for it.
-      reply(res, 401, { error: { code: 'unauthenticated', message: 'A Bot Framework token is required.' } });
       return;
     }
     try {
@@ -178,6 +211,15 @@ export class TeamsBot {
         'This bot serves its MSP and the clients it manages; your organisation is not one of them.',
       );
       return false;
+    }
+    if (this.options.limitUser !== undefined) {
+      try {
+        await this.options.limitUser(actor);
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code !== 'rate_limited') throw error;
+        await this.refuse(context, error.message);
+        return false;
+      }
     }
     this.actors.set(context, actor);
     if (!isFarewell(activity)) await this.references.capture(context, actor);
@@ -315,7 +357,10 @@ function reply(res: Response, status: number, body: unknown): void {
   res.end();
 }
 
-/** `Bearer <JWT>` whose header names RS256, the algorithm Bot Framework tokens are signed with. */
+/**
+ * `Bearer <JWT>` whose header names RS256, the algorithm Bot Framework tokens are signed with; anything else (no
+ * token, `alg: none`, garbage) is refused before the adapter would look up signing keys for it.
+ */
 function isSignedBearer(header: string | string[] | undefined): boolean {
   if (typeof header !== 'string') return false;
   const match = /^Bearer ([\w-]+)\.([\w-]+)\.([\w-]+)$/.exec(header.trim());

@@ -5,7 +5,11 @@ import { TeamsBot } from '../bot/teams-bot.js';
 import { TeamsNotifier } from '../bot/teams-notifier.js';
 import type { AppConfig } from '../src/config/load-config.js';
 import type { Core } from '../src/composition/create-core.js';
+import { toUserFacingError } from '../src/shared/errors.js';
 import type { Logger } from '../src/shared/logger.js';
+import type { Actor } from '../src/services/actor.js';
+import { readJsonBody } from './json-body.js';
+import { isLocalRequest } from './locality.js';
 
 /** The bot's parts that exist before the core: the core's notifications are delivered through this notifier. */
 export interface BotEdge {
@@ -31,7 +35,12 @@ export interface BotRoutesOptions {
   readonly edge: BotEdge;
   /** Which tenants' users may talk to the bot (the MSP's, and the connected clients'). */
   readonly isTenantAllowed: (tenantId: string) => Promise<boolean>;
+  /** Counts each person's turns (DESIGN §9); none in tests that measure speed. */
+  readonly limitUser?: (actor: Actor) => Promise<void>;
 }
+
+/** Teams activities are a few kB (a message is at most ~28 kB of text); card actions carry small payloads. */
+const BOT_BODY_LIMIT = 256 * 1024;
 
 /** Mounts the bot at POST /api/messages on the app's one server (DESIGN §4). */
 export function mountBotRoutes(server: restify.Server, options: BotRoutesOptions): TeamsBot {
@@ -44,12 +53,28 @@ export function mountBotRoutes(server: restify.Server, options: BotRoutesOptions
     anonymous: edge.adapter.anonymous,
     links: edge.links,
     isTenantAllowed: options.isTenantAllowed,
+    ...(options.limitUser === undefined ? {} : { limitUser: options.limitUser }),
   });
   if (edge.adapter.anonymous) {
     logger.warn('bot endpoint without bot credentials: anonymous local traffic only (demo mode)');
   }
   server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
-    await bot.process({ body: req.body as unknown, headers: req.headers, method: req.method }, res);
+    const local = isLocalRequest(req);
+    const refusal = bot.refusalBeforeBody({ headers: req.headers, local });
+    if (refusal !== undefined) {
+      res.json(refusal.status, refusal.body);
+      return;
+    }
+    let body: unknown;
+    try {
+      body = await readJsonBody(req, BOT_BODY_LIMIT);
+    } catch (error) {
+      const answer = toUserFacingError(error, 'bot-body');
+      if (answer.status === 413) res.header('connection', 'close');
+      res.json(answer.status, { error: { code: answer.code, message: answer.message } });
+      return;
+    }
+    await bot.process({ body, headers: req.headers, method: req.method, local }, res);
   });
   return bot;
 }

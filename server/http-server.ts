@@ -1,22 +1,93 @@
 import restify from 'restify';
+import { toUserFacingError } from '../src/shared/errors.js';
 import type { Logger } from '../src/shared/logger.js';
+import { canonicalUrl } from './canonical-path.js';
+import { hostnameOf, isLoopbackHost } from './locality.js';
+import { clientAddress, type RequestLimits } from './request-limits.js';
+import { commonSecurityHeaders } from './security-headers.js';
 
 export interface HttpServerOptions {
   readonly logger: Logger;
   readonly version: string;
   /** Store round trip for /healthz. */
   readonly pingStore: () => Promise<void>;
+  /** HSTS is sent in production only. Default production. */
+  readonly mode?: 'demo' | 'production';
+  /**
+   * Host names the server answers to besides this machine's own (localhost, 127.0.0.1, ::1): the public host and
+   * the tab's domain. A request naming any other host is refused (DNS rebinding).
+   */
+  readonly publicHosts?: readonly string[];
+  /** Per-address request limits, counted before anything else; none in tests and benchmarks that measure speed. */
+  readonly limits?: RequestLimits;
+  /** Reverse proxies in front that append to X-Forwarded-For (for the rate limits' client address). Default 0. */
+  readonly trustedProxyHops?: number;
 }
+
+/** A body (or headers) slower than this is cut off: nothing this server serves needs longer to arrive. */
+const REQUEST_TIMEOUT_MS = 30_000;
+const HEADERS_TIMEOUT_MS = 10_000;
 
 /**
  * The one HTTP server (DESIGN §4): /healthz here; the bot (/api/messages), the tab (static files and /api/tab),
- * and the consent callback are mounted by the composition root.
+ * and the consent callback are mounted by the composition root. Before any route (DESIGN §9):
+ * - security headers on every response;
+ * - the path in its one canonical spelling (server/canonical-path.ts) — what the router and every guard see;
+ * - the `Host` must be one of ours;
+ * - the per-address rate limit;
+ * - no body is read here: the tab API and the bot read theirs, bounded, after checking the caller's credentials;
+ * - headers must arrive within 10 s and the whole request within 30 s.
  */
 export function createHttpServer(options: HttpServerOptions): restify.Server {
   const { logger } = options;
-  const server = restify.createServer({ name: 'entra-teams-idm', handleUncaughtExceptions: false });
+  // No `Server` header: the product and its version are nobody's business.
+  const server = restify.createServer({ name: '', handleUncaughtExceptions: false });
+  server.server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.server.requestTimeout = REQUEST_TIMEOUT_MS;
+  // How often Node checks those timeouts (its default, 30 s, would let a slow request live a minute).
+  (server.server as unknown as { connectionsCheckingInterval: number }).connectionsCheckingInterval = 1_000;
+  const headers = commonSecurityHeaders(options.mode ?? 'production');
+  const hosts = new Set((options.publicHosts ?? []).map((host) => host.toLowerCase()));
+  const hops = options.trustedProxyHops ?? 0;
+
+  server.pre((req: restify.Request, res: restify.Response, next: restify.Next) => {
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    const canonical = canonicalUrl(req.url ?? '');
+    if (!canonical.ok) {
+      refuse(res, 400, 'bad_path', `The request path was refused: ${canonical.reason}.`);
+      next(false);
+      return;
+    }
+    if (canonical.url !== req.url) req.url = canonical.url;
+    if (canonical.path === '/healthz') {
+      next();
+      return;
+    }
+    const host = hostnameOf(req.headers.host);
+    if (host === undefined || !(isLoopbackHost(host) || hosts.has(host))) {
+      refuse(res, 421, 'unknown_host', 'This server does not answer for that host name.');
+      next(false);
+      return;
+    }
+    if (options.limits === undefined) {
+      next();
+      return;
+    }
+    options.limits.address(clientAddress(req, hops)).then(
+      () => {
+        next();
+      },
+      (error: unknown) => {
+        const answer = toUserFacingError(error, 'rate-limit');
+        if (answer.status >= 500) logger.error({ err: error }, 'rate limiter failed');
+        const retryAfter = answer.details?.retryAfterSeconds;
+        if (typeof retryAfter === 'number') res.setHeader('retry-after', String(retryAfter));
+        refuse(res, answer.status, answer.code, answer.message);
+        next(false);
+      },
+    );
+  });
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 1_000_000, rejectUnknown: true }));
 
   server.on('after', (req: restify.Request, res: restify.Response) => {
     const level = res.statusCode >= 500 ? 'error' : 'debug';
@@ -43,6 +114,11 @@ export function createHttpServer(options: HttpServerOptions): restify.Server {
     }
   });
   return server;
+}
+
+function refuse(res: restify.Response, status: number, code: string, message: string): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify({ error: { code, message, details: {} } }));
 }
 
 /** Stops accepting connections, lets in-flight requests finish (up to `timeoutMs`), then resolves. */

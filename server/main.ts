@@ -8,6 +8,7 @@ import { closeHttpServer, createHttpServer } from './http-server.js';
 import { mountLegalPages } from './legal-pages.js';
 import { mountTabRoutes, seedDemoRoles } from './tab-routes.js';
 import { createBotEdge, mountBotRoutes } from './bot-routes.js';
+import { describeLimits, RequestLimits } from './request-limits.js';
 
 /**
  * The composition root: reads the configuration once, builds the core, mounts the bot and the tab on one restify
@@ -65,12 +66,29 @@ async function start(
   started.push(() => core.close());
   if (demo !== undefined) await seedDemoRoles(core, await ensureDemoClient(core, demo));
   await core.scheduler.start();
-  const server = createHttpServer({ logger, version, pingStore: () => core.database.ping() });
-  started.push(() => closeHttpServer(server, 10_000));
+  const limits = RequestLimits.create(config);
+  started.push(() => limits.close());
+  describeLimits(config, logger);
+  const limitUser = (actor: { readonly tenantId: string; readonly objectId: string }): Promise<void> =>
+    limits.user(actor.tenantId, actor.objectId);
+  const server = createHttpServer({
+    logger,
+    version,
+    pingStore: () => core.database.ping(),
+    mode: config.mode,
+    publicHosts: [
+      new URL(config.publicBaseUrl).hostname,
+      ...(config.tab.domain === undefined ? [] : [config.tab.domain]),
+    ],
+    limits,
+    trustedProxyHops: config.limits.trustedProxyHops,
+  });
+  started.push(() => closeHttpServer(server, 5_000));
   mountLegalPages(server);
   const tab = mountTabRoutes(server, {
     core,
     logger,
+    limitUser,
     ...(demo === undefined
       ? {}
       : {
@@ -93,17 +111,21 @@ async function start(
     logger,
     edge: bot,
     isTenantAllowed: (tenantId) => tab.allowList.isAllowed(tenantId),
+    limitUser,
   });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, () => {
+    server.listen(config.port, config.host, () => {
       server.removeListener('error', reject);
       resolve();
     });
   });
   const { port } = server.address();
-  logger.info({ port, mode: config.mode, store: config.store.kind, version }, 'server listening');
+  logger.info(
+    { host: config.host, port, mode: config.mode, store: config.store.kind, version },
+    'server listening',
+  );
 }
 
 function readVersion(): string {

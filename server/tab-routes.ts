@@ -17,6 +17,9 @@ import { mountTabApi } from '../tab/api/tab-api.js';
 import { tabRoutes } from '../tab/api/tab-routes-table.js';
 import { TenantAllowList } from '../tab/api/tenant-allow-list.js';
 import { DEMO_MSP_TENANT_ID, demoIdentities, type DemoIdentity } from './demo-identities.js';
+import { readJsonBody } from './json-body.js';
+import { isLocalRequest } from './locality.js';
+import { STATIC_PAGE_CSP, tabContentSecurityPolicy } from './security-headers.js';
 
 /** The tab app's client id in demo mode: the audience of the tokens the simulator issues for the local host. */
 export const DEMO_TAB_CLIENT_ID = '3c6f1f0e-7a2b-4c1d-8e9f-0a1b2c3d4e5f';
@@ -40,7 +43,12 @@ export interface TabRoutesOptions {
   readonly demo?: DemoTabOptions;
   /** Test seam: the signing keys of a tenant (default: the remote JWKS of the authority host). */
   readonly keysFor?: (tenantId: string) => JWTVerifyGetKey;
+  /** Counts each signed-in person's API requests (DESIGN §9); none in tests that measure speed. */
+  readonly limitUser?: (actor: { readonly tenantId: string; readonly objectId: string }) => Promise<void>;
 }
+
+/** The tab API's bodies are small JSON objects (a connection form at most). */
+const TAB_BODY_LIMIT = 64 * 1024;
 
 /** What the tab routes expose to the composition root. */
 export interface MountedTab {
@@ -49,17 +57,6 @@ export interface MountedTab {
 }
 
 const defaultDist = path.resolve(new URL('../tab/web/dist', import.meta.url).pathname);
-
-/** Where Teams, Outlook and the Microsoft 365 app may frame the tab (and the local host page: same origin). */
-const FRAME_ANCESTORS = [
-  "'self'",
-  'https://teams.microsoft.com',
-  'https://*.teams.microsoft.com',
-  'https://*.teams.cloud.microsoft',
-  'https://*.office.com',
-  'https://*.microsoft365.com',
-  'https://*.cloud.microsoft',
-].join(' ');
 
 /**
  * Mounts the tab on the app's one server (DESIGN §4): the built web app under `/tab/`, its JSON API under
@@ -96,7 +93,13 @@ export function mountTabRoutes(server: restify.Server, options: TabRoutesOptions
     ...(caPem === undefined ? {} : { fetch: trustingFetch(caPem) }),
   });
 
-  mountTabApi(server, { validator, routes: tabRoutes(core, { allowList }), logger });
+  mountTabApi(server, {
+    validator,
+    routes: tabRoutes(core, { allowList }),
+    logger,
+    readBody: (req) => readJsonBody(req, TAB_BODY_LIMIT),
+    ...(options.limitUser === undefined ? {} : { limitUser: options.limitUser }),
+  });
   mountConsentCallback(server, core, allowList, logger);
   mountStaticTab(server, distDir, logger);
   if (demo !== undefined) mountDemoHost(server, distDir, demo, logger);
@@ -140,7 +143,7 @@ function mountConsentCallback(
     res.writeHead(ok ? 200 : 400, {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+      'content-security-policy': STATIC_PAGE_CSP,
     });
     res.end(consentPage(title, message, ok));
   });
@@ -188,22 +191,29 @@ function mountStaticTab(server: restify.Server, distDir: string, logger: Logger)
         'cache-control',
         file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
       );
-      res.setHeader('content-security-policy', `frame-ancestors ${FRAME_ANCESTORS}`);
-      res.setHeader('x-content-type-options', 'nosniff');
-      res.setHeader('referrer-policy', 'strict-origin-when-cross-origin');
+      res.setHeader('content-security-policy', tabContentSecurityPolicy());
     },
   });
-  // The host page is built next to the tab but is only ever served, in demo mode, at /dev/teams-host.html.
-  server.get('/tab/dev/*', (_req: restify.Request, res: restify.Response, next: restify.Next) => {
+  // The host page is built next to the tab but is only ever served, in demo mode, at /dev/teams-host.html. Paths
+  // arrive here in their canonical spelling (server/canonical-path.ts), so `/tab//dev/…`, `/tab/./dev/…` and
+  // `/tab/assets/../dev/…` are this path too.
+  const notFound = (_req: restify.Request, res: restify.Response, next: restify.Next): void => {
     res.json(404, { error: { code: 'not_found', message: 'Not found.', details: {} } });
-    next();
-  });
+    next(false);
+  };
+  server.get('/tab/dev/*', notFound);
   server.get('/tab', (_req: restify.Request, res: restify.Response, next: restify.Next) => {
     res.header('location', '/tab/index.html');
     res.send(302);
     next();
   });
-  server.get('/tab/*', serve);
+  server.get('/tab/*', (req: restify.Request, res: restify.Response, next: restify.Next) => {
+    if (req.getPath().startsWith('/tab/dev/')) {
+      notFound(req, res, next);
+      return;
+    }
+    serve(req, res, next);
+  });
 }
 
 const tokenRequest = z.object({
@@ -215,17 +225,22 @@ const tokenRequest = z.object({
   ),
 });
 
+/**
+ * Demo mode only — never registered in production: the local Teams host page and the token endpoint behind it.
+ * Whoever reaches /dev/token signs in as any demo identity, so every /dev route answers only requests from this
+ * machine, decided from the socket (server/locality.ts) — the guard is part of each route, so whatever spelling
+ * reached the route passed it.
+ */
 function mountDemoHost(server: restify.Server, distDir: string, demo: DemoTabOptions, logger: Logger): void {
-  // Anyone who reaches /dev/token signs in as any demo identity: only this machine may, even in demo mode.
-  server.pre((req: restify.Request, res: restify.Response, next: restify.Next) => {
-    if (req.getPath().startsWith('/dev/') && !isLoopback(req.socket.remoteAddress)) {
+  const localOnly = (req: restify.Request, res: restify.Response, next: restify.Next): void => {
+    if (!isLocalRequest(req)) {
       res.json(404, { error: { code: 'not_found', message: 'Not found.', details: {} } });
       next(false);
       return;
     }
     next();
-  });
-  server.get('/dev/teams-host.html', async (_req: restify.Request, res: restify.Response) => {
+  };
+  server.get('/dev/teams-host.html', localOnly, async (_req: restify.Request, res: restify.Response) => {
     const file = path.join(distDir, 'dev', 'teams-host.html');
     let page: Buffer;
     try {
@@ -236,25 +251,34 @@ function mountDemoHost(server: restify.Server, distDir: string, demo: DemoTabOpt
       });
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
+    res.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-cache',
+      // The host page frames the tab (same origin) and nothing else.
+      'content-security-policy': tabContentSecurityPolicy({ frameSources: ["'self'"] }),
+    });
     res.end(page);
   });
-  server.get('/dev/identities', (_req: restify.Request, res: restify.Response, next: restify.Next) => {
-    res.json(200, {
-      identities: Object.entries(demoIdentities).map(([key, person]) => ({
-        key,
-        displayName: person.displayName,
-        upn: person.upn,
-        role: person.role,
-        tenantId: person.tenantId,
-        objectId: person.objectId,
-      })),
-    });
-    next();
-  });
-  server.post('/dev/token', async (req: restify.Request, res: restify.Response) => {
+  server.get(
+    '/dev/identities',
+    localOnly,
+    (_req: restify.Request, res: restify.Response, next: restify.Next) => {
+      res.json(200, {
+        identities: Object.entries(demoIdentities).map(([key, person]) => ({
+          key,
+          displayName: person.displayName,
+          upn: person.upn,
+          role: person.role,
+          tenantId: person.tenantId,
+          objectId: person.objectId,
+        })),
+      });
+      next();
+    },
+  );
+  server.post('/dev/token', localOnly, async (req: restify.Request, res: restify.Response) => {
     try {
-      const { identity } = parseInput(tokenRequest, req.body ?? {});
+      const { identity } = parseInput(tokenRequest, (await readJsonBody(req, 4096)) ?? {});
       const token = await demo.issueToken(demoIdentities[identity], DEMO_TAB_CLIENT_ID);
       res.header('cache-control', 'no-store');
       res.json(200, { token, expiresAt: expiryOf(token) });
@@ -266,10 +290,6 @@ function mountDemoHost(server: restify.Server, distDir: string, demo: DemoTabOpt
       });
     }
   });
-}
-
-function isLoopback(address: string | undefined): boolean {
-  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 }
 
 function expiryOf(token: string): string {

@@ -14,6 +14,8 @@ import { BillingService } from '../services/billing-service.js';
 import { ClientAccess } from '../services/client-access.js';
 import { ClientService } from '../services/client-service.js';
 import { CollectionReconciler } from '../services/collection-reconciler.js';
+import { ExportGate } from '../services/export-gate.js';
+import { ExportService } from '../services/export-service.js';
 import { GraphConnectionVerifier } from '../services/connection-verifier.js';
 import { GroupService } from '../services/group-service.js';
 import { IntegrationService } from '../services/integration-service.js';
@@ -91,8 +93,10 @@ export interface Core {
   readonly billing: BillingService;
   /** Roles: `myGrants`, `list`, `assign`, `revoke`. */
   readonly roles: RoleService;
-  /** The audit log: `query`, `exportCsv`. */
+  /** The audit log: `query`, `exportCsv`, `exportCsvPages`. */
   readonly auditLog: AuditLogService;
+  /** Every CSV download, streamed behind one concurrency gate: `usersCsv`, `auditCsv`, `reportCsv`, `billingCsv`. */
+  readonly exports: ExportService;
   /** A client's directory sync as people follow it: `status` (live progress, cheap to poll), `requestSync`. */
   readonly syncStatus: SyncStatusService;
   /** Sign-in ingestion per client (`run(clientId)`), scheduled every sync interval. */
@@ -200,6 +204,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const auditLog = new AuditLogService({ db, access, clientAccess, clients });
   const syncStatus = new SyncStatusService({ db, clientAccess, directorySync, logger });
   const reports = new ReportService({ db, clientAccess, clock });
+  const exports = new ExportService({
+    users,
+    auditLog,
+    reports,
+    billing,
+    gate: new ExportGate({
+      concurrency: config.limits.exportConcurrency,
+      perActor: config.limits.exportsPerUser,
+    }),
+  });
   const notifications = new NotificationService({
     db,
     access,
@@ -314,6 +328,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     billing,
     roles,
     auditLog,
+    exports,
     collection,
     signInIngestion,
     mfaRegistrationSync,

@@ -1,6 +1,6 @@
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod/v4';
 import type { Kysely } from 'kysely';
+import { csvRows } from '../shared/csv.js';
 import { AuditRepository, type AuditQuery } from '../store/audit-repository.js';
 import type { AuditLogRow, Database } from '../store/schema.js';
 import type { AccessPolicy } from './access-policy.js';
@@ -64,6 +64,20 @@ export interface AuditEntryView {
 
 /** How many entries one export holds at most. */
 const EXPORT_LIMIT = 100_000;
+const AUDIT_CSV_COLUMNS = [
+  'id',
+  'at',
+  'actor_tenant_id',
+  'actor_object_id',
+  'actor_name',
+  'channel',
+  'client',
+  'action',
+  'target_type',
+  'target_id',
+  'before',
+  'after',
+];
 
 /**
  * The audit log (DESIGN §2): every admin action, queryable per client, actor, action and period, and exportable as
@@ -107,63 +121,62 @@ export class AuditLogService {
   }
 
   /**
-   * The matching entries as CSV (newest first, at most 100,000), with a header row. Cells that a spreadsheet would
-   * read as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) are prefixed with `'`.
-   * @throws {ValidationError} {@link NotFoundError}
+   * The entries the actor may see, filtered, oldest last, as CSV (at most 100,000 rows; the one formula guard of
+   * src/shared/csv.ts on every cell). Whole, for the CLI; {@link exportCsvPages} streams the same text.
    */
   async exportCsv(actor: Actor, input: Omit<AuditQueryInput, 'limit' | 'before'> = {}): Promise<string> {
+    let text = '';
+    for await (const page of await this.exportCsvPages(actor, input)) text += page;
+    return text;
+  }
+
+  /**
+   * The same CSV in pages of 1,000 entries, read one page at a time: the filters and the actor's scope are checked
+   * before the first page is returned, so a refusal is an error here, never a broken download.
+   * @throws {ValidationError} {@link NotFoundError} {@link ForbiddenError}
+   */
+  async exportCsvPages(
+    actor: Actor,
+    input: Omit<AuditQueryInput, 'limit' | 'before'> = {},
+  ): Promise<AsyncIterable<string>> {
     const parsed = parseInput(auditQueryInput, { ...input, limit: 1000 });
     const scope = await this.scope(actor, parsed.client);
     const names = await this.clientNames(actor);
     const repository = new AuditRepository(this.db);
-    const records: string[][] = [];
-    let before: number | undefined;
-    while (records.length < EXPORT_LIMIT) {
-      const rows = await repository.query({
-        ...scope,
-        ...this.filters(parsed),
-        limit: 1000,
-        ...(before === undefined ? {} : { beforeId: before }),
-      });
-      for (const row of rows) {
-        records.push(
-          [
+    const filters = this.filters(parsed);
+    return (async function* pages() {
+      yield csvRows([AUDIT_CSV_COLUMNS]);
+      let written = 0;
+      let before: number | undefined;
+      while (written < EXPORT_LIMIT) {
+        const rows = await repository.query({
+          ...scope,
+          ...filters,
+          limit: 1000,
+          ...(before === undefined ? {} : { beforeId: before }),
+        });
+        written += rows.length;
+        yield csvRows(
+          rows.map((row) => [
             String(row.id),
             row.at,
             row.actor_tenant_id,
             row.actor_object_id,
-            row.actor_name ?? '',
+            row.actor_name,
             row.channel,
-            row.client_id === null ? '' : (names.get(row.client_id) ?? row.client_id),
+            row.client_id === null ? null : (names.get(row.client_id) ?? row.client_id),
             row.action,
-            row.target_type ?? '',
-            row.target_id ?? '',
-            row.before ?? '',
-            row.after ?? '',
-          ].map(neutraliseFormula),
+            row.target_type,
+            row.target_id,
+            row.before,
+            row.after,
+          ]),
         );
+        const last = rows.at(-1);
+        if (rows.length < 1000 || last === undefined) break;
+        before = last.id;
       }
-      const last = rows.at(-1);
-      if (rows.length < 1000 || last === undefined) break;
-      before = last.id;
-    }
-    return stringify(records, {
-      header: true,
-      columns: [
-        'id',
-        'at',
-        'actor_tenant_id',
-        'actor_object_id',
-        'actor_name',
-        'channel',
-        'client',
-        'action',
-        'target_type',
-        'target_id',
-        'before',
-        'after',
-      ],
-    });
+    })();
   }
 
   private async scope(actor: Actor, clientRef: string | undefined): Promise<Pick<AuditQuery, 'clientIds'>> {
@@ -194,11 +207,6 @@ export class AuditLogService {
   private async clientNames(actor: Actor): Promise<Map<string, string>> {
     return new Map((await this.clients.list(actor)).map((client) => [client.id, client.name]));
   }
-}
-
-/** A spreadsheet must never execute what an admin typed or Entra named: prefix formula triggers with `'`. */
-export function neutraliseFormula(cell: string): string {
-  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
 }
 
 function startOf(value: string): string {

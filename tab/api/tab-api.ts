@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type restify from 'restify';
+import type { CsvDownload } from '../../src/services/export-service.js';
 import { ForbiddenError, NotFoundError, toUserFacingError } from '../../src/shared/errors.js';
 import type { Logger } from '../../src/shared/logger.js';
 import type { SsoTokenValidator } from './sso-token-validator.js';
@@ -11,11 +12,16 @@ export interface TabApiOptions {
   readonly validator: SsoTokenValidator;
   readonly routes: readonly TabRoute[];
   readonly logger: Logger;
+  /** Counts each caller's requests (per person, after the token is checked); none in tests that measure speed. */
+  readonly limitUser?: (actor: { readonly tenantId: string; readonly objectId: string }) => Promise<void>;
+  /** Reads a request's JSON body, bounded; called only after the token was accepted. */
+  readonly readBody: (req: restify.Request) => Promise<unknown>;
 }
 
 /**
- * Mounts the tab's JSON API under `/api/tab`: every request's SSO token is validated first (401 otherwise), then
- * the route's handler runs with the caller as the core's Actor. Every error, whatever threw it, answers
+ * Mounts the tab's JSON API under `/api/tab`: every request's SSO token is validated first (401 otherwise) — before
+ * its body is read — then the caller's rate limit is counted, then the route's handler runs with the caller as the
+ * core's Actor. Every error, whatever threw it, answers
  * `{ error: { code, message, details, correlationId } }` with the error's status; unexpected ones are logged with
  * the correlation id and answered with a generic message.
  */
@@ -28,15 +34,23 @@ export function mountTabApi(server: restify.Server, options: TabApiOptions): voi
       res.header('cache-control', 'no-store');
       try {
         const actor = await validator.actorFromAuthorizationHeader(req.header('authorization'));
+        await options.limitUser?.(actor);
+        const body = route.method === 'GET' ? undefined : await options.readBody(req);
         const reply = await route.handle({
           actor,
           params: decodeParams(req.params as Record<string, unknown> | undefined),
           query: (req.query as Record<string, unknown> | undefined) ?? {},
-          body: (req.body as unknown) ?? {},
+          body: body ?? {},
           correlationId,
         });
-        send(res, reply);
+        await send(req, res, reply, logger);
       } catch (thrown) {
+        if (res.headersSent) {
+          // A download that failed half-way: the client sees a cut connection, never a truncated file as complete.
+          logger.error({ err: thrown, correlationId, route: route.path }, 'tab API download failed');
+          res.destroy();
+          return;
+        }
         const error = clientOutOfReach(thrown);
         const answer = toUserFacingError(error, correlationId);
         if (answer.status >= 500) {
@@ -48,6 +62,11 @@ export function mountTabApi(server: restify.Server, options: TabApiOptions): voi
           logger.debug({ code: answer.code, correlationId, route: route.path }, 'tab API refused a request');
         }
         if (answer.status === 401) res.header('www-authenticate', 'Bearer');
+        const retryAfter = answer.details?.retryAfterSeconds;
+        if (answer.status === 429 && typeof retryAfter === 'number')
+          res.header('retry-after', String(retryAfter));
+        // A body refused unread: the connection cannot be reused, the rest of it is still on the wire.
+        if (answer.status === 413) res.header('connection', 'close');
         res.json(answer.status, {
           error: {
             code: answer.code,
@@ -92,23 +111,75 @@ function clientOutOfReach(error: unknown): unknown {
   return error;
 }
 
-function send(res: restify.Response, reply: TabReply): void {
+async function send(
+  req: restify.Request,
+  res: restify.Response,
+  reply: TabReply,
+  logger: Logger,
+): Promise<void> {
   switch (reply.kind) {
     case 'json':
       res.json(reply.status, reply.body);
       return;
     case 'csv':
-      res.writeHead(200, {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="${reply.fileName.replace(/[^\w.-]/g, '_')}"`,
-      });
-      // A BOM, so that Excel reads the UTF-8 names right.
-      res.end(`\uFEFF${reply.text}`);
+      await stream(req, res, reply.download, logger);
       return;
     case 'empty':
       res.send(204);
       return;
   }
+}
+
+/**
+ * Writes a CSV download as it is produced, waiting whenever the client reads slower than the store (backpressure),
+ * and stops reading the store when the client goes away.
+ */
+async function stream(
+  req: restify.Request,
+  res: restify.Response,
+  download: CsvDownload,
+  logger: Logger,
+): Promise<void> {
+  const client = { gone: false };
+  const onClose = (): void => {
+    client.gone = true;
+  };
+  res.once('close', onClose);
+  try {
+    res.writeHead(200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${download.fileName}"`,
+    });
+    // A BOM, so that Excel reads the UTF-8 names right.
+    let pending = '\uFEFF';
+    for await (const chunk of download.chunks) {
+      if (client.gone) break;
+      pending += chunk;
+      if (pending.length < 16_384) continue;
+      if (!res.write(pending)) await drained(res);
+      pending = '';
+    }
+    if (client.gone) {
+      logger.debug({ path: req.getPath() }, 'download abandoned by the client');
+      return;
+    }
+    res.end(pending);
+  } finally {
+    res.removeListener('close', onClose);
+    download.release();
+  }
+}
+
+function drained(res: restify.Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.removeListener('drain', done);
+      res.removeListener('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
 }
 
 function decodeParams(params: Record<string, unknown> | undefined): Record<string, string> {
@@ -119,12 +190,8 @@ function decodeParams(params: Record<string, unknown> | undefined): Record<strin
   return out;
 }
 
-/** restify's own errors for the tab API (bad JSON, wrong content type, unknown route) in the API's error shape. */
+/** restify's own errors for the tab API (unknown route, wrong method) in the API's error shape. */
 const frameworkErrors: Record<string, { code: string; message: string }> = {
-  InvalidContent: { code: 'invalid_body', message: 'The request body is not valid JSON.' },
-  UnsupportedMediaType: { code: 'unsupported_media_type', message: 'Send the body as application/json.' },
-  PayloadTooLarge: { code: 'body_too_large', message: 'The request body is too large.' },
-  RequestEntityTooLarge: { code: 'body_too_large', message: 'The request body is too large.' },
   // restify names the router's 404 event 'NotFound'.
   NotFound: { code: 'not_found', message: 'There is no such tab API route.' },
   MethodNotAllowed: { code: 'method_not_allowed', message: 'This route does not accept that method.' },
@@ -141,8 +208,7 @@ function reshapeFrameworkErrors(server: restify.Server): void {
         callback: () => void,
       ) => {
         if (req.getPath().startsWith(`${TAB_API_PREFIX}/`)) {
-          const detail = eventName === 'InvalidContent' ? { reason: error.message } : {};
-          error.toJSON = () => ({ error: { code: shape.code, message: shape.message, details: detail } });
+          error.toJSON = () => ({ error: { code: shape.code, message: shape.message, details: {} } });
         }
         callback();
       },

@@ -1,5 +1,6 @@
 import type { z } from 'zod/v4';
 import type { Actor } from '../../src/services/actor.js';
+import type { CsvDownload } from '../../src/services/export-service.js';
 import { parseInput } from '../../src/services/validation.js';
 
 /** One request to the tab API, after its SSO token was validated. */
@@ -16,10 +17,10 @@ export interface TabRequest {
   readonly correlationId: string;
 }
 
-/** What a handler answers: JSON, a CSV download, or nothing. */
+/** What a handler answers: JSON, a CSV download (streamed), or nothing. */
 export type TabReply =
   | { readonly kind: 'json'; readonly status: number; readonly body: unknown }
-  | { readonly kind: 'csv'; readonly fileName: string; readonly text: string }
+  | { readonly kind: 'csv'; readonly download: CsvDownload }
   | { readonly kind: 'empty' };
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -36,8 +37,8 @@ export function json(body: unknown, status = 200): TabReply {
   return { kind: 'json', status, body };
 }
 
-export function csv(fileName: string, text: string): TabReply {
-  return { kind: 'csv', fileName, text };
+export function csv(download: CsvDownload): TabReply {
+  return { kind: 'csv', download };
 }
 
 export const empty: TabReply = { kind: 'empty' };

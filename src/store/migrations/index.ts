@@ -9,6 +9,7 @@ import * as signInDailyWithoutUserIndex from './0006-sign-in-daily-without-user-
 import * as usersListIndexes from './0007-users-list-indexes.js';
 import * as leanerUserIndexes from './0008-leaner-user-indexes.js';
 import * as oneClientPerTenant from './0009-one-client-per-tenant.js';
+import * as rateLimits from './0010-rate-limits.js';
 
 /** A migration that may differ slightly per engine (auto-increment ids, SQLite's WITHOUT ROWID). */
 export interface DialectMigration {
@@ -26,4 +27,5 @@ export const migrations: Readonly<Record<string, DialectMigration>> = {
   '0007-users-list-indexes': usersListIndexes,
   '0008-leaner-user-indexes': leanerUserIndexes,
   '0009-one-client-per-tenant': oneClientPerTenant,
+  '0010-rate-limits': rateLimits,
 };

@@ -15,7 +15,7 @@ export function auditRoutes(core: Core): TabRoute[] {
       path: '/audit.csv',
       handle: async ({ actor, query }) => {
         const { limit: _limit, before: _before, ...filters } = query as AuditQueryInput;
-        return csv('audit-log.csv', await core.auditLog.exportCsv(actor, filters));
+        return csv(await core.exports.auditCsv(actor, filters));
       },
     },
   ];

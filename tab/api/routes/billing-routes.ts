@@ -1,4 +1,3 @@
-import { stringify } from 'csv-stringify/sync';
 import type { Core } from '../../../src/composition/create-core.js';
 import { csv, json, type TabRoute } from '../tab-route.js';
 
@@ -19,27 +18,8 @@ export function billingRoutes(core: Core): TabRoute[] {
     {
       method: 'GET',
       path: '/clients/:client/billing/history.csv',
-      handle: async ({ actor, params, query }) => {
-        const days = await core.billing.history(actor, params.client ?? '', query);
-        return csv(
-          `${params.client ?? 'client'}-billing.csv`,
-          stringify(
-            days.map((day) => [
-              day.day,
-              day.totalUsers,
-              day.imported,
-              day.disabled,
-              day.expired,
-              day.guests,
-              day.billable,
-            ]),
-            {
-              header: true,
-              columns: ['day', 'totalUsers', 'imported', 'disabled', 'expired', 'guests', 'billable'],
-            },
-          ),
-        );
-      },
+      handle: async ({ actor, params, query }) =>
+        csv(await core.exports.billingCsv(actor, params.client ?? '', query)),
     },
   ];
 }

@@ -4,11 +4,8 @@ import { connectInput, rotateInput } from '../../../src/services/integration-ser
 import { json, parse, type TabRoute } from '../tab-route.js';
 import type { TenantAllowList } from '../tenant-allow-list.js';
 
-const consentBody = z.object({
-  tenant: z.string({
-    error: "is required: the client's tenant id (GUID) or a verified domain such as contoso.onmicrosoft.com",
-  }),
-});
+// The tenant is required, but named by the service after the caller's rights were checked (403 before 400).
+const consentBody = z.object({ tenant: z.string().optional() });
 const removeBody = z.object({
   confirm: z.string({ error: "is required: repeat the client's name to confirm" }),
 });
@@ -47,8 +44,10 @@ export function integrationRoutes(core: Core, allowList: TenantAllowList): TabRo
       method: 'POST',
       path: '/clients/:client/integration/consent',
       handle: async ({ actor, params, body }) => {
-        const input = parse(consentBody, body);
-        return json(await core.integrations.startConsent(actor, params.client ?? '', input));
+        const { tenant } = parse(consentBody, body);
+        return json(
+          await core.integrations.startConsent(actor, params.client ?? '', { tenant } as { tenant: string }),
+        );
       },
     },
     {

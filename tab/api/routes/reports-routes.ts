@@ -44,13 +44,9 @@ export function reportsRoutes(core: Core): TabRoute[] {
       handle: async ({ actor, params, query }) => {
         const { kind } = parse(kindParam, params);
         const { table, ...filters } = parse(reportQuery, query);
-        const exported = await core.reports.csv(
-          actor,
-          kind,
-          { client: params.client ?? '', ...filters },
-          table,
+        return csv(
+          await core.exports.reportCsv(actor, kind, { client: params.client ?? '', ...filters }, table),
         );
-        return csv(exported.fileName, exported.text);
       },
     },
   ];

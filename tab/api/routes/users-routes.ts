@@ -1,14 +1,8 @@
-import { stringify } from 'csv-stringify/sync';
 import type { Core } from '../../../src/composition/create-core.js';
-import type { Actor } from '../../../src/services/actor.js';
 import type { UserListInput, UserPageView } from '../../../src/services/user-service.js';
-import type { UserView } from '../../../src/services/user-view.js';
 import { csv, json, type TabRoute } from '../tab-route.js';
 import type { TotalCache } from '../total-cache.js';
 
-/** At most this many rows in one users CSV (a 100k-user tenant fits). */
-const CSV_ROW_LIMIT = 200_000;
-const CSV_PAGE = 500;
 const DEPARTMENTS_TTL_MS = 60_000;
 
 /**
@@ -32,11 +26,8 @@ export function usersRoutes(core: Core, totals: TotalCache): TabRoute[] {
     {
       method: 'GET',
       path: '/clients/:client/users.csv',
-      handle: async ({ actor, params, query }) => {
-        const client = params.client ?? '';
-        const rows = await allUsers(core, actor, client, query);
-        return csv(`${client}-users.csv`, usersCsv(rows));
-      },
+      handle: async ({ actor, params, query }) =>
+        csv(await core.exports.usersCsv(actor, params.client ?? '', query)),
     },
     {
       method: 'GET',
@@ -104,70 +95,4 @@ async function pageWithTotal(
   const page = await load(query);
   if (page.total !== null) totals.set(client, list, query, page.total);
   return page;
-}
-
-async function allUsers(core: Core, actor: Actor, client: string, query: UserListInput): Promise<UserView[]> {
-  const rows: UserView[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await core.users.list(actor, client, {
-      ...query,
-      limit: CSV_PAGE,
-      withTotal: false,
-      ...(cursor === undefined ? {} : { cursor }),
-    });
-    rows.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined && rows.length < CSV_ROW_LIMIT);
-  return rows;
-}
-
-/** Spreadsheet-safe CSV: cells that would read as a formula get a leading apostrophe. */
-export function usersCsv(rows: readonly UserView[]): string {
-  return stringify(
-    rows.map((user) =>
-      [
-        user.displayName,
-        user.userPrincipalName,
-        user.mail,
-        user.guest ? 'guest' : 'member',
-        user.accountEnabled ? 'yes' : 'no',
-        user.department,
-        user.jobTitle,
-        user.state,
-        user.disableReason,
-        user.lastActivity?.at ?? null,
-        user.lastActivity?.app ?? null,
-        user.expired ? 'yes' : 'no',
-        user.expiry.explanation,
-        user.billable ? 'yes' : 'no',
-        user.id,
-      ].map(safeCell),
-    ),
-    {
-      header: true,
-      columns: [
-        'displayName',
-        'userPrincipalName',
-        'mail',
-        'userType',
-        'accountEnabled',
-        'department',
-        'jobTitle',
-        'state',
-        'disableReason',
-        'lastActivityAt',
-        'lastActivityApp',
-        'expired',
-        'expiry',
-        'billable',
-        'id',
-      ],
-    },
-  );
-}
-
-export function safeCell(value: string | null): string {
-  if (value === null) return '';
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }

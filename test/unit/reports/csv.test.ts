@@ -3,12 +3,39 @@ import { parse } from 'csv-parse/sync';
 import { neutraliseCell, toCsv } from '../../../src/shared/csv.js';
 
 describe('CSV export', () => {
-  for (const cell of ['=1+1', '+SUM(A1)', '-2+3', '@cmd', '\tx', '\rx', '=HYPERLINK("http://evil","x")']) {
+  for (const cell of [
+    '=1+1',
+    '+SUM(A1)',
+    '-2+3',
+    '@cmd',
+    '\tx',
+    '\rx',
+    '\nx',
+    '=HYPERLINK("http://evil","x")',
+    ' =1+1',
+    '  \t=cmd|/C calc',
+    '\n=2+2',
+    '＝3+3',
+    '＋1',
+    '－1',
+    '＠SUM(A1)',
+    '\u3000=1',
+  ]) {
     it(`neutralises ${JSON.stringify(cell)} with a leading apostrophe`, () => {
       assert.equal(neutraliseCell(cell), `'${cell}`);
     });
   }
-  for (const cell of ['Contoso', 'a=b', 'x-y', '2026-11-26', '', 'Zoë Ørsted']) {
+  for (const cell of [
+    'Contoso',
+    'a=b',
+    'x-y',
+    '2026-11-26',
+    '',
+    'Zoë Ørsted',
+    ' plain',
+    'line\n=not first',
+    '{"a":1}',
+  ]) {
     it(`leaves ${JSON.stringify(cell)} as it is`, () => {
       assert.equal(neutraliseCell(cell), cell);
     });

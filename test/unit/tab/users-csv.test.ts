@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
-import { safeCell, usersCsv } from '../../../tab/api/routes/users-routes.js';
+import { usersCsv } from '../../../src/services/export-service.js';
+import { neutraliseCell } from '../../../src/shared/csv.js';
 import type { UserView } from '../../../src/services/user-view.js';
 
 function user(overrides: Partial<UserView> = {}): UserView {
@@ -45,12 +46,15 @@ describe('users CSV', () => {
     );
   });
 
-  it('neutralises cells a spreadsheet would run as a formula', () => {
-    assert.equal(safeCell('=HYPERLINK("http://evil")'), `'=HYPERLINK("http://evil")`);
-    assert.equal(safeCell('+1'), "'+1");
-    assert.equal(safeCell('-2'), "'-2");
-    assert.equal(safeCell('@SUM(A1)'), "'@SUM(A1)");
-    assert.equal(safeCell('Sales'), 'Sales');
-    assert.equal(safeCell(null), '');
+  it('neutralises cells a spreadsheet would run as a formula, with the one shared guard', () => {
+    assert.equal(neutraliseCell('=HYPERLINK("http://evil")'), `'=HYPERLINK("http://evil")`);
+    assert.equal(neutraliseCell('+1'), "'+1");
+    assert.equal(neutraliseCell('-2'), "'-2");
+    assert.equal(neutraliseCell('@SUM(A1)'), "'@SUM(A1)");
+    assert.equal(neutraliseCell('Sales'), 'Sales');
+    assert.equal(neutraliseCell(null), '');
+    const text = usersCsv([user({ displayName: ' =1+1', department: '\n=2+2', jobTitle: '＝3+3' })]);
+    const [row]: Record<string, string>[] = parse(text, { columns: true });
+    assert.deepEqual([row?.displayName, row?.department, row?.jobTitle], ["' =1+1", "'\n=2+2", "'＝3+3"]);
   });
 });
