@@ -39,9 +39,15 @@ export function nextIncidentStep(incidentOpen: boolean, observation: HealthObser
   return 'none';
 }
 
-/** The last directory sync, seen as an incident observation. */
-export function syncObservation(lastSync: { readonly status: string } | null): HealthObservation {
+/**
+ * The last directory sync, seen as an incident observation. A run cut short because our own process stopped
+ * (`interrupted`: a shutdown or a crash; the next run resumes it) says nothing about the tenant.
+ */
+export function syncObservation(
+  lastSync: { readonly status: string; readonly errorCode?: string | null } | null,
+): HealthObservation {
   if (lastSync === null) return 'unknown';
+  if (lastSync.status === 'failed' && lastSync.errorCode === 'interrupted') return 'unknown';
   if (lastSync.status === 'failed') return 'failing';
   if (lastSync.status === 'succeeded') return 'healthy';
   return 'unknown';

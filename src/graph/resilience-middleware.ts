@@ -73,7 +73,20 @@ export class ResilienceMiddleware implements Middleware {
     let failureRetries = 0;
 
     for (let attempt = 1; ; attempt++) {
-      const ticket = await gate.acquire(scope.pace);
+      const ticket = await gate.acquire(scope.pace, scope.signal).catch((error: unknown) => {
+        // Cancelled while waiting for the tenant (the process is stopping): nothing was sent.
+        scope.failure = new GraphRequestError(
+          {
+            status: 0,
+            graphCode: 'aborted',
+            graphMessage: 'The request was cancelled.',
+            requestId: undefined,
+            operation: scope.operation,
+          },
+          { cause: error },
+        );
+        throw scope.failure;
+      });
       scope.charge({ requests: 1, retries: attempt > 1 ? 1 : 0, throttledMs: ticket.throttledMs });
       if (attempt > 1) {
         setHeader(context, 'Retry-Attempt', String(attempt - 1));

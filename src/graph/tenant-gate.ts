@@ -40,10 +40,33 @@ export class TenantGate {
     this.now = options.now ?? Date.now;
   }
 
-  /** Waits for a slot this request may use now. */
-  acquire(pace?: Pace): Promise<GateTicket> {
-    return new Promise((resolve) => {
-      this.waiters.push({ pace, enqueuedAt: this.now(), grant: resolve });
+  /**
+   * Waits for a slot this request may use now. An aborted `signal` (the process is stopping) takes the request out
+   * of the queue at once — a `Retry-After` of minutes must not hold a shutdown.
+   */
+  acquire(pace?: Pace, signal?: AbortSignal): Promise<GateTicket> {
+    return new Promise((resolve, reject) => {
+      const cancelled = (): Error =>
+        new Error('Cancelled while waiting for the tenant.', { cause: signal?.reason });
+      if (signal?.aborted === true) {
+        reject(cancelled());
+        return;
+      }
+      const onAbort = (): void => {
+        const index = this.waiters.indexOf(waiter);
+        if (index >= 0) this.waiters.splice(index, 1);
+        reject(cancelled());
+      };
+      const waiter: Waiter = {
+        pace,
+        enqueuedAt: this.now(),
+        grant: (ticket) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(ticket);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(waiter);
       this.pump();
     });
   }

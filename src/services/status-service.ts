@@ -10,6 +10,8 @@ export interface LastSyncSummary {
   readonly startedAt: string;
   readonly finishedAt: string | null;
   readonly error: string | null;
+  /** The failure's stable code (`interrupted` when our own process stopped mid-run). */
+  readonly errorCode?: string | null;
 }
 
 /** One client's health at a glance (CLI `status`, the bot's `status`, the tab's Clients screen). */
@@ -91,6 +93,7 @@ export class StatusService {
                 startedAt: lastRun.started_at,
                 finishedAt: lastRun.finished_at,
                 error: lastRun.error_message,
+                errorCode: lastRun.error_code,
               },
       });
     }

@@ -127,7 +127,11 @@ export class DirectorySync {
       clientId,
       'directory',
       trigger,
-      (context) => this.work(context, options.signal),
+      (context) =>
+        this.work(
+          context,
+          options.signal === undefined ? context.signal : AbortSignal.any([options.signal, context.signal]),
+        ),
       options.onProgress,
     );
     if (!outcome.joined && outcome.run.status === 'succeeded') await this.notify(outcome.run);

@@ -108,6 +108,7 @@ export class SignInActivitySync {
       tally: context.tally,
       pace: this.options.pace ?? { key: REPORTS_PACE_KEY, minIntervalMs: 6_000 },
       requiredPermissions: ['AuditLog.Read.All'],
+      signal: context.signal,
     });
     for await (const page of pages) {
       const next: Checkpoint = {

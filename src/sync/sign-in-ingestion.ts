@@ -268,6 +268,7 @@ export class SignInIngestion {
       pace: this.pace,
       version: source,
       requiredPermissions: ['AuditLog.Read.All', 'Directory.Read.All'],
+      signal: context.signal,
     });
     for await (const page of pages) {
       const records: SignInRecord[] = [];

@@ -69,6 +69,7 @@ async function pass<T>(
     tally: context.tally,
     requiredPermissions: spec.requiredPermissions,
     ...(spec.pace === undefined ? {} : { pace: spec.pace }),
+    signal: context.signal,
   });
   for await (const page of pages) {
     const done = page.nextLink === undefined;

@@ -26,6 +26,11 @@ export interface RunContext {
   /** Add to these as the work goes; they are written when the run ends. */
   readonly counts: SyncRunCounts;
   /**
+   * Aborted when the process stops (SIGTERM): pass it to every Graph call of the run. The run then ends as
+   * `interrupted` and the next one resumes from the checkpoints written so far.
+   */
+  readonly signal: AbortSignal;
+  /**
    * Publishes live progress (written to `sync_runs.progress`, passed to the local observer). Pass the page's
    * transaction as `db` to write it there instead of in a transaction of its own.
    */
@@ -68,6 +73,7 @@ export class SyncRunner {
   /** `host:pid:nonce` — this runner in this process. */
   readonly owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
   private readonly inProcess = new Map<string, Promise<RunOutcome>>();
+  private readonly stopping = new AbortController();
 
   constructor(options: SyncRunnerOptions) {
     this.db = options.db;
@@ -111,6 +117,19 @@ export class SyncRunner {
     await Promise.allSettled([...this.inProcess.values()]);
   }
 
+  /**
+   * The process is stopping: every run under way is told to stop (its Graph calls are cancelled, its waits for a
+   * throttled tenant end), and no new run starts. Runs end as `interrupted` with their checkpoints in place.
+   */
+  abort(): void {
+    this.stopping.abort(new AppError('shutting_down', 'The server is shutting down.', { status: 503 }));
+  }
+
+  /** Whether {@link abort} was called. */
+  get aborted(): boolean {
+    return this.stopping.signal.aborted;
+  }
+
   private async claimAndRun(
     clientId: string,
     kind: SyncKind,
@@ -119,6 +138,7 @@ export class SyncRunner {
     observer: ((progress: Readonly<Record<string, unknown>>) => void) | undefined,
   ): Promise<RunOutcome> {
     const runs = new SyncRunRepository(this.db);
+    this.stopping.signal.throwIfAborted();
     for (let attempt = 0; ; attempt++) {
       try {
         const row = await runs.start({ clientId, kind, trigger, owner: this.owner, at: this.clock.now() });
@@ -175,6 +195,7 @@ export class SyncRunner {
       trigger: row.trigger,
       tally,
       counts,
+      signal: this.stopping.signal,
       progress: async (update, db) => {
         latest = { ...latest, ...update };
         const progress = snapshot();
@@ -211,6 +232,16 @@ export class SyncRunner {
         'sync run succeeded',
       );
     } catch (error) {
+      if (this.stopping.signal.aborted) {
+        // Not the tenant's failure: the process stopped. The checkpoints written so far are where the next run goes on.
+        await runs.markInterrupted(row.id, this.clock.now());
+        this.logger.info(
+          { clientId: row.client_id, kind: row.kind, runId: row.id },
+          'sync run interrupted by shutdown',
+        );
+        clearInterval(timer);
+        return (await runs.get(row.id)) ?? row;
+      }
       const failure = classifyFailure(error);
       await runs.fail(row.id, failure, withRequests(), this.clock.now(), { ...snapshot(), done: true });
       const level = error instanceof AppError ? 'warn' : 'error';

@@ -58,12 +58,33 @@ export class TimerJobScheduler implements JobScheduler {
     return Promise.resolve();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops scheduling and waits for the runs under way — at most `timeoutMs` (default 6 s): runs were told to stop
+   * (SyncRunner.abort) and end at their next Graph call; a SIGTERM must end the process within 10 s (DESIGN §9).
+   */
+  async stop(timeoutMs = 6_000): Promise<void> {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     this.queue.clear();
-    await this.ticking;
-    await this.queue.onIdle();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.options.logger.warn(
+          { pending: this.queue.pending },
+          'scheduler: runs still under way at shutdown',
+        );
+        resolve();
+      }, timeoutMs);
+      timer.unref();
+    });
+    await Promise.race([
+      (async () => {
+        await this.ticking;
+        await this.queue.onIdle();
+      })(),
+      deadline,
+    ]);
+    clearTimeout(timer);
   }
 
   /** Queues every due run; resolves once they are queued (not finished). */
