@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { z } from 'zod/v4';
 import type { Kysely } from 'kysely';
 import { csvRows } from '../shared/csv.js';
@@ -175,6 +176,8 @@ export class AuditLogService {
         const last = rows.at(-1);
         if (rows.length < 1000 || last === undefined) break;
         before = last.id;
+        // A turn of the event loop between pages (SQLite reads are synchronous): other requests go on meanwhile.
+        await nextTurn();
       }
     })();
   }

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { csvRows, type CsvCell } from '../shared/csv.js';
 import type { Actor } from './actor.js';
 import type { AuditLogService, AuditQueryInput } from './audit-log-service.js';
@@ -62,6 +63,9 @@ export class ExportService {
           written += page.items.length;
           const next = page.nextCursor ?? undefined;
           if (next === undefined || written >= USERS_LIMIT) return;
+          // SQLite reads are synchronous: without a turn of the event loop between pages, one export would hold
+          // the whole server (every other request, /healthz included) until its last page.
+          await nextTurn();
           page = await pageOf(next);
         }
       })();
