@@ -198,7 +198,7 @@ describe('security: per-address rate limit and exports under a concurrency gate 
       assert.equal((refused.body as { error: { code: string } }).error.code, 'export_busy');
       assert.ok(refused.headers.get('retry-after') !== null);
     }
-    const rows = parse(String(ok[0]?.body), { bom: true, columns: true }) as { id: string }[];
+    const rows: { id: string }[] = parse(String(ok[0]?.body), { bom: true, columns: true });
     assert.equal(new Set(rows.map((row) => row.id)).size, rows.length);
     assert.ok(rows.length >= 3000, `${String(rows.length)} rows`);
   });

@@ -174,7 +174,7 @@ describe('security: names from Entra reach no terminal, card or spreadsheet as i
     const partner = await server.token('partnerAdmin');
     const exported = await api(server, partner, 'GET', '/clients/demo/users.csv?search=zzcsv');
     assert.equal(exported.status, 200);
-    const [row] = parse(String(exported.body), { bom: true, columns: true }) as Record<string, string>[];
+    const [row]: Record<string, string>[] = parse(String(exported.body), { bom: true, columns: true });
     assert.deepEqual(
       [row?.displayName, row?.department, row?.jobTitle],
       ["' =1+1 zzcsv", "'\n=2+2", "'＝3+3"],

@@ -44,7 +44,11 @@ export async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
   return port;
 }
 
@@ -64,24 +68,20 @@ export async function buildTab(): Promise<void> {
   });
 }
 
-function storeEnv(
-  engine: EngineName,
-  dataDir: string,
-): {
+function storeEnv(engine: EngineName): {
   env: Record<string, string>;
   dispose: () => Promise<void>;
 } {
   if (engine === 'sqlite') return { env: {}, dispose: () => Promise.resolve() };
   const store = freshStoreConfig('postgres');
   if (store.kind !== 'postgres') throw new Error('expected postgres');
-  void dataDir;
   return {
     env: { DATABASE_URL: store.url, DATABASE_SCHEMA: store.schema },
     dispose: () => dropStore(store),
   };
 }
 
-async function launch(env: Record<string, string>, port: number): Promise<RunningProcess> {
+async function launch(env: Record<string, string>): Promise<RunningProcess> {
   const child = startTs('server/main.ts', [], env);
   try {
     await child.waitForLine(/"msg":"server listening"/, 120_000);
@@ -89,7 +89,6 @@ async function launch(env: Record<string, string>, port: number): Promise<Runnin
     child.child.kill('SIGKILL');
     throw error;
   }
-  void port;
   return child;
 }
 
@@ -108,7 +107,7 @@ export async function startDemoServer(
 ): Promise<SecureServer> {
   const engine = options.engine ?? 'sqlite';
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'idm-sec-demo-'));
-  const store = storeEnv(engine, dataDir);
+  const store = storeEnv(engine);
   const port = await freePort();
   const env = {
     APP_MODE: 'demo',
@@ -123,7 +122,7 @@ export async function startDemoServer(
   };
   let running: RunningProcess;
   try {
-    running = await launch(env, port);
+    running = await launch(env);
   } catch (error) {
     await store.dispose();
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -201,7 +200,7 @@ export async function startProductionServer(
     return entry;
   };
   const partner = person('partner');
-  const store = storeEnv(engine, dataDir);
+  const store = storeEnv(engine);
   const env: Record<string, string> = {
     APP_MODE: 'production',
     PORT: String(port),
@@ -226,7 +225,7 @@ export async function startProductionServer(
   };
   let running: RunningProcess;
   try {
-    running = await launch(env, port);
+    running = await launch(env);
   } catch (error) {
     await store.dispose();
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -262,7 +261,7 @@ export async function startProductionServer(
     },
     another: async () => {
       const otherPort = await freePort();
-      const other = await launch({ ...env, PORT: String(otherPort) }, otherPort);
+      const other = await launch({ ...env, PORT: String(otherPort) });
       return { baseUrl: `http://127.0.0.1:${String(otherPort)}`, stop: () => stopProcess(other) };
     },
     stop: async () => {
