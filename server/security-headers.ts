@@ -13,8 +13,14 @@ export const TAB_HOST_ORIGINS: readonly string[] = [
 ];
 
 /**
+ * Where teams-js fetches the current list of valid Teams host origins (it falls back to a bundled list when it
+ * cannot): `validOriginsCdnEndpoint` in @microsoft/teams-js (src/internal/constants.ts).
+ */
+const TEAMS_JS_ORIGINS_CDN = 'https://res.cdn.office.net';
+
+/**
  * The tab's Content Security Policy: everything from its own origin (the build bundles React, Fluent UI and
- * teams-js; the API is same-origin), inline styles because Fluent UI's Griffel inserts its rules at run time, no
+ * teams-js; the API is same-origin; teams-js reads its list of valid hosts from Microsoft's CDN), inline styles because Fluent UI's Griffel inserts its rules at run time, no
  * plugins, no `<base>` or form posts elsewhere, and framing only by the Teams hosts (and this origin: the local host
  * page in demo mode). `extraFrameSources` lets the local host page frame the tab.
  */
@@ -27,7 +33,7 @@ export function tabContentSecurityPolicy(
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
-    "connect-src 'self'",
+    `connect-src 'self' ${TEAMS_JS_ORIGINS_CDN}`,
     `frame-src ${options.frameSources === undefined ? "'none'" : options.frameSources.join(' ')}`,
     "worker-src 'none'",
     "object-src 'none'",
