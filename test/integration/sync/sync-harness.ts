@@ -43,7 +43,10 @@ export async function connectClient(
   });
   const integrations = new IntegrationRepository(db, new SecretBox(crypto.randomBytes(32)));
   // One tenant belongs to one client (a unique index): the client of an earlier test lets go of the tenant.
-  await db.deleteFrom('integrations').where('tenant_id', '=', harness.tenant.tenantId.toLowerCase()).execute();
+  await db
+    .deleteFrom('integrations')
+    .where('tenant_id', '=', harness.tenant.tenantId.toLowerCase())
+    .execute();
   await integrations.save({
     clientId,
     kind: 'client_credentials',
