@@ -160,7 +160,15 @@ describeEachEngine('store', (context) => {
 
   it('knows every table with a client_id column, so removing a client leaves nothing behind', async () => {
     const kept = new Set(['audit_log', 'conversation_references']);
-    const tables = await context.database.db.introspection.getTables();
+    const db = context.database.db;
+    // PostgreSQL's introspection lists every schema of the database, and other test runs may have theirs there too.
+    const ownSchema =
+      context.engine === 'postgres'
+        ? (await sql<{ name: string }>`select current_schema() as name`.execute(db)).rows[0]?.name
+        : undefined;
+    const tables = (await db.introspection.getTables()).filter(
+      (table) => ownSchema === undefined || table.schema === ownSchema,
+    );
     const withClientId = tables
       .filter((table) => table.columns.some((column) => column.name === 'client_id') && !kept.has(table.name))
       .map((table) => table.name)
