@@ -276,7 +276,7 @@ export class TenantState implements SimTenant {
       userPrincipalName: upn,
       mail: input.mail === undefined ? upn : input.mail,
       mailNickname: input.mailNickname ?? local,
-      userType: guest ? 'Guest' : 'Member',
+      userType: input.userType === undefined ? 'Member' : input.userType,
       accountEnabled: input.accountEnabled ?? true,
       department: input.department ?? null,
       jobTitle: input.jobTitle ?? null,

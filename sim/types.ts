@@ -72,7 +72,8 @@ export interface TenantSpec {
   apps?: readonly AppSpec[];
 }
 
-export type UserType = 'Member' | 'Guest';
+/** Graph's `userType`; null when Entra did not classify the account (Graph then returns null). */
+export type UserType = 'Member' | 'Guest' | null;
 
 /** A directory user as the simulator holds it (the truth Graph serves). Read-only: change it through the mutators. */
 export interface SimUser {
