@@ -155,8 +155,7 @@ async function seed(core: Core, clientId: string): Promise<{ userIds: string[]; 
       search_text: `${name} ${upn} ${upn}`.toLowerCase(),
       seen_generation: 1,
       updated_at: now,
-      last_activity_at: now,
-      expired_at: null,
+      collected_from: null,
     });
   }
   for (let i = 0; i < rows.length; i += 500)

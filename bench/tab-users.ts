@@ -234,6 +234,31 @@ try {
 async function seedUsers(core: Awaited<ReturnType<typeof createCore>>, clientId: string): Promise<void> {
   const now = Date.now();
   const db = core.database.db;
+  // Connected, its activity read: expiry applies (the "expired only" filter has users to find).
+  const at = new Date(now).toISOString();
+  await db
+    .insertInto('integrations')
+    .values({
+      client_id: clientId,
+      kind: 'client_credentials',
+      tenant_id: crypto.randomUUID(),
+      tenant_input: 'bench.onmicrosoft.com',
+      app_client_id: crypto.randomUUID(),
+      secret_ciphertext: null,
+      secret_expires_at: null,
+      organization_name: 'Bench',
+      verified_domains: '[]',
+      permission_checks: '[]',
+      activity_data: 'available',
+      activity_data_checked_at: at,
+      status: 'connected',
+      status_message: null,
+      created_at: at,
+      created_by: 'bench',
+      updated_at: at,
+      import_started_at: at,
+    })
+    .execute();
   let batch: Insertable<DirectoryUsersTable>[] = [];
   for (let i = 0; i < USERS; i++) {
     const first = FIRST[i % FIRST.length] ?? 'Ada';
@@ -245,7 +270,6 @@ async function seedUsers(core: Awaited<ReturnType<typeof createCore>>, clientId:
     const imported = !guest && i % 10 !== 1;
     const activityDays = (i * 7919) % 60;
     const activity = new Date(now - activityDays * 86_400_000).toISOString();
-    const expired = imported && activityDays > 30;
     batch.push({
       client_id: clientId,
       id: crypto.randomUUID(),
@@ -267,8 +291,7 @@ async function seedUsers(core: Awaited<ReturnType<typeof createCore>>, clientId:
       search_text: `${first} ${last} ${i} ${upn}`.toLowerCase(),
       seen_generation: 1,
       updated_at: new Date(now).toISOString(),
-      last_activity_at: activity,
-      expired_at: expired ? new Date(now - 86_400_000).toISOString() : null,
+      collected_from: null,
     });
     if (batch.length === 1_000) {
       await db.insertInto('directory_users').values(batch).execute();

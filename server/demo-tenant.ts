@@ -106,7 +106,8 @@ export async function startDemoTenant(config: AppConfig, logger: Logger): Promis
 /**
  * Makes sure the `demo` client exists and is connected to the simulated tenant with its app's client credentials
  * (the credentials are re-saved when the simulator's differ, e.g. after the data folder was reset), starts its
- * initial import (unless DEMO_AUTO_IMPORT=false), then starts its first sync without waiting for the scheduler. Returns the client id.
+ * initial import (unless DEMO_AUTO_IMPORT=false), then starts its first sync — directory, activity, sign-ins, MFA —
+ * without waiting for the scheduler. Returns the client id.
  */
 export async function ensureDemoClient(core: Core, demo: DemoTenant): Promise<string> {
   const app = demo.tenant.registeredApps()[0];
@@ -142,9 +143,13 @@ export async function ensureDemoClient(core: Core, demo: DemoTenant): Promise<st
   await new CheckpointRepository(core.database.db).forgetLinks(clientId, core.clock.now());
   // By default the demo shows an imported tenant at once: the admin's "start the initial import" step is taken.
   if (core.config.demo.autoImport) await core.integrations.startImport(SYSTEM_ACTOR, clientId);
-  void core.directorySync.run(clientId, { trigger: 'manual' }).then(
+  // Everything a sync means, at once: directory, then the activity that ends "reading activity…", then sign-ins.
+  void core.clientSync.run(clientId, { trigger: 'manual' }).then(
     (outcome) => {
-      core.logger.info({ clientId, runId: outcome.run.id, status: outcome.run.status }, 'demo tenant synced');
+      core.logger.info(
+        { clientId, runs: outcome.runs.map((entry) => `${entry.kind}:${entry.run.status}`) },
+        'demo tenant synced',
+      );
     },
     (error: unknown) => {
       core.logger.error({ err: error, clientId }, 'demo tenant sync failed');

@@ -30,7 +30,7 @@ export const actionSchemas = {
   'users.list': z.object({
     client: clientRef,
     search: z.string().trim().max(200).optional(),
-    filter: z.enum(['expired', 'disabled']).optional(),
+    filter: z.enum(['expired', 'disabled', 'external']).optional(),
     cursor: cursor.optional(),
   }),
   'user.show': z.object({ client: clientRef, user: userRef }),

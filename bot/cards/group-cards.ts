@@ -209,16 +209,14 @@ export function exclusionPreviewCard(client: CardClient, preview: ExclusionPrevi
     body.push(text('This group is excluded already; there is nothing to confirm.', { color: 'good' }));
     return card(body, [act('Open group', 'group.show', { client: client.id, group: group.id })]);
   }
-  const basis =
-    preview.billable.basis === 'projected' ? ' (projected: the initial import has not started)' : '';
   body.push(
     container(
       [
         facts([
-          ['Users disabled', `${count(preview.affected.count)} (nested members included)`],
-          ['Billable users', `${count(preview.billable.before)} → ${count(preview.billable.after)}${basis}`],
+          ...preview.figures.facts.map((fact): [string, string] => [fact.label, fact.value]),
           ['Valid until', when(preview.expiresAt)],
         ]),
+        ...(preview.figures.note === null ? [] : [text(preview.figures.note, { size: 'small' })]),
       ],
       'warning',
     ),
@@ -266,10 +264,7 @@ export function exclusionResultCard(client: CardClient, result: ExclusionResult)
     subtle(clientLabel(client)),
     facts(
       result.excludedNow
-        ? [
-            ['Users disabled', count(result.disabledUsers)],
-            ['Billable users', `${count(result.billable.before)} → ${count(result.billable.after)}`],
-          ]
+        ? result.figures.facts.map((fact): [string, string] => [fact.label, fact.value])
         : [
             [
               'Excluded',
@@ -281,7 +276,7 @@ export function exclusionResultCard(client: CardClient, result: ExclusionResult)
     ),
     text(
       result.excludedNow
-        ? 'Its members stop being collected; new members will never be imported.'
+        ? 'Its members stop being collected and what was collected of them is deleted; new members will never be imported.'
         : 'Nothing changed.',
       { size: 'small' },
     ),

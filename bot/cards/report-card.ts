@@ -122,6 +122,7 @@ export function reportCard(report: Report, tabUrl: string): AdaptiveCard {
     subtle(
       `${header.period.from} to ${header.period.to} (${count(header.period.days)} days)${filters.length === 0 ? '' : ` · ${filters.join(', ')}`}`,
     ),
+    ...(header.coverage === null ? [] : [subtle(header.coverage)]),
     container(bodyOf(report), 'emphasis'),
   ];
   if (header.signInData.message !== null && report.kind !== 'billing')

@@ -52,7 +52,8 @@ function userActions(client: CardClient, user: UserView): CardAction[] {
       ),
     );
   }
-  if (user.state !== 'disabled') {
+  // Only a collected user has a collection to stop (rule 5).
+  if (user.state === 'imported') {
     actions.push(act('Disable', 'user.disable', { client: client.id, user: user.id }, 'destructive'));
   }
   return actions;
@@ -84,6 +85,7 @@ export function userCard(client: CardClient, user: UserView, options: UserCardOp
   ];
   if (user.department !== null) rows.push(['Department', user.department]);
   if (user.guest) rows.push(['Account', 'guest (never billable)']);
+  else if (user.externalMember) rows.push(['Account', 'external member (#EXT#, billable like a member)']);
   if (!user.accountEnabled) rows.push(['Account', 'sign-in blocked in Entra']);
   body.push(facts(rows));
   if (!user.eligibility.eligible)
@@ -95,7 +97,7 @@ export function userCard(client: CardClient, user: UserView, options: UserCardOp
 
 export interface UserListQuery {
   readonly search?: string;
-  readonly filter?: 'expired' | 'disabled';
+  readonly filter?: 'expired' | 'disabled' | 'external';
 }
 
 /** `users`: one page of users, each with an Open button, and More when there are more. */
@@ -109,7 +111,7 @@ export function userListCard(
   query: UserListQuery,
 ): AdaptiveCard {
   const what = [
-    query.filter,
+    query.filter === 'external' ? 'external members' : query.filter,
     query.search === undefined || query.search === '' ? undefined : `matching “${query.search}”`,
   ]
     .filter((part) => part !== undefined)

@@ -22,7 +22,7 @@ export const botCommandSchema = z.discriminatedUnion('name', [
     client: ref.optional(),
     /** Without `client`: `[client] [search…]` still to be told apart; with it: the search words. */
     args: z.array(searchTerm).max(20),
-    filter: z.enum(['expired', 'disabled']).optional(),
+    filter: z.enum(['expired', 'disabled', 'external']).optional(),
   }),
   z.object({ name: z.literal('import'), client: ref.optional(), user: ref }),
   z.object({ name: z.literal('disable'), client: ref.optional(), user: ref }),
@@ -54,8 +54,8 @@ export const COMMAND_HELP: readonly { readonly usage: string; readonly does: str
   { usage: 'status [client]', does: 'integration, users, groups and the last sync of a client' },
   { usage: 'sync [client]', does: 'synchronise a client now, with live progress' },
   {
-    usage: 'users [client] [search] [--expired|--disabled]',
-    does: 'find users by name, UPN or mail; import or disable them',
+    usage: 'users [client] [search] [--expired|--disabled|--external]',
+    does: 'find users by name, UPN or mail (--external: external members); import or disable them',
   },
   { usage: 'import <user>', does: 'start collecting a user (UPN, mail or name)' },
   { usage: 'disable <user>', does: 'stop collecting a user; no longer billable' },

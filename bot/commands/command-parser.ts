@@ -6,7 +6,7 @@ const MAX_COMMAND_LENGTH = 500;
 /**
  * Parses what a person typed to the bot (the @mention already removed) into a command. Words are separated by
  * spaces; "double", 'single' or “curly” quotes keep a name with spaces together. Options: `--client <name>` on
- * any command, `--group <name>` on `report`, `--expired` / `--disabled` on `users`. Pure: the handlers decide
+ * any command, `--group <name>` on `report`, `--expired` / `--disabled` / `--external` on `users`. Pure: the handlers decide
  * what the words refer to.
  */
 export function parseCommand(input: string): ParsedMessage {
@@ -41,11 +41,11 @@ export function parseCommand(input: string): ParsedMessage {
         return { name, ...(named === undefined ? {} : { client: named }) };
       }
       case 'users': {
-        const problem = unexpected(['expired', 'disabled']);
+        const problem = unexpected(['expired', 'disabled', 'external']);
         if (problem !== undefined) return describeProblem(problem);
-        if (flags.has('expired') && flags.has('disabled'))
-          return 'use either --expired or --disabled, not both';
-        const filter = flags.has('expired') ? 'expired' : flags.has('disabled') ? 'disabled' : undefined;
+        const chosen = (['expired', 'disabled', 'external'] as const).filter((flag) => flags.has(flag));
+        if (chosen.length > 1) return 'use one of --expired, --disabled or --external, not several';
+        const filter = chosen[0];
         return {
           name: 'users',
           ...clientPart,
@@ -195,7 +195,7 @@ function extractOptions(tokens: readonly string[]): Options | string {
       index++;
       continue;
     }
-    if (option === 'expired' || option === 'disabled') {
+    if (option === 'expired' || option === 'disabled' || option === 'external') {
       flags.add(option);
       continue;
     }

@@ -98,7 +98,7 @@ function noGroup(client: CardClient, typed: string): AppError {
 
 export interface UserQuery {
   readonly search?: string | undefined;
-  readonly filter?: 'expired' | 'disabled' | undefined;
+  readonly filter?: 'expired' | 'disabled' | 'external' | undefined;
   readonly cursor?: string | undefined;
 }
 
@@ -114,6 +114,7 @@ export async function listUsers(
     ...(search === undefined ? {} : { search }),
     ...(query.filter === 'expired' ? { expired: true } : {}),
     ...(query.filter === 'disabled' ? { state: 'disabled' as const } : {}),
+    ...(query.filter === 'external' ? { externalMember: true } : {}),
     ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
   });
   return userListCard(client, page, {
@@ -264,7 +265,9 @@ export async function confirmExclusion(
       group: current,
       excludedNow: false,
       disabledUsers: 0,
-      billable: { before: 0, after: 0, basis: 'current' },
+      forgottenUsers: 0,
+      billable: { before: 0, after: 0, basis: 'current', readingActivity: false },
+      figures: { facts: [], note: null },
     });
   }
 }

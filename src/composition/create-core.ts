@@ -32,6 +32,8 @@ import { openDatabase, type AppDatabase } from '../store/database.js';
 import { IntegrationRepository } from '../store/integration-repository.js';
 import { PendingActionRepository } from '../store/pending-action-repository.js';
 import { SecretBox } from '../store/secret-box.js';
+import type { Pace } from '../graph/tenant-gate.js';
+import { ClientSync } from '../sync/client-sync.js';
 import { DirectorySync } from '../sync/directory-sync.js';
 import { MfaRegistrationSync } from '../sync/mfa-registration-sync.js';
 import type { JobScheduler } from '../sync/scheduler/job-scheduler.js';
@@ -54,6 +56,11 @@ export interface CoreOptions {
   readonly consentApp?: { readonly clientId: string; readonly clientSecret: string };
   /** Proactive delivery (the bot's); without it notifications are not checked (the CLI). */
   readonly notifier?: Notifier;
+  /**
+   * Spacing of the reports-tier requests (sign-ins, signInActivity, MFA registration), overriding Graph's pace —
+   * for tests against a simulator that does not throttle.
+   */
+  readonly reportsPace?: Pace;
 }
 
 /**
@@ -99,8 +106,13 @@ export interface Core {
   readonly exports: ExportService;
   /** A client's directory sync as people follow it: `status` (live progress, cheap to poll), `requestSync`. */
   readonly syncStatus: SyncStatusService;
-  /** Sign-in ingestion per client (`run(clientId)`), scheduled every sync interval. */
+  /** Sign-in ingestion per client (`run(clientId)`), part of every sync. */
   readonly signInIngestion: SignInIngestion;
+  /**
+   * Everything a sync of a client means (`run(clientId, { parts })`): directory, activity, sign-ins, MFA — what the
+   * scheduler runs every interval, and the CLI's `sync`.
+   */
+  readonly clientSync: ClientSync;
   /** MFA registration details per client (`run(clientId)`), scheduled every 6 hours. */
   readonly mfaRegistrationSync: MfaRegistrationSync;
   /** Enterprise applications and their SSO modes per client (`run(clientId)`), scheduled every 6 hours. */
@@ -111,8 +123,8 @@ export interface Core {
    */
   readonly reports: ReportService;
   /**
-   * The collection rules applied after every directory sync (already registered as its listener) and daily:
-   * `reconcile(clientId)`, `evaluateExpiry(clientId)` — e.g. after sign-ins were ingested — and `reconcileAll()`.
+   * The collection rules, applied in every directory sync's transaction (registered as its rules), by exclusions
+   * and daily: `reconcile(clientId)`, `reconcileAll()`. Expiry needs no pass: it is evaluated whenever it is read.
    */
   readonly collection: CollectionReconciler;
   /**
@@ -157,9 +169,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const integrationStore = new IntegrationRepository(db, secretBox);
   const syncRunner = new SyncRunner({ db, clock, logger });
   const syncParts = { db, graphs, integrations: integrationStore, runner: syncRunner, clock, logger };
+  const pace = options.reportsPace === undefined ? {} : { pace: options.reportsPace };
   const directorySync = new DirectorySync(syncParts);
-  const signInActivitySync = new SignInActivitySync(syncParts);
-  const mfaRegistrationSync = new MfaRegistrationSync(syncParts);
+  // Once a client's activity has been read, the day's billing snapshot and the expiry digest can be told the truth.
+  const signInActivitySync = new SignInActivitySync({
+    ...syncParts,
+    ...pace,
+    listener: {
+      onActivityRead: async (clientId) => {
+        await billing.takeSnapshot(clientId);
+        await notifications.checkClient(clientId);
+      },
+    },
+  });
+  const mfaRegistrationSync = new MfaRegistrationSync({ ...syncParts, ...pace });
   const servicePrincipalSync = new ServicePrincipalSync(syncParts);
 
   // The services: authorization, rules and audit.
@@ -169,15 +192,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const clientAccess = new ClientAccess(clients, access);
   const status = new StatusService({ db, clients });
   const collection = new CollectionReconciler({ db, audit, clock, logger });
+  directorySync.setRules(collection);
   const signInIngestion = new SignInIngestion({
     ...syncParts,
+    ...pace,
     retentionDays: config.signInRetentionDays,
-    // New last sign-ins can end (or start) an expiry: re-evaluate it for the client.
-    listener: {
-      onSignInsIngested: async (clientId) => {
-        await collection.evaluateExpiry(clientId);
-      },
-    },
+  });
+  const clientSync = new ClientSync({
+    db,
+    clock,
+    directory: directorySync,
+    activity: signInActivitySync,
+    signIns: signInIngestion,
+    mfa: mfaRegistrationSync,
+    servicePrincipals: servicePrincipalSync,
   });
   const integrations = new IntegrationService({
     db,
@@ -195,7 +223,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     consentApp,
   });
   const users = new UserService({ db, clientAccess, audit, clock });
-  const groups = new GroupService({ db, clientAccess, audit, clock });
+  const groups = new GroupService({ db, clientAccess, audit, clock, reconciler: collection });
   const billing = new BillingService({ db, clientAccess, clock, logger });
   const roles = new RoleService({
     db,
@@ -207,7 +235,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     configuredPartnerAdmins: config.partnerAdmins,
   });
   const auditLog = new AuditLogService({ db, access, clientAccess, clients });
-  const syncStatus = new SyncStatusService({ db, clientAccess, directorySync, logger });
+  const syncStatus = new SyncStatusService({ db, clientAccess, clientSync, logger });
   const reports = new ReportService({ db, clientAccess, clock });
   const exports = new ExportService({
     users,
@@ -232,15 +260,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     notifier: options.notifier,
   });
 
-  // After every successful directory sync, whoever started it (schedule, bot, tab, CLI), in this order:
-  // 1. users the sync added get their last sign-in, so 2. the collection rules (auto-import, exclusions,
-  // deletions, expiry) see it, so 3. notifications (first sync, recovery, expiries) read the day's evaluation.
+  // After every successful directory sync, whoever started it (schedule, bot, tab, CLI) — its collection rules were
+  // applied in its own transaction — in this order: 1. users back in collection get their last sign-in, then
+  // 2. notifications (first sync, recovery, expiries) read the current state.
   directorySync.addListener({
     onDirectorySynced: async (clientId) => {
       await signInIngestion.applyLastSignIns(clientId);
     },
   });
-  directorySync.addListener(collection);
   directorySync.addListener({
     onDirectorySynced: async (clientId) => {
       await notifications.checkClient(clientId);
@@ -260,41 +287,25 @@ export async function createCore(options: CoreOptions): Promise<Core> {
           logger,
         })
       : new TimerJobScheduler({ listClients, clock, logger });
-  const detailsEveryMinutes = Math.max(360, config.syncIntervalMinutes);
+  // One job per client: everything a sync means, in order (ClientSync); the slow, paced kinds every 6 hours.
   scheduler.registerClientJob({
-    name: 'directory-sync',
+    name: 'client-sync',
     everyMinutes: config.syncIntervalMinutes,
     run: async (clientId) => {
-      const outcome = await directorySync.run(clientId, { trigger: 'schedule' });
-      // A failed run opens (or continues) an incident; successes are checked by the listener above; a run cut short
-      // by a shutdown is no news.
-      if (outcome.run.status !== 'succeeded' && !syncRunner.aborted)
+      const outcome = await clientSync.run(clientId, {
+        trigger: 'schedule',
+        slowKindsEveryMinutes: Math.max(360, config.syncIntervalMinutes),
+      });
+      // A failed directory run opens (or continues) an incident; successes are checked by the listener above; a run
+      // cut short by a shutdown is no news.
+      const directory = outcome.runs.find((entry) => entry.kind === 'directory');
+      if (directory !== undefined && directory.run.status !== 'succeeded' && !syncRunner.aborted) {
         await notifications.checkClient(clientId);
+      }
     },
   });
-  scheduler.registerClientJob({
-    name: 'sign-in-ingestion',
-    everyMinutes: config.syncIntervalMinutes,
-    run: async (clientId) => {
-      await signInIngestion.run(clientId, { trigger: 'schedule' });
-    },
-  });
-  scheduler.registerClientJob({
-    name: 'sign-in-activity',
-    everyMinutes: detailsEveryMinutes,
-    run: async (clientId) => {
-      await signInActivitySync.run(clientId, 'schedule');
-    },
-  });
-  scheduler.registerClientJob({
-    name: 'app-and-mfa-details',
-    everyMinutes: detailsEveryMinutes,
-    run: async (clientId) => {
-      await servicePrincipalSync.run(clientId, 'schedule');
-      await mfaRegistrationSync.run(clientId, 'schedule');
-    },
-  });
-  // Expiry is evaluated before the day's billing snapshot is taken from it, and both before the daily digest.
+  // The rules are applied before the day's billing snapshot is taken (expiry is evaluated as it is read), and both
+  // before the daily digest.
   scheduler.registerDailyJob({
     name: 'collection-rules-daily',
     atHourUtc: 2,
@@ -338,6 +349,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     exports,
     collection,
     signInIngestion,
+    clientSync,
     mfaRegistrationSync,
     servicePrincipalSync,
     reports,

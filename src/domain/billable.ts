@@ -5,6 +5,7 @@ import { isGuest } from './eligibility.js';
 export interface BillableFacts {
   readonly collectionState: CollectionState;
   readonly userType: string | null;
+  readonly userPrincipalName: string | null;
   readonly entraState: EntraState;
   readonly accountEnabled: boolean;
   readonly inExcludedGroup: boolean;
@@ -16,7 +17,7 @@ export function isBillable(facts: BillableFacts): boolean {
   return (
     facts.collectionState === 'imported' &&
     facts.entraState === 'active' &&
-    !isGuest(facts.userType) &&
+    !isGuest(facts) &&
     !facts.inExcludedGroup &&
     !facts.expired &&
     facts.accountEnabled

@@ -6,10 +6,15 @@ export interface ExcludedGroupRef {
   readonly displayName: string | null;
 }
 
-/** What eligibility looks at for one user. */
-export interface EligibilityFacts {
-  /** Graph's `userType`: `Member`, `Guest`, or null when Entra did not say (treated as a member). */
+/** What tells a guest from a member: Graph's `userType` and the user principal name. */
+export interface UserKindFacts {
+  /** Graph's `userType`: `Member`, `Guest`, or null when Entra did not say. */
   readonly userType: string | null;
+  readonly userPrincipalName: string | null;
+}
+
+/** What eligibility looks at for one user. */
+export interface EligibilityFacts extends UserKindFacts {
   readonly entraState: EntraState;
   /**
    * The excluded groups the user belongs to, directly or through nested groups at any depth (cycles are resolved
@@ -31,8 +36,40 @@ export type Eligibility =
       readonly explanation: string;
     };
 
-export function isGuest(userType: string | null): boolean {
-  return userType?.toLowerCase() === 'guest';
+/**
+ * The marker Entra puts in the user principal name of an account homed in another organisation (B2B
+ * collaboration): `alice_fabrikam.com#EXT#@contoso.onmicrosoft.com`.
+ */
+export const EXTERNAL_UPN_MARKER = '#EXT#';
+
+function isExternalUpn(userPrincipalName: string | null): boolean {
+  return userPrincipalName?.toUpperCase().includes(EXTERNAL_UPN_MARKER) === true;
+}
+
+/**
+ * A guest by Microsoft's definitions: `userType` Guest (whatever its case), or no `userType` at all on an account
+ * whose UPN carries `#EXT#` — an external account Entra did not classify, which B2B creates as a guest.
+ * - "External guest … The user object created in the resource Microsoft Entra directory has a UserType of Guest";
+ *   "External member … has a UserType of Member" — https://learn.microsoft.com/en-us/entra/external-id/user-properties
+ * - B2B users' "user type … is typically set to guest and their user principal name contains the #EXT#
+ *   identifier" — https://learn.microsoft.com/en-us/training/modules/manage-accounts-licenses-microsoft-365/8-create-manage-guest-users
+ * - `userType` may be null (Graph supports `$filter` "eq on null values" for it) —
+ *   https://learn.microsoft.com/en-us/graph/api/resources/user
+ * Any other `userType` (Member, or an unknown value) is a member.
+ */
+export function isGuest(user: UserKindFacts): boolean {
+  const type = user.userType?.toLowerCase() ?? null;
+  if (type === 'guest') return true;
+  return type === null && isExternalUpn(user.userPrincipalName);
+}
+
+/**
+ * An external member: an account from another organisation (`#EXT#` UPN) that Entra classifies as a Member. It is
+ * a member for every rule — eligible and billable — and shown as "external member" so an admin can exclude such
+ * accounts knowingly.
+ */
+export function isExternalMember(user: UserKindFacts): boolean {
+  return !isGuest(user) && isExternalUpn(user.userPrincipalName);
 }
 
 /**
@@ -50,7 +87,7 @@ export function checkEligibility(facts: EligibilityFacts): Eligibility {
           : 'deleted in Entra',
     };
   }
-  if (isGuest(facts.userType)) {
+  if (isGuest(facts)) {
     return { eligible: false, reason: 'guest', explanation: 'guest account' };
   }
   const [group] = [...facts.excludedGroups].sort((a, b) =>

@@ -62,3 +62,43 @@ export function checkExclusionConfirmation(
 export function billableAfterExclusion(billableBefore: number, affectedBillable: number): number {
   return Math.max(0, billableBefore - affectedBillable);
 }
+
+/** What an exclusion changes, as rule 6's preview (and its result) shows it. */
+export interface ExclusionFigureInput {
+  /** Users the exclusion disables (did disable), nested members included. */
+  readonly affected: number;
+  readonly billableBefore: number;
+  readonly billableAfter: number;
+  /** `projected`: counted as at the initial import, which has not started. */
+  readonly basis: 'current' | 'projected';
+  /** The tenant's activity has not been read yet: nobody counts as expired yet. */
+  readonly readingActivity: boolean;
+}
+
+/** The figures in words, label and value, and the one caveat: what the tab, the bot and the CLI all show. */
+export interface ExclusionFigures {
+  readonly facts: readonly { readonly label: string; readonly value: string }[];
+  readonly note: string | null;
+}
+
+/** Rule 6's figures, worded once so that every edge shows them the same way. */
+export function exclusionFigures(input: ExclusionFigureInput): ExclusionFigures {
+  const n = (value: number): string => value.toLocaleString('en-US');
+  const delta = input.billableAfter - input.billableBefore;
+  return {
+    facts: [
+      { label: 'Users disabled', value: `${n(input.affected)} (nested members included)` },
+      {
+        label: 'Billable users',
+        value: `${n(input.billableBefore)} → ${n(input.billableAfter)} (${delta === 0 ? '±0' : delta > 0 ? `+${n(delta)}` : `−${n(-delta)}`})`,
+      },
+      {
+        label: 'Counted',
+        value: input.basis === 'projected' ? 'as at the initial import (not started yet)' : 'now',
+      },
+    ],
+    note: input.readingActivity
+      ? 'Reading activity…: users past the expiry threshold are not known yet, so both billable figures may still drop.'
+      : null,
+  };
+}

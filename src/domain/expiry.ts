@@ -26,10 +26,18 @@ export interface ActivityFacts {
   readonly signInActivityAt: string | null;
 }
 
-/** The client's side of the rule: its threshold and whether its tenant gives activity data at all. */
+/**
+ * The client's side of the rule: its threshold and whether its tenant's activity has been read (`unknown`: not yet —
+ * "reading activity…"; `unavailable`: the tenant gives none, no Entra ID P1/P2).
+ */
 export interface ExpiryPolicy {
   readonly thresholdDays: number;
   readonly activityData: ActivityDataState;
+  /**
+   * Since when this policy holds (activity first read, or the threshold last changed), ISO; null when unknown. A
+   * user already past the threshold at that moment stopped being billed then, not when it crossed it.
+   */
+  readonly since?: string | null;
 }
 
 /**
@@ -51,6 +59,11 @@ export interface ExpiryVerdict {
   readonly thresholdDays: number;
   /** When the user expires (or expired): the reference instant + N days; null when expiry does not apply. */
   readonly expiresAt: Date | null;
+  /**
+   * For an expired user, since when it has not been billed: when it crossed the threshold, or — when it was past it
+   * already — when it was imported or the policy took effect (activity first read, threshold changed).
+   */
+  readonly expiredSince: Date | null;
   /** One sentence an admin reads: "last successful sign-in 2026-10-02 (Salesforce), 55 days ago; threshold 30". */
   readonly explanation: string;
 }
@@ -84,6 +97,7 @@ export function evaluateExpiry(facts: ActivityFacts, policy: ExpiryPolicy, now: 
       status: 'not_applicable',
       expired: false,
       expiresAt: null,
+      expiredSince: null,
       explanation: `${activityText}; not imported, so it does not expire`,
     };
   }
@@ -93,10 +107,11 @@ export function evaluateExpiry(facts: ActivityFacts, policy: ExpiryPolicy, now: 
       status: 'activity_unknown',
       expired: false,
       expiresAt: null,
+      expiredSince: null,
       explanation:
         policy.activityData === 'unavailable'
           ? 'activity unknown: the tenant has no Entra ID P1/P2 licence, so nobody expires'
-          : 'activity unknown: activity data has not been read from the tenant yet, so nobody expires',
+          : "reading activity…: the tenant's sign-in activity has not been read yet, so nobody expires until it is",
     };
   }
   const cutoff = expiryCutoff(now, threshold).getTime();
@@ -108,6 +123,7 @@ export function evaluateExpiry(facts: ActivityFacts, policy: ExpiryPolicy, now: 
       status: expired ? 'expired' : 'active',
       expired,
       expiresAt,
+      expiredSince: expired ? latestOf(expiresAt, facts.importedAt, policy.since ?? null) : null,
       explanation: `${activityText}; threshold ${threshold}`,
     };
   }
@@ -119,6 +135,7 @@ export function evaluateExpiry(facts: ActivityFacts, policy: ExpiryPolicy, now: 
       status: 'new_without_activity',
       expired: false,
       expiresAt: null,
+      expiredSince: null,
       explanation: `no sign-in seen; import date unknown; threshold ${threshold}`,
     };
   }
@@ -130,6 +147,7 @@ export function evaluateExpiry(facts: ActivityFacts, policy: ExpiryPolicy, now: 
     status: expired ? 'expired' : 'new_without_activity',
     expired,
     expiresAt,
+    expiredSince: expired ? latestOf(expiresAt, facts.importedAt, policy.since ?? null) : null,
     explanation: `no sign-in seen since import on ${day(importedAt)}, ${plural(importedDays, 'day')} ago; threshold ${threshold}`,
   };
 }
@@ -159,6 +177,16 @@ function describeActivity(lastActivity: LastActivity | null, days: number | null
         : ` (${lastActivity.app})`;
   const ago = days <= 0 ? 'today' : `${plural(days, 'day')} ago`;
   return `last successful sign-in ${day(lastActivity.at)}${where}, ${ago}`;
+}
+
+/** The latest of an instant and optional ISO times. */
+function latestOf(first: Date, ...others: readonly (string | null)[]): Date {
+  let latest = first.getTime();
+  for (const other of others) {
+    const time = parseTime(other);
+    if (time !== null && time.getTime() > latest) latest = time.getTime();
+  }
+  return new Date(latest);
 }
 
 function parseTime(value: string | null): Date | null {

@@ -24,7 +24,10 @@ export interface BillingSummary {
   readonly counts: CollectionCounts;
   /** Expiry threshold in days (rule 8). */
   readonly thresholdDays: number;
-  /** `unavailable`: the tenant has no P1/P2, so nobody expires ("activity unknown"); `unknown`: not read yet. */
+  /**
+   * `unknown`: the tenant's activity has not been read yet — "reading activity…": nobody is expired yet, so the
+   * billable count is not final; `unavailable`: no P1/P2, so nobody expires ("activity unknown").
+   */
   readonly activityData: ActivityDataState;
   /** When the initial import started; before that nobody is imported, so nobody is billable. */
   readonly importStartedAt: string | null;
@@ -70,7 +73,7 @@ export class BillingService {
     return {
       clientId: client.id,
       clientName: client.name,
-      counts: await new CollectionRepository(this.db).counts(client.id),
+      counts: await new CollectionRepository(this.db).counts(client.id, this.clock.now()),
       thresholdDays: client.expiry_days,
       activityData: integration?.activity_data ?? 'unknown',
       importStartedAt: integration?.import_started_at ?? null,
@@ -104,11 +107,21 @@ export class BillingService {
     }));
   }
 
-  /** The daily job for one client: today's snapshot (UTC day), rewritten if taken again the same day. */
-  async takeSnapshot(clientId: string): Promise<CollectionCounts> {
+  /**
+   * The daily job for one client: today's snapshot (UTC day) of the counts now, rewritten if taken again the same
+   * day. Skipped (undefined) while the tenant's activity is being read: those figures are not final, and the pass
+   * that finishes reading takes the day's snapshot itself.
+   */
+  async takeSnapshot(clientId: string): Promise<CollectionCounts | undefined> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
-      const counts = await new CollectionRepository(trx).counts(clientId);
+      const integration = await trx
+        .selectFrom('integrations')
+        .select('activity_data')
+        .where('client_id', '=', clientId)
+        .executeTakeFirst();
+      if (integration?.activity_data === 'unknown') return undefined;
+      const counts = await new CollectionRepository(trx).counts(clientId, now);
       await new BillingRepository(trx).upsertSnapshot(clientId, toDay(now), counts, now.toISOString());
       return counts;
     });
@@ -120,8 +133,7 @@ export class BillingService {
     let taken = 0;
     for (const { client_id: clientId } of clients) {
       try {
-        await this.takeSnapshot(clientId);
-        taken += 1;
+        if ((await this.takeSnapshot(clientId)) !== undefined) taken += 1;
       } catch (error) {
         this.logger.error({ clientId, err: error }, 'billing snapshot failed');
       }

@@ -1,13 +1,9 @@
-import type { Kysely } from 'kysely';
-import { expiryCutoff } from '../domain/expiry.js';
+import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import type { DirectorySyncListener } from '../sync/directory-sync-listener.js';
-import {
-  CollectionRepository,
-  type ExpiryEvaluation,
-  type ReconcileCounts,
-} from '../store/collection-repository.js';
+import type { DirectoryRulesHook } from '../sync/directory-sync-listener.js';
+import { CollectionRepository, type ReconcileCounts } from '../store/collection-repository.js';
+import { expiryAsOf, isExpiredSql } from '../store/collection-sql.js';
 import type { Database } from '../store/schema.js';
 import { SYSTEM_ACTOR } from './actor.js';
 import type { AuditTrail } from './audit-trail.js';
@@ -23,18 +19,25 @@ export interface CollectionReconcilerOptions {
 export interface ReconcileOutcome extends ReconcileCounts {
   readonly clientId: string;
   readonly autoImport: boolean;
-  readonly expiry: ExpiryEvaluation;
+}
+
+/** How a change of the expiry policy moved users in or out of expiry (rule 8). */
+export interface ExpiryChange {
+  readonly newlyExpired: number;
+  readonly noLongerExpired: number;
 }
 
 /**
- * Applies the data-collection rules to a client's users after every directory sync (the sync engine calls
- * {@link onDirectorySynced}), on a daily schedule, and after an admin changes something the rules depend on
- * (exclusions, the import start, the expiry threshold):
- * imports eligible users once the initial import has started, disables excluded groups' members and users deleted
- * in Entra, lifts automatic disables that no longer hold, leaves manual disables alone, and re-evaluates expiry.
- * Every statement is set-based; changes are audited as the system actor, with counts.
+ * Applies the data-collection rules — the transition table of src/domain/collection-state.ts — to a client's users:
+ * inside the transaction of every directory sync that changed memberships (the sync engine calls
+ * {@link applyInTransaction} with the new closure), inside an exclusion's transaction, after the initial import
+ * starts, and daily. It imports eligible users once the initial import has started, disables excluded members
+ * (deleting what was collected of them) and users deleted in Entra, lifts automatic disables that no longer hold,
+ * and leaves manual disables alone. Changes are audited as the system actor, with counts.
+ *
+ * Expiry needs no pass of its own: it is evaluated whenever it is read, from the data and the clock (rule 8).
  */
-export class CollectionReconciler implements DirectorySyncListener {
+export class CollectionReconciler implements DirectoryRulesHook {
   private readonly db: Kysely<Database>;
   private readonly audit: AuditTrail;
   private readonly clock: Clock;
@@ -47,56 +50,73 @@ export class CollectionReconciler implements DirectorySyncListener {
     this.logger = options.logger;
   }
 
-  /** The sync engine's hook (DirectorySyncListener): called after each successful directory sync of a client. */
-  async onDirectorySynced(clientId: string, _runId: number): Promise<void> {
-    await this.reconcile(clientId);
+  /** The sync engine's hook: in the transaction that committed a directory sync's memberships. */
+  async applyInTransaction(trx: Kysely<Database>, clientId: string): Promise<void> {
+    await this.reconcileIn(trx, clientId);
   }
 
-  /** Reconciles collection states, then expiry, for one client, in one transaction. */
+  /** Reconciles the client's collection states in a transaction of its own. */
   async reconcile(clientId: string): Promise<ReconcileOutcome> {
-    const now = this.clock.now();
-    const outcome = await this.db.transaction().execute(async (trx) => {
-      const integration = await trx
-        .selectFrom('integrations')
-        .select('import_started_at')
-        .where('client_id', '=', clientId)
-        .executeTakeFirst();
-      const autoImport = (integration?.import_started_at ?? null) !== null;
-      const counts = await new CollectionRepository(trx).reconcile(clientId, {
-        autoImport,
-        now: now.toISOString(),
-      });
-      const expiry = await this.evaluateExpiryIn(trx, clientId, now);
-      if (Object.values(counts).some((count) => count > 0)) {
-        await this.audit.record(trx, SYSTEM_ACTOR, {
-          action: 'collection.reconcile',
-          clientId,
-          targetType: 'client',
-          targetId: clientId,
-          after: { ...counts, autoImport },
-        });
-      }
-      return { clientId, autoImport, ...counts, expiry };
-    });
-    this.logger.info(
-      {
-        clientId,
-        imported: outcome.imported,
-        disabledExcludedGroup: outcome.disabledExcludedGroup,
-        disabledDeletedInEntra: outcome.disabledDeletedInEntra,
-        notImported: outcome.notImported,
-        newlyExpired: outcome.expiry.newlyExpired,
-        noLongerExpired: outcome.expiry.noLongerExpired,
-      },
-      'collection states reconciled',
-    );
-    return outcome;
+    return this.db.transaction().execute((trx) => this.reconcileIn(trx, clientId));
   }
 
-  /** Re-evaluates expiry only (daily, after sign-in ingestion, after a threshold change). */
-  async evaluateExpiry(clientId: string): Promise<ExpiryEvaluation> {
+  /**
+   * Reconciles the client's collection states inside the caller's transaction — of every user, or only of the
+   * members of one group (an exclusion changes its members and nobody else).
+   */
+  async reconcileIn(
+    trx: Kysely<Database>,
+    clientId: string,
+    scope: { readonly onlyMembersOf?: string } = {},
+  ): Promise<ReconcileOutcome> {
     const now = this.clock.now();
-    return this.db.transaction().execute((trx) => this.evaluateExpiryIn(trx, clientId, now));
+    const integration = await trx
+      .selectFrom('integrations')
+      .select('import_started_at')
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+    const autoImport = (integration?.import_started_at ?? null) !== null;
+    const counts = await new CollectionRepository(trx).reconcile(clientId, {
+      autoImport,
+      now: now.toISOString(),
+      ...scope,
+    });
+    if (Object.values(counts).some((count) => count > 0)) {
+      await this.audit.record(trx, SYSTEM_ACTOR, {
+        action: 'collection.reconcile',
+        clientId,
+        targetType: 'client',
+        targetId: clientId,
+        after: { ...counts, autoImport },
+      });
+      this.logger.info({ clientId, ...counts, autoImport }, 'collection states reconciled');
+    }
+    return { clientId, autoImport, ...counts };
+  }
+
+  /**
+   * How many users a change of the expiry policy moves into and out of expiry, now: call it in the transaction
+   * that changes the policy, with the policy before the change (rule 8's threshold).
+   */
+  async expiryChange(
+    trx: Kysely<Database>,
+    clientId: string,
+    before: { readonly thresholdDays: number },
+  ): Promise<ExpiryChange> {
+    const now = this.clock.now();
+    const repository = new CollectionRepository(trx);
+    const policy = await repository.policy(clientId);
+    const was = isExpiredSql(expiryAsOf({ ...policy, thresholdDays: before.thresholdDays }, now));
+    const is = isExpiredSql(expiryAsOf(policy, now));
+    const row = await trx
+      .selectFrom('directory_users')
+      .select([
+        sql<number>`coalesce(sum(case when ${is} and not ${was} then 1 else 0 end), 0)`.as('newly'),
+        sql<number>`coalesce(sum(case when ${was} and not ${is} then 1 else 0 end), 0)`.as('no_longer'),
+      ])
+      .where('client_id', '=', clientId)
+      .executeTakeFirstOrThrow();
+    return { newlyExpired: row.newly, noLongerExpired: row.no_longer };
   }
 
   /** The daily job: reconcile every connected client. Failures of one client do not stop the others. */
@@ -111,24 +131,5 @@ export class CollectionReconciler implements DirectorySyncListener {
       }
     }
     return outcomes;
-  }
-
-  private async evaluateExpiryIn(
-    trx: Kysely<Database>,
-    clientId: string,
-    now: Date,
-  ): Promise<ExpiryEvaluation> {
-    const policy = await trx
-      .selectFrom('clients')
-      .leftJoin('integrations', 'integrations.client_id', 'clients.id')
-      .select(['clients.expiry_days', 'integrations.activity_data'])
-      .where('clients.id', '=', clientId)
-      .executeTakeFirst();
-    if (policy === undefined) return { newlyExpired: 0, noLongerExpired: 0 };
-    return new CollectionRepository(trx).evaluateExpiry(clientId, {
-      now: now.toISOString(),
-      cutoff: expiryCutoff(now, policy.expiry_days).toISOString(),
-      activityAvailable: policy.activity_data === 'available',
-    });
   }
 }

@@ -166,7 +166,7 @@ export function userCsvRow(user: UserView): CsvCell[] {
     user.displayName,
     user.userPrincipalName,
     user.mail,
-    user.guest ? 'guest' : 'member',
+    user.guest ? 'guest' : user.externalMember ? 'external member' : 'member',
     user.accountEnabled ? 'yes' : 'no',
     user.department,
     user.jobTitle,

@@ -5,12 +5,15 @@ import {
   billableAfterExclusion,
   checkExclusionConfirmation,
   EXCLUSION_PREVIEW_TTL_MS,
+  exclusionFigures,
   fingerprintOf,
   type ConfirmationProblem,
+  type ExclusionFigures,
 } from '../domain/exclusion-preview.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { CollectionRepository } from '../store/collection-repository.js';
+import type { ExpiryAsOf } from '../store/collection-sql.js';
 import { GroupRepository, type BillableBasis, type GroupCounts } from '../store/group-repository.js';
 import { PendingActionRepository } from '../store/pending-action-repository.js';
 import type { Database, DirectoryGroupRow, EntraState } from '../store/schema.js';
@@ -18,6 +21,7 @@ import { UserRepository } from '../store/user-repository.js';
 import type { Actor } from './actor.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { ClientAccess } from './client-access.js';
+import type { CollectionReconciler } from './collection-reconciler.js';
 import { readExpiryPolicy } from './expiry-policy-reader.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { toUserView, type UserView } from './user-view.js';
@@ -28,6 +32,8 @@ export interface GroupServiceOptions {
   readonly clientAccess: ClientAccess;
   readonly audit: AuditTrail;
   readonly clock: Clock;
+  /** The collection rules, applied in the exclusion's own transaction. */
+  readonly reconciler: CollectionReconciler;
 }
 
 /** A group named by object id, or by its exact display name when that is unique. */
@@ -107,12 +113,22 @@ export interface ExclusionPreview {
     /** The first `sampleSize` by name; `direct` tells direct members from nested ones. */
     readonly sample: readonly (UserView & { readonly direct: boolean })[];
   };
-  readonly billable: {
-    readonly before: number;
-    readonly after: number;
-    /** `current` once the initial import started; `projected` (who would be billable at import) before. */
-    readonly basis: BillableBasis;
-  };
+  readonly billable: ExclusionBillable;
+  /** The figures in words, as every edge shows them. */
+  readonly figures: ExclusionFigures;
+}
+
+/** Rule 6's billable count before → after an exclusion. */
+export interface ExclusionBillable {
+  readonly before: number;
+  readonly after: number;
+  /** `current` once the initial import started; `projected` (who would be billable at import) before. */
+  readonly basis: BillableBasis;
+  /**
+   * The tenant's activity has not been read yet ("reading activity…"): nobody counts as expired yet, so the figures
+   * may still drop once it has been read.
+   */
+  readonly readingActivity: boolean;
 }
 
 export interface ExclusionResult {
@@ -120,7 +136,12 @@ export interface ExclusionResult {
   /** This confirmation excluded the group (false: it was excluded already, by an earlier or concurrent one). */
   readonly excludedNow: boolean;
   readonly disabledUsers: number;
-  readonly billable: { readonly before: number; readonly after: number; readonly basis: BillableBasis };
+  /** Members whose collected sign-ins were deleted with the exclusion (rule 10). */
+  readonly forgottenUsers: number;
+  /** Before: the figure in the confirmation's transaction before the change; after: the count right after it. */
+  readonly billable: ExclusionBillable;
+  /** The figures in words, as every edge shows them. */
+  readonly figures: ExclusionFigures;
 }
 
 interface PreviewPayload {
@@ -143,12 +164,14 @@ export class GroupService {
   private readonly clientAccess: ClientAccess;
   private readonly audit: AuditTrail;
   private readonly clock: Clock;
+  private readonly reconciler: CollectionReconciler;
 
   constructor(options: GroupServiceOptions) {
     this.db = options.db;
     this.clientAccess = options.clientAccess;
     this.audit = options.audit;
     this.clock = options.clock;
+    this.reconciler = options.reconciler;
   }
 
   /**
@@ -211,11 +234,11 @@ export class GroupService {
     const groups = new GroupRepository(this.db);
     const fingerprint = fingerprintOf(await groups.transitiveUserIds(client.id, group.id));
     const alreadyExcluded = group.excluded_at !== null;
-    const { before, basis } = await this.billableNow(this.db, client.id);
+    const { before, basis, expiry } = await this.billableNow(this.db, client.id, now);
     const excludedIds = await new CollectionRepository(this.db).excludedGroupIds(client.id);
     const impact = alreadyExcluded
       ? { affected: 0, affectedBillable: 0 }
-      : await groups.exclusionImpact(client.id, group.id, excludedIds, basis);
+      : await groups.exclusionImpact(client.id, group.id, excludedIds, basis, expiry);
     const sampleRows = alreadyExcluded ? [] : await groups.affectedSample(client.id, group.id, sampleSize);
     const policy = await readExpiryPolicy(this.db, client.id);
     const excludedOf = await new UserRepository(this.db).excludedGroupsOf(
@@ -257,13 +280,22 @@ export class GroupService {
           direct: row.direct,
         })),
       },
-      billable: { before, after, basis },
+      billable: { before, after, basis, readingActivity: !expiry.activityRead },
+      figures: exclusionFigures({
+        affected: impact.affected,
+        billableBefore: before,
+        billableAfter: after,
+        basis,
+        readingActivity: !expiry.activityRead,
+      }),
     };
   }
 
   /**
    * Step 2 of rule 6: excludes the group of the preview, for ever, and disables its current members
-   * (`excluded_group`); later members are never imported. Bound to the preview: same client, same admin, once,
+   * (`excluded_group`) and deletes what was collected of them (rule 10), all in one transaction; later members are
+   * never imported. The billable figure after is counted in that transaction, right after the change — what the
+   * preview announced when nothing else changed meanwhile. Bound to the preview: same client, same admin, once,
    * within 15 minutes, and only while the group's transitive membership is what the preview saw. Two admins
    * confirming at once leave one consistent result: one excludes, the other finds it done (`excludedNow: false`).
    * @throws {ValidationError} for a malformed token; {@link AppError} `preview_not_found` (404) for an unknown
@@ -305,12 +337,13 @@ export class GroupService {
       if (!(await pending.markUsed(id, at))) throw confirmationError('used', payload, currentFingerprint);
 
       const group = await this.findGroup(trx, client.id, payload.groupId);
-      const { before, basis } = await this.billableNow(trx, client.id);
-      const excludedIds = await new CollectionRepository(trx).excludedGroupIds(client.id);
-      const impact = await groups.exclusionImpact(client.id, group.id, excludedIds, basis);
+      const { before, basis, expiry } = await this.billableNow(trx, client.id, now);
       const excludedNow = await groups.markExcluded(client.id, group.id, at, actor.name ?? actor.objectId);
-      const disabledUsers = excludedNow ? await groups.disableMembers(client.id, group.id, at) : 0;
-      const after = excludedNow ? billableAfterExclusion(before, impact.affectedBillable) : before;
+      const reconciled = excludedNow
+        ? await this.reconciler.reconcileIn(trx, client.id, { onlyMembersOf: group.id })
+        : undefined;
+      const disabledUsers = reconciled?.disabledExcludedGroup ?? 0;
+      const after = excludedNow ? (await this.billableNow(trx, client.id, now)).before : before;
       if (excludedNow) {
         await this.audit.record(trx, actor, {
           action: 'group.exclude',
@@ -322,8 +355,10 @@ export class GroupService {
             excluded: true,
             groupName: group.display_name,
             disabledUsers,
+            forgottenUsers: reconciled?.purgedUsers ?? 0,
             billable: after,
             previewedAffected: payload.affected,
+            previewedBillableAfter: payload.billableAfter,
           },
         });
       }
@@ -332,7 +367,15 @@ export class GroupService {
         group: await this.view(trx, client.id, refreshed),
         excludedNow,
         disabledUsers,
-        billable: { before, after, basis },
+        forgottenUsers: reconciled?.purgedUsers ?? 0,
+        billable: { before, after, basis, readingActivity: !expiry.activityRead },
+        figures: exclusionFigures({
+          affected: disabledUsers,
+          billableBefore: before,
+          billableAfter: after,
+          basis,
+          readingActivity: !expiry.activityRead,
+        }),
       };
     });
     return result;
@@ -403,20 +446,23 @@ export class GroupService {
     };
   }
 
+  /** The billable figure of the preview's basis now, and the expiry it was counted with. */
   private async billableNow(
     db: Kysely<Database>,
     clientId: string,
-  ): Promise<{ before: number; basis: BillableBasis }> {
+    now: Date,
+  ): Promise<{ before: number; basis: BillableBasis; expiry: ExpiryAsOf }> {
     const integration = await db
       .selectFrom('integrations')
       .select('import_started_at')
       .where('client_id', '=', clientId)
       .executeTakeFirst();
     const collection = new CollectionRepository(db);
+    const expiry = await collection.expiryAsOf(clientId, now);
     if ((integration?.import_started_at ?? null) === null) {
-      return { before: await collection.projectedBillable(clientId), basis: 'projected' };
+      return { before: await collection.projectedBillable(clientId, now), basis: 'projected', expiry };
     }
-    return { before: (await collection.counts(clientId)).billable, basis: 'current' };
+    return { before: (await collection.counts(clientId, now)).billable, basis: 'current', expiry };
   }
 
   private async findGroup(

@@ -626,7 +626,9 @@ export class IntegrationService {
   }
 
   /**
-   * Rule 8: the client's expiry threshold (whole days, 7–365; default 30). Expiry is re-evaluated at once.
+   * Rule 8: the client's expiry threshold (whole days, 7–365; default 30). Every verdict follows at once (expiry is
+   * evaluated whenever it is read); the result says how many users the change moved into and out of expiry. Users
+   * past the new threshold stop being billed now.
    * @throws {ValidationError} {@link NotFoundError} {@link ForbiddenError}
    */
   async setExpiryThreshold(
@@ -636,21 +638,23 @@ export class IntegrationService {
   ): Promise<{ thresholdDays: number; newlyExpired: number; noLongerExpired: number }> {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:configure');
     const thresholdDays = parseInput(thresholdSchema, days);
-    if (thresholdDays !== client.expiry_days) {
-      await this.db.transaction().execute(async (trx) => {
-        await new ClientRepository(trx).update(client.id, { expiry_days: thresholdDays });
-        await this.audit.record(trx, actor, {
-          action: 'client.expiry_threshold',
-          clientId: client.id,
-          targetType: 'client',
-          targetId: client.id,
-          before: { expiryDays: client.expiry_days },
-          after: { expiryDays: thresholdDays },
-        });
+    if (thresholdDays === client.expiry_days) return { thresholdDays, newlyExpired: 0, noLongerExpired: 0 };
+    const at = this.clock.now().toISOString();
+    const change = await this.db.transaction().execute(async (trx) => {
+      await new ClientRepository(trx).update(client.id, { expiry_days: thresholdDays });
+      await new IntegrationAdminRepository(trx).update(client.id, { expiry_policy_at: at });
+      const moved = await this.reconciler.expiryChange(trx, client.id, { thresholdDays: client.expiry_days });
+      await this.audit.record(trx, actor, {
+        action: 'client.expiry_threshold',
+        clientId: client.id,
+        targetType: 'client',
+        targetId: client.id,
+        before: { expiryDays: client.expiry_days },
+        after: { expiryDays: thresholdDays, ...moved },
       });
-    }
-    const evaluation = await this.reconciler.evaluateExpiry(client.id);
-    return { thresholdDays, ...evaluation };
+      return moved;
+    });
+    return { thresholdDays, ...change };
   }
 
   private async save(

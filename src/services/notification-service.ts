@@ -18,7 +18,6 @@ import {
   permissionObservation,
   permissionsMissingFrom,
   secretExpiryStage,
-  startOfUtcDay,
   syncObservation,
   utcDay,
   type HealthObservation,
@@ -56,6 +55,8 @@ export interface NotificationServiceOptions {
   /** Deliveries are remembered this long (then a still-open incident is announced again). Default 90 days. */
   readonly rememberSentForMs?: number;
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** A conversation captured by the bot on a turn. */
 export const conversationCaptureInput = z.object({
@@ -424,6 +425,9 @@ export class NotificationService {
     client: NotifiedClient,
     integration: IntegrationView,
   ): Promise<AnnounceResult> {
+    // Only from current, final figures: while the tenant's activity is being read nobody is expired yet, and the
+    // pass that finishes reading it checks the client again at once.
+    if (integration.activityData !== 'available') return { delivered: 0, failed: 0 };
     const now = this.clock.now();
     const day = utcDay(now);
     return this.announce({
@@ -434,24 +438,22 @@ export class NotificationService {
       build: async () => {
         const expiredToday = toUserList(
           await this.users.list(SYSTEM_ACTOR, client.id, {
-            expired: true,
-            expiredSince: startOfUtcDay(now).toISOString(),
+            // Since the previous day's digest (one a day): whoever stopped being billed in the last 24 hours —
+            // by crossing the threshold, or by being found past it when the activity was read or the threshold set.
+            expiredSince: new Date(now.getTime() - DAY_MS).toISOString(),
             limit: NOTIFIED_USERS_LIMIT,
             withTotal: true,
           }),
           'since',
         );
-        const expiringSoon =
-          integration.activityData === 'available'
-            ? toUserList(
-                await this.users.list(SYSTEM_ACTOR, client.id, {
-                  expiringWithinDays: EXPIRING_SOON_DAYS,
-                  limit: NOTIFIED_USERS_LIMIT,
-                  withTotal: true,
-                }),
-                'at',
-              )
-            : { total: 0, users: [] };
+        const expiringSoon = toUserList(
+          await this.users.list(SYSTEM_ACTOR, client.id, {
+            expiringWithinDays: EXPIRING_SOON_DAYS,
+            limit: NOTIFIED_USERS_LIMIT,
+            withTotal: true,
+          }),
+          'at',
+        );
         if (expiredToday.total === 0 && expiringSoon.total === 0) return undefined;
         return {
           kind: 'users_expiring',

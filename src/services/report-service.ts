@@ -10,6 +10,7 @@ import { ReportRepository, type ReportPersonRow, type UserScope } from '../store
 import type { ClientRow, Database } from '../store/schema.js';
 import type { Actor } from './actor.js';
 import { clientRefSchema, type ClientAccess } from './client-access.js';
+import { expiryAsOf } from '../store/collection-sql.js';
 import { readExpiryPolicy } from './expiry-policy-reader.js';
 import { buildBillingReport } from './reports/billing-report.js';
 import { buildMfaReport } from './reports/mfa-report.js';
@@ -123,25 +124,32 @@ export class ReportService {
     this.clock = options.clock;
   }
 
-  /** Applications seen in sign-ins, active users per application, sign-ins per day. */
+  /**
+   * Applications seen in sign-ins, active users per application, sign-ins per day — of the users enabled for data
+   * collection (rule 10).
+   */
   async applicationUsage(actor: Actor, request: ReportRequest): Promise<ApplicationUsageReport> {
     const context = await this.context(actor, request);
     const repository = new ReportRepository(this.db);
-    const scopeIds = context.filtered
-      ? await repository.scopeUserIds(context.client.id, context.scope)
-      : undefined;
-    const inputs = await this.signInInputs(context, 'usage', scopeIds, new Map(), scopeIds?.length ?? null);
+    const collected = await repository.collectedUserIds(context.client.id, context.scope);
+    const inScope = context.filtered
+      ? (await repository.scopeUserIds(context.client.id, context.scope)).length
+      : null;
+    const inputs = await this.signInInputs(context, 'usage', collected, new Map(), inScope);
     return buildUsageReport(inputs);
   }
 
-  /** Enterprise applications and their SSO mode, which are used, and each user's share of sign-ins through Entra SSO. */
+  /**
+   * Enterprise applications and their SSO mode, which are used, and each user's share of sign-ins through Entra SSO
+   * — of the users enabled for data collection (rule 10).
+   */
   async ssoCoverage(actor: Actor, request: ReportRequest): Promise<SsoCoverageReport> {
     const context = await this.context(actor, request);
     const users = await new ReportRepository(this.db).people(context.client.id, context.scope);
     const inputs = await this.signInInputs(
       context,
       'sso',
-      context.filtered ? presentIds(users) : undefined,
+      collectedIds(users),
       new Map(users.map((user) => [user.id, user])),
       context.filtered ? countPresent(users) : null,
     );
@@ -154,16 +162,20 @@ export class ReportService {
     return buildSsoReport(inputs);
   }
 
-  /** MFA registration and capability, the share of sign-ins that satisfied MFA, and the named users behind each gap. */
+  /**
+   * MFA registration and capability, the share of sign-ins that satisfied MFA, and the named users behind each gap
+   * — of the users enabled for data collection (rule 10).
+   */
   async mfaCoverage(actor: Actor, request: ReportRequest): Promise<MfaCoverageReport> {
     const context = await this.context(actor, request);
     const repository = new ReportRepository(this.db);
     const users = await repository.people(context.client.id, context.scope);
+    const collected = users.filter((user) => user.collected);
     const inputs = await this.signInInputs(
       context,
       'mfa',
-      context.filtered ? presentIds(users) : undefined,
-      new Map(users.map((user) => [user.id, user])),
+      collectedIds(users),
+      new Map(collected.map((user) => [user.id, user])),
       context.filtered ? countPresent(users) : null,
     );
     const registrations = await repository.mfaRegistrations(context.client.id);
@@ -184,8 +196,11 @@ export class ReportService {
   async usersAndBilling(actor: Actor, request: ReportRequest): Promise<UsersBillingReport> {
     const context = await this.context(actor, request);
     const repository = new ReportRepository(this.db);
-    const users = await repository.users(context.client.id, context.scope, { billable: true });
-    const counts = await repository.collectionCounts(context.client.id, context.scope);
+    const policy = await readExpiryPolicy(this.db, context.client.id);
+    const now = this.clock.now();
+    const expiry = expiryAsOf(policy, now);
+    const users = await repository.users(context.client.id, context.scope, expiry);
+    const counts = await repository.collectionCounts(context.client.id, context.scope, expiry);
     const history = await new BillingRepository(this.db).history(
       context.client.id,
       context.period.from,
@@ -203,8 +218,8 @@ export class ReportService {
       counts,
       users,
       history,
-      policy: await readExpiryPolicy(this.db, context.client.id),
-      now: this.clock.now(),
+      policy,
+      now,
     });
   }
 
@@ -314,7 +329,7 @@ export class ReportService {
         'expires (activity unknown).';
     } else if (state === 'unknown') {
       message =
-        'Sign-in data has not been read from this tenant yet (it needs Entra ID P1 or P2); figures appear after the first sign-in ingestion.';
+        'Reading activity…: sign-in data has not been read from this tenant yet (it needs Entra ID P1 or P2); figures appear once it has been.';
     } else if (source === 'v1.0') {
       message =
         'This tenant’s sign-ins are read from Microsoft Graph v1.0: interactive sign-ins only, and whether a sign-in satisfied MFA is unknown.';
@@ -337,6 +352,7 @@ export class ReportService {
       period: { from: context.period.from, to: context.period.to, days: context.period.days },
       filters: { group: context.group, department: context.department },
       usersInScope,
+      coverage: null,
       generatedAt: this.clock.now().toISOString(),
       signInData: context.signInData,
       definitions: DEFINITIONS[kind],
@@ -347,7 +363,8 @@ export class ReportService {
   private async signInInputs(
     context: ReportContext,
     kind: ReportKind,
-    scopeUserIds: readonly string[] | undefined,
+    /** The users enabled for data collection within the filters: whom the report covers. */
+    scopeUserIds: readonly string[],
     directory: ReadonlyMap<string, ReportPersonRow>,
     usersInScope: number | null,
   ): Promise<SignInReportInputs> {
@@ -359,8 +376,12 @@ export class ReportService {
       repository.servicePrincipals(clientId),
       repository.discoveredApps(clientId),
     ]);
+    const header = this.header(context, kind, usersInScope);
     return {
-      header: this.header(context, kind, usersInScope),
+      header: {
+        ...header,
+        coverage: `Covers the ${scopeUserIds.length.toLocaleString('en-US')} users enabled for data collection (imported, not disabled); sign-ins of anyone else are not collected.`,
+      },
       period,
       scopeUserIds,
       directory,
@@ -368,6 +389,11 @@ export class ReportService {
       discoveredApps,
     };
   }
+}
+
+/** The users enabled for data collection (imported): the only ones whose sign-ins are collected. */
+function collectedIds(users: readonly ReportPersonRow[]): string[] {
+  return users.filter((user) => user.collected).map((user) => user.id);
 }
 
 function countPresent(users: readonly ReportPersonRow[]): number {

@@ -3,7 +3,7 @@ import { ConflictError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { Database, SyncRunRow } from '../store/schema.js';
 import { SyncRunRepository } from '../store/sync-run-repository.js';
-import type { DirectorySync } from '../sync/directory-sync.js';
+import type { ClientSync } from '../sync/client-sync.js';
 import type { Actor } from './actor.js';
 import type { ClientAccess } from './client-access.js';
 
@@ -42,7 +42,7 @@ export interface SyncStatusView {
 export interface SyncStatusServiceOptions {
   readonly db: Kysely<Database>;
   readonly clientAccess: ClientAccess;
-  readonly directorySync: DirectorySync;
+  readonly clientSync: ClientSync;
   readonly logger: Logger;
 }
 
@@ -54,13 +54,13 @@ export interface SyncStatusServiceOptions {
 export class SyncStatusService {
   private readonly db: Kysely<Database>;
   private readonly clientAccess: ClientAccess;
-  private readonly directorySync: DirectorySync;
+  private readonly clientSync: ClientSync;
   private readonly logger: Logger;
 
   constructor(options: SyncStatusServiceOptions) {
     this.db = options.db;
     this.clientAccess = options.clientAccess;
-    this.directorySync = options.directorySync;
+    this.clientSync = options.clientSync;
     this.logger = options.logger;
   }
 
@@ -87,8 +87,9 @@ export class SyncStatusService {
   }
 
   /**
-   * Starts a directory sync now (or joins the one under way) without waiting for it; the run records itself and
-   * {@link status} shows its progress. Needs the operate right.
+   * Starts a sync of the client now — directory, activity, sign-ins, MFA, as the schedule does — joining runs
+   * under way, without waiting for it; the directory run records itself and {@link status} shows its progress.
+   * Needs the operate right.
    * @throws {ConflictError} `not_connected`; {@link ValidationError} {@link NotFoundError} {@link ForbiddenError}
    */
   async requestSync(actor: Actor, clientRef: string): Promise<{ readonly alreadyRunning: boolean }> {
@@ -106,7 +107,7 @@ export class SyncStatusService {
     }
     const alreadyRunning =
       (await new SyncRunRepository(this.db).findRunning(client.id, 'directory')) !== undefined;
-    this.directorySync.run(client.id, { trigger: 'manual' }).catch((error: unknown) => {
+    this.clientSync.run(client.id, { trigger: 'manual' }).catch((error: unknown) => {
       this.logger.error({ err: error, clientId: client.id }, 'a requested sync could not run');
     });
     return { alreadyRunning };

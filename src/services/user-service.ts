@@ -1,9 +1,17 @@
 import { z } from 'zod/v4';
 import type { Kysely } from 'kysely';
+import {
+  decideAdminAction,
+  restartsCollection,
+  statusOf,
+  type AdminAction,
+  type CollectionStatus,
+} from '../domain/collection-state.js';
 import { checkEligibility } from '../domain/eligibility.js';
-import { DAY_IN_MS, evaluateExpiry, expiryCutoff, type ExpiryPolicy } from '../domain/expiry.js';
+import { DAY_IN_MS, type ExpiryPolicy } from '../domain/expiry.js';
 import type { Clock } from '../shared/clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
+import { expiryAsOf } from '../store/collection-sql.js';
 import { GroupRepository } from '../store/group-repository.js';
 import type { Database, DirectoryUserRow } from '../store/schema.js';
 import { UserRepository, type UserFilter } from '../store/user-repository.js';
@@ -40,10 +48,12 @@ export const userListInput = z.object({
     .optional(),
   expired: optionalBoolean,
   guest: optionalBoolean,
+  /** External members (`#EXT#` accounts classified as members), to exclude them knowingly. */
+  externalMember: optionalBoolean,
   department: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters').optional(),
   /** Group id, or its exact display name when unique: transitive members only. */
   group: z.string().trim().min(1, 'must not be empty').max(256, 'at most 256 characters').optional(),
-  /** Users that expired at or after this instant (ISO 8601). */
+  /** Expired users not billed since this instant or later (ISO 8601): "expired today" from the start of the day. */
   expiredSince: z.iso.datetime({ error: 'must be an ISO 8601 date-time' }).optional(),
   /** Users that will expire within this many days (1–90). */
   expiringWithinDays: z.coerce
@@ -120,22 +130,18 @@ export class UserService {
       ...(query.disableReason === undefined ? {} : { disableReason: query.disableReason }),
       ...(query.expired === undefined ? {} : { expired: query.expired }),
       ...(query.guest === undefined ? {} : { guest: query.guest }),
+      ...(query.externalMember === undefined ? {} : { externalMember: query.externalMember }),
       ...(query.department === undefined ? {} : { department: query.department }),
       ...(query.group === undefined ? {} : { groupId: await this.groupId(client.id, query.group) }),
-      ...(query.expiredSince === undefined
-        ? {}
-        : { expiredSince: new Date(query.expiredSince).toISOString() }),
+      ...(query.expiredSince === undefined ? {} : { expiredSince: new Date(query.expiredSince) }),
       ...(query.expiringWithinDays === undefined
         ? {}
-        : {
-            expiresBeforeCutoff: new Date(
-              expiryCutoff(now, policy.thresholdDays).getTime() + query.expiringWithinDays * DAY_IN_MS,
-            ).toISOString(),
-          }),
+        : { expiresBefore: new Date(now.getTime() + query.expiringWithinDays * DAY_IN_MS) }),
     };
     const after = decodeCursor(query.cursor);
     const page = await new UserRepository(this.db).page(client.id, {
       filter,
+      expiry: expiryAsOf(policy, now),
       limit: query.limit,
       ...(after === undefined ? {} : { after }),
       withTotal: query.withTotal ?? true,
@@ -163,108 +169,97 @@ export class UserService {
   }
 
   /**
-   * Rule 4: imports one user (also how a manual disable is undone). Already imported: nothing changes.
+   * Rule 4: imports one user (also how a manual disable is undone). Already imported: nothing changes. Collection
+   * starts now (a user back from a manual disable: its sign-ins while disabled stay uncollected).
    * @throws {ConflictError} `user_not_eligible` naming the reason — "guest account", "member of excluded group
    * Contractors", "deleted in Entra" (details: `reason`, `group`); {@link NotFoundError}; {@link ForbiddenError}.
    */
   async importUser(actor: Actor, clientRef: string, userRef: string): Promise<UserView> {
-    const client = await this.clientAccess.resolve(actor, clientRef, 'client:operate');
-    const ref = parseInput(userRefSchema, userRef);
-    const now = this.clock.now();
-    const policy = await readExpiryPolicy(this.db, client.id);
-    const row = await this.db.transaction().execute(async (trx) => {
-      const users = new UserRepository(trx);
-      const user = await this.findUser(trx, client.id, ref);
-      if (user.collection_state === 'imported') return user;
-      const excluded = (await users.excludedGroupsOf(client.id, [user.id])).get(user.id) ?? [];
-      const eligibility = checkEligibility({
-        userType: user.user_type,
-        entraState: user.entra_state,
-        excludedGroups: excluded,
-      });
-      if (!eligibility.eligible) {
-        throw new ConflictError(
-          'user_not_eligible',
-          `${describeUser(user)} cannot be imported: ${eligibility.explanation}.`,
-          {
-            reason: eligibility.reason,
-            ...(eligibility.group === undefined
-              ? {}
-              : { group: { id: eligibility.group.id, displayName: eligibility.group.displayName } }),
-          },
-        );
-      }
-      const importedAt = now.toISOString();
-      const verdict = evaluateExpiry(
-        {
-          collectionState: 'imported',
-          importedAt,
-          lastSignInAt: user.last_sign_in_at,
-          lastSignInApp: user.last_sign_in_app,
-          signInActivityAt: user.sign_in_activity_at,
-        },
-        policy,
-        now,
-      );
-      const changed = await users.changeState(
-        client.id,
-        user.id,
-        { state: user.collection_state, reason: user.disable_reason },
-        {
-          collection_state: 'imported',
-          disable_reason: null,
-          imported_at: importedAt,
-          expired_at: verdict.expired ? importedAt : null,
-          updated_at: importedAt,
-        },
-      );
-      if (!changed) throw concurrentChange(user);
-      await this.audit.record(trx, actor, {
-        action: 'user.import',
-        clientId: client.id,
-        targetType: 'user',
-        targetId: user.id,
-        before: { collectionState: user.collection_state, disableReason: user.disable_reason },
-        after: { collectionState: 'imported' },
-      });
-      return this.findUser(trx, client.id, user.id);
-    });
-    const [view] = await this.views(client.id, [row], policy, now);
-    if (view === undefined) throw new NotFoundError('User', ref);
-    return view;
+    return this.act(actor, clientRef, userRef, 'import');
   }
 
   /**
-   * Rule 5: disables one user by hand — collection stops, it is no longer billable, and it stays disabled through
-   * later syncs until an admin imports it again. Already disabled by hand: nothing changes.
-   * @throws {ValidationError} {@link NotFoundError} {@link ForbiddenError}
+   * Rule 5: disables one user by hand — collection stops from this moment, it is no longer billable, and it stays
+   * disabled through later syncs until an admin imports it again. Already disabled by hand: nothing changes.
+   * @throws {ConflictError} `user_not_collected` (never imported: nothing to stop), `user_excluded` (disabled as a
+   * member of an excluded group, which stays its reason), `user_deleted`; {@link ValidationError}
+   * {@link NotFoundError} {@link ForbiddenError}
    */
   async disableUser(actor: Actor, clientRef: string, userRef: string): Promise<UserView> {
+    return this.act(actor, clientRef, userRef, 'disable');
+  }
+
+  /** An admin action on one user, as the transition table of src/domain/collection-state.ts decides it. */
+  private async act(
+    actor: Actor,
+    clientRef: string,
+    userRef: string,
+    action: AdminAction,
+  ): Promise<UserView> {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:operate');
     const ref = parseInput(userRefSchema, userRef);
     const now = this.clock.now();
+    const at = now.toISOString();
     const row = await this.db.transaction().execute(async (trx) => {
+      const users = new UserRepository(trx);
       const user = await this.findUser(trx, client.id, ref);
-      if (user.collection_state === 'disabled' && user.disable_reason === 'manual') return user;
-      const changed = await new UserRepository(trx).changeState(
-        client.id,
-        user.id,
-        { state: user.collection_state, reason: user.disable_reason },
-        {
-          collection_state: 'disabled',
-          disable_reason: 'manual',
-          expired_at: null,
-          updated_at: now.toISOString(),
-        },
-      );
+      const current: CollectionStatus = { state: user.collection_state, reason: user.disable_reason };
+      const outcome = decideAdminAction(action, current);
+      if (outcome.kind === 'unchanged') return user;
+      if (outcome.kind === 'refused') {
+        const excluded =
+          outcome.code === 'user_excluded'
+            ? ((await users.excludedGroupsOf(client.id, [user.id])).get(user.id) ?? [])
+            : [];
+        const group = excluded[0];
+        throw new ConflictError(
+          outcome.code,
+          `${describeUser(user)} cannot be disabled: ${outcome.why}${
+            group === undefined ? '' : ` (${group.displayName ?? group.id})`
+          }.`,
+          { state: user.collection_state, reason: user.disable_reason },
+        );
+      }
+      if (outcome.needsEligible) {
+        const excluded = (await users.excludedGroupsOf(client.id, [user.id])).get(user.id) ?? [];
+        const eligibility = checkEligibility({
+          userType: user.user_type,
+          userPrincipalName: user.user_principal_name,
+          entraState: user.entra_state,
+          excludedGroups: excluded,
+        });
+        if (!eligibility.eligible) {
+          throw new ConflictError(
+            'user_not_eligible',
+            `${describeUser(user)} cannot be imported: ${eligibility.explanation}.`,
+            {
+              reason: eligibility.reason,
+              ...(eligibility.group === undefined
+                ? {}
+                : { group: { id: eligibility.group.id, displayName: eligibility.group.displayName } }),
+            },
+          );
+        }
+      }
+      const next = statusOf(outcome.status);
+      const changed = await users.changeState(client.id, user.id, current, {
+        collection_state: next.state,
+        disable_reason: next.reason,
+        ...(next.state === 'imported' ? { imported_at: at } : {}),
+        ...(restartsCollection(current, next) ? { collected_from: at } : {}),
+        updated_at: at,
+      });
       if (!changed) throw concurrentChange(user);
       await this.audit.record(trx, actor, {
-        action: 'user.disable',
+        action: action === 'import' ? 'user.import' : 'user.disable',
         clientId: client.id,
         targetType: 'user',
         targetId: user.id,
         before: { collectionState: user.collection_state, disableReason: user.disable_reason },
-        after: { collectionState: 'disabled', disableReason: 'manual' },
+        after: {
+          collectionState: next.state,
+          ...(next.reason === null ? {} : { disableReason: next.reason }),
+        },
       });
       return this.findUser(trx, client.id, user.id);
     });

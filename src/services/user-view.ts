@@ -1,6 +1,7 @@
 import { isBillable } from '../domain/billable.js';
 import {
   checkEligibility,
+  isExternalMember,
   isGuest,
   type ExcludedGroupRef,
   type IneligibilityReason,
@@ -20,7 +21,10 @@ export interface UserView {
   readonly userPrincipalName: string | null;
   readonly mail: string | null;
   readonly userType: string | null;
+  /** A guest by Microsoft's definitions: `userType` Guest, or no `userType` on a `#EXT#` account. */
   readonly guest: boolean;
+  /** An account from another organisation (`#EXT#` UPN) that Entra classifies as a member: billable like one. */
+  readonly externalMember: boolean;
   readonly accountEnabled: boolean;
   readonly department: string | null;
   readonly jobTitle: string | null;
@@ -33,8 +37,9 @@ export interface UserView {
     readonly source: ActivitySource;
     readonly app: string | null;
   } | null;
-  /** As of the last expiry evaluation (daily and after each sync): what billing counts. */
+  /** Rule 8 now: what billing counts. */
   readonly expired: boolean;
+  /** For an expired user, since when it has not been billed. */
   readonly expiredSince: string | null;
   /** Rule 8 evaluated now, with the sentence that explains it. */
   readonly expiry: {
@@ -61,11 +66,8 @@ export function toUserView(
   policy: ExpiryPolicy,
   now: Date,
 ): UserView {
-  const eligibility = checkEligibility({
-    userType: row.user_type,
-    entraState: row.entra_state,
-    excludedGroups,
-  });
+  const kind = { userType: row.user_type, userPrincipalName: row.user_principal_name };
+  const eligibility = checkEligibility({ ...kind, entraState: row.entra_state, excludedGroups });
   const verdict = evaluateExpiry(
     {
       collectionState: row.collection_state,
@@ -77,14 +79,15 @@ export function toUserView(
     policy,
     now,
   );
-  const expired = row.collection_state === 'imported' && row.expired_at !== null;
+  const expired = verdict.expired;
   return {
     id: row.id,
     displayName: row.display_name,
     userPrincipalName: row.user_principal_name,
     mail: row.mail,
     userType: row.user_type,
-    guest: isGuest(row.user_type),
+    guest: isGuest(kind),
+    externalMember: isExternalMember(kind),
     accountEnabled: row.account_enabled === 1,
     department: row.department,
     jobTitle: row.job_title,
@@ -101,15 +104,15 @@ export function toUserView(
             app: verdict.lastActivity.app,
           },
     expired,
-    expiredSince: expired ? row.expired_at : null,
+    expiredSince: verdict.expiredSince === null ? null : verdict.expiredSince.toISOString(),
     expiry: {
       status: verdict.status,
       explanation: verdict.explanation,
       expiresAt: verdict.expiresAt === null ? null : verdict.expiresAt.toISOString(),
     },
     billable: isBillable({
+      ...kind,
       collectionState: row.collection_state,
-      userType: row.user_type,
       entraState: row.entra_state,
       accountEnabled: row.account_enabled === 1,
       inExcludedGroup: excludedGroups.length > 0,

@@ -1,5 +1,15 @@
 import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
-import type { Database } from './schema.js';
+import {
+  COLLECTION_CONDITIONS,
+  RECONCILE_TRANSITIONS,
+  STATUS_KEYS,
+  statusOf,
+  type CollectionCondition,
+  type StatusKey,
+} from '../domain/collection-state.js';
+import { EXTERNAL_UPN_MARKER } from '../domain/eligibility.js';
+import { expiryCutoff, type ExpiryPolicy } from '../domain/expiry.js';
+import type { CollectionState, Database, DisableReason } from './schema.js';
 
 /**
  * SQL spellings of the domain rules (src/domain), shared by the repositories so a list filter, a count and a
@@ -11,13 +21,24 @@ type UsersBuilder = ExpressionBuilder<Database, 'directory_users'>;
 /** Above this many excluded groups, membership is tested by a join instead of an `in (…)` list. */
 const MAX_LISTED_GROUPS = 500;
 
-/** `userType` is Guest (case-insensitively; null counts as a member). */
+const EXTERNAL_UPN_PATTERN = `%${EXTERNAL_UPN_MARKER}%`;
+
+/**
+ * A guest by Microsoft's definitions (`isGuest` in src/domain/eligibility.ts): `userType` Guest in any case, or no
+ * `userType` on a `#EXT#` account. Spelt exactly as the guests' partial index (migration 0011) so lists use it.
+ */
 export function isGuestSql(): Expression<SqlBool> {
-  return sql<SqlBool>`lower(coalesce(directory_users.user_type, '')) = 'guest'`;
+  return sql<SqlBool>`(lower(coalesce(directory_users.user_type, '')) = 'guest'
+      or (directory_users.user_type is null and upper(coalesce(directory_users.user_principal_name, '')) like ${sql.lit(EXTERNAL_UPN_PATTERN)}))`;
 }
 
 export function isNotGuestSql(): Expression<SqlBool> {
-  return sql<SqlBool>`lower(coalesce(directory_users.user_type, '')) <> 'guest'`;
+  return sql<SqlBool>`not ${isGuestSql()}`;
+}
+
+/** An external member (`isExternalMember`): a `#EXT#` account that is not a guest. */
+export function isExternalMemberSql(): Expression<SqlBool> {
+  return sql<SqlBool>`(upper(coalesce(directory_users.user_principal_name, '')) like ${sql.lit(EXTERNAL_UPN_PATTERN)} and ${isNotGuestSql()})`;
 }
 
 /**
@@ -58,30 +79,175 @@ export function latestActivitySql(): Expression<string | null> {
 }
 
 /**
- * Rule 8 with activity data available: imported, and the last activity strictly before `cutoff` (now − N days), or
- * no activity at all and imported strictly before `cutoff`. Timestamps are ISO-8601 UTC text, so text order is time
- * order.
+ * Rule 8 for one client at one instant: whether anyone can expire (the tenant's activity has been read and is
+ * available) and the cutoff (now − N days, ISO). Expiry is never stored: every read evaluates it from the user's
+ * last activity and import time against this, so a verdict is always as current as the data and the clock.
  */
-export function isExpiredSql(cutoff: string): Expression<SqlBool> {
-  const latest = latestActivitySql();
-  return sql<SqlBool>`(directory_users.collection_state = 'imported' and (
-    (${latest} is not null and ${latest} < ${cutoff})
-    or (${latest} is null and directory_users.imported_at is not null and directory_users.imported_at < ${cutoff})))`;
+export interface ExpiryAsOf {
+  readonly activityRead: boolean;
+  readonly cutoff: string;
+  readonly thresholdDays: number;
+  /** Since when the policy holds (ISO), null when unknown: see `ExpiryPolicy.since`. */
+  readonly policySince: string | null;
+}
+
+export function expiryAsOf(policy: ExpiryPolicy, now: Date): ExpiryAsOf {
+  return {
+    activityRead: policy.activityData === 'available',
+    cutoff: expiryCutoff(now, policy.thresholdDays).toISOString(),
+    thresholdDays: policy.thresholdDays,
+    policySince: policy.since ?? null,
+  };
 }
 
 /**
- * Rule 9, with the materialised expiry: imported ∧ eligible ∧ ¬expired ∧ account enabled. Guests and deleted users
- * are never billable.
+ * Expired now and not billed since `since` or later (`expiredSince` of `evaluateExpiry`: the later of crossing the
+ * threshold, the import, and the policy taking effect) — "expired today" with `since` = the start of the day.
  */
-export function isBillableSql(eb: UsersBuilder, excludedGroupIds: readonly string[]): Expression<SqlBool> {
-  return eb.and([
-    eb('directory_users.collection_state', '=', 'imported'),
-    eb('directory_users.entra_state', '=', 'active'),
-    eb('directory_users.account_enabled', '=', 1),
-    eb('directory_users.expired_at', 'is', null),
-    isNotGuestSql(),
-    eb.not(inExcludedGroupSql(eb, excludedGroupIds)),
-  ]);
+export function expiredSinceSql(expiry: ExpiryAsOf, since: Date): Expression<SqlBool> {
+  const at = since.toISOString();
+  if (expiry.policySince !== null && expiry.policySince >= at) return isExpiredSql(expiry);
+  const crossedAt = expiryCutoff(since, expiry.thresholdDays).toISOString();
+  return sql<SqlBool>`(${isExpiredSql(expiry)} and (not ${wouldBeExpiredSql(crossedAt)}
+    or directory_users.imported_at >= ${at}))`;
+}
+
+/** Imported, not expired now, and expiring before `until` (activity read): "expiring within N days". */
+export function expiresBeforeSql(expiry: ExpiryAsOf, until: Date): Expression<SqlBool> {
+  if (!expiry.activityRead) return sql<SqlBool>`1 = 0`;
+  const limit = expiryCutoff(until, expiry.thresholdDays).toISOString();
+  return sql<SqlBool>`(directory_users.collection_state = 'imported' and not ${isExpiredSql(expiry)}
+    and ${wouldBeExpiredSql(limit)})`;
+}
+
+/**
+ * Rule 8 (`evaluateExpiry` in src/domain/expiry.ts), spelt in SQL: imported, the tenant's activity read, and the
+ * last activity strictly before the cutoff — or no activity at all and imported strictly before it. Timestamps are
+ * ISO-8601 UTC text, so text order is time order (the cutoff is to the second: see `expiryCutoff`).
+ */
+export function isExpiredSql(expiry: ExpiryAsOf): Expression<SqlBool> {
+  if (!expiry.activityRead) return sql<SqlBool>`1 = 0`;
+  return sql<SqlBool>`(directory_users.collection_state = 'imported' and ${wouldBeExpiredSql(expiry.cutoff)})`;
+}
+
+/** The activity part of rule 8 alone: past the cutoff by last activity, or by import time when there is none. */
+export function wouldBeExpiredSql(cutoff: string): Expression<SqlBool> {
+  const latest = latestActivitySql();
+  return sql<SqlBool>`((${latest} is not null and ${latest} < ${cutoff})
+    or (${latest} is null and directory_users.imported_at is not null and directory_users.imported_at < ${cutoff}))`;
+}
+
+/**
+ * Rule 9: imported ∧ eligible ∧ ¬expired ∧ account enabled, with expiry evaluated as of `expiry`. Guests and
+ * deleted users are never billable.
+ */
+export function isBillableSql(
+  eb: UsersBuilder,
+  excludedGroupIds: readonly string[],
+  expiry: ExpiryAsOf,
+): Expression<SqlBool> {
+  return eb.and([billableButForGroupsSql(expiry), eb.not(inExcludedGroupSql(eb, excludedGroupIds))]);
+}
+
+/** Rule 9 without its "not in an excluded group" part (counted separately where that is cheaper). */
+export function billableButForGroupsSql(expiry: ExpiryAsOf): Expression<SqlBool> {
+  return sql<SqlBool>`(directory_users.collection_state = 'imported' and directory_users.entra_state = 'active'
+    and directory_users.account_enabled = 1 and not ${isExpiredSql(expiry)} and ${isNotGuestSql()})`;
+}
+
+/**
+ * Who would be billable once the initial import runs (rule 6's preview before the import), without the excluded
+ * groups: present and enabled in Entra, not a guest, not disabled by hand — and not already past the threshold by
+ * its last activity, since a user imported now with old activity is expired at once (rule 8).
+ */
+export function projectedBillableButForGroupsSql(expiry: ExpiryAsOf): Expression<SqlBool> {
+  const expired = expiry.activityRead
+    ? sql<SqlBool>`(case when directory_users.collection_state = 'imported' then ${wouldBeExpiredSql(expiry.cutoff)}
+        else ${latestActivitySql()} is not null and ${latestActivitySql()} < ${expiry.cutoff} end)`
+    : sql<SqlBool>`1 = 0`;
+  return sql<SqlBool>`(directory_users.entra_state = 'active' and directory_users.account_enabled = 1
+    and coalesce(directory_users.disable_reason, '') <> 'manual' and ${isNotGuestSql()} and not ${expired})`;
+}
+
+/** A user's status as a key of the transition tables (`imported`, `disabled:manual`…). */
+function statusKeySql(): Expression<string> {
+  return sql<string>`case when directory_users.collection_state = 'disabled'
+    then 'disabled:' || coalesce(directory_users.disable_reason, 'manual')
+    else directory_users.collection_state end`;
+}
+
+/** The condition of {@link RECONCILE_TRANSITIONS} that holds for a user, in the table's order. */
+function conditionSql(eb: UsersBuilder, excludedGroupIds: readonly string[]): Expression<string> {
+  const test: Readonly<Record<CollectionCondition, Expression<SqlBool>>> = {
+    excluded_member: sql<SqlBool>`(${inExcludedGroupSql(eb, excludedGroupIds)} and ${isNotGuestSql()})`,
+    deleted_in_entra: sql<SqlBool>`directory_users.entra_state <> 'active'`,
+    guest: isGuestSql(),
+    eligible: sql<SqlBool>`1 = 1`,
+  };
+  const branches = COLLECTION_CONDITIONS.map(
+    (condition) => sql`when ${test[condition]} then ${sql.lit(condition)}`,
+  );
+  return sql<string>`case ${sql.join(branches, sql` `)} end`;
+}
+
+/** Where the reconciliation sends each user: its new state and reason, and whether that changes anything. */
+export interface ReconcileTargetSql {
+  readonly state: Expression<CollectionState>;
+  readonly reason: Expression<DisableReason | null>;
+  /** The user moves to another status. */
+  readonly changes: Expression<SqlBool>;
+  /** The user moves from disabled back to imported (collection restarts now). */
+  readonly restarts: Expression<SqlBool>;
+  /** The user becomes imported. */
+  readonly imports: Expression<SqlBool>;
+}
+
+/**
+ * {@link RECONCILE_TRANSITIONS}, generated into SQL: one `case` over "condition/status" with a branch per table
+ * cell that moves the user, so a single statement applies the whole table to every user of a client.
+ */
+export function reconcileTargetSql(
+  eb: UsersBuilder,
+  excludedGroupIds: readonly string[],
+  options: { readonly autoImport: boolean },
+): ReconcileTargetSql {
+  const moves: { key: string; from: StatusKey; to: StatusKey }[] = [];
+  for (const condition of COLLECTION_CONDITIONS) {
+    for (const from of STATUS_KEYS) {
+      const target = RECONCILE_TRANSITIONS[condition][from];
+      if (target === 'keep') continue;
+      const to: StatusKey = target === 'import' ? (options.autoImport ? 'imported' : 'not_imported') : target;
+      if (to !== from) moves.push({ key: `${condition}/${from}`, from, to });
+    }
+  }
+  const cell = sql<string>`(${conditionSql(eb, excludedGroupIds)} || '/' || ${statusKeySql()})`;
+  const pick = <T>(
+    value: (move: { from: StatusKey; to: StatusKey }) => string | null,
+    otherwise: RawBuilder<T>,
+  ) =>
+    moves.length === 0
+      ? otherwise
+      : sql<T>`case ${cell} ${sql.join(
+          moves.map((move) => {
+            const picked = value(move);
+            return sql`when ${sql.lit(move.key)} then ${picked === null ? sql`null` : sql.lit(picked)}`;
+          }),
+          sql` `,
+        )} else ${otherwise} end`;
+  const keys = (filter: (move: { from: StatusKey; to: StatusKey }) => boolean): Expression<SqlBool> => {
+    const matching = moves.filter(filter).map((move) => sql.lit(move.key));
+    return matching.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${cell} in (${sql.join(matching)})`;
+  };
+  return {
+    state: pick<CollectionState>((move) => statusOf(move.to).state, sql`directory_users.collection_state`),
+    reason: pick<DisableReason | null>(
+      (move) => statusOf(move.to).reason,
+      sql`directory_users.disable_reason`,
+    ),
+    changes: keys(() => true),
+    restarts: keys((move) => move.from.startsWith('disabled:') && move.to === 'imported'),
+    imports: keys((move) => move.to === 'imported'),
+  };
 }
 
 /** The sort key of the users list, matching the expression indexes of migration 0003. */
@@ -125,7 +291,7 @@ export interface CollectionCounts {
  * The aggregate columns behind {@link CollectionCounts}, over `directory_users`, one pass; `billable` is the
  * caller's billable condition (the full rule, or all of it but the excluded groups when those are taken out after).
  */
-export function collectionCountColumns(billable: Expression<SqlBool>) {
+export function collectionCountColumns(billable: Expression<SqlBool>, expiry: ExpiryAsOf) {
   const when = (condition: Expression<unknown>): RawBuilder<number> =>
     sql<number>`coalesce(sum(case when ${condition} then 1 else 0 end), 0)`;
   return [
@@ -136,9 +302,7 @@ export function collectionCountColumns(billable: Expression<SqlBool>) {
     when(sql`directory_users.disable_reason = 'manual'`).as('disabled_manual'),
     when(sql`directory_users.disable_reason = 'excluded_group'`).as('disabled_excluded_group'),
     when(sql`directory_users.disable_reason = 'deleted_in_entra'`).as('disabled_deleted_in_entra'),
-    when(sql`directory_users.collection_state = 'imported' and directory_users.expired_at is not null`).as(
-      'expired',
-    ),
+    when(isExpiredSql(expiry)).as('expired'),
     when(sql`directory_users.entra_state = 'active' and ${isGuestSql()}`).as('guests'),
     when(billable).as('billable'),
   ] as const;

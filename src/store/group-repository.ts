@@ -5,7 +5,9 @@ import {
   inExcludedGroupSql,
   isBillableSql,
   isNotGuestSql,
+  projectedBillableButForGroupsSql,
   userSortKeySql,
+  type ExpiryAsOf,
 } from './collection-sql.js';
 import type { Database, DirectoryGroupRow, DirectoryUserRow } from './schema.js';
 import type { UserCursor } from './user-repository.js';
@@ -38,9 +40,9 @@ export type BillableBasis = 'current' | 'projected';
 
 /** Who an exclusion would disable, and how that changes billing. */
 export interface ExclusionImpact {
-  /** Transitive members that would become disabled (`excluded_group`). */
+  /** Transitive members (not guests) that would become disabled for the group (`excluded_group`). */
   readonly affected: number;
-  /** Of those, how many are billable now. */
+  /** Of those, how many are billable now (`current`), or would be once imported (`projected`). */
   readonly affectedBillable: number;
 }
 
@@ -152,20 +154,24 @@ export class GroupRepository {
     return rows.map((row) => row.user_id);
   }
 
-  /** How many users excluding the group would disable, and how many of them are billable now. */
+  /**
+   * How many users excluding the group would disable, and how many of them count in the billable figure of the
+   * basis, with expiry as of `expiry` — so that `before − affectedBillable` is exactly the figure after.
+   */
   async exclusionImpact(
     clientId: string,
     groupId: string,
     excludedGroupIds: readonly string[],
     basis: BillableBasis,
+    expiry: ExpiryAsOf,
   ): Promise<ExclusionImpact> {
     const row = await this.affectedQuery(clientId, groupId)
       .select((eb) => [
         eb.fn.countAll<number>().as('affected'),
         sql<number>`coalesce(sum(case when ${
           basis === 'current'
-            ? isBillableSql(eb, excludedGroupIds)
-            : sql`directory_users.account_enabled = 1 and not ${inExcludedGroupSql(eb, excludedGroupIds)}`
+            ? isBillableSql(eb, excludedGroupIds, expiry)
+            : sql`${projectedBillableButForGroupsSql(expiry)} and not ${inExcludedGroupSql(eb, excludedGroupIds)}`
         } then 1 else 0 end), 0)`.as('billable'),
       ])
       .executeTakeFirstOrThrow();
@@ -197,26 +203,6 @@ export class GroupRepository {
       .where('excluded_at', 'is', null)
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
-  }
-
-  /** Disables (`excluded_group`) the group's transitive members the rules allow to change. Returns how many. */
-  async disableMembers(clientId: string, groupId: string, at: string): Promise<number> {
-    const result = await this.db
-      .updateTable('directory_users')
-      .set({ collection_state: 'disabled', disable_reason: 'excluded_group', updated_at: at })
-      .where('directory_users.client_id', '=', clientId)
-      .where('directory_users.entra_state', '=', 'active')
-      .where(isNotGuestSql())
-      .where(sql<boolean>`coalesce(directory_users.disable_reason, '') not in ('manual', 'excluded_group')`)
-      .where('directory_users.id', 'in', (eb) =>
-        eb
-          .selectFrom('group_user_closure')
-          .select('group_user_closure.user_id')
-          .where('group_user_closure.client_id', '=', clientId)
-          .where('group_user_closure.group_id', '=', groupId),
-      )
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
   }
 
   async setReporting(clientId: string, groupId: string, enabled: boolean, at: string): Promise<boolean> {
@@ -267,13 +253,16 @@ export class GroupRepository {
     };
   }
 
+  /**
+   * The group's transitive members the exclusion moves to `excluded_group` (the transition table's
+   * `excluded_member` row): every member that is not a guest and not disabled for an excluded group already.
+   */
   private affectedQuery(clientId: string, groupId: string) {
     return this.db
       .selectFrom('directory_users')
       .where('directory_users.client_id', '=', clientId)
-      .where('directory_users.entra_state', '=', 'active')
       .where(isNotGuestSql())
-      .where(sql<boolean>`coalesce(directory_users.disable_reason, '') not in ('manual', 'excluded_group')`)
+      .where(sql<boolean>`coalesce(directory_users.disable_reason, '') <> 'excluded_group'`)
       .where('directory_users.id', 'in', (eb) =>
         eb
           .selectFrom('group_user_closure')

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { IntegrationCredentials } from '../graph/tenant-graph-factory.js';
 import { AppError, NotFoundError } from '../shared/errors.js';
 import type { ActivityDataState, Database, IntegrationKind, IntegrationRow } from './schema.js';
@@ -156,13 +156,9 @@ export class IntegrationRepository {
       .execute();
   }
 
-  /** Whether the tenant gives activity data (Entra ID P1/P2), as last found. */
+  /** Whether the tenant's activity has been read (Entra ID P1/P2), as last found. */
   async recordActivityData(clientId: string, state: ActivityDataState, at: Date): Promise<void> {
-    await this.db
-      .updateTable('integrations')
-      .set({ activity_data: state, activity_data_checked_at: at.toISOString() })
-      .where('client_id', '=', clientId)
-      .execute();
+    await recordActivityData(this.db, clientId, state, at);
   }
 
   async setStatus(
@@ -177,6 +173,31 @@ export class IntegrationRepository {
       .where('client_id', '=', clientId)
       .execute();
   }
+}
+
+/**
+ * Records whether the tenant's activity has been read, in the caller's transaction. Becoming `available` starts
+ * the expiry policy (`expiry_policy_at`): users already past the threshold stop being billed from then (rule 8).
+ */
+export async function recordActivityData(
+  db: Kysely<Database>,
+  clientId: string,
+  state: ActivityDataState,
+  at: Date,
+): Promise<void> {
+  const now = at.toISOString();
+  await db
+    .updateTable('integrations')
+    .set({
+      activity_data: state,
+      activity_data_checked_at: now,
+      expiry_policy_at:
+        state === 'available'
+          ? sql<string | null>`case when activity_data = 'available' then expiry_policy_at else ${now} end`
+          : sql<string | null>`expiry_policy_at`,
+    })
+    .where('client_id', '=', clientId)
+    .execute();
 }
 
 function toRecord(row: IntegrationRow): IntegrationRecord {

@@ -2,8 +2,10 @@ import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool
 import {
   collectionCountColumns,
   isBillableSql,
+  isExpiredSql,
   toCollectionCounts,
   type CollectionCounts,
+  type ExpiryAsOf,
 } from './collection-sql.js';
 import { CollectionRepository } from './collection-repository.js';
 import type { CollectionState, Database, DisableReason, EntraState, Flag } from './schema.js';
@@ -38,6 +40,8 @@ export interface ReportPersonRow {
   readonly userType: string | null;
   readonly accountEnabled: boolean;
   readonly entraState: EntraState;
+  /** Enabled for data collection (imported): only such users' sign-ins are collected (rule 10). */
+  readonly collected: boolean;
 }
 
 /** The directory facts the users report shows per user. */
@@ -48,9 +52,10 @@ export interface ReportUserRow extends ReportPersonRow {
   readonly lastSignInAt: string | null;
   readonly lastSignInApp: string | null;
   readonly signInActivityAt: string | null;
-  readonly expiredAt: string | null;
-  /** Rule 9, when asked for (`billable: true`); null otherwise. */
-  readonly billable: boolean | null;
+  /** Rule 8 as of the query's expiry. */
+  readonly expired: boolean;
+  /** Rule 9 as of the query's expiry. */
+  readonly billable: boolean;
 }
 
 export interface ServicePrincipalRow {
@@ -325,14 +330,12 @@ export class ReportRepository {
     );
   }
 
-  /** The client's directory users within the scope (deleted ones included), with what every report shows of them. */
-  async users(
-    clientId: string,
-    scope: UserScope,
-    options: { billable?: boolean } = {},
-  ): Promise<ReportUserRow[]> {
-    const excluded =
-      options.billable === true ? await new CollectionRepository(this.db).excludedGroupIds(clientId) : [];
+  /**
+   * The client's directory users within the scope (deleted ones included), with what every report shows of them,
+   * expired and billable as of `expiry`.
+   */
+  async users(clientId: string, scope: UserScope, expiry: ExpiryAsOf): Promise<ReportUserRow[]> {
+    const excluded = await new CollectionRepository(this.db).excludedGroupIds(clientId);
     const rows = await this.db
       .selectFrom('directory_users')
       .select((eb) => [
@@ -349,10 +352,8 @@ export class ReportRepository {
         'directory_users.last_sign_in_at',
         'directory_users.last_sign_in_app',
         'directory_users.sign_in_activity_at',
-        'directory_users.expired_at',
-        options.billable === true
-          ? sql<Flag | null>`case when ${isBillableSql(eb, excluded)} then 1 else 0 end`.as('billable')
-          : sql<Flag | null>`null`.as('billable'),
+        sql<Flag>`case when ${isExpiredSql(expiry)} then 1 else 0 end`.as('expired'),
+        sql<Flag>`case when ${isBillableSql(eb, excluded, expiry)} then 1 else 0 end`.as('billable'),
       ])
       .where('directory_users.client_id', '=', clientId)
       .where((eb) => inScope(eb, clientId, scope))
@@ -365,14 +366,15 @@ export class ReportRepository {
       userType: row.user_type,
       accountEnabled: row.account_enabled === 1,
       entraState: row.entra_state,
+      collected: row.collection_state === 'imported',
       collectionState: row.collection_state,
       disableReason: row.disable_reason,
       importedAt: row.imported_at,
       lastSignInAt: row.last_sign_in_at,
       lastSignInApp: row.last_sign_in_app,
       signInActivityAt: row.sign_in_activity_at,
-      expiredAt: row.expired_at,
-      billable: row.billable === null ? null : row.billable === 1,
+      expired: row.expired === 1,
+      billable: row.billable === 1,
     }));
   }
 
@@ -388,6 +390,7 @@ export class ReportRepository {
         'directory_users.user_type',
         'directory_users.account_enabled',
         'directory_users.entra_state',
+        'directory_users.collection_state',
       ])
       .where('directory_users.client_id', '=', clientId)
       .where((eb) => inScope(eb, clientId, scope))
@@ -400,6 +403,7 @@ export class ReportRepository {
       userType: row.user_type,
       accountEnabled: row.account_enabled === 1,
       entraState: row.entra_state,
+      collected: row.collection_state === 'imported',
     }));
   }
 
@@ -410,6 +414,18 @@ export class ReportRepository {
       .select('directory_users.id')
       .where('directory_users.client_id', '=', clientId)
       .where('directory_users.entra_state', '=', 'active')
+      .where((eb) => inScope(eb, clientId, scope))
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
+  /** Ids of the users within the scope that are enabled for data collection (imported): what sign-in reports cover. */
+  async collectedUserIds(clientId: string, scope: UserScope): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('directory_users')
+      .select('directory_users.id')
+      .where('directory_users.client_id', '=', clientId)
+      .where('directory_users.collection_state', '=', 'imported')
       .where((eb) => inScope(eb, clientId, scope))
       .execute();
     return rows.map((row) => row.id);
@@ -429,13 +445,13 @@ export class ReportRepository {
    * The counts of the users report within a scope: the same definitions as the rules' own counts
    * (CollectionRepository.counts), built from the same SQL helpers.
    */
-  async collectionCounts(clientId: string, scope: UserScope): Promise<CollectionCounts> {
+  async collectionCounts(clientId: string, scope: UserScope, expiry: ExpiryAsOf): Promise<CollectionCounts> {
     const excluded = await new CollectionRepository(this.db).excludedGroupIds(clientId);
     const row = await this.db
       .selectFrom('directory_users')
       .where('directory_users.client_id', '=', clientId)
       .where((eb) => inScope(eb, clientId, scope))
-      .select((eb) => collectionCountColumns(isBillableSql(eb, excluded)))
+      .select((eb) => collectionCountColumns(isBillableSql(eb, excluded, expiry), expiry))
       .executeTakeFirstOrThrow();
     return toCollectionCounts(row);
   }

@@ -21,7 +21,10 @@ export type DisableReason = 'manual' | 'excluded_group' | 'deleted_in_entra';
 /** Where an object stands in Entra: present, soft-deleted (restorable for 30 days), or gone. */
 export type EntraState = 'active' | 'soft_deleted' | 'deleted';
 export type IntegrationKind = 'client_credentials' | 'admin_consent';
-/** Whether the tenant gives activity data (Entra ID P1/P2): unknown until first asked. */
+/**
+ * Whether the tenant's activity has been read: `unknown` until the first complete signInActivity pass after a
+ * directory sync ("reading activity…"), `available` once read, `unavailable` without Entra ID P1/P2.
+ */
 export type ActivityDataState = 'unknown' | 'available' | 'unavailable';
 export type RoleName = 'partner_admin' | 'client_admin' | 'viewer';
 export type SyncKind =
@@ -65,6 +68,11 @@ export interface IntegrationsTable {
   updated_at: Timestamp;
   /** When an admin started the initial import (rule 2); null while groups are still being reviewed, so no auto-import. */
   import_started_at: Timestamp | null;
+  /**
+   * Since when the client's expiry policy holds: the tenant's activity first read, or the threshold last changed
+   * (migration 0011). A user already past the threshold at that moment stopped being billed then.
+   */
+  expiry_policy_at: Timestamp | null;
 }
 
 export interface DirectoryUsersTable {
@@ -93,10 +101,11 @@ export interface DirectoryUsersTable {
   /** Generation of the full sync round that last saw it (mark and sweep after a resync). */
   seen_generation: number;
   updated_at: Timestamp;
-  /** Newest of `last_sign_in_at` and `sign_in_activity_at`, refreshed by each expiry evaluation (rule 8). */
-  last_activity_at: Timestamp | null;
-  /** Since when the user has been expired (first evaluation that found it so); null when not expired. */
-  expired_at: Timestamp | null;
+  /**
+   * Sign-ins from before this instant are not collected (migration 0011): set when the user comes back to
+   * collection after a manual disable or an exclusion; null = collected from the start.
+   */
+  collected_from: Timestamp | null;
 }
 
 export interface DirectoryGroupsTable {
@@ -262,7 +271,7 @@ export interface SignInAppsTable {
   sign_ins: number;
 }
 
-/** Each user's newest successful sign-in seen in the log, whether or not the directory sync has the user yet. */
+/** Each collected user's newest successful sign-in seen in the log (rule 8's last activity, rule 10's collection). */
 export interface SignInUserLastTable {
   client_id: string;
   user_id: string;

@@ -26,6 +26,11 @@ export interface PageWrite {
   readonly inserted: number;
   /** Events already stored (the overlap window, or a page fetched again after a restart). */
   readonly duplicates: number;
+  /**
+   * Events of users not enabled for data collection (not imported, guests, disabled, excluded, deleted, unknown),
+   * or from before their collection (re)started: not stored (rule 10).
+   */
+  readonly notCollected: number;
   /** Newest `createdAt` in the page (inserted or not); undefined for an empty page. */
   readonly newest: string | undefined;
 }
@@ -36,6 +41,8 @@ export const SINGLE_FACTOR = 'singleFactorAuthentication';
 /** Rows per statement: each batch is one JSON parameter (see json-rows.ts), so this only bounds its size. */
 const EVENT_CHUNK = 2000;
 const DAILY_CHUNK = 2000;
+/** Users per statement when forgetting users (an `in` list of parameters). */
+const FORGET_CHUNK = 500;
 
 const EVENT_TYPES: readonly JsonColumnType[] = [
   'text',
@@ -87,11 +94,13 @@ interface UserLast {
 }
 
 /**
- * The write side of sign-in ingestion. {@link writePage} stores a page of events and, for the events that were
- * new — and only those — brings every aggregate up to date: per user/app/day counts (`sign_in_daily`), discovered
- * applications, each user's newest successful sign-in, and the days whose report rollup must be rebuilt. Known ids
- * are ignored by the primary key, so a replayed page adds nothing anywhere. Every method works inside the caller's
- * transaction: pass the transaction as `db`.
+ * The write side of sign-in ingestion. {@link writePage} stores the events of users enabled for data collection —
+ * and only those (rule 10) — and, for the events that were new, brings every aggregate up to date in the same
+ * transaction: per user/app/day counts (`sign_in_daily`), discovered applications, each user's newest successful
+ * sign-in (also on the directory user, so expiry reflects it at once: rule 8), and the days whose report rollup
+ * must be rebuilt. Known ids are ignored by the primary key, so a replayed page adds nothing anywhere.
+ * {@link forgetUsers} deletes what was collected of users and brings the aggregates back. Every method works inside
+ * the caller's transaction: pass the transaction as `db`.
  */
 export class SignInRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -113,8 +122,16 @@ export class SignInRepository {
       unique.set(event.id, event);
       if (newest === undefined || event.createdAt > newest) newest = event.createdAt;
     }
+    const collecting = await this.collectedSince(
+      clientId,
+      [...unique.values()].map((event) => event.userId),
+    );
+    const batch = [...unique.values()].filter((event) => {
+      const since = collecting.get(event.userId);
+      return since !== undefined && (since === null || event.createdAt >= since);
+    });
+    const notCollected = unique.size - batch.length;
     const fresh: SignInRecord[] = [];
-    const batch = [...unique.values()];
     for (let start = 0; start < batch.length; start += EVENT_CHUNK) {
       const chunk = batch.slice(start, start + EVENT_CHUNK);
       const source = jsonRows(this.db, chunk.map(eventTuple), EVENT_TYPES);
@@ -134,24 +151,108 @@ export class SignInRepository {
       }
     }
     if (fresh.length > 0) await this.aggregate(clientId, fresh, lastSuccess);
-    return { inserted: fresh.length, duplicates: events.length - fresh.length, newest };
+    return {
+      inserted: fresh.length,
+      duplicates: events.length - fresh.length - notCollected,
+      notCollected,
+      newest,
+    };
+  }
+
+  /**
+   * For each of the users given that is enabled for data collection (imported), since when its sign-ins are
+   * collected (null: from the start); users not collected are absent.
+   */
+  private async collectedSince(
+    clientId: string,
+    userIds: readonly string[],
+  ): Promise<Map<string, string | null>> {
+    const ids = [...new Set(userIds)];
+    const out = new Map<string, string | null>();
+    for (let start = 0; start < ids.length; start += EVENT_CHUNK) {
+      const rows = await this.db
+        .selectFrom('directory_users')
+        .select(['id', 'collected_from'])
+        .where('client_id', '=', clientId)
+        .where('id', 'in', ids.slice(start, start + EVENT_CHUNK))
+        .where('collection_state', '=', 'imported')
+        .execute();
+      for (const row of rows) out.set(row.id, row.collected_from);
+    }
+    return out;
   }
 
   /**
    * Copies each user's newest successful sign-in to `directory_users.last_sign_in_at` / `last_sign_in_app` where it
-   * is newer than what the row holds (newest wins). Idempotent; run it after ingestion and after a directory sync
-   * added users. Returns how many users changed.
+   * is newer than what the row holds (newest wins) — for every user, or only those given. Idempotent. Returns how
+   * many users changed.
    */
-  async applyLastSignIns(clientId: string): Promise<number> {
+  async applyLastSignIns(clientId: string, userIds?: readonly string[]): Promise<number> {
+    if (userIds?.length === 0) return 0;
+    const only =
+      userIds === undefined
+        ? sql``
+        : sql`and directory_users.id in (${sql.join([...new Set(userIds)].map((id) => sql`${id}`))})`;
     const result = await sql`update directory_users
       set last_sign_in_at = l.last_success_at, last_sign_in_app = coalesce(l.app_display_name, l.app_id)
       from sign_in_user_last l
       where l.client_id = directory_users.client_id and l.user_id = directory_users.id
-        and directory_users.client_id = ${clientId}
+        and directory_users.client_id = ${clientId} ${only}
         and (directory_users.last_sign_in_at is null or directory_users.last_sign_in_at < l.last_success_at)`.execute(
       this.db,
     );
     return Number(result.numAffectedRows ?? 0n);
+  }
+
+  /**
+   * Deletes everything collected of these users — their events, their per-day counts (the days' report rollups are
+   * marked for rebuilding, and reports read the counts themselves until then), their newest sign-in, and the last
+   * sign-in on their directory row — as when a group is excluded (rule 10). Returns how many users were given.
+   */
+  async forgetUsers(clientId: string, userIds: readonly string[]): Promise<number> {
+    const ids = [...new Set(userIds)];
+    const days = new Set<string>();
+    for (let start = 0; start < ids.length; start += FORGET_CHUNK) {
+      const chunk = ids.slice(start, start + FORGET_CHUNK);
+      await this.db
+        .deleteFrom('sign_in_events')
+        .where('client_id', '=', clientId)
+        .where('user_id', 'in', chunk)
+        .execute();
+      const daily = await this.db
+        .deleteFrom('sign_in_daily')
+        .where('client_id', '=', clientId)
+        .where('user_id', 'in', chunk)
+        .returning('day')
+        .execute();
+      for (const row of daily) days.add(row.day);
+      await this.db
+        .deleteFrom('sign_in_user_last')
+        .where('client_id', '=', clientId)
+        .where('user_id', 'in', chunk)
+        .execute();
+      await this.db
+        .updateTable('directory_users')
+        .set({ last_sign_in_at: null, last_sign_in_app: null })
+        .where('client_id', '=', clientId)
+        .where('id', 'in', chunk)
+        .where('last_sign_in_at', 'is not', null)
+        .execute();
+    }
+    if (days.size > 0) await this.markDaysDirty(clientId, [...days]);
+    return ids.length;
+  }
+
+  private async markDaysDirty(clientId: string, days: readonly string[]): Promise<void> {
+    await this.db
+      .insertInto('sign_in_rollup_dirty')
+      .values(days.map((day) => ({ client_id: clientId, day, version: 1 })))
+      .onConflict((conflict) =>
+        conflict
+          .columns(['client_id', 'day'])
+          .doUpdateSet({ version: sql`sign_in_rollup_dirty.version + 1` }),
+      )
+      .execute();
   }
 
   /** Deletes events older than `before` (retention). Aggregates, discovered apps and last activity stay. */
@@ -326,16 +427,13 @@ export class SignInRepository {
         where excluded.last_success_at > sign_in_user_last.last_success_at`.execute(this.db);
     }
     for (const last of lastRows) lastSuccess?.set(last.userId, last.at);
+    // The same transaction brings the users' last activity up to date: their expiry verdicts follow at once.
+    await this.applyLastSignIns(
+      clientId,
+      lastRows.map((last) => last.userId),
+    );
 
-    await this.db
-      .insertInto('sign_in_rollup_dirty')
-      .values([...days].map((day) => ({ client_id: clientId, day, version: 1 })))
-      .onConflict((conflict) =>
-        conflict
-          .columns(['client_id', 'day'])
-          .doUpdateSet({ version: sql`sign_in_rollup_dirty.version + 1` }),
-      )
-      .execute();
+    await this.markDaysDirty(clientId, [...days]);
   }
 }
 

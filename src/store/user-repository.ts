@@ -1,6 +1,17 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { ExcludedGroupRef } from '../domain/eligibility.js';
-import { afterCursorSql, escapeLike, isGuestSql, isNotGuestSql, userSortKeySql } from './collection-sql.js';
+import {
+  afterCursorSql,
+  escapeLike,
+  expiredSinceSql,
+  expiresBeforeSql,
+  isExpiredSql,
+  isExternalMemberSql,
+  isGuestSql,
+  isNotGuestSql,
+  userSortKeySql,
+  type ExpiryAsOf,
+} from './collection-sql.js';
 import type {
   CollectionState,
   Database,
@@ -16,20 +27,20 @@ export interface UserFilter {
   readonly search?: string;
   readonly state?: CollectionState;
   readonly disableReason?: DisableReason;
+  /** Expired now (rule 8, as of the query's `expiry`). */
   readonly expired?: boolean;
   readonly guest?: boolean;
+  /** External members: `#EXT#` accounts Entra classifies as members (not guests). */
+  readonly externalMember?: boolean;
   /** Exact department name. */
   readonly department?: string;
   /** Transitive member of this group (nested groups included). */
   readonly groupId?: string;
   readonly entraState?: EntraState;
-  /** Expired at or after this instant (ISO): "expired today" is `expiredSince = start of today`. */
-  readonly expiredSince?: string;
-  /**
-   * Imported, not expired, and crossing the threshold before this instant (ISO `cutoff + window`, where cutoff is
-   * now − N days): the users that will expire within the window. Only meaningful with activity data available.
-   */
-  readonly expiresBeforeCutoff?: string;
+  /** Expired now and not billed since this instant or later: "expired today" is the start of today. */
+  readonly expiredSince?: Date;
+  /** Imported, not expired now, and expiring before this instant: the users that will expire within a window. */
+  readonly expiresBefore?: Date;
 }
 
 /** Where the previous page ended: its last row's sort key and id. */
@@ -40,6 +51,8 @@ export interface UserCursor {
 
 export interface UserPageQuery {
   readonly filter: UserFilter;
+  /** Rule 8 as of now for the client: what the expiry filters compare with. */
+  readonly expiry: ExpiryAsOf;
   readonly limit: number;
   readonly after?: UserCursor;
   /** Also count every match (one more pass over the matches). */
@@ -65,7 +78,7 @@ export class UserRepository {
    * carries `search_text`, so a search filters index entries without reading rows — then only those rows are read.
    */
   async page(clientId: string, query: UserPageQuery): Promise<UserPage> {
-    const filtered = this.filtered(clientId, query.filter);
+    const filtered = this.filtered(clientId, query.filter, query.expiry);
     let idsQuery = filtered
       .select('directory_users.id')
       .orderBy(userSortKeySql())
@@ -187,7 +200,7 @@ export class UserRepository {
     return rows.flatMap((row) => (row.department === null ? [] : [row.department]));
   }
 
-  private filtered(clientId: string, filter: UserFilter): UsersQuery {
+  private filtered(clientId: string, filter: UserFilter, expiry: ExpiryAsOf): UsersQuery {
     let query: UsersQuery = this.db
       .selectFrom('directory_users')
       .where('directory_users.client_id', '=', clientId);
@@ -201,36 +214,21 @@ export class UserRepository {
       query = query.where('directory_users.disable_reason', '=', filter.disableReason);
     }
     if (filter.expired !== undefined) {
-      query = filter.expired
-        ? query
-            .where('directory_users.collection_state', '=', 'imported')
-            .where('directory_users.expired_at', 'is not', null)
-        : query.where('directory_users.expired_at', 'is', null);
+      const expired = isExpiredSql(expiry);
+      query = query.where(filter.expired ? expired : sql<boolean>`not ${expired}`);
     }
     if (filter.guest !== undefined) query = query.where(filter.guest ? isGuestSql() : isNotGuestSql());
+    if (filter.externalMember !== undefined) {
+      query = query.where(
+        filter.externalMember ? isExternalMemberSql() : sql<boolean>`not ${isExternalMemberSql()}`,
+      );
+    }
     if (filter.department !== undefined) {
       query = query.where('directory_users.department', '=', filter.department);
     }
-    if (filter.expiredSince !== undefined) {
-      query = query
-        .where('directory_users.collection_state', '=', 'imported')
-        .where('directory_users.expired_at', '>=', filter.expiredSince);
-    }
-    if (filter.expiresBeforeCutoff !== undefined) {
-      const limit = filter.expiresBeforeCutoff;
-      query = query
-        .where('directory_users.collection_state', '=', 'imported')
-        .where('directory_users.expired_at', 'is', null)
-        .where((eb) =>
-          eb.or([
-            eb('directory_users.last_activity_at', '<', limit),
-            eb.and([
-              eb('directory_users.last_activity_at', 'is', null),
-              eb('directory_users.imported_at', '<', limit),
-            ]),
-          ]),
-        );
-    }
+    if (filter.expiredSince !== undefined) query = query.where(expiredSinceSql(expiry, filter.expiredSince));
+    if (filter.expiresBefore !== undefined)
+      query = query.where(expiresBeforeSql(expiry, filter.expiresBefore));
     if (filter.entraState !== undefined) {
       query = query.where('directory_users.entra_state', '=', filter.entraState);
     }

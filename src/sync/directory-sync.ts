@@ -23,7 +23,7 @@ import {
   toUserItem,
   type DeltaItem,
 } from './directory-mappers.js';
-import type { DirectorySyncListener } from './directory-sync-listener.js';
+import type { DirectoryRulesHook, DirectorySyncListener } from './directory-sync-listener.js';
 import type { RunContext, RunOutcome, SyncRunner } from './sync-runner.js';
 
 /** Live progress of a directory run, as the CLI's bar and the tab show it. */
@@ -96,6 +96,7 @@ export class DirectorySync {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly listeners: DirectorySyncListener[] = [];
+  private rules: DirectoryRulesHook | undefined;
   private readonly batch: { readonly items: number; readonly ms: number; readonly networkBoundMs: number };
 
   constructor(options: DirectorySyncOptions) {
@@ -112,9 +113,14 @@ export class DirectorySync {
     };
   }
 
-  /** Called after every successful directory run (the collection rules reconcile here). */
+  /** Called after every successful directory run (notifications, last sign-ins). */
   addListener(listener: DirectorySyncListener): void {
     this.listeners.push(listener);
+  }
+
+  /** The collection rules, applied in the transaction that commits each run's memberships (one hook). */
+  setRules(rules: DirectoryRulesHook): void {
+    this.rules = rules;
   }
 
   /**
@@ -196,9 +202,12 @@ export class DirectorySync {
       });
       progress.phase = 'closure';
       await report();
-      const closure = await this.db
-        .transaction()
-        .execute((trx) => new DirectoryRepository(trx).recomputeClosure(clientId));
+      // The memberships and the collection states they decide commit together (rules 3, 6).
+      const closure = await this.db.transaction().execute(async (trx) => {
+        const recomputed = await new DirectoryRepository(trx).recomputeClosure(clientId);
+        await this.rules?.applyInTransaction(trx, clientId);
+        return recomputed;
+      });
       this.logger.debug({ clientId, ...closure }, 'transitive memberships recomputed');
       progress.phase = 'organization';
       await report();

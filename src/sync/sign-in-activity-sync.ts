@@ -7,7 +7,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { CheckpointRepository, type Checkpoint } from '../store/checkpoint-repository.js';
 import { DirectoryRepository } from '../store/directory-repository.js';
-import type { IntegrationRepository } from '../store/integration-repository.js';
+import { recordActivityData, type IntegrationRepository } from '../store/integration-repository.js';
 import type { Database, SyncTrigger } from '../store/schema.js';
 import type { RunContext, RunOutcome, SyncRunner } from './sync-runner.js';
 
@@ -27,12 +27,23 @@ export interface SignInActivitySyncOptions {
   readonly recheckUnavailableAfterMs?: number;
   /** Users per page. Default 500 (Graph's current cap with signInActivity; a lower cap Graph names is followed). */
   readonly pageSize?: number;
+  /** Told when a client's activity has been read for the first time (the end of "reading activity…"). */
+  readonly listener?: SignInActivityListener;
+}
+
+export interface SignInActivityListener {
+  onActivityRead(clientId: string): Promise<void>;
 }
 
 /**
  * The separate, paced pass over `/users?$select=id,signInActivity` that writes each user's last successful sign-in
  * (`sign_in_activity_at`). It is slow by Graph's design (reports tier), so it resumes from its checkpoint page by
- * page. A tenant without Entra ID P1/P2 answers 403 `Authentication_RequestFromNonPremiumTenantOrB2CTenant`: that
+ * page; each page's users get their new activity — and so their expiry verdict (rule 8) — in the page's
+ * transaction. It writes the users the directory copy holds, so it waits for the client's first directory sync.
+ * The transaction of the last page of a complete pass also records the tenant's activity as read
+ * (`activity_data = 'available'`): until then the client shows "reading activity…" and nobody expires, so no
+ * figure has to be corrected once the activity is known.
+ * A tenant without Entra ID P1/P2 answers 403 `Authentication_RequestFromNonPremiumTenantOrB2CTenant`: that
  * is recorded once as `activity_data = 'unavailable'` — the run still succeeds — and asked again a day later.
  */
 export class SignInActivitySync {
@@ -57,6 +68,10 @@ export class SignInActivitySync {
       integration.activityDataCheckedAt !== null &&
       clock.now().getTime() - Date.parse(integration.activityDataCheckedAt) < recheckAfter
     ) {
+      return;
+    }
+    if (!(await this.directorySynced(clientId))) {
+      await context.progress({ phase: 'signInActivity', skipped: 'waiting for the first directory sync' });
       return;
     }
     const graph = this.options.graphs.forIntegration(await integrations.credentials(clientId));
@@ -91,7 +106,25 @@ export class SignInActivitySync {
         checkpoint,
       );
     }
-    await integrations.recordActivityData(clientId, 'available', clock.now());
+    if (integration.activityData !== 'available' && this.options.listener !== undefined) {
+      try {
+        await this.options.listener.onActivityRead(clientId);
+      } catch (error) {
+        logger.error({ clientId, err: error }, 'signInActivity listener failed');
+      }
+    }
+  }
+
+  private async directorySynced(clientId: string): Promise<boolean> {
+    const run = await this.options.db
+      .selectFrom('sync_runs')
+      .select('id')
+      .where('client_id', '=', clientId)
+      .where('kind', '=', 'directory')
+      .where('status', '=', 'succeeded')
+      .limit(1)
+      .executeTakeFirst();
+    return run !== undefined;
   }
 
   private async pass(
@@ -125,6 +158,9 @@ export class SignInActivitySync {
           })),
         );
         await new CheckpointRepository(trx).save(next, clock.now());
+        // The last page completes the pass: every user's activity is now read.
+        if (page.nextLink === undefined)
+          await recordActivityData(trx, context.clientId, 'available', clock.now());
         return changed;
       });
       checkpoint = next;

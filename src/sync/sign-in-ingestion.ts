@@ -80,6 +80,8 @@ interface RoundTotals {
   pages: number;
   inserted: number;
   duplicates: number;
+  /** Events of users not enabled for data collection: read, not stored (rule 10). */
+  notCollected: number;
 }
 
 /**
@@ -142,6 +144,13 @@ export class SignInIngestion {
       return;
     }
 
+    // Only users enabled for data collection have their sign-ins stored (rule 10), and nobody is before the initial
+    // import: reading the log earlier would move the watermark past history that nobody could keep.
+    if (!(await this.importStarted(clientId))) {
+      await context.progress({ phase: 'signIns', skipped: 'waiting for the initial import' });
+      return;
+    }
+
     // Whatever a killed run left behind: last sign-ins not yet copied, rollups not yet rebuilt.
     await this.finishPending(clientId);
 
@@ -164,7 +173,11 @@ export class SignInIngestion {
       clientId,
       new Date(now.getTime() - this.options.retentionDays * DAY_MS).toISOString(),
     );
-    await integrations.recordActivityData(clientId, 'available', now);
+    // The tenant's activity counts as read only once its signInActivity pass is complete (it covers every user,
+    // the log only its last 30 days): see SignInActivitySync. A tenant that had no P1/P2 has one again: its
+    // activity is to be read anew ("reading activity…").
+    if (integration.activityData === 'unavailable')
+      await integrations.recordActivityData(clientId, 'unknown', now);
     if (await new ActivityDataNotice(db).resolve(clientId, now)) {
       logger.info({ clientId }, 'sign-in data is available again');
     }
@@ -176,6 +189,15 @@ export class SignInIngestion {
         logger.error({ clientId, err: error }, 'sign-in ingestion listener failed');
       }
     }
+  }
+
+  private async importStarted(clientId: string): Promise<boolean> {
+    const row = await this.options.db
+      .selectFrom('integrations')
+      .select('import_started_at')
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+    return (row?.import_started_at ?? null) !== null;
   }
 
   /**
@@ -258,7 +280,7 @@ export class SignInIngestion {
     source: SignInSource,
   ): Promise<RoundTotals> {
     const { db, clock } = this.options;
-    const totals: RoundTotals = { source, pages: 0, inserted: 0, duplicates: 0 };
+    const totals: RoundTotals = { source, pages: 0, inserted: 0, duplicates: 0, notCollected: 0 };
     let checkpoint = start;
     let roundNewest = startState.roundNewest;
     const lastSuccess = await new SignInRepository(db).lastSuccessByUser(context.clientId);
@@ -298,6 +320,7 @@ export class SignInIngestion {
       totals.pages++;
       totals.inserted += written.inserted;
       totals.duplicates += written.duplicates;
+      totals.notCollected += written.notCollected;
       context.counts.pages = (context.counts.pages ?? 0) + 1;
       context.counts.itemsWritten = (context.counts.itemsWritten ?? 0) + written.inserted;
       await context.progress({ phase: 'signIns', ...totals });

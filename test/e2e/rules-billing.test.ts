@@ -137,6 +137,11 @@ describe('data-collection rules end to end against the simulator', function () {
         assert.equal(confirmed.disabledUsers, nonGuestMembers.length);
 
         await core.integrations.startImport(partnerAdmin, client.id);
+        assert.equal(
+          (await core.billing.summary(partnerAdmin, client.id)).counts.billable,
+          preview.billable.after,
+          "the preview's billable after is the count once the initial import has run",
+        );
 
         // The tenant moves on: a newcomer, a newcomer nested in the excluded group, a deletion, a disabled account.
         const plain = tenant.addUser({

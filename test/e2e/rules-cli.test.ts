@@ -82,7 +82,10 @@ describe('rules from the admin CLI', function () {
 
     assert.equal(await cli('groups', 'exclude', 'tailwind', nested.id, '--preview'), 0);
     const printed = out.join('\n');
-    assert.match(printed, /Billable users at import: \d+ → \d+\./);
+    const figures = /Billable users: ([\d,]+) → ([\d,]+) \((?:−[\d,]+|±0)\)/.exec(printed);
+    assert.ok(figures !== null, printed);
+    assert.match(printed, /Counted: as at the initial import \(not started yet\)/);
+    const previewedAfter = Number((figures[2] ?? '').replace(/,/g, ''));
     const token = /--confirm (\S+)/.exec(printed)?.[1];
     assert.ok(token !== undefined);
     assert.equal(await cli('groups', 'exclude', 'tailwind', '--confirm', token, '--json'), 0);
@@ -92,6 +95,12 @@ describe('rules from the admin CLI', function () {
 
     assert.equal(await cli('integrations', 'start-import', 'tailwind', '--json'), 0);
     assert.ok(json<{ reconciled: { imported: number } }>().reconciled.imported > 0);
+    assert.equal(await cli('billing', 'tailwind', '--json'), 0);
+    assert.equal(
+      json<{ counts: { billable: number } }>().counts.billable,
+      previewedAfter,
+      "the preview's billable after is the count once the initial import has run",
+    );
 
     assert.equal(await cli('users', 'list', 'tailwind', '--guest', 'yes', '--limit', '1', '--json'), 0);
     const guest = json<{ items: { id: string }[] }>().items[0];

@@ -116,21 +116,21 @@ export function registerGroupsCommand(program: Command, context: CliContext): vo
           if (preview.affected.count > preview.affected.sample.length) {
             context.out(`  … and ${preview.affected.count - preview.affected.sample.length} more`);
           }
-          context.out(
-            `Billable users${preview.billable.basis === 'projected' ? ' at import' : ''}: ${preview.billable.before} → ${preview.billable.after}.`,
-          );
+          for (const fact of preview.figures.facts) context.out(`${fact.label}: ${fact.value}`);
+          if (preview.figures.note !== null) context.out(preview.figures.note);
           context.out('This cannot be undone. To confirm (valid 15 minutes, for you only):');
           context.out(`  groups exclude ${clientRef} --confirm ${preview.token}`);
           return;
         }
         const result = await core.groups.confirmExclusion(context.actor, clientRef, options.confirm ?? '');
-        context.out(
-          options.json === true
-            ? JSON.stringify(result)
-            : result.excludedNow
-              ? `Excluded ${result.group.displayName ?? result.group.id}: ${result.disabledUsers} users disabled; billable ${result.billable.before} → ${result.billable.after}.`
-              : `${result.group.displayName ?? result.group.id} was already excluded; nothing changed.`,
-        );
+        const name = result.group.displayName ?? result.group.id;
+        if (options.json === true) context.out(JSON.stringify(result));
+        else if (!result.excludedNow) context.out(`${name} was already excluded; nothing changed.`);
+        else {
+          context.out(`Excluded ${name}; what was collected of its members is deleted.`);
+          for (const fact of result.figures.facts) context.out(`${fact.label}: ${fact.value}`);
+          if (result.figures.note !== null) context.out(result.figures.note);
+        }
       },
     );
 

@@ -111,6 +111,7 @@ function renderHeader(header: ReportHeader): string {
       (filters.length === 0 ? '' : `; ${filters.join(', ')}`) +
       (header.usersInScope === null ? '' : `; ${String(header.usersInScope)} users in scope`),
   ];
+  if (header.coverage !== null) lines.push(header.coverage);
   if (header.signInData.message !== null) lines.push(`Note: ${header.signInData.message}`);
   for (const note of header.notes) lines.push(`Note: ${note}`);
   return lines.join('\n');

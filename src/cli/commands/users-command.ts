@@ -8,6 +8,7 @@ interface ListOptions {
   reason?: string;
   expired?: string;
   guest?: string;
+  external?: string;
   department?: string;
   group?: string;
   expiringWithin?: string;
@@ -29,6 +30,7 @@ export function registerUsersCommand(program: Command, context: CliContext): voi
     .option('--reason <reason>', 'disable reason: manual | excluded_group | deleted_in_entra')
     .option('--expired <yes|no>', 'only expired (yes) or not expired (no) users')
     .option('--guest <yes|no>', 'only guests (yes) or only members (no)')
+    .option('--external <yes|no>', 'only external members (#EXT# accounts of type Member), or none of them')
     .option('--department <name>', 'exact department name')
     .option('--group <group>', 'members of this group, nested groups included (id or exact name)')
     .option('--expiring-within <days>', 'imported users that will expire within this many days')
@@ -43,6 +45,7 @@ export function registerUsersCommand(program: Command, context: CliContext): voi
         ...(options.reason === undefined ? {} : { disableReason: options.reason as 'manual' }),
         ...(options.expired === undefined ? {} : { expired: options.expired as 'yes' }),
         ...(options.guest === undefined ? {} : { guest: options.guest as 'yes' }),
+        ...(options.external === undefined ? {} : { externalMember: options.external as 'yes' }),
         ...(options.department === undefined ? {} : { department: options.department }),
         ...(options.group === undefined ? {} : { group: options.group }),
         ...(options.expiringWithin === undefined ? {} : { expiringWithinDays: options.expiringWithin }),
@@ -121,7 +124,7 @@ function describeUser(user: UserView): string {
   return [
     `Name:        ${user.displayName ?? '—'}`,
     `UPN:         ${user.userPrincipalName ?? '—'}`,
-    `Type:        ${user.guest ? 'guest' : 'member'}${user.accountEnabled ? '' : ', account disabled in Entra'}`,
+    `Type:        ${user.guest ? 'guest' : user.externalMember ? 'external member' : 'member'}${user.accountEnabled ? '' : ', account disabled in Entra'}`,
     `Entra:       ${user.entraState}`,
     `State:       ${stateText(user)}`,
     `Eligible:    ${user.eligibility.eligible ? 'yes' : `no — ${user.eligibility.explanation}`}`,

@@ -16,8 +16,7 @@ export interface BillingReportInputs {
 
 /**
  * Users and billing (rules 8, 9, 10): the collection states, expiry and billable count now — as the rules' own
- * counts define them (the materialised expiry the billing uses) — each user's expiry explained in rule 8's words,
- * and the daily billable history.
+ * counts define them — each user's expiry explained in rule 8's words, and the daily billable history.
  */
 export function buildBillingReport(inputs: BillingReportInputs): UsersBillingReport {
   const { counts, policy, now } = inputs;
@@ -36,13 +35,13 @@ export function buildBillingReport(inputs: BillingReportInputs): UsersBillingRep
       userPrincipalName: user.userPrincipalName,
       department: user.department,
       userType: user.userType,
-      guest: isGuest(user.userType),
+      guest: isGuest(user),
       accountEnabled: user.accountEnabled,
       entraState: user.entraState,
       state: user.collectionState,
       disableReason: user.disableReason,
-      expired: user.collectionState === 'imported' && user.expiredAt !== null,
-      billable: user.billable === true,
+      expired: user.expired,
+      billable: user.billable,
       lastActivityAt: activity?.at.toISOString() ?? null,
       lastActivityApp: activity?.app ?? null,
       expiryExplanation: evaluateExpiry(facts, policy, now).explanation,
@@ -74,7 +73,7 @@ export function buildBillingReport(inputs: BillingReportInputs): UsersBillingRep
           ? null
           : policy.activityData === 'unavailable'
             ? 'Activity unknown: the tenant has no Entra ID P1/P2, so nobody expires.'
-            : 'Activity unknown: sign-in data has not been read from the tenant yet, so nobody expires.',
+            : "Reading activity…: the tenant's sign-in activity has not been read yet, so nobody is expired yet and the billable count is not final.",
     },
     history: inputs.history.map((row) => ({
       day: row.day,

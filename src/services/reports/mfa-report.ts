@@ -16,7 +16,7 @@ export interface MfaReportInputs extends SignInReportInputs {
  * present and enabled in Entra, within the filters.
  */
 export function isMfaPopulation(user: ReportPersonRow): boolean {
-  return user.entraState === 'active' && user.accountEnabled && !isGuest(user.userType);
+  return user.entraState === 'active' && user.accountEnabled && !isGuest(user);
 }
 
 /**

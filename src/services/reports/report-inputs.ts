@@ -10,7 +10,10 @@ import type { ReportHeader, ReportUser } from './report-types.js';
 export interface SignInReportInputs {
   readonly header: ReportHeader;
   readonly period: PeriodTuples;
-  /** Ids of the directory users within the filters; undefined when the report is not filtered. */
+  /**
+   * Ids of the users the report covers: enabled for data collection (rule 10) and within the filters; undefined
+   * only when every user's sign-ins count.
+   */
   readonly scopeUserIds: readonly string[] | undefined;
   /** The directory users the report may name, by id: those within the filters, or all when not filtered. */
   readonly directory: ReadonlyMap<string, ReportPersonRow>;

@@ -44,6 +44,11 @@ export interface ReportHeader {
   };
   /** Directory users within the filters; null when the report is not filtered. */
   readonly usersInScope: number | null;
+  /**
+   * Whom the sign-in figures cover, in one line: the users enabled for data collection (rule 10). Null for the
+   * users and billing report, which covers every directory user.
+   */
+  readonly coverage: string | null;
   readonly generatedAt: string;
   readonly signInData: SignInDataStatus;
   /** The definitions behind the figures, in words. */

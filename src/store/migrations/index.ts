@@ -10,6 +10,7 @@ import * as usersListIndexes from './0007-users-list-indexes.js';
 import * as leanerUserIndexes from './0008-leaner-user-indexes.js';
 import * as oneClientPerTenant from './0009-one-client-per-tenant.js';
 import * as rateLimits from './0010-rate-limits.js';
+import * as currentExpiryAndCollection from './0011-current-expiry-and-collection.js';
 
 /** A migration that may differ slightly per engine (auto-increment ids, SQLite's WITHOUT ROWID). */
 export interface DialectMigration {
@@ -28,4 +29,5 @@ export const migrations: Readonly<Record<string, DialectMigration>> = {
   '0008-leaner-user-indexes': leanerUserIndexes,
   '0009-one-client-per-tenant': oneClientPerTenant,
   '0010-rate-limits': rateLimits,
+  '0011-current-expiry-and-collection': currentExpiryAndCollection,
 };

@@ -87,6 +87,8 @@ export interface ClientHeader {
   readonly integration: string;
   readonly tenantId: string | null;
   readonly organizationName: string | null;
+  /** `unknown` while the tenant's activity is being read ("reading activity…"); null without an integration. */
+  readonly activityData: 'unknown' | 'available' | 'unavailable' | null;
 }
 
 async function header(core: Core, actor: Actor, clientRef: string): Promise<ClientHeader> {
@@ -99,6 +101,7 @@ async function header(core: Core, actor: Actor, clientRef: string): Promise<Clie
     integration: integration?.status ?? 'not connected',
     tenantId: integration?.tenantId ?? null,
     organizationName: integration?.organizationName ?? null,
+    activityData: integration?.activityData ?? null,
   };
 }
 

@@ -237,6 +237,10 @@ describe('bot in the Agents Playground (end to end)', function () {
     const affected = Number(/Users disabled: (\d+) \(nested members included\)/.exec(previewText)?.[1]);
     assert.ok(affected >= 1 && affected <= target.members, previewText);
     assert.match(previewText, /cannot be undone/);
+    const previewedAfter = Number(
+      (/Billable users: [\d,]+ → ([\d,]+)/.exec(previewText)?.[1] ?? '').replace(/,/g, ''),
+    );
+    assert.ok(Number.isInteger(previewedAfter), previewText);
     const unchanged = await app.store.db
       .selectFrom('directory_groups')
       .select('excluded_at')
@@ -247,6 +251,12 @@ describe('bot in the Agents Playground (end to end)', function () {
     const confirm = actionOf(preview.card, 'group.exclude.confirm', 'Confirm');
     const done = await playground.click(PERSONAL, preview.messageId, confirm);
     assert.equal(headingOf(done.card), `${name} is excluded`);
+    const billing = await app.api('partnerAdmin', 'GET', '/clients/demo/billing');
+    assert.equal(
+      (billing.body as { counts: { billable: number } }).counts.billable,
+      previewedAfter,
+      "the preview's billable after is the count after the confirmation",
+    );
     const excluded = await app.store.db
       .selectFrom('directory_groups')
       .select('excluded_at')

@@ -184,6 +184,10 @@ describe('tab in the local Teams host (browser)', function () {
     await dialog.getByTestId('exclusion-summary').waitFor();
     const summary = await dialog.getByTestId('exclusion-summary').innerText();
     assert.match(summary, new RegExp(`disables ${target.members} user`));
+    // The same figures in the same words as the bot and the CLI: "Billable users: 120 → 112 (−8)".
+    const figures = await dialog.getByTestId('exclusion-figures').innerText();
+    const previewedAfter = Number((/→\s*([\d,]+)/.exec(figures)?.[1] ?? '').replace(/,/g, ''));
+    assert.ok(Number.isInteger(previewedAfter), figures);
     await dialog.getByText('This cannot be undone.').waitFor();
     const confirm = dialog.getByRole('button', { name: 'Exclude group' });
     assert.equal(await confirm.isDisabled(), true, 'confirming needs the explicit acknowledgement first');
@@ -200,6 +204,12 @@ describe('tab in the local Teams host (browser)', function () {
     await page.keyboard.press('Enter');
     await dialog.waitFor({ state: 'detached' });
     await frame.getByText(`${name} excluded`, { exact: true }).waitFor();
+    const billing = await app.api('partnerAdmin', 'GET', '/clients/demo/billing');
+    assert.equal(
+      (billing.body as { counts: { billable: number } }).counts.billable,
+      previewedAfter,
+      "the preview's billable after is the count after the confirmation",
+    );
 
     const group = await app.store.db
       .selectFrom('directory_groups')
@@ -282,15 +292,25 @@ describe('tab in the local Teams host (browser)', function () {
     assert.deepEqual(stored, { collection_state: 'disabled', disable_reason: 'manual' });
   });
 
-  it('filters expired users, showing exactly the expired ones the store holds', async () => {
-    const expired = await app.store.db
+  it('filters expired users, showing exactly those rule 8 expires on the data the store holds', async () => {
+    // Rule 8 from scratch on the stored activity: imported, and the newest of the log's and signInActivity's last
+    // success (or the import, without any) older than the 7-day threshold.
+    const cutoff = new Date(Date.now() - 7 * 86_400_000).toISOString();
+    const rows = await app.store.db
       .selectFrom('directory_users')
-      .select('id')
+      .select(['id', 'imported_at', 'last_sign_in_at', 'sign_in_activity_at'])
       .where('client_id', '=', demoClientId)
       .where('collection_state', '=', 'imported')
-      .where('expired_at', 'is not', null)
       .where('entra_state', '!=', 'deleted')
       .execute();
+    const expired = rows.filter((row) => {
+      const times = [row.last_sign_in_at, row.sign_in_activity_at].filter((at): at is string => at !== null);
+      const latest =
+        times.length === 0 ? null : times.map((at) => Date.parse(at)).reduce((a, b) => Math.max(a, b));
+      return latest === null
+        ? row.imported_at !== null && row.imported_at < cutoff
+        : latest < Date.parse(cutoff);
+    });
     assert.ok(expired.length > 0, 'the demo tenant has expired users after the import');
     const frame = await signedIn('partnerAdmin', '#/c/demo/users');
     await frame.locator('[data-user-id]').first().waitFor();

@@ -6,18 +6,28 @@ import { describeEachEngine } from '../../support/databases.js';
 import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
 import {
   activityStreams,
+  collectedSignIns,
   dailyTruth,
   entries,
+  isSimGuest,
   lastSuccessTruth,
   storedDaily,
   visibleSignIns,
 } from '../reports/report-fixture.js';
-import { connectClient } from '../sync/sync-harness.js';
+import { connectClient, importEveryone, type SyncFixture } from '../sync/sync-harness.js';
 
 const DAY_MS = 86_400_000;
 
 describeEachEngine('sign-in ingestion against the simulator', (ctx) => {
   let harness: TestSimulator;
+
+  /** A client with its directory synced and its initial import started: every member is collected. */
+  async function importedClient(): Promise<SyncFixture> {
+    const fixture = await connectClient(ctx.database, harness);
+    assert.equal((await fixture.directorySync.run(fixture.clientId)).run.status, 'succeeded');
+    await importEveryone(ctx.database.db, fixture.clientId);
+    return fixture;
+  }
 
   before(async () => {
     harness = await startTestSimulator({ users: 80, signInDays: 20, signInsPerUserPerDay: 3 });
@@ -26,16 +36,19 @@ describeEachEngine('sign-in ingestion against the simulator', (ctx) => {
     await harness.close();
   });
 
-  it('stores every sign-in of the log once, with per user/app/day counts and last activity equal to the tenant', async () => {
-    const fixture = await connectClient(ctx.database, harness);
+  it("stores every collected user's sign-in of the log once, with per user/app/day counts and last activity equal to the tenant", async () => {
+    const fixture = await importedClient();
     const db = ctx.database.db;
-    assert.equal((await fixture.directorySync.run(fixture.clientId)).run.status, 'succeeded');
     const { ingestion } = activityStreams(db, fixture, systemClock, { pageSize: 200 });
 
     const outcome = await ingestion.run(fixture.clientId);
     assert.equal(outcome.run.status, 'succeeded', outcome.run.error_message ?? '');
 
-    const truth = visibleSignIns(harness.tenant);
+    // Guests are never imported, so their sign-ins are read and not kept (rule 10).
+    const truth = collectedSignIns(harness.tenant);
+    const guestSignIns = visibleSignIns(harness.tenant).length - truth.length;
+    assert.ok(guestSignIns > 0, 'the tenant has guests who sign in');
+    assert.equal((JSON.parse(outcome.run.progress) as { notCollected: number }).notCollected, guestSignIns);
     const events = await db
       .selectFrom('sign_in_events')
       .select(['id', 'authentication_requirement'])
@@ -78,29 +91,46 @@ describeEachEngine('sign-in ingestion against the simulator', (ctx) => {
       new Map(apps.map((app) => [app.app_id, { name: app.display_name, count: app.sign_ins }])),
       appTruth,
     );
+    // The log alone does not end "reading activity…": every user's signInActivity does (SignInActivitySync).
     const integration = await fixture.integrations.find(fixture.clientId);
-    assert.equal(integration?.activityData, 'available');
+    assert.equal(integration?.activityData, 'unknown');
   });
 
-  it('gives users a directory sync copies after their sign-ins were read their last sign-in', async () => {
+  it('does not read the log before the initial import, when nobody is collected yet', async () => {
     const fixture = await connectClient(ctx.database, harness);
     const db = ctx.database.db;
-    const { ingestion } = activityStreams(db, fixture, systemClock);
-    assert.equal((await ingestion.run(fixture.clientId)).run.status, 'succeeded');
     assert.equal((await fixture.directorySync.run(fixture.clientId)).run.status, 'succeeded');
-    const last = lastSuccessTruth(visibleSignIns(harness.tenant));
-    assert.equal(await ingestion.applyLastSignIns(fixture.clientId), last.size);
+    const { ingestion } = activityStreams(db, fixture, systemClock);
+    const early = await ingestion.run(fixture.clientId);
+    assert.equal(early.run.status, 'succeeded');
+    assert.equal(early.run.graph_requests, 0);
+    assert.equal(
+      (JSON.parse(early.run.progress) as { skipped: string }).skipped,
+      'waiting for the initial import',
+    );
+    assert.equal(
+      (await new CheckpointRepository(db).get(fixture.clientId, 'sign_ins'))?.watermark ?? null,
+      null,
+    );
+
+    await importEveryone(db, fixture.clientId);
+    assert.equal((await ingestion.run(fixture.clientId)).run.status, 'succeeded');
+    const last = lastSuccessTruth(collectedSignIns(harness.tenant));
     const users = await db
       .selectFrom('directory_users')
       .select(['id', 'last_sign_in_at'])
       .where('client_id', '=', fixture.clientId)
       .execute();
     for (const user of users) assert.equal(user.last_sign_in_at, last.get(user.id)?.at ?? null);
-    assert.equal(await ingestion.applyLastSignIns(fixture.clientId), 0, 'nothing newer the second time');
+    assert.equal(
+      await ingestion.applyLastSignIns(fixture.clientId),
+      0,
+      'each page applied its last sign-ins',
+    );
   });
 
   it('adds nothing when an overlapping window is read again, and picks up new and late sign-ins', async () => {
-    const fixture = await connectClient(ctx.database, harness);
+    const fixture = await importedClient();
     const db = ctx.database.db;
     const { ingestion } = activityStreams(db, fixture, systemClock);
     assert.equal((await ingestion.run(fixture.clientId)).run.status, 'succeeded');
@@ -120,7 +150,9 @@ describeEachEngine('sign-in ingestion against the simulator', (ctx) => {
     assert.deepEqual(entries(await storedDaily(db, fixture.clientId)), entries(before));
 
     // A sign-in stamped an hour ago but written to the log only now (Entra's latency) sits inside the overlap.
-    const user = [...harness.tenant.users()].find((candidate) => candidate.accountEnabled);
+    const user = [...harness.tenant.users()].find(
+      (candidate) => candidate.accountEnabled && !isSimGuest(candidate),
+    );
     assert.ok(user !== undefined);
     const now = harness.sim.now().getTime();
     const added = harness.tenant.addSignIns([
@@ -131,7 +163,7 @@ describeEachEngine('sign-in ingestion against the simulator', (ctx) => {
     assert.equal(next.run.items_written, 2);
     assert.deepEqual(
       entries(await storedDaily(db, fixture.clientId)),
-      entries(dailyTruth(visibleSignIns(harness.tenant))),
+      entries(dailyTruth(collectedSignIns(harness.tenant))),
     );
     const stored = await db
       .selectFrom('sign_in_events')
@@ -147,7 +179,7 @@ describeEachEngine('sign-in ingestion against the simulator', (ctx) => {
   });
 
   it('reads v1.0 when the tenant refuses /beta, and remembers it', async () => {
-    const fixture = await connectClient(ctx.database, harness);
+    const fixture = await importedClient();
     const db = ctx.database.db;
     const { ingestion } = activityStreams(db, fixture, systemClock);
     // The fault injector's server error answers with any status: 404 here, which no retry can help.
@@ -162,7 +194,7 @@ describeEachEngine('sign-in ingestion against the simulator', (ctx) => {
         harness.sim.stats.requestsByEndpoint(harness.tenant.tenantId)['GET /beta/auditLogs/signIns'] ?? 0;
       const first = await ingestion.run(fixture.clientId);
       assert.equal(first.run.status, 'succeeded', first.run.error_message ?? '');
-      const interactive = visibleSignIns(harness.tenant, 'v1.0');
+      const interactive = collectedSignIns(harness.tenant, 'v1.0');
       assert.equal(first.run.items_written, interactive.length);
       assert.deepEqual(
         entries(await storedDaily(db, fixture.clientId)),
@@ -180,7 +212,7 @@ describeEachEngine('sign-in ingestion against the simulator', (ctx) => {
   });
 
   it('prunes events older than the retention and keeps the aggregates', async () => {
-    const fixture = await connectClient(ctx.database, harness);
+    const fixture = await importedClient();
     const db = ctx.database.db;
     const now = new FakeClock(new Date(Math.floor(Date.now() / 1000) * 1000));
     const { ingestion } = activityStreams(db, fixture, now);
@@ -194,7 +226,7 @@ describeEachEngine('sign-in ingestion against the simulator', (ctx) => {
       .select('id')
       .where('client_id', '=', fixture.clientId)
       .execute();
-    const truth = visibleSignIns(harness.tenant);
+    const truth = collectedSignIns(harness.tenant);
     const recent = truth.filter((signIn) => new Date(signIn.createdDateTime).toISOString() >= cutoff);
     assert.ok(recent.length < truth.length, 'the log reaches back further than the retention');
     assert.deepEqual(new Set(kept.map((row) => row.id)), new Set(recent.map((signIn) => signIn.id)));
@@ -215,6 +247,8 @@ describeEachEngine('sign-in ingestion for a tenant without Entra ID P1/P2', (ctx
   it('records "no sign-in data" once with one notice, asks Graph once a day, and comes back when P1 arrives', async () => {
     const fixture = await connectClient(ctx.database, harness);
     const db = ctx.database.db;
+    assert.equal((await fixture.directorySync.run(fixture.clientId)).run.status, 'succeeded');
+    await importEveryone(db, fixture.clientId);
     const signInRequests = (): number => {
       const requests = harness.sim.stats.requestsByEndpoint(harness.tenant.tenantId);
       return (requests['GET /beta/auditLogs/signIns'] ?? 0) + (requests['GET /v1.0/auditLogs/signIns'] ?? 0);
@@ -257,8 +291,9 @@ describeEachEngine('sign-in ingestion for a tenant without Entra ID P1/P2', (ctx
     try {
       const back = await dayLater.run(fixture.clientId);
       assert.equal(back.run.status, 'succeeded');
-      assert.equal(back.run.items_written, visibleSignIns(harness.tenant).length);
-      assert.equal((await fixture.integrations.find(fixture.clientId))?.activityData, 'available');
+      assert.equal(back.run.items_written, collectedSignIns(harness.tenant).length);
+      // The licence is back: the activity is read anew ("reading activity…") until signInActivity has been.
+      assert.equal((await fixture.integrations.find(fixture.clientId))?.activityData, 'unknown');
       const resolved = await db
         .selectFrom('incidents')
         .select('resolved_at')

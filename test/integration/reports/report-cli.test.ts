@@ -11,7 +11,7 @@ import { SignInIngestion } from '../../../src/sync/sign-in-ingestion.js';
 import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
 import { startCore, partnerAdmin, type CoreHarness } from '../services/fixtures/core-harness.js';
 import { silentLogger } from '../sync/sync-harness.js';
-import { noPace, succeeded, visibleSignIns } from './report-fixture.js';
+import { collectedSignIns, noPace, succeeded } from './report-fixture.js';
 
 describe('report command of the admin CLI', function () {
   let harness: TestSimulator;
@@ -38,6 +38,7 @@ describe('report command of the admin CLI', function () {
       actor: 'test',
       at: core.clock.now(),
     });
+    await core.core.integrations.startImport(partnerAdmin, client.id);
     await core.core.directorySync.run(client.id);
     await core.core.servicePrincipalSync.run(client.id);
     await new SignInIngestion({
@@ -73,7 +74,8 @@ describe('report command of the admin CLI', function () {
   it('prints a report as one JSON document with --json', async () => {
     assert.equal(await runCli(['report', 'usage', 'contoso', '--json'], context), 0);
     const report = JSON.parse(out.join('\n')) as ApplicationUsageReport;
-    const signIns = visibleSignIns(harness.tenant);
+    // The users enabled for data collection: every member (guests are never imported).
+    const signIns = collectedSignIns(harness.tenant);
     assert.equal(report.kind, 'usage');
     assert.equal(report.totals.signIns, signIns.length);
     assert.equal(
@@ -86,6 +88,7 @@ describe('report command of the admin CLI', function () {
     assert.equal(await runCli(['report', 'sso', 'contoso'], context), 0);
     const text = out.join('\n');
     assert.match(text, /^SSO coverage — contoso/);
+    assert.match(text, /^Covers the \d+ users enabled for data collection \(imported, not disabled\)/m);
     assert.match(text, /enterprise applications \(SAML \d+, OIDC \d+/);
   });
 
@@ -94,7 +97,7 @@ describe('report command of the admin CLI', function () {
     assert.equal(await runCli(['report', 'usage', 'contoso', '--csv', file], context), 0);
     assert.deepEqual(fs.readdirSync(dir).sort(), ['usage-daily-by-app.csv', 'usage-daily.csv', 'usage.csv']);
     const rows = parse<Record<string, string>>(fs.readFileSync(file, 'utf8'), { columns: true });
-    const apps = new Set(visibleSignIns(harness.tenant).map((signIn) => signIn.appId));
+    const apps = new Set(collectedSignIns(harness.tenant).map((signIn) => signIn.appId));
     assert.deepEqual(new Set(rows.map((row) => row.app_id)), apps);
     assert.equal(out.length, 0);
     assert.equal(err.length, 3);

@@ -53,6 +53,22 @@ export function visibleSignIns(tenant: SimTenant, source: 'beta' | 'v1.0' = 'bet
   return [...tenant.signIns({ interactiveOnly: source === 'v1.0' })];
 }
 
+/**
+ * The sign-ins the product keeps once every eligible user is imported: those of members (rule 10 — guests are
+ * never imported, so their sign-ins are not collected).
+ */
+export function collectedSignIns(tenant: SimTenant, source: 'beta' | 'v1.0' = 'beta'): SimSignIn[] {
+  return visibleSignIns(tenant, source).filter((signIn) => {
+    const user = tenant.user(signIn.userId);
+    return user !== undefined && !isSimGuest(user);
+  });
+}
+
+/** A guest as Microsoft defines one: `userType` Guest, or none with a `#EXT#` user principal name. */
+export function isSimGuest(user: { userType: string | null; userPrincipalName: string }): boolean {
+  return user.userType === 'Guest' || (user.userType === null && user.userPrincipalName.includes('#EXT#'));
+}
+
 /** `day|user|app` → counts, computed from the simulator's sign-ins. */
 export function dailyTruth(signIns: readonly SimSignIn[], knowRequirement = true): Map<string, DailyTruth> {
   const out = new Map<string, DailyTruth>();

@@ -76,17 +76,10 @@ async function prepareClient(ctx: CoreHarness, harness: TestSimulator, groupId: 
     (await new MfaRegistrationSync({ ...parts, pace: noPace }).run(client.id)).run.status,
     'succeeded',
   );
-  const ingestion = new SignInIngestion({
-    ...parts,
-    retentionDays: 90,
-    pace: noPace,
-    listener: {
-      onSignInsIngested: async (clientId) => {
-        await core.collection.evaluateExpiry(clientId);
-      },
-    },
-  });
+  const ingestion = new SignInIngestion({ ...parts, retentionDays: 90, pace: noPace });
   assert.equal((await ingestion.run(client.id)).run.status, 'succeeded');
+  // Reading every user's signInActivity ends "reading activity…": expiry applies from here.
+  assert.equal((await core.signInActivitySync.run(client.id)).run.status, 'succeeded');
   await core.integrations.setExpiryThreshold(partnerAdmin, client.name, 7);
   const disabled = [...harness.tenant.users()].find(
     (user) => user.userType === 'Member' && user.accountEnabled,
@@ -234,6 +227,21 @@ describe('reports', function () {
         client: prepared.clientName,
         ...extra,
       });
+      /**
+       * The users a sign-in report covers within a scope: those enabled for data collection (rule 10) — every
+       * member (guests are never imported) but the one disabled by hand.
+       */
+      const covered = (ids: ScopeIds): Set<string> =>
+        new Set(
+          [...harness.tenant.users()]
+            .filter(
+              (user) =>
+                user.userType !== 'Guest' &&
+                user.id !== prepared.disabledUserId &&
+                (ids === undefined || ids.has(user.id)),
+            )
+            .map((user) => user.id),
+        );
       const scopes = (): { name: string; extra: Partial<ReportRequest>; ids: ScopeIds }[] => {
         const group = groupIds(harness.tenant, prepared.groupId);
         const department = departmentIds(harness.tenant, prepared.department);
@@ -260,8 +268,12 @@ describe('reports', function () {
           const report = await ctx.core.reports.applicationUsage(partnerAdmin, request(scope.extra));
           assert.deepEqual(report.header.period, { ...last30(), days: 30 });
           assert.equal(report.daily.length, 30);
-          const truth = usageTruth(harness.tenant, signIns, last30(), scope.ids);
+          const truth = usageTruth(harness.tenant, signIns, last30(), covered(scope.ids));
           assert.deepEqual(usageShape(report), truth, scope.name);
+          assert.equal(
+            report.header.coverage,
+            `Covers the ${covered(scope.ids).size.toLocaleString('en-US')} users enabled for data collection (imported, not disabled); sign-ins of anyone else are not collected.`,
+          );
           // Each filter really narrows the figures, and none is empty, so the comparison means something.
           assert.ok(truth.totals.activeUsers > 0, scope.name);
           if (scope.ids !== undefined) assert.ok(scope.ids.size < harness.tenant.userCount, scope.name);
@@ -282,14 +294,14 @@ describe('reports', function () {
         assert.deepEqual(report.header.period, { ...period, days: 9 });
         assert.deepEqual(
           usageShape(report),
-          usageTruth(harness.tenant, signIns, period, groupIds(harness.tenant, prepared.groupId)),
+          usageTruth(harness.tenant, signIns, period, covered(groupIds(harness.tenant, prepared.groupId))),
         );
       });
 
       it('SSO coverage lists the enterprise applications by mode and each user’s share of sign-ins through Entra SSO', async () => {
         for (const scope of scopes()) {
           const report = await ctx.core.reports.ssoCoverage(partnerAdmin, request(scope.extra));
-          const truth = ssoTruth(harness.tenant, signIns, last30(), scope.ids);
+          const truth = ssoTruth(harness.tenant, signIns, last30(), covered(scope.ids));
           assert.deepEqual(ssoShape(report), truth, scope.name);
           for (const user of report.users) {
             assert.equal(user.ssoShare, user.ssoSignIns / user.appSignIns);
@@ -314,7 +326,7 @@ describe('reports', function () {
       it('MFA coverage names every user behind every gap and the share of sign-ins that satisfied MFA', async () => {
         for (const scope of scopes()) {
           const report = await ctx.core.reports.mfaCoverage(partnerAdmin, request(scope.extra));
-          const truth = mfaTruth(harness.tenant, signIns, last30(), scope.ids);
+          const truth = mfaTruth(harness.tenant, signIns, last30(), covered(scope.ids));
           assert.deepEqual(mfaShape(report), truth, scope.name);
 
           assert.equal(report.signIns.known, true);
@@ -331,6 +343,13 @@ describe('reports', function () {
           if (!succeeded(signIn)) continue;
           const at = Date.parse(signIn.createdDateTime);
           if (at > (lastSuccess.get(signIn.userId) ?? 0)) lastSuccess.set(signIn.userId, at);
+        }
+        // Rule 8's last activity: the log's newest success, or signInActivity where that is newer.
+        for (const user of harness.tenant.users()) {
+          const activity = harness.tenant.signInActivity(user.id)?.lastSuccessfulSignInDateTime;
+          if (activity === undefined || activity === null) continue;
+          const at = Date.parse(activity);
+          if (at > (lastSuccess.get(user.id) ?? 0)) lastSuccess.set(user.id, at);
         }
         for (const scope of scopes()) {
           const report = await ctx.core.reports.usersAndBilling(partnerAdmin, request(scope.extra));

@@ -25,6 +25,8 @@ const entraStates: readonly EntraState[] = ['active', 'soft_deleted', 'deleted']
 const userTypes = ['Member', 'Guest', null] as const;
 /** How the user relates to the excluded group "Contractors": not at all, directly, nested two deep, through a cycle. */
 const memberships = ['none', 'direct', 'nested', 'cycle'] as const;
+/** A home account, or one from another organisation (B2B: `#EXT#` in the UPN). */
+const upnKinds = ['home', 'external'] as const;
 
 describeEachEngine('collection reconciler', (ctx) => {
   const clock = new FakeClock('2026-11-20T10:00:00.000Z');
@@ -37,7 +39,7 @@ describeEachEngine('collection reconciler', (ctx) => {
     });
 
   for (const autoImport of [true, false]) {
-    it(`gives every combination of state, Entra state, user type and nesting the state the rules decide (initial import ${autoImport ? 'started' : 'not started'})`, async () => {
+    it(`gives every combination of state, Entra state, user type, UPN and nesting the state the transition table decides (initial import ${autoImport ? 'started' : 'not started'})`, async () => {
       const db = ctx.database.db;
       const clientId = await seedClient(db, { integration: { importStarted: autoImport } });
       const users: Record<string, SeedUser> = {};
@@ -46,6 +48,7 @@ describeEachEngine('collection reconciler', (ctx) => {
         current: CollectionStatus;
         entraState: EntraState;
         userType: string | null;
+        upn: string;
         inExcluded: boolean;
       }[] = [];
       const direct: string[] = [];
@@ -55,14 +58,19 @@ describeEachEngine('collection reconciler', (ctx) => {
       for (const current of currentStates)
         for (const entraState of entraStates)
           for (const userType of userTypes)
-            for (const membership of memberships) {
-              const alias = `u${n++}`;
-              users[alias] = { state: current.state, reason: current.reason, entraState, userType };
-              if (membership === 'direct') direct.push(alias);
-              if (membership === 'nested') nested.push(alias);
-              if (membership === 'cycle') cyclic.push(alias);
-              cases.push({ alias, current, entraState, userType, inExcluded: membership !== 'none' });
-            }
+            for (const upnKind of upnKinds)
+              for (const membership of memberships) {
+                const alias = `u${n++}`;
+                const upn =
+                  upnKind === 'home'
+                    ? `${alias}@fixture.example`
+                    : `${alias}_partner.com#EXT#@fixture.example`;
+                users[alias] = { state: current.state, reason: current.reason, entraState, userType, upn };
+                if (membership === 'direct') direct.push(alias);
+                if (membership === 'nested') nested.push(alias);
+                if (membership === 'cycle') cyclic.push(alias);
+                cases.push({ alias, current, entraState, userType, upn, inExcluded: membership !== 'none' });
+              }
       const groups: Record<string, SeedGroup> = {
         contractors: {
           displayName: 'Contractors',
@@ -82,7 +90,12 @@ describeEachEngine('collection reconciler', (ctx) => {
       for (const c of cases) {
         const expected = decideCollectionState(
           c.current,
-          { userType: c.userType, entraState: c.entraState, inExcludedGroup: c.inExcluded },
+          {
+            userType: c.userType,
+            userPrincipalName: c.upn,
+            entraState: c.entraState,
+            inExcludedGroup: c.inExcluded,
+          },
           { autoImport },
         );
         const actual = await userState(db, clientId, seeded.user(c.alias));

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { DAY_IN_MS, evaluateExpiry } from '../../../src/domain/expiry.js';
+import { recordActivityData } from '../../../src/store/integration-repository.js';
 import type { ActivityDataState } from '../../../src/store/schema.js';
 import { describeEachEngineWithCore, partnerAdmin } from './fixtures/core-harness.js';
 import { seedClient, seedDirectory, type SeedUser } from './fixtures/directory-fixture.js';
@@ -8,15 +9,12 @@ describeEachEngineWithCore('expiry evaluation and billing', (ctx) => {
   const ago = (days: number, plusMs = 0): string =>
     new Date(ctx.clock.now().getTime() - days * DAY_IN_MS + plusMs).toISOString();
 
+  /** As the activity pass records it: becoming available starts the expiry policy now. */
   async function setActivity(client: string, state: ActivityDataState): Promise<void> {
-    await ctx.core.database.db
-      .updateTable('integrations')
-      .set({ activity_data: state })
-      .where('client_id', '=', client)
-      .execute();
+    await recordActivityData(ctx.core.database.db, client, state, ctx.clock.now());
   }
 
-  it('expires in the store exactly as the rule decides, at N days and one second either side', async () => {
+  it('serves expiry exactly as the rule decides, at N days and one second either side, in lists and views alike', async () => {
     const db = ctx.core.database.db;
     const client = await seedClient(db);
     const users: Record<string, SeedUser> = {
@@ -36,7 +34,6 @@ describeEachEngineWithCore('expiry evaluation and billing', (ctx) => {
       notImportedOld: { lastSignInAt: ago(300) },
     };
     const dir = await seedDirectory(db, client, { users });
-    await ctx.core.collection.evaluateExpiry(client);
     const now = ctx.clock.now();
     for (const [alias, user] of Object.entries(users)) {
       const view = await ctx.core.users.get(partnerAdmin, client, dir.user(alias));
@@ -69,7 +66,7 @@ describeEachEngineWithCore('expiry evaluation and billing', (ctx) => {
     );
   });
 
-  it('expires nobody while the tenant gives no activity data, and brings expired users back with new activity', async () => {
+  it('expires nobody until the activity is read or where the tenant gives none, and brings expired users back with new activity at once', async () => {
     const db = ctx.core.database.db;
     const client = await seedClient(db, { integration: { activityData: 'unavailable' } });
     const dir = await seedDirectory(db, client, {
@@ -78,15 +75,18 @@ describeEachEngineWithCore('expiry evaluation and billing', (ctx) => {
         busy: { state: 'imported', lastSignInAt: ago(1) },
       },
     });
-    await ctx.core.collection.evaluateExpiry(client);
     let idle = await ctx.core.users.get(partnerAdmin, client, dir.user('idle'));
     assert.equal(idle.expired, false);
     assert.equal(idle.expiry.status, 'activity_unknown');
     assert.equal((await ctx.core.billing.summary(partnerAdmin, client)).counts.billable, 2);
 
+    await setActivity(client, 'unknown');
+    idle = await ctx.core.users.get(partnerAdmin, client, dir.user('idle'));
+    assert.equal(idle.expired, false);
+    assert.match(idle.expiry.explanation, /^reading activity…/);
+    assert.equal((await ctx.core.users.list(partnerAdmin, client, { expired: true })).total, 0);
+
     await setActivity(client, 'available');
-    const evaluation = await ctx.core.collection.evaluateExpiry(client);
-    assert.deepEqual(evaluation, { newlyExpired: 1, noLongerExpired: 0 });
     idle = await ctx.core.users.get(partnerAdmin, client, dir.user('idle'));
     assert.equal(idle.expired, true);
     assert.equal(idle.expiredSince, ctx.clock.now().toISOString());
@@ -100,10 +100,6 @@ describeEachEngineWithCore('expiry evaluation and billing', (ctx) => {
       .where('client_id', '=', client)
       .where('id', '=', dir.user('idle'))
       .execute();
-    assert.deepEqual(await ctx.core.collection.evaluateExpiry(client), {
-      newlyExpired: 0,
-      noLongerExpired: 1,
-    });
     idle = await ctx.core.users.get(partnerAdmin, client, dir.user('idle'));
     assert.equal(idle.billable, true);
     assert.deepEqual(idle.lastActivity, {
@@ -113,25 +109,42 @@ describeEachEngineWithCore('expiry evaluation and billing', (ctx) => {
     });
   });
 
-  it('lists users that expired since a moment and those that will expire within a window', async () => {
+  it('lists users that stopped being billed since a moment and those that will expire within a window', async () => {
     const db = ctx.core.database.db;
     const client = await seedClient(db);
     const dir = await seedDirectory(db, client, {
       users: {
         soon: { state: 'imported', lastSignInAt: ago(27) },
         later: { state: 'imported', lastSignInAt: ago(10) },
-        gone: { state: 'imported', lastSignInAt: ago(40) },
+        gone: { state: 'imported', lastSignInAt: ago(30, -3_600_000) },
+        longGone: { state: 'imported', lastSignInAt: ago(40) },
         fresh: { state: 'imported', importedAt: ago(25) },
+        importedIdle: { state: 'imported', importedAt: ago(0, -60_000), lastSignInAt: ago(50) },
       },
     });
-    await ctx.core.collection.evaluateExpiry(client);
     const soon = await ctx.core.users.list(partnerAdmin, client, { expiringWithinDays: 7 });
     assert.deepEqual(soon.items.map((u) => u.id).sort(), [dir.user('soon'), dir.user('fresh')].sort());
     const today = `${ctx.clock.now().toISOString().slice(0, 10)}T00:00:00.000Z`;
     const expiredToday = await ctx.core.users.list(partnerAdmin, client, { expiredSince: today });
     assert.deepEqual(
-      expiredToday.items.map((u) => u.id),
-      [dir.user('gone')],
+      expiredToday.items.map((u) => u.id).sort(),
+      [dir.user('gone'), dir.user('importedIdle')].sort(),
+      'crossed the threshold today, or imported today already past it',
+    );
+    const gone = await ctx.core.users.get(partnerAdmin, client, dir.user('gone'));
+    assert.equal(gone.expiredSince, ago(0, -3_600_000));
+
+    // The activity is read anew: whoever is past the threshold from then on stopped being billed then.
+    await setActivity(client, 'unknown');
+    await setActivity(client, 'available');
+    const now = await ctx.core.users.list(partnerAdmin, client, { expiredSince: today });
+    assert.deepEqual(
+      now.items.map((u) => u.id).sort(),
+      [dir.user('gone'), dir.user('longGone'), dir.user('importedIdle')].sort(),
+    );
+    assert.equal(
+      (await ctx.core.users.get(partnerAdmin, client, dir.user('longGone'))).expiredSince,
+      ctx.clock.now().toISOString(),
     );
   });
 

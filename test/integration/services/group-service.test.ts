@@ -67,6 +67,7 @@ describeEachEngineWithCore('group service', (ctx) => {
     const before = await stateSnapshot(db);
     const preview = await ctx.core.groups.previewExclusion(partnerAdmin, client, 'Agencies');
     // Agencies ⊃ Ben, Freelance ⊃ Cat, Eve (disabled account), Fay (manual), Gus (guest), Contractors ⊃ Ann (cycle).
+    // Fay, disabled by hand, is disabled for the group from then on (its reason becomes excluded_group).
     assert.deepEqual(
       preview.affected.sample.map((user) => [user.displayName, user.direct]),
       [
@@ -74,11 +75,17 @@ describeEachEngineWithCore('group service', (ctx) => {
         ['Ben', true],
         ['Cat', false],
         ['Eve', false],
+        ['Fay', false],
       ],
     );
-    assert.equal(preview.affected.count, 4);
+    assert.equal(preview.affected.count, 5);
     // Billable now: Ann, Ben, Cat, Dan, Hal (Eve's account is disabled). After: Dan, Hal.
-    assert.deepEqual(preview.billable, { before: 5, after: 2, basis: 'current' });
+    assert.deepEqual(preview.billable, { before: 5, after: 2, basis: 'current', readingActivity: false });
+    assert.deepEqual(preview.figures.facts, [
+      { label: 'Users disabled', value: '5 (nested members included)' },
+      { label: 'Billable users', value: '5 → 2 (−3)' },
+      { label: 'Counted', value: 'now' },
+    ]);
     assert.equal(preview.alreadyExcluded, false);
     assert.equal(await stateSnapshot(db), before, 'a preview changes no user and no group');
     assert.equal(dir.group('agencies'), preview.group.id);
@@ -90,22 +97,26 @@ describeEachEngineWithCore('group service', (ctx) => {
     const preview = await ctx.core.groups.previewExclusion(partnerAdmin, client, dir.group('agencies'));
     const result = await ctx.core.groups.confirmExclusion(partnerAdmin, client, preview.token);
     assert.equal(result.excludedNow, true);
-    assert.equal(result.disabledUsers, 4);
-    assert.deepEqual(result.billable, { before: 5, after: 2, basis: 'current' });
+    assert.equal(result.disabledUsers, 5);
+    assert.deepEqual(result.billable, { before: 5, after: 2, basis: 'current', readingActivity: false });
+    assert.equal(
+      preview.billable.after,
+      (await ctx.core.billing.summary(partnerAdmin, client)).counts.billable,
+      "the preview's billable after is the count after the confirmation",
+    );
     assert.ok(result.group.excluded !== null);
-    for (const alias of ['ann', 'ben', 'cat', 'eve']) {
+    for (const alias of ['ann', 'ben', 'cat', 'eve', 'fay']) {
       assert.deepEqual(
         await userState(db, client, dir.user(alias)),
         { state: 'disabled', reason: 'excluded_group' },
         alias,
       );
     }
-    assert.deepEqual(await userState(db, client, dir.user('fay')), { state: 'disabled', reason: 'manual' });
     assert.deepEqual(await userState(db, client, dir.user('gus')), { state: 'not_imported', reason: null });
     assert.deepEqual(await userState(db, client, dir.user('dan')), { state: 'imported', reason: null });
     const audit = await ctx.core.auditLog.query(partnerAdmin, { client, action: 'group.exclude' });
     assert.equal(audit.items.length, 1);
-    assert.deepEqual((audit.items[0]?.after as { disabledUsers: number }).disabledUsers, 4);
+    assert.deepEqual((audit.items[0]?.after as { disabledUsers: number }).disabledUsers, 5);
 
     await assert.rejects(
       ctx.core.groups.confirmExclusion(partnerAdmin, client, preview.token),
@@ -126,6 +137,11 @@ describeEachEngineWithCore('group service', (ctx) => {
     const db = ctx.core.database.db;
     const preview = await ctx.core.groups.previewExclusion(partnerAdmin, client, dir.group('freelance'));
     await ctx.core.groups.confirmExclusion(partnerAdmin, client, preview.token);
+    assert.equal(
+      preview.billable.after,
+      (await ctx.core.billing.summary(partnerAdmin, client)).counts.billable,
+      "the preview's billable after is the count after the confirmation",
+    );
     await addMember(db, client, dir.group('agencies'), dir.user('ivy'), 'user');
     await ctx.core.collection.reconcile(client);
     assert.deepEqual(await userState(db, client, dir.user('ivy')), {
@@ -162,6 +178,11 @@ describeEachEngineWithCore('group service', (ctx) => {
     assert.equal(
       (await ctx.core.groups.confirmExclusion(partnerAdmin, client, fresh.token)).excludedNow,
       true,
+    );
+    assert.equal(
+      fresh.billable.after,
+      (await ctx.core.billing.summary(partnerAdmin, client)).counts.billable,
+      "the preview's billable after is the count after the confirmation",
     );
   });
 
@@ -213,8 +234,11 @@ describeEachEngineWithCore('group service', (ctx) => {
     assert.deepEqual(results.map((r) => r.excludedNow).sort(), [false, true]);
     assert.equal(
       results.reduce((sum, r) => sum + r.disabledUsers, 0),
-      4,
+      5,
     );
+    const billable = (await ctx.core.billing.summary(partnerAdmin, client)).counts.billable;
+    assert.equal(first.billable.after, billable, "the preview's billable after is the count after");
+    assert.equal(second.billable.after, billable, "the preview's billable after is the count after");
     const audits = await ctx.core.auditLog.query(partnerAdmin, { client, action: 'group.exclude' });
     assert.equal(audits.items.length, 1);
     const excluded = await db
@@ -223,7 +247,7 @@ describeEachEngineWithCore('group service', (ctx) => {
       .where('client_id', '=', client)
       .where('disable_reason', '=', 'excluded_group')
       .executeTakeFirstOrThrow();
-    assert.equal(excluded.n, 4);
+    assert.equal(excluded.n, 5);
   });
 
   it('projects the billable count at import time before the initial import has started', async () => {
@@ -236,7 +260,41 @@ describeEachEngineWithCore('group service', (ctx) => {
       .execute();
     const preview = await ctx.core.groups.previewExclusion(partnerAdmin, client, dir.group('agencies'));
     // At import: Ann, Ben, Cat, Dan, Hal, Ivy (not Eve: account disabled; not Fay: manual; not Gus: guest).
-    assert.deepEqual(preview.billable, { before: 6, after: 3, basis: 'projected' });
+    assert.deepEqual(preview.billable, { before: 6, after: 3, basis: 'projected', readingActivity: false });
+    assert.equal(preview.figures.facts[2]?.value, 'as at the initial import (not started yet)');
+    await ctx.core.groups.confirmExclusion(partnerAdmin, client, preview.token);
+    await ctx.core.integrations.startImport(partnerAdmin, client);
+    assert.equal(
+      preview.billable.after,
+      (await ctx.core.billing.summary(partnerAdmin, client)).counts.billable,
+      "the preview's billable after is the count once the initial import has run",
+    );
+  });
+
+  it('projects exactly, counting users who are expired the moment they are imported', async () => {
+    const { client, dir } = await tenant({ importStarted: false });
+    const db = ctx.core.database.db;
+    const longAgo = new Date(ctx.clock.now().getTime() - 45 * 86_400_000).toISOString();
+    await db
+      .updateTable('directory_users')
+      .set({ collection_state: 'not_imported', imported_at: null })
+      .where('client_id', '=', client)
+      .where('collection_state', '=', 'imported')
+      .execute();
+    // Dan and Ivy have not signed in for 45 days: imported now, they are expired at once (rule 8).
+    await db
+      .updateTable('directory_users')
+      .set({ sign_in_activity_at: longAgo })
+      .where('client_id', '=', client)
+      .where('id', 'in', [dir.user('dan'), dir.user('ivy')])
+      .execute();
+    const preview = await ctx.core.groups.previewExclusion(partnerAdmin, client, dir.group('agencies'));
+    assert.deepEqual(preview.billable, { before: 4, after: 1, basis: 'projected', readingActivity: false });
+    await ctx.core.groups.confirmExclusion(partnerAdmin, client, preview.token);
+    await ctx.core.integrations.startImport(partnerAdmin, client);
+    const summary = await ctx.core.billing.summary(partnerAdmin, client);
+    assert.equal(preview.billable.after, summary.counts.billable);
+    assert.equal(summary.counts.expired, 2);
   });
 
   it('imports a group for reporting and undoes it, auditing each change once', async () => {

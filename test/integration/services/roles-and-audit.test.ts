@@ -18,7 +18,7 @@ describeEachEngineWithCore('roles and the audit log', (ctx) => {
     const db = ctx.core.database.db;
     const mine = await seedClient(db, { name: `mine-${ctx.engine}` });
     const theirs = await seedClient(db, { name: `theirs-${ctx.engine}` });
-    const dir = await seedDirectory(db, mine, { users: { u: {} } });
+    const dir = await seedDirectory(db, mine, { users: { u: { state: 'imported' } } });
     const key = {
       principalTenantId: alice.tenantId,
       principalObjectId: alice.objectId.toUpperCase(),
@@ -73,8 +73,8 @@ describeEachEngineWithCore('roles and the audit log', (ctx) => {
     const db = ctx.core.database.db;
     const one = await seedClient(db, { name: `one-${ctx.engine}` });
     const two = await seedClient(db, { name: `two-${ctx.engine}` });
-    const dirOne = await seedDirectory(db, one, { users: { u: {} } });
-    const dirTwo = await seedDirectory(db, two, { users: { v: {} } });
+    const dirOne = await seedDirectory(db, one, { users: { u: { state: 'imported' } } });
+    const dirTwo = await seedDirectory(db, two, { users: { v: { state: 'imported' } } });
     await ctx.core.roles.assign(partnerAdmin, {
       principalTenantId: bob.tenantId,
       principalObjectId: bob.objectId,
@@ -132,7 +132,7 @@ describeEachEngineWithCore('roles and the audit log', (ctx) => {
   it('exports the audit log as CSV with formula-like cells neutralised', async () => {
     const db = ctx.core.database.db;
     const client = await seedClient(db, { name: `csv-${ctx.engine}` });
-    const dir = await seedDirectory(db, client, { users: { u: {} } });
+    const dir = await seedDirectory(db, client, { users: { u: { state: 'imported' } } });
     const sneaky = person(
       'cccccccc-0000-4000-8000-000000000009',
       '=HYPERLINK("http://evil.example","click")',

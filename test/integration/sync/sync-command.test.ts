@@ -4,15 +4,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { CliContext } from '../../../src/cli/cli-context.js';
-import { EXIT_FAILED, runCli } from '../../../src/cli/program.js';
+import { EXIT_FAILED, EXIT_USAGE, runCli } from '../../../src/cli/program.js';
 import type { SyncSummary } from '../../../src/cli/commands/sync-command.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { createCore, type Core } from '../../../src/composition/create-core.js';
+import { DAY_IN_MS } from '../../../src/domain/expiry.js';
+import { REPORTS_PACE_KEY } from '../../../src/graph/tenant-gate.js';
 import { operatorActor, SYSTEM_ACTOR } from '../../../src/services/actor.js';
 import { createLogger } from '../../../src/shared/logger.js';
 import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
 
 describe('admin CLI: sync', function () {
+  this.timeout(60_000);
   let harness: TestSimulator;
   let dataDir: string;
   let core: Core;
@@ -28,6 +31,7 @@ describe('admin CLI: sync', function () {
       logger: createLogger({ level: 'silent' }),
       secretsKey: crypto.randomBytes(32),
       graphEndpoints: harness.endpoints,
+      reportsPace: { key: REPORTS_PACE_KEY, minIntervalMs: 0 },
     });
   });
   after(async () => {
@@ -65,36 +69,104 @@ describe('admin CLI: sync', function () {
     });
   }
 
-  it('prints one JSON line with the directory it now holds and what the run cost', async () => {
+  it('brings everything a sync means — directory, activity, sign-ins, MFA — and prints exactly one JSON document', async () => {
     await connect('contoso', harness.app.clientSecret);
     assert.equal(await runCli(['sync', 'contoso', '--json'], context), 0, err.join('\n'));
-    assert.equal(out.length, 1);
+    assert.equal(out.length, 1, 'one JSON document, nothing else on stdout');
     const summary = JSON.parse(out[0] ?? '') as SyncSummary;
-    assert.equal(summary.status, 'succeeded');
-    assert.equal(summary.trigger, 'initial');
-    assert.equal(summary.users, harness.tenant.userCount);
-    assert.equal(summary.groups, harness.tenant.groupCount);
+    assert.equal(summary.succeeded, true);
+    assert.deepEqual(summary.parts, ['directory', 'activity', 'sign-ins', 'mfa']);
+    assert.deepEqual(
+      summary.runs.map((run) => [run.kind, run.status]),
+      [
+        ['directory', 'succeeded'],
+        ['service_principals', 'succeeded'],
+        ['sign_in_activity', 'succeeded'],
+        ['sign_ins', 'succeeded'],
+        ['mfa_registration', 'succeeded'],
+      ],
+    );
+    assert.equal(summary.runs[0]?.trigger, 'initial');
+    // Nobody is collected before the initial import: the sign-in log waits for it.
+    assert.equal(
+      summary.runs.find((run) => run.kind === 'sign_ins')?.skipped,
+      'waiting for the initial import',
+    );
+    const held = summary.directory;
+    assert.ok(held !== null);
+    assert.equal(held.users, harness.tenant.userCount);
+    assert.equal(held.groups, harness.tenant.groupCount);
     const edges = [...harness.tenant.groups()].reduce(
       (sum, g) => sum + harness.tenant.directMembers(g.id).length,
       0,
     );
-    assert.equal(summary.memberships, edges);
-    assert.ok(summary.requests >= summary.pages + 1);
-    assert.equal(typeof summary.durationMs, 'number');
+    assert.equal(held.memberships, edges);
+    assert.equal(summary.billing.activityData, 'available', 'the activity pass ran after the directory');
+    const directory = summary.runs.at(0);
+    assert.ok(directory !== undefined && directory.requests >= directory.pages + 1);
+    assert.equal(typeof directory.durationMs, 'number');
 
     out = [];
-    assert.equal(await runCli(['sync', 'contoso'], context), 0);
-    assert.match(out.join('\n'), /Synced contoso \(run \d+, manual\): succeeded/);
-    assert.match(out.join('\n'), /Graph\s+3 requests/);
+    assert.equal(await runCli(['sync', 'contoso', '--only', 'directory'], context), 0);
+    assert.match(out.join('\n'), /Synced contoso \(directory\): succeeded/);
+    assert.match(out.join('\n'), /directory\s+run \d+ \(manual\): succeeded/);
+    assert.doesNotMatch(out.join('\n'), /signInActivity/);
+
+    out = [];
+    assert.equal(await runCli(['sync', 'contoso', '--only', 'activity', 'mfa', '--json'], context), 0);
+    assert.equal(out.length, 1);
+    const narrowed = JSON.parse(out[0] ?? '') as SyncSummary;
+    assert.deepEqual(
+      narrowed.runs.map((run) => run.kind),
+      ['sign_in_activity', 'mfa_registration'],
+    );
+    assert.equal(narrowed.directory, null);
   });
 
-  it('fails with the cause and the fix when the secret is wrong', async () => {
+  it('re-evaluates expiry with the activity it brings: a user who signs in again is no longer expired at once', async () => {
+    await connect('fabrikam', harness.app.clientSecret);
+    assert.equal(await runCli(['sync', 'fabrikam', '--json'], context), 0, err.join('\n'));
+    await core.integrations.startImport(operatorActor('operator'), 'fabrikam');
+    const expired = await core.users.list(operatorActor('operator'), 'fabrikam', { expired: true });
+    const idle = expired.items[0];
+    assert.ok(idle !== undefined, 'the tenant has users idle for more than 30 days');
+    assert.equal((await core.users.get(operatorActor('operator'), 'fabrikam', idle.id)).billable, false);
+
+    // The user signs in again; one activity pass later (signInActivity), it is current and billable again.
+    harness.tenant.addSignIns([{ userId: idle.id, createdDateTime: new Date().toISOString() }]);
+    out = [];
+    assert.equal(await runCli(['sync', 'fabrikam', '--only', 'activity', '--json'], context), 0);
+    const after = await core.users.get(operatorActor('operator'), 'fabrikam', idle.id);
+    assert.equal(after.expired, false, after.expiry.explanation);
+    assert.equal(after.billable, idle.accountEnabled);
+    const summary = JSON.parse(out[0] ?? '') as SyncSummary;
+    assert.equal(summary.billing.expired, expired.total === null ? 0 : expired.total - 1);
+
+    // The same through the sign-in log alone.
+    const other = expired.items[1];
+    assert.ok(other !== undefined);
+    harness.tenant.addSignIns([
+      { userId: other.id, createdDateTime: new Date(Date.now() - DAY_IN_MS / 24).toISOString() },
+    ]);
+    assert.equal(await runCli(['sync', 'fabrikam', '--only', 'sign-ins'], context), 0, err.join('\n'));
+    assert.equal((await core.users.get(operatorActor('operator'), 'fabrikam', other.id)).expired, false);
+  });
+
+  it('fails with the cause and the fix when the secret is wrong, still printing one JSON document', async () => {
     await connect('wrong-secret', 'not-the-secret');
     assert.equal(await runCli(['sync', 'wrong-secret', '--json'], context), EXIT_FAILED);
+    assert.equal(out.length, 1);
     const summary = JSON.parse(out[0] ?? '') as SyncSummary;
-    assert.equal(summary.status, 'failed');
-    assert.equal(summary.error?.code, 'invalid_client_secret');
+    assert.equal(summary.succeeded, false);
+    const directory = summary.runs.at(0);
+    assert.equal(directory?.status, 'failed');
+    assert.equal(directory.error?.code, 'invalid_client_secret');
     assert.match(err.join('\n'), /client secret .* is wrong .*Certificates & secrets/);
+  });
+
+  it('refuses an unknown part, saying which parts there are', async () => {
+    assert.equal(await runCli(['sync', 'contoso', '--only', 'groups'], context), EXIT_USAGE);
+    assert.match(err.join('\n'), /directory, activity, sign-ins, mfa/);
   });
 
   it('refuses an unknown client', async () => {

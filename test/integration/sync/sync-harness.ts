@@ -10,6 +10,8 @@ import type { AppDatabase } from '../../../src/store/database.js';
 import { IntegrationRepository } from '../../../src/store/integration-repository.js';
 import type { Database } from '../../../src/store/schema.js';
 import { SecretBox } from '../../../src/store/secret-box.js';
+import { AuditTrail } from '../../../src/services/audit-trail.js';
+import { CollectionReconciler } from '../../../src/services/collection-reconciler.js';
 import { DirectorySync } from '../../../src/sync/directory-sync.js';
 import { SyncRunner } from '../../../src/sync/sync-runner.js';
 import type { TestSimulator } from '../graph/simulator-harness.js';
@@ -64,6 +66,28 @@ export async function connectClient(
 }
 
 export { FakeClock };
+
+/**
+ * Starts the client's initial import and applies the collection rules, as `startImport` does: every eligible user
+ * (not a guest, not deleted, not excluded) is imported, and its sign-ins are collected from then on (rule 10).
+ */
+export async function importEveryone(
+  db: Kysely<Database>,
+  clientId: string,
+  clock: Clock = systemClock,
+): Promise<void> {
+  await db
+    .updateTable('integrations')
+    .set({ import_started_at: clock.now().toISOString() })
+    .where('client_id', '=', clientId)
+    .execute();
+  await new CollectionReconciler({
+    db,
+    audit: new AuditTrail({ clock }),
+    clock,
+    logger: silentLogger,
+  }).reconcile(clientId);
+}
 
 /**
  * Asserts that the client's copy equals the simulator's truth: every user (properties and Entra state), every

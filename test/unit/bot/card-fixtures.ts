@@ -1,3 +1,4 @@
+import { exclusionFigures } from '../../../src/domain/exclusion-preview.js';
 import type { Notification } from '../../../src/domain/notification-kinds.js';
 import type { ExclusionPreview, ExclusionResult, GroupView } from '../../../src/services/group-service.js';
 import type {
@@ -76,6 +77,7 @@ const baseUser: UserView = {
   mail: 'adele.vance@contoso.com',
   userType: 'Member',
   guest: false,
+  externalMember: false,
   accountEnabled: true,
   department: 'Finance',
   jobTitle: 'Controller',
@@ -200,14 +202,29 @@ export const preview: ExclusionPreview = {
     count: 40,
     sample: Object.values(users).map((user, index) => ({ ...user, direct: index % 2 === 0 })),
   },
-  billable: { before: 1200, after: 1170, basis: 'current' },
+  billable: { before: 1200, after: 1170, basis: 'current', readingActivity: false },
+  figures: exclusionFigures({
+    affected: 40,
+    billableBefore: 1200,
+    billableAfter: 1170,
+    basis: 'current',
+    readingActivity: false,
+  }),
 };
 
 export const exclusionDone: ExclusionResult = {
   group: groups.excluded!,
   excludedNow: true,
   disabledUsers: 40,
-  billable: { before: 1200, after: 1170, basis: 'current' },
+  forgottenUsers: 40,
+  billable: { before: 1200, after: 1170, basis: 'current', readingActivity: false },
+  figures: exclusionFigures({
+    affected: 40,
+    billableBefore: 1200,
+    billableAfter: 1170,
+    basis: 'current',
+    readingActivity: false,
+  }),
 };
 
 const header = (kind: ReportHeader['kind'], title: string): ReportHeader => ({
@@ -217,6 +234,10 @@ const header = (kind: ReportHeader['kind'], title: string): ReportHeader => ({
   period: { from: '2026-10-28', to: '2026-11-26', days: 30 },
   filters: { group: { id: group.id, displayName: 'Contractors' }, department: null },
   usersInScope: 40,
+  coverage:
+    kind === 'billing'
+      ? null
+      : 'Covers the 40 users enabled for data collection (imported, not disabled); sign-ins of anyone else are not collected.',
   generatedAt: '2026-11-26T04:00:00.000Z',
   signInData: {
     state: 'available',

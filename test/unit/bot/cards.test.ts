@@ -19,6 +19,7 @@ import { reportCard } from '../../../bot/cards/report-card.js';
 import { syncCard, syncFraction } from '../../../bot/cards/sync-card.js';
 import { userCard, userChoiceCard, userListCard } from '../../../bot/cards/user-cards.js';
 import { notificationSettingsCard, whoamiCard } from '../../../bot/cards/whoami-card.js';
+import { exclusionFigures } from '../../../src/domain/exclusion-preview.js';
 import { TabLinks } from '../../../bot/tab-links.js';
 import {
   billingReport,
@@ -192,7 +193,14 @@ const cards: Record<string, AdaptiveCard> = {
   'exclusion preview': exclusionPreviewCard(client, preview),
   'exclusion preview, projected': exclusionPreviewCard(client, {
     ...preview,
-    billable: { before: 10, after: 4, basis: 'projected' },
+    billable: { before: 10, after: 4, basis: 'projected', readingActivity: true },
+    figures: exclusionFigures({
+      affected: 6,
+      billableBefore: 10,
+      billableAfter: 4,
+      basis: 'projected',
+      readingActivity: true,
+    }),
   }),
   'exclusion preview, already excluded': exclusionPreviewCard(client, { ...preview, alreadyExcluded: true }),
   'exclusion done': exclusionResultCard(client, exclusionDone),

@@ -4,6 +4,7 @@ import { isBillable, type BillableFacts } from '../../../src/domain/billable.js'
 const billable: BillableFacts = {
   collectionState: 'imported',
   userType: 'Member',
+  userPrincipalName: 'ann@contoso.com',
   entraState: 'active',
   accountEnabled: true,
   inExcludedGroup: false,
@@ -33,6 +34,20 @@ describe('billable (rule 9)', () => {
       title: 'a guest is never billable, even if imported',
       facts: { ...billable, userType: 'Guest' },
       expected: false,
+    },
+    {
+      title: 'an account without userType and with a #EXT# UPN is a guest, so never billable',
+      facts: {
+        ...billable,
+        userType: null,
+        userPrincipalName: 'ann_fabrikam.com#EXT#@contoso.onmicrosoft.com',
+      },
+      expected: false,
+    },
+    {
+      title: 'an external member (#EXT#, userType Member) is billable like any member',
+      facts: { ...billable, userPrincipalName: 'ann_fabrikam.com#EXT#@contoso.onmicrosoft.com' },
+      expected: true,
     },
     {
       title: 'a member of an excluded group is not billable',

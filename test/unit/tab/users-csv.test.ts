@@ -12,6 +12,7 @@ function user(overrides: Partial<UserView> = {}): UserView {
     mail: 'ann@contoso.com',
     userType: 'Member',
     guest: false,
+    externalMember: false,
     accountEnabled: true,
     department: 'Sales',
     jobTitle: 'Lead',

@@ -39,6 +39,11 @@ export interface ClientHeader {
   readonly integration: string;
   readonly tenantId: string | null;
   readonly organizationName: string | null;
+  /**
+   * Whether the tenant's activity has been read: `unknown` — "reading activity…", nobody expired yet, billable not
+   * final; `unavailable` — no Entra ID P1/P2, nobody expires. Null without an integration.
+   */
+  readonly activityData: 'unknown' | 'available' | 'unavailable' | null;
 }
 
 /** A client on the partner view: its header, counts, last sync and problems. */
@@ -61,6 +66,8 @@ export interface UserView {
   readonly mail: string | null;
   readonly userType: string | null;
   readonly guest: boolean;
+  /** A `#EXT#` account that Entra classifies as a member: billable like one, shown so it can be excluded knowingly. */
+  readonly externalMember: boolean;
   readonly accountEnabled: boolean;
   readonly department: string | null;
   readonly jobTitle: string | null;
@@ -124,18 +131,30 @@ export interface ExclusionPreview {
   readonly group: GroupView;
   readonly alreadyExcluded: boolean;
   readonly affected: { readonly count: number; readonly sample: readonly UserView[] };
-  readonly billable: {
-    readonly before: number;
-    readonly after: number;
-    readonly basis: 'current' | 'projected';
-  };
+  readonly billable: ExclusionBillable;
+  readonly figures: ExclusionFigures;
+}
+
+export interface ExclusionBillable {
+  readonly before: number;
+  readonly after: number;
+  readonly basis: 'current' | 'projected';
+  readonly readingActivity: boolean;
+}
+
+/** Rule 6's figures in words, worded by the server so the tab, the bot and the CLI show them the same way. */
+export interface ExclusionFigures {
+  readonly facts: readonly { readonly label: string; readonly value: string }[];
+  readonly note: string | null;
 }
 
 export interface ExclusionResult {
   readonly group: GroupView;
   readonly excludedNow: boolean;
   readonly disabledUsers: number;
-  readonly billable: { readonly before: number; readonly after: number; readonly basis: string };
+  readonly forgottenUsers: number;
+  readonly billable: ExclusionBillable;
+  readonly figures: ExclusionFigures;
 }
 
 export interface GroupMembersPage {
@@ -297,6 +316,8 @@ export interface ReportHeader {
   readonly title: string;
   readonly period: { readonly from: string; readonly to: string; readonly days: number };
   readonly usersInScope: number | null;
+  /** Whom the sign-in figures cover (users enabled for data collection); null on the billing report. */
+  readonly coverage: string | null;
   readonly generatedAt: string;
   readonly signInData: {
     readonly state: string;

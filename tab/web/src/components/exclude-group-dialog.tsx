@@ -16,7 +16,6 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { ArrowRightRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
 import type { ExclusionPreview, ExclusionResult, GroupView } from '../api/types.js';
 import { useApp } from '../app-context.js';
@@ -30,17 +29,21 @@ const useStyles = makeStyles({
   content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   billing: {
     display: 'flex',
-    alignItems: 'center',
-    gap: tokens.spacingHorizontalM,
+    flexWrap: 'wrap',
+    alignItems: 'flex-end',
+    gap: tokens.spacingHorizontalXXL,
+    margin: 0,
     padding: tokens.spacingHorizontalM,
     backgroundColor: tokens.colorNeutralBackground3,
     borderRadius: tokens.borderRadiusMedium,
   },
   figure: {
-    fontSize: tokens.fontSizeHero700,
+    margin: 0,
+    fontSize: tokens.fontSizeBase600,
     fontWeight: tokens.fontWeightSemibold,
-    lineHeight: tokens.lineHeightHero700,
+    lineHeight: tokens.lineHeightBase600,
   },
+  value: { margin: 0 },
   sample: { maxHeight: '260px', overflowY: 'auto' },
   muted: { color: tokens.colorNeutralForeground3 },
 });
@@ -81,7 +84,7 @@ export function ExcludeGroupDialog(props: {
           notify(
             'success',
             `${name} excluded`,
-            `${plural(result.disabledUsers, 'user')} disabled; billable ${formatNumber(result.billable.before)} → ${formatNumber(result.billable.after)}.`,
+            result.figures.facts.map((fact) => `${fact.label}: ${fact.value}`).join(' · '),
           );
           props.onClose(true);
         },
@@ -115,21 +118,30 @@ export function ExcludeGroupDialog(props: {
                   <strong>{plural(preview.affected.count, 'user')}</strong> — its members, including those in
                   nested groups. Anyone who joins it later is never imported.
                 </Body1>
-                <div className={styles.billing} role="group" aria-label="Billable users">
-                  <div>
-                    <Text size={200} className={styles.muted} block>
-                      Billable now{preview.billable.basis === 'projected' ? ' (at import)' : ''}
-                    </Text>
-                    <span className={styles.figure}>{formatNumber(preview.billable.before)}</span>
-                  </div>
-                  <ArrowRightRegular aria-label="becomes" fontSize={24} />
-                  <div>
-                    <Text size={200} className={styles.muted} block>
-                      After the exclusion
-                    </Text>
-                    <span className={styles.figure}>{formatNumber(preview.billable.after)}</span>
-                  </div>
-                </div>
+                {/* The same figures in the same words as the bot's card and the CLI (worded by the server). */}
+                <dl
+                  className={styles.billing}
+                  data-testid="exclusion-figures"
+                  aria-label="What the exclusion changes"
+                >
+                  {preview.figures.facts.map((fact) => (
+                    <div key={fact.label}>
+                      <dt>
+                        <Text size={200} className={styles.muted}>
+                          {fact.label}
+                        </Text>
+                      </dt>
+                      <dd className={fact.label === 'Billable users' ? styles.figure : styles.value}>
+                        {fact.value}
+                      </dd>
+                    </div>
+                  ))}
+                </dl>
+                {preview.figures.note !== null && (
+                  <MessageBar intent="info">
+                    <MessageBarBody>{preview.figures.note}</MessageBarBody>
+                  </MessageBar>
+                )}
                 {preview.affected.sample.length > 0 && (
                   <div className={styles.sample}>
                     <UsersTable

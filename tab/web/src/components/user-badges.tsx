@@ -35,7 +35,10 @@ export function CollectionBadge({ user }: { readonly user: UserView }) {
   );
 }
 
-/** Guest, account disabled in Entra, soft-deleted: the facts that explain why a user is treated differently. */
+/**
+ * Guest, external member, account disabled in Entra, soft-deleted: the facts that explain why a user is treated
+ * differently (or, for an external member, why it is billed although it comes from another organisation).
+ */
 export function UserFlags({ user }: { readonly user: UserView }) {
   return (
     <>
@@ -43,6 +46,16 @@ export function UserFlags({ user }: { readonly user: UserView }) {
         <Badge appearance="outline" color="informative" size="small">
           Guest
         </Badge>
+      )}
+      {user.externalMember && (
+        <Tooltip
+          content="An account from another organisation (#EXT#) that Entra classifies as a member: billable like one. Exclude its group to stop that."
+          relationship="description"
+        >
+          <Badge appearance="outline" color="important" size="small">
+            External member
+          </Badge>
+        </Tooltip>
       )}
       {!user.accountEnabled && (
         <Tooltip

@@ -19,6 +19,8 @@ export interface UserFilterValues {
   readonly state: '' | 'imported' | 'not_imported' | 'disabled';
   readonly expired: boolean;
   readonly guest: '' | 'true' | 'false';
+  /** External members only: `#EXT#` accounts Entra classifies as members (billable; exclude them knowingly). */
+  readonly externalMember: boolean;
   readonly department: string;
   /** Group id. */
   readonly group: string;
@@ -29,6 +31,7 @@ export const noUserFilters: UserFilterValues = {
   state: '',
   expired: false,
   guest: '',
+  externalMember: false,
   department: '',
   group: '',
 };
@@ -62,7 +65,7 @@ const guestLabels: Record<UserFilterValues['guest'], string> = {
 };
 
 /**
- * Search and filters of the users list: state, expired, guest, department and group. Every control has a visible
+ * Search and filters of the users list: state, expired, guest, external members, department and group. Every control has a visible
  * label; the group box searches the client's groups as the admin types.
  */
 export function UserFilters(props: {
@@ -178,6 +181,13 @@ export function UserFilters(props: {
           }}
         />
       )}
+      <Checkbox
+        label="External members only"
+        checked={value.externalMember}
+        onChange={(_event, data) => {
+          onChange({ ...value, externalMember: data.checked === true });
+        }}
+      />
     </div>
   );
 }
@@ -189,6 +199,7 @@ export function filterQuery(value: UserFilterValues): Record<string, string | bo
     state: value.state === '' ? undefined : value.state,
     expired: value.expired ? true : undefined,
     guest: value.guest === '' ? undefined : value.guest,
+    externalMember: value.externalMember ? true : undefined,
     department: value.department === '' ? undefined : value.department,
     group: value.group === '' ? undefined : value.group,
   };

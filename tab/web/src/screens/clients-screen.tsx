@@ -21,6 +21,7 @@ import {
   TableHeaderCell,
   TableRow,
   Text,
+  Tooltip,
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
@@ -146,7 +147,21 @@ export function ClientsScreen() {
                   <SyncHealth client={client} />
                 </TableCell>
                 <TableCell className={styles.numeric}>{formatNumber(client.users)}</TableCell>
-                <TableCell className={styles.numeric}>{formatNumber(client.billable ?? null)}</TableCell>
+                <TableCell className={styles.numeric}>
+                  {client.activityData === 'unknown' && client.billable !== null && client.billable > 0 ? (
+                    <Tooltip
+                      content="The tenant's sign-in activity is being read: nobody counts as expired yet, so this count is not final."
+                      relationship="description"
+                    >
+                      <span>
+                        {formatNumber(client.billable)}{' '}
+                        <Caption1 className={styles.muted}>reading activity…</Caption1>
+                      </span>
+                    </Tooltip>
+                  ) : (
+                    formatNumber(client.billable ?? null)
+                  )}
+                </TableCell>
                 <TableCell>
                   <Problems problems={client.problems} />
                 </TableCell>

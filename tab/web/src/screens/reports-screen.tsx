@@ -261,6 +261,11 @@ function ReportBody({ report }: { readonly report: AnyReport }) {
           <MessageBarBody>{message}</MessageBarBody>
         </MessageBar>
       )}
+      {report.header.coverage !== null && (
+        <Caption1 as="p" className={styles.muted} data-testid="report-coverage">
+          {report.header.coverage}
+        </Caption1>
+      )}
       {report.kind === 'usage' && <UsageBody report={report} />}
       {report.kind === 'sso' && <SsoBody report={report} />}
       {report.kind === 'mfa' && <MfaBody report={report} />}

@@ -1,6 +1,9 @@
 import {
   Body1,
   Button,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
   Dialog,
   DialogActions,
   DialogBody,
@@ -100,6 +103,7 @@ export function UsersScreen({ client }: { readonly client: ClientHeader }) {
           </Button>
         }
       />
+      <ActivityNotice activityData={client.activityData} />
       <UserFilters clientRef={client.name} value={filters} onChange={setFilters} />
       <ErrorBar error={users.error} />
       {users.data === undefined ? (
@@ -127,7 +131,7 @@ export function UsersScreen({ client }: { readonly client: ClientHeader }) {
                       >
                         Import again
                       </Button>
-                    ) : user.state === 'disabled' ? null : (
+                    ) : user.state !== 'imported' ? null : (
                       <Button
                         size="small"
                         icon={<PersonProhibitedRegular />}
@@ -171,6 +175,35 @@ export function UsersScreen({ client }: { readonly client: ClientHeader }) {
       )}
     </div>
   );
+}
+
+/**
+ * Why expiry and billing are not final yet: the tenant's activity is still being read (nobody counts as expired
+ * until it has been), or the tenant gives none (no Entra ID P1/P2: nobody expires).
+ */
+function ActivityNotice({ activityData }: { readonly activityData: ClientHeader['activityData'] }) {
+  if (activityData === 'unknown') {
+    return (
+      <MessageBar intent="info" data-testid="reading-activity">
+        <MessageBarBody>
+          <MessageBarTitle>Reading activity…</MessageBarTitle>
+          The tenant's sign-in activity is being read. Until it has been, nobody is shown as expired and the
+          billable count is not final.
+        </MessageBarBody>
+      </MessageBar>
+    );
+  }
+  if (activityData === 'unavailable') {
+    return (
+      <MessageBar intent="warning">
+        <MessageBarBody>
+          <MessageBarTitle>Activity unknown.</MessageBarTitle>
+          This tenant has no Entra ID P1/P2, so sign-in activity cannot be read and nobody expires.
+        </MessageBarBody>
+      </MessageBar>
+    );
+  }
+  return null;
 }
 
 function DisableUserDialog(props: {

@@ -1,0 +1,167 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../shared/clock.js';
+import type { Database, SyncKind, SyncRunRow, SyncTrigger } from '../store/schema.js';
+import type { DirectorySync } from './directory-sync.js';
+import type { MfaRegistrationSync } from './mfa-registration-sync.js';
+import type { ServicePrincipalSync } from './service-principal-sync.js';
+import type { SignInActivitySync } from './sign-in-activity-sync.js';
+import type { SignInIngestion } from './sign-in-ingestion.js';
+import type { RunOutcome } from './sync-runner.js';
+
+/**
+ * What a sync of a client brings, in the order it runs:
+ * - `directory`: users, groups and memberships (and the collection rules they decide), then the tenant's
+ *   enterprise applications and their SSO modes;
+ * - `activity`: every user's `signInActivity` (last successful sign-in) — after the directory, so new users have it;
+ * - `sign-ins`: the sign-in log of the users enabled for data collection;
+ * - `mfa`: MFA registration details.
+ */
+export type SyncPart = 'directory' | 'activity' | 'sign-ins' | 'mfa';
+
+export const SYNC_PARTS: readonly SyncPart[] = ['directory', 'activity', 'sign-ins', 'mfa'];
+
+/** One run a client sync made (or joined), per part. */
+export interface PartRun {
+  readonly part: SyncPart;
+  readonly kind: SyncKind;
+  readonly run: SyncRunRow;
+  readonly joined: boolean;
+}
+
+export interface ClientSyncOutcome {
+  readonly clientId: string;
+  readonly parts: readonly SyncPart[];
+  /** Every run, in the order they ran. */
+  readonly runs: readonly PartRun[];
+  /** Every run succeeded. */
+  readonly succeeded: boolean;
+}
+
+export interface ClientSyncOptions {
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  readonly directory: DirectorySync;
+  readonly activity: SignInActivitySync;
+  readonly signIns: SignInIngestion;
+  readonly mfa: MfaRegistrationSync;
+  readonly servicePrincipals: ServicePrincipalSync;
+}
+
+export interface RunClientSyncOptions {
+  /** The parts to run (default: all, in their order). */
+  readonly parts?: readonly SyncPart[];
+  readonly trigger?: SyncTrigger;
+  /**
+   * Runs the slow, paced kinds (signInActivity, MFA registration, enterprise applications) only when their last
+   * successful run is older than this — the schedule's cadence. Default: always. A kind that never succeeded is due.
+   */
+  readonly slowKindsEveryMinutes?: number;
+  /** Live progress of each run, with its part. */
+  readonly onProgress?: (part: SyncPart, progress: Readonly<Record<string, unknown>>) => void;
+}
+
+/**
+ * Everything a sync of one client means, in the order that keeps the rules right: the directory first (its
+ * transaction applies the collection rules), then the activity of the users it holds, then the sign-ins of the
+ * users enabled for collection, then MFA registration. The scheduler, the CLI's `sync`, the tab's and the bot's
+ * "sync now" all run this; each part is a recorded run that joins one already under way.
+ */
+export class ClientSync {
+  private readonly options: ClientSyncOptions;
+
+  constructor(options: ClientSyncOptions) {
+    this.options = options;
+  }
+
+  async run(clientId: string, options: RunClientSyncOptions = {}): Promise<ClientSyncOutcome> {
+    const wanted = new Set(options.parts ?? SYNC_PARTS);
+    const parts = SYNC_PARTS.filter((part) => wanted.has(part));
+    const trigger = options.trigger ?? 'manual';
+    const runs: PartRun[] = [];
+    const due = async (kind: SyncKind): Promise<boolean> =>
+      options.slowKindsEveryMinutes === undefined ||
+      (await this.lastSucceededMinutesAgo(clientId, kind)) >= options.slowKindsEveryMinutes;
+    const record = (part: SyncPart, kind: SyncKind, outcome: RunOutcome): void => {
+      runs.push({ part, kind, run: outcome.run, joined: outcome.joined });
+    };
+    const progress = (part: SyncPart) =>
+      options.onProgress === undefined
+        ? undefined
+        : (update: Readonly<Record<string, unknown>>) => {
+            options.onProgress?.(part, update);
+          };
+
+    for (const part of parts) {
+      switch (part) {
+        case 'directory': {
+          const onProgress = progress(part);
+          record(
+            part,
+            'directory',
+            await this.options.directory.run(clientId, {
+              trigger,
+              ...(onProgress === undefined ? {} : { onProgress }),
+            }),
+          );
+          if (await due('service_principals')) {
+            record(part, 'service_principals', await this.options.servicePrincipals.run(clientId, trigger));
+          }
+          break;
+        }
+        case 'activity':
+          // Until the tenant's activity has been read, every sync tries: the client shows "reading activity…".
+          if (!(await this.activityRead(clientId)) || (await due('sign_in_activity'))) {
+            record(part, 'sign_in_activity', await this.options.activity.run(clientId, trigger));
+          }
+          break;
+        case 'sign-ins': {
+          const onProgress = progress(part);
+          record(
+            part,
+            'sign_ins',
+            await this.options.signIns.run(clientId, {
+              trigger,
+              ...(onProgress === undefined ? {} : { onProgress }),
+            }),
+          );
+          break;
+        }
+        case 'mfa':
+          if (await due('mfa_registration')) {
+            record(part, 'mfa_registration', await this.options.mfa.run(clientId, trigger));
+          }
+          break;
+      }
+    }
+    return {
+      clientId,
+      parts,
+      runs,
+      succeeded: runs.every((entry) => entry.run.status === 'succeeded'),
+    };
+  }
+
+  private async activityRead(clientId: string): Promise<boolean> {
+    const row = await this.options.db
+      .selectFrom('integrations')
+      .select('activity_data')
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+    return row?.activity_data === 'available';
+  }
+
+  /** Minutes since the last successful run of the kind started; infinite when it never succeeded. */
+  private async lastSucceededMinutesAgo(clientId: string, kind: SyncKind): Promise<number> {
+    const row = await this.options.db
+      .selectFrom('sync_runs')
+      .select('started_at')
+      .where('client_id', '=', clientId)
+      .where('kind', '=', kind)
+      .where('status', '=', 'succeeded')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (row === undefined) return Number.POSITIVE_INFINITY;
+    return (this.options.clock.now().getTime() - Date.parse(row.started_at)) / 60_000;
+  }
+}
