@@ -206,6 +206,93 @@ describeEachEngineWithCore('user service', (ctx) => {
     assert.deepEqual(await userState(db, client, dir.user('bob')), { state: 'imported', reason: null });
   });
 
+  it('starts collecting a user imported again from the moment of the import (its sign-ins while disabled stay out)', async () => {
+    const db = ctx.core.database.db;
+    const alice = await ctx.core.users.disableUser(partnerAdmin, client, dir.user('alice'));
+    assert.equal(alice.state, 'disabled');
+    ctx.clock.advance(60_000);
+    await ctx.core.users.importUser(partnerAdmin, client, dir.user('alice'));
+    const row = await db
+      .selectFrom('directory_users')
+      .select(['collected_from', 'imported_at'])
+      .where('client_id', '=', client)
+      .where('id', '=', dir.user('alice'))
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(row, {
+      collected_from: ctx.clock.now().toISOString(),
+      imported_at: ctx.clock.now().toISOString(),
+    });
+  });
+
+  it('refuses to disable a user who was never imported, saying why, and changes nothing', async () => {
+    const db = ctx.core.database.db;
+    const before = await userState(db, client, dir.user('guest'));
+    await assert.rejects(
+      ctx.core.users.disableUser(partnerAdmin, client, dir.user('guest')),
+      (error: unknown) => {
+        assert.ok(error instanceof ConflictError);
+        assert.equal(error.code, 'user_not_collected');
+        assert.match(error.message, /cannot be disabled: it was never imported, so nothing is collected/);
+        return true;
+      },
+    );
+    assert.deepEqual(await userState(db, client, dir.user('guest')), before);
+  });
+
+  it("keeps an excluded member's reason: disabling it is refused, naming its group", async () => {
+    const db = ctx.core.database.db;
+    await assert.rejects(
+      ctx.core.users.disableUser(partnerAdmin, client, dir.user('nested')),
+      (error: unknown) =>
+        error instanceof ConflictError &&
+        error.code === 'user_excluded' &&
+        /excluded group.*\(Contractors\)/.test(error.message),
+    );
+    assert.deepEqual(await userState(db, client, dir.user('nested')), {
+      state: 'disabled',
+      reason: 'excluded_group',
+    });
+    await assert.rejects(
+      ctx.core.users.disableUser(partnerAdmin, client, dir.user('deleted')),
+      (error: unknown) => error instanceof ConflictError && error.code === 'user_deleted',
+    );
+  });
+
+  it('tells guests and external members apart by Microsoft’s definitions, and lists external members on their own', async () => {
+    const db = ctx.core.database.db;
+    const other = await seedClient(db, { name: `ext-${ctx.engine}` });
+    const seeded = await seedDirectory(db, other, {
+      users: {
+        home: { upn: 'hana@contoso.example' },
+        partner: { upn: 'pat_partner.example#EXT#@contoso.example', userType: 'Member' },
+        untyped: { upn: 'uma_fabrikam.example#EXT#@contoso.example', userType: null },
+        invited: { upn: 'ivo_fabrikam.example#EXT#@contoso.example', userType: 'Guest' },
+        untypedHome: { upn: 'otto@contoso.example', userType: null },
+      },
+    });
+    await ctx.core.collection.reconcile(other);
+    const view = async (alias: string) => ctx.core.users.get(partnerAdmin, other, seeded.user(alias));
+    const partner = await view('partner');
+    assert.deepEqual(
+      [partner.guest, partner.externalMember, partner.state, partner.billable],
+      [false, true, 'imported', true],
+    );
+    const untyped = await view('untyped');
+    assert.deepEqual([untyped.guest, untyped.externalMember, untyped.state], [true, false, 'not_imported']);
+    assert.equal((await view('untypedHome')).state, 'imported');
+    const external = await ctx.core.users.list(partnerAdmin, other, { externalMember: true });
+    assert.deepEqual(
+      external.items.map((user) => user.id),
+      [seeded.user('partner')],
+    );
+    const guests = await ctx.core.users.list(partnerAdmin, other, { guest: true });
+    assert.deepEqual(
+      new Set(guests.items.map((user) => user.id)),
+      new Set([seeded.user('untyped'), seeded.user('invited')]),
+    );
+    assert.equal((await ctx.core.billing.summary(partnerAdmin, other)).counts.guests, 2);
+  });
+
   it('answers "not found" for an unknown user and for a user of another client', async () => {
     const other = await seedClient(ctx.core.database.db, { name: `other-${ctx.engine}` });
     const otherDir = await seedDirectory(ctx.core.database.db, other, { users: { zed: {} } });
