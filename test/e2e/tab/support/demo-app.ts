@@ -37,21 +37,25 @@ export async function buildTab(): Promise<void> {
 }
 
 /**
- * Starts the app in demo mode on free ports (the server's and the simulator's) with a small demo tenant, waits
- * until it listens and the demo client's first sync has finished.
+ * Starts the app in demo mode on free ports (the server's and the simulator's) with a small demo tenant — or, with
+ * `defaults`, exactly as `npm start` does (its demo tenant and import settings) — waits until it listens and the
+ * demo client's first sync has finished.
  */
-export async function startDemoApp(options: {
-  readonly users: number;
-  readonly autoImport?: boolean;
-}): Promise<DemoApp> {
+export async function startDemoApp(
+  options: { readonly users: number; readonly autoImport?: boolean } | { readonly defaults: true },
+): Promise<DemoApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'idm-e2e-tab-'));
   const server: RunningProcess = startTs('server/main.ts', [], {
     APP_MODE: 'demo',
     PORT: '0',
     DEMO_SIM_PORT: '0',
-    DEMO_USERS: String(options.users),
-    // The end-to-end flows start from a connected tenant whose initial import is not started unless asked.
-    DEMO_AUTO_IMPORT: String(options.autoImport ?? false),
+    ...('defaults' in options
+      ? {}
+      : {
+          DEMO_USERS: String(options.users),
+          // The end-to-end flows start from a connected tenant whose initial import is not started unless asked.
+          DEMO_AUTO_IMPORT: String(options.autoImport ?? false),
+        }),
     DATA_DIR: dataDir,
     LOG_LEVEL: 'info',
   });
