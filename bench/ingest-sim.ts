@@ -24,7 +24,10 @@ import { ClientRepository } from '../src/store/client-repository.js';
 import { openDatabase } from '../src/store/database.js';
 import { IntegrationRepository } from '../src/store/integration-repository.js';
 import { SecretBox } from '../src/store/secret-box.js';
+import { AuditTrail } from '../src/services/audit-trail.js';
+import { CollectionReconciler } from '../src/services/collection-reconciler.js';
 import { SIGN_IN_SELECT_BETA } from '../src/sync/activity-mappers.js';
+import { DirectorySync } from '../src/sync/directory-sync.js';
 import { SignInIngestion } from '../src/sync/sign-in-ingestion.js';
 import { SyncRunner } from '../src/sync/sync-runner.js';
 import { startSimulatorProcess, type SimDetails } from './bench-support.js';
@@ -123,11 +126,37 @@ async function main(): Promise<void> {
       at: new Date(),
     });
     const logger = createLogger({ level: 'silent' });
+    const runner = new SyncRunner({ db: database.db, clock: systemClock, logger });
+    // Sign-ins are kept for users enabled for data collection only (rule 10): the directory, then the import.
+    const directory = new DirectorySync({
+      db: database.db,
+      graphs,
+      integrations,
+      runner,
+      clock: systemClock,
+      logger,
+    });
+    const reconciler = new CollectionReconciler({
+      db: database.db,
+      audit: new AuditTrail({ clock: systemClock }),
+      clock: systemClock,
+      logger,
+    });
+    directory.setRules(reconciler);
+    const synced = await directory.run(clientId);
+    if (synced.run.status !== 'succeeded')
+      throw new Error(synced.run.error_message ?? 'directory sync failed');
+    await database.db
+      .updateTable('integrations')
+      .set({ import_started_at: new Date().toISOString() })
+      .where('client_id', '=', clientId)
+      .execute();
+    await reconciler.reconcile(clientId);
     const ingestion = new SignInIngestion({
       db: database.db,
       graphs,
       integrations,
-      runner: new SyncRunner({ db: database.db, clock: systemClock, logger }),
+      runner,
       clock: systemClock,
       logger,
       retentionDays: 90,

@@ -427,11 +427,17 @@ export class SignInRepository {
         where excluded.last_success_at > sign_in_user_last.last_success_at`.execute(this.db);
     }
     for (const last of lastRows) lastSuccess?.set(last.userId, last.at);
-    // The same transaction brings the users' last activity up to date: their expiry verdicts follow at once.
-    await this.applyLastSignIns(
-      clientId,
-      lastRows.map((last) => last.userId),
-    );
+    // The same transaction brings the users' last activity up to date: their expiry verdicts follow at once. A
+    // round reads newest first, so after its first pages hardly any user has a newer one.
+    for (const last of lastRows) {
+      await this.db
+        .updateTable('directory_users')
+        .set({ last_sign_in_at: last.at, last_sign_in_app: last.appName ?? last.appId })
+        .where('client_id', '=', clientId)
+        .where('id', '=', last.userId)
+        .where((eb) => eb.or([eb('last_sign_in_at', 'is', null), eb('last_sign_in_at', '<', last.at)]))
+        .execute();
+    }
 
     await this.markDaysDirty(clientId, [...days]);
   }
