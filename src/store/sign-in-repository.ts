@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { jsonRows, type JsonColumnType } from './json-rows.js';
 import type { Database } from './schema.js';
 
@@ -41,8 +41,7 @@ export const SINGLE_FACTOR = 'singleFactorAuthentication';
 /** Rows per statement: each batch is one JSON parameter (see json-rows.ts), so this only bounds its size. */
 const EVENT_CHUNK = 2000;
 const DAILY_CHUNK = 2000;
-/** Users per statement when forgetting users (an `in` list of parameters). */
-const FORGET_CHUNK = 500;
+const ID_TYPES: readonly JsonColumnType[] = ['text'];
 
 const EVENT_TYPES: readonly JsonColumnType[] = [
   'text',
@@ -211,35 +210,28 @@ export class SignInRepository {
    */
   async forgetUsers(clientId: string, userIds: readonly string[]): Promise<number> {
     const ids = [...new Set(userIds)];
-    const days = new Set<string>();
-    for (let start = 0; start < ids.length; start += FORGET_CHUNK) {
-      const chunk = ids.slice(start, start + FORGET_CHUNK);
-      await this.db
-        .deleteFrom('sign_in_events')
-        .where('client_id', '=', clientId)
-        .where('user_id', 'in', chunk)
-        .execute();
-      const daily = await this.db
-        .deleteFrom('sign_in_daily')
-        .where('client_id', '=', clientId)
-        .where('user_id', 'in', chunk)
-        .returning('day')
-        .execute();
-      for (const row of daily) days.add(row.day);
-      await this.db
-        .deleteFrom('sign_in_user_last')
-        .where('client_id', '=', clientId)
-        .where('user_id', 'in', chunk)
-        .execute();
-      await this.db
-        .updateTable('directory_users')
-        .set({ last_sign_in_at: null, last_sign_in_app: null })
-        .where('client_id', '=', clientId)
-        .where('id', 'in', chunk)
-        .where('last_sign_in_at', 'is not', null)
-        .execute();
-    }
-    if (days.size > 0) await this.markDaysDirty(clientId, [...days]);
+    if (ids.length === 0) return 0;
+    // One pass over each table (its rows are keyed by time, not by user): the users as one JSON parameter.
+    const users = (): RawBuilder<unknown> => {
+      const source = jsonRows(
+        this.db,
+        ids.map((id) => [id]),
+        ID_TYPES,
+      );
+      return sql`(select ${source.columns} from ${source.from})`;
+    };
+    await sql`delete from sign_in_events where client_id = ${clientId} and user_id in ${users()}`.execute(
+      this.db,
+    );
+    const { rows: daily } = await sql<{ day: string }>`delete from sign_in_daily
+      where client_id = ${clientId} and user_id in ${users()} returning day`.execute(this.db);
+    await sql`delete from sign_in_user_last where client_id = ${clientId} and user_id in ${users()}`.execute(
+      this.db,
+    );
+    await sql`update directory_users set last_sign_in_at = null, last_sign_in_app = null
+      where client_id = ${clientId} and id in ${users()} and last_sign_in_at is not null`.execute(this.db);
+    const days = [...new Set(daily.map((row) => row.day))];
+    if (days.length > 0) await this.markDaysDirty(clientId, days);
     return ids.length;
   }
 
