@@ -100,6 +100,18 @@ export async function startSync(
       schedule();
     },
   });
+  // The card follows the directory; the rest of a sync (activity, sign-ins, MFA) goes on after it, in order.
+  run
+    .then(
+      async (outcome) => {
+        if (outcome.run.status !== 'succeeded') return;
+        await core.clientSync.run(found.id, { trigger: 'manual', parts: ['activity', 'sign-ins', 'mfa'] });
+      },
+      () => undefined,
+    )
+    .catch((error: unknown) => {
+      options.logger.error({ err: error, clientId: client.id }, 'the rest of a sync from the bot failed');
+    });
   const finished = run
     .then(
       (outcome) => {
