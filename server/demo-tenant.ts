@@ -106,7 +106,7 @@ export async function startDemoTenant(config: AppConfig, logger: Logger): Promis
 /**
  * Makes sure the `demo` client exists and is connected to the simulated tenant with its app's client credentials
  * (the credentials are re-saved when the simulator's differ, e.g. after the data folder was reset), starts its
- * initial import (unless DEMO_AUTO_IMPORT=false), then starts its first sync — directory, activity, sign-ins, MFA —
+ * initial import (unless DEMO_AUTO_IMPORT=false), then starts its first sync — directory, activity, MFA, sign-ins —
  * without waiting for the scheduler. Returns the client id.
  */
 export async function ensureDemoClient(core: Core, demo: DemoTenant): Promise<string> {

@@ -100,12 +100,12 @@ export async function startSync(
       schedule();
     },
   });
-  // The card follows the directory; the rest of a sync (activity, sign-ins, MFA) goes on after it, in order.
+  // The card follows the directory; the rest of a sync (activity, MFA, sign-ins) goes on after it, in order.
   run
     .then(
       async (outcome) => {
         if (outcome.run.status !== 'succeeded') return;
-        await core.clientSync.run(found.id, { trigger: 'manual', parts: ['activity', 'sign-ins', 'mfa'] });
+        await core.clientSync.run(found.id, { trigger: 'manual', parts: ['activity', 'mfa', 'sign-ins'] });
       },
       () => undefined,
     )

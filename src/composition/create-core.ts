@@ -109,7 +109,7 @@ export interface Core {
   /** Sign-in ingestion per client (`run(clientId)`), part of every sync. */
   readonly signInIngestion: SignInIngestion;
   /**
-   * Everything a sync of a client means (`run(clientId, { parts })`): directory, activity, sign-ins, MFA — what the
+   * Everything a sync of a client means (`run(clientId, { parts })`): directory, activity, MFA, sign-ins — what the
    * scheduler runs every interval, and the CLI's `sync`.
    */
   readonly clientSync: ClientSync;

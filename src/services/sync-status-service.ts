@@ -87,7 +87,7 @@ export class SyncStatusService {
   }
 
   /**
-   * Starts a sync of the client now — directory, activity, sign-ins, MFA, as the schedule does — joining runs
+   * Starts a sync of the client now — directory, activity, MFA, sign-ins, as the schedule does — joining runs
    * under way, without waiting for it; the directory run records itself and {@link status} shows its progress.
    * Needs the operate right.
    * @throws {ConflictError} `not_connected`; {@link ValidationError} {@link NotFoundError} {@link ForbiddenError}

@@ -13,12 +13,12 @@ import type { RunOutcome } from './sync-runner.js';
  * - `directory`: users, groups and memberships (and the collection rules they decide), then the tenant's
  *   enterprise applications and their SSO modes;
  * - `activity`: every user's `signInActivity` (last successful sign-in) — after the directory, so new users have it;
- * - `sign-ins`: the sign-in log of the users enabled for data collection;
- * - `mfa`: MFA registration details.
+ * - `mfa`: MFA registration details (a few pages: before the log, which can take minutes under Graph's pace);
+ * - `sign-ins`: the sign-in log of the users enabled for data collection.
  */
 export type SyncPart = 'directory' | 'activity' | 'sign-ins' | 'mfa';
 
-export const SYNC_PARTS: readonly SyncPart[] = ['directory', 'activity', 'sign-ins', 'mfa'];
+export const SYNC_PARTS: readonly SyncPart[] = ['directory', 'activity', 'mfa', 'sign-ins'];
 
 /** One run a client sync made (or joined), per part. */
 export interface PartRun {
@@ -62,8 +62,8 @@ export interface RunClientSyncOptions {
 
 /**
  * Everything a sync of one client means, in the order that keeps the rules right: the directory first (its
- * transaction applies the collection rules), then the activity of the users it holds, then the sign-ins of the
- * users enabled for collection, then MFA registration. The scheduler, the CLI's `sync`, the tab's and the bot's
+ * transaction applies the collection rules), then the activity of the users it holds, MFA registration, then the
+ * sign-ins of the users enabled for collection. The scheduler, the CLI's `sync`, the tab's and the bot's
  * "sync now" all run this; each part is a recorded run that joins one already under way.
  */
 export class ClientSync {

@@ -68,13 +68,13 @@ export interface SyncSummary {
 
 /**
  * `sync <client> [--only directory|activity|sign-ins|mfa …] [--json]`: everything a sync of the client means, as
- * the scheduler runs it (directory, activity, sign-ins, MFA registration, in that order), joining runs under way.
+ * the scheduler runs it (directory, activity, MFA registration, sign-ins, in that order), joining runs under way.
  */
 export function registerSyncCommand(program: Command, context: CliContext): void {
   program
     .command('sync')
     .description(
-      'synchronise a client with its tenant now, as the schedule does: directory (and enterprise apps), activity (signInActivity), sign-ins, MFA registration — joining runs in progress',
+      'synchronise a client with its tenant now, as the schedule does: directory (and enterprise apps), activity (signInActivity), MFA registration, sign-ins — joining runs in progress',
     )
     .argument('<client>', 'client name or id')
     .addOption(

@@ -69,21 +69,21 @@ describe('admin CLI: sync', function () {
     });
   }
 
-  it('brings everything a sync means — directory, activity, sign-ins, MFA — and prints exactly one JSON document', async () => {
+  it('brings everything a sync means — directory, activity, MFA, sign-ins — and prints exactly one JSON document', async () => {
     await connect('contoso', harness.app.clientSecret);
     assert.equal(await runCli(['sync', 'contoso', '--json'], context), 0, err.join('\n'));
     assert.equal(out.length, 1, 'one JSON document, nothing else on stdout');
     const summary = JSON.parse(out[0] ?? '') as SyncSummary;
     assert.equal(summary.succeeded, true);
-    assert.deepEqual(summary.parts, ['directory', 'activity', 'sign-ins', 'mfa']);
+    assert.deepEqual(summary.parts, ['directory', 'activity', 'mfa', 'sign-ins']);
     assert.deepEqual(
       summary.runs.map((run) => [run.kind, run.status]),
       [
         ['directory', 'succeeded'],
         ['service_principals', 'succeeded'],
         ['sign_in_activity', 'succeeded'],
-        ['sign_ins', 'succeeded'],
         ['mfa_registration', 'succeeded'],
+        ['sign_ins', 'succeeded'],
       ],
     );
     assert.equal(summary.runs[0]?.trigger, 'initial');
@@ -166,7 +166,7 @@ describe('admin CLI: sync', function () {
 
   it('refuses an unknown part, saying which parts there are', async () => {
     assert.equal(await runCli(['sync', 'contoso', '--only', 'groups'], context), EXIT_USAGE);
-    assert.match(err.join('\n'), /directory, activity, sign-ins, mfa/);
+    assert.match(err.join('\n'), /directory, activity, mfa, sign-ins/);
   });
 
   it('refuses an unknown client', async () => {
