@@ -79,7 +79,14 @@ export function userCard(client: CardClient, user: UserView, options: UserCardOp
     ['UPN', user.userPrincipalName ?? '—'],
     ['Mail', user.mail ?? '—'],
     ['State', stateText(user)],
-    ['Billable', user.billable ? 'yes' : 'no'],
+    [
+      'Billable',
+      user.billable && user.expiry.status === 'reading_activity'
+        ? 'pending (reading activity…)'
+        : user.billable
+          ? 'yes'
+          : 'no',
+    ],
     ['Activity', user.expiry.explanation],
     ['Last activity', user.lastActivity === null ? 'none seen' : when(user.lastActivity.at)],
   ];

@@ -42,13 +42,15 @@ export interface ExpiryPolicy {
 
 /**
  * - `not_applicable`: only imported users expire.
- * - `activity_unknown`: the tenant gives no activity data (no P1/P2), or it has not been read yet — nobody expires.
+ * - `activity_unknown`: the tenant gives no activity data (no P1/P2) — nobody expires.
+ * - `reading_activity`: the tenant's activity has not been read yet — nobody expires until it has been, so whether
+ *   the user is billable is not final.
  * - `active`: activity within the threshold.
  * - `new_without_activity`: imported less than N days ago and never seen active — not expired yet.
  * - `expired`: no activity in the last N days.
  */
 export type ExpiryStatus =
-  'not_applicable' | 'activity_unknown' | 'active' | 'new_without_activity' | 'expired';
+  'not_applicable' | 'activity_unknown' | 'reading_activity' | 'active' | 'new_without_activity' | 'expired';
 
 export interface ExpiryVerdict {
   readonly status: ExpiryStatus;
@@ -104,7 +106,7 @@ export function evaluateExpiry(facts: ActivityFacts, policy: ExpiryPolicy, now: 
   if (policy.activityData !== 'available') {
     return {
       ...base,
-      status: 'activity_unknown',
+      status: policy.activityData === 'unavailable' ? 'activity_unknown' : 'reading_activity',
       expired: false,
       expiresAt: null,
       expiredSince: null,

@@ -67,7 +67,7 @@ export function registerUsersCommand(program: Command, context: CliContext): voi
             user.displayName,
             user.userPrincipalName,
             stateText(user),
-            user.billable ? 'yes' : 'no',
+            billableText(user),
             user.expiry.explanation,
           ]),
         ),
@@ -115,6 +115,12 @@ export function registerUsersCommand(program: Command, context: CliContext): voi
     });
 }
 
+/** Yes or no — or pending while the tenant's activity is being read (not final until it has been). */
+function billableText(user: UserView): string {
+  if (user.billable && user.expiry.status === 'reading_activity') return 'pending (reading activity…)';
+  return user.billable ? 'yes' : 'no';
+}
+
 function stateText(user: UserView): string {
   if (user.state !== 'disabled') return user.expired ? `${user.state} (expired)` : user.state;
   return `disabled (${user.disableReason ?? '?'})`;
@@ -129,6 +135,6 @@ function describeUser(user: UserView): string {
     `State:       ${stateText(user)}`,
     `Eligible:    ${user.eligibility.eligible ? 'yes' : `no — ${user.eligibility.explanation}`}`,
     `Activity:    ${user.expiry.explanation}`,
-    `Billable:    ${user.billable ? 'yes' : 'no'}`,
+    `Billable:    ${billableText(user)}`,
   ].join('\n');
 }

@@ -258,7 +258,7 @@ class RulesModel {
   /** Rule 8. */
   expiry(user: ModelUser, now: number): { status: string; expired: boolean } {
     if (user.status !== 'imported') return { status: 'not_applicable', expired: false };
-    if (!this.activityRead) return { status: 'activity_unknown', expired: false };
+    if (!this.activityRead) return { status: 'reading_activity', expired: false };
     const cutoff = now - this.threshold * DAY;
     const last = this.lastActivity(user);
     if (last !== null)

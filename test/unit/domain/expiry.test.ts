@@ -84,7 +84,7 @@ describe('expiry (rule 8)', () => {
       title: 'nobody expires before activity data was first read',
       facts: imported({ importedAt: ago(300) }),
       policy: { thresholdDays: 30, activityData: 'unknown' },
-      status: 'activity_unknown',
+      status: 'reading_activity',
     },
     {
       title: 'users that are not imported do not expire',

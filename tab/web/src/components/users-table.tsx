@@ -131,7 +131,15 @@ export function UsersTable(props: {
             )}
             {has('billable') && (
               <TableCell>
-                {user.billable ? (
+                {user.billable && user.expiry.status === 'reading_activity' ? (
+                  // Counted for now, but not final until the tenant's activity has been read.
+                  <span
+                    className={styles.no}
+                    title="Reading activity…: not final until the tenant's activity is read"
+                  >
+                    Pending
+                  </span>
+                ) : user.billable ? (
                   <span className={styles.yes}>
                     <CheckmarkRegular aria-hidden /> Yes
                   </span>
