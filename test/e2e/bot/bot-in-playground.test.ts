@@ -108,6 +108,84 @@ describe('bot in the Agents Playground (end to end)', function () {
     return row.user_principal_name ?? '';
   }
 
+  /** Waits until the tenant's activity has been read (the scheduler's first signInActivity pass). */
+  async function activityRead(): Promise<void> {
+    await waitFor(async () => {
+      const integration = await app.store.db
+        .selectFrom('integrations')
+        .select('activity_data')
+        .where('client_id', '=', demoClientId)
+        .executeTakeFirstOrThrow();
+      return integration.activity_data === 'available';
+    }, 90_000);
+  }
+
+  /**
+   * DESIGN rules 3, 8 and 9 recomputed from the store, as they will stand once the initial import runs now: present
+   * and enabled in Entra, not a guest (userType Guest, or none with a #EXT# UPN), not disabled by hand, in no
+   * excluded group (nested, from the stored memberships), and not past 30 days without a successful sign-in.
+   */
+  async function billableAtImport(): Promise<number> {
+    const db = app.store.db;
+    const users = await db
+      .selectFrom('directory_users')
+      .select([
+        'id',
+        'user_type',
+        'user_principal_name',
+        'account_enabled',
+        'entra_state',
+        'disable_reason',
+        'last_sign_in_at',
+        'sign_in_activity_at',
+      ])
+      .where('client_id', '=', demoClientId)
+      .execute();
+    const edges = await db
+      .selectFrom('group_members')
+      .select(['group_id', 'member_id'])
+      .where('client_id', '=', demoClientId)
+      .execute();
+    const excluded = await db
+      .selectFrom('directory_groups')
+      .select('id')
+      .where('client_id', '=', demoClientId)
+      .where('excluded_at', 'is not', null)
+      .execute();
+    const children = new Map<string, string[]>();
+    for (const edge of edges)
+      children.set(edge.group_id, [...(children.get(edge.group_id) ?? []), edge.member_id]);
+    const out = new Set<string>();
+    const seen = new Set<string>();
+    const queue = excluded.map((group) => group.id);
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      if (seen.has(next)) continue;
+      seen.add(next);
+      for (const member of children.get(next) ?? []) {
+        if (children.has(member)) queue.push(member);
+        else out.add(member);
+      }
+    }
+    const cutoff = Date.now() - 30 * DAY;
+    return users.filter((user) => {
+      const guest =
+        user.user_type === 'Guest' ||
+        (user.user_type === null && (user.user_principal_name ?? '').includes('#EXT#'));
+      const times = [user.last_sign_in_at, user.sign_in_activity_at]
+        .filter((at): at is string => at !== null)
+        .map((at) => Date.parse(at));
+      const expired = times.length > 0 && Math.max(...times) < cutoff;
+      return (
+        user.entra_state === 'active' &&
+        user.account_enabled === 1 &&
+        !guest &&
+        user.disable_reason !== 'manual' &&
+        !out.has(user.id) &&
+        !expired
+      );
+    }).length;
+  }
+
   /**
    * A member who has not signed in for over 35 days and is not imported yet. Expiry needs the tenant's activity
    * data: waits for the scheduler's first sign-in passes over the simulated tenant.
@@ -197,7 +275,14 @@ describe('bot in the Agents Playground (end to end)', function () {
     const open = actionOf(list.card, 'user.show', 'Open');
     const shown = await playground.click(PERSONAL, list.messageId, open);
     assert.equal(shown.status, 200);
-    const disable = actionOf(shown.card, 'user.disable', 'Disable');
+    // A user never imported has nothing collected to stop: its card offers Import, and Disable once imported.
+    assert.throws(() => actionOf(shown.card, 'user.disable', 'Disable'), /no user\.disable action/);
+    const imported = await playground.click(
+      PERSONAL,
+      list.messageId,
+      actionOf(shown.card, 'user.import', 'Import'),
+    );
+    const disable = actionOf(imported.card, 'user.disable', 'Disable');
     const before = await auditCount('user.disable');
 
     const clicked = await playground.click(PERSONAL, list.messageId, disable);
@@ -215,6 +300,9 @@ describe('bot in the Agents Playground (end to end)', function () {
   });
 
   it('exclude shows a preview first, Confirm excludes the group, and a second Confirm changes nothing', async () => {
+    // The preview counts who would be billable at the initial import (not started here) — once the tenant's
+    // activity has been read, exactly: wait for that, so the projection checked below is final.
+    await activityRead();
     const target = await app.store.db
       .selectFrom('directory_groups as g')
       .innerJoin('group_user_closure as c', (join) =>
@@ -248,14 +336,15 @@ describe('bot in the Agents Playground (end to end)', function () {
       .executeTakeFirstOrThrow();
     assert.equal(unchanged.excluded_at, null, 'the preview changed something');
 
+    assert.match(previewText, /Counted: as at the initial import \(not started yet\)/);
+
     const confirm = actionOf(preview.card, 'group.exclude.confirm', 'Confirm');
     const done = await playground.click(PERSONAL, preview.messageId, confirm);
     assert.equal(headingOf(done.card), `${name} is excluded`);
-    const billing = await app.api('partnerAdmin', 'GET', '/clients/demo/billing');
     assert.equal(
-      (billing.body as { counts: { billable: number } }).counts.billable,
+      await billableAtImport(),
       previewedAfter,
-      "the preview's billable after is the count after the confirmation",
+      "the preview's billable after is the count the initial import will give, after the confirmation",
     );
     const excluded = await app.store.db
       .selectFrom('directory_groups')
@@ -289,17 +378,17 @@ describe('bot in the Agents Playground (end to end)', function () {
     const upn = await untouchedMember(5);
     const list = await ask(`users ${upn}`, GROUP);
     const shown = await playground.click(GROUP, list.messageId, actionOf(list.card, 'user.show', 'Open'));
-    const disable = actionOf(shown.card, 'user.disable', 'Disable');
+    const importIt = actionOf(shown.card, 'user.import', 'Import');
     const snapshot = await stateSnapshot(app.store.db);
     const audits = await app.store.db
       .selectFrom('audit_log')
       .select((eb) => eb.fn.countAll<number>().as('count'))
       .executeTakeFirstOrThrow();
 
-    const outsider = await playground.click(GROUP, list.messageId, disable, 'user-olga');
+    const outsider = await playground.click(GROUP, list.messageId, importIt, 'user-olga');
     assert.equal(headingOf(outsider.card), 'Not allowed');
     assert.match(textOf(outsider.card), /You have no role in this app/);
-    const viewer = await playground.click(GROUP, list.messageId, disable, 'user-victor');
+    const viewer = await playground.click(GROUP, list.messageId, importIt, 'user-victor');
     assert.equal(headingOf(viewer.card), 'Not allowed');
     assert.match(textOf(viewer.card), /needs the client-admin right/);
 
