@@ -201,6 +201,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const clientSync = new ClientSync({
     db,
     clock,
+    runner: syncRunner,
     directory: directorySync,
     activity: signInActivitySync,
     signIns: signInIngestion,

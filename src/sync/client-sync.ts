@@ -6,7 +6,7 @@ import type { MfaRegistrationSync } from './mfa-registration-sync.js';
 import type { ServicePrincipalSync } from './service-principal-sync.js';
 import type { SignInActivitySync } from './sign-in-activity-sync.js';
 import type { SignInIngestion } from './sign-in-ingestion.js';
-import type { RunOutcome } from './sync-runner.js';
+import type { RunOutcome, SyncRunner } from './sync-runner.js';
 
 /**
  * What a sync of a client brings, in the order it runs:
@@ -40,6 +40,8 @@ export interface ClientSyncOutcome {
 export interface ClientSyncOptions {
   readonly db: Kysely<Database>;
   readonly clock: Clock;
+  /** The runs' runner: once it is aborted (the process is stopping), no further part starts. */
+  readonly runner: SyncRunner;
   readonly directory: DirectorySync;
   readonly activity: SignInActivitySync;
   readonly signIns: SignInIngestion;
@@ -92,6 +94,8 @@ export class ClientSync {
           };
 
     for (const part of parts) {
+      // The process is stopping: the run under way was interrupted at its checkpoint; the rest waits for next time.
+      if (this.options.runner.aborted) break;
       switch (part) {
         case 'directory': {
           const onProgress = progress(part);
