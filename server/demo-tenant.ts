@@ -143,17 +143,26 @@ export async function ensureDemoClient(core: Core, demo: DemoTenant): Promise<st
   await new CheckpointRepository(core.database.db).forgetLinks(clientId, core.clock.now());
   // By default the demo shows an imported tenant at once: the admin's "start the initial import" step is taken.
   if (core.config.demo.autoImport) await core.integrations.startImport(SYSTEM_ACTOR, clientId);
-  // Everything a sync means, at once: directory, then the activity that ends "reading activity…", then sign-ins.
-  void core.clientSync.run(clientId, { trigger: 'manual' }).then(
-    (outcome) => {
-      core.logger.info(
-        { clientId, runs: outcome.runs.map((entry) => `${entry.kind}:${entry.run.status}`) },
-        'demo tenant synced',
-      );
-    },
-    (error: unknown) => {
-      core.logger.error({ err: error, clientId }, 'demo tenant sync failed');
-    },
-  );
+  // Everything a sync means, at once: the directory (logged when done), then the activity that ends
+  // "reading activity…", MFA registration and the sign-ins — as the scheduler's first run does, which joins these.
+  void core.directorySync
+    .run(clientId, { trigger: 'manual' })
+    .then(
+      async (outcome) => {
+        core.logger.info(
+          { clientId, runId: outcome.run.id, status: outcome.run.status },
+          'demo tenant synced',
+        );
+        if (outcome.run.status === 'succeeded') {
+          await core.clientSync.run(clientId, { trigger: 'manual', parts: ['activity', 'mfa', 'sign-ins'] });
+        }
+      },
+      (error: unknown) => {
+        core.logger.error({ err: error, clientId }, 'demo tenant sync failed');
+      },
+    )
+    .catch((error: unknown) => {
+      core.logger.error({ err: error, clientId }, 'demo tenant activity or sign-ins failed');
+    });
   return clientId;
 }
