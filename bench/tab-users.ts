@@ -70,6 +70,8 @@ try {
     SECRETS_KEY: crypto.randomBytes(32).toString('base64'),
     BOT_ID: crypto.randomUUID(),
     BOT_PASSWORD: 'unused',
+    BOT_TENANT_ID: MSP,
+    TEAMS_APP_ID: crypto.randomUUID(),
     TAB_SSO_CLIENT_ID: TAB_CLIENT_ID,
     TAB_DOMAIN: 'idm.example.test',
     ALLOWED_TENANT_IDS: MSP,

@@ -57,6 +57,11 @@ export function mountBotRoutes(server: restify.Server, options: BotRoutesOptions
   });
   if (edge.adapter.anonymous) {
     logger.warn('bot endpoint without bot credentials: anonymous local traffic only (demo mode)');
+  } else {
+    logger.info(
+      { appId: edge.adapter.appId, ...edge.adapter.registration },
+      'bot authenticates as its registration',
+    );
   }
   server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
     const local = isLocalRequest(req);

@@ -11,6 +11,8 @@ type RawSettings = { [S in (typeof settings)[number] as S['env']]: z.output<S['s
 
 export type AppMode = 'demo' | 'production';
 
+export type BotAppType = 'SingleTenant' | 'MultiTenant';
+
 export type StoreConfig =
   | { readonly kind: 'sqlite'; readonly path: string }
   | { readonly kind: 'postgres'; readonly url: string; readonly schema: string };
@@ -31,9 +33,18 @@ export interface AppConfig {
   readonly store: StoreConfig;
   /** 32-byte key; `undefined` in demo mode until the composition root creates one in the data folder. */
   readonly secretsKey: Buffer | undefined;
+  /** The Teams app id (manifest `id`): the target of the cards' deep links. Undefined only in demo mode. */
+  readonly teamsAppId: string | undefined;
+  /** When the app's own secrets expire (ISO instants), as provisioning recorded them; undefined when unknown. */
+  readonly ownSecretsExpireAt: {
+    readonly botPassword: string | undefined;
+    readonly consentAppSecret: string | undefined;
+  };
   readonly bot: {
     readonly appId: string | undefined;
     readonly password: string | undefined;
+    /** How the bot's Entra app is registered; `SingleTenant` always comes with its tenant id. */
+    readonly appType: BotAppType;
     readonly tenantId: string | undefined;
   };
   readonly tab: { readonly ssoClientId: string | undefined; readonly domain: string | undefined };
@@ -102,9 +113,37 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
       }
     }
   }
+  if (raw.BOT_ID !== undefined) {
+    const problem = botRegistrationProblem(
+      (raw.BOT_APP_TYPE as BotAppType | undefined) ?? 'SingleTenant',
+      raw.BOT_TENANT_ID as string | undefined,
+    );
+    if (problem !== undefined) problems.push(problem);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return toAppConfig(raw as RawSettings, mode);
+}
+
+/**
+ * The bot's app type and tenant must agree, or every reply fails: a single-tenant bot gets its outbound tokens from
+ * its own tenant (botbuilder asserts `MicrosoftAppTenantId` for `SingleTenant`), while a multi-tenant one gets them
+ * from botframework.com and silently ignores a tenant id — so a tenant id next to `MultiTenant` means the operator
+ * and the registration disagree. New bots are single-tenant: the app types are described in
+ * https://learn.microsoft.com/azure/bot-service/bot-service-quickstart-registration, and multi-tenant bot creation
+ * ended on 2025-07-31 (https://techcommunity.microsoft.com/blog/iis-support-blog/azure-bot-identity--application-with-identifier-x-was-not-found-in-the-directory/4475227).
+ */
+export function botRegistrationProblem(
+  appType: BotAppType,
+  tenantId: string | undefined,
+): string | undefined {
+  if (appType === 'SingleTenant' && tenantId === undefined) {
+    return "BOT_TENANT_ID: required for a SingleTenant bot (BOT_APP_TYPE) — the tenant id of the bot's Entra app, which provisioning writes; set BOT_APP_TYPE=MultiTenant only for an existing multi-tenant registration";
+  }
+  if (appType === 'MultiTenant' && tenantId !== undefined) {
+    return 'BOT_TENANT_ID: must be empty for a MultiTenant bot (BOT_APP_TYPE) — a multi-tenant bot authenticates through botframework.com; if the registration is single-tenant, set BOT_APP_TYPE=SingleTenant';
+  }
+  return undefined;
 }
 
 function toAppConfig(raw: RawSettings, mode: AppMode): AppConfig {
@@ -121,7 +160,17 @@ function toAppConfig(raw: RawSettings, mode: AppMode): AppConfig {
     dataDir,
     store,
     secretsKey: raw.SECRETS_KEY === undefined ? undefined : Buffer.from(raw.SECRETS_KEY, 'base64'),
-    bot: { appId: raw.BOT_ID, password: raw.BOT_PASSWORD, tenantId: raw.BOT_TENANT_ID },
+    teamsAppId: raw.TEAMS_APP_ID?.toLowerCase(),
+    ownSecretsExpireAt: {
+      botPassword: expiryInstant(raw.BOT_PASSWORD_EXPIRES_ON),
+      consentAppSecret: expiryInstant(raw.CONSENT_APP_SECRET_EXPIRES_ON),
+    },
+    bot: {
+      appId: raw.BOT_ID,
+      password: raw.BOT_PASSWORD,
+      appType: raw.BOT_APP_TYPE,
+      tenantId: raw.BOT_TENANT_ID,
+    },
     tab: { ssoClientId: raw.TAB_SSO_CLIENT_ID?.toLowerCase(), domain: raw.TAB_DOMAIN },
     allowedTenantIds: raw.ALLOWED_TENANT_IDS,
     partnerAdmins: raw.PARTNER_ADMINS.map((entry) => {
@@ -149,6 +198,13 @@ function toAppConfig(raw: RawSettings, mode: AppMode): AppConfig {
       trustedProxyHops: raw.TRUSTED_PROXY_HOPS,
     },
   };
+}
+
+/** A day alone counts from its start (00:00 UTC): a warning comes a few hours early rather than late. */
+function expiryInstant(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  return new Date(day ? `${value}T00:00:00.000Z` : value).toISOString();
 }
 
 /** The README's configuration table, generated from the settings list (a test keeps the README in step). */

@@ -58,6 +58,15 @@ const principalList = z
     ),
   );
 
+/** A day (`2026-11-26`) or an instant (`2026-11-26T10:00:00Z`, as Entra shows a secret's end date). */
+const optionalExpiry = optionalText.pipe(
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/, 'must be a date such as 2026-11-26')
+    .refine((value) => !Number.isNaN(Date.parse(value)), 'must be a real date such as 2026-11-26')
+    .optional(),
+);
+
 const httpsUrl = (fallback: string): z.ZodType<string> =>
   z
     .string()
@@ -177,6 +186,15 @@ export const settings = [
       'AES-256-GCM key (32 bytes, base64) that encrypts client secrets at rest. Demo mode generates one in DATA_DIR with owner-only permissions.',
   },
   {
+    env: 'TEAMS_APP_ID',
+    schema: optionalText.pipe(
+      z.string().regex(guid, 'must be the Teams app id GUID (the manifest `id`)').optional(),
+    ),
+    requiredInProduction: true,
+    description:
+      'The Teams app id (manifest `id`, written by provisioning as TEAMS_APP_ID): card buttons open the tab through Teams deep links to this app. Demo mode uses a fixed local id.',
+  },
+  {
     env: 'BOT_ID',
     schema: optionalText,
     requiredInProduction: true,
@@ -191,9 +209,25 @@ export const settings = [
     description: 'Client secret of the bot registration.',
   },
   {
+    env: 'BOT_APP_TYPE',
+    schema: z
+      .enum(['SingleTenant', 'MultiTenant'], { error: 'must be SingleTenant or MultiTenant' })
+      .default('SingleTenant'),
+    defaultText: 'SingleTenant',
+    description:
+      "How the bot's Entra app is registered: `SingleTenant` (what Microsoft creates for new bots, and what provisioning writes) needs BOT_TENANT_ID; `MultiTenant` only for an existing multi-tenant registration, without BOT_TENANT_ID.",
+  },
+  {
     env: 'BOT_TENANT_ID',
     schema: optionalText.pipe(z.string().regex(guid, 'must be a tenant id GUID').optional()),
-    description: 'Set for a single-tenant bot registration; empty means multi-tenant.',
+    description:
+      "Tenant id of the bot's Entra app (written by provisioning); required for a `SingleTenant` bot, empty for `MultiTenant`.",
+  },
+  {
+    env: 'BOT_PASSWORD_EXPIRES_ON',
+    schema: optionalExpiry,
+    description:
+      'When BOT_PASSWORD expires (written by provisioning). Notifications and /healthz warn 30, 7 and 1 days before; without it the expiry is reported as unknown.',
   },
   {
     env: 'TAB_SSO_CLIENT_ID',
@@ -234,6 +268,12 @@ export const settings = [
     schema: optionalText,
     secret: true,
     description: 'Client secret of the admin-consent app; needed to call Graph for consented tenants.',
+  },
+  {
+    env: 'CONSENT_APP_SECRET_EXPIRES_ON',
+    schema: optionalExpiry,
+    description:
+      'When CONSENT_APP_CLIENT_SECRET expires (written by provisioning). Notifications and /healthz warn 30, 7 and 1 days before.',
   },
   {
     env: 'AUTHORITY_HOST',

@@ -271,12 +271,12 @@ describe('Teams app package', function () {
   });
 
   describe('teamsapp.yml', () => {
-    const yamlSchema = JSON.parse(readText('test/fixtures/teams/teamsapp-yaml.schema.v1.8.json')) as object;
+    const yamlSchema = JSON.parse(readText('test/fixtures/teams/teamsapp-yaml.schema.v1.11.json')) as object;
     const parse = (file: string): Record<string, { uses: string; with: Record<string, unknown> }[]> =>
       YAML.parse(readText(file)) as Record<string, { uses: string; with: Record<string, unknown> }[]>;
 
     for (const file of ['teamsapp.yml', 'teamsapp.local.yml']) {
-      it(`${file} validates against the toolkit’s v1.8 yaml schema`, () => {
+      it(`${file} validates against the toolkit’s v1.11 yaml schema`, () => {
         assert.deepEqual(validateTeamsAppYaml(parse(file), yamlSchema), []);
       });
 
@@ -289,12 +289,26 @@ describe('Teams app package', function () {
           'teamsApp/create',
           'aadApp/create',
           'aadApp/update',
-          'botAadApp/create',
+          'aadApp/create',
           'botFramework/create',
           'teamsApp/validateManifest',
           'teamsApp/zipAppPackage',
+          'teamsApp/validateAppPackage',
           'teamsApp/update',
         ]);
+      });
+
+      it(`${file} gives every generated secret a stated lifetime, and records when each expires`, () => {
+        const steps = parse(file).provision ?? [];
+        const creates = steps.filter((step) => step.uses === 'aadApp/create');
+        const recorder = steps.find(
+          (step) => step.uses === 'script' && String(step.with.run).includes('secret-expiry'),
+        );
+
+        for (const step of creates)
+          assert.equal(step.with.clientSecretExpireDays, 180, String(step.with.name));
+        assert.ok(recorder, 'no step records the secrets’ expiry');
+        assert.match(String(recorder.with.run), /^node scripts\/secret-expiry\.mjs 180 /);
       });
 
       it(`${file} writes only settings the app reads, including every one production requires`, () => {

@@ -15,6 +15,9 @@ import {
 import { mountBotRoutes } from '../../../server/bot-routes.js';
 import { TeamsNotifier } from '../../../bot/teams-notifier.js';
 
+/** The tenant of the bot's Entra app when the bot runs with credentials (single-tenant, as provisioned). */
+const BOT_TENANT = MSP_TENANT;
+
 /**
  * The bot endpoint in process, over real HTTP: authentication, tenants, malformed envelopes and the conversation
  * lifecycle. Replies go to a minimal Bot Framework connector on loopback (the Playground covers the rest).
@@ -57,7 +60,15 @@ describe('bot endpoint /api/messages', function () {
     issuer?: { metadataUrl: string; issuer: string };
   }): Promise<{ url: string; close: () => Promise<void> }> {
     const adapter = createBotAdapter(
-      { mode: 'demo', bot: { appId: bot.appId, password: bot.password, tenantId: undefined } },
+      {
+        mode: 'demo',
+        bot: {
+          appId: bot.appId,
+          password: bot.password,
+          appType: 'SingleTenant',
+          tenantId: bot.appId === undefined ? undefined : BOT_TENANT,
+        },
+      },
       bot.issuer === undefined
         ? {}
         : { openIdMetadataUrl: bot.issuer.metadataUrl, tokenIssuer: bot.issuer.issuer },
@@ -228,7 +239,7 @@ describe('bot endpoint /api/messages', function () {
       () =>
         createBotAdapter({
           mode: 'production',
-          bot: { appId: undefined, password: undefined, tenantId: undefined },
+          bot: { appId: undefined, password: undefined, appType: 'SingleTenant', tenantId: undefined },
         }),
       (error: unknown) => error instanceof AppError && error.code === 'bot_credentials_missing',
     );

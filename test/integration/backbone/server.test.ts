@@ -91,6 +91,7 @@ describe('server process', function () {
       'ALLOWED_TENANT_IDS',
       'PARTNER_ADMINS',
       'PUBLIC_BASE_URL',
+      'TEAMS_APP_ID',
     ]) {
       assert.match(server.stderr(), new RegExp(`${setting}: required in production mode`), setting);
     }

@@ -9,6 +9,8 @@ const productionEnv = {
   SECRETS_KEY: crypto.randomBytes(32).toString('base64'),
   BOT_ID: '11111111-1111-1111-1111-111111111111',
   BOT_PASSWORD: 'bot-password',
+  BOT_TENANT_ID: '33333333-3333-3333-3333-333333333333',
+  TEAMS_APP_ID: '55555555-5555-5555-5555-555555555555',
   TAB_SSO_CLIENT_ID: '22222222-2222-2222-2222-222222222222',
   TAB_DOMAIN: 'idm.contoso-msp.com',
   ALLOWED_TENANT_IDS: '33333333-3333-3333-3333-333333333333',
@@ -54,6 +56,7 @@ describe('configuration', () => {
         'SECRETS_KEY',
         'TAB_DOMAIN',
         'TAB_SSO_CLIENT_ID',
+        'TEAMS_APP_ID',
       ].sort(),
     );
   });
@@ -67,6 +70,37 @@ describe('configuration', () => {
       { tenantId: '33333333-3333-3333-3333-333333333333', objectId: '44444444-4444-4444-4444-444444444444' },
     ]);
     assert.equal(config.consentApp.clientId, productionEnv.TAB_SSO_CLIENT_ID);
+  });
+
+  it('runs the bot as the single-tenant registration provisioning creates, pinned to its tenant', () => {
+    const config = loadConfig(productionEnv);
+    assert.deepEqual(config.bot, {
+      appId: productionEnv.BOT_ID,
+      password: productionEnv.BOT_PASSWORD,
+      appType: 'SingleTenant',
+      tenantId: productionEnv.BOT_TENANT_ID,
+    });
+  });
+
+  it('refuses a bot app type and tenant id that disagree, saying which setting to fix', () => {
+    const { BOT_TENANT_ID: _tenant, ...withoutTenant } = productionEnv;
+
+    const singleWithoutTenant = problemsOf(withoutTenant);
+    const multiWithTenant = problemsOf({ ...productionEnv, BOT_APP_TYPE: 'MultiTenant' });
+    const unknownType = problemsOf({ ...productionEnv, BOT_APP_TYPE: 'UserAssignedMSI' });
+
+    assert.deepEqual(singleWithoutTenant.length, 1);
+    assert.match(singleWithoutTenant[0] ?? '', /^BOT_TENANT_ID: required for a SingleTenant bot/);
+    assert.deepEqual(multiWithTenant.length, 1);
+    assert.match(multiWithTenant[0] ?? '', /^BOT_TENANT_ID: must be empty for a MultiTenant bot/);
+    assert.match(unknownType.join('\n'), /^BOT_APP_TYPE: must be SingleTenant or MultiTenant/m);
+  });
+
+  it('accepts an existing multi-tenant bot registration without a tenant id', () => {
+    const { BOT_TENANT_ID: _tenant, ...withoutTenant } = productionEnv;
+    const config = loadConfig({ ...withoutTenant, BOT_APP_TYPE: 'MultiTenant' });
+    assert.equal(config.bot.appType, 'MultiTenant');
+    assert.equal(config.bot.tenantId, undefined);
   });
 
   it('reports every malformed value together, without echoing secret values', () => {

@@ -52,6 +52,8 @@ export async function startTabHarness(engine: EngineName = 'sqlite'): Promise<Ta
       SECRETS_KEY: crypto.randomBytes(32).toString('base64'),
       BOT_ID: crypto.randomUUID(),
       BOT_PASSWORD: 'unused-in-these-tests',
+      BOT_TENANT_ID: MSP_TENANT,
+      TEAMS_APP_ID: '8c3b2f2e-5d4a-4b6f-9a1e-2f7d0c9b1a11',
       TAB_SSO_CLIENT_ID: TAB_CLIENT_ID,
       TAB_DOMAIN,
       ALLOWED_TENANT_IDS: MSP_TENANT,
