@@ -1,5 +1,6 @@
 import restify from 'restify';
 import { toUserFacingError } from '../src/shared/errors.js';
+import type { OwnSecretStatus } from '../src/domain/own-secrets.js';
 import type { Logger } from '../src/shared/logger.js';
 import { canonicalUrl } from './canonical-path.js';
 import { hostnameOf, isLoopbackHost } from './locality.js';
@@ -22,6 +23,8 @@ export interface HttpServerOptions {
   readonly limits?: RequestLimits;
   /** Reverse proxies in front that append to X-Forwarded-For (for the rate limits' client address). Default 0. */
   readonly trustedProxyHops?: number;
+  /** Where the app's own secrets stand (bot password, consent app secret), for /healthz. */
+  readonly ownSecrets?: () => readonly OwnSecretStatus[];
 }
 
 /** A body (or headers) slower than this is cut off: nothing this server serves needs longer to arrive. */
@@ -104,13 +107,38 @@ export function createHttpServer(options: HttpServerOptions): restify.Server {
     },
   );
 
+  // The app's own secrets are reported here too (30, 7 and 1 days before they expire): an expired bot password
+  // leaves the bot mute and an expired consent secret stops consent-connected clients, and a restart fixes neither,
+  // so they warn (and an expired one makes the status `degraded`) without failing the check.
   server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {
+    const secrets = options.ownSecrets?.() ?? [];
+    const warnings = secrets.flatMap((secret) => (secret.warning === null ? [] : [secret.warning]));
+    const credentials = {
+      secrets: secrets.map(({ secret, state, expiresOn, daysLeft }) => ({
+        secret,
+        state,
+        expiresOn,
+        daysLeft,
+      })),
+      warnings,
+    };
     try {
       await options.pingStore();
-      res.json(200, { status: 'ok', version: options.version, store: 'reachable' });
+      const degraded = secrets.some((secret) => secret.state === 'expired');
+      res.json(200, {
+        status: degraded ? 'degraded' : 'ok',
+        version: options.version,
+        store: 'reachable',
+        ...credentials,
+      });
     } catch (error) {
       logger.error({ err: error }, 'health check: store unreachable');
-      res.json(503, { status: 'unavailable', version: options.version, store: 'unreachable' });
+      res.json(503, {
+        status: 'unavailable',
+        version: options.version,
+        store: 'unreachable',
+        ...credentials,
+      });
     }
   });
   return server;

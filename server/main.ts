@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { ConfigError, loadConfig, type AppConfig } from '../src/config/load-config.js';
+import { ConfigError, loadConfig, ownSecretsOf, type AppConfig } from '../src/config/load-config.js';
+import { ownSecretStatus, type OwnSecretStatus } from '../src/domain/own-secrets.js';
 import { createCore } from '../src/composition/create-core.js';
 import { createLogger, type Logger } from '../src/shared/logger.js';
 import { loadOrCreateDemoKey } from '../src/store/secret-box.js';
@@ -78,10 +79,16 @@ async function start(
   describeLimits(config, logger);
   const limitUser = (actor: { readonly tenantId: string; readonly objectId: string }): Promise<void> =>
     limits.user(actor.tenantId, actor.objectId);
+  const ownSecrets = (): OwnSecretStatus[] =>
+    ownSecretsOf(config).map((secret) => ownSecretStatus(secret, core.clock.now()));
+  for (const secret of ownSecrets()) {
+    if (secret.warning !== null) logger.warn({ secret: secret.secret, state: secret.state }, secret.warning);
+  }
   const server = createHttpServer({
     logger,
     version,
     pingStore: () => core.database.ping(),
+    ownSecrets,
     mode: config.mode,
     publicHosts: [
       new URL(config.publicBaseUrl).hostname,

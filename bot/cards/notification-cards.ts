@@ -1,4 +1,5 @@
 import type { Notification, NotifiedUserList } from '../../src/domain/notification-kinds.js';
+import { ownSecretSettings } from '../../src/domain/own-secrets.js';
 import type { TabLinks } from '../tab-links.js';
 import { act, clientLabel, type CardClient } from './card-actions.js';
 import {
@@ -41,6 +42,7 @@ function userRows(client: CardClient, list: NotifiedUserList): CardElement[] {
  * the status, a retry, the users concerned (each with Disable), or the tab's configuration.
  */
 export function notificationCard(notification: Notification, links: TabLinks): AdaptiveCard {
+  if (notification.kind === 'app_secret_expiring') return ownSecretCard(notification);
   const client = notification.client;
   const label = clientLabel(client);
   const status = act('Status', 'status.show', { client: client.id });
@@ -165,4 +167,47 @@ export function notificationCard(notification: Notification, links: TabLinks): A
       );
     }
   }
+}
+
+/** What each of the app's own secrets is for, in the words of the person who has to rotate it. */
+const ownSecretNames = {
+  bot_password: {
+    what: 'The bot password',
+    breaks: 'the bot can no longer answer or send notifications',
+    app: "the bot's Entra app (BOT_ID)",
+  },
+  consent_app_secret: {
+    what: 'The secret of the admin-consent app',
+    breaks: 'clients connected through admin consent stop syncing',
+    app: 'the Entra app of the tab and admin consent (TAB_SSO_CLIENT_ID)',
+  },
+} as const;
+
+function ownSecretCard(notification: Extract<Notification, { kind: 'app_secret_expiring' }>): AdaptiveCard {
+  const names = ownSecretNames[notification.secret];
+  const settings = ownSecretSettings[notification.secret];
+  const expired = notification.daysLeft < 0;
+  const day = when(notification.expiresAt, true);
+  return card([
+    container(
+      [
+        heading(
+          expired
+            ? `${names.what} of Identity Manager has expired`
+            : `${names.what} of Identity Manager expires ${notification.daysLeft === 0 ? 'today' : `in ${plural(notification.daysLeft, 'day')}`}`,
+          expired ? 'attention' : 'warning',
+        ),
+        text(
+          expired
+            ? `It expired on ${day}: ${names.breaks} until it is replaced.`
+            : `It expires on ${day}; after that ${names.breaks}.`,
+        ),
+      ],
+      expired ? 'attention' : 'warning',
+    ),
+    text(
+      `To rotate it: in Entra ID → App registrations, open ${names.app}, add a new client secret under Certificates & secrets, set it as ${settings.secret} and its end date as ${settings.expiresOn} in the server's settings, restart the server, then delete the old secret.`,
+      { size: 'small' },
+    ),
+  ]);
 }

@@ -1,4 +1,4 @@
-import type { AppConfig } from '../config/load-config.js';
+import { ownSecretsOf, type AppConfig } from '../config/load-config.js';
 import type { Notifier } from '../domain/notification-port.js';
 import {
   demoGraphEndpoints,
@@ -259,6 +259,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     integrations,
     users,
     notifier: options.notifier,
+    ownSecrets: ownSecretsOf(config),
   });
 
   // After every successful directory sync, whoever started it (schedule, bot, tab, CLI) — its collection rules were

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { z } from 'zod/v4';
+import type { OwnSecretExpiry } from '../domain/own-secrets.js';
 import { AppError } from '../shared/errors.js';
 import { settings, type SettingDefinition } from './settings.js';
 
@@ -198,6 +199,20 @@ function toAppConfig(raw: RawSettings, mode: AppMode): AppConfig {
       trustedProxyHops: raw.TRUSTED_PROXY_HOPS,
     },
   };
+}
+
+/** The app's own secrets this configuration holds, with when each expires (watched by notifications and /healthz). */
+export function ownSecretsOf(
+  config: Pick<AppConfig, 'bot' | 'consentApp' | 'ownSecretsExpireAt'>,
+): OwnSecretExpiry[] {
+  return [
+    ...(config.bot.password === undefined
+      ? []
+      : [{ secret: 'bot_password' as const, expiresAt: config.ownSecretsExpireAt.botPassword }]),
+    ...(config.consentApp.clientSecret === undefined
+      ? []
+      : [{ secret: 'consent_app_secret' as const, expiresAt: config.ownSecretsExpireAt.consentAppSecret }]),
+  ];
 }
 
 /** A day alone counts from its start (00:00 UTC): a warning comes a few hours early rather than late. */

@@ -1,7 +1,9 @@
 /**
  * The proactive notifications of DESIGN rule 11, as plain data: the core decides what to say and to whom, the bot
- * turns each into an Adaptive Card. Every notification names its client.
+ * turns each into an Adaptive Card. Every notification names its client, except the app's own secret expiring,
+ * which concerns the whole MSP.
  */
+import type { OwnSecret } from './own-secrets.js';
 
 /** The client a notification is about. */
 export interface NotifiedClient {
@@ -80,6 +82,14 @@ export type Notification =
   | {
       readonly kind: 'secret_expiring';
       readonly client: NotifiedClient;
+      readonly expiresAt: string;
+      /** Whole days left (0 on the last day, negative once it has expired). */
+      readonly daysLeft: number;
+    }
+  | {
+      /** One of the app's own secrets (the bot password, the consent app's secret): told to partner admins. */
+      readonly kind: 'app_secret_expiring';
+      readonly secret: OwnSecret;
       readonly expiresAt: string;
       /** Whole days left (0 on the last day, negative once it has expired). */
       readonly daysLeft: number;

@@ -110,6 +110,8 @@ export const eventKeys = {
   expiryDigest: (day: string): string => `expiry:${day}`,
   secretExpiry: (expiresAt: string, stage: SecretExpiryStage): string =>
     `secret-expiry:${expiresAt.slice(0, 10)}:${stage}`,
+  ownSecretExpiry: (secret: string, expiresAt: string, stage: SecretExpiryStage): string =>
+    `own-secret-expiry:${secret}:${expiresAt.slice(0, 10)}:${stage}`,
 } as const;
 
 /**

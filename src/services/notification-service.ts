@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod/v4';
 import type { Kysely } from 'kysely';
 import type { Notification, NotifiedClient, NotifiedUserList } from '../domain/notification-kinds.js';
+import type { OwnSecretExpiry } from '../domain/own-secrets.js';
 import {
   NotificationDeliveryError,
   type NotificationTarget,
@@ -54,9 +55,16 @@ export interface NotificationServiceOptions {
   readonly retryDelaysInMs?: readonly number[];
   /** Deliveries are remembered this long (then a still-open incident is announced again). Default 90 days. */
   readonly rememberSentForMs?: number;
+  /** The app's own configured secrets and when they expire (from the configuration). */
+  readonly ownSecrets?: readonly OwnSecretExpiry[];
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * The key under which app-wide notifications (the app's own secrets) are remembered as delivered: they belong to
+ * no client, and reach the conversations subscribed to every client.
+ */
+const APP_WIDE = '*';
 
 /** A conversation captured by the bot on a turn. */
 export const conversationCaptureInput = z.object({
@@ -94,6 +102,7 @@ export interface NotificationRunSummary {
 }
 
 interface Announcement {
+  /** The client it is about, or {@link APP_WIDE}: then only partner admins' conversations hear it. */
   readonly clientId: string;
   readonly eventKey: string;
   readonly kind: Notification['kind'];
@@ -133,6 +142,7 @@ export class NotificationService {
   private readonly notifier: Notifier | undefined;
   private readonly retryDelaysInMs: readonly number[];
   private readonly rememberSentForMs: number;
+  private readonly ownSecrets: readonly OwnSecretExpiry[];
 
   constructor(options: NotificationServiceOptions) {
     this.db = options.db;
@@ -147,6 +157,7 @@ export class NotificationService {
     this.notifier = options.notifier;
     this.retryDelaysInMs = options.retryDelaysInMs ?? [500, 2_000];
     this.rememberSentForMs = options.rememberSentForMs ?? 90 * 24 * 60 * 60 * 1000;
+    this.ownSecrets = options.ownSecrets ?? [];
   }
 
   // ------------------------------------------------------------------------------------------- conversations ---
@@ -321,11 +332,12 @@ export class NotificationService {
     return sum(results);
   }
 
-  /** The daily round: every connected client's checks, then housekeeping. Never throws. */
+  /** The daily round: the app's own secrets, every connected client's checks, then housekeeping. Never throws. */
   async checkAll(): Promise<NotificationRunSummary> {
     if (this.notifier === undefined) return { delivered: 0, failed: 0 };
     const results: NotificationRunSummary[] = [];
     try {
+      results.push(await this.checkOwnSecrets());
       for (const client of await this.clients.list(SYSTEM_ACTOR)) {
         results.push(await this.checkClient(client.id));
       }
@@ -482,6 +494,36 @@ export class NotificationService {
     });
   }
 
+  /**
+   * The app's own secrets (bot password, consent app secret): the same reminders as a client's secret — 30, 7 and
+   * 1 days before and once expired — to the partner admins' conversations. Never throws.
+   */
+  async checkOwnSecrets(): Promise<NotificationRunSummary> {
+    if (this.notifier === undefined) return { delivered: 0, failed: 0 };
+    const results: AnnounceResult[] = [];
+    try {
+      const now = this.clock.now();
+      for (const { secret, expiresAt } of this.ownSecrets) {
+        if (expiresAt === undefined) continue;
+        const due = secretExpiryStage(new Date(expiresAt), now);
+        if (due === undefined) continue;
+        results.push(
+          await this.announce({
+            clientId: APP_WIDE,
+            eventKey: eventKeys.ownSecretExpiry(secret, expiresAt, due.stage),
+            kind: 'app_secret_expiring',
+            eventAt: now,
+            build: () =>
+              Promise.resolve({ kind: 'app_secret_expiring', secret, expiresAt, daysLeft: due.daysLeft }),
+          }),
+        );
+      }
+    } catch (error) {
+      this.logger.error({ err: error }, 'checking the app’s own secrets failed');
+    }
+    return sum(results);
+  }
+
   // -------------------------------------------------------------------------------------------------- delivery ---
 
   /**
@@ -499,7 +541,11 @@ export class NotificationService {
     let failed = 0;
     for (const row of await conversations.subscribedTo(announcement.clientId)) {
       if (!mayReach(announcement.kind, announcement.eventAt, new Date(row.created_at), now)) continue;
-      if (!(await this.access.can(subscriberOf(row), 'client:read', announcement.clientId))) continue;
+      const mayHear =
+        announcement.clientId === APP_WIDE
+          ? await this.access.can(subscriberOf(row), 'partner:manage')
+          : await this.access.can(subscriberOf(row), 'client:read', announcement.clientId);
+      if (!mayHear) continue;
       const key = deliveryKey(announcement.eventKey, row.conversation_id);
       if (!(await sent.claim(announcement.clientId, key, now.toISOString()))) continue;
       notification ??= await announcement.build().catch(async (error: unknown) => {

@@ -171,7 +171,16 @@ describe('provisioning with teamsapp.yml, then the server built from what it wro
       const port = (JSON.parse(line) as { port: number }).port;
       const health = await fetch(`http://127.0.0.1:${String(port)}/healthz`);
 
+      const body = (await health.json()) as { status: string; secrets: { secret: string; state: string }[] };
       assert.equal(health.status, 200);
+      assert.equal(body.status, 'ok');
+      assert.deepEqual(
+        body.secrets.map(({ secret, state }) => [secret, state]),
+        [
+          ['bot_password', 'ok'],
+          ['consent_app_secret', 'ok'],
+        ],
+      );
       const registration = server
         .stdout()
         .split('\n')
@@ -180,6 +189,44 @@ describe('provisioning with teamsapp.yml, then the server built from what it wro
         registration ?? '',
         /"appType":"SingleTenant","tenantId":"6b1f0c2e-3d4a-4e5f-8a9b-0c1d2e3f4a5b"/,
       );
+    });
+
+    it('warns on /healthz and in its log when its own secrets are about to expire, or have', async () => {
+      const inFiveDays = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
+      server = startTs('server/main.ts', [], {
+        ...rendered,
+        BOT_PASSWORD_EXPIRES_ON: inFiveDays,
+        CONSENT_APP_SECRET_EXPIRES_ON: '2026-01-31',
+        PORT: '0',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'info',
+      });
+
+      const line = await server.waitForLine(/"msg":"server listening"/, 30_000);
+      const port = (JSON.parse(line) as { port: number }).port;
+      const health = await fetch(`http://127.0.0.1:${String(port)}/healthz`);
+      const body = (await health.json()) as {
+        status: string;
+        secrets: { secret: string; state: string; expiresOn: string }[];
+        warnings: string[];
+      };
+
+      assert.equal(health.status, 200, 'a restart would not help: the check does not fail');
+      assert.equal(body.status, 'degraded');
+      assert.deepEqual(
+        body.secrets.map(({ secret, state, expiresOn }) => [secret, state, expiresOn]),
+        [
+          ['bot_password', 'expiring', inFiveDays],
+          ['consent_app_secret', 'expired', '2026-01-31'],
+        ],
+      );
+      assert.match(
+        body.warnings[0] ?? '',
+        /^BOT_PASSWORD expires on .* \(in [45] days\): create a new secret/,
+      );
+      assert.match(body.warnings[1] ?? '', /^CONSENT_APP_CLIENT_SECRET expired on 2026-01-31/);
+      assert.match(server.stdout(), /"level":"warn".*BOT_PASSWORD expires on/);
+      assert.ok(!JSON.stringify(body).includes(rendered.BOT_PASSWORD ?? '-'), 'a secret itself is shown');
     });
 
     it('refuses to start when the app type and the tenant id disagree, naming the setting', async () => {

@@ -367,6 +367,74 @@ for (const engine of engines) {
       assert.ok(seen[3] !== undefined && seen[3] < 0);
     });
 
+    it("the app's own secrets are announced 30, 7 and 1 days before they expire and once expired, to partner admins only", async () => {
+      const { id, conversationId: boundToClient } = await freshClient();
+      const clientAdmin = 'cccccccc-0000-4000-8000-000000000007';
+      await h.core.roles.assign(admin, {
+        principalTenantId: MSP_TENANT,
+        principalObjectId: clientAdmin,
+        role: 'client_admin',
+        client: id,
+      });
+      for (const [conversationId, userObjectId] of [
+        ['a:own-secrets-partner', ADMIN],
+        ['a:own-secrets-client-admin', clientAdmin],
+      ] as const) {
+        await h.notifications.rememberConversation({
+          conversationId,
+          conversationType: 'personal',
+          tenantId: MSP_TENANT,
+          userObjectId,
+          reference: reference(conversationId),
+        });
+      }
+      const botPasswordExpiresAt = new Date(h.clock.now().getTime() + 40 * DAY).toISOString();
+      const watching = new NotificationService({
+        db: h.core.database.db,
+        access: h.core.access,
+        audit: h.core.audit,
+        clock: h.clock,
+        logger: h.core.logger,
+        clients: h.core.clients,
+        status: h.core.status,
+        integrations: h.core.integrations,
+        users: h.core.users,
+        notifier: h.notifier,
+        retryDelaysInMs: [5, 5],
+        ownSecrets: [
+          { secret: 'bot_password', expiresAt: botPasswordExpiresAt },
+          { secret: 'consent_app_secret', expiresAt: undefined },
+        ],
+      });
+      h.notifier.take();
+      const seen: { conversationId: string; daysLeft: number }[] = [];
+
+      for (let day = 0; day < 45; day++) {
+        await watching.checkOwnSecrets();
+        for (const { target, notification } of h.notifier.delivered.splice(0)) {
+          if (notification.kind === 'app_secret_expiring' && notification.secret === 'bot_password')
+            seen.push({ conversationId: target.conversationId, daysLeft: notification.daysLeft });
+        }
+        h.clock.advance(DAY);
+      }
+
+      const toPartner = seen.filter((entry) => entry.conversationId === 'a:own-secrets-partner');
+      assert.deepEqual(
+        toPartner.map((entry) =>
+          entry.daysLeft < 0 ? 'expired' : entry.daysLeft <= 1 ? '1d' : entry.daysLeft <= 7 ? '7d' : '30d',
+        ),
+        ['30d', '7d', '1d', 'expired'],
+      );
+      assert.ok(toPartner[0] !== undefined && toPartner[0].daysLeft <= 30);
+      assert.deepEqual(
+        seen.filter((entry) => entry.conversationId !== 'a:own-secrets-partner'),
+        [],
+        `told someone other than a partner admin in a conversation for every client (not ${boundToClient})`,
+      );
+      for (const conversationId of ['a:own-secrets-partner', 'a:own-secrets-client-admin'])
+        await h.notifications.forgetConversation(conversationId);
+    });
+
     it('a conversation is told only about clients its subscriber may read, and nothing once turned off', async () => {
       const { id, conversationId } = await freshClient();
       const outsider: Actor = {

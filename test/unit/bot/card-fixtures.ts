@@ -431,4 +431,17 @@ export const notifications: Notification[] = [
   { kind: 'secret_expiring', client: notified, expiresAt: '2026-12-20T00:00:00.000Z', daysLeft: 24 },
   { kind: 'secret_expiring', client: notified, expiresAt: '2026-11-26T10:00:00.000Z', daysLeft: 0 },
   { kind: 'secret_expiring', client: notified, expiresAt: '2026-11-20T00:00:00.000Z', daysLeft: -6 },
+  { kind: 'app_secret_expiring', secret: 'bot_password', expiresAt: '2026-12-03T00:00:00.000Z', daysLeft: 7 },
+  {
+    kind: 'app_secret_expiring',
+    secret: 'consent_app_secret',
+    expiresAt: '2026-11-26T00:00:00.000Z',
+    daysLeft: 0,
+  },
+  {
+    kind: 'app_secret_expiring',
+    secret: 'bot_password',
+    expiresAt: '2026-11-20T00:00:00.000Z',
+    daysLeft: -6,
+  },
 ];
