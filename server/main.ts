@@ -107,6 +107,7 @@ async function start(
       ? {}
       : {
           demo: {
+            tabClientId: demo.consentApp.clientId,
             authorityHost: demo.simulator.authorityHost,
             caCertPem: demo.simulator.caCertPem,
             issueToken: (person, audience) =>

@@ -16,16 +16,19 @@ import { SsoTokenValidator } from '../tab/api/sso-token-validator.js';
 import { mountTabApi } from '../tab/api/tab-api.js';
 import { tabRoutes } from '../tab/api/tab-routes-table.js';
 import { TenantAllowList } from '../tab/api/tenant-allow-list.js';
+import { mountSignInWindow } from './sign-in-window.js';
 import { DEMO_MSP_TENANT_ID, demoIdentities, type DemoIdentity } from './demo-identities.js';
 import { readJsonBody } from './json-body.js';
 import { isLocalRequest } from './locality.js';
 import { STATIC_PAGE_CSP, tabContentSecurityPolicy } from './security-headers.js';
 
-/** The tab app's client id in demo mode: the audience of the tokens the simulator issues for the local host. */
-export const DEMO_TAB_CLIENT_ID = '3c6f1f0e-7a2b-4c1d-8e9f-0a1b2c3d4e5f';
-
 /** Demo mode only: how the local Teams host gets tokens from the in-process simulator. */
 export interface DemoTabOptions {
+  /**
+   * The tab's SSO app in demo mode: the simulated multi-tenant app, as in production where one Entra app serves
+   * tab SSO and admin consent. The audience of the tokens the simulator issues for the local host.
+   */
+  readonly tabClientId: string;
   /** The simulator's authority host: it issues the tokens and publishes the keys. */
   readonly authorityHost: string;
   /** PEM of the simulator's CA, so its JWKS can be fetched over HTTPS. */
@@ -82,7 +85,7 @@ export function mountTabRoutes(server: restify.Server, options: TabRoutesOptions
     ...(clientId === undefined
       ? []
       : [clientId, ...(config.tab.domain === undefined ? [] : [`api://${config.tab.domain}/${clientId}`])]),
-    ...(demo === undefined ? [] : [DEMO_TAB_CLIENT_ID]),
+    ...(demo === undefined ? [] : [demo.tabClientId]),
   ];
   const caPem = demo?.caCertPem ?? readCa(config.graph.trustedCaPath);
   const validator = new SsoTokenValidator({
@@ -101,6 +104,15 @@ export function mountTabRoutes(server: restify.Server, options: TabRoutesOptions
     ...(options.limitUser === undefined ? {} : { limitUser: options.limitUser }),
   });
   mountConsentCallback(server, core, allowList, logger);
+  const ssoClientId = demo?.tabClientId ?? clientId;
+  if (ssoClientId !== undefined) {
+    mountSignInWindow(server, {
+      authorityHost: demo?.authorityHost ?? config.graph.authorityHost,
+      clientId: ssoClientId,
+      apiDomain: config.tab.domain ?? new URL(config.publicBaseUrl).host,
+      publicBaseUrl: config.publicBaseUrl,
+    });
+  }
   mountStaticTab(server, distDir, logger);
   if (demo !== undefined) mountDemoHost(server, distDir, demo, logger);
   return { validator, allowList };
@@ -279,7 +291,7 @@ function mountDemoHost(server: restify.Server, distDir: string, demo: DemoTabOpt
   server.post('/dev/token', localOnly, async (req: restify.Request, res: restify.Response) => {
     try {
       const { identity } = parseInput(tokenRequest, (await readJsonBody(req, 4096)) ?? {});
-      const token = await demo.issueToken(demoIdentities[identity], DEMO_TAB_CLIENT_ID);
+      const token = await demo.issueToken(demoIdentities[identity], demo.tabClientId);
       res.header('cache-control', 'no-store');
       res.json(200, { token, expiresAt: expiryOf(token) });
     } catch (error) {

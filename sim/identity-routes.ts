@@ -79,6 +79,9 @@ export function matchIdentityRoute(method: string, segments: readonly string[]):
   if (method === 'GET' && (path === 'v2.0/adminconsent' || path === 'adminconsent')) {
     return { endpoint: `GET /{tenant}/${path}`, tenantName, run: adminConsent };
   }
+  if (method === 'GET' && path === 'oauth2/v2.0/authorize') {
+    return { endpoint: 'GET /{tenant}/oauth2/v2.0/authorize', tenantName, run: authorize };
+  }
   return undefined;
 }
 
@@ -397,6 +400,63 @@ function adminConsent(request: IdentityRequest, deps: IdentityDeps): IdentityRes
     const scope = q.get('scope');
     if (scope !== null) target.searchParams.set('scope', scope);
   }
+  if (state !== null) target.searchParams.set('state', state);
+  const location = target.toString();
+  return {
+    status: 302,
+    headers: { ...HTML_HEADERS, Location: location },
+    body: `<!DOCTYPE html><html><head><title>Redirecting</title></head><body>Redirecting to <a href="${escapeHtml(location)}">${escapeHtml(location)}</a></body></html>`,
+  };
+}
+
+// ------------------------------------------------------------------------------------ user sign-in, consent ---
+
+/**
+ * `/{tenant}/oauth2/v2.0/authorize` for the product's app, as the tab's consent window uses it
+ * (`response_type=code`, `prompt=consent`): the person signs in and consents — simulated, granted unless the
+ * request carries `sim_consent=declined` — and is sent back to `redirect_uri` with a `code` and the `state`. The
+ * code is not redeemable here: the product only needs the consent. Checked as Entra checks them: the tenant
+ * (AADSTS90002), the app (AADSTS700016), the redirect URI (AADSTS50011), a `scope` (AADSTS900144), and the response
+ * type (`unsupported_response_type`, sent back to the app).
+ * https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow#request-an-authorization-code
+ */
+function authorize(request: IdentityRequest, deps: IdentityDeps): IdentityResponse {
+  const q = request.search;
+  const tenantName = request.segments[0] ?? '';
+  const clientId = (q.get('client_id') ?? '').toLowerCase();
+  const redirectUri = q.get('redirect_uri');
+  const app = deps.multiTenantApp();
+  const tenant = isMultiTenantAlias(tenantName) ? deps.defaultTenant() : deps.resolveTenant(tenantName);
+
+  if (!tenant) return errorPage(400, 90002, `Tenant '${tenantName}' not found.`);
+  if (app?.clientId.toLowerCase() !== clientId) {
+    return errorPage(
+      400,
+      700016,
+      `Application with identifier '${clientId}' was not found in the directory '${tenant.displayName}'.`,
+    );
+  }
+  if (redirectUri === null || !isAllowedRedirect(redirectUri, app)) {
+    return errorPage(
+      400,
+      50011,
+      `The redirect URI '${redirectUri ?? ''}' specified in the request does not match the redirect URIs configured for the application '${clientId}'.`,
+    );
+  }
+  if ((q.get('scope') ?? '').trim() === '') {
+    return errorPage(400, 900144, "The request body must contain the following parameter: 'scope'.");
+  }
+  const target = new URL(redirectUri);
+  if (q.get('response_type') !== 'code') {
+    target.searchParams.set('error', 'unsupported_response_type');
+    target.searchParams.set('error_description', 'AADSTS70005: The response_type is not supported.');
+  } else if (q.get('sim_consent') === 'declined') {
+    target.searchParams.set('error', 'access_denied');
+    target.searchParams.set('error_description', 'AADSTS65004: User declined to consent to access the app.');
+  } else {
+    target.searchParams.set('code', `sim-${randomUUID()}`);
+  }
+  const state = q.get('state');
   if (state !== null) target.searchParams.set('state', state);
   const location = target.toString();
   return {

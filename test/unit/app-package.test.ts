@@ -397,23 +397,42 @@ describe('Teams app package', function () {
       assert.deepEqual(scopes, ['User.Read', 'openid', 'profile', 'offline_access']);
     });
 
-    it('is a multi-tenant app exposing access_as_user to the Teams clients with v2 tokens', () => {
+    it('is a multi-tenant app exposing access_as_user with v2 tokens, for the consent callback and sign-in window', () => {
       const [scope] = aad.oauth2Permissions;
 
       assert.equal(aad.signInAudience, 'AzureADMultipleOrgs');
       assert.equal(aad.accessTokenAcceptedVersion, 2);
       assert.deepEqual(aad.identifierUris, ['api://${{TAB_DOMAIN}}/${{AAD_APP_CLIENT_ID}}']);
       assert.equal(scope?.value, 'access_as_user');
-      assert.deepEqual(
-        aad.preAuthorizedApplications.map((app) => [app.appId, app.permissionIds]),
-        [
-          ['1fec8e78-bce4-4aaf-ab1b-5451cc387264', [scope.id]],
-          ['5e3ce6c0-2b1f-4285-8d4b-75ee78787346', [scope.id]],
-        ],
-      );
       assert.deepEqual(aad.replyUrlsWithType, [
         { url: '${{TAB_ENDPOINT}}/auth/consent/callback', type: 'Web' },
+        { url: '${{TAB_ENDPOINT}}/tab/auth-end.html', type: 'Web' },
       ]);
+    });
+
+    it('pre-authorises access_as_user for every host the personal tab runs in: Teams, Outlook and the Microsoft 365 app', () => {
+      // The client ids Microsoft lists for Teams, the Microsoft 365 app and Outlook
+      // (https://learn.microsoft.com/microsoftteams/platform/tabs/how-to/authentication/tab-sso-register-aad), plus
+      // the two more the toolkit's own tab-SSO template pre-authorises (aad.manifest.template.json of the CLI 1.1.17).
+      const hosts: Record<string, string> = {
+        '1fec8e78-bce4-4aaf-ab1b-5451cc387264': 'Teams mobile or desktop',
+        '5e3ce6c0-2b1f-4285-8d4b-75ee78787346': 'Teams web',
+        '4765445b-32c6-49b0-83e6-1d93765276ca': 'Microsoft 365 web',
+        '0ec893e0-5785-4de6-99da-4ed124e5296c': 'Microsoft 365 desktop',
+        'd3590ed6-52b3-4102-aeff-aad2292ab01c': 'Microsoft 365 mobile, Outlook desktop',
+        'bc59ab01-8403-45c6-8796-ac3ef710b3e3': 'Outlook web',
+        '27922004-5251-4030-b22d-91ecd9a37ea4': 'Outlook mobile',
+        '4345a7b9-9a63-4910-a426-35363201d503': 'Microsoft 365 web (toolkit template)',
+        '00000002-0000-0ff1-ce00-000000000000': 'Outlook web (toolkit template)',
+      };
+      const [scope] = aad.oauth2Permissions;
+
+      const granted = Object.fromEntries(
+        aad.preAuthorizedApplications.map((app) => [app.appId, app.permissionIds]),
+      );
+
+      assert.deepEqual(Object.keys(granted).sort(), Object.keys(hosts).sort());
+      for (const appId of Object.keys(hosts)) assert.deepEqual(granted[appId], [scope?.id], hosts[appId]);
     });
   });
 

@@ -31,19 +31,28 @@ interface ChannelConfig {
 
 type Surface = 'personal' | 'channel';
 type Theme = 'default' | 'dark' | 'contrast';
+/** The Microsoft 365 hosts a personal tab runs in (`context.app.host.name`). */
+type HostName = 'Teams' | 'Outlook' | 'Office';
 
-const RUNTIME = JSON.stringify({
-  apiVersion: 4,
-  isLegacyTeams: false,
-  hostVersionsInfo: { adaptiveCardSchemaVersion: { majorVersion: 1, minorVersion: 5 } },
-  supports: {
-    app: {},
-    pages: { config: {}, tabs: {}, appButton: {} },
-    authentication: {},
-    dialog: { card: {}, url: {} },
-  },
-});
+/**
+ * What each host says it supports (teams-js runtime config). Outlook and the Microsoft 365 app host personal tabs
+ * only: no channel-tab configuration there.
+ */
+function runtimeFor(host: HostName): string {
+  return JSON.stringify({
+    apiVersion: 4,
+    isLegacyTeams: false,
+    hostVersionsInfo: { adaptiveCardSchemaVersion: { majorVersion: 1, minorVersion: 5 } },
+    supports: {
+      app: {},
+      pages: host === 'Teams' ? { config: {}, tabs: {}, appButton: {} } : { appButton: {} },
+      authentication: {},
+      dialog: { card: {}, url: {} },
+    },
+  });
+}
 const CONFIG_KEY = 'teams-host.channel-config';
+const CONSENTED_KEY = 'teams-host.consented-identity';
 const PERSONAL_URL = '/tab/index.html#/clients';
 const CONFIGURE_URL = '/tab/index.html#/configure';
 
@@ -61,22 +70,38 @@ const state = {
   identities: [] as DemoIdentityView[],
   identity: params.get('as') ?? 'partnerAdmin',
   theme: asTheme(params.get('theme')),
-  surface: asSurface(params.get('surface')),
+  host: asHost(params.get('host')),
+  // Outlook and the Microsoft 365 app run personal tabs only.
+  surface: asHost(params.get('host')) === 'Teams' ? asSurface(params.get('surface')) : ('personal' as const),
+  /**
+   * `consent`: SSO fails as it does before a person has consented (`getAuthToken` answers
+   * `resourceRequiresConsent`) until the tab's consent window has completed once.
+   */
+  sso: params.get('sso') === 'consent' ? ('consent' as const) : ('ok' as const),
   frameContext: 'content' as 'content' | 'settings',
   pendingConfig: undefined as ChannelConfig | undefined,
   tokens: new Map<string, { token: string; expiresAt: number }>(),
+  /** The tab's open `authentication.authenticate`, answered when its window reports back (or is closed). */
+  authentication: undefined as { request: TeamsRequest; window: Window } | undefined,
 };
 
-/** What tests and curious developers can read: every message the tab sent. */
+/** What tests and curious developers can read: every message the tab sent, and every link it opened. */
 const log: { func: string; args: unknown[] }[] = [];
 (window as unknown as { teamsHostLog: typeof log }).teamsHostLog = log;
+const openedLinks: string[] = [];
+(window as unknown as { teamsHostOpenedLinks: typeof openedLinks }).teamsHostOpenedLinks = openedLinks;
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  if (event.origin !== location.origin || event.source !== frame.contentWindow) return;
+  if (event.origin !== location.origin) return;
+  const fromAuthWindow = event.source !== null && event.source === state.authentication?.window;
+  if (event.source !== frame.contentWindow && !fromAuthWindow) return;
   const request = event.data as TeamsRequest;
   if (typeof request !== 'object' || typeof request.func !== 'string') return;
   log.push({ func: request.func, args: request.args ?? [] });
-  answer(request).catch((error: unknown) => {
+  const authWindow = state.authentication?.window;
+  const answered =
+    fromAuthWindow && authWindow !== undefined ? answerAuthWindow(request, authWindow) : answer(request);
+  answered.catch((error: unknown) => {
     configStatus.textContent = `The host failed to answer ${request.func}: ${String(error)}`;
   });
 });
@@ -85,17 +110,28 @@ async function answer(request: TeamsRequest): Promise<void> {
   const args = request.args ?? [];
   switch (request.func) {
     case 'initialize':
-      reply(request, [state.frameContext, 'web', RUNTIME, '2.0.0']);
+      reply(request, [state.frameContext, 'web', runtimeFor(state.host), '2.0.0']);
       return;
     case 'getContext':
       reply(request, [legacyContext()]);
       return;
     case 'authentication.getAuthToken':
+      if (state.sso === 'consent' && sessionStorage.getItem(CONSENTED_KEY) !== state.identity) {
+        reply(request, [false, 'resourceRequiresConsent']);
+        return;
+      }
       try {
         reply(request, [true, await tokenFor(state.identity)]);
       } catch (error) {
         reply(request, [false, error instanceof Error ? error.message : String(error)]);
       }
+      return;
+    case 'authentication.authenticate':
+      openAuthWindow(request);
+      return;
+    case 'executeDeepLink':
+      followLink(typeof args[0] === 'string' ? args[0] : '');
+      reply(request, [true]);
       return;
     case 'settings.setValidityState':
       configSave.disabled = args[0] !== true;
@@ -120,11 +156,64 @@ async function answer(request: TeamsRequest): Promise<void> {
   }
 }
 
-function reply(request: TeamsRequest, args: unknown[]): void {
-  frame.contentWindow?.postMessage(
-    { id: request.id, uuidAsString: request.uuidAsString, args },
-    location.origin,
+function reply(request: TeamsRequest, args: unknown[], target: Window | null = frame.contentWindow): void {
+  target?.postMessage({ id: request.id, uuidAsString: request.uuidAsString, args }, location.origin);
+}
+
+/**
+ * `authentication.authenticate`: the host opens the page in a window of its own, as Teams does, and answers the
+ * tab once that window calls `notifySuccess` / `notifyFailure` (or is closed: `CancelledByUser`).
+ */
+function openAuthWindow(request: TeamsRequest): void {
+  const [url = '', width = 600, height = 535] = (request.args ?? []) as [string?, number?, number?];
+  const opened = window.open(
+    url,
+    'identity-manager-sign-in',
+    `width=${String(width)},height=${String(height)}`,
   );
+  if (opened === null) {
+    reply(request, [false, 'FailedToOpenWindow']);
+    return;
+  }
+  state.authentication = { request, window: opened };
+  const watch = window.setInterval(() => {
+    if (!opened.closed) return;
+    window.clearInterval(watch);
+    if (state.authentication?.window === opened) {
+      state.authentication = undefined;
+      reply(request, [false, 'CancelledByUser']);
+    }
+  }, 250);
+}
+
+async function answerAuthWindow(request: TeamsRequest, source: Window): Promise<void> {
+  const pending = state.authentication;
+  if (pending === undefined) return;
+  switch (request.func) {
+    case 'initialize':
+      reply(request, ['authentication', 'web', runtimeFor(state.host), '2.0.0'], source);
+      return;
+    case 'getContext':
+      reply(request, [{ ...legacyContext(), frameContext: 'authentication' }], source);
+      return;
+    case 'authentication.authenticate.success':
+      state.authentication = undefined;
+      sessionStorage.setItem(CONSENTED_KEY, state.identity);
+      reply(pending.request, [true, (request.args ?? [])[0]]);
+      return;
+    case 'authentication.authenticate.failure':
+      state.authentication = undefined;
+      reply(pending.request, [false, typeof request.args?.[0] === 'string' ? request.args[0] : 'failed']);
+      return;
+    default:
+      return Promise.resolve();
+  }
+}
+
+/** `app.openLink`: what Teams does with a link that is not one of its own — the system browser opens it. */
+function followLink(url: string): void {
+  openedLinks.push(url);
+  window.open(url, '_blank', 'noopener');
 }
 
 function send(func: string, args: unknown[]): void {
@@ -145,7 +234,7 @@ function legacyContext(): Record<string, unknown> {
     loginHint: person?.upn,
     userPrincipalName: person?.upn,
     userDisplayName: person?.displayName,
-    hostName: 'Teams',
+    hostName: state.host,
     hostClientType: 'web',
     appSessionId: 'local-session',
     ...(channel
@@ -204,14 +293,27 @@ function load(): void {
   frame = next;
   document.body.dataset.surface = state.surface;
   document.body.dataset.theme = state.theme;
-  const query = new URLSearchParams({ as: state.identity, theme: state.theme, surface: state.surface });
-  history.replaceState(null, '', `${location.pathname}?${query.toString()}`);
+  history.replaceState(null, '', `${location.pathname}?${hostQuery()}`);
 }
 
 function relative(config: ChannelConfig | undefined): string {
   if (config === undefined) return CONFIGURE_URL;
   const url = new URL(config.contentUrl, location.origin);
   return `${url.pathname}${url.search}${url.hash}`;
+}
+
+/** The page's own address: who, theme, surface, and the host and SSO mode when they are not the defaults. */
+function hostQuery(): string {
+  const query = new URLSearchParams({ as: state.identity, theme: state.theme, surface: state.surface });
+  if (state.host !== 'Teams') query.set('host', state.host.toLowerCase());
+  if (state.sso !== 'ok') query.set('sso', state.sso);
+  return query.toString();
+}
+
+function asHost(value: string | null): HostName {
+  if (value === 'outlook') return 'Outlook';
+  if (value === 'office') return 'Office';
+  return 'Teams';
 }
 
 function asSurface(value: string | null): Surface {
@@ -249,11 +351,7 @@ async function start(): Promise<void> {
     state.theme = asTheme(themeSelect.value);
     document.body.dataset.theme = state.theme;
     send('themeChange', [state.theme]);
-    history.replaceState(
-      null,
-      '',
-      `${location.pathname}?${new URLSearchParams({ as: state.identity, theme: state.theme, surface: state.surface }).toString()}`,
-    );
+    history.replaceState(null, '', `${location.pathname}?${hostQuery()}`);
   });
   surfaceSelect.addEventListener('change', () => {
     state.surface = asSurface(surfaceSelect.value);

@@ -21,7 +21,8 @@ import { useHashRoute } from './routing/hash-route.js';
 import { AuditScreen } from './screens/audit-screen.js';
 import { ClientsScreen } from './screens/clients-screen.js';
 import { ConfigureScreen } from './screens/configure-screen.js';
-import type { TeamsSession } from './teams/teams-session.js';
+import { SignInProblem } from './layout/sign-in-problem.js';
+import { SignInError, type TeamsSession } from './teams/teams-session.js';
 
 const useStyles = makeStyles({
   page: {
@@ -61,6 +62,9 @@ export function App({ session, api }: { readonly session: TeamsSession; readonly
     [api, session, me.data, boundClientId, notify],
   );
 
+  if (me.error instanceof SignInError) {
+    return <SignInProblem session={session} reason={me.error.message} onSignedIn={me.reload} />;
+  }
   if (me.error !== undefined) {
     return (
       <main className={styles.content}>

@@ -66,6 +66,10 @@ export async function openHost(
     readonly surface?: 'personal' | 'channel';
     readonly theme?: string;
     readonly reset?: boolean;
+    /** Which Microsoft 365 host the page plays (default Teams). */
+    readonly host?: 'teams' | 'outlook' | 'office';
+    /** `consent`: SSO fails until the tab's consent window has completed. */
+    readonly sso?: 'consent';
   },
 ): Promise<Frame> {
   const query = new URLSearchParams({
@@ -73,6 +77,8 @@ export async function openHost(
     surface: options.surface ?? 'personal',
     theme: options.theme ?? 'default',
     ...(options.reset === true ? { reset: '1' } : {}),
+    ...(options.host === undefined ? {} : { host: options.host }),
+    ...(options.sso === undefined ? {} : { sso: options.sso }),
   });
   await page.goto(`${baseUrl}/dev/teams-host.html?${query.toString()}`);
   const frame = await tabFrame(page);
