@@ -1,36 +1,103 @@
-/** A place in the tab a card can link to. */
-export type TabSection = 'users' | 'groups' | 'configure' | `reports/${'usage' | 'sso' | 'mfa' | 'billing'}`;
+import type { TabPlacementView } from '../src/services/tab-placement-service.js';
+
+/** A screen of the tab a card can open, with its filter: the users list (expired only), a report, the setup. */
+export type TabTarget =
+  | { readonly section: 'users'; readonly filter?: 'expired' }
+  | {
+      readonly section: 'reports';
+      readonly kind: 'usage' | 'sso' | 'mfa' | 'billing';
+      readonly group?: string;
+    }
+  | { readonly section: 'setup' };
+
+/** The client a link is about: its id (channel tabs are bound by it) and short name (the tab's routes use it). */
+export interface LinkedClient {
+  readonly id: string;
+  readonly name: string;
+}
+
+declare const tabLinkBrand: unique symbol;
+/**
+ * A Teams deep link into the tab. Only {@link TabLinks} makes them and the cards' "open in the tab" action takes only
+ * them, so every card button that opens the tab is a Teams deep link.
+ */
+export type TabLink = string & { readonly [tabLinkBrand]: true };
 
 export interface TabLinksOptions {
-  /** The app's public address (PUBLIC_BASE_URL): the tab is served at `<base>/tab/`. */
+  /** The app's public address (PUBLIC_BASE_URL): the tab is served at `<base>/tab/`, the deep links' `webUrl`. */
   readonly publicBaseUrl: string;
-  /**
-   * The Teams app id and the static tab's entity id, when known: links then open the tab inside Teams
-   * (`https://teams.microsoft.com/l/entity/<app id>/<entity id>?webUrl=…&context={"subEntityId":…}`).
-   */
-  readonly teams?: { readonly appId: string; readonly entityId: string };
+  /** The Teams app id (manifest `id`, or the org catalog's id once published): the deep links' `<appId>`. */
+  readonly teamsAppId: string;
+  /** The personal tab's `entityId` in appPackage/manifest.json. */
+  readonly personalEntityId?: string;
+}
+
+/** The channel tab's entity id, as its configuration page saves it (`pages.config.setConfig`). */
+export function channelTabEntityId(clientId: string): string {
+  return `client:${clientId}`;
 }
 
 /**
- * Deep links from cards into the tab. The tab routes by hash (`#/c/<client>/<section>`), so the plain tab URL
- * works everywhere (browser, Agents Playground, Teams web); with the Teams app id configured the link opens the
- * personal tab inside Teams with the same route as its sub-entity.
+ * Deep links from cards into the tab, in the format Teams documents for tabs
+ * (https://learn.microsoft.com/microsoftteams/platform/concepts/build-and-test/deep-link-application):
+ * `https://teams.microsoft.com/l/entity/<appId>/<entityId>?webUrl=…&label=…&context={"subEntityId":…}` — the
+ * personal tab, or the client's tab in the channel (`channelId`) or group chat (`chatId`) where the card is, when
+ * one was added there. The sub-entity is the tab's own route (`/c/<client>/users?expired=1`): the tab reads it from
+ * `context.page.subPageId` and opens that screen with that filter.
  */
 export class TabLinks {
   private readonly base: string;
-  private readonly teams: TabLinksOptions['teams'];
+  private readonly appId: string;
+  private readonly personalEntityId: string;
 
   constructor(options: TabLinksOptions) {
     this.base = options.publicBaseUrl.replace(/\/+$/, '');
-    this.teams = options.teams;
+    this.appId = options.teamsAppId;
+    this.personalEntityId = options.personalEntityId ?? 'clients';
   }
 
-  /** A client's section of the tab (the client by short name, as the tab's own links spell it). */
-  client(clientName: string, section: TabSection): string {
-    const route = `/c/${encodeURIComponent(clientName)}/${section}`;
-    const webUrl = `${this.base}/tab/index.html#${route}`;
-    if (this.teams === undefined) return webUrl;
-    const context = encodeURIComponent(JSON.stringify({ subEntityId: route }));
-    return `https://teams.microsoft.com/l/entity/${encodeURIComponent(this.teams.appId)}/${encodeURIComponent(this.teams.entityId)}?webUrl=${encodeURIComponent(webUrl)}&context=${context}`;
+  /** The tab's hash route for a target: what the deep link carries as `subEntityId`. */
+  static route(client: LinkedClient, target: TabTarget): string {
+    const base = `/c/${encodeURIComponent(client.name)}`;
+    switch (target.section) {
+      case 'users':
+        return target.filter === 'expired' ? `${base}/users?expired=1` : `${base}/users`;
+      case 'reports':
+        return target.group === undefined
+          ? `${base}/reports/${target.kind}`
+          : `${base}/reports/${target.kind}?group=${encodeURIComponent(target.group)}`;
+      case 'setup':
+        return `${base}/setup`;
+    }
+  }
+
+  /** A deep link to the target: in the client's tab of `place` when there is one, else in the personal tab. */
+  client(client: LinkedClient, target: TabTarget, place?: TabPlacementView): TabLink {
+    const route = TabLinks.route(client, target);
+    const inPlace = place?.clientId === client.id ? place : undefined;
+    const entityId = inPlace === undefined ? this.personalEntityId : channelTabEntityId(client.id);
+    const context =
+      inPlace === undefined
+        ? { subEntityId: route }
+        : inPlace.kind === 'channel'
+          ? { subEntityId: route, channelId: inPlace.id }
+          : { subEntityId: route, chatId: inPlace.id, contextType: 'chat' };
+    const query = [
+      `webUrl=${encodeURIComponent(`${this.base}/tab/index.html#${route}`)}`,
+      `label=${encodeURIComponent(labelOf(client, target))}`,
+      `context=${encodeURIComponent(JSON.stringify(context))}`,
+    ].join('&');
+    return `https://teams.microsoft.com/l/entity/${encodeURIComponent(this.appId)}/${encodeURIComponent(entityId)}?${query}` as TabLink;
+  }
+}
+
+function labelOf(client: LinkedClient, target: TabTarget): string {
+  switch (target.section) {
+    case 'users':
+      return target.filter === 'expired' ? `${client.name}: expired users` : `${client.name}: users`;
+    case 'reports':
+      return `${client.name}: ${target.kind} report`;
+    case 'setup':
+      return `${client.name}: setup`;
   }
 }

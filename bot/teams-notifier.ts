@@ -53,7 +53,7 @@ export class TeamsNotifier implements Notifier {
   async deliver(target: NotificationTarget, notification: Notification): Promise<void> {
     const stored = parseStored(target.reference);
     const activity = MessageFactory.attachment(
-      CardFactory.adaptiveCard(notificationCard(notification, this.links)),
+      CardFactory.adaptiveCard(notificationCard(notification, this.links, target.tabPlacement)),
     );
     // Validated above for what is used here; the rest is what Bot Framework itself captured.
     const reference = stored.reference as unknown as Partial<ConversationReference> & { serviceUrl: string };

@@ -3,6 +3,7 @@ import { createBotAdapter, type BotAdapter } from '../bot/bot-adapter.js';
 import { TabLinks } from '../bot/tab-links.js';
 import { TeamsBot } from '../bot/teams-bot.js';
 import { TeamsNotifier } from '../bot/teams-notifier.js';
+import { DEMO_TEAMS_APP_ID } from './demo-identities.js';
 import type { AppConfig } from '../src/config/load-config.js';
 import type { Core } from '../src/composition/create-core.js';
 import { toUserFacingError } from '../src/shared/errors.js';
@@ -24,7 +25,11 @@ export interface BotEdge {
  */
 export function createBotEdge(config: AppConfig): BotEdge {
   const adapter = createBotAdapter(config);
-  const links = new TabLinks({ publicBaseUrl: config.publicBaseUrl });
+  const links = new TabLinks({
+    publicBaseUrl: config.publicBaseUrl,
+    // Required in production; demo mode deep-links to the local Teams host's stand-in app.
+    teamsAppId: config.teamsAppId ?? DEMO_TEAMS_APP_ID,
+  });
   const notifier = new TeamsNotifier({ adapter: adapter.adapter, botAppId: adapter.appId, links });
   return { adapter, links, notifier };
 }

@@ -6,6 +6,12 @@
  */
 export const DEMO_MSP_TENANT_ID = '9f3c2a10-5b7e-4d21-9a6c-1e2f3a4b5c6d';
 
+/**
+ * The Teams app id in demo mode (TEAMS_APP_ID unset): the cards' deep links name it, and the local Teams host
+ * follows deep links for this app.
+ */
+export const DEMO_TEAMS_APP_ID = '7d1e3c5a-9b2f-4e6d-8c0a-1f2e3d4c5b6a';
+
 export interface DemoIdentity {
   readonly tenantId: string;
   readonly objectId: string;

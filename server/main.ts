@@ -4,6 +4,7 @@ import { ownSecretStatus, type OwnSecretStatus } from '../src/domain/own-secrets
 import { createCore } from '../src/composition/create-core.js';
 import { createLogger, type Logger } from '../src/shared/logger.js';
 import { loadOrCreateDemoKey } from '../src/store/secret-box.js';
+import { DEMO_TEAMS_APP_ID } from './demo-identities.js';
 import { ensureDemoClient, startDemoTenant } from './demo-tenant.js';
 import { closeHttpServer, createHttpServer } from './http-server.js';
 import { mountLegalPages } from './legal-pages.js';
@@ -108,6 +109,7 @@ async function start(
       : {
           demo: {
             tabClientId: demo.consentApp.clientId,
+            teamsAppId: config.teamsAppId ?? DEMO_TEAMS_APP_ID,
             authorityHost: demo.simulator.authorityHost,
             caCertPem: demo.simulator.caCertPem,
             issueToken: (person, audience) =>

@@ -29,6 +29,8 @@ export interface DemoTabOptions {
    * tab SSO and admin consent. The audience of the tokens the simulator issues for the local host.
    */
   readonly tabClientId: string;
+  /** The Teams app id the cards' deep links name: the local host follows deep links for this app only. */
+  readonly teamsAppId: string;
   /** The simulator's authority host: it issues the tokens and publishes the keys. */
   readonly authorityHost: string;
   /** PEM of the simulator's CA, so its JWKS can be fetched over HTTPS. */
@@ -276,6 +278,7 @@ function mountDemoHost(server: restify.Server, distDir: string, demo: DemoTabOpt
     localOnly,
     (_req: restify.Request, res: restify.Response, next: restify.Next) => {
       res.json(200, {
+        teamsAppId: demo.teamsAppId,
         identities: Object.entries(demoIdentities).map(([key, person]) => ({
           key,
           displayName: person.displayName,

@@ -1,3 +1,5 @@
+import type { TabLink } from '../tab-links.js';
+
 /**
  * The small vocabulary every card builder uses: typed Adaptive Card 1.5 elements and actions (the subset Teams
  * renders), so builders stay pure functions of their data and a test can validate each with the real parser.
@@ -150,8 +152,12 @@ export function execute(
   return { type: 'Action.Execute', title, verb, data, ...(style === undefined ? {} : { style }) };
 }
 
-export function openUrl(title: string, url: string): OpenUrlAction {
-  return { type: 'Action.OpenUrl', title, url };
+/**
+ * A button that opens the tab. It takes only a {@link TabLink} (a Teams deep link), never a bare URL: opened from a
+ * card, the tab's own address would land in a browser outside Teams.
+ */
+export function openTab(title: string, link: TabLink): OpenUrlAction {
+  return { type: 'Action.OpenUrl', title, url: link };
 }
 
 /** A row: a stretching text column and, on its right, one button. */

@@ -1,5 +1,6 @@
 import type { Notification, NotifiedUserList } from '../../src/domain/notification-kinds.js';
 import { ownSecretSettings } from '../../src/domain/own-secrets.js';
+import type { TabPlacementView } from '../../src/services/tab-placement-service.js';
 import type { TabLinks } from '../tab-links.js';
 import { act, clientLabel, type CardClient } from './card-actions.js';
 import {
@@ -8,7 +9,7 @@ import {
   count,
   facts,
   heading,
-  openUrl,
+  openTab,
   plural,
   rowWithAction,
   subtle,
@@ -41,7 +42,11 @@ function userRows(client: CardClient, list: NotifiedUserList): CardElement[] {
  * The card of a proactive notification (DESIGN rule 11). Every card names its client and offers the next step:
  * the status, a retry, the users concerned (each with Disable), or the tab's configuration.
  */
-export function notificationCard(notification: Notification, links: TabLinks): AdaptiveCard {
+export function notificationCard(
+  notification: Notification,
+  links: TabLinks,
+  place?: TabPlacementView,
+): AdaptiveCard {
   if (notification.kind === 'app_secret_expiring') return ownSecretCard(notification);
   const client = notification.client;
   const label = clientLabel(client);
@@ -124,7 +129,10 @@ export function notificationCard(notification: Notification, links: TabLinks): A
       }
       return card(body, [
         act('All expired users', 'users.list', { client: client.id, filter: 'expired' }),
-        openUrl('Open users in the tab', links.client(client.name, 'users')),
+        openTab(
+          'Open expired users in the tab',
+          links.client(client, { section: 'users', filter: 'expired' }, place),
+        ),
       ]);
     }
     case 'permission_missing':
@@ -140,7 +148,7 @@ export function notificationCard(notification: Notification, links: TabLinks): A
           ),
           subtle(`Since ${when(notification.since)}.`),
         ],
-        [openUrl('Open the configuration', links.client(client.name, 'configure')), status],
+        [openTab('Open the configuration', links.client(client, { section: 'setup' }, place)), status],
       );
     case 'permission_restored':
       return card(
@@ -163,7 +171,7 @@ export function notificationCard(notification: Notification, links: TabLinks): A
               : `It expires on ${when(notification.expiresAt, true)} (${notification.daysLeft === 0 ? 'today' : `in ${plural(notification.daysLeft, 'day')}`}). Create a new secret in Entra ID and save it in the tab before then.`,
           ),
         ],
-        [openUrl('Rotate the secret', links.client(client.name, 'configure')), status],
+        [openTab('Rotate the secret', links.client(client, { section: 'setup' }, place)), status],
       );
     }
   }

@@ -1,4 +1,5 @@
 import type { Report, ReportUser } from '../../src/services/reports/report-types.js';
+import type { TabLink } from '../tab-links.js';
 import { act } from './card-actions.js';
 import {
   card,
@@ -6,7 +7,7 @@ import {
   count,
   facts,
   heading,
-  openUrl,
+  openTab,
   percent,
   subtle,
   text,
@@ -109,7 +110,7 @@ function bodyOf(report: Report): CardElement[] {
 }
 
 /** `report …`: a report's headline figures, how to read them, and a link to the full report in the tab. */
-export function reportCard(report: Report, tabUrl: string): AdaptiveCard {
+export function reportCard(report: Report, tabLink: TabLink): AdaptiveCard {
   const header = report.header;
   const filters = [
     header.filters.group === null
@@ -129,7 +130,7 @@ export function reportCard(report: Report, tabUrl: string): AdaptiveCard {
     body.push(text(header.signInData.message, { size: 'small', color: 'warning' }));
   for (const note of header.notes.slice(0, 3)) body.push(subtle(note));
   return card(body, [
-    openUrl('Open the full report', tabUrl),
+    openTab('Open the full report', tabLink),
     act('Refresh', 'report.show', {
       client: header.client.id,
       kind: report.kind,

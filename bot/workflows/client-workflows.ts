@@ -37,7 +37,15 @@ export async function showReport(
     client: client.id,
     ...(group === undefined ? {} : { group }),
   });
-  return reportCard(report, context.links.client(client.name, `reports/${kind}`));
+  const place = await context.core.tabPlacements.find(client.id, context.conversationId);
+  return reportCard(
+    report,
+    context.links.client(
+      client,
+      { section: 'reports', kind, ...(group === undefined ? {} : { group }) },
+      place,
+    ),
+  );
 }
 
 /** `whoami`: available to anyone who reached the bot, role or not. */

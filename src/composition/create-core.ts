@@ -20,6 +20,7 @@ import { GraphConnectionVerifier } from '../services/connection-verifier.js';
 import { GroupService } from '../services/group-service.js';
 import { IntegrationService } from '../services/integration-service.js';
 import { NotificationService } from '../services/notification-service.js';
+import { TabPlacementService } from '../services/tab-placement-service.js';
 import { ReportService } from '../services/report-service.js';
 import { RoleService } from '../services/role-service.js';
 import { StatusService } from '../services/status-service.js';
@@ -122,6 +123,8 @@ export interface Core {
    * `csv(kind, request, table?)`, `filters(client)`.
    */
   readonly reports: ReportService;
+  /** Where each client's channel and group-chat tabs are (cards posted there open them). */
+  readonly tabPlacements: TabPlacementService;
   /**
    * The collection rules, applied in every directory sync's transaction (registered as its rules), by exclusions
    * and daily: `reconcile(clientId)`, `reconcileAll()`. Expiry needs no pass: it is evaluated whenever it is read.
@@ -248,6 +251,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       perActor: config.limits.exportsPerUser,
     }),
   });
+  const tabPlacements = new TabPlacementService({ db, clientAccess, audit, clock });
   const notifications = new NotificationService({
     db,
     access,
@@ -260,6 +264,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     users,
     notifier: options.notifier,
     ownSecrets: ownSecretsOf(config),
+    tabPlacements,
   });
 
   // After every successful directory sync, whoever started it (schedule, bot, tab, CLI) — its collection rules were
@@ -355,6 +360,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     mfaRegistrationSync,
     servicePrincipalSync,
     reports,
+    tabPlacements,
     notifications,
     beginShutdown: () => {
       syncRunner.abort();

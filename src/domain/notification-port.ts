@@ -8,6 +8,15 @@ export interface NotificationTarget {
   readonly conversationType: string;
   /** Opaque to the core: what the notifier stored when it captured the conversation (JSON text). */
   readonly reference: string;
+  /**
+   * The notified client's tab in this channel or group chat, when one was added there: the card's "open in the tab"
+   * buttons open it rather than the personal tab.
+   */
+  readonly tabPlacement?: {
+    readonly clientId: string;
+    readonly kind: 'channel' | 'chat';
+    readonly id: string;
+  };
 }
 
 /**

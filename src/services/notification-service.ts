@@ -36,6 +36,7 @@ import type { AuditTrail } from './audit-trail.js';
 import type { ClientService } from './client-service.js';
 import type { IntegrationService, IntegrationView } from './integration-service.js';
 import type { StatusService } from './status-service.js';
+import type { TabPlacementService } from './tab-placement-service.js';
 import type { UserPageView, UserService } from './user-service.js';
 import { parseInput } from './validation.js';
 
@@ -57,6 +58,8 @@ export interface NotificationServiceOptions {
   readonly rememberSentForMs?: number;
   /** The app's own configured secrets and when they expire (from the configuration). */
   readonly ownSecrets?: readonly OwnSecretExpiry[];
+  /** Where clients' channel and group-chat tabs are (a notification's buttons open the one where it is posted). */
+  readonly tabPlacements?: TabPlacementService;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -143,6 +146,7 @@ export class NotificationService {
   private readonly retryDelaysInMs: readonly number[];
   private readonly rememberSentForMs: number;
   private readonly ownSecrets: readonly OwnSecretExpiry[];
+  private readonly tabPlacements: TabPlacementService | undefined;
 
   constructor(options: NotificationServiceOptions) {
     this.db = options.db;
@@ -158,6 +162,7 @@ export class NotificationService {
     this.retryDelaysInMs = options.retryDelaysInMs ?? [500, 2_000];
     this.rememberSentForMs = options.rememberSentForMs ?? 90 * 24 * 60 * 60 * 1000;
     this.ownSecrets = options.ownSecrets ?? [];
+    this.tabPlacements = options.tabPlacements;
   }
 
   // ------------------------------------------------------------------------------------------- conversations ---
@@ -556,10 +561,15 @@ export class NotificationService {
         await sent.release(announcement.clientId, key);
         break;
       }
+      const tabPlacement =
+        announcement.clientId === APP_WIDE
+          ? undefined
+          : await this.tabPlacements?.find(announcement.clientId, row.conversation_id);
       const target: NotificationTarget = {
         conversationId: row.conversation_id,
         conversationType: row.conversation_type,
         reference: row.reference,
+        ...(tabPlacement === undefined ? {} : { tabPlacement }),
       };
       try {
         await this.deliverWithRetries(notifier, target, notification);

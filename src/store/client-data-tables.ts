@@ -26,4 +26,9 @@ export const tenantDataTables = [
 ] as const;
 
 /** Every table with a `client_id` column: emptied when the client is removed. */
-export const clientTables = [...tenantDataTables, 'billing_snapshots', 'integrations'] as const;
+export const clientTables = [
+  ...tenantDataTables,
+  'billing_snapshots',
+  'integrations',
+  'tab_placements',
+] as const;

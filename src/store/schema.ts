@@ -396,6 +396,17 @@ export interface PendingActionsTable {
   used_at: Timestamp | null;
 }
 
+/** A channel or group-chat tab added in Teams for one client (migration 0011). */
+export interface TabPlacementsTable {
+  client_id: string;
+  place_kind: 'channel' | 'chat';
+  /** The channel id (`19:…@thread.tacv2`) or the group chat id (`19:…@thread.v2`). */
+  place_id: string;
+  created_at: Timestamp;
+  /** UPN (or object id) of who added it. */
+  created_by: string;
+}
+
 export interface Database {
   clients: ClientsTable;
   integrations: IntegrationsTable;
@@ -421,6 +432,7 @@ export interface Database {
   incidents: IncidentsTable;
   notifications_sent: NotificationsSentTable;
   pending_actions: PendingActionsTable;
+  tab_placements: TabPlacementsTable;
 }
 
 export type ClientRow = Selectable<ClientsTable>;

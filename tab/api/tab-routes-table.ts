@@ -7,6 +7,7 @@ import { integrationRoutes } from './routes/integration-routes.js';
 import { meRoutes } from './routes/me-routes.js';
 import { reportsRoutes } from './routes/reports-routes.js';
 import { syncRoutes } from './routes/sync-routes.js';
+import { tabPlacementRoutes } from './routes/tab-placement-routes.js';
 import { usersRoutes } from './routes/users-routes.js';
 import type { TabRoute } from './tab-route.js';
 import type { TenantAllowList } from './tenant-allow-list.js';
@@ -30,6 +31,7 @@ export function tabRoutes(core: Core, context: TabRoutesContext): TabRoute[] {
     ...billingRoutes(core),
     ...reportsRoutes(core),
     ...auditRoutes(core),
+    ...tabPlacementRoutes(core),
   ];
   // Whatever a change through the tab did to a client, its remembered list totals are forgotten at once.
   return routes.map((route) =>

@@ -11,6 +11,7 @@ import * as leanerUserIndexes from './0008-leaner-user-indexes.js';
 import * as oneClientPerTenant from './0009-one-client-per-tenant.js';
 import * as rateLimits from './0010-rate-limits.js';
 import * as currentExpiryAndCollection from './0011-current-expiry-and-collection.js';
+import * as tabPlacements from './0012-tab-placements.js';
 
 /** A migration that may differ slightly per engine (auto-increment ids, SQLite's WITHOUT ROWID). */
 export interface DialectMigration {
@@ -30,4 +31,5 @@ export const migrations: Readonly<Record<string, DialectMigration>> = {
   '0009-one-client-per-tenant': oneClientPerTenant,
   '0010-rate-limits': rateLimits,
   '0011-current-expiry-and-collection': currentExpiryAndCollection,
+  '0012-tab-placements': tabPlacements,
 };

@@ -52,6 +52,8 @@ function runtimeFor(host: HostName): string {
   });
 }
 const CONFIG_KEY = 'teams-host.channel-config';
+/** The one channel of the simulated team. */
+const DEMO_CHANNEL_ID = '19:demo-channel@thread.tacv2';
 const CONSENTED_KEY = 'teams-host.consented-identity';
 const PERSONAL_URL = '/tab/index.html#/clients';
 const CONFIGURE_URL = '/tab/index.html#/configure';
@@ -81,6 +83,10 @@ const state = {
   frameContext: 'content' as 'content' | 'settings',
   pendingConfig: undefined as ChannelConfig | undefined,
   tokens: new Map<string, { token: string; expiresAt: number }>(),
+  /** The Teams app id the host is playing (deep links to any other app are refused). */
+  teamsAppId: '',
+  /** The target of the deep link being followed (`context.subEntityId`), handed to the tab as its sub-page. */
+  subEntityId: undefined as string | undefined,
   /** The tab's open `authentication.authenticate`, answered when its window reports back (or is closed). */
   authentication: undefined as { request: TeamsRequest; window: Window } | undefined,
 };
@@ -210,10 +216,65 @@ async function answerAuthWindow(request: TeamsRequest, source: Window): Promise<
   }
 }
 
-/** `app.openLink`: what Teams does with a link that is not one of its own — the system browser opens it. */
+/**
+ * `app.openLink`: a Teams deep link to this app is followed inside the host (below); any other link goes where
+ * Teams sends it — the system browser.
+ */
 function followLink(url: string): void {
   openedLinks.push(url);
+  if (url.startsWith('https://teams.microsoft.com/l/')) {
+    followDeepLink(url);
+    return;
+  }
   window.open(url, '_blank', 'noopener');
+}
+
+/**
+ * Follows a Teams deep link to a tab as Teams does
+ * (https://learn.microsoft.com/microsoftteams/platform/concepts/build-and-test/deep-link-application):
+ * `https://teams.microsoft.com/l/entity/<appId>/<entityId>?webUrl=…&context={"subEntityId":…,"channelId":…}` opens
+ * the app's personal tab (`clients`) or the channel tab with that entity id, and the tab gets the sub-entity as
+ * `context.page.subPageId`. A link to another app, or not to a tab, is refused with the reason.
+ */
+function followDeepLink(url: string): void {
+  let link: URL;
+  try {
+    link = new URL(url);
+  } catch {
+    configStatus.textContent = `Not a link: ${url}`;
+    return;
+  }
+  const [, l, entity, appId = '', entityId = ''] = link.pathname
+    .split('/')
+    .map((part) => decodeURIComponent(part));
+  if (link.origin !== 'https://teams.microsoft.com' || l !== 'l' || entity !== 'entity') {
+    configStatus.textContent = `Not a Teams deep link to a tab: ${url}`;
+    return;
+  }
+  if (appId.toLowerCase() !== state.teamsAppId.toLowerCase()) {
+    configStatus.textContent = `This deep link is for another Teams app (${appId}), not ${state.teamsAppId}.`;
+    return;
+  }
+  const context = JSON.parse(link.searchParams.get('context') ?? '{}') as {
+    subEntityId?: string;
+    channelId?: string;
+  };
+  if (entityId === 'clients') {
+    state.surface = 'personal';
+  } else if (entityId.startsWith('client:') && context.channelId === DEMO_CHANNEL_ID) {
+    state.surface = 'channel';
+    const saved = savedConfig();
+    if (saved?.entityId !== entityId) {
+      configStatus.textContent = `The channel has no tab ${entityId}: add it first (Surface → Channel tab).`;
+      return;
+    }
+  } else {
+    configStatus.textContent = `This app has no tab ${entityId}${context.channelId === undefined ? '' : ` in ${context.channelId}`}.`;
+    return;
+  }
+  state.subEntityId = context.subEntityId;
+  surfaceSelect.value = state.surface;
+  load();
 }
 
 function send(func: string, args: unknown[]): void {
@@ -237,11 +298,12 @@ function legacyContext(): Record<string, unknown> {
     hostName: state.host,
     hostClientType: 'web',
     appSessionId: 'local-session',
+    ...(state.subEntityId === undefined ? {} : { subEntityId: state.subEntityId }),
     ...(channel
       ? {
           teamId: '19:demo-team@thread.tacv2',
           teamName: 'MSP Operations',
-          channelId: '19:demo-channel@thread.tacv2',
+          channelId: DEMO_CHANNEL_ID,
           channelName: 'Clients',
         }
       : {}),
@@ -332,7 +394,9 @@ function element<T extends HTMLElement>(id: string, type: new () => T): T {
 
 async function start(): Promise<void> {
   const response = await fetch('/dev/identities');
-  state.identities = ((await response.json()) as { identities: DemoIdentityView[] }).identities;
+  const demo = (await response.json()) as { identities: DemoIdentityView[]; teamsAppId: string };
+  state.identities = demo.identities;
+  state.teamsAppId = demo.teamsAppId;
   for (const person of state.identities) {
     identitySelect.add(new Option(`${person.displayName} — ${person.role.replace('_', ' ')}`, person.key));
   }
@@ -367,7 +431,9 @@ async function start(): Promise<void> {
     load();
   });
   if (params.get('reset') === '1') sessionStorage.removeItem(CONFIG_KEY);
-  load();
+  const deepLink = params.get('deepLink');
+  if (deepLink === null) load();
+  else followDeepLink(deepLink);
 }
 
 void start();

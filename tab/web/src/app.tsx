@@ -20,7 +20,7 @@ import { ClientWorkspace } from './layout/client-workspace.js';
 import { useHashRoute } from './routing/hash-route.js';
 import { AuditScreen } from './screens/audit-screen.js';
 import { ClientsScreen } from './screens/clients-screen.js';
-import { ConfigureScreen } from './screens/configure-screen.js';
+import { ConfigureScreen, RemoveTabScreen } from './screens/configure-screen.js';
 import { SignInProblem } from './layout/sign-in-problem.js';
 import { SignInError, type TeamsSession } from './teams/teams-session.js';
 
@@ -76,7 +76,9 @@ export function App({ session, api }: { readonly session: TeamsSession; readonly
 
   const [first, clientRef, section, ...rest] = route.segments;
   let screen;
-  if (session.frameContext === 'settings' || first === 'configure') {
+  if (session.frameContext === 'remove' && boundClientId !== undefined) {
+    screen = <RemoveTabScreen clientId={boundClientId} />;
+  } else if (session.frameContext === 'settings' || first === 'configure') {
     screen = <ConfigureScreen />;
   } else if (first === 'c' && clientRef !== undefined) {
     screen = <ClientWorkspace clientRef={clientRef} section={section ?? 'users'} rest={rest} />;

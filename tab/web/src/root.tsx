@@ -38,6 +38,7 @@ export function Root() {
     startTeamsSession().then(
       (session) => {
         if (cancelled) return;
+        followDeepLink(session.subPageId);
         setTheme(session.initialTheme);
         session.onThemeChange(setTheme);
         setStartup({ state: 'ready', session });
@@ -74,4 +75,14 @@ export function Root() {
       {startup.state === 'ready' && api !== undefined && <App session={startup.session} api={api} />}
     </FluentProvider>
   );
+}
+
+/**
+ * A Teams deep link names a screen of the tab as its sub-entity (`context.subEntityId`, read as
+ * `context.page.subPageId`): the tab's own route, such as `/c/contoso/users?expired=1`. The tab opens there before
+ * its first render (https://learn.microsoft.com/microsoftteams/platform/concepts/build-and-test/deep-link-application).
+ */
+function followDeepLink(subPageId: string): void {
+  if (!/^\/(c\/|clients$|audit$)/.test(subPageId)) return;
+  history.replaceState(null, '', `${location.pathname}${location.search}#${subPageId}`);
 }

@@ -73,7 +73,10 @@ describe('bot endpoint /api/messages', function () {
         ? {}
         : { openIdMetadataUrl: bot.issuer.metadataUrl, tokenIssuer: bot.issuer.issuer },
     );
-    const links = new TabLinks({ publicBaseUrl: 'http://localhost' });
+    const links = new TabLinks({
+      publicBaseUrl: 'http://localhost',
+      teamsAppId: '2b7e1a3c-0000-4000-8000-000000000001',
+    });
     // The bot reads its own body, bounded, after its credentials were checked (server/json-body.ts).
     const server = restify.createServer();
     mountBotRoutes(server, {

@@ -3,7 +3,18 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Frame, Page } from 'playwright-core';
-import { demoIdentities } from '../../../server/demo-identities.js';
+import { reportCard } from '../../../bot/cards/report-card.js';
+import { notificationCard } from '../../../bot/cards/notification-cards.js';
+import { TabLinks } from '../../../bot/tab-links.js';
+import { DEMO_TEAMS_APP_ID, demoIdentities } from '../../../server/demo-identities.js';
+import type { TabPlacementView } from '../../../src/services/tab-placement-service.js';
+import {
+  billingReport,
+  mfaReport,
+  notifications,
+  ssoReport,
+  usageReport,
+} from '../../unit/bot/card-fixtures.js';
 import { PRODUCT_PERMISSIONS } from '../../../sim/index.js';
 import {
   focusedName,
@@ -11,9 +22,13 @@ import {
   launchBrowser,
   openHost,
   screenshot,
+  tabFrame,
   tabTo,
   type TestBrowser,
 } from './support/browser.js';
+
+/** The channel of the local Teams host's simulated team (tab/web/dev/teams-host.ts). */
+const DEMO_CHANNEL_ID = '19:demo-channel@thread.tacv2';
 import { buildTab, randomSecret, startDemoApp, waitFor, type DemoApp } from './support/demo-app.js';
 
 /**
@@ -416,7 +431,151 @@ describe('tab in the local Teams host (browser)', function () {
     );
     const config = await page.evaluate<string | null>(`sessionStorage.getItem('teams-host.channel-config')`);
     assert.match(config ?? '', new RegExp(`client:${demoClientId}`));
+    const placement = await app.store.db
+      .selectFrom('tab_placements')
+      .select(['place_kind', 'place_id'])
+      .where('client_id', '=', demoClientId)
+      .execute();
+    assert.deepEqual(placement, [{ place_kind: 'channel', place_id: DEMO_CHANNEL_ID }], 'where the tab is');
+    const audited = await app.store.db
+      .selectFrom('audit_log')
+      .select('target_id')
+      .where('action', '=', 'tab.add')
+      .execute();
+    assert.deepEqual(
+      audited.map((row) => row.target_id),
+      [DEMO_CHANNEL_ID],
+    );
     await screenshot(page, '13-channel-tab');
+  });
+
+  /** Every "open in the tab" link the bot's cards carry, built as the bot builds them, for the demo client. */
+  function cardLinks(place?: TabPlacementView): string[] {
+    const links = new TabLinks({ publicBaseUrl: app.baseUrl, teamsAppId: DEMO_TEAMS_APP_ID });
+    const demo = { id: demoClientId, name: 'demo', displayName: 'Contoso (demo)' };
+    const built = [
+      ...[usageReport, ssoReport, mfaReport, billingReport].map((report) =>
+        reportCard(report, links.client(demo, { section: 'reports', kind: report.kind }, place)),
+      ),
+      ...notifications.flatMap((notification) =>
+        notification.kind === 'app_secret_expiring'
+          ? []
+          : [notificationCard({ ...notification, client: demo }, links, place)],
+      ),
+    ];
+    const urls = JSON.stringify(built)
+      .match(/"type":"Action\.OpenUrl","title":"[^"]*","url":"[^"]*"/g)
+      ?.map((found) => (JSON.parse(`{${found}}`) as { url: string }).url);
+    return [...new Set(urls ?? [])];
+  }
+
+  /** Follows a deep link in the local Teams host, as Teams does when a card's button is clicked. */
+  async function follow(url: string, as: keyof typeof demoIdentities): Promise<Frame> {
+    const query = new URLSearchParams({ as, deepLink: url });
+    await page.goto(`${app.baseUrl}/dev/teams-host.html?${query.toString()}`);
+    const frame = await tabFrame(page);
+    await frame.getByTestId('signed-in-as').waitFor();
+    return frame;
+  }
+
+  /** The screen and filter a link names, seen in the tab. */
+  async function assertScreen(frame: Frame, url: string): Promise<string> {
+    const route = (JSON.parse(new URL(url).searchParams.get('context') ?? '{}') as { subEntityId: string })
+      .subEntityId;
+    const report = /^\/c\/demo\/reports\/(usage|sso|mfa|billing)$/.exec(route)?.[1];
+    if (route === '/c/demo/users?expired=1') {
+      await frame.getByRole('heading', { name: 'Users' }).waitFor();
+      assert.equal(await frame.getByRole('checkbox', { name: 'Expired only' }).isChecked(), true, route);
+      const expired = await app.store.db
+        .selectFrom('directory_users')
+        .select('id')
+        .where('client_id', '=', demoClientId)
+        .where('expired_at', 'is not', null)
+        .execute();
+      await frame.locator('[data-user-id]').first().waitFor();
+      const shown = await frame.evaluate<string[]>(
+        `[...document.querySelectorAll('[data-user-id]')].map((row) => row.getAttribute('data-user-id'))`,
+      );
+      const expiredIds = new Set(expired.map((row) => row.id));
+      assert.ok(
+        shown.length > 0 && shown.every((id) => expiredIds.has(id)),
+        `${route}: not only expired users`,
+      );
+      return 'users-expired';
+    }
+    if (report !== undefined) {
+      const labels: Record<string, string> = {
+        usage: 'Application usage',
+        sso: 'SSO coverage',
+        mfa: 'MFA coverage',
+        billing: 'Users and billing',
+      };
+      const label = labels[report] ?? report;
+      await frame.getByRole('heading', { name: 'Reports' }).waitFor();
+      assert.equal(
+        await frame.getByRole('tab', { name: label }).getAttribute('aria-selected'),
+        'true',
+        route,
+      );
+      return `report-${report}`;
+    }
+    if (route === '/c/demo/setup') {
+      await frame.getByRole('heading', { name: 'Setup' }).waitFor();
+      return 'setup';
+    }
+    assert.fail(`a card links to ${route}, which this test does not know`);
+  }
+
+  it('every card link that opens the tab is a Teams deep link, and opens the named screen with its filter', async () => {
+    const urls = cardLinks();
+    assert.deepEqual(
+      urls.map((url) => new URL(url).pathname),
+      urls.map(() => `/l/entity/${DEMO_TEAMS_APP_ID}/clients`),
+    );
+    const seen: string[] = [];
+    for (const url of urls) {
+      const frame = await follow(url, 'partnerAdmin');
+
+      const screen = await assertScreen(frame, url);
+
+      seen.push(screen);
+      await screenshot(page, `22-deep-link-${screen}`);
+    }
+    assert.deepEqual([...new Set(seen)].sort(), [
+      'report-billing',
+      'report-mfa',
+      'report-sso',
+      'report-usage',
+      'setup',
+      'users-expired',
+    ]);
+  });
+
+  it('in the channel where the client’s tab was added, card links open that channel tab on the named screen', async () => {
+    const placed = await app.store.db
+      .selectFrom('tab_placements')
+      .select(['client_id', 'place_kind', 'place_id'])
+      .where('client_id', '=', demoClientId)
+      .executeTakeFirstOrThrow();
+    const place = { clientId: placed.client_id, kind: placed.place_kind, id: placed.place_id };
+    const [first, ...others] = cardLinks(place);
+    assert.ok(first !== undefined && others.length > 0);
+
+    for (const url of [first, ...others]) {
+      const link = new URL(url);
+      assert.equal(
+        link.pathname,
+        `/l/entity/${DEMO_TEAMS_APP_ID}/${encodeURIComponent(`client:${demoClientId}`)}`,
+      );
+      assert.equal(
+        (JSON.parse(link.searchParams.get('context') ?? '{}') as { channelId?: string }).channelId,
+        DEMO_CHANNEL_ID,
+      );
+      const frame = await follow(url, 'clientAdmin');
+      await assertScreen(frame, url);
+      assert.equal(await page.getByLabel('Surface').inputValue(), 'channel');
+    }
+    await screenshot(page, '23-deep-link-channel-tab');
   });
 
   it('follows the Teams theme as it changes: dark, then high contrast', async () => {

@@ -102,6 +102,8 @@ describe('tab API: the core decides who may read and change what, and bad input 
       ['POST', '/api/tab/clients/bravo/import', {}],
       ['PUT', '/api/tab/clients/bravo/settings/expiry', { days: 60 }],
       ['DELETE', '/api/tab/clients/bravo', { confirm: 'bravo' }],
+      ['POST', '/api/tab/clients/bravo/tabs', { kind: 'channel', id: '19:ops@thread.tacv2' }],
+      ['DELETE', '/api/tab/clients/bravo/tabs', { id: '19:ops@thread.tacv2' }],
     ];
     const auditBefore = await harness.core.auditLog.query({
       ...PARTNER_ADMIN,
@@ -122,6 +124,51 @@ describe('tab API: the core decides who may read and change what, and bad input 
         (c) => c.name === 'bravo',
       ),
     );
+  });
+
+  it("records where A's channel tab was added for anyone who sees A, once, audited; and forgets it when removed", async () => {
+    const place = { kind: 'channel', id: '19:alpha-ops@thread.tacv2' };
+
+    const added = await harness.request('POST', '/api/tab/clients/alpha/tabs', {
+      token: viewerOfA,
+      body: place,
+    });
+    const again = await status('POST', '/api/tab/clients/alpha/tabs', viewerOfA, place);
+    const alpha = await harness.core.clients.get(
+      { ...PARTNER_ADMIN, name: undefined, channel: 'tab' },
+      'alpha',
+    );
+    const found = await harness.core.tabPlacements.find(alpha.id, place.id);
+    const removed = await status('DELETE', '/api/tab/clients/alpha/tabs', viewerOfA, { id: place.id });
+    const gone = await harness.core.tabPlacements.find(alpha.id, place.id);
+    const audit = await harness.core.auditLog.query(
+      { ...PARTNER_ADMIN, name: undefined, channel: 'tab' },
+      { client: 'alpha' },
+    );
+
+    assert.equal(added.status, 201);
+    assert.deepEqual(await added.json(), { clientId: alpha.id, kind: 'channel', id: place.id });
+    assert.equal(again, 201);
+    assert.deepEqual(found, { clientId: alpha.id, kind: 'channel', id: place.id });
+    assert.equal(removed, 204);
+    assert.equal(gone, undefined);
+    assert.deepEqual(
+      audit.items.filter((item) => item.action.startsWith('tab.')).map((item) => item.action),
+      ['tab.remove', 'tab.add'],
+    );
+  });
+
+  it('refuses a tab placement that is not a Teams channel or chat id with 400, naming the fields', async () => {
+    const response = await harness.request('POST', '/api/tab/clients/alpha/tabs', {
+      token: adminOfA,
+      body: { kind: 'meeting', id: 'https://evil.example/' },
+    });
+    const body = (await response.json()) as ErrorBody & {
+      error: { details: { problems: { path: string }[] } };
+    };
+
+    assert.equal(response.status, 400);
+    assert.deepEqual(body.error.details.problems.map((problem) => problem.path).sort(), ['id', 'kind']);
   });
 
   it('refuses a viewer of A changing A, while letting them read it', async () => {

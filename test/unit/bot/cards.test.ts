@@ -92,11 +92,9 @@ function actionsOf(json: unknown): FoundAction[] {
   return found;
 }
 
-const links = new TabLinks({ publicBaseUrl: 'https://idm.contoso-msp.example' });
-const teamsLinks = new TabLinks({
-  publicBaseUrl: 'https://idm.contoso-msp.example',
-  teams: { appId: '2b7e1a3c-0000-4000-8000-000000000001', entityId: 'identity-manager' },
-});
+const TEAMS_APP_ID = '2b7e1a3c-0000-4000-8000-000000000001';
+const links = new TabLinks({ publicBaseUrl: 'https://idm.contoso-msp.example', teamsAppId: TEAMS_APP_ID });
+const channelTab = { clientId: client.id, kind: 'channel' as const, id: '19:ops-channel@thread.tacv2' };
 const command: BotCommand = { name: 'users', args: ['adele'], filter: 'expired' };
 
 /** Every card builder, with representative data: each case is one card a person can see. */
@@ -205,10 +203,10 @@ const cards: Record<string, AdaptiveCard> = {
   'exclusion preview, already excluded': exclusionPreviewCard(client, { ...preview, alreadyExcluded: true }),
   'exclusion done': exclusionResultCard(client, exclusionDone),
   'exclusion done already': exclusionResultCard(client, { ...exclusionDone, excludedNow: false }),
-  'report usage': reportCard(usageReport, links.client(client.name, 'reports/usage')),
-  'report sso': reportCard(ssoReport, links.client(client.name, 'reports/sso')),
-  'report mfa': reportCard(mfaReport, teamsLinks.client(client.name, 'reports/mfa')),
-  'report billing': reportCard(billingReport, links.client(client.name, 'reports/billing')),
+  'report usage': reportCard(usageReport, links.client(client, { section: 'reports', kind: 'usage' })),
+  'report sso': reportCard(ssoReport, links.client(client, { section: 'reports', kind: 'sso' })),
+  'report mfa': reportCard(mfaReport, links.client(client, { section: 'reports', kind: 'mfa' }, channelTab)),
+  'report billing': reportCard(billingReport, links.client(client, { section: 'reports', kind: 'billing' })),
   ...Object.fromEntries(
     notifications.map((notification, index) => [
       `notification ${String(index)} ${notification.kind}`,
@@ -357,20 +355,62 @@ describe('bot cards', () => {
     );
   });
 
-  it('report links open the tab on the client’s report, inside Teams when the app id is known', () => {
-    assert.equal(
-      links.client('contoso', 'reports/usage'),
-      'https://idm.contoso-msp.example/tab/index.html#/c/contoso/reports/usage',
+  it('every card button that opens the tab is a Teams deep link to the tab, with the screen and its filter', () => {
+    const opened = Object.entries(cards).flatMap(([name, built]) =>
+      actionsOf(built)
+        .filter((action) => action.type === 'Action.OpenUrl')
+        .map((action) => [name, String((action as { url?: unknown }).url)] as const),
     );
-    const deep = new URL(teamsLinks.client('contoso', 'reports/mfa'));
-    assert.equal(deep.origin, 'https://teams.microsoft.com');
-    assert.equal(deep.pathname, '/l/entity/2b7e1a3c-0000-4000-8000-000000000001/identity-manager');
-    assert.equal(
-      deep.searchParams.get('webUrl'),
-      'https://idm.contoso-msp.example/tab/index.html#/c/contoso/reports/mfa',
+
+    assert.ok(opened.length >= 7, `only ${String(opened.length)} links found`);
+    for (const [name, url] of opened) {
+      const link = new URL(url);
+      const [, l, entity, appId, entityId] = link.pathname.split('/').map(decodeURIComponent);
+      const context = JSON.parse(link.searchParams.get('context') ?? '{}') as { subEntityId?: string };
+      assert.equal(link.origin, 'https://teams.microsoft.com', name);
+      assert.deepEqual([l, entity, appId], ['l', 'entity', TEAMS_APP_ID], name);
+      assert.ok(entityId === 'clients' || entityId === `client:${client.id}`, `${name}: ${entityId ?? ''}`);
+      assert.match(
+        context.subEntityId ?? '',
+        /^\/c\/contoso\/(users\?expired=1|setup|reports\/(usage|sso|mfa|billing))$/,
+        name,
+      );
+      assert.equal(
+        link.searchParams.get('webUrl'),
+        `https://idm.contoso-msp.example/tab/index.html#${context.subEntityId ?? ''}`,
+        name,
+      );
+      assert.ok(
+        url.length < 1900,
+        `${name}: Teams on Windows cannot open deep links of 1900 characters or more`,
+      );
+    }
+  });
+
+  it('a link from a channel or group chat that has the client’s tab opens that tab, named by its channel or chat', () => {
+    const target = { section: 'reports', kind: 'billing', group: 'g-1' } as const;
+
+    const inChannel = new URL(links.client(client, target, channelTab));
+    const inChat = new URL(
+      links.client(client, target, { clientId: client.id, kind: 'chat', id: '19:admins@thread.v2' }),
     );
-    assert.deepEqual(JSON.parse(deep.searchParams.get('context') ?? '{}'), {
-      subEntityId: '/c/contoso/reports/mfa',
+    const otherClientsTab = new URL(
+      links.client(client, target, { ...channelTab, clientId: 'another-client' }),
+    );
+
+    assert.equal(
+      inChannel.pathname,
+      `/l/entity/${TEAMS_APP_ID}/${encodeURIComponent(`client:${client.id}`)}`,
+    );
+    assert.deepEqual(JSON.parse(inChannel.searchParams.get('context') ?? ''), {
+      subEntityId: '/c/contoso/reports/billing?group=g-1',
+      channelId: '19:ops-channel@thread.tacv2',
     });
+    assert.deepEqual(JSON.parse(inChat.searchParams.get('context') ?? ''), {
+      subEntityId: '/c/contoso/reports/billing?group=g-1',
+      chatId: '19:admins@thread.v2',
+      contextType: 'chat',
+    });
+    assert.equal(otherClientsTab.pathname, `/l/entity/${TEAMS_APP_ID}/clients`);
   });
 });

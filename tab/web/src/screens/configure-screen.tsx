@@ -22,7 +22,7 @@ const useStyles = makeStyles({
  */
 export function ConfigureScreen() {
   const styles = useStyles();
-  const { me, session } = useApp();
+  const { api, me, session } = useApp();
   const [clientId, setClientId] = useState<string | undefined>(
     me.clients.length === 1 ? me.clients[0]?.id : undefined,
   );
@@ -30,16 +30,20 @@ export function ConfigureScreen() {
   chosen.current = clientId;
 
   useEffect(() => {
-    session.config.onSave(() => {
+    session.config.onSave(async () => {
       const client = me.clients.find((candidate) => candidate.id === chosen.current);
-      if (client === undefined) return Promise.reject(new Error('Choose a client first.'));
-      return Promise.resolve({
+      if (client === undefined) throw new Error('Choose a client first.');
+      // Remembered first, so that the bot's cards in this channel or chat open this tab (their deep links name it).
+      if (session.place !== undefined) {
+        await api.post(`/clients/${encodeURIComponent(client.id)}/tabs`, session.place);
+      }
+      return {
         entityId: `client:${client.id}`,
         contentUrl: `${window.location.origin}/tab/index.html#/c/${encodeURIComponent(client.name)}/users`,
         suggestedDisplayName: `${client.displayName} identities`,
-      });
+      };
     });
-  }, [me.clients, session]);
+  }, [api, me.clients, session]);
 
   useEffect(() => {
     session.config.setValid(clientId !== undefined);
@@ -80,4 +84,20 @@ export function ConfigureScreen() {
       )}
     </Card>
   );
+}
+
+/**
+ * Loaded by Teams when the channel tab is being removed (frame context `remove`): forgets where it was, so the bot's
+ * cards there link to the personal tab again.
+ */
+export function RemoveTabScreen({ clientId }: { readonly clientId: string }) {
+  const { api, session } = useApp();
+  useEffect(() => {
+    session.config.onRemove(async () => {
+      if (session.place !== undefined) {
+        await api.delete(`/clients/${encodeURIComponent(clientId)}/tabs`, { id: session.place.id });
+      }
+    });
+  }, [api, clientId, session]);
+  return <Body1>Removing this tab does not change anything in the client&apos;s directory.</Body1>;
 }

@@ -45,6 +45,7 @@ import { PageHeader } from '../components/page-header.js';
 import { StatCard, StatGrid } from '../components/stat-card.js';
 import { formatDate, formatNumber } from '../format.js';
 import { useResource } from '../hooks/use-resource.js';
+import { useHashRoute } from '../routing/hash-route.js';
 
 const useStyles = makeStyles({
   bar: {
@@ -137,9 +138,13 @@ function methodLabel(method: string): string {
 export function ReportsScreen({ client }: { readonly client: ClientHeader }) {
   const styles = useStyles();
   const { api, notify } = useApp();
-  const [kind, setKind] = useState<ReportKind>('usage');
+  // A deep link opens a report by its route (`…/reports/billing?group=<id>`).
+  const route = useHashRoute();
+  const [kind, setKind] = useState<ReportKind>(
+    () => kinds.find((candidate) => candidate.key === route.segments[3])?.key ?? 'usage',
+  );
   const [days, setDays] = useState<number>(30);
-  const [group, setGroup] = useState('');
+  const [group, setGroup] = useState(() => route.query.get('group') ?? '');
   const [department, setDepartment] = useState('');
   const base = `/clients/${encodeURIComponent(client.name)}/reports`;
   const filters = useResource(() => api.get<ReportFilterOptions>(`${base}/filters`), `${base}:filters`);

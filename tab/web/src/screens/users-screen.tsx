@@ -30,6 +30,7 @@ import {
 import { UsersTable } from '../components/users-table.js';
 import { useDebounced, useResource } from '../hooks/use-resource.js';
 import { useReturnFocus } from '../hooks/use-return-focus.js';
+import { useHashRoute } from '../routing/hash-route.js';
 
 const PAGE_SIZE = 50;
 
@@ -45,7 +46,11 @@ const useStyles = makeStyles({
 export function UsersScreen({ client }: { readonly client: ClientHeader }) {
   const styles = useStyles();
   const { api, me, notify } = useApp();
-  const [filters, setFilters] = useState<UserFilterValues>(noUserFilters);
+  const route = useHashRoute();
+  // A deep link (or a link inside the tab) can open the list filtered: `…/users?expired=1`.
+  const [filters, setFilters] = useState<UserFilterValues>(() =>
+    route.query.get('expired') === '1' ? { ...noUserFilters, expired: true } : noUserFilters,
+  );
   const settled = useDebounced(filters, 250);
   const filterKey = JSON.stringify(settled);
   const pages = useCursorPages(filterKey);

@@ -16,8 +16,8 @@ export interface TeamsSession {
   readonly initialTheme: TeamsTheme;
   /** Which Microsoft 365 host runs the tab (`Teams`, `Outlook`, `Office`…) and on what (`web`, `desktop`, `ios`…). */
   readonly host: { readonly name: string; readonly clientType: string };
-  /** The channel the tab lives in (a channel tab), for deep links back to it. */
-  readonly channelId: string | undefined;
+  /** Where a configurable tab lives: its team channel or its group chat (cards posted there link to it). */
+  readonly place: { readonly kind: 'channel' | 'chat'; readonly id: string } | undefined;
   readonly onThemeChange: (listener: (theme: TeamsTheme) => void) => void;
   /**
    * A valid SSO token for the tab API (the host caches and refreshes it; we keep it until shortly before expiry).
@@ -43,6 +43,8 @@ export interface ConfigPage {
   readonly onSave: (
     handler: () => Promise<{ entityId: string; contentUrl: string; suggestedDisplayName: string }>,
   ) => void;
+  /** Called when the tab is being removed from its channel or chat; throw to report a failure. */
+  readonly onRemove: (handler: () => Promise<void>) => void;
 }
 
 /** The tab was opened outside a Microsoft 365 host (or the host did not answer). */
@@ -88,7 +90,12 @@ export async function startTeamsSession(): Promise<TeamsSession> {
     tenantId,
     initialTheme: asTheme(context.app.theme),
     host: { name: context.app.host.name, clientType: context.app.host.clientType },
-    channelId: context.channel?.id,
+    place:
+      context.channel?.id !== undefined
+        ? { kind: 'channel', id: context.channel.id }
+        : context.chat?.id !== undefined
+          ? { kind: 'chat', id: context.chat.id }
+          : undefined,
     onThemeChange: (listener) => {
       app.registerOnThemeChangeHandler((theme) => {
         listener(asTheme(theme));
@@ -144,6 +151,18 @@ export async function startTeamsSession(): Promise<TeamsSession> {
                 event.notifyFailure(error instanceof Error ? error.message : String(error));
               },
             );
+        });
+      },
+      onRemove: (handler) => {
+        pages.config.registerOnRemoveHandler((event) => {
+          handler().then(
+            () => {
+              event.notifySuccess();
+            },
+            (error: unknown) => {
+              event.notifyFailure(error instanceof Error ? error.message : String(error));
+            },
+          );
         });
       },
     },
