@@ -15,6 +15,7 @@ import { errorCard } from './cards/error-card.js';
 import { welcomeCard } from './cards/help-card.js';
 import { answerMessage, type CommandAnswer } from './commands/command-handler.js';
 import { parseCommand } from './commands/command-parser.js';
+import { SharedCards } from './shared-cards.js';
 import type { TabLinks } from './tab-links.js';
 import { actorOf, conversationKeyOf } from './turn-identity.js';
 import type { CardUpdater, SyncWorkflowOptions } from './workflows/sync-workflow.js';
@@ -87,7 +88,8 @@ const REFUSED_UNSIGNED: BotRefusal = {
  * - Every turn: the sender is identified (`aadObjectId` + tenant) and must belong to an allowed tenant; the
  *   conversation reference is stored in the database (forgotten on uninstall).
  * - Messages are commands (`help` for anything else); card clicks are Universal Actions answered with the
- *   refreshed card; any other invoke is refused with 400.
+ *   refreshed card; any other invoke is refused with 400. In group chats and channels cards carry `refresh` and a
+ *   click that changes something updates the message for everyone ({@link SharedCards}).
  * - Proactive messages (sync progress, notifications) go through the same adapter.
  */
 export class TeamsBot {
@@ -97,11 +99,13 @@ export class TeamsBot {
   private readonly sync: SyncWorkflowOptions;
   private readonly actors = new WeakMap<TurnContext, Actor>();
   private readonly references: ConversationReferenceStore;
+  private readonly shared: SharedCards;
 
   constructor(options: TeamsBotOptions) {
     this.options = options;
     this.logger = options.logger.child({ component: 'bot' });
     this.references = new ConversationReferenceStore(options.core.notifications, this.logger);
+    this.shared = new SharedCards(this.logger);
     this.sync = {
       logger: this.logger,
       ...(options.syncUpdateIntervalMs === undefined
@@ -237,7 +241,8 @@ export class TeamsBot {
         card: errorCardFor(error, this.logger, { turn: 'message', conversationId: workflow.conversationId }),
       };
     }
-    const sent = await context.sendActivity(cardMessage(answer.card));
+    const card = await this.shared.withRefresh(context, answer.card, answer.view);
+    const sent = await context.sendActivity(cardMessage(card));
     if (answer.follow !== undefined && sent?.id !== undefined)
       answer.follow(sent.id, this.updaterFor(context, sent.id));
   }
@@ -258,10 +263,21 @@ export class TeamsBot {
         card: errorCardFor(error, this.logger, { turn: 'invoke', conversationId: workflow.conversationId }),
       };
     }
-    await answerInvoke(context, 200, { statusCode: 200, type: CARD_RESPONSE, value: answer.card });
+    const card = await this.shared.withRefresh(context, answer.card, answer.view);
+    await answerInvoke(context, 200, { statusCode: 200, type: CARD_RESPONSE, value: card });
     const replyTo = context.activity.replyToId;
     if (answer.follow !== undefined && replyTo !== undefined)
       answer.follow(replyTo, this.updaterFor(context, replyTo));
+    else if (replyTo !== undefined && SharedCards.updatesEveryone(context.activity, answer.view)) {
+      // The message itself, for everyone (an invoke's answer changes only the clicker's copy, and not for good);
+      // after the turn, so the clicker's answer is not held up by it.
+      const update = this.updaterFor(context, replyTo);
+      setImmediate(() => {
+        update(card).catch((error: unknown) => {
+          this.logger.warn({ err: error }, 'could not update the card for everyone');
+        });
+      });
+    }
   }
 
   private async onInstallation(context: TurnContext): Promise<void> {

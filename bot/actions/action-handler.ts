@@ -18,7 +18,14 @@ import {
 } from '../workflows/directory-workflows.js';
 import { startSync, type SyncWorkflowOptions } from '../workflows/sync-workflow.js';
 import { explainingMissingRole, toCardClient, type WorkflowContext } from '../workflows/workflow-context.js';
-import { actionSchemas, isActionVerb, type ActionVerb, type ParsedActionData } from './action-verbs.js';
+import {
+  actionSchemas,
+  isActionVerb,
+  type ActionData,
+  type ActionVerb,
+  type ParsedActionData,
+} from './action-verbs.js';
+import { viewAfter } from './card-views.js';
 
 /** The `value` of an `adaptiveCard/action` invoke, as far as the bot relies on it. */
 const invokeValue = z.object({
@@ -78,7 +85,9 @@ export async function runAction(
       }),
     };
   }
-  return dispatch(context, verb, parsed.data, sync);
+  const answer = await dispatch(context, verb, parsed.data, sync);
+  const view = answer.view ?? viewAfter(verb, parsed.data as ActionData<typeof verb>);
+  return view === undefined ? answer : { ...answer, view };
 }
 
 async function dispatch(

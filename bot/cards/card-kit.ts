@@ -77,10 +77,21 @@ export interface OpenUrlAction {
 
 export type CardAction = ExecuteAction | OpenUrlAction;
 
+/**
+ * Universal Actions' refresh: Teams invokes `action` for each user in `userIds` (at most 60) who sees the card, and
+ * shows each the card the bot answers for them; others can refresh by hand.
+ * https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/universal-actions-for-adaptive-cards/user-specific-views
+ */
+export interface CardRefresh {
+  readonly action: ExecuteAction;
+  readonly userIds: readonly string[];
+}
+
 export interface AdaptiveCard {
   readonly type: 'AdaptiveCard';
   readonly $schema: typeof CARD_SCHEMA;
   readonly version: typeof CARD_VERSION;
+  readonly refresh?: CardRefresh;
   readonly body: readonly CardElement[];
   readonly actions?: readonly CardAction[];
   readonly msteams?: { readonly width: 'Full' };

@@ -41,6 +41,8 @@ function groupSummary(group: GroupView): string {
 
 export interface GroupCardOptions {
   readonly notice?: { readonly text: string; readonly tone: 'good' | 'neutral' };
+  /** Whether the person looking may exclude and change reporting (client:operate): a viewer only views users. */
+  readonly canOperate?: boolean;
 }
 
 /** One group, with Exclude (rule 6), Import for reporting / Stop reporting (rule 7) and View users. */
@@ -79,14 +81,16 @@ export function groupCard(
     body.push(text(group.description, { size: 'small', isSubtle: true }));
   const target = { client: client.id, group: group.id };
   const actions: CardAction[] = [];
-  if (group.excluded === null && group.entraState === 'active')
-    actions.push(act('Exclude…', 'group.exclude.preview', target, 'destructive'));
-  actions.push(
-    group.reportingEnabled
-      ? act('Stop reporting', 'group.reporting', { ...target, enabled: false })
-      : act('Import for reporting', 'group.reporting', { ...target, enabled: true }, 'positive'),
-    act('View users', 'group.members', target),
-  );
+  if (options.canOperate !== false) {
+    if (group.excluded === null && group.entraState === 'active')
+      actions.push(act('Exclude…', 'group.exclude.preview', target, 'destructive'));
+    actions.push(
+      group.reportingEnabled
+        ? act('Stop reporting', 'group.reporting', { ...target, enabled: false })
+        : act('Import for reporting', 'group.reporting', { ...target, enabled: true }, 'positive'),
+    );
+  }
+  actions.push(act('View users', 'group.members', target));
   return card(body, actions);
 }
 

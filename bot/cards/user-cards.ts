@@ -62,6 +62,11 @@ function userActions(client: CardClient, user: UserView): CardAction[] {
 export interface UserCardOptions {
   /** What the last action did (or that it changed nothing). */
   readonly notice?: { readonly text: string; readonly tone: 'good' | 'neutral' };
+  /**
+   * Whether the person looking may import or disable (client:operate): a viewer's card offers no change. Cards in
+   * group chats and channels are refreshed for each member, so each sees the buttons of their own role.
+   */
+  readonly canOperate?: boolean;
 }
 
 /** One user: its identity, collection state, billing and expiry explanation, with Import / Disable. */
@@ -99,7 +104,7 @@ export function userCard(client: CardClient, user: UserView, options: UserCardOp
     body.push(
       text(`Cannot be imported: ${user.eligibility.explanation}.`, { color: 'warning', size: 'small' }),
     );
-  return card(body, userActions(client, user));
+  return card(body, options.canOperate === false ? [] : userActions(client, user));
 }
 
 export interface UserListQuery {

@@ -1,3 +1,4 @@
+import type { CardView } from '../actions/card-views.js';
 import type { AdaptiveCard } from '../cards/card-kit.js';
 import { clientChoiceCard } from '../cards/client-cards.js';
 import { errorCard } from '../cards/error-card.js';
@@ -17,6 +18,8 @@ import type { BotCommand, ParsedMessage } from './bot-command.js';
 /** The card a command answers with, and — for a sync — how to keep following it once the card is posted. */
 export interface CommandAnswer {
   readonly card: AdaptiveCard;
+  /** How to render the card again from the current state, for anyone (its `refresh` where it is shared). */
+  readonly view?: CardView;
   /** Called with the id of the message that holds the card (a sync updates it in place). */
   readonly follow?: (activityId: string, updater: CardUpdater) => void;
 }
@@ -64,12 +67,12 @@ export async function runCommand(
 ): Promise<CommandAnswer> {
   switch (command.name) {
     case 'help':
-      return { card: helpCard() };
+      return { card: helpCard(), view: { verb: 'help.show', data: {} } };
     case 'whoami':
       return { card: await whoami(context) };
     case 'clients':
       await assertHasRole(context);
-      return { card: await listClients(context) };
+      return { card: await listClients(context), view: { verb: 'clients.list', data: {} } };
     case 'notifications':
       await assertHasRole(context);
       return { card: await setNotifications(context, command.enabled, command.client) };
@@ -81,9 +84,10 @@ export async function runCommand(
   const choice = await chooseClient(context, resolved.client);
   if (choice.kind === 'choose') return { card: clientChoiceCard(choice.clients, resolved) };
   const client = choice.client;
+  const on = { client: client.id };
   switch (resolved.name) {
     case 'status':
-      return { card: await showStatus(context, client) };
+      return { card: await showStatus(context, client), view: { verb: 'status.show', data: on } };
     case 'sync': {
       const started = await startSync(context, client, sync);
       return {
@@ -93,22 +97,41 @@ export async function runCommand(
         },
       };
     }
-    case 'users':
-      return {
-        card: await listUsers(context, client, {
-          search: resolved.args.join(' '),
-          ...(resolved.filter === undefined ? {} : { filter: resolved.filter }),
-        }),
+    case 'users': {
+      const query = {
+        search: resolved.args.join(' '),
+        ...(resolved.filter === undefined ? {} : { filter: resolved.filter }),
       };
+      return {
+        card: await listUsers(context, client, query),
+        view: { verb: 'users.list', data: { ...on, ...query } },
+      };
+    }
     case 'import':
     case 'disable':
-      return { card: await changeUser(context, client, resolved.user, resolved.name) };
+      return {
+        card: await changeUser(context, client, resolved.user, resolved.name),
+        view: { verb: 'user.show', data: { ...on, user: resolved.user } },
+      };
     case 'groups':
-      return { card: await listGroups(context, client, { search: resolved.search }) };
+      return {
+        card: await listGroups(context, client, { search: resolved.search }),
+        view: { verb: 'groups.list', data: { ...on, search: resolved.search } },
+      };
     case 'exclude':
       return { card: await previewExclusion(context, client, resolved.group) };
     case 'report':
-      return { card: await showReport(context, client, resolved.kind, resolved.group) };
+      return {
+        card: await showReport(context, client, resolved.kind, resolved.group),
+        view: {
+          verb: 'report.show',
+          data: {
+            ...on,
+            kind: resolved.kind,
+            ...(resolved.group === undefined ? {} : { group: resolved.group }),
+          },
+        },
+      };
     default:
       return { card: helpCard() };
   }

@@ -128,7 +128,13 @@ export async function showUser(
   client: CardClient,
   user: string,
 ): Promise<AdaptiveCard> {
-  return userCard(client, await context.core.users.get(context.actor, client.id, user));
+  const found = await context.core.users.get(context.actor, client.id, user);
+  return userCard(client, found, { canOperate: await mayOperate(context, client) });
+}
+
+/** Whether the person of the turn may change things on the client: their cards show only what they may do. */
+async function mayOperate(context: WorkflowContext, client: CardClient): Promise<boolean> {
+  return context.core.access.can(context.actor, 'client:operate', client.id);
 }
 
 /**
@@ -187,7 +193,8 @@ export async function showGroup(
   client: CardClient,
   group: string,
 ): Promise<AdaptiveCard> {
-  return groupCard(client, await context.core.groups.get(context.actor, client.id, group));
+  const found = await context.core.groups.get(context.actor, client.id, group);
+  return groupCard(client, found, { canOperate: await mayOperate(context, client) });
 }
 
 export async function groupMembers(

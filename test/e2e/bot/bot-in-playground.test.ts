@@ -7,11 +7,24 @@ import { stateSnapshot } from '../../integration/services/fixtures/directory-fix
 import { startDemoApp, waitFor, type DemoApp } from '../tab/support/demo-app.js';
 import {
   actionOf,
+  actionsOf,
   AgentsPlayground,
   headingOf,
   textOf,
+  type CardJson,
   type ChatEvent,
 } from './support/agents-playground.js';
+
+/** A card's Universal Actions refresh (it must have one). */
+function refreshOf(card: CardJson | undefined): {
+  action: { type: string; title: string; verb: string; data: unknown };
+  userIds: string[];
+} {
+  const refresh = card?.refresh as
+    { action: { type: string; title: string; verb: string; data: unknown }; userIds: string[] } | undefined;
+  if (refresh === undefined) throw new Error(`the card has no refresh: ${JSON.stringify(card)}`);
+  return refresh;
+}
 
 const PERSONAL = 'personal-chat-megan';
 const GROUP = 'group-chat-msp-admins';
@@ -399,6 +412,67 @@ describe('bot in the Agents Playground (end to end)', function () {
       .executeTakeFirstOrThrow();
     assert.equal(after.count, audits.count);
     assert.equal((await user(upn)).collection_state, 'not_imported');
+  });
+
+  it('in a group chat, a click updates the card every member sees: the message for everyone, and each member’s own view', async () => {
+    const upn = await untouchedMember(7);
+    const { id: userId } = await user(upn);
+    const list = await ask(`users ${upn}`, GROUP);
+    const listRefresh = refreshOf(list.card);
+    const shown = await playground.click(GROUP, list.messageId, actionOf(list.card, 'user.show', 'Open'));
+    const audits = await auditCount('user.disable');
+    const mark = playground.mark();
+
+    const disabled = await playground.click(
+      GROUP,
+      list.messageId,
+      actionOf(shown.card, 'user.disable', 'Disable'),
+    );
+    const updated = await playground.next(
+      (event) => event.action === 'updateMessage' && event.messageId === list.messageId,
+      { since: mark },
+    );
+    const asAdele = await playground.refresh(GROUP, list.messageId, updated.card, 'user-adele');
+    const asVictor = await playground.refresh(GROUP, list.messageId, updated.card, 'user-victor');
+    const asOlga = await playground.refresh(GROUP, list.messageId, updated.card, 'user-olga');
+
+    // Posted in the group chat, every card carries its view, for the members (the one who asked first, ≤ 60).
+    assert.equal(listRefresh.action.verb, 'users.list');
+    assert.equal(listRefresh.userIds[0], 'user-megan');
+    assert.deepEqual([...listRefresh.userIds].sort(), [
+      'user-adele',
+      'user-lee',
+      'user-megan',
+      'user-nia',
+      'user-olga',
+      'user-victor',
+    ]);
+    assert.match(textOf(disabled.card), /is disabled: no longer collected or billable/);
+    // The message itself now shows the user as disabled, to everyone, and refreshes to each member's view of it.
+    assert.match(textOf(updated.card), /State: disabled \(by an admin\)/);
+    assert.deepEqual(refreshOf(updated.card).action, {
+      type: 'Action.Execute',
+      title: 'Refresh',
+      verb: 'user.show',
+      data: { client: demoClientId, user: userId },
+    });
+    assert.match(textOf(asAdele.card), /State: disabled \(by an admin\)/);
+    actionOf(asAdele.card, 'user.import', 'Import again');
+    assert.match(textOf(asVictor.card), /State: disabled \(by an admin\)/);
+    assert.deepEqual(
+      actionsOf(asVictor.card).filter((action) => ['user.import', 'user.disable'].includes(action.verb)),
+      [],
+      'a viewer is offered no change',
+    );
+    assert.equal(headingOf(asOlga.card), 'Not allowed');
+    // A refresh only reads: nothing changed, and no message was updated by it.
+    assert.equal(await auditCount('user.disable'), audits + 1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(
+      playground.eventsSince(mark).filter((event) => event.action === 'updateMessage').length,
+      1,
+      'a refresh updated the message',
+    );
   });
 
   it('a proactive expiry notification arrives after an expiry run, with a Disable per user', async function () {

@@ -15,12 +15,14 @@ import {
 } from '../../../bot/cards/group-cards.js';
 import { helpCard, welcomeCard } from '../../../bot/cards/help-card.js';
 import { notificationCard } from '../../../bot/cards/notification-cards.js';
+import { execute } from '../../../bot/cards/card-kit.js';
 import { reportCard } from '../../../bot/cards/report-card.js';
 import { syncCard, syncFraction } from '../../../bot/cards/sync-card.js';
 import { userCard, userChoiceCard, userListCard } from '../../../bot/cards/user-cards.js';
 import { notificationSettingsCard, whoamiCard } from '../../../bot/cards/whoami-card.js';
 import { exclusionFigures } from '../../../src/domain/exclusion-preview.js';
 import { TabLinks } from '../../../bot/tab-links.js';
+import { viewAfter } from '../../../bot/actions/card-views.js';
 import {
   billingReport,
   client,
@@ -164,6 +166,14 @@ const cards: Record<string, AdaptiveCard> = {
   'user after a change': userCard(client, users.manual!, {
     notice: { text: 'Adele Vance is disabled.', tone: 'good' },
   }),
+  'user, as a viewer sees it': userCard(client, users.manual!, { canOperate: false }),
+  'user card shared in a group chat, with its refresh for the members': {
+    ...userCard(client, users.manual!),
+    refresh: {
+      action: execute('Refresh', 'user.show', { client: client.id, user: users.manual!.id }),
+      userIds: Array.from({ length: 60 }, (_, index) => `29:1member-${String(index)}`),
+    },
+  },
   'user, nothing changed': userCard(client, users.manual!, {
     notice: { text: 'Nothing changed.', tone: 'neutral' },
   }),
@@ -385,6 +395,29 @@ describe('bot cards', () => {
         `${name}: Teams on Windows cannot open deep links of 1900 characters or more`,
       );
     }
+  });
+
+  it('a viewer’s user card offers no change; a client admin’s offers what the state allows', () => {
+    const verbs = (built: AdaptiveCard): string[] => actionsOf(built).map((action) => String(action.verb));
+
+    assert.deepEqual(verbs(userCard(client, users.manual!, { canOperate: false })), []);
+    assert.deepEqual(verbs(userCard(client, users.manual!)), ['user.import']);
+  });
+
+  it('a change to a user or a group refreshes as that user’s or group’s card; previews and syncs do not refresh', () => {
+    const target = { client: client.id, user: users.manual!.id };
+
+    assert.deepEqual(viewAfter('user.disable', target), { verb: 'user.show', data: target });
+    assert.deepEqual(viewAfter('group.reporting', { client: client.id, group: 'g', enabled: true }), {
+      verb: 'group.show',
+      data: { client: client.id, group: 'g' },
+    });
+    assert.deepEqual(viewAfter('users.list', { client: client.id, filter: 'expired' }), {
+      verb: 'users.list',
+      data: { client: client.id, filter: 'expired' },
+    });
+    assert.equal(viewAfter('group.exclude.preview', { client: client.id, group: 'g' }), undefined);
+    assert.equal(viewAfter('sync.start', { client: client.id }), undefined);
   });
 
   it('a link from a channel or group chat that has the client’s tab opens that tab, named by its channel or chat', () => {

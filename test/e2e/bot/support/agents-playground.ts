@@ -176,6 +176,7 @@ export class AgentsPlayground {
     messageId: string,
     action: { readonly verb: string; readonly data: unknown },
     from = 'user-megan',
+    trigger: 'manual' | 'automatic' = 'manual',
   ): Promise<{ status: number; card: CardJson | undefined; body: unknown }> {
     const response = await fetch(`${this.baseUrl}/_conversation/v1/invoke`, {
       method: 'POST',
@@ -187,7 +188,7 @@ export class AgentsPlayground {
         replyToId: messageId,
         value: {
           action: { type: 'Action.Execute', verb: action.verb, data: action.data },
-          trigger: 'manual',
+          trigger,
         },
       }),
     });
@@ -195,6 +196,21 @@ export class AgentsPlayground {
     const card =
       body.type === 'application/vnd.microsoft.card.adaptive' ? (body.value as CardJson) : undefined;
     return { status: response.status, card, body };
+  }
+
+  /**
+   * What a Teams client does for a member it shows a card with `refresh` to (as the browser UI would; headless,
+   * nothing sends it): invokes the card's refresh action as that member, `trigger: automatic`.
+   */
+  async refresh(
+    conversationId: string,
+    messageId: string,
+    card: CardJson | undefined,
+    from: string,
+  ): Promise<{ status: number; card: CardJson | undefined; body: unknown }> {
+    const refresh = card?.refresh as { action?: { verb: string; data: unknown } } | undefined;
+    if (refresh?.action === undefined) throw new Error('the card has no refresh action');
+    return this.click(conversationId, messageId, refresh.action, from, 'automatic');
   }
 
   /** Waits for a bot message (new or updated) matching `match`, including ones already seen since `since`. */
@@ -227,6 +243,11 @@ export class AgentsPlayground {
   /** How many chat events have arrived so far (a mark for `next({ since })`). */
   mark(): number {
     return this.events.length;
+  }
+
+  /** The chat events that arrived after `mark`. */
+  eventsSince(mark: number): readonly ChatEvent[] {
+    return this.events.slice(mark);
   }
 
   async stop(): Promise<void> {
