@@ -15,6 +15,7 @@ import { SYSTEM_ACTOR } from '../src/services/actor.js';
 import type { Logger } from '../src/shared/logger.js';
 import { CheckpointRepository } from '../src/store/checkpoint-repository.js';
 import { ClientRepository } from '../src/store/client-repository.js';
+import { DEMO_MSP_TENANT_ID } from './demo-identities.js';
 
 /** The demo client's short name. */
 export const DEMO_CLIENT_NAME = 'demo';
@@ -63,6 +64,16 @@ export async function startDemoTenant(config: AppConfig, logger: Logger): Promis
         users: Math.min(300, config.demo.users),
         groups: 30,
       }),
+      // The MSP's own tenant, where the demo identities sign in (the tab's consent window goes through it).
+      {
+        seed: 2028,
+        tenantId: DEMO_MSP_TENANT_ID,
+        displayName: 'MSP (demo)',
+        domain: 'msp-demo.onmicrosoft.com',
+        users: 10,
+        groups: 2,
+        signInDays: 0,
+      },
     ],
     multiTenantApp: consentApp,
     logger: {

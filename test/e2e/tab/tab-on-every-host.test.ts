@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { launchBrowser, openHost, screenshot, type TestBrowser } from './support/browser.js';
 import { buildTab, startDemoApp, type DemoApp } from './support/demo-app.js';
 import { mobileHostScript } from './support/mobile-host.js';
+import { DEMO_SECOND_TENANT_DOMAIN } from '../../../server/demo-tenant.js';
 
 /**
  * The tab in each Microsoft 365 host it is offered in (manifest ≥ 1.13 personal tabs run in Teams, Outlook and the
@@ -20,8 +21,8 @@ describe('tab on every host (browser)', function () {
   before(async function () {
     this.timeout(180_000);
     await buildTab();
-    app = started.app = await startDemoApp({ users: 60 });
-    browser = started.browser = await launchBrowser();
+    app = started.app = await startDemoApp({ users: 60, https: true });
+    browser = started.browser = await launchBrowser({ trustSimulator: true });
   });
 
   after(async () => {
@@ -39,7 +40,7 @@ describe('tab on every host (browser)', function () {
       try {
         await page.addInitScript(mobileHostScript({ identity: 'partnerAdmin', clientType }));
 
-        await page.goto(`${app.baseUrl}/tab/index.html#/clients`);
+        await page.goto(`${app.publicUrl}/tab/index.html#/clients`);
         await page.getByTestId('signed-in-as').waitFor();
         await page.getByRole('heading', { name: 'Clients' }).waitFor();
 
@@ -62,7 +63,7 @@ describe('tab on every host (browser)', function () {
   it('outside any host it does not pretend: it says where to open it', async () => {
     const page = await freshPage();
     try {
-      await page.goto(`${app.baseUrl}/tab/index.html#/clients`);
+      await page.goto(`${app.publicUrl}/tab/index.html#/clients`);
 
       await page.getByRole('heading', { name: 'Open Identity Manager in Microsoft Teams' }).waitFor();
       assert.match(await page.locator('main').innerText(), /No Parent window found/);
@@ -76,7 +77,7 @@ describe('tab on every host (browser)', function () {
     it(`starts, signs in and works in ${name} (hostName ${host === 'outlook' ? 'Outlook' : 'Office'})`, async () => {
       const page = await freshPage();
       try {
-        const frame = await openHost(page, app.baseUrl, { as: 'partnerAdmin', host });
+        const frame = await openHost(page, app.publicUrl, { as: 'partnerAdmin', host });
         await frame.getByTestId('signed-in-as').waitFor();
         await frame.getByRole('link', { name: 'Contoso (demo)' }).click();
         await frame.locator('[data-user-id]').first().waitFor();
@@ -99,23 +100,95 @@ describe('tab on every host (browser)', function () {
     });
   }
 
-  it('when SSO needs consent, asks the person to sign in instead of failing, and says what to do if that fails', async () => {
+  it('opens the admin-consent window in the click itself, and the consent connects the client', async () => {
     const page = await freshPage();
     try {
-      const frame = await openHost(page, app.baseUrl, { as: 'clientAdmin', sso: 'consent' });
+      const frame = await openHost(page, app.publicUrl, { as: 'partnerAdmin' });
+      await frame.getByTestId('signed-in-as').waitFor();
+      await frame.getByRole('button', { name: 'Add client' }).click();
+      const dialog = frame.getByRole('dialog');
+      await dialog.getByLabel('Short name').fill('northwind');
+      await dialog.getByLabel('Display name').fill('Northwind');
+      await dialog.getByRole('button', { name: 'Add client' }).click();
+      await frame.getByRole('heading', { name: 'Setup' }).waitFor();
+      await frame.getByRole('radio', { name: /^Admin consent/ }).check();
+      await frame.getByLabel("Client's tenant id or domain (optional)").fill(DEMO_SECOND_TENANT_DOMAIN);
+
+      const [consentWindow] = await Promise.all([
+        browser.context.waitForEvent('page'),
+        frame.getByRole('button', { name: 'Open admin consent' }).click(),
+      ]);
+      await consentWindow.waitForURL(/\/auth\/consent\/callback\?/, { timeout: 30_000 });
+      await consentWindow.getByRole('heading', { name: 'Connected' }).waitFor();
+      await frame.getByTestId('organization-name').waitFor({ timeout: 30_000 });
+
+      assert.equal(
+        await consentWindow.evaluate<boolean>('window.opener === null'),
+        true,
+        'the consent site got a handle',
+      );
+      assert.match(await frame.getByTestId('organization-name').innerText(), /Northwind/);
+      await screenshot(page, 'host-admin-consent-connected');
+      await consentWindow.close();
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('when SSO needs consent, offers Sign in: the consent window asks Entra, then the tab signs in', async () => {
+    const page = await freshPage();
+    try {
+      const frame = await openHost(page, app.publicUrl, { as: 'clientAdmin', sso: 'consent' });
 
       const panel = frame.getByTestId('sign-in-problem');
       await panel.waitFor();
       assert.match(await panel.innerText(), /could not sign you in on its own \(resourceRequiresConsent\)/);
       await screenshot(page, 'host-sso-consent-needed');
-      await panel.getByRole('button', { name: 'Sign in' }).click();
-      // The local host runs on http: teams-js opens a sign-in window for https pages only, as real hosts require.
+      const [signInWindow] = await Promise.all([
+        browser.context.waitForEvent('page'),
+        panel.getByRole('button', { name: 'Sign in' }).click(),
+      ]);
+      await frame.getByTestId('signed-in-as').waitFor({ timeout: 30_000 });
+      if (!signInWindow.isClosed()) await signInWindow.waitForEvent('close', { timeout: 5_000 });
+
+      const sent = (await page.evaluate<{ func: string; args: unknown[] }[]>('window.teamsHostLog')).filter(
+        (entry) => entry.func.startsWith('authentication.authenticate'),
+      );
+      const [request, success] = sent;
+      const startUrl = new URL(String(request?.args[0]));
+      assert.deepEqual(
+        sent.map((entry) => entry.func),
+        ['authentication.authenticate', 'authentication.authenticate.success'],
+      );
+      assert.equal(startUrl.origin + startUrl.pathname, `${app.publicUrl}/auth/sso/start`);
+      assert.equal(
+        success?.args[0],
+        startUrl.searchParams.get('state'),
+        'the window answered with the state sent',
+      );
+      assert.match(await frame.getByTestId('signed-in-as').innerText(), /adele\.client/);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('when the sign-in window fails too, says what to ask an administrator', async () => {
+    const page = await freshPage();
+    try {
+      const frame = await openHost(page, app.publicUrl, { as: 'viewer', sso: 'consent' });
+      const panel = frame.getByTestId('sign-in-problem');
+      await panel.waitFor();
+      // The person closes the window without signing in.
+      const [signInWindow] = await Promise.all([
+        browser.context.waitForEvent('page'),
+        panel.getByRole('button', { name: 'Sign in' }).click(),
+      ]);
+      await signInWindow.close();
+
       await panel.getByRole('alert').waitFor();
 
-      assert.match(
-        await panel.getByRole('alert').innerText(),
-        /Sign-in did not complete[\s\S]*Grant admin consent/,
-      );
+      assert.match(await panel.getByRole('alert').innerText(), /CancelledByUser[\s\S]*Grant admin consent/);
+      await screenshot(page, 'host-sso-consent-cancelled');
     } finally {
       await page.close();
     }

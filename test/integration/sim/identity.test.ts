@@ -226,6 +226,59 @@ describe('simulator identity endpoints (through @azure/identity)', function () {
     assert.match(await response.text(), /AADSTS50011/);
   });
 
+  describe('authorize (the tab’s consent window)', () => {
+    const authorize = (params: Record<string, string>): string => {
+      const url = new URL(`${sim.authorityHost}/${tenant.tenantId}/oauth2/v2.0/authorize`);
+      const defaults = {
+        client_id: sharedApp.clientId,
+        response_type: 'code',
+        redirect_uri: 'https://app.example/consent/callback',
+        scope: `openid api://app.example/${sharedApp.clientId}/access_as_user`,
+        prompt: 'consent',
+        state: 'window-state-1',
+      };
+      for (const [key, value] of Object.entries({ ...defaults, ...params })) {
+        if (value !== '') url.searchParams.set(key, value);
+      }
+      return url.toString();
+    };
+
+    it('sends the person back to the redirect URI with a code and the state once they consent', async () => {
+      const response = await get(authorize({}), { redirect: 'manual' });
+      const location = new URL(response.headers.get('location') ?? '');
+
+      assert.equal(response.status, 302);
+      assert.equal(location.origin + location.pathname, 'https://app.example/consent/callback');
+      assert.match(location.searchParams.get('code') ?? '', /^sim-/);
+      assert.equal(location.searchParams.get('state'), 'window-state-1');
+    });
+
+    it('sends back access_denied when the person declines, and unsupported_response_type for another response', async () => {
+      const declined = await get(authorize({ sim_consent: 'declined' }), { redirect: 'manual' });
+      const token = await get(authorize({ response_type: 'token' }), { redirect: 'manual' });
+
+      const declinedAt = new URL(declined.headers.get('location') ?? '');
+      assert.equal(declinedAt.searchParams.get('error'), 'access_denied');
+      assert.equal(declinedAt.searchParams.get('code'), null);
+      assert.equal(
+        new URL(token.headers.get('location') ?? '').searchParams.get('error'),
+        'unsupported_response_type',
+      );
+    });
+
+    it('refuses an unknown app, an unregistered redirect URI and a missing scope, as Entra does', async () => {
+      for (const [params, code] of [
+        [{ client_id: randomUUID() }, 'AADSTS700016'],
+        [{ redirect_uri: 'https://evil.example/' }, 'AADSTS50011'],
+        [{ scope: '' }, 'AADSTS900144'],
+      ] as const) {
+        const response = await get(authorize(params), { redirect: 'manual' });
+        assert.equal(response.status, 400, code);
+        assert.match(await response.text(), new RegExp(code));
+      }
+    });
+  });
+
   it('issues v2 delegated tokens for tab SSO that verify against the JWKS', async () => {
     const [user] = tenant.users();
     assert.ok(user);

@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { startTabHarness, type TabHarness } from './support/tab-harness.js';
+import crypto from 'node:crypto';
+import {
+  MSP_TENANT,
+  startTabHarness,
+  TAB_CLIENT_ID,
+  TAB_DOMAIN,
+  type TabHarness,
+} from './support/tab-harness.js';
 
 describe('tab serving in production mode', function () {
   let harness: TabHarness;
@@ -36,6 +43,42 @@ describe('tab serving in production mode', function () {
     assert.match(policy, /frame-ancestors 'self' https:\/\/teams\.microsoft\.com/);
     assert.doesNotMatch(policy, /frame-ancestors \*/);
     assert.equal(response.headers.get('cache-control'), 'no-cache');
+  });
+
+  it('starts the sign-in window at Entra’s authorize endpoint for the tab’s own scope, with prompt=consent', async () => {
+    const state = crypto.randomUUID();
+    const query = new URLSearchParams({ tenant: MSP_TENANT, state, loginHint: 'megan@msp.example' });
+
+    const response = await fetch(`${harness.baseUrl}/auth/sso/start?${query.toString()}`, {
+      redirect: 'manual',
+    });
+    const target = new URL(response.headers.get('location') ?? '');
+
+    assert.equal(response.status, 302);
+    assert.equal(
+      target.origin + target.pathname,
+      `${harness.issuer.authorityHost}/${MSP_TENANT}/oauth2/v2.0/authorize`,
+    );
+    assert.deepEqual(Object.fromEntries(target.searchParams), {
+      client_id: TAB_CLIENT_ID,
+      response_type: 'code',
+      response_mode: 'query',
+      redirect_uri: 'https://idm.example.test/tab/auth-end.html',
+      scope: `openid profile api://${TAB_DOMAIN}/${TAB_CLIENT_ID}/access_as_user`,
+      prompt: 'consent',
+      state,
+      login_hint: 'megan@msp.example',
+    });
+  });
+
+  it('refuses to start a sign-in window for a malformed tenant or state, with 400', async () => {
+    const response = await fetch(`${harness.baseUrl}/auth/sso/start?tenant=evil.example%2F..&state=x`, {
+      redirect: 'manual',
+    });
+    const body = (await response.json()) as { error: { details: { problems: { path: string }[] } } };
+
+    assert.equal(response.status, 400);
+    assert.deepEqual(body.error.details.problems.map((problem) => problem.path).sort(), ['state', 'tenant']);
   });
 
   it('serves hashed assets as immutable, and nothing outside the tab folder', async () => {

@@ -398,21 +398,35 @@ function ConsentForm({
 
   const start = (): void => {
     setError(undefined);
+    // The window is opened now, in the click itself: opened after the request below it would be a popup that
+    // browsers and hosts block. It is pointed at the consent page once the server has issued the link; when no
+    // window could be opened, the "Open the consent page again" link below does it.
+    const consentWindow = window.open('', 'identity-manager-admin-consent');
     api
       .post<{ url: string; expiresAt: string; tenantId: string; tenantInput: string }>(
         `/clients/${encodeURIComponent(client.name)}/integration/consent`,
         { tenant: tenant.trim() },
       )
-      .then((answer) => {
-        setLink(answer.url);
-        setBoundTenant(
-          answer.tenantInput === answer.tenantId
-            ? answer.tenantId
-            : `${answer.tenantInput} (tenant id ${answer.tenantId})`,
-        );
-        setWaitingUntil(answer.expiresAt);
-        window.open(answer.url, '_blank', 'noopener');
-      }, setError);
+      .then(
+        (answer) => {
+          setLink(answer.url);
+          setBoundTenant(
+            answer.tenantInput === answer.tenantId
+              ? answer.tenantId
+              : `${answer.tenantInput} (tenant id ${answer.tenantId})`,
+          );
+          setWaitingUntil(answer.expiresAt);
+          if (consentWindow !== null && !consentWindow.closed) {
+            // What `noopener` would do: the consent site gets no handle back to the tab.
+            consentWindow.opener = null;
+            consentWindow.location.href = answer.url;
+          }
+        },
+        (failure: unknown) => {
+          consentWindow?.close();
+          setError(failure);
+        },
+      );
   };
 
   return (

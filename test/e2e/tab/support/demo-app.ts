@@ -1,18 +1,26 @@
 import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { openDatabase, type AppDatabase } from '../../../../src/store/database.js';
 import { repoRoot, startTs, type RunningProcess } from '../../../support/processes.js';
+import { startHttpsFront, type HttpsFront } from './https-front.js';
 
 const exec = promisify(execFile);
 
 /** The app started by the suite itself: `server/main.ts` in demo mode, its simulator, and its SQLite store. */
 export interface DemoApp {
+  /** Where the server listens (plain http, for the test's own requests). */
   readonly baseUrl: string;
+  /**
+   * The address a browser uses and the server puts in its links and redirect URIs: `baseUrl`, or the https front
+   * when the app was started with `https`.
+   */
+  readonly publicUrl: string;
   readonly dataDir: string;
   /** The store the server writes, opened read-mostly by the test to check what the screens did. */
   readonly store: AppDatabase;
@@ -42,12 +50,22 @@ export async function buildTab(): Promise<void> {
  * demo client's first sync has finished.
  */
 export async function startDemoApp(
-  options: { readonly users: number; readonly autoImport?: boolean } | { readonly defaults: true },
+  options: ({ readonly users: number; readonly autoImport?: boolean } | { readonly defaults: true }) & {
+    /** Serve the browser over https (a TLS front, support/https-front.ts), as Teams requires. */
+    readonly https?: boolean;
+  },
 ): Promise<DemoApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'idm-e2e-tab-'));
+  // Ports chosen here rather than by the server (PORT=0), so that the public address the server puts in redirect
+  // URIs (admin consent, the sign-in window) is the one the browser uses.
+  const port = await freePort();
+  const frontPort = options.https === true ? await freePort() : undefined;
+  const publicUrl =
+    frontPort === undefined ? `http://127.0.0.1:${String(port)}` : `https://127.0.0.1:${String(frontPort)}`;
   const server: RunningProcess = startTs('server/main.ts', [], {
     APP_MODE: 'demo',
-    PORT: '0',
+    PORT: String(port),
+    PUBLIC_BASE_URL: publicUrl,
     DEMO_SIM_PORT: '0',
     ...('defaults' in options
       ? {}
@@ -60,10 +78,11 @@ export async function startDemoApp(
     LOG_LEVEL: 'info',
   });
   let store: AppDatabase | undefined;
+  let front: HttpsFront | undefined;
   try {
-    const line = await server.waitForLine(/"msg":"server listening"/, 60_000);
-    const port = (JSON.parse(line) as { port: number }).port;
-    const baseUrl = `http://127.0.0.1:${port}`;
+    await server.waitForLine(/"msg":"server listening"/, 60_000);
+    const baseUrl = `http://127.0.0.1:${String(port)}`;
+    front = frontPort === undefined ? undefined : await startHttpsFront(frontPort, baseUrl);
     const endpoints = JSON.parse(fs.readFileSync(path.join(dataDir, 'demo-endpoints.json'), 'utf8')) as {
       authorityHost: string;
       caCertPath: string;
@@ -75,6 +94,7 @@ export async function startDemoApp(
 
     const app: DemoApp = {
       baseUrl,
+      publicUrl,
       dataDir,
       store: opened,
       simControl: async (method: string, route: string, body?: unknown): Promise<unknown> => {
@@ -111,6 +131,7 @@ export async function startDemoApp(
         return { status: response.status, body: (text === '' ? undefined : JSON.parse(text)) as unknown };
       },
       stop: async () => {
+        await front?.close();
         await opened.close();
         await stopProcess(server);
         await dispatcher.close();
@@ -137,6 +158,7 @@ export async function startDemoApp(
     }
     return app;
   } catch (error) {
+    await front?.close();
     await store?.close();
     await stopProcess(server);
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -172,4 +194,20 @@ export async function waitFor(
 /** A fresh random secret for a simulated app. */
 export function randomSecret(): string {
   return `${crypto.randomBytes(6).toString('base64url')}~${crypto.randomBytes(18).toString('base64url')}`;
+}
+
+/** A TCP port free right now on loopback. */
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise<void>((resolve) =>
+    probe.close(() => {
+      resolve();
+    }),
+  );
+  return port;
 }
