@@ -10,6 +10,11 @@ export const TAB_HOST_ORIGINS: readonly string[] = [
   'https://*.office.com',
   'https://*.microsoft365.com',
   'https://*.cloud.microsoft',
+  // Outlook, as the list names it (outlook.office.com is also under *.office.com).
+  'https://outlook.office.com',
+  'https://outlook.office365.com',
+  'https://outlook-sdf.office.com',
+  'https://outlook-sdf.office365.com',
 ];
 
 /**

@@ -104,6 +104,7 @@ export function mountTabRoutes(server: restify.Server, options: TabRoutesOptions
     logger,
     readBody: (req) => readJsonBody(req, TAB_BODY_LIMIT),
     ...(options.limitUser === undefined ? {} : { limitUser: options.limitUser }),
+    downloadLinks: core.downloadLinks,
   });
   mountConsentCallback(server, core, allowList, logger);
   const ssoClientId = demo?.tabClientId ?? clientId;

@@ -20,6 +20,7 @@ import { GraphConnectionVerifier } from '../services/connection-verifier.js';
 import { GroupService } from '../services/group-service.js';
 import { IntegrationService } from '../services/integration-service.js';
 import { NotificationService } from '../services/notification-service.js';
+import { DownloadLinkService } from '../services/download-link-service.js';
 import { TabPlacementService } from '../services/tab-placement-service.js';
 import { ReportService } from '../services/report-service.js';
 import { RoleService } from '../services/role-service.js';
@@ -125,6 +126,8 @@ export interface Core {
   readonly reports: ReportService;
   /** Where each client's channel and group-chat tabs are (cards posted there open them). */
   readonly tabPlacements: TabPlacementService;
+  /** Short-lived single-use signed links to the tab's exports (downloads opened outside the tab). */
+  readonly downloadLinks: DownloadLinkService;
   /**
    * The collection rules, applied in every directory sync's transaction (registered as its rules), by exclusions
    * and daily: `reconcile(clientId)`, `reconcileAll()`. Expiry needs no pass: it is evaluated whenever it is read.
@@ -252,6 +255,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     }),
   });
   const tabPlacements = new TabPlacementService({ db, clientAccess, audit, clock });
+  const downloadLinks = new DownloadLinkService({ db, clock, secretsKey: options.secretsKey });
   const notifications = new NotificationService({
     db,
     access,
@@ -361,6 +365,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     servicePrincipalSync,
     reports,
     tabPlacements,
+    downloadLinks,
     notifications,
     beginShutdown: () => {
       syncRunner.abort();

@@ -385,7 +385,7 @@ export interface NotificationsSentTable {
 /** Single-use, time-limited tokens: admin-consent `state`, exclusion previews. */
 export interface PendingActionsTable {
   id: string;
-  kind: 'admin_consent' | 'exclusion_preview';
+  kind: 'admin_consent' | 'exclusion_preview' | 'download_link';
   client_id: string;
   actor_tenant_id: string;
   actor_object_id: string;

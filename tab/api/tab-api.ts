@@ -3,6 +3,8 @@ import type restify from 'restify';
 import type { CsvDownload } from '../../src/services/export-service.js';
 import { ForbiddenError, NotFoundError, toUserFacingError } from '../../src/shared/errors.js';
 import type { Logger } from '../../src/shared/logger.js';
+import type { DownloadLinkService } from '../../src/services/download-link-service.js';
+import { downloadTargetOf, isDownloadRoute } from './routes/download-link-routes.js';
 import type { SsoTokenValidator } from './sso-token-validator.js';
 import type { TabReply, TabRoute } from './tab-route.js';
 
@@ -16,6 +18,8 @@ export interface TabApiOptions {
   readonly limitUser?: (actor: { readonly tenantId: string; readonly objectId: string }) => Promise<void>;
   /** Reads a request's JSON body, bounded; called only after the token was accepted. */
   readonly readBody: (req: restify.Request) => Promise<unknown>;
+  /** Redeems the signed links that stand in for the SSO token on exports. */
+  readonly downloadLinks: Pick<DownloadLinkService, 'redeem'>;
 }
 
 /**
@@ -33,13 +37,19 @@ export function mountTabApi(server: restify.Server, options: TabApiOptions): voi
       const correlationId = crypto.randomUUID();
       res.header('cache-control', 'no-store');
       try {
-        const actor = await validator.actorFromAuthorizationHeader(req.header('authorization'));
+        const { link, ...query } = (req.query as Record<string, unknown> | undefined) ?? {};
+        // An export opened through the host (the system browser) carries a signed single-use link instead of the
+        // SSO token; the link names the person and this very export (download-link-routes.ts).
+        const actor =
+          isDownloadRoute(route) && typeof link === 'string' && req.headers.authorization === undefined
+            ? await options.downloadLinks.redeem(link, downloadTargetOf(req.url ?? ''))
+            : await validator.actorFromAuthorizationHeader(req.header('authorization'));
         await options.limitUser?.(actor);
         const body = route.method === 'GET' ? undefined : await options.readBody(req);
         const reply = await route.handle({
           actor,
           params: decodeParams(req.params as Record<string, unknown> | undefined),
-          query: (req.query as Record<string, unknown> | undefined) ?? {},
+          query,
           body: body ?? {},
           correlationId,
         });

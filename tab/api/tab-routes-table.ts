@@ -2,6 +2,7 @@ import type { Core } from '../../src/composition/create-core.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { billingRoutes } from './routes/billing-routes.js';
 import { clientsRoutes } from './routes/clients-routes.js';
+import { downloadLinkRoutes } from './routes/download-link-routes.js';
 import { groupsRoutes } from './routes/groups-routes.js';
 import { integrationRoutes } from './routes/integration-routes.js';
 import { meRoutes } from './routes/me-routes.js';
@@ -34,7 +35,7 @@ export function tabRoutes(core: Core, context: TabRoutesContext): TabRoute[] {
     ...tabPlacementRoutes(core),
   ];
   // Whatever a change through the tab did to a client, its remembered list totals are forgotten at once.
-  return routes.map((route) =>
+  return [...routes, ...downloadLinkRoutes(core, routes)].map((route) =>
     route.method === 'GET'
       ? route
       : {

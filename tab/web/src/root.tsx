@@ -58,7 +58,12 @@ export function Root() {
 
   const api = useMemo(
     () =>
-      startup.state === 'ready' ? new ApiClient({ getToken: () => startup.session.getToken() }) : undefined,
+      startup.state === 'ready'
+        ? new ApiClient({
+            getToken: () => startup.session.getToken(),
+            openLink: (url) => startup.session.openLink(url),
+          })
+        : undefined,
     [startup],
   );
 

@@ -343,7 +343,7 @@ describe('tab in the local Teams host (browser)', function () {
     await screenshot(page, '10-users-expired');
   });
 
-  it('downloads the filtered users as CSV, one row per user in the store', async () => {
+  it('downloads the filtered users as CSV through a one-minute single-use signed link the host opens, one row per user in the store', async () => {
     const guests = await app.store.db
       .selectFrom('directory_users')
       .select(['user_principal_name'])
@@ -356,6 +356,9 @@ describe('tab in the local Teams host (browser)', function () {
     await frame.getByRole('combobox', { name: 'Account type' }).click();
     await frame.getByRole('option', { name: 'Guests only' }).click();
     await frame.getByText(`of ${guests.length}`, { exact: false }).waitFor();
+
+    // The tab asks the host to open the link (app.openLink); the host opens it outside the tab, as Teams does.
+    // (Chromium credits a download opened in a new window to the page that opened it: the host.)
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       frame.getByRole('button', { name: 'Download CSV' }).click(),
@@ -365,12 +368,21 @@ describe('tab in the local Teams host (browser)', function () {
       columns: true,
       bom: true,
     });
+    const [link = ''] = await page.evaluate<string[]>('window.teamsHostOpenedLinks');
+    const again = await fetch(link);
+
+    assert.match(
+      link,
+      /^http:\/\/127\.0\.0\.1:\d+\/api\/tab\/clients\/demo\/users\.csv\?guest=true&link=[\w-]{22}\.[\w-]{43}$/,
+    );
     assert.equal(download.suggestedFilename(), 'demo-users.csv');
     assert.deepEqual(
       rows.map((row) => row.userPrincipalName).sort(),
       guests.map((row) => row.user_principal_name).sort(),
     );
     assert.ok(rows.every((row) => row.userType === 'guest' && row.billable === 'no'));
+    assert.equal(again.status, 410, 'the link worked twice');
+    assert.equal(((await again.json()) as { error: { code: string } }).error.code, 'download_link_used');
   });
 
   it('starts a sync from the status bar and shows its live progress until it has finished', async () => {

@@ -35,6 +35,30 @@ describe('tab serving in production mode', function () {
     }
   });
 
+  it('lets every host Microsoft lists frame the tab: Teams, the Microsoft 365 app and Outlook', async () => {
+    const response = await harness.request('GET', '/tab/index.html');
+    await response.body?.cancel();
+    const ancestors =
+      /frame-ancestors ([^;]+)/
+        .exec(response.headers.get('content-security-policy') ?? '')?.[1]
+        ?.split(' ') ?? [];
+
+    // https://learn.microsoft.com/microsoftteams/platform/tabs/how-to/tab-requirements
+    for (const host of [
+      'https://*.cloud.microsoft',
+      'https://teams.microsoft.com',
+      'https://*.teams.microsoft.com',
+      'https://*.microsoft365.com',
+      'https://*.office.com',
+      'https://outlook.office.com',
+      'https://outlook.office365.com',
+      'https://outlook-sdf.office.com',
+      'https://outlook-sdf.office365.com',
+    ]) {
+      assert.ok(ancestors.includes(host), `${host} may not frame the tab`);
+    }
+  });
+
   it('lets only Teams and Microsoft 365 frame the tab', async () => {
     const response = await harness.request('GET', '/tab/index.html');
     assert.equal(response.status, 200);

@@ -41,6 +41,8 @@ export type QueryValue = string | number | boolean | undefined | null | readonly
 
 export interface ApiClientOptions {
   readonly getToken: () => Promise<string>;
+  /** Opens a link outside the tab, through the host (`app.openLink`). */
+  readonly openLink: (url: string) => Promise<void>;
   /** Default `/api/tab`. */
   readonly baseUrl?: string;
 }
@@ -48,10 +50,12 @@ export interface ApiClientOptions {
 /** The tab API, with the SSO token on every request and errors turned into {@link ApiError}. */
 export class ApiClient {
   private readonly getToken: () => Promise<string>;
+  private readonly openLink: (url: string) => Promise<void>;
   private readonly baseUrl: string;
 
   constructor(options: ApiClientOptions) {
     this.getToken = options.getToken;
+    this.openLink = options.openLink;
     this.baseUrl = options.baseUrl ?? '/api/tab';
   }
 
@@ -75,22 +79,27 @@ export class ApiClient {
     return this.request<T>('DELETE', path, body);
   }
 
-  /** Fetches a file (CSV) with the token and hands it to the browser as a download. */
-  async download(path: string, query: Record<string, QueryValue>, fallbackName: string): Promise<void> {
-    const response = await this.send('GET', withQuery(path, query));
-    const blob = await response.blob();
-    const disposition = response.headers.get('content-disposition') ?? '';
-    const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? fallbackName;
-    const url = URL.createObjectURL(blob);
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = name;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => {
-      URL.revokeObjectURL(url);
-    }, 10_000);
+  /**
+   * Downloads an export (CSV). The server issues a one-minute, single-use signed link to it, and the host opens the
+   * link outside the tab (the system browser on desktop and mobile: `app.openLink`), where the file downloads with
+   * no token needed. A blob handed to the browser from the tab downloads only once per start in new Teams and never
+   * on mobile (https://github.com/MicrosoftDocs/msteams-docs/issues/10342). Should the host refuse the link, the
+   * tab's own frame downloads it (the server sends it as an attachment).
+   */
+  async download(path: string, query: Record<string, QueryValue>): Promise<void> {
+    const link = await this.post<{ url: string; expiresAt: string }>('/downloads', {
+      path: withQuery(path, query),
+    });
+    try {
+      await this.openLink(link.url);
+    } catch {
+      const anchor = document.createElement('a');
+      anchor.href = link.url;
+      anchor.download = '';
+      document.body.append(anchor);
+      anchor.click();
+      anchor.remove();
+    }
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {

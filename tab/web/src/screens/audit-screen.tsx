@@ -128,7 +128,7 @@ export function AuditScreen({ client }: { readonly client?: ClientHeader }) {
           <Button
             icon={<ArrowDownloadRegular />}
             onClick={() => {
-              api.download('/audit.csv', filters, 'audit-log.csv').catch((failure: unknown) => {
+              api.download('/audit.csv', filters).catch((failure: unknown) => {
                 notify(
                   'error',
                   'Download failed',

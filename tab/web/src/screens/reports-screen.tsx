@@ -222,11 +222,9 @@ export function ReportsScreen({ client }: { readonly client: ClientHeader }) {
         <Button
           icon={<ArrowDownloadRegular />}
           onClick={() => {
-            api
-              .download(`${base}/${kind}/csv`, query, `${client.name}-${kind}.csv`)
-              .catch((error: unknown) => {
-                notify('error', 'Download failed', error instanceof Error ? error.message : String(error));
-              });
+            api.download(`${base}/${kind}/csv`, query).catch((error: unknown) => {
+              notify('error', 'Download failed', error instanceof Error ? error.message : String(error));
+            });
           }}
         >
           Download CSV

@@ -97,11 +97,9 @@ export function UsersScreen({ client }: { readonly client: ClientHeader }) {
           <Button
             icon={<ArrowDownloadRegular />}
             onClick={() => {
-              api
-                .download(`${base}/users.csv`, filterQuery(settled), `${client.name}-users.csv`)
-                .catch((error: unknown) => {
-                  notify('error', 'Download failed', error instanceof Error ? error.message : String(error));
-                });
+              api.download(`${base}/users.csv`, filterQuery(settled)).catch((error: unknown) => {
+                notify('error', 'Download failed', error instanceof Error ? error.message : String(error));
+              });
             }}
           >
             Download CSV

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { loadConfig, type AppConfig } from '../../../../src/config/load-config.js';
 import { createCore, type Core } from '../../../../src/composition/create-core.js';
 import { createLogger } from '../../../../src/shared/logger.js';
+import type { Clock } from '../../../../src/shared/clock.js';
 import { closeHttpServer, createHttpServer } from '../../../../server/http-server.js';
 import { mountTabRoutes, type MountedTab } from '../../../../server/tab-routes.js';
 import { dropStore, freshStoreConfig, type EngineName } from '../../../support/databases.js';
@@ -38,7 +39,10 @@ export interface TabHarness {
  * against a JWKS served over HTTP by {@link TestTokenIssuer} (the validator's remote path), exactly as they would
  * be against Entra.
  */
-export async function startTabHarness(engine: EngineName = 'sqlite'): Promise<TabHarness> {
+export async function startTabHarness(
+  engine: EngineName = 'sqlite',
+  options: { readonly clock?: Clock } = {},
+): Promise<TabHarness> {
   const issuer = await TestTokenIssuer.start(TAB_CLIENT_ID);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'idm-tab-'));
   const store = freshStoreConfig(engine);
@@ -67,7 +71,12 @@ export async function startTabHarness(engine: EngineName = 'sqlite'): Promise<Ta
       graph: { ...loaded.graph, authorityHost: issuer.authorityHost },
     };
     const logger = createLogger({ level: 'silent' });
-    const core = await createCore({ config, logger, secretsKey: crypto.randomBytes(32) });
+    const core = await createCore({
+      config,
+      logger,
+      secretsKey: crypto.randomBytes(32),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+    });
     started = core;
     const server = createHttpServer({ logger, version: 'test', pingStore: () => core.database.ping() });
     // A stand-in for the built tab, so these tests do not depend on `npm run build:tab` having run.
