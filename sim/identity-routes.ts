@@ -358,29 +358,17 @@ function aadstsError(
 function adminConsent(request: IdentityRequest, deps: IdentityDeps): IdentityResponse {
   const q = request.search;
   const tenantName = request.segments[0] ?? '';
-  const clientId = (q.get('client_id') ?? '').toLowerCase();
-  const redirectUri = q.get('redirect_uri');
   const state = q.get('state');
-  const app = deps.multiTenantApp();
-  const tenant = isMultiTenantAlias(tenantName)
-    ? (deps.resolveTenant(q.get('sim_tenant') ?? '') ?? deps.defaultTenant())
-    : deps.resolveTenant(tenantName);
-
-  if (!tenant) return errorPage(400, 90002, `Tenant '${tenantName}' not found.`);
-  if (app?.clientId.toLowerCase() !== clientId) {
-    return errorPage(
-      400,
-      700016,
-      `Application with identifier '${clientId}' was not found in the directory '${tenant.displayName}'.`,
-    );
-  }
-  if (redirectUri === null || !isAllowedRedirect(redirectUri, app)) {
-    return errorPage(
-      400,
-      50011,
-      `The redirect URI '${redirectUri ?? ''}' specified in the request does not match the redirect URIs configured for the application '${clientId}'.`,
-    );
-  }
+  const checked = checkAppRequest(
+    q,
+    tenantName,
+    deps,
+    isMultiTenantAlias(tenantName)
+      ? (deps.resolveTenant(q.get('sim_tenant') ?? '') ?? deps.defaultTenant())
+      : deps.resolveTenant(tenantName),
+  );
+  if ('status' in checked) return checked;
+  const { app, tenant, redirectUri, clientId } = checked;
   const decision = (q.get('sim_consent') as AdminConsentDecision | null) ?? deps.adminConsentDecision();
   const target = new URL(redirectUri);
   if (decision === 'declined') {
@@ -423,26 +411,14 @@ function adminConsent(request: IdentityRequest, deps: IdentityDeps): IdentityRes
 function authorize(request: IdentityRequest, deps: IdentityDeps): IdentityResponse {
   const q = request.search;
   const tenantName = request.segments[0] ?? '';
-  const clientId = (q.get('client_id') ?? '').toLowerCase();
-  const redirectUri = q.get('redirect_uri');
-  const app = deps.multiTenantApp();
-  const tenant = isMultiTenantAlias(tenantName) ? deps.defaultTenant() : deps.resolveTenant(tenantName);
-
-  if (!tenant) return errorPage(400, 90002, `Tenant '${tenantName}' not found.`);
-  if (app?.clientId.toLowerCase() !== clientId) {
-    return errorPage(
-      400,
-      700016,
-      `Application with identifier '${clientId}' was not found in the directory '${tenant.displayName}'.`,
-    );
-  }
-  if (redirectUri === null || !isAllowedRedirect(redirectUri, app)) {
-    return errorPage(
-      400,
-      50011,
-      `The redirect URI '${redirectUri ?? ''}' specified in the request does not match the redirect URIs configured for the application '${clientId}'.`,
-    );
-  }
+  const checked = checkAppRequest(
+    q,
+    tenantName,
+    deps,
+    isMultiTenantAlias(tenantName) ? deps.defaultTenant() : deps.resolveTenant(tenantName),
+  );
+  if ('status' in checked) return checked;
+  const { redirectUri } = checked;
   if ((q.get('scope') ?? '').trim() === '') {
     return errorPage(400, 900144, "The request body must contain the following parameter: 'scope'.");
   }
@@ -464,6 +440,38 @@ function authorize(request: IdentityRequest, deps: IdentityDeps): IdentityRespon
     headers: { ...HTML_HEADERS, Location: location },
     body: `<!DOCTYPE html><html><head><title>Redirecting</title></head><body>Redirecting to <a href="${escapeHtml(location)}">${escapeHtml(location)}</a></body></html>`,
   };
+}
+
+/**
+ * What Entra checks first on a browser request for the product's app (admin consent, authorize): the tenant
+ * (AADSTS90002), the app (AADSTS700016) and the redirect URI (AADSTS50011). The error page, or what was checked.
+ */
+function checkAppRequest(
+  q: URLSearchParams,
+  tenantName: string,
+  deps: IdentityDeps,
+  tenant: TenantState | undefined,
+):
+  IdentityResponse | { app: MultiTenantAppSpec; tenant: TenantState; redirectUri: string; clientId: string } {
+  const clientId = (q.get('client_id') ?? '').toLowerCase();
+  const redirectUri = q.get('redirect_uri');
+  const app = deps.multiTenantApp();
+  if (!tenant) return errorPage(400, 90002, `Tenant '${tenantName}' not found.`);
+  if (app?.clientId.toLowerCase() !== clientId) {
+    return errorPage(
+      400,
+      700016,
+      `Application with identifier '${clientId}' was not found in the directory '${tenant.displayName}'.`,
+    );
+  }
+  if (redirectUri === null || !isAllowedRedirect(redirectUri, app)) {
+    return errorPage(
+      400,
+      50011,
+      `The redirect URI '${redirectUri ?? ''}' specified in the request does not match the redirect URIs configured for the application '${clientId}'.`,
+    );
+  }
+  return { app, tenant, redirectUri, clientId };
 }
 
 function isAllowedRedirect(uri: string, app: MultiTenantAppSpec): boolean {

@@ -159,19 +159,37 @@ describe('provisioning with teamsapp.yml, then the server built from what it wro
       fs.rmSync(dataDir, { recursive: true, force: true });
     });
 
-    it('starts in production mode with the single-tenant bot', async () => {
-      server = startTs('server/main.ts', [], {
+    /** Starts the server with the rendered settings (and `changes`), and reads its /healthz. */
+    async function startAndCheckHealth(changes: Record<string, string> = {}): Promise<{
+      output: () => string;
+      health: Response;
+      body: {
+        status: string;
+        secrets: { secret: string; state: string; expiresOn: string }[];
+        warnings: string[];
+      };
+    }> {
+      const started = startTs('server/main.ts', [], {
         ...rendered,
+        ...changes,
         PORT: '0',
         DATA_DIR: dataDir,
         LOG_LEVEL: 'info',
       });
-
-      const line = await server.waitForLine(/"msg":"server listening"/, 30_000);
+      server = started;
+      const line = await started.waitForLine(/"msg":"server listening"/, 30_000);
       const port = (JSON.parse(line) as { port: number }).port;
       const health = await fetch(`http://127.0.0.1:${String(port)}/healthz`);
+      return {
+        output: () => started.stdout(),
+        health,
+        body: (await health.json()) as Awaited<ReturnType<typeof startAndCheckHealth>>['body'],
+      };
+    }
 
-      const body = (await health.json()) as { status: string; secrets: { secret: string; state: string }[] };
+    it('starts in production mode with the single-tenant bot', async () => {
+      const { output, health, body } = await startAndCheckHealth();
+
       assert.equal(health.status, 200);
       assert.equal(body.status, 'ok');
       assert.deepEqual(
@@ -181,8 +199,7 @@ describe('provisioning with teamsapp.yml, then the server built from what it wro
           ['consent_app_secret', 'ok'],
         ],
       );
-      const registration = server
-        .stdout()
+      const registration = output()
         .split('\n')
         .find((entry) => entry.includes('"msg":"bot authenticates as its registration"'));
       assert.match(
@@ -193,23 +210,11 @@ describe('provisioning with teamsapp.yml, then the server built from what it wro
 
     it('warns on /healthz and in its log when its own secrets are about to expire, or have', async () => {
       const inFiveDays = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
-      server = startTs('server/main.ts', [], {
-        ...rendered,
+
+      const { output, health, body } = await startAndCheckHealth({
         BOT_PASSWORD_EXPIRES_ON: inFiveDays,
         CONSENT_APP_SECRET_EXPIRES_ON: '2026-01-31',
-        PORT: '0',
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'info',
       });
-
-      const line = await server.waitForLine(/"msg":"server listening"/, 30_000);
-      const port = (JSON.parse(line) as { port: number }).port;
-      const health = await fetch(`http://127.0.0.1:${String(port)}/healthz`);
-      const body = (await health.json()) as {
-        status: string;
-        secrets: { secret: string; state: string; expiresOn: string }[];
-        warnings: string[];
-      };
 
       assert.equal(health.status, 200, 'a restart would not help: the check does not fail');
       assert.equal(body.status, 'degraded');
@@ -225,7 +230,7 @@ describe('provisioning with teamsapp.yml, then the server built from what it wro
         /^BOT_PASSWORD expires on .* \(in [45] days\): create a new secret/,
       );
       assert.match(body.warnings[1] ?? '', /^CONSENT_APP_CLIENT_SECRET expired on 2026-01-31/);
-      assert.match(server.stdout(), /"level":"warn".*BOT_PASSWORD expires on/);
+      assert.match(output(), /"level":"warn".*BOT_PASSWORD expires on/);
       assert.ok(!JSON.stringify(body).includes(rendered.BOT_PASSWORD ?? '-'), 'a secret itself is shown');
     });
 
