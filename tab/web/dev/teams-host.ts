@@ -66,6 +66,7 @@ const configChrome = element('config-chrome', HTMLElement);
 const configSave = element('config-save', HTMLButtonElement);
 const configReset = element('config-reset', HTMLButtonElement);
 const configStatus = element('config-status', HTMLElement);
+const hostBadge = element('host-badge', HTMLElement);
 
 const params = new URLSearchParams(location.search);
 const state = {
@@ -354,6 +355,7 @@ function load(): void {
   frame.replaceWith(next);
   frame = next;
   document.body.dataset.surface = state.surface;
+  hostBadge.textContent = `Local ${state.host === 'Office' ? 'Microsoft 365 app' : state.host} host · demo mode${state.sso === 'consent' ? ' · SSO needs consent' : ''}`;
   document.body.dataset.theme = state.theme;
   history.replaceState(null, '', `${location.pathname}?${hostQuery()}`);
 }
