@@ -112,7 +112,7 @@ describe('tab on every host (browser)', function () {
       await dialog.getByRole('button', { name: 'Add client' }).click();
       await frame.getByRole('heading', { name: 'Setup' }).waitFor();
       await frame.getByRole('radio', { name: /^Admin consent/ }).check();
-      await frame.getByLabel("Client's tenant id or domain (optional)").fill(DEMO_SECOND_TENANT_DOMAIN);
+      await frame.getByLabel("Client's tenant id or verified domain").fill(DEMO_SECOND_TENANT_DOMAIN);
 
       const [consentWindow] = await Promise.all([
         browser.context.waitForEvent('page'),
