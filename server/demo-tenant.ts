@@ -15,7 +15,9 @@ import { SYSTEM_ACTOR } from '../src/services/actor.js';
 import type { Logger } from '../src/shared/logger.js';
 import { CheckpointRepository } from '../src/store/checkpoint-repository.js';
 import { ClientRepository } from '../src/store/client-repository.js';
+import { CONSENT_CALLBACK_PATH } from '../src/services/integration-service.js';
 import { DEMO_MSP_TENANT_ID } from './demo-identities.js';
+import { SIGN_IN_END_PATH } from './sign-in-window.js';
 
 /** The demo client's short name. */
 export const DEMO_CLIENT_NAME = 'demo';
@@ -51,6 +53,11 @@ export async function startDemoTenant(config: AppConfig, logger: Logger): Promis
     clientSecret: crypto.randomBytes(24).toString('base64url'),
     displayName: 'Entra ID Manager (demo)',
     permissions: [...PRODUCT_PERMISSIONS],
+    // Its reply URLs, as aad.manifest.json registers them: the consent callback and the tab's sign-in window.
+    redirectUris: [
+      `${config.publicBaseUrl}${CONSENT_CALLBACK_PATH}`,
+      `${config.publicBaseUrl}${SIGN_IN_END_PATH}`,
+    ],
   };
   const simulator = await startSimulator({
     dataDir: path.join(config.dataDir, 'sim'),
