@@ -417,6 +417,8 @@ describe('bot in the Agents Playground (end to end)', function () {
   it('in a group chat, a click updates the card every member sees: the message for everyone, and each member’s own view', async () => {
     const upn = await untouchedMember(7);
     const { id: userId } = await user(upn);
+    // Only an imported user can be disabled (a never-imported one is offered Import): import it first.
+    await ask(`import ${upn}`, PERSONAL, /^(?!Expiring users)/);
     const list = await ask(`users ${upn}`, GROUP);
     const listRefresh = refreshOf(list.card);
     const shown = await playground.click(GROUP, list.messageId, actionOf(list.card, 'user.show', 'Open'));
