@@ -1,7 +1,7 @@
 import type { TenantState } from '../tenant-state.js';
 import type { DeltaExpiryMode } from '../types.js';
 import type { GraphVersion } from './entities.js';
-import { badRequest, GraphHttpError, simulatorGap } from './errors.js';
+import { GraphHttpError } from './errors.js';
 import type { ODataQuery } from './odata-query.js';
 import type { TokenCodec } from './paging.js';
 
@@ -59,26 +59,6 @@ export function holdsAny(caller: Caller, permissions: readonly string[]): boolea
 /** `ConsistencyLevel: eventual` together with `$count=true` (Graph's advanced-query switch). */
 export function isAdvancedQuery(request: GraphRequest): boolean {
   return request.headers.consistencylevel?.toLowerCase() === 'eventual' && request.query.count;
-}
-
-/**
- * Rejects `$` options this endpoint does not take (400, as Graph does) and those Graph takes but the simulator
- * does not model (501, so a client never mistakes an ignored option for a supported one).
- */
-export function allowOptions(
-  request: GraphRequest,
-  supported: readonly string[],
-  notModelled: readonly string[] = [],
-): void {
-  for (const option of request.query.options) {
-    if (notModelled.includes(option)) throw simulatorGap(`${option} on /${request.segments.join('/')}`);
-    if (!supported.includes(option)) {
-      throw badRequest(
-        `Query option '${option}' is not supported on this resource.`,
-        'Request_UnsupportedQuery',
-      );
-    }
-  }
 }
 
 /** `$top` within [1, max], or the default page size. */

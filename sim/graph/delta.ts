@@ -8,7 +8,7 @@
  */
 import type { GroupRecord, UserRecord } from '../records.js';
 import type { TenantState } from '../tenant-state.js';
-import { allowOptions, ok, type GraphRequest, type GraphResponse } from './context.js';
+import { ok, type GraphRequest, type GraphResponse } from './context.js';
 import { contextUrl, GROUP, project, resolveSelect, USER } from './entities.js';
 import { badRequest, GraphHttpError } from './errors.js';
 import { buildLink } from './paging.js';
@@ -59,7 +59,6 @@ function resolveState(request: GraphRequest, resource: Resource): DeltaState | '
     if (kind === SKIP_KIND) return decoded;
     return { ...decoded, since: decoded.since, upTo: tenant.version, pos: 0, mpos: 0, iat: now };
   }
-  allowOptions(request, ['$select', '$filter', '$deltatoken', '$skiptoken'], ['$filter']);
   const { sel, mem } = deltaSelect(request, resource);
   return {
     r: resource,

@@ -1,14 +1,7 @@
 /** `/organization`, `/servicePrincipals` and `/teams`. */
 import type { GroupRecord } from '../records.js';
 import type { SimServicePrincipal } from '../types.js';
-import {
-  allowOptions,
-  isAdvancedQuery,
-  ok,
-  pageSize,
-  type GraphRequest,
-  type GraphResponse,
-} from './context.js';
+import { isAdvancedQuery, ok, pageSize, type GraphRequest, type GraphResponse } from './context.js';
 import { contextUrl, ORGANIZATION, project, resolveSelect, SERVICE_PRINCIPAL, TEAM } from './entities.js';
 import { notFound } from './errors.js';
 import { checkFilter, evaluateFilter, type FilterRules } from './odata-query.js';
@@ -17,7 +10,6 @@ import { APPLICATION_READ, ORGANIZATION_READ, requireDirectory, requireTeams } f
 import { expiredPageToken } from './users.js';
 
 export function listOrganization(request: GraphRequest): GraphResponse {
-  allowOptions(request, ['$select']);
   requireDirectory(request, ORGANIZATION_READ);
   const select = resolveSelect(ORGANIZATION, request.version, request.query.select, true);
   return ok({
@@ -34,7 +26,6 @@ export function listOrganization(request: GraphRequest): GraphResponse {
 }
 
 export function getOrganization(request: GraphRequest, id: string): GraphResponse {
-  allowOptions(request, ['$select']);
   requireDirectory(request, ORGANIZATION_READ);
   if (id.toLowerCase() !== request.tenant.tenantId) throw notFound(id);
   const select = resolveSelect(ORGANIZATION, request.version, request.query.select, false);
@@ -57,11 +48,6 @@ const SP_FILTER_RULES: FilterRules = {
 };
 
 export function listServicePrincipals(request: GraphRequest): GraphResponse {
-  allowOptions(
-    request,
-    ['$select', '$filter', '$top', '$skiptoken', '$count', '$orderby', '$search', '$expand'],
-    ['$orderby', '$search', '$expand'],
-  );
   requireDirectory(request, APPLICATION_READ);
   const { tenant, query, settings } = request;
   const select = resolveSelect(SERVICE_PRINCIPAL, request.version, query.select, true);
@@ -110,7 +96,6 @@ export function getServicePrincipal(
   request: GraphRequest,
   key: { id: string } | { appId: string },
 ): GraphResponse {
-  allowOptions(request, ['$select', '$expand'], ['$expand']);
   requireDirectory(request, APPLICATION_READ);
   const wanted = 'id' in key ? key.id.toLowerCase() : key.appId.toLowerCase();
   const sp = request.tenant
@@ -131,7 +116,6 @@ const TEAM_FILTER_RULES: FilterRules = {
 
 /** `/teams` lists Teams-enabled groups with id, displayName and description only (as Graph's list does). */
 export function listTeams(request: GraphRequest): GraphResponse {
-  allowOptions(request, ['$select', '$filter', '$top', '$skiptoken', '$count']);
   requireTeams(request);
   const { tenant, query, settings } = request;
   const select = resolveSelect(TEAM, request.version, query.select, true);

@@ -1,14 +1,7 @@
 /** `/groups`, `/groups/{id}`, `/groups/{id}/members` and `/groups/{id}/transitiveMembers` (with OData casts). */
 import type { GroupRecord, UserRecord } from '../records.js';
 import type { SimMemberRef } from '../types.js';
-import {
-  allowOptions,
-  isAdvancedQuery,
-  ok,
-  pageSize,
-  type GraphRequest,
-  type GraphResponse,
-} from './context.js';
+import { isAdvancedQuery, ok, pageSize, type GraphRequest, type GraphResponse } from './context.js';
 import {
   contextUrl,
   GROUP,
@@ -39,8 +32,6 @@ export const GROUP_FILTER_RULES: FilterRules = {
   resourceProvisioningOptions: { operators: ['any'], advanced: ['not'] },
 };
 
-const LIST_OPTIONS = ['$select', '$filter', '$top', '$skiptoken', '$count', '$orderby', '$search', '$expand'];
-const NOT_MODELLED = ['$orderby', '$search', '$expand'];
 const CASTS = { 'microsoft.graph.user': 'user', 'microsoft.graph.group': 'group' } as const;
 const OTHER_MEMBER_TYPES = [
   'microsoft.graph.device',
@@ -49,7 +40,6 @@ const OTHER_MEMBER_TYPES = [
 ];
 
 export function listGroups(request: GraphRequest): GraphResponse {
-  allowOptions(request, LIST_OPTIONS, NOT_MODELLED);
   requireDirectory(request, GROUP_READ);
   const { tenant, query, settings } = request;
   const select = resolveSelect(GROUP, request.version, query.select, true);
@@ -91,7 +81,6 @@ export function listGroups(request: GraphRequest): GraphResponse {
 }
 
 export function getGroup(request: GraphRequest, id: string): GraphResponse {
-  allowOptions(request, ['$select', '$expand'], ['$expand']);
   requireDirectory(request, GROUP_READ);
   const select = resolveSelect(GROUP, request.version, request.query.select, false);
   const group = request.tenant.findGroup(id);
@@ -114,11 +103,6 @@ export function listMembers(
   relation: 'members' | 'transitiveMembers',
   cast: string | undefined,
 ): GraphResponse {
-  allowOptions(
-    request,
-    ['$select', '$top', '$skiptoken', '$count', '$filter', '$search', '$orderby'],
-    ['$filter', '$search', '$orderby'],
-  );
   requireDirectory(request, GROUP_READ);
   const { tenant, query, settings } = request;
   let castType: 'user' | 'group' | 'none' | undefined;

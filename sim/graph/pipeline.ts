@@ -17,6 +17,7 @@ import type { Caller, GraphRequest, GraphResponse, GraphSettings } from './conte
 import type { GraphVersion } from './entities.js';
 import { badRequest, errorBody, GraphHttpError, unauthenticated } from './errors.js';
 import { filterPaths, parseQuery, type ODataQuery } from './odata-query.js';
+import { enforceQueryOptions } from './query-options.js';
 import { matchGraphRoute, type GraphRoute } from './router.js';
 
 export interface GraphPipelineDeps {
@@ -103,6 +104,7 @@ export class GraphPipeline {
       if ('error' in auth) throw auth.error;
       if (routeError !== undefined || !route) throw routeError;
       const query = parseQuery(call.search);
+      if (route.batch) enforceQueryOptions(route.endpoint, query, call.pathname);
       const response = route.batch
         ? await this.batch(call, version, auth.caller, auth.tenant)
         : this.runRoute(
@@ -157,8 +159,9 @@ export class GraphPipeline {
     };
   }
 
-  /** Realistic throttling, then the handler. */
+  /** The endpoint's query options (query-options.ts), realistic throttling, then the handler. */
   private runRoute(route: GraphRoute, request: GraphRequest): GraphResponse {
+    enforceQueryOptions(route.endpoint, request.query, `/${request.segments.join('/')}`);
     const { tier, signInActivity } = tierOf(route, request.query);
     const endpoint = `${request.method} /${request.version}${route.endpoint}`;
     const verdict = this.deps.throttling.check({

@@ -1,6 +1,6 @@
 /** `/reports/authenticationMethods/userRegistrationDetails` (MFA and SSPR registration per user). */
 import type { UserRecord } from '../records.js';
-import { allowOptions, ok, pageSize, type GraphRequest, type GraphResponse } from './context.js';
+import { ok, pageSize, type GraphRequest, type GraphResponse } from './context.js';
 import { contextUrl, project, REGISTRATION_DETAILS, resolveSelect } from './entities.js';
 import { badRequest, notFound } from './errors.js';
 import { checkFilter, evaluateFilter, type FilterRules } from './odata-query.js';
@@ -30,7 +30,6 @@ const REGISTRATION_FILTER_RULES: FilterRules = {
 const PATH = 'reports/authenticationMethods/userRegistrationDetails';
 
 export function listRegistrationDetails(request: GraphRequest): GraphResponse {
-  allowOptions(request, ['$select', '$filter', '$top', '$skiptoken', '$orderby'], ['$orderby']);
   requireAuditData(request, REGISTRATION_READ);
   const { tenant, query, settings } = request;
   const select = resolveSelect(REGISTRATION_DETAILS, request.version, query.select, true);
@@ -74,7 +73,6 @@ export function listRegistrationDetails(request: GraphRequest): GraphResponse {
 }
 
 export function getRegistrationDetails(request: GraphRequest, id: string): GraphResponse {
-  allowOptions(request, ['$select']);
   requireAuditData(request, REGISTRATION_READ);
   const details = request.tenant.registrationDetails(id);
   if (!details) throw notFound(id);

@@ -5,7 +5,7 @@
  */
 import type { SignInCursor } from '../sign-in-store.js';
 import type { SimSignIn } from '../types.js';
-import { allowOptions, ok, pageSize, type GraphRequest, type GraphResponse } from './context.js';
+import { ok, pageSize, type GraphRequest, type GraphResponse } from './context.js';
 import { contextUrl, project, resolveSelect, SIGN_IN } from './entities.js';
 import { badRequest, notFound } from './errors.js';
 import {
@@ -47,7 +47,6 @@ const BETA_RULES: FilterRules = {
 };
 
 export function listSignIns(request: GraphRequest): GraphResponse {
-  allowOptions(request, ['$select', '$filter', '$top', '$skiptoken', '$orderby'], ['$orderby']);
   requireSignInLogs(request);
   const { tenant, query, settings } = request;
   const select = resolveSelect(SIGN_IN, request.version, query.select, true);
@@ -111,7 +110,6 @@ export function listSignIns(request: GraphRequest): GraphResponse {
 }
 
 export function getSignIn(request: GraphRequest, id: string): GraphResponse {
-  allowOptions(request, ['$select']);
   requireSignInLogs(request);
   const signIn = request.tenant.signIn(id);
   if (!signIn) throw notFound(id);

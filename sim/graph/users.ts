@@ -1,13 +1,6 @@
 /** `/users`, `/users/{id | userPrincipalName}` and `/users/$count`. */
 import type { UserRecord } from '../records.js';
-import {
-  allowOptions,
-  isAdvancedQuery,
-  ok,
-  pageSize,
-  type GraphRequest,
-  type GraphResponse,
-} from './context.js';
+import { isAdvancedQuery, ok, pageSize, type GraphRequest, type GraphResponse } from './context.js';
 import { contextUrl, project, resolveSelect, USER } from './entities.js';
 import { badRequest, GraphHttpError, notFound } from './errors.js';
 import { checkFilter, evaluateFilter, filterPaths, type FilterRules } from './odata-query.js';
@@ -35,9 +28,6 @@ export const USER_FILTER_RULES: FilterRules = {
   'signInActivity/lastSuccessfulSignInDateTime': { operators: ['eq', 'ge', 'le'] },
 };
 
-const LIST_OPTIONS = ['$select', '$filter', '$top', '$skiptoken', '$count', '$orderby', '$search', '$expand'];
-const NOT_MODELLED = ['$orderby', '$search', '$expand'];
-
 export const expiredPageToken = (): GraphHttpError =>
   new GraphHttpError(
     400,
@@ -46,7 +36,6 @@ export const expiredPageToken = (): GraphHttpError =>
   );
 
 export function listUsers(request: GraphRequest): GraphResponse {
-  allowOptions(request, LIST_OPTIONS, NOT_MODELLED);
   requireDirectory(request, USER_READ);
   const { tenant, query, settings } = request;
   const select = resolveSelect(USER, request.version, query.select, true);
@@ -97,7 +86,6 @@ export function listUsers(request: GraphRequest): GraphResponse {
 }
 
 export function getUser(request: GraphRequest, idOrUpn: string): GraphResponse {
-  allowOptions(request, ['$select', '$expand'], ['$expand']);
   requireDirectory(request, USER_READ);
   const select = resolveSelect(USER, request.version, request.query.select, false);
   if (select.includes('signInActivity')) {
@@ -118,7 +106,6 @@ export function getUser(request: GraphRequest, idOrUpn: string): GraphResponse {
 
 /** `/users/$count` needs the advanced-query header, and answers text/plain. */
 export function countUsers(request: GraphRequest): GraphResponse {
-  allowOptions(request, ['$filter']);
   requireDirectory(request, USER_READ);
   if (request.headers.consistencylevel?.toLowerCase() !== 'eventual') {
     throw badRequest('$count is not currently supported.');

@@ -2,7 +2,7 @@ import type { MfaRegistrationRecord } from '../store/mfa-repository.js';
 import type { ServicePrincipalRecord } from '../store/service-principal-repository.js';
 import type { SignInRecord } from '../store/sign-in-repository.js';
 
-/** A sign-in as Graph serves it — only the properties ingestion selects. */
+/** A sign-in as Graph serves it — only the properties ingestion reads (List signIns takes no `$select`). */
 export interface GraphSignIn {
   readonly id: string;
   readonly createdDateTime: string;
@@ -41,9 +41,6 @@ export interface GraphServicePrincipal {
   readonly appOwnerOrganizationId?: string | null;
 }
 
-export const SIGN_IN_SELECT_V1 =
-  'id,createdDateTime,userId,appId,appDisplayName,status,isInteractive,conditionalAccessStatus,clientAppUsed';
-export const SIGN_IN_SELECT_BETA = `${SIGN_IN_SELECT_V1},authenticationRequirement`;
 export const SERVICE_PRINCIPAL_SELECT =
   'id,appId,displayName,preferredSingleSignOnMode,servicePrincipalType,accountEnabled,appOwnerOrganizationId';
 

@@ -55,7 +55,9 @@ export class MfaRegistrationSync {
         await runSnapshotPass<GraphRegistrationDetails>(
           {
             stream: 'mfa_registrations',
-            firstLink: '/reports/authenticationMethods/userRegistrationDetails?$top=999',
+            // Microsoft documents only `$filter` and `$orderBy` here (no `$top`): the service's own page size.
+            // https://learn.microsoft.com/en-us/graph/api/authenticationmethodsroot-list-userregistrationdetails
+            firstLink: '/reports/authenticationMethods/userRegistrationDetails',
             operation: 'userRegistrationDetails',
             requiredPermissions: ['AuditLog.Read.All'],
             pace: this.options.pace ?? { key: REPORTS_PACE_KEY, minIntervalMs: 2_000 },

@@ -11,12 +11,7 @@ import { ReportRepository } from '../store/report-repository.js';
 import type { Database, SyncTrigger } from '../store/schema.js';
 import { SignInRepository, type SignInRecord } from '../store/sign-in-repository.js';
 import { ActivityDataNotice } from './activity-data-notice.js';
-import {
-  SIGN_IN_SELECT_BETA,
-  SIGN_IN_SELECT_V1,
-  toSignInRecord,
-  type GraphSignIn,
-} from './activity-mappers.js';
+import { toSignInRecord, type GraphSignIn } from './activity-mappers.js';
 import type { RunContext, RunOutcome, SyncRunner } from './sync-runner.js';
 
 /** The checkpoint stream of sign-in ingestion. */
@@ -49,6 +44,8 @@ export interface SignInIngestionOptions {
   readonly pace?: Pace;
   /** Events per page (`$top`, at most 1000). Default 1000. */
   readonly pageSize?: number;
+  /** Width of one `createdDateTime` window a round is read in. Default 1 day. */
+  readonly windowMs?: number;
   /** How long "no premium licence" is trusted before Graph is asked again. Default 24 h. */
   readonly recheckUnavailableAfterMs?: number;
   /** How long a tenant that refused /beta is read from v1.0 before /beta is tried again. Default 7 days. */
@@ -72,6 +69,10 @@ interface StreamState {
   readonly roundSource?: SignInSource | undefined;
   /** Newest event time seen in the round under way; becomes the watermark when the round completes. */
   readonly roundNewest?: string | undefined;
+  /** Lower bound of the round under way (the watermark minus the overlap, or 30 days back on the first pull). */
+  readonly roundFrom?: string | undefined;
+  /** Upper bound of the window being read; windows go from the round's end back to `roundFrom`. */
+  readonly windowTo?: string | undefined;
 }
 
 /** A round that was resumed or started, as the run's progress shows it. */
@@ -87,11 +88,16 @@ interface RoundTotals {
 /**
  * Reads each client's sign-in log (`/auditLogs/signIns`) into the store, incrementally and resumably.
  *
- * - A round asks for events since the watermark (the newest event time of the last complete round) minus an
- *   overlap window, newest first, page by page. Each page — its new events, every aggregate they change and the
- *   checkpoint (next link, or the new watermark after the last page) — is written in one transaction, so a process
- *   killed at any point resumes from the page after the last one committed, and nothing is counted twice: events
- *   are keyed by their sign-in id and only newly inserted ones reach the aggregates.
+ * - A round reads the events since the watermark (the newest event time of the last complete round) minus an
+ *   overlap window, in bounded `createdDateTime` windows of one day, newest window first — Microsoft advises
+ *   bounded time ranges so a request cannot time out, and on a first 30-day pull the recent days appear first.
+ *   Each page — its new events, every aggregate they change and the checkpoint (next link, window under way, or
+ *   the new watermark after the last window) — is written in one transaction, so a process killed at any point
+ *   resumes from the page after the last one committed, and nothing is counted twice: events are keyed by their
+ *   sign-in id and only newly inserted ones reach the aggregates.
+ * - No `$select`: List signIns supports only `$top`, `$skiptoken` and `$filter` and answers `$select` with a 400
+ *   (https://learn.microsoft.com/en-us/graph/api/signin-list?view=graph-rest-beta); whole events are read and
+ *   the mapper keeps what it needs.
  * - /beta is preferred because only it says whether a sign-in satisfied MFA (`authenticationRequirement`) and it
  *   returns non-interactive sign-ins when asked; a tenant that refuses /beta is read from v1.0 (interactive
  *   sign-ins, MFA unknown) and the choice is remembered in the checkpoint.
@@ -222,110 +228,141 @@ export class SignInIngestion {
   private async ingest(context: RunContext, graph: TenantGraph): Promise<RoundTotals> {
     const { clientId } = context;
     const { db, clock, logger } = this.options;
-    let checkpoint = await new CheckpointRepository(db).getOrInitial(clientId, SIGN_INS_STREAM);
-    let state = readState(checkpoint.state);
+    const checkpoint = await new CheckpointRepository(db).getOrInitial(clientId, SIGN_INS_STREAM);
+    const state = readState(checkpoint.state);
 
-    if (checkpoint.nextLink !== null && state.roundSource !== undefined) {
+    if (state.roundSource !== undefined && state.roundFrom !== undefined && state.windowTo !== undefined) {
       try {
-        return await this.round(context, graph, checkpoint, state, checkpoint.nextLink, state.roundSource);
+        return await this.round(context, graph, checkpoint, state, state.roundSource);
       } catch (error) {
-        if (!(error instanceof GraphRequestError && error.httpStatus === 400)) throw error;
-        // A saved page link can expire: start a new round from the watermark (stored events are ignored by id).
+        if (!(checkpoint.nextLink !== null && error instanceof GraphRequestError && error.httpStatus === 400))
+          throw error;
+        // A saved page link can expire: read the window under way again from its start (stored events are
+        // ignored by id), then go on with the round.
         logger.info(
           { clientId, requestId: error.requestId },
-          'saved sign-in page link refused; starting a new round',
+          'saved sign-in page link refused; reading its window again',
+        );
+        const again = await new CheckpointRepository(db).getOrInitial(clientId, SIGN_INS_STREAM);
+        const againState = readState(again.state);
+        return this.round(
+          context,
+          graph,
+          { ...again, nextLink: null },
+          againState,
+          againState.roundSource ?? state.roundSource,
         );
       }
-      checkpoint = await new CheckpointRepository(db).getOrInitial(clientId, SIGN_INS_STREAM);
-      state = readState(checkpoint.state);
     }
 
     const now = clock.now();
     const source = this.preferredSource(state, now);
-    const roundStart: StreamState = { ...state, roundNewest: undefined, roundSource: undefined };
+    const roundStart = (from: SignInSource, extra: StreamState = {}): StreamState => ({
+      ...state,
+      ...extra,
+      roundSource: from,
+      roundNewest: undefined,
+      roundFrom: new Date(this.roundFrom(checkpoint, now)).toISOString(),
+      windowTo: new Date(now.getTime()).toISOString(),
+    });
+    const fresh: Checkpoint = { ...checkpoint, nextLink: null };
     try {
-      return await this.round(
-        context,
-        graph,
-        checkpoint,
-        roundStart,
-        this.firstLink(checkpoint, source, now),
-        source,
-      );
+      return await this.round(context, graph, fresh, roundStart(source), source);
     } catch (error) {
       if (source !== 'beta' || !isBetaRefusal(error)) throw error;
       logger.info(
         { clientId, status: error.httpStatus, graphCode: error.graphCode },
         'tenant refused /beta sign-ins; reading v1.0 (interactive sign-ins, MFA per sign-in unknown)',
       );
-      const fallback: StreamState = { ...roundStart, source: 'v1.0', betaRefusedAt: now.toISOString() };
-      return this.round(
-        context,
-        graph,
-        checkpoint,
-        fallback,
-        this.firstLink(checkpoint, 'v1.0', now),
-        'v1.0',
-      );
+      const refused = { source: 'v1.0' as const, betaRefusedAt: now.toISOString() };
+      return this.round(context, graph, fresh, roundStart('v1.0', refused), 'v1.0');
     }
   }
 
-  /** Reads pages from `link` to the end of the round, committing each page with the checkpoint. */
+  /**
+   * Reads the round's windows from the one under way back to the round's start, each from its first page (or the
+   * saved next link), committing each page with the checkpoint.
+   */
   private async round(
     context: RunContext,
     graph: TenantGraph,
     start: Checkpoint,
     startState: StreamState,
-    link: string,
     source: SignInSource,
   ): Promise<RoundTotals> {
     const { db, clock } = this.options;
     const totals: RoundTotals = { source, pages: 0, inserted: 0, duplicates: 0, notCollected: 0 };
+    const windowMs = Math.max(60_000, this.options.windowMs ?? DAY_MS);
     let checkpoint = start;
-    let roundNewest = startState.roundNewest;
+    let state: StreamState = { ...startState, source, roundSource: source };
     const lastSuccess = await new SignInRepository(db).lastSuccessByUser(context.clientId);
-    const pages = graph.pages<GraphSignIn>(link, {
-      operation: 'signIns',
-      tally: context.tally,
-      pace: this.pace,
-      version: source,
-      requiredPermissions: ['AuditLog.Read.All', 'Directory.Read.All'],
-      signal: context.signal,
-    });
-    for await (const page of pages) {
-      const records: SignInRecord[] = [];
-      for (const item of page.value) {
-        const record = toSignInRecord(item);
-        if (record !== undefined) records.push(record);
-      }
-      for (const record of records) {
-        if (roundNewest === undefined || record.createdAt > roundNewest) roundNewest = record.createdAt;
-      }
-      const done = page.nextLink === undefined;
-      const state: StreamState = done
-        ? { ...startState, source, roundSource: undefined, roundNewest: undefined }
-        : { ...startState, source, roundSource: source, roundNewest };
-      const next: Checkpoint = {
-        ...checkpoint,
-        nextLink: page.nextLink ?? null,
-        watermark: done ? newer(checkpoint.watermark, roundNewest) : checkpoint.watermark,
-        state: compact(state),
-      };
-      const written = await db.transaction().execute(async (trx) => {
-        const result = await new SignInRepository(trx).writePage(context.clientId, records, lastSuccess);
-        await new CheckpointRepository(trx).save(next, clock.now());
-        return result;
+    const roundFrom = Date.parse(state.roundFrom ?? '');
+    for (;;) {
+      const windowTo = Date.parse(state.windowTo ?? '');
+      const windowFrom = Math.max(roundFrom, windowTo - windowMs);
+      const lastWindow = windowFrom <= roundFrom;
+      const link = checkpoint.nextLink ?? this.windowLink(source, windowFrom, windowTo);
+      const pages = graph.pages<GraphSignIn>(link, {
+        operation: 'signIns',
+        tally: context.tally,
+        pace: this.pace,
+        version: source,
+        requiredPermissions: ['AuditLog.Read.All', 'Directory.Read.All'],
+        signal: context.signal,
       });
-      checkpoint = next;
-      totals.pages++;
-      totals.inserted += written.inserted;
-      totals.duplicates += written.duplicates;
-      totals.notCollected += written.notCollected;
-      context.counts.pages = (context.counts.pages ?? 0) + 1;
-      context.counts.itemsWritten = (context.counts.itemsWritten ?? 0) + written.inserted;
-      await context.progress({ phase: 'signIns', ...totals });
+      let roundDone = false;
+      let windowPages = 0;
+      for await (const page of pages) {
+        windowPages++;
+        const records: SignInRecord[] = [];
+        for (const item of page.value) {
+          const record = toSignInRecord(item);
+          if (record !== undefined) records.push(record);
+        }
+        let roundNewest = state.roundNewest;
+        for (const record of records) {
+          if (roundNewest === undefined || record.createdAt > roundNewest) roundNewest = record.createdAt;
+        }
+        const windowDone = page.nextLink === undefined;
+        roundDone = windowDone && lastWindow;
+        const next: StreamState = roundDone
+          ? {
+              ...state,
+              roundSource: undefined,
+              roundNewest: undefined,
+              roundFrom: undefined,
+              windowTo: undefined,
+            }
+          : windowDone
+            ? { ...state, roundNewest, windowTo: new Date(windowFrom).toISOString() }
+            : { ...state, roundNewest };
+        const nextCheckpoint: Checkpoint = {
+          ...checkpoint,
+          nextLink: page.nextLink ?? null,
+          watermark: roundDone ? newer(checkpoint.watermark, roundNewest) : checkpoint.watermark,
+          state: compact(next),
+        };
+        const written = await db.transaction().execute(async (trx) => {
+          const result = await new SignInRepository(trx).writePage(context.clientId, records, lastSuccess);
+          await new CheckpointRepository(trx).save(nextCheckpoint, clock.now());
+          return result;
+        });
+        checkpoint = nextCheckpoint;
+        state = next;
+        totals.pages++;
+        totals.inserted += written.inserted;
+        totals.duplicates += written.duplicates;
+        totals.notCollected += written.notCollected;
+        context.counts.pages = (context.counts.pages ?? 0) + 1;
+        context.counts.itemsWritten = (context.counts.itemsWritten ?? 0) + written.inserted;
+        await context.progress({
+          phase: 'signIns',
+          ...totals,
+          readBackTo: new Date(windowFrom).toISOString(),
+        });
+      }
+      if (roundDone || windowPages === 0) return totals;
     }
-    return totals;
   }
 
   private preferredSource(state: StreamState, now: Date): SignInSource {
@@ -334,21 +371,28 @@ export class SignInIngestion {
     return now.getTime() - Date.parse(state.betaRefusedAt) < retryAfter ? 'v1.0' : 'beta';
   }
 
-  private firstLink(checkpoint: Checkpoint, source: SignInSource, now: Date): string {
+  /** Where a new round starts: the watermark minus the overlap, or the initial lookback; never before retention. */
+  private roundFrom(checkpoint: Checkpoint, now: Date): number {
     const retentionFloor = now.getTime() - this.options.retentionDays * DAY_MS;
     const lookbackFloor = now.getTime() - (this.options.initialLookbackDays ?? 30) * DAY_MS;
-    const from =
-      checkpoint.watermark === null
-        ? Math.max(lookbackFloor, retentionFloor)
-        : Math.max(Date.parse(checkpoint.watermark) - this.overlapMs, retentionFloor);
-    let filter = `createdDateTime ge ${odataTime(from)}`;
+    return checkpoint.watermark === null
+      ? Math.max(lookbackFloor, retentionFloor)
+      : Math.max(Date.parse(checkpoint.watermark) - this.overlapMs, retentionFloor);
+  }
+
+  /**
+   * The first page of one window. `ge`/`le` are what the signIn resource documents for `createdDateTime`
+   * (https://learn.microsoft.com/en-us/graph/api/resources/signin); the windows share their boundary second, and
+   * an event read twice is ignored by its id.
+   */
+  private windowLink(source: SignInSource, fromMs: number, toMs: number): string {
+    let filter = `createdDateTime ge ${odataTime(fromMs)} and createdDateTime le ${odataTimeCeil(toMs)}`;
     // /beta returns interactive sign-ins only unless asked for the other kinds too; last activity counts both.
     if (source === 'beta') {
       filter += " and signInEventTypes/any(t: t eq 'interactiveUser' or t eq 'nonInteractiveUser')";
     }
     const top = Math.min(1000, Math.max(1, this.options.pageSize ?? 1000));
-    const select = source === 'beta' ? SIGN_IN_SELECT_BETA : SIGN_IN_SELECT_V1;
-    return `/auditLogs/signIns?$filter=${encodeURIComponent(filter)}&$select=${select}&$top=${String(top)}`;
+    return `/auditLogs/signIns?$filter=${encodeURIComponent(filter)}&$top=${String(top)}`;
   }
 
   private async recordUnavailable(
@@ -366,7 +410,13 @@ export class SignInIngestion {
         {
           ...checkpoint,
           nextLink: null,
-          state: compact({ ...state, roundSource: undefined, roundNewest: undefined }),
+          state: compact({
+            ...state,
+            roundSource: undefined,
+            roundNewest: undefined,
+            roundFrom: undefined,
+            windowTo: undefined,
+          }),
         },
         now,
       );
@@ -397,6 +447,8 @@ function readState(raw: Readonly<Record<string, unknown>>): StreamState {
     betaRefusedAt: text(raw.betaRefusedAt),
     roundSource: source(raw.roundSource),
     roundNewest: text(raw.roundNewest),
+    roundFrom: text(raw.roundFrom),
+    windowTo: text(raw.windowTo),
   };
 }
 
@@ -413,7 +465,12 @@ function newer(a: string | null, b: string | undefined): string | null {
   return b > a ? b : a;
 }
 
-/** OData DateTimeOffset literal, to the second (rounded down, so the bound only ever widens). */
+/** OData DateTimeOffset literal, to the second (rounded down, so a lower bound only ever widens). */
 function odataTime(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** The same, rounded up (so an upper bound only ever widens). */
+function odataTimeCeil(ms: number): string {
+  return new Date(Math.ceil(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }

@@ -96,6 +96,42 @@ describeEachEngine('sign-in ingestion against the simulator', (ctx) => {
     assert.equal(integration?.activityData, 'unknown');
   });
 
+  it('reads a first 30-day pull in one-day windows, newest day first, without $select (which Microsoft refuses)', async () => {
+    // The simulator refuses $select on /auditLogs/signIns as Microsoft does (sim/graph/query-options.ts), so a
+    // succeeding run proves none was sent; Microsoft advises bounded createdDateTime ranges to avoid time-outs
+    // (https://learn.microsoft.com/en-us/graph/api/signin-list?view=graph-rest-beta).
+    const fixture = await importedClient();
+    const { ingestion } = activityStreams(ctx.database.db, fixture, systemClock, { pageSize: 500 });
+    const windows: string[] = [];
+    const outcome = await ingestion.run(fixture.clientId, {
+      onProgress: (progress) => {
+        const readBackTo = progress.readBackTo;
+        if (typeof readBackTo === 'string' && windows.at(-1) !== readBackTo) windows.push(readBackTo);
+      },
+    });
+    assert.equal(outcome.run.status, 'succeeded', outcome.run.error_message ?? '');
+    assert.equal(windows.length, 30, windows.join(', '));
+    const dayMs = 86_400_000;
+    assert.ok(
+      Math.abs(Date.now() - dayMs - Date.parse(windows[0]!)) < 60_000,
+      'the newest day is read first',
+    );
+    for (let i = 1; i < windows.length; i++) {
+      assert.equal(
+        Date.parse(windows[i - 1]!) - Date.parse(windows[i]!),
+        dayMs,
+        'one day per window, going back',
+      );
+    }
+    const checkpoint = await new CheckpointRepository(ctx.database.db).getOrInitial(
+      fixture.clientId,
+      'sign_ins',
+    );
+    assert.equal(checkpoint.nextLink, null);
+    assert.deepEqual(Object.keys(checkpoint.state).sort(), ['source']);
+    assert.ok(outcome.run.pages >= 30);
+  });
+
   it('does not read the log before the initial import, when nobody is collected yet', async () => {
     const fixture = await connectClient(ctx.database, harness);
     const db = ctx.database.db;

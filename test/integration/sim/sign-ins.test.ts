@@ -140,14 +140,14 @@ describe('simulator sign-in logs and registration details (through the Graph cli
     const { items } = await readAll<{ id: string }>(
       graph.client,
       '/reports/authenticationMethods/userRegistrationDetails',
-      (r) => r.top(999),
+      (r) => r,
     );
     assert.equal(items.length, tenant.userCount);
     for (const item of items) assert.deepEqual(item, tenant.registrationDetails(item.id));
     const registered = await readAll<{ id: string }>(
       graph.client,
       '/reports/authenticationMethods/userRegistrationDetails',
-      (r) => r.filter('isMfaRegistered eq true').select('id').top(999),
+      (r) => r.filter('isMfaRegistered eq true'),
     );
     assert.equal(
       registered.items.length,
