@@ -286,7 +286,7 @@ async function route(
       return { id: faults.connectionReset(defined(parse(resetSchema, body))) };
     if (is('POST', 'faults', 'latency')) return { id: faults.latency(defined(parse(latencySchema, body))) };
     if (is('PUT', 'faults', 'delta-expiry')) {
-      faults.deltaExpiryMode = parse(z.object({ mode: z.enum(['400', '410']) }), body).mode;
+      faults.deltaExpiryMode = parse(z.object({ mode: z.enum(['400', '410', 'undocumented']) }), body).mode;
       return { deltaExpiryMode: faults.deltaExpiryMode };
     }
     if (is('POST', 'faults', 'expire-delta-tokens')) {

@@ -415,7 +415,14 @@ export interface LatencyFault extends FaultMatch, FaultTrigger {
 export type ConnectionResetFault = FaultMatch & FaultTrigger;
 
 /** How an expired delta token answers: 400 `syncStateNotFound` (default) or 410 Gone with `Location`. */
-export type DeltaExpiryMode = '400' | '410';
+/**
+ * How an expired delta token is answered: 400 `syncStateNotFound`, 410 `resyncRequired` with `Location` (both
+ * documented), or `undocumented`: 400 `Directory_ExpiredPageToken`, a code Microsoft's delta documentation does not
+ * list ("a 40X-series error with error codes such as syncStateNotFound",
+ * https://learn.microsoft.com/en-us/graph/delta-query-overview) but directory page tokens are seen to expire with
+ * (https://github.com/microsoftgraph/msgraph-sdk-java/issues/368).
+ */
+export type DeltaExpiryMode = '400' | '410' | 'undocumented';
 
 export interface RealisticThrottlingOptions {
   /** Reports tier (sign-ins, registration details, signInActivity): requests per window per app per tenant. Default 5. */

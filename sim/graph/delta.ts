@@ -237,7 +237,15 @@ function link(
 
 /** The expired-token answer Graph gives, in the form the fault settings choose. */
 function expired(request: GraphRequest, resource: Resource, state: DeltaState | undefined): GraphHttpError {
-  if (request.settings.deltaExpiryMode() === '410') {
+  const mode = request.settings.deltaExpiryMode();
+  if (mode === 'undocumented') {
+    return new GraphHttpError(
+      400,
+      'Directory_ExpiredPageToken',
+      'The specified page token value has expired and can no longer be included in your request.',
+    );
+  }
+  if (mode === '410') {
     // Location restarts the round with the first request's parameters and an empty token.
     const select = state?.sel ? [...state.sel, ...(state.mem ? ['members'] : [])] : undefined;
     const params: [string, string][] = select ? [['$select', select.join(',')]] : [];

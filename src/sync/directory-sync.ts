@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { DeltaTokenExpiredError } from '../graph/graph-errors.js';
+import { DeltaTokenExpiredError, GraphRequestError } from '../graph/graph-errors.js';
 import type { GraphGroup, GraphOrganization, GraphPage, GraphUser } from '../graph/graph-types.js';
 import type { TenantGraph } from '../graph/tenant-graph.js';
 import type { TenantGraphFactory } from '../graph/tenant-graph-factory.js';
@@ -234,7 +234,9 @@ export class DirectorySync {
   ): Promise<void> {
     const { clientId } = context;
     let checkpoint = await new CheckpointRepository(this.db).getOrInitial(clientId, stream.name);
-    for (let resynced = false; ; resynced = true) {
+    let resynced = false;
+    let refusals = 0;
+    for (;;) {
       let round: Round;
       if (checkpoint.nextLink !== null) {
         const { generation, roundKind } = checkpoint;
@@ -292,11 +294,35 @@ export class DirectorySync {
         }
         return;
       } catch (error) {
-        if (!(error instanceof DeltaTokenExpiredError) || resynced) throw error;
-        this.logger.warn(
-          { clientId, stream: stream.name, status: error.httpStatus, graphCode: error.graphCode },
-          'delta token expired: starting a full resynchronisation',
-        );
+        if (resynced) throw error;
+        if (error instanceof DeltaTokenExpiredError) {
+          this.logger.warn(
+            { clientId, stream: stream.name, status: error.httpStatus, graphCode: error.graphCode },
+            'delta token expired: starting a full resynchronisation',
+          );
+        } else if (round.link !== stream.initialLink && isLinkRefusal(error)) {
+          // Microsoft promises only "a 40X-series error with error codes such as syncStateNotFound" for a token it
+          // no longer honours (https://learn.microsoft.com/en-us/graph/delta-query-overview), and directory page
+          // tokens also expire as `Directory_ExpiredPageToken`. A saved link refused with any other 4xx would stall
+          // every later run: ask once more (a passing refusal heals), then drop it for a full resynchronisation.
+          refusals++;
+          if (refusals === 1) {
+            this.logger.info(
+              { clientId, stream: stream.name, status: error.httpStatus, graphCode: error.graphCode },
+              'saved delta link refused; asking once more',
+            );
+            checkpoint = await new CheckpointRepository(this.db).getOrInitial(clientId, stream.name);
+            continue;
+          }
+          this.logger.warn(
+            { clientId, stream: stream.name, status: error.httpStatus, graphCode: error.graphCode },
+            'saved delta link refused twice: dropping it for a full resynchronisation',
+          );
+          await recordLinkDropped(this.db, clientId, stream.name, error, this.clock.now());
+        } else {
+          throw error;
+        }
+        resynced = true;
         checkpoint = { ...checkpoint, nextLink: null, deltaLink: null, roundKind: 'full' };
       }
     }
@@ -471,4 +497,48 @@ function lastEventPerId<F extends { id: string }>(items: readonly DeltaItem<F>[]
 
 function errorMessage(error: unknown): string {
   return error instanceof AppError ? error.message : 'The last sync failed; the server log has the details.';
+}
+
+/** A 4xx that refuses the link itself (not a permission, authentication or throttling answer). */
+function isLinkRefusal(error: unknown): error is GraphRequestError {
+  return (
+    error instanceof GraphRequestError &&
+    error.httpStatus >= 400 &&
+    error.httpStatus < 500 &&
+    ![401, 403, 429].includes(error.httpStatus)
+  );
+}
+
+/** The incident kind recording that a refused delta link was dropped for a full resynchronisation. */
+export const DELTA_LINK_DROPPED = 'delta_link_dropped';
+
+/**
+ * The notice of a dropped delta link: an `incidents` row, opened and resolved at once (the full resynchronisation
+ * that follows is the recovery), saying what Microsoft answered.
+ */
+async function recordLinkDropped(
+  db: Kysely<Database>,
+  clientId: string,
+  stream: string,
+  error: GraphRequestError,
+  at: Date,
+): Promise<void> {
+  const now = at.toISOString();
+  const answer = `HTTP ${String(error.httpStatus)}${error.graphCode === undefined ? '' : ` ${error.graphCode}`}`;
+  await db
+    .insertInto('incidents')
+    .values({
+      client_id: clientId,
+      kind: DELTA_LINK_DROPPED,
+      opened_at: now,
+      resolved_at: now,
+      last_seen_at: now,
+      message:
+        `Microsoft Graph refused the saved ${stream} change link twice (${answer}${error.requestId === undefined ? '' : `, request id ${error.requestId}`}), ` +
+        'so it was dropped and the directory was read again in full.',
+      occurrences: 1,
+      notified_open: 0,
+      notified_resolved: 0,
+    })
+    .execute();
 }

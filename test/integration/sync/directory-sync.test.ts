@@ -102,4 +102,47 @@ describeEachEngine('directory sync against the simulator', (ctx) => {
     assert.equal(checkpoint?.generation, 2, 'a second full round ran');
     assert.equal(checkpoint.roundKind, 'delta');
   });
+
+  it('recovers within one run from a saved delta link refused with an undocumented 4xx: asks once more, then resyncs in full with a notice', async () => {
+    const fixture = await connectClient(ctx.database, harness);
+    assert.equal((await fixture.directorySync.run(fixture.clientId)).run.status, 'succeeded');
+    const doomed = [...harness.tenant.users()][20]!.id;
+    harness.tenant.hardDeleteUser(doomed);
+    harness.tenant.expireDeltaTokens();
+    // 400 Directory_ExpiredPageToken: not one of the codes the delta documentation names.
+    harness.sim.faults.deltaExpiryMode = 'undocumented';
+    harness.sim.stats.reset();
+    try {
+      const run = await fixture.directorySync.run(fixture.clientId);
+      assert.equal(run.run.status, 'succeeded', run.run.error_message ?? '');
+      await assertMatchesTruth(ctx.database.db, fixture.clientId, harness.tenant);
+      // Each stream's saved link was asked for twice, then a full round ran.
+      const requests = harness.sim.stats.requestsByEndpoint(harness.tenant.tenantId);
+      assert.ok((requests['GET /v1.0/users/delta'] ?? 0) >= 3);
+      const checkpoint = await new CheckpointRepository(ctx.database.db).get(fixture.clientId, 'users');
+      assert.equal(checkpoint?.generation, 2, 'a second full round ran');
+      const notices = await ctx.database.db
+        .selectFrom('incidents')
+        .select(['kind', 'message', 'resolved_at'])
+        .where('client_id', '=', fixture.clientId)
+        .execute();
+      assert.deepEqual(
+        notices.map((notice) => notice.kind),
+        ['delta_link_dropped', 'delta_link_dropped'],
+      );
+      assert.match(notices[0]!.message, /HTTP 400 Directory_ExpiredPageToken/);
+      const state = await ctx.database.db
+        .selectFrom('directory_users')
+        .select('entra_state')
+        .where('client_id', '=', fixture.clientId)
+        .where('id', '=', doomed)
+        .executeTakeFirstOrThrow();
+      assert.equal(state.entra_state, 'deleted');
+      // And the next run is an ordinary delta round again.
+      const next = await fixture.directorySync.run(fixture.clientId);
+      assert.equal(next.run.graph_requests, 3);
+    } finally {
+      harness.sim.faults.deltaExpiryMode = '400';
+    }
+  });
 });
