@@ -285,6 +285,8 @@ async function route(
     if (is('POST', 'faults', 'connection-reset'))
       return { id: faults.connectionReset(defined(parse(resetSchema, body))) };
     if (is('POST', 'faults', 'latency')) return { id: faults.latency(defined(parse(latencySchema, body))) };
+    if (is('POST', 'faults', 'licence-refusal'))
+      return { id: faults.licenceRefusal(defined(parse(resetSchema, body))) };
     if (is('PUT', 'faults', 'delta-expiry')) {
       faults.deltaExpiryMode = parse(z.object({ mode: z.enum(['400', '410', 'undocumented']) }), body).mode;
       return { deltaExpiryMode: faults.deltaExpiryMode };

@@ -6,6 +6,7 @@ import type {
   FaultMatch,
   FaultTrigger,
   LatencyFault,
+  LicenceRefusalFault,
   RealisticThrottlingOptions,
   RetryAfterSpec,
   ServerErrorFault,
@@ -16,7 +17,8 @@ import type {
 export type FaultAction =
   | { readonly kind: 'reset' }
   | { readonly kind: 'throttle'; readonly retryAfter: RetryAfterSpec }
-  | { readonly kind: 'serverError'; readonly status: number; readonly retryAfter: RetryAfterSpec };
+  | { readonly kind: 'serverError'; readonly status: number; readonly retryAfter: RetryAfterSpec }
+  | { readonly kind: 'licenceRefusal' };
 
 export interface FaultDecision {
   /** Extra latency from latency faults (ms). */
@@ -24,7 +26,10 @@ export interface FaultDecision {
   readonly action: FaultAction | undefined;
 }
 
-type Kind = 'throttle' | 'serverError' | 'reset' | 'latency';
+type Kind = 'throttle' | 'serverError' | 'reset' | 'latency' | 'licenceRefusal';
+
+/** The requests a licence check guards: sign-in logs, authentication-method reports, signInActivity. */
+const LICENSED_PATH = /\/(auditLogs\/signIns|reports\/authenticationMethods|users$)/;
 
 interface ActiveFault {
   readonly id: string;
@@ -84,6 +89,10 @@ export class Faults implements FaultInjector {
     return this.add('latency', { rate: 1, ...fault }, { ms: fault.ms });
   }
 
+  licenceRefusal(fault: LicenceRefusalFault): string {
+    return this.add('licenceRefusal', fault, {});
+  }
+
   remove(faultId: string): boolean {
     const index = this.faults.findIndex((fault) => fault.id === faultId);
     if (index < 0) return false;
@@ -135,6 +144,9 @@ export class Faults implements FaultInjector {
         case 'serverError':
           action = { kind: 'serverError', status: fault.status, retryAfter: fault.retryAfter };
           break;
+        case 'licenceRefusal':
+          action = { kind: 'licenceRefusal' };
+          break;
       }
     }
     return { latencyMs, action };
@@ -174,6 +186,7 @@ export class Faults implements FaultInjector {
   ): boolean {
     if (fault.target !== 'any' && fault.target !== target) return false;
     if (fault.tenantId !== undefined && fault.tenantId !== tenantId?.toLowerCase()) return false;
+    if (fault.kind === 'licenceRefusal' && !LICENSED_PATH.test(path)) return false;
     return fault.pattern === undefined || fault.pattern.test(path);
   }
 

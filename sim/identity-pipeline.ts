@@ -61,7 +61,8 @@ export class IdentityPipeline {
       call.req.socket.destroy();
       return;
     }
-    if (action) {
+    // (A licence refusal only ever matches Graph paths.)
+    if (action && action.kind !== 'licenceRefusal') {
       const nowMs = deps.preciseNow();
       const retryAfter = retryAfterHeader(action.retryAfter, nowMs);
       const status = action.kind === 'throttle' ? 429 : action.status;

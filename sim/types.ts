@@ -414,6 +414,14 @@ export interface LatencyFault extends FaultMatch, FaultTrigger {
 
 export type ConnectionResetFault = FaultMatch & FaultTrigger;
 
+/**
+ * A licensed tenant answered as if it had no Entra ID P1/P2: 403
+ * `Authentication_RequestFromNonPremiumTenantOrB2CTenant`, as Microsoft's licence check has been reported to do
+ * intermittently (https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/3033). Only audit and
+ * report requests (sign-ins, registration details, signInActivity) are refused; a `pathPattern` narrows further.
+ */
+export type LicenceRefusalFault = FaultMatch & FaultTrigger;
+
 /** How an expired delta token answers: 400 `syncStateNotFound` (default) or 410 Gone with `Location`. */
 /**
  * How an expired delta token is answered: 400 `syncStateNotFound`, 410 `resyncRequired` with `Location` (both
@@ -438,6 +446,8 @@ export interface FaultInjector {
   serverError(fault: ServerErrorFault): string;
   connectionReset(fault: ConnectionResetFault): string;
   latency(fault: LatencyFault): string;
+  /** Transient licence 403s on audit and report requests. */
+  licenceRefusal(fault: LicenceRefusalFault): string;
   /** Removes one fault by the id its creator returned. */
   remove(faultId: string): boolean;
   /** Removes every fault and turns realistic throttling off. */

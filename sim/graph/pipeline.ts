@@ -15,7 +15,7 @@ import type { SimLogger } from '../types.js';
 import { runBatch, type BatchItem } from './batch.js';
 import type { Caller, GraphRequest, GraphResponse, GraphSettings } from './context.js';
 import type { GraphVersion } from './entities.js';
-import { badRequest, errorBody, GraphHttpError, unauthenticated } from './errors.js';
+import { badRequest, errorBody, GraphHttpError, notPremium, unauthenticated } from './errors.js';
 import { filterPaths, parseQuery, type ODataQuery } from './odata-query.js';
 import { enforceQueryOptions } from './query-options.js';
 import { matchGraphRoute, type GraphRoute } from './router.js';
@@ -257,6 +257,10 @@ export class GraphPipeline {
   private applyFault(call: IncomingGraphCall, action: FaultAction, ledgerKey: string | undefined): void {
     if (action.kind === 'reset') {
       call.req.socket.destroy();
+      return;
+    }
+    if (action.kind === 'licenceRefusal') {
+      this.writeError(call, notPremium(), ledgerKey);
       return;
     }
     const retryAfter = retryAfterHeader(action.retryAfter, this.deps.preciseNow());

@@ -161,6 +161,34 @@ export class IntegrationRepository {
     await recordActivityData(this.db, clientId, state, at);
   }
 
+  /** The first unconfirmed licence refusal (src/graph/licence-check.ts), if one is pending. */
+  async firstLicenceRefusal(clientId: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('integrations')
+      .select('licence_refused_at')
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+    return row?.licence_refused_at ?? null;
+  }
+
+  async rememberLicenceRefusal(clientId: string, at: Date): Promise<void> {
+    await this.db
+      .updateTable('integrations')
+      .set({ licence_refused_at: at.toISOString() })
+      .where('client_id', '=', clientId)
+      .where('licence_refused_at', 'is', null)
+      .execute();
+  }
+
+  async forgetLicenceRefusal(clientId: string): Promise<void> {
+    await this.db
+      .updateTable('integrations')
+      .set({ licence_refused_at: null })
+      .where('client_id', '=', clientId)
+      .where('licence_refused_at', 'is not', null)
+      .execute();
+  }
+
   async setStatus(
     clientId: string,
     status: 'connected' | 'error',

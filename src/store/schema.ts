@@ -61,6 +61,8 @@ export interface IntegrationsTable {
   permission_checks: Json;
   activity_data: ActivityDataState;
   activity_data_checked_at: Timestamp | null;
+  /** First unconfirmed licence refusal (migration 0013, src/graph/licence-check.ts); null when none is pending. */
+  licence_refused_at: Timestamp | null;
   status: 'connected' | 'error';
   status_message: string | null;
   created_at: Timestamp;

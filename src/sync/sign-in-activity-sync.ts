@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { GraphRequestError, NON_PREMIUM_TENANT_CODE } from '../graph/graph-errors.js';
 import type { GraphUserSignInActivity } from '../graph/graph-types.js';
+import { LicenceCheck } from '../graph/licence-check.js';
 import type { TenantGraphFactory } from '../graph/tenant-graph-factory.js';
 import { REPORTS_PACE_KEY, type Pace } from '../graph/tenant-gate.js';
 import type { Clock } from '../shared/clock.js';
@@ -25,6 +26,8 @@ export interface SignInActivitySyncOptions {
   readonly pace?: Pace;
   /** How long "no premium licence" is trusted before asking again. Default 24 h. */
   readonly recheckUnavailableAfterMs?: number;
+  /** When a licence 403 is believed. Default: confirmed by another one an hour later (integrations table). */
+  readonly licence?: LicenceCheck;
   /** Users per page. Default 500 (Graph's current cap with signInActivity; a lower cap Graph names is followed). */
   readonly pageSize?: number;
   /** Told when a client's activity has been read for the first time (the end of "reading activity…"). */
@@ -44,13 +47,16 @@ export interface SignInActivityListener {
  * (`activity_data = 'available'`): until then the client shows "reading activity…" and nobody expires, so no
  * figure has to be corrected once the activity is known.
  * A tenant without Entra ID P1/P2 answers 403 `Authentication_RequestFromNonPremiumTenantOrB2CTenant`: that
- * is recorded once as `activity_data = 'unavailable'` — the run still succeeds — and asked again a day later.
+ * is recorded once as `activity_data = 'unavailable'` — the run still succeeds — and asked again a day later; a
+ * licensed tenant refused once is not believed until the refusal is confirmed (src/graph/licence-check.ts).
  */
 export class SignInActivitySync {
   private readonly options: SignInActivitySyncOptions;
+  private readonly licence: LicenceCheck;
 
   constructor(options: SignInActivitySyncOptions) {
     this.options = options;
+    this.licence = options.licence ?? new LicenceCheck({ memory: options.integrations });
   }
 
   async run(clientId: string, trigger: SyncTrigger = 'schedule'): Promise<RunOutcome> {
@@ -83,7 +89,16 @@ export class SignInActivitySync {
       await this.pass(graph, context, checkpoint.nextLink ?? firstPage(top), checkpoint);
     } catch (error) {
       if (error instanceof GraphRequestError && error.graphCode === NON_PREMIUM_TENANT_CODE) {
-        if (integration.activityData !== 'unavailable') {
+        const wasUnavailable = integration.activityData === 'unavailable';
+        if ((await this.licence.refused(clientId, wasUnavailable, clock.now())) === 'unconfirmed') {
+          logger.info(
+            { clientId, requestId: error.requestId },
+            'licence refused once (the check is known to fail now and then): asking again on the next run',
+          );
+          await context.progress({ phase: 'signInActivity', licence: 'refused once; checking again' });
+          return;
+        }
+        if (!wasUnavailable) {
           logger.info(
             { clientId, requestId: error.requestId },
             'tenant has no Entra ID P1/P2: no activity data',
@@ -106,6 +121,7 @@ export class SignInActivitySync {
         checkpoint,
       );
     }
+    await this.licence.passed(clientId);
     if (integration.activityData !== 'available' && this.options.listener !== undefined) {
       try {
         await this.options.listener.onActivityRead(clientId);

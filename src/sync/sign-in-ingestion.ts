@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { GraphRequestError, NON_PREMIUM_TENANT_CODE } from '../graph/graph-errors.js';
+import { LicenceCheck } from '../graph/licence-check.js';
 import type { TenantGraph } from '../graph/tenant-graph.js';
 import type { TenantGraphFactory } from '../graph/tenant-graph-factory.js';
 import { REPORTS_PACE_KEY, type Pace } from '../graph/tenant-gate.js';
@@ -48,6 +49,8 @@ export interface SignInIngestionOptions {
   readonly windowMs?: number;
   /** How long "no premium licence" is trusted before Graph is asked again. Default 24 h. */
   readonly recheckUnavailableAfterMs?: number;
+  /** When a licence 403 is believed. Default: confirmed by another one an hour later (integrations table). */
+  readonly licence?: LicenceCheck;
   /** How long a tenant that refused /beta is read from v1.0 before /beta is tried again. Default 7 days. */
   readonly retryBetaAfterMs?: number;
   readonly listener?: SignInIngestionListener;
@@ -110,9 +113,11 @@ export class SignInIngestion {
   private readonly options: SignInIngestionOptions;
   private readonly overlapMs: number;
   private readonly pace: Pace;
+  private readonly licence: LicenceCheck;
 
   constructor(options: SignInIngestionOptions) {
     this.options = options;
+    this.licence = options.licence ?? new LicenceCheck({ memory: options.integrations });
     // Entra writes sign-ins to the log minutes after they happen (Microsoft quotes 2–5 minutes, occasionally
     // much more), and not in time order: an event stamped before our watermark can appear after we read past it.
     // Re-reading a window before the watermark picks those late arrivals up; the ones already stored are ignored
@@ -166,12 +171,22 @@ export class SignInIngestion {
       totals = await this.ingest(context, graph);
     } catch (error) {
       if (error instanceof GraphRequestError && error.graphCode === NON_PREMIUM_TENANT_CODE) {
-        await this.recordUnavailable(clientId, integration.activityData !== 'unavailable', error.requestId);
+        const wasUnavailable = integration.activityData === 'unavailable';
+        if ((await this.licence.refused(clientId, wasUnavailable, clock.now())) === 'unconfirmed') {
+          logger.info(
+            { clientId, requestId: error.requestId },
+            'licence refused once (the check is known to fail now and then): asking again on the next run',
+          );
+          await context.progress({ phase: 'signIns', licence: 'refused once; checking again' });
+          return;
+        }
+        await this.recordUnavailable(clientId, !wasUnavailable, error.requestId);
         await context.progress({ phase: 'signIns', activityData: 'unavailable' });
         return;
       }
       throw error;
     }
+    await this.licence.passed(clientId);
 
     const now = clock.now();
     await this.finishPending(clientId);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { systemClock } from '../../../src/shared/clock.js';
+import { FakeClock, systemClock, type Clock } from '../../../src/shared/clock.js';
 import { SignInActivitySync } from '../../../src/sync/sign-in-activity-sync.js';
 import { describeEachEngine } from '../../support/databases.js';
 import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
@@ -15,13 +15,16 @@ describeEachEngine('signInActivity pass', (ctx) => {
     await harness.close();
   });
 
-  function activitySync(fixture: Awaited<ReturnType<typeof connectClient>>): SignInActivitySync {
+  function activitySync(
+    fixture: Awaited<ReturnType<typeof connectClient>>,
+    clock: Clock = systemClock,
+  ): SignInActivitySync {
     return new SignInActivitySync({
       db: ctx.database.db,
       graphs: fixture.graphs,
       integrations: fixture.integrations,
       runner: fixture.runner,
-      clock: systemClock,
+      clock,
       logger: silentLogger,
       pace: { key: 'reports', minIntervalMs: 50 },
     });
@@ -51,13 +54,26 @@ describeEachEngine('signInActivity pass', (ctx) => {
     assert.equal((await fixture.integrations.find(fixture.clientId))?.activityData, 'available');
   });
 
-  it('records a tenant without Entra ID P1/P2 as giving no activity data, once, without failing', async () => {
+  it('records a tenant without Entra ID P1/P2 as giving no activity data once the refusal is confirmed an hour later, without failing', async () => {
     harness.tenant.setPremium(false);
     try {
       const fixture = await connectClient(ctx.database, harness);
       await fixture.directorySync.run(fixture.clientId);
+      const clock = new FakeClock(new Date(Date.now() - 2 * 3_600_000));
+      const early = activitySync(fixture, clock);
+      const once = await early.run(fixture.clientId, 'schedule');
+      assert.equal(once.run.status, 'succeeded', once.run.error_message ?? '');
+      assert.equal((await fixture.integrations.find(fixture.clientId))?.activityData, 'unknown');
+      clock.advance(30 * 60_000);
+      await early.run(fixture.clientId, 'schedule');
+      assert.equal(
+        (await fixture.integrations.find(fixture.clientId))?.activityData,
+        'unknown',
+        'not yet an hour',
+      );
+      clock.advance(30 * 60_000);
+      const first = await early.run(fixture.clientId, 'schedule');
       const sync = activitySync(fixture);
-      const first = await sync.run(fixture.clientId, 'schedule');
       assert.equal(first.run.status, 'succeeded', first.run.error_message ?? '');
       const integration = await fixture.integrations.find(fixture.clientId);
       assert.equal(integration?.activityData, 'unavailable');
