@@ -8,7 +8,8 @@ import type { Logger } from '../shared/logger.js';
 import { CheckpointRepository, type Checkpoint } from '../store/checkpoint-repository.js';
 import type { IntegrationRepository } from '../store/integration-repository.js';
 import { ReportRepository } from '../store/report-repository.js';
-import type { Database, SyncTrigger } from '../store/schema.js';
+import type { Database } from '../store/schema.js';
+import type { SyncTrigger } from '../domain/vocabulary.js';
 import { SignInRepository, type SignInRecord } from '../store/sign-in-repository.js';
 import { ActivityDataNotice } from './activity-data-notice.js';
 import {
