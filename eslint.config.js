@@ -1,7 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import importX from 'eslint-plugin-import-x';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 import globals from 'globals';
 
 /** Packages the core (src/) must never import: it knows nothing of Teams, HTTP servers or React (DESIGN §4). */
@@ -39,6 +39,19 @@ export default tseslint.config(
       globals: { ...globals.node },
     },
     plugins: { 'import-x': importX },
+    settings: {
+      // The import rules read TypeScript sources (by default they would skip every .ts file as "not a module").
+      'import-x/extensions': ['.ts', '.tsx', '.js', '.mjs', '.cjs'],
+      'import-x/external-module-folders': ['node_modules', 'node_modules/@types'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      // Imports name the compiled `.js`; the import rules must find the `.ts`/`.tsx` source to see where it lives.
+      'import-x/resolver-next': [
+        createNodeResolver({
+          extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'],
+          extensionAlias: { '.js': ['.ts', '.tsx', '.js'] },
+        }),
+      ],
+    },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
@@ -53,13 +66,14 @@ export default tseslint.config(
     },
   },
   {
-    // The dependency rule: src/ is the core; bot/ and tab/ call it, never the other way round.
-    files: ['src/**/*.ts'],
+    // The layers, kept by the imports (DESIGN §4). One list, because a later config object would replace it.
+    files: ['**/*.{ts,tsx}'],
     rules: {
       'import-x/no-restricted-paths': [
         'error',
         {
           zones: [
+            // The core (src/) calls no edge: bot/ and tab/ call it, never the other way round.
             {
               target: './src',
               from: './bot',
@@ -71,9 +85,49 @@ export default tseslint.config(
               message: 'The core (src/) must not import the tab; use a port.',
             },
             { target: './src', from: './sim', message: 'The core (src/) must not import the simulator.' },
+            // The domain is the innermost layer: pure rules and the vocabulary, nothing of storage, Graph or services.
+            {
+              target: './src/domain',
+              from: './src',
+              except: ['./domain', './shared'],
+              message:
+                'The domain (src/domain) may import only src/domain and src/shared; the store imports it.',
+            },
+            // The contracts are the views every side reads: types in the domain's words, nothing else.
+            {
+              target: './src/contracts',
+              from: './src',
+              except: ['./contracts', './domain/vocabulary.ts'],
+              message:
+                'The contracts (src/contracts) may import only src/contracts and src/domain/vocabulary.ts.',
+            },
+            // The tab's browser build reads the core's views and nothing else of the server.
+            {
+              target: './tab/web',
+              from: './src',
+              except: ['./contracts'],
+              message: 'The tab web app may import only src/contracts from the core (with `import type`).',
+            },
+            {
+              target: './tab/web',
+              from: ['./tab/api', './bot', './server', './sim'],
+              message:
+                'The tab web app runs in the browser: it may not import the server, the bot or the simulator.',
+            },
           ],
         },
       ],
+    },
+  },
+  {
+    // No import cycles in the core (type-only imports do not count: they are erased).
+    files: ['src/**/*.ts'],
+    rules: { 'import-x/no-cycle': 'error' },
+  },
+  {
+    // The dependency rule: src/ is the core; bot/ and tab/ call it, never the other way round.
+    files: ['src/**/*.ts'],
+    rules: {
       'no-restricted-imports': [
         'error',
         {
@@ -114,6 +168,21 @@ export default tseslint.config(
         tsconfigRootDir: import.meta.dirname,
       },
       globals: { ...globals.browser },
+    },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src/contracts', '**/src/contracts/**'],
+              allowTypeImports: true,
+              message:
+                'Import the contracts with `import type`: the browser bundle must carry no server code.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -1,4 +1,4 @@
-import type { ClientStatus } from '../../src/services/status-service.js';
+import type { ClientStatus } from '../../src/contracts/clients.js';
 import type { BotCommand } from '../commands/bot-command.js';
 import { act, clientLabel, type CardClient } from './card-actions.js';
 import {

@@ -1,5 +1,5 @@
-import type { ExclusionPreview, ExclusionResult, GroupView } from '../../src/services/group-service.js';
-import type { UserView } from '../../src/services/user-view.js';
+import type { ExclusionPreview, ExclusionResult, GroupView } from '../../src/contracts/groups.js';
+import type { UserView } from '../../src/contracts/users.js';
 import { act, clientLabel, type CardClient } from './card-actions.js';
 import {
   card,

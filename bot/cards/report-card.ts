@@ -1,4 +1,4 @@
-import type { Report, ReportUser } from '../../src/services/reports/report-types.js';
+import type { Report, ReportUser } from '../../src/contracts/reports.js';
 import type { TabLink } from '../tab-links.js';
 import { act } from './card-actions.js';
 import {

@@ -1,4 +1,4 @@
-import type { UserView } from '../../src/services/user-view.js';
+import type { UserView } from '../../src/contracts/users.js';
 import { act, clientLabel, type CardClient } from './card-actions.js';
 import {
   card,

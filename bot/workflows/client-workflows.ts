@@ -1,4 +1,4 @@
-import type { ReportKind } from '../../src/services/reports/report-types.js';
+import type { ReportKind } from '../../src/contracts/reports.js';
 import { AppError } from '../../src/shared/errors.js';
 import type { CardClient } from '../cards/card-actions.js';
 import type { AdaptiveCard } from '../cards/card-kit.js';

@@ -1,6 +1,6 @@
 import { AppError, ConflictError } from '../../src/shared/errors.js';
-import type { UserView } from '../../src/services/user-view.js';
-import type { GroupView } from '../../src/services/group-service.js';
+import type { UserView } from '../../src/contracts/users.js';
+import type { GroupView } from '../../src/contracts/groups.js';
 import type { CardClient } from '../cards/card-actions.js';
 import type { AdaptiveCard } from '../cards/card-kit.js';
 import {

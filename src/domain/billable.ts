@@ -1,4 +1,4 @@
-import type { CollectionState, EntraState } from '../store/schema.js';
+import type { CollectionState, EntraState } from './vocabulary.js';
 import { isGuest } from './eligibility.js';
 
 /** What billing looks at for one user. */

@@ -1,4 +1,4 @@
-import type { CollectionState, DisableReason, EntraState } from '../store/schema.js';
+import type { CollectionState, DisableReason, EntraState } from './vocabulary.js';
 import { isGuest } from './eligibility.js';
 
 /** A user's collection state and, when disabled, why. */

@@ -1,4 +1,4 @@
-import type { EntraState } from '../store/schema.js';
+import type { EntraState, IneligibilityReason } from './vocabulary.js';
 
 /** A group that excludes its members (rule 6), as far as eligibility needs to know it. */
 export interface ExcludedGroupRef {
@@ -22,8 +22,6 @@ export interface EligibilityFacts extends UserKindFacts {
    */
   readonly excludedGroups: readonly ExcludedGroupRef[];
 }
-
-export type IneligibilityReason = 'guest' | 'deleted_in_entra' | 'excluded_group';
 
 export type Eligibility =
   | { readonly eligible: true }

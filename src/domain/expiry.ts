@@ -1,4 +1,4 @@
-import type { ActivityDataState, CollectionState } from '../store/schema.js';
+import type { ActivityDataState, ActivitySource, CollectionState, ExpiryStatus } from './vocabulary.js';
 
 /** DESIGN rule 8: the expiry threshold per client, in days. */
 export const DEFAULT_EXPIRY_DAYS = 30;
@@ -6,9 +6,6 @@ export const MIN_EXPIRY_DAYS = 7;
 export const MAX_EXPIRY_DAYS = 365;
 
 export const DAY_IN_MS = 24 * 60 * 60 * 1000;
-
-/** Where a user's last activity was seen. */
-export type ActivitySource = 'sign_in_log' | 'sign_in_activity';
 
 export interface LastActivity {
   readonly at: Date;
@@ -39,18 +36,6 @@ export interface ExpiryPolicy {
    */
   readonly since?: string | null;
 }
-
-/**
- * - `not_applicable`: only imported users expire.
- * - `activity_unknown`: the tenant gives no activity data (no P1/P2) — nobody expires.
- * - `reading_activity`: the tenant's activity has not been read yet — nobody expires until it has been, so whether
- *   the user is billable is not final.
- * - `active`: activity within the threshold.
- * - `new_without_activity`: imported less than N days ago and never seen active — not expired yet.
- * - `expired`: no activity in the last N days.
- */
-export type ExpiryStatus =
-  'not_applicable' | 'activity_unknown' | 'reading_activity' | 'active' | 'new_without_activity' | 'expired';
 
 export interface ExpiryVerdict {
   readonly status: ExpiryStatus;

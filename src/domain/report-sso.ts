@@ -1,3 +1,5 @@
+import type { AppClass, SsoMode } from './vocabulary.js';
+
 /**
  * How the SSO coverage report (DESIGN rule 10) sorts applications. The definition, in words, is
  * {@link SSO_SHARE_DEFINITION}; the report prints it next to its figures.
@@ -8,19 +10,6 @@ export const MICROSOFT_OWNER_TENANT_IDS: ReadonlySet<string> = new Set([
   'f8cdef31-a31e-4b4a-93e4-5f571e91255a',
   '72f988bf-86f1-41af-91ab-2d7cd011db47',
 ]);
-
-/** `preferredSingleSignOnMode` as the reports show it: Graph's null and `notSupported` are both "none". */
-export type SsoMode = 'saml' | 'oidc' | 'password' | 'none';
-
-/**
- * Where a sign-in's application stands:
- * - `microsoft`: one of Microsoft's own services (Exchange, Teams, the portals…) — always Entra authentication, left
- *   out of SSO coverage;
- * - `entra_sso`: an enterprise application whose single sign-on mode is SAML or OpenID Connect;
- * - `other`: an enterprise application with password-based SSO or none;
- * - `unknown`: no service principal with that app id was read from the tenant (left out of the share, listed).
- */
-export type AppClass = 'microsoft' | 'entra_sso' | 'other' | 'unknown';
 
 export interface ServicePrincipalFacts {
   readonly preferredSingleSignOnMode: string | null;

@@ -1,4 +1,4 @@
-import type { RoleName } from '../store/schema.js';
+import type { RoleName } from './vocabulary.js';
 
 /** What a service call needs (DESIGN §2). */
 export type Permission =

@@ -9,6 +9,7 @@ import type { Actor } from './actor.js';
 import type { ClientAccess } from './client-access.js';
 import type { ClientService } from './client-service.js';
 import { parseInput } from './validation.js';
+import type { AuditEntryView, AuditPage } from '../contracts/audit.js';
 
 export interface AuditLogServiceOptions {
   readonly db: Kysely<Database>;
@@ -47,21 +48,6 @@ export const auditQueryInput = z.object({
   before: z.coerce.number({ error: 'must be a number' }).int().positive().optional(),
 });
 export type AuditQueryInput = z.input<typeof auditQueryInput>;
-
-/** One audit entry as people read it. */
-export interface AuditEntryView {
-  readonly id: number;
-  readonly at: string;
-  readonly actor: { readonly tenantId: string; readonly objectId: string; readonly name: string | null };
-  readonly channel: string;
-  readonly clientId: string | null;
-  readonly clientName: string | null;
-  readonly action: string;
-  readonly targetType: string | null;
-  readonly targetId: string | null;
-  readonly before: unknown;
-  readonly after: unknown;
-}
 
 /** How many entries one export holds at most. */
 const EXPORT_LIMIT = 100_000;
@@ -102,10 +88,7 @@ export class AuditLogService {
    * A page of entries, newest first. `nextBefore` continues after the last one (null at the end).
    * @throws {ValidationError} {@link NotFoundError} for an unknown or invisible client.
    */
-  async query(
-    actor: Actor,
-    input: AuditQueryInput = {},
-  ): Promise<{ items: AuditEntryView[]; nextBefore: number | null }> {
+  async query(actor: Actor, input: AuditQueryInput = {}): Promise<AuditPage> {
     const parsed = parseInput(auditQueryInput, input);
     const scope = await this.scope(actor, parsed.client);
     const rows = await new AuditRepository(this.db).query({

@@ -5,43 +5,17 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { BillingRepository } from '../store/billing-repository.js';
 import { CollectionRepository, type CollectionCounts } from '../store/collection-repository.js';
-import type { ActivityDataState, Database } from '../store/schema.js';
+import type { Database } from '../store/schema.js';
 import type { Actor } from './actor.js';
 import type { ClientAccess } from './client-access.js';
 import { parseInput } from './validation.js';
+import type { BillingSnapshotView, BillingSummary } from '../contracts/billing.js';
 
 export interface BillingServiceOptions {
   readonly db: Kysely<Database>;
   readonly clientAccess: ClientAccess;
   readonly clock: Clock;
   readonly logger: Logger;
-}
-
-/** A client's billing position now (rule 9) and what it rests on. */
-export interface BillingSummary {
-  readonly clientId: string;
-  readonly clientName: string;
-  readonly counts: CollectionCounts;
-  /** Expiry threshold in days (rule 8). */
-  readonly thresholdDays: number;
-  /**
-   * `unknown`: the tenant's activity has not been read yet — "reading activity…": nobody is expired yet, so the
-   * billable count is not final; `unavailable`: no P1/P2, so nobody expires ("activity unknown").
-   */
-  readonly activityData: ActivityDataState;
-  /** When the initial import started; before that nobody is imported, so nobody is billable. */
-  readonly importStartedAt: string | null;
-}
-
-export interface BillingSnapshotView {
-  readonly day: string;
-  readonly totalUsers: number;
-  readonly imported: number;
-  readonly disabled: number;
-  readonly expired: number;
-  readonly guests: number;
-  readonly billable: number;
-  readonly takenAt: string;
 }
 
 const day = z.iso.date({ error: 'must be a day as YYYY-MM-DD' });

@@ -5,9 +5,10 @@ import type { AuditLogService, AuditQueryInput } from './audit-log-service.js';
 import type { BillingHistoryInput, BillingService } from './billing-service.js';
 import type { ExportGate } from './export-gate.js';
 import type { ReportService } from './report-service.js';
-import type { ReportKind, ReportRequest } from './reports/report-types.js';
+import type { ReportRequest } from './reports/report-types.js';
+import type { ReportKind } from '../contracts/reports.js';
 import type { UserListInput, UserService } from './user-service.js';
-import type { UserView } from './user-view.js';
+import type { UserView } from '../contracts/users.js';
 
 /** Rows per page of a streamed users export: one store query each, the event loop free in between. */
 const USERS_PAGE = 500;

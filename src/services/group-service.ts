@@ -8,15 +8,23 @@ import {
   exclusionFigures,
   fingerprintOf,
   type ConfirmationProblem,
-  type ExclusionFigures,
 } from '../domain/exclusion-preview.js';
+import type {
+  ExclusionPreview,
+  ExclusionResult,
+  GroupKind,
+  GroupMembersPage,
+  GroupPage,
+  GroupView,
+} from '../contracts/groups.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { CollectionRepository } from '../store/collection-repository.js';
 import type { ExpiryAsOf } from '../store/collection-sql.js';
-import { GroupRepository, type BillableBasis, type GroupCounts } from '../store/group-repository.js';
+import { GroupRepository, type GroupCounts } from '../store/group-repository.js';
+import type { BillableBasis } from '../domain/vocabulary.js';
 import { PendingActionRepository } from '../store/pending-action-repository.js';
-import type { Database, DirectoryGroupRow, EntraState } from '../store/schema.js';
+import type { Database, DirectoryGroupRow } from '../store/schema.js';
 import { UserRepository } from '../store/user-repository.js';
 import type { Actor } from './actor.js';
 import type { AuditTrail } from './audit-trail.js';
@@ -24,7 +32,7 @@ import type { ClientAccess } from './client-access.js';
 import type { CollectionReconciler } from './collection-reconciler.js';
 import { readExpiryPolicy } from './expiry-policy-reader.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
-import { toUserView, type UserView } from './user-view.js';
+import { toUserView } from './user-view.js';
 import { parseInput } from './validation.js';
 
 export interface GroupServiceOptions {
@@ -80,70 +88,6 @@ const membersInput = z.object({
 });
 export type GroupMembersInput = z.input<typeof membersInput>;
 
-export type GroupKind = 'security' | 'microsoft365' | 'distribution' | 'mail_enabled_security';
-
-/** A directory group as the bot, the tab and the CLI show it. */
-export interface GroupView {
-  readonly id: string;
-  readonly displayName: string | null;
-  readonly description: string | null;
-  readonly mail: string | null;
-  readonly kind: GroupKind;
-  readonly dynamic: boolean;
-  readonly isTeam: boolean;
-  readonly entraState: EntraState;
-  /** Set once and for ever (rule 6). */
-  readonly excluded: { readonly at: string; readonly by: string | null } | null;
-  /** Selectable as a report filter (rule 7). */
-  readonly reportingEnabled: boolean;
-  readonly counts: GroupCounts;
-}
-
-/** What excluding a group would do (rule 6), and the token that confirms exactly this. */
-export interface ExclusionPreview {
-  /** Pass to {@link GroupService.confirmExclusion}; single use, valid until `expiresAt`, for this admin only. */
-  readonly token: string;
-  readonly expiresAt: string;
-  readonly group: GroupView;
-  /** Nothing to do: the group is excluded already (confirming is harmless). */
-  readonly alreadyExcluded: boolean;
-  /** Users the exclusion disables, nested members included. */
-  readonly affected: {
-    readonly count: number;
-    /** The first `sampleSize` by name; `direct` tells direct members from nested ones. */
-    readonly sample: readonly (UserView & { readonly direct: boolean })[];
-  };
-  readonly billable: ExclusionBillable;
-  /** The figures in words, as every edge shows them. */
-  readonly figures: ExclusionFigures;
-}
-
-/** Rule 6's billable count before → after an exclusion. */
-export interface ExclusionBillable {
-  readonly before: number;
-  readonly after: number;
-  /** `current` once the initial import started; `projected` (who would be billable at import) before. */
-  readonly basis: BillableBasis;
-  /**
-   * The tenant's activity has not been read yet ("reading activity…"): nobody counts as expired yet, so the figures
-   * may still drop once it has been read.
-   */
-  readonly readingActivity: boolean;
-}
-
-export interface ExclusionResult {
-  readonly group: GroupView;
-  /** This confirmation excluded the group (false: it was excluded already, by an earlier or concurrent one). */
-  readonly excludedNow: boolean;
-  readonly disabledUsers: number;
-  /** Members whose collected sign-ins were deleted with the exclusion (rule 10). */
-  readonly forgottenUsers: number;
-  /** Before: the figure in the confirmation's transaction before the change; after: the count right after it. */
-  readonly billable: ExclusionBillable;
-  /** The figures in words, as every edge shows them. */
-  readonly figures: ExclusionFigures;
-}
-
 interface PreviewPayload {
   readonly groupId: string;
   readonly groupName: string | null;
@@ -178,11 +122,7 @@ export class GroupService {
    * A page of the client's groups by name, with direct and transitive member counts.
    * @throws {ValidationError} {@link NotFoundError} {@link ForbiddenError}
    */
-  async list(
-    actor: Actor,
-    clientRef: string,
-    input: GroupListInput = {},
-  ): Promise<{ items: GroupView[]; total: number }> {
+  async list(actor: Actor, clientRef: string, input: GroupListInput = {}): Promise<GroupPage> {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:read');
     const query = parseInput(groupListInput, input);
     const groups = new GroupRepository(this.db);
@@ -421,7 +361,7 @@ export class GroupService {
     clientRef: string,
     groupRef: string,
     input: GroupMembersInput = {},
-  ): Promise<{ group: GroupView; items: (UserView & { direct: boolean })[]; nextCursor: string | null }> {
+  ): Promise<GroupMembersPage> {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:read');
     const query = parseInput(membersInput, input);
     const group = await this.findGroup(this.db, client.id, groupRef);

@@ -37,7 +37,8 @@ import type { ClientService } from './client-service.js';
 import type { IntegrationService, IntegrationView } from './integration-service.js';
 import type { StatusService } from './status-service.js';
 import type { TabPlacementService } from './tab-placement-service.js';
-import type { UserPageView, UserService } from './user-service.js';
+import type { UserService } from './user-service.js';
+import type { UserPage } from '../contracts/users.js';
 import { parseInput } from './validation.js';
 
 export interface NotificationServiceOptions {
@@ -673,7 +674,7 @@ function openedNotification(
       };
 }
 
-function toUserList(page: UserPageView, when: 'since' | 'at'): NotifiedUserList {
+function toUserList(page: UserPage, when: 'since' | 'at'): NotifiedUserList {
   return {
     total: page.total ?? page.items.length,
     users: page.items.map((user) => ({

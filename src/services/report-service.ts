@@ -16,18 +16,18 @@ import { buildBillingReport } from './reports/billing-report.js';
 import { buildMfaReport } from './reports/mfa-report.js';
 import { reportCsv, reportTables, type CsvExport } from './reports/report-csv.js';
 import type { SignInReportInputs } from './reports/report-inputs.js';
-import {
-  REPORT_KINDS,
-  type ApplicationUsageReport,
-  type MfaCoverageReport,
-  type Report,
-  type ReportHeader,
-  type ReportKind,
-  type ReportRequest,
-  type SignInDataStatus,
-  type SsoCoverageReport,
-  type UsersBillingReport,
-} from './reports/report-types.js';
+import { REPORT_KINDS, type ReportRequest } from './reports/report-types.js';
+import type {
+  ApplicationUsageReport,
+  MfaCoverageReport,
+  Report,
+  ReportFilterOptions,
+  ReportHeader,
+  ReportKind,
+  SignInDataStatus,
+  SsoCoverageReport,
+  UsersBillingReport,
+} from '../contracts/reports.js';
 import { buildSsoReport } from './reports/sso-report.js';
 import { buildUsageReport } from './reports/usage-report.js';
 import { parseInput } from './validation.js';
@@ -83,16 +83,6 @@ const DEFINITIONS: Readonly<Record<ReportKind, readonly string[]>> = {
     'Counts are as of now; the history shows the daily snapshots taken in the period.',
   ],
 };
-
-/** What the report filters offer for a client: its reporting groups and its departments. */
-export interface ReportFilterOptions {
-  readonly groups: readonly {
-    readonly id: string;
-    readonly displayName: string | null;
-    readonly members: number;
-  }[];
-  readonly departments: readonly { readonly department: string; readonly users: number }[];
-}
 
 interface ReportContext {
   readonly client: ClientRow;

@@ -2,31 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Actor } from './actor.js';
 import type { ClientService } from './client-service.js';
-
-export interface LastSyncSummary {
-  readonly kind: string;
-  readonly trigger: string;
-  readonly status: string;
-  readonly startedAt: string;
-  readonly finishedAt: string | null;
-  readonly error: string | null;
-  /** The failure's stable code (`interrupted` when our own process stopped mid-run). */
-  readonly errorCode?: string | null;
-}
-
-/** One client's health at a glance (CLI `status`, the bot's `status`, the tab's Clients screen). */
-export interface ClientStatus {
-  readonly id: string;
-  readonly name: string;
-  readonly displayName: string;
-  /** `not connected`, `connected`, or `error` */
-  readonly integration: string;
-  readonly tenantId: string | null;
-  readonly organizationName: string | null;
-  readonly users: number;
-  readonly groups: number;
-  readonly lastSync: LastSyncSummary | null;
-}
+import type { ClientStatus } from '../contracts/clients.js';
 
 export interface StatusServiceOptions {
   readonly db: Kysely<Database>;

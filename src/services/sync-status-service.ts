@@ -6,38 +6,7 @@ import { SyncRunRepository } from '../store/sync-run-repository.js';
 import type { ClientSync } from '../sync/client-sync.js';
 import type { Actor } from './actor.js';
 import type { ClientAccess } from './client-access.js';
-
-/** A directory sync run as people follow it: live progress while it runs, counts and error once it ended. */
-export interface SyncRunView {
-  readonly id: number;
-  readonly kind: string;
-  readonly trigger: string;
-  readonly status: string;
-  readonly startedAt: string;
-  readonly finishedAt: string | null;
-  /** What the run last published (`phase`, `pages`, `users`, `groups`, `requests`…), `{}` before its first page. */
-  readonly progress: Readonly<Record<string, unknown>>;
-  readonly counts: {
-    readonly usersAdded: number;
-    readonly usersUpdated: number;
-    readonly usersRemoved: number;
-    readonly groupsAdded: number;
-    readonly groupsUpdated: number;
-    readonly groupsRemoved: number;
-    readonly graphRequests: number;
-  };
-  readonly error: { readonly code: string | null; readonly message: string | null } | null;
-}
-
-/** Where a client's directory sync stands. */
-export interface SyncStatusView {
-  readonly clientId: string;
-  readonly connected: boolean;
-  /** The run under way (in any process), or null. */
-  readonly running: SyncRunView | null;
-  /** The newest finished run, or null before the first. */
-  readonly last: SyncRunView | null;
-}
+import type { SyncProgress, SyncRunView, SyncStatusView } from '../contracts/sync.js';
 
 export interface SyncStatusServiceOptions {
   readonly db: Kysely<Database>;
@@ -139,10 +108,10 @@ function toView(row: SyncRunRow): SyncRunView {
   };
 }
 
-function parseProgress(text: string): Record<string, unknown> {
+function parseProgress(text: string): SyncProgress {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+    return typeof value === 'object' && value !== null ? value : {};
   } catch {
     return {};
   }

@@ -20,7 +20,8 @@ import type { AuditTrail } from './audit-trail.js';
 import type { ClientAccess } from './client-access.js';
 import { readExpiryPolicy } from './expiry-policy-reader.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
-import { toUserView, type UserView } from './user-view.js';
+import { toUserView } from './user-view.js';
+import type { UserPage, UserView } from '../contracts/users.js';
 import { parseInput } from './validation.js';
 
 export interface UserServiceOptions {
@@ -87,15 +88,6 @@ export const userRefSchema = z
 
 const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** One page of users. */
-export interface UserPageView {
-  readonly items: UserView[];
-  /** Pass back as `cursor` for the next page; null on the last page. */
-  readonly nextCursor: string | null;
-  /** Every match, when asked for. */
-  readonly total: number | null;
-}
-
 /**
  * Users of a client (rules 3–5, 8, 9): the list with server-side search, filters and keyset pagination; import and
  * disable one user. Reading needs the read right on the client; importing and disabling need the client-admin right.
@@ -119,7 +111,7 @@ export class UserService {
    * @throws {ValidationError} for malformed filters or a foreign cursor; {@link NotFoundError} for an unknown or
    * invisible client, or an unknown `group`; {@link ForbiddenError}.
    */
-  async list(actor: Actor, clientRef: string, input: UserListInput = {}): Promise<UserPageView> {
+  async list(actor: Actor, clientRef: string, input: UserListInput = {}): Promise<UserPage> {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:read');
     const query = parseInput(userListInput, input);
     const policy = await readExpiryPolicy(this.db, client.id);
@@ -154,7 +146,7 @@ export class UserService {
    * The import screen's "Entra ID users": users not imported yet, each with whether it can be imported and why not.
    * Same filters and paging as {@link list}.
    */
-  async listEntraUsers(actor: Actor, clientRef: string, input: UserListInput = {}): Promise<UserPageView> {
+  async listEntraUsers(actor: Actor, clientRef: string, input: UserListInput = {}): Promise<UserPage> {
     return this.list(actor, clientRef, { ...input, state: 'not_imported' });
   }
 

@@ -1,63 +1,8 @@
 import { isBillable } from '../domain/billable.js';
-import {
-  checkEligibility,
-  isExternalMember,
-  isGuest,
-  type ExcludedGroupRef,
-  type IneligibilityReason,
-} from '../domain/eligibility.js';
-import {
-  evaluateExpiry,
-  type ActivitySource,
-  type ExpiryPolicy,
-  type ExpiryStatus,
-} from '../domain/expiry.js';
-import type { CollectionState, DirectoryUserRow, DisableReason, EntraState } from '../store/schema.js';
-
-/** A directory user as the bot, the tab and the CLI show it. */
-export interface UserView {
-  readonly id: string;
-  readonly displayName: string | null;
-  readonly userPrincipalName: string | null;
-  readonly mail: string | null;
-  readonly userType: string | null;
-  /** A guest by Microsoft's definitions: `userType` Guest, or no `userType` on a `#EXT#` account. */
-  readonly guest: boolean;
-  /** An account from another organisation (`#EXT#` UPN) that Entra classifies as a member: billable like one. */
-  readonly externalMember: boolean;
-  readonly accountEnabled: boolean;
-  readonly department: string | null;
-  readonly jobTitle: string | null;
-  readonly entraState: EntraState;
-  readonly state: CollectionState;
-  readonly disableReason: DisableReason | null;
-  readonly importedAt: string | null;
-  readonly lastActivity: {
-    readonly at: string;
-    readonly source: ActivitySource;
-    readonly app: string | null;
-  } | null;
-  /** Rule 8 now: what billing counts. */
-  readonly expired: boolean;
-  /** For an expired user, since when it has not been billed. */
-  readonly expiredSince: string | null;
-  /** Rule 8 evaluated now, with the sentence that explains it. */
-  readonly expiry: {
-    readonly status: ExpiryStatus;
-    readonly explanation: string;
-    readonly expiresAt: string | null;
-  };
-  readonly billable: boolean;
-  /** Rule 3: whether the user may be imported, and if not, why (the excluded group named). */
-  readonly eligibility:
-    | { readonly eligible: true }
-    | {
-        readonly eligible: false;
-        readonly reason: IneligibilityReason;
-        readonly explanation: string;
-        readonly group?: ExcludedGroupRef;
-      };
-}
+import { checkEligibility, isExternalMember, isGuest, type ExcludedGroupRef } from '../domain/eligibility.js';
+import { evaluateExpiry, type ExpiryPolicy } from '../domain/expiry.js';
+import type { DirectoryUserRow } from '../store/schema.js';
+import type { UserView } from '../contracts/users.js';
 
 /** Maps a stored user, the excluded groups it belongs to and the client's expiry policy to its view. */
 export function toUserView(

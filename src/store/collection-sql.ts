@@ -9,7 +9,8 @@ import {
 } from '../domain/collection-state.js';
 import { EXTERNAL_UPN_MARKER } from '../domain/eligibility.js';
 import { expiryCutoff, type ExpiryPolicy } from '../domain/expiry.js';
-import type { CollectionState, Database, DisableReason } from './schema.js';
+import type { Database } from './schema.js';
+import type { CollectionState, DisableReason } from '../domain/vocabulary.js';
 
 /**
  * SQL spellings of the domain rules (src/domain), shared by the repositories so a list filter, a count and a

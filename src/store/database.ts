@@ -16,9 +16,8 @@ import type { StoreConfig } from '../config/load-config.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { migrations } from './migrations/index.js';
+import type { SqlDialect } from './dialect.js';
 import type { Database } from './schema.js';
-
-export type SqlDialect = 'sqlite' | 'postgres';
 
 /** An open store: the Kysely handle every repository uses, which engine it is, and how to close it. */
 export interface AppDatabase {

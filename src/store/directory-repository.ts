@@ -1,37 +1,7 @@
 import { SqliteAdapter, sql, type Kysely } from 'kysely';
-import type { Database, EntraState, Flag } from './schema.js';
-
-/** Entra facts of a user; a delta item may carry only some of them (the rest stay as stored). */
-export interface UserFacts {
-  readonly id: string;
-  readonly displayName?: string | null;
-  readonly userPrincipalName?: string | null;
-  readonly mail?: string | null;
-  readonly userType?: string | null;
-  readonly accountEnabled?: boolean;
-  readonly department?: string | null;
-  readonly jobTitle?: string | null;
-  readonly createdDateTime?: string | null;
-}
-
-/** Entra facts of a group; partial like {@link UserFacts}. */
-export interface GroupFacts {
-  readonly id: string;
-  readonly displayName?: string | null;
-  readonly description?: string | null;
-  readonly mail?: string | null;
-  readonly mailEnabled?: boolean;
-  readonly securityEnabled?: boolean;
-  readonly groupTypes?: readonly string[];
-  readonly isTeam?: boolean;
-}
-
-/** A direct membership edge. */
-export interface Edge {
-  readonly groupId: string;
-  readonly memberId: string;
-  readonly memberType: 'user' | 'group' | 'other';
-}
+import type { Database, Flag } from './schema.js';
+import type { EntraState } from '../domain/vocabulary.js';
+import type { Edge, GroupFacts, UserFacts } from '../domain/directory-facts.js';
 
 export interface WriteOptions {
   /**

@@ -10,6 +10,7 @@ import {
   type ExpiryAsOf,
 } from './collection-sql.js';
 import type { Database, DirectoryGroupRow, DirectoryUserRow } from './schema.js';
+import type { BillableBasis } from '../domain/vocabulary.js';
 import type { UserCursor } from './user-repository.js';
 
 export interface GroupFilter {
@@ -31,12 +32,6 @@ export interface GroupCounts {
 export interface GroupMemberRow extends DirectoryUserRow {
   readonly direct: boolean;
 }
-
-/**
- * What "billable" means in a preview: `current` once the initial import has started; before it, `projected` — who
- * would be billable when the import runs.
- */
-export type BillableBasis = 'current' | 'projected';
 
 /** Who an exclusion would disable, and how that changes billing. */
 export interface ExclusionImpact {

@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { IntegrationCredentials } from '../graph/tenant-graph-factory.js';
 import { AppError, NotFoundError } from '../shared/errors.js';
-import type { ActivityDataState, Database, IntegrationKind, IntegrationRow } from './schema.js';
+import type { Database, IntegrationRow } from './schema.js';
+import type { ActivityDataState, IntegrationKind } from '../domain/vocabulary.js';
 import type { SecretBox } from './secret-box.js';
 
 export interface VerifiedDomain {

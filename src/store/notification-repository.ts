@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { Database, IncidentRow, SyncKind } from './schema.js';
+import type { Database, IncidentRow } from './schema.js';
+import type { SyncKind } from '../domain/vocabulary.js';
 
 /**
  * The memory of DESIGN rule 11: open and closed incidents (a problem notifies when it opens and when it closes,

@@ -8,7 +8,8 @@ import {
   type ExpiryAsOf,
 } from './collection-sql.js';
 import { CollectionRepository } from './collection-repository.js';
-import type { CollectionState, Database, DisableReason, EntraState, Flag } from './schema.js';
+import type { Database, Flag } from './schema.js';
+import type { CollectionState, DisableReason, EntraState } from '../domain/vocabulary.js';
 import { decodeDayTuples, DayTuplesBuilder, encodeDayTuples, type DayTuples } from './sign-in-rollup.js';
 
 /** Who a report covers: everyone, or the users of a reporting group (nested members included) and/or a department. */

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { Database, RoleAssignmentRow, RoleName } from './schema.js';
+import type { Database, RoleAssignmentRow } from './schema.js';
+import type { RoleName } from '../domain/vocabulary.js';
 
 export interface RoleAssignmentKey {
   readonly principalTenantId: string;

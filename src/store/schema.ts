@@ -1,4 +1,15 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type {
+  ActivityDataState,
+  CollectionState,
+  DisableReason,
+  EntraState,
+  IntegrationKind,
+  RoleName,
+  SyncKind,
+  SyncStatus,
+  SyncTrigger,
+} from '../domain/vocabulary.js';
 
 /**
  * The database, as Kysely sees it. The same tables and queries run on SQLite and PostgreSQL, so the column types
@@ -15,22 +26,6 @@ export type Flag = 0 | 1;
 export type Json = string;
 /** ISO-8601 UTC timestamp text. */
 export type Timestamp = string;
-
-export type CollectionState = 'not_imported' | 'imported' | 'disabled';
-export type DisableReason = 'manual' | 'excluded_group' | 'deleted_in_entra';
-/** Where an object stands in Entra: present, soft-deleted (restorable for 30 days), or gone. */
-export type EntraState = 'active' | 'soft_deleted' | 'deleted';
-export type IntegrationKind = 'client_credentials' | 'admin_consent';
-/**
- * Whether the tenant's activity has been read: `unknown` until the first complete signInActivity pass after a
- * directory sync ("reading activity…"), `available` once read, `unavailable` without Entra ID P1/P2.
- */
-export type ActivityDataState = 'unknown' | 'available' | 'unavailable';
-export type RoleName = 'partner_admin' | 'client_admin' | 'viewer';
-export type SyncKind =
-  'directory' | 'sign_ins' | 'sign_in_activity' | 'mfa_registration' | 'service_principals';
-export type SyncTrigger = 'initial' | 'schedule' | 'manual';
-export type SyncStatus = 'running' | 'succeeded' | 'failed';
 
 export interface ClientsTable {
   id: string;

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { Database, SyncKind, SyncRunRow, SyncTrigger } from './schema.js';
+import type { Database, SyncRunRow } from './schema.js';
+import type { SyncKind, SyncTrigger } from '../domain/vocabulary.js';
 import { isUniqueViolation } from './unique-violation.js';
 
 /** The counters a run reports when it ends (all optional: a sign-in run has no groups). */

@@ -12,14 +12,8 @@ import {
   userSortKeySql,
   type ExpiryAsOf,
 } from './collection-sql.js';
-import type {
-  CollectionState,
-  Database,
-  DirectoryUserRow,
-  DirectoryUserUpdate,
-  DisableReason,
-  EntraState,
-} from './schema.js';
+import type { Database, DirectoryUserRow, DirectoryUserUpdate } from './schema.js';
+import type { CollectionState, DisableReason, EntraState } from '../domain/vocabulary.js';
 
 /** Filters of the users list (all optional, combined with "and"). */
 export interface UserFilter {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.js';
-import type { Database, SyncKind, SyncRunRow, SyncTrigger } from '../store/schema.js';
+import type { Database, SyncRunRow } from '../store/schema.js';
+import type { SyncKind, SyncTrigger } from '../domain/vocabulary.js';
 import type { DirectorySync } from './directory-sync.js';
 import type { MfaRegistrationSync } from './mfa-registration-sync.js';
 import type { ServicePrincipalSync } from './service-principal-sync.js';

@@ -1,6 +1,6 @@
 import type { GraphGroup, GraphMemberRef, GraphUser } from '../graph/graph-types.js';
-import type { Edge, GroupFacts, UserFacts } from '../store/directory-repository.js';
-import type { EntraState } from '../store/schema.js';
+import type { Edge, GroupFacts, UserFacts } from '../domain/directory-facts.js';
+import type { EntraState } from '../domain/vocabulary.js';
 
 /** The user properties the sync selects from `/users/delta`. */
 export const USER_SELECT = [

@@ -7,14 +7,11 @@ import type { Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { CheckpointRepository, type Checkpoint } from '../store/checkpoint-repository.js';
-import {
-  DirectoryRepository,
-  type Edge,
-  type GroupFacts,
-  type UserFacts,
-} from '../store/directory-repository.js';
+import type { Edge, GroupFacts, UserFacts } from '../domain/directory-facts.js';
+import { DirectoryRepository } from '../store/directory-repository.js';
 import type { IntegrationRepository } from '../store/integration-repository.js';
-import type { Database, EntraState, SyncRunRow, SyncTrigger } from '../store/schema.js';
+import type { Database, SyncRunRow } from '../store/schema.js';
+import type { EntraState, SyncTrigger } from '../domain/vocabulary.js';
 import {
   GROUP_SELECT,
   USER_SELECT,

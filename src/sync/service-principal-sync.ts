@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { TenantGraphFactory } from '../graph/tenant-graph-factory.js';
 import type { Clock } from '../shared/clock.js';
 import type { IntegrationRepository } from '../store/integration-repository.js';
-import type { Database, SyncTrigger } from '../store/schema.js';
+import type { Database } from '../store/schema.js';
+import type { SyncTrigger } from '../domain/vocabulary.js';
 import { ServicePrincipalRepository } from '../store/service-principal-repository.js';
 import {
   SERVICE_PRINCIPAL_SELECT,

@@ -9,7 +9,8 @@ import type { Logger } from '../shared/logger.js';
 import { CheckpointRepository, type Checkpoint } from '../store/checkpoint-repository.js';
 import { DirectoryRepository } from '../store/directory-repository.js';
 import { recordActivityData, type IntegrationRepository } from '../store/integration-repository.js';
-import type { Database, SyncTrigger } from '../store/schema.js';
+import type { Database } from '../store/schema.js';
+import type { SyncTrigger } from '../domain/vocabulary.js';
 import type { RunContext, RunOutcome, SyncRunner } from './sync-runner.js';
 
 const STREAM = 'sign_in_activity';

@@ -7,7 +7,8 @@ import { RequestTally } from '../graph/request-tally.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import type { Database, SyncKind, SyncRunRow, SyncTrigger } from '../store/schema.js';
+import type { Database, SyncRunRow } from '../store/schema.js';
+import type { SyncKind, SyncTrigger } from '../domain/vocabulary.js';
 import {
   RunAlreadyRunning,
   SyncRunRepository,

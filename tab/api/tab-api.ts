@@ -7,6 +7,7 @@ import type { DownloadLinkService } from '../../src/services/download-link-servi
 import { downloadTargetOf, isDownloadRoute } from './routes/download-link-routes.js';
 import type { SsoTokenValidator } from './sso-token-validator.js';
 import type { TabReply, TabRoute } from './tab-route.js';
+import type { ErrorBody } from '../../src/contracts/errors.js';
 
 export const TAB_API_PREFIX = '/api/tab';
 
@@ -77,14 +78,15 @@ export function mountTabApi(server: restify.Server, options: TabApiOptions): voi
           res.header('retry-after', String(retryAfter));
         // A body refused unread: the connection cannot be reused, the rest of it is still on the wire.
         if (answer.status === 413) res.header('connection', 'close');
-        res.json(answer.status, {
+        const body: ErrorBody = {
           error: {
             code: answer.code,
             message: answer.message,
             details: answer.details ?? {},
             correlationId,
           },
-        });
+        };
+        res.json(answer.status, body);
       }
     };
     switch (route.method) {

@@ -2,17 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Argument, Option, type Command } from 'commander';
 import { reportCsv, reportTables } from '../../services/reports/report-csv.js';
-import {
-  REPORT_KINDS,
-  type ApplicationUsageReport,
-  type MfaCoverageReport,
-  type Report,
-  type ReportHeader,
-  type ReportKind,
-  type ReportUser,
-  type SsoCoverageReport,
-  type UsersBillingReport,
-} from '../../services/reports/report-types.js';
+import { REPORT_KINDS } from '../../services/reports/report-types.js';
+import type {
+  ApplicationUsageReport,
+  MfaCoverageReport,
+  Report,
+  ReportHeader,
+  ReportKind,
+  ReportUser,
+  SsoCoverageReport,
+  UsersBillingReport,
+} from '../../contracts/reports.js';
 import { formatTable, type CliContext } from '../cli-context.js';
 
 interface ReportOptions {

@@ -2,7 +2,8 @@ import cliProgress from 'cli-progress';
 import { Option, type Command } from 'commander';
 import type { Core } from '../../composition/create-core.js';
 import { AppError } from '../../shared/errors.js';
-import type { ActivityDataState, SyncRunRow } from '../../store/schema.js';
+import type { SyncRunRow } from '../../store/schema.js';
+import type { ActivityDataState } from '../../domain/vocabulary.js';
 import { SYNC_PARTS, type PartRun, type SyncPart } from '../../sync/client-sync.js';
 import type { CliContext } from '../cli-context.js';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { UserView } from '../../services/user-view.js';
+import type { UserView } from '../../contracts/users.js';
 import { formatTable, type CliContext } from '../cli-context.js';
 
 interface ListOptions {

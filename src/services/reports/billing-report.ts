@@ -3,7 +3,7 @@ import { evaluateExpiry, lastActivityOf, type ExpiryPolicy } from '../../domain/
 import type { BillingSnapshotRow } from '../../store/schema.js';
 import type { ReportUserRow, ScopedCollectionCounts } from '../../store/report-repository.js';
 import { sortByName } from './report-inputs.js';
-import type { BillingUserRow, ReportHeader, UsersBillingReport } from './report-types.js';
+import type { BillingUserRow, ReportHeader, UsersBillingReport } from '../../contracts/reports.js';
 
 export interface BillingReportInputs {
   readonly header: ReportHeader;

@@ -2,7 +2,7 @@ import { isGuest } from '../../domain/eligibility.js';
 import { share } from '../../domain/report-sso.js';
 import type { MfaRegistrationRow, ReportPersonRow } from '../../store/report-repository.js';
 import { compareText, sortByName, type SignInReportInputs } from './report-inputs.js';
-import type { MfaCoverageReport, MfaGap, MfaUserRow, ReportUser } from './report-types.js';
+import type { MfaCoverageReport, MfaGap, MfaUserRow, ReportUser } from '../../contracts/reports.js';
 import { aggregateSignIns } from './sign-in-aggregates.js';
 
 export interface MfaReportInputs extends SignInReportInputs {

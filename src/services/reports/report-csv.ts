@@ -1,5 +1,5 @@
 import { toCsv, type CsvTable } from '../../shared/csv.js';
-import type { Report } from './report-types.js';
+import type { Report } from '../../contracts/reports.js';
 
 /** One downloadable table of a report. */
 export interface ReportTable {

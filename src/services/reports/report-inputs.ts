@@ -4,7 +4,7 @@ import type {
   ReportPersonRow,
   ServicePrincipalRow,
 } from '../../store/report-repository.js';
-import type { ReportHeader, ReportUser } from './report-types.js';
+import type { ReportHeader, ReportUser } from '../../contracts/reports.js';
 
 /** Everything a sign-in report is computed from, loaded by the report service. */
 export interface SignInReportInputs {

@@ -1,10 +1,5 @@
-import {
-  classifyApp,
-  isEnterpriseApplication,
-  share,
-  ssoModeOf,
-  type SsoMode,
-} from '../../domain/report-sso.js';
+import { classifyApp, isEnterpriseApplication, share, ssoModeOf } from '../../domain/report-sso.js';
+import type { SsoMode } from '../../domain/vocabulary.js';
 import {
   sortByName,
   compareText,
@@ -12,7 +7,7 @@ import {
   servicePrincipalsByAppId,
   type SignInReportInputs,
 } from './report-inputs.js';
-import type { SsoApplicationRow, SsoCoverageReport, SsoUserRow } from './report-types.js';
+import type { SsoApplicationRow, SsoCoverageReport, SsoUserRow } from '../../contracts/reports.js';
 import { aggregateSignIns, APP_CLASS_OTHER, APP_CLASS_SSO } from './sign-in-aggregates.js';
 
 const NO_MODES = (): Record<SsoMode, number> => ({ saml: 0, oidc: 0, password: 0, none: 0 });

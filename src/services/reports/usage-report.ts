@@ -11,7 +11,7 @@ import type {
   ApplicationUsageRow,
   DailyAppUsageRow,
   DailyUsageRow,
-} from './report-types.js';
+} from '../../contracts/reports.js';
 import { aggregateSignIns } from './sign-in-aggregates.js';
 
 /**

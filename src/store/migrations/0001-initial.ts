@@ -1,5 +1,5 @@
 import { sql, type CreateTableBuilder, type Kysely } from 'kysely';
-import type { SqlDialect } from '../database.js';
+import type { SqlDialect } from '../dialect.js';
 
 /** The first schema: every table of src/store/schema.ts with its keys and indexes. */
 export async function up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void> {

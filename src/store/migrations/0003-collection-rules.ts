@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { SqlDialect } from '../database.js';
+import type { SqlDialect } from '../dialect.js';
 
 /**
  * The data-collection rules (DESIGN §3 rules 2, 8): the materialised activity and expiry of each user, the moment a

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { SqlDialect } from '../database.js';
+import type { SqlDialect } from '../dialect.js';
 
 /**
  * Re-keys `sign_in_events` on (client_id, created_at, id) instead of (client_id, id), and drops the separate time

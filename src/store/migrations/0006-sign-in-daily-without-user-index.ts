@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { SqlDialect } from '../database.js';
+import type { SqlDialect } from '../dialect.js';
 
 /**
  * Drops `sign_in_daily_user` (client_id, user_id, day). Nothing reads `sign_in_daily` by user — the reports read

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { SqlDialect } from '../database.js';
+import type { SqlDialect } from '../dialect.js';
 
 /**
  * Indexes measured by `npm run bench:rules` at 100k users:

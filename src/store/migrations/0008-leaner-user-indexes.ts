@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { SqlDialect } from '../database.js';
+import type { SqlDialect } from '../dialect.js';
 
 /**
  * Every index on `directory_users` is paid for by every user a sync writes (100k on a first sync). Two indexes of

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { SqlDialect } from '../database.js';
+import type { SqlDialect } from '../dialect.js';
 
 /**
  * DESIGN §9: one tenant belongs to at most one client — as a constraint, so two connects racing on PostgreSQL

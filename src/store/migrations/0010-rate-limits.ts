@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { SqlDialect } from '../database.js';
+import type { SqlDialect } from '../dialect.js';
 
 /**
  * The counters of the request rate limits when several instances share a PostgreSQL store (server/request-limits.ts;

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { SqlDialect } from '../database.js';
+import type { SqlDialect } from '../dialect.js';
 
 /**
  * Where a client's channel (or group chat) tab was added in Teams: a card posted there about that client opens that

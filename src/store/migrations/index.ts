@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { SqlDialect } from '../database.js';
+import type { SqlDialect } from '../dialect.js';
 import * as initial from './0001-initial.js';
 import * as directorySync from './0002-directory-sync.js';
 import * as collectionRules from './0003-collection-rules.js';

@@ -2,7 +2,7 @@ import { z } from 'zod/v4';
 import type { Core } from '../../../src/composition/create-core.js';
 import type { Actor } from '../../../src/services/actor.js';
 import type { IntegrationView } from '../../../src/services/integration-service.js';
-import type { ClientStatus } from '../../../src/services/status-service.js';
+import type { ClientHeader, ClientOverview, ClientStatus } from '../../../src/contracts/clients.js';
 import { empty, json, parse, type TabRoute } from '../tab-route.js';
 
 const addClientBody = z.object({
@@ -17,15 +17,6 @@ const removeClientBody = z.object({
 const DAY_MS = 86_400_000;
 /** A client secret this close to expiry is a problem to act on (rule 11 notifies at the same horizon). */
 const SECRET_WARNING_DAYS = 30;
-
-/** A client's status for the partner view: health from the status service, plus billable and open problems. */
-export interface ClientOverview extends ClientStatus {
-  readonly billable: number | null;
-  readonly activityData: string | null;
-  readonly importStartedAt: string | null;
-  readonly secretExpiresAt: string | null;
-  readonly problems: readonly string[];
-}
 
 /**
  * The partner view: every client the caller may see, with its health (`/clients`, `/clients/:client/overview`);
@@ -76,19 +67,6 @@ export function clientsRoutes(core: Core): TabRoute[] {
       },
     },
   ];
-}
-
-/** What every screen of a client shows on top — name, connection, organization — without counting anything. */
-export interface ClientHeader {
-  readonly id: string;
-  readonly name: string;
-  readonly displayName: string;
-  /** `not connected`, `connected` or `error`. */
-  readonly integration: string;
-  readonly tenantId: string | null;
-  readonly organizationName: string | null;
-  /** `unknown` while the tenant's activity is being read ("reading activity…"); null without an integration. */
-  readonly activityData: 'unknown' | 'available' | 'unavailable' | null;
 }
 
 async function header(core: Core, actor: Actor, clientRef: string): Promise<ClientHeader> {

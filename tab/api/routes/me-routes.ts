@@ -1,4 +1,5 @@
 import type { Core } from '../../../src/composition/create-core.js';
+import type { Me } from '../../../src/contracts/clients.js';
 import { json, type TabRoute } from '../tab-route.js';
 
 /** Who the caller is and what they may do: the tab shows or hides actions from this (the core still decides). */
@@ -10,7 +11,7 @@ export function meRoutes(core: Core): TabRoute[] {
       handle: async ({ actor }) => {
         const grants = await core.access.grantsOf(actor);
         const clients = await core.clients.list(actor);
-        return json({
+        const me: Me = {
           name: actor.name ?? null,
           tenantId: actor.tenantId,
           objectId: actor.objectId,
@@ -21,7 +22,8 @@ export function meRoutes(core: Core): TabRoute[] {
             name: client.name,
             displayName: client.display_name,
           })),
-        });
+        };
+        return json(me);
       },
     },
   ];

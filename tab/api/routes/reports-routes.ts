@@ -1,6 +1,7 @@
 import { z } from 'zod/v4';
 import type { Core } from '../../../src/composition/create-core.js';
-import { REPORT_KINDS, type ReportKind } from '../../../src/services/reports/report-types.js';
+import { REPORT_KINDS } from '../../../src/services/reports/report-types.js';
+import type { ReportKind } from '../../../src/contracts/reports.js';
 import { csv, json, parse, type TabRoute } from '../tab-route.js';
 
 const kindParam = z.object({

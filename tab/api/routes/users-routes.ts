@@ -1,5 +1,6 @@
 import type { Core } from '../../../src/composition/create-core.js';
-import type { UserListInput, UserPageView } from '../../../src/services/user-service.js';
+import type { UserListInput } from '../../../src/services/user-service.js';
+import type { UserPage } from '../../../src/contracts/users.js';
 import { csv, json, type TabRoute } from '../tab-route.js';
 import type { TotalCache } from '../total-cache.js';
 
@@ -86,8 +87,8 @@ async function pageWithTotal(
   list: string,
   client: string,
   query: Readonly<Record<string, unknown>>,
-  load: (input: UserListInput) => Promise<UserPageView>,
-): Promise<UserPageView> {
+  load: (input: UserListInput) => Promise<UserPage>,
+): Promise<UserPage> {
   const firstPage = query.cursor === undefined && query.withTotal !== 'false' && query.withTotal !== false;
   if (!firstPage) return load(query);
   const remembered = totals.get(client, list, query);

@@ -6,7 +6,7 @@ import { parse } from 'csv-parse/sync';
 import type { CliContext } from '../../../src/cli/cli-context.js';
 import { EXIT_FAILED, EXIT_USAGE, runCli } from '../../../src/cli/program.js';
 import { operatorActor } from '../../../src/services/actor.js';
-import type { ApplicationUsageReport } from '../../../src/services/reports/report-types.js';
+import type { ApplicationUsageReport } from '../../../src/contracts/reports.js';
 import { SignInIngestion } from '../../../src/sync/sign-in-ingestion.js';
 import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
 import { startCore, partnerAdmin, type CoreHarness } from '../services/fixtures/core-harness.js';

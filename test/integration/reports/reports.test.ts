@@ -6,12 +6,12 @@ import type { Actor } from '../../../src/services/actor.js';
 import { neutraliseCell } from '../../../src/shared/csv.js';
 import { NotFoundError, ValidationError } from '../../../src/shared/errors.js';
 import { reportTables } from '../../../src/services/reports/report-csv.js';
+import type { ReportRequest } from '../../../src/services/reports/report-types.js';
 import type {
   ApplicationUsageReport,
   MfaCoverageReport,
-  ReportRequest,
   SsoCoverageReport,
-} from '../../../src/services/reports/report-types.js';
+} from '../../../src/contracts/reports.js';
 import { MfaRegistrationSync } from '../../../src/sync/mfa-registration-sync.js';
 import { SignInIngestion } from '../../../src/sync/sign-in-ingestion.js';
 import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';

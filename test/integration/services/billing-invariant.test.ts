@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { SimTenant, SimUser } from '../../../sim/index.js';
 import { REPORTS_PACE_KEY } from '../../../src/graph/tenant-gate.js';
-import type { UserView } from '../../../src/services/user-view.js';
+import type { UserView } from '../../../src/contracts/users.js';
 import { AppError } from '../../../src/shared/errors.js';
 import { engines } from '../../support/databases.js';
 import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';

@@ -4,7 +4,7 @@ import { decideCollectionState, type CollectionStatus } from '../../../src/domai
 import { AuditTrail } from '../../../src/services/audit-trail.js';
 import { CollectionReconciler } from '../../../src/services/collection-reconciler.js';
 import { FakeClock } from '../../../src/shared/clock.js';
-import type { EntraState } from '../../../src/store/schema.js';
+import type { EntraState } from '../../../src/domain/vocabulary.js';
 import { describeEachEngine } from '../../support/databases.js';
 import {
   seedClient,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { DAY_IN_MS, evaluateExpiry } from '../../../src/domain/expiry.js';
 import { recordActivityData } from '../../../src/store/integration-repository.js';
-import type { ActivityDataState } from '../../../src/store/schema.js';
+import type { ActivityDataState } from '../../../src/domain/vocabulary.js';
 import { describeEachEngineWithCore, partnerAdmin } from './fixtures/core-harness.js';
 import { seedClient, seedDirectory, type SeedUser } from './fixtures/directory-fixture.js';
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { DirectoryRepository, type Edge } from '../../../src/store/directory-repository.js';
+import type { Edge } from '../../../src/domain/directory-facts.js';
+import { DirectoryRepository } from '../../../src/store/directory-repository.js';
 import type { Database } from '../../../src/store/schema.js';
 import { describeEachEngine } from '../../support/databases.js';
 

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
 
@@ -7,12 +9,19 @@ import tseslint from 'typescript-eslint';
  * type-aware rules are switched off (a virtual file is in no tsconfig); the import rules under test need no types.
  */
 async function lintAt(filePath: string, code: string): Promise<string[]> {
-  const eslint = new ESLint({
-    cwd: new URL('../../../', import.meta.url).pathname,
-    overrideConfig: tseslint.configs.disableTypeChecked,
-  });
-  const [result] = await eslint.lintText(code, { filePath });
+  const [result] = await linter().lintText(code, { filePath });
   return (result?.messages ?? []).map((message) => `${message.ruleId ?? 'parse'}: ${message.message}`);
+}
+
+const repoRoot = new URL('../../../', import.meta.url).pathname;
+
+function linter(): ESLint {
+  return new ESLint({ cwd: repoRoot, overrideConfig: tseslint.configs.disableTypeChecked });
+}
+
+/** The messages of one rule, by its id. */
+function of(rule: string, messages: string[]): string[] {
+  return messages.filter((message) => message.startsWith(`${rule}:`));
 }
 
 describe('the dependency rule (DESIGN §4) is enforced by lint', function () {
@@ -68,5 +77,123 @@ describe('the dependency rule (DESIGN §4) is enforced by lint', function () {
       messages.filter((message) => message.startsWith('no-restricted')),
       [],
     );
+  });
+});
+
+describe('the inner layers are kept by lint (DESIGN §4)', function () {
+  this.timeout(120_000);
+
+  it('fails the domain when it takes a word from the storage schema (the inverted import)', async () => {
+    const messages = await lintAt(
+      'src/domain/probe.ts',
+      "import type { CollectionState } from '../store/schema.js';\nexport type Probe = CollectionState;\n",
+    );
+    assert.ok(
+      of('import-x/no-restricted-paths', messages).some((message) => message.includes('src/domain')),
+      messages.join('\n'),
+    );
+  });
+
+  it('fails the domain when it imports a service or the Graph client', async () => {
+    for (const target of ['../services/user-view.js', '../graph/tenant-graph.js', '../contracts/users.js']) {
+      const messages = await lintAt(
+        'src/domain/probe.ts',
+        `import * as probe from '${target}';\nexport const value = probe;\n`,
+      );
+      assert.equal(
+        of('import-x/no-restricted-paths', messages).length,
+        1,
+        `${target}: ${messages.join('\n')}`,
+      );
+    }
+  });
+
+  it('lets the domain import its own vocabulary and the shared kernel, and the store import the domain', async () => {
+    const domain = await lintAt(
+      'src/domain/probe.ts',
+      "import type { CollectionState } from './vocabulary.js';\nimport type { Clock } from '../shared/clock.js';\n" +
+        'export type Probe = [CollectionState, Clock];\n',
+    );
+    const store = await lintAt(
+      'src/store/probe.ts',
+      "import type { CollectionState } from '../domain/vocabulary.js';\nexport type Probe = CollectionState;\n",
+    );
+    assert.deepEqual(of('import-x/no-restricted-paths', [...domain, ...store]), []);
+  });
+
+  it('fails a contract that imports anything but the contracts and the vocabulary', async () => {
+    for (const target of ['../services/user-view.js', '../store/schema.js', '../domain/expiry.js']) {
+      const messages = await lintAt(
+        'src/contracts/probe.ts',
+        `import type * as probe from '${target}';\nexport type Probe = typeof probe;\n`,
+      );
+      assert.equal(
+        of('import-x/no-restricted-paths', messages).length,
+        1,
+        `${target}: ${messages.join('\n')}`,
+      );
+    }
+  });
+
+  it("fails the tab's browser code when it imports the core beyond the contracts, or the server", async () => {
+    for (const target of [
+      '../../../src/services/user-view.js',
+      '../../../src/domain/vocabulary.js',
+      '../../api/tab-api.js',
+      '../../../server/main.js',
+    ]) {
+      const messages = await lintAt(
+        'tab/web/src/probe.ts',
+        `import type * as probe from '${target}';\nexport type Probe = typeof probe;\n`,
+      );
+      assert.equal(
+        of('import-x/no-restricted-paths', messages).length,
+        1,
+        `${target}: ${messages.join('\n')}`,
+      );
+    }
+  });
+
+  it("fails the tab's browser code when it imports a contract as a value, and lets it import types", async () => {
+    const value = await lintAt(
+      'tab/web/src/probe.ts',
+      "import { users } from '../../../src/contracts/index.js';\nexport const probe = users;\n",
+    );
+    assert.ok(
+      of('@typescript-eslint/no-restricted-imports', value).some((message) =>
+        message.includes('import type'),
+      ),
+      value.join('\n'),
+    );
+    const types = await lintAt(
+      'tab/web/src/probe.ts',
+      "import type { UserView } from '../../../src/contracts/index.js';\nexport type Probe = UserView;\n",
+    );
+    assert.deepEqual(
+      types.filter((message) => message.includes('restricted')),
+      [],
+    );
+  });
+
+  it('fails an import cycle in the core', async () => {
+    // A cycle needs two files on disk that import each other; they live in a scratch folder for the test only.
+    const dir = fs.mkdtempSync(path.join(repoRoot, 'src/shared/cycle-probe-'));
+    try {
+      fs.writeFileSync(
+        path.join(dir, 'a.ts'),
+        "import { b } from './b.js';\nexport const a = (): number => b() + 1;\n",
+      );
+      fs.writeFileSync(
+        path.join(dir, 'b.ts'),
+        "import { a } from './a.js';\nexport const b = (): number => a() - 1;\n",
+      );
+      const [result] = await linter().lintFiles([path.join(dir, 'a.ts')]);
+      const messages = (result?.messages ?? []).map(
+        (message) => `${message.ruleId ?? 'parse'}: ${message.message}`,
+      );
+      assert.equal(of('import-x/no-cycle', messages).length, 1, messages.join('\n'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

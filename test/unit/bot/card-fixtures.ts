@@ -1,15 +1,15 @@
 import { exclusionFigures } from '../../../src/domain/exclusion-preview.js';
 import type { Notification } from '../../../src/domain/notification-kinds.js';
-import type { ExclusionPreview, ExclusionResult, GroupView } from '../../../src/services/group-service.js';
+import type { ExclusionPreview, ExclusionResult, GroupView } from '../../../src/contracts/groups.js';
 import type {
   ApplicationUsageReport,
   MfaCoverageReport,
   ReportHeader,
   SsoCoverageReport,
   UsersBillingReport,
-} from '../../../src/services/reports/report-types.js';
-import type { ClientStatus } from '../../../src/services/status-service.js';
-import type { UserView } from '../../../src/services/user-view.js';
+} from '../../../src/contracts/reports.js';
+import type { ClientStatus } from '../../../src/contracts/clients.js';
+import type { UserView } from '../../../src/contracts/users.js';
 import type { CardClient } from '../../../bot/cards/card-actions.js';
 
 /** Representative data for every card: what the core's services return, in the shapes they return it. */

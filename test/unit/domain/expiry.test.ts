@@ -6,8 +6,8 @@ import {
   lastActivityOf,
   type ActivityFacts,
   type ExpiryPolicy,
-  type ExpiryStatus,
 } from '../../../src/domain/expiry.js';
+import type { ExpiryStatus } from '../../../src/domain/vocabulary.js';
 
 const now = new Date('2026-11-26T12:00:00.000Z');
 const ago = (days: number, plusMs = 0): string =>

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { problemsOf } from '../../../tab/api/routes/clients-routes.js';
 import type { IntegrationView } from '../../../src/services/integration-service.js';
-import type { ClientStatus } from '../../../src/services/status-service.js';
+import type { ClientStatus } from '../../../src/contracts/clients.js';
 
 const now = new Date('2026-11-26T12:00:00Z');
 

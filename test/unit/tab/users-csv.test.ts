@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
 import { usersCsv } from '../../../src/services/export-service.js';
 import { neutraliseCell } from '../../../src/shared/csv.js';
-import type { UserView } from '../../../src/services/user-view.js';
+import type { UserView } from '../../../src/contracts/users.js';
 
 function user(overrides: Partial<UserView> = {}): UserView {
   return {

@@ -1,3 +1,5 @@
+import type { ErrorBody } from './types.js';
+
 /** One problem with one field, as the API reports it (`details.problems`). */
 export interface FieldProblem {
   readonly path: string;
@@ -124,14 +126,8 @@ export class ApiClient {
 
 async function toApiError(response: Response): Promise<ApiError> {
   try {
-    const body = (await response.json()) as {
-      error?: {
-        code?: string;
-        message?: string;
-        details?: Record<string, unknown>;
-        correlationId?: string;
-      };
-    };
+    // Any proxy on the way may answer instead of the API: read the error shape defensively.
+    const body = (await response.json()) as { error?: Partial<ErrorBody['error']> };
     if (body.error?.message !== undefined) {
       return new ApiError(
         response.status,

@@ -13,7 +13,7 @@ import {
 } from '@fluentui/react-components';
 import { CheckmarkRegular } from '@fluentui/react-icons';
 import type { ReactNode } from 'react';
-import type { UserView } from '../api/types.js';
+import type { GroupMember, UserView } from '../api/types.js';
 import { formatDate } from '../format.js';
 import { CollectionBadge, UserFlags } from './user-badges.js';
 
@@ -50,7 +50,8 @@ export type UserColumn =
 
 /** Users as rows: who, where, their collection state, activity and expiry in words, and per-row actions. */
 export function UsersTable(props: {
-  readonly users: readonly UserView[];
+  /** Users, or a group's members (which say whether they are direct members). */
+  readonly users: readonly (UserView | GroupMember)[];
   readonly label: string;
   readonly columns: readonly UserColumn[];
   readonly actions?: ((user: UserView) => ReactNode) | undefined;
@@ -93,7 +94,9 @@ export function UsersTable(props: {
             )}
             {has('membership') && (
               <TableCell>
-                <Caption1>{user.direct === true ? 'Direct member' : 'Through a nested group'}</Caption1>
+                <Caption1>
+                  {'direct' in user && user.direct ? 'Direct member' : 'Through a nested group'}
+                </Caption1>
               </TableCell>
             )}
             {has('state') && (

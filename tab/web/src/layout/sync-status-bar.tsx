@@ -15,7 +15,7 @@ import {
   PlugDisconnectedRegular,
 } from '@fluentui/react-icons';
 import { useEffect, useRef, useState } from 'react';
-import type { SyncRunView, SyncStatus } from '../api/types.js';
+import type { SyncRunView, SyncStatusView } from '../api/types.js';
 import { canOperate, useApp } from '../app-context.js';
 import { formatDateTime, formatRelative, plural } from '../format.js';
 
@@ -61,7 +61,7 @@ export function SyncStatusBar(props: {
 }) {
   const styles = useStyles();
   const { api, me, notify } = useApp();
-  const [status, setStatus] = useState<SyncStatus | undefined>();
+  const [status, setStatus] = useState<SyncStatusView | undefined>();
   const [unavailable, setUnavailable] = useState(false);
   const [starting, setStarting] = useState(false);
   const [tick, setTick] = useState(0);
@@ -75,7 +75,7 @@ export function SyncStatusBar(props: {
     let cancelled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = (): void => {
-      api.get<SyncStatus>(`/clients/${encodeURIComponent(props.clientRef)}/sync`).then(
+      api.get<SyncStatusView>(`/clients/${encodeURIComponent(props.clientRef)}/sync`).then(
         (next) => {
           if (cancelled) return;
           setStatus(next);
@@ -218,7 +218,6 @@ function progressText(run: SyncRunView): string {
 /** Once finished: what the run changed. */
 function outcomeText(run: SyncRunView): string {
   const counts = run.counts;
-  if (counts === undefined) return `${run.trigger} sync`;
   const users = counts.usersAdded + counts.usersUpdated + counts.usersRemoved;
   const groups = counts.groupsAdded + counts.groupsUpdated + counts.groupsRemoved;
   const changes =

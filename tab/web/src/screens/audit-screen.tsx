@@ -20,7 +20,7 @@ import {
 } from '@fluentui/react-components';
 import { ArrowDownloadRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
-import type { AuditEntry, AuditPage, ClientHeader } from '../api/types.js';
+import type { AuditEntryView, AuditPage, ClientHeader } from '../api/types.js';
 import { useApp } from '../app-context.js';
 import { ErrorBar } from '../components/error-bar.js';
 import { PageHeader } from '../components/page-header.js';
@@ -65,7 +65,7 @@ export function AuditScreen({ client }: { readonly client?: ClientHeader }) {
   const [action, setAction] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const [items, setItems] = useState<AuditEntry[]>([]);
+  const [items, setItems] = useState<AuditEntryView[]>([]);
   const [nextBefore, setNextBefore] = useState<number | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>();
@@ -234,7 +234,7 @@ export function AuditScreen({ client }: { readonly client?: ClientHeader }) {
   );
 }
 
-function describeChange(entry: AuditEntry): string {
+function describeChange(entry: AuditEntryView): string {
   const before = compact(entry.before);
   const after = compact(entry.after);
   if (before === '' && after === '') return '—';

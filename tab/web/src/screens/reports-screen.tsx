@@ -28,16 +28,16 @@ import { DonutChart, LineChart, VerticalBarChart } from '@fluentui/react-charts'
 import { ArrowDownloadRegular } from '@fluentui/react-icons';
 import { useState, type ReactNode } from 'react';
 import type {
-  AnyReport,
-  BillingReport,
+  Report,
+  UsersBillingReport,
   ClientHeader,
-  MfaReport,
+  MfaCoverageReport,
   ReportFilterOptions,
   ReportKind,
   ReportUser,
   SsoMode,
-  SsoReport,
-  UsageReport,
+  SsoCoverageReport,
+  ApplicationUsageReport,
 } from '../api/types.js';
 import { useApp } from '../app-context.js';
 import { ErrorBar } from '../components/error-bar.js';
@@ -155,7 +155,7 @@ export function ReportsScreen({ client }: { readonly client: ClientHeader }) {
     department: department === '' ? undefined : department,
   };
   const report = useResource(
-    () => api.get<AnyReport>(`${base}/${kind}`, query),
+    () => api.get<Report>(`${base}/${kind}`, query),
     `${base}:${kind}:${JSON.stringify(query)}`,
   );
   const groupName = filters.data?.groups.find((candidate) => candidate.id === group)?.displayName ?? '';
@@ -254,7 +254,7 @@ export function ReportsScreen({ client }: { readonly client: ClientHeader }) {
   );
 }
 
-function ReportBody({ report }: { readonly report: AnyReport }) {
+function ReportBody({ report }: { readonly report: Report }) {
   const styles = useStyles();
   const message = report.header.signInData.message;
   return (
@@ -300,7 +300,7 @@ function ChartCard({ title, children }: { readonly title: string; readonly child
   );
 }
 
-function UsageBody({ report }: { readonly report: UsageReport }) {
+function UsageBody({ report }: { readonly report: ApplicationUsageReport }) {
   const styles = useStyles();
   const daily = report.daily;
   return (
@@ -376,7 +376,7 @@ function UsageBody({ report }: { readonly report: UsageReport }) {
   );
 }
 
-function SsoBody({ report }: { readonly report: SsoReport }) {
+function SsoBody({ report }: { readonly report: SsoCoverageReport }) {
   const styles = useStyles();
   const modes: SsoMode[] = ['saml', 'oidc', 'password', 'none'];
   return (
@@ -451,7 +451,7 @@ function SsoBody({ report }: { readonly report: SsoReport }) {
   );
 }
 
-function MfaBody({ report }: { readonly report: MfaReport }) {
+function MfaBody({ report }: { readonly report: MfaCoverageReport }) {
   const styles = useStyles();
   const registration = report.registration;
   return (
@@ -570,7 +570,7 @@ function GapList(props: {
   );
 }
 
-function BillingBody({ report }: { readonly report: BillingReport }) {
+function BillingBody({ report }: { readonly report: UsersBillingReport }) {
   const styles = useStyles();
   const current = report.current;
   return (
