@@ -1,9 +1,11 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { ConfigError, loadConfig, ownSecretsOf, type AppConfig } from '../src/config/load-config.js';
 import { ownSecretStatus, type OwnSecretStatus } from '../src/domain/own-secrets.js';
 import { createCore } from '../src/composition/create-core.js';
 import { createLogger, type Logger } from '../src/shared/logger.js';
 import { loadOrCreateDemoKey } from '../src/store/secret-box.js';
+import { appRoot } from './app-root.js';
 import { DEMO_TEAMS_APP_ID } from './demo-identities.js';
 import { ensureDemoClient, startDemoTenant } from './demo-tenant.js';
 import { closeHttpServer, createHttpServer } from './http-server.js';
@@ -146,7 +148,7 @@ async function start(
 }
 
 function readVersion(): string {
-  const manifest = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  const manifest = JSON.parse(fs.readFileSync(path.join(appRoot(), 'package.json'), 'utf8')) as {
     version: string;
   };
   return manifest.version;

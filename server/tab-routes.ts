@@ -16,6 +16,7 @@ import { SsoTokenValidator } from '../tab/api/sso-token-validator.js';
 import { mountTabApi } from '../tab/api/tab-api.js';
 import { tabRoutes } from '../tab/api/tab-routes-table.js';
 import { TenantAllowList } from '../tab/api/tenant-allow-list.js';
+import { appRoot } from './app-root.js';
 import { mountSignInWindow } from './sign-in-window.js';
 import { DEMO_MSP_TENANT_ID, demoIdentities, type DemoIdentity } from './demo-identities.js';
 import { readJsonBody } from './json-body.js';
@@ -61,7 +62,7 @@ export interface MountedTab {
   readonly allowList: TenantAllowList;
 }
 
-const defaultDist = path.resolve(new URL('../tab/web/dist', import.meta.url).pathname);
+const defaultDist = path.join(appRoot(), 'tab/web/dist');
 
 /**
  * Mounts the tab on the app's one server (DESIGN §4): the built web app under `/tab/`, its JSON API under

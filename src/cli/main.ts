@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { ConfigError, loadConfig } from '../config/load-config.js';
-import { createCore, type Core } from '../composition/create-core.js';
+import type { Core } from '../composition/create-core.js';
 import { operatorActor } from '../services/actor.js';
 import { createLogger } from '../shared/logger.js';
 import { loadOrCreateDemoKey } from '../store/secret-box.js';
@@ -27,6 +27,9 @@ async function main(): Promise<number> {
         level: config.logLevel === 'info' ? 'warn' : config.logLevel,
         destination: process.stderr,
       });
+      // Loaded only when a command needs the store: `--help` and argument errors answer without it (DESIGN §8, CLI
+      // start < 1 s).
+      const { createCore } = await import('../composition/create-core.js');
       opened = await createCore({
         config,
         logger,

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 export const repoRoot = path.resolve(new URL('../../', import.meta.url).pathname);
@@ -13,16 +14,27 @@ export interface RunningProcess {
   exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/**
+ * How a test starts an entry point of this repository: through tsx from the sources, or — with `TEST_FROM_BUILD=1`
+ * (CI sets it after `npm run build`) — the production build's compiled file (`dist/<entry>.js`), so that the server
+ * the end-to-end suite drives (bot in the Agents Playground, tab in Chromium) and the CLI are the compiled output.
+ */
+export function entryCommand(entry: string): string[] {
+  if (process.env.TEST_FROM_BUILD !== '1')
+    return ['--import', 'tsx', '--no-deprecation', path.join(repoRoot, entry)];
+  const compiled = path.join(repoRoot, 'dist', entry.replace(/\.ts$/, '.js'));
+  if (!fs.existsSync(compiled)) {
+    throw new Error(`TEST_FROM_BUILD=1 but ${compiled} does not exist: run \`npm run build\` first.`);
+  }
+  return ['--no-deprecation', compiled];
+}
+
 export function startTs(entry: string, args: readonly string[], env: Record<string, string>): RunningProcess {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--no-deprecation', path.join(repoRoot, entry), ...args],
-    {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [...entryCommand(entry), ...args], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
