@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { SqlDialect } from '../database.js';
+import type { SqlDialect } from '../dialect.js';
 
 /**
  * When Microsoft first refused a client's audit data for want of an Entra ID P1/P2 licence, while that refusal is
