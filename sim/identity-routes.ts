@@ -20,6 +20,8 @@ export interface IdentityDeps {
   defaultTenant(): TenantState | undefined;
   multiTenantApp(): MultiTenantAppSpec | undefined;
   adminConsentDecision(): AdminConsentDecision;
+  /** Whether app-only tokens are issued opaque (not JWTs). */
+  opaqueAppTokens(): boolean;
   readonly tokens: TokenService;
   /** Simulated now (secret expiry is judged on it). */
   now(): Date;
@@ -287,6 +289,7 @@ async function token(request: IdentityRequest, deps: IdentityDeps): Promise<Iden
     servicePrincipalId: app.servicePrincipalId,
     roles: [...app.permissions].sort(),
     audience: resource.replace(/\/$/, ''),
+    opaque: deps.opaqueAppTokens(),
   });
   return json(200, {
     token_type: 'Bearer',
