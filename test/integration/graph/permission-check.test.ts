@@ -146,6 +146,7 @@ describe('permission check against the simulator', function () {
       const consent = new URL(`${harness.sim.authorityHost}/${harness.tenant.tenantId}/v2.0/adminconsent`);
       consent.searchParams.set('client_id', consentApp.clientId);
       consent.searchParams.set('redirect_uri', 'https://localhost/consent/callback');
+      consent.searchParams.set('scope', 'https://graph.microsoft.com/.default');
       consent.searchParams.set('state', 'x');
       const answer = await fetch(consent, { redirect: 'manual', dispatcher });
       await dispatcher.close();
