@@ -337,6 +337,20 @@ export interface FirstPartyApp {
 }
 
 export const MICROSOFT_GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+
+/**
+ * App role ids of Microsoft Graph's application permissions the simulator can report in `appRoleAssignments`
+ * (the ids Microsoft publishes for its Graph service principal; see shared/reference/graph-facts.md §7). A granted
+ * permission not listed here is left out of `appRoleAssignments` (it still reaches tokens).
+ */
+export const GRAPH_APP_ROLE_IDS: Readonly<Record<string, string>> = {
+  'User.Read.All': 'df021288-bdef-4463-88db-98f22de89214',
+  'Group.Read.All': '5b567255-7703-4780-807c-7be8301ae99b',
+  'Directory.Read.All': '7ab1d382-f21e-4acd-a863-ba3e13f7da61',
+  'Organization.Read.All': '498476ce-e0fe-48b0-b801-37ba7e2685c6',
+  'Team.ReadBasic.All': '2280dda6-0bfd-44ee-a2f4-cb867cfc4c1e',
+  'AuditLog.Read.All': 'b0afded3-3588-46d8-8b3d-9842eff778da',
+};
 /** Microsoft's own tenant, owner of first-party apps. */
 export const MICROSOFT_TENANT_ID = 'f8cdef31-a31e-4b4a-93e4-5f571e91255a';
 

@@ -57,6 +57,8 @@ export interface ThrottlingSwitch {
  */
 export class Faults implements FaultInjector {
   deltaExpiryMode: DeltaExpiryMode = '400';
+  /** App-only tokens that are not JWTs (Microsoft: treat access tokens as opaque). */
+  opaqueAppTokens = false;
   private readonly faults: ActiveFault[] = [];
   private readonly random: SeededRandom;
   private sequence = 0;
@@ -103,6 +105,7 @@ export class Faults implements FaultInjector {
   clear(): void {
     this.faults.length = 0;
     this.deltaExpiryMode = '400';
+    this.opaqueAppTokens = false;
     this.throttling.setEnabled(false);
   }
 

@@ -20,6 +20,8 @@ export interface IdentityDeps {
   defaultTenant(): TenantState | undefined;
   multiTenantApp(): MultiTenantAppSpec | undefined;
   adminConsentDecision(): AdminConsentDecision;
+  /** Whether app-only tokens are issued opaque (not JWTs). */
+  opaqueAppTokens(): boolean;
   readonly tokens: TokenService;
   /** Simulated now (secret expiry is judged on it). */
   now(): Date;
@@ -287,6 +289,7 @@ async function token(request: IdentityRequest, deps: IdentityDeps): Promise<Iden
     servicePrincipalId: app.servicePrincipalId,
     roles: [...app.permissions].sort(),
     audience: resource.replace(/\/$/, ''),
+    opaque: deps.opaqueAppTokens(),
   });
   return json(200, {
     token_type: 'Bearer',
@@ -351,9 +354,11 @@ function aadstsError(
 // ------------------------------------------------------------------------------------------ admin consent ---
 
 /**
- * `/{tenant}/v2.0/adminconsent?client_id=…&redirect_uri=…&state=…`: the admin's answer is simulated — granted
- * unless the request carries `sim_consent=declined` or the simulator's default decision says otherwise. Granting
- * creates the app's service principal in the tenant with the app's permissions.
+ * `/{tenant}/v2.0/adminconsent?client_id=…&scope=…&redirect_uri=…&state=…`: the admin's answer is simulated —
+ * granted unless the request carries `sim_consent=declined` or the simulator's default decision says otherwise.
+ * Granting creates the app's service principal in the tenant with the app's permissions. The redirect URI must be
+ * registered exactly (AADSTS50011) and `scope` is required (AADSTS900144); a decline comes back as Microsoft
+ * documents it: `error=permission_denied&error_description=…`, without `state`.
  */
 function adminConsent(request: IdentityRequest, deps: IdentityDeps): IdentityResponse {
   const q = request.search;
@@ -369,12 +374,16 @@ function adminConsent(request: IdentityRequest, deps: IdentityDeps): IdentityRes
   );
   if ('status' in checked) return checked;
   const { app, tenant, redirectUri, clientId } = checked;
+  // The admin-consent request carries `scope` (https://learn.microsoft.com/en-us/entra/identity-platform/v2-admin-consent).
+  if ((q.get('scope') ?? '').trim() === '') {
+    return errorPage(400, 900144, "The request body must contain the following parameter: 'scope'.");
+  }
   const decision = (q.get('sim_consent') as AdminConsentDecision | null) ?? deps.adminConsentDecision();
   const target = new URL(redirectUri);
   if (decision === 'declined') {
-    target.searchParams.set('error', 'access_denied');
-    target.searchParams.set('error_subcode', 'cancel');
-    target.searchParams.set('error_description', 'AADSTS65004: User declined to consent to access the app.');
+    // As Microsoft documents the error response: `error` and `error_description`, no `state`.
+    target.searchParams.set('error', 'permission_denied');
+    target.searchParams.set('error_description', 'The admin canceled the request');
   } else {
     const grant = tenant.ensureGrant(
       clientId,
@@ -388,7 +397,7 @@ function adminConsent(request: IdentityRequest, deps: IdentityDeps): IdentityRes
     const scope = q.get('scope');
     if (scope !== null) target.searchParams.set('scope', scope);
   }
-  if (state !== null) target.searchParams.set('state', state);
+  if (state !== null && decision !== 'declined') target.searchParams.set('state', state);
   const location = target.toString();
   return {
     status: 302,

@@ -127,6 +127,7 @@ class RunningSimulator implements Simulator {
         defaultTenant: () => this.registry.all()[0],
         multiTenantApp: () => this.sharedApp,
         adminConsentDecision: () => this.adminConsentDecision,
+        opaqueAppTokens: () => this.faults.opaqueAppTokens,
         tokens,
         now: () => this.now(),
       },

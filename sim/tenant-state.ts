@@ -586,6 +586,12 @@ export class TenantState implements SimTenant {
     return this.localApps.get(clientId.toLowerCase());
   }
 
+  /** The grant of the app whose service principal in this tenant has this id. */
+  grantOfServicePrincipal(servicePrincipalId: string): AppGrant | undefined {
+    const wanted = servicePrincipalId.toLowerCase();
+    return [...this.grants.values()].find((grant) => grant.servicePrincipalId === wanted);
+  }
+
   grantOf(clientId: string): AppGrant | undefined {
     return this.grants.get(clientId.toLowerCase());
   }

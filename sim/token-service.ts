@@ -22,6 +22,11 @@ export interface AppTokenInput {
   /** Granted application permissions at issue time (omitted from the token when empty, as Entra does). */
   readonly roles: readonly string[];
   readonly audience: string;
+  /**
+   * Issue an opaque token (not a JWT) that only the simulator can read — Microsoft tells clients to treat access
+   * tokens as opaque (https://learn.microsoft.com/en-us/entra/identity-platform/access-tokens).
+   */
+  readonly opaque?: boolean;
 }
 
 /** The claims Graph authorises on. */
@@ -45,6 +50,7 @@ export class TokenRejectedError extends Error {
  */
 export class TokenService {
   private readonly verified = new Map<string, { token: VerifiedAppToken; expMs: number }>();
+  private readonly opaqueTokens = new Map<string, { token: VerifiedAppToken; expMs: number }>();
 
   constructor(private readonly key: SigningKey) {}
 
@@ -67,6 +73,20 @@ export class TokenService {
 
   async issueAppToken(input: AppTokenInput): Promise<{ accessToken: string; expiresIn: number }> {
     const now = Math.floor(Date.now() / 1000);
+    if (input.opaque === true) {
+      const accessToken = `EwB${randomBytes(96).toString('base64url')}`;
+      if (this.opaqueTokens.size >= VERIFIED_CACHE_LIMIT) this.opaqueTokens.clear();
+      this.opaqueTokens.set(accessToken, {
+        token: {
+          tenantId: input.tenantId,
+          appId: input.appId,
+          servicePrincipalId: input.servicePrincipalId,
+          roles: new Set(input.roles),
+        },
+        expMs: (now + APP_TOKEN_LIFETIME_S) * 1000,
+      });
+      return { accessToken, expiresIn: APP_TOKEN_LIFETIME_S };
+    }
     const payload: JWTPayload & Record<string, unknown> = {
       aud: input.audience,
       iss: `https://sts.windows.net/${input.tenantId}/`,
@@ -124,7 +144,7 @@ export class TokenService {
 
   /** Checks signature, lifetime, audience and token type of a Graph bearer token. */
   async verifyGraphToken(token: string): Promise<VerifiedAppToken> {
-    const cached = this.verified.get(token);
+    const cached = this.verified.get(token) ?? this.opaqueTokens.get(token);
     if (cached) {
       if (cached.expMs > Date.now()) return cached.token;
       this.verified.delete(token);

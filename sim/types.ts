@@ -453,6 +453,8 @@ export interface FaultInjector {
   /** Removes every fault and turns realistic throttling off. */
   clear(): void;
   deltaExpiryMode: DeltaExpiryMode;
+  /** Issue app-only tokens that are not JWTs (Microsoft says clients must treat access tokens as opaque). */
+  opaqueAppTokens: boolean;
   /** Expires every delta token issued so far, in one tenant or all (same as `SimTenant.expireDeltaTokens`). */
   expireDeltaTokens(tenantId?: string): void;
   /** Enforce Graph's reports tier and identity tier limits (429 with Retry-After). Off by default. */

@@ -1,4 +1,5 @@
 /** `/organization`, `/servicePrincipals` and `/teams`. */
+import { GRAPH_APP_ROLE_IDS, MICROSOFT_GRAPH_APP_ID } from '../catalog.js';
 import type { GroupRecord } from '../records.js';
 import type { SimServicePrincipal } from '../types.js';
 import { isAdvancedQuery, ok, pageSize, type GraphRequest, type GraphResponse } from './context.js';
@@ -157,4 +158,41 @@ function readProperty(record: object, path: string): unknown {
   const lower = path.toLowerCase();
   const key = Object.keys(record).find((k) => k.toLowerCase() === lower);
   return key === undefined ? undefined : (record as Record<string, unknown>)[key];
+}
+
+/**
+ * `/servicePrincipals/{id}/appRoleAssignments`: the application permissions granted to a service principal, as
+ * assignments of Microsoft Graph's app roles
+ * (https://learn.microsoft.com/en-us/graph/api/serviceprincipal-list-approleassignments).
+ */
+export function listAppRoleAssignments(request: GraphRequest, servicePrincipalId: string): GraphResponse {
+  requireDirectory(request, APPLICATION_READ);
+  const { tenant } = request;
+  const sp = tenant
+    .servicePrincipals()
+    .find((candidate) => candidate.id === servicePrincipalId.toLowerCase());
+  if (!sp) throw notFound(servicePrincipalId);
+  const graphSp = tenant.servicePrincipals().find((candidate) => candidate.appId === MICROSOFT_GRAPH_APP_ID);
+  const grant = tenant.grantOfServicePrincipal(sp.id);
+  const value = [...(grant?.permissions ?? [])].sort().flatMap((permission) => {
+    const appRoleId = GRAPH_APP_ROLE_IDS[permission];
+    if (appRoleId === undefined) return [];
+    return [
+      {
+        id: Buffer.from(`${sp.id}|${appRoleId}`).toString('base64url').slice(0, 43),
+        deletedDateTime: null,
+        appRoleId,
+        createdDateTime: '2024-01-01T00:00:00Z',
+        principalDisplayName: sp.displayName,
+        principalId: sp.id,
+        principalType: 'ServicePrincipal',
+        resourceDisplayName: 'Microsoft Graph',
+        resourceId: graphSp?.id ?? null,
+      },
+    ];
+  });
+  return ok({
+    '@odata.context': `${request.baseUrl}/${request.version}/$metadata#servicePrincipals('${sp.id}')/appRoleAssignments`,
+    value,
+  });
 }

@@ -174,6 +174,13 @@ export const QUERY_OPTION_TABLE: readonly QueryOptionRow[] = [
     doc: `${DOCS}/serviceprincipal-get`,
   },
   {
+    endpoint: '/servicePrincipals/{id}/appRoleAssignments',
+    accepts: [],
+    notModelled: ['$select', '$filter', '$orderby', '$expand', '$top', '$count', '$skiptoken', '$search'],
+    refusal: 'directory',
+    doc: `${DOCS}/serviceprincipal-list-approleassignments`,
+  },
+  {
     // "This method supports the $top, $skiptoken, and $filter OData query parameters" (v1.0 and beta): no $select.
     endpoint: '/auditLogs/signIns',
     accepts: ['$filter', '$top', '$skiptoken'],

@@ -5,6 +5,7 @@ import { delta } from './delta.js';
 import {
   getOrganization,
   getServicePrincipal,
+  listAppRoleAssignments,
   listOrganization,
   listServicePrincipals,
   listTeams,
@@ -77,6 +78,12 @@ function find(segments: readonly string[]): GraphRoute | undefined {
           endpoint: '/servicePrincipals/{id}',
           tier: 'identity',
           run: (r) => getServicePrincipal(r, { id: b }),
+        };
+      if (n === 3 && b && c === 'appRoleAssignments')
+        return {
+          endpoint: '/servicePrincipals/{id}/appRoleAssignments',
+          tier: 'identity',
+          run: (r) => listAppRoleAssignments(r, b),
         };
       return undefined;
     case 'auditLogs':

@@ -4,6 +4,7 @@ import type { CliContext } from './cli-context.js';
 import { registerAuditCommand } from './commands/audit-command.js';
 import { registerBillingCommand } from './commands/billing-command.js';
 import { registerClientsCommand } from './commands/clients-command.js';
+import { registerDoctorCommand } from './commands/doctor-command.js';
 import { registerGroupsCommand } from './commands/groups-command.js';
 import { registerIntegrationsCommand } from './commands/integrations-command.js';
 import { registerRolesCommand } from './commands/roles-command.js';
@@ -41,6 +42,7 @@ export function buildProgram(context: CliContext): Command {
   registerBillingCommand(program, context);
   registerAuditCommand(program, context);
   registerRolesCommand(program, context);
+  registerDoctorCommand(program, context);
   return program;
 }
 

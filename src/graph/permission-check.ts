@@ -1,7 +1,7 @@
 import { AppError } from '../shared/errors.js';
 import { PermissionError } from './graph-errors.js';
 import type { GraphOrganization } from './graph-types.js';
-import { REQUIRED_PERMISSIONS } from './required-permissions.js';
+import { GRAPH_APP_ROLE_NAMES, REQUIRED_PERMISSIONS } from './required-permissions.js';
 import type { TenantGraph } from './tenant-graph.js';
 
 /** One line of the connection check, as the admin sees it. */
@@ -32,9 +32,12 @@ export interface PermissionCheckResult {
 }
 
 /**
- * Checks an integration before it is saved (and whenever it is re-checked): acquires an app-only token, compares its
- * `roles` with the six required application permissions, and reads `/organization`. Never throws for a failed
- * check — each failure is a check with its reason, and `error` holds the first one typed.
+ * Checks an integration before it is saved (and whenever it is re-checked): acquires an app-only token, compares the
+ * application permissions granted with those required — a documented higher-privileged alternative counts (e.g.
+ * Directory.Read.All for User.Read.All), an optional one never fails — and reads `/organization`. The grants are
+ * the token's `roles`; when the token cannot be read (Microsoft says to treat it as opaque), they are read from the
+ * directory: the `appRoleAssignments` of our service principal. Never throws for a failed check — each failure is a
+ * check with its reason, and `error` holds the first one typed.
  *
  * Use a graph from `TenantGraphFactory.create` (uncached) so the token reflects the grants of now.
  */
@@ -44,29 +47,45 @@ export async function checkPermissions(graph: TenantGraph): Promise<PermissionCh
   let tokenTenant: string | undefined;
   try {
     const claims = await graph.tokenClaims();
-    roles = new Set(claims.roles);
     tokenTenant = claims.tenantId;
     checks.push({
       name: 'Sign in',
       passed: true,
       reason: `An app-only token was issued for tenant ${claims.tenantId ?? graph.tenant}.`,
     });
+    if (claims.roles !== undefined) {
+      roles = new Set(claims.roles);
+    } else {
+      const ids = await graph.appRoleIdsFromDirectory();
+      roles = new Set(ids.flatMap((id) => GRAPH_APP_ROLE_NAMES.get(id) ?? []));
+      checks.push({
+        name: 'Read granted permissions',
+        passed: true,
+        reason: "The token is not readable, so the permissions were read from the app's role assignments.",
+      });
+    }
   } catch (error) {
     const failure = asAppError(error);
-    checks.push({ name: 'Sign in', passed: false, reason: failure.message });
+    const name = checks.length === 0 ? 'Sign in' : 'Read granted permissions';
+    checks.push({ name, passed: false, reason: failure.message });
     return { passed: false, checks, organization: undefined, missingPermissions: [], error: failure };
   }
 
   const missing: string[] = [];
   for (const permission of REQUIRED_PERMISSIONS) {
-    const granted = roles.has(permission.name);
-    if (!granted) missing.push(permission.name);
+    const by = permission.satisfiedBy.find((name) => roles.has(name));
+    if (by === undefined && permission.optional !== true) missing.push(permission.name);
     checks.push({
       name: `Permission ${permission.name}`,
-      passed: granted,
-      reason: granted
-        ? `Granted (to ${permission.why}).`
-        : `Missing: needed to ${permission.why}. Add it as an Application permission of Microsoft Graph and grant admin consent.`,
+      passed: by !== undefined || permission.optional === true,
+      reason:
+        by === permission.name
+          ? `Granted (to ${permission.why}).`
+          : by !== undefined
+            ? `Covered by ${by}, which Microsoft accepts in its place (to ${permission.why}).`
+            : permission.optional === true
+              ? `Not granted; optional (to ${permission.why}).`
+              : `Missing: needed to ${permission.why}. Add it as an Application permission of Microsoft Graph and grant admin consent.`,
     });
   }
 

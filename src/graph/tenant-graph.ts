@@ -40,8 +40,12 @@ export interface GraphCallOptions {
 export interface AppTokenClaims {
   readonly tenantId: string | undefined;
   readonly appId: string | undefined;
-  /** Application permissions granted (`roles`); empty when the token has none. */
-  readonly roles: readonly string[];
+  /**
+   * Application permissions granted (`roles`); empty when the token has none; undefined when the token cannot be
+   * read — Microsoft says to treat access tokens as opaque, and not every one is a JWT
+   * (https://learn.microsoft.com/en-us/entra/identity-platform/access-tokens).
+   */
+  readonly roles: readonly string[] | undefined;
   readonly expiresAt: Date | undefined;
 }
 
@@ -128,7 +132,12 @@ export class TenantGraph {
     } catch (error) {
       throw AuthError.fromCredentialError(error, { tenant: this.tenant, appClientId: this.appClientId });
     }
-    const claims = decodeJwt(token);
+    let claims: ReturnType<typeof decodeJwt>;
+    try {
+      claims = decodeJwt(token);
+    } catch {
+      return { tenantId: undefined, appId: undefined, roles: undefined, expiresAt: undefined };
+    }
     const roles = Array.isArray(claims.roles)
       ? claims.roles.filter((r): r is string => typeof r === 'string')
       : [];
@@ -143,6 +152,28 @@ export class TenantGraph {
       roles,
       expiresAt: claims.exp === undefined ? undefined : new Date(claims.exp * 1000),
     };
+  }
+
+  /**
+   * The app roles granted to our service principal in this tenant, as the directory records them: the app role ids
+   * of `GET /servicePrincipals(appId='{clientId}')/appRoleAssignments`
+   * (https://learn.microsoft.com/en-us/graph/api/serviceprincipal-list-approleassignments). For when the token
+   * cannot be read. Needs Application.Read.All or Directory.Read.All. @throws GraphRequestError, PermissionError
+   */
+  async appRoleIdsFromDirectory(options: Pick<GraphCallOptions, 'tally' | 'signal'> = {}): Promise<string[]> {
+    const sp = await this.get<{ id: string }>(
+      `/servicePrincipals(appId='${encodeURIComponent(this.appClientId)}')?$select=id`,
+      { ...options, operation: 'servicePrincipal', requiredPermissions: ['Directory.Read.All'] },
+    );
+    const ids: string[] = [];
+    for await (const page of this.pages<{ appRoleId?: string }>(
+      `/servicePrincipals/${encodeURIComponent(sp.id)}/appRoleAssignments`,
+      { ...options, operation: 'appRoleAssignments', requiredPermissions: ['Directory.Read.All'] },
+    )) {
+      for (const assignment of page.value)
+        if (typeof assignment.appRoleId === 'string') ids.push(assignment.appRoleId.toLowerCase());
+    }
+    return ids;
   }
 
   private async *iterate<T>(

@@ -98,7 +98,8 @@ export type ConsentStartInput = z.input<typeof consentStartInput>;
 
 /** The query string of the admin-consent redirect, as Entra sends it. */
 export const consentCallbackInput = z.object({
-  state: z.string({ error: 'the consent answer carries no state' }).trim().min(1).max(200),
+  // Absent on a declined consent as Microsoft documents it (`error=permission_denied&error_description=…`).
+  state: z.string().trim().min(1).max(200).optional(),
   tenant: z.string().trim().max(100).optional(),
   admin_consent: z.string().trim().max(10).optional(),
   error: z.string().trim().max(200).optional(),
@@ -148,7 +149,12 @@ export interface ConnectionTestResult {
 
 export type ConsentOutcome =
   | ({ readonly outcome: 'connected' } & ConnectionOutcome)
-  | { readonly outcome: 'declined'; readonly clientId: string; readonly message: string };
+  | {
+      readonly outcome: 'declined';
+      /** Undefined when the answer carried no state, so no client can be named. */
+      readonly clientId: string | undefined;
+      readonly message: string;
+    };
 
 /**
  * A connection check failed: the error of the first failure (its `code` is the cause — `invalid_client_secret`,
@@ -345,6 +351,17 @@ export class IntegrationService {
     input: ConsentCallbackInput | Readonly<Record<string, unknown>>,
   ): Promise<ConsentOutcome> {
     const parsed = parseInput(consentCallbackInput, input);
+    if (parsed.state === undefined) {
+      // Microsoft documents the declined answer without `state`
+      // (https://learn.microsoft.com/en-us/entra/identity-platform/v2-admin-consent, "Error response"): nothing
+      // can be tied to a client, so nothing changes; the pending consent simply expires.
+      if (parsed.error === undefined) {
+        throw new ValidationError(
+          'The consent answer carries no state; start the connection again from Setup.',
+        );
+      }
+      return { outcome: 'declined', clientId: undefined, message: declinedMessage(parsed) };
+    }
     const parts = this.signer.parse(parsed.state);
     if (parts === undefined) throw consentStateInvalid();
     const now = this.clock.now();
@@ -403,12 +420,7 @@ export class IntegrationService {
 
     const granted = parsed.error === undefined && parsed.admin_consent?.toLowerCase() === 'true';
     if (!granted) {
-      const message =
-        parsed.error === undefined
-          ? 'The administrator did not grant consent.'
-          : `The administrator did not grant consent (${parsed.error}${
-              parsed.error_description === undefined ? '' : `: ${firstLine(parsed.error_description)}`
-            }).`;
+      const message = declinedMessage(parsed);
       await this.db.transaction().execute(async (trx) => {
         await this.audit.record(trx, actor, {
           action: 'integration.consent_declined',
@@ -888,4 +900,15 @@ function consentPayloadOf(text: string): ConsentPayload | undefined {
 
 function firstLine(text: string): string {
   return (text.split(/\r?\n/)[0] ?? text).slice(0, 300);
+}
+
+function declinedMessage(parsed: {
+  error?: string | undefined;
+  error_description?: string | undefined;
+}): string {
+  const said =
+    parsed.error === undefined
+      ? ''
+      : ` (${parsed.error}${parsed.error_description === undefined ? '' : `: ${firstLine(parsed.error_description)}`})`;
+  return `The administrator did not grant consent${said}. To connect, start the connection again from Setup.`;
 }

@@ -3,6 +3,9 @@ import { jsonRows, type JsonColumnType } from './json-rows.js';
 import type { Database } from './schema.js';
 
 /** One sign-in event as the store keeps it (mapped from Graph's `signIn`). */
+/** Stored as the error code of a sign-in whose `status` carries none (its outcome is unknown). */
+export const UNKNOWN_ERROR_CODE = -1;
+
 export interface SignInRecord {
   readonly id: string;
   /** ISO-8601 UTC (`toISOString()` form). */
@@ -10,8 +13,9 @@ export interface SignInRecord {
   readonly userId: string;
   readonly appId: string;
   readonly appDisplayName: string | null;
-  /** `status.errorCode` was 0. */
+  /** `status.errorCode` was 0 (an event without an error code is not a success: its outcome is unknown). */
   readonly succeeded: boolean;
+  /** `status.errorCode`; `UNKNOWN_ERROR_CODE` when Graph gave none. */
   readonly errorCode: number;
   readonly isInteractive: boolean;
   /** `singleFactorAuthentication` | `multiFactorAuthentication` from /beta; null when only v1.0 was read. */

@@ -1,6 +1,6 @@
 import type { MfaRegistrationRecord } from '../store/mfa-repository.js';
 import type { ServicePrincipalRecord } from '../store/service-principal-repository.js';
-import type { SignInRecord } from '../store/sign-in-repository.js';
+import { UNKNOWN_ERROR_CODE, type SignInRecord } from '../store/sign-in-repository.js';
 
 /** A sign-in as Graph serves it — only the properties ingestion reads (List signIns takes no `$select`). */
 export interface GraphSignIn {
@@ -48,7 +48,10 @@ export const SERVICE_PRINCIPAL_SELECT =
 export function toSignInRecord(item: GraphSignIn): SignInRecord | undefined {
   const time = Date.parse(item.createdDateTime);
   if (typeof item.id !== 'string' || item.id === '' || Number.isNaN(time)) return undefined;
-  const errorCode = item.status?.errorCode ?? 0;
+  // Microsoft's own examples include `status: {}`: no code is no proof of success, so it is not counted as one
+  // (https://learn.microsoft.com/en-us/graph/api/signin-list?view=graph-rest-beta).
+  const code = item.status?.errorCode;
+  const errorCode = typeof code === 'number' ? code : UNKNOWN_ERROR_CODE;
   return {
     id: item.id.toLowerCase(),
     createdAt: new Date(time).toISOString(),

@@ -179,22 +179,25 @@ export class DirectorySync {
       }
       throw error;
     }
-    const progress = { phase: 'users', pages: 0, users: 0, groups: 0 };
+    // `skipped`: items Graph sent without an id, left out and counted (one bad item never fails a run).
+    const progress = { phase: 'users', pages: 0, users: 0, groups: 0, skipped: 0 };
     // Inside a page's transaction (`db` given) the progress write costs no commit of its own.
     const report = async (db?: Kysely<Database>): Promise<void> => {
       await context.progress({ ...progress }, db);
     };
     context.counts.pages = 0;
     try {
-      await this.syncStream(graph, context, this.usersStream(), signal, async (items, db) => {
+      await this.syncStream(graph, context, this.usersStream(), signal, async (items, db, skipped) => {
         progress.pages++;
         progress.users += items;
+        progress.skipped += skipped;
         await report(db);
       });
       progress.phase = 'groups';
-      await this.syncStream(graph, context, this.groupsStream(), signal, async (items, db) => {
+      await this.syncStream(graph, context, this.groupsStream(), signal, async (items, db, skipped) => {
         progress.pages++;
         progress.groups += items;
+        progress.skipped += skipped;
         await report(db);
       });
       progress.phase = 'closure';
@@ -227,7 +230,7 @@ export class DirectorySync {
     context: RunContext,
     stream: StreamSpec<T>,
     signal: AbortSignal | undefined,
-    onPage: (items: number, db: Kysely<Database>) => Promise<void>,
+    onPage: (items: number, db: Kysely<Database>, skipped: number) => Promise<void>,
   ): Promise<void> {
     const { clientId } = context;
     let checkpoint = await new CheckpointRepository(this.db).getOrInitial(clientId, stream.name);
@@ -336,7 +339,7 @@ export class DirectorySync {
     checkpoint: Checkpoint,
     round: Round,
     batch: readonly GraphPage<T>[],
-    onPage: (items: number, db: Kysely<Database>) => Promise<void>,
+    onPage: (items: number, db: Kysely<Database>, skipped: number) => Promise<void>,
   ): Promise<Checkpoint> {
     const last = batch[batch.length - 1];
     if (last === undefined) return checkpoint;
@@ -350,17 +353,19 @@ export class DirectorySync {
     };
     await this.db.transaction().execute(async (trx) => {
       const directory = new DirectoryRepository(trx);
-      await stream.writeItems(
-        directory,
-        batch.flatMap((page) => page.value),
-        round,
-        context,
-      );
+      const { items, skipped } = withIds(batch.flatMap((page) => page.value));
+      if (skipped > 0) {
+        this.logger.warn(
+          { clientId: context.clientId, stream: stream.name, skipped },
+          'delta items without an id skipped',
+        );
+      }
+      await stream.writeItems(directory, items, round, context);
       if (done && round.kind === 'full') await stream.sweep(directory, round.generation, context);
       await new CheckpointRepository(trx).save(next, this.clock.now());
-      for (const page of batch) {
+      for (const [index, page] of batch.entries()) {
         context.counts.pages = (context.counts.pages ?? 0) + 1;
-        await onPage(page.value.length, trx);
+        await onPage(page.value.length, trx, index === 0 ? skipped : 0);
       }
     });
     return next;
@@ -538,4 +543,17 @@ async function recordLinkDropped(
       notified_resolved: 0,
     })
     .execute();
+}
+
+/**
+ * The items that carry an id, and how many did not. Graph always sends `id` on directory objects, but Microsoft's
+ * own delta examples show items without one (https://learn.microsoft.com/en-us/graph/api/group-delta): such an
+ * item cannot be stored, so it is skipped and counted rather than failing the page and the run.
+ */
+function withIds<T>(items: readonly T[]): { items: T[]; skipped: number } {
+  const kept = items.filter((item) => {
+    const id = (item as { id?: unknown }).id;
+    return typeof id === 'string' && id !== '';
+  });
+  return { items: kept, skipped: items.length - kept.length };
 }

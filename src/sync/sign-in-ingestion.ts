@@ -77,6 +77,8 @@ interface StreamState {
   readonly roundFrom?: string | undefined;
   /** Upper bound of the window being read; windows go from the round's end back to `roundFrom`. */
   readonly windowTo?: string | undefined;
+  /** The round's end (when it started): its newest window has no upper bound, so no event is "too new". */
+  readonly roundTo?: string | undefined;
 }
 
 /** A round that was resumed or started, as the run's progress shows it. */
@@ -279,7 +281,8 @@ export class SignInIngestion {
       roundSource: from,
       roundNewest: undefined,
       roundFrom: new Date(this.roundFrom(checkpoint, now)).toISOString(),
-      windowTo: new Date(now.getTime()).toISOString(),
+      windowTo: now.toISOString(),
+      roundTo: now.toISOString(),
     });
     const fresh: Checkpoint = { ...checkpoint, nextLink: null };
     try {
@@ -317,7 +320,9 @@ export class SignInIngestion {
       const windowTo = Date.parse(state.windowTo ?? '');
       const windowFrom = Math.max(roundFrom, windowTo - windowMs);
       const lastWindow = windowFrom <= roundFrom;
-      const link = checkpoint.nextLink ?? this.windowLink(source, windowFrom, windowTo);
+      // The newest window is open-ended: the tenant's log may hold events stamped after our clock's now.
+      const newest = state.windowTo === state.roundTo;
+      const link = checkpoint.nextLink ?? this.windowLink(source, windowFrom, newest ? undefined : windowTo);
       const pages = graph.pages<GraphSignIn>(link, {
         operation: 'signIns',
         tally: context.tally,
@@ -348,6 +353,7 @@ export class SignInIngestion {
               roundNewest: undefined,
               roundFrom: undefined,
               windowTo: undefined,
+              roundTo: undefined,
             }
           : windowDone
             ? { ...state, roundNewest, windowTo: new Date(windowFrom).toISOString() }
@@ -401,8 +407,9 @@ export class SignInIngestion {
    * (https://learn.microsoft.com/en-us/graph/api/resources/signin); the windows share their boundary second, and
    * an event read twice is ignored by its id.
    */
-  private windowLink(source: SignInSource, fromMs: number, toMs: number): string {
-    let filter = `createdDateTime ge ${odataTime(fromMs)} and createdDateTime le ${odataTimeCeil(toMs)}`;
+  private windowLink(source: SignInSource, fromMs: number, toMs: number | undefined): string {
+    let filter = `createdDateTime ge ${odataTime(fromMs)}`;
+    if (toMs !== undefined) filter += ` and createdDateTime le ${odataTimeCeil(toMs)}`;
     // /beta returns interactive sign-ins only unless asked for the other kinds too; last activity counts both.
     if (source === 'beta') {
       filter += " and signInEventTypes/any(t: t eq 'interactiveUser' or t eq 'nonInteractiveUser')";
@@ -432,6 +439,7 @@ export class SignInIngestion {
             roundNewest: undefined,
             roundFrom: undefined,
             windowTo: undefined,
+            roundTo: undefined,
           }),
         },
         now,
@@ -465,6 +473,7 @@ function readState(raw: Readonly<Record<string, unknown>>): StreamState {
     roundNewest: text(raw.roundNewest),
     roundFrom: text(raw.roundFrom),
     windowTo: text(raw.windowTo),
+    roundTo: text(raw.roundTo),
   };
 }
 

@@ -146,6 +146,7 @@ describe('permission check against the simulator', function () {
       const consent = new URL(`${harness.sim.authorityHost}/${harness.tenant.tenantId}/v2.0/adminconsent`);
       consent.searchParams.set('client_id', consentApp.clientId);
       consent.searchParams.set('redirect_uri', 'https://localhost/consent/callback');
+      consent.searchParams.set('scope', 'https://graph.microsoft.com/.default');
       consent.searchParams.set('state', 'x');
       const answer = await fetch(consent, { redirect: 'manual', dispatcher });
       await dispatcher.close();
@@ -155,6 +156,63 @@ describe('permission check against the simulator', function () {
       assert.equal(result.organization.tenantId, harness.tenant.tenantId);
     } finally {
       await consented.close();
+    }
+  });
+
+  it('connects a tenant that granted only the higher-privileged Directory.Read.All (and AuditLog.Read.All), without the optional Team.ReadBasic.All', async () => {
+    // Microsoft lists Directory.Read.All as a higher-privileged alternative for users, groups and the organization
+    // (https://learn.microsoft.com/en-us/graph/api/user-delta, group-delta, organization-list).
+    const clientId = crypto.randomUUID();
+    harness.tenant.addApp({
+      clientId,
+      clientSecret: 'directory~secret',
+      permissions: ['Directory.Read.All', 'AuditLog.Read.All'],
+    });
+    const result = await checkPermissions(
+      graphs.create({ ...harness.credentials, appClientId: clientId, clientSecret: 'directory~secret' }),
+    );
+    assert.equal(result.passed, true, JSON.stringify(result.checks));
+    assert.deepEqual(result.missingPermissions, []);
+    const reason = (name: string): string =>
+      result.checks.find((check) => check.name === `Permission ${name}`)?.reason ?? '';
+    assert.match(reason('User.Read.All'), /Covered by Directory\.Read\.All/);
+    assert.match(reason('Group.Read.All'), /Covered by Directory\.Read\.All/);
+    assert.match(reason('Team.ReadBasic.All'), /Covered by Directory\.Read\.All/);
+  });
+
+  it('reports Team.ReadBasic.All as optional, never as a failure', async () => {
+    const clientId = crypto.randomUUID();
+    // Without Directory.Read.All too (which would cover it), so only the two are absent.
+    const permissions = REQUIRED_PERMISSION_NAMES.filter(
+      (name) => name !== 'Team.ReadBasic.All' && name !== 'Directory.Read.All',
+    );
+    harness.tenant.addApp({ clientId, clientSecret: 'noteams~secret', permissions });
+    const result = await checkPermissions(
+      graphs.create({ ...harness.credentials, appClientId: clientId, clientSecret: 'noteams~secret' }),
+    );
+    assert.deepEqual(result.missingPermissions, ['Directory.Read.All']);
+    const line = result.checks.find((check) => check.name === 'Permission Team.ReadBasic.All');
+    assert.equal(line?.passed, true);
+    assert.match(line.reason, /optional/);
+  });
+
+  it('reads the granted permissions from the directory (appRoleAssignments) when the token is not a readable JWT', async () => {
+    // "Access tokens must be treated as opaque strings" (https://learn.microsoft.com/en-us/entra/identity-platform/access-tokens).
+    harness.sim.faults.opaqueAppTokens = true;
+    try {
+      const clientId = crypto.randomUUID();
+      const permissions = REQUIRED_PERMISSION_NAMES.filter((name) => name !== 'AuditLog.Read.All');
+      harness.tenant.addApp({ clientId, clientSecret: 'opaque~secret', permissions });
+      const limited = await checkPermissions(
+        graphs.create({ ...harness.credentials, appClientId: clientId, clientSecret: 'opaque~secret' }),
+      );
+      assert.ok(limited.checks.some((check) => check.name === 'Read granted permissions' && check.passed));
+      assert.deepEqual(limited.missingPermissions, ['AuditLog.Read.All']);
+
+      const full = await checkPermissions(graphs.create(harness.credentials));
+      assert.equal(full.passed, true, JSON.stringify(full.checks));
+    } finally {
+      harness.sim.faults.opaqueAppTokens = false;
     }
   });
 });

@@ -229,13 +229,17 @@ describe('integration service against the simulator', function () {
           clientSecret: secret,
         });
         assert.equal((await ctx.core.integrations.test(partnerAdmin, client)).passed, true);
-        tenant.revokeAppPermissions(clientId, ['Group.Read.All']);
+        // (Group.Read.All alone would be covered by Directory.Read.All; AuditLog.Read.All has no alternative.)
+        tenant.revokeAppPermissions(clientId, ['AuditLog.Read.All']);
         const result = await ctx.core.integrations.test(partnerAdmin, client);
         assert.equal(result.passed, false);
         assert.equal(result.integration.status, 'error');
-        assert.match(result.integration.statusMessage ?? '', /Group\.Read\.All/);
+        assert.match(result.integration.statusMessage ?? '', /AuditLog\.Read\.All/);
         const audit = await ctx.core.auditLog.query(partnerAdmin, { client, action: 'integration.test' });
-        assert.deepEqual(audit.items[0]?.after, { status: 'error', failed: ['Permission Group.Read.All'] });
+        assert.deepEqual(audit.items[0]?.after, {
+          status: 'error',
+          failed: ['Permission AuditLog.Read.All'],
+        });
       });
 
       it('rotates the secret only once the new one works', async () => {
@@ -466,12 +470,27 @@ describe('integration service against the simulator', function () {
         const declinedStart = await ctx.core.integrations.startConsent(partnerAdmin, client, {
           tenant: tenant.tenantId,
         });
+        // Declined as Microsoft documents it: error and description, no state — so no client can be named.
         const answer = await answerConsent(declinedStart.url, { sim_consent: 'declined' });
-        assert.equal(answer.error, 'access_denied');
+        assert.equal(answer.error, 'permission_denied');
+        assert.equal(answer.state, undefined);
         const outcome = await ctx.core.integrations.completeConsent(answer);
         assert.ok(outcome.outcome === 'declined');
-        assert.match(outcome.message, /did not grant consent \(access_denied: AADSTS65004/);
+        assert.equal(outcome.clientId, undefined);
+        assert.match(
+          outcome.message,
+          /did not grant consent \(permission_denied: The admin canceled the request\)/,
+        );
+        assert.match(outcome.message, /start the connection again/);
         assert.equal(await ctx.core.integrations.get(partnerAdmin, client), null);
+        // A decline that still carries our state is tied to its client and audited.
+        const withState = await ctx.core.integrations.completeConsent({
+          state: new URL(declinedStart.url).searchParams.get('state') ?? '',
+          error: 'access_denied',
+          error_description: 'AADSTS65004: User declined to consent to access the app.',
+        });
+        assert.ok(withState.outcome === 'declined');
+        assert.equal(withState.clientId, client);
         const audit = await ctx.core.auditLog.query(partnerAdmin, {
           client,
           action: 'integration.consent_declined',

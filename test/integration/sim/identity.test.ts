@@ -178,6 +178,7 @@ describe('simulator identity endpoints (through @azure/identity)', function () {
     const url = new URL(`${sim.authorityHost}/consenting.onmicrosoft.com/v2.0/adminconsent`);
     url.searchParams.set('client_id', sharedApp.clientId);
     url.searchParams.set('redirect_uri', 'https://app.example/consent/callback');
+    url.searchParams.set('scope', 'https://graph.microsoft.com/.default');
     url.searchParams.set('state', 'signed-state-1');
     const response = await get(url.toString(), { redirect: 'manual' });
     assert.equal(response.status, 302);
@@ -196,19 +197,21 @@ describe('simulator identity endpoints (through @azure/identity)', function () {
     assert.deepEqual([...(claims.roles as string[])].sort(), [...PRODUCT_PERMISSIONS].sort());
   });
 
-  it('redirects a declined admin consent with error=access_denied and state, and grants nothing', async () => {
+  it('redirects a declined admin consent as Microsoft documents it (error=permission_denied, no state), and grants nothing', async () => {
     const other = sim.addTenant({ seed: 13, users: 10 });
     const url = new URL(`${sim.authorityHost}/${other.tenantId}/v2.0/adminconsent`);
     url.searchParams.set('client_id', sharedApp.clientId);
     url.searchParams.set('redirect_uri', 'https://app.example/consent/callback');
+    url.searchParams.set('scope', 'https://graph.microsoft.com/.default');
     url.searchParams.set('state', 'signed-state-2');
     url.searchParams.set('sim_consent', 'declined');
     const response = await get(url.toString(), { redirect: 'manual' });
     assert.equal(response.status, 302);
     const location = new URL(response.headers.get('location') ?? '');
-    assert.equal(location.searchParams.get('error'), 'access_denied');
-    assert.match(location.searchParams.get('error_description') ?? '', /AADSTS65004/);
-    assert.equal(location.searchParams.get('state'), 'signed-state-2');
+    // https://learn.microsoft.com/en-us/entra/identity-platform/v2-admin-consent ("Error response")
+    assert.equal(location.searchParams.get('error'), 'permission_denied');
+    assert.equal(location.searchParams.get('error_description'), 'The admin canceled the request');
+    assert.equal(location.searchParams.get('state'), null);
     assert.equal(location.searchParams.get('admin_consent'), null);
     await assert.rejects(
       credentialFor(sim, other, {
@@ -217,6 +220,13 @@ describe('simulator identity endpoints (through @azure/identity)', function () {
       }).getToken(GRAPH_SCOPE),
       (error) => aadstsCode(error) === 700016,
     );
+  });
+
+  it('refuses admin consent without a scope (AADSTS900144)', async () => {
+    const url = `${sim.authorityHost}/${tenant.tenantId}/v2.0/adminconsent?client_id=${sharedApp.clientId}&redirect_uri=${encodeURIComponent('https://app.example/consent/callback')}&state=x`;
+    const response = await get(url, { redirect: 'manual' });
+    assert.equal(response.status, 400);
+    assert.match(await response.text(), /AADSTS900144/);
   });
 
   it('refuses admin consent to a redirect URI the app did not register', async () => {

@@ -69,6 +69,10 @@ describe('simulator query-option table (Microsoft documents which options each e
         "/servicePrincipals(appId='{appId}')",
         { method: 'GET', path: `servicePrincipals(appId='${sp.appId}')` },
       ],
+      [
+        '/servicePrincipals/{id}/appRoleAssignments',
+        { method: 'GET', path: `servicePrincipals/${sp.id}/appRoleAssignments` },
+      ],
       ['/auditLogs/signIns', { method: 'GET', path: 'auditLogs/signIns' }],
       ['/auditLogs/signIns/{id}', { method: 'GET', path: `auditLogs/signIns/${signIn.id}` }],
       [

@@ -1,0 +1,204 @@
+/**
+ * Every kind of request the product sends to Microsoft, in one list: method, path, query options, API version, the
+ * Microsoft documentation page it follows, and one small read-only example that `doctor` sends to check a real
+ * tenant answers it. A test runs the product's syncs against the simulator and checks every endpoint they reached
+ * is listed here.
+ */
+import { SERVICE_PRINCIPAL_SELECT } from '../sync/activity-mappers.js';
+import { GROUP_SELECT, USER_SELECT } from '../sync/directory-mappers.js';
+
+export interface GraphRequestKind {
+  /** Stable name (doctor's report, the closing note). */
+  readonly name: string;
+  /** What the product uses it for. */
+  readonly purpose: string;
+  readonly method: 'GET' | 'POST';
+  /** Host `graph` (Microsoft Graph) or `login` (the Entra authority). */
+  readonly host: 'graph' | 'login';
+  /** The path as the product sends it, with `{placeholders}`. */
+  readonly path: string;
+  /** Query options (or form fields, for the token request) as sent. */
+  readonly options: string;
+  readonly version: 'v1.0' | 'beta' | 'identity';
+  /** The Microsoft page that documents the request and its options. */
+  readonly doc: string;
+  /** The simulator's and the sync's name of the endpoint (`GET /v1.0/users/delta`), when on Graph. */
+  readonly endpoint?: string;
+  /** A small read-only request of this kind, relative to the version root, for `doctor`; absent when it cannot be sent alone. */
+  readonly probe?: (now: Date) => string;
+  /** The application permission Microsoft requires (least privileged). */
+  readonly permission?: string;
+}
+
+const DOCS = 'https://learn.microsoft.com/en-us/graph/api';
+const DAY_MS = 86_400_000;
+const odataTime = (ms: number): string =>
+  new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+const window = (now: Date): string =>
+  `createdDateTime ge ${odataTime(now.getTime() - DAY_MS)} and createdDateTime le ${odataTime(now.getTime())}`;
+const EVENT_TYPES = "signInEventTypes/any(t: t eq 'interactiveUser' or t eq 'nonInteractiveUser')";
+
+export const GRAPH_REQUESTS: readonly GraphRequestKind[] = [
+  {
+    name: 'token',
+    purpose: 'app-only access token (client credentials)',
+    method: 'POST',
+    host: 'login',
+    path: '/{tenant}/oauth2/v2.0/token',
+    options:
+      'grant_type=client_credentials, scope=https://graph.microsoft.com/.default, client_id, client_secret',
+    version: 'identity',
+    doc: 'https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow',
+  },
+  {
+    name: 'organization',
+    purpose: "the tenant's id, name and verified domains (connection check, every directory sync)",
+    method: 'GET',
+    host: 'graph',
+    path: '/organization',
+    options: '$select=id,displayName,verifiedDomains',
+    version: 'v1.0',
+    doc: `${DOCS}/organization-list`,
+    endpoint: 'GET /v1.0/organization',
+    probe: () => '/organization?$select=id,displayName,verifiedDomains',
+    permission: 'Organization.Read.All',
+  },
+  {
+    name: 'users.delta',
+    purpose: 'users and their changes (directory sync)',
+    method: 'GET',
+    host: 'graph',
+    path: '/users/delta',
+    options: `$select=${USER_SELECT.join(',')}; then the @odata.nextLink / @odata.deltaLink Graph returns`,
+    version: 'v1.0',
+    doc: `${DOCS}/user-delta`,
+    endpoint: 'GET /v1.0/users/delta',
+    probe: () => `/users/delta?$select=${USER_SELECT.join(',')}`,
+    permission: 'User.Read.All',
+  },
+  {
+    name: 'groups.delta',
+    purpose: 'groups, Teams (resourceProvisioningOptions) and direct members (directory sync)',
+    method: 'GET',
+    host: 'graph',
+    path: '/groups/delta',
+    options: `$select=${GROUP_SELECT.join(',')}; then the @odata.nextLink / @odata.deltaLink Graph returns`,
+    version: 'v1.0',
+    doc: `${DOCS}/group-delta`,
+    endpoint: 'GET /v1.0/groups/delta',
+    probe: () => `/groups/delta?$select=${GROUP_SELECT.join(',')}`,
+    permission: 'Group.Read.All',
+  },
+  {
+    name: 'signIns.beta',
+    purpose: 'sign-in events with per-sign-in MFA, interactive and non-interactive (usage, SSO, MFA reports)',
+    method: 'GET',
+    host: 'graph',
+    path: '/auditLogs/signIns',
+    options: `$filter=createdDateTime ge {from} and createdDateTime le {to} and ${EVENT_TYPES} (one-day windows, newest first); $top=1000; no $select (refused)`,
+    version: 'beta',
+    doc: `${DOCS}/signin-list?view=graph-rest-beta`,
+    endpoint: 'GET /beta/auditLogs/signIns',
+    probe: (now) =>
+      `/auditLogs/signIns?$filter=${encodeURIComponent(`${window(now)} and ${EVENT_TYPES}`)}&$top=1`,
+    permission: 'AuditLog.Read.All + Directory.Read.All',
+  },
+  {
+    name: 'signIns.v1',
+    purpose: 'interactive sign-ins when a tenant refuses /beta (MFA per sign-in unknown)',
+    method: 'GET',
+    host: 'graph',
+    path: '/auditLogs/signIns',
+    options: '$filter=createdDateTime ge {from} and createdDateTime le {to} (one-day windows); $top=1000',
+    version: 'v1.0',
+    doc: `${DOCS}/signin-list`,
+    endpoint: 'GET /v1.0/auditLogs/signIns',
+    probe: (now) => `/auditLogs/signIns?$filter=${encodeURIComponent(window(now))}&$top=1`,
+    permission: 'AuditLog.Read.All + Directory.Read.All',
+  },
+  {
+    name: 'users.signInActivity',
+    purpose: "each user's last successful sign-in (expiry)",
+    method: 'GET',
+    host: 'graph',
+    path: '/users',
+    options: '$select=id,signInActivity&$top=500',
+    version: 'v1.0',
+    doc: `${DOCS}/user-list`,
+    endpoint: 'GET /v1.0/users',
+    probe: () => '/users?$select=id,signInActivity&$top=1',
+    permission: 'AuditLog.Read.All + User.Read.All',
+  },
+  {
+    name: 'userRegistrationDetails',
+    purpose: 'MFA registration per user (MFA coverage)',
+    method: 'GET',
+    host: 'graph',
+    path: '/reports/authenticationMethods/userRegistrationDetails',
+    options: 'none (only $filter and $orderBy are documented)',
+    version: 'v1.0',
+    doc: `${DOCS}/authenticationmethodsroot-list-userregistrationdetails`,
+    endpoint: 'GET /v1.0/reports/authenticationMethods/userRegistrationDetails',
+    probe: () => '/reports/authenticationMethods/userRegistrationDetails',
+    permission: 'AuditLog.Read.All',
+  },
+  {
+    name: 'servicePrincipals',
+    purpose: 'enterprise applications and their SSO mode (SSO report)',
+    method: 'GET',
+    host: 'graph',
+    path: '/servicePrincipals',
+    options: `$select=${SERVICE_PRINCIPAL_SELECT}&$top=999`,
+    version: 'v1.0',
+    doc: `${DOCS}/serviceprincipal-list`,
+    endpoint: 'GET /v1.0/servicePrincipals',
+    probe: () => `/servicePrincipals?$select=${SERVICE_PRINCIPAL_SELECT}&$top=1`,
+    permission: 'Application.Read.All',
+  },
+  {
+    name: 'servicePrincipal.byAppId',
+    purpose: "our own service principal, when the token's roles cannot be read",
+    method: 'GET',
+    host: 'graph',
+    path: "/servicePrincipals(appId='{clientId}')",
+    options: '$select=id',
+    version: 'v1.0',
+    doc: `${DOCS}/serviceprincipal-get`,
+    endpoint: "GET /v1.0/servicePrincipals(appId='{appId}')",
+    permission: 'Application.Read.All',
+  },
+  {
+    name: 'appRoleAssignments',
+    purpose: 'the application permissions granted to our service principal, when the token cannot be read',
+    method: 'GET',
+    host: 'graph',
+    path: '/servicePrincipals/{id}/appRoleAssignments',
+    options: 'none',
+    version: 'v1.0',
+    doc: `${DOCS}/serviceprincipal-list-approleassignments`,
+    endpoint: 'GET /v1.0/servicePrincipals/{id}/appRoleAssignments',
+    permission: 'Application.Read.All',
+  },
+  {
+    name: 'adminconsent',
+    purpose:
+      "the client's admin grants our multi-tenant app consent (browser redirect, not sent by the server)",
+    method: 'GET',
+    host: 'login',
+    path: '/{tenant id}/v2.0/adminconsent',
+    options:
+      'client_id, scope=https://graph.microsoft.com/.default, redirect_uri={PUBLIC_BASE_URL}/auth/consent/callback, state',
+    version: 'identity',
+    doc: 'https://learn.microsoft.com/en-us/entra/identity-platform/v2-admin-consent',
+  },
+  {
+    name: 'jwks',
+    purpose: "the signing keys of Teams SSO tokens (the tab's API)",
+    method: 'GET',
+    host: 'login',
+    path: '/{tid}/discovery/v2.0/keys',
+    options: 'none',
+    version: 'identity',
+    doc: 'https://learn.microsoft.com/en-us/entra/identity-platform/access-tokens#validate-tokens',
+  },
+];
