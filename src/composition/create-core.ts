@@ -196,7 +196,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const audit = new AuditTrail({ clock });
   const clients = new ClientService({ db, access, audit, clock });
   const clientAccess = new ClientAccess(clients, access);
-  const status = new StatusService({ db, clients });
   const collection = new CollectionReconciler({ db, audit, clock, logger });
   directorySync.setRules(collection);
   const signInIngestion = new SignInIngestion({
@@ -232,6 +231,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const users = new UserService({ db, clientAccess, audit, clock });
   const groups = new GroupService({ db, clientAccess, audit, clock, reconciler: collection });
   const billing = new BillingService({ db, clientAccess, clock, logger });
+  const status = new StatusService({
+    db,
+    clients,
+    integrations,
+    billing,
+    clock,
+    syncIntervalMinutes: config.syncIntervalMinutes,
+  });
   const roles = new RoleService({
     db,
     access,
