@@ -122,6 +122,13 @@ async function dispatchForRole(
       break;
   }
   const input = data as { readonly client: string };
+  // A user's Import or Disable button: one core call, which resolves the client itself.
+  if (verb === 'user.import' || verb === 'user.disable') {
+    const user = (data as ParsedActionData<typeof verb>).user;
+    return {
+      card: await changeUser(context, input.client, user, verb === 'user.import' ? 'import' : 'disable'),
+    };
+  }
   const client = toCardClient(await context.core.clients.get(context.actor, input.client));
   if (verb === 'sync.start') {
     const started = await startSync(context, client, sync);
@@ -151,10 +158,6 @@ async function onClient(
     }
     case 'user.show':
       return showUser(context, client, as(verb).user);
-    case 'user.import':
-      return changeUser(context, client, as(verb).user, 'import');
-    case 'user.disable':
-      return changeUser(context, client, as(verb).user, 'disable');
     case 'groups.list':
       return listGroups(context, client, as(verb));
     case 'group.show':

@@ -23,6 +23,14 @@ function lastSyncText(status: ClientStatus): string {
   return last.status === 'failed' ? `failed ${at}` : `succeeded ${at} (${last.trigger})`;
 }
 
+function billableText(status: ClientStatus): string {
+  if (status.integration === 'not connected') return '—';
+  // Until the tenant's activity has been read nobody counts as expired: the figure may still drop.
+  return status.activityData === 'unknown'
+    ? `${count(status.billable)} (reading activity…)`
+    : count(status.billable);
+}
+
 function syncColor(status: ClientStatus): 'good' | 'attention' | 'accent' | 'default' {
   const last = status.lastSync;
   if (last === null) return 'default';
@@ -82,11 +90,14 @@ export function statusCard(status: ClientStatus, options: StatusCardOptions): Ad
     ['Tenant', status.tenantId ?? '—'],
     ['Users', count(status.users)],
     ['Groups', count(status.groups)],
+    ['Billable', billableText(status)],
     ['Last sync', lastSyncText(status)],
   ];
   body.push(container([facts(rows)], 'emphasis'));
-  if (status.lastSync?.status === 'failed' && status.lastSync.error !== null) {
-    body.push(text(status.lastSync.error, { color: 'attention', size: 'small' }));
+  if (status.problems.length > 0) {
+    body.push(text('Needs attention', { weight: 'bolder', color: 'attention' }));
+    for (const problem of status.problems)
+      body.push(text(`• ${problem}`, { color: 'attention', size: 'small' }));
   }
   const actions = [
     ...(options.canOperate && status.integration !== 'not connected'

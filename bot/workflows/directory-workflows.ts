@@ -1,5 +1,5 @@
-import { AppError, ConflictError } from '../../src/shared/errors.js';
-import type { UserView } from '../../src/contracts/users.js';
+import { AppError, ConflictError, NotFoundError } from '../../src/shared/errors.js';
+import type { UserChange, UserView } from '../../src/contracts/users.js';
 import type { GroupView } from '../../src/contracts/groups.js';
 import type { CardClient } from '../cards/card-actions.js';
 import type { AdaptiveCard } from '../cards/card-kit.js';
@@ -13,7 +13,7 @@ import {
   groupName,
 } from '../cards/group-cards.js';
 import { userCard, userChoiceCard, userListCard, userName } from '../cards/user-cards.js';
-import type { WorkflowContext } from './workflow-context.js';
+import { toCardClient, type WorkflowContext } from './workflow-context.js';
 
 const CANDIDATES = 8;
 const PAGE = 10;
@@ -138,27 +138,34 @@ async function mayOperate(context: WorkflowContext, client: CardClient): Promise
 }
 
 /**
- * Import or disable one user (rules 4 and 5). Looks the user up first, so that a repeated click (or a command for a
- * user already in that state) answers "nothing changed" with the same card instead of pretending to act twice.
+ * Import or disable one user (rules 4 and 5). A card's button carries the user's object id: that is one core call,
+ * whose answer says whether it changed anything, so a repeated click answers "nothing changed" with the same card
+ * instead of pretending to act twice. A typed name is looked up first (and may ask which user was meant).
  */
 export async function changeUser(
   context: WorkflowContext,
-  client: CardClient,
+  client: CardClient | string,
   typed: string,
   change: 'import' | 'disable',
 ): Promise<AdaptiveCard> {
-  const found = await findUser(context, client, typed);
-  if (found.kind === 'none') throw noUser(client, typed);
-  if (found.kind === 'many') return userChoiceCard(client, typed, found.items, found.more);
-  const before = found.item;
   const { core, actor } = context;
-  const after =
-    change === 'import'
-      ? await core.users.importUser(actor, client.id, before.id)
-      : await core.users.disableUser(actor, client.id, before.id);
-  const changed = before.state !== after.state || before.disableReason !== after.disableReason;
-  const name = userName(after);
-  const notice = changed
+  const clientRef = typeof client === 'string' ? client : client.id;
+  let outcome: UserChange | undefined;
+  if (GUID.test(typed) || /^[^@\s]+@[^@\s]+$/.test(typed)) {
+    outcome = await core.users.changeState(actor, clientRef, typed, change).catch((error: unknown) => {
+      if (error instanceof NotFoundError && error.details?.what === 'User') return undefined;
+      throw error;
+    });
+  }
+  if (outcome === undefined) {
+    const known = typeof client === 'string' ? toCardClient(await core.clients.get(actor, client)) : client;
+    const found = await findUser(context, known, typed);
+    if (found.kind === 'none') throw noUser(known, typed);
+    if (found.kind === 'many') return userChoiceCard(known, typed, found.items, found.more);
+    outcome = await core.users.changeState(actor, known.id, found.item.id, change);
+  }
+  const name = userName(outcome.user);
+  const notice = outcome.changed
     ? change === 'import'
       ? { text: `${name} is imported: collected and billable while active.`, tone: 'good' as const }
       : {
@@ -169,7 +176,7 @@ export async function changeUser(
         text: `${name} was ${change === 'import' ? 'imported' : 'disabled'} already — nothing changed.`,
         tone: 'neutral' as const,
       };
-  return userCard(client, after, { notice });
+  return userCard(outcome.client, outcome.user, { notice });
 }
 
 /** `groups [search]`. */

@@ -1,5 +1,4 @@
-import type { SyncRunRow } from '../../src/store/schema.js';
-import { AppError } from '../../src/shared/errors.js';
+import type { SyncRunView } from '../../src/contracts/sync.js';
 import type { Logger } from '../../src/shared/logger.js';
 import type { CardClient } from '../cards/card-actions.js';
 import type { AdaptiveCard } from '../cards/card-kit.js';
@@ -25,11 +24,12 @@ export interface SyncWorkflowOptions {
 }
 
 /**
- * `sync [client]` and the Sync buttons: starts (or joins) the client's directory sync and follows it on one card,
- * updated in place with a progress bar while the run goes on, and a last time with the result. A failed run is
- * handed to the notification checks (a successful one is, by the core, whoever started it). Needs the operate
- * right on the client.
- * @throws {NotFoundError} {@link ForbiddenError}; {@link AppError} `not_connected` for a client without integration.
+ * `sync [client]` and the Sync buttons: starts (or joins) the client's sync — the core's one sync use case — and
+ * follows its directory run on one card, updated in place with a progress bar while the run goes on, and a last
+ * time with the result (the rest of the sync goes on after it). A failed run is handed to the notification checks
+ * (a successful one is, by the core, whoever started it). Needs the operate right on the client.
+ * @throws {NotFoundError} {@link ForbiddenError}; {@link ConflictError} `not_connected` for a client without
+ * integration.
  */
 export async function startSync(
   context: WorkflowContext,
@@ -37,21 +37,33 @@ export async function startSync(
   options: SyncWorkflowOptions,
 ): Promise<StartedSync> {
   const { core, actor } = context;
-  const found = await core.clients.get(actor, client.id);
-  await core.access.assert(actor, 'client:operate', found.id);
-  const [status] = await core.status.list(actor, found.id);
-  if (status === undefined || status.integration === 'not connected') {
-    throw new AppError(
-      'not_connected',
-      `${client.displayName} has no integration yet: connect its tenant in the tab first.`,
-      {
-        status: 409,
-      },
-    );
-  }
-  const expected = { users: status.users, groups: status.groups };
-  const joined =
-    core.syncRunner.isRunningHere(found.id, 'directory') || status.lastSync?.status === 'running';
+  let latest: SyncProgressView = {};
+  let schedule = (): void => undefined;
+  let directoryEnded: (ended: { run: SyncRunView; joined: boolean } | undefined) => void = () => undefined;
+  const directory = new Promise<{ run: SyncRunView; joined: boolean } | undefined>((resolve) => {
+    directoryEnded = resolve;
+  });
+  const started = await core.sync.start(actor, client.id, {
+    onProgress: (part, progress) => {
+      if (part !== 'directory') return;
+      latest = toProgressView(progress);
+      schedule();
+    },
+    onDirectoryEnded: (run, joined) => {
+      directoryEnded({ run, joined });
+    },
+  });
+  // A sync that ends without a directory run (the process is stopping) ends the card too.
+  started.finished.then(
+    () => {
+      directoryEnded(undefined);
+    },
+    () => {
+      directoryEnded(undefined);
+    },
+  );
+  const expected = started.held;
+  const joined = started.joined;
   const minInterval = options.minUpdateIntervalMs ?? 1500;
   const view = (progress: SyncProgressView): SyncCardView => ({
     client,
@@ -62,7 +74,6 @@ export async function startSync(
   });
 
   let updater: CardUpdater | undefined;
-  let latest: SyncProgressView = {};
   let lastSentAt = 0;
   let timer: NodeJS.Timeout | undefined;
   let ended = false;
@@ -79,7 +90,7 @@ export async function startSync(
         options.logger.warn({ err: error, clientId: client.id }, 'could not update the sync card');
       });
   };
-  const schedule = (): void => {
+  schedule = (): void => {
     if (updater === undefined || ended || timer !== undefined) return;
     const wait = lastSentAt + minInterval - Date.now();
     if (wait <= 0) {
@@ -93,40 +104,21 @@ export async function startSync(
     timer.unref();
   };
 
-  const run = core.directorySync.run(found.id, {
-    trigger: 'manual',
-    onProgress: (progress) => {
-      latest = toProgressView(progress);
-      schedule();
-    },
+  started.finished.catch((error: unknown) => {
+    options.logger.error({ err: error, clientId: client.id }, 'sync from the bot failed to run');
   });
-  // The card follows the directory; the rest of a sync (activity, MFA, sign-ins) goes on after it, in order.
-  run
-    .then(
-      async (outcome) => {
-        if (outcome.run.status !== 'succeeded') return;
-        await core.clientSync.run(found.id, { trigger: 'manual', parts: ['activity', 'mfa', 'sign-ins'] });
-      },
-      () => undefined,
-    )
-    .catch((error: unknown) => {
-      options.logger.error({ err: error, clientId: client.id }, 'the rest of a sync from the bot failed');
-    });
-  const finished = run
-    .then(
-      (outcome) => {
-        succeeded = outcome.run.status === 'succeeded';
-        return finalCard(client, outcome.run, outcome.joined || joined, latest, expected);
-      },
-      (error: unknown) => {
-        options.logger.error({ err: error, clientId: client.id }, 'sync from the bot failed to run');
+  const finished = directory
+    .then((ended) => {
+      if (ended === undefined) {
         return syncCard({
           ...view(latest),
           state: 'failed',
           error: 'The sync could not be started; try again later.',
         });
-      },
-    )
+      }
+      succeeded = ended.run.status === 'succeeded';
+      return finalCard(client, ended.run, ended.joined || joined, latest, expected);
+    })
     .then(async (card) => {
       ended = true;
       final = card;
@@ -134,7 +126,7 @@ export async function startSync(
       push(card);
       await chain;
       // The core checks after every successful sync; a failure from here opens (or continues) an incident.
-      if (!succeeded) await core.notifications.checkClient(found.id);
+      if (!succeeded) await core.notifications.checkClient(client.id);
     });
   return {
     card: syncCard(view(latest)),
@@ -151,15 +143,15 @@ export async function startSync(
 
 function finalCard(
   client: CardClient,
-  run: SyncRunRow,
+  run: SyncRunView,
   joined: boolean,
   latest: SyncProgressView,
   expected: { readonly users: number; readonly groups: number },
 ): AdaptiveCard {
   const durationMs =
-    run.finished_at === null
+    run.finishedAt === null
       ? 0
-      : Math.max(0, new Date(run.finished_at).getTime() - new Date(run.started_at).getTime());
+      : Math.max(0, new Date(run.finishedAt).getTime() - new Date(run.startedAt).getTime());
   if (run.status === 'succeeded') {
     return syncCard({
       client,
@@ -168,13 +160,7 @@ function finalCard(
       progress: latest,
       fraction: 1,
       result: {
-        usersAdded: run.users_added,
-        usersUpdated: run.users_updated,
-        usersRemoved: run.users_removed,
-        groupsAdded: run.groups_added,
-        groupsUpdated: run.groups_updated,
-        groupsRemoved: run.groups_removed,
-        graphRequests: run.graph_requests,
+        ...run.counts,
         durationMs,
       },
     });
@@ -185,7 +171,7 @@ function finalCard(
     joined,
     progress: latest,
     fraction: syncFraction(latest, expected),
-    error: run.error_message ?? 'The sync failed.',
+    error: run.error?.message ?? 'The sync failed.',
   });
 }
 

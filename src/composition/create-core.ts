@@ -25,7 +25,7 @@ import { TabPlacementService } from '../services/tab-placement-service.js';
 import { ReportService } from '../services/report-service.js';
 import { RoleService } from '../services/role-service.js';
 import { StatusService } from '../services/status-service.js';
-import { SyncStatusService } from '../services/sync-status-service.js';
+import { SyncService } from '../services/sync-service.js';
 import { UserService } from '../services/user-service.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
@@ -106,8 +106,11 @@ export interface Core {
   readonly auditLog: AuditLogService;
   /** Every CSV download, streamed behind one concurrency gate: `usersCsv`, `auditCsv`, `reportCsv`, `billingCsv`. */
   readonly exports: ExportService;
-  /** A client's directory sync as people follow it: `status` (live progress, cheap to poll), `requestSync`. */
-  readonly syncStatus: SyncStatusService;
+  /**
+   * A client's sync, for the bot, the tab and the CLI: `start` (everything a sync means, joining runs under way),
+   * `requestSync` (start without waiting), `status` (live progress, cheap to poll).
+   */
+  readonly sync: SyncService;
   /** Sign-in ingestion per client (`run(clientId)`), part of every sync. */
   readonly signInIngestion: SignInIngestion;
   /**
@@ -196,7 +199,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const audit = new AuditTrail({ clock });
   const clients = new ClientService({ db, access, audit, clock });
   const clientAccess = new ClientAccess(clients, access);
-  const status = new StatusService({ db, clients });
   const collection = new CollectionReconciler({ db, audit, clock, logger });
   directorySync.setRules(collection);
   const signInIngestion = new SignInIngestion({
@@ -232,6 +234,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const users = new UserService({ db, clientAccess, audit, clock });
   const groups = new GroupService({ db, clientAccess, audit, clock, reconciler: collection });
   const billing = new BillingService({ db, clientAccess, clock, logger });
+  const status = new StatusService({
+    db,
+    clients,
+    integrations,
+    billing,
+    clock,
+    syncIntervalMinutes: config.syncIntervalMinutes,
+  });
   const roles = new RoleService({
     db,
     access,
@@ -242,7 +252,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     configuredPartnerAdmins: config.partnerAdmins,
   });
   const auditLog = new AuditLogService({ db, access, clientAccess, clients });
-  const syncStatus = new SyncStatusService({ db, clientAccess, clientSync, logger });
+  const sync = new SyncService({ db, clientAccess, clientSync, runner: syncRunner, logger });
   const reports = new ReportService({ db, clientAccess, clock });
   const exports = new ExportService({
     users,
@@ -344,7 +354,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     audit,
     clients,
     status,
-    syncStatus,
+    sync,
     graphs,
     integrationStore,
     syncRunner,

@@ -41,7 +41,10 @@ export interface ClientHeader extends ClientRef {
   readonly activityData: ActivityDataState | null;
 }
 
-/** One client's health at a glance (CLI `status`, the bot's `status`, the tab's Clients screen). */
+/**
+ * One client's health at a glance, the same on every edge (the CLI's and the bot's `status`, the tab's Clients
+ * screen): connection, directory copy, last sync, billable count and the open problems.
+ */
 export interface ClientStatus extends ClientRef {
   readonly integration: IntegrationHealth;
   readonly tenantId: string | null;
@@ -49,11 +52,9 @@ export interface ClientStatus extends ClientRef {
   readonly users: number;
   readonly groups: number;
   readonly lastSync: LastSyncSummary | null;
-}
-
-/** A client's status for the partner view: health from the status service, plus billable and open problems. */
-export interface ClientOverview extends ClientStatus {
-  readonly billable: number | null;
+  /** Billable users now (rule 9). */
+  readonly billable: number;
+  /** Null without an integration; `unknown` while the tenant's activity is being read (billable not final). */
   readonly activityData: ActivityDataState | null;
   readonly importStartedAt: string | null;
   readonly secretExpiresAt: string | null;

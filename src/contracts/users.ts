@@ -6,6 +6,7 @@ import type {
   ExpiryStatus,
   IneligibilityReason,
 } from '../domain/vocabulary.js';
+import type { ClientRef } from './clients.js';
 
 /** A directory user as the bot, the tab and the CLI show it. */
 export interface UserView {
@@ -59,4 +60,12 @@ export interface UserPage {
   readonly nextCursor: string | null;
   /** Every match, when asked for. */
   readonly total: number | null;
+}
+
+/** What one admin action on a user did: the user now, and whether this action changed it (a repeated click did not). */
+export interface UserChange {
+  /** The client the user belongs to, as the edges name it. */
+  readonly client: ClientRef;
+  readonly user: UserView;
+  readonly changed: boolean;
 }

@@ -23,6 +23,17 @@ export type SyncKind =
   'directory' | 'sign_ins' | 'sign_in_activity' | 'mfa_registration' | 'service_principals';
 export type SyncTrigger = 'initial' | 'schedule' | 'manual';
 export type SyncStatus = 'running' | 'succeeded' | 'failed';
+/**
+ * What a sync of a client brings, in the order it runs:
+ * - `directory`: users, groups and memberships (and the collection rules they decide), then the tenant's
+ *   enterprise applications and their SSO modes;
+ * - `activity`: every user's `signInActivity` (last successful sign-in) — after the directory, so new users have it;
+ * - `mfa`: MFA registration details (a few pages: before the log, which can take minutes under Graph's pace);
+ * - `sign-ins`: the sign-in log of the users enabled for data collection.
+ */
+export type SyncPart = 'directory' | 'activity' | 'sign-ins' | 'mfa';
+/** The parts of a sync, in the order they run. */
+export const SYNC_PARTS: readonly SyncPart[] = ['directory', 'activity', 'mfa', 'sign-ins'];
 
 /** Where a user's last activity was seen. */
 export type ActivitySource = 'sign_in_log' | 'sign_in_activity';

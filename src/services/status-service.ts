@@ -1,78 +1,133 @@
 import type { Kysely } from 'kysely';
+import type { ClientHeader, ClientStatus, IntegrationHealth } from '../contracts/clients.js';
+import { clientProblems } from '../domain/client-problems.js';
+import type { Clock } from '../shared/clock.js';
 import type { Database } from '../store/schema.js';
 import type { Actor } from './actor.js';
+import type { BillingService } from './billing-service.js';
 import type { ClientService } from './client-service.js';
-import type { ClientStatus } from '../contracts/clients.js';
+import type { IntegrationService } from './integration-service.js';
 
 export interface StatusServiceOptions {
   readonly db: Kysely<Database>;
   readonly clients: ClientService;
+  readonly integrations: IntegrationService;
+  readonly billing: BillingService;
+  readonly clock: Clock;
+  /** How often the schedule syncs each client: a client not synced for four intervals has a problem. */
+  readonly syncIntervalMinutes: number;
 }
 
-/** Read-only status of the clients an actor may see. */
+/** Read-only status of the clients an actor may see: what the bot, the CLI and the tab show about each. */
 export class StatusService {
-  private readonly db: Kysely<Database>;
-  private readonly clients: ClientService;
+  private readonly options: StatusServiceOptions;
 
   constructor(options: StatusServiceOptions) {
-    this.db = options.db;
-    this.clients = options.clients;
+    this.options = options;
   }
 
   /** Every visible client, or just `clientRef` (name or id). @throws {NotFoundError} for an unknown/invisible client. */
   async list(actor: Actor, clientRef?: string): Promise<ClientStatus[]> {
-    const clients =
-      clientRef === undefined ? await this.clients.list(actor) : [await this.clients.get(actor, clientRef)];
-    const statuses: ClientStatus[] = [];
-    for (const client of clients) {
-      const integration = await this.db
-        .selectFrom('integrations')
-        .select(['status', 'tenant_id', 'organization_name'])
-        .where('client_id', '=', client.id)
-        .executeTakeFirst();
-      const users = await this.db
+    const { clients } = this.options;
+    const visible =
+      clientRef === undefined ? await clients.list(actor) : [await clients.get(actor, clientRef)];
+    return Promise.all(visible.map((client) => this.statusOf(actor, client)));
+  }
+
+  /**
+   * What every screen of a client shows on top — name, connection, organization — without counting anything.
+   * @throws {NotFoundError} for an unknown/invisible client.
+   */
+  async header(actor: Actor, clientRef: string): Promise<ClientHeader> {
+    const client = await this.options.clients.get(actor, clientRef);
+    const integration = await this.options.integrations.get(actor, client.id);
+    return {
+      id: client.id,
+      name: client.name,
+      displayName: client.display_name,
+      integration: integration?.status ?? 'not connected',
+      tenantId: integration?.tenantId ?? null,
+      organizationName: integration?.organizationName ?? null,
+      activityData: integration?.activityData ?? null,
+    };
+  }
+
+  private async statusOf(
+    actor: Actor,
+    client: { readonly id: string; readonly name: string; readonly display_name: string },
+  ): Promise<ClientStatus> {
+    const { db, integrations, billing, clock, syncIntervalMinutes } = this.options;
+    const [integration, summary, users, groups, lastRun] = await Promise.all([
+      integrations.get(actor, client.id),
+      billing.summary(actor, client.id),
+      db
         .selectFrom('directory_users')
         .select((eb) => eb.fn.countAll<number>().as('count'))
         .where('client_id', '=', client.id)
         .where('entra_state', '!=', 'deleted')
-        .executeTakeFirstOrThrow();
-      const groups = await this.db
+        .executeTakeFirstOrThrow(),
+      db
         .selectFrom('directory_groups')
         .select((eb) => eb.fn.countAll<number>().as('count'))
         .where('client_id', '=', client.id)
         .where('entra_state', '!=', 'deleted')
-        .executeTakeFirstOrThrow();
-      const lastRun = await this.db
+        .executeTakeFirstOrThrow(),
+      db
         .selectFrom('sync_runs')
         .selectAll()
         .where('client_id', '=', client.id)
         .where('kind', '=', 'directory')
         .orderBy('id', 'desc')
         .limit(1)
-        .executeTakeFirst();
-      statuses.push({
-        id: client.id,
-        name: client.name,
-        displayName: client.display_name,
-        integration: integration === undefined ? 'not connected' : integration.status,
-        tenantId: integration?.tenant_id ?? null,
-        organizationName: integration?.organization_name ?? null,
-        users: users.count,
-        groups: groups.count,
-        lastSync:
-          lastRun === undefined
+        .executeTakeFirst(),
+    ]);
+    const lastSync =
+      lastRun === undefined
+        ? null
+        : {
+            kind: lastRun.kind,
+            trigger: lastRun.trigger,
+            status: lastRun.status,
+            startedAt: lastRun.started_at,
+            finishedAt: lastRun.finished_at,
+            error: lastRun.error_message,
+            errorCode: lastRun.error_code,
+          };
+    const health: IntegrationHealth = integration === null ? 'not connected' : integration.status;
+    const problems = clientProblems(
+      {
+        integration:
+          integration === null
             ? null
             : {
-                kind: lastRun.kind,
-                trigger: lastRun.trigger,
-                status: lastRun.status,
-                startedAt: lastRun.started_at,
-                finishedAt: lastRun.finished_at,
-                error: lastRun.error_message,
-                errorCode: lastRun.error_code,
+                failed: integration.status === 'error',
+                statusMessage: integration.statusMessage,
+                missingPermissions: integration.permissionChecks
+                  .filter((check) => !check.passed && check.name.startsWith('Permission '))
+                  .map((check) => check.name.slice('Permission '.length)),
+                secretExpiresAt: integration.secret.expiresAt,
+                importStartedAt: integration.importStartedAt,
               },
-      });
-    }
-    return statuses;
+        lastSync,
+      },
+      clock.now(),
+      syncIntervalMinutes,
+    );
+    return {
+      id: client.id,
+      name: client.name,
+      displayName: client.display_name,
+      integration: health,
+      tenantId: integration?.tenantId ?? null,
+      organizationName: integration?.organizationName ?? null,
+      users: users.count,
+      groups: groups.count,
+      lastSync,
+      billable: summary.counts.billable,
+      activityData: summary.activityData,
+      importStartedAt: summary.importStartedAt,
+      secretExpiresAt: integration?.secret.expiresAt ?? null,
+      problems,
+    };
   }
 }

@@ -21,7 +21,7 @@ import type { ClientAccess } from './client-access.js';
 import { readExpiryPolicy } from './expiry-policy-reader.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { toUserView } from './user-view.js';
-import type { UserPage, UserView } from '../contracts/users.js';
+import type { UserChange, UserPage, UserView } from '../contracts/users.js';
 import { parseInput } from './validation.js';
 
 export interface UserServiceOptions {
@@ -167,7 +167,7 @@ export class UserService {
    * Contractors", "deleted in Entra" (details: `reason`, `group`); {@link NotFoundError}; {@link ForbiddenError}.
    */
   async importUser(actor: Actor, clientRef: string, userRef: string): Promise<UserView> {
-    return this.act(actor, clientRef, userRef, 'import');
+    return (await this.changeState(actor, clientRef, userRef, 'import')).user;
   }
 
   /**
@@ -178,26 +178,31 @@ export class UserService {
    * {@link NotFoundError} {@link ForbiddenError}
    */
   async disableUser(actor: Actor, clientRef: string, userRef: string): Promise<UserView> {
-    return this.act(actor, clientRef, userRef, 'disable');
+    return (await this.changeState(actor, clientRef, userRef, 'disable')).user;
   }
 
-  /** An admin action on one user, as the transition table of src/domain/collection-state.ts decides it. */
-  private async act(
+  /**
+   * An admin action on one user (`import`: rule 4, `disable`: rule 5), as the transition table of
+   * src/domain/collection-state.ts decides it, answering whether it changed anything: one call per click, so a
+   * repeated click answers "nothing changed" without reading the user first. Throws as {@link importUser} and
+   * {@link disableUser}.
+   */
+  async changeState(
     actor: Actor,
     clientRef: string,
     userRef: string,
     action: AdminAction,
-  ): Promise<UserView> {
+  ): Promise<UserChange> {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:operate');
     const ref = parseInput(userRefSchema, userRef);
     const now = this.clock.now();
     const at = now.toISOString();
-    const row = await this.db.transaction().execute(async (trx) => {
+    const { row, changed } = await this.db.transaction().execute(async (trx) => {
       const users = new UserRepository(trx);
       const user = await this.findUser(trx, client.id, ref);
       const current: CollectionStatus = { state: user.collection_state, reason: user.disable_reason };
       const outcome = decideAdminAction(action, current);
-      if (outcome.kind === 'unchanged') return user;
+      if (outcome.kind === 'unchanged') return { row: user, changed: false };
       if (outcome.kind === 'refused') {
         const excluded =
           outcome.code === 'user_excluded'
@@ -234,14 +239,14 @@ export class UserService {
         }
       }
       const next = statusOf(outcome.status);
-      const changed = await users.changeState(client.id, user.id, current, {
+      const written = await users.changeState(client.id, user.id, current, {
         collection_state: next.state,
         disable_reason: next.reason,
         ...(next.state === 'imported' ? { imported_at: at } : {}),
         ...(restartsCollection(current, next) ? { collected_from: at } : {}),
         updated_at: at,
       });
-      if (!changed) throw concurrentChange(user);
+      if (!written) throw concurrentChange(user);
       await this.audit.record(trx, actor, {
         action: action === 'import' ? 'user.import' : 'user.disable',
         clientId: client.id,
@@ -253,12 +258,16 @@ export class UserService {
           ...(next.reason === null ? {} : { disableReason: next.reason }),
         },
       });
-      return this.findUser(trx, client.id, user.id);
+      return { row: await this.findUser(trx, client.id, user.id), changed: true };
     });
     const policy = await readExpiryPolicy(this.db, client.id);
     const [view] = await this.views(client.id, [row], policy, now);
     if (view === undefined) throw new NotFoundError('User', ref);
-    return view;
+    return {
+      client: { id: client.id, name: client.name, displayName: client.display_name },
+      user: view,
+      changed,
+    };
   }
 
   /** The client's department names, for the department filter. */

@@ -1,25 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.js';
 import type { Database, SyncRunRow } from '../store/schema.js';
-import type { SyncKind, SyncTrigger } from '../domain/vocabulary.js';
+import { SYNC_PARTS, type SyncKind, type SyncPart, type SyncTrigger } from '../domain/vocabulary.js';
 import type { DirectorySync } from './directory-sync.js';
 import type { MfaRegistrationSync } from './mfa-registration-sync.js';
 import type { ServicePrincipalSync } from './service-principal-sync.js';
 import type { SignInActivitySync } from './sign-in-activity-sync.js';
 import type { SignInIngestion } from './sign-in-ingestion.js';
 import type { RunOutcome, SyncRunner } from './sync-runner.js';
-
-/**
- * What a sync of a client brings, in the order it runs:
- * - `directory`: users, groups and memberships (and the collection rules they decide), then the tenant's
- *   enterprise applications and their SSO modes;
- * - `activity`: every user's `signInActivity` (last successful sign-in) — after the directory, so new users have it;
- * - `mfa`: MFA registration details (a few pages: before the log, which can take minutes under Graph's pace);
- * - `sign-ins`: the sign-in log of the users enabled for data collection.
- */
-export type SyncPart = 'directory' | 'activity' | 'sign-ins' | 'mfa';
-
-export const SYNC_PARTS: readonly SyncPart[] = ['directory', 'activity', 'mfa', 'sign-ins'];
 
 /** One run a client sync made (or joined), per part. */
 export interface PartRun {
@@ -61,6 +49,8 @@ export interface RunClientSyncOptions {
   readonly slowKindsEveryMinutes?: number;
   /** Live progress of each run, with its part. */
   readonly onProgress?: (part: SyncPart, progress: Readonly<Record<string, unknown>>) => void;
+  /** Each run as it ends, before the next part starts (the bot's card shows the directory's as soon as it is done). */
+  readonly onRunEnded?: (run: PartRun) => void;
 }
 
 /**
@@ -85,7 +75,9 @@ export class ClientSync {
       options.slowKindsEveryMinutes === undefined ||
       (await this.lastSucceededMinutesAgo(clientId, kind)) >= options.slowKindsEveryMinutes;
     const record = (part: SyncPart, kind: SyncKind, outcome: RunOutcome): void => {
-      runs.push({ part, kind, run: outcome.run, joined: outcome.joined });
+      const entry = { part, kind, run: outcome.run, joined: outcome.joined };
+      runs.push(entry);
+      options.onRunEnded?.(entry);
     };
     const progress = (part: SyncPart) =>
       options.onProgress === undefined

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { formatTable, type CliContext } from '../cli-context.js';
 
-/** `status [client] [--json]`: each client's integration, directory size and last sync. */
+/** `status [client] [--json]`: each client's integration, directory size, last sync, billable count and problems. */
 export function registerStatusCommand(program: Command, context: CliContext): void {
   program
     .command('status')
@@ -21,12 +21,13 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
       }
       context.out(
         formatTable(
-          ['CLIENT', 'INTEGRATION', 'USERS', 'GROUPS', 'LAST SYNC', 'RESULT'],
+          ['CLIENT', 'INTEGRATION', 'USERS', 'GROUPS', 'BILLABLE', 'LAST SYNC', 'RESULT'],
           statuses.map((status) => [
             status.name,
             status.integration,
             status.users,
             status.groups,
+            status.billable,
             status.lastSync?.finishedAt ?? status.lastSync?.startedAt ?? null,
             status.lastSync === null
               ? 'never synced'
@@ -34,5 +35,9 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
           ]),
         ),
       );
+      // What needs attention, as the bot's status card and the tab's partner view show it.
+      for (const status of statuses) {
+        if (status.problems.length > 0) context.out(`${status.name}: ${status.problems.join('; ')}`);
+      }
     });
 }

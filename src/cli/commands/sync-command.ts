@@ -1,10 +1,8 @@
 import cliProgress from 'cli-progress';
 import { Option, type Command } from 'commander';
-import type { Core } from '../../composition/create-core.js';
+import type { ClientSyncView, SyncPartRunView } from '../../contracts/sync.js';
+import { SYNC_PARTS, type ActivityDataState, type SyncPart } from '../../domain/vocabulary.js';
 import { AppError } from '../../shared/errors.js';
-import type { SyncRunRow } from '../../store/schema.js';
-import type { ActivityDataState } from '../../domain/vocabulary.js';
-import { SYNC_PARTS, type PartRun, type SyncPart } from '../../sync/client-sync.js';
 import type { CliContext } from '../cli-context.js';
 
 interface SyncOptions {
@@ -12,51 +10,9 @@ interface SyncOptions {
   only?: SyncPart[];
 }
 
-/** One run of the sync, as `sync --json` prints it. */
-export interface SyncRunSummary {
-  readonly part: SyncPart;
-  /** `directory`, `service_principals`, `sign_in_activity`, `sign_ins`, `mfa_registration`. */
-  readonly kind: string;
-  readonly runId: number;
-  readonly status: string;
-  readonly trigger: string;
-  readonly joined: boolean;
-  /** Why the run had nothing to do (e.g. "waiting for the initial import"), when it says so. */
-  readonly skipped: string | null;
-  readonly pages: number;
-  readonly itemsWritten: number;
-  readonly requests: number;
-  readonly retries: number;
-  readonly throttledMs: number;
-  readonly durationMs: number;
-  readonly error?: { code: string; message: string; requestId: string | null };
-}
-
-/** The directory the client holds after the sync, and what its directory run changed. */
-export interface DirectorySummary {
-  /** Active users, groups and direct memberships held after the run. */
-  readonly users: number;
-  readonly groups: number;
-  readonly memberships: number;
-  readonly transitiveMemberships: number;
-  readonly usersAdded: number;
-  readonly usersUpdated: number;
-  readonly usersRemoved: number;
-  readonly groupsAdded: number;
-  readonly groupsUpdated: number;
-  readonly groupsRemoved: number;
-  readonly edgesAdded: number;
-  readonly edgesRemoved: number;
-}
-
 /** What `sync --json` prints: exactly one JSON document. */
-export interface SyncSummary {
+export interface SyncSummary extends ClientSyncView {
   readonly client: string;
-  readonly parts: readonly SyncPart[];
-  readonly succeeded: boolean;
-  readonly runs: readonly SyncRunSummary[];
-  /** Present when the directory part ran. */
-  readonly directory: DirectorySummary | null;
   /** Billing as it stands after the sync (rule 9), expiry as of now. */
   readonly billing: {
     /** `unknown`: the tenant's activity has not been read yet ("reading activity…"): nobody is expired yet. */
@@ -89,24 +45,34 @@ export function registerSyncCommand(program: Command, context: CliContext): void
     )
     .action(async (clientRef: string, options: SyncOptions) => {
       const core = await context.core();
-      const client = await core.clients.get(context.actor, clientRef);
-      await core.access.assert(context.actor, 'client:operate', client.id);
       const bar = options.json !== true && process.stderr.isTTY ? progressBar() : undefined;
       let outcome;
+      let client;
       try {
-        outcome = await core.clientSync.run(client.id, {
-          trigger: 'manual',
+        const started = await core.sync.start(context.actor, clientRef, {
           ...(options.only === undefined ? {} : { parts: options.only }),
           ...(bar === undefined ? {} : { onProgress: bar.update }),
         });
+        client = started.client;
+        outcome = await started.finished;
       } finally {
         bar?.stop();
       }
-      const summary = await summarise(core, context, client.name, outcome.parts, outcome.runs);
+      const billing = await core.billing.summary(context.actor, client.id);
+      const summary: SyncSummary = {
+        client: client.name,
+        ...outcome,
+        billing: {
+          activityData: billing.activityData,
+          imported: billing.counts.imported,
+          expired: billing.counts.expired,
+          billable: billing.counts.billable,
+        },
+      };
       context.out(options.json === true ? JSON.stringify(summary) : describe(summary));
-      const failed = outcome.runs.find((entry) => entry.run.status !== 'succeeded');
+      const failed = outcome.runs.find((run) => run.status !== 'succeeded');
       if (failed !== undefined) {
-        throw new AppError(failed.run.error_code ?? 'sync_failed', failureText(failed), { status: 502 });
+        throw new AppError(failed.error?.code ?? 'sync_failed', failureText(failed), { status: 502 });
       }
     });
 }
@@ -145,90 +111,6 @@ function progressBar(): {
     stop: () => {
       bar.stop();
     },
-  };
-}
-
-async function summarise(
-  core: Core,
-  context: CliContext,
-  clientName: string,
-  parts: readonly SyncPart[],
-  runs: readonly PartRun[],
-): Promise<SyncSummary> {
-  const directoryRun = runs.find((entry) => entry.kind === 'directory')?.run;
-  const billing = await core.billing.summary(context.actor, clientName);
-  return {
-    client: clientName,
-    parts,
-    succeeded: runs.every((entry) => entry.run.status === 'succeeded'),
-    runs: runs.map(runSummary),
-    directory: directoryRun === undefined ? null : await directorySummary(core, directoryRun),
-    billing: {
-      activityData: billing.activityData,
-      imported: billing.counts.imported,
-      expired: billing.counts.expired,
-      billable: billing.counts.billable,
-    },
-  };
-}
-
-function runSummary(entry: PartRun): SyncRunSummary {
-  const { run } = entry;
-  const progress = parseProgress(run.progress);
-  return {
-    part: entry.part,
-    kind: run.kind,
-    runId: run.id,
-    status: run.status,
-    trigger: run.trigger,
-    joined: entry.joined,
-    skipped: typeof progress.skipped === 'string' ? progress.skipped : null,
-    pages: run.pages,
-    itemsWritten: run.items_written,
-    requests: run.graph_requests,
-    retries: run.retries,
-    throttledMs: run.throttled_ms,
-    durationMs: run.finished_at === null ? 0 : Date.parse(run.finished_at) - Date.parse(run.started_at),
-    ...(run.error_code === null
-      ? {}
-      : {
-          error: { code: run.error_code, message: run.error_message ?? '', requestId: run.error_request_id },
-        }),
-  };
-}
-
-async function directorySummary(core: Core, run: SyncRunRow): Promise<DirectorySummary> {
-  const db = core.database.db;
-  const count = async (table: 'directory_users' | 'directory_groups'): Promise<number> => {
-    const row = await db
-      .selectFrom(table)
-      .select((eb) => eb.fn.countAll<number>().as('count'))
-      .where('client_id', '=', run.client_id)
-      .where('entra_state', '=', 'active')
-      .executeTakeFirstOrThrow();
-    return row.count;
-  };
-  const edges = async (table: 'group_members' | 'group_user_closure'): Promise<number> => {
-    const row = await db
-      .selectFrom(table)
-      .select((eb) => eb.fn.countAll<number>().as('count'))
-      .where('client_id', '=', run.client_id)
-      .executeTakeFirstOrThrow();
-    return row.count;
-  };
-  return {
-    users: await count('directory_users'),
-    groups: await count('directory_groups'),
-    memberships: await edges('group_members'),
-    transitiveMemberships: await edges('group_user_closure'),
-    usersAdded: run.users_added,
-    usersUpdated: run.users_updated,
-    usersRemoved: run.users_removed,
-    groupsAdded: run.groups_added,
-    groupsUpdated: run.groups_updated,
-    groupsRemoved: run.groups_removed,
-    edgesAdded: run.edges_added,
-    edgesRemoved: run.edges_removed,
   };
 }
 
@@ -273,17 +155,12 @@ function describe(summary: SyncSummary): string {
   return lines.join('\n');
 }
 
-function failureText(entry: PartRun): string {
-  const { run } = entry;
-  const requestId = run.error_request_id === null ? '' : ` (Graph request id ${run.error_request_id})`;
-  return `The ${KIND_TEXT[run.kind] ?? run.kind} sync failed: ${run.error_message ?? run.error_code ?? 'unknown error'}${requestId}`;
-}
-
-function parseProgress(text: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
+function failureText(run: SyncPartRunView): string {
+  const requestId =
+    run.error?.requestId === null || run.error?.requestId === undefined
+      ? ''
+      : ` (Graph request id ${run.error.requestId})`;
+  const why =
+    run.error === undefined ? 'unknown error' : run.error.message === '' ? run.error.code : run.error.message;
+  return `The ${KIND_TEXT[run.kind] ?? run.kind} sync failed: ${why}${requestId}`;
 }

@@ -10,13 +10,12 @@ export function syncRoutes(core: Core): TabRoute[] {
     {
       method: 'GET',
       path: '/clients/:client/sync',
-      handle: async ({ actor, params }) => json(await core.syncStatus.status(actor, params.client ?? '')),
+      handle: async ({ actor, params }) => json(await core.sync.status(actor, params.client ?? '')),
     },
     {
       method: 'POST',
       path: '/clients/:client/sync',
-      handle: async ({ actor, params }) =>
-        json(await core.syncStatus.requestSync(actor, params.client ?? ''), 202),
+      handle: async ({ actor, params }) => json(await core.sync.requestSync(actor, params.client ?? ''), 202),
     },
   ];
 }

@@ -65,11 +65,20 @@ describe('admin CLI', () => {
       integration: string;
       users: number;
       lastSync: unknown;
+      billable: number;
+      problems: string[];
     };
     assert.equal(status.name, 'fabrikam');
     assert.equal(status.integration, 'not connected');
     assert.equal(status.users, 0);
     assert.equal(status.lastSync, null);
+    // The same billable count and problems as the bot's status card and the tab's partner view.
+    assert.equal(status.billable, 0);
+    assert.deepEqual(status.problems, ['Not connected to Entra ID']);
+    out = [];
+    assert.equal(await runCli(['status', 'fabrikam'], context), 0);
+    assert.match(out.join('\n'), /BILLABLE/);
+    assert.match(out.join('\n'), /fabrikam: Not connected to Entra ID/);
   });
 
   it('answers bad arguments with a clear message, usage and exit code 2, changing nothing', async () => {

@@ -38,6 +38,11 @@ export const statuses: ClientStatus[] = [
       finishedAt: '2026-11-26T03:01:10.000Z',
       error: null,
     },
+    billable: 11_872,
+    activityData: 'available',
+    importStartedAt: '2026-11-01T09:00:00.000Z',
+    secretExpiresAt: '2026-12-10T00:00:00.000Z',
+    problems: ['Client secret expires in 14 days'],
   },
   {
     id: '0b6c1e1a-0000-4000-8000-000000000002',
@@ -56,6 +61,17 @@ export const statuses: ClientStatus[] = [
       finishedAt: '2026-11-26T03:00:03.000Z',
       error: 'The client secret has expired (AADSTS7000222): save a new secret in the tab.',
     },
+    billable: 8,
+    activityData: 'unknown',
+    importStartedAt: null,
+    secretExpiresAt: '2026-11-20T00:00:00.000Z',
+    problems: [
+      'The client secret has expired (AADSTS7000222): save a new secret in the tab.',
+      'Missing AuditLog.Read.All',
+      'Client secret expired',
+      'Last sync failed: The client secret has expired (AADSTS7000222): save a new secret in the tab.',
+      'Initial import not started: review groups, then start it',
+    ],
   },
   {
     id: '0b6c1e1a-0000-4000-8000-000000000003',
@@ -67,6 +83,11 @@ export const statuses: ClientStatus[] = [
     users: 0,
     groups: 0,
     lastSync: null,
+    billable: 0,
+    activityData: 'unknown',
+    importStartedAt: null,
+    secretExpiresAt: null,
+    problems: ['Not connected to Entra ID'],
   },
 ];
 

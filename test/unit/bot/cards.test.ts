@@ -397,6 +397,16 @@ describe('bot cards', () => {
     }
   });
 
+  it('the status card shows the billable count and every problem the tab shows (README: `status`)', () => {
+    const failing = statuses[1]!;
+    const shown = JSON.stringify(statusCard(failing, { canOperate: false }));
+    assert.ok(shown.includes('"title":"Billable","value":"8 (reading activity…)"'), shown);
+    for (const problem of failing.problems)
+      assert.ok(shown.includes(JSON.stringify(problem).slice(1, -1)), problem);
+    const healthy = JSON.stringify(statusCard(statuses[0]!, { canOperate: true }));
+    assert.ok(healthy.includes('"title":"Billable","value":"11,872"'), healthy);
+  });
+
   it('a viewer’s user card offers no change; a client admin’s offers what the state allows', () => {
     const verbs = (built: AdaptiveCard): string[] => actionsOf(built).map((action) => String(action.verb));
 

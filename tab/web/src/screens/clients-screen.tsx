@@ -28,7 +28,7 @@ import {
 import { AddRegular, CheckmarkCircleFilled, ErrorCircleFilled, WarningFilled } from '@fluentui/react-icons';
 import { useState, type SyntheticEvent } from 'react';
 import { ApiError } from '../api/api-client.js';
-import type { ClientRef, ClientOverview } from '../api/types.js';
+import type { ClientRef, ClientStatus } from '../api/types.js';
 import { useApp } from '../app-context.js';
 import { ErrorBar } from '../components/error-bar.js';
 import { PageHeader } from '../components/page-header.js';
@@ -64,10 +64,10 @@ const useStyles = makeStyles({
 export function ClientsScreen() {
   const styles = useStyles();
   const { api, me } = useApp();
-  const clients = useResource(() => api.get<{ clients: ClientOverview[] }>('/clients'), 'clients');
+  const clients = useResource(() => api.get<{ clients: ClientStatus[] }>('/clients'), 'clients');
   const [adding, setAdding] = useState(false);
   const list = clients.data?.clients ?? [];
-  const billable = list.reduce((sum, client) => sum + (client.billable ?? 0), 0);
+  const billable = list.reduce((sum, client) => sum + client.billable, 0);
   const attention = list.filter((client) => client.problems.length > 0).length;
 
   return (
@@ -148,7 +148,7 @@ export function ClientsScreen() {
                 </TableCell>
                 <TableCell className={styles.numeric}>{formatNumber(client.users)}</TableCell>
                 <TableCell className={styles.numeric}>
-                  {client.activityData === 'unknown' && client.billable !== null && client.billable > 0 ? (
+                  {client.activityData === 'unknown' && client.billable > 0 ? (
                     <Tooltip
                       content="The tenant's sign-in activity is being read: nobody counts as expired yet, so this count is not final."
                       relationship="description"
@@ -159,7 +159,7 @@ export function ClientsScreen() {
                       </span>
                     </Tooltip>
                   ) : (
-                    formatNumber(client.billable ?? null)
+                    formatNumber(client.billable)
                   )}
                 </TableCell>
                 <TableCell>
@@ -182,7 +182,7 @@ export function ClientsScreen() {
   );
 }
 
-function SyncHealth({ client }: { readonly client: ClientOverview }) {
+function SyncHealth({ client }: { readonly client: ClientStatus }) {
   const styles = useStyles();
   const last = client.lastSync;
   if (client.integration === 'not connected') return <Caption1 className={styles.muted}>—</Caption1>;

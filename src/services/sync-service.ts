@@ -1,0 +1,262 @@
+import type { Kysely } from 'kysely';
+import type { ClientRef } from '../contracts/clients.js';
+import type {
+  ClientSyncView,
+  DirectorySummary,
+  SyncPartRunView,
+  SyncProgress,
+  SyncRunView,
+  SyncStatusView,
+} from '../contracts/sync.js';
+import type { SyncPart } from '../domain/vocabulary.js';
+import { ConflictError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import type { Database, SyncRunRow } from '../store/schema.js';
+import { SyncRunRepository } from '../store/sync-run-repository.js';
+import type { ClientSync, PartRun } from '../sync/client-sync.js';
+import type { SyncRunner } from '../sync/sync-runner.js';
+import type { Actor } from './actor.js';
+import type { ClientAccess } from './client-access.js';
+
+export interface SyncServiceOptions {
+  readonly db: Kysely<Database>;
+  readonly clientAccess: ClientAccess;
+  readonly clientSync: ClientSync;
+  readonly runner: SyncRunner;
+  readonly logger: Logger;
+}
+
+export interface StartSyncOptions {
+  /** The parts to run (default: all, in their order). */
+  readonly parts?: readonly SyncPart[];
+  /** Live progress of each run, with its part (`phase`, `pages`, `users`, `groups`, `requests`…). */
+  readonly onProgress?: (part: SyncPart, progress: Readonly<Record<string, unknown>>) => void;
+  /** The directory run, as soon as it has ended (the rest of the sync goes on after it). */
+  readonly onDirectoryEnded?: (run: SyncRunView, joined: boolean) => void;
+}
+
+/** A sync under way: who it is for, whether it joined a run, and its end. */
+export interface StartedSync {
+  readonly client: ClientRef;
+  /** A directory run was under way already (here or in another process): this sync joins it. */
+  readonly joined: boolean;
+  /** What the client's directory held when the sync started (how far a round has come is measured against it). */
+  readonly held: { readonly users: number; readonly groups: number };
+  /** Settles once every part has ended; a failed run does not reject it (it says so in its runs). */
+  readonly finished: Promise<ClientSyncView>;
+}
+
+/**
+ * A client's sync, the one use case behind the bot's "Sync now", the tab's and the CLI's `sync`: it checks the
+ * right and the connection, starts everything a sync means in order (directory, activity, MFA, sign-ins — the
+ * scheduler runs the same {@link ClientSync}), joins runs under way, and answers in views. It also tells the people
+ * who watch a sync where it stands (the tab's status bar polls {@link status}): the run under way with its live
+ * progress — read from the run's row, so a run of another process shows too. Cheap by design: indexed reads only.
+ */
+export class SyncService {
+  private readonly options: SyncServiceOptions;
+
+  constructor(options: SyncServiceOptions) {
+    this.options = options;
+  }
+
+  /** Needs the read right. @throws {ValidationError} {@link NotFoundError} {@link ForbiddenError} */
+  async status(actor: Actor, clientRef: string): Promise<SyncStatusView> {
+    const { db, clientAccess } = this.options;
+    const client = await clientAccess.resolve(actor, clientRef, 'client:read');
+    const runs = new SyncRunRepository(db);
+    const [running, recent, connected] = await Promise.all([
+      runs.findRunning(client.id, 'directory'),
+      runs.list(client.id, { kind: 'directory', limit: 2 }),
+      this.isConnected(client.id),
+    ]);
+    const last = recent.find((run) => run.status !== 'running');
+    return {
+      clientId: client.id,
+      connected,
+      running: running === undefined ? null : toRunView(running),
+      last: last === undefined ? null : toRunView(last),
+    };
+  }
+
+  /**
+   * Starts a sync of the client now, joining runs under way; resolves once it has started, with its end to await
+   * or to leave. Needs the operate right.
+   * @throws {ConflictError} `not_connected`; {@link ValidationError} {@link NotFoundError} {@link ForbiddenError}
+   */
+  async start(actor: Actor, clientRef: string, options: StartSyncOptions = {}): Promise<StartedSync> {
+    const { db, clientAccess, clientSync, runner } = this.options;
+    const client = await clientAccess.resolve(actor, clientRef, 'client:operate');
+    if (!(await this.isConnected(client.id))) {
+      throw new ConflictError(
+        'not_connected',
+        `${client.display_name} has no integration yet: connect its tenant first.`,
+      );
+    }
+    const [running, users, groups] = await Promise.all([
+      new SyncRunRepository(db).findRunning(client.id, 'directory'),
+      this.count('directory_users', client.id),
+      this.count('directory_groups', client.id),
+    ]);
+    const joined = runner.isRunningHere(client.id, 'directory') || running !== undefined;
+    const { onDirectoryEnded, onProgress, parts } = options;
+    const finished = clientSync
+      .run(client.id, {
+        trigger: 'manual',
+        ...(parts === undefined ? {} : { parts }),
+        ...(onProgress === undefined ? {} : { onProgress }),
+        ...(onDirectoryEnded === undefined
+          ? {}
+          : {
+              onRunEnded: (entry: PartRun) => {
+                if (entry.kind === 'directory') onDirectoryEnded(toRunView(entry.run), entry.joined);
+              },
+            }),
+      })
+      .then(async (outcome) => {
+        const directory = outcome.runs.find((entry) => entry.kind === 'directory')?.run;
+        return {
+          parts: outcome.parts,
+          succeeded: outcome.succeeded,
+          runs: outcome.runs.map(toPartRunView),
+          directory: directory === undefined ? null : await this.directorySummary(directory),
+        };
+      });
+    return {
+      client: { id: client.id, name: client.name, displayName: client.display_name },
+      joined,
+      held: { users, groups },
+      finished,
+    };
+  }
+
+  /**
+   * "Sync now" without waiting for it: the directory run records itself and {@link status} shows its progress.
+   * Needs the operate right.
+   * @throws {ConflictError} `not_connected`; {@link ValidationError} {@link NotFoundError} {@link ForbiddenError}
+   */
+  async requestSync(actor: Actor, clientRef: string): Promise<{ readonly alreadyRunning: boolean }> {
+    const started = await this.start(actor, clientRef);
+    started.finished.catch((error: unknown) => {
+      this.options.logger.error(
+        { err: error, clientId: started.client.id },
+        'a requested sync could not run',
+      );
+    });
+    return { alreadyRunning: started.joined };
+  }
+
+  private async isConnected(clientId: string): Promise<boolean> {
+    const row = await this.options.db
+      .selectFrom('integrations')
+      .select('client_id')
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Users or groups the client holds (not deleted in Entra). */
+  private async count(table: 'directory_users' | 'directory_groups', clientId: string): Promise<number> {
+    const row = await this.options.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('client_id', '=', clientId)
+      .where('entra_state', '!=', 'deleted')
+      .executeTakeFirstOrThrow();
+    return row.count;
+  }
+
+  private async directorySummary(run: SyncRunRow): Promise<DirectorySummary> {
+    const { db } = this.options;
+    const active = async (table: 'directory_users' | 'directory_groups'): Promise<number> => {
+      const row = await db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('client_id', '=', run.client_id)
+        .where('entra_state', '=', 'active')
+        .executeTakeFirstOrThrow();
+      return row.count;
+    };
+    const edges = async (table: 'group_members' | 'group_user_closure'): Promise<number> => {
+      const row = await db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('client_id', '=', run.client_id)
+        .executeTakeFirstOrThrow();
+      return row.count;
+    };
+    return {
+      users: await active('directory_users'),
+      groups: await active('directory_groups'),
+      memberships: await edges('group_members'),
+      transitiveMemberships: await edges('group_user_closure'),
+      usersAdded: run.users_added,
+      usersUpdated: run.users_updated,
+      usersRemoved: run.users_removed,
+      groupsAdded: run.groups_added,
+      groupsUpdated: run.groups_updated,
+      groupsRemoved: run.groups_removed,
+      edgesAdded: run.edges_added,
+      edgesRemoved: run.edges_removed,
+    };
+  }
+}
+
+function toRunView(row: SyncRunRow): SyncRunView {
+  return {
+    id: row.id,
+    kind: row.kind,
+    trigger: row.trigger,
+    status: row.status,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    progress: parseProgress(row.progress),
+    counts: {
+      usersAdded: row.users_added,
+      usersUpdated: row.users_updated,
+      usersRemoved: row.users_removed,
+      groupsAdded: row.groups_added,
+      groupsUpdated: row.groups_updated,
+      groupsRemoved: row.groups_removed,
+      graphRequests: row.graph_requests,
+    },
+    error:
+      row.error_code === null && row.error_message === null
+        ? null
+        : { code: row.error_code, message: row.error_message },
+  };
+}
+
+function toPartRunView(entry: PartRun): SyncPartRunView {
+  const { run } = entry;
+  const skipped = (parseProgress(run.progress) as { readonly skipped?: unknown }).skipped;
+  return {
+    part: entry.part,
+    kind: run.kind,
+    runId: run.id,
+    status: run.status,
+    trigger: run.trigger,
+    joined: entry.joined,
+    skipped: typeof skipped === 'string' ? skipped : null,
+    pages: run.pages,
+    itemsWritten: run.items_written,
+    requests: run.graph_requests,
+    retries: run.retries,
+    throttledMs: run.throttled_ms,
+    durationMs: run.finished_at === null ? 0 : Date.parse(run.finished_at) - Date.parse(run.started_at),
+    ...(run.error_code === null
+      ? {}
+      : {
+          error: { code: run.error_code, message: run.error_message ?? '', requestId: run.error_request_id },
+        }),
+  };
+}
+
+function parseProgress(text: string): SyncProgress {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? value : {};
+  } catch {
+    return {};
+  }
+}

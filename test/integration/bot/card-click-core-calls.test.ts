@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { runAction } from '../../../bot/actions/action-handler.js';
+import { runCommand } from '../../../bot/commands/command-handler.js';
+import { TabLinks } from '../../../bot/tab-links.js';
+import type { WorkflowContext } from '../../../bot/workflows/workflow-context.js';
+import type { Core } from '../../../src/composition/create-core.js';
+import { createLogger } from '../../../src/shared/logger.js';
+import { describeEachEngineWithCore, partnerAdmin } from '../services/fixtures/core-harness.js';
+import { seedClient, seedDirectory, T0 } from '../services/fixtures/directory-fixture.js';
+
+/** The core as the bot sees it, recording every service call the bot makes (`users.changeState`…). */
+function recording(core: Core, calls: string[]): Core {
+  return new Proxy(core, {
+    get(target, name, receiver) {
+      const member: unknown = Reflect.get(target, name, receiver);
+      if (typeof member !== 'object' || member === null || typeof name !== 'string') return member;
+      return new Proxy(member, {
+        get(service, method, serviceReceiver) {
+          const value: unknown = Reflect.get(service, method, serviceReceiver);
+          if (typeof value !== 'function' || typeof method !== 'string') return value;
+          return (...args: unknown[]) => {
+            calls.push(`${name}.${method}`);
+            return (value as (...a: unknown[]) => unknown).apply(service, args);
+          };
+        },
+      });
+    },
+  });
+}
+
+function textOf(card: unknown): string {
+  return JSON.stringify(card);
+}
+
+describeEachEngineWithCore('a user card click in the bot', (ctx) => {
+  it('Disable is one core call, whose answer says whether it changed anything (a second click does not)', async () => {
+    const db = ctx.core.database.db;
+    const clientId = await seedClient(db);
+    const directory = await seedDirectory(db, clientId, {
+      users: {
+        adele: {
+          displayName: 'Adele Vance',
+          upn: 'adele@fixture.example',
+          state: 'imported',
+          importedAt: T0,
+        },
+      },
+    });
+    const calls: string[] = [];
+    const context: WorkflowContext = {
+      core: recording(ctx.core, calls),
+      links: new TabLinks({ publicBaseUrl: 'https://idm.test.example', teamsAppId: 'app' }),
+      actor: { ...partnerAdmin, channel: 'bot' },
+      conversationId: 'personal-chat',
+    };
+    const click = {
+      action: {
+        type: 'Action.Execute',
+        verb: 'user.disable',
+        data: { client: clientId, user: directory.user('adele') },
+      },
+    };
+    const sync = { logger: createLogger({ level: 'silent' }) };
+
+    const first = await runAction(context, click, sync);
+    assert.deepEqual(calls, ['users.changeState']);
+    assert.match(textOf(first.card), /Adele Vance is disabled: no longer collected or billable/);
+
+    calls.length = 0;
+    const second = await runAction(context, click, sync);
+    assert.deepEqual(calls, ['users.changeState']);
+    assert.match(textOf(second.card), /Adele Vance was disabled already — nothing changed/);
+  });
+
+  it('`import <name>` typed in the chat finds the client and the user first, then makes the one change', async () => {
+    const db = ctx.core.database.db;
+    const clientId = await seedClient(db);
+    await seedDirectory(db, clientId, {
+      users: { megan: { displayName: 'Megan Bowen', upn: 'megan@fixture.example' } },
+    });
+    const calls: string[] = [];
+    const context: WorkflowContext = {
+      core: recording(ctx.core, calls),
+      links: new TabLinks({ publicBaseUrl: 'https://idm.test.example', teamsAppId: 'app' }),
+      actor: { ...partnerAdmin, channel: 'bot' },
+      conversationId: 'personal-chat',
+    };
+    const answer = await runCommand(
+      context,
+      { name: 'import', client: clientId, user: 'Megan Bowen' },
+      { logger: createLogger({ level: 'silent' }) },
+    );
+    assert.match(textOf(answer.card), /Megan Bowen is imported/);
+    assert.deepEqual(calls, ['roles.myGrants', 'clients.get', 'users.list', 'users.changeState']);
+  });
+});
