@@ -1,4 +1,6 @@
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import restify from 'restify';
+import type { Telemetry } from '../src/observability/telemetry.js';
 import { toUserFacingError } from '../src/shared/errors.js';
 import type { OwnSecretStatus } from '../src/domain/own-secrets.js';
 import type { Logger } from '../src/shared/logger.js';
@@ -25,6 +27,8 @@ export interface HttpServerOptions {
   readonly trustedProxyHops?: number;
   /** Where the app's own secrets stand (bot password, consent app secret), for /healthz. */
   readonly ownSecrets?: () => readonly OwnSecretStatus[];
+  /** Request latency by surface (bot, tab) and a span per request. */
+  readonly telemetry?: Telemetry;
 }
 
 /** A body (or headers) slower than this is cut off: nothing this server serves needs longer to arrive. */
@@ -52,6 +56,8 @@ export function createHttpServer(options: HttpServerOptions): restify.Server {
   const headers = commonSecurityHeaders(options.mode ?? 'production');
   const hosts = new Set((options.publicHosts ?? []).map((host) => host.toLowerCase()));
   const hops = options.trustedProxyHops ?? 0;
+
+  if (options.telemetry !== undefined) observeRequests(server, options.telemetry);
 
   server.pre((req: restify.Request, res: restify.Response, next: restify.Next) => {
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
@@ -142,6 +148,46 @@ export function createHttpServer(options: HttpServerOptions): restify.Server {
     }
   });
   return server;
+}
+
+/** Which part of the app a path belongs to, for the latency metric. */
+function surfaceOf(path: string): string {
+  if (path === '/api/messages') return 'bot';
+  if (path.startsWith('/api/tab/') || path.startsWith('/tab/')) return 'tab';
+  return 'other';
+}
+
+/**
+ * Every request is timed (`idm_http_request_duration_seconds`, labelled with its route pattern, never its concrete
+ * path) and traced: an `HTTP <method>` server span is the active context for everything its handlers do.
+ */
+function observeRequests(server: restify.Server, telemetry: Telemetry): void {
+  server.pre((req: restify.Request, res: restify.Response, next: restify.Next) => {
+    const started = performance.now();
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const span = telemetry.tracer.startSpan(`HTTP ${req.method ?? 'GET'}`, {
+      kind: SpanKind.SERVER,
+      attributes: { 'http.request.method': req.method ?? 'GET', 'url.path': path },
+    });
+    res.once('finish', () => {
+      const route = req.getRoute() as { path?: unknown } | undefined;
+      const pattern = typeof route?.path === 'string' ? route.path : 'unmatched';
+      telemetry.httpAnswered(
+        surfaceOf(path),
+        req.method ?? 'GET',
+        pattern,
+        res.statusCode,
+        (performance.now() - started) / 1000,
+      );
+      span.updateName(`HTTP ${req.method ?? 'GET'} ${pattern}`);
+      span.setAttributes({ 'http.route': pattern, 'http.response.status_code': res.statusCode });
+      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    });
+    context.with(trace.setSpan(context.active(), span), () => {
+      next();
+    });
+  });
 }
 
 function refuse(res: restify.Response, status: number, code: string, message: string): void {

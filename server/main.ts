@@ -3,12 +3,15 @@ import path from 'node:path';
 import { ConfigError, loadConfig, ownSecretsOf, type AppConfig } from '../src/config/load-config.js';
 import { ownSecretStatus, type OwnSecretStatus } from '../src/domain/own-secrets.js';
 import { createCore } from '../src/composition/create-core.js';
+import { Telemetry } from '../src/observability/telemetry.js';
+import { startTracing } from '../src/observability/tracing.js';
 import { createLogger, type Logger } from '../src/shared/logger.js';
 import { loadOrCreateDemoKey } from '../src/store/secret-box.js';
 import { appRoot } from './app-root.js';
 import { DEMO_TEAMS_APP_ID } from './demo-identities.js';
 import { ensureDemoClient, startDemoTenant } from './demo-tenant.js';
 import { closeHttpServer, createHttpServer } from './http-server.js';
+import { startMetricsServer } from './metrics-server.js';
 import { mountLegalPages } from './legal-pages.js';
 import { mountTabRoutes, seedDemoRoles } from './tab-routes.js';
 import { createBotEdge, mountBotRoutes } from './bot-routes.js';
@@ -60,6 +63,15 @@ async function start(
   firstSteps: (() => void)[],
 ): Promise<void> {
   const version = readVersion();
+  // Traces only when the OTEL_* variables ask for them; metrics always recorded, served only on METRICS_PORT.
+  const tracing = startTracing(process.env);
+  if (tracing !== undefined) {
+    started.push(() => tracing.shutdown());
+    logger.info({ exporter: tracing.exporter }, 'OpenTelemetry tracing on');
+  }
+  const telemetry = new Telemetry(
+    tracing === undefined ? {} : { tracer: tracing.provider.getTracer('entra-teams-idm', version) },
+  );
   // Demo mode: the simulated tenant stands in for Entra ID and Graph, in this process.
   const demo = config.mode === 'demo' ? await startDemoTenant(config, logger) : undefined;
   if (demo !== undefined) started.push(() => demo.close());
@@ -69,6 +81,7 @@ async function start(
     logger,
     secretsKey,
     notifier: bot.notifier,
+    telemetry,
     ...(demo === undefined ? {} : { graphEndpoints: demo.endpoints, consentApp: demo.consentApp }),
   });
   started.push(() => core.close());
@@ -99,6 +112,7 @@ async function start(
     ],
     limits,
     trustedProxyHops: config.limits.trustedProxyHops,
+    telemetry,
   });
   started.push(() => closeHttpServer(server, 3_000));
   mountLegalPages(server);
@@ -140,6 +154,24 @@ async function start(
       resolve();
     });
   });
+  if (config.metrics.port !== undefined) {
+    const metrics = await startMetricsServer({
+      telemetry,
+      logger,
+      host: config.metrics.host,
+      port: config.metrics.port,
+      token: config.metrics.token,
+    });
+    started.push(
+      () =>
+        new Promise<void>((resolve) => {
+          metrics.close(() => {
+            resolve();
+          });
+          metrics.closeAllConnections();
+        }),
+    );
+  }
   const { port } = server.address();
   logger.info(
     { host: config.host, port, mode: config.mode, store: config.store.kind, version },

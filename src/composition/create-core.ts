@@ -35,6 +35,8 @@ import { IntegrationRepository } from '../store/integration-repository.js';
 import { PendingActionRepository } from '../store/pending-action-repository.js';
 import { SecretBox } from '../store/secret-box.js';
 import type { Pace } from '../graph/tenant-gate.js';
+import { readClientHealth } from '../observability/client-health-query.js';
+import { Telemetry } from '../observability/telemetry.js';
 import { ClientSync } from '../sync/client-sync.js';
 import { DirectorySync } from '../sync/directory-sync.js';
 import { MfaRegistrationSync } from '../sync/mfa-registration-sync.js';
@@ -63,6 +65,8 @@ export interface CoreOptions {
    * for tests against a simulator that does not throttle.
    */
   readonly reportsPace?: Pace;
+  /** Metrics and traces (the server's, served on /metrics); default: a registry of its own, without process metrics. */
+  readonly telemetry?: Telemetry;
 }
 
 /**
@@ -73,6 +77,8 @@ export interface Core {
   readonly config: AppConfig;
   readonly logger: Logger;
   readonly clock: Clock;
+  /** Metrics (sync runs, Graph requests, queues, client health) and the tracer. */
+  readonly telemetry: Telemetry;
   readonly database: AppDatabase;
   readonly secretBox: SecretBox;
   readonly access: AccessPolicy;
@@ -176,7 +182,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const graphs = new TenantGraphFactory({ endpoints, consentApp });
   const tenantIds = new TenantIdResolver(endpoints);
   const integrationStore = new IntegrationRepository(db, secretBox);
-  const syncRunner = new SyncRunner({ db, clock, logger });
+  const telemetry = options.telemetry ?? new Telemetry({ processMetrics: false });
+  telemetry.sources.clientHealth = () => readClientHealth(db);
+  const syncRunner = new SyncRunner({ db, clock, logger, telemetry });
   const syncParts = { db, graphs, integrations: integrationStore, runner: syncRunner, clock, logger };
   const pace = options.reportsPace === undefined ? {} : { pace: options.reportsPace };
   const directorySync = new DirectorySync(syncParts);
@@ -306,8 +314,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
           schema: config.store.schema,
           listClients,
           logger,
+          concurrency: config.syncConcurrency,
         })
-      : new TimerJobScheduler({ listClients, clock, logger });
+      : new TimerJobScheduler({ listClients, clock, logger, concurrency: config.syncConcurrency });
+  telemetry.sources.queues = () => scheduler.queueStats();
   // One job per client: everything a sync means, in order (ClientSync); the slow, paced kinds every 6 hours.
   scheduler.registerClientJob({
     name: 'client-sync',
@@ -348,6 +358,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     config,
     logger,
     clock,
+    telemetry,
     database,
     secretBox,
     access,

@@ -59,6 +59,14 @@ export interface AppConfig {
   };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly syncIntervalMinutes: number;
+  /** Client syncs one instance runs at once. */
+  readonly syncConcurrency: number;
+  /** The Prometheus endpoint: its own listener, off without a port. */
+  readonly metrics: {
+    readonly port: number | undefined;
+    readonly host: string;
+    readonly token: string | undefined;
+  };
   readonly signInRetentionDays: number;
   readonly demo: { readonly users: number; readonly simPort: number; readonly autoImport: boolean };
   /** Bounded resources (DESIGN §9): rate limits, exports, the client address behind proxies. */
@@ -121,9 +129,24 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     );
     if (problem !== undefined) problems.push(problem);
   }
+  const metricsHost = typeof raw.METRICS_HOST === 'string' ? raw.METRICS_HOST : '127.0.0.1';
+  if (
+    mode === 'production' &&
+    raw.METRICS_PORT !== undefined &&
+    raw.METRICS_TOKEN === undefined &&
+    !isLoopbackAddress(metricsHost)
+  ) {
+    problems.push(
+      `METRICS_TOKEN: required in production when metrics listen on ${metricsHost} (not this machine only) — metrics name every client and its health; set a token of 16+ characters, or METRICS_HOST=127.0.0.1`,
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return toAppConfig(raw as RawSettings, mode);
+}
+
+function isLoopbackAddress(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 /**
@@ -189,6 +212,8 @@ function toAppConfig(raw: RawSettings, mode: AppMode): AppConfig {
     },
     logLevel: raw.LOG_LEVEL,
     syncIntervalMinutes: raw.SYNC_INTERVAL_MINUTES,
+    syncConcurrency: raw.SYNC_CONCURRENCY,
+    metrics: { port: raw.METRICS_PORT, host: raw.METRICS_HOST, token: raw.METRICS_TOKEN },
     signInRetentionDays: raw.SIGN_IN_RETENTION_DAYS,
     demo: { users: raw.DEMO_USERS, simPort: raw.DEMO_SIM_PORT, autoImport: raw.DEMO_AUTO_IMPORT },
     limits: {

@@ -347,6 +347,40 @@ export const settings = [
       'Reverse proxies in front of the server that append to X-Forwarded-For: the client address for rate limits is read that many entries from the right. 0 = the socket address. Never used to decide that a request is local.',
   },
   {
+    env: 'SYNC_CONCURRENCY',
+    schema: positiveInt(1, 256, 16),
+    defaultText: '16',
+    description:
+      "Client syncs one instance runs at once (they wait on Graph, not on the CPU; each tenant's own Graph limits apply within its run). Queued syncs start in priority order (a just-connected client and *Sync now* first), then oldest first.",
+  },
+  {
+    env: 'METRICS_PORT',
+    schema: optionalText.pipe(
+      z
+        .string()
+        .regex(/^\d+$/, 'must be a port number')
+        .transform(Number)
+        .pipe(z.number().int().min(1).max(65535))
+        .optional(),
+    ),
+    description:
+      'Port of the Prometheus endpoint `/metrics` (a listener of its own, never the public port). Unset: no metrics endpoint.',
+  },
+  {
+    env: 'METRICS_HOST',
+    schema: z.string().trim().default('127.0.0.1'),
+    defaultText: '127.0.0.1',
+    description:
+      'Address the metrics listener binds. Anything but a loopback address needs METRICS_TOKEN in production.',
+  },
+  {
+    env: 'METRICS_TOKEN',
+    schema: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    secret: true,
+    description:
+      'Bearer token `/metrics` requires (`Authorization: Bearer <token>`); without it the endpoint answers anyone who can reach METRICS_HOST:METRICS_PORT.',
+  },
+  {
     env: 'DEMO_USERS',
     schema: positiveInt(10, 200_000, 2000),
     defaultText: '2000',

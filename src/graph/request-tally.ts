@@ -21,7 +21,11 @@ export function emptyCounts(): RequestCounts {
 export class RequestTally {
   private readonly byOperation = new Map<string, RequestCounts>();
 
+  /** @param sink also told of every charge, as it happens (the process's metrics). */
+  constructor(private readonly sink?: (operation: string, change: Partial<RequestCounts>) => void) {}
+
   record(operation: string, change: Partial<RequestCounts>): void {
+    this.sink?.(operation, change);
     let counts = this.byOperation.get(operation);
     if (counts === undefined) {
       counts = emptyCounts();

@@ -1,11 +1,13 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SpanStatusCode } from '@opentelemetry/api';
 import type { Kysely } from 'kysely';
 import { GraphRequestError, PermissionError } from '../graph/graph-errors.js';
 import { RequestTally } from '../graph/request-tally.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
+import type { Telemetry } from '../observability/telemetry.js';
 import type { Logger } from '../shared/logger.js';
 import type { Database, SyncRunRow } from '../store/schema.js';
 import type { SyncKind, SyncTrigger } from '../domain/vocabulary.js';
@@ -50,6 +52,8 @@ export interface SyncRunnerOptions {
   readonly db: Kysely<Database>;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Metrics and traces of every run (its Graph requests included). */
+  readonly telemetry?: Telemetry;
   /** A running run whose heartbeat is older than this was interrupted. Default 2 minutes. */
   readonly staleAfterMs?: number;
   /** How often a run shows life while it waits (throttling, long pages). Default 20 s. */
@@ -68,6 +72,7 @@ export class SyncRunner {
   private readonly db: Kysely<Database>;
   private readonly clock: Clock;
   private readonly logger: Logger;
+  private readonly telemetry: Telemetry | undefined;
   private readonly staleAfterMs: number;
   private readonly heartbeatMs: number;
   private readonly pollMs: number;
@@ -80,6 +85,7 @@ export class SyncRunner {
     this.db = options.db;
     this.clock = options.clock;
     this.logger = options.logger;
+    this.telemetry = options.telemetry;
     this.staleAfterMs = options.staleAfterMs ?? 120_000;
     this.heartbeatMs = options.heartbeatMs ?? 20_000;
     this.pollMs = options.pollMs ?? 1_000;
@@ -163,13 +169,83 @@ export class SyncRunner {
     }
   }
 
+  /** {@link record} inside a `sync.run` span, counted and timed in the metrics. */
   private async execute(
     row: SyncRunRow,
     work: (context: RunContext) => Promise<void>,
     observer: ((progress: Readonly<Record<string, unknown>>) => void) | undefined,
   ): Promise<SyncRunRow> {
+    const telemetry = this.telemetry;
+    if (telemetry === undefined) return this.record(row, work, observer, new RequestTally());
+    const started = performance.now();
+    telemetry.runStarted(row.kind);
+    return telemetry.tracer.startActiveSpan(
+      'sync.run',
+      {
+        attributes: {
+          'idm.client.id': row.client_id,
+          'idm.sync.kind': row.kind,
+          'idm.sync.trigger': row.trigger,
+        },
+      },
+      async (span) => {
+        let status = 'failed';
+        let itemsWritten = 0;
+        try {
+          const tally = new RequestTally((operation, change) => {
+            telemetry.graphCharged(operation, change);
+          });
+          const final = await this.record(row, work, observer, tally);
+          status = final.status;
+          itemsWritten =
+            final.users_added +
+            final.users_updated +
+            final.users_removed +
+            final.groups_added +
+            final.groups_updated +
+            final.groups_removed +
+            final.edges_added +
+            final.edges_removed +
+            final.items_written;
+          const total = tally.total();
+          span.setAttributes({
+            'idm.sync.run_id': row.id,
+            'idm.sync.status': final.status,
+            'idm.graph.requests': total.requests,
+            'idm.graph.retries': total.retries,
+            'idm.graph.throttled': total.throttled,
+            'idm.graph.throttled_ms': total.throttledMs,
+            'idm.sync.items_written': itemsWritten,
+          });
+          if (final.status === 'failed') {
+            span.setStatus({ code: SpanStatusCode.ERROR, message: final.error_code ?? 'failed' });
+          }
+          return final;
+        } catch (error) {
+          span.recordException(error instanceof Error ? error : String(error));
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          throw error;
+        } finally {
+          telemetry.runEnded({
+            kind: row.kind,
+            trigger: row.trigger,
+            status,
+            seconds: (performance.now() - started) / 1000,
+            itemsWritten,
+          });
+          span.end();
+        }
+      },
+    );
+  }
+
+  private async record(
+    row: SyncRunRow,
+    work: (context: RunContext) => Promise<void>,
+    observer: ((progress: Readonly<Record<string, unknown>>) => void) | undefined,
+    tally: RequestTally,
+  ): Promise<SyncRunRow> {
     const runs = new SyncRunRepository(this.db);
-    const tally = new RequestTally();
     const counts: SyncRunCounts = {};
     let latest: Readonly<Record<string, unknown>> = {};
     const started = Date.now();

@@ -1,3 +1,5 @@
+import type { QueueStats } from '../../observability/telemetry.js';
+
 /** Work done for each connected client at a fixed interval (directory sync, sign-in ingestion, signInActivity…). */
 export interface ClientJob {
   /** Unique, stable, `[a-z0-9-]`: also the queue name with PostgreSQL (`directory-sync`). */
@@ -34,6 +36,8 @@ export interface JobScheduler {
   stop(): Promise<void>;
   /** Looks at once for due work (the adapters also do this on their own clock). */
   tick(): Promise<void>;
+  /** What the queues hold now (for /metrics): waiting and active jobs, and the oldest waiting job's age. */
+  queueStats(): Promise<QueueStats[]>;
 }
 
 /** Which clients the per-client jobs run for: those with an integration. */

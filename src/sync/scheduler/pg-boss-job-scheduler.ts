@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import PgBoss from 'pg-boss';
+import type { QueueStats } from '../../observability/telemetry.js';
 import type { Logger } from '../../shared/logger.js';
 import {
   assertJobName,
@@ -107,6 +108,31 @@ export class PgBossJobScheduler implements JobScheduler {
         );
       }
     }
+  }
+
+  /** Every instance's jobs, from pg-boss's job table (one grouped query). */
+  async queueStats(): Promise<QueueStats[]> {
+    const boss = this.boss;
+    if (boss === undefined) return [];
+    const names = [...this.clientJobs.keys(), ...this.dailyJobs.keys()];
+    const result = await boss.getDb().executeSql(
+      `select name, count(*) filter (where state in ('created', 'retry'))::int as waiting,
+                count(*) filter (where state = 'active')::int as active,
+                coalesce(extract(epoch from now() - min(created_on) filter (where state in ('created', 'retry'))), 0)::float as oldest
+           from "${this.options.schema}".job where name = any($1) and state in ('created', 'retry', 'active') group by name`,
+      [names],
+    );
+    const rows = result.rows as { name: string; waiting: number; active: number; oldest: number }[];
+    const byName = new Map(rows.map((row) => [row.name, row]));
+    return names.map((name) => {
+      const row = byName.get(name);
+      return {
+        queue: name,
+        waiting: row?.waiting ?? 0,
+        active: row?.active ?? 0,
+        oldestWaitingSeconds: row?.oldest ?? 0,
+      };
+    });
   }
 
   private pollingInterval(): number {

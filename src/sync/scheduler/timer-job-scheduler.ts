@@ -1,6 +1,7 @@
 import PQueue from 'p-queue';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
+import type { QueueStats } from '../../observability/telemetry.js';
 import {
   assertJobName,
   type ClientJob,
@@ -31,6 +32,8 @@ export class TimerJobScheduler implements JobScheduler {
   private readonly lastStart = new Map<string, number>();
   private readonly lastDay = new Map<string, string>();
   private readonly running = new Set<string>();
+  /** When each queued run not started yet was queued (for the queue's oldest age). */
+  private readonly queuedAt = new Map<string, number>();
   private readonly queue: PQueue;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
@@ -95,6 +98,19 @@ export class TimerJobScheduler implements JobScheduler {
     return this.ticking;
   }
 
+  queueStats(): Promise<QueueStats[]> {
+    const now = Date.now();
+    const oldest = Math.min(now, ...this.queuedAt.values());
+    return Promise.resolve([
+      {
+        queue: 'jobs',
+        waiting: this.queue.size,
+        active: this.queue.pending,
+        oldestWaitingSeconds: (now - oldest) / 1000,
+      },
+    ]);
+  }
+
   /** Resolves when every queued run has finished (tests). */
   async idle(): Promise<void> {
     await this.queue.onIdle();
@@ -121,6 +137,7 @@ export class TimerJobScheduler implements JobScheduler {
             continue;
           this.running.add(key);
           this.lastStart.set(key, now.getTime());
+          this.queuedAt.set(key, Date.now());
           void this.queue.add(() => this.runOne(key, job.name, () => job.run(clientId), clientId));
         }
       }
@@ -131,6 +148,7 @@ export class TimerJobScheduler implements JobScheduler {
       if (this.running.has(job.name)) continue;
       this.running.add(job.name);
       this.lastDay.set(job.name, day);
+      this.queuedAt.set(job.name, Date.now());
       void this.queue.add(() => this.runOne(job.name, job.name, () => job.run(), undefined));
     }
   }
@@ -141,6 +159,7 @@ export class TimerJobScheduler implements JobScheduler {
     run: () => Promise<void>,
     clientId: string | undefined,
   ): Promise<void> {
+    this.queuedAt.delete(key);
     try {
       await run();
     } catch (error) {

@@ -153,6 +153,34 @@ describe('configuration', () => {
     );
   });
 
+  it('serves metrics only on METRICS_PORT, on this machine unless told otherwise, and never openly in production', () => {
+    assert.deepEqual(loadConfig({}).metrics, { port: undefined, host: '127.0.0.1', token: undefined });
+    assert.equal(loadConfig({ ...productionEnv, METRICS_PORT: '9464' }).metrics.host, '127.0.0.1');
+    const open = { ...productionEnv, METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' };
+    const problems = problemsOf(open);
+    assert.equal(problems.length, 1);
+    assert.match(
+      problems[0] ?? '',
+      /^METRICS_TOKEN: required in production when metrics listen on 0\.0\.0\.0/,
+    );
+    const token = 'a'.repeat(8) + crypto.randomBytes(12).toString('hex');
+    assert.deepEqual(loadConfig({ ...open, METRICS_TOKEN: token }).metrics, {
+      port: 9464,
+      host: '0.0.0.0',
+      token,
+    });
+    assert.deepEqual(
+      problemsOf({ METRICS_PORT: 'http', METRICS_TOKEN: 'short' })
+        .map((problem) => problem.split(':')[0])
+        .sort(),
+      ['METRICS_PORT', 'METRICS_TOKEN'],
+    );
+    assert.ok(
+      !problemsOf({ METRICS_TOKEN: 'short' }).join('\n').includes('short'),
+      'the token is never echoed',
+    );
+  });
+
   it('is documented: the README configuration table is the one generated from the schema', () => {
     const readme = fs.readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
     assert.ok(

@@ -53,6 +53,8 @@ export async function startDemoApp(
   options: ({ readonly users: number; readonly autoImport?: boolean } | { readonly defaults: true }) & {
     /** Serve the browser over https (a TLS front, support/https-front.ts), as Teams requires. */
     readonly https?: boolean;
+    /** More settings for the server (METRICS_PORT…). */
+    readonly env?: Readonly<Record<string, string>>;
   },
 ): Promise<DemoApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'idm-e2e-tab-'));
@@ -76,6 +78,7 @@ export async function startDemoApp(
         }),
     DATA_DIR: dataDir,
     LOG_LEVEL: 'info',
+    ...options.env,
   });
   let store: AppDatabase | undefined;
   let front: HttpsFront | undefined;
@@ -197,7 +200,7 @@ export function randomSecret(): string {
 }
 
 /** A TCP port free right now on loopback. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const probe = net.createServer();
   await new Promise<void>((resolve, reject) => {
     probe.once('error', reject);
