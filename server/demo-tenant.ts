@@ -83,6 +83,8 @@ export async function startDemoTenant(config: AppConfig, logger: Logger): Promis
       },
     ],
     multiTenantApp: consentApp,
+    // As with Microsoft, an admin consent takes a moment to reach new tokens: the consent flow shows it waiting.
+    consentPropagationMs: 3_000,
     logger: {
       info: (message, details) => {
         log.debug(details ?? {}, message);

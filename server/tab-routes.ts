@@ -136,10 +136,19 @@ function mountConsentCallback(
     let title: string;
     let message: string;
     let ok = false;
+    let waiting: { refreshSeconds: number; cancelUrl: string } | undefined;
     try {
       const query = parseInput(consentCallbackInput, req.query ?? {});
       const outcome = await core.integrations.completeConsent(query);
-      if (outcome.outcome === 'connected') {
+      if (outcome.outcome === 'waiting') {
+        ok = true;
+        title = 'Waiting for Microsoft to apply the consent';
+        message = `${outcome.message} It gives up at ${outcome.until}.`;
+        waiting = {
+          refreshSeconds: outcome.retryAfterSeconds,
+          cancelUrl: `${CONSENT_CALLBACK_PATH}?state=${encodeURIComponent(query.state ?? '')}&cancel=1`,
+        };
+      } else if (outcome.outcome === 'connected') {
         allowList.invalidate();
         ok = true;
         title = 'Connected';
@@ -161,16 +170,28 @@ function mountConsentCallback(
       'cache-control': 'no-store',
       'content-security-policy': STATIC_PAGE_CSP,
     });
-    res.end(consentPage(title, message, ok));
+    res.end(consentPage(title, message, ok, waiting));
   });
 }
 
-function consentPage(title: string, message: string, ok: boolean): string {
-  const colour = ok ? '#107c10' : '#c50f1f';
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} — Identity Manager</title></head>
+function consentPage(
+  title: string,
+  message: string,
+  ok: boolean,
+  waiting?: { refreshSeconds: number; cancelUrl: string },
+): string {
+  const colour = waiting !== undefined ? '#605e5c' : ok ? '#107c10' : '#c50f1f';
+  // While waiting, the page asks again by itself (the same answer, whose state stays valid) and offers to cancel.
+  const refresh =
+    waiting === undefined ? '' : `<meta http-equiv="refresh" content="${String(waiting.refreshSeconds)}">`;
+  const cancel =
+    waiting === undefined
+      ? ''
+      : `<p><a href="${escapeHtml(waiting.cancelUrl)}">Cancel the connection</a></p>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8">${refresh}<title>${escapeHtml(title)} — Identity Manager</title></head>
 <body style="font-family:'Segoe UI',system-ui,sans-serif;background:#f5f5f5;margin:0;display:grid;place-items:center;min-height:100vh">
 <main style="background:#fff;border-radius:8px;padding:32px 40px;max-width:520px;box-shadow:0 2px 8px rgba(0,0,0,.12)">
-<h1 style="font-size:20px;color:${colour};margin-top:0">${escapeHtml(title)}</h1><p style="line-height:1.5">${escapeHtml(message)}</p>
+<h1 style="font-size:20px;color:${colour};margin-top:0">${escapeHtml(title)}</h1><p style="line-height:1.5">${escapeHtml(message)}</p>${cancel}
 </main></body></html>`;
 }
 

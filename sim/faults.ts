@@ -59,6 +59,11 @@ export class Faults implements FaultInjector {
   deltaExpiryMode: DeltaExpiryMode = '400';
   /** App-only tokens that are not JWTs (Microsoft: treat access tokens as opaque). */
   opaqueAppTokens = false;
+  /**
+   * How long an admin consent takes to reach new tokens and `appRoleAssignments` (real-time ms). Microsoft applies
+   * consent with a delay (https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/4160).
+   */
+  consentPropagationMs = 0;
   private readonly faults: ActiveFault[] = [];
   private readonly random: SeededRandom;
   private sequence = 0;
@@ -106,6 +111,7 @@ export class Faults implements FaultInjector {
     this.faults.length = 0;
     this.deltaExpiryMode = '400';
     this.opaqueAppTokens = false;
+    this.consentPropagationMs = 0;
     this.throttling.setEnabled(false);
   }
 

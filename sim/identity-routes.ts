@@ -22,6 +22,8 @@ export interface IdentityDeps {
   adminConsentDecision(): AdminConsentDecision;
   /** Whether app-only tokens are issued opaque (not JWTs). */
   opaqueAppTokens(): boolean;
+  /** How long an admin consent takes to reach new tokens (ms). */
+  consentPropagationMs(): number;
   readonly tokens: TokenService;
   /** Simulated now (secret expiry is judged on it). */
   now(): Date;
@@ -314,6 +316,8 @@ function findApp(
     };
   const shared = deps.multiTenantApp();
   if (shared?.clientId.toLowerCase() === clientId && grant) {
+    // Until the consent has propagated, tokens carry no roles.
+    const applied = grant.appliedAtMs === undefined || Date.now() >= grant.appliedAtMs;
     return {
       credentials: {
         clientId,
@@ -323,7 +327,7 @@ function findApp(
         displayName: shared.displayName ?? 'Multi-tenant app',
       },
       servicePrincipalId: grant.servicePrincipalId,
-      permissions: grant.permissions,
+      permissions: applied ? grant.permissions : new Set<string>(),
     };
   }
   return undefined;
@@ -392,6 +396,7 @@ function adminConsent(request: IdentityRequest, deps: IdentityDeps): IdentityRes
       'AzureADMultipleOrgs',
     );
     for (const permission of app.permissions) grant.permissions.add(permission);
+    grant.appliedAtMs = Date.now() + deps.consentPropagationMs();
     target.searchParams.set('tenant', tenant.tenantId);
     target.searchParams.set('admin_consent', 'True');
     const scope = q.get('scope');

@@ -57,6 +57,8 @@ export interface AppGrant {
   readonly clientId: string;
   readonly servicePrincipalId: string;
   readonly permissions: Set<string>;
+  /** Real-time ms from which an admin consent shows in tokens and role assignments (consent propagation). */
+  appliedAtMs?: number;
 }
 
 export const USER_PUBLIC_FIELDS = [

@@ -93,6 +93,7 @@ class RunningSimulator implements Simulator {
       const targets = tenantId === undefined ? this.registry.all() : [this.registry.require(tenantId)];
       for (const tenant of targets) tenant.expireDeltaTokens();
     });
+    this.faults.consentPropagationMs = options.consentPropagationMs ?? 0;
     this.sharedApp = options.multiTenantApp;
     const settings: GraphSettings = {
       signInActivityMaxTop: options.signInActivityMaxTop ?? 500,
@@ -128,6 +129,7 @@ class RunningSimulator implements Simulator {
         multiTenantApp: () => this.sharedApp,
         adminConsentDecision: () => this.adminConsentDecision,
         opaqueAppTokens: () => this.faults.opaqueAppTokens,
+        consentPropagationMs: () => this.faults.consentPropagationMs,
         tokens,
         now: () => this.now(),
       },

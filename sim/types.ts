@@ -455,6 +455,8 @@ export interface FaultInjector {
   deltaExpiryMode: DeltaExpiryMode;
   /** Issue app-only tokens that are not JWTs (Microsoft says clients must treat access tokens as opaque). */
   opaqueAppTokens: boolean;
+  /** Delay (ms) before an admin consent reaches new tokens and role assignments. Default 0. */
+  consentPropagationMs: number;
   /** Expires every delta token issued so far, in one tenant or all (same as `SimTenant.expireDeltaTokens`). */
   expireDeltaTokens(tenantId?: string): void;
   /** Enforce Graph's reports tier and identity tier limits (429 with Retry-After). Off by default. */
@@ -529,6 +531,8 @@ export interface SimulatorOptions {
   deltaMembersPerPage?: number;
   /** Seed for rate-based faults. Default 1. */
   faultSeed?: number;
+  /** Delay (ms) before an admin consent reaches new tokens (see `FaultInjector.consentPropagationMs`). Default 0. */
+  consentPropagationMs?: number;
 }
 
 /** Admin-consent outcome when the request does not choose one (`sim_consent=granted|declined`). */

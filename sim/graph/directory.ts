@@ -174,7 +174,9 @@ export function listAppRoleAssignments(request: GraphRequest, servicePrincipalId
   if (!sp) throw notFound(servicePrincipalId);
   const graphSp = tenant.servicePrincipals().find((candidate) => candidate.appId === MICROSOFT_GRAPH_APP_ID);
   const grant = tenant.grantOfServicePrincipal(sp.id);
-  const value = [...(grant?.permissions ?? [])].sort().flatMap((permission) => {
+  // "This request might have replication delays for app role assignments that were recently granted."
+  const applied = grant?.appliedAtMs === undefined || Date.now() >= grant.appliedAtMs;
+  const value = [...(applied ? (grant?.permissions ?? []) : [])].sort().flatMap((permission) => {
     const appRoleId = GRAPH_APP_ROLE_IDS[permission];
     if (appRoleId === undefined) return [];
     return [

@@ -39,6 +39,16 @@ export interface IntegrationServiceOptions {
   readonly authorityHost: string;
   /** Our multi-tenant app for admin consent. */
   readonly consentApp: { readonly clientId: string | undefined; readonly clientSecret: string | undefined };
+  /**
+   * How long a granted consent is waited for until Microsoft applies it to new tokens: retried within the callback
+   * for `inRequestMs` (every `intervalMs`), then the callback page says "waiting" and asks again, for up to `forMs`
+   * after the consent came back. Defaults 8 s, 2 s, 15 minutes.
+   */
+  readonly consentWait?: {
+    readonly inRequestMs?: number;
+    readonly intervalMs?: number;
+    readonly forMs?: number;
+  };
 }
 
 /** The path the admin-consent redirect comes back to (served by the server, handled by {@link IntegrationService.completeConsent}). */
@@ -104,6 +114,8 @@ export const consentCallbackInput = z.object({
   admin_consent: z.string().trim().max(10).optional(),
   error: z.string().trim().max(200).optional(),
   error_description: z.string().trim().max(2000).optional(),
+  /** The admin gives up waiting for Microsoft to apply the consent (the waiting page's link). */
+  cancel: z.enum(['1', 'true']).optional(),
 });
 export type ConsentCallbackInput = z.input<typeof consentCallbackInput>;
 
@@ -154,6 +166,15 @@ export type ConsentOutcome =
       /** Undefined when the answer carried no state, so no client can be named. */
       readonly clientId: string | undefined;
       readonly message: string;
+    }
+  | {
+      /** Consent granted, not yet applied by Microsoft to new tokens: ask again (the state stays valid). */
+      readonly outcome: 'waiting';
+      readonly clientId: string;
+      readonly message: string;
+      readonly retryAfterSeconds: number;
+      /** Until when it is waited for. */
+      readonly until: string;
     };
 
 /**
@@ -186,6 +207,8 @@ interface ConsentPayload {
   readonly tenantInput: string;
   /** The tenant id it resolved to: the only tenant whose consent completes this connection. */
   readonly tenantId: string;
+  /** When the granted consent first came back (then it is waited for, up to `consentWait.forMs`). */
+  readonly consentReceivedAt?: string | undefined;
 }
 
 /** A started admin consent: the link for the client's admin, and the tenant it is bound to. */
@@ -217,6 +240,7 @@ export class IntegrationService {
   private readonly publicBaseUrl: string;
   private readonly authorityHost: string;
   private readonly consentApp: IntegrationServiceOptions['consentApp'];
+  private readonly consentWait: NonNullable<IntegrationServiceOptions['consentWait']>;
 
   constructor(options: IntegrationServiceOptions) {
     this.db = options.db;
@@ -232,6 +256,7 @@ export class IntegrationService {
     this.publicBaseUrl = options.publicBaseUrl.replace(/\/+$/, '');
     this.authorityHost = options.authorityHost.replace(/\/+$/, '');
     this.consentApp = options.consentApp;
+    this.consentWait = options.consentWait ?? {};
   }
 
   /** The client's integration, or null when it has none. @throws {NotFoundError} {@link ForbiddenError} */
@@ -340,10 +365,13 @@ export class IntegrationService {
    * `tenant` (the id of the tenant that consented), `scope` and `state` on success; `error`, `error_description`
    * and `state` when the admin declined (https://learn.microsoft.com/entra/identity-platform/v2-admin-consent,
    * "Successful response" and "Error response"). None of it is signed by Microsoft, so nothing in it is trusted but
-   * our own state: it must be one this server issued, unused and unexpired (it is used up either way), and the
-   * tenant must be the one the state is bound to — a callback naming another tenant is refused and audited. The
-   * action is audited as the admin who started it, whose rights are checked again now. On consent, the bound tenant
-   * is checked like a client-credentials connection before saving, and `/organization` must be that tenant.
+   * our own state: it must be one this server issued, unused and unexpired, and the tenant must be the one the
+   * state is bound to — a callback naming another tenant is refused and audited. The action is audited as the admin
+   * who started it, whose rights are checked again now. On consent, the bound tenant is checked like a
+   * client-credentials connection before saving, and `/organization` must be that tenant. Microsoft takes a while
+   * to apply a fresh consent to new tokens: while the check fails that way, the answer is `waiting` and the state
+   * stays valid (for `consentWait.forMs` after the consent came back) until it connects, fails otherwise, or the
+   * admin cancels (`cancel`); every other ending uses the state up.
    * @throws {AppError} `consent_state_invalid` (400), `consent_tenant_mismatch` (400), `consent_state_used` /
    * `consent_state_expired` (409); {@link ConnectionCheckError}; {@link ConflictError}; {@link ForbiddenError}.
    */
@@ -366,7 +394,8 @@ export class IntegrationService {
     if (parts === undefined) throw consentStateInvalid();
     const now = this.clock.now();
     const id = ConsentStateSigner.storageId(parts.nonce);
-    const stored = await new PendingActionRepository(this.db).find(id, 'admin_consent');
+    const pending = new PendingActionRepository(this.db);
+    const stored = await pending.find(id, 'admin_consent');
     const payload = stored === undefined ? undefined : consentPayloadOf(stored.payload);
     if (
       stored === undefined ||
@@ -394,20 +423,19 @@ export class IntegrationService {
         },
       );
     }
-    if (now.toISOString() >= stored.expires_at) {
+    const waitFor = this.consentWait.forMs ?? 15 * 60 * 1000;
+    const deadline =
+      payload.consentReceivedAt === undefined
+        ? stored.expires_at
+        : new Date(Date.parse(payload.consentReceivedAt) + waitFor).toISOString();
+    if (now.toISOString() >= deadline) {
+      await pending.markUsed(id, now.toISOString());
       throw new AppError(
         'consent_state_expired',
-        'This consent link has expired (they are valid 10 minutes); start the connection again.',
+        payload.consentReceivedAt === undefined
+          ? 'This consent link has expired (they are valid 10 minutes); start the connection again.'
+          : `Microsoft did not apply the consent within ${String(Math.round(waitFor / 60_000))} minutes; start the connection again.`,
         { status: 409 },
-      );
-    }
-    if (!(await new PendingActionRepository(this.db).markUsed(id, now.toISOString()))) {
-      throw new AppError(
-        'consent_state_used',
-        'This consent link has already been used; start the connection again.',
-        {
-          status: 409,
-        },
       );
     }
     const actor: Actor = {
@@ -417,9 +445,38 @@ export class IntegrationService {
       channel: payload.channel,
     };
     const client = await this.clientAccess.resolve(actor, stored.client_id, 'client:configure');
+    // Used up once: by the first answer that ends it (declined, cancelled, refused, connected or failed).
+    const useUp = async (): Promise<void> => {
+      if (!(await pending.markUsed(id, this.clock.now().toISOString()))) {
+        throw new AppError(
+          'consent_state_used',
+          'This consent link has already been used; start the connection again.',
+          { status: 409 },
+        );
+      }
+    };
+
+    if (parsed.cancel !== undefined) {
+      await useUp();
+      await this.db.transaction().execute(async (trx) => {
+        await this.audit.record(trx, actor, {
+          action: 'integration.consent_cancelled',
+          clientId: client.id,
+          targetType: 'integration',
+          targetId: client.id,
+          after: { waitingSince: payload.consentReceivedAt ?? null },
+        });
+      });
+      return {
+        outcome: 'declined',
+        clientId: client.id,
+        message: 'The connection was cancelled. Start it again from Setup when you are ready.',
+      };
+    }
 
     const granted = parsed.error === undefined && parsed.admin_consent?.toLowerCase() === 'true';
     if (!granted) {
+      await useUp();
       const message = declinedMessage(parsed);
       await this.db.transaction().execute(async (trx) => {
         await this.audit.record(trx, actor, {
@@ -434,17 +491,50 @@ export class IntegrationService {
     }
     const answeredTenant = (parsed.tenant ?? '').toLowerCase();
     if (answeredTenant !== payload.tenantId) {
+      await useUp();
       await this.refuseConsent(actor, client, payload, answeredTenant, 'callback');
     }
     const appId = this.consentApp.clientId;
     if (appId === undefined || this.consentApp.clientSecret === undefined) throw consentAppMissing();
     await this.assertNotConnected(client);
-    const result = await this.verifier.verify({
-      kind: 'admin_consent',
-      tenantId: payload.tenantId,
-      appClientId: appId,
-      clientSecret: undefined,
-    });
+    const receivedAt = payload.consentReceivedAt ?? now.toISOString();
+    if (payload.consentReceivedAt === undefined) {
+      await pending.setPayload(id, JSON.stringify({ ...payload, consentReceivedAt: receivedAt }));
+    }
+
+    // New tokens lack the granted roles for a while after consent (and the service principal may not have
+    // replicated yet, AADSTS700016): https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/4160.
+    // Ask again for a few seconds here, then let the callback page ask again, until the deadline.
+    const inRequestMs = this.consentWait.inRequestMs ?? 8_000;
+    const intervalMs = this.consentWait.intervalMs ?? 2_000;
+    const started = Date.now();
+    let result: PermissionCheckResult;
+    for (;;) {
+      result = await this.verifier.verify({
+        kind: 'admin_consent',
+        tenantId: payload.tenantId,
+        appClientId: appId,
+        clientSecret: undefined,
+      });
+      if (result.passed || !notYetApplied(result) || Date.now() - started + intervalMs > inRequestMs) break;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+    const until = new Date(Date.parse(receivedAt) + waitFor).toISOString();
+    if (!result.passed && notYetApplied(result) && this.clock.now().toISOString() < until) {
+      this.logger.info(
+        { clientId: client.id, tenantId: payload.tenantId, code: result.error?.code },
+        'admin consent granted but not applied by Microsoft yet; waiting',
+      );
+      return {
+        outcome: 'waiting',
+        clientId: client.id,
+        message:
+          'Consent was granted. Waiting for Microsoft to apply the consent to new tokens — this usually takes a few minutes. This page checks again by itself.',
+        retryAfterSeconds: 10,
+        until,
+      };
+    }
+    await useUp();
     const organization = requirePassed(result);
     if (organization.tenantId.toLowerCase() !== payload.tenantId) {
       await this.refuseConsent(actor, client, payload, organization.tenantId.toLowerCase(), 'organization');
@@ -892,6 +982,7 @@ function consentPayloadOf(text: string): ConsentPayload | undefined {
       channel: value.channel ?? 'tab',
       tenantInput: value.tenantInput,
       tenantId: value.tenantId,
+      consentReceivedAt: typeof value.consentReceivedAt === 'string' ? value.consentReceivedAt : undefined,
     };
   } catch {
     return undefined;
@@ -911,4 +1002,11 @@ function declinedMessage(parsed: {
       ? ''
       : ` (${parsed.error}${parsed.error_description === undefined ? '' : `: ${firstLine(parsed.error_description)}`})`;
   return `The administrator did not grant consent${said}. To connect, start the connection again from Setup.`;
+}
+
+/** The connection check failed the way it does while Microsoft has not yet applied a fresh consent. */
+function notYetApplied(result: PermissionCheckResult): boolean {
+  const error = result.error;
+  if (error === undefined) return false;
+  return error.code === 'permission_missing' || error.code === 'unknown_application';
 }

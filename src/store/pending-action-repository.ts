@@ -37,6 +37,11 @@ export class PendingActionRepository {
     return result.numUpdatedRows > 0n;
   }
 
+  /** Replaces the stored payload (e.g. a consent's "received at"); the signed binding is not in it. */
+  async setPayload(id: string, payload: string): Promise<void> {
+    await this.db.updateTable('pending_actions').set({ payload }).where('id', '=', id).execute();
+  }
+
   /** Forgets actions that expired before `before` (housekeeping; used ones are kept until they expire). */
   async deleteExpired(before: string): Promise<number> {
     const result = await this.db

@@ -351,6 +351,77 @@ describe('integration service against the simulator', function () {
         );
       });
 
+      it('waits for Microsoft to apply a fresh consent: "waiting" while new tokens lack the roles, the state stays valid, then connects', async () => {
+        // Tokens lack the granted roles for a while after consent
+        // (https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/4160): longer than the 8 s the
+        // callback itself retries.
+        harness.sim.faults.consentPropagationMs = 11_000;
+        try {
+          const { tenant } = newTenant('wingtip');
+          const client = await seedClient(db(), { integration: false });
+          const started = await ctx.core.integrations.startConsent(partnerAdmin, client, {
+            tenant: tenant.tenantId,
+          });
+          const answer = await answerConsent(started.url);
+          const first = await ctx.core.integrations.completeConsent(answer);
+          assert.ok(first.outcome === 'waiting', JSON.stringify(first));
+          assert.match(first.message, /Waiting for Microsoft to apply the consent/);
+          assert.equal(await ctx.core.integrations.get(partnerAdmin, client), null);
+          // The same answer again (the waiting page asks by itself): the state was not used up.
+          await new Promise((resolve) => setTimeout(resolve, 3_500));
+          const second = await ctx.core.integrations.completeConsent(answer);
+          assert.ok(second.outcome === 'connected', JSON.stringify(second));
+          assert.equal(second.integration.tenantId, tenant.tenantId);
+          await assert.rejects(
+            ctx.core.integrations.completeConsent(answer),
+            (error: unknown) => error instanceof AppError && error.code === 'consent_state_used',
+          );
+        } finally {
+          harness.sim.faults.consentPropagationMs = 0;
+        }
+      });
+
+      it('gives up waiting 15 minutes after the consent came back, and lets the admin cancel before', async () => {
+        harness.sim.faults.consentPropagationMs = 3_600_000;
+        try {
+          const { tenant } = newTenant('margie');
+          const client = await seedClient(db(), { integration: false });
+          const started = await ctx.core.integrations.startConsent(partnerAdmin, client, {
+            tenant: tenant.tenantId,
+          });
+          const answer = await answerConsent(started.url);
+          assert.equal((await ctx.core.integrations.completeConsent(answer)).outcome, 'waiting');
+          ctx.clock.advance(16 * 60 * 1000);
+          try {
+            await assert.rejects(
+              ctx.core.integrations.completeConsent(answer),
+              (error: unknown) =>
+                error instanceof AppError &&
+                error.code === 'consent_state_expired' &&
+                error.message.includes('did not apply the consent within 15 minutes'),
+            );
+          } finally {
+            ctx.clock.advance(-16 * 60 * 1000);
+          }
+
+          const again = await ctx.core.integrations.startConsent(partnerAdmin, client, {
+            tenant: tenant.tenantId,
+          });
+          const second = await answerConsent(again.url);
+          assert.equal((await ctx.core.integrations.completeConsent(second)).outcome, 'waiting');
+          const cancelled = await ctx.core.integrations.completeConsent({ state: second.state, cancel: '1' });
+          assert.ok(cancelled.outcome === 'declined');
+          assert.match(cancelled.message, /cancelled/);
+          const audit = await ctx.core.auditLog.query(partnerAdmin, {
+            client,
+            action: 'integration.consent_cancelled',
+          });
+          assert.equal(audit.items.length, 1);
+        } finally {
+          harness.sim.faults.consentPropagationMs = 0;
+        }
+      });
+
       it('binds a consent to the tenant the admin named (by verified domain) and refuses, audits, a callback for another tenant', async () => {
         const { tenant } = newTenant('adatum');
         const { tenant: other } = newTenant('offboarded');
