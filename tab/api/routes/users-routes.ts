@@ -1,4 +1,4 @@
-import type { Core } from '../../../src/composition/create-core.js';
+import type { CoreServices } from '../../../src/composition/create-core.js';
 import type { UserListInput } from '../../../src/services/user-service.js';
 import type { UserPage } from '../../../src/contracts/users.js';
 import { csv, json, type TabRoute } from '../tab-route.js';
@@ -9,7 +9,7 @@ import type { TotalCache } from '../total-cache.js';
  * one user, import, disable, departments, and the filtered list as CSV. The query string goes to the user service
  * as it came: it validates and names every bad parameter.
  */
-export function usersRoutes(core: Core, totals: TotalCache): TabRoute[] {
+export function usersRoutes(core: CoreServices, totals: TotalCache): TabRoute[] {
   return [
     {
       method: 'GET',
