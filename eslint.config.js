@@ -101,6 +101,19 @@ export default tseslint.config(
               message:
                 'The contracts (src/contracts) may import only src/contracts and src/domain/vocabulary.ts.',
             },
+            // The edges call the core's services (use cases) and read its contracts: never its store, sync engines or
+            // Graph client. (The entry points — server/, src/cli/main.ts — assemble the core and may.)
+            {
+              target: [
+                './bot',
+                './tab/api',
+                './src/cli/commands',
+                './src/cli/cli-context.ts',
+                './src/cli/program.ts',
+              ],
+              from: ['./src/store', './src/sync', './src/graph'],
+              message: 'The bot, the tab API and the CLI commands call services: add a use case instead.',
+            },
             // The tab's browser build reads the core's views and nothing else of the server.
             {
               target: './tab/web',

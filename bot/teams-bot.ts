@@ -2,7 +2,7 @@ import { Application } from '@microsoft/teams-ai';
 import { CardFactory, MessageFactory, TurnContext, type Activity } from 'botbuilder';
 import type { Response } from 'botbuilder';
 import { z } from 'zod/v4';
-import type { Core } from '../src/composition/create-core.js';
+import type { CoreServices } from '../src/composition/create-core.js';
 import type { Actor } from '../src/services/actor.js';
 import type { Logger } from '../src/shared/logger.js';
 import { runAction } from './actions/action-handler.js';
@@ -22,7 +22,7 @@ import type { CardUpdater, SyncWorkflowOptions } from './workflows/sync-workflow
 import type { WorkflowContext } from './workflows/workflow-context.js';
 
 export interface TeamsBotOptions {
-  readonly core: Core;
+  readonly core: CoreServices;
   readonly logger: Logger;
   readonly adapter: AuthenticatingTeamsAdapter;
   /** The bot's app id; empty in anonymous demo mode. */

@@ -22,7 +22,7 @@ export async function showStatus(
   const [status] = await core.status.list(actor, client.id);
   if (status === undefined)
     throw new AppError('not_found', `Client '${client.name}' was not found.`, { status: 404 });
-  const canOperate = await core.access.can(actor, 'client:operate', client.id);
+  const canOperate = await core.roles.can(actor, 'client:operate', client.id);
   return statusCard(status, { canOperate, ...(notice === undefined ? {} : { notice }) });
 }
 

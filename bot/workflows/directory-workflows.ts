@@ -134,7 +134,7 @@ export async function showUser(
 
 /** Whether the person of the turn may change things on the client: their cards show only what they may do. */
 async function mayOperate(context: WorkflowContext, client: CardClient): Promise<boolean> {
-  return context.core.access.can(context.actor, 'client:operate', client.id);
+  return context.core.roles.can(context.actor, 'client:operate', client.id);
 }
 
 /**

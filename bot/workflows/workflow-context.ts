@@ -1,4 +1,4 @@
-import type { Core } from '../../src/composition/create-core.js';
+import type { CoreServices } from '../../src/composition/create-core.js';
 import type { Actor } from '../../src/services/actor.js';
 import { AppError, ForbiddenError } from '../../src/shared/errors.js';
 import type { CardClient } from '../cards/card-actions.js';
@@ -6,7 +6,7 @@ import type { TabLinks } from '../tab-links.js';
 
 /** What every command and card action works with: the core's services, the person acting, and where. */
 export interface WorkflowContext {
-  readonly core: Core;
+  readonly core: CoreServices;
   readonly links: TabLinks;
   readonly actor: Actor;
   /** The conversation key (a channel's id without its thread part). */

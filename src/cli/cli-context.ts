@@ -1,9 +1,9 @@
-import type { Core } from '../composition/create-core.js';
+import type { CoreServices } from '../composition/create-core.js';
 import type { Actor } from '../services/actor.js';
 
 /** What every CLI command gets: the core (opened on first use), the acting operator, and where to write. */
 export interface CliContext {
-  core(): Promise<Core>;
+  core(): Promise<CoreServices>;
   readonly actor: Actor;
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;

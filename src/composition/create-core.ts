@@ -158,6 +158,32 @@ export interface Core {
 }
 
 /**
+ * What the edges — the bot, the tab API and the CLI's commands — receive: the services (use cases) and the read-only
+ * configuration, never the store, the sync engines, the Graph client or the access policy behind them (the entry
+ * points that assemble the core keep {@link Core}).
+ */
+export type CoreServices = Pick<
+  Core,
+  | 'config'
+  | 'logger'
+  | 'clock'
+  | 'clients'
+  | 'status'
+  | 'integrations'
+  | 'users'
+  | 'groups'
+  | 'billing'
+  | 'roles'
+  | 'auditLog'
+  | 'exports'
+  | 'sync'
+  | 'reports'
+  | 'tabPlacements'
+  | 'downloadLinks'
+  | 'notifications'
+>;
+
+/**
  * Builds the core: the store, then the Graph seam and the sync engines, then the services; then wires what runs
  * after each directory sync and what runs on a schedule (both listed in one place below).
  * @throws {AppError} `store_unavailable` when the store cannot be opened.

@@ -1,6 +1,6 @@
 /**
  * The words of DESIGN §3: the states a user, a group or an integration can be in, the roles, and the kinds of sync.
- * The storage schema (src/store/schema.ts), the rules (src/domain) and the views people read (src/contracts) all
+ * The storage schema (the store's schema.ts), the rules (src/domain) and the views people read (src/contracts) all
  * take their vocabulary from here.
  */
 

@@ -1,7 +1,8 @@
 import { z } from 'zod/v4';
 import type { Kysely } from 'kysely';
 import type { PrincipalRef } from '../config/load-config.js';
-import { ALL_CLIENTS, type RoleGrant } from '../domain/roles.js';
+import type { Me } from '../contracts/clients.js';
+import { ALL_CLIENTS, type Permission, type RoleGrant } from '../domain/roles.js';
 import type { Clock } from '../shared/clock.js';
 import { ConflictError, NotFoundError } from '../shared/errors.js';
 import { RoleRepository, type RoleAssignmentKey } from '../store/role-repository.js';
@@ -108,6 +109,31 @@ export class RoleService {
   /** The roles the actor holds (for the bot and the tab to show what it may do). */
   async myGrants(actor: Actor): Promise<RoleGrant[]> {
     return this.access.grantsOf(actor);
+  }
+
+  /** Whether the actor may do `permission` (on `clientId`): the edges show or hide actions by it, the core decides. */
+  async can(actor: Actor, permission: Permission, clientId?: string): Promise<boolean> {
+    return this.access.can(actor, permission, clientId);
+  }
+
+  /** Who the caller is and what they may do, for the tab to show or hide actions (the core still decides). */
+  async me(actor: Actor): Promise<Me> {
+    const grants = await this.access.grantsOf(actor);
+    const clients = await this.clients.list(actor);
+    return {
+      name: actor.name ?? null,
+      tenantId: actor.tenantId,
+      objectId: actor.objectId,
+      grants: grants.map((grant) => ({ role: grant.role, clientScope: grant.clientScope })),
+      isPartnerAdmin: grants.some(
+        (grant) => grant.role === 'partner_admin' && grant.clientScope === ALL_CLIENTS,
+      ),
+      clients: clients.map((client) => ({
+        id: client.id,
+        name: client.name,
+        displayName: client.display_name,
+      })),
+    };
   }
 
   /**

@@ -86,6 +86,9 @@ export const userRefSchema = z
     'must be a user object id (GUID) or a user principal name (name@domain)',
   );
 
+/** How long a client's department names are remembered (they change only when a sync does). */
+const DEPARTMENTS_TTL_MS = 60_000;
+
 const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -97,6 +100,7 @@ export class UserService {
   private readonly clientAccess: ClientAccess;
   private readonly audit: AuditTrail;
   private readonly clock: Clock;
+  private readonly departmentNames = new Map<string, { readonly names: string[]; readonly at: number }>();
 
   constructor(options: UserServiceOptions) {
     this.db = options.db;
@@ -270,10 +274,18 @@ export class UserService {
     };
   }
 
-  /** The client's department names, for the department filter. */
+  /**
+   * The client's department names, for the department filter. The read right is checked on every call; only the
+   * list itself (a scan of the whole directory, and it changes only when a sync does) is remembered for a minute.
+   */
   async departments(actor: Actor, clientRef: string): Promise<string[]> {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:read');
-    return new UserRepository(this.db).departments(client.id);
+    const now = this.clock.now().getTime();
+    const remembered = this.departmentNames.get(client.id);
+    if (remembered !== undefined && now - remembered.at < DEPARTMENTS_TTL_MS) return remembered.names;
+    const names = await new UserRepository(this.db).departments(client.id);
+    this.departmentNames.set(client.id, { names, at: now });
+    return names;
   }
 
   private async views(

@@ -11,6 +11,7 @@ import { EXTERNAL_UPN_MARKER } from '../domain/eligibility.js';
 import { expiryCutoff, type ExpiryPolicy } from '../domain/expiry.js';
 import type { Database } from './schema.js';
 import type { CollectionState, DisableReason } from '../domain/vocabulary.js';
+import type { CollectionCounts } from '../contracts/billing.js';
 
 /**
  * SQL spellings of the domain rules (src/domain), shared by the repositories so a list filter, a count and a
@@ -273,20 +274,8 @@ export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
-/** Billing's and the users report's counts of a set of users (rule 9's vocabulary), defined once. */
-export interface CollectionCounts {
-  /** Users present in Entra (soft-deleted and deleted excluded). */
-  readonly totalUsers: number;
-  readonly imported: number;
-  readonly notImported: number;
-  readonly disabled: number;
-  readonly disabledManual: number;
-  readonly disabledExcludedGroup: number;
-  readonly disabledDeletedInEntra: number;
-  readonly expired: number;
-  readonly guests: number;
-  readonly billable: number;
-}
+/** Billing's and the users report's counts of a set of users (rule 9's vocabulary), defined once: in the contracts. */
+export type { CollectionCounts };
 
 /**
  * The aggregate columns behind {@link CollectionCounts}, over `directory_users`, one pass; `billable` is the

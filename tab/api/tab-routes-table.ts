@@ -1,4 +1,4 @@
-import type { Core } from '../../src/composition/create-core.js';
+import type { CoreServices } from '../../src/composition/create-core.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { billingRoutes } from './routes/billing-routes.js';
 import { clientsRoutes } from './routes/clients-routes.js';
@@ -20,7 +20,7 @@ export interface TabRoutesContext {
 }
 
 /** Every route of the tab API, by workload. Each calls only the core's services. */
-export function tabRoutes(core: Core, context: TabRoutesContext): TabRoute[] {
+export function tabRoutes(core: CoreServices, context: TabRoutesContext): TabRoute[] {
   const totals = new TotalCache();
   const routes = [
     ...meRoutes(core),

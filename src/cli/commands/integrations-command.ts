@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import type { PermissionCheck } from '../../graph/permission-check.js';
 import type { IntegrationView } from '../../services/integration-service.js';
 import { AppError, ValidationError } from '../../shared/errors.js';
 import type { CliContext } from '../cli-context.js';
@@ -209,7 +208,7 @@ async function readSecret(options: SecretOptions): Promise<string> {
     .replace(/\r?\n$/, '');
 }
 
-function describeChecks(checks: readonly PermissionCheck[]): string {
+function describeChecks(checks: IntegrationView['permissionChecks']): string {
   return checks.map((check) => `${check.passed ? '✔' : '✘'} ${check.name}: ${check.reason}`).join('\n');
 }
 

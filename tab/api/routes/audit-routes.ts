@@ -1,9 +1,9 @@
-import type { Core } from '../../../src/composition/create-core.js';
+import type { CoreServices } from '../../../src/composition/create-core.js';
 import type { AuditQueryInput } from '../../../src/services/audit-log-service.js';
 import { csv, json, type TabRoute } from '../tab-route.js';
 
 /** The audit log: who did what, when, on which client and object — filtered, paged, and as CSV. */
-export function auditRoutes(core: Core): TabRoute[] {
+export function auditRoutes(core: CoreServices): TabRoute[] {
   return [
     {
       method: 'GET',

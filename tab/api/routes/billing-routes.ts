@@ -1,8 +1,8 @@
-import type { Core } from '../../../src/composition/create-core.js';
+import type { CoreServices } from '../../../src/composition/create-core.js';
 import { csv, json, type TabRoute } from '../tab-route.js';
 
 /** Rule 9: the billable position now, its daily history, and the history as CSV. */
-export function billingRoutes(core: Core): TabRoute[] {
+export function billingRoutes(core: CoreServices): TabRoute[] {
   return [
     {
       method: 'GET',

@@ -1,5 +1,5 @@
 import { z } from 'zod/v4';
-import type { Core } from '../../../src/composition/create-core.js';
+import type { CoreServices } from '../../../src/composition/create-core.js';
 import type { ClientRef } from '../../../src/contracts/clients.js';
 import { empty, json, parse, type TabRoute } from '../tab-route.js';
 
@@ -16,7 +16,7 @@ const removeClientBody = z.object({
  * The partner view: every client the caller may see, with its health (`/clients`, `/clients/:client/overview`);
  * one client's header for its screens (`/clients/:client`, cheap); add and remove clients.
  */
-export function clientsRoutes(core: Core): TabRoute[] {
+export function clientsRoutes(core: CoreServices): TabRoute[] {
   return [
     {
       method: 'GET',

@@ -1,5 +1,5 @@
 import { z } from 'zod/v4';
-import type { Core } from '../../../src/composition/create-core.js';
+import type { CoreServices } from '../../../src/composition/create-core.js';
 import { downloadTarget } from '../../../src/services/download-link-service.js';
 import { ValidationError } from '../../../src/shared/errors.js';
 import { json, parse, type TabRoute } from '../tab-route.js';
@@ -33,7 +33,7 @@ const linkRequest = z.object({
  * exports, for the person asking. The tab opens it through the host (`app.openLink`): a plain GET that works in the
  * system browser, where the tab's SSO token is not (src/services/download-link-service.ts).
  */
-export function downloadLinkRoutes(core: Core, routes: readonly TabRoute[]): TabRoute[] {
+export function downloadLinkRoutes(core: CoreServices, routes: readonly TabRoute[]): TabRoute[] {
   const exports = routes.filter(isDownloadRoute).map((route) => patternOf(route.path));
   return [
     {

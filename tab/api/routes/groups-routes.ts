@@ -1,5 +1,5 @@
 import { z } from 'zod/v4';
-import type { Core } from '../../../src/composition/create-core.js';
+import type { CoreServices } from '../../../src/composition/create-core.js';
 import type { ExclusionPreviewOptions } from '../../../src/services/group-service.js';
 import { json, parse, type TabRoute } from '../tab-route.js';
 
@@ -14,7 +14,7 @@ const previewBody = z.object({ sampleSize: z.number().int().min(0).max(500).opti
  * Groups of a client (rules 6, 7): list with member counts, one group, the exclusion preview and its explicit
  * confirmation, import for reporting, transitive members.
  */
-export function groupsRoutes(core: Core): TabRoute[] {
+export function groupsRoutes(core: CoreServices): TabRoute[] {
   return [
     {
       method: 'GET',

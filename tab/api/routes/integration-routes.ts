@@ -1,5 +1,5 @@
 import { z } from 'zod/v4';
-import type { Core } from '../../../src/composition/create-core.js';
+import type { CoreServices } from '../../../src/composition/create-core.js';
 import { connectInput, rotateInput } from '../../../src/services/integration-service.js';
 import { json, parse, type TabRoute } from '../tab-route.js';
 import type { TenantAllowList } from '../tenant-allow-list.js';
@@ -22,7 +22,7 @@ const expiryBody = z.object({
  * rotate its secret, remove it; start the initial import (rule 2); the expiry threshold (rule 8). Bodies are
  * checked with the integration service's own schemas, so the field names and messages are the same everywhere.
  */
-export function integrationRoutes(core: Core, allowList: TenantAllowList): TabRoute[] {
+export function integrationRoutes(core: CoreServices, allowList: TenantAllowList): TabRoute[] {
   return [
     {
       method: 'GET',

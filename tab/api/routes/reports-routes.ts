@@ -1,5 +1,5 @@
 import { z } from 'zod/v4';
-import type { Core } from '../../../src/composition/create-core.js';
+import type { CoreServices } from '../../../src/composition/create-core.js';
 import { REPORT_KINDS } from '../../../src/services/reports/report-types.js';
 import type { ReportKind } from '../../../src/contracts/reports.js';
 import { csv, json, parse, type TabRoute } from '../tab-route.js';
@@ -23,7 +23,7 @@ const reportQuery = z.object({
  * Rule 10: the usage, SSO, MFA and billing reports of a client — filtered by period, reporting group and
  * department — the filter choices, and each report as CSV.
  */
-export function reportsRoutes(core: Core): TabRoute[] {
+export function reportsRoutes(core: CoreServices): TabRoute[] {
   return [
     {
       method: 'GET',

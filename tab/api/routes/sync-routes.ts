@@ -1,11 +1,11 @@
-import type { Core } from '../../../src/composition/create-core.js';
+import type { CoreServices } from '../../../src/composition/create-core.js';
 import { json, type TabRoute } from '../tab-route.js';
 
 /**
  * The client's directory sync: where it stands with its live progress (the status bar polls this, so it is two
  * indexed reads) and "sync now" — which needs the operate right, checked by the core.
  */
-export function syncRoutes(core: Core): TabRoute[] {
+export function syncRoutes(core: CoreServices): TabRoute[] {
   return [
     {
       method: 'GET',

@@ -1,5 +1,5 @@
 import { z } from 'zod/v4';
-import type { Core } from '../../../src/composition/create-core.js';
+import type { CoreServices } from '../../../src/composition/create-core.js';
 import { tabPlacementInput } from '../../../src/services/tab-placement-service.js';
 import { empty, json, parse, type TabRoute } from '../tab-route.js';
 
@@ -9,7 +9,7 @@ const removal = z.object({ id: z.string({ error: 'name the channel or chat id' }
  * The client's channel and group-chat tabs: the configuration page records where it was saved, so the bot's cards
  * in that channel or chat open this tab; the tab's remove page forgets it.
  */
-export function tabPlacementRoutes(core: Core): TabRoute[] {
+export function tabPlacementRoutes(core: CoreServices): TabRoute[] {
   return [
     {
       method: 'POST',

@@ -1,18 +1,15 @@
-import type { Core } from '../../../src/composition/create-core.js';
+import type { CoreServices } from '../../../src/composition/create-core.js';
 import type { UserListInput } from '../../../src/services/user-service.js';
 import type { UserPage } from '../../../src/contracts/users.js';
 import { csv, json, type TabRoute } from '../tab-route.js';
 import type { TotalCache } from '../total-cache.js';
-
-const DEPARTMENTS_TTL_MS = 60_000;
 
 /**
  * Users of a client (rules 4, 5, 8, 9): the list with filters and keyset pages, the "Entra ID users" import list,
  * one user, import, disable, departments, and the filtered list as CSV. The query string goes to the user service
  * as it came: it validates and names every bad parameter.
  */
-export function usersRoutes(core: Core, totals: TotalCache): TabRoute[] {
-  const departments = new Map<string, { names: string[]; at: number }>();
+export function usersRoutes(core: CoreServices, totals: TotalCache): TabRoute[] {
   return [
     {
       method: 'GET',
@@ -61,19 +58,8 @@ export function usersRoutes(core: Core, totals: TotalCache): TabRoute[] {
     {
       method: 'GET',
       path: '/clients/:client/departments',
-      handle: async ({ actor, params }) => {
-        // The read right is checked on every request; only the list itself (a scan of the whole directory, and
-        // it changes only when a sync does) is remembered for a minute.
-        const client = await core.clients.get(actor, params.client ?? '');
-        await core.access.assert(actor, 'client:read', client.id);
-        const remembered = departments.get(client.id);
-        if (remembered !== undefined && Date.now() - remembered.at < DEPARTMENTS_TTL_MS) {
-          return json({ departments: remembered.names });
-        }
-        const names = await core.users.departments(actor, client.id);
-        departments.set(client.id, { names, at: Date.now() });
-        return json({ departments: names });
-      },
+      handle: async ({ actor, params }) =>
+        json({ departments: await core.users.departments(actor, params.client ?? '') }),
     },
   ];
 }

@@ -121,6 +121,28 @@ describe('the inner layers are kept by lint (DESIGN §4)', function () {
     assert.deepEqual(of('import-x/no-restricted-paths', [...domain, ...store]), []);
   });
 
+  it('fails an edge (bot, tab API, CLI command) that reaches past the services into the store, sync or Graph', async () => {
+    for (const [file, target] of [
+      ['bot/workflows/probe.ts', '../../src/store/schema.js'],
+      ['tab/api/routes/probe.ts', '../../../src/sync/client-sync.js'],
+      ['src/cli/commands/probe.ts', '../../graph/permission-check.js'],
+    ] as const) {
+      const messages = await lintAt(
+        file,
+        `import type * as probe from '${target}';\nexport type Probe = typeof probe;\n`,
+      );
+      assert.ok(
+        of('import-x/no-restricted-paths', messages).some((message) => message.includes('add a use case')),
+        `${file} -> ${target}: ${messages.join('\n')}`,
+      );
+    }
+    const services = await lintAt(
+      'bot/workflows/probe.ts',
+      "import type { UserService } from '../../src/services/user-service.js';\nexport type Probe = UserService;\n",
+    );
+    assert.deepEqual(of('import-x/no-restricted-paths', services), []);
+  });
+
   it('fails a contract that imports anything but the contracts and the vocabulary', async () => {
     for (const target of ['../services/user-view.js', '../store/schema.js', '../domain/expiry.js']) {
       const messages = await lintAt(
