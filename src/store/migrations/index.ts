@@ -12,6 +12,7 @@ import * as oneClientPerTenant from './0009-one-client-per-tenant.js';
 import * as rateLimits from './0010-rate-limits.js';
 import * as currentExpiryAndCollection from './0011-current-expiry-and-collection.js';
 import * as tabPlacements from './0012-tab-placements.js';
+import * as schedulerInstances from './0015-scheduler-instances.js';
 
 /** A migration that may differ slightly per engine (auto-increment ids, SQLite's WITHOUT ROWID). */
 export interface DialectMigration {
@@ -32,4 +33,5 @@ export const migrations: Readonly<Record<string, DialectMigration>> = {
   '0010-rate-limits': rateLimits,
   '0011-current-expiry-and-collection': currentExpiryAndCollection,
   '0012-tab-placements': tabPlacements,
+  '0015-scheduler-instances': schedulerInstances,
 };
