@@ -40,7 +40,12 @@ import { Telemetry } from '../observability/telemetry.js';
 import { ClientSync } from '../sync/client-sync.js';
 import { DirectorySync } from '../sync/directory-sync.js';
 import { MfaRegistrationSync } from '../sync/mfa-registration-sync.js';
-import type { JobScheduler } from '../sync/scheduler/job-scheduler.js';
+import {
+  PRIORITY_NEW_CLIENT,
+  PRIORITY_ROUTINE,
+  type JobScheduler,
+  type ScheduledClient,
+} from '../sync/scheduler/job-scheduler.js';
 import { PgBossJobScheduler } from '../sync/scheduler/pg-boss-job-scheduler.js';
 import { TimerJobScheduler } from '../sync/scheduler/timer-job-scheduler.js';
 import { ServicePrincipalSync } from '../sync/service-principal-sync.js';
@@ -331,13 +336,37 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   // The schedule: per-client jobs every interval, and daily jobs (UTC). Timers on SQLite; pg-boss on PostgreSQL,
   // so that with several instances each job runs once.
-  const listClients = async (): Promise<string[]> =>
-    (await integrationStore.list()).map((row) => row.clientId);
+  // A client never synced yet (just connected) goes before routine runs.
+  const listClients = async (): Promise<ScheduledClient[]> => {
+    const rows = await db
+      .selectFrom('integrations as i')
+      .select((eb) => [
+        'i.client_id',
+        eb
+          .exists(
+            eb
+              .selectFrom('sync_runs as r')
+              .select('r.id')
+              .whereRef('r.client_id', '=', 'i.client_id')
+              .where('r.kind', '=', 'directory')
+              .where('r.status', '=', 'succeeded'),
+          )
+          .as('synced'),
+      ])
+      .execute();
+    return rows.map((row) => ({
+      clientId: row.client_id,
+      priority: Number(row.synced) === 1 ? PRIORITY_ROUTINE : PRIORITY_NEW_CLIENT,
+    }));
+  };
   const scheduler: JobScheduler =
     config.store.kind === 'postgres'
       ? new PgBossJobScheduler({
           connectionString: config.store.url,
           schema: config.store.schema,
+          db,
+          instanceId: syncRunner.owner,
+          clock,
           listClients,
           logger,
           concurrency: config.syncConcurrency,

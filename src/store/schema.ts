@@ -394,6 +394,22 @@ export interface PendingActionsTable {
 }
 
 /** A channel or group-chat tab added in Teams for one client (migration 0011). */
+/** A scheduler instance sharing the PostgreSQL store, and its last sign of life (migration 0015). */
+export interface SchedulerInstancesTable {
+  id: string;
+  started_at: Timestamp;
+  heartbeat_at: Timestamp;
+}
+
+/** A queued job an instance took and is running (migration 0015). */
+export interface SchedulerClaimsTable {
+  job_id: string;
+  queue: string;
+  client_id: string;
+  instance_id: string;
+  claimed_at: Timestamp;
+}
+
 export interface TabPlacementsTable {
   client_id: string;
   place_kind: 'channel' | 'chat';
@@ -430,6 +446,8 @@ export interface Database {
   notifications_sent: NotificationsSentTable;
   pending_actions: PendingActionsTable;
   tab_placements: TabPlacementsTable;
+  scheduler_instances: SchedulerInstancesTable;
+  scheduler_claims: SchedulerClaimsTable;
 }
 
 export type ClientRow = Selectable<ClientsTable>;

@@ -40,8 +40,22 @@ export interface JobScheduler {
   queueStats(): Promise<QueueStats[]>;
 }
 
+/** A client the per-client jobs run for, and how urgently its next run is due. */
+export interface ScheduledClient {
+  readonly clientId: string;
+  /** Higher runs first: {@link PRIORITY_NEW_CLIENT} for a client never synced yet, else {@link PRIORITY_ROUTINE}. */
+  readonly priority: number;
+}
+
 /** Which clients the per-client jobs run for: those with an integration. */
-export type ClientLister = () => Promise<readonly string[]>;
+export type ClientLister = () => Promise<readonly ScheduledClient[]>;
+
+/** A routine run (the interval came round). */
+export const PRIORITY_ROUTINE = 0;
+/** A just-connected client's first sync: before routine runs, so it is visible within minutes. */
+export const PRIORITY_NEW_CLIENT = 10;
+/** A run taken over from an instance that died mid-sync (it resumes from its checkpoints): first of all. */
+export const PRIORITY_RECOVERY = 20;
 
 const JOB_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 

@@ -8,6 +8,7 @@ import {
   type ClientLister,
   type DailyJob,
   type JobScheduler,
+  type ScheduledClient,
 } from './job-scheduler.js';
 
 export interface TimerJobSchedulerOptions {
@@ -16,7 +17,7 @@ export interface TimerJobSchedulerOptions {
   readonly logger: Logger;
   /** How often to look for due work. Default 30 s. */
   readonly tickMs?: number;
-  /** Job runs at once, over all clients. Default 2. */
+  /** Job runs at once, over all clients (queued ones start by priority, then in order). Default 2. */
   readonly concurrency?: number;
 }
 
@@ -119,7 +120,7 @@ export class TimerJobScheduler implements JobScheduler {
   private async enqueueDue(): Promise<void> {
     const now = this.options.clock.now();
     if (this.clientJobs.size > 0) {
-      let clients: readonly string[];
+      let clients: readonly ScheduledClient[];
       try {
         clients = await this.options.listClients();
       } catch (error) {
@@ -127,7 +128,7 @@ export class TimerJobScheduler implements JobScheduler {
         return;
       }
       for (const job of this.clientJobs.values()) {
-        for (const clientId of clients) {
+        for (const { clientId, priority } of clients) {
           const key = `${job.name}:${clientId}`;
           const last = this.lastStart.get(key);
           if (
@@ -138,7 +139,9 @@ export class TimerJobScheduler implements JobScheduler {
           this.running.add(key);
           this.lastStart.set(key, now.getTime());
           this.queuedAt.set(key, Date.now());
-          void this.queue.add(() => this.runOne(key, job.name, () => job.run(clientId), clientId));
+          void this.queue.add(() => this.runOne(key, job.name, () => job.run(clientId), clientId), {
+            priority,
+          });
         }
       }
     }

@@ -1,55 +1,265 @@
 import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { systemClock } from '../../../src/shared/clock.js';
 import { createLogger } from '../../../src/shared/logger.js';
+import type { StoreConfig } from '../../../src/config/load-config.js';
+import { openDatabase, type AppDatabase } from '../../../src/store/database.js';
+import {
+  PRIORITY_NEW_CLIENT,
+  PRIORITY_ROUTINE,
+  type ScheduledClient,
+} from '../../../src/sync/scheduler/job-scheduler.js';
 import { PgBossJobScheduler } from '../../../src/sync/scheduler/pg-boss-job-scheduler.js';
 import { dropStore, freshStoreConfig } from '../../support/databases.js';
+import { repoRoot } from '../../support/processes.js';
 
 const logger = createLogger({ level: 'silent' });
 
-describe('pg-boss job scheduler across instances [postgres]', function () {
-  this.timeout(60_000);
-  const store = freshStoreConfig('postgres');
-  const instances: PgBossJobScheduler[] = [];
+interface Run {
+  readonly clientId: string;
+  readonly instance: string;
+  readonly startedAt: number;
+  endedAt?: number;
+}
 
+/**
+ * The PostgreSQL scheduler with several instances on one database: each client's slot runs exactly once across
+ * them, many clients run side by side in each instance and a long backfill delays nobody, a never-synced client
+ * goes first, and the work of an instance killed with `kill -9` mid-run is taken over by another within seconds
+ * (its run closed as interrupted, the client queued again at the front).
+ */
+describe('pg-boss scheduler: three instances, fifty clients [postgres]', function () {
+  this.timeout(120_000);
+  const store = freshStoreConfig('postgres') as Extract<StoreConfig, { kind: 'postgres' }>;
+  let database: AppDatabase;
+  const instances: PgBossJobScheduler[] = [];
+  const children: ChildProcess[] = [];
+
+  before(async () => {
+    database = await openDatabase(store);
+  });
+  afterEach(async () => {
+    await Promise.all(instances.splice(0).map((instance) => instance.stop()));
+  });
   after(async () => {
-    await Promise.all(instances.map((instance) => instance.stop()));
+    for (const child of children) child.kill('SIGKILL');
+    await database.close();
     await dropStore(store);
   });
 
-  it('runs each client’s scheduled slot exactly once, whichever instances tick', async () => {
-    if (store.kind !== 'postgres') throw new Error('postgres store expected');
-    const clients = ['c1', 'c2', 'c3'];
-    const runs: string[] = [];
-    for (let index = 0; index < 2; index++) {
+  async function startInstances(
+    count: number,
+    clients: () => readonly ScheduledClient[],
+    run: (clientId: string, instance: string) => Promise<void>,
+    { concurrency = 4, job }: { concurrency?: number; job: string },
+  ): Promise<void> {
+    for (let index = 0; index < count; index++) {
+      const instance = `instance-${String(index)}`;
       const scheduler = new PgBossJobScheduler({
         connectionString: store.url,
         schema: store.schema,
-        listClients: () => Promise.resolve(clients),
+        db: database.db,
+        instanceId: `${instance}:${String(Date.now())}`,
+        clock: systemClock,
+        listClients: () => Promise.resolve(clients()),
         logger,
-        pollingIntervalSeconds: 0.5,
-        // Ticks come from the test, not from cron.
-        tickCron: '0 0 1 1 *',
+        concurrency,
+        tickMs: 500,
+        pollMs: 200,
+        heartbeatMs: 300,
+        deadAfterMs: 3_000,
       });
+      // Each test its own queue, so no test meets another's jobs.
       scheduler.registerClientJob({
-        name: 'directory-sync',
-        everyMinutes: 15,
-        run: async (clientId) => {
-          runs.push(`${clientId}@${index}`);
-          await sleep(50);
-        },
+        name: job,
+        everyMinutes: 60,
+        run: (clientId) => run(clientId, instance),
       });
       instances.push(scheduler);
     }
     await Promise.all(instances.map((instance) => instance.start()));
+  }
 
-    await Promise.all([...instances, ...instances].map((instance) => instance.tick()));
-    for (let waited = 0; runs.length < clients.length && waited < 20_000; waited += 100) await sleep(100);
-    await sleep(1_500); // time for any duplicate to show up
-    assert.deepEqual(runs.map((run) => run.split('@')[0]).sort(), clients);
+  it('runs every client exactly once across three instances, side by side, a 20-second backfill delaying no one', async () => {
+    const clients = Array.from({ length: 50 }, (_, index) => ({
+      clientId: `client-${String(index).padStart(2, '0')}`,
+      priority: PRIORITY_ROUTINE,
+    }));
+    const runs: Run[] = [];
+    const began = Date.now();
+    await startInstances(
+      3,
+      () => clients,
+      async (clientId, instance) => {
+        const entry: Run = { clientId, instance, startedAt: Date.now() - began };
+        runs.push(entry);
+        // client-00 is the large tenant's backfill; the others are small tenants' syncs.
+        await sleep(clientId === 'client-00' ? 20_000 : 300);
+        entry.endedAt = Date.now() - began;
+      },
+      { job: 'spread' },
+    );
+    for (
+      let waited = 0;
+      runs.filter((run) => run.endedAt !== undefined).length < 50 && waited < 60_000;
+      waited += 200
+    ) {
+      await sleep(200);
+    }
+    await sleep(2_000); // ticks keep coming: any duplicate would show
+    assert.deepEqual(
+      runs.map((run) => run.clientId).sort(),
+      clients.map((client) => client.clientId),
+      'every client once, none twice',
+    );
+    const backfill = runs.find((run) => run.clientId === 'client-00');
+    assert.ok(backfill?.endedAt !== undefined);
+    const small = runs.filter((run) => run.clientId !== 'client-00');
+    // Fairness: every small tenant's sync had finished long before the backfill did.
+    const lastSmall = Math.max(...small.map((run) => run.endedAt ?? Infinity));
+    assert.ok(
+      lastSmall < backfill.endedAt - 5_000,
+      `small tenants done at ${String(lastSmall)} ms, backfill at ${String(backfill.endedAt)} ms`,
+    );
+    // The work spread over the three instances.
+    assert.equal(new Set(runs.map((run) => run.instance)).size, 3);
+  });
 
-    // Later ticks within the same interval queue nothing new.
-    await Promise.all(instances.map((instance) => instance.tick()));
+  it('starts a just-connected client before routine runs already queued', async () => {
+    const routine = Array.from({ length: 20 }, (_, index) => ({
+      clientId: `routine-${String(index).padStart(2, '0')}`,
+      priority: PRIORITY_ROUTINE,
+    }));
+    let clients: ScheduledClient[] = routine;
+    const started: string[] = [];
+    // One instance with one slot: the order in which queued work starts is the priority order.
+    await startInstances(
+      1,
+      () => clients,
+      async (clientId) => {
+        started.push(clientId);
+        await sleep(150);
+      },
+      { concurrency: 1, job: 'priorities' },
+    );
+    for (let waited = 0; started.length < 3 && waited < 10_000; waited += 50) await sleep(50);
+    clients = [...routine, { clientId: 'newcomer', priority: PRIORITY_NEW_CLIENT }];
+    await instances[0]?.tick();
+    for (let waited = 0; !started.includes('newcomer') && waited < 10_000; waited += 50) await sleep(50);
+    const position = started.indexOf('newcomer');
+    // Queued after all twenty, it started while at least ten routine runs were still waiting.
+    assert.ok(
+      position !== -1 && position < routine.length - 10,
+      `the newcomer started as number ${String(position + 1)}: ${started.join(', ')}`,
+    );
+    assert.ok(started.length < routine.length, 'while routine runs were still waiting');
+  });
+
+  it('takes over the job of an instance killed with kill -9 mid-run: its run closed as interrupted, the client run again once', async () => {
+    const clients = ['kill-a', 'kill-b'];
+    // The doomed instance first, alone, so it takes both clients.
+    const doomedId = `doomed:${String(Date.now())}`;
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(repoRoot, 'test/integration/sync/support/scheduler-instance.ts'),
+        JSON.stringify({
+          url: store.url,
+          schema: store.schema,
+          instanceId: doomedId,
+          clients,
+          job: 'takeover',
+        }),
+      ],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    children.push(child);
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<void>((resolve) => {
+      child.once('exit', () => {
+        resolve();
+      });
+    });
+    for (let waited = 0; (output.match(/^started /gm) ?? []).length < 2 && waited < 60_000; waited += 100) {
+      await sleep(100);
+    }
+    assert.equal((output.match(/^started /gm) ?? []).length, 2, output);
+    // Its sync run in the store, as the sync runner writes it (owner = the instance).
+    const client = await database.db
+      .insertInto('clients')
+      .values({
+        id: 'kill-a',
+        name: 'kill-a',
+        display_name: 'kill-a',
+        expiry_days: 30,
+        created_at: new Date().toISOString(),
+        created_by: 'test',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const run = await database.db
+      .insertInto('sync_runs')
+      .values({
+        client_id: client.id,
+        kind: 'directory',
+        trigger: 'schedule',
+        status: 'running',
+        started_at: new Date().toISOString(),
+        users_added: 0,
+        users_updated: 0,
+        users_removed: 0,
+        groups_added: 0,
+        groups_updated: 0,
+        groups_removed: 0,
+        edges_added: 0,
+        edges_removed: 0,
+        items_written: 0,
+        pages: 3,
+        graph_requests: 3,
+        retries: 0,
+        throttled_ms: 0,
+        progress: '{}',
+        owner: doomedId,
+        heartbeat_at: new Date().toISOString(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+
+    const taken: { clientId: string; instance: string; startedAt: number }[] = [];
+    await startInstances(
+      2,
+      () => clients.map((clientId) => ({ clientId, priority: PRIORITY_ROUTINE })),
+      async (clientId, instance) => {
+        taken.push({ clientId, instance, startedAt: Date.now() });
+        await sleep(100);
+      },
+      { job: 'takeover' },
+    );
     await sleep(1_500);
-    assert.equal(runs.length, clients.length);
+    assert.equal(taken.length, 0, 'nothing runs twice while the first instance lives');
+
+    const killedAt = Date.now();
+    child.kill('SIGKILL');
+    await exited;
+    const takenOver = (): number => taken.length;
+    for (let waited = 0; takenOver() < 2 && waited < 30_000; waited += 100) await sleep(100);
+    await sleep(2_000);
+    assert.deepEqual(taken.map((entry) => entry.clientId).sort(), clients, 'each client once, by a survivor');
+    const recovery = Math.max(...taken.map((entry) => entry.startedAt), 0) - killedAt;
+    assert.ok(recovery < 60_000, `taken over ${String(recovery)} ms after the kill`);
+    const closed = await database.db
+      .selectFrom('sync_runs')
+      .selectAll()
+      .where('id', '=', run.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(closed.status, 'failed');
+    assert.equal(closed.error_code, 'interrupted');
+    const claims = await database.db.selectFrom('scheduler_claims').selectAll().execute();
+    assert.deepEqual(claims, [], 'no job left claimed');
   });
 });

@@ -1,16 +1,21 @@
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../../src/shared/clock.js';
 import { createLogger } from '../../../src/shared/logger.js';
+import { PRIORITY_ROUTINE, type ScheduledClient } from '../../../src/sync/scheduler/job-scheduler.js';
 import { TimerJobScheduler } from '../../../src/sync/scheduler/timer-job-scheduler.js';
 
 const logger = createLogger({ level: 'silent' });
+
+function routine(...clientIds: string[]): ScheduledClient[] {
+  return clientIds.map((clientId) => ({ clientId, priority: PRIORITY_ROUTINE }));
+}
 
 describe('in-process job scheduler', () => {
   it('runs a client job for every client at once, then again only after its interval', async () => {
     const clock = new FakeClock('2026-11-26T10:00:00Z');
     const runs: string[] = [];
     const scheduler = new TimerJobScheduler({
-      listClients: () => Promise.resolve(['a', 'b']),
+      listClients: () => Promise.resolve(routine('a', 'b')),
       clock,
       logger,
     });
@@ -42,7 +47,11 @@ describe('in-process job scheduler', () => {
     const clock = new FakeClock('2026-11-26T10:00:00Z');
     let started = 0;
     let finish: () => void = () => undefined;
-    const scheduler = new TimerJobScheduler({ listClients: () => Promise.resolve(['a']), clock, logger });
+    const scheduler = new TimerJobScheduler({
+      listClients: () => Promise.resolve(routine('a')),
+      clock,
+      logger,
+    });
     scheduler.registerClientJob({
       name: 'slow-job',
       everyMinutes: 1,
