@@ -25,6 +25,7 @@ import { TabPlacementService } from '../services/tab-placement-service.js';
 import { ReportService } from '../services/report-service.js';
 import { RoleService } from '../services/role-service.js';
 import { StatusService } from '../services/status-service.js';
+import { DoctorService } from '../services/doctor-service.js';
 import { SyncService } from '../services/sync-service.js';
 import { UserService } from '../services/user-service.js';
 import { systemClock, type Clock } from '../shared/clock.js';
@@ -122,6 +123,8 @@ export interface Core {
    * `requestSync` (start without waiting), `status` (live progress, cheap to poll).
    */
   readonly sync: SyncService;
+  /** The operator's check of a client's tenant against every request the product sends: `check`. */
+  readonly doctor: DoctorService;
   /** Sign-in ingestion per client (`run(clientId)`), part of every sync. */
   readonly signInIngestion: SignInIngestion;
   /**
@@ -182,6 +185,7 @@ export type CoreServices = Pick<
   | 'auditLog'
   | 'exports'
   | 'sync'
+  | 'doctor'
   | 'reports'
   | 'tabPlacements'
   | 'downloadLinks'
@@ -292,6 +296,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const auditLog = new AuditLogService({ db, access, clientAccess, clients });
   const sync = new SyncService({ db, clientAccess, clientSync, runner: syncRunner, logger });
+  const doctor = new DoctorService({ clientAccess, graphs, integrations: integrationStore, clock });
   const reports = new ReportService({ db, clientAccess, clock });
   const exports = new ExportService({
     users,
@@ -421,6 +426,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     clients,
     status,
     sync,
+    doctor,
     graphs,
     integrationStore,
     syncRunner,

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runDoctor } from '../../graph/graph-doctor.js';
 import { AppError } from '../../shared/errors.js';
 import { formatTable, printable, type CliContext } from '../cli-context.js';
 
@@ -18,9 +17,7 @@ export function registerDoctorCommand(program: Command, context: CliContext): vo
     .option('--json', 'one JSON document')
     .action(async (clientRef: string, options: { record?: string; json?: boolean }) => {
       const core = await context.core();
-      const client = await core.clients.get(context.actor, clientRef);
-      const graph = core.graphs.create(await core.integrationStore.credentials(client.id));
-      const report = await runDoctor(graph, { now: core.clock.now(), recordDir: options.record });
+      const { report } = await core.doctor.check(context.actor, clientRef, { recordDir: options.record });
       if (options.json === true) {
         context.out(JSON.stringify(report));
       } else {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { SqlDialect } from '../database.js';
+import type { SqlDialect } from '../dialect.js';
 
 /**
  * The PostgreSQL scheduler's view of its instances (several share one database): each instance's last heartbeat,
