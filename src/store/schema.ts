@@ -394,14 +394,14 @@ export interface PendingActionsTable {
 }
 
 /** A channel or group-chat tab added in Teams for one client (migration 0011). */
-/** A scheduler instance sharing the PostgreSQL store, and its last sign of life (migration 0015). */
+/** A scheduler instance sharing the PostgreSQL store, and its last sign of life (migration 0014). */
 export interface SchedulerInstancesTable {
   id: string;
   started_at: Timestamp;
   heartbeat_at: Timestamp;
 }
 
-/** A queued job an instance took and is running (migration 0015). */
+/** A queued job an instance took and is running (migration 0014). */
 export interface SchedulerClaimsTable {
   job_id: string;
   queue: string;

@@ -13,7 +13,7 @@ import * as rateLimits from './0010-rate-limits.js';
 import * as currentExpiryAndCollection from './0011-current-expiry-and-collection.js';
 import * as tabPlacements from './0012-tab-placements.js';
 import * as licenceRefusals from './0013-licence-refusals.js';
-import * as schedulerInstances from './0015-scheduler-instances.js';
+import * as schedulerInstances from './0014-scheduler-instances.js';
 
 /** A migration that may differ slightly per engine (auto-increment ids, SQLite's WITHOUT ROWID). */
 export interface DialectMigration {
@@ -35,5 +35,5 @@ export const migrations: Readonly<Record<string, DialectMigration>> = {
   '0011-current-expiry-and-collection': currentExpiryAndCollection,
   '0012-tab-placements': tabPlacements,
   '0013-licence-refusals': licenceRefusals,
-  '0015-scheduler-instances': schedulerInstances,
+  '0014-scheduler-instances': schedulerInstances,
 };
