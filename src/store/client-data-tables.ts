@@ -31,4 +31,6 @@ export const clientTables = [
   'billing_snapshots',
   'integrations',
   'tab_placements',
+  // A removed client's claimed scheduler job (PostgreSQL): nothing to take over any more.
+  'scheduler_claims',
 ] as const;
