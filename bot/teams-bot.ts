@@ -8,7 +8,7 @@ import type { Logger } from '../src/shared/logger.js';
 import { runAction } from './actions/action-handler.js';
 import { ConversationReferenceStore } from './conversation-reference-store.js';
 import type { AuthenticatingTeamsAdapter } from './authenticating-teams-adapter.js';
-import { AppError, UnauthenticatedError } from '../src/shared/errors.js';
+import { isAppError, UnauthenticatedError, type ErrorCode } from '../src/shared/errors.js';
 import { errorCardFor } from './bot-errors.js';
 import type { AdaptiveCard } from './cards/card-kit.js';
 import { errorCard } from './cards/error-card.js';
@@ -50,7 +50,16 @@ export interface BotHttpRequest {
 /** Why a request is refused before its body is read, with the answer to give. */
 export interface BotRefusal {
   readonly status: number;
-  readonly body: { readonly error: { readonly code: string; readonly message: string } };
+  readonly body: ErrorAnswer;
+}
+
+/** The bot endpoint's error body: a code from the one catalogue and a sentence. */
+interface ErrorAnswer {
+  readonly error: { readonly code: ErrorCode; readonly message: string };
+}
+
+function errorAnswer(code: ErrorCode, message: string): ErrorAnswer {
+  return { error: { code, message } };
 }
 
 const CARD_RESPONSE = 'application/vnd.microsoft.card.adaptive';
@@ -70,16 +79,14 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 const REFUSED_REMOTE: BotRefusal = {
   status: 403,
-  body: {
-    error: {
-      code: 'local_only',
-      message: 'Without bot credentials (demo mode) only a client on this machine may talk to the bot.',
-    },
-  },
+  body: errorAnswer(
+    'local_only',
+    'Without bot credentials (demo mode) only a client on this machine may talk to the bot.',
+  ),
 };
 const REFUSED_UNSIGNED: BotRefusal = {
   status: 401,
-  body: { error: { code: 'unauthenticated', message: 'A Bot Framework token is required.' } },
+  body: errorAnswer('unauthenticated', 'A Bot Framework token is required.'),
 };
 
 /**
@@ -157,18 +164,18 @@ export class TeamsBot {
     }
     const envelope = activityEnvelope.safeParse(req.body);
     if (!envelope.success) {
-      reply(res, 400, {
-        error: { code: 'invalid_activity', message: 'The request body is not a Bot Framework activity.' },
-      });
+      reply(res, 400, errorAnswer('invalid_activity', 'The request body is not a Bot Framework activity.'));
       return;
     }
     if (this.options.anonymous && !LOOPBACK.has(new URL(envelope.data.serviceUrl).hostname)) {
-      reply(res, 400, {
-        error: {
-          code: 'service_url_refused',
-          message: 'Without bot credentials only a local client may talk to the bot.',
-        },
-      });
+      reply(
+        res,
+        400,
+        errorAnswer(
+          'service_url_refused',
+          'Without bot credentials only a local client may talk to the bot.',
+        ),
+      );
       return;
     }
     try {
@@ -183,14 +190,12 @@ export class TeamsBot {
     } catch (error) {
       if (error instanceof UnauthenticatedError) {
         this.logger.info({ err: error }, 'bot request refused: no valid Bot Framework token');
-        reply(res, 401, { error: { code: error.code, message: error.message } });
+        reply(res, 401, errorAnswer(error.code, error.message));
         return;
       }
       this.logger.error({ err: error }, 'bot request failed');
       if (!res.headersSent) {
-        reply(res, 503, {
-          error: { code: 'unavailable', message: 'The bot could not handle the activity now.' },
-        });
+        reply(res, 503, errorAnswer('unavailable', 'The bot could not handle the activity now.'));
       }
     }
   }
@@ -220,7 +225,7 @@ export class TeamsBot {
       try {
         await this.options.limitUser(actor);
       } catch (error) {
-        if (!(error instanceof AppError) || error.code !== 'rate_limited') throw error;
+        if (!isAppError(error, 'rate_limited')) throw error;
         await this.refuse(context, error.message);
         return false;
       }
@@ -249,9 +254,11 @@ export class TeamsBot {
 
   private async onInvoke(context: TurnContext): Promise<void> {
     if (context.activity.name !== 'adaptiveCard/action') {
-      await answerInvoke(context, 400, {
-        error: { code: 'unsupported_invoke', message: 'This bot only answers card actions.' },
-      });
+      await answerInvoke(
+        context,
+        400,
+        errorAnswer('unsupported_invoke', 'This bot only answers card actions.'),
+      );
       return;
     }
     const workflow = this.workflowOf(context);

@@ -14,7 +14,7 @@ import { parseArgs, parseEnv } from 'node:util';
 import { AppManifestUtils, type AppManifest } from '@microsoft/app-manifest';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { zipSync } from 'fflate';
-import { AppError } from '../src/shared/errors.js';
+import { AppError, type ErrorCode } from '../src/shared/errors.js';
 
 /** `${{NAME}}`, the placeholder syntax of Teams Toolkit (spaces inside the braces allowed, as the toolkit does). */
 const PLACEHOLDER = /\$\{\{ *([A-Za-z_][A-Za-z0-9_]*) *\}\}/g;
@@ -32,7 +32,7 @@ export class AppPackageError extends AppError {
   override readonly name = 'AppPackageError';
   readonly problems: readonly string[];
 
-  constructor(code: string, message: string, problems: readonly string[] = []) {
+  constructor(code: ErrorCode, message: string, problems: readonly string[] = []) {
     super(
       code,
       problems.length === 0 ? message : `${message}\n${problems.map((p) => `  - ${p}`).join('\n')}`,

@@ -2,6 +2,7 @@ import type restify from 'restify';
 import { z } from 'zod/v4';
 import { parseInput } from '../src/services/validation.js';
 import { toUserFacingError } from '../src/shared/errors.js';
+import { GUID_PATTERN } from '../src/contracts/values.js';
 
 /** Where Entra sends the person back after the consent window: a page of the built tab (tab/web/auth-end.html). */
 export const SIGN_IN_END_PATH = '/tab/auth-end.html';
@@ -20,8 +21,8 @@ const startQuery = z.object({
   tenant: z
     .string()
     .trim()
-    .regex(
-      /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|organizations)$/i,
+    .refine(
+      (value) => GUID_PATTERN.test(value) || value.toLowerCase() === 'organizations',
       'must be a tenant id or "organizations"',
     ),
   state: z.uuid({ error: 'must be the UUID the tab generated' }),

@@ -10,7 +10,8 @@ import type { Core } from '../src/composition/create-core.js';
 import { SYSTEM_ACTOR } from '../src/services/actor.js';
 import { CONSENT_CALLBACK_PATH, consentCallbackInput } from '../src/services/integration-service.js';
 import { parseInput } from '../src/services/validation.js';
-import { toUserFacingError } from '../src/shared/errors.js';
+import type { ErrorBody } from '../src/contracts/errors.js';
+import { toUserFacingError, type ErrorCode } from '../src/shared/errors.js';
 import type { Logger } from '../src/shared/logger.js';
 import { SsoTokenValidator } from '../tab/api/sso-token-validator.js';
 import { mountTabApi } from '../tab/api/tab-api.js';
@@ -22,6 +23,8 @@ import { DEMO_MSP_TENANT_ID, demoIdentities, type DemoIdentity } from './demo-id
 import { readJsonBody } from './json-body.js';
 import { isLocalRequest } from './locality.js';
 import { STATIC_PAGE_CSP, tabContentSecurityPolicy } from './security-headers.js';
+
+const NOT_FOUND: ErrorBody = { error: { code: 'not_found', message: 'Not found.', details: {} } };
 
 /** Demo mode only: how the local Teams host gets tokens from the in-process simulator. */
 export interface DemoTabOptions {
@@ -235,7 +238,7 @@ function mountStaticTab(server: restify.Server, distDir: string, logger: Logger)
   // arrive here in their canonical spelling (server/canonical-path.ts), so `/tab//dev/…`, `/tab/./dev/…` and
   // `/tab/assets/../dev/…` are this path too.
   const notFound = (_req: restify.Request, res: restify.Response, next: restify.Next): void => {
-    res.json(404, { error: { code: 'not_found', message: 'Not found.', details: {} } });
+    res.json(404, NOT_FOUND);
     next(false);
   };
   server.get('/tab/dev/*', notFound);
@@ -271,7 +274,7 @@ const tokenRequest = z.object({
 function mountDemoHost(server: restify.Server, distDir: string, demo: DemoTabOptions, logger: Logger): void {
   const localOnly = (req: restify.Request, res: restify.Response, next: restify.Next): void => {
     if (!isLocalRequest(req)) {
-      res.json(404, { error: { code: 'not_found', message: 'Not found.', details: {} } });
+      res.json(404, NOT_FOUND);
       next(false);
       return;
     }
@@ -284,7 +287,11 @@ function mountDemoHost(server: restify.Server, distDir: string, demo: DemoTabOpt
       page = await fs.promises.readFile(file);
     } catch {
       res.json(503, {
-        error: { code: 'tab_not_built', message: 'Run `npm run build:tab` first.', details: {} },
+        error: {
+          code: 'tab_not_built' satisfies ErrorCode,
+          message: 'Run `npm run build:tab` first.',
+          details: {},
+        },
       });
       return;
     }

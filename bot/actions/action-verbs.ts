@@ -1,5 +1,6 @@
 import { z } from 'zod/v4';
 import { botCommandSchema, REPORT_KINDS } from '../commands/bot-command.js';
+import { GUID_PATTERN } from '../../src/contracts/values.js';
 
 const clientRef = z.string().trim().min(1).max(100);
 const groupRef = z.string().trim().min(1).max(256);
@@ -10,9 +11,7 @@ const userRef = z
   .min(1)
   .max(256)
   .refine(
-    (value) =>
-      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) ||
-      /^[^@\s]+@[^@\s]+$/.test(value),
+    (value) => GUID_PATTERN.test(value) || /^[^@\s]+@[^@\s]+$/.test(value),
     'must be a user object id or UPN',
   );
 const cursor = z.string().min(1).max(2000);

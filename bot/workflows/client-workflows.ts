@@ -1,5 +1,5 @@
 import type { ReportKind } from '../../src/contracts/reports.js';
-import { AppError } from '../../src/shared/errors.js';
+import { NotFoundError } from '../../src/shared/errors.js';
 import type { CardClient } from '../cards/card-actions.js';
 import type { AdaptiveCard } from '../cards/card-kit.js';
 import { clientsCard, statusCard } from '../cards/client-cards.js';
@@ -20,8 +20,7 @@ export async function showStatus(
 ): Promise<AdaptiveCard> {
   const { core, actor } = context;
   const [status] = await core.status.list(actor, client.id);
-  if (status === undefined)
-    throw new AppError('not_found', `Client '${client.name}' was not found.`, { status: 404 });
+  if (status === undefined) throw new NotFoundError('Client', client.name);
   const canOperate = await core.roles.can(actor, 'client:operate', client.id);
   return statusCard(status, { canOperate, ...(notice === undefined ? {} : { notice }) });
 }

@@ -1,4 +1,4 @@
-import { AppError, ConflictError, NotFoundError } from '../../src/shared/errors.js';
+import { AppError, isAppError, NotFoundError } from '../../src/shared/errors.js';
 import type { UserChange, UserView } from '../../src/contracts/users.js';
 import type { GroupView } from '../../src/contracts/groups.js';
 import type { CardClient } from '../cards/card-actions.js';
@@ -14,10 +14,10 @@ import {
 } from '../cards/group-cards.js';
 import { userCard, userChoiceCard, userListCard, userName } from '../cards/user-cards.js';
 import { toCardClient, type WorkflowContext } from './workflow-context.js';
+import { GUID_PATTERN } from '../../src/contracts/values.js';
 
 const CANDIDATES = 8;
 const PAGE = 10;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Found<T> =
   | { readonly kind: 'one'; readonly item: T }
@@ -31,9 +31,9 @@ async function findUser(
   typed: string,
 ): Promise<Found<UserView>> {
   const { core, actor } = context;
-  if (GUID.test(typed) || /^[^@\s]+@[^@\s]+$/.test(typed)) {
+  if (GUID_PATTERN.test(typed) || /^[^@\s]+@[^@\s]+$/.test(typed)) {
     const direct = await core.users.get(actor, client.id, typed).catch((error: unknown) => {
-      if (error instanceof AppError && error.code === 'not_found') return undefined;
+      if (isAppError(error, 'not_found')) return undefined;
       throw error;
     });
     if (direct !== undefined) return { kind: 'one', item: direct };
@@ -56,9 +56,9 @@ async function findGroup(
   typed: string,
 ): Promise<Found<GroupView>> {
   const { core, actor } = context;
-  if (GUID.test(typed)) {
+  if (GUID_PATTERN.test(typed)) {
     const direct = await core.groups.get(actor, client.id, typed).catch((error: unknown) => {
-      if (error instanceof AppError && error.code === 'not_found') return undefined;
+      if (isAppError(error, 'not_found')) return undefined;
       throw error;
     });
     if (direct !== undefined) return { kind: 'one', item: direct };
@@ -151,7 +151,7 @@ export async function changeUser(
   const { core, actor } = context;
   const clientRef = typeof client === 'string' ? client : client.id;
   let outcome: UserChange | undefined;
-  if (GUID.test(typed) || /^[^@\s]+@[^@\s]+$/.test(typed)) {
+  if (GUID_PATTERN.test(typed) || /^[^@\s]+@[^@\s]+$/.test(typed)) {
     outcome = await core.users.changeState(actor, clientRef, typed, change).catch((error: unknown) => {
       if (error instanceof NotFoundError && error.details?.what === 'User') return undefined;
       throw error;
@@ -272,7 +272,7 @@ export async function confirmExclusion(
   try {
     return exclusionResultCard(client, await core.groups.confirmExclusion(actor, client.id, token));
   } catch (error) {
-    if (!(error instanceof ConflictError) || error.code !== 'preview_used') throw error;
+    if (!isAppError(error, 'preview_used')) throw error;
     const current = await core.groups.get(actor, client.id, group);
     if (current.excluded === null) throw error;
     return exclusionResultCard(client, {

@@ -1,4 +1,5 @@
 import { z } from 'zod/v4';
+import { GUID_PATTERN } from '../contracts/values.js';
 
 /**
  * Every setting the app reads, in one table: its environment variable, its schema (with the default), whether
@@ -25,8 +26,6 @@ const optionalText = z
 const positiveInt = (min: number, max: number, fallback: number): z.ZodType<number> =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
-const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 const guidList = z
   .string()
   .default('')
@@ -36,7 +35,7 @@ const guidList = z
       .map((item) => item.trim().toLowerCase())
       .filter((item) => item !== ''),
   )
-  .pipe(z.array(z.string().regex(guid, 'each entry must be a tenant id GUID')));
+  .pipe(z.array(z.string().regex(GUID_PATTERN, 'each entry must be a tenant id GUID')));
 
 const principalList = z
   .string()
@@ -188,7 +187,7 @@ export const settings = [
   {
     env: 'TEAMS_APP_ID',
     schema: optionalText.pipe(
-      z.string().regex(guid, 'must be the Teams app id GUID (the manifest `id`)').optional(),
+      z.string().regex(GUID_PATTERN, 'must be the Teams app id GUID (the manifest `id`)').optional(),
     ),
     requiredInProduction: true,
     description:
@@ -219,7 +218,7 @@ export const settings = [
   },
   {
     env: 'BOT_TENANT_ID',
-    schema: optionalText.pipe(z.string().regex(guid, 'must be a tenant id GUID').optional()),
+    schema: optionalText.pipe(z.string().regex(GUID_PATTERN, 'must be a tenant id GUID').optional()),
     description:
       "Tenant id of the bot's Entra app (written by provisioning); required for a `SingleTenant` bot, empty for `MultiTenant`.",
   },
@@ -231,7 +230,9 @@ export const settings = [
   },
   {
     env: 'TAB_SSO_CLIENT_ID',
-    schema: optionalText.pipe(z.string().regex(guid, 'must be an application (client) id GUID').optional()),
+    schema: optionalText.pipe(
+      z.string().regex(GUID_PATTERN, 'must be an application (client) id GUID').optional(),
+    ),
     requiredInProduction: true,
     description:
       'Application (client) id of the Entra app that issues tab SSO tokens (`aud` of the tokens the tab API accepts).',
@@ -259,7 +260,9 @@ export const settings = [
   },
   {
     env: 'CONSENT_APP_CLIENT_ID',
-    schema: optionalText.pipe(z.string().regex(guid, 'must be an application (client) id GUID').optional()),
+    schema: optionalText.pipe(
+      z.string().regex(GUID_PATTERN, 'must be an application (client) id GUID').optional(),
+    ),
     description:
       'Our own multi-tenant Entra app used for SSO / admin-consent integrations (defaults to TAB_SSO_CLIENT_ID).',
   },

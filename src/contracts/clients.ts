@@ -1,3 +1,4 @@
+import type { ErrorCode } from './errors.js';
 import type { ActivityDataState, RoleName, SyncKind, SyncStatus, SyncTrigger } from '../domain/vocabulary.js';
 
 /** A client as a list names it. */
@@ -26,7 +27,7 @@ export interface LastSyncSummary {
   readonly finishedAt: string | null;
   readonly error: string | null;
   /** The failure's stable code (`interrupted` when our own process stopped mid-run). */
-  readonly errorCode?: string | null;
+  readonly errorCode?: ErrorCode | null;
 }
 
 /** How a client's tenant is connected: not at all, connected, or connected but its last check failed. */

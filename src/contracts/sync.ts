@@ -1,4 +1,5 @@
 import type { SyncKind, SyncPart, SyncStatus, SyncTrigger } from '../domain/vocabulary.js';
+import type { ErrorCode } from './errors.js';
 
 /** What a running directory sync last published; `{}` before its first page. */
 export interface SyncProgress {
@@ -27,7 +28,7 @@ export interface SyncRunView {
     readonly groupsRemoved: number;
     readonly graphRequests: number;
   };
-  readonly error: { readonly code: string | null; readonly message: string | null } | null;
+  readonly error: { readonly code: ErrorCode | null; readonly message: string | null } | null;
 }
 
 /** Where a client's directory sync stands. */
@@ -57,7 +58,7 @@ export interface SyncPartRunView {
   readonly retries: number;
   readonly throttledMs: number;
   readonly durationMs: number;
-  readonly error?: { readonly code: string; readonly message: string; readonly requestId: string | null };
+  readonly error?: { readonly code: ErrorCode; readonly message: string; readonly requestId: string | null };
 }
 
 /** The directory the client holds after a sync, and what its directory run changed. */

@@ -1,4 +1,4 @@
-import { DAY_IN_MS } from './expiry.js';
+import { DAY_MS } from '../shared/clock.js';
 import { SECRET_EXPIRY_WINDOW_DAYS } from './notification-rules.js';
 import type { SyncStatus } from './vocabulary.js';
 
@@ -34,7 +34,7 @@ export function clientProblems(facts: ClientHealthFacts, now: Date, syncInterval
   if (integration.failed) problems.push(integration.statusMessage ?? 'The connection check failed');
   for (const permission of integration.missingPermissions) problems.push(`Missing ${permission}`);
   if (integration.secretExpiresAt !== null) {
-    const days = Math.floor((new Date(integration.secretExpiresAt).getTime() - now.getTime()) / DAY_IN_MS);
+    const days = Math.floor((new Date(integration.secretExpiresAt).getTime() - now.getTime()) / DAY_MS);
     if (days < 0) problems.push('Client secret expired');
     else if (days <= SECRET_EXPIRY_WINDOW_DAYS)
       problems.push(`Client secret expires in ${days} day${days === 1 ? '' : 's'}`);

@@ -166,7 +166,11 @@ export type AdminAction = 'import' | 'disable';
 export type AdminOutcome =
   | { readonly kind: 'to'; readonly status: StatusKey; readonly needsEligible: boolean }
   | { readonly kind: 'unchanged'; readonly why: string }
-  | { readonly kind: 'refused'; readonly code: string; readonly why: string };
+  | {
+      readonly kind: 'refused';
+      readonly code: 'user_not_collected' | 'user_excluded' | 'user_deleted';
+      readonly why: string;
+    };
 
 /**
  * THE table of admin actions on one user (rules 4, 5), used by the user service:

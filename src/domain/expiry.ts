@@ -1,11 +1,10 @@
 import type { ActivityDataState, ActivitySource, CollectionState, ExpiryStatus } from './vocabulary.js';
+import { DAY_MS } from '../shared/clock.js';
 
 /** DESIGN rule 8: the expiry threshold per client, in days. */
 export const DEFAULT_EXPIRY_DAYS = 30;
 export const MIN_EXPIRY_DAYS = 7;
 export const MAX_EXPIRY_DAYS = 365;
-
-export const DAY_IN_MS = 24 * 60 * 60 * 1000;
 
 export interface LastActivity {
   readonly at: Date;
@@ -74,7 +73,7 @@ export function evaluateExpiry(facts: ActivityFacts, policy: ExpiryPolicy, now: 
   const threshold = policy.thresholdDays;
   const lastActivity = lastActivityOf(facts);
   const daysSinceActivity =
-    lastActivity === null ? null : Math.floor((now.getTime() - lastActivity.at.getTime()) / DAY_IN_MS);
+    lastActivity === null ? null : Math.floor((now.getTime() - lastActivity.at.getTime()) / DAY_MS);
   const base = { lastActivity, daysSinceActivity, thresholdDays: threshold };
   const activityText = describeActivity(lastActivity, daysSinceActivity);
 
@@ -103,7 +102,7 @@ export function evaluateExpiry(facts: ActivityFacts, policy: ExpiryPolicy, now: 
   }
   const cutoff = expiryCutoff(now, threshold).getTime();
   if (lastActivity !== null) {
-    const expiresAt = new Date(lastActivity.at.getTime() + threshold * DAY_IN_MS);
+    const expiresAt = new Date(lastActivity.at.getTime() + threshold * DAY_MS);
     const expired = lastActivity.at.getTime() < cutoff;
     return {
       ...base,
@@ -126,9 +125,9 @@ export function evaluateExpiry(facts: ActivityFacts, policy: ExpiryPolicy, now: 
       explanation: `no sign-in seen; import date unknown; threshold ${threshold}`,
     };
   }
-  const expiresAt = new Date(importedAt.getTime() + threshold * DAY_IN_MS);
+  const expiresAt = new Date(importedAt.getTime() + threshold * DAY_MS);
   const expired = importedAt.getTime() < cutoff;
-  const importedDays = Math.floor((now.getTime() - importedAt.getTime()) / DAY_IN_MS);
+  const importedDays = Math.floor((now.getTime() - importedAt.getTime()) / DAY_MS);
   return {
     ...base,
     status: expired ? 'expired' : 'new_without_activity',
@@ -150,7 +149,7 @@ export function isValidExpiryDays(days: number): boolean {
  * with our own (`…00.000Z`): at whole seconds both spellings order the same.
  */
 export function expiryCutoff(now: Date, thresholdDays: number): Date {
-  const exact = now.getTime() - thresholdDays * DAY_IN_MS;
+  const exact = now.getTime() - thresholdDays * DAY_MS;
   return new Date(exact - (((exact % 1000) + 1000) % 1000));
 }
 

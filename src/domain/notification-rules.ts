@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { DAY_IN_MS } from './expiry.js';
+import { DAY_MS } from '../shared/clock.js';
 import type { NotificationKind } from './notification-kinds.js';
 
 /**
@@ -18,7 +18,7 @@ export const NOTIFIED_USERS_LIMIT = 10;
  * there when they happened, and only for this long: a conversation that subscribes next month is not told about
  * last month's first sync.
  */
-export const ONE_SHOT_REACH_MS = 7 * DAY_IN_MS;
+export const ONE_SHOT_REACH_MS = 7 * DAY_MS;
 
 /** The incidents of rule 11: each notifies once when it opens and once when it closes. */
 export type IncidentKind = 'sync_failed' | 'permission_missing';
@@ -62,15 +62,6 @@ export function permissionObservation(
   return { observation: missing.length > 0 ? 'failing' : 'healthy', missing };
 }
 
-/**
- * The permissions a sync found missing, from its error text (`…application permission(s) A, B. In the Entra…`,
- * src/graph/graph-errors.ts): a permission revoked after connecting shows up there, not in the connection checks.
- */
-export function permissionsMissingFrom(message: string | null): string[] {
-  const names = /application permissions? ([\w.]+(?:, [\w.]+)*)\./.exec(message ?? '')?.[1];
-  return names === undefined ? ['(named in the last sync error)'] : names.split(', ');
-}
-
 export type SecretExpiryStage = '30d' | '7d' | '1d' | 'expired';
 
 /**
@@ -82,10 +73,10 @@ export function secretExpiryStage(
   now: Date,
 ): { readonly stage: SecretExpiryStage; readonly daysLeft: number } | undefined {
   const remainingMs = expiresAt.getTime() - now.getTime();
-  const daysLeft = Math.floor(remainingMs / DAY_IN_MS);
+  const daysLeft = Math.floor(remainingMs / DAY_MS);
   if (remainingMs <= 0) return { stage: 'expired', daysLeft: Math.min(daysLeft, -1) };
   // Within the last 24 hours, whatever time of day the daily check runs at.
-  if (remainingMs <= DAY_IN_MS) return { stage: '1d', daysLeft };
+  if (remainingMs <= DAY_MS) return { stage: '1d', daysLeft };
   if (daysLeft <= 7) return { stage: '7d', daysLeft };
   if (daysLeft <= SECRET_EXPIRY_WINDOW_DAYS) return { stage: '30d', daysLeft };
   return undefined;

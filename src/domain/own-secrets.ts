@@ -1,3 +1,4 @@
+import { DAY_MS } from '../shared/clock.js';
 import { secretExpiryStage } from './notification-rules.js';
 
 /**
@@ -47,7 +48,7 @@ export function ownSecretStatus(expiry: OwnSecretExpiry, now: Date): OwnSecretSt
   }
   const expiresOn = expiry.expiresAt.slice(0, 10);
   const stage = secretExpiryStage(new Date(expiry.expiresAt), now);
-  const daysLeft = Math.floor((Date.parse(expiry.expiresAt) - now.getTime()) / 86_400_000);
+  const daysLeft = Math.floor((Date.parse(expiry.expiresAt) - now.getTime()) / DAY_MS);
   if (stage === undefined) return { secret: expiry.secret, state: 'ok', expiresOn, daysLeft, warning: null };
   const expired = stage.stage === 'expired';
   return {

@@ -1,3 +1,5 @@
+import { DAY_MS } from '../shared/clock.js';
+
 /** A report period: whole UTC days, both ends included. */
 export interface ReportPeriod {
   /** `YYYY-MM-DD` */
@@ -10,8 +12,6 @@ export interface ReportPeriod {
 export const DEFAULT_PERIOD_DAYS = 30;
 /** The longest period a report covers (a year and a day, so "the same day last year" fits). */
 export const MAX_PERIOD_DAYS = 367;
-
-const DAY_MS = 86_400_000;
 
 /** Why a requested period is refused. */
 export interface PeriodProblem {

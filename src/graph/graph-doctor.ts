@@ -11,6 +11,7 @@ import { AppError } from '../shared/errors.js';
 import { AuthError, GraphRequestError, NON_PREMIUM_TENANT_CODE, PermissionError } from './graph-errors.js';
 import { GRAPH_REQUESTS, type GraphRequestKind } from './graph-requests.js';
 import type { TenantGraph } from './tenant-graph.js';
+import { GUID_PATTERN } from '../contracts/values.js';
 
 export interface DoctorFinding {
   readonly name: string;
@@ -172,7 +173,8 @@ function summarise(body: unknown): string {
   return 'answered';
 }
 
-const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+/** Every GUID inside a text: the one GUID pattern, unanchored. */
+const GUID = new RegExp(GUID_PATTERN.source.slice(1, -1), 'gi');
 const EMAIL = /[A-Za-z0-9._%+#-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 const IPV4 = /\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b/g;
 /** Graph's own ids of Microsoft apps and services, kept so a recording still says which app it was. */

@@ -1,4 +1,4 @@
-import { AppError } from '../shared/errors.js';
+import { AppError, type ErrorCode } from '../shared/errors.js';
 
 /** Graph's error code for a tenant without Entra ID P1/P2 asking for sign-in data. */
 export const NON_PREMIUM_TENANT_CODE = 'Authentication_RequestFromNonPremiumTenantOrB2CTenant';
@@ -26,7 +26,10 @@ export class GraphRequestError extends AppError {
   readonly requestId: string | undefined;
   readonly operation: string;
 
-  constructor(facts: GraphFailureFacts, options: { code?: string; message?: string; cause?: unknown } = {}) {
+  constructor(
+    facts: GraphFailureFacts,
+    options: { code?: ErrorCode; message?: string; cause?: unknown } = {},
+  ) {
     const retryable = facts.status === 429 || facts.status >= 500 || facts.status === 0;
     super(options.code ?? 'graph_request_failed', options.message ?? describeFailure(facts), {
       status: facts.status === 0 ? 503 : 502,

@@ -6,6 +6,7 @@
  */
 import { SERVICE_PRINCIPAL_SELECT } from '../sync/activity-mappers.js';
 import { GROUP_SELECT, USER_SELECT } from '../sync/directory-mappers.js';
+import { DAY_MS } from '../shared/clock.js';
 
 export interface GraphRequestKind {
   /** Stable name (doctor's report, the closing note). */
@@ -31,7 +32,6 @@ export interface GraphRequestKind {
 }
 
 const DOCS = 'https://learn.microsoft.com/en-us/graph/api';
-const DAY_MS = 86_400_000;
 const odataTime = (ms: number): string =>
   new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 const window = (now: Date): string =>

@@ -1,15 +1,11 @@
+import type { PermissionCheck } from '../contracts/integrations.js';
 import { AppError } from '../shared/errors.js';
 import { PermissionError } from './graph-errors.js';
 import type { GraphOrganization } from './graph-types.js';
 import { GRAPH_APP_ROLE_NAMES, REQUIRED_PERMISSIONS } from './required-permissions.js';
 import type { TenantGraph } from './tenant-graph.js';
 
-/** One line of the connection check, as the admin sees it. */
-export interface PermissionCheck {
-  readonly name: string;
-  readonly passed: boolean;
-  readonly reason: string;
-}
+export type { PermissionCheck };
 
 /** The tenant as `/organization` describes it. */
 export interface OrganizationInfo {
@@ -77,6 +73,7 @@ export async function checkPermissions(graph: TenantGraph): Promise<PermissionCh
     if (by === undefined && permission.optional !== true) missing.push(permission.name);
     checks.push({
       name: `Permission ${permission.name}`,
+      permission: permission.name,
       passed: by !== undefined || permission.optional === true,
       reason:
         by === permission.name

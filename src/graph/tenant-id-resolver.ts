@@ -1,8 +1,7 @@
 import tls from 'node:tls';
 import { Agent, fetch } from 'undici';
 import { AuthError } from './graph-errors.js';
-
-const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { GUID_PATTERN } from '../contracts/values.js';
 
 /**
  * Resolves what an admin typed for a tenant — its id or one of its verified domains — to the tenant id, before any
@@ -58,8 +57,8 @@ export class TenantIdResolver {
     const tenantId = id?.toLowerCase();
     if (
       tenantId === undefined ||
-      !guidPattern.test(tenantId) ||
-      (guidPattern.test(name) && tenantId !== name)
+      !GUID_PATTERN.test(tenantId) ||
+      (GUID_PATTERN.test(name) && tenantId !== name)
     ) {
       throw new AuthError('authority_unreachable', {
         ...context,

@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { z } from 'zod/v4';
 import type { Kysely } from 'kysely';
 import { csvRows } from '../shared/csv.js';
+import { DAY_MS } from '../shared/clock.js';
 import { AuditRepository, type AuditQuery } from '../store/audit-repository.js';
 import type { AuditLogRow, Database } from '../store/schema.js';
 import type { AccessPolicy } from './access-policy.js';
@@ -201,7 +202,7 @@ function startOf(value: string): string {
 
 function endOf(value: string): string {
   if (value.length !== 10) return new Date(value).toISOString();
-  return new Date(new Date(`${value}T00:00:00.000Z`).getTime() + 24 * 60 * 60 * 1000).toISOString();
+  return new Date(new Date(`${value}T00:00:00.000Z`).getTime() + DAY_MS).toISOString();
 }
 
 function toView(row: AuditLogRow, names: Map<string, string>): AuditEntryView {

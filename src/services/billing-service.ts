@@ -1,7 +1,7 @@
 import { z } from 'zod/v4';
 import type { Kysely } from 'kysely';
-import { DAY_IN_MS } from '../domain/expiry.js';
-import type { Clock } from '../shared/clock.js';
+
+import { DAY_MS, type Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { BillingRepository } from '../store/billing-repository.js';
 import { CollectionRepository, type CollectionCounts } from '../store/collection-repository.js';
@@ -67,7 +67,7 @@ export class BillingService {
     const query = parseInput(historyInput, input);
     const today = this.clock.now();
     const to = query.to ?? toDay(today);
-    const from = query.from ?? toDay(new Date(today.getTime() - 89 * DAY_IN_MS));
+    const from = query.from ?? toDay(new Date(today.getTime() - 89 * DAY_MS));
     const rows = await new BillingRepository(this.db).history(client.id, from, to);
     return rows.map((row) => ({
       day: row.day,

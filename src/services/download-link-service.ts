@@ -164,6 +164,6 @@ function invalidLink(): AppError {
   );
 }
 
-function linkGone(code: string, message: string): AppError {
+function linkGone(code: 'download_link_used' | 'download_link_expired', message: string): AppError {
   return new AppError(code, `${message} Start the download again in the tab.`, { status: 410 });
 }

@@ -20,6 +20,7 @@ import type { CollectionReconciler, ReconcileOutcome } from './collection-reconc
 import type { ConnectionVerifier } from './connection-verifier.js';
 import { ConsentStateSigner } from './consent-state.js';
 import { parseInput } from './validation.js';
+import { DOMAIN_PATTERN, GUID_PATTERN } from '../contracts/values.js';
 
 export interface IntegrationServiceOptions {
   readonly db: Kysely<Database>;
@@ -55,15 +56,12 @@ export interface IntegrationServiceOptions {
 export const CONSENT_CALLBACK_PATH = '/auth/consent/callback';
 export const CONSENT_STATE_TTL_MS = 10 * 60 * 1000;
 
-const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const domainPattern = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
-
 const tenantSchema = z
   .string({ error: 'give the tenant id (GUID) or a verified domain such as contoso.onmicrosoft.com' })
   .trim()
   .toLowerCase()
   .refine(
-    (value) => guidPattern.test(value) || domainPattern.test(value),
+    (value) => GUID_PATTERN.test(value) || DOMAIN_PATTERN.test(value),
     'must be a tenant id (GUID) or a verified domain such as contoso.onmicrosoft.com',
   );
 const appIdSchema = z
@@ -71,7 +69,7 @@ const appIdSchema = z
   .trim()
   .toLowerCase()
   .regex(
-    guidPattern,
+    GUID_PATTERN,
     'must be the application (client) id: a GUID such as 11111111-2222-3333-4444-555555555555',
   );
 const secretSchema = z
@@ -591,7 +589,7 @@ export class IntegrationService {
     });
     const view = await this.view(this.db, client);
     if (view === null)
-      throw new AppError('integration_missing', 'The integration disappeared during the test.');
+      throw new ConflictError('not_connected', 'The integration disappeared during the test.');
     return { passed: result.passed, checks: result.checks, integration: view };
   }
 
@@ -649,7 +647,7 @@ export class IntegrationService {
     this.verifier.forget(existing.tenantId);
     const view = await this.view(this.db, client);
     if (view === null)
-      throw new AppError('integration_missing', 'The integration disappeared during the rotation.');
+      throw new ConflictError('not_connected', 'The integration disappeared during the rotation.');
     return { integration: view, checks: result.checks, organization };
   }
 
@@ -819,7 +817,7 @@ export class IntegrationService {
       });
     this.logger.info({ clientId: client.id, kind: facts.kind }, 'integration connected');
     const view = await this.view(this.db, client);
-    if (view === null) throw new AppError('integration_missing', 'The integration was not saved.');
+    if (view === null) throw new ConflictError('not_connected', 'The integration was not saved.');
     return { integration: view, checks: facts.result.checks, organization: facts.organization };
   }
 
@@ -918,10 +916,9 @@ export class IntegrationService {
   private async requireIntegration(client: ClientRow): Promise<IntegrationRecord> {
     const record = await new IntegrationRepository(this.db, this.secretBox).find(client.id);
     if (record === undefined) {
-      throw new AppError(
-        'integration_missing',
+      throw new ConflictError(
+        'not_connected',
         `Client '${client.name}' has no integration yet; connect its tenant first.`,
-        { status: 404 },
       );
     }
     return record;

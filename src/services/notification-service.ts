@@ -17,14 +17,13 @@ import {
   NOTIFIED_USERS_LIMIT,
   ONE_SHOT_REACH_MS,
   permissionObservation,
-  permissionsMissingFrom,
   secretExpiryStage,
   syncObservation,
   utcDay,
   type HealthObservation,
   type IncidentKind,
 } from '../domain/notification-rules.js';
-import type { Clock } from '../shared/clock.js';
+import { DAY_MS, type Clock } from '../shared/clock.js';
 import { ForbiddenError, NotFoundError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { ConversationRepository } from '../store/conversation-repository.js';
@@ -63,7 +62,6 @@ export interface NotificationServiceOptions {
   readonly tabPlacements?: TabPlacementService;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 /**
  * The key under which app-wide notifications (the app's own secrets) are remembered as delivered: they belong to
  * no client, and reach the conversations subscribed to every client.
@@ -161,7 +159,7 @@ export class NotificationService {
     this.users = options.users;
     this.notifier = options.notifier;
     this.retryDelaysInMs = options.retryDelaysInMs ?? [500, 2_000];
-    this.rememberSentForMs = options.rememberSentForMs ?? 90 * 24 * 60 * 60 * 1000;
+    this.rememberSentForMs = options.rememberSentForMs ?? 90 * DAY_MS;
     this.ownSecrets = options.ownSecrets ?? [];
     this.tabPlacements = options.tabPlacements;
   }
@@ -311,14 +309,16 @@ export class NotificationService {
         )),
       );
       const checks = permissionObservation(
-        integration.permissionChecks
-          .filter((check) => check.name.startsWith('Permission '))
-          .map((check) => ({ name: check.name.slice('Permission '.length), passed: check.passed })),
+        integration.permissionChecks.flatMap((check) =>
+          check.permission === undefined ? [] : [{ name: check.permission, passed: check.passed }],
+        ),
       );
       const missing = [
         ...new Set([
           ...checks.missing,
-          ...permissionFailures.flatMap((run) => permissionsMissingFrom(run.error_message)),
+          ...permissionFailures.flatMap((run) =>
+            run.missingPermissions.length > 0 ? run.missingPermissions : ['(named in the last sync error)'],
+          ),
         ]),
       ];
       const permissions =

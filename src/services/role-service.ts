@@ -14,6 +14,7 @@ import type { AuditTrail } from './audit-trail.js';
 import type { ClientAccess } from './client-access.js';
 import type { ClientService } from './client-service.js';
 import { parseInput } from './validation.js';
+import { GUID_PATTERN } from '../contracts/values.js';
 
 export interface RoleServiceOptions {
   readonly db: Kysely<Database>;
@@ -26,11 +27,7 @@ export interface RoleServiceOptions {
   readonly configuredPartnerAdmins: readonly PrincipalRef[];
 }
 
-const guid = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be a GUID');
+const guid = z.string().trim().toLowerCase().regex(GUID_PATTERN, 'must be a GUID');
 
 /**
  * Who gets which role where (DESIGN §2): `partner_admin` is partner-wide (no client); `client_admin` needs one

@@ -102,9 +102,9 @@ export class StatusService {
             : {
                 failed: integration.status === 'error',
                 statusMessage: integration.statusMessage,
-                missingPermissions: integration.permissionChecks
-                  .filter((check) => !check.passed && check.name.startsWith('Permission '))
-                  .map((check) => check.name.slice('Permission '.length)),
+                missingPermissions: integration.permissionChecks.flatMap((check) =>
+                  !check.passed && check.permission !== undefined ? [check.permission] : [],
+                ),
                 secretExpiresAt: integration.secret.expiresAt,
                 importStartedAt: integration.importStartedAt,
               },

@@ -8,8 +8,8 @@ import {
   type CollectionStatus,
 } from '../domain/collection-state.js';
 import { checkEligibility } from '../domain/eligibility.js';
-import { DAY_IN_MS, type ExpiryPolicy } from '../domain/expiry.js';
-import type { Clock } from '../shared/clock.js';
+import type { ExpiryPolicy } from '../domain/expiry.js';
+import { DAY_MS, type Clock } from '../shared/clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { expiryAsOf } from '../store/collection-sql.js';
 import { GroupRepository } from '../store/group-repository.js';
@@ -23,6 +23,7 @@ import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { toUserView } from './user-view.js';
 import type { UserChange, UserPage, UserView } from '../contracts/users.js';
 import { parseInput } from './validation.js';
+import { GUID_PATTERN } from '../contracts/values.js';
 
 export interface UserServiceOptions {
   readonly db: Kysely<Database>;
@@ -82,14 +83,12 @@ export const userRefSchema = z
   .min(1, 'name a user by object id or user principal name')
   .max(256, 'at most 256 characters')
   .refine(
-    (value) => guidPattern.test(value) || /^[^@\s]+@[^@\s]+$/.test(value),
+    (value) => GUID_PATTERN.test(value) || /^[^@\s]+@[^@\s]+$/.test(value),
     'must be a user object id (GUID) or a user principal name (name@domain)',
   );
 
 /** How long a client's department names are remembered (they change only when a sync does). */
 const DEPARTMENTS_TTL_MS = 60_000;
-
-const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Users of a client (rules 3–5, 8, 9): the list with server-side search, filters and keyset pagination; import and
@@ -132,7 +131,7 @@ export class UserService {
       ...(query.expiredSince === undefined ? {} : { expiredSince: new Date(query.expiredSince) }),
       ...(query.expiringWithinDays === undefined
         ? {}
-        : { expiresBefore: new Date(now.getTime() + query.expiringWithinDays * DAY_IN_MS) }),
+        : { expiresBefore: new Date(now.getTime() + query.expiringWithinDays * DAY_MS) }),
     };
     const after = decodeCursor(query.cursor);
     const page = await new UserRepository(this.db).page(client.id, {

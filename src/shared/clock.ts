@@ -3,6 +3,8 @@ export interface Clock {
   now(): Date;
 }
 
+export { DAY_MS } from '../contracts/values.js';
+
 /** The real wall clock. */
 export const systemClock: Clock = { now: () => new Date() };
 

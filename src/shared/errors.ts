@@ -1,3 +1,7 @@
+import type { ErrorCode } from '../contracts/errors.js';
+
+export type { ErrorCode };
+
 /**
  * The error hierarchy of the core. Every error the core throws on purpose is an {@link AppError}: it carries a
  * stable `code` a caller can switch on, an HTTP-like `status` for the edges (bot, tab API, CLI), whether retrying
@@ -6,14 +10,14 @@
  */
 export class AppError extends Error {
   override readonly name: string = 'AppError';
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly status: number;
   readonly retryable: boolean;
   /** Extra structured facts for the caller (field names, missing permissions…). Never secrets. */
   readonly details: Readonly<Record<string, unknown>> | undefined;
 
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
     options: {
       status?: number;
@@ -28,6 +32,14 @@ export class AppError extends Error {
     this.retryable = options.retryable ?? false;
     this.details = options.details;
   }
+}
+
+/**
+ * Whether `error` is an {@link AppError} (with `code`, when given). Compare codes through this, never as loose
+ * strings: the code must be one of the catalogue's.
+ */
+export function isAppError(error: unknown, code?: ErrorCode): error is AppError {
+  return error instanceof AppError && (code === undefined || error.code === code);
 }
 
 /** One problem with one input field. `path` is the field name as the caller spelled it (`tenantId`, `--days`). */
@@ -74,14 +86,14 @@ export class NotFoundError extends AppError {
 /** The request conflicts with the current state (stale preview, duplicate name, rule refusal). */
 export class ConflictError extends AppError {
   override readonly name = 'ConflictError';
-  constructor(code: string, message: string, details?: Record<string, unknown>) {
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
     super(code, message, details === undefined ? { status: 409 } : { status: 409, details });
   }
 }
 
 /** What an edge (bot, tab API, CLI) shows a person for any thrown value: never a raw stack or internal message. */
 export interface UserFacingError {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly status: number;
   readonly message: string;
   readonly correlationId: string;

@@ -1,3 +1,4 @@
+import type { PermissionCheck } from '../contracts/integrations.js';
 import { sql, type Kysely } from 'kysely';
 import type { IntegrationCredentials } from '../graph/tenant-graph-factory.js';
 import { AppError, NotFoundError } from '../shared/errors.js';
@@ -22,7 +23,7 @@ export interface IntegrationRecord {
   readonly secretExpiresAt: string | null;
   readonly organizationName: string | null;
   readonly verifiedDomains: readonly VerifiedDomain[];
-  readonly permissionChecks: readonly { name: string; passed: boolean; reason: string }[];
+  readonly permissionChecks: readonly PermissionCheck[];
   readonly activityData: ActivityDataState;
   readonly activityDataCheckedAt: string | null;
   readonly status: 'connected' | 'error';
@@ -44,7 +45,7 @@ export interface SaveIntegrationInput {
   readonly secretExpiresAt?: string | null;
   readonly organizationName?: string | null;
   readonly verifiedDomains?: readonly VerifiedDomain[];
-  readonly permissionChecks?: readonly { name: string; passed: boolean; reason: string }[];
+  readonly permissionChecks?: readonly PermissionCheck[];
   readonly status?: 'connected' | 'error';
   readonly statusMessage?: string | null;
   readonly actor: string;
@@ -240,11 +241,7 @@ function toRecord(row: IntegrationRow): IntegrationRecord {
     secretExpiresAt: row.secret_expires_at,
     organizationName: row.organization_name,
     verifiedDomains: parseArray(row.verified_domains) as VerifiedDomain[],
-    permissionChecks: parseArray(row.permission_checks) as {
-      name: string;
-      passed: boolean;
-      reason: string;
-    }[],
+    permissionChecks: parseArray(row.permission_checks) as PermissionCheck[],
     activityData: row.activity_data,
     activityDataCheckedAt: row.activity_data_checked_at,
     status: row.status,

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, IncidentRow } from './schema.js';
+import type { ErrorCode } from '../contracts/errors.js';
 import type { SyncKind } from '../domain/vocabulary.js';
 
 /**
@@ -9,10 +10,19 @@ import type { SyncKind } from '../domain/vocabulary.js';
 export class NotificationRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** The latest finished run of each sync kind of the client (what failed last, and why). */
-  async latestFinishedRuns(
-    clientId: string,
-  ): Promise<{ kind: SyncKind; status: string; error_code: string | null; error_message: string | null }[]> {
+  /**
+   * The latest finished run of each sync kind of the client (what failed last, and why): `missingPermissions` are
+   * those a `permission_missing` failure named (its stored details), empty otherwise.
+   */
+  async latestFinishedRuns(clientId: string): Promise<
+    {
+      kind: SyncKind;
+      status: string;
+      error_code: ErrorCode | null;
+      error_message: string | null;
+      missingPermissions: string[];
+    }[]
+  > {
     const latest = await this.db
       .selectFrom('sync_runs')
       .select(['kind', (eb) => eb.fn.max('id').as('id')])
@@ -21,15 +31,19 @@ export class NotificationRepository {
       .groupBy('kind')
       .execute();
     if (latest.length === 0) return [];
-    return this.db
+    const runs = await this.db
       .selectFrom('sync_runs')
-      .select(['kind', 'status', 'error_code', 'error_message'])
+      .select(['kind', 'status', 'error_code', 'error_message', 'error_details'])
       .where(
         'id',
         'in',
         latest.map((row) => row.id),
       )
       .execute();
+    return runs.map(({ error_details, ...run }) => ({
+      ...run,
+      missingPermissions: missingIn(error_details),
+    }));
   }
 
   async openIncident(clientId: string, kind: string): Promise<IncidentRow | undefined> {
@@ -138,5 +152,16 @@ export class NotificationRepository {
       .where('sent_at', '<', before)
       .executeTakeFirst();
     return Number(result.numDeletedRows);
+  }
+}
+
+/** The `missing` list of a failure's stored details (`PermissionError`, src/graph/graph-errors.ts). */
+function missingIn(details: string | null): string[] {
+  if (details === null) return [];
+  try {
+    const parsed = JSON.parse(details) as { missing?: unknown };
+    return Array.isArray(parsed.missing) ? parsed.missing.filter((name) => typeof name === 'string') : [];
+  } catch {
+    return [];
   }
 }

@@ -10,6 +10,7 @@ import type {
   SyncStatus,
   SyncTrigger,
 } from '../domain/vocabulary.js';
+import type { ErrorCode } from '../contracts/errors.js';
 
 /**
  * The database, as Kysely sees it. The same tables and queries run on SQLite and PostgreSQL, so the column types
@@ -168,9 +169,12 @@ export interface SyncRunsTable {
   graph_requests: number;
   retries: number;
   throttled_ms: number;
-  error_code: string | null;
+  /** The failure's code from the one catalogue (src/contracts/errors.ts): runs record only codes of AppErrors. */
+  error_code: ErrorCode | null;
   error_message: string | null;
   error_request_id: string | null;
+  /** JSON of the failure's structured facts (`AppError.details`, e.g. `{ missing: [...] }`) (migration 0018). */
+  error_details: Json | null;
   /** JSON progress for live display while running (`{ pages, users, groups, requests }`). */
   progress: Json;
   /** `host:pid:nonce` of the process running it (migration 0002). */

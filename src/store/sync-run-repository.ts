@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, SyncRunRow } from './schema.js';
 import type { SyncKind, SyncTrigger } from '../domain/vocabulary.js';
+import type { ErrorCode } from '../contracts/errors.js';
 import { isUniqueViolation } from './unique-violation.js';
 
 /** The counters a run reports when it ends (all optional: a sign-in run has no groups). */
@@ -21,9 +22,11 @@ export interface SyncRunCounts {
 }
 
 export interface SyncRunFailure {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly message: string;
   readonly requestId: string | undefined;
+  /** The error's structured facts (`AppError.details`), kept so no one parses the message back. */
+  readonly details?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** Thrown by {@link SyncRunRepository.start} when a run of that kind is already running for the client. */
@@ -191,6 +194,7 @@ export class SyncRunRepository {
         error_code: failure?.code ?? null,
         error_message: failure?.message ?? null,
         error_request_id: failure?.requestId ?? null,
+        error_details: failure?.details === undefined ? null : JSON.stringify(failure.details),
         ...(progress === undefined ? {} : { progress: JSON.stringify(progress) }),
       })
       .where('id', '=', id)

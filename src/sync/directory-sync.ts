@@ -4,7 +4,7 @@ import type { GraphGroup, GraphOrganization, GraphPage, GraphUser } from '../gra
 import type { TenantGraph } from '../graph/tenant-graph.js';
 import type { TenantGraphFactory } from '../graph/tenant-graph-factory.js';
 import type { Clock } from '../shared/clock.js';
-import { AppError } from '../shared/errors.js';
+import { AppError, isAppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { CheckpointRepository, type Checkpoint } from '../store/checkpoint-repository.js';
 import type { Edge, GroupFacts, UserFacts } from '../domain/directory-facts.js';
@@ -172,7 +172,7 @@ export class DirectorySync {
     try {
       graph = this.graphs.forIntegration(await this.integrations.credentials(clientId));
     } catch (error) {
-      if (error instanceof AppError && error.code === 'not_found') {
+      if (isAppError(error, 'not_found')) {
         throw new AppError('not_connected', 'This client has no integration yet; connect its tenant first.', {
           status: 409,
         });

@@ -11,8 +11,7 @@ import type { SyncTrigger } from '../domain/vocabulary.js';
 import { toMfaRegistrationRecord, type GraphRegistrationDetails } from './activity-mappers.js';
 import { runSnapshotPass } from './snapshot-pass.js';
 import type { RunOutcome, SyncRunner } from './sync-runner.js';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../shared/clock.js';
 
 export interface MfaRegistrationSyncOptions {
   readonly db: Kysely<Database>;

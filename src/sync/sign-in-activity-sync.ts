@@ -4,7 +4,7 @@ import type { GraphUserSignInActivity } from '../graph/graph-types.js';
 import { LicenceCheck } from '../graph/licence-check.js';
 import type { TenantGraphFactory } from '../graph/tenant-graph-factory.js';
 import { REPORTS_PACE_KEY, type Pace } from '../graph/tenant-gate.js';
-import type { Clock } from '../shared/clock.js';
+import { DAY_MS, type Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { CheckpointRepository, type Checkpoint } from '../store/checkpoint-repository.js';
 import { DirectoryRepository } from '../store/directory-repository.js';
@@ -69,7 +69,7 @@ export class SignInActivitySync {
     const { integrations, clock, logger } = this.options;
     const integration = await integrations.find(clientId);
     if (integration === undefined) return;
-    const recheckAfter = this.options.recheckUnavailableAfterMs ?? 86_400_000;
+    const recheckAfter = this.options.recheckUnavailableAfterMs ?? DAY_MS;
     if (
       integration.activityData === 'unavailable' &&
       integration.activityDataCheckedAt !== null &&

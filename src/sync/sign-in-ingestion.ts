@@ -15,14 +15,13 @@ import { SignInRepository, type SignInRecord } from '../store/sign-in-repository
 import { ActivityDataNotice } from './activity-data-notice.js';
 import { toSignInRecord, type GraphSignIn } from './activity-mappers.js';
 import type { RunContext, RunOutcome, SyncRunner } from './sync-runner.js';
+import { DAY_MS } from '../shared/clock.js';
 
 /** The checkpoint stream of sign-in ingestion. */
 export const SIGN_INS_STREAM = 'sign_ins';
 
 /** Which endpoint the sign-ins of a tenant are read from: /beta carries `authenticationRequirement`, v1.0 does not. */
 export type SignInSource = 'beta' | 'v1.0';
-
-const DAY_MS = 86_400_000;
 
 /** Told after every ingestion run that read sign-ins, e.g. to re-evaluate expiry with the new last activity. */
 export interface SignInIngestionListener {

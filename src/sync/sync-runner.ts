@@ -378,9 +378,11 @@ function processAlive(pid: number): boolean {
 /** The error a run row records: a stable code, a message for the admin, and Graph's request id when there is one. */
 export function classifyFailure(error: unknown): SyncRunFailure {
   if (error instanceof GraphRequestError || error instanceof PermissionError) {
-    return { code: error.code, message: error.message, requestId: error.requestId };
+    return { code: error.code, message: error.message, requestId: error.requestId, details: error.details };
   }
-  if (error instanceof AppError) return { code: error.code, message: error.message, requestId: undefined };
+  if (error instanceof AppError) {
+    return { code: error.code, message: error.message, requestId: undefined, details: error.details };
+  }
   return {
     code: 'internal_error',
     message: 'The sync failed unexpectedly; the server log has the details.',

@@ -11,6 +11,7 @@ import {
 } from 'jose';
 import type { Actor } from '../../src/services/actor.js';
 import { AppError } from '../../src/shared/errors.js';
+import { GUID_PATTERN } from '../../src/contracts/values.js';
 
 /** Why a token was refused: stable, so tests and logs can tell the cases apart. */
 export type SsoRejection =
@@ -72,7 +73,6 @@ export interface SsoTokenValidatorOptions {
 }
 
 const REQUIRED_SCOPE = 'access_as_user';
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Validates Teams tab SSO tokens (DESIGN §7) and turns them into the core's {@link Actor}: RS256 signature against
@@ -137,7 +137,8 @@ export class SsoTokenValidator {
   async actorFromToken(token: string): Promise<Actor> {
     const unverified = decodeUnverified(token);
     const tenantId = typeof unverified.tid === 'string' ? unverified.tid.toLowerCase() : '';
-    if (!GUID.test(tenantId)) throw new SsoTokenError('missing_claim', 'The sign-in token has no tenant id.');
+    if (!GUID_PATTERN.test(tenantId))
+      throw new SsoTokenError('missing_claim', 'The sign-in token has no tenant id.');
     // Checked before any key is fetched, so tokens from arbitrary tenants never make us call out.
     if (!(await this.isTenantAllowed(tenantId))) {
       throw new SsoTokenError(
@@ -168,7 +169,7 @@ export class SsoTokenValidator {
       );
     }
     const objectId = typeof payload.oid === 'string' ? payload.oid.toLowerCase() : '';
-    if (!GUID.test(objectId))
+    if (!GUID_PATTERN.test(objectId))
       throw new SsoTokenError('missing_claim', 'The sign-in token has no user object id.');
     return { tenantId, objectId, name: displayNameOf(payload), channel: 'tab' };
   }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type restify from 'restify';
 import type { CsvDownload } from '../../src/services/export-service.js';
-import { ForbiddenError, NotFoundError, toUserFacingError } from '../../src/shared/errors.js';
+import { ForbiddenError, NotFoundError, toUserFacingError, type ErrorCode } from '../../src/shared/errors.js';
 import type { Logger } from '../../src/shared/logger.js';
 import type { DownloadLinkService } from '../../src/services/download-link-service.js';
 import { downloadTargetOf, isDownloadRoute } from './routes/download-link-routes.js';
@@ -203,7 +203,7 @@ function decodeParams(params: Record<string, unknown> | undefined): Record<strin
 }
 
 /** restify's own errors for the tab API (unknown route, wrong method) in the API's error shape. */
-const frameworkErrors: Record<string, { code: string; message: string }> = {
+const frameworkErrors: Record<string, { code: ErrorCode; message: string }> = {
   // restify names the router's 404 event 'NotFound'.
   NotFound: { code: 'not_found', message: 'There is no such tab API route.' },
   MethodNotAllowed: { code: 'method_not_allowed', message: 'This route does not accept that method.' },

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { SimTenant } from '../../sim/index.js';
-import { DAY_IN_MS, expiryCutoff } from '../../src/domain/expiry.js';
+import { expiryCutoff } from '../../src/domain/expiry.js';
+import { DAY_MS } from '../../src/shared/clock.js';
 import { startTestSimulator, type TestSimulator } from '../integration/graph/simulator-harness.js';
 import { partnerAdmin, startCore, type CoreHarness } from '../integration/services/fixtures/core-harness.js';
 import { engines } from '../support/databases.js';
@@ -197,7 +198,7 @@ describe('data-collection rules end to end against the simulator', function () {
 
         // Twenty days on, with no new sign-ins: the daily evaluation expires whoever's activity is now too old,
         // while users never seen stay within the grace of their import.
-        app.clock.advance(20 * DAY_IN_MS);
+        app.clock.advance(20 * DAY_MS);
         await core.collection.reconcileAll();
         const later = await core.billing.summary(partnerAdmin, client.id);
         assert.ok(later.counts.expired > summary.counts.expired, 'more users expired');

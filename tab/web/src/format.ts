@@ -1,3 +1,5 @@
+import { DAY_MS } from '../../../src/contracts/values.js';
+
 const numberFormat = new Intl.NumberFormat('en-US');
 const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
 const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
@@ -40,7 +42,7 @@ export function formatRelative(iso: string | null | undefined, now: number = Dat
 
 /** Whole days from now until `iso` (negative when past). */
 export function daysUntil(iso: string, now: number = Date.now()): number {
-  return Math.floor((new Date(iso).getTime() - now) / 86_400_000);
+  return Math.floor((new Date(iso).getTime() - now) / DAY_MS);
 }
 
 export function plural(count: number, one: string, many = `${one}s`): string {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { sql } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import { AccessPolicy } from '../../../src/services/access-policy.js';
 import type { Actor } from '../../../src/services/actor.js';
 import { AuditTrail } from '../../../src/services/audit-trail.js';
@@ -10,6 +10,7 @@ import { ConflictError, ForbiddenError, ValidationError } from '../../../src/sha
 import { clientTables } from '../../../src/store/client-data-tables.js';
 import { SecretBox } from '../../../src/store/secret-box.js';
 import { openDatabase } from '../../../src/store/database.js';
+import { migrations } from '../../../src/store/migrations/index.js';
 import { describeEachEngine, dropStore, engines, freshStoreConfig } from '../../support/databases.js';
 
 const partnerTenant = '33333333-3333-3333-3333-333333333333';
@@ -244,6 +245,127 @@ describe('store migrations', () => {
         const rows = await second.db.selectFrom('clients').select('name').execute();
         await second.close();
         assert.deepEqual(rows, [{ name: 'kept' }]);
+      } finally {
+        await dropStore(config);
+      }
+    });
+
+    it(`0018 gives runs and connection checks written before it their structured facts [${engine}]`, async () => {
+      const config = freshStoreConfig(engine);
+      try {
+        const before = await openDatabase(config, { migrate: false });
+        const upTo = new Migrator({
+          db: before.db as Kysely<unknown>,
+          provider: {
+            getMigrations: () =>
+              Promise.resolve(
+                Object.fromEntries(
+                  Object.entries(migrations).map(([name, migration]): [string, Migration] => [
+                    name,
+                    { up: (db) => migration.up(db, before.dialect) },
+                  ]),
+                ),
+              ),
+          },
+          ...(before.schema === undefined ? {} : { migrationTableSchema: before.schema }),
+        });
+        assert.equal((await upTo.migrateTo('0014-scheduler-instances')).error, undefined);
+        const old = before.db as unknown as Kysely<Record<string, Record<string, unknown>>>;
+        await old
+          .insertInto('clients')
+          .values({
+            id: 'c1',
+            name: 'old',
+            display_name: 'Old',
+            expiry_days: 30,
+            created_at: 'now',
+            created_by: 't',
+          })
+          .execute();
+        await old
+          .insertInto('integrations')
+          .values({
+            client_id: 'c1',
+            kind: 'client_credentials',
+            tenant_id: '11111111-1111-1111-1111-111111111111',
+            tenant_input: 'old.example',
+            status: 'connected',
+            app_client_id: '22222222-2222-2222-2222-222222222222',
+            permission_checks: JSON.stringify([
+              { name: 'Sign in', passed: true, reason: 'ok' },
+              { name: 'Permission AuditLog.Read.All', passed: false, reason: 'Missing' },
+            ]),
+            created_at: 'now',
+            created_by: 't',
+            updated_at: 'now',
+          })
+          .execute();
+        const run = {
+          client_id: 'c1',
+          kind: 'directory',
+          trigger: 'schedule',
+          started_at: 'now',
+          progress: '{}',
+          ...Object.fromEntries(
+            [
+              'users_added',
+              'users_updated',
+              'users_removed',
+              'groups_added',
+              'groups_updated',
+              'groups_removed',
+              'edges_added',
+              'edges_removed',
+              'items_written',
+              'pages',
+              'graph_requests',
+              'retries',
+              'throttled_ms',
+            ].map((column) => [column, 0]),
+          ),
+        };
+        await old
+          .insertInto('sync_runs')
+          .values([
+            {
+              ...run,
+              status: 'failed',
+              error_code: 'permission_missing',
+              error_message:
+                'The application is missing the Microsoft Graph application permissions Group.Read.All, User.Read.All. In the Entra admin center …',
+            },
+            { ...run, kind: 'mfa', status: 'succeeded' },
+          ])
+          .execute();
+        await before.close();
+
+        const after = await openDatabase(config);
+        const runs = await after.db
+          .selectFrom('sync_runs')
+          .select(['kind', 'error_details'])
+          .orderBy('id')
+          .execute();
+        const integration = await after.db
+          .selectFrom('integrations')
+          .select('permission_checks')
+          .executeTakeFirstOrThrow();
+        await after.close();
+        assert.deepEqual(runs, [
+          {
+            kind: 'directory',
+            error_details: JSON.stringify({ missing: ['Group.Read.All', 'User.Read.All'] }),
+          },
+          { kind: 'mfa', error_details: null },
+        ]);
+        assert.deepEqual(JSON.parse(integration.permission_checks), [
+          { name: 'Sign in', passed: true, reason: 'ok' },
+          {
+            name: 'Permission AuditLog.Read.All',
+            passed: false,
+            reason: 'Missing',
+            permission: 'AuditLog.Read.All',
+          },
+        ]);
       } finally {
         await dropStore(config);
       }

@@ -10,8 +10,10 @@ import {
 } from '../../../src/domain/notification-port.js';
 import type { Actor } from '../../../src/services/actor.js';
 import { FakeClock } from '../../../src/shared/clock.js';
-import { ForbiddenError } from '../../../src/shared/errors.js';
+import { ForbiddenError, type ErrorCode } from '../../../src/shared/errors.js';
 import { PermissionError } from '../../../src/graph/graph-errors.js';
+import { SyncRunRepository, type SyncRunFailure } from '../../../src/store/sync-run-repository.js';
+import { classifyFailure } from '../../../src/sync/sync-runner.js';
 import { NotificationService } from '../../../src/services/notification-service.js';
 import { createLogger } from '../../../src/shared/logger.js';
 import { dropStore, engines, freshStoreConfig } from '../../support/databases.js';
@@ -134,7 +136,7 @@ for (const engine of engines) {
       status: 'succeeded' | 'failed',
       trigger: 'initial' | 'schedule',
       error?: string,
-      code = 'graph_unavailable',
+      code: ErrorCode = 'graph_request_failed',
     ): Promise<void> {
       const at = h.clock.now().toISOString();
       await h.core.database.db
@@ -165,6 +167,20 @@ for (const engine of engines) {
           progress: '{}',
         })
         .execute();
+      h.clock.advance(60_000);
+    }
+
+    /** A failed directory run, recorded as the sync runner records one. */
+    async function recordFailure(id: string, failure: SyncRunFailure): Promise<void> {
+      const runs = new SyncRunRepository(h.core.database.db);
+      const run = await runs.start({
+        clientId: id,
+        kind: 'directory',
+        trigger: 'schedule',
+        owner: 'test',
+        at: h.clock.now(),
+      });
+      await runs.fail(run.id, failure, {}, h.clock.now());
       h.clock.advance(60_000);
     }
 
@@ -283,9 +299,10 @@ for (const engine of engines) {
       const checks = (auditLog: boolean): string =>
         JSON.stringify([
           { name: 'Sign in', passed: true, reason: 'ok' },
-          { name: 'Permission User.Read.All', passed: true, reason: 'granted' },
+          { name: 'Permission User.Read.All', permission: 'User.Read.All', passed: true, reason: 'granted' },
           {
             name: 'Permission AuditLog.Read.All',
+            permission: 'AuditLog.Read.All',
             passed: auditLog,
             reason: auditLog ? 'granted' : 'missing',
           },
@@ -321,10 +338,10 @@ for (const engine of engines) {
       await recordRun(id, 'succeeded', 'initial');
       await h.notifications.checkClient(id);
       h.notifier.take();
-      const denied = new PermissionError(['Group.Read.All']);
-      await recordRun(id, 'failed', 'schedule', denied.message, denied.code);
+      const denied = classifyFailure(new PermissionError(['Group.Read.All']));
+      await recordFailure(id, denied);
       await h.notifications.checkClient(id);
-      await recordRun(id, 'failed', 'schedule', denied.message, denied.code);
+      await recordFailure(id, denied);
       await h.notifications.checkClient(id);
       const told = h.notifier.take(conversationId);
       assert.deepEqual(
@@ -339,6 +356,25 @@ for (const engine of engines) {
         h.notifier.take(conversationId).map((n) => n.kind),
         ['permission_restored'],
       );
+    });
+
+    it("the missing permission is read from the sync error's facts: rewording its message changes nothing", async () => {
+      const { id, conversationId } = await freshClient();
+      await recordRun(id, 'succeeded', 'initial');
+      await h.notifications.checkClient(id);
+      h.notifier.take();
+      const denied = classifyFailure(new PermissionError(['AuditLog.Read.All', 'Group.Read.All']));
+      await recordFailure(id, { ...denied, message: 'Microsoft Graph said no (reworded, names nothing).' });
+      await h.notifications.checkClient(id);
+      const told = h.notifier.take(conversationId);
+      assert.deepEqual(
+        told.map((n) => n.kind),
+        ['permission_missing'],
+      );
+      assert.deepEqual(told[0]?.kind === 'permission_missing' ? told[0].missing : [], [
+        'AuditLog.Read.All',
+        'Group.Read.All',
+      ]);
     });
 
     it('a client secret is announced 30 days, 7 days and 1 day before it expires, and once expired', async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { DAY_IN_MS, evaluateExpiry } from '../../../src/domain/expiry.js';
+import { evaluateExpiry } from '../../../src/domain/expiry.js';
+import { DAY_MS } from '../../../src/shared/clock.js';
 import { recordActivityData } from '../../../src/store/integration-repository.js';
 import type { ActivityDataState } from '../../../src/domain/vocabulary.js';
 import { describeEachEngineWithCore, partnerAdmin } from './fixtures/core-harness.js';
@@ -7,7 +8,7 @@ import { seedClient, seedDirectory, type SeedUser } from './fixtures/directory-f
 
 describeEachEngineWithCore('expiry evaluation and billing', (ctx) => {
   const ago = (days: number, plusMs = 0): string =>
-    new Date(ctx.clock.now().getTime() - days * DAY_IN_MS + plusMs).toISOString();
+    new Date(ctx.clock.now().getTime() - days * DAY_MS + plusMs).toISOString();
 
   /** As the activity pass records it: becoming available starts the expiry policy now. */
   async function setActivity(client: string, state: ActivityDataState): Promise<void> {
@@ -180,7 +181,7 @@ describeEachEngineWithCore('expiry evaluation and billing', (ctx) => {
     await ctx.core.billing.takeSnapshot(client);
     await ctx.core.users.disableUser(partnerAdmin, client, 'a@fixture.example');
     await ctx.core.billing.takeSnapshot(client);
-    ctx.clock.advance(DAY_IN_MS);
+    ctx.clock.advance(DAY_MS);
     try {
       await ctx.core.billing.takeSnapshot(client);
       const history = await ctx.core.billing.history(partnerAdmin, client);
@@ -192,7 +193,7 @@ describeEachEngineWithCore('expiry evaluation and billing', (ctx) => {
         ],
       );
     } finally {
-      ctx.clock.advance(-DAY_IN_MS);
+      ctx.clock.advance(-DAY_MS);
     }
   });
 });

@@ -8,7 +8,7 @@ import { EXIT_FAILED, EXIT_USAGE, runCli } from '../../../src/cli/program.js';
 import type { SyncSummary } from '../../../src/cli/commands/sync-command.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { createCore, type Core } from '../../../src/composition/create-core.js';
-import { DAY_IN_MS } from '../../../src/domain/expiry.js';
+import { DAY_MS } from '../../../src/shared/clock.js';
 import { REPORTS_PACE_KEY } from '../../../src/graph/tenant-gate.js';
 import { operatorActor, SYSTEM_ACTOR } from '../../../src/services/actor.js';
 import { createLogger } from '../../../src/shared/logger.js';
@@ -146,7 +146,7 @@ describe('admin CLI: sync', function () {
     const other = expired.items[1];
     assert.ok(other !== undefined);
     harness.tenant.addSignIns([
-      { userId: other.id, createdDateTime: new Date(Date.now() - DAY_IN_MS / 24).toISOString() },
+      { userId: other.id, createdDateTime: new Date(Date.now() - DAY_MS / 24).toISOString() },
     ]);
     assert.equal(await runCli(['sync', 'fabrikam', '--only', 'sign-ins'], context), 0, err.join('\n'));
     assert.equal((await core.users.get(operatorActor('operator'), 'fabrikam', other.id)).expired, false);

@@ -56,13 +56,16 @@ describe('tab API: the sync status bar', function () {
 
     await runs.fail(
       run.id,
-      { code: 'throttled', message: 'Graph kept answering 429.', requestId: undefined },
+      { code: 'graph_request_failed', message: 'Graph kept answering 429.', requestId: undefined },
       {},
       new Date(),
     );
     const after = await status();
     assert.equal(after.running, null);
     assert.equal(after.last?.status, 'failed');
-    assert.deepEqual(after.last.error, { code: 'throttled', message: 'Graph kept answering 429.' });
+    assert.deepEqual(after.last.error, {
+      code: 'graph_request_failed',
+      message: 'Graph kept answering 429.',
+    });
   });
 });

@@ -195,6 +195,15 @@ describe('the inner layers are kept by lint (DESIGN §4)', function () {
       types.filter((message) => message.includes('restricted')),
       [],
     );
+    const shared = await lintAt(
+      'tab/web/src/probe.ts',
+      "import { GUID_PATTERN } from '../../../src/contracts/values.js';\nexport const probe = GUID_PATTERN;\n",
+    );
+    assert.deepEqual(
+      shared.filter((message) => message.includes('restricted')),
+      [],
+      'the shared values (input patterns, a day) may be imported as values',
+    );
   });
 
   it('fails an import cycle in the core', async () => {

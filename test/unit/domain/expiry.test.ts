@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import {
-  DAY_IN_MS,
   evaluateExpiry,
   isValidExpiryDays,
   lastActivityOf,
@@ -8,10 +7,11 @@ import {
   type ExpiryPolicy,
 } from '../../../src/domain/expiry.js';
 import type { ExpiryStatus } from '../../../src/domain/vocabulary.js';
+import { DAY_MS } from '../../../src/shared/clock.js';
 
 const now = new Date('2026-11-26T12:00:00.000Z');
 const ago = (days: number, plusMs = 0): string =>
-  new Date(now.getTime() - days * DAY_IN_MS + plusMs).toISOString();
+  new Date(now.getTime() - days * DAY_MS + plusMs).toISOString();
 const available: ExpiryPolicy = { thresholdDays: 30, activityData: 'available' };
 const imported = (facts: Partial<ActivityFacts>): ActivityFacts => ({
   collectionState: 'imported',

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { PermissionError } from '../../../src/graph/graph-errors.js';
 import {
   deliveryKey,
   eventKeys,
   mayReach,
   nextIncidentStep,
   permissionObservation,
-  permissionsMissingFrom,
   secretExpiryStage,
   startOfUtcDay,
   syncObservation,
@@ -42,14 +40,6 @@ describe('notification rules', () => {
       { observation: 'failing', missing: ['AuditLog.Read.All'] },
     );
     assert.equal(permissionObservation([{ name: 'User.Read.All', passed: true }]).observation, 'healthy');
-  });
-
-  it('the permissions a sync found missing are read from its error, as the Graph seam words it', () => {
-    const one = new PermissionError(['AuditLog.Read.All']).message;
-    const two = new PermissionError(['Group.Read.All', 'User.Read.All'], { requestId: 'r-1' }).message;
-    assert.deepEqual(permissionsMissingFrom(one), ['AuditLog.Read.All']);
-    assert.deepEqual(permissionsMissingFrom(two), ['Group.Read.All', 'User.Read.All']);
-    assert.deepEqual(permissionsMissingFrom('something else'), ['(named in the last sync error)']);
   });
 
   it('a secret is announced from 30 days before it expires, again at 7 days, on the last day and once expired', () => {

@@ -1,4 +1,4 @@
-import type { ErrorBody } from './types.js';
+import type { ErrorBody, ErrorCode } from './types.js';
 
 /** One problem with one field, as the API reports it (`details.problems`). */
 export interface FieldProblem {
@@ -10,14 +10,15 @@ export interface FieldProblem {
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   readonly status: number;
-  readonly code: string;
+  /** One of the core's catalogue (src/contracts/errors.ts): comparing with a code not listed there fails to compile. */
+  readonly code: ErrorCode;
   readonly details: Readonly<Record<string, unknown>>;
   /** Quote it to the operator: it names the server's log line. */
   readonly correlationId: string | null;
 
   constructor(
     status: number,
-    code: string,
+    code: ErrorCode,
     message: string,
     details: Readonly<Record<string, unknown>> = {},
     correlationId: string | null = null,
@@ -131,7 +132,7 @@ async function toApiError(response: Response): Promise<ApiError> {
     if (body.error?.message !== undefined) {
       return new ApiError(
         response.status,
-        body.error.code ?? 'error',
+        body.error.code ?? 'http_error',
         body.error.message,
         body.error.details,
         body.error.correlationId ?? null,

@@ -3,15 +3,9 @@
  * that the browser bundle carries none of the server's code and a renamed field breaks this build's typecheck.
  */
 export type * from '../../../../src/contracts/index.js';
-import type { ActivityDataState, IntegrationKind } from '../../../../src/contracts/index.js';
+import type { ActivityDataState, IntegrationKind, PermissionCheck } from '../../../../src/contracts/index.js';
 
 // The integration views stay restated here until src/services/integration-service.ts is split (issue 15, step 3).
-
-export interface PermissionCheck {
-  readonly name: string;
-  readonly passed: boolean;
-  readonly reason: string;
-}
 
 export interface VerifiedDomain {
   readonly name: string;

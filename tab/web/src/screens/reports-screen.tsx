@@ -46,6 +46,7 @@ import { StatCard, StatGrid } from '../components/stat-card.js';
 import { formatDate, formatNumber } from '../format.js';
 import { useResource } from '../hooks/use-resource.js';
 import { useHashRoute } from '../routing/hash-route.js';
+import { DAY_MS } from '../../../../src/contracts/values.js';
 
 const useStyles = makeStyles({
   bar: {
@@ -149,7 +150,7 @@ export function ReportsScreen({ client }: { readonly client: ClientHeader }) {
   const base = `/clients/${encodeURIComponent(client.name)}/reports`;
   const filters = useResource(() => api.get<ReportFilterOptions>(`${base}/filters`), `${base}:filters`);
   const query = {
-    from: isoDay(Date.now() - (days - 1) * 86_400_000),
+    from: isoDay(Date.now() - (days - 1) * DAY_MS),
     to: isoDay(Date.now()),
     group: group === '' ? undefined : group,
     department: department === '' ? undefined : department,

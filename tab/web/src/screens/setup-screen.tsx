@@ -50,9 +50,7 @@ import { daysUntil, formatDate, formatDateTime } from '../format.js';
 import { useResource } from '../hooks/use-resource.js';
 import { hrefOf } from '../routing/hash-route.js';
 import { useReturnFocus } from '../hooks/use-return-focus.js';
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+import { DOMAIN_PATTERN, GUID_PATTERN } from '../../../../src/contracts/values.js';
 
 const useStyles = makeStyles({
   grid: {
@@ -179,12 +177,12 @@ function validateCredentials(values: CredentialsValues): Partial<Record<keyof Cr
   const problems: Partial<Record<keyof CredentialsValues, string>> = {};
   const tenant = values.tenant.trim();
   if (tenant === '') problems.tenant = 'Enter the tenant id or a verified domain.';
-  else if (!GUID.test(tenant) && !DOMAIN.test(tenant)) {
+  else if (!GUID_PATTERN.test(tenant) && !DOMAIN_PATTERN.test(tenant)) {
     problems.tenant = 'Use the tenant id (a GUID) or a verified domain such as contoso.onmicrosoft.com.';
   }
   const clientId = values.clientId.trim();
   if (clientId === '') problems.clientId = 'Enter the application (client) id.';
-  else if (!GUID.test(clientId))
+  else if (!GUID_PATTERN.test(clientId))
     problems.clientId = 'The application (client) id is a GUID, e.g. 11111111-2222-3333-4444-555555555555.';
   if (values.clientSecret.trim() === '') problems.clientSecret = "Paste the secret's Value (not its ID).";
   if (values.secretExpiresAt !== '' && new Date(values.secretExpiresAt).getTime() <= Date.now()) {
@@ -369,7 +367,7 @@ function ConsentForm({
   const [link, setLink] = useState<string | undefined>();
   const [boundTenant, setBoundTenant] = useState<string | undefined>();
   const tenantProblem =
-    tenant.trim() !== '' && !GUID.test(tenant.trim()) && !DOMAIN.test(tenant.trim())
+    tenant.trim() !== '' && !GUID_PATTERN.test(tenant.trim()) && !DOMAIN_PATTERN.test(tenant.trim())
       ? 'Use the tenant id (a GUID) or a verified domain such as contoso.onmicrosoft.com.'
       : null;
 
