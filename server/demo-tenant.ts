@@ -15,7 +15,7 @@ import { SYSTEM_ACTOR } from '../src/services/actor.js';
 import type { Logger } from '../src/shared/logger.js';
 import { CheckpointRepository } from '../src/store/checkpoint-repository.js';
 import { ClientRepository } from '../src/store/client-repository.js';
-import { CONSENT_CALLBACK_PATH } from '../src/services/integration-service.js';
+import { CONSENT_CALLBACK_PATH } from '../src/services/admin-consent.js';
 import { DEMO_MSP_TENANT_ID } from './demo-identities.js';
 import { SIGN_IN_END_PATH } from './sign-in-window.js';
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import type { IntegrationView } from '../../services/integration-service.js';
+import type { IntegrationView } from '../../services/integration-views.js';
 import { AppError, ValidationError } from '../../shared/errors.js';
 import type { CliContext } from '../cli-context.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod/v4';
 import type { CoreServices } from '../../../src/composition/create-core.js';
-import { connectInput, rotateInput } from '../../../src/services/integration-service.js';
+import { connectInput, rotateInput } from '../../../src/services/integration-inputs.js';
 import { json, parse, type TabRoute } from '../tab-route.js';
 import type { TenantAllowList } from '../tenant-allow-list.js';
 

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import { Agent, fetch } from 'undici';
 import { PRODUCT_PERMISSIONS, type SimTenant } from '../../../sim/index.js';
 import { REQUIRED_PERMISSION_NAMES } from '../../../src/graph/required-permissions.js';
-import { ConnectionCheckError } from '../../../src/services/integration-service.js';
+import { ConnectionCheckError } from '../../../src/services/integration-base.js';
 import { AppError, ConflictError, ValidationError } from '../../../src/shared/errors.js';
 import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
 import {

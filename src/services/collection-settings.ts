@@ -1,0 +1,76 @@
+import { ClientRepository } from '../store/client-repository.js';
+import { IntegrationAdminRepository } from '../store/integration-admin-repository.js';
+import type { Actor } from './actor.js';
+import type { ReconcileOutcome } from './collection-reconciler.js';
+import { parseInput } from './validation.js';
+import { IntegrationBase } from './integration-base.js';
+import { thresholdSchema } from './integration-inputs.js';
+
+/**
+ * The collection settings of a connected client: starting the initial import (rule 2) and the expiry threshold
+ * (rule 8). Both need the integration and write the integration row.
+ */
+export class CollectionSettings extends IntegrationBase {
+  /**
+   * Rule 2: starts the initial import once the admin has reviewed the groups — every eligible user is imported now,
+   * and later syncs import new eligible users automatically. Starting it again changes nothing.
+   * @throws {NotFoundError} (no such client, or no integration); {@link ForbiddenError}.
+   */
+  async startImport(
+    actor: Actor,
+    clientRef: string,
+  ): Promise<{ startedAt: string; alreadyStarted: boolean; reconciled: ReconcileOutcome }> {
+    const client = await this.clientAccess.resolve(actor, clientRef, 'client:operate');
+    await this.requireIntegration(client);
+    const at = this.clock.now().toISOString();
+    const started = await this.db.transaction().execute(async (trx) => {
+      const admin = new IntegrationAdminRepository(trx);
+      const changed = await admin.markImportStarted(client.id, at);
+      if (changed) {
+        await this.audit.record(trx, actor, {
+          action: 'integration.start_import',
+          clientId: client.id,
+          targetType: 'integration',
+          targetId: client.id,
+          after: { importStartedAt: at },
+        });
+      }
+      const row = await admin.find(client.id);
+      return { changed, startedAt: row?.import_started_at ?? at };
+    });
+    const reconciled = await this.reconciler.reconcile(client.id);
+    return { startedAt: started.startedAt, alreadyStarted: !started.changed, reconciled };
+  }
+
+  /**
+   * Rule 8: the client's expiry threshold (whole days, 7–365; default 30). Every verdict follows at once (expiry is
+   * evaluated whenever it is read); the result says how many users the change moved into and out of expiry. Users
+   * past the new threshold stop being billed now.
+   * @throws {ValidationError} {@link NotFoundError} {@link ForbiddenError}
+   */
+  async setExpiryThreshold(
+    actor: Actor,
+    clientRef: string,
+    days: number | string,
+  ): Promise<{ thresholdDays: number; newlyExpired: number; noLongerExpired: number }> {
+    const client = await this.clientAccess.resolve(actor, clientRef, 'client:configure');
+    const thresholdDays = parseInput(thresholdSchema, days);
+    if (thresholdDays === client.expiry_days) return { thresholdDays, newlyExpired: 0, noLongerExpired: 0 };
+    const at = this.clock.now().toISOString();
+    const change = await this.db.transaction().execute(async (trx) => {
+      await new ClientRepository(trx).update(client.id, { expiry_days: thresholdDays });
+      await new IntegrationAdminRepository(trx).update(client.id, { expiry_policy_at: at });
+      const moved = await this.reconciler.expiryChange(trx, client.id, { thresholdDays: client.expiry_days });
+      await this.audit.record(trx, actor, {
+        action: 'client.expiry_threshold',
+        clientId: client.id,
+        targetType: 'client',
+        targetId: client.id,
+        before: { expiryDays: client.expiry_days },
+        after: { expiryDays: thresholdDays, ...moved },
+      });
+      return moved;
+    });
+    return { thresholdDays, ...change };
+  }
+}
