@@ -1,5 +1,5 @@
 import type { RoleGrant } from '../../src/domain/roles.js';
-import type { ConversationSettings } from '../../src/services/notification-service.js';
+import type { ConversationSettings } from '../../src/services/conversation-subscriptions.js';
 import { act, clientLabel, type CardClient } from './card-actions.js';
 import { card, facts, heading, subtle, text, type AdaptiveCard, type CardElement } from './card-kit.js';
 

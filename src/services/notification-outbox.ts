@@ -1,0 +1,168 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Kysely } from 'kysely';
+import type { Notification } from '../domain/notification-kinds.js';
+import {
+  NotificationDeliveryError,
+  type NotificationTarget,
+  type Notifier,
+} from '../domain/notification-port.js';
+import { deliveryKey, mayReach } from '../domain/notification-rules.js';
+import { type Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import { ConversationRepository } from '../store/conversation-repository.js';
+import { NotificationRepository } from '../store/notification-repository.js';
+import type { ConversationReferenceRow, Database } from '../store/schema.js';
+import type { AccessPolicy } from './access-policy.js';
+import { type Actor } from './actor.js';
+import type { TabPlacementService } from './tab-placement-service.js';
+import type { NotificationServiceOptions } from './notification-service.js';
+
+/**
+ * The key under which app-wide notifications (the app's own secrets) are remembered as delivered: they belong to
+ * no client, and reach the conversations subscribed to every client.
+ */
+export const APP_WIDE = '*';
+
+export interface Announcement {
+  /** The client it is about, or {@link APP_WIDE}: then only partner admins' conversations hear it. */
+  readonly clientId: string;
+  readonly eventKey: string;
+  readonly kind: Notification['kind'];
+  readonly eventAt: Date;
+  /** Built once, when the first conversation needs it; `undefined` means there is nothing to say after all. */
+  readonly build: () => Promise<Notification | undefined>;
+}
+
+export interface AnnounceResult {
+  readonly delivered: number;
+  readonly failed: number;
+}
+
+/**
+ * Delivers each event once to each conversation that may hear it (DESIGN rule 11): claimed in
+ * `notifications_sent` before the delivery so two checkers never both send, retried a few times, released when it
+ * failed (the next check tries again), and a conversation that is gone is forgotten. The only part that knows the
+ * {@link Notifier}.
+ */
+export class NotificationOutbox {
+  private readonly db: Kysely<Database>;
+  private readonly access: AccessPolicy;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly notifier: Notifier | undefined;
+  private readonly retryDelaysInMs: readonly number[];
+  private readonly tabPlacements: TabPlacementService | undefined;
+
+  constructor(
+    options: Pick<
+      NotificationServiceOptions,
+      'db' | 'access' | 'clock' | 'logger' | 'notifier' | 'tabPlacements'
+    > & {
+      readonly retryDelaysInMs: readonly number[];
+    },
+  ) {
+    this.db = options.db;
+    this.access = options.access;
+    this.clock = options.clock;
+    this.logger = options.logger;
+    this.notifier = options.notifier;
+    this.retryDelaysInMs = options.retryDelaysInMs;
+    this.tabPlacements = options.tabPlacements;
+  }
+
+  /**
+   * Delivers one event to every subscribed conversation that may hear it and has not yet: claim, deliver with
+   * retries, and release the claim when it failed so that the next check tries again.
+   */
+  async announce(announcement: Announcement): Promise<AnnounceResult> {
+    const notifier = this.notifier;
+    if (notifier === undefined) return { delivered: 0, failed: 0 };
+    const conversations = new ConversationRepository(this.db);
+    const sent = new NotificationRepository(this.db);
+    const now = this.clock.now();
+    let notification: Notification | undefined | null = null;
+    let delivered = 0;
+    let failed = 0;
+    for (const row of await conversations.subscribedTo(announcement.clientId)) {
+      if (!mayReach(announcement.kind, announcement.eventAt, new Date(row.created_at), now)) continue;
+      const mayHear =
+        announcement.clientId === APP_WIDE
+          ? await this.access.can(subscriberOf(row), 'partner:manage')
+          : await this.access.can(subscriberOf(row), 'client:read', announcement.clientId);
+      if (!mayHear) continue;
+      const key = deliveryKey(announcement.eventKey, row.conversation_id);
+      if (!(await sent.claim(announcement.clientId, key, now.toISOString()))) continue;
+      notification ??= await announcement.build().catch(async (error: unknown) => {
+        await sent.release(announcement.clientId, key);
+        throw error;
+      });
+      if (notification === undefined) {
+        await sent.release(announcement.clientId, key);
+        break;
+      }
+      const tabPlacement =
+        announcement.clientId === APP_WIDE
+          ? undefined
+          : await this.tabPlacements?.find(announcement.clientId, row.conversation_id);
+      const target: NotificationTarget = {
+        conversationId: row.conversation_id,
+        conversationType: row.conversation_type,
+        reference: row.reference,
+        ...(tabPlacement === undefined ? {} : { tabPlacement }),
+      };
+      try {
+        await this.deliverWithRetries(notifier, target, notification);
+        delivered++;
+      } catch (error) {
+        failed++;
+        if (error instanceof NotificationDeliveryError && error.gone) {
+          await conversations.remove(row.conversation_id);
+          this.logger.warn(
+            { conversationId: row.conversation_id, kind: announcement.kind },
+            'conversation no longer reachable: forgotten',
+          );
+        } else {
+          await sent.release(announcement.clientId, key);
+          this.logger.warn(
+            { err: error, conversationId: row.conversation_id, kind: announcement.kind },
+            'notification not delivered; it is retried at the next check',
+          );
+        }
+      }
+    }
+    if (delivered > 0) {
+      this.logger.info(
+        { clientId: announcement.clientId, kind: announcement.kind, delivered },
+        'notification delivered',
+      );
+    }
+    return { delivered, failed };
+  }
+
+  private async deliverWithRetries(
+    notifier: Notifier,
+    target: NotificationTarget,
+    notification: Notification,
+  ): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await notifier.deliver(target, notification);
+        return;
+      } catch (error) {
+        const delay = this.retryDelaysInMs[attempt];
+        if ((error instanceof NotificationDeliveryError && error.gone) || delay === undefined) throw error;
+        this.logger.debug({ err: error, attempt: attempt + 1 }, 'notification delivery failed; retrying');
+        await sleep(delay);
+      }
+    }
+  }
+}
+
+export function subscriberOf(row: ConversationReferenceRow): Actor {
+  return {
+    tenantId: row.tenant_id ?? '',
+    objectId: row.user_object_id ?? '',
+    name: undefined,
+    channel: 'system',
+  };
+}
