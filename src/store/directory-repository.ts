@@ -1,4 +1,6 @@
-import { SqliteAdapter, sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { GroupClosure } from './group-closure.js';
+import { groupKeys, StoredDirectoryFacts, userKeys } from './stored-directory-facts.js';
 import type { Database, Flag } from './schema.js';
 import type { EntraState } from '../domain/vocabulary.js';
 import type { Edge, GroupFacts, UserFacts } from '../domain/directory-facts.js';
@@ -24,41 +26,19 @@ export interface UpsertCounts {
 /** Rows per multi-row statement: well under SQLite's and PostgreSQL's bound-parameter limits. */
 const CHUNK = 250;
 
-const userKeys = [
-  'displayName',
-  'userPrincipalName',
-  'mail',
-  'userType',
-  'accountEnabled',
-  'department',
-  'jobTitle',
-  'createdDateTime',
-] as const;
-const groupKeys = [
-  'displayName',
-  'description',
-  'mail',
-  'mailEnabled',
-  'securityEnabled',
-  'groupTypes',
-  'isTeam',
-] as const;
-
 /**
- * The copy of each client's directory: users, groups, direct edges and the transitive closure. The sync writes
+ * The sync's writes to each client's directory copy: users, groups and direct edges (the transitive closure is
+ * {@link GroupClosure}'s; the reads are UserRepository's and GroupRepository's). The sync writes
  * Entra facts only — collection state, exclusions and reporting flags belong to the rules and are never touched
  * here. Every method works inside the caller's transaction (pass the transaction as `db`).
  */
 export class DirectoryRepository {
-  /**
-   * The join keyword for recursive steps. SQLite's planner puts the edge table outside the one-row recursive queue
-   * (scanning every edge of the client per step); `cross join` fixes the order there. PostgreSQL has no such
-   * keyword with `on` and plans this well.
-   */
-  private readonly stepJoin: ReturnType<typeof sql.raw>;
+  private readonly closure: GroupClosure;
+  private readonly stored: StoredDirectoryFacts;
 
   constructor(private readonly db: Kysely<Database>) {
-    this.stepJoin = sql.raw(db.getExecutor().adapter instanceof SqliteAdapter ? 'cross join' : 'join');
+    this.closure = new GroupClosure(db);
+    this.stored = new StoredDirectoryFacts(db);
   }
 
   /**
@@ -370,66 +350,6 @@ export class DirectoryRepository {
     return { groups, edges: Number(edges.numDeletedRows) };
   }
 
-  /**
-   * Recomputes the transitive closure (`group_user_closure`) of every group whose direct edges changed and of
-   * every group above it, from the direct edges alone. `UNION` (not `UNION ALL`) makes the recursion stop at
-   * cycles. When most groups are affected, recomputes the whole client at once.
-   */
-  async recomputeClosure(clientId: string): Promise<{ groups: number; full: boolean }> {
-    const dirty = await this.db
-      .selectFrom('directory_groups')
-      .select((eb) => eb.fn.countAll<number>().as('count'))
-      .where('client_id', '=', clientId)
-      .where('closure_dirty', '=', 1)
-      .executeTakeFirstOrThrow();
-    if (dirty.count === 0) return { groups: 0, full: false };
-    const total = await this.db
-      .selectFrom('directory_groups')
-      .select((eb) => eb.fn.countAll<number>().as('count'))
-      .where('client_id', '=', clientId)
-      .where('entra_state', '=', 'active')
-      .executeTakeFirstOrThrow();
-    const full = dirty.count * 4 >= total.count;
-
-    const roots = full
-      ? sql`roots(gid) as (select id from directory_groups where client_id = ${clientId} and entra_state = 'active')`
-      : sql`roots(gid) as (
-          select id from directory_groups where client_id = ${clientId} and closure_dirty = 1
-          union
-          select m.group_id from roots ${this.stepJoin} group_members m
-          on m.client_id = ${clientId} and m.member_id = roots.gid and m.member_type = 'group'
-        )`;
-    const affected = await sql<{ count: number }>`
-      with recursive ${roots} select count(*) as count from roots`.execute(this.db);
-    if (full) {
-      await this.db.deleteFrom('group_user_closure').where('client_id', '=', clientId).execute();
-    } else {
-      await sql`
-        delete from group_user_closure where client_id = ${clientId} and group_id in (
-          with recursive ${roots} select gid from roots
-        )`.execute(this.db);
-    }
-    await sql`
-      with recursive ${roots},
-      down(root, gid) as (
-        select gid, gid from roots
-        union
-        select down.root, m.member_id from down
-        ${this.stepJoin} group_members m on m.client_id = ${clientId} and m.group_id = down.gid and m.member_type = 'group'
-      )
-      insert into group_user_closure (client_id, group_id, user_id)
-      select cast(${clientId} as text), down.root, m.member_id from down
-      ${this.stepJoin} group_members m on m.client_id = ${clientId} and m.group_id = down.gid and m.member_type = 'user'
-      where true on conflict do nothing`.execute(this.db);
-    await this.db
-      .updateTable('directory_groups')
-      .set({ closure_dirty: 0 })
-      .where('client_id', '=', clientId)
-      .where('closure_dirty', '=', 1)
-      .execute();
-    return { groups: affected.rows[0]?.count ?? 0, full };
-  }
-
   /** Writes `signInActivity.lastSuccessfulSignInDateTime` for users we hold; returns how many rows changed. */
   async updateSignInActivity(
     clientId: string,
@@ -457,138 +377,25 @@ export class DirectoryRepository {
   }
 
   private async markDirty(clientId: string, groupIds: readonly string[]): Promise<void> {
-    const ids = [...new Set(groupIds)];
-    if (ids.length === 0) return;
-    await this.db
-      .updateTable('directory_groups')
-      .set({ closure_dirty: 1 })
-      .where('client_id', '=', clientId)
-      .where('id', 'in', ids)
-      .where('closure_dirty', '=', 0)
-      .execute();
+    await this.closure.markDirty(clientId, groupIds);
   }
 
   private async markParentsDirty(clientId: string, memberIds: readonly string[]): Promise<void> {
-    await this.db
-      .updateTable('directory_groups')
-      .set({ closure_dirty: 1 })
-      .where('client_id', '=', clientId)
-      .where('id', 'in', (eb) =>
-        eb
-          .selectFrom('group_members')
-          .select('group_id')
-          .where('client_id', '=', clientId)
-          .where('member_id', 'in', [...memberIds]),
-      )
-      .execute();
-  }
-
-  private async existingIds<T extends { id: string }>(
-    table: 'directory_users' | 'directory_groups',
-    clientId: string,
-    chunk: readonly T[],
-  ): Promise<Map<string, T>> {
-    const rows = await this.db
-      .selectFrom(table)
-      .select('id')
-      .where('client_id', '=', clientId)
-      .where(
-        'id',
-        'in',
-        chunk.map((facts) => facts.id),
-      )
-      .execute();
-    const present = new Set(rows.map((row) => row.id));
-    return new Map(chunk.filter((facts) => present.has(facts.id)).map((facts) => [facts.id, facts]));
+    await this.closure.markParentsDirty(clientId, memberIds);
   }
 
   private async existingUsers(
     clientId: string,
     chunk: readonly UserFacts[],
   ): Promise<Map<string, UserFacts>> {
-    // Complete items (the usual case) need only to know which rows exist, not what they hold.
-    if (chunk.every((facts) => userKeys.every((key) => key in facts))) {
-      return this.existingIds('directory_users', clientId, chunk);
-    }
-    const rows = await this.db
-      .selectFrom('directory_users')
-      .select([
-        'id',
-        'display_name',
-        'user_principal_name',
-        'mail',
-        'user_type',
-        'account_enabled',
-        'department',
-        'job_title',
-        'created_date_time',
-      ])
-      .where('client_id', '=', clientId)
-      .where(
-        'id',
-        'in',
-        chunk.map((facts) => facts.id),
-      )
-      .execute();
-    return new Map(
-      rows.map((row) => [
-        row.id,
-        {
-          id: row.id,
-          displayName: row.display_name,
-          userPrincipalName: row.user_principal_name,
-          mail: row.mail,
-          userType: row.user_type,
-          accountEnabled: row.account_enabled === 1,
-          department: row.department,
-          jobTitle: row.job_title,
-          createdDateTime: row.created_date_time,
-        },
-      ]),
-    );
+    return this.stored.existingUsers(clientId, chunk);
   }
 
   private async existingGroups(
     clientId: string,
     chunk: readonly GroupFacts[],
   ): Promise<Map<string, GroupFacts>> {
-    if (chunk.every((facts) => groupKeys.every((key) => key in facts))) {
-      return this.existingIds('directory_groups', clientId, chunk);
-    }
-    const rows = await this.db
-      .selectFrom('directory_groups')
-      .select([
-        'id',
-        'display_name',
-        'description',
-        'mail',
-        'mail_enabled',
-        'security_enabled',
-        'group_types',
-        'is_team',
-      ])
-      .where('client_id', '=', clientId)
-      .where(
-        'id',
-        'in',
-        chunk.map((facts) => facts.id),
-      )
-      .execute();
-    return new Map(
-      rows.map((row) => [
-        row.id,
-        {
-          id: row.id,
-          displayName: row.display_name,
-          description: row.description,
-          mail: row.mail,
-          mailEnabled: row.mail_enabled === 1,
-          securityEnabled: row.security_enabled === 1,
-          groupTypes: JSON.parse(row.group_types) as string[],
-          isTeam: row.is_team === 1,
-        },
-      ]),
-    );
+    return this.stored.existingGroups(clientId, chunk);
   }
 }
 

@@ -9,6 +9,7 @@ import type { Logger } from '../shared/logger.js';
 import { CheckpointRepository, type Checkpoint } from '../store/checkpoint-repository.js';
 import type { Edge, GroupFacts, UserFacts } from '../domain/directory-facts.js';
 import { DirectoryRepository } from '../store/directory-repository.js';
+import { GroupClosure } from '../store/group-closure.js';
 import type { IntegrationRepository } from '../store/integration-repository.js';
 import type { Database, SyncRunRow } from '../store/schema.js';
 import type { EntraState, SyncTrigger } from '../domain/vocabulary.js';
@@ -204,7 +205,7 @@ export class DirectorySync {
       await report();
       // The memberships and the collection states they decide commit together (rules 3, 6).
       const closure = await this.db.transaction().execute(async (trx) => {
-        const recomputed = await new DirectoryRepository(trx).recomputeClosure(clientId);
+        const recomputed = await new GroupClosure(trx).recomputeClosure(clientId);
         await this.rules?.applyInTransaction(trx, clientId);
         return recomputed;
       });

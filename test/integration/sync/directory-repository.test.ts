@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Edge } from '../../../src/domain/directory-facts.js';
 import { DirectoryRepository } from '../../../src/store/directory-repository.js';
+import { GroupClosure } from '../../../src/store/group-closure.js';
 import type { Database } from '../../../src/store/schema.js';
 import { describeEachEngine } from '../../support/databases.js';
 
@@ -44,7 +45,7 @@ describeEachEngine('directory repository', (ctx) => {
       { groupId: 'D', memberId: 'u4', memberType: 'user' },
     ];
     assert.equal(await repository.addEdges(clientId, edges, 1), 7);
-    const first = await repository.recomputeClosure(clientId);
+    const first = await new GroupClosure(ctx.database.db).recomputeClosure(clientId);
     assert.equal(first.full, true);
     const all = ['u1', 'u2', 'u3'];
     assert.deepEqual(
@@ -54,7 +55,7 @@ describeEachEngine('directory repository', (ctx) => {
 
     // Breaking the cycle at C ⊃ A: C keeps u3 only, B gets u2+u3, A gets everything.
     assert.equal(await repository.removeEdges(clientId, [{ groupId: 'C', memberId: 'A' }]), 1);
-    const second = await repository.recomputeClosure(clientId);
+    const second = await new GroupClosure(ctx.database.db).recomputeClosure(clientId);
     assert.ok(second.groups >= 3);
     assert.deepEqual(
       await closureOf(ctx.database.db, clientId),
@@ -82,9 +83,9 @@ describeEachEngine('directory repository', (ctx) => {
       ],
       1,
     );
-    await repository.recomputeClosure(clientId);
+    await new GroupClosure(ctx.database.db).recomputeClosure(clientId);
     await repository.addEdges(clientId, [{ groupId: 'g1', memberId: 'u2', memberType: 'user' }], 1);
-    const partial = await repository.recomputeClosure(clientId);
+    const partial = await new GroupClosure(ctx.database.db).recomputeClosure(clientId);
     assert.deepEqual(partial, { groups: 2, full: false });
     const rows = await closureOf(ctx.database.db, clientId);
     assert.ok(rows.includes('g0>u2') && rows.includes('g1>u2') && rows.includes('g0>u1'));
