@@ -21,8 +21,8 @@ import { AuditScreen } from '../screens/audit-screen.js';
 import { EntraUsersScreen } from '../screens/entra-users-screen.js';
 import { GroupMembersScreen } from '../screens/group-members-screen.js';
 import { GroupsScreen } from '../screens/groups-screen.js';
-import { ReportsScreen } from '../screens/reports-screen.js';
-import { SetupScreen } from '../screens/setup-screen.js';
+import { ReportsScreen } from '../screens/reports/reports-screen.js';
+import { SetupScreen } from '../screens/setup/setup-screen.js';
 import { UsersScreen } from '../screens/users-screen.js';
 import { SyncStatusBar } from './sync-status-bar.js';
 

@@ -1,0 +1,84 @@
+import { Body1, MessageBar, MessageBarBody, tokens } from '@fluentui/react-components';
+import { DonutChart, LineChart } from '@fluentui/react-charts';
+import type { UsersBillingReport } from '../../api/types.js';
+import { StatCard, StatGrid } from '../../components/stat-card.js';
+import { formatDate, formatNumber } from '../../format.js';
+import { useStyles, ChartCard } from './report-parts.js';
+
+export function BillingBody({ report }: { readonly report: UsersBillingReport }) {
+  const styles = useStyles();
+  const current = report.current;
+  return (
+    <>
+      {report.expiry.message !== null && (
+        <MessageBar intent="info" className={styles.section}>
+          <MessageBarBody>{report.expiry.message}</MessageBarBody>
+        </MessageBar>
+      )}
+      <StatGrid>
+        <StatCard label="Billable" value={formatNumber(current.billable)} />
+        <StatCard label="Imported" value={formatNumber(current.imported)} />
+        <StatCard
+          label="Expired"
+          value={formatNumber(current.expired)}
+          hint={`no activity in ${report.expiry.thresholdDays} days`}
+        />
+        <StatCard
+          label="Disabled"
+          value={formatNumber(current.disabled)}
+          hint={`${formatNumber(current.disabledByReason.manual)} by hand · ${formatNumber(current.disabledByReason.excludedGroup)} excluded group · ${formatNumber(current.disabledByReason.deletedInEntra)} deleted`}
+        />
+        <StatCard label="Guests" value={formatNumber(current.guests)} hint="never billable" />
+      </StatGrid>
+      <div className={styles.charts}>
+        <ChartCard title="Billable users per day">
+          {report.history.length < 2 ? (
+            <Body1 className={styles.muted}>
+              {report.history.length === 0
+                ? 'No daily snapshot in this period yet: one is taken every day.'
+                : `One snapshot so far (${formatDate(report.history[0]?.day)}: ${formatNumber(report.history[0]?.billable)} billable). The chart fills in as a snapshot is taken every day.`}
+            </Body1>
+          ) : (
+            <LineChart
+              height={260}
+              data={{
+                chartTitle: 'Billable users per day',
+                lineChartData: [
+                  {
+                    legend: 'Billable',
+                    data: report.history.map((row) => ({ x: new Date(row.day), y: row.billable })),
+                    color: tokens.colorPaletteBlueBorderActive,
+                  },
+                  {
+                    legend: 'Imported',
+                    data: report.history.map((row) => ({ x: new Date(row.day), y: row.imported })),
+                    color: tokens.colorPaletteTealBorderActive,
+                  },
+                  {
+                    legend: 'Expired',
+                    data: report.history.map((row) => ({ x: new Date(row.day), y: row.expired })),
+                    color: tokens.colorPaletteMarigoldBorderActive,
+                  },
+                ],
+              }}
+            />
+          )}
+        </ChartCard>
+        <ChartCard title="Where the users stand">
+          <DonutChart
+            height={240}
+            innerRadius={60}
+            data={{
+              chartData: [
+                { legend: 'Billable', data: current.billable, color: tokens.colorPaletteBlueBorderActive },
+                { legend: 'Expired', data: current.expired, color: tokens.colorPaletteMarigoldBorderActive },
+                { legend: 'Disabled', data: current.disabled, color: tokens.colorPaletteRedBorderActive },
+                { legend: 'Not imported', data: current.notImported, color: tokens.colorNeutralStroke1 },
+              ],
+            }}
+          />
+        </ChartCard>
+      </div>
+    </>
+  );
+}

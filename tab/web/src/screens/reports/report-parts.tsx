@@ -1,0 +1,61 @@
+import { Card, CardHeader, Subtitle2, TableCellLayout, makeStyles, tokens } from '@fluentui/react-components';
+import { type ReactNode } from 'react';
+import type { ReportUser } from '../../api/types.js';
+
+export const useStyles = makeStyles({
+  bar: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: tokens.spacingHorizontalM,
+    alignItems: 'flex-end',
+    marginBottom: tokens.spacingVerticalM,
+    padding: tokens.spacingHorizontalM,
+    backgroundColor: tokens.colorNeutralBackground1,
+    borderRadius: tokens.borderRadiusMedium,
+  },
+  select: { minWidth: '180px' },
+  grow: { flexGrow: 1 },
+  tabs: { marginBottom: tokens.spacingVerticalM },
+  charts: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(420px, 1fr))',
+    gap: tokens.spacingHorizontalL,
+    marginBottom: tokens.spacingVerticalL,
+  },
+  card: { padding: tokens.spacingHorizontalL, gap: tokens.spacingVerticalS, minWidth: 0 },
+  table: { backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusMedium },
+  numeric: { textAlign: 'right', fontVariantNumeric: 'tabular-nums' },
+  muted: { color: tokens.colorNeutralForeground3 },
+  names: {
+    margin: 0,
+    paddingLeft: tokens.spacingHorizontalL,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalXXS,
+  },
+  section: { marginBottom: tokens.spacingVerticalL },
+  heading: { display: 'block', marginBottom: tokens.spacingVerticalS },
+  definitions: { color: tokens.colorNeutralForeground3, margin: 0, paddingLeft: tokens.spacingHorizontalL },
+});
+
+export function ChartCard({ title, children }: { readonly title: string; readonly children: ReactNode }) {
+  const styles = useStyles();
+  return (
+    <Card className={styles.card} role="figure" aria-label={title}>
+      <CardHeader header={<Subtitle2 as="h3">{title}</Subtitle2>} />
+      {children}
+    </Card>
+  );
+}
+
+export function UserCell({ user }: { readonly user: ReportUser }) {
+  return (
+    <TableCellLayout description={user.userPrincipalName ?? null}>
+      {user.displayName ?? user.userPrincipalName ?? user.id}
+    </TableCellLayout>
+  );
+}
+
+export function percent(value: number | null): string {
+  return value === null ? '—' : `${Math.round(value * 1000) / 10} %`;
+}

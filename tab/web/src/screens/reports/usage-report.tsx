@@ -1,0 +1,91 @@
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  tokens,
+} from '@fluentui/react-components';
+import { LineChart, VerticalBarChart } from '@fluentui/react-charts';
+import type { ApplicationUsageReport } from '../../api/types.js';
+import { StatCard, StatGrid } from '../../components/stat-card.js';
+import { formatDate, formatNumber } from '../../format.js';
+import { useStyles, ChartCard } from './report-parts.js';
+import { SsoBadge } from './sso-report.js';
+
+export function UsageBody({ report }: { readonly report: ApplicationUsageReport }) {
+  const styles = useStyles();
+  const daily = report.daily;
+  return (
+    <>
+      <StatGrid>
+        <StatCard label="Applications used" value={formatNumber(report.totals.applications)} />
+        <StatCard label="Active users" value={formatNumber(report.totals.activeUsers)} />
+        <StatCard label="Sign-ins" value={formatNumber(report.totals.signIns)} />
+        <StatCard label="Failed sign-ins" value={formatNumber(report.totals.failedSignIns)} />
+      </StatGrid>
+      <div className={styles.charts}>
+        <ChartCard title="Sign-ins per day">
+          <LineChart
+            height={260}
+            data={{
+              chartTitle: 'Sign-ins per day',
+              lineChartData: [
+                {
+                  legend: 'Successful',
+                  data: daily.map((row) => ({ x: new Date(row.day), y: row.successfulSignIns })),
+                  color: tokens.colorPaletteBlueBorderActive,
+                },
+                {
+                  legend: 'Failed',
+                  data: daily.map((row) => ({ x: new Date(row.day), y: row.failedSignIns })),
+                  color: tokens.colorPaletteRedBorderActive,
+                },
+              ],
+            }}
+          />
+        </ChartCard>
+        <ChartCard title="Active users per application (top 8)">
+          <VerticalBarChart
+            height={260}
+            chartTitle="Active users per application"
+            hideLegend
+            useSingleColor
+            colors={[tokens.colorBrandBackground]}
+            barWidth={28}
+            data={report.applications
+              .slice(0, 8)
+              .map((app) => ({ x: app.appName, y: app.activeUsers, legend: app.appName }))}
+          />
+        </ChartCard>
+      </div>
+      <Table className={`${styles.table} ${styles.section}`} aria-label="Applications" size="small">
+        <TableHeader>
+          <TableRow>
+            <TableHeaderCell>Application</TableHeaderCell>
+            <TableHeaderCell>SSO</TableHeaderCell>
+            <TableHeaderCell className={styles.numeric}>Active users</TableHeaderCell>
+            <TableHeaderCell className={styles.numeric}>Sign-ins</TableHeaderCell>
+            <TableHeaderCell className={styles.numeric}>Failed</TableHeaderCell>
+            <TableHeaderCell>Last seen</TableHeaderCell>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {report.applications.map((app) => (
+            <TableRow key={app.appId}>
+              <TableCell>{app.appName}</TableCell>
+              <TableCell>
+                <SsoBadge mode={app.ssoMode} />
+              </TableCell>
+              <TableCell className={styles.numeric}>{formatNumber(app.activeUsers)}</TableCell>
+              <TableCell className={styles.numeric}>{formatNumber(app.signIns)}</TableCell>
+              <TableCell className={styles.numeric}>{formatNumber(app.failedSignIns)}</TableCell>
+              <TableCell>{formatDate(app.lastSeenAt)}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </>
+  );
+}
