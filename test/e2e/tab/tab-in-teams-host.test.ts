@@ -90,7 +90,7 @@ describe('tab in the local Teams host (browser)', function () {
     return frame;
   }
 
-  it('connects a client with client credentials, after saying clearly that a wrong secret is wrong', async () => {
+  it('connects a client with client credentials after saying clearly that a wrong secret is wrong, then rotates the secret and removes the connection', async () => {
     const appId = crypto.randomUUID();
     const secret = randomSecret();
     const tenant = (await app.simControl('POST', '/tenants', {
@@ -165,6 +165,35 @@ describe('tab in the local Teams host (browser)', function () {
     assert.ok(
       saved.secret_ciphertext !== null && !saved.secret_ciphertext.includes(secret),
       'the secret is encrypted',
+    );
+
+    // Rotating: a wrong secret is refused inside the dialog, which stays open to correct it; the right one is
+    // checked and saved, and the dialog closes.
+    await frame.getByRole('button', { name: 'Rotate secret…' }).click();
+    const rotate = frame.getByRole('dialog');
+    await rotate.getByLabel('New client secret').fill('still-not-the-secret');
+    await rotate.getByRole('button', { name: 'Check and save' }).click();
+    const refusal = await rotate.getByRole('alert').innerText();
+    assert.match(refusal, /secret/i, `the dialog says the secret is wrong: ${refusal}`);
+    await rotate.getByLabel('New client secret').fill(secret);
+    await rotate.getByRole('button', { name: 'Check and save' }).click();
+    await rotate.waitFor({ state: 'detached' });
+
+    // Removing asks for the client's name, then deletes the integration.
+    await frame.getByRole('button', { name: 'Remove…' }).click();
+    const remove = frame.getByRole('alertdialog');
+    await remove.getByLabel('Type fabrikam to confirm').fill('fabrikam');
+    await remove.getByRole('button', { name: 'Remove connection' }).click();
+    await remove.waitFor({ state: 'detached' });
+    await frame.getByRole('form', { name: 'Client credentials' }).waitFor();
+    assert.equal(
+      await app.store.db
+        .selectFrom('integrations')
+        .select('client_id')
+        .where('client_id', '=', fabrikam.id)
+        .executeTakeFirst(),
+      undefined,
+      'the integration is gone',
     );
   });
 

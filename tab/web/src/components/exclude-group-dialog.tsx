@@ -22,6 +22,7 @@ import { useApp } from '../app-context.js';
 import { formatNumber, plural } from '../format.js';
 import { ErrorBar } from './error-bar.js';
 import { UsersTable } from './users-table.js';
+import { useMutation } from '../hooks/use-mutation.js';
 import { useReturnFocus } from '../hooks/use-return-focus.js';
 
 const useStyles = makeStyles({
@@ -63,7 +64,6 @@ export function ExcludeGroupDialog(props: {
   const [preview, setPreview] = useState<ExclusionPreview | undefined>();
   const [error, setError] = useState<unknown>();
   const [understood, setUnderstood] = useState(false);
-  const [busy, setBusy] = useState(false);
   const base = `/clients/${encodeURIComponent(props.clientRef)}/groups/${encodeURIComponent(props.group.id)}`;
   const name = props.group.displayName ?? props.group.id;
 
@@ -71,28 +71,24 @@ export function ExcludeGroupDialog(props: {
     api.post<ExclusionPreview>(`${base}/exclusion-preview`, { sampleSize: 50 }).then(setPreview, setError);
   }, [api, base]);
 
+  const exclude = useMutation(
+    (token: string) =>
+      api.post<ExclusionResult>(`/clients/${encodeURIComponent(props.clientRef)}/exclusions`, {
+        token,
+        confirm: true,
+      }),
+    (result) => {
+      notify(
+        'success',
+        `${name} excluded`,
+        result.figures.facts.map((fact) => `${fact.label}: ${fact.value}`).join(' · '),
+      );
+      props.onClose(true);
+    },
+  );
   const confirm = (): void => {
     if (preview === undefined) return;
-    setBusy(true);
-    api
-      .post<ExclusionResult>(`/clients/${encodeURIComponent(props.clientRef)}/exclusions`, {
-        token: preview.token,
-        confirm: true,
-      })
-      .then(
-        (result) => {
-          notify(
-            'success',
-            `${name} excluded`,
-            result.figures.facts.map((fact) => `${fact.label}: ${fact.value}`).join(' · '),
-          );
-          props.onClose(true);
-        },
-        (failure: unknown) => {
-          setError(failure);
-          setBusy(false);
-        },
-      );
+    exclude.run(preview.token);
   };
 
   return (
@@ -107,7 +103,7 @@ export function ExcludeGroupDialog(props: {
         <DialogBody>
           <DialogTitle>Exclude {name}?</DialogTitle>
           <DialogContent className={styles.content}>
-            <ErrorBar error={error} />
+            <ErrorBar error={error ?? exclude.error} />
             {preview === undefined && error === undefined && (
               <Spinner label="Working out who this affects…" />
             )}
@@ -184,7 +180,7 @@ export function ExcludeGroupDialog(props: {
             <Button
               appearance="primary"
               onClick={confirm}
-              disabled={preview === undefined || !understood || busy}
+              disabled={preview === undefined || !understood || exclude.busy}
             >
               Exclude group
             </Button>

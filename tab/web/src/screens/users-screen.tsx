@@ -29,6 +29,7 @@ import {
 } from '../components/user-filters.js';
 import { UsersTable } from '../components/users-table.js';
 import { useDebounced, useResource } from '../hooks/use-resource.js';
+import { useMutation } from '../hooks/use-mutation.js';
 import { useReturnFocus } from '../hooks/use-return-focus.js';
 import { useHashRoute } from '../routing/hash-route.js';
 
@@ -216,26 +217,20 @@ function DisableUserDialog(props: {
 }) {
   useReturnFocus();
   const { api, notify } = useApp();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
   const name = props.user.displayName ?? props.user.userPrincipalName ?? 'this user';
-  const confirm = (): void => {
-    setBusy(true);
-    api
-      .post<UserView>(
+  const disable = useMutation(
+    () =>
+      api.post<UserView>(
         `/clients/${encodeURIComponent(props.clientRef)}/users/${encodeURIComponent(props.user.id)}/disable`,
         {},
-      )
-      .then(
-        () => {
-          notify('success', `${name} disabled`, 'Collection stopped; they are no longer billable.');
-          props.onClose(true);
-        },
-        (failure: unknown) => {
-          setError(failure);
-          setBusy(false);
-        },
-      );
+      ),
+    () => {
+      notify('success', `${name} disabled`, 'Collection stopped; they are no longer billable.');
+      props.onClose(true);
+    },
+  );
+  const confirm = (): void => {
+    disable.run();
   };
   return (
     <Dialog
@@ -249,7 +244,7 @@ function DisableUserDialog(props: {
         <DialogBody>
           <DialogTitle>Disable {name}?</DialogTitle>
           <DialogContent>
-            <ErrorBar error={error} />
+            <ErrorBar error={disable.error} />
             <Body1 as="p">
               Their activity will no longer be collected and they will no longer be billed. They stay disabled
               through later syncs until an admin imports them again.
@@ -264,7 +259,7 @@ function DisableUserDialog(props: {
             >
               Cancel
             </Button>
-            <Button appearance="primary" onClick={confirm} disabled={busy}>
+            <Button appearance="primary" onClick={confirm} disabled={disable.busy}>
               Disable user
             </Button>
           </DialogActions>

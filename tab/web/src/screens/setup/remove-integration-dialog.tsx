@@ -14,6 +14,7 @@ import { useState, type SyntheticEvent } from 'react';
 import type { ClientHeader } from '../../api/types.js';
 import { useApp } from '../../app-context.js';
 import { ErrorBar } from '../../components/error-bar.js';
+import { useMutation } from '../../hooks/use-mutation.js';
 import { useReturnFocus } from '../../hooks/use-return-focus.js';
 import { useStyles } from './setup-styles.js';
 
@@ -25,30 +26,24 @@ export function RemoveIntegrationDialog(props: {
   const styles = useStyles();
   const { api, notify } = useApp();
   const [confirm, setConfirm] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const submit = (event: SyntheticEvent): void => {
-    event.preventDefault();
-    setBusy(true);
-    api
-      .delete<{ deleted: Record<string, number> }>(
+  const remove = useMutation(
+    () =>
+      api.delete<{ deleted: Record<string, number> }>(
         `/clients/${encodeURIComponent(props.client.name)}/integration`,
         { confirm },
-      )
-      .then(
-        () => {
-          notify(
-            'success',
-            'Integration removed',
-            'Its tenant data was deleted; the audit log and billing history stay.',
-          );
-          props.onClose(true);
-        },
-        (failure: unknown) => {
-          setError(failure);
-          setBusy(false);
-        },
+      ),
+    () => {
+      notify(
+        'success',
+        'Integration removed',
+        'Its tenant data was deleted; the audit log and billing history stay.',
       );
+      props.onClose(true);
+    },
+  );
+  const submit = (event: SyntheticEvent): void => {
+    event.preventDefault();
+    remove.run();
   };
   return (
     <Dialog
@@ -63,7 +58,7 @@ export function RemoveIntegrationDialog(props: {
           <DialogBody>
             <DialogTitle>Remove the connection to {props.client.displayName}?</DialogTitle>
             <DialogContent className={styles.form}>
-              <ErrorBar error={error} />
+              <ErrorBar error={remove.error} />
               <Body1>
                 Every user, group, sign-in and sync state held for this tenant is deleted. The audit log and
                 billing history stay. <strong>This cannot be undone.</strong>
@@ -88,7 +83,7 @@ export function RemoveIntegrationDialog(props: {
               <Button
                 appearance="primary"
                 type="submit"
-                disabled={busy || confirm.trim().toLowerCase() !== props.client.name}
+                disabled={remove.busy || confirm.trim().toLowerCase() !== props.client.name}
               >
                 Remove connection
               </Button>

@@ -13,6 +13,7 @@ import { useState, type SyntheticEvent } from 'react';
 import type { ConnectionOutcome } from '../../api/types.js';
 import { useApp } from '../../app-context.js';
 import { ErrorBar } from '../../components/error-bar.js';
+import { useMutation } from '../../hooks/use-mutation.js';
 import { useReturnFocus } from '../../hooks/use-return-focus.js';
 import { useStyles } from './setup-styles.js';
 
@@ -25,26 +26,20 @@ export function RotateSecretDialog(props: {
   const { api, notify } = useApp();
   const [secret, setSecret] = useState('');
   const [expires, setExpires] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const submit = (event: SyntheticEvent): void => {
-    event.preventDefault();
-    setBusy(true);
-    api
-      .put<ConnectionOutcome>(`/clients/${encodeURIComponent(props.clientRef)}/integration/secret`, {
+  const rotate = useMutation(
+    () =>
+      api.put<ConnectionOutcome>(`/clients/${encodeURIComponent(props.clientRef)}/integration/secret`, {
         clientSecret: secret,
         ...(expires === '' ? {} : { secretExpiresAt: expires }),
-      })
-      .then(
-        () => {
-          notify('success', 'Secret replaced', 'The new secret was checked and saved.');
-          props.onClose(true);
-        },
-        (failure: unknown) => {
-          setError(failure);
-          setBusy(false);
-        },
-      );
+      }),
+    () => {
+      notify('success', 'Secret replaced', 'The new secret was checked and saved.');
+      props.onClose(true);
+    },
+  );
+  const submit = (event: SyntheticEvent): void => {
+    event.preventDefault();
+    rotate.run();
   };
   return (
     <Dialog
@@ -58,7 +53,7 @@ export function RotateSecretDialog(props: {
           <DialogBody>
             <DialogTitle>Rotate the client secret</DialogTitle>
             <DialogContent className={styles.form}>
-              <ErrorBar error={error} />
+              <ErrorBar error={rotate.error} />
               <Field label="New client secret" required>
                 <Input
                   type="password"
@@ -87,7 +82,7 @@ export function RotateSecretDialog(props: {
               >
                 Cancel
               </Button>
-              <Button appearance="primary" type="submit" disabled={busy || secret.trim() === ''}>
+              <Button appearance="primary" type="submit" disabled={rotate.busy || secret.trim() === ''}>
                 Check and save
               </Button>
             </DialogActions>
