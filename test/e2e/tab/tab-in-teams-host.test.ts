@@ -133,15 +133,13 @@ describe('tab in the local Teams host (browser)', function () {
       .select('id')
       .where('name', '=', 'fabrikam')
       .executeTakeFirstOrThrow();
-    assert.equal(
-      await app.store.db
+    const integrationOfFabrikam = () =>
+      app.store.db
         .selectFrom('integrations')
         .select('client_id')
         .where('client_id', '=', fabrikam.id)
-        .executeTakeFirst(),
-      undefined,
-      'nothing is saved after a failed check',
-    );
+        .executeTakeFirst();
+    assert.equal(await integrationOfFabrikam(), undefined, 'nothing is saved after a failed check');
 
     await form.getByLabel('Client secret').fill(secret);
     await form.getByRole('button', { name: 'Test and connect' }).click();
@@ -186,15 +184,7 @@ describe('tab in the local Teams host (browser)', function () {
     await remove.getByRole('button', { name: 'Remove connection' }).click();
     await remove.waitFor({ state: 'detached' });
     await frame.getByRole('form', { name: 'Client credentials' }).waitFor();
-    assert.equal(
-      await app.store.db
-        .selectFrom('integrations')
-        .select('client_id')
-        .where('client_id', '=', fabrikam.id)
-        .executeTakeFirst(),
-      undefined,
-      'the integration is gone',
-    );
+    assert.equal(await integrationOfFabrikam(), undefined, 'the integration is gone');
   });
 
   it('excludes a group through the preview dialog, by keyboard alone, after an explicit "cannot be undone"', async () => {
