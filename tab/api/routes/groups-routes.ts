@@ -1,6 +1,6 @@
 import { z } from 'zod/v4';
 import type { CoreServices } from '../../../src/composition/create-core.js';
-import type { ExclusionPreviewOptions } from '../../../src/services/group-service.js';
+import type { ExclusionPreviewOptions } from '../../../src/services/group-exclusion.js';
 import { json, parse, type TabRoute } from '../tab-route.js';
 
 const confirmBody = z.object({
