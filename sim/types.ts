@@ -490,6 +490,18 @@ export interface SimStatsSnapshot {
   readonly retryAfterViolations: readonly RetryAfterViolation[];
 }
 
+/** One request as it arrived, kept while `SimStats.recordRequests` is on. */
+export interface RecordedRequest {
+  /** `METHOD /route`, as in `requestsByEndpoint` (`GET /v1.0/users/delta`, `POST /{tenant}/oauth2/v2.0/token`). */
+  readonly endpoint: string;
+  /**
+   * Query parameters (Graph) or form fields (the token request) by name. Values are as sent, except those that
+   * carry state or secrets — `$skiptoken`, `$deltatoken`, `client_id`, `client_secret`, `client_assertion` — which
+   * read `…`.
+   */
+  readonly options: Readonly<Record<string, string>>;
+}
+
 export interface SimStats {
   readonly totalRequests: number;
   readonly retriesSeen: number;
@@ -498,6 +510,10 @@ export interface SimStats {
   /** `METHOD /route` → count, for one tenant or all. */
   requestsByEndpoint(tenantId?: string): Readonly<Record<string, number>>;
   snapshot(): SimStatsSnapshot;
+  /** Starts (or stops) keeping every request's endpoint and options, for tests that check what a client sends. */
+  recordRequests(on: boolean): void;
+  /** The requests kept since recording started (or the last reset). */
+  recordedRequests(): readonly RecordedRequest[];
   reset(): void;
 }
 

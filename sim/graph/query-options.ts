@@ -8,37 +8,9 @@
  * `@odata.deltaLink`: a client never builds them, but must be able to follow the links.
  */
 import { GraphHttpError, simulatorGap } from './errors.js';
-import type { ODataQuery } from './odata-query.js';
+import type { ODataQuery, QueryOption } from './odata-query.js';
 
-export type QueryOption =
-  | '$select'
-  | '$filter'
-  | '$top'
-  | '$skip'
-  | '$skiptoken'
-  | '$deltatoken'
-  | '$count'
-  | '$orderby'
-  | '$expand'
-  | '$search'
-  | '$format'
-  | '$apply';
-
-/** Every option the parser knows (see `parseQuery`); the table test walks them all on every row. */
-export const ALL_QUERY_OPTIONS: readonly QueryOption[] = [
-  '$select',
-  '$filter',
-  '$top',
-  '$skip',
-  '$skiptoken',
-  '$deltatoken',
-  '$count',
-  '$orderby',
-  '$expand',
-  '$search',
-  '$format',
-  '$apply',
-];
+export { ALL_QUERY_OPTIONS, type QueryOption } from './odata-query.js';
 
 /**
  * How the service behind an endpoint refuses an option:
