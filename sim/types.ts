@@ -70,6 +70,13 @@ export interface TenantSpec {
   premium?: boolean;
   /** Apps registered in this tenant. Default: one app holding the six permissions the product needs. */
   apps?: readonly AppSpec[];
+  /**
+   * A directory as untidy as Microsoft's real tenants (default true): external members (`#EXT#` UPN, userType
+   * Member), accounts without a userType, devices, contacts and service principals inside groups, users whose last
+   * successful sign-in predates December 2023 (null `lastSuccessfulSignInDateTime`) and a log dominated by
+   * non-interactive sign-ins. `false` gives the tidy tenant earlier versions generated.
+   */
+  untidy?: boolean;
 }
 
 /** Graph's `userType`; null when Entra did not classify the account (Graph then returns null). */
@@ -137,9 +144,16 @@ export interface SimGroup {
 
 export type SimGroupInput = Partial<Omit<SimGroup, 'id'>> & { id?: string };
 
+/**
+ * What a group can hold: "A group can have users, organizational contacts, devices, service principals and other
+ * groups as members" (https://learn.microsoft.com/en-us/graph/api/group-list-members). The simulator keeps devices,
+ * contacts and service principals as references only (id and type).
+ */
+export type SimMemberType = 'user' | 'group' | 'device' | 'orgContact' | 'servicePrincipal';
+
 export interface SimMemberRef {
   readonly id: string;
-  readonly type: 'user' | 'group';
+  readonly type: SimMemberType;
 }
 
 /** `preferredSingleSignOnMode` as Graph serves it. */

@@ -30,7 +30,12 @@ describeEachEngine('sign-in ingestion against the simulator', (ctx) => {
   }
 
   before(async () => {
-    harness = await startTestSimulator({ users: 80, signInDays: 20, signInsPerUserPerDay: 3 });
+    harness = await startTestSimulator({
+      users: 80,
+      guestRatio: 0.1,
+      signInDays: 20,
+      signInsPerUserPerDay: 3,
+    });
   });
   after(async () => {
     await harness.close();
