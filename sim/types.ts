@@ -551,6 +551,12 @@ export interface SimulatorOptions {
   logger?: SimLogger;
   /** The product's multi-tenant app (admin consent). */
   multiTenantApp?: MultiTenantAppSpec;
+  /**
+   * Enforce Graph's documented throttling limits from the start (429 with Retry-After): reports tier, signInActivity
+   * and identity tier (https://learn.microsoft.com/en-us/graph/throttling-limits). Default false; the control API
+   * and `faults.setRealisticThrottling` switch it at any time.
+   */
+  realisticThrottling?: boolean;
   /** Max `$top` when `signInActivity` is selected. Default 500. */
   signInActivityMaxTop?: number;
   /** Delta token lifetime. Default 7 days. */
