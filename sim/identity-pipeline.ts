@@ -63,8 +63,8 @@ export class IdentityPipeline {
       call.req.socket.destroy();
       return;
     }
-    // (A licence refusal only ever matches Graph paths.)
-    if (action && action.kind !== 'licenceRefusal') {
+    // (Licence refusals and recorded answers only ever match Graph paths.)
+    if (action && action.kind !== 'licenceRefusal' && action.kind !== 'recorded') {
       const nowMs = deps.preciseNow();
       const retryAfter = retryAfterHeader(action.retryAfter, nowMs);
       const status = action.kind === 'throttle' ? 429 : action.status;

@@ -436,7 +436,17 @@ export type ConnectionResetFault = FaultMatch & FaultTrigger;
  */
 export type LicenceRefusalFault = FaultMatch & FaultTrigger;
 
-/** How an expired delta token answers: 400 `syncStateNotFound` (default) or 410 Gone with `Location`. */
+/**
+ * A recorded Graph answer (test/fixtures/recorded/, or one `doctor --record` saved from a real tenant) served instead
+ * of the simulated one, so the product's sync engines can be run on Microsoft's own response shapes. Absolute links
+ * to `https://graph.microsoft.com` in the body are pointed at the simulator, so the client follows them here.
+ */
+export interface RecordedAnswer extends FaultMatch, FaultTrigger {
+  /** Default 200. */
+  status?: number;
+  body: unknown;
+}
+
 /**
  * How an expired delta token is answered: 400 `syncStateNotFound`, 410 `resyncRequired` with `Location` (both
  * documented), or `undocumented`: 400 `Directory_ExpiredPageToken`, a code Microsoft's delta documentation does not
@@ -462,6 +472,8 @@ export interface FaultInjector {
   latency(fault: LatencyFault): string;
   /** Transient licence 403s on audit and report requests. */
   licenceRefusal(fault: LicenceRefusalFault): string;
+  /** Answers matching requests with a recorded body (in the order added, when several match). */
+  recordedAnswer(answer: RecordedAnswer): string;
   /** Removes one fault by the id its creator returned. */
   remove(faultId: string): boolean;
   /** Removes every fault and turns realistic throttling off. */

@@ -261,6 +261,13 @@ export class GraphPipeline {
       this.writeError(call, notPremium(), ledgerKey);
       return;
     }
+    if (action.kind === 'recorded') {
+      const body = JSON.parse(
+        JSON.stringify(action.body).replaceAll('https://graph.microsoft.com/', `${call.baseUrl}/`),
+      ) as unknown;
+      this.write(call, { status: action.status, body }, ledgerKey);
+      return;
+    }
     const retryAfter = retryAfterHeader(action.retryAfter, this.deps.preciseNow());
     const headers: Record<string, string> = retryAfter ? { 'Retry-After': retryAfter.value } : {};
     const error =
