@@ -10,7 +10,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Recording } from '../../../src/graph/graph-doctor.js';
 import { systemClock } from '../../../src/shared/clock.js';
+import { checkPermissions } from '../../../src/graph/permission-check.js';
+import { CheckpointRepository } from '../../../src/store/checkpoint-repository.js';
 import { MfaRegistrationSync } from '../../../src/sync/mfa-registration-sync.js';
+import { ServicePrincipalSync } from '../../../src/sync/service-principal-sync.js';
+import { SignInActivitySync } from '../../../src/sync/sign-in-activity-sync.js';
 import { SignInIngestion } from '../../../src/sync/sign-in-ingestion.js';
 import { describeEachEngine } from '../../support/databases.js';
 import { noPace } from '../reports/report-fixture.js';
@@ -153,6 +157,54 @@ describeEachEngine('recorded Graph answers replayed through the sync engines', (
     );
   });
 
+  it('connection check: the documented organization read (name and verified domains)', async () => {
+    serve('^/v1.0/organization$', [recording('organization.json').body]);
+    const result = await checkPermissions(fixture.graphs.create(harness.credentials));
+    assert.equal(result.organization?.displayName, 'Contoso');
+    assert.deepEqual(result.organization.verifiedDomains, [
+      { name: 'Contoso.onmicrosoft.com', isDefault: true, isInitial: true },
+    ]);
+  });
+
+  it('enterprise applications: the documented servicePrincipals page stored', async () => {
+    serve('^/v1.0/servicePrincipals$', [recording('service-principals.json').body]);
+    const outcome = await new ServicePrincipalSync({
+      db: ctx.database.db,
+      graphs: fixture.graphs,
+      integrations: fixture.integrations,
+      runner: fixture.runner,
+      clock: systemClock,
+    }).run(fixture.clientId);
+    assert.equal(outcome.run.status, 'succeeded', outcome.run.error_message ?? '');
+    const rows = await ctx.database.db
+      .selectFrom('service_principals')
+      .select(['id', 'app_id', 'display_name'])
+      .where('client_id', '=', fixture.clientId)
+      .execute();
+    assert.deepEqual(rows, [
+      {
+        id: '59e617e5-e447-4adc-8b88-00af644d7c92',
+        app_id: '65415bb1-9267-4313-bbf5-ae259732ee12',
+        display_name: 'foo',
+      },
+    ]);
+  });
+
+  it('signInActivity: the documented page (no lastSuccessfulSignInDateTime, a 0001-01-01 date) read to the end', async () => {
+    serve('^/v1.0/users$', [recording('users-sign-in-activity.json').body]);
+    const outcome = await new SignInActivitySync({
+      db: ctx.database.db,
+      graphs: fixture.graphs,
+      integrations: fixture.integrations,
+      runner: fixture.runner,
+      clock: systemClock,
+      logger: silentLogger,
+      pace: noPace,
+    }).run(fixture.clientId);
+    assert.equal(outcome.run.status, 'succeeded', outcome.run.error_message ?? '');
+    assert.equal((await fixture.integrations.find(fixture.clientId))?.activityData, 'available');
+  });
+
   it('sign-in ingestion: the documented /beta pages (a status without errorCode among them) read and followed without failing', async () => {
     await importEveryone(ctx.database.db, fixture.clientId);
     const files = ['signins-beta-1.json', 'signins-beta-2.json', 'signins-beta-3-status-without-code.json'];
@@ -175,7 +227,33 @@ describeEachEngine('recorded Graph answers replayed through the sync engines', (
     // The documented sign-ins are of users this directory does not hold: read, counted, not kept (rule 10).
     const progress = JSON.parse(outcome.run.progress) as { notCollected: number };
     assert.ok(progress.notCollected >= idsOf(files).length, outcome.run.progress);
-    // Each recording answered once and is gone: the engines asked for every page.
+  });
+
+  it('sign-in ingestion on v1.0 (a tenant refusing /beta): the documented v1.0 page read', async () => {
+    const refusal = harness.sim.faults.serverError({
+      pathPattern: '^/beta/auditLogs/signIns',
+      status: 404 as 503,
+      next: 1,
+      tenantId: harness.tenant.tenantId,
+    });
+    serve('^/v1.0/auditLogs/signIns', [recording('signins-v1.json').body]);
+    const outcome = await new SignInIngestion({
+      db: ctx.database.db,
+      graphs: fixture.graphs,
+      integrations: fixture.integrations,
+      runner: fixture.runner,
+      clock: systemClock,
+      logger: silentLogger,
+      retentionDays: 90,
+      pace: noPace,
+    }).run(fixture.clientId);
+    harness.sim.faults.remove(refusal);
+    assert.equal(outcome.run.status, 'succeeded', outcome.run.error_message ?? '');
+    const checkpoint = await new CheckpointRepository(ctx.database.db).get(fixture.clientId, 'sign_ins');
+    assert.equal(checkpoint?.state.source, 'v1.0');
+  });
+
+  it('asked for every recording it was given: each answered once and gone', () => {
     assert.deepEqual(
       served.filter((id) => harness.sim.faults.remove(id)),
       [],
