@@ -26,6 +26,8 @@ const server = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'serv
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/tmp',
     APP_MODE: 'demo',
+    // Figures of the product, not of Graph's throttling waits.
+    DEMO_THROTTLING: 'false',
     PORT: String(port),
     DEMO_SIM_PORT: String(port + 1),
     DEMO_USERS: String(USERS),

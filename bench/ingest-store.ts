@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TenantState } from '../sim/tenant-state.js';
+import { isSimGuest } from '../sim/user-kind.js';
 import { openDatabase } from '../src/store/database.js';
 import { CheckpointRepository, type Checkpoint } from '../src/store/checkpoint-repository.js';
 import { ReportRepository } from '../src/store/report-repository.js';
@@ -84,9 +85,9 @@ try {
     job_title: user.jobTitle,
     created_date_time: user.createdDateTime,
     entra_state: 'active' as const,
-    collection_state: user.userType === 'Guest' ? ('not_imported' as const) : ('imported' as const),
+    collection_state: isSimGuest(user) ? ('not_imported' as const) : ('imported' as const),
     disable_reason: null,
-    imported_at: user.userType === 'Guest' ? null : now,
+    imported_at: isSimGuest(user) ? null : now,
     search_text: user.userPrincipalName.toLowerCase(),
     seen_generation: 1,
     updated_at: now,

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SimTenant } from '../sim/index.js';
 import { TenantState } from '../sim/tenant-state.js';
+import { isSimGuest } from '../sim/user-kind.js';
 import type { StoreConfig } from '../src/config/load-config.js';
 import { AccessPolicy } from '../src/services/access-policy.js';
 import { operatorActor } from '../src/services/actor.js';
@@ -120,9 +121,9 @@ async function load(
           job_title: user.jobTitle,
           created_date_time: user.createdDateTime,
           entra_state: 'active' as const,
-          collection_state: user.userType === 'Guest' ? ('not_imported' as const) : ('imported' as const),
+          collection_state: isSimGuest(user) ? ('not_imported' as const) : ('imported' as const),
           disable_reason: null,
-          imported_at: user.userType === 'Guest' ? null : imported,
+          imported_at: isSimGuest(user) ? null : imported,
           search_text: user.displayName.toLowerCase(),
           seen_generation: 1,
           updated_at: at,

@@ -85,6 +85,9 @@ export async function startDemoTenant(config: AppConfig, logger: Logger): Promis
     multiTenantApp: consentApp,
     // As with Microsoft, an admin consent takes a moment to reach new tokens: the consent flow shows it waiting.
     consentPropagationMs: 3_000,
+    // As with Microsoft, Graph throttles: 429 with Retry-After at its documented limits
+    // (https://learn.microsoft.com/en-us/graph/throttling, https://learn.microsoft.com/en-us/graph/throttling-limits).
+    realisticThrottling: config.demo.throttling,
     logger: {
       info: (message, details) => {
         log.debug(details ?? {}, message);

@@ -7,6 +7,7 @@ import type {
   FaultTrigger,
   LatencyFault,
   LicenceRefusalFault,
+  RecordedAnswer,
   RealisticThrottlingOptions,
   RetryAfterSpec,
   ServerErrorFault,
@@ -18,7 +19,8 @@ export type FaultAction =
   | { readonly kind: 'reset' }
   | { readonly kind: 'throttle'; readonly retryAfter: RetryAfterSpec }
   | { readonly kind: 'serverError'; readonly status: number; readonly retryAfter: RetryAfterSpec }
-  | { readonly kind: 'licenceRefusal' };
+  | { readonly kind: 'licenceRefusal' }
+  | { readonly kind: 'recorded'; readonly status: number; readonly body: unknown };
 
 export interface FaultDecision {
   /** Extra latency from latency faults (ms). */
@@ -26,7 +28,7 @@ export interface FaultDecision {
   readonly action: FaultAction | undefined;
 }
 
-type Kind = 'throttle' | 'serverError' | 'reset' | 'latency' | 'licenceRefusal';
+type Kind = 'throttle' | 'serverError' | 'reset' | 'latency' | 'licenceRefusal' | 'recorded';
 
 /** The requests a licence check guards: sign-in logs, authentication-method reports, signInActivity. */
 const LICENSED_PATH = /\/(auditLogs\/signIns|reports\/authenticationMethods|users$)/;
@@ -42,6 +44,7 @@ interface ActiveFault {
   readonly retryAfter: RetryAfterSpec;
   readonly status: number;
   readonly ms: number;
+  readonly body?: unknown;
 }
 
 /** Listens for realistic-throttling switches (the server owns the limiter). */
@@ -100,6 +103,10 @@ export class Faults implements FaultInjector {
     return this.add('licenceRefusal', fault, {});
   }
 
+  recordedAnswer(answer: RecordedAnswer): string {
+    return this.add('recorded', answer, { status: answer.status ?? 200, body: answer.body });
+  }
+
   remove(faultId: string): boolean {
     const index = this.faults.findIndex((fault) => fault.id === faultId);
     if (index < 0) return false;
@@ -156,6 +163,9 @@ export class Faults implements FaultInjector {
         case 'licenceRefusal':
           action = { kind: 'licenceRefusal' };
           break;
+        case 'recorded':
+          action = { kind: 'recorded', status: fault.status, body: fault.body };
+          break;
       }
     }
     return { latencyMs, action };
@@ -164,7 +174,7 @@ export class Faults implements FaultInjector {
   private add(
     kind: Kind,
     spec: FaultMatch & FaultTrigger,
-    extra: { retryAfter?: RetryAfterSpec; status?: number; ms?: number },
+    extra: { retryAfter?: RetryAfterSpec; status?: number; ms?: number; body?: unknown },
   ): string {
     if (spec.next === undefined && spec.rate === undefined)
       throw new RangeError(`a ${kind} fault needs next or rate`);
@@ -183,6 +193,7 @@ export class Faults implements FaultInjector {
       retryAfter: extra.retryAfter ?? null,
       status: extra.status ?? 503,
       ms: extra.ms ?? 0,
+      body: extra.body,
     });
     return id;
   }
@@ -196,6 +207,7 @@ export class Faults implements FaultInjector {
     if (fault.target !== 'any' && fault.target !== target) return false;
     if (fault.tenantId !== undefined && fault.tenantId !== tenantId?.toLowerCase()) return false;
     if (fault.kind === 'licenceRefusal' && !LICENSED_PATH.test(path)) return false;
+    if (fault.kind === 'recorded' && target !== 'graph') return false;
     return fault.pattern === undefined || fault.pattern.test(path);
   }
 

@@ -40,8 +40,10 @@ export class IdentityPipeline {
     const route = matchIdentityRoute(method, call.segments);
     const tenantName = call.segments[0] ?? '';
     const tenantId = deps.registry.resolve(tenantName)?.tenantId;
-    deps.stats.countRequest(route?.endpoint ?? `${method} /(unknown)`, tenantId ?? tenantName, false);
+    const endpoint = route?.endpoint ?? `${method} /(unknown)`;
+    deps.stats.countRequest(endpoint, tenantId ?? tenantName, false);
     const body = method === 'POST' ? await readBody(call.req) : '';
+    deps.stats.recordRequest(endpoint, method === 'POST' ? new URLSearchParams(body) : call.search);
     const clientId = new URLSearchParams(body).get('client_id')?.toLowerCase();
     const ledgerKey =
       clientId !== undefined && tenantId !== undefined ? `identity|${clientId}|${tenantId}` : undefined;
@@ -61,8 +63,8 @@ export class IdentityPipeline {
       call.req.socket.destroy();
       return;
     }
-    // (A licence refusal only ever matches Graph paths.)
-    if (action && action.kind !== 'licenceRefusal') {
+    // (Licence refusals and recorded answers only ever match Graph paths.)
+    if (action && action.kind !== 'licenceRefusal' && action.kind !== 'recorded') {
       const nowMs = deps.preciseNow();
       const retryAfter = retryAfterHeader(action.retryAfter, nowMs);
       const status = action.kind === 'throttle' ? 429 : action.status;

@@ -9,6 +9,7 @@ export { startSimulator } from './simulator.js';
 export { PRODUCT_PERMISSIONS, tenantIdForSeed } from './tenant-generator.js';
 export { SimulatorError, type SimulatorErrorCode } from './errors.js';
 export { AUTH_METHODS } from './catalog.js';
+export { isSimGuest } from './user-kind.js';
 export type * from './types.js';
 
 /**

@@ -62,6 +62,7 @@ const simulator = await startSimulator({
   port: opts.port,
   host: opts.host,
   latencyMs: opts.latencyMs,
+  realisticThrottling: opts.realisticThrottling === true,
   logger,
   tenants: [
     demoTenantSpec({
@@ -75,7 +76,6 @@ const simulator = await startSimulator({
     }),
   ],
 });
-if (opts.realisticThrottling === true) simulator.faults.setRealisticThrottling(true);
 
 const tenant = simulator.tenants()[0];
 const app = tenant?.registeredApps()[0];

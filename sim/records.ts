@@ -45,6 +45,8 @@ export interface GroupRecord
   memberIds: Set<string>;
   /** Membership changes after generation, in version order. */
   memberLog: MemberChange[];
+  /** Once deleted: `changed` for a soft-deleted Microsoft 365 group, `deleted` for a group gone for good. */
+  removedReason?: 'changed' | 'deleted';
 }
 
 export type ServicePrincipalRecord = SimServicePrincipal;

@@ -39,6 +39,12 @@ const ID_MULTIPLIER = 0x9e37_79b1;
 const ID_MULTIPLIER_INVERSE = modularInverse32(ID_MULTIPLIER);
 const NO_TIME = Number.NaN;
 
+/**
+ * `lastSuccessfulSignInDateTime` exists since 1 December 2023 and was not backfilled: a user whose last successful
+ * sign-in is older has it null (https://learn.microsoft.com/en-us/graph/api/resources/signinactivity).
+ */
+export const LAST_SUCCESS_RECORDED_FROM_MS = Date.UTC(2023, 11, 1);
+
 /** Per user: last sign-in of each kind (time and the sequence that identifies the event). */
 interface ActivityColumns {
   interactiveMs: Float64Array;
@@ -248,10 +254,9 @@ export class SignInStore {
     if (userIndex >= a.historicMs.length) return undefined;
     const historic = a.historicMs[userIndex] ?? NO_TIME;
     const historicId = Number.isNaN(historic) ? null : hashGuid(this.idSeed, userIndex, 7001);
-    const pick = (ms: number, seq: number): [string | null, string | null] => {
-      if (!Number.isNaN(ms) && (Number.isNaN(historic) || ms >= historic))
-        return [iso(ms), this.idForSeq(seq)];
-      if (!Number.isNaN(historic)) return [iso(historic), historicId];
+    const pick = (ms: number, seq: number, before = historic): [string | null, string | null] => {
+      if (!Number.isNaN(ms) && (Number.isNaN(before) || ms >= before)) return [iso(ms), this.idForSeq(seq)];
+      if (!Number.isNaN(before)) return [iso(before), historicId];
       return [null, null];
     };
     const [lastSignIn, lastSignInId] = pick(
@@ -262,6 +267,7 @@ export class SignInStore {
     const [lastSuccess, lastSuccessId] = pick(
       a.successMs[userIndex] ?? NO_TIME,
       a.successSeq[userIndex] ?? 0,
+      historic < LAST_SUCCESS_RECORDED_FROM_MS ? NO_TIME : historic,
     );
     if (lastSignIn === null && Number.isNaN(nonInteractiveMs) && lastSuccess === null) return undefined;
     return {

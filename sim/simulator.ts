@@ -94,6 +94,7 @@ class RunningSimulator implements Simulator {
       for (const tenant of targets) tenant.expireDeltaTokens();
     });
     this.faults.consentPropagationMs = options.consentPropagationMs ?? 0;
+    if (options.realisticThrottling === true) this.faults.setRealisticThrottling(true);
     this.sharedApp = options.multiTenantApp;
     const settings: GraphSettings = {
       signInActivityMaxTop: options.signInActivityMaxTop ?? 500,

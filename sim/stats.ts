@@ -1,4 +1,7 @@
-import type { RetryAfterViolation, SimStats, SimStatsSnapshot } from './types.js';
+import type { RecordedRequest, RetryAfterViolation, SimStats, SimStatsSnapshot } from './types.js';
+
+/** Option values that carry state or secrets: recorded as `…`. */
+const MASKED = new Set(['$skiptoken', '$deltatoken', 'client_id', 'client_secret', 'client_assertion']);
 
 /** Requests that arrive this soon after a 429 was written were already in flight: not violations. */
 export const RETRY_AFTER_GRACE_MS = 25;
@@ -21,6 +24,7 @@ export class Stats implements SimStats {
   private readonly byTenant = new Map<string, Map<string, number>>();
   private readonly violations: RetryAfterViolation[] = [];
   private readonly given = new Map<string, GivenRetryAfter[]>();
+  private recording: RecordedRequest[] | undefined;
 
   get totalRequests(): number {
     return this.total;
@@ -56,7 +60,24 @@ export class Stats implements SimStats {
     };
   }
 
+  recordRequests(on: boolean): void {
+    this.recording = on ? (this.recording ?? []) : undefined;
+  }
+
+  recordedRequests(): readonly RecordedRequest[] {
+    return [...(this.recording ?? [])];
+  }
+
+  /** Keeps one request's endpoint and options while recording is on. */
+  recordRequest(endpoint: string, params: URLSearchParams): void {
+    if (this.recording === undefined) return;
+    const options: Record<string, string> = {};
+    for (const [name, value] of params) options[name] = MASKED.has(name.toLowerCase()) ? '…' : value;
+    this.recording.push({ endpoint, options });
+  }
+
   reset(): void {
+    if (this.recording !== undefined) this.recording = [];
     this.total = 0;
     this.retries = 0;
     this.throttled = 0;

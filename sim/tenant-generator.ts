@@ -21,8 +21,9 @@ import {
 } from './catalog.js';
 import type { AppCredentials, AppGrant, GroupRecord, ServicePrincipalRecord, UserRecord } from './records.js';
 import { SeededRandom } from './random.js';
-import { iso, SignInStore, type SignInApp } from './sign-in-store.js';
+import { iso, LAST_SUCCESS_RECORDED_FROM_MS, SignInStore, type SignInApp } from './sign-in-store.js';
 import type { AppSpec, SimMemberRef, SsoMode, TenantSpec } from './types.js';
+import { isSimGuest } from './user-kind.js';
 
 const DAY_MS = 86_400_000;
 
@@ -63,6 +64,7 @@ interface Sizes {
   servicePrincipals: Record<SsoMode, number>;
   signInDays: number;
   signInsPerUserPerDay: number;
+  untidy: boolean;
 }
 
 /** Default tenant id for a seed (what `TenantSpec.tenantId` defaults to). */
@@ -82,6 +84,7 @@ export function generateTenant(spec: TenantSpec, now: Date): GeneratedTenant {
   const users = generateUsers(spec.seed, sizes, domain, displayName, nowMs);
   const groups = generateGroups(spec.seed, sizes, users, domain, nowMs);
   const { servicePrincipals, signInApps, appWeights } = generateServicePrincipals(spec.seed, sizes, tenantId);
+  if (sizes.untidy) addNonUserMembers(spec.seed, groups, servicePrincipals);
   const apps = registerApps(spec.seed, spec.apps, tenantId, servicePrincipals);
   const signIns = generateSignIns(spec.seed, sizes, tenantId, users, signInApps, appWeights, nowMs);
 
@@ -120,6 +123,7 @@ function resolveSizes(spec: TenantSpec): Sizes {
     servicePrincipals: resolveSpMix(spec.servicePrincipals),
     signInDays: Math.max(0, spec.signInDays ?? 30),
     signInsPerUserPerDay: Math.max(0, spec.signInsPerUserPerDay ?? 2),
+    untidy: spec.untidy ?? true,
   };
 }
 
@@ -148,6 +152,8 @@ function generateUsers(
   nowMs: number,
 ): UserRecord[] {
   const rng = new SeededRandom(seed, 1);
+  // A stream of its own, so the tidy tenant of a seed keeps its users when untidiness is switched off.
+  const untidy = new SeededRandom(seed, 6);
   const usedNames = new Map<string, number>();
   const users: UserRecord[] = [];
   const windowStartMs = nowMs - sizes.signInDays * DAY_MS;
@@ -171,16 +177,24 @@ function generateUsers(
     const guestDomain = rng.pick(GUEST_DOMAINS);
     const department = guest ? null : (sizes.departments[rng.weighted(deptWeights)] ?? null);
     const id = rng.guid();
+    // Untidy directories (DESIGN §5). An external member is a B2B account from another organisation that Entra
+    // classifies as a Member: "External member … The user object … has a UserType of Member"
+    // (https://learn.microsoft.com/en-us/entra/external-id/user-properties), invited, with a #EXT# UPN.
+    // `userType` can be null on accounts Entra never classified (Graph's user resource lists "eq on null values"
+    // for userType: https://learn.microsoft.com/en-us/graph/api/resources/user).
+    const externalMember = sizes.untidy && !guest && untidy.chance(0.04);
+    const userType = sizes.untidy && untidy.chance(0.04) ? null : guest ? 'Guest' : 'Member';
+    const external = guest || externalMember;
     const record: UserRecord = {
       id,
       index,
-      displayName: guest ? `${given} ${surname} (${guestDomain})` : `${given} ${surname}`,
+      displayName: external ? `${given} ${surname} (${guestDomain})` : `${given} ${surname}`,
       givenName: given,
       surname,
-      userPrincipalName: guest ? `${local}_${guestDomain}#EXT#@${domain}` : `${local}@${domain}`,
-      mail: guest ? `${local}@${guestDomain}` : `${local}@${domain}`,
-      mailNickname: guest ? `${local}_${guestDomain}#EXT#` : local,
-      userType: guest ? 'Guest' : 'Member',
+      userPrincipalName: external ? `${local}_${guestDomain}#EXT#@${domain}` : `${local}@${domain}`,
+      mail: external ? `${local}@${guestDomain}` : `${local}@${domain}`,
+      mailNickname: external ? `${local}_${guestDomain}#EXT#` : local,
+      userType,
       accountEnabled: !rng.chance(sizes.disabledRatio),
       department,
       jobTitle: guest ? null : `${department ?? ''} ${rng.pick(JOB_TITLES)}`.trim(),
@@ -194,8 +208,8 @@ function generateUsers(
       country: guest ? null : place.country,
       employeeId: guest ? null : `E${(100000 + index).toString()}`,
       createdDateTime: iso(createdAt),
-      creationType: guest ? 'Invitation' : null,
-      externalUserState: guest ? 'Accepted' : null,
+      creationType: external ? 'Invitation' : null,
+      externalUserState: external ? 'Accepted' : null,
       deletedDateTime: null,
       state: 'active',
       version: 1,
@@ -335,7 +349,7 @@ function generateGroups(
 
   // Every member user sits in one level of its department's chain (or directly in All Staff without one).
   for (const user of users) {
-    if (user.userType === 'Guest') continue;
+    if (isSimGuest(user)) continue;
     const levels = user.department === null ? undefined : leafByDepartment.get(user.department);
     if (!levels) {
       add(allStaff, user.ref);
@@ -366,7 +380,7 @@ function generateGroups(
     const size = users.length === 0 ? 0 : Math.min(users.length, 2 + Math.floor(Math.exp(rng.next() * 5)));
     for (let m = 0; m < size; m++) {
       const user = users[rng.int(users.length)];
-      if (user && (user.userType === 'Member' || kind === 'microsoft365')) add(group, user.ref);
+      if (user && (!isSimGuest(user) || kind === 'microsoft365')) add(group, user.ref);
     }
     if (random.length > 0 && rng.chance(0.1)) add(group, rng.pick(random).ref);
     random.push(group);
@@ -430,6 +444,45 @@ function kindLabel(kind: GroupKind): string {
     case 'mailSecurity':
       return 'Mail Access';
   }
+}
+
+/**
+ * Devices, organizational contacts and service principals inside groups, as real tenants have them ("A group can
+ * have users, organizational contacts, devices, service principals and other groups as members":
+ * https://learn.microsoft.com/en-us/graph/api/group-list-members): devices and service principals in security
+ * groups (device management, app access), contacts in distribution lists. Microsoft 365 groups hold users only.
+ */
+function addNonUserMembers(
+  seed: number,
+  groups: GroupRecord[],
+  servicePrincipals: readonly ServicePrincipalRecord[],
+): void {
+  const rng = new SeededRandom(seed, 7);
+  const apps = servicePrincipals.filter((sp) => !sp.firstParty);
+  const candidates = groups.filter((group) => !group.groupTypes.includes('Unified'));
+  const add = (group: GroupRecord, ref: SimMemberRef): void => {
+    if (group.memberIds.has(ref.id)) return;
+    group.members.push(ref);
+    group.memberIds.add(ref.id);
+  };
+  const device = (): SimMemberRef => Object.freeze({ id: rng.guid(), type: 'device' as const });
+  const contact = (): SimMemberRef => Object.freeze({ id: rng.guid(), type: 'orgContact' as const });
+  const app = (): SimMemberRef | undefined => {
+    const sp = apps.length > 0 ? rng.pick(apps) : undefined;
+    return sp && Object.freeze({ id: sp.id, type: 'servicePrincipal' as const });
+  };
+  candidates.forEach((group, index) => {
+    // The first such group holds one of each, so even a small tenant has them all.
+    const always = index === 0;
+    if ((group.securityEnabled && rng.chance(0.5)) || always) {
+      for (let d = 1 + rng.int(3); d > 0; d--) add(group, device());
+      const member = always || rng.chance(0.5) ? app() : undefined;
+      if (member) add(group, member);
+    }
+    if ((group.mailEnabled && !group.securityEnabled && rng.chance(0.7)) || always) {
+      for (let c = 1 + rng.int(2); c > 0; c--) add(group, contact());
+    }
+  });
 }
 
 // ------------------------------------------------------------------------------------------ service principals ---
@@ -657,7 +710,16 @@ function generateSignIns(
   for (let i = 0; i < n; i++) {
     const user = users[i];
     const stop = stopMs[i] ?? 0;
-    if (!user || stop === Number.NEGATIVE_INFINITY || user.createdMs >= windowStartMs) continue;
+    if (!user || user.createdMs >= windowStartMs) continue;
+    if (stop === Number.NEGATIVE_INFINITY) {
+      // Untidy: some who no longer sign in last did so before December 2023, which signInActivity knows only as
+      // lastSignInDateTime (lastSuccessfulSignInDateTime is not backfilled, see SignInStore.activityOf).
+      if (sizes.untidy && user.createdMs < LAST_SUCCESS_RECORDED_FROM_MS && rng.chance(0.5)) {
+        const last = user.createdMs + rng.next() * (LAST_SUCCESS_RECORDED_FROM_MS - user.createdMs);
+        store.setHistoricSignIn(i, Math.floor(last / 1000) * 1000);
+      }
+      continue;
+    }
     const last = Math.min(stop, windowStartMs - rng.next() * 20 * DAY_MS);
     if (last > user.createdMs) store.setHistoricSignIn(i, Math.floor(last / 1000) * 1000);
   }
@@ -671,7 +733,7 @@ function generateSignIns(
   const kind = Uint8Array.from(users, (u) =>
     !u.accountEnabled ? USER_DISABLED : (u.regBits & MFA_METHOD_MASK) === 0 ? USER_NO_MFA : USER_MFA,
   );
-  const guest = Uint8Array.from(users, (u) => (u.userType === 'Guest' ? 1 : 0));
+  const guest = Uint8Array.from(users, (u) => (isSimGuest(u) ? 1 : 0));
 
   if (n > 0 && signInApps.length > 0 && total > 0) {
     const step = windowMs / total;
@@ -689,7 +751,10 @@ function generateSignIns(
       }
       if (userIndex < 0) continue;
       const appIndex = pickWeighted(cumulative, rng.next() * sum);
-      const interactive = rng.next() < 0.6;
+      // Non-interactive sign-ins ("performed by a client app or OS component on behalf of a user", token refreshes
+      // included) far outnumber interactive ones in real logs
+      // (https://learn.microsoft.com/en-us/entra/identity/monitoring-health/concept-noninteractive-sign-ins).
+      const interactive = rng.next() < (sizes.untidy ? INTERACTIVE_SHARE_UNTIDY : INTERACTIVE_SHARE_TIDY);
       const outcome = pickOutcome(rng, kind[userIndex] ?? USER_NO_MFA, interactive);
       store.appendGenerated(timeMs, userIndex, appIndex, outcome, interactive, rng.next() < 0.05);
     }
@@ -697,6 +762,9 @@ function generateSignIns(
   store.seal();
   return store;
 }
+
+const INTERACTIVE_SHARE_TIDY = 0.6;
+const INTERACTIVE_SHARE_UNTIDY = 0.15;
 
 const USER_MFA = 0;
 const USER_NO_MFA = 1;

@@ -435,6 +435,10 @@ export class TenantState implements SimTenant {
     const version = this.bump();
     this.detachFromGroups(group.ref, version);
     group.hardDeleted = true;
+    // A deleted Microsoft 365 group is soft-deleted first, restorable for 30 days: delta reports it as `changed`.
+    // "changed indicates the item was deleted and can be restored" (https://learn.microsoft.com/en-us/graph/delta-query-overview);
+    // Microsoft 365 groups go to deleted items (https://learn.microsoft.com/en-us/graph/api/resources/directory).
+    group.removedReason = group.groupTypes.includes('Unified') ? 'changed' : 'deleted';
     group.version = version;
     this.groupsById.delete(group.id);
     this.activeGroupCount--;
@@ -574,7 +578,8 @@ export class TenantState implements SimTenant {
 
   /** The user or group behind a member reference. */
   memberRecord(ref: SimMemberRef): UserRecord | GroupRecord | undefined {
-    return ref.type === 'user' ? this.usersById.get(ref.id) : this.groupsById.get(ref.id);
+    if (ref.type === 'user') return this.usersById.get(ref.id);
+    return ref.type === 'group' ? this.groupsById.get(ref.id) : undefined;
   }
 
   /** Apps registered in this tenant (credentials included: the simulator's own bookkeeping). */
@@ -689,6 +694,7 @@ export class TenantState implements SimTenant {
     if (cached) return cached;
     const users = new Set<string>();
     const groups = new Set<string>();
+    const others = new Set<string>();
     const ordered: SimMemberRef[] = [];
     const queue: GroupRecord[] = [group];
     // Breadth-first with visited sets: membership graphs may contain cycles (A ∈ B ∈ A) and must not loop.
@@ -698,6 +704,10 @@ export class TenantState implements SimTenant {
         if (ref.type === 'user') {
           if (users.has(ref.id)) continue;
           users.add(ref.id);
+          ordered.push(ref);
+        } else if (ref.type !== 'group') {
+          if (others.has(ref.id)) continue;
+          others.add(ref.id);
           ordered.push(ref);
         } else if (!groups.has(ref.id)) {
           groups.add(ref.id);

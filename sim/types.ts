@@ -70,6 +70,13 @@ export interface TenantSpec {
   premium?: boolean;
   /** Apps registered in this tenant. Default: one app holding the six permissions the product needs. */
   apps?: readonly AppSpec[];
+  /**
+   * A directory as untidy as Microsoft's real tenants (default true): external members (`#EXT#` UPN, userType
+   * Member), accounts without a userType, devices, contacts and service principals inside groups, users whose last
+   * successful sign-in predates December 2023 (null `lastSuccessfulSignInDateTime`) and a log dominated by
+   * non-interactive sign-ins. `false` gives the tidy tenant earlier versions generated.
+   */
+  untidy?: boolean;
 }
 
 /** Graph's `userType`; null when Entra did not classify the account (Graph then returns null). */
@@ -137,9 +144,16 @@ export interface SimGroup {
 
 export type SimGroupInput = Partial<Omit<SimGroup, 'id'>> & { id?: string };
 
+/**
+ * What a group can hold: "A group can have users, organizational contacts, devices, service principals and other
+ * groups as members" (https://learn.microsoft.com/en-us/graph/api/group-list-members). The simulator keeps devices,
+ * contacts and service principals as references only (id and type).
+ */
+export type SimMemberType = 'user' | 'group' | 'device' | 'orgContact' | 'servicePrincipal';
+
 export interface SimMemberRef {
   readonly id: string;
-  readonly type: 'user' | 'group';
+  readonly type: SimMemberType;
 }
 
 /** `preferredSingleSignOnMode` as Graph serves it. */
@@ -422,7 +436,17 @@ export type ConnectionResetFault = FaultMatch & FaultTrigger;
  */
 export type LicenceRefusalFault = FaultMatch & FaultTrigger;
 
-/** How an expired delta token answers: 400 `syncStateNotFound` (default) or 410 Gone with `Location`. */
+/**
+ * A recorded Graph answer (test/fixtures/recorded/, or one `doctor --record` saved from a real tenant) served instead
+ * of the simulated one, so the product's sync engines can be run on Microsoft's own response shapes. Absolute links
+ * to `https://graph.microsoft.com` in the body are pointed at the simulator, so the client follows them here.
+ */
+export interface RecordedAnswer extends FaultMatch, FaultTrigger {
+  /** Default 200. */
+  status?: number;
+  body: unknown;
+}
+
 /**
  * How an expired delta token is answered: 400 `syncStateNotFound`, 410 `resyncRequired` with `Location` (both
  * documented), or `undocumented`: 400 `Directory_ExpiredPageToken`, a code Microsoft's delta documentation does not
@@ -448,6 +472,8 @@ export interface FaultInjector {
   latency(fault: LatencyFault): string;
   /** Transient licence 403s on audit and report requests. */
   licenceRefusal(fault: LicenceRefusalFault): string;
+  /** Answers matching requests with a recorded body (in the order added, when several match). */
+  recordedAnswer(answer: RecordedAnswer): string;
   /** Removes one fault by the id its creator returned. */
   remove(faultId: string): boolean;
   /** Removes every fault and turns realistic throttling off. */
@@ -490,6 +516,18 @@ export interface SimStatsSnapshot {
   readonly retryAfterViolations: readonly RetryAfterViolation[];
 }
 
+/** One request as it arrived, kept while `SimStats.recordRequests` is on. */
+export interface RecordedRequest {
+  /** `METHOD /route`, as in `requestsByEndpoint` (`GET /v1.0/users/delta`, `POST /{tenant}/oauth2/v2.0/token`). */
+  readonly endpoint: string;
+  /**
+   * Query parameters (Graph) or form fields (the token request) by name. Values are as sent, except those that
+   * carry state or secrets — `$skiptoken`, `$deltatoken`, `client_id`, `client_secret`, `client_assertion` — which
+   * read `…`.
+   */
+  readonly options: Readonly<Record<string, string>>;
+}
+
 export interface SimStats {
   readonly totalRequests: number;
   readonly retriesSeen: number;
@@ -498,6 +536,10 @@ export interface SimStats {
   /** `METHOD /route` → count, for one tenant or all. */
   requestsByEndpoint(tenantId?: string): Readonly<Record<string, number>>;
   snapshot(): SimStatsSnapshot;
+  /** Starts (or stops) keeping every request's endpoint and options, for tests that check what a client sends. */
+  recordRequests(on: boolean): void;
+  /** The requests kept since recording started (or the last reset). */
+  recordedRequests(): readonly RecordedRequest[];
   reset(): void;
 }
 
@@ -521,6 +563,12 @@ export interface SimulatorOptions {
   logger?: SimLogger;
   /** The product's multi-tenant app (admin consent). */
   multiTenantApp?: MultiTenantAppSpec;
+  /**
+   * Enforce Graph's documented throttling limits from the start (429 with Retry-After): reports tier, signInActivity
+   * and identity tier (https://learn.microsoft.com/en-us/graph/throttling-limits). Default false; the control API
+   * and `faults.setRealisticThrottling` switch it at any time.
+   */
+  realisticThrottling?: boolean;
   /** Max `$top` when `signInActivity` is selected. Default 500. */
   signInActivityMaxTop?: number;
   /** Delta token lifetime. Default 7 days. */

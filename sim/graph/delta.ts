@@ -8,6 +8,7 @@
  */
 import type { GroupRecord, UserRecord } from '../records.js';
 import type { TenantState } from '../tenant-state.js';
+import type { SimMemberType } from '../types.js';
 import { ok, type GraphRequest, type GraphResponse } from './context.js';
 import { contextUrl, GROUP, project, resolveSelect, USER } from './entities.js';
 import { badRequest, GraphHttpError } from './errors.js';
@@ -159,7 +160,7 @@ function groupsPage(request: GraphRequest, state: DeltaState): GraphResponse {
     const group = rows[i];
     if (!group || !changedSince(group, state)) continue;
     if (group.hardDeleted) {
-      value.push({ id: group.id, '@removed': { reason: 'deleted' } });
+      value.push({ id: group.id, '@removed': { reason: group.removedReason ?? 'deleted' } });
       continue;
     }
     const entry = project(GROUP, group, select, ctx);
@@ -187,7 +188,7 @@ function memberEntries(
   group: GroupRecord,
   state: DeltaState,
 ): Record<string, unknown>[] {
-  const typeOf = (type: 'user' | 'group'): string => (type === 'user' ? USER.odataType : GROUP.odataType);
+  const typeOf = (type: SimMemberType): string => `#microsoft.graph.${type}`;
   if (state.since === 0) return group.members.map((ref) => ({ '@odata.type': typeOf(ref.type), id: ref.id }));
   return tenant
     .memberChanges(group, state.since, state.upTo)

@@ -197,6 +197,10 @@ function projectMember(
   selection: MemberSelection,
   ctx: ProjectionContext,
 ): Record<string, unknown> | undefined {
+  if (ref.type !== 'user' && ref.type !== 'group') {
+    // Devices, contacts and service principals are held as references: their type and id.
+    return { '@odata.type': `#microsoft.graph.${ref.type}`, id: ref.id };
+  }
   const record = ctx.tenant.memberRecord(ref);
   if (!record) return undefined;
   const typeTag = selection.typed

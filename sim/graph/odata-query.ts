@@ -35,7 +35,8 @@ export interface ODataQuery {
   readonly params: readonly (readonly [string, string])[];
 }
 
-const KNOWN_OPTIONS = new Set([
+/** Every OData system query option the parser knows; each endpoint's row in query-options.ts accepts some of them. */
+export const ALL_QUERY_OPTIONS = [
   '$select',
   '$filter',
   '$top',
@@ -48,7 +49,11 @@ const KNOWN_OPTIONS = new Set([
   '$search',
   '$format',
   '$apply',
-]);
+] as const;
+
+export type QueryOption = (typeof ALL_QUERY_OPTIONS)[number];
+
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set(ALL_QUERY_OPTIONS);
 
 /** Parses the query string; throws Graph's 400 for malformed options. */
 export function parseQuery(search: URLSearchParams): ODataQuery {

@@ -79,11 +79,9 @@ export class GraphPipeline {
     } catch (error) {
       routeError = error;
     }
-    deps.stats.countRequest(
-      `${method} /${version}${route?.endpoint ?? '/(unknown)'}`,
-      tenant?.tenantId,
-      call.headers['retry-attempt'] !== undefined,
-    );
+    const endpoint = `${method} /${version}${route?.endpoint ?? '/(unknown)'}`;
+    deps.stats.countRequest(endpoint, tenant?.tenantId, call.headers['retry-attempt'] !== undefined);
+    deps.stats.recordRequest(endpoint, call.search);
     const ledgerKey = 'caller' in auth ? `graph|${auth.caller.appId}|${auth.caller.tenantId}` : undefined;
     if (ledgerKey !== undefined && 'caller' in auth) {
       deps.stats.checkArrival(ledgerKey, call.arrivedAtMs, {
@@ -261,6 +259,13 @@ export class GraphPipeline {
     }
     if (action.kind === 'licenceRefusal') {
       this.writeError(call, notPremium(), ledgerKey);
+      return;
+    }
+    if (action.kind === 'recorded') {
+      const body = JSON.parse(
+        JSON.stringify(action.body).replaceAll('https://graph.microsoft.com/', `${call.baseUrl}/`),
+      ) as unknown;
+      this.write(call, { status: action.status, body }, ledgerKey);
       return;
     }
     const retryAfter = retryAfterHeader(action.retryAfter, this.deps.preciseNow());

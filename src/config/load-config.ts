@@ -68,7 +68,13 @@ export interface AppConfig {
     readonly token: string | undefined;
   };
   readonly signInRetentionDays: number;
-  readonly demo: { readonly users: number; readonly simPort: number; readonly autoImport: boolean };
+  readonly demo: {
+    readonly users: number;
+    readonly simPort: number;
+    readonly autoImport: boolean;
+    /** The simulator enforces Graph's documented throttling limits (on by default). */
+    readonly throttling: boolean;
+  };
   /** Bounded resources (DESIGN §9): rate limits, exports, the client address behind proxies. */
   readonly limits: {
     readonly perAddressPerMinute: number;
@@ -215,7 +221,12 @@ function toAppConfig(raw: RawSettings, mode: AppMode): AppConfig {
     syncConcurrency: raw.SYNC_CONCURRENCY,
     metrics: { port: raw.METRICS_PORT, host: raw.METRICS_HOST, token: raw.METRICS_TOKEN },
     signInRetentionDays: raw.SIGN_IN_RETENTION_DAYS,
-    demo: { users: raw.DEMO_USERS, simPort: raw.DEMO_SIM_PORT, autoImport: raw.DEMO_AUTO_IMPORT },
+    demo: {
+      users: raw.DEMO_USERS,
+      simPort: raw.DEMO_SIM_PORT,
+      autoImport: raw.DEMO_AUTO_IMPORT,
+      throttling: raw.DEMO_THROTTLING,
+    },
     limits: {
       perAddressPerMinute: raw.RATE_LIMIT_PER_ADDRESS,
       perUserPerMinute: raw.RATE_LIMIT_PER_USER,

@@ -26,6 +26,13 @@ const optionalText = z
 const positiveInt = (min: number, max: number, fallback: number): z.ZodType<number> =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
+/** `true` or `false` (the words), with a default. */
+const flag = (fallback: 'true' | 'false'): z.ZodType<boolean> =>
+  z
+    .enum(['true', 'false'])
+    .default(fallback)
+    .transform((value) => value === 'true');
+
 const guidList = z
   .string()
   .default('')
@@ -391,13 +398,17 @@ export const settings = [
   },
   {
     env: 'DEMO_AUTO_IMPORT',
-    schema: z
-      .enum(['true', 'false'])
-      .default('true')
-      .transform((value) => value === 'true'),
+    schema: flag('true'),
     defaultText: 'true',
     description:
       "Demo mode: start the demo client's initial import at start-up; `false` leaves that step to you (to try group exclusions with the billing preview first).",
+  },
+  {
+    env: 'DEMO_THROTTLING',
+    schema: flag('true'),
+    defaultText: 'true',
+    description:
+      "Demo mode: the simulator enforces Microsoft Graph's documented throttling limits (reports: 5 requests per 10 s per app and tenant, signInActivity 10 per minute; directory: resource units per 10 s by tenant size) and answers 429 with Retry-After, which the product honours; `false` turns it off (benchmarks).",
   },
   {
     env: 'DEMO_SIM_PORT',

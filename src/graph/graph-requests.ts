@@ -1,8 +1,9 @@
 /**
  * Every kind of request the product sends to Microsoft, in one list: method, path, query options, API version, the
  * Microsoft documentation page it follows, and one small read-only example that `doctor` sends to check a real
- * tenant answers it. A test runs the product's syncs against the simulator and checks every endpoint they reached
- * is listed here.
+ * tenant answers it. A test (test/integration/graph/request-inventory.test.ts) runs a connection test, full and
+ * incremental syncs and sign-in ingestion against the simulator and checks every request they sent matches an
+ * entry here, options included, and that every entry was sent or is marked why it cannot be there.
  */
 import { SERVICE_PRINCIPAL_SELECT } from '../sync/activity-mappers.js';
 import { GROUP_SELECT, USER_SELECT } from '../sync/directory-mappers.js';
@@ -23,8 +24,17 @@ export interface GraphRequestKind {
   readonly version: 'v1.0' | 'beta' | 'identity';
   /** The Microsoft page that documents the request and its options. */
   readonly doc: string;
-  /** The simulator's and the sync's name of the endpoint (`GET /v1.0/users/delta`), when on Graph. */
+  /**
+   * The simulator's name of the endpoint (`GET /v1.0/users/delta`, `POST /{tenant}/oauth2/v2.0/token`); absent for
+   * what the server never sends itself.
+   */
   readonly endpoint?: string;
+  /**
+   * The query options (form fields, for the token request) of the first request, exactly: a string is the value
+   * sent, a RegExp the shape of a value that changes, `…` a value that is a secret or an id. Later pages follow the
+   * `@odata.nextLink` / `@odata.deltaLink` Graph returns, verbatim.
+   */
+  readonly sent: Readonly<Record<string, string | RegExp>>;
   /** A small read-only request of this kind, relative to the version root, for `doctor`; absent when it cannot be sent alone. */
   readonly probe?: (now: Date) => string;
   /** The application permission Microsoft requires (least privileged). */
@@ -37,6 +47,12 @@ const odataTime = (ms: number): string =>
 const window = (now: Date): string =>
   `createdDateTime ge ${odataTime(now.getTime() - DAY_MS)} and createdDateTime le ${odataTime(now.getTime())}`;
 const EVENT_TYPES = "signInEventTypes/any(t: t eq 'interactiveUser' or t eq 'nonInteractiveUser')";
+const ODATA_TIME = String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z`;
+/** One `createdDateTime` window (the newest is open-ended), then `rest`. */
+const windowFilter = (rest: string): RegExp =>
+  new RegExp(
+    `^createdDateTime ge ${ODATA_TIME}(?: and createdDateTime le ${ODATA_TIME})?${rest.replace(/[()/]/g, '\\$&')}$`,
+  );
 
 export const GRAPH_REQUESTS: readonly GraphRequestKind[] = [
   {
@@ -49,6 +65,35 @@ export const GRAPH_REQUESTS: readonly GraphRequestKind[] = [
       'grant_type=client_credentials, scope=https://graph.microsoft.com/.default, client_id, client_secret',
     version: 'identity',
     doc: 'https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow',
+    endpoint: 'POST /{tenant}/oauth2/v2.0/token',
+    sent: {
+      grant_type: 'client_credentials',
+      scope: 'https://graph.microsoft.com/.default',
+      client_id: '…',
+      client_secret: '…',
+      // Added by MSAL (under @azure/identity's ClientSecretCredential): a correlation id and library telemetry.
+      'client-request-id': /^[0-9a-f-]{36}$/,
+      'x-client-SKU': 'msal.js.node',
+      'x-client-VER': /^\d+\.\d+\.\d+/,
+      'x-client-OS': /^\w+$/,
+      'x-client-CPU': /^\w+$/,
+      'x-client-current-telemetry': /^5\|/,
+      'x-client-last-telemetry': /^5\|/,
+      'x-ms-lib-capability': 'retry-after, h429',
+    },
+  },
+  {
+    name: 'authority metadata',
+    purpose:
+      "the authority's OpenID configuration, read by MSAL before its first token for a tenant (instance discovery is off)",
+    method: 'GET',
+    host: 'login',
+    path: '/{tenant}/v2.0/.well-known/openid-configuration',
+    options: 'none',
+    version: 'identity',
+    doc: 'https://learn.microsoft.com/en-us/entra/identity-platform/v2-protocols-oidc#find-your-apps-openid-configuration-document-uri',
+    endpoint: 'GET /{tenant}/v2.0/.well-known/openid-configuration',
+    sent: {},
   },
   {
     name: 'organization',
@@ -62,6 +107,7 @@ export const GRAPH_REQUESTS: readonly GraphRequestKind[] = [
     endpoint: 'GET /v1.0/organization',
     probe: () => '/organization?$select=id,displayName,verifiedDomains',
     permission: 'Organization.Read.All',
+    sent: { $select: 'id,displayName,verifiedDomains' },
   },
   {
     name: 'users.delta',
@@ -75,6 +121,7 @@ export const GRAPH_REQUESTS: readonly GraphRequestKind[] = [
     endpoint: 'GET /v1.0/users/delta',
     probe: () => `/users/delta?$select=${USER_SELECT.join(',')}`,
     permission: 'User.Read.All',
+    sent: { $select: USER_SELECT.join(',') },
   },
   {
     name: 'groups.delta',
@@ -88,6 +135,7 @@ export const GRAPH_REQUESTS: readonly GraphRequestKind[] = [
     endpoint: 'GET /v1.0/groups/delta',
     probe: () => `/groups/delta?$select=${GROUP_SELECT.join(',')}`,
     permission: 'Group.Read.All',
+    sent: { $select: GROUP_SELECT.join(',') },
   },
   {
     name: 'signIns.beta',
@@ -102,6 +150,7 @@ export const GRAPH_REQUESTS: readonly GraphRequestKind[] = [
     probe: (now) =>
       `/auditLogs/signIns?$filter=${encodeURIComponent(`${window(now)} and ${EVENT_TYPES}`)}&$top=1`,
     permission: 'AuditLog.Read.All + Directory.Read.All',
+    sent: { $filter: windowFilter(` and ${EVENT_TYPES}`), $top: '1000' },
   },
   {
     name: 'signIns.v1',
@@ -115,6 +164,7 @@ export const GRAPH_REQUESTS: readonly GraphRequestKind[] = [
     endpoint: 'GET /v1.0/auditLogs/signIns',
     probe: (now) => `/auditLogs/signIns?$filter=${encodeURIComponent(window(now))}&$top=1`,
     permission: 'AuditLog.Read.All + Directory.Read.All',
+    sent: { $filter: windowFilter(''), $top: '1000' },
   },
   {
     name: 'users.signInActivity',
@@ -128,6 +178,7 @@ export const GRAPH_REQUESTS: readonly GraphRequestKind[] = [
     endpoint: 'GET /v1.0/users',
     probe: () => '/users?$select=id,signInActivity&$top=1',
     permission: 'AuditLog.Read.All + User.Read.All',
+    sent: { $select: 'id,signInActivity', $top: '500' },
   },
   {
     name: 'userRegistrationDetails',
@@ -141,6 +192,7 @@ export const GRAPH_REQUESTS: readonly GraphRequestKind[] = [
     endpoint: 'GET /v1.0/reports/authenticationMethods/userRegistrationDetails',
     probe: () => '/reports/authenticationMethods/userRegistrationDetails',
     permission: 'AuditLog.Read.All',
+    sent: {},
   },
   {
     name: 'servicePrincipals',
@@ -154,6 +206,7 @@ export const GRAPH_REQUESTS: readonly GraphRequestKind[] = [
     endpoint: 'GET /v1.0/servicePrincipals',
     probe: () => `/servicePrincipals?$select=${SERVICE_PRINCIPAL_SELECT}&$top=1`,
     permission: 'Application.Read.All',
+    sent: { $select: SERVICE_PRINCIPAL_SELECT, $top: '999' },
   },
   {
     name: 'servicePrincipal.byAppId',
@@ -166,6 +219,7 @@ export const GRAPH_REQUESTS: readonly GraphRequestKind[] = [
     doc: `${DOCS}/serviceprincipal-get`,
     endpoint: "GET /v1.0/servicePrincipals(appId='{appId}')",
     permission: 'Application.Read.All',
+    sent: { $select: 'id' },
   },
   {
     name: 'appRoleAssignments',
@@ -178,6 +232,7 @@ export const GRAPH_REQUESTS: readonly GraphRequestKind[] = [
     doc: `${DOCS}/serviceprincipal-list-approleassignments`,
     endpoint: 'GET /v1.0/servicePrincipals/{id}/appRoleAssignments',
     permission: 'Application.Read.All',
+    sent: {},
   },
   {
     name: 'adminconsent',
@@ -190,6 +245,12 @@ export const GRAPH_REQUESTS: readonly GraphRequestKind[] = [
       'client_id, scope=https://graph.microsoft.com/.default, redirect_uri={PUBLIC_BASE_URL}/auth/consent/callback, state',
     version: 'identity',
     doc: 'https://learn.microsoft.com/en-us/entra/identity-platform/v2-admin-consent',
+    sent: {
+      client_id: '…',
+      scope: 'https://graph.microsoft.com/.default',
+      redirect_uri: /^https:\/\/.+\/auth\/consent\/callback$/,
+      state: /^.+$/,
+    },
   },
   {
     name: 'jwks',
@@ -200,5 +261,7 @@ export const GRAPH_REQUESTS: readonly GraphRequestKind[] = [
     options: 'none',
     version: 'identity',
     doc: 'https://learn.microsoft.com/en-us/entra/identity-platform/access-tokens#validate-tokens',
+    endpoint: 'GET /{tenant}/discovery/v2.0/keys',
+    sent: {},
   },
 ];

@@ -28,6 +28,13 @@ export type LicenceVerdict = 'confirmed' | 'unconfirmed';
 
 export const LICENCE_CONFIRM_AFTER_MS = 60 * 60 * 1000;
 
+/**
+ * What a run that met an unconfirmed licence refusal reports as skipped: it read nothing, and the tenant's licence
+ * is not verified either way until the next run asks again.
+ */
+export const LICENCE_NOT_VERIFIED =
+  'not verified: the licence check refused once; asked again on the next run';
+
 export class LicenceCheck {
   private readonly memory: LicenceRefusalMemory;
   private readonly confirmAfterMs: number;

@@ -16,7 +16,7 @@ export interface RequiredPermission {
 
 const DIRECTORY = ['Directory.Read.All', 'Directory.ReadWrite.All'];
 
-/** The six application permissions of the app registration (aad.manifest.json; DESIGN §3 rule 1). */
+/** The application permissions the product checks (DESIGN §3 rule 1): the app registration (aad.manifest.json) asks for those not optional. */
 export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
   {
     name: 'User.Read.All',
@@ -65,7 +65,7 @@ export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
 /** The permission names only. */
 export const REQUIRED_PERMISSION_NAMES: readonly string[] = REQUIRED_PERMISSIONS.map((p) => p.name);
 
-/** App role ids of Microsoft Graph → permission names, for the six the app registration asks for. */
+/** App role ids of Microsoft Graph → permission names, for the permissions the product checks. */
 export const GRAPH_APP_ROLE_NAMES: ReadonlyMap<string, string> = new Map(
   REQUIRED_PERMISSIONS.map((p) => [p.appRoleId, p.name] as const),
 );

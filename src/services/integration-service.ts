@@ -40,7 +40,7 @@ export class IntegrationService extends IntegrationBase {
 
   /**
    * Connects the client's tenant with its own app's credentials. Checks the shapes, then signs in, compares the
-   * token's permissions with the six required ones and reads `/organization` — and saves only when all passed.
+   * token's permissions with the required ones and reads `/organization` — and saves only when all passed.
    * @throws {ValidationError} before any network call; {@link ConnectionCheckError} (code from the cause:
    * `unknown_tenant`, `unknown_application`, `invalid_client_secret`, `expired_client_secret`,
    * `permission_missing`, …) with every check; {@link ConflictError} `integration_exists`,

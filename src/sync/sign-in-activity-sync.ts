@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { GraphRequestError, NON_PREMIUM_TENANT_CODE } from '../graph/graph-errors.js';
 import type { GraphUserSignInActivity } from '../graph/graph-types.js';
-import { LicenceCheck } from '../graph/licence-check.js';
+import { LICENCE_NOT_VERIFIED, LicenceCheck } from '../graph/licence-check.js';
 import type { TenantGraphFactory } from '../graph/tenant-graph-factory.js';
 import { REPORTS_PACE_KEY, type Pace } from '../graph/tenant-gate.js';
 import { DAY_MS, type Clock } from '../shared/clock.js';
@@ -96,7 +96,11 @@ export class SignInActivitySync {
             { clientId, requestId: error.requestId },
             'licence refused once (the check is known to fail now and then): asking again on the next run',
           );
-          await context.progress({ phase: 'signInActivity', licence: 'refused once; checking again' });
+          await context.progress({
+            phase: 'signInActivity',
+            licence: 'refused once; checking again',
+            skipped: LICENCE_NOT_VERIFIED,
+          });
           return;
         }
         if (!wasUnavailable) {

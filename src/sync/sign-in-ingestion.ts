@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { GraphRequestError, NON_PREMIUM_TENANT_CODE } from '../graph/graph-errors.js';
-import { LicenceCheck } from '../graph/licence-check.js';
+import { LICENCE_NOT_VERIFIED, LicenceCheck } from '../graph/licence-check.js';
 import type { TenantGraph } from '../graph/tenant-graph.js';
 import type { TenantGraphFactory } from '../graph/tenant-graph-factory.js';
 import { REPORTS_PACE_KEY, type Pace } from '../graph/tenant-gate.js';
@@ -179,7 +179,12 @@ export class SignInIngestion {
             { clientId, requestId: error.requestId },
             'licence refused once (the check is known to fail now and then): asking again on the next run',
           );
-          await context.progress({ phase: 'signIns', licence: 'refused once; checking again' });
+          // Nothing was read: the run says so, and why (it is not a success of reading the log).
+          await context.progress({
+            phase: 'signIns',
+            licence: 'refused once; checking again',
+            skipped: LICENCE_NOT_VERIFIED,
+          });
           return;
         }
         await this.recordUnavailable(clientId, !wasUnavailable, error.requestId);

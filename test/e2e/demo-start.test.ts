@@ -20,8 +20,8 @@ interface Billing {
 }
 
 /**
- * A fresh `npm start` with default settings (demo mode: the built-in tenant of 2,000 users, its initial import
- * started at once, a 30-day threshold). Billing is what an MSP invoices from, so it must be right from the first
+ * A fresh `npm start` with default settings (demo mode: the built-in tenant of 2,000 users, untidy as real tenants
+ * are, Graph's throttling limits enforced, its initial import started at once, a 30-day threshold). Billing is what an MSP invoices from, so it must be right from the first
  * minute: until the tenant's activity has been read the client says "reading activity…"; once the first activity
  * pass has finished, the billable count and the expired users are exactly what the simulator's truth gives.
  */
@@ -93,6 +93,17 @@ describe('a fresh demo start, default settings (the real server)', function () {
     process.stdout.write(
       `      fresh demo start: ${String(members.length)} members imported, ${String(expired.size)} expired, ${String(served.counts.billable)} billable (truth ${String(billable.length)})\n`,
     );
+
+    // Demo mode throttles as Graph does (DEMO_THROTTLING defaults to true), and the product never asked again
+    // before a Retry-After had passed.
+    const faults = (await app.simControl('GET', '/faults')) as { realisticThrottling: boolean };
+    assert.equal(faults.realisticThrottling, true, 'realistic throttling is on by default in demo mode');
+    const stats = (await app.simControl('GET', '/stats')) as {
+      throttledResponses: number;
+      retryAfterViolations: unknown[];
+    };
+    assert.deepEqual(stats.retryAfterViolations, []);
+    process.stdout.write(`      throttled answers so far: ${String(stats.throttledResponses)}\n`);
 
     // Today's billing snapshot was taken from these figures, not from before the activity was read.
     const history = await app.api('partnerAdmin', 'GET', '/clients/demo/billing/history');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { SimTenant } from '../../sim/index.js';
+import { isSimGuest, type SimTenant } from '../../sim/index.js';
 import { expiryCutoff } from '../../src/domain/expiry.js';
 import { DAY_MS } from '../../src/shared/clock.js';
 import { startTestSimulator, type TestSimulator } from '../integration/graph/simulator-harness.js';
@@ -62,7 +62,7 @@ describe('data-collection rules end to end against the simulator', function () {
         const excluded = tenant.transitiveUserMembers(excludedGroupId);
         const cutoff = expiryCutoff(app.clock.now(), 30).getTime();
         for (const user of tenant.users()) {
-          if (user.userType === 'Guest' || !user.accountEnabled || excluded.has(user.id)) continue;
+          if (isSimGuest(user) || !user.accountEnabled || excluded.has(user.id)) continue;
           const last = tenant.signInActivity(user.id)?.lastSuccessfulSignInDateTime ?? null;
           // Everyone was imported minutes ago: without activity nobody has expired yet (rule 8's grace).
           if (last !== null && Date.parse(last) < cutoff) continue;
@@ -119,7 +119,10 @@ describe('data-collection rules end to end against the simulator', function () {
         const preview = await core.groups.previewExclusion(partnerAdmin, client.id, groupId, {
           sampleSize: 500,
         });
-        const nonGuestMembers = [...members].filter((id) => tenant.user(id)?.userType !== 'Guest');
+        const nonGuestMembers = [...members].filter((id) => {
+          const user = tenant.user(id);
+          return user !== undefined && !isSimGuest(user);
+        });
         assert.equal(
           preview.affected.count,
           nonGuestMembers.length,

@@ -17,7 +17,7 @@ import {
 } from '../../scripts/app-package.js';
 import { drawColorIcon, drawOutlineIcon, encodePng, scanlines } from '../../scripts/make-icons.js';
 import { settings } from '../../src/config/settings.js';
-import { REQUIRED_PERMISSION_NAMES } from '../../src/graph/required-permissions.js';
+import { REQUIRED_PERMISSIONS } from '../../src/graph/required-permissions.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const read = (file: string): Buffer => fs.readFileSync(path.join(root, file));
@@ -382,7 +382,7 @@ describe('Teams app package', function () {
     }
     const aad = JSON.parse(readText('aad.manifest.json')) as AadManifest;
 
-    it('requests exactly the six Graph application permissions the core checks, and sign-in scopes', () => {
+    it('requests exactly the Graph application permissions the core needs (not the optional ones), and sign-in scopes', () => {
       const [graph, ...others] = aad.requiredResourceAccess;
       const roles = graph!.resourceAccess
         .filter((a) => a.type === 'Role')
@@ -393,7 +393,8 @@ describe('Teams app package', function () {
 
       assert.equal(graph!.resourceAppId, '00000003-0000-0000-c000-000000000000');
       assert.deepEqual(others, []);
-      assert.deepEqual([...roles].sort(), [...REQUIRED_PERMISSION_NAMES].sort());
+      const needed = REQUIRED_PERMISSIONS.filter((p) => p.optional !== true).map((p) => p.name);
+      assert.deepEqual([...roles].sort(), needed.sort());
       assert.deepEqual(scopes, ['User.Read', 'openid', 'profile', 'offline_access']);
     });
 

@@ -1,3 +1,4 @@
+import { LICENCE_NOT_VERIFIED } from '../../../src/graph/licence-check.js';
 import assert from 'node:assert/strict';
 import { FakeClock, systemClock } from '../../../src/shared/clock.js';
 import { CheckpointRepository } from '../../../src/store/checkpoint-repository.js';
@@ -30,7 +31,12 @@ describeEachEngine('sign-in ingestion against the simulator', (ctx) => {
   }
 
   before(async () => {
-    harness = await startTestSimulator({ users: 80, signInDays: 20, signInsPerUserPerDay: 3 });
+    harness = await startTestSimulator({
+      users: 80,
+      guestRatio: 0.1,
+      signInDays: 20,
+      signInsPerUserPerDay: 3,
+    });
   });
   after(async () => {
     await harness.close();
@@ -144,6 +150,11 @@ describeEachEngine('sign-in ingestion against the simulator', (ctx) => {
       assert.equal(refused.run.status, 'succeeded', refused.run.error_message ?? '');
       assert.equal(refused.run.items_written, 0);
       assert.match(refused.run.progress, /refused once/);
+      assert.equal(
+        (JSON.parse(refused.run.progress) as { skipped?: string }).skipped,
+        LICENCE_NOT_VERIFIED,
+        'the run says it read nothing, and why',
+      );
     } finally {
       harness.sim.faults.remove(fault);
     }

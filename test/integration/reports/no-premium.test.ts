@@ -5,7 +5,7 @@ import { SignInIngestion } from '../../../src/sync/sign-in-ingestion.js';
 import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
 import { describeEachEngineWithCore, partnerAdmin } from '../services/fixtures/core-harness.js';
 import { silentLogger } from '../sync/sync-harness.js';
-import { noPace } from './report-fixture.js';
+import { isSimGuest, noPace } from './report-fixture.js';
 
 describe('reports for a tenant without Entra ID P1/P2', function () {
   let harness: TestSimulator;
@@ -70,8 +70,7 @@ describe('reports for a tenant without Entra ID P1/P2', function () {
         assert.ok(billing.current.imported > 0);
         assert.equal(
           billing.current.billable,
-          [...harness.tenant.users()].filter((user) => user.userType === 'Member' && user.accountEnabled)
-            .length,
+          [...harness.tenant.users()].filter((user) => !isSimGuest(user) && user.accountEnabled).length,
         );
         assert.match(billing.expiry.message ?? '', /Activity unknown/);
         for (const user of billing.users.filter((row) => row.state === 'imported')) {

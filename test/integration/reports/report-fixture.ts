@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { SimSignIn, SimTenant } from '../../../sim/index.js';
+import { isSimGuest, type SimSignIn, type SimTenant } from '../../../sim/index.js';
 import { REPORTS_PACE_KEY } from '../../../src/graph/tenant-gate.js';
 import type { Clock } from '../../../src/shared/clock.js';
 import type { Database } from '../../../src/store/schema.js';
@@ -64,10 +64,7 @@ export function collectedSignIns(tenant: SimTenant, source: 'beta' | 'v1.0' = 'b
   });
 }
 
-/** A guest as Microsoft defines one: `userType` Guest, or none with a `#EXT#` user principal name. */
-export function isSimGuest(user: { userType: string | null; userPrincipalName: string }): boolean {
-  return user.userType === 'Guest' || (user.userType === null && user.userPrincipalName.includes('#EXT#'));
-}
+export { isSimGuest };
 
 /** `day|user|app` → counts, computed from the simulator's sign-ins. */
 export function dailyTruth(signIns: readonly SimSignIn[], knowRequirement = true): Map<string, DailyTruth> {

@@ -3,7 +3,7 @@
  * registration details, service principals and users) — independently of the product's store and code.
  */
 import type { SimServicePrincipal, SimSignIn, SimTenant, SimUser } from '../../../sim/index.js';
-import { succeeded } from './report-fixture.js';
+import { isSimGuest, succeeded } from './report-fixture.js';
 
 const MICROSOFT = 'f8cdef31-a31e-4b4a-93e4-5f571e91255a';
 
@@ -201,8 +201,7 @@ export interface MfaTruth {
 /** The MFA report's population: enabled members present in Entra (within the scope). */
 export function mfaPopulation(tenant: SimTenant, scope: ScopeIds): SimUser[] {
   return [...tenant.users()].filter(
-    (user) =>
-      user.accountEnabled && user.userType === 'Member' && (scope === undefined || scope.has(user.id)),
+    (user) => user.accountEnabled && !isSimGuest(user) && (scope === undefined || scope.has(user.id)),
   );
 }
 

@@ -14,6 +14,7 @@ import type {
 } from '../../../src/contracts/reports.js';
 import { MfaRegistrationSync } from '../../../src/sync/mfa-registration-sync.js';
 import { SignInIngestion } from '../../../src/sync/sign-in-ingestion.js';
+import { engines } from '../../support/databases.js';
 import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
 import {
   describeEachEngineWithCore,
@@ -22,7 +23,7 @@ import {
   type CoreHarness,
 } from '../services/fixtures/core-harness.js';
 import { silentLogger } from '../sync/sync-harness.js';
-import { noPace, succeeded, visibleSignIns } from './report-fixture.js';
+import { isSimGuest, noPace, succeeded, visibleSignIns } from './report-fixture.js';
 import {
   departmentIds,
   groupIds,
@@ -63,6 +64,20 @@ async function prepareClient(ctx: CoreHarness, harness: TestSimulator, groupId: 
   });
   await core.integrations.startImport(partnerAdmin, client.name);
   assert.equal((await core.directorySync.run(client.id)).run.status, 'succeeded');
+  // A Microsoft 365 group is deleted in Entra: soft-deleted (delta `@removed: changed`), kept as such.
+  const unified = [...harness.tenant.groups()].find(
+    (group) => group.displayName === `Workspace to delete (${ctx.engine})`,
+  );
+  assert.ok(unified !== undefined);
+  harness.tenant.deleteGroup(unified.id);
+  assert.equal((await core.directorySync.run(client.id)).run.status, 'succeeded');
+  const deleted = await core.database.db
+    .selectFrom('directory_groups')
+    .select('entra_state')
+    .where('client_id', '=', client.id)
+    .where('id', '=', unified.id)
+    .executeTakeFirst();
+  assert.equal(deleted?.entra_state, 'soft_deleted');
   assert.equal((await core.servicePrincipalSync.run(client.id)).run.status, 'succeeded');
   const parts = {
     db: core.database.db,
@@ -92,7 +107,10 @@ async function prepareClient(ctx: CoreHarness, harness: TestSimulator, groupId: 
     clientName: client.name,
     clientId: client.id,
     groupId,
-    department: mostCommonDepartment(harness.tenant.users()),
+    // The most common department among the group's members, so "a group and a department" is never empty.
+    department: mostCommonDepartment(
+      [...groupIds(harness.tenant, groupId)].flatMap((id) => harness.tenant.user(id) ?? []),
+    ),
     disabledUserId: disabled.id,
   };
 }
@@ -193,8 +211,33 @@ describe('reports', function () {
     // Someone whose last sign-in is ten days old: expired under the 7-day threshold, whatever the seed.
     const idle = harness.tenant.addUser({ displayName: 'Idle Ida', userType: 'Member' });
     harness.tenant.addSignIns([{ userId: idle.id, createdDateTime: new Date(Date.now() - 10 * DAY_MS) }]);
-    // A group with members only reachable through nested groups, holding some of the users but far from all.
+    // The tenant is as untidy as Microsoft's (the generator's default), so every figure below is checked on it.
     const tenant = harness.tenant;
+    const users = [...tenant.users()];
+    assert.ok(
+      users.some((u) => u.userType === 'Member' && u.userPrincipalName.includes('#EXT#')),
+      'external members',
+    );
+    assert.ok(
+      users.some((u) => u.userType === null),
+      'accounts without a userType',
+    );
+    const memberTypes = new Set(
+      [...tenant.groups()].flatMap((g) => tenant.directMembers(g.id).map((m) => m.type)),
+    );
+    for (const type of ['device', 'orgContact', 'servicePrincipal'] as const)
+      assert.ok(memberTypes.has(type), `${type} members in groups`);
+    // A Microsoft 365 group per engine, which each engine's client sees and then sees soft-deleted.
+    for (const engine of engines) {
+      const workspace = tenant.addGroup({
+        displayName: `Workspace to delete (${engine})`,
+        groupTypes: ['Unified'],
+        mailEnabled: true,
+        securityEnabled: false,
+      });
+      for (const user of users.slice(0, 5)) tenant.addMember(workspace.id, user.id);
+    }
+    // A group with members only reachable through nested groups, holding some of the users but far from all.
     const direct = (id: string): Set<string> =>
       new Set(
         tenant
@@ -236,7 +279,7 @@ describe('reports', function () {
           [...harness.tenant.users()]
             .filter(
               (user) =>
-                user.userType !== 'Guest' &&
+                !isSimGuest(user) &&
                 user.id !== prepared.disabledUserId &&
                 (ids === undefined || ids.has(user.id)),
             )
@@ -356,7 +399,7 @@ describe('reports', function () {
           const users = [...harness.tenant.users()].filter(
             (user) => scope.ids === undefined || scope.ids.has(user.id),
           );
-          const members = users.filter((user) => user.userType === 'Member');
+          const members = users.filter((user) => !isSimGuest(user));
           const imported = members.filter((user) => user.id !== prepared.disabledUserId);
           const expired = imported.filter((user) => {
             const last = lastSuccess.get(user.id);

@@ -1,3 +1,4 @@
+import { LICENCE_NOT_VERIFIED } from '../../../src/graph/licence-check.js';
 import assert from 'node:assert/strict';
 import { FakeClock, systemClock, type Clock } from '../../../src/shared/clock.js';
 import { SignInActivitySync } from '../../../src/sync/sign-in-activity-sync.js';
@@ -64,6 +65,11 @@ describeEachEngine('signInActivity pass', (ctx) => {
       const once = await early.run(fixture.clientId, 'schedule');
       assert.equal(once.run.status, 'succeeded', once.run.error_message ?? '');
       assert.equal((await fixture.integrations.find(fixture.clientId))?.activityData, 'unknown');
+      assert.equal(
+        (JSON.parse(once.run.progress) as { skipped?: string }).skipped,
+        LICENCE_NOT_VERIFIED,
+        'a run that read nothing says so',
+      );
       clock.advance(30 * 60_000);
       await early.run(fixture.clientId, 'schedule');
       assert.equal(

@@ -40,6 +40,13 @@ describe('configuration', () => {
     assert.equal(config.graph.graphBaseUrl, 'https://graph.microsoft.com');
     assert.equal(config.syncIntervalMinutes, 15);
     assert.equal(config.secretsKey, undefined);
+    assert.equal(config.demo.throttling, true, 'the demo simulator throttles as Graph does');
+  });
+
+  it("turns the demo simulator's Graph throttling off only when told (DEMO_THROTTLING=false, for benchmarks)", () => {
+    assert.equal(loadConfig({ DEMO_THROTTLING: 'false' }).demo.throttling, false);
+    assert.equal(loadConfig({ DEMO_THROTTLING: 'true' }).demo.throttling, true);
+    assert.throws(() => loadConfig({ DEMO_THROTTLING: 'off' }), /DEMO_THROTTLING/);
   });
 
   it('refuses to start in production without bot credentials or secrets key, naming every missing setting', () => {

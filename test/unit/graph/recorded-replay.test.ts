@@ -8,12 +8,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Recording } from '../../../src/graph/graph-doctor.js';
-import type { GraphGroup, GraphUser } from '../../../src/graph/graph-types.js';
+import type { GraphGroup, GraphUser, GraphUserSignInActivity } from '../../../src/graph/graph-types.js';
 import { GRAPH_REQUESTS } from '../../../src/graph/graph-requests.js';
 import {
   toMfaRegistrationRecord,
+  toServicePrincipalRecord,
   toSignInRecord,
   type GraphRegistrationDetails,
+  type GraphServicePrincipal,
   type GraphSignIn,
 } from '../../../src/sync/activity-mappers.js';
 import { memberChanges, toGroupItem, toUserItem } from '../../../src/sync/directory-mappers.js';
@@ -83,6 +85,31 @@ describe('recorded Graph answers replayed through the product’s mappers', () =
             const record = toMfaRegistrationRecord(details);
             assert.equal(record.userId, details.id.toLowerCase());
           }
+          break;
+        }
+        case 'servicePrincipals': {
+          for (const sp of valueOf<GraphServicePrincipal>(recording)) {
+            const record = toServicePrincipalRecord(sp);
+            assert.equal(record.id, sp.id.toLowerCase());
+            assert.match(record.appId, /^[0-9a-f-]{36}$/);
+          }
+          break;
+        }
+        case 'users.signInActivity': {
+          // Microsoft's example has no lastSuccessfulSignInDateTime (not backfilled before December 2023) and a
+          // lastNonInteractiveSignInDateTime of 0001-01-01: the product reads only the former, so null here.
+          for (const user of valueOf<GraphUserSignInActivity>(recording)) {
+            assert.ok(hasId(user));
+            assert.equal(user.signInActivity?.lastSuccessfulSignInDateTime ?? null, null);
+          }
+          break;
+        }
+        case 'organization': {
+          const [org] = valueOf<{ id: string; verifiedDomains?: { name: string; isDefault?: boolean }[] }>(
+            recording,
+          );
+          assert.ok(org !== undefined && hasId(org));
+          assert.ok(org.verifiedDomains?.some((domain) => domain.isDefault === true));
           break;
         }
         case 'appRoleAssignments': {

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { TenantState } from '../../../sim/tenant-state.js';
-import type { SimTenant, TenantSpec } from '../../../sim/types.js';
+import type { SimTenant, SimUser, TenantSpec } from '../../../sim/types.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const DAY_MS = 86_400_000;
+
+/** A guest as Microsoft defines one: userType Guest, or none on an account with a #EXT# UPN. */
+const isGuest = (user: SimUser): boolean =>
+  user.userType === 'Guest' || (user.userType === null && user.userPrincipalName.includes('#EXT#'));
 
 function build(spec: TenantSpec): SimTenant {
   return new TenantState(spec, () => NOW);
@@ -16,7 +20,8 @@ function naiveTransitiveUsers(tenant: SimTenant, groupId: string, path = new Set
   const next = new Set([...path, groupId]);
   for (const member of tenant.directMembers(groupId)) {
     if (member.type === 'user') users.add(member.id);
-    else for (const id of naiveTransitiveUsers(tenant, member.id, next)) users.add(id);
+    else if (member.type === 'group')
+      for (const id of naiveTransitiveUsers(tenant, member.id, next)) users.add(id);
   }
   return users;
 }
@@ -68,7 +73,7 @@ describe('tenant generator', function () {
     const users = [...tenant.users()];
     assert.equal(users.length, 2000);
     assert.equal(tenant.groupCount, 60);
-    const guests = users.filter((u) => u.userType === 'Guest').length / users.length;
+    const guests = users.filter(isGuest).length / users.length;
     const disabled = users.filter((u) => !u.accountEnabled).length / users.length;
     assert.ok(Math.abs(guests - 0.1) < 0.03, `guests ${guests.toString()}`);
     assert.ok(Math.abs(disabled - 0.05) < 0.02, `disabled ${disabled.toString()}`);
@@ -77,8 +82,49 @@ describe('tenant generator', function () {
       users.length,
       'unique UPNs',
     );
+    assert.ok(users.filter(isGuest).every((u) => u.userPrincipalName.includes('#EXT#')));
+  });
+
+  it('is as untidy as real tenants by default: external members, no userType, devices, contacts and apps in groups, old last sign-ins, mostly non-interactive sign-ins', () => {
+    const users = [...tenant.users()];
+    const externalMembers = users.filter(
+      (u) => u.userPrincipalName.includes('#EXT#') && u.userType === 'Member',
+    );
+    assert.ok(externalMembers.length >= 20, `external members ${String(externalMembers.length)}`);
+    assert.ok(externalMembers.every((u) => u.creationType === 'Invitation'));
+    assert.ok(users.filter((u) => u.userType === null).length >= 20, 'accounts without a userType');
+    assert.ok(users.some((u) => u.userType === null && u.userPrincipalName.includes('#EXT#')));
+    assert.ok(users.some((u) => u.userType === null && !u.userPrincipalName.includes('#EXT#')));
+
+    const memberTypes = new Set(
+      [...tenant.groups()].flatMap((g) => tenant.directMembers(g.id).map((m) => m.type)),
+    );
+    assert.deepEqual([...memberTypes].sort(), ['device', 'group', 'orgContact', 'servicePrincipal', 'user']);
+    const appIds = new Set(tenant.servicePrincipals().map((sp) => sp.id));
+    for (const group of tenant.groups())
+      for (const member of tenant.directMembers(group.id))
+        if (member.type === 'servicePrincipal') assert.ok(appIds.has(member.id), 'a real service principal');
+
+    const activities = users.map((u) => tenant.signInActivity(u.id));
+    const beforeRecording = activities.filter(
+      (a) => a?.lastSuccessfulSignInDateTime === null && a.lastSignInDateTime !== null,
+    );
+    assert.ok(beforeRecording.length >= 5, 'last sign-ins before December 2023 have no lastSuccessful…');
+    assert.ok(beforeRecording.every((a) => (a?.lastSignInDateTime ?? '') < '2023-12-01'));
+
+    const log = [...tenant.signIns()];
+    const nonInteractive = log.filter((s) => !s.isInteractive).length / log.length;
+    assert.ok(nonInteractive > 0.8, `non-interactive share ${nonInteractive.toFixed(2)}`);
+  });
+
+  it('is tidy when asked (untidy: false): members and guests only, users and groups in groups', () => {
+    const tidy = build({ ...spec, untidy: false });
+    const users = [...tidy.users()];
+    assert.ok(users.every((u) => (u.userType === 'Guest') === u.userPrincipalName.includes('#EXT#')));
     assert.ok(
-      users.filter((u) => u.userType === 'Guest').every((u) => u.userPrincipalName.includes('#EXT#')),
+      [...tidy.groups()].every((g) =>
+        tidy.directMembers(g.id).every((m) => m.type === 'user' || m.type === 'group'),
+      ),
     );
   });
 
