@@ -2,6 +2,7 @@
  * Public contract of the Entra ID + Microsoft Graph simulator: the options it starts with, the tenant truth it
  * exposes to tests, and its fault and statistics controls. Everything here is re-exported from `sim/index.ts`.
  */
+import type { TenantLicences } from './licences.js';
 
 /** An application registered in one tenant (single-tenant app with a client secret). */
 export interface AppSpec {
@@ -331,6 +332,9 @@ export interface SimTenant {
   teams(): IterableIterator<SimGroup>;
 
   servicePrincipals(): readonly SimServicePrincipal[];
+
+  /** Subscriptions and users' licence assignments (`/subscribedSkus`, `assignedLicenses`). */
+  readonly licences: TenantLicences;
 
   /** Number of stored sign-in events (interactive and non-interactive). */
   readonly signInCount: number;

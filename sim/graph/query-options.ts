@@ -83,6 +83,20 @@ export const QUERY_OPTION_TABLE: readonly QueryOptionRow[] = [
     doc: `${DOCS}/organization-get`,
   },
   {
+    endpoint: '/subscribedSkus',
+    accepts: ['$select'],
+    notModelled: [],
+    refusal: 'directory',
+    doc: `${DOCS}/subscribedsku-list`,
+  },
+  {
+    endpoint: '/subscribedSkus/{id}',
+    accepts: ['$select'],
+    notModelled: [],
+    refusal: 'directory',
+    doc: `${DOCS}/subscribedsku-get`,
+  },
+  {
     endpoint: '/users',
     accepts: ['$select', '$filter', '$top', '$skiptoken', '$count'],
     notModelled: ['$orderby', '$search', '$expand'],

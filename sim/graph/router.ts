@@ -14,6 +14,7 @@ import { methodNotAllowed, segmentNotFound } from './errors.js';
 import { getGroup, listGroups, listMembers } from './groups.js';
 import { getRegistrationDetails, listRegistrationDetails } from './reports.js';
 import { getSignIn, listSignIns } from './sign-ins.js';
+import { getSubscribedSku, listSubscribedSkus } from './subscribed-skus.js';
 import { countUsers, getUser, listUsers } from './users.js';
 
 export interface GraphRoute {
@@ -68,6 +69,11 @@ function find(segments: readonly string[]): GraphRoute | undefined {
           run: (r) => listMembers(r, b, c, d),
         };
       }
+      return undefined;
+    case 'subscribedSkus':
+      if (n === 1) return { endpoint: '/subscribedSkus', tier: 'identity', run: listSubscribedSkus };
+      if (n === 2 && b)
+        return { endpoint: '/subscribedSkus/{id}', tier: 'identity', run: (r) => getSubscribedSku(r, b) };
       return undefined;
     case 'teams':
       return n === 1 ? { endpoint: '/teams', tier: 'none', run: listTeams } : undefined;
@@ -133,6 +139,7 @@ function firstUnknown(segments: readonly string[]): string {
     'servicePrincipals',
     'auditLogs',
     'reports',
+    'subscribedSkus',
     '$batch',
   ];
   const first = segments[0] ?? '';

@@ -83,6 +83,14 @@ describe('simulator query-option table (Microsoft documents which options each e
         '/reports/authenticationMethods/userRegistrationDetails/{id}',
         { method: 'GET', path: `reports/authenticationMethods/userRegistrationDetails/${user.id}` },
       ],
+      ['/subscribedSkus', { method: 'GET', path: 'subscribedSkus' }],
+      [
+        '/subscribedSkus/{id}',
+        {
+          method: 'GET',
+          path: `subscribedSkus/${tenant.tenantId}_${tenant.licences.subscribedSkus()[0]!.sku.skuId}`,
+        },
+      ],
       ['/$batch', { method: 'POST', path: '$batch' }],
     ] as const);
   });
