@@ -10,6 +10,7 @@ export type * from './billing.js';
 export type * from './clients.js';
 export type * from './errors.js';
 export type * from './groups.js';
+export type * from './licences.js';
 export type * from './reports.js';
 export type * from './sync.js';
 export type * from './users.js';
