@@ -313,6 +313,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     users,
     auditLog,
     reports,
+    licences,
     billing,
     gate: new ExportGate({
       concurrency: config.limits.exportConcurrency,

@@ -169,7 +169,7 @@ export class LicenceService {
    * tenant's subscriptions; a price needs a currency. All or nothing, audited with before and after.
    * @throws {ValidationError} {@link NotFoundError} {@link ForbiddenError}
    */
-  async setPrices(actor: Actor, clientRef: string, input: SetLicencePricesInput): Promise<LicencePricesView> {
+  async setPrices(actor: Actor, clientRef: string, input: unknown): Promise<LicencePricesView> {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:configure');
     const request = parseInput(pricesInput, input);
     const at = this.clock.now().toISOString();

@@ -111,7 +111,7 @@ for (const engine of engines) {
       ];
       for (const attempt of attempts) {
         await assert.rejects(
-          app.core.licences.setPrices(partnerAdmin, clientId, attempt as never),
+          app.core.licences.setPrices(partnerAdmin, clientId, attempt),
           (error) => error instanceof ValidationError && error.message.length > 20,
           JSON.stringify(attempt),
         );
