@@ -35,6 +35,9 @@ import { formatDate, formatNumber } from '../format.js';
 
 const useStyles = makeStyles({
   section: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalS,
     backgroundColor: tokens.colorNeutralBackground1,
     borderRadius: tokens.borderRadiusMedium,
     padding: tokens.spacingHorizontalM,
