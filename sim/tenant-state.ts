@@ -20,6 +20,7 @@ import {
   type UserRecord,
 } from './records.js';
 import { TenantLicences } from './licences.js';
+import { TenantSessions } from './sessions.js';
 import { iso, type SignInApp, type SignInStore } from './sign-in-store.js';
 import { generateTenant, ownAppServicePrincipal } from './tenant-generator.js';
 import type {
@@ -66,6 +67,8 @@ export class TenantState implements SimTenant {
   deltaEpoch = 0;
   /** Subscriptions (`/subscribedSkus`) and users' `assignedLicenses` (sim/licences.ts). */
   readonly licences: TenantLicences;
+  /** Users' sign-in sessions (`revokeSignInSessions`). */
+  readonly sessions = new TenantSessions();
 
   private premiumFlag: boolean;
   private readonly userTable: UserRecord[];

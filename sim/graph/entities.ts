@@ -200,6 +200,8 @@ export const USER: EntityDefinition<UserRecord> = {
     licenseAssignmentStates: emptyList,
     signInActivity: (user, ctx) => ctx.tenant.signInActivity(user.id) ?? OMIT,
     securityIdentifier: (user) => securityIdentifier(user.id),
+    signInSessionsValidFromDateTime: (user, ctx) =>
+      ctx.tenant.sessions.validFromOf(user.id) ?? user.createdDateTime,
     showInAddressList: () => null,
   },
 };

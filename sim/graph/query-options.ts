@@ -125,6 +125,20 @@ export const QUERY_OPTION_TABLE: readonly QueryOptionRow[] = [
     doc: `${DOCS}/user-get`,
   },
   {
+    endpoint: '/users/{id}/revokeSignInSessions',
+    accepts: [],
+    notModelled: [],
+    refusal: 'directory',
+    doc: `${DOCS}/user-revokesigninsessions`,
+  },
+  {
+    endpoint: '/users/{id}/assignLicense',
+    accepts: [],
+    notModelled: [],
+    refusal: 'directory',
+    doc: `${DOCS}/user-assignlicense`,
+  },
+  {
     endpoint: '/groups',
     accepts: ['$select', '$filter', '$top', '$skiptoken', '$count'],
     notModelled: ['$orderby', '$search', '$expand'],

@@ -57,6 +57,8 @@ describe('simulator query-option table (Microsoft documents which options each e
       ['/users/delta', { method: 'GET', path: 'users/delta' }],
       ['/users/$count', { method: 'GET', path: 'users/$count' }],
       ['/users/{id}', { method: 'GET', path: `users/${user.id}` }],
+      ['/users/{id}/revokeSignInSessions', { method: 'POST', path: `users/${user.id}/revokeSignInSessions` }],
+      ['/users/{id}/assignLicense', { method: 'POST', path: `users/${user.id}/assignLicense` }],
       ['/groups', { method: 'GET', path: 'groups' }],
       ['/groups/delta', { method: 'GET', path: 'groups/delta' }],
       ['/groups/{id}', { method: 'GET', path: `groups/${group.id}` }],
