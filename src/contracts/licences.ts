@@ -104,3 +104,13 @@ export interface LicencePricesView {
     readonly price: MonthlyAmount | null;
   }[];
 }
+
+/** One client's licence cost at a glance (the partner dashboard): what its inactive users still hold. */
+export interface ClientReclaimableView {
+  readonly clientId: string;
+  readonly clientName: string;
+  readonly inactiveLicensedUsers: number;
+  /** What the inactive but licensed users hold a month; null without prices. */
+  readonly reclaimableCost: MonthlyAmount | null;
+  readonly monthlyCost: MonthlyAmount | null;
+}

@@ -22,9 +22,11 @@ import type { ClientRow, Database } from '../store/schema.js';
 import type { Actor } from './actor.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { ClientAccess } from './client-access.js';
+import type { ClientService } from './client-service.js';
 import { readExpiryPolicy } from './expiry-policy-reader.js';
 import { parseInput } from './validation.js';
 import type {
+  ClientReclaimableView,
   InactiveLicensedList,
   LicenceOverview,
   LicencePricesView,
@@ -35,6 +37,7 @@ import type {
 
 export interface LicenceServiceOptions {
   readonly db: Kysely<Database>;
+  readonly clients: ClientService;
   readonly clientAccess: ClientAccess;
   readonly audit: AuditTrail;
   readonly clock: Clock;
@@ -92,12 +95,14 @@ export type InactiveLicensedInput = z.input<typeof listInput>;
  */
 export class LicenceService {
   private readonly db: Kysely<Database>;
+  private readonly clients: ClientService;
   private readonly clientAccess: ClientAccess;
   private readonly audit: AuditTrail;
   private readonly clock: Clock;
 
   constructor(options: LicenceServiceOptions) {
     this.db = options.db;
+    this.clients = options.clients;
     this.clientAccess = options.clientAccess;
     this.audit = options.audit;
     this.clock = options.clock;
@@ -107,6 +112,25 @@ export class LicenceService {
   async overview(actor: Actor, clientRef: string): Promise<LicenceOverview> {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:read');
     return this.overviewOf(client);
+  }
+
+  /**
+   * The partner dashboard: for every client the actor may see, the monthly cost its inactive but licensed users
+   * hold (reclaimable) and its licence cost — null where no price is set.
+   */
+  async reclaimableByClient(actor: Actor): Promise<ClientReclaimableView[]> {
+    const views: ClientReclaimableView[] = [];
+    for (const client of await this.clients.list(actor)) {
+      const overview = await this.overviewOf(client);
+      views.push({
+        clientId: client.id,
+        clientName: client.name,
+        inactiveLicensedUsers: overview.totals.inactiveLicensedUsers,
+        reclaimableCost: overview.totals.inactiveCost,
+        monthlyCost: overview.totals.monthlyCost,
+      });
+    }
+    return views;
   }
 
   /**

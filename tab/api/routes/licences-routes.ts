@@ -9,6 +9,11 @@ export function licencesRoutes(core: CoreServices): TabRoute[] {
   return [
     {
       method: 'GET',
+      path: '/licences/reclaimable',
+      handle: async ({ actor }) => json({ clients: await core.licences.reclaimableByClient(actor) }),
+    },
+    {
+      method: 'GET',
       path: '/clients/:client/licences',
       handle: async ({ actor, params }) => json(await core.licences.overview(actor, params.client ?? '')),
     },

@@ -111,6 +111,21 @@ describe('tab: the Licences screen (browser)', function () {
     await screenshot(page, 'licences-02-priced');
   });
 
+  it('shows the reclaimable cost per client on the partner dashboard', async () => {
+    const overview = (await app.api('partnerAdmin', 'GET', '/clients/demo/licences')).body as {
+      totals: { inactiveCost: { amount: string; currency: string } | null };
+    };
+    const cost = overview.totals.inactiveCost;
+    assert.ok(cost, 'the inactive users hold priced licences');
+    const frame = await openHost(page, app.baseUrl, { as: 'partnerAdmin' });
+    await frame.getByTestId('signed-in-as').waitFor();
+    await go(frame, '#/clients');
+    const text = `${cost.amount} ${cost.currency}`;
+    await frame.getByRole('group', { name: 'Reclaimable licences / month' }).getByText(text).waitFor();
+    await frame.getByRole('table', { name: 'Clients' }).getByRole('link', { name: text }).waitFor();
+    await screenshot(page, 'licences-03-dashboard');
+  });
+
   it('shows a viewer the same figures and no price editor', async () => {
     const frame = await licencesAs('viewer');
     assert.equal(await frame.getByRole('button', { name: 'Save prices' }).count(), 0);

@@ -5,7 +5,9 @@ import { DAY_IN_MS } from '../../../src/domain/expiry.js';
 import { ValidationError } from '../../../src/shared/errors.js';
 import { engines } from '../../support/databases.js';
 import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
-import { partnerAdmin, startCore, type CoreHarness } from './fixtures/core-harness.js';
+import { partnerAdmin, person, startCore, type CoreHarness } from './fixtures/core-harness.js';
+
+const OUTSIDER = 'bbbbbbbb-0000-4000-8000-000000000099';
 
 /** Prices the partner sets in these tests (hundredths of GBP), by skuPartNumber. */
 const PRICES: Readonly<Record<string, string>> = {
@@ -217,6 +219,15 @@ for (const engine of engines) {
       const overview = await app.core.licences.overview(partnerAdmin, clientId);
       assert.equal(overview.totals.inactiveCost?.cents, expectedCost);
       assert.equal(overview.totals.inactiveLicensedUsers, expected.size);
+      // The partner dashboard: the reclaimable cost per client; nobody else's clients.
+      const dashboard = await app.core.licences.reclaimableByClient(partnerAdmin);
+      const mine = dashboard.find((view) => view.clientId === clientId);
+      assert.equal(mine?.reclaimableCost?.cents, expectedCost);
+      assert.equal(mine.inactiveLicensedUsers, expected.size);
+      assert.deepEqual(
+        await app.core.licences.reclaimableByClient(person(OUTSIDER, 'outsider@elsewhere.example')),
+        [],
+      );
       // Most expensive first.
       const costs = list.users.map((u) => u.monthlyCost?.cents ?? -1);
       assert.deepEqual(
