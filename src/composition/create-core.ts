@@ -287,7 +287,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const users = new UserService({ db, clientAccess, audit, clock });
   const groups = new GroupService({ db, clientAccess, audit, clock, reconciler: collection });
   const billing = new BillingService({ db, clientAccess, clock, logger });
-  const licences = new LicenceService({ db, clients, clientAccess, audit, clock });
+  const licences = new LicenceService({
+    db,
+    clients,
+    graphs,
+    integrations: integrationStore,
+    clientAccess,
+    audit,
+    clock,
+  });
   const status = new StatusService({
     db,
     clients,

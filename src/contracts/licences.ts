@@ -114,3 +114,12 @@ export interface ClientReclaimableView {
   readonly reclaimableCost: MonthlyAmount | null;
   readonly monthlyCost: MonthlyAmount | null;
 }
+
+/** One optional action on inactive users, and whether the client's tenant granted what it needs. */
+export interface UserActionAvailability {
+  readonly action: 'block_sign_in' | 'revoke_sessions' | 'remove_licences';
+  readonly permission: string;
+  readonly available: boolean;
+  /** What is granted, or how to grant it. */
+  readonly detail: string;
+}

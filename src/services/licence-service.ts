@@ -9,7 +9,10 @@ import {
   type PriceList,
 } from '../domain/licence-cost.js';
 import { LICENCE_PRODUCTS_SOURCE, licenceProductName } from '../domain/licence-products.js';
+import { ACTION_PERMISSIONS } from '../graph/action-permissions.js';
+import type { TenantGraphFactory } from '../graph/tenant-graph-factory.js';
 import type { Clock } from '../shared/clock.js';
+import type { IntegrationRepository } from '../store/integration-repository.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
 import { toCsv, type CsvCell } from '../shared/csv.js';
 import { expiryAsOf } from '../store/collection-sql.js';
@@ -28,6 +31,7 @@ import { parseInput } from './validation.js';
 import type {
   ClientReclaimableView,
   InactiveLicensedList,
+  UserActionAvailability,
   LicenceOverview,
   LicencePricesView,
   LicenceSubscriptionView,
@@ -38,6 +42,9 @@ import type {
 export interface LicenceServiceOptions {
   readonly db: Kysely<Database>;
   readonly clients: ClientService;
+  /** To read which optional permissions the client's tenant granted (a fresh token each time). */
+  readonly graphs: TenantGraphFactory;
+  readonly integrations: IntegrationRepository;
   readonly clientAccess: ClientAccess;
   readonly audit: AuditTrail;
   readonly clock: Clock;
@@ -96,6 +103,8 @@ export type InactiveLicensedInput = z.input<typeof listInput>;
 export class LicenceService {
   private readonly db: Kysely<Database>;
   private readonly clients: ClientService;
+  private readonly graphs: TenantGraphFactory;
+  private readonly integrations: IntegrationRepository;
   private readonly clientAccess: ClientAccess;
   private readonly audit: AuditTrail;
   private readonly clock: Clock;
@@ -103,6 +112,8 @@ export class LicenceService {
   constructor(options: LicenceServiceOptions) {
     this.db = options.db;
     this.clients = options.clients;
+    this.graphs = options.graphs;
+    this.integrations = options.integrations;
     this.clientAccess = options.clientAccess;
     this.audit = options.audit;
     this.clock = options.clock;
@@ -112,6 +123,54 @@ export class LicenceService {
   async overview(actor: Actor, clientRef: string): Promise<LicenceOverview> {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:read');
     return this.overviewOf(client);
+  }
+
+  /**
+   * Which optional actions on inactive users the client's tenant allows (block sign-in, revoke sessions, remove
+   * licences), read from a fresh app-only token's roles (or the app's role assignments when the token is opaque),
+   * each with how to grant it when it is not. @throws {ValidationError} {@link NotFoundError} {@link ForbiddenError}
+   */
+  async actionAvailability(actor: Actor, clientRef: string): Promise<UserActionAvailability[]> {
+    const client = await this.clientAccess.resolve(actor, clientRef, 'client:read');
+    const unavailable = (detail: string): UserActionAvailability[] =>
+      ACTION_PERMISSIONS.map((p) => ({
+        action: p.action,
+        permission: p.permission,
+        available: false,
+        detail,
+      }));
+    if ((await this.integrations.find(client.id)) === undefined) {
+      return unavailable("The client's tenant is not connected.");
+    }
+    let roles: ReadonlySet<string>;
+    try {
+      const graph = this.graphs.create(await this.integrations.credentials(client.id));
+      const claims = await graph.tokenClaims();
+      roles =
+        claims.roles !== undefined
+          ? new Set(claims.roles)
+          : new Set(
+              (await graph.appRoleIdsFromDirectory()).flatMap(
+                (id) => ACTION_PERMISSIONS.find((p) => p.appRoleId === id)?.permission ?? [],
+              ),
+            );
+    } catch (error) {
+      return unavailable(
+        `The granted permissions could not be read: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    return ACTION_PERMISSIONS.map((p) => {
+      const by = p.satisfiedBy.find((name) => roles.has(name));
+      return {
+        action: p.action,
+        permission: p.permission,
+        available: by !== undefined,
+        detail:
+          by === undefined
+            ? `Not granted: to ${p.why}, add the Microsoft Graph application permission ${p.permission} to the app and have the client's admin grant consent.`
+            : `Granted (${by}).`,
+      };
+    });
   }
 
   /**

@@ -64,6 +64,8 @@ const ROUTES: readonly (readonly [string, string])[] = [
   ['GET', '/clients/:client/licences/inactive'],
   ['GET', '/clients/:client/licences/users/:user'],
   ['GET', '/clients/:client/licences/prices'],
+  ['GET', '/clients/:client/licences/actions'],
+  ['GET', '/licences/reclaimable'],
   ['PUT', '/clients/:client/licences/prices'],
   ['GET', '/clients/:client/reports/filters'],
   ['GET', '/clients/:client/reports/:kind'],

@@ -36,6 +36,12 @@ export function licencesRoutes(core: CoreServices): TabRoute[] {
     },
     {
       method: 'GET',
+      path: '/clients/:client/licences/actions',
+      handle: async ({ actor, params }) =>
+        json({ actions: await core.licences.actionAvailability(actor, params.client ?? '') }),
+    },
+    {
+      method: 'GET',
       path: '/clients/:client/licences/prices',
       handle: async ({ actor, params }) => json(await core.licences.prices(actor, params.client ?? '')),
     },

@@ -84,6 +84,11 @@ describe('tab: the Licences screen (browser)', function () {
       );
       assert.equal(row[5], '—', `${sku.skuPartNumber}: no price, no cost`);
     }
+    // The demo tenant granted only the six read permissions: every optional action says how to grant it.
+    const actions = frame.getByRole('table', { name: 'Actions on inactive users' });
+    await actions.getByText('Not granted', { exact: true }).first().waitFor();
+    assert.equal(await actions.getByText('Not granted', { exact: true }).count(), 3);
+    await actions.getByText(/User\.EnableDisableAccount\.All/).waitFor();
     const total = frame.getByRole('group', { name: 'Monthly licence cost' });
     assert.match(await total.innerText(), /—/);
     await screenshot(page, 'licences-01-no-prices');

@@ -64,6 +64,11 @@ const actions: readonly Action[] = [
   },
   { name: 'licences.prices', level: 'read', run: (core, actor, ref) => core.licences.prices(actor, ref) },
   {
+    name: 'licences.actionAvailability',
+    level: 'read',
+    run: (core, actor, ref) => core.licences.actionAvailability(actor, ref),
+  },
+  {
     name: 'licences.reportCsv',
     level: 'read',
     run: (core, actor, ref) => core.licences.reportCsv(actor, ref),

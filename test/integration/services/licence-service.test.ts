@@ -236,6 +236,29 @@ for (const engine of engines) {
       );
     });
 
+    it('shows the optional actions as unavailable with how to grant them, and available once granted', async () => {
+      const before = await app.core.licences.actionAvailability(partnerAdmin, clientId);
+      assert.deepEqual(
+        before.map((a) => [a.action, a.permission, a.available]),
+        [
+          ['block_sign_in', 'User.EnableDisableAccount.All', false],
+          ['revoke_sessions', 'User.RevokeSessions.All', false],
+          ['remove_licences', 'LicenseAssignment.ReadWrite.All', false],
+        ],
+      );
+      assert.ok(before.every((a) => a.detail.includes(a.permission) && a.detail.includes('consent')));
+      tenant.grantAppPermissions(harness.app.clientId, ['User.EnableDisableAccount.All']);
+      try {
+        const after = await app.core.licences.actionAvailability(partnerAdmin, clientId);
+        assert.deepEqual(
+          after.map((a) => a.available),
+          [true, false, false],
+        );
+      } finally {
+        tenant.revokeAppPermissions(harness.app.clientId, ['User.EnableDisableAccount.All']);
+      }
+    });
+
     it('follows a licence change in the tenant on the next sync, and removing a price removes its cost', async () => {
       const user = [...tenant.users()].find((u) => tenant.licences.assignedLicenses(u.id).length > 0)!;
       tenant.licences.setAssignedLicenses(user.id, []);

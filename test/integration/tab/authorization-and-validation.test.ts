@@ -81,6 +81,7 @@ describe('tab API: the core decides who may read and change what, and bad input 
       '/api/tab/clients/bravo/licences.csv',
       '/api/tab/clients/bravo/licences/inactive',
       '/api/tab/clients/bravo/licences/prices',
+      '/api/tab/clients/bravo/licences/actions',
       `/api/tab/clients/bravo/licences/users/${crypto.randomUUID()}`,
       '/api/tab/audit?client=bravo',
     ]) {

@@ -25,6 +25,7 @@ import type {
   LicenceOverview,
   LicencePricesView,
   MonthlyAmount,
+  UserActionAvailability,
 } from '../api/types.js';
 import { canOperate, useApp } from '../app-context.js';
 import { ErrorBar } from '../components/error-bar.js';
@@ -54,6 +55,12 @@ const REASON_LABEL: Readonly<Record<InactiveReason, string>> = {
   never_signed_in: 'Never signed in',
 };
 
+const ACTION_LABEL: Readonly<Record<UserActionAvailability['action'], string>> = {
+  block_sign_in: 'Block sign-in',
+  revoke_sessions: 'Revoke sessions',
+  remove_licences: 'Remove licences',
+};
+
 /** An amount, or a dash where no price is set: the product never shows a cost it does not know. */
 function money(amount: MonthlyAmount | null): string {
   return amount === null ? '—' : `${amount.amount} ${amount.currency}`;
@@ -71,6 +78,10 @@ export function LicencesScreen({ client }: { readonly client: ClientHeader }) {
   const inactive = useResource(
     () => api.get<InactiveLicensedList>(`${base}/inactive`, { limit: 200 }),
     `licences-inactive:${client.id}`,
+  );
+  const actions = useResource(
+    () => api.get<{ actions: UserActionAvailability[] }>(`${base}/actions`),
+    `licences-actions:${client.id}`,
   );
   const mayConfigure = canOperate(me, client.id);
 
@@ -220,6 +231,31 @@ export function LicencesScreen({ client }: { readonly client: ClientHeader }) {
               </TableBody>
             </Table>
           </>
+        )}
+      </div>
+      <div className={styles.section}>
+        <Subtitle2 as="h2">Actions on inactive users</Subtitle2>
+        <Caption1 className={styles.hint}>
+          Optional: each needs its own Microsoft Graph permission, granted by the client&apos;s admin.
+        </Caption1>
+        {actions.data === undefined ? (
+          <Spinner size="tiny" />
+        ) : (
+          <Table aria-label="Actions on inactive users" size="small">
+            <TableBody>
+              {actions.data.actions.map((action) => (
+                <TableRow key={action.action}>
+                  <TableCell>{ACTION_LABEL[action.action]}</TableCell>
+                  <TableCell>
+                    <Badge appearance="tint" color={action.available ? 'success' : 'subtle'}>
+                      {action.available ? 'Available' : 'Not granted'}
+                    </Badge>
+                  </TableCell>
+                  <TableCell>{action.detail}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
         )}
       </div>
       {mayConfigure && <PricesEditor base={base} onSaved={reload} />}
