@@ -8,7 +8,8 @@ export type TabTarget =
       readonly kind: 'usage' | 'sso' | 'mfa' | 'billing';
       readonly group?: string;
     }
-  | { readonly section: 'setup' };
+  | { readonly section: 'setup' }
+  | { readonly section: 'licences' };
 
 /** The client a link is about: its id (channel tabs are bound by it) and short name (the tab's routes use it). */
 export interface LinkedClient {
@@ -68,6 +69,8 @@ export class TabLinks {
           : `${base}/reports/${target.kind}?group=${encodeURIComponent(target.group)}`;
       case 'setup':
         return `${base}/setup`;
+      case 'licences':
+        return `${base}/licences`;
     }
   }
 
@@ -99,5 +102,7 @@ function labelOf(client: LinkedClient, target: TabTarget): string {
       return `${client.name}: ${target.kind} report`;
     case 'setup':
       return `${client.name}: setup`;
+    case 'licences':
+      return `${client.name}: licences`;
   }
 }

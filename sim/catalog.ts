@@ -350,6 +350,10 @@ export const GRAPH_APP_ROLE_IDS: Readonly<Record<string, string>> = {
   'Organization.Read.All': '498476ce-e0fe-48b0-b801-37ba7e2685c6',
   'Team.ReadBasic.All': '2280dda6-0bfd-44ee-a2f4-cb867cfc4c1e',
   'AuditLog.Read.All': 'b0afded3-3588-46d8-8b3d-9842eff778da',
+  // The optional write capability (issue 17), ids from Microsoft Graph's published app roles.
+  'User.EnableDisableAccount.All': '3011c876-62b7-4ada-afa2-506cbbecc68c',
+  'User.RevokeSessions.All': '77f3a031-c388-4f99-b373-dc68676a979e',
+  'LicenseAssignment.ReadWrite.All': '5facf0c1-8979-4e95-abcf-ff3d079771c0',
 };
 /** Microsoft's own tenant, owner of first-party apps. */
 export const MICROSOFT_TENANT_ID = 'f8cdef31-a31e-4b4a-93e4-5f571e91255a';

@@ -354,6 +354,11 @@ async function route(
         tenant.hardDeleteUser(d);
         return undefined;
       }
+      if (is('PUT', 'tenants', b, 'users', d, 'licences')) {
+        if (!tenant.user(d)) throw new ControlError(404, `unknown user ${d}`);
+        tenant.licences.setAssignedLicenses(d, parse(z.object({ skuIds: z.array(z.string()) }), body).skuIds);
+        return { assignedLicenses: tenant.licences.assignedLicenses(d) };
+      }
       if (is('PUT', 'tenants', b, 'users', d, 'mfa')) {
         tenant.setMfaRegistration(
           d,
@@ -362,6 +367,8 @@ async function route(
         return tenant.registrationDetails(d);
       }
     }
+    // The tenant's licences: each subscription with its seats and the users holding it (the truth of cost figures).
+    if (is('GET', 'tenants', b, 'licences')) return licenceTruth(tenant);
     if (is('POST', 'tenants', b, 'groups'))
       return plainGroup(tenant.addGroup(defined(parse(groupInputSchema, body))));
     if (c === 'groups' && d !== undefined) {
@@ -410,6 +417,21 @@ async function route(
     }
   }
   throw new ControlError(404, `no control route ${method} /_control/${segments.join('/')}`);
+}
+
+function licenceTruth(tenant: TenantState): Record<string, unknown> {
+  return {
+    subscribedSkus: tenant.licences.subscribedSkus().map((subscription) => ({
+      skuId: subscription.sku.skuId,
+      skuPartNumber: subscription.sku.skuPartNumber,
+      enabledUnits: subscription.enabledUnits,
+      consumedUnits: tenant.licences.consumedUnits(subscription.sku.skuId),
+    })),
+    users: [...tenant.users()].flatMap((user) => {
+      const licences = tenant.licences.assignedLicenses(user.id);
+      return licences.length === 0 ? [] : [{ id: user.id, skuIds: licences.map((l) => l.skuId) }];
+    }),
+  };
 }
 
 function summary(tenant: TenantState): Record<string, unknown> {

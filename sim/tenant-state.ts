@@ -19,6 +19,8 @@ import {
   type ServicePrincipalRecord,
   type UserRecord,
 } from './records.js';
+import { TenantLicences } from './licences.js';
+import { TenantSessions } from './sessions.js';
 import { iso, type SignInApp, type SignInStore } from './sign-in-store.js';
 import { generateTenant, ownAppServicePrincipal } from './tenant-generator.js';
 import type {
@@ -63,6 +65,10 @@ export class TenantState implements SimTenant {
   version = 1;
   /** Bumped by `expireDeltaTokens`; tokens from an older epoch are expired. */
   deltaEpoch = 0;
+  /** Subscriptions (`/subscribedSkus`) and users' `assignedLicenses` (sim/licences.ts). */
+  readonly licences: TenantLicences;
+  /** Users' sign-in sessions (`revokeSignInSessions`). */
+  readonly sessions = new TenantSessions();
 
   private premiumFlag: boolean;
   private readonly userTable: UserRecord[];
@@ -98,6 +104,11 @@ export class TenantState implements SimTenant {
     this.signInApps = generated.signInApps;
     this.log = generated.signIns;
     this.idRandom = new SeededRandom(spec.seed, 9);
+    this.licences = new TenantLicences(
+      spec.seed,
+      () => this.userTable,
+      () => this.premiumFlag,
+    );
     for (const user of this.userTable) {
       this.usersById.set(user.id, user);
       this.usersByUpn.set(user.userPrincipalName.toLowerCase(), user);

@@ -2,6 +2,8 @@
  * Public contract of the Entra ID + Microsoft Graph simulator: the options it starts with, the tenant truth it
  * exposes to tests, and its fault and statistics controls. Everything here is re-exported from `sim/index.ts`.
  */
+import type { TenantLicences } from './licences.js';
+import type { TenantSessions } from './sessions.js';
 
 /** An application registered in one tenant (single-tenant app with a client secret). */
 export interface AppSpec {
@@ -345,6 +347,11 @@ export interface SimTenant {
   teams(): IterableIterator<SimGroup>;
 
   servicePrincipals(): readonly SimServicePrincipal[];
+
+  /** Subscriptions and users' licence assignments (`/subscribedSkus`, `assignedLicenses`). */
+  readonly licences: TenantLicences;
+  /** When each user's sign-in sessions were last revoked (`signInSessionsValidFromDateTime`). */
+  readonly sessions: TenantSessions;
 
   /** Number of stored sign-in events (interactive and non-interactive). */
   readonly signInCount: number;

@@ -35,6 +35,7 @@ export const botCommandSchema = z.discriminatedUnion('name', [
     group: ref.optional(),
   }),
   z.object({ name: z.literal('notifications'), client: ref.optional(), enabled: z.boolean() }),
+  z.object({ name: z.literal('licences'), client: ref.optional() }),
 ]);
 
 export type BotCommand = z.infer<typeof botCommandSchema>;
@@ -62,6 +63,10 @@ export const COMMAND_HELP: readonly { readonly usage: string; readonly does: str
   { usage: 'groups [search]', does: 'find groups; exclude, import for reporting, view members' },
   { usage: 'exclude <group>', does: 'preview what excluding a group does, then confirm' },
   { usage: 'report usage|sso|mfa|billing [--group <name>]', does: 'a report summary with a link to the tab' },
+  {
+    usage: 'licences [client]',
+    does: 'subscriptions, seats unused and what licences cost; the inactive users still licensed',
+  },
   { usage: 'notifications on|off [client]', does: 'proactive notifications in this chat or channel' },
   { usage: 'whoami', does: 'who the bot thinks you are, and your roles' },
   { usage: 'help', does: 'this list' },

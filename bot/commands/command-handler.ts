@@ -11,6 +11,7 @@ import {
   whoami,
 } from '../workflows/client-workflows.js';
 import { changeUser, listGroups, listUsers, previewExclusion } from '../workflows/directory-workflows.js';
+import { showLicences } from '../workflows/licence-workflow.js';
 import { startSync, type CardUpdater, type SyncWorkflowOptions } from '../workflows/sync-workflow.js';
 import { assertHasRole, chooseClient, type WorkflowContext } from '../workflows/workflow-context.js';
 import type { BotCommand, ParsedMessage } from './bot-command.js';
@@ -120,6 +121,8 @@ export async function runCommand(
       };
     case 'exclude':
       return { card: await previewExclusion(context, client, resolved.group) };
+    case 'licences':
+      return { card: await showLicences(context, client) };
     case 'report':
       return {
         card: await showReport(context, client, resolved.kind, resolved.group),

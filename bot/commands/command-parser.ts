@@ -88,6 +88,13 @@ export function parseCommand(input: string): ParsedMessage {
           ...(group === undefined ? {} : { group }),
         };
       }
+      case 'licences':
+      case 'licenses': {
+        const problem = unexpected([]) ?? tooMany(positional, 1);
+        if (problem !== undefined) return describeProblem(problem);
+        const named = positional[0] ?? client;
+        return { name: 'licences', ...(named === undefined ? {} : { client: named }) };
+      }
       case 'notifications':
       case 'notification': {
         const problem = unexpected([]) ?? tooMany(positional, 2);

@@ -52,6 +52,7 @@ function lowerCaseIndex(
     signIn: index(lists.signIn),
     userRegistrationDetails: index(lists.userRegistrationDetails),
     team: index(lists.team),
+    subscribedSku: index(lists.subscribedSku),
   };
 }
 
@@ -191,7 +192,7 @@ export const USER: EntityDefinition<UserRecord> = {
     proxyAddresses: (user) => (user.mail ? [`SMTP:${user.mail}`] : []),
     otherMails: emptyList,
     imAddresses: emptyList,
-    assignedLicenses: emptyList,
+    assignedLicenses: (user, ctx) => ctx.tenant.licences.assignedLicenses(user.id),
     assignedPlans: emptyList,
     provisionedPlans: emptyList,
     onPremisesProvisioningErrors: emptyList,
@@ -199,6 +200,8 @@ export const USER: EntityDefinition<UserRecord> = {
     licenseAssignmentStates: emptyList,
     signInActivity: (user, ctx) => ctx.tenant.signInActivity(user.id) ?? OMIT,
     securityIdentifier: (user) => securityIdentifier(user.id),
+    signInSessionsValidFromDateTime: (user, ctx) =>
+      ctx.tenant.sessions.validFromOf(user.id) ?? user.createdDateTime,
     showInAddressList: () => null,
   },
 };

@@ -103,11 +103,22 @@ export class GraphPipeline {
       if (routeError !== undefined || !route) throw routeError;
       const query = parseQuery(call.search);
       if (route.batch) enforceQueryOptions(route.endpoint, query, call.pathname);
+      // A write carries a JSON body (PATCH a user, POST an action); reads have none.
+      const body = route.batch || method === 'GET' ? undefined : await readJsonBody(call);
       const response = route.batch
         ? await this.batch(call, version, auth.caller, auth.tenant)
         : this.runRoute(
             route,
-            this.request(call, version, method, rest, query, auth.caller, auth.tenant, undefined),
+            this.request(
+              call,
+              version,
+              method,
+              rest,
+              query,
+              auth.caller,
+              auth.tenant,
+              body === undefined ? undefined : { headers: call.headers, body: body.value },
+            ),
           );
       this.write(call, response, ledgerKey);
     } catch (error) {
@@ -381,4 +392,18 @@ export function toGraphError(error: unknown): GraphHttpError {
   if (error instanceof GraphHttpError) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new GraphHttpError(500, 'generalException', `Simulator error: ${message}`);
+}
+
+/** The JSON body of a write; an empty body is `{ value: undefined }`; malformed JSON is Graph's 400. */
+async function readJsonBody(call: IncomingGraphCall): Promise<{ value: unknown }> {
+  const text = await readBody(call.req);
+  if (text.trim() === '') return { value: undefined };
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    throw badRequest(
+      'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+      'BadRequest',
+    );
+  }
 }

@@ -58,6 +58,20 @@ export const QUERY_OPTION_TABLE: readonly QueryOptionRow[] = [
     doc: `${DOCS}/organization-get`,
   },
   {
+    endpoint: '/subscribedSkus',
+    accepts: ['$select'],
+    notModelled: [],
+    refusal: 'directory',
+    doc: `${DOCS}/subscribedsku-list`,
+  },
+  {
+    endpoint: '/subscribedSkus/{id}',
+    accepts: ['$select'],
+    notModelled: [],
+    refusal: 'directory',
+    doc: `${DOCS}/subscribedsku-get`,
+  },
+  {
     endpoint: '/users',
     accepts: ['$select', '$filter', '$top', '$skiptoken', '$count'],
     notModelled: ['$orderby', '$search', '$expand'],
@@ -84,6 +98,20 @@ export const QUERY_OPTION_TABLE: readonly QueryOptionRow[] = [
     notModelled: ['$expand'],
     refusal: 'directory',
     doc: `${DOCS}/user-get`,
+  },
+  {
+    endpoint: '/users/{id}/revokeSignInSessions',
+    accepts: [],
+    notModelled: [],
+    refusal: 'directory',
+    doc: `${DOCS}/user-revokesigninsessions`,
+  },
+  {
+    endpoint: '/users/{id}/assignLicense',
+    accepts: [],
+    notModelled: [],
+    refusal: 'directory',
+    doc: `${DOCS}/user-assignlicense`,
   },
   {
     endpoint: '/groups',

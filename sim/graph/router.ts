@@ -14,6 +14,8 @@ import { methodNotAllowed, segmentNotFound } from './errors.js';
 import { getGroup, listGroups, listMembers } from './groups.js';
 import { getRegistrationDetails, listRegistrationDetails } from './reports.js';
 import { getSignIn, listSignIns } from './sign-ins.js';
+import { getSubscribedSku, listSubscribedSkus } from './subscribed-skus.js';
+import { assignLicense, patchUser, revokeSignInSessions } from './user-actions.js';
 import { countUsers, getUser, listUsers } from './users.js';
 
 export interface GraphRoute {
@@ -22,6 +24,8 @@ export interface GraphRoute {
   readonly tier: ThrottleTier;
   /** True for `POST /$batch` (handled by the batch executor, not `run`). */
   readonly batch?: boolean;
+  /** Methods the route answers (default GET, POST for `$batch`); `run` sees `request.method`. */
+  readonly methods?: readonly string[];
   run(request: GraphRequest): GraphResponse;
 }
 
@@ -31,8 +35,8 @@ const SP_BY_APP_ID = /^servicePrincipals\(appId='([^']+)'\)$/;
 export function matchGraphRoute(method: string, segments: readonly string[]): GraphRoute {
   const route = find(segments);
   if (!route) throw segmentNotFound(firstUnknown(segments));
-  const expected = route.batch ? 'POST' : 'GET';
-  if (method !== expected) throw methodNotAllowed();
+  const allowed = route.methods ?? [route.batch ? 'POST' : 'GET'];
+  if (!allowed.includes(method)) throw methodNotAllowed();
   return route;
 }
 
@@ -54,7 +58,27 @@ function find(segments: readonly string[]): GraphRoute | undefined {
       if (n === 2 && b === 'delta')
         return { endpoint: '/users/delta', tier: 'identity', run: (r) => delta(r, 'users') };
       if (n === 2 && b === '$count') return { endpoint: '/users/$count', tier: 'identity', run: countUsers };
-      if (n === 2 && b) return { endpoint: '/users/{id}', tier: 'identity', run: (r) => getUser(r, b) };
+      if (n === 2 && b)
+        return {
+          endpoint: '/users/{id}',
+          tier: 'identity',
+          methods: ['GET', 'PATCH'],
+          run: (r) => (r.method === 'PATCH' ? patchUser(r, b) : getUser(r, b)),
+        };
+      if (n === 3 && b && c === 'revokeSignInSessions')
+        return {
+          endpoint: '/users/{id}/revokeSignInSessions',
+          tier: 'identity',
+          methods: ['POST'],
+          run: (r) => revokeSignInSessions(r, b),
+        };
+      if (n === 3 && b && c === 'assignLicense')
+        return {
+          endpoint: '/users/{id}/assignLicense',
+          tier: 'identity',
+          methods: ['POST'],
+          run: (r) => assignLicense(r, b),
+        };
       return undefined;
     case 'groups':
       if (n === 1) return { endpoint: '/groups', tier: 'identity', run: listGroups };
@@ -68,6 +92,11 @@ function find(segments: readonly string[]): GraphRoute | undefined {
           run: (r) => listMembers(r, b, c, d),
         };
       }
+      return undefined;
+    case 'subscribedSkus':
+      if (n === 1) return { endpoint: '/subscribedSkus', tier: 'identity', run: listSubscribedSkus };
+      if (n === 2 && b)
+        return { endpoint: '/subscribedSkus/{id}', tier: 'identity', run: (r) => getSubscribedSku(r, b) };
       return undefined;
     case 'teams':
       return n === 1 ? { endpoint: '/teams', tier: 'none', run: listTeams } : undefined;
@@ -133,6 +162,7 @@ function firstUnknown(segments: readonly string[]): string {
     'servicePrincipals',
     'auditLogs',
     'reports',
+    'subscribedSkus',
     '$batch',
   ];
   const first = segments[0] ?? '';

@@ -11,6 +11,7 @@ import { AccessPolicy } from '../services/access-policy.js';
 import { AuditLogService } from '../services/audit-log-service.js';
 import { AuditTrail } from '../services/audit-trail.js';
 import { BillingService } from '../services/billing-service.js';
+import { LicenceService } from '../services/licence-service.js';
 import { ClientAccess } from '../services/client-access.js';
 import { ClientService } from '../services/client-service.js';
 import { CollectionReconciler } from '../services/collection-reconciler.js';
@@ -50,6 +51,7 @@ import {
 import { PgBossJobScheduler } from '../sync/scheduler/pg-boss-job-scheduler.js';
 import { TimerJobScheduler } from '../sync/scheduler/timer-job-scheduler.js';
 import { ServicePrincipalSync } from '../sync/service-principal-sync.js';
+import { LicenceSync } from '../sync/licence-sync.js';
 import { SignInActivitySync } from '../sync/sign-in-activity-sync.js';
 import { SignInIngestion } from '../sync/sign-in-ingestion.js';
 import { SyncRunner } from '../sync/sync-runner.js';
@@ -112,6 +114,11 @@ export interface Core {
   readonly groups: GroupService;
   /** Billing: `summary`, `history`; `takeSnapshot` / `takeAllSnapshots` (system jobs). */
   readonly billing: BillingService;
+  /**
+   * Licences and their cost (issue 17): `overview` (the Licences report), `inactiveLicensed`, `userLicences`,
+   * `prices`, `setPrices` (admin, audited), `reportCsv`.
+   */
+  readonly licences: LicenceService;
   /** Roles: `myGrants`, `list`, `assign`, `revoke`. */
   readonly roles: RoleService;
   /** The audit log: `query`, `exportCsv`, `exportCsvPages`. */
@@ -181,6 +188,7 @@ export type CoreServices = Pick<
   | 'users'
   | 'groups'
   | 'billing'
+  | 'licences'
   | 'roles'
   | 'auditLog'
   | 'exports'
@@ -236,6 +244,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const mfaRegistrationSync = new MfaRegistrationSync({ ...syncParts, ...pace });
   const servicePrincipalSync = new ServicePrincipalSync(syncParts);
+  const licenceSync = new LicenceSync(syncParts);
 
   // The services: authorization, rules and audit.
   const access = new AccessPolicy({ db, partnerAdmins: config.partnerAdmins });
@@ -258,6 +267,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     signIns: signInIngestion,
     mfa: mfaRegistrationSync,
     servicePrincipals: servicePrincipalSync,
+    licences: licenceSync,
   });
   const integrations = new IntegrationService({
     db,
@@ -277,6 +287,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const users = new UserService({ db, clientAccess, audit, clock });
   const groups = new GroupService({ db, clientAccess, audit, clock, reconciler: collection });
   const billing = new BillingService({ db, clientAccess, clock, logger });
+  const licences = new LicenceService({
+    db,
+    clients,
+    graphs,
+    integrations: integrationStore,
+    clientAccess,
+    audit,
+    clock,
+  });
   const status = new StatusService({
     db,
     clients,
@@ -302,6 +321,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     users,
     auditLog,
     reports,
+    licences,
     billing,
     gate: new ExportGate({
       concurrency: config.limits.exportConcurrency,
@@ -437,6 +457,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     users,
     groups,
     billing,
+    licences,
     roles,
     auditLog,
     exports,

@@ -11,6 +11,7 @@ export type * from './clients.js';
 export type * from './errors.js';
 export type * from './groups.js';
 export type * from './integrations.js';
+export type * from './licences.js';
 export type * from './reports.js';
 export type * from './sync.js';
 export type * from './users.js';

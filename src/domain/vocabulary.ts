@@ -20,7 +20,7 @@ export type ActivityDataState = 'unknown' | 'available' | 'unavailable';
 /** DESIGN §2: who may do what. */
 export type RoleName = 'partner_admin' | 'client_admin' | 'viewer';
 export type SyncKind =
-  'directory' | 'sign_ins' | 'sign_in_activity' | 'mfa_registration' | 'service_principals';
+  'directory' | 'sign_ins' | 'sign_in_activity' | 'mfa_registration' | 'service_principals' | 'licences';
 export type SyncTrigger = 'initial' | 'schedule' | 'manual';
 export type SyncStatus = 'running' | 'succeeded' | 'failed';
 /**
@@ -70,3 +70,6 @@ export type SsoMode = 'saml' | 'oidc' | 'password' | 'none';
  * - `unknown`: no service principal with that app id was read from the tenant (left out of the share, listed).
  */
 export type AppClass = 'microsoft' | 'entra_sso' | 'other' | 'unknown';
+
+/** Why a licensed user counts as *inactive but licensed* (src/domain/licence-cost.ts). */
+export type InactiveReason = 'expired' | 'account_disabled' | 'never_signed_in';

@@ -8,6 +8,7 @@
 import { SERVICE_PRINCIPAL_SELECT } from '../sync/activity-mappers.js';
 import { GROUP_SELECT, USER_SELECT } from '../sync/directory-mappers.js';
 import { DAY_MS } from '../shared/clock.js';
+import { SUBSCRIBED_SKUS_SELECT } from '../sync/licence-sync.js';
 
 export interface GraphRequestKind {
   /** Stable name (doctor's report, the closing note). */
@@ -179,6 +180,32 @@ export const GRAPH_REQUESTS: readonly GraphRequestKind[] = [
     probe: () => '/users?$select=id,signInActivity&$top=1',
     permission: 'AuditLog.Read.All + User.Read.All',
     sent: { $select: 'id,signInActivity', $top: '500' },
+  },
+  {
+    name: 'subscribedSkus',
+    purpose: "the tenant's subscriptions: SKU, seats bought and assigned (licences and their cost)",
+    method: 'GET',
+    host: 'graph',
+    path: '/subscribedSkus',
+    options: `$select=${SUBSCRIBED_SKUS_SELECT}`,
+    version: 'v1.0',
+    doc: `${DOCS}/subscribedsku-list`,
+    endpoint: 'GET /v1.0/subscribedSkus',
+    probe: () => `/subscribedSkus?$select=${SUBSCRIBED_SKUS_SELECT}`,
+    permission: 'Organization.Read.All (LicenseAssignment.Read.All is the least privileged)',
+  },
+  {
+    name: 'users.assignedLicenses',
+    purpose: "each user's licences (licence cost per user, inactive but licensed)",
+    method: 'GET',
+    host: 'graph',
+    path: '/users',
+    options: '$select=id,assignedLicenses&$top=999',
+    version: 'v1.0',
+    doc: `${DOCS}/user-list`,
+    endpoint: 'GET /v1.0/users',
+    probe: () => '/users?$select=id,assignedLicenses&$top=1',
+    permission: 'User.Read.All',
   },
   {
     name: 'userRegistrationDetails',

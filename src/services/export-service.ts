@@ -4,6 +4,7 @@ import type { Actor } from './actor.js';
 import type { AuditLogService, AuditQueryInput } from './audit-log-service.js';
 import type { BillingHistoryInput, BillingService } from './billing-service.js';
 import type { ExportGate } from './export-gate.js';
+import type { LicenceService } from './licence-service.js';
 import type { ReportService } from './report-service.js';
 import type { ReportRequest } from './reports/report-types.js';
 import type { ReportKind } from '../contracts/reports.js';
@@ -39,6 +40,7 @@ export class ExportService {
       readonly auditLog: AuditLogService;
       readonly reports: ReportService;
       readonly billing: BillingService;
+      readonly licences: LicenceService;
       readonly gate: ExportGate;
     },
   ) {}
@@ -88,6 +90,17 @@ export class ExportService {
     let fileName = `${kind}.csv`;
     const download = await this.gated(actor, fileName, async () => {
       const exported = await this.parts.reports.csv(actor, kind, request, table);
+      fileName = exported.fileName;
+      return [exported.text];
+    });
+    return { ...download, fileName };
+  }
+
+  /** A client's Licences report (SKUs, assigned vs purchased, unused, cost) as CSV. @throws as `LicenceService.overview`; `export_busy` */
+  async licencesCsv(actor: Actor, clientRef: string): Promise<CsvDownload> {
+    let fileName = `${clientRef}-licences.csv`;
+    const download = await this.gated(actor, fileName, async () => {
+      const exported = await this.parts.licences.reportCsv(actor, clientRef);
       fileName = exported.fileName;
       return [exported.text];
     });

@@ -23,6 +23,8 @@ export const tenantDataTables = [
   'incidents',
   'notifications_sent',
   'pending_actions',
+  'licence_subscriptions',
+  'user_licences',
 ] as const;
 
 /** Every table with a `client_id` column: emptied when the client is removed. */
@@ -31,6 +33,9 @@ export const clientTables = [
   'billing_snapshots',
   'integrations',
   'tab_placements',
+  // The partner's licence prices and currency for the client.
+  'licence_prices',
+  'licence_settings',
   // A removed client's claimed scheduler job (PostgreSQL): nothing to take over any more.
   'scheduler_claims',
 ] as const;

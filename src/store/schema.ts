@@ -424,6 +424,45 @@ export interface TabPlacementsTable {
   created_by: string;
 }
 
+/** A subscription of the client's tenant (`/subscribedSkus`), migration 0016. */
+export interface LicenceSubscriptionsTable {
+  client_id: string;
+  sku_id: string;
+  sku_part_number: string;
+  applies_to: string | null;
+  capability_status: string | null;
+  /** `prepaidUnits.enabled`: seats bought. */
+  enabled_units: number;
+  /** `consumedUnits`: seats assigned. */
+  consumed_units: number;
+  round_stamp: string;
+}
+
+/** One licence (SKU) a user holds (`assignedLicenses`), migration 0016. */
+export interface UserLicencesTable {
+  client_id: string;
+  user_id: string;
+  sku_id: string;
+  round_stamp: string;
+}
+
+/** The partner's monthly resale price of a SKU for the client, in hundredths of the client's currency. */
+export interface LicencePricesTable {
+  client_id: string;
+  sku_id: string;
+  monthly_price_cents: number;
+  updated_at: Timestamp;
+  updated_by: string;
+}
+
+/** The client's licence currency (ISO 4217). */
+export interface LicenceSettingsTable {
+  client_id: string;
+  currency: string;
+  updated_at: Timestamp;
+  updated_by: string;
+}
+
 export interface Database {
   clients: ClientsTable;
   integrations: IntegrationsTable;
@@ -452,6 +491,10 @@ export interface Database {
   tab_placements: TabPlacementsTable;
   scheduler_instances: SchedulerInstancesTable;
   scheduler_claims: SchedulerClaimsTable;
+  licence_subscriptions: LicenceSubscriptionsTable;
+  user_licences: UserLicencesTable;
+  licence_prices: LicencePricesTable;
+  licence_settings: LicenceSettingsTable;
 }
 
 export type ClientRow = Selectable<ClientsTable>;

@@ -3,6 +3,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Database, SyncRunRow } from '../store/schema.js';
 import { SYNC_PARTS, type SyncKind, type SyncPart, type SyncTrigger } from '../domain/vocabulary.js';
 import type { DirectorySync } from './directory-sync.js';
+import type { LicenceSync } from './licence-sync.js';
 import type { MfaRegistrationSync } from './mfa-registration-sync.js';
 import type { ServicePrincipalSync } from './service-principal-sync.js';
 import type { SignInActivitySync } from './sign-in-activity-sync.js';
@@ -36,6 +37,8 @@ export interface ClientSyncOptions {
   readonly signIns: SignInIngestion;
   readonly mfa: MfaRegistrationSync;
   readonly servicePrincipals: ServicePrincipalSync;
+  /** Subscriptions and users' licences, read with the directory (at the slow kinds' cadence). */
+  readonly licences?: LicenceSync;
 }
 
 export interface RunClientSyncOptions {
@@ -102,6 +105,9 @@ export class ClientSync {
           );
           if (await due('service_principals')) {
             record(part, 'service_principals', await this.options.servicePrincipals.run(clientId, trigger));
+          }
+          if (this.options.licences !== undefined && (await due('licences'))) {
+            record(part, 'licences', await this.options.licences.run(clientId, trigger));
           }
           break;
         }

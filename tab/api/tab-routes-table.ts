@@ -5,6 +5,7 @@ import { clientsRoutes } from './routes/clients-routes.js';
 import { downloadLinkRoutes } from './routes/download-link-routes.js';
 import { groupsRoutes } from './routes/groups-routes.js';
 import { integrationRoutes } from './routes/integration-routes.js';
+import { licencesRoutes } from './routes/licences-routes.js';
 import { meRoutes } from './routes/me-routes.js';
 import { reportsRoutes } from './routes/reports-routes.js';
 import { syncRoutes } from './routes/sync-routes.js';
@@ -30,6 +31,7 @@ export function tabRoutes(core: CoreServices, context: TabRoutesContext): TabRou
     ...usersRoutes(core, totals),
     ...groupsRoutes(core),
     ...billingRoutes(core),
+    ...licencesRoutes(core),
     ...reportsRoutes(core),
     ...auditRoutes(core),
     ...tabPlacementRoutes(core),

@@ -14,6 +14,7 @@ import * as currentExpiryAndCollection from './0011-current-expiry-and-collectio
 import * as tabPlacements from './0012-tab-placements.js';
 import * as licenceRefusals from './0013-licence-refusals.js';
 import * as schedulerInstances from './0014-scheduler-instances.js';
+import * as licences from './0016-licences.js';
 import * as structuredErrorFacts from './0018-structured-error-facts.js';
 
 /** A migration that may differ slightly per engine (auto-increment ids, SQLite's WITHOUT ROWID). */
@@ -37,5 +38,6 @@ export const migrations: Readonly<Record<string, DialectMigration>> = {
   '0012-tab-placements': tabPlacements,
   '0013-licence-refusals': licenceRefusals,
   '0014-scheduler-instances': schedulerInstances,
+  '0016-licences': licences,
   '0018-structured-error-facts': structuredErrorFacts,
 };

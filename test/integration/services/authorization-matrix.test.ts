@@ -51,6 +51,57 @@ const actions: readonly Action[] = [
   { name: 'billing.summary', level: 'read', run: (core, actor, ref) => core.billing.summary(actor, ref) },
   { name: 'billing.history', level: 'read', run: (core, actor, ref) => core.billing.history(actor, ref) },
   { name: 'integrations.get', level: 'read', run: (core, actor, ref) => core.integrations.get(actor, ref) },
+  { name: 'licences.overview', level: 'read', run: (core, actor, ref) => core.licences.overview(actor, ref) },
+  {
+    name: 'licences.inactiveLicensed',
+    level: 'read',
+    run: (core, actor, ref) => core.licences.inactiveLicensed(actor, ref),
+  },
+  {
+    name: 'licences.userLicences',
+    level: 'read',
+    run: (core, actor, ref, f) => core.licences.userLicences(actor, ref, f.userId),
+  },
+  { name: 'licences.prices', level: 'read', run: (core, actor, ref) => core.licences.prices(actor, ref) },
+  {
+    name: 'licences.actionAvailability',
+    level: 'read',
+    run: (core, actor, ref) => core.licences.actionAvailability(actor, ref),
+  },
+  {
+    name: 'licences.reportCsv',
+    level: 'read',
+    run: (core, actor, ref) => core.licences.reportCsv(actor, ref),
+  },
+  {
+    name: 'licences.setPrices',
+    level: 'configure',
+    // The client's tenant has a subscription to Microsoft 365 E3, so an allowed call really sets its price.
+    prepare: async (core, ref) => {
+      const skuId = '05e9a617-0261-4cee-bb44-138d3ef5d965';
+      await core.database.db
+        .insertInto('licence_subscriptions')
+        .values({
+          client_id: ref,
+          sku_id: skuId,
+          sku_part_number: 'SPE_E3',
+          applies_to: 'User',
+          capability_status: 'Enabled',
+          enabled_units: 10,
+          consumed_units: 8,
+          round_stamp: 'test',
+        })
+        .onConflict((oc) => oc.columns(['client_id', 'sku_id']).doNothing())
+        .execute();
+      return skuId;
+    },
+    run: (core, actor, ref, _f, skuId) =>
+      core.licences.setPrices(actor, ref, {
+        currency: 'GBP',
+        prices: [{ skuId: String(skuId), monthlyPrice: '33.00' }],
+      }),
+  },
+
   {
     name: 'auditLog.query (client)',
     level: 'read',

@@ -57,6 +57,8 @@ describe('simulator query-option table (Microsoft documents which options each e
       ['/users/delta', { method: 'GET', path: 'users/delta' }],
       ['/users/$count', { method: 'GET', path: 'users/$count' }],
       ['/users/{id}', { method: 'GET', path: `users/${user.id}` }],
+      ['/users/{id}/revokeSignInSessions', { method: 'POST', path: `users/${user.id}/revokeSignInSessions` }],
+      ['/users/{id}/assignLicense', { method: 'POST', path: `users/${user.id}/assignLicense` }],
       ['/groups', { method: 'GET', path: 'groups' }],
       ['/groups/delta', { method: 'GET', path: 'groups/delta' }],
       ['/groups/{id}', { method: 'GET', path: `groups/${group.id}` }],
@@ -82,6 +84,14 @@ describe('simulator query-option table (Microsoft documents which options each e
       [
         '/reports/authenticationMethods/userRegistrationDetails/{id}',
         { method: 'GET', path: `reports/authenticationMethods/userRegistrationDetails/${user.id}` },
+      ],
+      ['/subscribedSkus', { method: 'GET', path: 'subscribedSkus' }],
+      [
+        '/subscribedSkus/{id}',
+        {
+          method: 'GET',
+          path: `subscribedSkus/${tenant.tenantId}_${tenant.licences.subscribedSkus()[0]!.sku.skuId}`,
+        },
       ],
       ['/$batch', { method: 'POST', path: '$batch' }],
     ] as const);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { GROUP, ORGANIZATION, SERVICE_PRINCIPAL, USER } from '../../../sim/graph/entities.js';
 import { startSimulator, type Simulator, type SimTenant } from '../../../sim/index.js';
+import { SUBSCRIBED_SKU } from '../../../sim/graph/subscribed-skus.js';
 import { loadGraphSchema, type GraphSchema } from './graph-schema.js';
 import { connectGraph, SIM_TEST_DATA_DIR, type GraphConnection, type Page } from './sim-clients.js';
 
@@ -124,6 +125,10 @@ describe('simulator output conforms to the published Graph schema', function () 
       const type = member['@odata.type'].replace('#microsoft.graph.', '');
       assert.deepEqual(unknownProperties(schema, 'v1.0', type, member, 'members'), []);
     }
+  });
+
+  it('emits only subscribedSku properties and their complex types (prepaidUnits, servicePlans)', async () => {
+    await check('/subscribedSkus', 'subscribedSku', Object.keys(SUBSCRIBED_SKU.getters));
   });
 
   it('emits only service principal properties', async () => {

@@ -81,6 +81,7 @@ describe('admin CLI: sync', function () {
       [
         ['directory', 'succeeded'],
         ['service_principals', 'succeeded'],
+        ['licences', 'succeeded'],
         ['sign_in_activity', 'succeeded'],
         ['mfa_registration', 'succeeded'],
         ['sign_ins', 'succeeded'],

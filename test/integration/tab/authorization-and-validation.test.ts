@@ -55,6 +55,9 @@ describe('tab API: the core decides who may read and change what, and bad input 
       '/api/tab/clients/alpha/billing',
       '/api/tab/clients/alpha/reports/billing',
       '/api/tab/clients/alpha/integration',
+      '/api/tab/clients/alpha/licences',
+      '/api/tab/clients/alpha/licences/inactive',
+      '/api/tab/clients/alpha/licences/prices',
     ]) {
       assert.equal(await status('GET', path, adminOfA), 200, path);
     }
@@ -74,6 +77,12 @@ describe('tab API: the core decides who may read and change what, and bad input 
       '/api/tab/clients/bravo/integration',
       '/api/tab/clients/bravo/sync',
       '/api/tab/clients/bravo/users.csv',
+      '/api/tab/clients/bravo/licences',
+      '/api/tab/clients/bravo/licences.csv',
+      '/api/tab/clients/bravo/licences/inactive',
+      '/api/tab/clients/bravo/licences/prices',
+      '/api/tab/clients/bravo/licences/actions',
+      `/api/tab/clients/bravo/licences/users/${crypto.randomUUID()}`,
       '/api/tab/audit?client=bravo',
     ]) {
       const response = await harness.request('GET', path, { token: adminOfA });
@@ -104,6 +113,7 @@ describe('tab API: the core decides who may read and change what, and bad input 
       ['DELETE', '/api/tab/clients/bravo', { confirm: 'bravo' }],
       ['POST', '/api/tab/clients/bravo/tabs', { kind: 'channel', id: '19:ops@thread.tacv2' }],
       ['DELETE', '/api/tab/clients/bravo/tabs', { id: '19:ops@thread.tacv2' }],
+      ['PUT', '/api/tab/clients/bravo/licences/prices', { currency: 'GBP', prices: [] }],
     ];
     const auditBefore = await harness.core.auditLog.query({
       ...PARTNER_ADMIN,
@@ -175,6 +185,14 @@ describe('tab API: the core decides who may read and change what, and bad input 
     assert.equal(await status('GET', '/api/tab/clients/alpha/users', viewerOfA), 200);
     assert.equal(await status('POST', '/api/tab/clients/alpha/sync', viewerOfA, {}), 403);
     assert.equal(await status('PUT', '/api/tab/clients/alpha/settings/expiry', viewerOfA, { days: 45 }), 403);
+    assert.equal(await status('GET', '/api/tab/clients/alpha/licences', viewerOfA), 200);
+    assert.equal(
+      await status('PUT', '/api/tab/clients/alpha/licences/prices', viewerOfA, {
+        currency: 'GBP',
+        prices: [],
+      }),
+      403,
+    );
   });
 
   it('answers 403 for an unknown client exactly as for a foreign one, so ids cannot be probed', async () => {
@@ -239,6 +257,16 @@ describe('tab API: the core decides who may read and change what, and bad input 
         'limit',
         'state',
       ]);
+    });
+
+    it('licence prices with a currency that is not ISO 4217 and a price that is not an amount', async () => {
+      assert.deepEqual(
+        await problems('PUT', '/api/tab/clients/alpha/licences/prices', {
+          currency: 'pounds',
+          prices: [{ skuId: crypto.randomUUID(), monthlyPrice: 'twelve' }],
+        }),
+        ['currency', 'prices.0.monthlyPrice'],
+      );
     });
 
     it('an unknown report', async () => {

@@ -16,12 +16,18 @@ import {
 import { helpCard, welcomeCard } from '../../../bot/cards/help-card.js';
 import { notificationCard } from '../../../bot/cards/notification-cards.js';
 import { execute } from '../../../bot/cards/card-kit.js';
+import { licencesCard } from '../../../bot/cards/licence-card.js';
 import { reportCard } from '../../../bot/cards/report-card.js';
 import { syncCard, syncFraction } from '../../../bot/cards/sync-card.js';
 import { userCard, userChoiceCard, userListCard } from '../../../bot/cards/user-cards.js';
 import { notificationSettingsCard, whoamiCard } from '../../../bot/cards/whoami-card.js';
 import { exclusionFigures } from '../../../src/domain/exclusion-preview.js';
 import { TabLinks } from '../../../bot/tab-links.js';
+import type {
+  InactiveLicensedList,
+  LicenceOverview,
+  MonthlyAmount,
+} from '../../../src/contracts/licences.js';
 import { viewAfter } from '../../../bot/actions/card-views.js';
 import {
   billingReport,
@@ -100,7 +106,72 @@ const channelTab = { clientId: client.id, kind: 'channel' as const, id: '19:ops-
 const command: BotCommand = { name: 'users', args: ['adele'], filter: 'expired' };
 
 /** Every card builder, with representative data: each case is one card a person can see. */
+const gbp = (cents: number): MonthlyAmount => ({ cents, amount: (cents / 100).toFixed(2), currency: 'GBP' });
+function licenceFixtures(priced: boolean): [LicenceOverview, InactiveLicensedList] {
+  const price = (cents: number): MonthlyAmount | null => (priced ? gbp(cents) : null);
+  const overview: LicenceOverview = {
+    clientId: client.id,
+    clientName: client.name,
+    currency: priced ? 'GBP' : null,
+    read: true,
+    subscriptions: [
+      {
+        skuId: '05e9a617-0261-4cee-bb44-138d3ef5d965',
+        skuPartNumber: 'SPE_E3',
+        productName: 'Microsoft 365 E3',
+        capabilityStatus: 'Enabled',
+        purchasedUnits: 50,
+        assignedUnits: 46,
+        unusedUnits: 4,
+        inactiveHolders: 2,
+        price: price(3300),
+        monthlyCost: price(165_000),
+        unusedCost: price(13_200),
+        inactiveCost: price(6600),
+      },
+    ],
+    totals: {
+      purchasedUnits: 50,
+      assignedUnits: 46,
+      unusedUnits: 4,
+      licensedUsers: 46,
+      inactiveLicensedUsers: 2,
+      monthlyCost: price(165_000),
+      unusedCost: price(13_200),
+      inactiveCost: price(6600),
+    },
+    pricedSkus: priced ? 1 : 0,
+    unpricedSkus: priced ? 0 : 1,
+    productNamesSource: { url: 'https://learn.microsoft.com/', lastUpdated: '2025-10-29' },
+  };
+  const inactive: InactiveLicensedList = {
+    clientId: client.id,
+    total: 1,
+    currency: overview.currency,
+    monthlyCost: price(3300),
+    users: [
+      {
+        id: '0c8a6f2e-1d3b-4a5c-9e7f-100000000009',
+        displayName: 'Adele = Vance',
+        userPrincipalName: 'adele@contoso.example',
+        accountEnabled: false,
+        lastActivityAt: null,
+        inactiveReasons: ['account_disabled', 'never_signed_in'],
+        licences: [],
+        monthlyCost: price(3300),
+        unpricedLicences: 0,
+      },
+    ],
+  };
+  return [overview, inactive];
+}
+
 const cards: Record<string, AdaptiveCard> = {
+  'licences priced': licencesCard(...licenceFixtures(true), links.client(client, { section: 'licences' })),
+  'licences without prices': licencesCard(
+    ...licenceFixtures(false),
+    links.client(client, { section: 'licences' }),
+  ),
   help: helpCard(),
   'help for an unknown command': helpCard({ intro: 'I do not know “frobnicate”.', introColor: 'warning' }),
   'welcome in a personal chat': welcomeCard(true),
@@ -382,7 +453,7 @@ describe('bot cards', () => {
       assert.ok(entityId === 'clients' || entityId === `client:${client.id}`, `${name}: ${entityId ?? ''}`);
       assert.match(
         context.subEntityId ?? '',
-        /^\/c\/contoso\/(users\?expired=1|setup|reports\/(usage|sso|mfa|billing))$/,
+        /^\/c\/contoso\/(users\?expired=1|setup|licences|reports\/(usage|sso|mfa|billing))$/,
         name,
       );
       assert.equal(

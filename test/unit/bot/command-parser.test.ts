@@ -32,6 +32,9 @@ describe('bot command parser', () => {
     ['report MFA contoso', { name: 'report', kind: 'mfa', client: 'contoso' }],
     ['report sso --group "Sales team"', { name: 'report', kind: 'sso', group: 'Sales team' }],
     ['notifications on', { name: 'notifications', enabled: true }],
+    ['licences', { name: 'licences' }],
+    ['licenses contoso', { name: 'licences', client: 'contoso' }],
+    ['licences --client contoso', { name: 'licences', client: 'contoso' }],
     ['notifications off contoso', { name: 'notifications', enabled: false, client: 'contoso' }],
     ['disable&nbsp;adele', { name: 'disable', user: 'adele' }],
   ];

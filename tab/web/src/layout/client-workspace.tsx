@@ -21,6 +21,7 @@ import { AuditScreen } from '../screens/audit-screen.js';
 import { EntraUsersScreen } from '../screens/entra-users-screen.js';
 import { GroupMembersScreen } from '../screens/group-members-screen.js';
 import { GroupsScreen } from '../screens/groups-screen.js';
+import { LicencesScreen } from '../screens/licences-screen.js';
 import { ReportsScreen } from '../screens/reports/reports-screen.js';
 import { SetupScreen } from '../screens/setup/setup-screen.js';
 import { UsersScreen } from '../screens/users-screen.js';
@@ -31,6 +32,7 @@ const sections = [
   { key: 'entra-users', label: 'Entra ID users' },
   { key: 'groups', label: 'Groups' },
   { key: 'reports', label: 'Reports' },
+  { key: 'licences', label: 'Licences' },
   { key: 'setup', label: 'Setup' },
   { key: 'audit', label: 'Audit log' },
 ] as const;
@@ -119,6 +121,7 @@ export function ClientWorkspace(props: {
           <GroupMembersScreen client={status} groupId={props.rest[0]} />
         ))}
       {section === 'reports' && <ReportsScreen client={status} />}
+      {section === 'licences' && <LicencesScreen client={status} />}
       {section === 'setup' && <SetupScreen client={status} onChanged={client.reload} />}
       {section === 'audit' && <AuditScreen client={status} />}
     </div>

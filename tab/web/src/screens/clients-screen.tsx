@@ -28,7 +28,7 @@ import {
 import { AddRegular, CheckmarkCircleFilled, ErrorCircleFilled, WarningFilled } from '@fluentui/react-icons';
 import { useState, type SyntheticEvent } from 'react';
 import { ApiError } from '../api/api-client.js';
-import type { ClientRef, ClientStatus } from '../api/types.js';
+import type { ClientReclaimableView, ClientRef, ClientStatus } from '../api/types.js';
 import { useApp } from '../app-context.js';
 import { ErrorBar } from '../components/error-bar.js';
 import { PageHeader } from '../components/page-header.js';
@@ -65,6 +65,17 @@ export function ClientsScreen() {
   const styles = useStyles();
   const { api, me } = useApp();
   const clients = useResource(() => api.get<{ clients: ClientStatus[] }>('/clients'), 'clients');
+  const reclaimable = useResource(
+    () => api.get<{ clients: ClientReclaimableView[] }>('/licences/reclaimable'),
+    'reclaimable',
+  );
+  const reclaimableOf = new Map((reclaimable.data?.clients ?? []).map((view) => [view.clientId, view]));
+  const reclaimableTotals = new Map<string, number>();
+  for (const view of reclaimableOf.values()) {
+    const cost = view.reclaimableCost;
+    if (cost !== null)
+      reclaimableTotals.set(cost.currency, (reclaimableTotals.get(cost.currency) ?? 0) + cost.cents);
+  }
   const [adding, setAdding] = useState(false);
   const list = clients.data?.clients ?? [];
   const billable = list.reduce((sum, client) => sum + client.billable, 0);
@@ -103,6 +114,17 @@ export function ClientsScreen() {
           hint="imported, active, not expired"
         />
         <StatCard label="Need attention" value={formatNumber(attention)} />
+        <StatCard
+          label="Reclaimable licences / month"
+          value={
+            reclaimableTotals.size === 0
+              ? '—'
+              : [...reclaimableTotals]
+                  .map(([currency, cents]) => `${(cents / 100).toFixed(2)} ${currency}`)
+                  .join(' + ')
+          }
+          hint="held by inactive users, at your prices"
+        />
       </StatGrid>
       {clients.loading && clients.data === undefined ? (
         <Spinner label="Loading clients…" />
@@ -123,6 +145,7 @@ export function ClientsScreen() {
               <TableHeaderCell>Sync health</TableHeaderCell>
               <TableHeaderCell className={styles.numeric}>Users</TableHeaderCell>
               <TableHeaderCell className={styles.numeric}>Billable</TableHeaderCell>
+              <TableHeaderCell className={styles.numeric}>Reclaimable / month</TableHeaderCell>
               <TableHeaderCell>Problems</TableHeaderCell>
             </TableRow>
           </TableHeader>
@@ -162,6 +185,9 @@ export function ClientsScreen() {
                     formatNumber(client.billable)
                   )}
                 </TableCell>
+                <TableCell className={styles.numeric}>
+                  <Reclaimable view={reclaimableOf.get(client.id)} clientName={client.name} />
+                </TableCell>
                 <TableCell>
                   <Problems problems={client.problems} />
                 </TableCell>
@@ -179,6 +205,24 @@ export function ClientsScreen() {
         />
       )}
     </div>
+  );
+}
+
+/** What a client's inactive but licensed users hold a month, linking to its Licences screen; a dash without prices. */
+function Reclaimable(props: {
+  readonly view: ClientReclaimableView | undefined;
+  readonly clientName: string;
+}) {
+  const styles = useStyles();
+  const cost = props.view?.reclaimableCost ?? null;
+  if (props.view === undefined || props.view.inactiveLicensedUsers === 0)
+    return <Caption1 className={styles.muted}>—</Caption1>;
+  return (
+    <Link href={hrefOf('c', props.clientName, 'licences')}>
+      {cost === null
+        ? `${formatNumber(props.view.inactiveLicensedUsers)} users`
+        : `${cost.amount} ${cost.currency}`}
+    </Link>
   );
 }
 

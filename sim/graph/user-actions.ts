@@ -1,0 +1,125 @@
+/**
+ * Changes to users the product may make once a client grants the optional permissions (issue 17, item 3):
+ * - `PATCH /users/{id}` with `accountEnabled` (block or allow sign-in). Microsoft lists User.EnableDisableAccount.All
+ *   (with a user read permission: "User.EnableDisableAccount.All and User.Read.All" is the least-privileged pair)
+ *   besides User.ReadWrite.All and Directory.ReadWrite.All (https://learn.microsoft.com/en-us/graph/api/user-update);
+ *   any other property needs User.ReadWrite.All or Directory.ReadWrite.All. 204 No Content.
+ * - `POST /users/{id}/revokeSignInSessions`: User.RevokeSessions.All, User.ReadWrite.All, Directory.ReadWrite.All
+ *   (https://learn.microsoft.com/en-us/graph/api/user-revokesigninsessions); answers `{ value: true }`.
+ * - `POST /users/{id}/assignLicense` `{ addLicenses, removeLicenses }`: LicenseAssignment.ReadWrite.All,
+ *   User.ReadWrite.All, Directory.ReadWrite.All (https://learn.microsoft.com/en-us/graph/api/user-assignlicense).
+ *   Both lists are required ("One or more parameters of the operation 'assignLicense' are missing from the request
+ *   payload. The missing parameters are: addLicenses.") and at least one change ("No license changes provided. At
+ *   least one license to add or remove must be specified."), as Microsoft answers
+ *   (https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/3231, /3286). Answers the user.
+ * A missing permission is 403 `Authorization_RequestDenied`, as for the directory's other writes.
+ */
+import { SimulatorError } from '../errors.js';
+import { USER_PUBLIC_FIELDS } from '../records.js';
+import { holdsAny, ok, type GraphRequest, type GraphResponse } from './context.js';
+import { contextUrl, project, resolveSelect, USER } from './entities.js';
+import { badRequest, directoryDenied, notFound } from './errors.js';
+import { USER_READ } from './permissions.js';
+
+export const ACCOUNT_ENABLE_WRITE = [
+  'User.EnableDisableAccount.All',
+  'User.ReadWrite.All',
+  'Directory.ReadWrite.All',
+];
+export const USER_WRITE = ['User.ReadWrite.All', 'Directory.ReadWrite.All'];
+export const SESSION_REVOKE = ['User.RevokeSessions.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'];
+export const LICENCE_WRITE = [
+  'LicenseAssignment.ReadWrite.All',
+  'User.ReadWrite.All',
+  'Directory.ReadWrite.All',
+];
+
+const WRITABLE = new Set<string>(USER_PUBLIC_FIELDS);
+
+/** `PATCH /users/{id}`. */
+export function patchUser(request: GraphRequest, idOrUpn: string): GraphResponse {
+  const body = request.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw badRequest('Empty Payload. JSON content expected.', 'BadRequest');
+  }
+  const keys = Object.keys(body);
+  for (const key of keys) {
+    if (!WRITABLE.has(key)) {
+      throw badRequest(`Property '${key}' does not exist on type 'microsoft.graph.user'.`, 'BadRequest');
+    }
+  }
+  const onlyAccountEnabled = keys.length > 0 && keys.every((key) => key === 'accountEnabled');
+  const allowed = onlyAccountEnabled
+    ? holdsAny(request.caller, USER_WRITE) ||
+      (holdsAny(request.caller, ['User.EnableDisableAccount.All']) && holdsAny(request.caller, USER_READ))
+    : holdsAny(request.caller, USER_WRITE);
+  if (!allowed) throw directoryDenied();
+  const patch = body as Record<string, unknown>;
+  if ('accountEnabled' in patch && typeof patch.accountEnabled !== 'boolean') {
+    throw badRequest(
+      "Invalid value specified for property 'accountEnabled' of resource 'User'.",
+      'Request_BadRequest',
+    );
+  }
+  const user = request.tenant.findUser(idOrUpn, false);
+  if (!user) throw notFound(idOrUpn);
+  try {
+    request.tenant.updateUser(user.id, patch);
+  } catch (error) {
+    if (error instanceof SimulatorError) throw badRequest(error.message);
+    throw error;
+  }
+  return { status: 204 };
+}
+
+/** `POST /users/{id}/revokeSignInSessions`. */
+export function revokeSignInSessions(request: GraphRequest, idOrUpn: string): GraphResponse {
+  if (!holdsAny(request.caller, SESSION_REVOKE)) throw directoryDenied();
+  const user = request.tenant.findUser(idOrUpn, false);
+  if (!user) throw notFound(idOrUpn);
+  request.tenant.sessions.revoke(user.id, request.now);
+  return ok({ '@odata.context': `${request.baseUrl}/${request.version}/$metadata#Edm.Boolean`, value: true });
+}
+
+/** `POST /users/{id}/assignLicense`. */
+export function assignLicense(request: GraphRequest, idOrUpn: string): GraphResponse {
+  if (!holdsAny(request.caller, LICENCE_WRITE)) throw directoryDenied();
+  const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<
+    string,
+    unknown
+  >;
+  const missing = ['addLicenses', 'removeLicenses'].filter((name) => !Array.isArray(body[name]));
+  if (missing.length > 0) {
+    throw badRequest(
+      `One or more parameters of the operation 'assignLicense' are missing from the request payload. The missing parameters are: ${missing.join(', ')}.`,
+    );
+  }
+  const add = (body.addLicenses as unknown[]).map((item) =>
+    typeof item === 'object' && item !== null && typeof (item as { skuId?: unknown }).skuId === 'string'
+      ? (item as { skuId: string }).skuId.toLowerCase()
+      : '',
+  );
+  const remove = (body.removeLicenses as unknown[]).map((item) =>
+    typeof item === 'string' ? item.toLowerCase() : '',
+  );
+  if (add.length + remove.length === 0) {
+    throw badRequest('No license changes provided. At least one license to add or remove must be specified.');
+  }
+  const user = request.tenant.findUser(idOrUpn, false);
+  if (!user) throw notFound(idOrUpn);
+  const known = new Set(request.tenant.licences.subscribedSkus().map((s) => s.sku.skuId));
+  for (const skuId of [...add, ...remove]) {
+    // The answer users and tools report for a SKU the tenant does not have (e.g. pnp/cli-microsoft365's tests).
+    if (!known.has(skuId)) {
+      throw badRequest(`License ${skuId} does not correspond to a valid company License.`);
+    }
+  }
+  const held = request.tenant.licences.assignedLicenses(user.id).map((licence) => licence.skuId);
+  const next = [...new Set([...held.filter((skuId) => !remove.includes(skuId)), ...add])];
+  request.tenant.licences.setAssignedLicenses(user.id, next);
+  const select = resolveSelect(USER, request.version, undefined, false);
+  return ok({
+    '@odata.context': `${contextUrl(request.baseUrl, request.version, 'users', undefined)}/$entity`,
+    ...project(USER, user, select, { tenant: request.tenant, version: request.version }),
+  });
+}
