@@ -192,6 +192,7 @@ export const GRAPH_REQUESTS: readonly GraphRequestKind[] = [
     doc: `${DOCS}/subscribedsku-list`,
     endpoint: 'GET /v1.0/subscribedSkus',
     probe: () => `/subscribedSkus?$select=${SUBSCRIBED_SKUS_SELECT}`,
+    sent: { $select: SUBSCRIBED_SKUS_SELECT },
     permission: 'Organization.Read.All (LicenseAssignment.Read.All is the least privileged)',
   },
   {
@@ -205,6 +206,7 @@ export const GRAPH_REQUESTS: readonly GraphRequestKind[] = [
     doc: `${DOCS}/user-list`,
     endpoint: 'GET /v1.0/users',
     probe: () => '/users?$select=id,assignedLicenses&$top=1',
+    sent: { $select: 'id,assignedLicenses', $top: '999' },
     permission: 'User.Read.All',
   },
   {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { SimTenant } from '../../../sim/index.js';
 import { REPORTS_PACE_KEY } from '../../../src/graph/tenant-gate.js';
-import { DAY_IN_MS } from '../../../src/domain/expiry.js';
+import { DAY_MS } from '../../../src/shared/clock.js';
 import { ValidationError } from '../../../src/shared/errors.js';
 import { engines } from '../../support/databases.js';
 import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
@@ -181,7 +181,7 @@ for (const engine of engines) {
       await app.core.integrations.startImport(partnerAdmin, clientId);
       const list = await app.core.licences.inactiveLicensed(partnerAdmin, clientId, { limit: 1000 });
       const now = app.clock.now().getTime();
-      const cutoff = now - 30 * DAY_IN_MS;
+      const cutoff = now - 30 * DAY_MS;
       const imported = new Set(
         (await app.core.users.list(partnerAdmin, clientId, { state: 'imported', limit: 500 })).items.map(
           (u) => u.id,
