@@ -1,12 +1,15 @@
 /**
- * `npm run bench:sync -- [--users 100000] [--groups 5000] [--latency-ms 0] [--engine sqlite|postgres]`
+ * `npm run bench:sync -- [--users 100000] [--groups 5000] [--latencies 50,100] [--engine sqlite|postgres]`
  *
  * Directory sync against a simulator tenant running in its own process (so its CPU and memory are not ours):
- * 1. the floor — a plain HTTPS fetch of the same delta pages (users, then groups), bodies parsed for the next link
- *    and discarded;
- * 2. a full sync into a fresh store;
- * 3. a delta sync after 1 % of the users changed.
- * Prints wall times, the ratio to the floor, Graph requests, peak RSS and rows per second, against DESIGN §8.
+ * 1. at zero latency: the serving floor — a plain HTTPS fetch of the same delta pages (the users and the groups
+ *    chains side by side), bodies parsed for the next link and discarded; a full sync into a fresh store; a delta
+ *    sync after 1 % of the users changed;
+ * 2. at each latency of `--latencies` (a simulator latency fault on every Graph request): the longer chain's floor
+ *    (both chains fetched side by side, plain HTTPS), a full sync into a fresh store, and the usual script approach
+ *    (users with `$top=999`, groups, then `transitiveMembers` of each group with 4 requests in flight, nothing
+ *    stored) on the same tenant.
+ * Prints wall times and ratios against DESIGN §8 and issue 18's targets.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -23,7 +26,6 @@ import type {
   RootOperationNode,
   UnknownRow,
 } from 'kysely';
-import pg from 'pg';
 import { Agent, fetch } from 'undici';
 import type { StoreConfig } from '../src/config/load-config.js';
 import { TenantGraphFactory } from '../src/graph/tenant-graph-factory.js';
@@ -36,24 +38,25 @@ import { ClientRepository } from '../src/store/client-repository.js';
 import { openDatabase } from '../src/store/database.js';
 import { IntegrationRepository } from '../src/store/integration-repository.js';
 import { SecretBox } from '../src/store/secret-box.js';
-import { startSimulatorProcess, type SimDetails } from './bench-support.js';
+import { dropStoreSchema, startSimulatorProcess, type SimDetails } from './bench-support.js';
 
 const { values: args } = parseArgs({
   options: {
     users: { type: 'string', default: '100000' },
     groups: { type: 'string', default: '5000' },
-    'latency-ms': { type: 'string', default: '0' },
+    latencies: { type: 'string', default: '50,100' },
     engine: { type: 'string', default: 'sqlite' },
     json: { type: 'boolean', default: false },
     'profile-sql': { type: 'boolean', default: false },
     'batch-items': { type: 'string' },
-    'batch-ms': { type: 'string' },
-    'batch-network-ms': { type: 'string' },
   },
 });
 const users = Number(args.users);
 const groups = Number(args.groups);
-const latencyMs = Number(args['latency-ms']);
+const latencies = args.latencies
+  .split(',')
+  .filter((text) => text.trim() !== '')
+  .map(Number);
 const engine = args.engine === 'postgres' ? 'postgres' : 'sqlite';
 
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'idm-bench-sync-'));
@@ -61,28 +64,87 @@ const log = (text: string): void => {
   process.stderr.write(`${text}\n`);
 };
 
-/** The floor: the same pages fetched with plain HTTPS and thrown away. */
+interface Chain {
+  readonly pages: number;
+  readonly ms: number;
+}
+
+/** Follows one chain of pages from `first` with plain HTTPS, each body parsed for its next link and dropped. */
+async function followChain(link: string | undefined, token: string, dispatcher: Agent): Promise<Chain> {
+  const started = performance.now();
+  let pages = 0;
+  let next = link;
+  while (next !== undefined) {
+    const response = await fetch(next, { headers: { authorization: `Bearer ${token}` }, dispatcher });
+    if (!response.ok) throw new Error(`HTTP ${response.status} for ${next}`);
+    const page = (await response.json()) as { '@odata.nextLink'?: string };
+    next = page['@odata.nextLink'];
+    pages++;
+  }
+  return { pages, ms: performance.now() - started };
+}
+
+/** The floor: the same delta pages fetched with plain HTTPS and thrown away, the two chains side by side. */
 async function floor(
   details: SimDetails,
   token: string,
   dispatcher: Agent,
-): Promise<{ ms: number; pages: number }> {
+): Promise<{ ms: number; users: Chain; groups: Chain }> {
   const started = performance.now();
-  let pages = 0;
-  for (const first of [
-    `/v1.0/users/delta?$select=${USER_SELECT.join(',')}`,
-    `/v1.0/groups/delta?$select=${GROUP_SELECT.join(',')}`,
-  ]) {
-    let link: string | undefined = `${details.graphBaseUrl}${first}`;
-    while (link !== undefined) {
-      const response = await fetch(link, { headers: { authorization: `Bearer ${token}` }, dispatcher });
-      if (!response.ok) throw new Error(`floor: HTTP ${response.status} for ${link}`);
-      const page = (await response.json()) as { '@odata.nextLink'?: string };
-      link = page['@odata.nextLink'];
-      pages++;
+  const [users, groups] = await Promise.all([
+    followChain(
+      `${details.graphBaseUrl}/v1.0/users/delta?$select=${USER_SELECT.join(',')}`,
+      token,
+      dispatcher,
+    ),
+    followChain(
+      `${details.graphBaseUrl}/v1.0/groups/delta?$select=${GROUP_SELECT.join(',')}`,
+      token,
+      dispatcher,
+    ),
+  ]);
+  return { ms: performance.now() - started, users, groups };
+}
+
+/**
+ * The usual script approach: every user (`$top=999`), every group, then each group's `transitiveMembers`
+ * (`$top=999`, all pages) with `inFlight` requests at a time. Nothing is stored, which only favours the script.
+ */
+async function scriptApproach(
+  details: SimDetails,
+  token: string,
+  dispatcher: Agent,
+  inFlight: number,
+): Promise<{ ms: number; requests: number }> {
+  const started = performance.now();
+  let requests = 0;
+  const getAll = async (first: string): Promise<{ id: string }[]> => {
+    const items: { id: string }[] = [];
+    let next: string | undefined = first;
+    while (next !== undefined) {
+      const response = await fetch(next, { headers: { authorization: `Bearer ${token}` }, dispatcher });
+      requests++;
+      if (!response.ok) throw new Error(`script: HTTP ${response.status} for ${next}`);
+      const page = (await response.json()) as { value: { id: string }[]; '@odata.nextLink'?: string };
+      items.push(...page.value);
+      next = page['@odata.nextLink'];
     }
-  }
-  return { ms: performance.now() - started, pages };
+    return items;
+  };
+  const base = `${details.graphBaseUrl}/v1.0`;
+  await getAll(`${base}/users?$top=999&$select=${USER_SELECT.join(',')}`);
+  const groups = await getAll(`${base}/groups?$top=999&$select=id,displayName`);
+  let index = 0;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (index < groups.length) {
+        const group = groups[index++];
+        if (group === undefined) break;
+        await getAll(`${base}/groups/${group.id}/transitiveMembers?$top=999&$select=id`);
+      }
+    }),
+  );
+  return { ms: performance.now() - started, requests };
 }
 
 async function control(
@@ -103,8 +165,8 @@ async function control(
   return response.status === 204 ? undefined : response.json();
 }
 
-function freshStore(): StoreConfig {
-  if (engine === 'sqlite') return { kind: 'sqlite', path: path.join(workDir, 'bench.db') };
+function freshStore(name: string): StoreConfig {
+  if (engine === 'sqlite') return { kind: 'sqlite', path: path.join(workDir, `${name}.db`) };
   return {
     kind: 'postgres',
     url: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
@@ -140,8 +202,77 @@ class SqlTimer implements KyselyPlugin {
 
 const rssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
+/** A client connected to the simulated tenant in a fresh store, ready to sync. */
+interface Target {
+  readonly store: StoreConfig;
+  readonly database: Awaited<ReturnType<typeof openDatabase>>;
+  readonly clientId: string;
+  readonly sync: DirectorySync;
+  readonly graphs: TenantGraphFactory;
+  readonly timer: SqlTimer;
+}
+
+async function connect(details: SimDetails, ca: string, name: string): Promise<Target> {
+  const store = freshStore(name);
+  const database = await openDatabase(store);
+  const clientId = crypto.randomUUID();
+  const integrations = new IntegrationRepository(database.db, new SecretBox(crypto.randomBytes(32)));
+  await new ClientRepository(database.db).insert({
+    id: clientId,
+    name: 'bench',
+    display_name: 'Benchmark',
+    expiry_days: 30,
+    created_at: new Date().toISOString(),
+    created_by: 'bench',
+  });
+  await integrations.save({
+    clientId,
+    kind: 'client_credentials',
+    tenantId: details.tenantId,
+    tenantInput: details.tenantId,
+    appClientId: details.clientId,
+    clientSecret: details.clientSecret,
+    actor: 'bench',
+    at: new Date(),
+  });
+  const logger = createLogger({ level: 'warn', destination: process.stderr });
+  const graphs = new TenantGraphFactory({
+    endpoints: { authorityHost: details.authorityHost, graphBaseUrl: details.graphBaseUrl, trustedCaPem: ca },
+  });
+  const timer = new SqlTimer();
+  const db = args['profile-sql'] ? database.db.withPlugin(timer) : database.db;
+  const sync = new DirectorySync({
+    db,
+    graphs,
+    integrations,
+    runner: new SyncRunner({ db, clock: systemClock, logger }),
+    clock: systemClock,
+    logger,
+    ...(args['batch-items'] === undefined ? {} : { batch: { items: Number(args['batch-items']) } }),
+  });
+  return { store, database, clientId, sync, graphs, timer };
+}
+
+async function release(target: Target): Promise<void> {
+  await target.graphs.close();
+  await target.database.close();
+  if (target.store.kind === 'postgres') await dropStoreSchema(target.store.url, target.store.schema);
+}
+
+async function timedFullSync(target: Target): Promise<{ ms: number; requests: number; pages: number }> {
+  const started = performance.now();
+  const full = await target.sync.run(target.clientId);
+  const ms = performance.now() - started;
+  if (full.run.status !== 'succeeded') throw new Error(`full sync failed: ${full.run.error_message ?? ''}`);
+  return { ms, requests: full.run.graph_requests, pages: full.run.pages };
+}
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`.padStart(8);
+const times = (ratio: number): string => `${ratio.toFixed(2)} ×`;
+const mark = (ok: boolean): string => (ok ? 'ok  ' : 'MISS');
+
 async function main(): Promise<void> {
-  log(`starting a simulator with ${users} users and ${groups} groups (latency ${latencyMs} ms)…`);
+  log(`starting a simulator with ${users} users and ${groups} groups…`);
   const { child, details } = await startSimulatorProcess([
     '--seed',
     '7',
@@ -151,15 +282,20 @@ async function main(): Promise<void> {
     String(groups),
     '--sign-in-days',
     '0',
-    '--latency-ms',
-    String(latencyMs),
     '--data-dir',
     path.join(workDir, 'sim'),
   ]);
   const ca = fs.readFileSync(details.caCertPath, 'utf8');
-  const dispatcher = new Agent({ connect: { ca: [...tls.rootCertificates, ca] }, keepAliveTimeout: 30_000 });
-  const store = freshStore();
-  const database = await openDatabase(store);
+  const dispatcher = new Agent({
+    connect: { ca: [...tls.rootCertificates, ca] },
+    keepAliveTimeout: 30_000,
+    connections: 16,
+  });
+  const lines: string[] = [];
+  const print = (line: string): void => {
+    lines.push(line);
+    log(line);
+  };
   try {
     const credential = new ClientSecretCredential(details.tenantId, details.clientId, details.clientSecret, {
       authorityHost: details.authorityHost,
@@ -168,73 +304,22 @@ async function main(): Promise<void> {
     });
     const token = (await credential.getToken('https://graph.microsoft.com/.default')).token;
 
-    log('floor: plain HTTPS fetch of the same pages…');
+    log('zero latency: serving floor (plain HTTPS, both chains side by side)…');
     const floorRun = await floor(details, token, dispatcher);
-    log(`  ${floorRun.pages} pages in ${Math.round(floorRun.ms)} ms`);
-
-    const clientId = crypto.randomUUID();
-    const secretBox = new SecretBox(crypto.randomBytes(32));
-    const integrations = new IntegrationRepository(database.db, secretBox);
-    await new ClientRepository(database.db).insert({
-      id: clientId,
-      name: 'bench',
-      display_name: 'Benchmark',
-      expiry_days: 30,
-      created_at: new Date().toISOString(),
-      created_by: 'bench',
-    });
-    await integrations.save({
-      clientId,
-      kind: 'client_credentials',
-      tenantId: details.tenantId,
-      tenantInput: details.tenantId,
-      appClientId: details.clientId,
-      clientSecret: details.clientSecret,
-      actor: 'bench',
-      at: new Date(),
-    });
-    const logger = createLogger({ level: 'warn', destination: process.stderr });
-    const graphs = new TenantGraphFactory({
-      endpoints: {
-        authorityHost: details.authorityHost,
-        graphBaseUrl: details.graphBaseUrl,
-        trustedCaPem: ca,
-      },
-    });
-    const timer = new SqlTimer();
-    const db = args['profile-sql'] ? database.db.withPlugin(timer) : database.db;
-    const runner = new SyncRunner({ db, clock: systemClock, logger });
-    const sync = new DirectorySync({
-      db,
-      graphs,
-      integrations,
-      runner,
-      clock: systemClock,
-      logger,
-      batch: {
-        ...(args['batch-items'] === undefined ? {} : { items: Number(args['batch-items']) }),
-        ...(args['batch-ms'] === undefined ? {} : { ms: Number(args['batch-ms']) }),
-        ...(args['batch-network-ms'] === undefined
-          ? {}
-          : { networkBoundMs: Number(args['batch-network-ms']) }),
-      },
-    });
-
-    log('full sync…');
-    let started = performance.now();
-    const full = await sync.run(clientId);
-    const fullMs = performance.now() - started;
-    if (full.run.status !== 'succeeded') throw new Error(`full sync failed: ${full.run.error_message ?? ''}`);
+    const floorPages = floorRun.users.pages + floorRun.groups.pages;
+    log('zero latency: full sync…');
+    const target = await connect(details, ca, 'zero');
+    const full = await timedFullSync(target);
     const fullRss = rssMb();
     const count = async (
       table: 'directory_users' | 'directory_groups' | 'group_members' | 'group_user_closure',
     ): Promise<number> => {
-      const row = await database.db
+      const row = await target.database.db
         .selectFrom(table)
         .select((eb) => eb.fn.countAll<number>().as('count'))
-        .where('client_id', '=', clientId)
+        .where('client_id', '=', target.clientId)
         .executeTakeFirstOrThrow();
-      return row.count;
+      return Number(String(row.count)); // PostgreSQL answers count(*) as a string
     };
     const rows = {
       users: await count('directory_users'),
@@ -244,10 +329,10 @@ async function main(): Promise<void> {
     };
 
     log('changing 1 % of the users…');
-    const sample = await database.db
+    const sample = await target.database.db
       .selectFrom('directory_users')
       .select('id')
-      .where('client_id', '=', clientId)
+      .where('client_id', '=', target.clientId)
       .orderBy('id')
       .limit(Math.max(1, Math.round(rows.users / 100)))
       .execute();
@@ -256,72 +341,92 @@ async function main(): Promise<void> {
         department: `Changed ${index % 7}`,
       });
     }
-
     log('delta sync…');
-    started = performance.now();
-    const delta = await sync.run(clientId);
+    const started = performance.now();
+    const delta = await target.sync.run(target.clientId);
     const deltaMs = performance.now() - started;
     if (delta.run.status !== 'succeeded')
       throw new Error(`delta sync failed: ${delta.run.error_message ?? ''}`);
+    const sqlProfile = [...target.timer.totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15);
+    await release(target);
 
-    const written = rows.users + rows.groups + rows.edges;
-    const figures = {
+    const written = rows.users + rows.groups + rows.edges + rows.closure;
+    print('');
+    print(
+      `directory sync benchmark — ${users.toLocaleString('en-US')} users, ${groups.toLocaleString('en-US')} groups, ${engine}, ${os.cpus().length} cores (load average ${os.loadavg()[0]?.toFixed(1) ?? '?'} at the start)`,
+    );
+    print(`  zero latency`);
+    print(
+      `    serving floor (plain HTTPS, ${floorRun.users.pages} users + ${floorRun.groups.pages} groups pages side by side)  ${seconds(floorRun.ms)}`,
+    );
+    print(
+      `    full sync                                                          ${seconds(full.ms)}   ${times(full.ms / floorRun.ms)} floor   [${mark(full.ms <= 3 * floorRun.ms)}≤ 3 ×]`,
+    );
+    print(
+      `    Graph requests (full)            ${full.requests} for ${floorPages} pages   [${mark(full.requests <= floorPages + 3)}≤ pages + 3]`,
+    );
+    print(`    peak RSS                         ${fullRss} MB   [${mark(fullRss <= 400)}≤ 400 MB]`);
+    print(
+      `    rows written                     ${written.toLocaleString('en-US')} (${rows.users} users, ${rows.groups} groups, ${rows.edges} edges, ${rows.closure} closure rows)   ${Math.round(written / (full.ms / 1000)).toLocaleString('en-US')} rows/s`,
+    );
+    print(
+      `    delta sync after 1 % changed     ${seconds(deltaMs)}   ${((deltaMs / full.ms) * 100).toFixed(1)} % of full   [${mark(deltaMs <= 0.1 * full.ms)}≤ 10 %]   ${delta.run.graph_requests} requests, ${delta.run.users_updated} users updated`,
+    );
+    const figures: Record<string, unknown> = {
       users,
       groups,
-      latencyMs,
       engine,
-      floorMs: Math.round(floorRun.ms),
-      floorPages: floorRun.pages,
-      fullMs: Math.round(fullMs),
-      fullToFloor: Number((fullMs / floorRun.ms).toFixed(2)),
-      fullRequests: full.run.graph_requests,
-      fullPages: full.run.pages,
-      peakRssMb: Math.max(fullRss, rssMb()),
-      rowsPerSecond: Math.round(written / (fullMs / 1000)),
-      rows,
-      deltaMs: Math.round(deltaMs),
-      deltaToFull: Number((deltaMs / fullMs).toFixed(3)),
-      deltaRequests: delta.run.graph_requests,
-      deltaUsersUpdated: delta.run.users_updated,
+      zero: {
+        floorMs: Math.round(floorRun.ms),
+        fullMs: Math.round(full.ms),
+        deltaMs: Math.round(deltaMs),
+        rows,
+      },
     };
-    if (args.json) {
-      process.stdout.write(`${JSON.stringify(figures)}\n`);
-    } else {
-      const mark = (ok: boolean): string => (ok ? 'ok  ' : 'MISS');
-      process.stdout.write(
-        [
-          '',
-          `directory sync benchmark — ${users.toLocaleString('en-US')} users, ${groups.toLocaleString('en-US')} groups, latency ${latencyMs} ms, ${engine}`,
-          `  floor (plain HTTPS, same ${floorRun.pages} pages)  ${figures.floorMs} ms`,
-          `  full sync                            ${figures.fullMs} ms   ${figures.fullToFloor} × floor   [${mark(figures.fullToFloor <= 1.5)}≤ 1.5]`,
-          `  Graph requests (full)                ${figures.fullRequests}   for ${floorRun.pages} pages   [${mark(figures.fullRequests <= floorRun.pages + 3)}≤ pages + 3]`,
-          `  peak RSS                             ${figures.peakRssMb} MB   [${mark(figures.peakRssMb <= 400)}≤ 400 MB]`,
-          `  rows written                         ${written.toLocaleString('en-US')} (${rows.users} users, ${rows.groups} groups, ${rows.edges} edges; ${rows.closure} closure rows)`,
-          `  rows per second                      ${figures.rowsPerSecond.toLocaleString('en-US')}`,
-          `  delta sync after 1 % changed         ${figures.deltaMs} ms   ${(figures.deltaToFull * 100).toFixed(1)} % of full   [${mark(figures.deltaToFull <= 0.1)}≤ 10 %]`,
-          `  Graph requests (delta)               ${figures.deltaRequests}   (${figures.deltaUsersUpdated} users updated)`,
-          '',
-        ].join('\n'),
+
+    for (const latency of latencies) {
+      log(`${latency} ms per request…`);
+      const fault = (await control(details, dispatcher, 'POST', '/faults/latency', {
+        ms: latency,
+        target: 'graph',
+      })) as { id: string };
+      const chains = await floor(details, token, dispatcher);
+      const longer = Math.max(chains.users.ms, chains.groups.ms);
+      const at = await connect(details, ca, `latency-${latency}`);
+      const product = await timedFullSync(at);
+      await release(at);
+      const script = await scriptApproach(details, token, dispatcher, 4);
+      await control(details, dispatcher, 'DELETE', `/faults/${fault.id}`);
+      print(`  ${latency} ms per request`);
+      print(
+        `    longer chain's floor (users ${chains.users.pages} pages ${seconds(chains.users.ms).trim()}, groups ${chains.groups.pages} pages ${seconds(chains.groups.ms).trim()})  ${seconds(longer)}`,
       );
+      print(
+        `    full sync (product)              ${seconds(product.ms)}   ${times(product.ms / longer)} the longer chain   [${mark(product.ms <= 1.2 * longer)}≤ 1.2 ×]   ${product.requests} requests`,
+      );
+      print(
+        `    script, 4 in flight              ${seconds(script.ms)}   product ${times(script.ms / product.ms)} faster   [${mark(script.ms >= 1.8 * product.ms)}≥ 1.8 ×]   ${script.requests} requests`,
+      );
+      figures[`latency${latency}`] = {
+        usersChainMs: Math.round(chains.users.ms),
+        groupsChainMs: Math.round(chains.groups.ms),
+        fullMs: Math.round(product.ms),
+        scriptMs: Math.round(script.ms),
+        scriptRequests: script.requests,
+      };
     }
+    print('');
+    process.stdout.write(args.json ? `${JSON.stringify(figures)}\n` : `${lines.join('\n')}\n`);
     if (args['profile-sql']) {
-      for (const [shape, total] of [...timer.totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15)) {
+      for (const [shape, total] of sqlProfile) {
         process.stdout.write(
           `  sql ${Math.round(total.ms).toString().padStart(7)} ms ${String(total.count).padStart(6)} × ${shape}\n`,
         );
       }
     }
-    await graphs.close();
   } finally {
-    await database.close();
     await dispatcher.close();
     child.kill('SIGTERM');
-    if (store.kind === 'postgres') {
-      const admin = new pg.Client({ connectionString: store.url });
-      await admin.connect();
-      await admin.query(`drop schema if exists "${store.schema}" cascade`);
-      await admin.end();
-    }
     fs.rmSync(workDir, { recursive: true, force: true });
   }
 }

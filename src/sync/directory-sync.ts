@@ -22,10 +22,12 @@ import {
   type DeltaItem,
 } from './directory-mappers.js';
 import type { DirectoryRulesHook, DirectorySyncListener } from './directory-sync-listener.js';
+import { readAhead } from './read-ahead.js';
 import type { RunContext, RunOutcome, SyncRunner } from './sync-runner.js';
 
 /** Live progress of a directory run, as the CLI's bar and the tab show it. */
 export interface DirectoryProgress {
+  /** `users` while the users stream is still read (the groups stream beside it), `groups` once only groups are. */
   readonly phase: 'users' | 'groups' | 'closure' | 'organization';
   readonly pages: number;
   readonly users: number;
@@ -41,11 +43,11 @@ export interface DirectorySyncOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   /**
-   * Pages are committed in batches: at once while Graph is the slower side (a page took `networkBoundMs` or more to
-   * arrive, so the write hides behind the next request), else once about `items` objects (member references count
-   * too) or `ms` have gathered — fewer, larger commits when the store is the slower side. Defaults 10 ms, 5,000, 2 s.
+   * Pages are read ahead while earlier ones are committed, and each commit takes every page that has gathered, up to
+   * `items` objects (member references count too; default 5,000): a page at a time while Graph is the slower side,
+   * fewer and larger commits while the store is. At most four batches' worth wait unwritten.
    */
-  readonly batch?: { readonly items?: number; readonly ms?: number; readonly networkBoundMs?: number };
+  readonly batch?: { readonly items?: number };
 }
 
 export interface RunDirectorySyncOptions {
@@ -95,7 +97,7 @@ export class DirectorySync {
   private readonly logger: Logger;
   private readonly listeners: DirectorySyncListener[] = [];
   private rules: DirectoryRulesHook | undefined;
-  private readonly batch: { readonly items: number; readonly ms: number; readonly networkBoundMs: number };
+  private readonly batch: { readonly items: number };
 
   constructor(options: DirectorySyncOptions) {
     this.db = options.db;
@@ -104,11 +106,7 @@ export class DirectorySync {
     this.runner = options.runner;
     this.clock = options.clock;
     this.logger = options.logger;
-    this.batch = {
-      items: options.batch?.items ?? 5_000,
-      ms: options.batch?.ms ?? 2_000,
-      networkBoundMs: options.batch?.networkBoundMs ?? 10,
-    };
+    this.batch = { items: options.batch?.items ?? 5_000 };
   }
 
   /** Called after every successful directory run (notifications, last sign-ins). */
@@ -188,19 +186,26 @@ export class DirectorySync {
     };
     context.counts.pages = 0;
     try {
-      await this.syncStream(graph, context, this.usersStream(), signal, async (items, db, skipped) => {
-        progress.pages++;
-        progress.users += items;
-        progress.skipped += skipped;
-        await report(db);
-      });
-      progress.phase = 'groups';
-      await this.syncStream(graph, context, this.groupsStream(), signal, async (items, db, skipped) => {
-        progress.pages++;
-        progress.groups += items;
-        progress.skipped += skipped;
-        await report(db);
-      });
+      // Users and groups are two independent chains of pages: read side by side, the run lasts as long as the longer
+      // one, not their sum. Each stream commits its own pages with its own checkpoint; the closure needs both.
+      await bothOrNeither(signal, [
+        (streamSignal) =>
+          this.syncStream(graph, context, this.usersStream(), streamSignal, async (items, db, skipped) => {
+            progress.pages++;
+            progress.users += items;
+            progress.skipped += skipped;
+            await report(db);
+          }).then(() => {
+            if (progress.phase === 'users') progress.phase = 'groups';
+          }),
+        (streamSignal) =>
+          this.syncStream(graph, context, this.groupsStream(), streamSignal, async (items, db, skipped) => {
+            progress.pages++;
+            progress.groups += items;
+            progress.skipped += skipped;
+            await report(db);
+          }),
+      ]);
       progress.phase = 'closure';
       await report();
       // The memberships and the collection states they decide commit together (rules 3, 6).
@@ -265,34 +270,15 @@ export class DirectorySync {
           requiredPermissions: stream.requiredPermissions,
           ...(signal === undefined ? {} : { signal }),
         });
-        let batch: GraphPage<T>[] = [];
-        let batchItems = 0;
-        let batchStarted = 0;
-        const iterator = pages[Symbol.asyncIterator]();
-        try {
-          for (;;) {
-            const asked = performance.now();
-            const next = await iterator.next();
-            if (next.done === true) break;
-            // Waiting for Graph means the network is the slower side: writing now hides behind the next request.
-            const networkBound = performance.now() - asked >= this.batch.networkBoundMs;
-            const page = next.value;
-            if (batch.length === 0) batchStarted = Date.now();
-            batch.push(page);
-            batchItems += stream.weigh(page.value);
-            const due =
-              page.deltaLink !== undefined ||
-              networkBound ||
-              batchItems >= this.batch.items ||
-              Date.now() - batchStarted >= this.batch.ms;
-            if (!due) continue;
+        await readAhead({
+          pages: pages[Symbol.asyncIterator](),
+          weigh: (page) => stream.weigh(page.value),
+          maxBatch: this.batch.items,
+          maxBuffered: this.batch.items * 4,
+          write: async (batch) => {
             checkpoint = await this.writeBatch(stream, context, checkpoint, round, batch, onPage);
-            batch = [];
-            batchItems = 0;
-          }
-        } finally {
-          await iterator.return(undefined);
-        }
+          },
+        });
         return;
       } catch (error) {
         if (resynced) throw error;
@@ -496,6 +482,28 @@ function lastEventPerId<F extends { id: string }>(items: readonly DeltaItem<F>[]
     );
   }
   return [...byId.values()];
+}
+
+/**
+ * Runs the tasks side by side. When one fails, the others are stopped (their signal aborts) and awaited, so nothing
+ * is left writing once this rejects; it rejects with the first failure.
+ */
+async function bothOrNeither(
+  signal: AbortSignal | undefined,
+  tasks: readonly ((signal: AbortSignal) => Promise<void>)[],
+): Promise<void> {
+  const stop = new AbortController();
+  const shared = signal === undefined ? stop.signal : AbortSignal.any([signal, stop.signal]);
+  let first: { error: unknown } | undefined;
+  await Promise.all(
+    tasks.map((task) =>
+      task(shared).catch((error: unknown) => {
+        first ??= { error };
+        stop.abort();
+      }),
+    ),
+  );
+  if (first !== undefined) throw first.error;
 }
 
 function errorMessage(error: unknown): string {

@@ -1,0 +1,259 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startSimulator, type Simulator } from '../../../sim/index.js';
+import type { StoreConfig } from '../../../src/config/load-config.js';
+import { TenantGraphFactory } from '../../../src/graph/tenant-graph-factory.js';
+import { systemClock } from '../../../src/shared/clock.js';
+import { createLogger } from '../../../src/shared/logger.js';
+import { ClientRepository } from '../../../src/store/client-repository.js';
+import { openDatabase, type AppDatabase } from '../../../src/store/database.js';
+import { IntegrationRepository } from '../../../src/store/integration-repository.js';
+import { SecretBox } from '../../../src/store/secret-box.js';
+import { DirectorySync } from '../../../src/sync/directory-sync.js';
+import { SyncRunner } from '../../../src/sync/sync-runner.js';
+import { dropStore, freshStoreConfig } from '../../support/databases.js';
+import { repoRoot } from '../../support/processes.js';
+
+/**
+ * Three instances of the product (each the real core and scheduler in a process of its own) on one PostgreSQL,
+ * syncing a small estate for real against the simulator: one large tenant and many small ones, scheduled syncs and
+ * manual ones (from this process, as the CLI or the tab would), and `kill -9` of the instance running the large
+ * tenant's directory mid-run. Every client ends fully synced, no run of a client ever overlaps another of the same
+ * kind, each scheduled slot ran once (the killed run closed as interrupted and run again by another instance), and no
+ * small tenant waited behind the large one.
+ */
+describe('three product instances syncing an estate on PostgreSQL, one killed with kill -9 [postgres]', function () {
+  this.timeout(300_000);
+  const store = freshStoreConfig('postgres') as Extract<StoreConfig, { kind: 'postgres' }>;
+  const secretsKey = crypto.randomBytes(32);
+  const smallCount = 14;
+  let sim: Simulator;
+  let database: AppDatabase;
+  const children: ChildProcess[] = [];
+  let dataDir: string;
+
+  before(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'idm-multi-'));
+    sim = await startSimulator({
+      dataDir,
+      port: 0,
+      tenants: [
+        { seed: 501, users: 3_000, groups: 150, signInDays: 1 },
+        ...Array.from({ length: smallCount }, (_, index) => ({
+          seed: 600 + index,
+          users: 25,
+          groups: 4,
+          signInDays: 1,
+        })),
+      ],
+      deltaPageSize: 50,
+    });
+    // Every response 60 ms late: the large directory takes long enough to be killed mid-run.
+    sim.faults.latency({ ms: 60, rate: 1 });
+    database = await openDatabase(store);
+  });
+  after(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    await database.close();
+    await dropStore(store);
+    await sim.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('syncs every tenant once across the instances, survives kill -9, lets no small tenant wait', async () => {
+    const clients = new ClientRepository(database.db);
+    const integrations = new IntegrationRepository(database.db, new SecretBox(secretsKey));
+    const ids: string[] = [];
+    for (const [index, tenant] of sim.tenants().entries()) {
+      const app = tenant.registeredApps()[0];
+      assert.ok(app);
+      const id = crypto.randomUUID();
+      await clients.insert({
+        id,
+        name: `estate-${String(index)}`,
+        display_name: `Estate ${String(index)}`,
+        expiry_days: 30,
+        created_at: new Date().toISOString(),
+        created_by: 'test',
+      });
+      await integrations.save({
+        clientId: id,
+        kind: 'client_credentials',
+        tenantId: tenant.tenantId,
+        tenantInput: tenant.tenantId,
+        appClientId: app.clientId,
+        clientSecret: app.clientSecret,
+        actor: 'test',
+        at: new Date(),
+      });
+      ids.push(id);
+    }
+    const [large, ...small] = ids;
+    assert.ok(large !== undefined);
+
+    const instances = new Map<number, ChildProcess>();
+    for (let index = 0; index < 3; index++) {
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          path.join(repoRoot, 'test/integration/sync/support/product-instance.ts'),
+          JSON.stringify({
+            url: store.url,
+            schema: store.schema,
+            secretsKey: secretsKey.toString('base64'),
+            authorityHost: sim.authorityHost,
+            graphBaseUrl: sim.graphBaseUrl,
+            caCertPath: sim.caCertPath,
+            concurrency: 4,
+          }),
+        ],
+        { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      children.push(child);
+      instances.set(child.pid ?? 0, child);
+    }
+    await Promise.all(
+      [...instances.values()].map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            readline.createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', () => {
+              resolve();
+            });
+          }),
+      ),
+    );
+
+    // Manual syncs from this process while the scheduled ones run: they join a run under way or run on their own.
+    const logger = createLogger({ level: 'silent' });
+    const graphs = new TenantGraphFactory({
+      endpoints: {
+        authorityHost: sim.authorityHost,
+        graphBaseUrl: sim.graphBaseUrl,
+        trustedCaPem: sim.caCertPem,
+      },
+    });
+    const runner = new SyncRunner({ db: database.db, clock: systemClock, logger });
+    const manualSync = new DirectorySync({
+      db: database.db,
+      graphs,
+      integrations,
+      runner,
+      clock: systemClock,
+      logger,
+    });
+    const manualClients = small.slice(0, 3);
+    const manual = Promise.all(manualClients.map((clientId) => manualSync.run(clientId)));
+
+    // kill -9 the instance running the large tenant's directory, once it is well under way.
+    let killedPid: number | undefined;
+    for (let waited = 0; killedPid === undefined && waited < 90_000; waited += 200) {
+      await sleep(200);
+      const running = await database.db
+        .selectFrom('sync_runs')
+        .select(['owner', 'pages'])
+        .select('progress')
+        .where('client_id', '=', large)
+        .where('kind', '=', 'directory')
+        .where('status', '=', 'running')
+        .executeTakeFirst();
+      const progress: unknown =
+        typeof running?.progress === 'string' ? JSON.parse(running.progress) : running?.progress;
+      const pages = Number((progress as { pages?: unknown } | undefined)?.pages ?? 0);
+      const pid = Number(running?.owner?.split(':')[1]);
+      if (pages >= 10 && instances.has(pid)) {
+        instances.get(pid)?.kill('SIGKILL');
+        killedPid = pid;
+      }
+    }
+    assert.ok(killedPid !== undefined, 'the large directory was seen running in an instance');
+    const manualOutcomes = await manual;
+    for (const outcome of manualOutcomes) assert.equal(outcome.run.status, 'succeeded');
+    await graphs.close();
+
+    // Every client fully synced: its directory and its sign-ins.
+    let done = 0;
+    for (let waited = 0; done < ids.length && waited < 200_000; waited += 500) {
+      await sleep(500);
+      const rows = await database.db
+        .selectFrom('sync_runs')
+        .select('client_id')
+        .where('status', '=', 'succeeded')
+        .where('kind', 'in', ['directory', 'sign_ins'])
+        .groupBy('client_id')
+        .having((eb) => eb.fn.count('kind').distinct(), '=', 2)
+        .execute();
+      done = rows.length;
+    }
+    await sleep(3_000); // ticks keep coming: a duplicate would show
+    assert.equal(done, ids.length, 'every client fully synced');
+
+    const runs = await database.db
+      .selectFrom('sync_runs')
+      .select(['client_id', 'kind', 'status', 'error_code', 'started_at', 'finished_at', 'owner'])
+      .orderBy('id')
+      .execute();
+    // No two runs of one client and kind ever overlapped.
+    for (const clientId of ids) {
+      for (const kind of new Set(runs.map((run) => run.kind))) {
+        const mine = runs.filter((run) => run.client_id === clientId && run.kind === kind);
+        for (let index = 1; index < mine.length; index++) {
+          const previous = mine[index - 1];
+          const current = mine[index];
+          assert.ok(previous?.finished_at !== null && previous !== undefined && current !== undefined);
+          assert.ok(
+            previous.finished_at <= current.started_at,
+            `${clientId} ${kind}: runs overlap (${JSON.stringify(mine)})`,
+          );
+        }
+      }
+    }
+    // Each scheduled slot ran once; a manual sync adds at most its own run (or joined the scheduled one).
+    for (const clientId of ids) {
+      const succeeded = runs.filter(
+        (run) => run.client_id === clientId && run.kind === 'directory' && run.status === 'succeeded',
+      );
+      const allowed = manualClients.includes(clientId) ? 2 : 1;
+      assert.ok(
+        succeeded.length >= 1 && succeeded.length <= allowed,
+        `${clientId}: ${String(succeeded.length)} directory runs succeeded`,
+      );
+      assert.equal(
+        runs.filter(
+          (run) => run.client_id === clientId && run.kind === 'sign_ins' && run.status === 'succeeded',
+        ).length,
+        1,
+        `${clientId}: sign-ins once`,
+      );
+    }
+    // The killed run was closed as interrupted and the large tenant synced by a surviving instance.
+    const largeRuns = runs.filter((run) => run.client_id === large && run.kind === 'directory');
+    assert.equal(largeRuns[0]?.error_code, 'interrupted', JSON.stringify(largeRuns));
+    const finished = largeRuns.find((run) => run.status === 'succeeded');
+    assert.ok(finished !== undefined && !String(finished.owner).includes(`:${String(killedPid)}:`));
+    const users = await database.db
+      .selectFrom('directory_users')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('client_id', '=', large)
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(String(users.count)), sim.tenants()[0]?.userCount);
+    // Fairness: every small tenant's directory was in before the large tenant's was.
+    const largeFinished = finished.finished_at ?? '';
+    for (const clientId of small) {
+      const first = runs.find(
+        (run) => run.client_id === clientId && run.kind === 'directory' && run.status === 'succeeded',
+      );
+      assert.ok(
+        first !== undefined && first.finished_at !== null && first.finished_at < largeFinished,
+        `${clientId} finished its directory at ${String(first?.finished_at)}, the large tenant at ${largeFinished}`,
+      );
+    }
+  });
+});
