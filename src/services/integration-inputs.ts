@@ -2,6 +2,7 @@ import { z } from 'zod/v4';
 import { isValidExpiryDays, MAX_EXPIRY_DAYS, MIN_EXPIRY_DAYS } from '../domain/expiry.js';
 import { DOMAIN_PATTERN, GUID_PATTERN } from '../contracts/values.js';
 
+/** What the integration use cases take from people, checked (shapes only) before any network call. */
 const tenantSchema = z
   .string({ error: 'give the tenant id (GUID) or a verified domain such as contoso.onmicrosoft.com' })
   .trim()

@@ -1,6 +1,8 @@
 import type { PermissionCheck, OrganizationInfo } from '../graph/permission-check.js';
 import type { IntegrationRecord } from '../store/integration-repository.js';
 
+// The answers of the integration use cases, as the bot, the tab and the CLI show them.
+
 /** An integration as people see it: never the secret, only whether one is set and until when. */
 export interface IntegrationView {
   readonly clientId: string;

@@ -1,9 +1,9 @@
 import type {
   DiscoveredAppRow,
-  PeriodTuples,
   ReportPersonRow,
   ServicePrincipalRow,
 } from '../../store/report-repository.js';
+import type { PeriodTuples } from '../../store/sign-in-rollup-repository.js';
 import type { ReportHeader, ReportUser } from '../../contracts/reports.js';
 
 /** Everything a sign-in report is computed from, loaded by the report service. */

@@ -1,4 +1,4 @@
-import type { PeriodTuples } from '../../store/report-repository.js';
+import type { PeriodTuples } from '../../store/sign-in-rollup-repository.js';
 
 /** Totals of one day (or one day and application). */
 export interface DayTotals {

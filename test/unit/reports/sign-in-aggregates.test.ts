@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { PeriodTuples } from '../../../src/store/report-repository.js';
+import type { PeriodTuples } from '../../../src/store/sign-in-rollup-repository.js';
 import {
   decodeDayTuples,
   DayTuplesBuilder,

@@ -2,6 +2,7 @@ import { Card, CardHeader, Subtitle2, TableCellLayout, makeStyles, tokens } from
 import { type ReactNode } from 'react';
 import type { ReportUser } from '../../api/types.js';
 
+/** The layout and the small pieces every report body shares: a chart card, a user cell, a percentage. */
 export const useStyles = makeStyles({
   bar: {
     display: 'flex',

@@ -1,5 +1,6 @@
 import { makeStyles, tokens } from '@fluentui/react-components';
 
+/** The layout the setup screen and its dialogs share. */
 export const useStyles = makeStyles({
   grid: {
     display: 'grid',
