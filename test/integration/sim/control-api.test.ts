@@ -131,7 +131,8 @@ describe('npm run sim (standalone) driven through the control API', function () 
     assert.equal(fault.status, 200);
     const bearer = await token();
     assert.equal((await graphGet('/v1.0/groups?$top=1', bearer)).status, 429);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Past the simulator's grace for requests already in flight (250 ms, sim/stats.ts), well before the 20 s.
+    await new Promise((resolve) => setTimeout(resolve, 400));
     assert.equal((await graphGet('/v1.0/groups?$top=1', bearer)).status, 200);
     const stats = (await control('GET', '/stats')).json as {
       throttledResponses: number;
