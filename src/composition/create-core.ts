@@ -382,10 +382,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   scheduler.registerClientJob({
     name: 'client-sync',
     everyMinutes: config.syncIntervalMinutes,
-    run: async (clientId) => {
+    run: async (clientId, takeover) => {
       const outcome = await clientSync.run(clientId, {
         trigger: 'schedule',
         slowKindsEveryMinutes: Math.max(360, config.syncIntervalMinutes),
+        ...(takeover === undefined ? {} : { resumingSince: takeover.since }),
       });
       // A failed directory run opens (or continues) an incident; successes are checked by the listener above; a run
       // cut short by a shutdown is no news.
