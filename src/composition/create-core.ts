@@ -47,7 +47,10 @@ import {
   type JobScheduler,
   type ScheduledClient,
 } from '../sync/scheduler/job-scheduler.js';
-import { PgBossJobScheduler } from '../sync/scheduler/pg-boss-job-scheduler.js';
+import {
+  PgBossJobScheduler,
+  type PgBossJobSchedulerOptions,
+} from '../sync/scheduler/pg-boss-job-scheduler.js';
 import { TimerJobScheduler } from '../sync/scheduler/timer-job-scheduler.js';
 import { ServicePrincipalSync } from '../sync/service-principal-sync.js';
 import { SignInActivitySync } from '../sync/sign-in-activity-sync.js';
@@ -71,6 +74,14 @@ export interface CoreOptions {
    * for tests against a simulator that does not throttle.
    */
   readonly reportsPace?: Pace;
+  /**
+   * The PostgreSQL scheduler's clock (how often it ticks, polls and shows life, and when a silent instance is dead),
+   * overriding its defaults — for tests that kill an instance and must not wait half a minute for the takeover.
+   */
+  readonly schedulerTiming?: Pick<
+    PgBossJobSchedulerOptions,
+    'tickMs' | 'pollMs' | 'heartbeatMs' | 'deadAfterMs'
+  >;
   /** Metrics and traces (the server's, served on /metrics); default: a registry of its own, without process metrics. */
   readonly telemetry?: Telemetry;
 }
@@ -375,6 +386,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
           listClients,
           logger,
           concurrency: config.syncConcurrency,
+          ...options.schedulerTiming,
         })
       : new TimerJobScheduler({ listClients, clock, logger, concurrency: config.syncConcurrency });
   telemetry.sources.queues = () => scheduler.queueStats();
