@@ -48,7 +48,10 @@ import {
   type JobScheduler,
   type ScheduledClient,
 } from '../sync/scheduler/job-scheduler.js';
-import { PgBossJobScheduler } from '../sync/scheduler/pg-boss-job-scheduler.js';
+import {
+  PgBossJobScheduler,
+  type PgBossJobSchedulerOptions,
+} from '../sync/scheduler/pg-boss-job-scheduler.js';
 import { TimerJobScheduler } from '../sync/scheduler/timer-job-scheduler.js';
 import { ServicePrincipalSync } from '../sync/service-principal-sync.js';
 import { LicenceSync } from '../sync/licence-sync.js';
@@ -73,6 +76,14 @@ export interface CoreOptions {
    * for tests against a simulator that does not throttle.
    */
   readonly reportsPace?: Pace;
+  /**
+   * The PostgreSQL scheduler's clock (how often it ticks, polls and shows life, and when a silent instance is dead),
+   * overriding its defaults — for tests that kill an instance and must not wait half a minute for the takeover.
+   */
+  readonly schedulerTiming?: Pick<
+    PgBossJobSchedulerOptions,
+    'tickMs' | 'pollMs' | 'heartbeatMs' | 'deadAfterMs'
+  >;
   /** Metrics and traces (the server's, served on /metrics); default: a registry of its own, without process metrics. */
   readonly telemetry?: Telemetry;
 }
@@ -395,6 +406,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
           listClients,
           logger,
           concurrency: config.syncConcurrency,
+          ...options.schedulerTiming,
         })
       : new TimerJobScheduler({ listClients, clock, logger, concurrency: config.syncConcurrency });
   telemetry.sources.queues = () => scheduler.queueStats();
@@ -402,10 +414,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   scheduler.registerClientJob({
     name: 'client-sync',
     everyMinutes: config.syncIntervalMinutes,
-    run: async (clientId) => {
+    run: async (clientId, takeover) => {
       const outcome = await clientSync.run(clientId, {
         trigger: 'schedule',
         slowKindsEveryMinutes: Math.max(360, config.syncIntervalMinutes),
+        ...(takeover === undefined ? {} : { resumingSince: takeover.since }),
       });
       // A failed directory run opens (or continues) an incident; successes are checked by the listener above; a run
       // cut short by a shutdown is no news.

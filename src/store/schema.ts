@@ -411,6 +411,7 @@ export interface SchedulerClaimsTable {
   queue: string;
   client_id: string;
   instance_id: string;
+  /** When the slot was first claimed: a slot taken over from a dead instance keeps its first claim's time. */
   claimed_at: Timestamp;
 }
 

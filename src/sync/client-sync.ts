@@ -50,6 +50,11 @@ export interface RunClientSyncOptions {
    * successful run is older than this — the schedule's cadence. Default: always. A kind that never succeeded is due.
    */
   readonly slowKindsEveryMinutes?: number;
+  /**
+   * Goes on with a sync that was cut short (ISO 8601 time it started): the kinds that succeeded since are done and
+   * not run again; the kind cut short resumes from its checkpoint. The scheduler's takeover of a dead instance's job.
+   */
+  readonly resumingSince?: string;
   /** Live progress of each run, with its part. */
   readonly onProgress?: (part: SyncPart, progress: Readonly<Record<string, unknown>>) => void;
   /** Each run as it ends, before the next part starts (the bot's card shows the directory's as soon as it is done). */
@@ -74,9 +79,14 @@ export class ClientSync {
     const parts = SYNC_PARTS.filter((part) => wanted.has(part));
     const trigger = options.trigger ?? 'manual';
     const runs: PartRun[] = [];
+    const done =
+      options.resumingSince === undefined
+        ? new Set<SyncKind>()
+        : await this.succeededSince(clientId, options.resumingSince);
     const due = async (kind: SyncKind): Promise<boolean> =>
-      options.slowKindsEveryMinutes === undefined ||
-      (await this.lastSucceededMinutesAgo(clientId, kind)) >= options.slowKindsEveryMinutes;
+      !done.has(kind) &&
+      (options.slowKindsEveryMinutes === undefined ||
+        (await this.lastSucceededMinutesAgo(clientId, kind)) >= options.slowKindsEveryMinutes);
     const record = (part: SyncPart, kind: SyncKind, outcome: RunOutcome): void => {
       const entry = { part, kind, run: outcome.run, joined: outcome.joined };
       runs.push(entry);
@@ -95,14 +105,16 @@ export class ClientSync {
       switch (part) {
         case 'directory': {
           const onProgress = progress(part);
-          record(
-            part,
-            'directory',
-            await this.options.directory.run(clientId, {
-              trigger,
-              ...(onProgress === undefined ? {} : { onProgress }),
-            }),
-          );
+          if (!done.has('directory')) {
+            record(
+              part,
+              'directory',
+              await this.options.directory.run(clientId, {
+                trigger,
+                ...(onProgress === undefined ? {} : { onProgress }),
+              }),
+            );
+          }
           if (await due('service_principals')) {
             record(part, 'service_principals', await this.options.servicePrincipals.run(clientId, trigger));
           }
@@ -113,11 +125,15 @@ export class ClientSync {
         }
         case 'activity':
           // Until the tenant's activity has been read, every sync tries: the client shows "reading activity…".
-          if (!(await this.activityRead(clientId)) || (await due('sign_in_activity'))) {
+          if (
+            !done.has('sign_in_activity') &&
+            (!(await this.activityRead(clientId)) || (await due('sign_in_activity')))
+          ) {
             record(part, 'sign_in_activity', await this.options.activity.run(clientId, trigger));
           }
           break;
         case 'sign-ins': {
+          if (done.has('sign_ins')) break;
           const onProgress = progress(part);
           record(
             part,
@@ -151,6 +167,19 @@ export class ClientSync {
       .where('client_id', '=', clientId)
       .executeTakeFirst();
     return row?.activity_data === 'available';
+  }
+
+  /** The kinds with a run for the client that succeeded (finished) at or after `since`. */
+  private async succeededSince(clientId: string, since: string): Promise<Set<SyncKind>> {
+    const rows = await this.options.db
+      .selectFrom('sync_runs')
+      .select('kind')
+      .distinct()
+      .where('client_id', '=', clientId)
+      .where('status', '=', 'succeeded')
+      .where('finished_at', '>=', since)
+      .execute();
+    return new Set(rows.map((row) => row.kind));
   }
 
   /** Minutes since the last successful run of the kind started; infinite when it never succeeded. */

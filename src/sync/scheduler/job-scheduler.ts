@@ -8,9 +8,19 @@ export interface ClientJob {
   readonly everyMinutes: number;
   /**
    * Does the job for one client. Throwing only ends this attempt (logged); the job runs again at the next interval.
-   * Jobs must tolerate running again early (after a restart, or when a person asked for it meanwhile).
+   * Jobs must tolerate running again early (after a restart, or when a person asked for it meanwhile). `takeover`
+   * is given when this is a slot another instance had started and died running: the job goes on where it was.
    */
-  run(clientId: string): Promise<void>;
+  run(clientId: string, takeover?: JobTakeover): Promise<void>;
+}
+
+/** A client job's slot taken over from an instance that died running it. */
+export interface JobTakeover {
+  /**
+   * When the slot was first claimed (ISO 8601, kept across successive takeovers): the work that succeeded since is
+   * done for this slot and is not run again; the part cut short resumes from its checkpoint.
+   */
+  readonly since: string;
 }
 
 /** Work done once a day for the whole app (expiry evaluation, billing snapshot, notifications…). */

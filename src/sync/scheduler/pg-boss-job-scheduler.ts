@@ -11,6 +11,7 @@ import {
   type ClientLister,
   type DailyJob,
   type JobScheduler,
+  type JobTakeover,
   PRIORITY_RECOVERY,
 } from './job-scheduler.js';
 
@@ -41,6 +42,12 @@ export interface PgBossJobSchedulerOptions {
 
 const SYNC_RUN_FAILED_INTERRUPTED = 'interrupted';
 
+/** A client job's payload: the client, and for a slot taken over from a dead instance, when it was first claimed. */
+interface ClientJobData {
+  readonly clientId: string;
+  readonly takeover?: JobTakeover;
+}
+
 /**
  * The PostgreSQL scheduler (several instances on one database):
  * - every instance ticks (at start, then every `tickMs`): each client's due slot of each client job is sent once —
@@ -53,7 +60,8 @@ const SYNC_RUN_FAILED_INTERRUPTED = 'interrupted';
  * - every instance records its heartbeat and the jobs it took; one that stays silent for `deadAfterMs` (`kill -9`,
  *   a lost machine) is declared dead by whichever instance notices first — atomically, so once: its jobs are failed,
  *   its sync runs closed as interrupted, and each of its clients queued again with the top priority, so another
- *   instance resumes them from their checkpoints within a minute. A stopping instance (SIGTERM) leaves the same way.
+ *   instance resumes them from their checkpoints within a minute — the slot's parts that had succeeded are not run
+ *   again (the job is told when the slot was first claimed). A stopping instance (SIGTERM) leaves the same way.
  * Daily jobs are pg-boss cron schedules, which pg-boss also sends once across instances.
  */
 export class PgBossJobScheduler implements JobScheduler {
@@ -216,11 +224,9 @@ export class PgBossJobScheduler implements JobScheduler {
         .where('owner', '=', orphan.instance_id)
         .where('client_id', '=', orphan.client_id)
         .executeTakeFirst();
-      await boss.send(
-        orphan.queue,
-        { clientId: orphan.client_id },
-        { priority: PRIORITY_RECOVERY, retryLimit: 0, expireInHours: 4 },
-      );
+      // The claim keeps the slot's first claim time across takeovers (see launch).
+      const data: ClientJobData = { clientId: orphan.client_id, takeover: { since: orphan.claimed_at } };
+      await boss.send(orphan.queue, data, { priority: PRIORITY_RECOVERY, retryLimit: 0, expireInHours: 4 });
       logger.warn(
         {
           clientId: orphan.client_id,
@@ -241,11 +247,11 @@ export class PgBossJobScheduler implements JobScheduler {
       for (const job of this.clientJobs.values()) {
         const free = (this.options.concurrency ?? 16) - this.active.size;
         if (free <= 0) break;
-        const fetched = await this.boss.fetch<{ clientId: string }>(job.name, {
+        const fetched = await this.boss.fetch<ClientJobData>(job.name, {
           batchSize: free,
           priority: true,
         });
-        for (const queued of fetched) this.launch(job, queued.id, queued.data.clientId);
+        for (const queued of fetched) this.launch(job, queued.id, queued.data);
       }
     } catch (error) {
       this.options.logger.error({ err: error }, 'scheduler: could not fetch jobs');
@@ -254,9 +260,10 @@ export class PgBossJobScheduler implements JobScheduler {
     }
   }
 
-  private launch(job: ClientJob, jobId: string, clientId: string): void {
+  private launch(job: ClientJob, jobId: string, data: ClientJobData): void {
     const boss = this.started();
     const { db, logger } = this.options;
+    const { clientId, takeover } = data;
     const running = (async () => {
       await db
         .insertInto('scheduler_claims')
@@ -265,11 +272,12 @@ export class PgBossJobScheduler implements JobScheduler {
           queue: job.name,
           client_id: clientId,
           instance_id: this.options.instanceId,
-          claimed_at: this.now(),
+          // A taken-over slot keeps its first claim time: if this instance dies too, the next one knows it still.
+          claimed_at: takeover?.since ?? this.now(),
         })
         .execute();
       try {
-        await job.run(clientId);
+        await job.run(clientId, takeover);
         if (this.stopping) return; // cut short: left claimed, taken over once this instance has left
         await boss.complete(job.name, jobId);
       } catch (error) {

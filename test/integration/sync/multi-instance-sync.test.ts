@@ -23,12 +23,13 @@ import { repoRoot } from '../../support/processes.js';
 /**
  * Three instances of the product (each the real core and scheduler in a process of its own) on one PostgreSQL,
  * syncing a small estate for real against the simulator: one large tenant and many small ones, scheduled syncs and
- * manual ones (from this process, as the CLI or the tab would), and `kill -9` of the instance running the large
- * tenant's directory mid-run. Every client ends fully synced, no run of a client ever overlaps another of the same
- * kind, each scheduled slot ran once (the killed run closed as interrupted and run again by another instance), and no
- * small tenant waited behind the large one.
+ * manual ones (from this process, as the CLI or the tab would), `kill -9` of the instance running the large
+ * tenant's directory mid-run, then of the survivor that finished it while the same slot runs a later part. Every
+ * client ends fully synced, no run of a client ever overlaps another of the same kind, each scheduled slot ran each
+ * kind to success exactly once (a taken-over slot skips the kinds it had done; the run cut short is closed as
+ * interrupted and resumed once by another instance), and no small tenant waited behind the large one.
  */
-describe('three product instances syncing an estate on PostgreSQL, one killed with kill -9 [postgres]', function () {
+describe('three product instances syncing an estate on PostgreSQL, two killed in turn with kill -9 [postgres]', function () {
   this.timeout(300_000);
   const store = freshStoreConfig('postgres') as Extract<StoreConfig, { kind: 'postgres' }>;
   const secretsKey = crypto.randomBytes(32);
@@ -113,6 +114,10 @@ describe('three product instances syncing an estate on PostgreSQL, one killed wi
             graphBaseUrl: sim.graphBaseUrl,
             caCertPath: sim.caCertPath,
             concurrency: 4,
+            // A silent instance is dead after 6 s rather than 30 (ticks every second to notice), and the reports
+            // tier spaced 100 ms (the simulator does not throttle it here): the checks are the same, the waits shorter.
+            schedulerTiming: { tickMs: 1_000, pollMs: 250, heartbeatMs: 1_000, deadAfterMs: 6_000 },
+            reportsPaceMs: 100,
           }),
         ],
         { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] },
@@ -152,28 +157,48 @@ describe('three product instances syncing an estate on PostgreSQL, one killed wi
     const manualClients = small.slice(0, 3);
     const manual = Promise.all(manualClients.map((clientId) => manualSync.run(clientId)));
 
-    // kill -9 the instance running the large tenant's directory, once it is well under way.
-    let killedPid: number | undefined;
-    for (let waited = 0; killedPid === undefined && waited < 90_000; waited += 200) {
-      await sleep(200);
-      const running = await database.db
-        .selectFrom('sync_runs')
-        .select(['owner', 'pages'])
-        .select('progress')
-        .where('client_id', '=', large)
-        .where('kind', '=', 'directory')
-        .where('status', '=', 'running')
-        .executeTakeFirst();
-      const progress: unknown =
-        typeof running?.progress === 'string' ? JSON.parse(running.progress) : running?.progress;
-      const pages = Number((progress as { pages?: unknown } | undefined)?.pages ?? 0);
-      const pid = Number(running?.owner?.split(':')[1]);
-      if (pages >= 10 && instances.has(pid)) {
-        instances.get(pid)?.kill('SIGKILL');
-        killedPid = pid;
+    // kill -9 the instance running a run of the large tenant, when `when` says so; returns the instance's pid.
+    const killWhen = async (
+      kind: (running: { kind: string; pages: number }, directoryDone: boolean) => boolean,
+      what: string,
+    ): Promise<number> => {
+      for (let waited = 0; waited < 120_000; waited += 100) {
+        await sleep(100);
+        const rows = await database.db
+          .selectFrom('sync_runs')
+          .select(['owner', 'kind', 'status', 'progress'])
+          .where('client_id', '=', large)
+          .where('status', 'in', ['running', 'succeeded'])
+          .execute();
+        const directoryDone = rows.some((row) => row.kind === 'directory' && row.status === 'succeeded');
+        for (const running of rows.filter((row) => row.status === 'running')) {
+          const progress: unknown =
+            typeof running.progress === 'string' ? JSON.parse(running.progress) : running.progress;
+          const pages = Number((progress as { pages?: unknown } | undefined)?.pages ?? 0);
+          const pid = Number(running.owner?.split(':')[1]);
+          if (instances.has(pid) && kind({ kind: running.kind, pages }, directoryDone)) {
+            instances.get(pid)?.kill('SIGKILL');
+            instances.delete(pid);
+            return pid;
+          }
+        }
       }
-    }
-    assert.ok(killedPid !== undefined, 'the large directory was seen running in an instance');
+      assert.fail(`${what} was never seen running in an instance`);
+    };
+    // First the instance running the large tenant's directory, once it is well under way: a survivor resumes it.
+    const killed = [
+      await killWhen((running) => running.kind === 'directory' && running.pages >= 10, 'the large directory'),
+    ];
+    // Then the survivor that finished that directory, while the same slot runs a later part (the directory done in
+    // it): the last instance goes on with that part and does not read the directory again.
+    killed.push(
+      await killWhen(
+        (running, directoryDone) => directoryDone && running.kind !== 'directory',
+        'a later part of the large tenant',
+      ),
+    );
+    const byKilled = (owner: string | null): boolean =>
+      killed.some((pid) => String(owner).includes(`:${String(pid)}:`));
     const manualOutcomes = await manual;
     for (const outcome of manualOutcomes) assert.equal(outcome.run.status, 'succeeded');
     await graphs.close();
@@ -215,29 +240,44 @@ describe('three product instances syncing an estate on PostgreSQL, one killed wi
         }
       }
     }
-    // Each scheduled slot ran once; a manual sync adds at most its own run (or joined the scheduled one).
+    // Each scheduled slot ran once: every client and kind succeeded exactly once (a manual directory sync adds at
+    // most its own run, or joined the scheduled one), and nothing failed but the runs the kill cut short. A job taken
+    // over from the killed instance skipped the kinds it had already done and resumed the one cut short, once.
+    const kinds = ['directory', 'service_principals', 'sign_in_activity', 'mfa_registration', 'sign_ins'];
     for (const clientId of ids) {
-      const succeeded = runs.filter(
-        (run) => run.client_id === clientId && run.kind === 'directory' && run.status === 'succeeded',
-      );
-      const allowed = manualClients.includes(clientId) ? 2 : 1;
-      assert.ok(
-        succeeded.length >= 1 && succeeded.length <= allowed,
-        `${clientId}: ${String(succeeded.length)} directory runs succeeded`,
-      );
-      assert.equal(
-        runs.filter(
-          (run) => run.client_id === clientId && run.kind === 'sign_ins' && run.status === 'succeeded',
-        ).length,
-        1,
-        `${clientId}: sign-ins once`,
-      );
+      const mine = runs.filter((run) => run.client_id === clientId);
+      for (const kind of kinds) {
+        const succeeded = mine.filter((run) => run.kind === kind && run.status === 'succeeded');
+        const allowed = kind === 'directory' && manualClients.includes(clientId) ? 2 : 1;
+        assert.ok(
+          succeeded.length >= 1 && succeeded.length <= allowed,
+          `${clientId} ${kind}: ${String(succeeded.length)} runs succeeded (${JSON.stringify(mine)})`,
+        );
+      }
+      for (const run of mine.filter((candidate) => candidate.status !== 'succeeded')) {
+        assert.equal(run.error_code, 'interrupted', `${clientId}: ${JSON.stringify(run)}`);
+        assert.ok(byKilled(run.owner), `${clientId}: ${JSON.stringify(run)}`);
+        const resumed = mine.filter(
+          (later) =>
+            later.kind === run.kind &&
+            later.status === 'succeeded' &&
+            later.started_at >= (run.finished_at ?? ''),
+        );
+        assert.equal(resumed.length, 1, `${clientId} ${run.kind}: resumed once (${JSON.stringify(mine)})`);
+      }
     }
-    // The killed run was closed as interrupted and the large tenant synced by a surviving instance.
+    // The killed directory run was closed as interrupted and the large tenant's directory finished by a survivor
+    // (from the checkpoints: test/integration/sync/crash-resume.test.ts checks what a resumed run reads), and not
+    // read again after the second kill; the later part that kill cut short was finished by the last instance.
     const largeRuns = runs.filter((run) => run.client_id === large && run.kind === 'directory');
+    assert.equal(largeRuns.length, 2, JSON.stringify(largeRuns));
     assert.equal(largeRuns[0]?.error_code, 'interrupted', JSON.stringify(largeRuns));
-    const finished = largeRuns.find((run) => run.status === 'succeeded');
-    assert.ok(finished !== undefined && !String(finished.owner).includes(`:${String(killedPid)}:`));
+    const finished = largeRuns[1];
+    assert.ok(finished?.status === 'succeeded' && finished.owner?.includes(`:${String(killed[1])}:`));
+    const cutLater = runs.filter(
+      (run) => run.client_id === large && run.kind !== 'directory' && run.error_code === 'interrupted',
+    );
+    assert.equal(cutLater.length, 1, `one later part cut short: ${JSON.stringify(runs)}`);
     const users = await database.db
       .selectFrom('directory_users')
       .select((eb) => eb.fn.countAll<number>().as('count'))

@@ -9,6 +9,7 @@ import { openDatabase, type AppDatabase } from '../../../src/store/database.js';
 import {
   PRIORITY_NEW_CLIENT,
   PRIORITY_ROUTINE,
+  type JobTakeover,
   type ScheduledClient,
 } from '../../../src/sync/scheduler/job-scheduler.js';
 import { PgBossJobScheduler } from '../../../src/sync/scheduler/pg-boss-job-scheduler.js';
@@ -52,7 +53,7 @@ describe('pg-boss scheduler: three instances, fifty clients [postgres]', functio
   async function startInstances(
     count: number,
     clients: () => readonly ScheduledClient[],
-    run: (clientId: string, instance: string) => Promise<void>,
+    run: (clientId: string, instance: string, takeover: JobTakeover | undefined) => Promise<void>,
     { concurrency = 4, job }: { concurrency?: number; job: string },
   ): Promise<void> {
     for (let index = 0; index < count; index++) {
@@ -75,7 +76,7 @@ describe('pg-boss scheduler: three instances, fifty clients [postgres]', functio
       scheduler.registerClientJob({
         name: job,
         everyMinutes: 60,
-        run: (clientId) => run(clientId, instance),
+        run: (clientId, takeover) => run(clientId, instance, takeover),
       });
       instances.push(scheduler);
     }
@@ -230,12 +231,12 @@ describe('pg-boss scheduler: three instances, fifty clients [postgres]', functio
       .returning('id')
       .executeTakeFirstOrThrow();
 
-    const taken: { clientId: string; instance: string; startedAt: number }[] = [];
+    const taken: { clientId: string; instance: string; startedAt: number; since: string | undefined }[] = [];
     await startInstances(
       2,
       () => clients.map((clientId) => ({ clientId, priority: PRIORITY_ROUTINE })),
-      async (clientId, instance) => {
-        taken.push({ clientId, instance, startedAt: Date.now() });
+      async (clientId, instance, takeover) => {
+        taken.push({ clientId, instance, startedAt: Date.now(), since: takeover?.since });
         await sleep(100);
       },
       { job: 'takeover' },
@@ -250,6 +251,14 @@ describe('pg-boss scheduler: three instances, fifty clients [postgres]', functio
     for (let waited = 0; takenOver() < 2 && waited < 30_000; waited += 100) await sleep(100);
     await sleep(2_000);
     assert.deepEqual(taken.map((entry) => entry.clientId).sort(), clients, 'each client once, by a survivor');
+    // Each job knows it is a takeover, and since when its slot ran (the dead instance's claim): what it finished is done.
+    for (const entry of taken) {
+      const since = Date.parse(entry.since ?? '');
+      assert.ok(
+        since <= killedAt && since > killedAt - 60_000,
+        `${entry.clientId}: since ${String(entry.since)}`,
+      );
+    }
     const recovery = Math.max(...taken.map((entry) => entry.startedAt), 0) - killedAt;
     assert.ok(recovery < 60_000, `taken over ${String(recovery)} ms after the kill`);
     const closed = await database.db
