@@ -192,6 +192,7 @@ export type CoreServices = Pick<
   | 'groups'
   | 'billing'
   | 'licences'
+  | 'userActions'
   | 'roles'
   | 'auditLog'
   | 'exports'

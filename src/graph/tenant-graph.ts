@@ -264,9 +264,7 @@ export class TenantGraph {
     if (options.headers !== undefined) request = request.headers({ ...options.headers });
     let response: Response;
     try {
-      response = (
-        postBody === undefined ? await request.get() : await request.post(postBody)
-      ) as Response;
+      response = (postBody === undefined ? await request.get() : await request.post(postBody)) as Response;
     } catch (error) {
       throw scope.failure ?? error;
     }

@@ -73,7 +73,13 @@ const ACTIONS: Readonly<
     audit: 'user.unblock_sign_in',
   },
 };
-const BLOCK_PERMISSION = ACTION_PERMISSIONS.find((p) => p.action === 'block_sign_in')!;
+const BLOCK_PERMISSION = blockPermission();
+
+function blockPermission(): (typeof ACTION_PERMISSIONS)[number] {
+  const permission = ACTION_PERMISSIONS.find((p) => p.action === 'block_sign_in');
+  if (permission === undefined) throw new Error('ACTION_PERMISSIONS lists no block_sign_in');
+  return permission;
+}
 
 interface StoredUser {
   readonly id: string;
@@ -184,7 +190,7 @@ export class UserActionsService {
         await this.recordResults(actor, client.id, request.action, planned, batchResults);
       });
     }
-    const ordered = planned.map((t) => results.get(t.id)!);
+    const ordered = planned.flatMap((t) => results.get(t.id) ?? []);
     return {
       clientId: client.id,
       action: request.action,
@@ -262,7 +268,11 @@ export class UserActionsService {
         const transient = status >= 500 && p.failures + 1 < this.maxAttempts;
         if (!throttled && !transient) {
           settled.push(
-            refused(p.target, status === 0 ? null : status, graphReason(response) ?? 'No answer in the batch.'),
+            refused(
+              p.target,
+              status === 0 ? null : status,
+              graphReason(response) ?? 'No answer in the batch.',
+            ),
           );
           continue;
         }

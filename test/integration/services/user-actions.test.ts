@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import type { SimTenant } from '../../../sim/index.js';
 import { REPORTS_PACE_KEY } from '../../../src/graph/tenant-gate.js';
+import type { CliContext } from '../../../src/cli/cli-context.js';
+import { runCli } from '../../../src/cli/program.js';
+import type { UserActionOutcome } from '../../../src/contracts/user-actions.js';
 import { ValidationError } from '../../../src/shared/errors.js';
 import { engines } from '../../support/databases.js';
 import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
@@ -135,12 +138,26 @@ for (const engine of engines) {
       );
       for (const id of selection) assert.equal(tenant.user(id)?.accountEnabled, true);
 
-      const outcome = await app.core.userActions.execute(partnerAdmin, clientId, {
-        action: 'block_sign_in',
-        userIds: selection,
-        confirm: true,
-      });
-      assert.equal(outcome.done, selection.length, JSON.stringify(outcome.results.filter((r) => r.outcome !== 'done')));
+      // Through the CLI: the preview first (nothing changed), then --confirm.
+      const out: string[] = [];
+      const cli: CliContext = {
+        actor: partnerAdmin,
+        out: (text) => out.push(text),
+        err: (text) => out.push(text),
+        core: () => Promise.resolve(app.core),
+      };
+      assert.equal(await runCli(['users', 'block', clientId, ...selection], cli), 0);
+      assert.match(out.join('\n'), new RegExp(`${selection.length.toString()} to change, 0 already so`));
+      assert.match(out.join('\n'), /run the same command with --confirm/);
+      for (const id of selection) assert.equal(tenant.user(id)?.accountEnabled, true);
+      out.length = 0;
+      assert.equal(await runCli(['users', 'block', clientId, ...selection, '--confirm', '--json'], cli), 0);
+      const outcome = JSON.parse(out.join('')) as UserActionOutcome;
+      assert.equal(
+        outcome.done,
+        selection.length,
+        JSON.stringify(outcome.results.filter((r) => r.outcome !== 'done')),
+      );
       assert.equal(outcome.batches, Math.ceil(selection.length / 20));
       for (const id of selection) assert.equal(tenant.user(id)?.accountEnabled, false, id);
       const audit = await audited('user.block_sign_in');
@@ -181,7 +198,12 @@ for (const engine of engines) {
         assert.equal(outcome.itemRequests, selection.length + outcome.throttledItems);
         for (const id of selection) assert.equal(tenant.user(id)?.accountEnabled, true, id);
         const audit = await audited('user.unblock_sign_in');
-        for (const id of selection) assert.deepEqual(audit.get(id)?.map((a) => a.outcome), ['done'], id);
+        for (const id of selection)
+          assert.deepEqual(
+            audit.get(id)?.map((a) => a.outcome),
+            ['done'],
+            id,
+          );
       } finally {
         harness.sim.faults.setRealisticThrottling(false);
         tenant.revokeAppPermissions(harness.app.clientId, ['User.EnableDisableAccount.All']);
