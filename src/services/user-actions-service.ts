@@ -126,7 +126,7 @@ export class UserActionsService {
   async preview(actor: Actor, clientRef: string, input: unknown): Promise<UserActionPreview> {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:operate');
     const request = parseInput(selectionInput, input);
-    const planned = await this.plan(actor, client, request.action, request.userIds);
+    const planned = await this.plan(actor, client, request.action, request.userIds, true);
     const availability = (await this.licences.actionAvailability(actor, client.id)).find(
       (a) => a.action === 'block_sign_in',
     );
@@ -166,7 +166,7 @@ export class UserActionsService {
     if ((await this.integrations.find(client.id)) === undefined) {
       throw new ConflictError('not_connected', "The client's tenant is not connected: connect it first.");
     }
-    const planned = await this.plan(actor, client, request.action, request.userIds);
+    const planned = await this.plan(actor, client, request.action, request.userIds, false);
     const wanted = ACTIONS[request.action].accountEnabled;
     const results = new Map<string, UserActionResult>();
     const counters = { batches: 0, itemRequests: 0, throttledItems: 0 };
@@ -341,6 +341,7 @@ export class UserActionsService {
     client: ClientRow,
     action: UserActionName,
     userIds: readonly string[],
+    withCost: boolean,
   ): Promise<Planned[]> {
     const ids = [...new Set(userIds.map((id) => id.toLowerCase()))];
     const stored = new Map<string, StoredUser>();
@@ -362,8 +363,10 @@ export class UserActionsService {
       }
     }
     const costs = new Map<string, MonthlyAmount | null>();
-    const inactive = await this.licences.inactiveLicensed(actor, client.id, { limit: 1000 });
-    for (const user of inactive.users) costs.set(user.id, user.monthlyCost);
+    if (withCost) {
+      const inactive = await this.licences.inactiveLicensed(actor, client.id, { limit: 1000 });
+      for (const user of inactive.users) costs.set(user.id, user.monthlyCost);
+    }
     const wanted = ACTIONS[action].accountEnabled;
     const planned: Planned[] = [];
     for (const id of ids) {
@@ -384,7 +387,7 @@ export class UserActionsService {
         continue;
       }
       let cost = costs.get(id);
-      if (cost === undefined && user.entraState === 'active') {
+      if (withCost && cost === undefined && user.entraState === 'active') {
         cost = (await this.licences.userLicences(actor, client.id, id)).monthlyCost;
       }
       if (user.entraState !== 'active') {
