@@ -15,7 +15,6 @@ import { useState } from 'react';
 import type { UserActionName, UserActionOutcome, UserActionPreview } from '../api/types.js';
 import { useApp } from '../app-context.js';
 import { ErrorBar } from '../components/error-bar.js';
-import { useMutation } from '../hooks/use-mutation.js';
 
 /**
  * Block sign-in of the users selected in the inactive list (issue 17): Preview (who, what, the cost they hold, what
@@ -31,27 +30,44 @@ export function BlockSignInPanel(props: {
   const base = `/clients/${encodeURIComponent(props.clientName)}/user-actions`;
   const [preview, setPreview] = useState<UserActionPreview>();
   const [outcome, setOutcome] = useState<UserActionOutcome>();
-  const previewing = useMutation(
-    (action: UserActionName, userIds: readonly string[]) =>
-      api.post<UserActionPreview>(`${base}/preview`, { action, userIds }),
-    (answer) => {
-      setPreview(answer);
-      setOutcome(undefined);
-    },
-  );
-  const executing = useMutation(
-    (action: UserActionName, userIds: readonly string[]) =>
-      api.post<UserActionOutcome>(base, { action, userIds, confirm: true }),
-    (answer) => {
-      setOutcome(answer);
-      setPreview(undefined);
-      props.onDone();
-      notify(
-        answer.refused === 0 ? 'success' : 'warning',
-        `${answer.done.toString()} done, ${answer.refused.toString()} refused`,
-      );
-    },
-  );
+  // Not useMutation (busy until the caller closes): the panel stays open for Undo and for the next selection.
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<unknown>();
+  const previewOf = (action: UserActionName, userIds: readonly string[]): void => {
+    setBusy(true);
+    setFailure(undefined);
+    api.post<UserActionPreview>(`${base}/preview`, { action, userIds }).then(
+      (answer) => {
+        setBusy(false);
+        setPreview(answer);
+        setOutcome(undefined);
+      },
+      (error: unknown) => {
+        setBusy(false);
+        setFailure(error);
+      },
+    );
+  };
+  const execute = (action: UserActionName, userIds: readonly string[]): void => {
+    setBusy(true);
+    setFailure(undefined);
+    api.post<UserActionOutcome>(base, { action, userIds, confirm: true }).then(
+      (answer) => {
+        setBusy(false);
+        setOutcome(answer);
+        setPreview(undefined);
+        props.onDone();
+        notify(
+          answer.refused === 0 ? 'success' : 'warning',
+          `${answer.done.toString()} done, ${answer.refused.toString()} refused`,
+        );
+      },
+      (error: unknown) => {
+        setBusy(false);
+        setFailure(error);
+      },
+    );
+  };
   const doneIds = outcome?.results.filter((r) => r.outcome === 'done' && r.requested).map((r) => r.id) ?? [];
   return (
     <div>
@@ -62,16 +78,15 @@ export function BlockSignInPanel(props: {
       </Caption1>
       <div>
         <Button
-          disabled={props.selected.length === 0 || previewing.busy}
+          disabled={props.selected.length === 0 || busy}
           onClick={() => {
-            previewing.run('block_sign_in', props.selected);
+            previewOf('block_sign_in', props.selected);
           }}
         >
           Preview block sign-in ({props.selected.length.toString()})
         </Button>
       </div>
-      {previewing.error !== undefined && <ErrorBar error={previewing.error} />}
-      {executing.error !== undefined && <ErrorBar error={executing.error} />}
+      {failure !== undefined && <ErrorBar error={failure} />}
       {preview !== undefined && (
         <div aria-label="Block sign-in preview">
           <Body1>
@@ -87,9 +102,9 @@ export function BlockSignInPanel(props: {
           )}
           <Button
             appearance="primary"
-            disabled={executing.busy || preview.toChange + preview.already === 0}
+            disabled={busy || preview.toChange + preview.already === 0}
             onClick={() => {
-              executing.run(
+              execute(
                 preview.action,
                 preview.targets.filter((t) => t.plan !== 'not_applicable').map((t) => t.id),
               );
@@ -128,9 +143,9 @@ export function BlockSignInPanel(props: {
           </Table>
           {outcome.action === 'block_sign_in' && doneIds.length > 0 && (
             <Button
-              disabled={executing.busy}
+              disabled={busy}
               onClick={() => {
-                executing.run('unblock_sign_in', doneIds);
+                execute('unblock_sign_in', doneIds);
               }}
             >
               Undo: allow sign-in again ({doneIds.length.toString()})
