@@ -12,6 +12,7 @@ import { AuditLogService } from '../services/audit-log-service.js';
 import { AuditTrail } from '../services/audit-trail.js';
 import { BillingService } from '../services/billing-service.js';
 import { LicenceService } from '../services/licence-service.js';
+import { UserActionsService } from '../services/user-actions-service.js';
 import { ClientAccess } from '../services/client-access.js';
 import { ClientService } from '../services/client-service.js';
 import { CollectionReconciler } from '../services/collection-reconciler.js';
@@ -130,6 +131,8 @@ export interface Core {
    * `prices`, `setPrices` (admin, audited), `reportCsv`.
    */
   readonly licences: LicenceService;
+  /** Acting on users in Entra (issue 17): `preview`, `execute` (block sign-in and its Undo), audited per user. */
+  readonly userActions: UserActionsService;
   /** Roles: `myGrants`, `list`, `assign`, `revoke`. */
   readonly roles: RoleService;
   /** The audit log: `query`, `exportCsv`, `exportCsvPages`. */
@@ -200,6 +203,7 @@ export type CoreServices = Pick<
   | 'groups'
   | 'billing'
   | 'licences'
+  | 'userActions'
   | 'roles'
   | 'auditLog'
   | 'exports'
@@ -306,6 +310,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     clientAccess,
     audit,
     clock,
+  });
+  const userActions = new UserActionsService({
+    db,
+    clientAccess,
+    licences,
+    graphs,
+    integrations: integrationStore,
+    audit,
   });
   const status = new StatusService({
     db,
@@ -471,6 +483,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     groups,
     billing,
     licences,
+    userActions,
     roles,
     auditLog,
     exports,

@@ -12,6 +12,7 @@ export type * from './errors.js';
 export type * from './groups.js';
 export type * from './integrations.js';
 export type * from './licences.js';
+export type * from './user-actions.js';
 export type * from './reports.js';
 export type * from './sync.js';
 export type * from './users.js';

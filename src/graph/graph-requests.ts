@@ -293,4 +293,19 @@ export const GRAPH_REQUESTS: readonly GraphRequestKind[] = [
     endpoint: 'GET /{tenant}/discovery/v2.0/keys',
     sent: {},
   },
+  {
+    name: 'batch.users.update',
+    purpose:
+      'block (or allow again) sign-in of selected users: PATCH /users/{id} {"accountEnabled": false|true}, up to 20 in one JSON batch (optional, after preview and confirmation)',
+    method: 'POST',
+    host: 'graph',
+    path: '/$batch',
+    options: 'requests: [{ id, method: PATCH, url: /users/{id}, body: { accountEnabled } }] (at most 20)',
+    version: 'v1.0',
+    doc: 'https://learn.microsoft.com/en-us/graph/json-batching',
+    endpoint: 'POST /v1.0/$batch',
+    sent: {},
+    permission:
+      'User.EnableDisableAccount.All (with User.Read.All), https://learn.microsoft.com/en-us/graph/api/user-update',
+  },
 ];

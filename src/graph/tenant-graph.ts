@@ -36,6 +36,22 @@ export interface GraphCallOptions {
   readonly requiredPermissions?: readonly string[];
 }
 
+/** One request inside a JSON batch (a relative URL, as Microsoft requires). */
+export interface BatchRequest {
+  readonly id: string;
+  readonly method: 'GET' | 'PATCH' | 'POST';
+  readonly url: string;
+  readonly body?: unknown;
+}
+
+/** One answer of a JSON batch. */
+export interface BatchResponse {
+  readonly id: string;
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: unknown;
+}
+
 /** What an app-only token says about itself. */
 export interface AppTokenClaims {
   readonly tenantId: string | undefined;
@@ -120,6 +136,25 @@ export class TenantGraph {
    */
   delta<T>(link: string, options: GraphCallOptions): AsyncGenerator<GraphPage<T>> {
     return this.iterate<T>(link, options, true);
+  }
+
+  /**
+   * One JSON batch: `POST /$batch` with up to 20 requests, answered one by one (each its own status, headers and
+   * body; the batch itself is 200 even when items fail or are throttled)
+   * (https://learn.microsoft.com/en-us/graph/json-batching). The caller reads each item's status and honours an
+   * item's own `Retry-After` (https://learn.microsoft.com/en-us/graph/throttling).
+   * @throws {GraphRequestError} {@link AuthError} when the batch as a whole fails
+   */
+  async batch(requests: readonly BatchRequest[], options: GraphCallOptions): Promise<BatchResponse[]> {
+    const answer = await this.send<{ responses?: BatchResponse[] }>('/$batch', options, false, {
+      requests: requests.map((r) => ({
+        id: r.id,
+        method: r.method,
+        url: r.url,
+        ...(r.body === undefined ? {} : { body: r.body, headers: { 'Content-Type': 'application/json' } }),
+      })),
+    });
+    return answer.responses ?? [];
   }
 
   /** The claims of a fresh-enough app-only token (roles = granted application permissions). @throws {AuthError} */
@@ -207,7 +242,12 @@ export class TenantGraph {
     }
   }
 
-  private async send<T>(pathOrUrl: string, options: GraphCallOptions, delta: boolean): Promise<T> {
+  private async send<T>(
+    pathOrUrl: string,
+    options: GraphCallOptions,
+    delta: boolean,
+    postBody?: unknown,
+  ): Promise<T> {
     const scope = new GraphCallScope(
       options.operation,
       options.tally === undefined ? [this.tally] : [this.tally, options.tally],
@@ -224,7 +264,7 @@ export class TenantGraph {
     if (options.headers !== undefined) request = request.headers({ ...options.headers });
     let response: Response;
     try {
-      response = (await request.get()) as Response;
+      response = (postBody === undefined ? await request.get() : await request.post(postBody)) as Response;
     } catch (error) {
       throw scope.failure ?? error;
     }

@@ -67,6 +67,8 @@ const ROUTES: readonly (readonly [string, string])[] = [
   ['GET', '/clients/:client/licences/actions'],
   ['GET', '/licences/reclaimable'],
   ['PUT', '/clients/:client/licences/prices'],
+  ['POST', '/clients/:client/user-actions/preview'],
+  ['POST', '/clients/:client/user-actions'],
   ['GET', '/clients/:client/reports/filters'],
   ['GET', '/clients/:client/reports/:kind'],
   ['GET', '/clients/:client/reports/:kind/csv'],

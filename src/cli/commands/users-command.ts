@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { UserView } from '../../contracts/users.js';
 import { formatTable, type CliContext } from '../cli-context.js';
+import { registerUserActionCommands } from './user-actions-command.js';
 
 interface ListOptions {
   search?: string;
@@ -17,7 +18,7 @@ interface ListOptions {
   json?: boolean;
 }
 
-/** `users list|show|import|disable`: a client's directory users and their collection state. */
+/** `users list|show|import|disable|block|unblock`: a client's directory users and their collection state. */
 export function registerUsersCommand(program: Command, context: CliContext): void {
   const users = program.command('users').description("list, import and disable a client's users");
 
@@ -113,6 +114,8 @@ export function registerUsersCommand(program: Command, context: CliContext): voi
       const user = await core.users.disableUser(context.actor, clientRef, userRef);
       context.out(options.json === true ? JSON.stringify(user) : `Disabled ${user.displayName ?? user.id}.`);
     });
+
+  registerUserActionCommands(users, context);
 }
 
 /** Yes or no — or pending while the tenant's activity is being read (not final until it has been). */

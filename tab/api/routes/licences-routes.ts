@@ -41,6 +41,19 @@ export function licencesRoutes(core: CoreServices): TabRoute[] {
         json({ actions: await core.licences.actionAvailability(actor, params.client ?? '') }),
     },
     {
+      // Block sign-in (or its Undo) on a selection: what it would do, then (`confirm: true`) do it.
+      method: 'POST',
+      path: '/clients/:client/user-actions/preview',
+      handle: async ({ actor, params, body }) =>
+        json(await core.userActions.preview(actor, params.client ?? '', body)),
+    },
+    {
+      method: 'POST',
+      path: '/clients/:client/user-actions',
+      handle: async ({ actor, params, body }) =>
+        json(await core.userActions.execute(actor, params.client ?? '', body)),
+    },
+    {
       method: 'GET',
       path: '/clients/:client/licences/prices',
       handle: async ({ actor, params }) => json(await core.licences.prices(actor, params.client ?? '')),

@@ -116,6 +116,57 @@ describe('tab: the Licences screen (browser)', function () {
     await screenshot(page, 'licences-02-priced');
   });
 
+  it('blocks sign-in of ticked inactive users after a preview and a confirmation, shows each result, and Undo restores', async () => {
+    const demo = await app.store.db
+      .selectFrom('integrations')
+      .innerJoin('clients', 'clients.id', 'integrations.client_id')
+      .select(['integrations.tenant_id', 'integrations.app_client_id'])
+      .where('clients.name', '=', 'demo')
+      .executeTakeFirstOrThrow();
+    const accountEnabled = async (id: string): Promise<unknown> =>
+      (
+        (await app.simControl('GET', `/tenants/${demo.tenant_id}/users/${id}`)) as {
+          user: { accountEnabled: unknown };
+        }
+      ).user.accountEnabled;
+    await app.simControl('POST', `/tenants/${demo.tenant_id}/apps/${demo.app_client_id}/permissions`, {
+      permissions: ['User.EnableDisableAccount.All'],
+    });
+    const frame = await licencesAs('partnerAdmin');
+    const list = frame.getByRole('table', { name: 'Inactive but licensed users' });
+    await list.getByRole('checkbox').first().waitFor();
+    const rows = list.getByRole('row').filter({ hasNot: frame.getByText('Sign-in blocked') });
+    for (let i = 1; i <= 2; i++) await rows.nth(i).getByRole('checkbox').check();
+    await frame.getByRole('button', { name: 'Preview block sign-in (2)' }).click();
+    await frame.getByText('2 to block, 0 already blocked, 0 not applicable.').waitFor();
+    await screenshot(page, 'licences-03-block-preview');
+    await frame.getByRole('button', { name: 'Confirm: block sign-in' }).click();
+    const results = frame.getByRole('table', { name: 'Block sign-in results' });
+    await results.waitFor();
+    assert.equal(await results.getByText('done', { exact: true }).count(), 2);
+    const audit = await app.store.db
+      .selectFrom('audit_log')
+      .select(['target_id', 'after'])
+      .where('action', '=', 'user.block_sign_in')
+      .execute();
+    assert.equal(audit.length, 2);
+    for (const entry of audit) {
+      assert.match(entry.after ?? '', /"outcome":"done"/);
+      assert.equal(await accountEnabled(entry.target_id ?? ''), false);
+    }
+    await screenshot(page, 'licences-04-blocked');
+    await frame.getByRole('button', { name: 'Undo: allow sign-in again (2)' }).click();
+    await waitFor(async () => {
+      const undone = await app.store.db
+        .selectFrom('audit_log')
+        .select('target_id')
+        .where('action', '=', 'user.unblock_sign_in')
+        .execute();
+      return undone.length === 2;
+    }, 30_000);
+    for (const entry of audit) assert.equal(await accountEnabled(entry.target_id ?? ''), true);
+  });
+
   it('shows the reclaimable cost per client on the partner dashboard', async () => {
     const overview = (await app.api('partnerAdmin', 'GET', '/clients/demo/licences')).body as {
       totals: { inactiveCost: { amount: string; currency: string } | null };

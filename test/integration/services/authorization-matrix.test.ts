@@ -123,6 +123,25 @@ const actions: readonly Action[] = [
     run: (core, actor, ref, f) => core.users.disableUser(actor, ref, f.userId),
   },
   {
+    name: 'userActions.preview',
+    level: 'operate',
+    run: (core, actor, ref, f) =>
+      core.userActions.preview(actor, ref, { action: 'block_sign_in', userIds: [f.userId] }),
+  },
+  {
+    name: 'userActions.execute',
+    level: 'operate',
+    // The fixture's client is not connected: an allowed call is refused for that (nothing sent), after the right.
+    run: (core, actor, ref, f) =>
+      core.userActions.execute(actor, ref, { action: 'block_sign_in', userIds: [f.userId], confirm: true }),
+  },
+  {
+    name: 'userActions.execute (Undo)',
+    level: 'operate',
+    run: (core, actor, ref, f) =>
+      core.userActions.execute(actor, ref, { action: 'unblock_sign_in', userIds: [f.userId], confirm: true }),
+  },
+  {
     name: 'groups.previewExclusion',
     level: 'operate',
     run: (core, actor, ref, f) => core.groups.previewExclusion(actor, ref, f.groupId),

@@ -114,6 +114,16 @@ describe('tab API: the core decides who may read and change what, and bad input 
       ['POST', '/api/tab/clients/bravo/tabs', { kind: 'channel', id: '19:ops@thread.tacv2' }],
       ['DELETE', '/api/tab/clients/bravo/tabs', { id: '19:ops@thread.tacv2' }],
       ['PUT', '/api/tab/clients/bravo/licences/prices', { currency: 'GBP', prices: [] }],
+      [
+        'POST',
+        '/api/tab/clients/bravo/user-actions/preview',
+        { action: 'block_sign_in', userIds: [crypto.randomUUID()], confirm: true },
+      ],
+      [
+        'POST',
+        '/api/tab/clients/bravo/user-actions',
+        { action: 'block_sign_in', userIds: [crypto.randomUUID()], confirm: true },
+      ],
     ];
     const auditBefore = await harness.core.auditLog.query({
       ...PARTNER_ADMIN,
@@ -193,6 +203,16 @@ describe('tab API: the core decides who may read and change what, and bad input 
       }),
       403,
     );
+    for (const path of ['/api/tab/clients/alpha/user-actions/preview', '/api/tab/clients/alpha/user-actions'])
+      assert.equal(
+        await status('POST', path, viewerOfA, {
+          action: 'block_sign_in',
+          userIds: [crypto.randomUUID()],
+          confirm: true,
+        }),
+        403,
+        path,
+      );
   });
 
   it('answers 403 for an unknown client exactly as for a foreign one, so ids cannot be probed', async () => {

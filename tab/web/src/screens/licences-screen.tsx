@@ -3,6 +3,7 @@ import {
   Body1,
   Button,
   Caption1,
+  Checkbox,
   Field,
   Input,
   Spinner,
@@ -32,6 +33,7 @@ import { ErrorBar } from '../components/error-bar.js';
 import { PageHeader } from '../components/page-header.js';
 import { StatCard, StatGrid } from '../components/stat-card.js';
 import { useResource } from '../hooks/use-resource.js';
+import { BlockSignInPanel } from './block-sign-in-panel.js';
 import { formatDate, formatNumber } from '../format.js';
 
 const useStyles = makeStyles({
@@ -84,6 +86,7 @@ export function LicencesScreen({ client }: { readonly client: ClientHeader }) {
     `licences-actions:${client.id}`,
   );
   const mayConfigure = canOperate(me, client.id);
+  const [selected, setSelected] = useState<readonly string[]>([]);
 
   if (overview.error !== undefined) return <ErrorBar error={overview.error} />;
   if (overview.data === undefined) return <Spinner label="Loading licences…" />;
@@ -198,6 +201,7 @@ export function LicencesScreen({ client }: { readonly client: ClientHeader }) {
             <Table aria-label="Inactive but licensed users" size="small">
               <TableHeader>
                 <TableRow>
+                  {mayConfigure && <TableHeaderCell>Select</TableHeaderCell>}
                   <TableHeaderCell>User</TableHeaderCell>
                   <TableHeaderCell>Why</TableHeaderCell>
                   <TableHeaderCell>Last sign-in</TableHeaderCell>
@@ -208,6 +212,21 @@ export function LicencesScreen({ client }: { readonly client: ClientHeader }) {
               <TableBody>
                 {inactive.data.users.map((user) => (
                   <TableRow key={user.id}>
+                    {mayConfigure && (
+                      <TableCell>
+                        <Checkbox
+                          aria-label={`Select ${user.displayName ?? user.id}`}
+                          checked={selected.includes(user.id)}
+                          onChange={(_event, data) => {
+                            setSelected((previous) =>
+                              data.checked === true
+                                ? [...previous, user.id]
+                                : previous.filter((id) => id !== user.id),
+                            );
+                          }}
+                        />
+                      </TableCell>
+                    )}
                     <TableCell>
                       {user.displayName ?? user.id}
                       <Caption1 className={styles.hint}> {user.userPrincipalName}</Caption1>
@@ -230,6 +249,16 @@ export function LicencesScreen({ client }: { readonly client: ClientHeader }) {
                 ))}
               </TableBody>
             </Table>
+            {mayConfigure && (
+              <BlockSignInPanel
+                clientName={client.name}
+                selected={selected}
+                onDone={() => {
+                  setSelected([]);
+                  reload();
+                }}
+              />
+            )}
           </>
         )}
       </div>

@@ -1,0 +1,89 @@
+import type { Command } from 'commander';
+import type { UserActionName } from '../../contracts/user-actions.js';
+import { formatTable, type CliContext } from '../cli-context.js';
+
+interface ActionOptions {
+  inactive?: boolean;
+  confirm?: boolean;
+  json?: boolean;
+}
+
+/**
+ * `users block|unblock`: block sign-in of users in the client's Entra tenant (or allow it again, the Undo). Without
+ * `--confirm` it only previews (who, what, the licence cost they hold, what is not applicable).
+ */
+export function registerUserActionCommands(users: Command, context: CliContext): void {
+  const verbs: readonly [string, UserActionName, string][] = [
+    ['block', 'block_sign_in', 'block sign-in in Microsoft Entra ID (needs User.EnableDisableAccount.All)'],
+    ['unblock', 'unblock_sign_in', 'allow sign-in again (the Undo of block)'],
+  ];
+  for (const [verb, action, description] of verbs) {
+    users
+      .command(verb)
+      .description(`${description}; previews unless --confirm`)
+      .argument('<client>', 'client name or id')
+      .argument('[userIds...]', 'user object ids')
+      .option('--inactive', 'select the expired users still licensed (the Licences screen’s inactive list)')
+      .option('--confirm', 'do it (after looking at the preview)')
+      .option('--json', 'print the preview or the results as JSON')
+      .action(async (clientRef: string, userIds: string[], options: ActionOptions) => {
+        const core = await context.core();
+        const selected = [...userIds];
+        if (options.inactive === true) {
+          const inactive = await core.licences.inactiveLicensed(context.actor, clientRef, { limit: 1000 });
+          for (const user of inactive.users)
+            if (user.inactiveReasons.includes('expired')) selected.push(user.id);
+        }
+        const input = { action, userIds: selected };
+        if (options.confirm !== true) {
+          const preview = await core.userActions.preview(context.actor, clientRef, input);
+          if (options.json === true) {
+            context.out(JSON.stringify(preview));
+            return;
+          }
+          context.out(preview.what);
+          context.out(
+            formatTable(
+              ['NAME', 'UPN', 'PLAN', 'MONTHLY COST', 'NOTE'],
+              preview.targets.map((t) => [
+                t.displayName,
+                t.userPrincipalName,
+                t.plan,
+                t.monthlyCost === null ? '—' : `${t.monthlyCost.amount} ${t.monthlyCost.currency}`,
+                t.reason,
+              ]),
+            ),
+          );
+          context.out(
+            `${preview.toChange.toString()} to change, ${preview.already.toString()} already so, ${preview.notApplicable.toString()} not applicable.` +
+              (preview.monthlyCostHeld === null
+                ? ''
+                : ` Licences held: ${preview.monthlyCostHeld.amount} ${preview.monthlyCostHeld.currency} a month.`),
+          );
+          if (!preview.available) context.out(`Unavailable: ${preview.availabilityDetail}`);
+          context.out(`To do it, run the same command with --confirm.`);
+          return;
+        }
+        const outcome = await core.userActions.execute(context.actor, clientRef, { ...input, confirm: true });
+        if (options.json === true) {
+          context.out(JSON.stringify(outcome));
+          return;
+        }
+        context.out(
+          formatTable(
+            ['UPN', 'RESULT', 'GRAPH', 'REASON'],
+            outcome.results.map((r) => [
+              r.userPrincipalName ?? r.id,
+              r.outcome,
+              r.graphStatus === null ? '—' : r.graphStatus.toString(),
+              r.reason,
+            ]),
+          ),
+        );
+        context.out(
+          `${outcome.done.toString()} done, ${outcome.refused.toString()} refused, ${outcome.notApplicable.toString()} not applicable` +
+            ` (${outcome.batches.toString()} batches, ${outcome.throttledItems.toString()} throttled and sent again).`,
+        );
+      });
+  }
+}
