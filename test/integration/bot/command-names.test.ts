@@ -20,7 +20,7 @@ describeEachEngineWithCore('names with spaces typed to the bot', (ctx) => {
       .set({ display_name: 'Northwind Traders' })
       .where('id', '=', clientId)
       .execute();
-    await seedClient(db, { name: 'contoso' });
+    await seedClient(db, { name: 'contoso', integration: { importStarted: false } });
     await seedDirectory(db, clientId, {
       users: {
         adele: { displayName: 'Adele Cho', upn: 'adele@fixture.example', state: 'imported', importedAt: T0 },
@@ -65,5 +65,19 @@ describeEachEngineWithCore('names with spaces typed to the bot', (ctx) => {
     assert.match(help, /--client ‹name›/);
     assert.doesNotMatch(help, /<user>|<name>/);
     assert.match(await say('disable'), /disable ‹UPN, mail or name›/);
+  });
+
+  it('`clients` shows each client’s billable users and worst problem exactly as the status service has them', async () => {
+    const card = await say('clients');
+    const statuses = await ctx.core.status.list(context.actor);
+    assert.ok(
+      statuses.some((status) => status.problems.length > 0),
+      'the fixture has a client with a problem',
+    );
+    for (const status of statuses) {
+      assert.ok(card.includes(`billable ${status.billable.toLocaleString('en-US')}`), status.name);
+      const [worst] = status.problems;
+      if (worst !== undefined) assert.ok(card.includes(`Needs attention: ${worst}`), worst);
+    }
   });
 });

@@ -382,6 +382,16 @@ describe('bot cards', () => {
     });
   }
 
+  it('the clients card shows each client’s billable users and its worst problem, as the status service decided', () => {
+    const text = JSON.stringify(cards.clients);
+    assert.match(text, /billable 11,872/);
+    assert.match(text, /Needs attention: Client secret expires in 14 days"/);
+    assert.match(text, /billable —/, 'a client not connected has no billable figure');
+    const [, failing] = statuses;
+    assert.ok(failing !== undefined && failing.problems.length > 1);
+    assert.ok(text.includes(`(+${failing.problems.length - 1} more)`));
+  });
+
   it('entity text cannot become a Markdown link on a card', () => {
     const text = JSON.stringify(cards.clients);
     assert.ok(!text.includes('](https://evil.example)'), 'link syntax survived');
