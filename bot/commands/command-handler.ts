@@ -10,7 +10,13 @@ import {
   showStatus,
   whoami,
 } from '../workflows/client-workflows.js';
-import { changeUser, listGroups, listUsers, previewExclusion } from '../workflows/directory-workflows.js';
+import {
+  askDisable,
+  changeUser,
+  listGroups,
+  listUsers,
+  previewExclusion,
+} from '../workflows/directory-workflows.js';
 import { showLicences } from '../workflows/licence-workflow.js';
 import { startSync, type CardUpdater, type SyncWorkflowOptions } from '../workflows/sync-workflow.js';
 import {
@@ -114,11 +120,13 @@ export async function runCommand(
       };
     }
     case 'import':
-    case 'disable':
       return {
         card: await changeUser(context, client, resolved.user, resolved.name),
         view: { verb: 'user.show', data: { ...on, user: resolved.user } },
       };
+    case 'disable':
+      // Destructive: the card asks to confirm first, as the tab does.
+      return { card: await askDisable(context, client, resolved.user) };
     case 'groups':
       return {
         card: await listGroups(context, client, { search: resolved.search }),
