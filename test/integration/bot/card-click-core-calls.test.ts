@@ -141,7 +141,7 @@ describeEachEngineWithCore('a user card click in the bot', (ctx) => {
     assert.equal(await state(), 'imported');
 
     const confirm = (ask.card.actions ?? []).find((action) => action.title === 'Disable user');
-    assert.ok(confirm !== undefined && confirm.type === 'Action.Execute');
+    assert.ok(confirm?.type === 'Action.Execute');
     const done = await runAction(context, { action: confirm }, sync);
     assert.match(textOf(done.card), /Adele Cho is disabled/);
     assert.equal(await state(), 'disabled');
