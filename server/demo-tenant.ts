@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -10,7 +9,7 @@ import {
 } from '../sim/index.js';
 import type { AppConfig } from '../src/config/load-config.js';
 import type { Core } from '../src/composition/create-core.js';
-import { demoEndpointsFile, type GraphEndpoints } from '../src/graph/tenant-graph-factory.js';
+import { demoConsentApp, demoEndpointsFile, type GraphEndpoints } from '../src/graph/tenant-graph-factory.js';
 import { SYSTEM_ACTOR } from '../src/services/actor.js';
 import type { Logger } from '../src/shared/logger.js';
 import { CheckpointRepository } from '../src/store/checkpoint-repository.js';
@@ -26,7 +25,7 @@ export const DEMO_CLIENT_NAME = 'demo';
  * Our own multi-tenant app in demo mode (what CONSENT_APP_CLIENT_ID names in production): admin consent grants it
  * the six permissions in a client tenant. Its secret is made afresh at every start and never leaves the process.
  */
-export const DEMO_CONSENT_APP_ID = '5d3c6f1a-7b2e-4c19-8a4d-2f6e9b0c1d7e';
+export { DEMO_CONSENT_APP_ID } from '../src/graph/tenant-graph-factory.js';
 
 /** A second simulated tenant, not connected to any client: to try connecting one (admin consent) in demo mode. */
 export const DEMO_SECOND_TENANT_DOMAIN = 'northwind.onmicrosoft.com';
@@ -46,11 +45,14 @@ export interface DemoTenant {
  * Demo mode: starts the Entra ID / Graph simulator in this process (HTTPS on `DEMO_SIM_PORT`, its CA and keys in
  * `<DATA_DIR>/sim`) with the deterministic demo tenant of `DEMO_USERS` users.
  */
-export async function startDemoTenant(config: AppConfig, logger: Logger): Promise<DemoTenant> {
+export async function startDemoTenant(
+  config: AppConfig,
+  logger: Logger,
+  secretsKey: Buffer,
+): Promise<DemoTenant> {
   const log = logger.child({ component: 'simulator' });
   const consentApp = {
-    clientId: DEMO_CONSENT_APP_ID,
-    clientSecret: crypto.randomBytes(24).toString('base64url'),
+    ...demoConsentApp(secretsKey),
     displayName: 'Entra ID Manager (demo)',
     permissions: [...PRODUCT_PERMISSIONS],
     // Its reply URLs, as aad.manifest.json registers them: the consent callback and the tab's sign-in window.

@@ -73,7 +73,7 @@ async function start(
     tracing === undefined ? {} : { tracer: tracing.provider.getTracer('entra-teams-idm', version) },
   );
   // Demo mode: the simulated tenant stands in for Entra ID and Graph, in this process.
-  const demo = config.mode === 'demo' ? await startDemoTenant(config, logger) : undefined;
+  const demo = config.mode === 'demo' ? await startDemoTenant(config, logger, secretsKey) : undefined;
   if (demo !== undefined) started.push(() => demo.close());
   const bot = createBotEdge(config);
   const core = await createCore({

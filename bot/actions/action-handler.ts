@@ -15,6 +15,7 @@ import {
   setReporting,
   showGroup,
   showUser,
+  askDisable,
 } from '../workflows/directory-workflows.js';
 import { startSync, type SyncWorkflowOptions } from '../workflows/sync-workflow.js';
 import { explainingMissingRole, toCardClient, type WorkflowContext } from '../workflows/workflow-context.js';
@@ -158,6 +159,8 @@ async function onClient(
     }
     case 'user.show':
       return showUser(context, client, as(verb).user);
+    case 'user.disable.ask':
+      return askDisable(context, client, as(verb).user);
     case 'groups.list':
       return listGroups(context, client, as(verb));
     case 'group.show':

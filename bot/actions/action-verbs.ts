@@ -34,6 +34,8 @@ export const actionSchemas = {
   }),
   'user.show': z.object({ client: clientRef, user: userRef }),
   'user.import': z.object({ client: clientRef, user: userRef }),
+  /** Disable's first click: the card asks to confirm (as the tab's dialog does) before anything changes. */
+  'user.disable.ask': z.object({ client: clientRef, user: userRef }),
   'user.disable': z.object({ client: clientRef, user: userRef }),
   'groups.list': z.object({
     client: clientRef,

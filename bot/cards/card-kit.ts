@@ -238,6 +238,15 @@ export function escapeMarkdown(value: string): string {
     .replace(/\{\{/g, `{${JOIN}{`);
 }
 
+/**
+ * Our own usage text (`import <user>`, `--client <name>`) with its placeholders in single angle quotes (‹user›): Teams
+ * drops an angle-bracketed word from a card's text as if it were an HTML tag, even escaped, so the help lost every
+ * placeholder. Only for our texts — Entra text goes through {@link escapeMarkdown} unchanged.
+ */
+export function showPlaceholders(usage: string): string {
+  return usage.replace(/<([^<>\n]+)>/g, '‹$1›');
+}
+
 /** `1234567` → `1,234,567`. */
 export function count(value: number): string {
   return value.toLocaleString('en-US');

@@ -38,7 +38,7 @@ function syncColor(status: ClientStatus): 'good' | 'attention' | 'accent' | 'def
   return last.status === 'running' ? 'accent' : 'good';
 }
 
-/** `clients`: every client the person may see, one row each with its sync state and a Status button. */
+/** `clients`: every client the person may see, one row each with its billable users, sync state, worst problem and a Status button. */
 export function clientsCard(statuses: readonly ClientStatus[]): AdaptiveCard {
   const body: CardElement[] = [
     heading(statuses.length === 1 ? 'Your client' : `Your clients (${count(statuses.length)})`),
@@ -54,7 +54,7 @@ export function clientsCard(statuses: readonly ClientStatus[]): AdaptiveCard {
         [
           text(clientLabel(status), { weight: 'bolder' }),
           text(
-            `${count(status.users)} users · ${count(status.groups)} groups · sync ${lastSyncText(status)}`,
+            `${count(status.users)} users · billable ${billableText(status)} · ${count(status.groups)} groups · sync ${lastSyncText(status)}`,
             {
               isSubtle: true,
               size: 'small',
@@ -62,6 +62,7 @@ export function clientsCard(statuses: readonly ClientStatus[]): AdaptiveCard {
               color: syncColor(status),
             },
           ),
+          ...problemsLine(status),
         ],
         act('Status', 'status.show', { client: status.id }),
       ),
@@ -70,6 +71,20 @@ export function clientsCard(statuses: readonly ClientStatus[]): AdaptiveCard {
   if (statuses.length > 25)
     body.push(subtle(`…and ${count(statuses.length - 25)} more: name one with “status <client>”.`));
   return card(body);
+}
+
+/** The worst problem the status service found, and how many more (its Status card lists them all). */
+function problemsLine(status: ClientStatus): CardElement[] {
+  const [worst] = status.problems;
+  if (worst === undefined) return [];
+  const more = status.problems.length - 1;
+  return [
+    text(`Needs attention: ${worst}${more > 0 ? ` (+${count(more)} more)` : ''}`, {
+      color: 'attention',
+      size: 'small',
+      spacing: 'none',
+    }),
+  ];
 }
 
 export interface StatusCardOptions {

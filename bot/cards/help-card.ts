@@ -8,6 +8,7 @@ import {
   subtle,
   text,
   type AdaptiveCard,
+  showPlaceholders,
   type CardElement,
 } from './card-kit.js';
 
@@ -22,9 +23,14 @@ export function helpCard(options: HelpCardOptions = {}): AdaptiveCard {
   const body: CardElement[] = [heading('Entra identity manager')];
   if (options.intro !== undefined) body.push(text(options.intro, { color: options.introColor ?? 'default' }));
   body.push(
-    container([facts(COMMAND_HELP.map((line) => [line.usage, line.does]))], 'emphasis'),
+    container(
+      [facts(COMMAND_HELP.map((line) => [showPlaceholders(line.usage), showPlaceholders(line.does)]))],
+      'emphasis',
+    ),
     subtle(
-      'In a channel or group chat, @mention me first. Add “--client <name>” to any command to pick the client; otherwise I use the client this chat is subscribed to, or the only one you can see, or I ask.',
+      showPlaceholders(
+        'In a channel or group chat, @mention me first. Add “--client <name>” to the end of any command to pick the client; otherwise I use the client this chat is subscribed to, or the only one you can see, or I ask. Names with spaces need no quotes.',
+      ),
     ),
   );
   return card(body, [

@@ -30,7 +30,7 @@ function userRows(client: CardClient, list: NotifiedUserList): CardElement[] {
           spacing: 'none',
         }),
       ],
-      act('Disable', 'user.disable', { client: client.id, user: user.id }, 'destructive'),
+      act('Disable…', 'user.disable.ask', { client: client.id, user: user.id }, 'destructive'),
     ),
   );
   if (list.total > list.users.length)

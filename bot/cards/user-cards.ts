@@ -52,9 +52,9 @@ function userActions(client: CardClient, user: UserView): CardAction[] {
       ),
     );
   }
-  // Only a collected user has a collection to stop (rule 5).
+  // Only a collected user has a collection to stop (rule 5); the first click asks to confirm.
   if (user.state === 'imported') {
-    actions.push(act('Disable', 'user.disable', { client: client.id, user: user.id }, 'destructive'));
+    actions.push(act('Disable…', 'user.disable.ask', { client: client.id, user: user.id }, 'destructive'));
   }
   return actions;
 }
@@ -67,6 +67,34 @@ export interface UserCardOptions {
    * group chats and channels are refreshed for each member, so each sees the buttons of their own role.
    */
   readonly canOperate?: boolean;
+  /** Ask to confirm a Disable: what it means, with Disable user and Cancel as the only buttons. */
+  readonly confirmDisable?: boolean;
+}
+
+/** The tab's Disable dialog, on the card: what disabling means, then the one destructive button and Cancel. */
+function disableConfirmation(
+  client: CardClient,
+  user: UserView,
+): {
+  element: CardElement;
+  actions: CardAction[];
+} {
+  return {
+    element: container(
+      [
+        text(`Disable ${userName(user)}?`, { weight: 'bolder', color: 'attention' }),
+        text(
+          'Their activity will no longer be collected and they will no longer be billed. They stay disabled through later syncs until an admin imports them again.',
+          { size: 'small' },
+        ),
+      ],
+      'attention',
+    ),
+    actions: [
+      act('Disable user', 'user.disable', { client: client.id, user: user.id }, 'destructive'),
+      act('Cancel', 'user.show', { client: client.id, user: user.id }),
+    ],
+  };
 }
 
 /** One user: its identity, collection state, billing and expiry explanation, with Import / Disable. */
@@ -104,7 +132,12 @@ export function userCard(client: CardClient, user: UserView, options: UserCardOp
     body.push(
       text(`Cannot be imported: ${user.eligibility.explanation}.`, { color: 'warning', size: 'small' }),
     );
-  return card(body, options.canOperate === false ? [] : userActions(client, user));
+  if (options.canOperate === false) return card(body, []);
+  if (options.confirmDisable === true && user.state === 'imported') {
+    const confirmation = disableConfirmation(client, user);
+    return card([...body, confirmation.element], confirmation.actions);
+  }
+  return card(body, userActions(client, user));
 }
 
 export interface UserListQuery {

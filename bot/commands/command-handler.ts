@@ -1,5 +1,5 @@
 import type { CardView } from '../actions/card-views.js';
-import type { AdaptiveCard } from '../cards/card-kit.js';
+import { showPlaceholders, type AdaptiveCard } from '../cards/card-kit.js';
 import { clientChoiceCard } from '../cards/client-cards.js';
 import { errorCard } from '../cards/error-card.js';
 import { helpCard } from '../cards/help-card.js';
@@ -10,10 +10,21 @@ import {
   showStatus,
   whoami,
 } from '../workflows/client-workflows.js';
-import { changeUser, listGroups, listUsers, previewExclusion } from '../workflows/directory-workflows.js';
+import {
+  askDisable,
+  changeUser,
+  listGroups,
+  listUsers,
+  previewExclusion,
+} from '../workflows/directory-workflows.js';
 import { showLicences } from '../workflows/licence-workflow.js';
 import { startSync, type CardUpdater, type SyncWorkflowOptions } from '../workflows/sync-workflow.js';
-import { assertHasRole, chooseClient, type WorkflowContext } from '../workflows/workflow-context.js';
+import {
+  assertHasRole,
+  chooseClient,
+  leadingClientWords,
+  type WorkflowContext,
+} from '../workflows/workflow-context.js';
 import type { BotCommand, ParsedMessage } from './bot-command.js';
 
 /** The card a command answers with, and — for a sync — how to keep following it once the card is posted. */
@@ -49,7 +60,7 @@ export async function answerMessage(
       return {
         card: errorCard({
           title: `“${parsed.command}” needs another look`,
-          message: `${capitalise(parsed.problem)}. Say “help” for every command.`,
+          message: showPlaceholders(`${capitalise(parsed.problem)}. Say “help” for every command.`),
           tone: 'invalid',
         }),
       };
@@ -109,11 +120,13 @@ export async function runCommand(
       };
     }
     case 'import':
-    case 'disable':
       return {
         card: await changeUser(context, client, resolved.user, resolved.name),
         view: { verb: 'user.show', data: { ...on, user: resolved.user } },
       };
+    case 'disable':
+      // Destructive: the card asks to confirm first, as the tab does.
+      return { card: await askDisable(context, client, resolved.user) };
     case 'groups':
       return {
         card: await listGroups(context, client, { search: resolved.search }),
@@ -141,20 +154,19 @@ export async function runCommand(
 }
 
 /**
- * `users [client] [search]`: the first word is the client when a client the person sees has that short name;
- * otherwise every word is the search. Returns the command with `client` set when it was named.
+ * `users [client] [search]`: the first words are the client when a client the person sees has them as its short or
+ * display name (the longest such run: `users Northwind Traders adele`); otherwise every word is the search. Returns the
+ * command with `client` set when it was named.
  */
 async function splitUsersArgs(
   context: WorkflowContext,
   command: Extract<BotCommand, { name: 'users' }>,
 ): Promise<Extract<BotCommand, { name: 'users' }>> {
   if (command.client !== undefined || command.args.length === 0) return command;
-  const [first = '', ...rest] = command.args;
   const visible = await context.core.clients.list(context.actor);
-  const lower = first.toLowerCase();
-  return visible.some((client) => client.name === lower)
-    ? { ...command, client: first, args: rest }
-    : command;
+  const words = command.args.flatMap((arg) => arg.split(/\s+/)).filter((word) => word !== '');
+  const match = leadingClientWords(visible, words);
+  return match === undefined ? command : { ...command, client: match.client.id, args: [...match.rest] };
 }
 
 function capitalise(text: string): string {

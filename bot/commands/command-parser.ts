@@ -5,9 +5,11 @@ const MAX_COMMAND_LENGTH = 500;
 
 /**
  * Parses what a person typed to the bot (the @mention already removed) into a command. Words are separated by
- * spaces; "double", 'single' or “curly” quotes keep a name with spaces together. Options: `--client <name>` on
- * any command, `--group <name>` on `report`, `--expired` / `--disabled` / `--external` on `users`. Pure: the handlers decide
- * what the words refer to.
+ * spaces; "double", 'single' or “curly” quotes keep a name with spaces together, but are never needed: a name is every
+ * word up to the next option (`--client Northwind Traders`, `--group Sales Department`), and a command whose only
+ * argument is a client takes all its words (`status Northwind Traders`). Options: `--client <name>` on any command,
+ * `--group <name>` on `report`, `--expired` / `--disabled` / `--external` on `users`. Pure: the handlers decide what
+ * the words refer to.
  */
 export function parseCommand(input: string): ParsedMessage {
   const text = normalise(input);
@@ -20,6 +22,13 @@ export function parseCommand(input: string): ParsedMessage {
   if (typeof options === 'string') return { kind: 'invalid', command: name, problem: options };
   const { positional, client, group, flags } = options;
   const clientPart = client === undefined ? {} : { client };
+  /** The client named by the words from `from` on, else by `--client`; both at once is one too many. */
+  const clientWords = (from: number): { client?: string } | string => {
+    const words = positional.slice(from).join(' ');
+    if (words !== '' && client !== undefined) return `name the client once: \`${name} … --client <name>\``;
+    const named = words === '' ? client : words;
+    return named === undefined ? {} : { client: named };
+  };
   const unexpected = (allowed: readonly string[]): string | undefined =>
     [...flags].find((flag) => !allowed.includes(flag)) ??
     (group !== undefined && !allowed.includes('group') ? 'group' : undefined);
@@ -35,10 +44,10 @@ export function parseCommand(input: string): ParsedMessage {
         return { name: 'whoami' };
       case 'status':
       case 'sync': {
-        const problem = unexpected([]) ?? tooMany(positional, 1);
+        const problem = unexpected([]);
         if (problem !== undefined) return describeProblem(problem);
-        const named = positional[0] ?? client;
-        return { name, ...(named === undefined ? {} : { client: named }) };
+        const named = clientWords(0);
+        return typeof named === 'string' ? named : { name, ...named };
       }
       case 'users': {
         const problem = unexpected(['expired', 'disabled', 'external']);
@@ -78,35 +87,26 @@ export function parseCommand(input: string): ParsedMessage {
         const kind = positional[0]?.toLowerCase();
         if (kind === undefined || !isReportKind(kind))
           return `say which report: \`report ${REPORT_KINDS.join('|')}\``;
-        const more = tooMany(positional, 2);
-        if (more !== undefined) return describeProblem(more);
-        const named = positional[1] ?? client;
-        return {
-          name: 'report',
-          kind,
-          ...(named === undefined ? {} : { client: named }),
-          ...(group === undefined ? {} : { group }),
-        };
+        const named = clientWords(1);
+        if (typeof named === 'string') return named;
+        return { name: 'report', kind, ...named, ...(group === undefined ? {} : { group }) };
       }
       case 'licences':
       case 'licenses': {
-        const problem = unexpected([]) ?? tooMany(positional, 1);
+        const problem = unexpected([]);
         if (problem !== undefined) return describeProblem(problem);
-        const named = positional[0] ?? client;
-        return { name: 'licences', ...(named === undefined ? {} : { client: named }) };
+        const named = clientWords(0);
+        return typeof named === 'string' ? named : { name: 'licences', ...named };
       }
       case 'notifications':
       case 'notification': {
-        const problem = unexpected([]) ?? tooMany(positional, 2);
+        const problem = unexpected([]);
         if (problem !== undefined) return describeProblem(problem);
         const setting = positional[0]?.toLowerCase();
         if (setting !== 'on' && setting !== 'off') return 'say `notifications on` or `notifications off`';
-        const named = positional[1] ?? client;
-        return {
-          name: 'notifications',
-          enabled: setting === 'on',
-          ...(named === undefined ? {} : { client: named }),
-        };
+        const named = clientWords(1);
+        if (typeof named === 'string') return named;
+        return { name: 'notifications', enabled: setting === 'on', ...named };
       }
       default:
         return '';
@@ -123,13 +123,7 @@ function isReportKind(value: string): value is ReportKindName {
   return (REPORT_KINDS as readonly string[]).includes(value);
 }
 
-function tooMany(positional: readonly string[], allowed: number): string | undefined {
-  const extra = positional[allowed];
-  return extra === undefined ? undefined : `extra:${extra}`;
-}
-
 function describeProblem(problem: string): string {
-  if (problem.startsWith('extra:')) return `I did not expect '${problem.slice('extra:'.length)}' there`;
   return `--${problem} does not apply to this command`;
 }
 
@@ -181,6 +175,15 @@ interface Options {
   readonly flags: Set<string>;
 }
 
+/** `--client` → `client`; Teams turns `--` into an en or em dash as people type. */
+function optionName(token: string): string | undefined {
+  return /^(?:--|—|–)([a-z-]+)$/i.exec(token)?.[1]?.toLowerCase();
+}
+
+function isOption(token: string): boolean {
+  return optionName(token) !== undefined;
+}
+
 function extractOptions(tokens: readonly string[]): Options | string {
   const positional: string[] = [];
   const flags = new Set<string>();
@@ -188,18 +191,20 @@ function extractOptions(tokens: readonly string[]): Options | string {
   let group: string | undefined;
   for (let index = 0; index < tokens.length; index++) {
     const token = tokens[index] ?? '';
-    // Teams turns `--` into an en or em dash as people type.
-    const option = /^(?:--|—|–)([a-z-]+)$/i.exec(token)?.[1]?.toLowerCase();
+    const option = optionName(token);
     if (option === undefined) {
       if (token.trim() !== '') positional.push(token);
       continue;
     }
     if (option === 'client' || option === 'group') {
-      const value = tokens[index + 1];
-      if (value === undefined || value.trim() === '') return `--${option} needs a name after it`;
+      // The name is every word up to the next option, so a name with spaces needs no quotes.
+      const words: string[] = [];
+      while (index + 1 < tokens.length && !isOption(tokens[index + 1] ?? ''))
+        words.push(tokens[++index] ?? '');
+      const value = words.join(' ').trim();
+      if (value === '') return `--${option} needs a name after it`;
       if (option === 'client') client = value;
       else group = value;
-      index++;
       continue;
     }
     if (option === 'expired' || option === 'disabled' || option === 'external') {

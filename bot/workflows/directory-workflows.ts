@@ -132,6 +132,28 @@ export async function showUser(
   return userCard(client, found, { canOperate: await mayOperate(context, client) });
 }
 
+/**
+ * Disable's first step, typed (`disable <user>`) or clicked: finds the user and answers with their card asking to
+ * confirm; nothing changes until Disable user is clicked. A user not collected has nothing to disable.
+ * @throws whatever the core's services throw; {@link AppError} when no user matches.
+ */
+export async function askDisable(
+  context: WorkflowContext,
+  client: CardClient,
+  typed: string,
+): Promise<AdaptiveCard> {
+  const found = await findUser(context, client, typed);
+  if (found.kind === 'none') throw noUser(client, typed);
+  if (found.kind === 'many') return userChoiceCard(client, typed, found.items, found.more);
+  const user = found.item;
+  const canOperate = await mayOperate(context, client);
+  if (user.state === 'imported') return userCard(client, user, { canOperate, confirmDisable: true });
+  return userCard(client, user, {
+    canOperate,
+    notice: { text: `${userName(user)} is not collected: there is nothing to disable.`, tone: 'neutral' },
+  });
+}
+
 /** Whether the person of the turn may change things on the client: their cards show only what they may do. */
 async function mayOperate(context: WorkflowContext, client: CardClient): Promise<boolean> {
   return context.core.roles.can(context.actor, 'client:operate', client.id);

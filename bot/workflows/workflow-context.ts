@@ -1,6 +1,6 @@
 import type { CoreServices } from '../../src/composition/create-core.js';
 import type { Actor } from '../../src/services/actor.js';
-import { AppError, ForbiddenError } from '../../src/shared/errors.js';
+import { AppError, ForbiddenError, NotFoundError } from '../../src/shared/errors.js';
 import type { CardClient } from '../cards/card-actions.js';
 import type { TabLinks } from '../tab-links.js';
 
@@ -28,8 +28,7 @@ export async function chooseClient(
   named: string | undefined,
 ): Promise<ClientChoice> {
   const { core, actor } = context;
-  if (named !== undefined)
-    return { kind: 'client', client: toCardClient(await core.clients.get(actor, named)) };
+  if (named !== undefined) return { kind: 'client', client: await findNamedClient(context, named) };
   const conversation = await core.notifications.conversation(actor, context.conversationId);
   if (conversation?.client) return { kind: 'client', client: conversation.client };
   const visible = await core.clients.list(actor);
@@ -39,6 +38,55 @@ export async function chooseClient(
     throw new ForbiddenError('You cannot see any client: ask a partner admin to give you a role on one.');
   }
   return { kind: 'choose', clients: visible.map(toCardClient) };
+}
+
+/**
+ * The client a person named: by id or short name, else by its display name ("Northwind Traders"), any case. When
+ * neither matches but the first words do ("--client contoso adele"), says which quoting was meant.
+ * @throws {NotFoundError} for a name the person cannot see.
+ */
+async function findNamedClient(context: WorkflowContext, named: string): Promise<CardClient> {
+  const { core, actor } = context;
+  try {
+    return toCardClient(await core.clients.get(actor, named));
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+    const visible = await core.clients.list(actor);
+    const words = named.trim().split(/\s+/);
+    const match = leadingClientWords(visible, words);
+    if (match?.rest.length === 0) return toCardClient(match.client);
+    if (match === undefined) throw error;
+    const rest = words.slice(words.length - match.rest.length).join(' ');
+    throw new AppError(
+      'not_found',
+      `No client is called “${named}”. Did you mean the client “${match.client.display_name}”? Put “${rest}” before --client, or quote the name: --client "${match.client.name}".`,
+      { status: 404, details: { what: 'Client', id: named } },
+    );
+  }
+}
+
+interface ClientLike {
+  readonly id: string;
+  readonly name: string;
+  readonly display_name: string;
+}
+
+/**
+ * The client whose short or display name is the longest run of leading `words` (any case), and the words after it;
+ * undefined when no client's name starts the words.
+ */
+export function leadingClientWords<C extends ClientLike>(
+  clients: readonly C[],
+  words: readonly string[],
+): { readonly client: C; readonly rest: readonly string[] } | undefined {
+  for (let length = words.length; length > 0; length--) {
+    const candidate = words.slice(0, length).join(' ').toLowerCase();
+    const client = clients.find(
+      (one) => one.name === candidate || one.display_name.toLowerCase() === candidate,
+    );
+    if (client !== undefined) return { client, rest: words.slice(length) };
+  }
+  return undefined;
 }
 
 export function toCardClient(client: {

@@ -1,6 +1,7 @@
 import { ownSecretsOf, type AppConfig } from '../config/load-config.js';
 import type { Notifier } from '../domain/notification-port.js';
 import {
+  demoConsentApp,
   demoGraphEndpoints,
   graphEndpointsFromConfig,
   TenantGraphFactory,
@@ -236,7 +237,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const endpoints =
     options.graphEndpoints ??
     (config.mode === 'demo' ? demoGraphEndpoints(config) : graphEndpointsFromConfig(config.graph));
-  const consentApp = options.consentApp ?? config.consentApp;
+  // Demo mode outside the server (the admin CLI) signs in with the same demo app as the server that registered it.
+  const consentApp =
+    options.consentApp ?? (config.mode === 'demo' ? demoConsentApp(options.secretsKey) : config.consentApp);
   const graphs = new TenantGraphFactory({ endpoints, consentApp });
   const tenantIds = new TenantIdResolver(endpoints);
   const integrationStore = new IntegrationRepository(db, secretBox);
@@ -337,7 +340,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     configuredPartnerAdmins: config.partnerAdmins,
   });
   const auditLog = new AuditLogService({ db, access, clientAccess, clients });
-  const sync = new SyncService({ db, clientAccess, clientSync, runner: syncRunner, logger });
+  const sync = new SyncService({
+    db,
+    clientAccess,
+    clientSync,
+    runner: syncRunner,
+    logger,
+    assertConfigured: async (clientId) => {
+      graphs.assertConfiguredFor(await integrationStore.credentials(clientId));
+    },
+  });
   const doctor = new DoctorService({ clientAccess, graphs, integrations: integrationStore, clock });
   const reports = new ReportService({ db, clientAccess, clock });
   const exports = new ExportService({

@@ -61,6 +61,25 @@ export function demoGraphEndpoints(config: {
   }
 }
 
+/** Our multi-tenant app's id in demo mode (the simulator registers it). */
+export const DEMO_CONSENT_APP_ID = '5d3c6f1a-7b2e-4c19-8a4d-2f6e9b0c1d7e';
+
+/**
+ * Demo mode's multi-tenant app, the same in the server (which registers it in the simulator) and in the admin CLI
+ * (another process, which must sign in to admin-consent clients too): its secret is derived from the store's key
+ * (HMAC-SHA256 with a label of its own, so the key cannot be recovered from it), never written anywhere.
+ */
+export function demoConsentApp(secretsKey: Buffer): {
+  readonly clientId: string;
+  readonly clientSecret: string;
+} {
+  const clientSecret = crypto
+    .createHmac('sha256', secretsKey)
+    .update('demo consent app client secret')
+    .digest('base64url');
+  return { clientId: DEMO_CONSENT_APP_ID, clientSecret };
+}
+
 /** How to sign in to a client's tenant: its own app's secret, or our consented multi-tenant app. */
 export interface IntegrationCredentials {
   readonly kind: 'client_credentials' | 'admin_consent';
@@ -112,6 +131,15 @@ export class TenantGraphFactory {
   }
 
   /** The cached graph for an integration (rebuilt if its credentials changed). @throws {AppError} `consent_app_not_configured` */
+  /**
+   * Whether this process is set up to sign in with these credentials, without calling anyone: an admin-consent
+   * integration needs our own app configured here.
+   * @throws {AppError} `consent_app_not_configured` (503): this process's setup, not the tenant's.
+   */
+  assertConfiguredFor(credentials: IntegrationCredentials): void {
+    if (credentials.kind === 'admin_consent') this.resolve(credentials);
+  }
+
   forIntegration(credentials: IntegrationCredentials): TenantGraph {
     const resolved = this.resolve(credentials);
     const key = cacheKey(resolved.tenantId, resolved.appClientId);

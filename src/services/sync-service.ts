@@ -24,6 +24,12 @@ export interface SyncServiceOptions {
   readonly clientSync: ClientSync;
   readonly runner: SyncRunner;
   readonly logger: Logger;
+  /**
+   * Throws when this process is not set up to sign in to the client's tenant (our consent app not configured, a
+   * secret it cannot decrypt with its key): checked before any run starts, so a misconfigured process — an admin CLI
+   * without the server's settings — never records a failure against the tenant.
+   */
+  readonly assertConfigured: (clientId: string) => Promise<void>;
 }
 
 export interface StartSyncOptions {
@@ -93,6 +99,7 @@ export class SyncService {
         `${client.display_name} has no integration yet: connect its tenant first.`,
       );
     }
+    await this.options.assertConfigured(client.id);
     const [running, users, groups] = await Promise.all([
       new SyncRunRepository(db).findRunning(client.id, 'directory'),
       this.count('directory_users', client.id),

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Command } from 'commander';
 import { formatTable, type CliContext } from '../cli-context.js';
 
@@ -9,11 +10,12 @@ interface AuditOptions {
   to?: string;
   limit?: string;
   before?: string;
-  csv?: boolean;
+  /** `true` for stdout, else the file to write. */
+  csv?: boolean | string;
   json?: boolean;
 }
 
-/** `audit [filters] [--csv|--json]`: who did what, when, on which client. */
+/** `audit [filters] [--csv [FILE]|--json]`: who did what, when, on which client. */
 export function registerAuditCommand(program: Command, context: CliContext): void {
   program
     .command('audit')
@@ -25,7 +27,7 @@ export function registerAuditCommand(program: Command, context: CliContext): voi
     .option('--to <when>', 'until this date (inclusive) or date-time (exclusive)')
     .option('--limit <n>', 'entries per page, 1–1000 (default 100)')
     .option('--before <id>', 'continue with entries older than this id')
-    .option('--csv', 'export every matching entry as CSV')
+    .option('--csv [file]', 'export every matching entry as CSV, to FILE or else to the output')
     .option('--json', 'print the page as one JSON document: { items, nextBefore }')
     .action(async (options: AuditOptions) => {
       const core = await context.core();
@@ -36,8 +38,14 @@ export function registerAuditCommand(program: Command, context: CliContext): voi
         ...(options.from === undefined ? {} : { from: options.from }),
         ...(options.to === undefined ? {} : { to: options.to }),
       };
-      if (options.csv === true) {
-        context.out((await core.auditLog.exportCsv(context.actor, filters)).trimEnd());
+      if (options.csv !== undefined && options.csv !== false) {
+        const csv = await core.auditLog.exportCsv(context.actor, filters);
+        if (options.csv === true) {
+          context.out(csv.trimEnd());
+          return;
+        }
+        fs.writeFileSync(options.csv, csv, 'utf8');
+        context.err(`Wrote ${options.csv}`);
         return;
       }
       const page = await core.auditLog.query(context.actor, {

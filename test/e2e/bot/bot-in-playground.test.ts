@@ -282,21 +282,40 @@ describe('bot in the Agents Playground (end to end)', function () {
     actionOf(status.card, 'sync.start', 'Sync now');
   });
 
-  it('a Disable click updates the card and the store; a second click changes nothing', async () => {
+  it('Disable asks to confirm first (nothing changes); Disable user updates the card and the store; a second click changes nothing', async () => {
     const upn = await untouchedMember(3);
     const list = await ask(`users ${upn}`);
     const open = actionOf(list.card, 'user.show', 'Open');
     const shown = await playground.click(PERSONAL, list.messageId, open);
     assert.equal(shown.status, 200);
     // A user never imported has nothing collected to stop: its card offers Import, and Disable once imported.
-    assert.throws(() => actionOf(shown.card, 'user.disable', 'Disable'), /no user\.disable action/);
+    assert.throws(() => actionOf(shown.card, 'user.disable.ask', 'Disable'), /no user\.disable\.ask action/);
     const imported = await playground.click(
       PERSONAL,
       list.messageId,
       actionOf(shown.card, 'user.import', 'Import'),
     );
-    const disable = actionOf(imported.card, 'user.disable', 'Disable');
+    // The card's Disable only asks, as the tab's dialog does: what it means, Disable user and Cancel.
+    assert.throws(() => actionOf(imported.card, 'user.disable'), /no user\.disable action/);
     const before = await auditCount('user.disable');
+    const asking = await playground.click(
+      PERSONAL,
+      list.messageId,
+      actionOf(imported.card, 'user.disable.ask', 'Disable…'),
+    );
+    assert.equal(asking.status, 200);
+    assert.match(textOf(asking.card), /Disable .+\?/);
+    assert.match(textOf(asking.card), /will no longer be collected and they will no longer be billed/);
+    assert.deepEqual(await user(upn).then((row) => row.collection_state), 'imported');
+    assert.equal(await auditCount('user.disable'), before, 'asking changed something');
+    const cancelled = await playground.click(
+      PERSONAL,
+      list.messageId,
+      actionOf(asking.card, 'user.show', 'Cancel'),
+    );
+    assert.match(textOf(cancelled.card), /State: imported/);
+    assert.deepEqual(await user(upn).then((row) => row.collection_state), 'imported');
+    const disable = actionOf(asking.card, 'user.disable', 'Disable user');
 
     const clicked = await playground.click(PERSONAL, list.messageId, disable);
     assert.match(textOf(clicked.card), /is disabled: no longer collected or billable/);
@@ -423,12 +442,17 @@ describe('bot in the Agents Playground (end to end)', function () {
     const listRefresh = refreshOf(list.card);
     const shown = await playground.click(GROUP, list.messageId, actionOf(list.card, 'user.show', 'Open'));
     const audits = await auditCount('user.disable');
+    const asking = await playground.click(
+      GROUP,
+      list.messageId,
+      actionOf(shown.card, 'user.disable.ask', 'Disable…'),
+    );
     const mark = playground.mark();
 
     const disabled = await playground.click(
       GROUP,
       list.messageId,
-      actionOf(shown.card, 'user.disable', 'Disable'),
+      actionOf(asking.card, 'user.disable', 'Disable user'),
     );
     const updated = await playground.next(
       (event) => event.action === 'updateMessage' && event.messageId === list.messageId,
@@ -462,7 +486,9 @@ describe('bot in the Agents Playground (end to end)', function () {
     actionOf(asAdele.card, 'user.import', 'Import again');
     assert.match(textOf(asVictor.card), /State: disabled \(by an admin\)/);
     assert.deepEqual(
-      actionsOf(asVictor.card).filter((action) => ['user.import', 'user.disable'].includes(action.verb)),
+      actionsOf(asVictor.card).filter((action) =>
+        ['user.import', 'user.disable', 'user.disable.ask'].includes(action.verb),
+      ),
       [],
       'a viewer is offered no change',
     );
@@ -531,7 +557,8 @@ describe('bot in the Agents Playground (end to end)', function () {
     const text = textOf(notification.card);
     assert.match(text, /expired today: no longer billable/);
     assert.ok(text.includes(upn), `the notification does not name ${upn}:\n${text}`);
-    const disable = actionOf(notification.card, 'user.disable', 'Disable');
+    // Its Disable asks to confirm first, as the user card's does.
+    const disable = actionOf(notification.card, 'user.disable.ask', 'Disable…');
     assert.equal((disable.data as { client: string }).client, demoClientId);
   });
 

@@ -93,4 +93,57 @@ describeEachEngineWithCore('a user card click in the bot', (ctx) => {
     assert.match(textOf(answer.card), /Megan Bowen is imported/);
     assert.deepEqual(calls, ['roles.myGrants', 'clients.get', 'users.list', 'users.changeState']);
   });
+
+  it('`disable <name>` and a Disable… click only ask: nothing changes until Disable user is clicked', async () => {
+    const db = ctx.core.database.db;
+    const clientId = await seedClient(db);
+    const directory = await seedDirectory(db, clientId, {
+      users: {
+        adele: {
+          displayName: 'Adele Cho',
+          upn: 'adele.cho@fixture.example',
+          state: 'imported',
+          importedAt: T0,
+        },
+      },
+    });
+    const calls: string[] = [];
+    const context: WorkflowContext = {
+      core: recording(ctx.core, calls),
+      links: new TabLinks({ publicBaseUrl: 'https://idm.test.example', teamsAppId: 'app' }),
+      actor: { ...partnerAdmin, channel: 'bot' },
+      conversationId: 'personal-chat',
+    };
+    const sync = { logger: createLogger({ level: 'silent' }) };
+    const typed = await runCommand(context, { name: 'disable', client: clientId, user: 'Adele Cho' }, sync);
+    assert.match(textOf(typed.card), /Disable Adele Cho\?/);
+    const ask = await runAction(
+      context,
+      {
+        action: {
+          type: 'Action.Execute',
+          verb: 'user.disable.ask',
+          data: { client: clientId, user: directory.user('adele') },
+        },
+      },
+      sync,
+    );
+    assert.match(textOf(ask.card), /Disable Adele Cho\?/);
+    assert.ok(!calls.includes('users.changeState'), calls.join(', '));
+    const state = async (): Promise<string> =>
+      (
+        await db
+          .selectFrom('directory_users')
+          .select('collection_state')
+          .where('id', '=', directory.user('adele'))
+          .executeTakeFirstOrThrow()
+      ).collection_state;
+    assert.equal(await state(), 'imported');
+
+    const confirm = (ask.card.actions ?? []).find((action) => action.title === 'Disable user');
+    assert.ok(confirm?.type === 'Action.Execute');
+    const done = await runAction(context, { action: confirm }, sync);
+    assert.match(textOf(done.card), /Adele Cho is disabled/);
+    assert.equal(await state(), 'disabled');
+  });
 });

@@ -238,6 +238,7 @@ const cards: Record<string, AdaptiveCard> = {
     notice: { text: 'Adele Vance is disabled.', tone: 'good' },
   }),
   'user, as a viewer sees it': userCard(client, users.manual!, { canOperate: false }),
+  'user, confirm disable': userCard(client, users.active!, { confirmDisable: true }),
   'user card shared in a group chat, with its refresh for the members': {
     ...userCard(client, users.manual!),
     refresh: {
@@ -381,6 +382,34 @@ describe('bot cards', () => {
       }
     });
   }
+
+  it('the clients card shows each client’s billable users and its worst problem, as the status service decided', () => {
+    const text = JSON.stringify(cards.clients);
+    assert.match(text, /billable 11,872/);
+    assert.match(text, /Needs attention: Client secret expires in 14 days"/);
+    assert.match(text, /billable —/, 'a client not connected has no billable figure');
+    const [, failing] = statuses;
+    assert.ok(failing !== undefined && failing.problems.length > 1);
+    assert.ok(text.includes(`(+${failing.problems.length - 1} more)`));
+  });
+
+  it('Disable asks first: the user card offers Disable…, whose card says what it means with Disable user and Cancel', () => {
+    const active = users.active!;
+    assert.equal(active.state, 'imported');
+    const shown = JSON.stringify(userCard(client, active));
+    assert.match(shown, /"title":"Disable…","verb":"user.disable.ask"/);
+    assert.doesNotMatch(shown, /"verb":"user.disable"[,}]/, 'the first click must not disable');
+    const asking = cards['user, confirm disable']!;
+    const text = JSON.stringify(asking);
+    assert.match(text, /no longer be collected and they will no longer be billed/);
+    assert.deepEqual(
+      asking.actions?.map((action) => [action.title, 'verb' in action ? action.verb : '']),
+      [
+        ['Disable user', 'user.disable'],
+        ['Cancel', 'user.show'],
+      ],
+    );
+  });
 
   it('entity text cannot become a Markdown link on a card', () => {
     const text = JSON.stringify(cards.clients);

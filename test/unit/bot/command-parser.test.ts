@@ -37,6 +37,25 @@ describe('bot command parser', () => {
     ['licences --client contoso', { name: 'licences', client: 'contoso' }],
     ['notifications off contoso', { name: 'notifications', enabled: false, client: 'contoso' }],
     ['disable&nbsp;adele', { name: 'disable', user: 'adele' }],
+    // Names with spaces need no quotes: a client-only command takes every word, an option every word up to the next.
+    ['status Northwind Traders', { name: 'status', client: 'Northwind Traders' }],
+    ['sync --client Northwind Traders', { name: 'sync', client: 'Northwind Traders' }],
+    ['licences Northwind Traders', { name: 'licences', client: 'Northwind Traders' }],
+    ['report mfa --group Sales Department', { name: 'report', kind: 'mfa', group: 'Sales Department' }],
+    [
+      'report mfa --group Sales Department --client Northwind Traders',
+      { name: 'report', kind: 'mfa', group: 'Sales Department', client: 'Northwind Traders' },
+    ],
+    ['report usage Northwind Traders', { name: 'report', kind: 'usage', client: 'Northwind Traders' }],
+    [
+      'notifications on Northwind Traders',
+      { name: 'notifications', enabled: true, client: 'Northwind Traders' },
+    ],
+    [
+      'disable Adele Cho --client Northwind Traders',
+      { name: 'disable', client: 'Northwind Traders', user: 'Adele Cho' },
+    ],
+    ['exclude Sales Squad L3 --client demo', { name: 'exclude', client: 'demo', group: 'Sales Squad L3' }],
   ];
 
   for (const [text, expected] of commands) {
@@ -56,7 +75,7 @@ describe('bot command parser', () => {
     ['report revenue', /say which report/],
     ['notifications maybe', /notifications on/],
     ['users --expired --disabled', /one of --expired, --disabled or --external/],
-    ['status a b', /did not expect 'b'/],
+    ['status a --client b', /name the client once/],
     ['groups --expired', /--expired does not apply/],
     ['status --group x', /--group does not apply/],
     ['users --bogus', /do not know the option --bogus/],

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { answerMessage } from '../../../bot/commands/command-handler.js';
+import { parseCommand } from '../../../bot/commands/command-parser.js';
+import { TabLinks } from '../../../bot/tab-links.js';
+import type { WorkflowContext } from '../../../bot/workflows/workflow-context.js';
+import { createLogger } from '../../../src/shared/logger.js';
+import { describeEachEngineWithCore, partnerAdmin } from '../services/fixtures/core-harness.js';
+import { seedClient, seedDirectory, T0 } from '../services/fixtures/directory-fixture.js';
+
+describeEachEngineWithCore('names with spaces typed to the bot', (ctx) => {
+  const sync = { logger: createLogger({ level: 'silent' }) };
+  let context: WorkflowContext;
+  let clientId: string;
+
+  before(async () => {
+    const db = ctx.core.database.db;
+    clientId = await seedClient(db, { name: 'northwind' });
+    await db
+      .updateTable('clients')
+      .set({ display_name: 'Northwind Traders' })
+      .where('id', '=', clientId)
+      .execute();
+    await seedClient(db, { name: 'contoso', integration: { importStarted: false } });
+    await seedDirectory(db, clientId, {
+      users: {
+        adele: { displayName: 'Adele Cho', upn: 'adele@fixture.example', state: 'imported', importedAt: T0 },
+      },
+    });
+    context = {
+      core: ctx.core,
+      links: new TabLinks({ publicBaseUrl: 'https://idm.test.example', teamsAppId: 'app' }),
+      actor: { ...partnerAdmin, channel: 'bot' },
+      conversationId: 'personal-chat',
+    };
+  });
+
+  async function say(text: string): Promise<string> {
+    return JSON.stringify((await answerMessage(context, parseCommand(text), sync)).card);
+  }
+
+  it('a client named by its display name without quotes is found (status, users)', async () => {
+    assert.match(await say('status Northwind Traders'), /Northwind Traders/);
+    assert.doesNotMatch(await say('status Northwind Traders'), /not found|Choose/i);
+    const users = await say('users Northwind Traders adele');
+    assert.match(users, /Adele Cho/);
+    assert.match(await say('users adele --client northwind traders'), /Adele Cho/);
+  });
+
+  it('an option that swallowed the next words says which quoting was meant', async () => {
+    await assert.rejects(say('users --client contoso adele'), (error: Error) => {
+      assert.match(error.message, /No client is called “contoso adele”/);
+      assert.match(error.message, /Did you mean the client “contoso”\? Put “adele” before --client/);
+      assert.match(error.message, /or quote the name: --client "contoso"/);
+      return true;
+    });
+  });
+
+  it('a name nobody has stays a plain “not found”', async () => {
+    await assert.rejects(say('status Nobody Here'), /Client 'Nobody Here' was not found/);
+  });
+
+  it('the help and the errors show their placeholders (Teams drops an angle-bracketed word)', async () => {
+    const help = await say('help');
+    assert.match(help, /import ‹user›/);
+    assert.match(help, /--client ‹name›/);
+    assert.doesNotMatch(help, /<user>|<name>/);
+    assert.match(await say('disable'), /disable ‹UPN, mail or name›/);
+  });
+
+  it('`clients` shows each client’s billable users and worst problem exactly as the status service has them', async () => {
+    const card = await say('clients');
+    const statuses = await ctx.core.status.list(context.actor);
+    assert.ok(
+      statuses.some((status) => status.problems.length > 0),
+      'the fixture has a client with a problem',
+    );
+    for (const status of statuses) {
+      assert.ok(card.includes(`billable ${status.billable.toLocaleString('en-US')}`), status.name);
+      const [worst] = status.problems;
+      if (worst !== undefined) assert.ok(card.includes(`Needs attention: ${worst}`), worst);
+    }
+  });
+});
