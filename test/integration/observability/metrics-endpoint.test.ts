@@ -138,11 +138,11 @@ describe('metrics: /metrics scraped during a sync (the real server)', function (
     const durations = (samples: Sample[]): number =>
       total(samples, 'idm_sync_run_duration_seconds_count', { kind: 'directory', status: 'succeeded' });
     assert.equal(durations(after), durations(before) + 1);
-    // It waited twice for a 1-second Retry-After.
+    // It waited for a 1-second Retry-After (the two waits may overlap: users and groups are read side by side).
     assert.ok(
       total(after, 'idm_sync_run_duration_seconds_sum', { kind: 'directory' }) -
         total(before, 'idm_sync_run_duration_seconds_sum', { kind: 'directory' }) >=
-        2,
+        1,
     );
     // The tab's request latency (the Sync now request itself and the status polls), by route pattern.
     assert.ok(
