@@ -71,8 +71,10 @@ export function BlockSignInPanel(props: {
   const doneIds = outcome?.results.filter((r) => r.outcome === 'done' && r.requested).map((r) => r.id) ?? [];
   return (
     <div>
-      <Subtitle2 as="h3">Block sign-in</Subtitle2>
-      <Caption1>
+      <Subtitle2 as="h3" block>
+        Block sign-in
+      </Subtitle2>
+      <Caption1 block>
         Blocks sign-in in Microsoft Entra ID for the users ticked above (their licences stay assigned). Always
         previewed first; Undo allows sign-in again.
       </Caption1>
