@@ -237,9 +237,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const endpoints =
     options.graphEndpoints ??
     (config.mode === 'demo' ? demoGraphEndpoints(config) : graphEndpointsFromConfig(config.graph));
-  // Demo mode outside the server (the admin CLI) signs in with the same demo app as the server that registered it.
+  // Demo mode outside the server (the admin CLI) signs in with the same demo app as the server that registered it,
+  // unless a consent app is configured (CONSENT_APP_CLIENT_ID), which always wins.
   const consentApp =
-    options.consentApp ?? (config.mode === 'demo' ? demoConsentApp(options.secretsKey) : config.consentApp);
+    options.consentApp ??
+    (config.mode === 'demo' && config.consentApp.clientId === undefined
+      ? demoConsentApp(options.secretsKey)
+      : config.consentApp);
   const graphs = new TenantGraphFactory({ endpoints, consentApp });
   const tenantIds = new TenantIdResolver(endpoints);
   const integrationStore = new IntegrationRepository(db, secretBox);

@@ -158,7 +158,7 @@ describe('security: names from Entra reach no terminal, card or spreadsheet as i
           conversationType: 'personal',
           tenantId: '9f3c2a10-5b7e-4d21-9a6c-1e2f3a4b5c6d',
         },
-        text: 'users --client demo zzmd',
+        text: 'users zzmd --client demo',
       }),
     });
     assert.equal(answer.status, 200);

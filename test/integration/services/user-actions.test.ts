@@ -26,7 +26,7 @@ for (const engine of engines) {
 
     before(async () => {
       harness = await startTestSimulator({
-        users: 120,
+        users: 400,
         groups: 4,
         premium: true,
         disabledRatio: 0.1,
