@@ -134,6 +134,9 @@ export function createHttpServer(options: HttpServerOptions): restify.Server {
       res.json(200, {
         status: degraded ? 'degraded' : 'ok',
         version: options.version,
+        // Demo mode says so, for `npm run playground` to reuse an `npm start` already running (its bot endpoint
+        // takes the Playground's unsigned requests only in demo mode). Production says nothing about its mode.
+        ...(options.mode === 'demo' ? { mode: 'demo' } : {}),
         store: 'reachable',
         ...credentials,
       });

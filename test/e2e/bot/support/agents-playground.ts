@@ -39,6 +39,11 @@ export interface PlaygroundOptions {
   readonly appEndpoint: string;
   /** The Playground's mock world (tenant, users, chats): the repository's `.m365agentsplayground.yml`. */
   readonly configPath: string;
+  /**
+   * Start it as a person would, through `npm run playground`'s script (scripts/playground.ts) with PORT set to
+   * the app's port, rather than from the Playground's own CLI. The script finds the app running and reuses it.
+   */
+  readonly throughScript?: { readonly appPort: number };
 }
 
 /**
@@ -88,21 +93,37 @@ export class AgentsPlayground {
     const port = await freePort();
     const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'idm-playground-'));
     const cli = path.join(repoRoot, 'node_modules/@microsoft/m365agentsplayground/cli.js');
-    const child = spawn(
-      process.execPath,
-      [cli, '-e', options.appEndpoint, '-c', 'msteams', '--dt', '-p', String(port)],
-      {
-        cwd: logDir,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? logDir,
-          TEAMSAPPTESTER_BROWSER: 'none',
-          M365_AGENTS_PLAYGROUND_CONFIG_PATH: options.configPath,
-          M365_AGENTS_PLAYGROUND_LOGFILE: path.join(logDir, 'playground.log'),
-        },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      },
-    );
+    const child =
+      options.throughScript === undefined
+        ? spawn(
+            process.execPath,
+            [cli, '-e', options.appEndpoint, '-c', 'msteams', '--dt', '-p', String(port)],
+            {
+              cwd: logDir,
+              env: {
+                PATH: process.env.PATH ?? '',
+                HOME: process.env.HOME ?? logDir,
+                TEAMSAPPTESTER_BROWSER: 'none',
+                M365_AGENTS_PLAYGROUND_CONFIG_PATH: options.configPath,
+                M365_AGENTS_PLAYGROUND_LOGFILE: path.join(logDir, 'playground.log'),
+              },
+              stdio: ['pipe', 'pipe', 'pipe'],
+            },
+          )
+        : spawn(
+            process.execPath,
+            ['--import', 'tsx', '--no-deprecation', path.join(repoRoot, 'scripts/playground.ts')],
+            {
+              cwd: repoRoot,
+              env: {
+                PATH: process.env.PATH ?? '',
+                HOME: process.env.HOME ?? logDir,
+                PORT: String(options.throughScript.appPort),
+                PLAYGROUND_PORT: String(port),
+              },
+              stdio: ['pipe', 'pipe', 'pipe'],
+            },
+          );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -260,9 +281,10 @@ export class AgentsPlayground {
         });
       });
       this.child.kill('SIGTERM');
+      // The script stops its Playground itself (SIGKILL after 5 s); give it time to, before killing it.
       const timer = setTimeout(() => {
         this.child.kill('SIGKILL');
-      }, 5_000);
+      }, 8_000);
       await exited;
       clearTimeout(timer);
     }
