@@ -38,6 +38,7 @@ import { openDatabase, type AppDatabase } from '../store/database.js';
 import { IntegrationRepository } from '../store/integration-repository.js';
 import { PendingActionRepository } from '../store/pending-action-repository.js';
 import { SecretBox } from '../store/secret-box.js';
+import { createStore, type Store } from '../store/store.js';
 import type { Pace } from '../graph/tenant-gate.js';
 import { readClientHealth } from '../observability/client-health-query.js';
 import { Telemetry } from '../observability/telemetry.js';
@@ -101,6 +102,8 @@ export interface Core {
   /** Metrics (sync runs, Graph requests, queues, client health) and the tracer. */
   readonly telemetry: Telemetry;
   readonly database: AppDatabase;
+  /** The services' way to the data: `read` and `transaction(fn)` over the repositories (no SQL builder). */
+  readonly store: Store;
   readonly secretBox: SecretBox;
   readonly access: AccessPolicy;
   readonly audit: AuditTrail;
@@ -232,6 +235,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const database = await openDatabase(config.store, { logger });
   const db = database.db;
   const secretBox = new SecretBox(options.secretsKey);
+  const store = createStore(db, secretBox);
 
   // Microsoft Graph and the sync engines.
   const endpoints =
@@ -481,6 +485,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     clock,
     telemetry,
     database,
+    store,
     secretBox,
     access,
     audit,
