@@ -273,7 +273,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const licenceSync = new LicenceSync(syncParts);
 
   // The services: authorization, rules and audit.
-  const access = new AccessPolicy({ db, partnerAdmins: config.partnerAdmins });
+  const access = new AccessPolicy({ store, partnerAdmins: config.partnerAdmins });
   const audit = new AuditTrail({ clock });
   const clients = new ClientService({ db, access, audit, clock });
   const clientAccess = new ClientAccess(clients, access);
