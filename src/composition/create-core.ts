@@ -312,7 +312,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const users = new UserService({ db, clientAccess, audit, clock });
   const groups = new GroupService({ db, clientAccess, audit, clock, reconciler: collection });
-  const billing = new BillingService({ db, clientAccess, clock, logger });
+  const billing = new BillingService({ store, clientAccess, clock, logger });
   const licences = new LicenceService({
     db,
     clients,
