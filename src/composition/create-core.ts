@@ -339,7 +339,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     syncIntervalMinutes: config.syncIntervalMinutes,
   });
   const roles = new RoleService({
-    db,
+    store,
     access,
     clientAccess,
     clients,
