@@ -347,7 +347,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     clock,
     configuredPartnerAdmins: config.partnerAdmins,
   });
-  const auditLog = new AuditLogService({ db, access, clientAccess, clients });
+  const auditLog = new AuditLogService({ store, access, clientAccess, clients });
   const sync = new SyncService({
     db,
     clientAccess,
