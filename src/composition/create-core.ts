@@ -372,7 +372,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     }),
   });
   const tabPlacements = new TabPlacementService({ db, clientAccess, audit, clock });
-  const downloadLinks = new DownloadLinkService({ db, clock, secretsKey: options.secretsKey });
+  const downloadLinks = new DownloadLinkService({ store, clock, secretsKey: options.secretsKey });
   const notifications = new NotificationService({
     db,
     access,
