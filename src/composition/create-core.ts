@@ -371,7 +371,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       perActor: config.limits.exportsPerUser,
     }),
   });
-  const tabPlacements = new TabPlacementService({ db, clientAccess, audit, clock });
+  const tabPlacements = new TabPlacementService({ store, clientAccess, audit, clock });
   const downloadLinks = new DownloadLinkService({ store, clock, secretsKey: options.secretsKey });
   const notifications = new NotificationService({
     db,

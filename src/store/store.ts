@@ -16,6 +16,7 @@ import { RoleRepository } from './role-repository.js';
 import type { Database } from './schema.js';
 import type { SecretBox } from './secret-box.js';
 import { SyncRunRepository } from './sync-run-repository.js';
+import { TabPlacementRepository } from './tab-placement-repository.js';
 import { UserRepository } from './user-repository.js';
 
 /**
@@ -40,6 +41,7 @@ export interface Repositories {
   readonly reports: ReportRepository;
   readonly roles: RoleRepository;
   readonly syncRuns: SyncRunRepository;
+  readonly tabPlacements: TabPlacementRepository;
   readonly users: UserRepository;
 }
 
@@ -149,6 +151,9 @@ class LazyRepositories implements Repositories {
   }
   get syncRuns(): SyncRunRepository {
     return this.once('syncRuns', (db) => new SyncRunRepository(db));
+  }
+  get tabPlacements(): TabPlacementRepository {
+    return this.once('tabPlacements', (db) => new TabPlacementRepository(db));
   }
   get users(): UserRepository {
     return this.once('users', (db) => new UserRepository(db));
