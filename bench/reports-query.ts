@@ -272,7 +272,7 @@ async function main(): Promise<void> {
       clock: systemClock,
     });
     const reports = new ReportService({
-      db,
+      store,
       clientAccess: new ClientAccess(clients, access),
       clock: systemClock,
     });

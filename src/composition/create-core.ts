@@ -359,7 +359,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
   });
   const doctor = new DoctorService({ clientAccess, graphs, integrations: integrationStore, clock });
-  const reports = new ReportService({ db, clientAccess, clock });
+  const reports = new ReportService({ store, clientAccess, clock });
   const exports = new ExportService({
     users,
     auditLog,
