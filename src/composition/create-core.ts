@@ -349,7 +349,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const auditLog = new AuditLogService({ store, access, clientAccess, clients });
   const sync = new SyncService({
-    db,
+    store,
     clientAccess,
     clientSync,
     runner: syncRunner,

@@ -5,6 +5,7 @@ import { CheckpointRepository } from './checkpoint-repository.js';
 import { ClientRepository } from './client-repository.js';
 import { CollectionRepository } from './collection-repository.js';
 import { ConversationRepository } from './conversation-repository.js';
+import { DirectoryCountRepository } from './directory-count-repository.js';
 import { GroupRepository } from './group-repository.js';
 import { IntegrationAdminRepository } from './integration-admin-repository.js';
 import { IntegrationRepository } from './integration-repository.js';
@@ -30,6 +31,8 @@ export interface Repositories {
   readonly clients: ClientRepository;
   readonly collection: CollectionRepository;
   readonly conversations: ConversationRepository;
+  /** How much of a client's directory is held (users, groups, memberships). */
+  readonly directoryCounts: DirectoryCountRepository;
   readonly groups: GroupRepository;
   /** Integration rows with the client secret encrypted; only `credentials(clientId)` decrypts. */
   readonly integrations: IntegrationRepository;
@@ -122,6 +125,9 @@ class LazyRepositories implements Repositories {
   }
   get conversations(): ConversationRepository {
     return this.once('conversations', (db) => new ConversationRepository(db));
+  }
+  get directoryCounts(): DirectoryCountRepository {
+    return this.once('directoryCounts', (db) => new DirectoryCountRepository(db));
   }
   get groups(): GroupRepository {
     return this.once('groups', (db) => new GroupRepository(db));
