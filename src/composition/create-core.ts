@@ -310,7 +310,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     authorityHost: endpoints.authorityHost,
     consentApp,
   });
-  const users = new UserService({ db, clientAccess, audit, clock });
+  const users = new UserService({ store, clientAccess, audit, clock });
   const groups = new GroupService({ db, clientAccess, audit, clock, reconciler: collection });
   const billing = new BillingService({ store, clientAccess, clock, logger });
   const licences = new LicenceService({
