@@ -277,7 +277,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const audit = new AuditTrail({ clock });
   const clients = new ClientService({ db, access, audit, clock });
   const clientAccess = new ClientAccess(clients, access);
-  const collection = new CollectionReconciler({ db, audit, clock, logger });
+  const collection = new CollectionReconciler({ store, audit, clock, logger });
   directorySync.setRules(collection);
   const signInIngestion = new SignInIngestion({
     ...syncParts,
@@ -311,7 +311,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     consentApp,
   });
   const users = new UserService({ store, clientAccess, audit, clock });
-  const groups = new GroupService({ db, clientAccess, audit, clock, reconciler: collection });
+  const groups = new GroupService({ store, clientAccess, audit, clock, reconciler: collection });
   const billing = new BillingService({ store, clientAccess, clock, logger });
   const licences = new LicenceService({
     db,

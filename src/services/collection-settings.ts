@@ -1,5 +1,6 @@
 import { ClientRepository } from '../store/client-repository.js';
 import { IntegrationAdminRepository } from '../store/integration-admin-repository.js';
+import { repositoriesOver } from '../store/store.js';
 import type { Actor } from './actor.js';
 import type { ReconcileOutcome } from './collection-reconciler.js';
 import { parseInput } from './validation.js';
@@ -60,7 +61,9 @@ export class CollectionSettings extends IntegrationBase {
     const change = await this.db.transaction().execute(async (trx) => {
       await new ClientRepository(trx).update(client.id, { expiry_days: thresholdDays });
       await new IntegrationAdminRepository(trx).update(client.id, { expiry_policy_at: at });
-      const moved = await this.reconciler.expiryChange(trx, client.id, { thresholdDays: client.expiry_days });
+      const moved = await this.reconciler.expiryChange(repositoriesOver(trx), client.id, {
+        thresholdDays: client.expiry_days,
+      });
       await this.audit.record(trx, actor, {
         action: 'client.expiry_threshold',
         clientId: client.id,
