@@ -296,13 +296,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     licences: licenceSync,
   });
   const integrations = new IntegrationService({
-    db,
+    store,
     access,
     clientAccess,
     audit,
     clock,
     logger,
-    secretBox,
     secretsKey: options.secretsKey,
     verifier: new GraphConnectionVerifier(graphs, tenantIds),
     reconciler: collection,
