@@ -49,8 +49,8 @@ export interface Repositories {
 }
 
 /**
- * The services' one way to the data (a unit of work): `read` for reads outside a transaction, `transaction(fn)` for
- * a change that must hold together (its reads, its compare-and-set writes and its audit entry commit or roll back as
+ * The services' one way to the data (a unit of work): `read` for reads outside a transaction (and a single statement
+ * that stands alone, such as recording a pending action), `transaction(fn)` for a change that must hold together (its reads, its compare-and-set writes and its audit entry commit or roll back as
  * one). Services see repositories and records only — the SQL builder stays inside `src/store/`.
  */
 export interface Store {
