@@ -24,6 +24,7 @@ import { ClientRepository } from '../src/store/client-repository.js';
 import { openDatabase } from '../src/store/database.js';
 import { IntegrationRepository } from '../src/store/integration-repository.js';
 import { SecretBox } from '../src/store/secret-box.js';
+import { createStore } from '../src/store/store.js';
 import { AuditTrail } from '../src/services/audit-trail.js';
 import { CollectionReconciler } from '../src/services/collection-reconciler.js';
 import { DirectorySync } from '../src/sync/directory-sync.js';
@@ -136,7 +137,7 @@ async function main(): Promise<void> {
       logger,
     });
     const reconciler = new CollectionReconciler({
-      db: database.db,
+      store: createStore(database.db, new SecretBox(crypto.randomBytes(32))),
       audit: new AuditTrail({ clock: systemClock }),
       clock: systemClock,
       logger,

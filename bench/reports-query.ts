@@ -29,7 +29,9 @@ import { CheckpointRepository } from '../src/store/checkpoint-repository.js';
 import { openDatabase, type AppDatabase } from '../src/store/database.js';
 import { MfaRepository } from '../src/store/mfa-repository.js';
 import { ReportRepository } from '../src/store/report-repository.js';
+import { SecretBox } from '../src/store/secret-box.js';
 import { ServicePrincipalRepository } from '../src/store/service-principal-repository.js';
+import { createStore } from '../src/store/store.js';
 import { SignInRepository, type SignInRecord } from '../src/store/sign-in-repository.js';
 import {
   toMfaRegistrationRecord,
@@ -261,7 +263,8 @@ async function main(): Promise<void> {
     line('set-up (generate and load)', `${((performance.now() - started) / 1000).toFixed(1)} s`);
 
     const db = database.db;
-    const access = new AccessPolicy({ db, partnerAdmins: [] });
+    const store = createStore(db, new SecretBox(crypto.randomBytes(32)));
+    const access = new AccessPolicy({ store, partnerAdmins: [] });
     const clients = new ClientService({
       db,
       access,
@@ -269,7 +272,7 @@ async function main(): Promise<void> {
       clock: systemClock,
     });
     const reports = new ReportService({
-      db,
+      store,
       clientAccess: new ClientAccess(clients, access),
       clock: systemClock,
     });

@@ -38,6 +38,7 @@ import { openDatabase, type AppDatabase } from '../store/database.js';
 import { IntegrationRepository } from '../store/integration-repository.js';
 import { PendingActionRepository } from '../store/pending-action-repository.js';
 import { SecretBox } from '../store/secret-box.js';
+import { createStore, type Store } from '../store/store.js';
 import type { Pace } from '../graph/tenant-gate.js';
 import { readClientHealth } from '../observability/client-health-query.js';
 import { Telemetry } from '../observability/telemetry.js';
@@ -101,6 +102,8 @@ export interface Core {
   /** Metrics (sync runs, Graph requests, queues, client health) and the tracer. */
   readonly telemetry: Telemetry;
   readonly database: AppDatabase;
+  /** The services' way to the data: `read` and `transaction(fn)` over the repositories (no SQL builder). */
+  readonly store: Store;
   readonly secretBox: SecretBox;
   readonly access: AccessPolicy;
   readonly audit: AuditTrail;
@@ -232,6 +235,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const database = await openDatabase(config.store, { logger });
   const db = database.db;
   const secretBox = new SecretBox(options.secretsKey);
+  const store = createStore(db, secretBox);
 
   // Microsoft Graph and the sync engines.
   const endpoints =
@@ -269,11 +273,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const licenceSync = new LicenceSync(syncParts);
 
   // The services: authorization, rules and audit.
-  const access = new AccessPolicy({ db, partnerAdmins: config.partnerAdmins });
+  const access = new AccessPolicy({ store, partnerAdmins: config.partnerAdmins });
   const audit = new AuditTrail({ clock });
   const clients = new ClientService({ db, access, audit, clock });
   const clientAccess = new ClientAccess(clients, access);
-  const collection = new CollectionReconciler({ db, audit, clock, logger });
+  const collection = new CollectionReconciler({ store, audit, clock, logger });
   directorySync.setRules(collection);
   const signInIngestion = new SignInIngestion({
     ...syncParts,
@@ -292,13 +296,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     licences: licenceSync,
   });
   const integrations = new IntegrationService({
-    db,
+    store,
     access,
     clientAccess,
     audit,
     clock,
     logger,
-    secretBox,
     secretsKey: options.secretsKey,
     verifier: new GraphConnectionVerifier(graphs, tenantIds),
     reconciler: collection,
@@ -306,9 +309,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     authorityHost: endpoints.authorityHost,
     consentApp,
   });
-  const users = new UserService({ db, clientAccess, audit, clock });
-  const groups = new GroupService({ db, clientAccess, audit, clock, reconciler: collection });
-  const billing = new BillingService({ db, clientAccess, clock, logger });
+  const users = new UserService({ store, clientAccess, audit, clock });
+  const groups = new GroupService({ store, clientAccess, audit, clock, reconciler: collection });
+  const billing = new BillingService({ store, clientAccess, clock, logger });
   const licences = new LicenceService({
     db,
     clients,
@@ -335,7 +338,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     syncIntervalMinutes: config.syncIntervalMinutes,
   });
   const roles = new RoleService({
-    db,
+    store,
     access,
     clientAccess,
     clients,
@@ -343,9 +346,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     clock,
     configuredPartnerAdmins: config.partnerAdmins,
   });
-  const auditLog = new AuditLogService({ db, access, clientAccess, clients });
+  const auditLog = new AuditLogService({ store, access, clientAccess, clients });
   const sync = new SyncService({
-    db,
+    store,
     clientAccess,
     clientSync,
     runner: syncRunner,
@@ -355,7 +358,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
   });
   const doctor = new DoctorService({ clientAccess, graphs, integrations: integrationStore, clock });
-  const reports = new ReportService({ db, clientAccess, clock });
+  const reports = new ReportService({ store, clientAccess, clock });
   const exports = new ExportService({
     users,
     auditLog,
@@ -367,8 +370,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       perActor: config.limits.exportsPerUser,
     }),
   });
-  const tabPlacements = new TabPlacementService({ db, clientAccess, audit, clock });
-  const downloadLinks = new DownloadLinkService({ db, clock, secretsKey: options.secretsKey });
+  const tabPlacements = new TabPlacementService({ store, clientAccess, audit, clock });
+  const downloadLinks = new DownloadLinkService({ store, clock, secretsKey: options.secretsKey });
   const notifications = new NotificationService({
     db,
     access,
@@ -481,6 +484,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     clock,
     telemetry,
     database,
+    store,
     secretBox,
     access,
     audit,

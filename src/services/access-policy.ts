@@ -1,23 +1,22 @@
-import type { Kysely } from 'kysely';
 import type { PrincipalRef } from '../config/load-config.js';
 import { ALL_CLIENTS, isAllowed, type Permission, type RoleGrant } from '../domain/roles.js';
 import { ForbiddenError } from '../shared/errors.js';
-import type { Database } from '../store/schema.js';
+import type { Store } from '../store/store.js';
 import { OPERATOR_TENANT, type Actor } from './actor.js';
 
 export interface AccessPolicyOptions {
-  readonly db: Kysely<Database>;
+  readonly store: Store;
   /** The first partner admins, from configuration (PARTNER_ADMINS). */
   readonly partnerAdmins: readonly PrincipalRef[];
 }
 
 /** Authorization in the core: every service asks it before reading or changing a client's data. */
 export class AccessPolicy {
-  private readonly db: Kysely<Database>;
+  private readonly store: Store;
   private readonly partnerAdmins: readonly PrincipalRef[];
 
   constructor(options: AccessPolicyOptions) {
-    this.db = options.db;
+    this.store = options.store;
     this.partnerAdmins = options.partnerAdmins;
   }
 
@@ -33,13 +32,7 @@ export class AccessPolicy {
     )
       ? [{ role: 'partner_admin', clientScope: ALL_CLIENTS }]
       : [];
-    const rows = await this.db
-      .selectFrom('role_assignments')
-      .select(['role', 'client_scope'])
-      .where('principal_tenant_id', '=', tenantId)
-      .where('principal_object_id', '=', objectId)
-      .execute();
-    for (const row of rows) grants.push({ role: row.role, clientScope: row.client_scope });
+    grants.push(...(await this.store.read.roles.grantsOf({ tenantId, objectId })));
     return grants;
   }
 

@@ -1,6 +1,5 @@
 import type { PermissionCheckResult } from '../graph/permission-check.js';
 import { AppError, ValidationError } from '../shared/errors.js';
-import { PendingActionRepository } from '../store/pending-action-repository.js';
 import type { ClientRow } from '../store/schema.js';
 import type { Actor, Channel } from './actor.js';
 import { ConsentStateSigner } from './consent-state.js';
@@ -95,8 +94,8 @@ export class AdminConsent extends IntegrationBase {
       tenantInput: parsed.tenant,
       tenantId,
     };
-    await this.db.transaction().execute(async (trx) => {
-      await new PendingActionRepository(trx).insert({
+    await this.store.transaction(async (tx) => {
+      await tx.pendingActions.insert({
         id: ConsentStateSigner.storageId(binding.nonce),
         kind: 'admin_consent',
         client_id: client.id,
@@ -106,7 +105,7 @@ export class AdminConsent extends IntegrationBase {
         created_at: now.toISOString(),
         expires_at: binding.expiresAt,
       });
-      await this.audit.record(trx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'integration.consent_start',
         clientId: client.id,
         targetType: 'integration',
@@ -160,7 +159,7 @@ export class AdminConsent extends IntegrationBase {
     if (parts === undefined) throw consentStateInvalid();
     const now = this.clock.now();
     const id = ConsentStateSigner.storageId(parts.nonce);
-    const pending = new PendingActionRepository(this.db);
+    const pending = this.store.read.pendingActions;
     const stored = await pending.find(id, 'admin_consent');
     const payload = stored === undefined ? undefined : consentPayloadOf(stored.payload);
     if (
@@ -224,8 +223,8 @@ export class AdminConsent extends IntegrationBase {
 
     if (parsed.cancel !== undefined) {
       await useUp();
-      await this.db.transaction().execute(async (trx) => {
-        await this.audit.record(trx, actor, {
+      await this.store.transaction(async (tx) => {
+        await this.audit.record(tx, actor, {
           action: 'integration.consent_cancelled',
           clientId: client.id,
           targetType: 'integration',
@@ -244,8 +243,8 @@ export class AdminConsent extends IntegrationBase {
     if (!granted) {
       await useUp();
       const message = declinedMessage(parsed);
-      await this.db.transaction().execute(async (trx) => {
-        await this.audit.record(trx, actor, {
+      await this.store.transaction(async (tx) => {
+        await this.audit.record(tx, actor, {
           action: 'integration.consent_declined',
           clientId: client.id,
           targetType: 'integration',
@@ -329,8 +328,8 @@ export class AdminConsent extends IntegrationBase {
     source: 'callback' | 'organization',
   ): Promise<never> {
     const shown = answeredTenant.slice(0, 100);
-    await this.db.transaction().execute(async (trx) => {
-      await this.audit.record(trx, actor, {
+    await this.store.transaction(async (tx) => {
+      await this.audit.record(tx, actor, {
         action: 'integration.consent_refused',
         clientId: client.id,
         targetType: 'integration',

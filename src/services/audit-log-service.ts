@@ -1,10 +1,10 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { z } from 'zod/v4';
-import type { Kysely } from 'kysely';
 import { csvRows } from '../shared/csv.js';
 import { DAY_MS } from '../shared/clock.js';
-import { AuditRepository, type AuditQuery } from '../store/audit-repository.js';
-import type { AuditLogRow, Database } from '../store/schema.js';
+import type { AuditQuery } from '../store/audit-repository.js';
+import type { Store } from '../store/store.js';
+import type { AuditLogRow } from '../store/schema.js';
 import type { AccessPolicy } from './access-policy.js';
 import type { Actor } from './actor.js';
 import type { ClientAccess } from './client-access.js';
@@ -13,7 +13,7 @@ import { parseInput } from './validation.js';
 import type { AuditEntryView, AuditPage } from '../contracts/audit.js';
 
 export interface AuditLogServiceOptions {
-  readonly db: Kysely<Database>;
+  readonly store: Store;
   readonly access: AccessPolicy;
   readonly clientAccess: ClientAccess;
   readonly clients: ClientService;
@@ -73,13 +73,13 @@ const AUDIT_CSV_COLUMNS = [
  * rights.
  */
 export class AuditLogService {
-  private readonly db: Kysely<Database>;
+  private readonly store: Store;
   private readonly access: AccessPolicy;
   private readonly clientAccess: ClientAccess;
   private readonly clients: ClientService;
 
   constructor(options: AuditLogServiceOptions) {
-    this.db = options.db;
+    this.store = options.store;
     this.access = options.access;
     this.clientAccess = options.clientAccess;
     this.clients = options.clients;
@@ -92,7 +92,7 @@ export class AuditLogService {
   async query(actor: Actor, input: AuditQueryInput = {}): Promise<AuditPage> {
     const parsed = parseInput(auditQueryInput, input);
     const scope = await this.scope(actor, parsed.client);
-    const rows = await new AuditRepository(this.db).query({
+    const rows = await this.store.read.audit.query({
       ...scope,
       ...this.filters(parsed),
       limit: parsed.limit,
@@ -127,7 +127,7 @@ export class AuditLogService {
     const parsed = parseInput(auditQueryInput, { ...input, limit: 1000 });
     const scope = await this.scope(actor, parsed.client);
     const names = await this.clientNames(actor);
-    const repository = new AuditRepository(this.db);
+    const repository = this.store.read.audit;
     const filters = this.filters(parsed);
     return (async function* pages() {
       yield csvRows([AUDIT_CSV_COLUMNS]);

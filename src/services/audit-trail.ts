@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.js';
 import { scrubValue } from '../shared/logger.js';
-import type { AuditLogRow, Database } from '../store/schema.js';
+import type { Database } from '../store/schema.js';
+import { isRepositories, repositoriesOver, type Repositories } from '../store/store.js';
 import type { Actor } from './actor.js';
 
 export interface AuditEntry {
@@ -27,33 +28,24 @@ export class AuditTrail {
     this.clock = options.clock;
   }
 
-  async record(db: Kysely<Database>, actor: Actor, entry: AuditEntry): Promise<void> {
-    await db
-      .insertInto('audit_log')
-      .values({
-        at: this.clock.now().toISOString(),
-        actor_tenant_id: actor.tenantId,
-        actor_object_id: actor.objectId,
-        actor_name: actor.name ?? null,
-        client_id: entry.clientId,
-        action: entry.action,
-        target_type: entry.targetType ?? null,
-        target_id: entry.targetId ?? null,
-        before: entry.before === undefined ? null : JSON.stringify(scrubValue(entry.before)),
-        after: entry.after === undefined ? null : JSON.stringify(scrubValue(entry.after)),
-        channel: actor.channel,
-      })
-      .execute();
-  }
-
-  /** Newest first. */
-  async list(db: Kysely<Database>, filter: { clientId?: string; limit?: number }): Promise<AuditLogRow[]> {
-    let query = db
-      .selectFrom('audit_log')
-      .selectAll()
-      .orderBy('id', 'desc')
-      .limit(filter.limit ?? 100);
-    if (filter.clientId !== undefined) query = query.where('client_id', '=', filter.clientId);
-    return query.execute();
+  /**
+   * Appends the entry through the change's repositories (`store.transaction(async (tx) => …audit.record(tx, …))`).
+   * A raw Kysely handle is still accepted from the services not yet moved to the Store (see eslint.config.js).
+   */
+  async record(into: Repositories | Kysely<Database>, actor: Actor, entry: AuditEntry): Promise<void> {
+    const repositories = isRepositories(into) ? into : repositoriesOver(into);
+    await repositories.audit.append({
+      at: this.clock.now().toISOString(),
+      actor_tenant_id: actor.tenantId,
+      actor_object_id: actor.objectId,
+      actor_name: actor.name ?? null,
+      client_id: entry.clientId,
+      action: entry.action,
+      target_type: entry.targetType ?? null,
+      target_id: entry.targetId ?? null,
+      before: entry.before === undefined ? null : JSON.stringify(scrubValue(entry.before)),
+      after: entry.after === undefined ? null : JSON.stringify(scrubValue(entry.after)),
+      channel: actor.channel,
+    });
   }
 }

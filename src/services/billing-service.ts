@@ -1,18 +1,15 @@
 import { z } from 'zod/v4';
-import type { Kysely } from 'kysely';
-
 import { DAY_MS, type Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import { BillingRepository } from '../store/billing-repository.js';
-import { CollectionRepository, type CollectionCounts } from '../store/collection-repository.js';
-import type { Database } from '../store/schema.js';
+import type { CollectionCounts } from '../store/collection-repository.js';
+import type { Store } from '../store/store.js';
 import type { Actor } from './actor.js';
 import type { ClientAccess } from './client-access.js';
 import { parseInput } from './validation.js';
 import type { BillingSnapshotView, BillingSummary } from '../contracts/billing.js';
 
 export interface BillingServiceOptions {
-  readonly db: Kysely<Database>;
+  readonly store: Store;
   readonly clientAccess: ClientAccess;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -24,13 +21,13 @@ export type BillingHistoryInput = z.input<typeof historyInput>;
 
 /** Billing (rule 9): the billable count now, its daily history, and the daily snapshot job. */
 export class BillingService {
-  private readonly db: Kysely<Database>;
+  private readonly store: Store;
   private readonly clientAccess: ClientAccess;
   private readonly clock: Clock;
   private readonly logger: Logger;
 
   constructor(options: BillingServiceOptions) {
-    this.db = options.db;
+    this.store = options.store;
     this.clientAccess = options.clientAccess;
     this.clock = options.clock;
     this.logger = options.logger;
@@ -39,18 +36,14 @@ export class BillingService {
   /** The client's counts now. @throws {ValidationError} {@link NotFoundError} {@link ForbiddenError} */
   async summary(actor: Actor, clientRef: string): Promise<BillingSummary> {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:read');
-    const integration = await this.db
-      .selectFrom('integrations')
-      .select(['activity_data', 'import_started_at'])
-      .where('client_id', '=', client.id)
-      .executeTakeFirst();
+    const integration = await this.store.read.integrationAdmin.collectionFacts(client.id);
     return {
       clientId: client.id,
       clientName: client.name,
-      counts: await new CollectionRepository(this.db).counts(client.id, this.clock.now()),
+      counts: await this.store.read.collection.counts(client.id, this.clock.now()),
       thresholdDays: client.expiry_days,
-      activityData: integration?.activity_data ?? 'unknown',
-      importStartedAt: integration?.import_started_at ?? null,
+      activityData: integration?.activityData ?? 'unknown',
+      importStartedAt: integration?.importStartedAt ?? null,
     };
   }
 
@@ -68,7 +61,7 @@ export class BillingService {
     const today = this.clock.now();
     const to = query.to ?? toDay(today);
     const from = query.from ?? toDay(new Date(today.getTime() - 89 * DAY_MS));
-    const rows = await new BillingRepository(this.db).history(client.id, from, to);
+    const rows = await this.store.read.billing.history(client.id, from, to);
     return rows.map((row) => ({
       day: row.day,
       totalUsers: row.total_users,
@@ -88,24 +81,20 @@ export class BillingService {
    */
   async takeSnapshot(clientId: string): Promise<CollectionCounts | undefined> {
     const now = this.clock.now();
-    return this.db.transaction().execute(async (trx) => {
-      const integration = await trx
-        .selectFrom('integrations')
-        .select('activity_data')
-        .where('client_id', '=', clientId)
-        .executeTakeFirst();
-      if (integration?.activity_data === 'unknown') return undefined;
-      const counts = await new CollectionRepository(trx).counts(clientId, now);
-      await new BillingRepository(trx).upsertSnapshot(clientId, toDay(now), counts, now.toISOString());
+    return this.store.transaction(async (tx) => {
+      const integration = await tx.integrationAdmin.collectionFacts(clientId);
+      if (integration?.activityData === 'unknown') return undefined;
+      const counts = await tx.collection.counts(clientId, now);
+      await tx.billing.upsertSnapshot(clientId, toDay(now), counts, now.toISOString());
       return counts;
     });
   }
 
   /** The daily job: a snapshot of every client with an integration. One client failing does not stop the others. */
   async takeAllSnapshots(): Promise<number> {
-    const clients = await this.db.selectFrom('integrations').select('client_id').execute();
+    const clientIds = await this.store.read.integrationAdmin.clientIds();
     let taken = 0;
-    for (const { client_id: clientId } of clients) {
+    for (const clientId of clientIds) {
       try {
         if ((await this.takeSnapshot(clientId)) !== undefined) taken += 1;
       } catch (error) {

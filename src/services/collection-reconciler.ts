@@ -1,15 +1,13 @@
-import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { DirectoryRulesHook } from '../sync/directory-sync-listener.js';
-import { CollectionRepository, type ReconcileCounts } from '../store/collection-repository.js';
-import { expiryAsOf, isExpiredSql } from '../store/collection-sql.js';
-import type { Database } from '../store/schema.js';
+import type { ReconcileCounts } from '../store/collection-repository.js';
+import type { Repositories, Store } from '../store/store.js';
 import { SYSTEM_ACTOR } from './actor.js';
 import type { AuditTrail } from './audit-trail.js';
 
 export interface CollectionReconcilerOptions {
-  readonly db: Kysely<Database>;
+  readonly store: Store;
   readonly audit: AuditTrail;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -38,26 +36,26 @@ export interface ExpiryChange {
  * Expiry needs no pass of its own: it is evaluated whenever it is read, from the data and the clock (rule 8).
  */
 export class CollectionReconciler implements DirectoryRulesHook {
-  private readonly db: Kysely<Database>;
+  private readonly store: Store;
   private readonly audit: AuditTrail;
   private readonly clock: Clock;
   private readonly logger: Logger;
 
   constructor(options: CollectionReconcilerOptions) {
-    this.db = options.db;
+    this.store = options.store;
     this.audit = options.audit;
     this.clock = options.clock;
     this.logger = options.logger;
   }
 
   /** The sync engine's hook: in the transaction that committed a directory sync's memberships. */
-  async applyInTransaction(trx: Kysely<Database>, clientId: string): Promise<void> {
-    await this.reconcileIn(trx, clientId);
+  async applyInTransaction(tx: Repositories, clientId: string): Promise<void> {
+    await this.reconcileIn(tx, clientId);
   }
 
   /** Reconciles the client's collection states in a transaction of its own. */
   async reconcile(clientId: string): Promise<ReconcileOutcome> {
-    return this.db.transaction().execute((trx) => this.reconcileIn(trx, clientId));
+    return this.store.transaction((tx) => this.reconcileIn(tx, clientId));
   }
 
   /**
@@ -65,24 +63,20 @@ export class CollectionReconciler implements DirectoryRulesHook {
    * members of one group (an exclusion changes its members and nobody else).
    */
   async reconcileIn(
-    trx: Kysely<Database>,
+    tx: Repositories,
     clientId: string,
     scope: { readonly onlyMembersOf?: string } = {},
   ): Promise<ReconcileOutcome> {
     const now = this.clock.now();
-    const integration = await trx
-      .selectFrom('integrations')
-      .select('import_started_at')
-      .where('client_id', '=', clientId)
-      .executeTakeFirst();
-    const autoImport = (integration?.import_started_at ?? null) !== null;
-    const counts = await new CollectionRepository(trx).reconcile(clientId, {
+    const integration = await tx.integrationAdmin.collectionFacts(clientId);
+    const autoImport = (integration?.importStartedAt ?? null) !== null;
+    const counts = await tx.collection.reconcile(clientId, {
       autoImport,
       now: now.toISOString(),
       ...scope,
     });
     if (Object.values(counts).some((count) => count > 0)) {
-      await this.audit.record(trx, SYSTEM_ACTOR, {
+      await this.audit.record(tx, SYSTEM_ACTOR, {
         action: 'collection.reconcile',
         clientId,
         targetType: 'client',
@@ -99,31 +93,18 @@ export class CollectionReconciler implements DirectoryRulesHook {
    * that changes the policy, with the policy before the change (rule 8's threshold).
    */
   async expiryChange(
-    trx: Kysely<Database>,
+    tx: Repositories,
     clientId: string,
     before: { readonly thresholdDays: number },
   ): Promise<ExpiryChange> {
-    const now = this.clock.now();
-    const repository = new CollectionRepository(trx);
-    const policy = await repository.policy(clientId);
-    const was = isExpiredSql(expiryAsOf({ ...policy, thresholdDays: before.thresholdDays }, now));
-    const is = isExpiredSql(expiryAsOf(policy, now));
-    const row = await trx
-      .selectFrom('directory_users')
-      .select([
-        sql<number>`coalesce(sum(case when ${is} and not ${was} then 1 else 0 end), 0)`.as('newly'),
-        sql<number>`coalesce(sum(case when ${was} and not ${is} then 1 else 0 end), 0)`.as('no_longer'),
-      ])
-      .where('client_id', '=', clientId)
-      .executeTakeFirstOrThrow();
-    return { newlyExpired: row.newly, noLongerExpired: row.no_longer };
+    return tx.collection.expiryChange(clientId, before, this.clock.now());
   }
 
   /** The daily job: reconcile every connected client. Failures of one client do not stop the others. */
   async reconcileAll(): Promise<ReconcileOutcome[]> {
-    const clients = await this.db.selectFrom('integrations').select('client_id').execute();
+    const clientIds = await this.store.read.integrationAdmin.clientIds();
     const outcomes: ReconcileOutcome[] = [];
-    for (const { client_id: clientId } of clients) {
+    for (const clientId of clientIds) {
       try {
         outcomes.push(await this.reconcile(clientId));
       } catch (error) {

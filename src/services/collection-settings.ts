@@ -1,5 +1,3 @@
-import { ClientRepository } from '../store/client-repository.js';
-import { IntegrationAdminRepository } from '../store/integration-admin-repository.js';
 import type { Actor } from './actor.js';
 import type { ReconcileOutcome } from './collection-reconciler.js';
 import { parseInput } from './validation.js';
@@ -23,11 +21,11 @@ export class CollectionSettings extends IntegrationBase {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:operate');
     await this.requireIntegration(client);
     const at = this.clock.now().toISOString();
-    const started = await this.db.transaction().execute(async (trx) => {
-      const admin = new IntegrationAdminRepository(trx);
+    const started = await this.store.transaction(async (tx) => {
+      const admin = tx.integrationAdmin;
       const changed = await admin.markImportStarted(client.id, at);
       if (changed) {
-        await this.audit.record(trx, actor, {
+        await this.audit.record(tx, actor, {
           action: 'integration.start_import',
           clientId: client.id,
           targetType: 'integration',
@@ -57,11 +55,13 @@ export class CollectionSettings extends IntegrationBase {
     const thresholdDays = parseInput(thresholdSchema, days);
     if (thresholdDays === client.expiry_days) return { thresholdDays, newlyExpired: 0, noLongerExpired: 0 };
     const at = this.clock.now().toISOString();
-    const change = await this.db.transaction().execute(async (trx) => {
-      await new ClientRepository(trx).update(client.id, { expiry_days: thresholdDays });
-      await new IntegrationAdminRepository(trx).update(client.id, { expiry_policy_at: at });
-      const moved = await this.reconciler.expiryChange(trx, client.id, { thresholdDays: client.expiry_days });
-      await this.audit.record(trx, actor, {
+    const change = await this.store.transaction(async (tx) => {
+      await tx.clients.update(client.id, { expiry_days: thresholdDays });
+      await tx.integrationAdmin.update(client.id, { expiry_policy_at: at });
+      const moved = await this.reconciler.expiryChange(tx, client.id, {
+        thresholdDays: client.expiry_days,
+      });
+      await this.audit.record(tx, actor, {
         action: 'client.expiry_threshold',
         clientId: client.id,
         targetType: 'client',

@@ -1,10 +1,8 @@
 import crypto from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { z } from 'zod/v4';
 import type { Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
-import { PendingActionRepository } from '../store/pending-action-repository.js';
-import type { Database } from '../store/schema.js';
+import type { Store } from '../store/store.js';
 import type { Actor } from './actor.js';
 import { parseInput } from './validation.js';
 
@@ -36,16 +34,12 @@ interface LinkPayload {
  * Who may export what is still decided by the export itself, for the person the link was issued to.
  */
 export class DownloadLinkService {
-  private readonly db: Kysely<Database>;
+  private readonly store: Store;
   private readonly clock: Clock;
   private readonly key: Buffer;
 
-  constructor(options: {
-    readonly db: Kysely<Database>;
-    readonly clock: Clock;
-    readonly secretsKey: Buffer;
-  }) {
-    this.db = options.db;
+  constructor(options: { readonly store: Store; readonly clock: Clock; readonly secretsKey: Buffer }) {
+    this.store = options.store;
     this.clock = options.clock;
     this.key = Buffer.from(
       crypto.hkdfSync('sha256', options.secretsKey, Buffer.alloc(0), 'download-link', 32),
@@ -69,7 +63,7 @@ export class DownloadLinkService {
       expiresAt,
     };
     const payload: LinkPayload = { actorName: actor.name ?? null };
-    await new PendingActionRepository(this.db).insert({
+    await this.store.read.pendingActions.insert({
       id: storageId(nonce),
       kind: 'download_link',
       client_id: '*',
@@ -92,7 +86,7 @@ export class DownloadLinkService {
     const match = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/.exec(token);
     if (match?.[1] === undefined || match[2] === undefined) throw invalidLink();
     const [, nonce, signature] = match;
-    const pending = new PendingActionRepository(this.db);
+    const pending = this.store.read.pendingActions;
     const stored = await pending.find(storageId(nonce), 'download_link');
     if (stored === undefined) throw invalidLink();
     const expected = this.mac({

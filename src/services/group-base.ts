@@ -1,13 +1,11 @@
 import { z } from 'zod/v4';
-import type { Kysely } from 'kysely';
 import type { GroupView } from '../contracts/groups.js';
 import type { Clock } from '../shared/clock.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
-import { CollectionRepository } from '../store/collection-repository.js';
+import type { Repositories, Store } from '../store/store.js';
 import type { ExpiryAsOf } from '../store/collection-sql.js';
-import { GroupRepository } from '../store/group-repository.js';
 import type { BillableBasis } from '../domain/vocabulary.js';
-import type { Database, DirectoryGroupRow } from '../store/schema.js';
+import type { DirectoryGroupRow } from '../store/schema.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { ClientAccess } from './client-access.js';
 import type { CollectionReconciler } from './collection-reconciler.js';
@@ -15,7 +13,7 @@ import { parseInput } from './validation.js';
 import { toGroupView } from './group-view.js';
 
 export interface GroupServiceOptions {
-  readonly db: Kysely<Database>;
+  readonly store: Store;
   readonly clientAccess: ClientAccess;
   readonly audit: AuditTrail;
   readonly clock: Clock;
@@ -32,14 +30,14 @@ export const groupRefSchema = z
 
 /** What the group use cases share: the options and the helpers that find a group, count billable users and view it. */
 export abstract class GroupServiceBase {
-  protected readonly db: Kysely<Database>;
+  protected readonly store: Store;
   protected readonly clientAccess: ClientAccess;
   protected readonly audit: AuditTrail;
   protected readonly clock: Clock;
   protected readonly reconciler: CollectionReconciler;
 
   constructor(options: GroupServiceOptions) {
-    this.db = options.db;
+    this.store = options.store;
     this.clientAccess = options.clientAccess;
     this.audit = options.audit;
     this.clock = options.clock;
@@ -48,30 +46,26 @@ export abstract class GroupServiceBase {
 
   /** The billable figure of the preview's basis now, and the expiry it was counted with. */
   protected async billableNow(
-    db: Kysely<Database>,
+    repos: Repositories,
     clientId: string,
     now: Date,
   ): Promise<{ before: number; basis: BillableBasis; expiry: ExpiryAsOf }> {
-    const integration = await db
-      .selectFrom('integrations')
-      .select('import_started_at')
-      .where('client_id', '=', clientId)
-      .executeTakeFirst();
-    const collection = new CollectionRepository(db);
+    const integration = await repos.integrationAdmin.collectionFacts(clientId);
+    const collection = repos.collection;
     const expiry = await collection.expiryAsOf(clientId, now);
-    if ((integration?.import_started_at ?? null) === null) {
+    if ((integration?.importStartedAt ?? null) === null) {
       return { before: await collection.projectedBillable(clientId, now), basis: 'projected', expiry };
     }
     return { before: (await collection.counts(clientId, now)).billable, basis: 'current', expiry };
   }
 
   protected async findGroup(
-    db: Kysely<Database>,
+    repos: Repositories,
     clientId: string,
     groupRef: string,
   ): Promise<DirectoryGroupRow> {
     const ref = parseInput(groupRefSchema, groupRef);
-    const group = await new GroupRepository(db).find(clientId, ref);
+    const group = await repos.groups.find(clientId, ref);
     if (group === 'ambiguous') {
       throw new ValidationError(
         `Invalid input — group: several groups are named '${ref}'; use the group's id.`,
@@ -82,8 +76,8 @@ export abstract class GroupServiceBase {
     return group;
   }
 
-  protected async view(db: Kysely<Database>, clientId: string, group: DirectoryGroupRow): Promise<GroupView> {
-    const counts = await new GroupRepository(db).counts(clientId, [group.id]);
+  protected async view(repos: Repositories, clientId: string, group: DirectoryGroupRow): Promise<GroupView> {
+    const counts = await repos.groups.counts(clientId, [group.id]);
     return toGroupView(group, counts.get(group.id));
   }
 }

@@ -10,14 +10,9 @@ import {
 } from '../domain/exclusion-preview.js';
 import type { ExclusionPreview, ExclusionResult } from '../contracts/groups.js';
 import { AppError, ConflictError } from '../shared/errors.js';
-import { CollectionRepository } from '../store/collection-repository.js';
-import { GroupRepository } from '../store/group-repository.js';
 import type { BillableBasis } from '../domain/vocabulary.js';
-import { PendingActionRepository } from '../store/pending-action-repository.js';
 import type { DirectoryGroupRow } from '../store/schema.js';
-import { UserRepository } from '../store/user-repository.js';
 import type { Actor } from './actor.js';
-import { readExpiryPolicy } from './expiry-policy-reader.js';
 import { toUserView } from './user-view.js';
 import { parseInput } from './validation.js';
 import { GroupServiceBase } from './group-base.js';
@@ -64,7 +59,7 @@ export class GroupExclusion extends GroupServiceBase {
   ): Promise<ExclusionPreview> {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:operate');
     const { sampleSize } = parseInput(previewOptions, options);
-    const group = await this.findGroup(this.db, client.id, groupRef);
+    const group = await this.findGroup(this.store.read, client.id, groupRef);
     if (group.entra_state !== 'active') {
       throw new ConflictError(
         'group_deleted',
@@ -72,17 +67,17 @@ export class GroupExclusion extends GroupServiceBase {
       );
     }
     const now = this.clock.now();
-    const groups = new GroupRepository(this.db);
+    const groups = this.store.read.groups;
     const fingerprint = fingerprintOf(await groups.transitiveUserIds(client.id, group.id));
     const alreadyExcluded = group.excluded_at !== null;
-    const { before, basis, expiry } = await this.billableNow(this.db, client.id, now);
-    const excludedIds = await new CollectionRepository(this.db).excludedGroupIds(client.id);
+    const { before, basis, expiry } = await this.billableNow(this.store.read, client.id, now);
+    const excludedIds = await this.store.read.collection.excludedGroupIds(client.id);
     const impact = alreadyExcluded
       ? { affected: 0, affectedBillable: 0 }
       : await groups.exclusionImpact(client.id, group.id, excludedIds, basis, expiry);
     const sampleRows = alreadyExcluded ? [] : await groups.affectedSample(client.id, group.id, sampleSize);
-    const policy = await readExpiryPolicy(this.db, client.id);
-    const excludedOf = await new UserRepository(this.db).excludedGroupsOf(
+    const policy = await this.store.read.collection.policy(client.id);
+    const excludedOf = await this.store.read.users.excludedGroupsOf(
       client.id,
       sampleRows.map((row) => row.id),
     );
@@ -99,7 +94,7 @@ export class GroupExclusion extends GroupServiceBase {
       billableAfter: after,
       basis,
     };
-    await new PendingActionRepository(this.db).insert({
+    await this.store.read.pendingActions.insert({
       id: hashToken(token),
       kind: 'exclusion_preview',
       client_id: client.id,
@@ -112,7 +107,7 @@ export class GroupExclusion extends GroupServiceBase {
     return {
       token,
       expiresAt: expiresAt.toISOString(),
-      group: await this.view(this.db, client.id, group),
+      group: await this.view(this.store.read, client.id, group),
       alreadyExcluded,
       affected: {
         count: impact.affected,
@@ -148,13 +143,13 @@ export class GroupExclusion extends GroupServiceBase {
     const parsedToken = parseInput(tokenSchema, token);
     const now = this.clock.now();
     const at = now.toISOString();
-    const result = await this.db.transaction().execute(async (trx) => {
-      const pending = new PendingActionRepository(trx);
+    const result = await this.store.transaction(async (tx) => {
+      const pending = tx.pendingActions;
       const id = hashToken(parsedToken);
       const stored = await pending.find(id, 'exclusion_preview');
       if (stored?.client_id !== client.id) throw previewNotFound();
       const payload = JSON.parse(stored.payload) as PreviewPayload;
-      const groups = new GroupRepository(trx);
+      const groups = tx.groups;
       const currentFingerprint = fingerprintOf(await groups.transitiveUserIds(client.id, payload.groupId));
       const problem = checkExclusionConfirmation(
         {
@@ -177,16 +172,16 @@ export class GroupExclusion extends GroupServiceBase {
       if (problem !== undefined) throw confirmationError(problem, payload, currentFingerprint);
       if (!(await pending.markUsed(id, at))) throw confirmationError('used', payload, currentFingerprint);
 
-      const group = await this.findGroup(trx, client.id, payload.groupId);
-      const { before, basis, expiry } = await this.billableNow(trx, client.id, now);
+      const group = await this.findGroup(tx, client.id, payload.groupId);
+      const { before, basis, expiry } = await this.billableNow(tx, client.id, now);
       const excludedNow = await groups.markExcluded(client.id, group.id, at, actor.name ?? actor.objectId);
       const reconciled = excludedNow
-        ? await this.reconciler.reconcileIn(trx, client.id, { onlyMembersOf: group.id })
+        ? await this.reconciler.reconcileIn(tx, client.id, { onlyMembersOf: group.id })
         : undefined;
       const disabledUsers = reconciled?.disabledExcludedGroup ?? 0;
-      const after = excludedNow ? (await this.billableNow(trx, client.id, now)).before : before;
+      const after = excludedNow ? (await this.billableNow(tx, client.id, now)).before : before;
       if (excludedNow) {
-        await this.audit.record(trx, actor, {
+        await this.audit.record(tx, actor, {
           action: 'group.exclude',
           clientId: client.id,
           targetType: 'group',
@@ -203,9 +198,9 @@ export class GroupExclusion extends GroupServiceBase {
           },
         });
       }
-      const refreshed = await this.findGroup(trx, client.id, group.id);
+      const refreshed = await this.findGroup(tx, client.id, group.id);
       return {
-        group: await this.view(trx, client.id, refreshed),
+        group: await this.view(tx, client.id, refreshed),
         excludedNow,
         disabledUsers,
         forgottenUsers: reconciled?.purgedUsers ?? 0,

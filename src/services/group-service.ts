@@ -1,9 +1,6 @@
 import { z } from 'zod/v4';
 import type { GroupMembersPage, GroupPage, GroupView } from '../contracts/groups.js';
-import { GroupRepository } from '../store/group-repository.js';
-import { UserRepository } from '../store/user-repository.js';
 import type { Actor } from './actor.js';
-import { readExpiryPolicy } from './expiry-policy-reader.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { toUserView } from './user-view.js';
 import { parseInput } from './validation.js';
@@ -56,7 +53,7 @@ export class GroupService extends GroupServiceBase {
   async list(actor: Actor, clientRef: string, input: GroupListInput = {}): Promise<GroupPage> {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:read');
     const query = parseInput(groupListInput, input);
-    const groups = new GroupRepository(this.db);
+    const groups = this.store.read.groups;
     const page = await groups.list(
       client.id,
       {
@@ -76,8 +73,8 @@ export class GroupService extends GroupServiceBase {
   /** One group with its counts. @throws {ValidationError} {@link NotFoundError} {@link ForbiddenError} */
   async get(actor: Actor, clientRef: string, groupRef: string): Promise<GroupView> {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:read');
-    const group = await this.findGroup(this.db, client.id, groupRef);
-    return this.view(this.db, client.id, group);
+    const group = await this.findGroup(this.store.read, client.id, groupRef);
+    return this.view(this.store.read, client.id, group);
   }
 
   /** Rule 6, step 1: see {@link GroupExclusion.previewExclusion}. */
@@ -108,11 +105,11 @@ export class GroupService extends GroupServiceBase {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:operate');
     const flag = parseInput(z.boolean({ error: 'must be true or false' }), enabled);
     const at = this.clock.now().toISOString();
-    return this.db.transaction().execute(async (trx) => {
-      const group = await this.findGroup(trx, client.id, groupRef);
-      const changed = await new GroupRepository(trx).setReporting(client.id, group.id, flag, at);
+    return this.store.transaction(async (tx) => {
+      const group = await this.findGroup(tx, client.id, groupRef);
+      const changed = await tx.groups.setReporting(client.id, group.id, flag, at);
       if (changed) {
-        await this.audit.record(trx, actor, {
+        await this.audit.record(tx, actor, {
           action: flag ? 'group.report_import' : 'group.report_undo',
           clientId: client.id,
           targetType: 'group',
@@ -121,7 +118,7 @@ export class GroupService extends GroupServiceBase {
           after: { reportingEnabled: flag, groupName: group.display_name },
         });
       }
-      return this.view(trx, client.id, await this.findGroup(trx, client.id, group.id));
+      return this.view(tx, client.id, await this.findGroup(tx, client.id, group.id));
     });
   }
 
@@ -137,20 +134,20 @@ export class GroupService extends GroupServiceBase {
   ): Promise<GroupMembersPage> {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:read');
     const query = parseInput(membersInput, input);
-    const group = await this.findGroup(this.db, client.id, groupRef);
+    const group = await this.findGroup(this.store.read, client.id, groupRef);
     const after = decodeCursor(query.cursor);
-    const page = await new GroupRepository(this.db).members(client.id, group.id, {
+    const page = await this.store.read.groups.members(client.id, group.id, {
       limit: query.limit,
       ...(after === undefined ? {} : { after }),
     });
-    const policy = await readExpiryPolicy(this.db, client.id);
+    const policy = await this.store.read.collection.policy(client.id);
     const now = this.clock.now();
-    const excludedOf = await new UserRepository(this.db).excludedGroupsOf(
+    const excludedOf = await this.store.read.users.excludedGroupsOf(
       client.id,
       page.rows.map((row) => row.id),
     );
     return {
-      group: await this.view(this.db, client.id, group),
+      group: await this.view(this.store.read, client.id, group),
       items: page.rows.map((row) => ({
         ...toUserView(row, excludedOf.get(row.id) ?? [], policy, now),
         direct: row.direct,

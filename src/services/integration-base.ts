@@ -1,14 +1,11 @@
-import type { Kysely } from 'kysely';
 import type { PermissionCheck, PermissionCheckResult, OrganizationInfo } from '../graph/permission-check.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError, ConflictError, ValidationError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import { ClientRepository } from '../store/client-repository.js';
-import { IntegrationAdminRepository } from '../store/integration-admin-repository.js';
-import { IntegrationRepository, type IntegrationRecord } from '../store/integration-repository.js';
+import type { IntegrationRecord } from '../store/integration-repository.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
-import type { ClientRow, Database } from '../store/schema.js';
-import type { SecretBox } from '../store/secret-box.js';
+import type { ClientRow } from '../store/schema.js';
+import type { Repositories, Store } from '../store/store.js';
 import type { AccessPolicy } from './access-policy.js';
 import type { Actor } from './actor.js';
 import type { AuditTrail } from './audit-trail.js';
@@ -19,13 +16,12 @@ import { ConsentStateSigner } from './consent-state.js';
 import type { IntegrationView, ConnectionOutcome } from './integration-views.js';
 
 export interface IntegrationServiceOptions {
-  readonly db: Kysely<Database>;
+  readonly store: Store;
   readonly access: AccessPolicy;
   readonly clientAccess: ClientAccess;
   readonly audit: AuditTrail;
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly secretBox: SecretBox;
   /** The secrets key: admin-consent states are signed with a key derived from it. */
   readonly secretsKey: Buffer;
   readonly verifier: ConnectionVerifier;
@@ -75,13 +71,12 @@ export class ConnectionCheckError extends AppError {
  * collaborators, and the helpers that resolve, check and save a client's integration and read its view.
  */
 export abstract class IntegrationBase {
-  protected readonly db: Kysely<Database>;
+  protected readonly store: Store;
   protected readonly access: AccessPolicy;
   protected readonly clientAccess: ClientAccess;
   protected readonly audit: AuditTrail;
   protected readonly clock: Clock;
   protected readonly logger: Logger;
-  protected readonly secretBox: SecretBox;
   protected readonly signer: ConsentStateSigner;
   protected readonly verifier: ConnectionVerifier;
   protected readonly reconciler: CollectionReconciler;
@@ -91,13 +86,12 @@ export abstract class IntegrationBase {
   protected readonly consentWait: NonNullable<IntegrationServiceOptions['consentWait']>;
 
   constructor(options: IntegrationServiceOptions) {
-    this.db = options.db;
+    this.store = options.store;
     this.access = options.access;
     this.clientAccess = options.clientAccess;
     this.audit = options.audit;
     this.clock = options.clock;
     this.logger = options.logger;
-    this.secretBox = options.secretBox;
     this.signer = new ConsentStateSigner(options.secretsKey);
     this.verifier = options.verifier;
     this.reconciler = options.reconciler;
@@ -123,15 +117,14 @@ export abstract class IntegrationBase {
     const tenantId = facts.organization.tenantId.toLowerCase();
     const at = this.clock.now();
     await this.assertTenantFree(actor, tenantId);
-    // Inside the transaction only `trx` may be used: SQLite has one connection, and the transaction holds it.
+    // Inside the transaction only `tx` may be used: SQLite has one connection, and the transaction holds it.
     // A connect of the same tenant racing this one is decided by the unique index on integrations.tenant_id.
-    await this.db
-      .transaction()
-      .execute(async (trx) => {
-        const admin = new IntegrationAdminRepository(trx);
+    await this.store
+      .transaction(async (tx) => {
+        const admin = tx.integrationAdmin;
         if ((await admin.find(client.id)) !== undefined) throw integrationExists(client);
         if ((await admin.findByTenant(tenantId)) !== undefined) throw tenantTaken(tenantId, undefined);
-        await new IntegrationRepository(trx, this.secretBox).save({
+        await tx.integrations.save({
           clientId: client.id,
           kind: facts.kind,
           tenantId,
@@ -147,7 +140,7 @@ export abstract class IntegrationBase {
           actor: actor.name ?? actor.objectId,
           at,
         });
-        await this.audit.record(trx, actor, {
+        await this.audit.record(tx, actor, {
           action: 'integration.connect',
           clientId: client.id,
           targetType: 'integration',
@@ -166,16 +159,16 @@ export abstract class IntegrationBase {
         throw isUniqueViolation(error) ? tenantTaken(tenantId, undefined) : error;
       });
     this.logger.info({ clientId: client.id, kind: facts.kind }, 'integration connected');
-    const view = await this.view(this.db, client);
+    const view = await this.view(this.store.read, client);
     if (view === null) throw new ConflictError('not_connected', 'The integration was not saved.');
     return { integration: view, checks: facts.result.checks, organization: facts.organization };
   }
 
-  protected async view(db: Kysely<Database>, client: ClientRow): Promise<IntegrationView | null> {
-    const record = await new IntegrationRepository(db, this.secretBox).find(client.id);
+  protected async view(repos: Repositories, client: ClientRow): Promise<IntegrationView | null> {
+    const record = await repos.integrations.find(client.id);
     if (record === undefined) return null;
-    const row = await new IntegrationAdminRepository(db).find(client.id);
-    const fresh = await new ClientRepository(db).find(client.id);
+    const row = await repos.integrationAdmin.find(client.id);
+    const fresh = await repos.clients.find(client.id);
     return {
       clientId: client.id,
       clientName: client.name,
@@ -211,7 +204,7 @@ export abstract class IntegrationBase {
 
   /** A tenant belongs to one client: say so before sending anyone to consent for a tenant connected elsewhere. */
   protected async assertTenantFree(actor: Actor, tenantId: string): Promise<void> {
-    const connected = await new IntegrationAdminRepository(this.db).findByTenant(tenantId);
+    const connected = await this.store.read.integrationAdmin.findByTenant(tenantId);
     if (connected !== undefined) {
       throw tenantTaken(
         tenantId,
@@ -221,13 +214,13 @@ export abstract class IntegrationBase {
   }
 
   protected async assertNotConnected(client: ClientRow): Promise<void> {
-    if ((await new IntegrationAdminRepository(this.db).find(client.id)) !== undefined) {
+    if ((await this.store.read.integrationAdmin.find(client.id)) !== undefined) {
       throw integrationExists(client);
     }
   }
 
   protected async requireIntegration(client: ClientRow): Promise<IntegrationRecord> {
-    const record = await new IntegrationRepository(this.db, this.secretBox).find(client.id);
+    const record = await this.store.read.integrations.find(client.id);
     if (record === undefined) {
       throw new ConflictError(
         'not_connected',

@@ -1,7 +1,5 @@
 import { z } from 'zod/v4';
 import { ConflictError, ValidationError } from '../shared/errors.js';
-import { IntegrationAdminRepository } from '../store/integration-admin-repository.js';
-import { IntegrationRepository } from '../store/integration-repository.js';
 import type { Actor } from './actor.js';
 import { parseInput } from './validation.js';
 import { IntegrationBase, requirePassed, type IntegrationServiceOptions } from './integration-base.js';
@@ -35,7 +33,7 @@ export class IntegrationService extends IntegrationBase {
   /** The client's integration, or null when it has none. @throws {NotFoundError} {@link ForbiddenError} */
   async get(actor: Actor, clientRef: string): Promise<IntegrationView | null> {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:read');
-    return this.view(this.db, client);
+    return this.view(this.store.read, client);
   }
 
   /**
@@ -86,13 +84,13 @@ export class IntegrationService extends IntegrationBase {
    */
   async test(actor: Actor, clientRef: string): Promise<ConnectionTestResult> {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:configure');
-    const integrations = new IntegrationRepository(this.db, this.secretBox);
+    const integrations = this.store.read.integrations;
     const existing = await this.requireIntegration(client);
     const credentials = await integrations.credentials(client.id);
     const result = await this.verifier.verify(credentials);
     const at = this.clock.now();
-    await this.db.transaction().execute(async (trx) => {
-      const admin = new IntegrationAdminRepository(trx);
+    await this.store.transaction(async (tx) => {
+      const admin = tx.integrationAdmin;
       await admin.update(client.id, {
         permission_checks: JSON.stringify(result.checks),
         status: result.passed ? 'connected' : 'error',
@@ -105,7 +103,7 @@ export class IntegrationService extends IntegrationBase {
               verified_domains: JSON.stringify(result.organization.verifiedDomains),
             }),
       });
-      await this.audit.record(trx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'integration.test',
         clientId: client.id,
         targetType: 'integration',
@@ -117,7 +115,7 @@ export class IntegrationService extends IntegrationBase {
         },
       });
     });
-    const view = await this.view(this.db, client);
+    const view = await this.view(this.store.read, client);
     if (view === null)
       throw new ConflictError('not_connected', 'The integration disappeared during the test.');
     return { passed: result.passed, checks: result.checks, integration: view };
@@ -147,8 +145,8 @@ export class IntegrationService extends IntegrationBase {
     });
     const organization = requirePassed(result);
     const at = this.clock.now();
-    await this.db.transaction().execute(async (trx) => {
-      await new IntegrationRepository(trx, this.secretBox).save({
+    await this.store.transaction(async (tx) => {
+      await tx.integrations.save({
         clientId: client.id,
         kind: 'client_credentials',
         tenantId: existing.tenantId,
@@ -164,7 +162,7 @@ export class IntegrationService extends IntegrationBase {
         actor: actor.name ?? actor.objectId,
         at,
       });
-      await this.audit.record(trx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'integration.rotate_secret',
         clientId: client.id,
         targetType: 'integration',
@@ -175,7 +173,7 @@ export class IntegrationService extends IntegrationBase {
       });
     });
     this.verifier.forget(existing.tenantId);
-    const view = await this.view(this.db, client);
+    const view = await this.view(this.store.read, client);
     if (view === null)
       throw new ConflictError('not_connected', 'The integration disappeared during the rotation.');
     return { integration: view, checks: result.checks, organization };
@@ -204,9 +202,9 @@ export class IntegrationService extends IntegrationBase {
       );
     }
     const existing = await this.requireIntegration(client);
-    const deleted = await this.db.transaction().execute(async (trx) => {
-      const counts = await new IntegrationAdminRepository(trx).deleteWithData(client.id);
-      await this.audit.record(trx, actor, {
+    const deleted = await this.store.transaction(async (tx) => {
+      const counts = await tx.integrationAdmin.deleteWithData(client.id);
+      await this.audit.record(tx, actor, {
         action: 'integration.remove',
         clientId: client.id,
         targetType: 'integration',

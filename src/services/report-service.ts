@@ -1,17 +1,14 @@
 import { z } from 'zod/v4';
-import type { Kysely } from 'kysely';
 import { resolvePeriod, type ReportPeriod } from '../domain/report-period.js';
 import { SSO_SHARE_DEFINITION } from '../domain/report-sso.js';
 import type { Clock } from '../shared/clock.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
-import { BillingRepository } from '../store/billing-repository.js';
-import { CheckpointRepository } from '../store/checkpoint-repository.js';
-import { ReportRepository, type ReportPersonRow, type UserScope } from '../store/report-repository.js';
-import type { ClientRow, Database } from '../store/schema.js';
+import type { ReportPersonRow, UserScope } from '../store/report-repository.js';
+import type { Store } from '../store/store.js';
+import type { ClientRow } from '../store/schema.js';
 import type { Actor } from './actor.js';
 import { clientRefSchema, type ClientAccess } from './client-access.js';
 import { expiryAsOf } from '../store/collection-sql.js';
-import { readExpiryPolicy } from './expiry-policy-reader.js';
 import { buildBillingReport } from './reports/billing-report.js';
 import { buildMfaReport } from './reports/mfa-report.js';
 import { reportCsv, reportTables, type CsvExport } from './reports/report-csv.js';
@@ -33,7 +30,7 @@ import { buildUsageReport } from './reports/usage-report.js';
 import { parseInput } from './validation.js';
 
 export interface ReportServiceOptions {
-  readonly db: Kysely<Database>;
+  readonly store: Store;
   readonly clientAccess: ClientAccess;
   readonly clock: Clock;
 }
@@ -104,12 +101,12 @@ interface ReportContext {
  * not imported for reporting), {@link NotFoundError} for a client the actor cannot see, and ForbiddenError.
  */
 export class ReportService {
-  private readonly db: Kysely<Database>;
+  private readonly store: Store;
   private readonly clientAccess: ClientAccess;
   private readonly clock: Clock;
 
   constructor(options: ReportServiceOptions) {
-    this.db = options.db;
+    this.store = options.store;
     this.clientAccess = options.clientAccess;
     this.clock = options.clock;
   }
@@ -120,7 +117,7 @@ export class ReportService {
    */
   async applicationUsage(actor: Actor, request: ReportRequest): Promise<ApplicationUsageReport> {
     const context = await this.context(actor, request);
-    const repository = new ReportRepository(this.db);
+    const repository = this.store.read.reports;
     const collected = await repository.collectedUserIds(context.client.id, context.scope);
     const inScope = context.filtered
       ? (await repository.scopeUserIds(context.client.id, context.scope)).length
@@ -135,7 +132,7 @@ export class ReportService {
    */
   async ssoCoverage(actor: Actor, request: ReportRequest): Promise<SsoCoverageReport> {
     const context = await this.context(actor, request);
-    const users = await new ReportRepository(this.db).people(context.client.id, context.scope);
+    const users = await this.store.read.reports.people(context.client.id, context.scope);
     const inputs = await this.signInInputs(
       context,
       'sso',
@@ -158,7 +155,7 @@ export class ReportService {
    */
   async mfaCoverage(actor: Actor, request: ReportRequest): Promise<MfaCoverageReport> {
     const context = await this.context(actor, request);
-    const repository = new ReportRepository(this.db);
+    const repository = this.store.read.reports;
     const users = await repository.people(context.client.id, context.scope);
     const collected = users.filter((user) => user.collected);
     const inputs = await this.signInInputs(
@@ -185,13 +182,13 @@ export class ReportService {
   /** Imported, disabled by reason, expired, guests and billable users now, and the billable history. */
   async usersAndBilling(actor: Actor, request: ReportRequest): Promise<UsersBillingReport> {
     const context = await this.context(actor, request);
-    const repository = new ReportRepository(this.db);
-    const policy = await readExpiryPolicy(this.db, context.client.id);
+    const repository = this.store.read.reports;
+    const policy = await this.store.read.collection.policy(context.client.id);
     const now = this.clock.now();
     const expiry = expiryAsOf(policy, now);
     const users = await repository.users(context.client.id, context.scope, expiry);
     const counts = await repository.collectionCounts(context.client.id, context.scope, expiry);
-    const history = await new BillingRepository(this.db).history(
+    const history = await this.store.read.billing.history(
       context.client.id,
       context.period.from,
       context.period.to,
@@ -247,7 +244,7 @@ export class ReportService {
   /** The groups imported for reporting and the departments a report can be filtered by. */
   async filters(actor: Actor, clientRef: string): Promise<ReportFilterOptions> {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:read');
-    const repository = new ReportRepository(this.db);
+    const repository = this.store.read.reports;
     return {
       groups: await repository.reportingGroups(client.id),
       departments: await repository.departments(client.id),
@@ -279,7 +276,7 @@ export class ReportService {
     clientId: string,
     ref: string,
   ): Promise<{ id: string; displayName: string | null }> {
-    const matches = await new ReportRepository(this.db).findReportingGroups(clientId, ref);
+    const matches = await this.store.read.reports.findReportingGroups(clientId, ref);
     if (matches.length === 0) throw new NotFoundError('Group', ref);
     if (matches.length > 1 && !matches.some((match) => match.id === ref.toLowerCase())) {
       throw new ValidationError(
@@ -299,16 +296,12 @@ export class ReportService {
   }
 
   private async signInDataStatus(clientId: string): Promise<SignInDataStatus> {
-    const integration = await this.db
-      .selectFrom('integrations')
-      .select(['activity_data'])
-      .where('client_id', '=', clientId)
-      .executeTakeFirst();
-    const checkpoint = await new CheckpointRepository(this.db).get(clientId, 'sign_ins');
+    const integration = await this.store.read.integrationAdmin.collectionFacts(clientId);
+    const checkpoint = await this.store.read.checkpoints.get(clientId, 'sign_ins');
     const rawSource = checkpoint?.state.source;
     const source = rawSource === 'beta' || rawSource === 'v1.0' ? rawSource : null;
-    const newestSignInAt = await new ReportRepository(this.db).newestSignIn(clientId);
-    const state = integration?.activity_data ?? 'unknown';
+    const newestSignInAt = await this.store.read.reports.newestSignIn(clientId);
+    const state = integration?.activityData ?? 'unknown';
     let message: string | null = null;
     if (integration === undefined) {
       message = 'No Entra tenant is connected to this client yet, so there is no sign-in data.';
@@ -358,7 +351,7 @@ export class ReportService {
     directory: ReadonlyMap<string, ReportPersonRow>,
     usersInScope: number | null,
   ): Promise<SignInReportInputs> {
-    const repository = new ReportRepository(this.db);
+    const repository = this.store.read.reports;
     const clientId = context.client.id;
     // Independent reads: PostgreSQL runs them side by side on the pool; SQLite one after the other as ever.
     const [period, servicePrincipals, discoveredApps] = await Promise.all([

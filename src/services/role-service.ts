@@ -1,12 +1,12 @@
 import { z } from 'zod/v4';
-import type { Kysely } from 'kysely';
 import type { PrincipalRef } from '../config/load-config.js';
 import type { Me } from '../contracts/clients.js';
 import { ALL_CLIENTS, type Permission, type RoleGrant } from '../domain/roles.js';
 import type { Clock } from '../shared/clock.js';
 import { ConflictError, NotFoundError } from '../shared/errors.js';
-import { RoleRepository, type RoleAssignmentKey } from '../store/role-repository.js';
-import type { Database, RoleAssignmentRow } from '../store/schema.js';
+import type { RoleAssignmentKey } from '../store/role-repository.js';
+import type { RoleAssignmentRow } from '../store/schema.js';
+import type { Store } from '../store/store.js';
 import type { RoleName } from '../domain/vocabulary.js';
 import type { AccessPolicy } from './access-policy.js';
 import type { Actor } from './actor.js';
@@ -17,7 +17,7 @@ import { parseInput } from './validation.js';
 import { GUID_PATTERN } from '../contracts/values.js';
 
 export interface RoleServiceOptions {
-  readonly db: Kysely<Database>;
+  readonly store: Store;
   readonly access: AccessPolicy;
   readonly clientAccess: ClientAccess;
   readonly clients: ClientService;
@@ -85,7 +85,7 @@ export interface RoleAssignmentView {
  * their client. Every change is audited.
  */
 export class RoleService {
-  private readonly db: Kysely<Database>;
+  private readonly store: Store;
   private readonly access: AccessPolicy;
   private readonly clientAccess: ClientAccess;
   private readonly clients: ClientService;
@@ -94,7 +94,7 @@ export class RoleService {
   private readonly configured: readonly PrincipalRef[];
 
   constructor(options: RoleServiceOptions) {
-    this.db = options.db;
+    this.store = options.store;
     this.access = options.access;
     this.clientAccess = options.clientAccess;
     this.clients = options.clients;
@@ -142,10 +142,10 @@ export class RoleService {
     let rows: RoleAssignmentRow[];
     if (clientRef === undefined) {
       await this.access.assert(actor, 'partner:manage');
-      rows = await new RoleRepository(this.db).list();
+      rows = await this.store.read.roles.list();
     } else {
       const client = await this.clientAccess.resolve(actor, clientRef, 'client:configure');
-      rows = await new RoleRepository(this.db).list({ clientScope: client.id, includeAll: true });
+      rows = await this.store.read.roles.list({ clientScope: client.id, includeAll: true });
     }
     const names = new Map((await this.clients.list(actor)).map((client) => [client.id, client.name]));
     const fromConfig: RoleAssignmentView[] = this.configured.map((admin) => ({
@@ -176,8 +176,8 @@ export class RoleService {
     const parsed = parseInput(roleAssignmentInput, input);
     const { key, clientName } = await this.keyOf(actor, parsed);
     const now = this.clock.now().toISOString();
-    return this.db.transaction().execute(async (trx) => {
-      const roles = new RoleRepository(trx);
+    return this.store.transaction(async (tx) => {
+      const roles = tx.roles;
       const existing = await roles.find(key);
       if (existing !== undefined) return toView(existing, clientName);
       const row = await roles.insert(key, {
@@ -185,7 +185,7 @@ export class RoleService {
         createdAt: now,
         createdBy: actor.name ?? actor.objectId,
       });
-      await this.audit.record(trx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'role.assign',
         clientId: key.clientScope === ALL_CLIENTS ? null : key.clientScope,
         targetType: 'principal',
@@ -205,8 +205,8 @@ export class RoleService {
     await this.access.assert(actor, 'partner:manage');
     const parsed = parseInput(roleAssignmentInput, input);
     const { key } = await this.keyOf(actor, parsed);
-    await this.db.transaction().execute(async (trx) => {
-      const deleted = await new RoleRepository(trx).delete(key);
+    await this.store.transaction(async (tx) => {
+      const deleted = await tx.roles.delete(key);
       if (!deleted) {
         const configured = this.configured.some(
           (admin) => admin.tenantId === key.principalTenantId && admin.objectId === key.principalObjectId,
@@ -222,7 +222,7 @@ export class RoleService {
           `${key.role} of ${key.principalTenantId}/${key.principalObjectId}`,
         );
       }
-      await this.audit.record(trx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'role.revoke',
         clientId: key.clientScope === ALL_CLIENTS ? null : key.clientScope,
         targetType: 'principal',

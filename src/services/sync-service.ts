@@ -1,4 +1,3 @@
-import type { Kysely } from 'kysely';
 import type { ClientRef } from '../contracts/clients.js';
 import type {
   ClientSyncView,
@@ -11,15 +10,15 @@ import type {
 import type { SyncPart } from '../domain/vocabulary.js';
 import { ConflictError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import type { Database, SyncRunRow } from '../store/schema.js';
-import { SyncRunRepository } from '../store/sync-run-repository.js';
+import type { SyncRunRow } from '../store/schema.js';
+import type { Store } from '../store/store.js';
 import type { ClientSync, PartRun } from '../sync/client-sync.js';
 import type { SyncRunner } from '../sync/sync-runner.js';
 import type { Actor } from './actor.js';
 import type { ClientAccess } from './client-access.js';
 
 export interface SyncServiceOptions {
-  readonly db: Kysely<Database>;
+  readonly store: Store;
   readonly clientAccess: ClientAccess;
   readonly clientSync: ClientSync;
   readonly runner: SyncRunner;
@@ -68,9 +67,9 @@ export class SyncService {
 
   /** Needs the read right. @throws {ValidationError} {@link NotFoundError} {@link ForbiddenError} */
   async status(actor: Actor, clientRef: string): Promise<SyncStatusView> {
-    const { db, clientAccess } = this.options;
+    const { store, clientAccess } = this.options;
     const client = await clientAccess.resolve(actor, clientRef, 'client:read');
-    const runs = new SyncRunRepository(db);
+    const runs = store.read.syncRuns;
     const [running, recent, connected] = await Promise.all([
       runs.findRunning(client.id, 'directory'),
       runs.list(client.id, { kind: 'directory', limit: 2 }),
@@ -91,7 +90,7 @@ export class SyncService {
    * @throws {ConflictError} `not_connected`; {@link ValidationError} {@link NotFoundError} {@link ForbiddenError}
    */
   async start(actor: Actor, clientRef: string, options: StartSyncOptions = {}): Promise<StartedSync> {
-    const { db, clientAccess, clientSync, runner } = this.options;
+    const { store, clientAccess, clientSync, runner } = this.options;
     const client = await clientAccess.resolve(actor, clientRef, 'client:operate');
     if (!(await this.isConnected(client.id))) {
       throw new ConflictError(
@@ -100,10 +99,9 @@ export class SyncService {
       );
     }
     await this.options.assertConfigured(client.id);
-    const [running, users, groups] = await Promise.all([
-      new SyncRunRepository(db).findRunning(client.id, 'directory'),
-      this.count('directory_users', client.id),
-      this.count('directory_groups', client.id),
+    const [running, { users, groups }] = await Promise.all([
+      store.read.syncRuns.findRunning(client.id, 'directory'),
+      store.read.directoryCounts.held(client.id),
     ]);
     const joined = runner.isRunningHere(client.id, 'directory') || running !== undefined;
     const { onDirectoryEnded, onProgress, parts } = options;
@@ -154,49 +152,12 @@ export class SyncService {
   }
 
   private async isConnected(clientId: string): Promise<boolean> {
-    const row = await this.options.db
-      .selectFrom('integrations')
-      .select('client_id')
-      .where('client_id', '=', clientId)
-      .executeTakeFirst();
-    return row !== undefined;
-  }
-
-  /** Users or groups the client holds (not deleted in Entra). */
-  private async count(table: 'directory_users' | 'directory_groups', clientId: string): Promise<number> {
-    const row = await this.options.db
-      .selectFrom(table)
-      .select((eb) => eb.fn.countAll<number>().as('count'))
-      .where('client_id', '=', clientId)
-      .where('entra_state', '!=', 'deleted')
-      .executeTakeFirstOrThrow();
-    return row.count;
+    return this.options.store.read.integrationAdmin.isConnected(clientId);
   }
 
   private async directorySummary(run: SyncRunRow): Promise<DirectorySummary> {
-    const { db } = this.options;
-    const active = async (table: 'directory_users' | 'directory_groups'): Promise<number> => {
-      const row = await db
-        .selectFrom(table)
-        .select((eb) => eb.fn.countAll<number>().as('count'))
-        .where('client_id', '=', run.client_id)
-        .where('entra_state', '=', 'active')
-        .executeTakeFirstOrThrow();
-      return row.count;
-    };
-    const edges = async (table: 'group_members' | 'group_user_closure'): Promise<number> => {
-      const row = await db
-        .selectFrom(table)
-        .select((eb) => eb.fn.countAll<number>().as('count'))
-        .where('client_id', '=', run.client_id)
-        .executeTakeFirstOrThrow();
-      return row.count;
-    };
     return {
-      users: await active('directory_users'),
-      groups: await active('directory_groups'),
-      memberships: await edges('group_members'),
-      transitiveMemberships: await edges('group_user_closure'),
+      ...(await this.options.store.read.directoryCounts.summary(run.client_id)),
       usersAdded: run.users_added,
       usersUpdated: run.users_updated,
       usersRemoved: run.users_removed,

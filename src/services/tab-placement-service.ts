@@ -1,7 +1,6 @@
-import type { Kysely } from 'kysely';
 import { z } from 'zod/v4';
 import type { Clock } from '../shared/clock.js';
-import type { Database } from '../store/schema.js';
+import type { Store } from '../store/store.js';
 import type { Actor } from './actor.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { ClientAccess } from './client-access.js';
@@ -25,7 +24,7 @@ export interface TabPlacementView {
 }
 
 export interface TabPlacementServiceOptions {
-  readonly db: Kysely<Database>;
+  readonly store: Store;
   readonly clientAccess: ClientAccess;
   readonly audit: AuditTrail;
   readonly clock: Clock;
@@ -39,13 +38,13 @@ export interface TabPlacementServiceOptions {
  * see the client may add its tab, as Teams lets any member add tabs.
  */
 export class TabPlacementService {
-  private readonly db: Kysely<Database>;
+  private readonly store: Store;
   private readonly clientAccess: ClientAccess;
   private readonly audit: AuditTrail;
   private readonly clock: Clock;
 
   constructor(options: TabPlacementServiceOptions) {
-    this.db = options.db;
+    this.store = options.store;
     this.clientAccess = options.clientAccess;
     this.audit = options.audit;
     this.clock = options.clock;
@@ -58,20 +57,13 @@ export class TabPlacementService {
   async add(actor: Actor, clientRef: string, input: TabPlacementInput): Promise<TabPlacementView> {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:read');
     const place = parseInput(tabPlacementInput, input);
-    await this.db.transaction().execute(async (trx) => {
-      const inserted = await trx
-        .insertInto('tab_placements')
-        .values({
-          client_id: client.id,
-          place_kind: place.kind,
-          place_id: place.id,
-          created_at: this.clock.now().toISOString(),
-          created_by: actor.name ?? actor.objectId,
-        })
-        .onConflict((conflict) => conflict.columns(['client_id', 'place_id']).doNothing())
-        .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return;
-      await this.audit.record(trx, actor, {
+    await this.store.transaction(async (tx) => {
+      const added = await tx.tabPlacements.add(
+        { clientId: client.id, kind: place.kind, id: place.id },
+        { at: this.clock.now().toISOString(), actor: actor.name ?? actor.objectId },
+      );
+      if (!added) return;
+      await this.audit.record(tx, actor, {
         action: 'tab.add',
         clientId: client.id,
         targetType: place.kind,
@@ -88,27 +80,14 @@ export class TabPlacementService {
   async remove(actor: Actor, clientRef: string, placeId: unknown): Promise<void> {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:read');
     const id = parseInput(tabPlacementInput.shape.id, placeId);
-    await this.db.transaction().execute(async (trx) => {
-      const deleted = await trx
-        .deleteFrom('tab_placements')
-        .where('client_id', '=', client.id)
-        .where('place_id', '=', id)
-        .executeTakeFirst();
-      if (Number(deleted.numDeletedRows) === 0) return;
-      await this.audit.record(trx, actor, { action: 'tab.remove', clientId: client.id, targetId: id });
+    await this.store.transaction(async (tx) => {
+      if (!(await tx.tabPlacements.remove(client.id, id))) return;
+      await this.audit.record(tx, actor, { action: 'tab.remove', clientId: client.id, targetId: id });
     });
   }
 
   /** Where the client's tab is in this channel or chat, if it was added there (the bot's lookup for its cards). */
   async find(clientId: string, placeId: string): Promise<TabPlacementView | undefined> {
-    const row = await this.db
-      .selectFrom('tab_placements')
-      .select(['client_id', 'place_kind', 'place_id'])
-      .where('client_id', '=', clientId)
-      .where('place_id', '=', placeId)
-      .executeTakeFirst();
-    return row === undefined
-      ? undefined
-      : { clientId: row.client_id, kind: row.place_kind, id: row.place_id };
+    return this.store.read.tabPlacements.find(clientId, placeId);
   }
 }

@@ -1,5 +1,4 @@
 import { z } from 'zod/v4';
-import type { Kysely } from 'kysely';
 import {
   decideAdminAction,
   restartsCollection,
@@ -12,13 +11,12 @@ import type { ExpiryPolicy } from '../domain/expiry.js';
 import { DAY_MS, type Clock } from '../shared/clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { expiryAsOf } from '../store/collection-sql.js';
-import { GroupRepository } from '../store/group-repository.js';
-import type { Database, DirectoryUserRow } from '../store/schema.js';
-import { UserRepository, type UserFilter } from '../store/user-repository.js';
+import type { Repositories, Store } from '../store/store.js';
+import type { DirectoryUserRow } from '../store/schema.js';
+import type { UserFilter } from '../store/user-repository.js';
 import type { Actor } from './actor.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { ClientAccess } from './client-access.js';
-import { readExpiryPolicy } from './expiry-policy-reader.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { toUserView } from './user-view.js';
 import type { UserChange, UserPage, UserView } from '../contracts/users.js';
@@ -26,7 +24,7 @@ import { parseInput } from './validation.js';
 import { GUID_PATTERN } from '../contracts/values.js';
 
 export interface UserServiceOptions {
-  readonly db: Kysely<Database>;
+  readonly store: Store;
   readonly clientAccess: ClientAccess;
   readonly audit: AuditTrail;
   readonly clock: Clock;
@@ -95,14 +93,14 @@ const DEPARTMENTS_TTL_MS = 60_000;
  * disable one user. Reading needs the read right on the client; importing and disabling need the client-admin right.
  */
 export class UserService {
-  private readonly db: Kysely<Database>;
+  private readonly store: Store;
   private readonly clientAccess: ClientAccess;
   private readonly audit: AuditTrail;
   private readonly clock: Clock;
   private readonly departmentNames = new Map<string, { readonly names: string[]; readonly at: number }>();
 
   constructor(options: UserServiceOptions) {
-    this.db = options.db;
+    this.store = options.store;
     this.clientAccess = options.clientAccess;
     this.audit = options.audit;
     this.clock = options.clock;
@@ -117,7 +115,7 @@ export class UserService {
   async list(actor: Actor, clientRef: string, input: UserListInput = {}): Promise<UserPage> {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:read');
     const query = parseInput(userListInput, input);
-    const policy = await readExpiryPolicy(this.db, client.id);
+    const policy = await this.store.read.collection.policy(client.id);
     const now = this.clock.now();
     const filter: UserFilter = {
       ...(query.search === undefined ? {} : { search: query.search }),
@@ -134,7 +132,7 @@ export class UserService {
         : { expiresBefore: new Date(now.getTime() + query.expiringWithinDays * DAY_MS) }),
     };
     const after = decodeCursor(query.cursor);
-    const page = await new UserRepository(this.db).page(client.id, {
+    const page = await this.store.read.users.page(client.id, {
       filter,
       expiry: expiryAsOf(policy, now),
       limit: query.limit,
@@ -156,8 +154,8 @@ export class UserService {
   /** One user with its explanation. @throws {ValidationError} {@link NotFoundError} {@link ForbiddenError} */
   async get(actor: Actor, clientRef: string, userRef: string): Promise<UserView> {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:read');
-    const row = await this.findUser(this.db, client.id, userRef);
-    const policy = await readExpiryPolicy(this.db, client.id);
+    const row = await this.findUser(this.store.read, client.id, userRef);
+    const policy = await this.store.read.collection.policy(client.id);
     const [view] = await this.views(client.id, [row], policy, this.clock.now());
     if (view === undefined) throw new NotFoundError('User', userRef);
     return view;
@@ -200,9 +198,9 @@ export class UserService {
     const ref = parseInput(userRefSchema, userRef);
     const now = this.clock.now();
     const at = now.toISOString();
-    const { row, changed } = await this.db.transaction().execute(async (trx) => {
-      const users = new UserRepository(trx);
-      const user = await this.findUser(trx, client.id, ref);
+    const { row, changed } = await this.store.transaction(async (tx) => {
+      const users = tx.users;
+      const user = await this.findUser(tx, client.id, ref);
       const current: CollectionStatus = { state: user.collection_state, reason: user.disable_reason };
       const outcome = decideAdminAction(action, current);
       if (outcome.kind === 'unchanged') return { row: user, changed: false };
@@ -250,7 +248,7 @@ export class UserService {
         updated_at: at,
       });
       if (!written) throw concurrentChange(user);
-      await this.audit.record(trx, actor, {
+      await this.audit.record(tx, actor, {
         action: action === 'import' ? 'user.import' : 'user.disable',
         clientId: client.id,
         targetType: 'user',
@@ -261,9 +259,9 @@ export class UserService {
           ...(next.reason === null ? {} : { disableReason: next.reason }),
         },
       });
-      return { row: await this.findUser(trx, client.id, user.id), changed: true };
+      return { row: await this.findUser(tx, client.id, user.id), changed: true };
     });
-    const policy = await readExpiryPolicy(this.db, client.id);
+    const policy = await this.store.read.collection.policy(client.id);
     const [view] = await this.views(client.id, [row], policy, now);
     if (view === undefined) throw new NotFoundError('User', ref);
     return {
@@ -282,7 +280,7 @@ export class UserService {
     const now = this.clock.now().getTime();
     const remembered = this.departmentNames.get(client.id);
     if (remembered !== undefined && now - remembered.at < DEPARTMENTS_TTL_MS) return remembered.names;
-    const names = await new UserRepository(this.db).departments(client.id);
+    const names = await this.store.read.users.departments(client.id);
     this.departmentNames.set(client.id, { names, at: now });
     return names;
   }
@@ -293,22 +291,22 @@ export class UserService {
     policy: ExpiryPolicy,
     now: Date,
   ): Promise<UserView[]> {
-    const excluded = await new UserRepository(this.db).excludedGroupsOf(
+    const excluded = await this.store.read.users.excludedGroupsOf(
       clientId,
       rows.map((row) => row.id),
     );
     return rows.map((row) => toUserView(row, excluded.get(row.id) ?? [], policy, now));
   }
 
-  private async findUser(db: Kysely<Database>, clientId: string, userRef: string): Promise<DirectoryUserRow> {
+  private async findUser(repos: Repositories, clientId: string, userRef: string): Promise<DirectoryUserRow> {
     const ref = parseInput(userRefSchema, userRef);
-    const user = await new UserRepository(db).find(clientId, ref);
+    const user = await repos.users.find(clientId, ref);
     if (user === undefined) throw new NotFoundError('User', ref);
     return user;
   }
 
   private async groupId(clientId: string, groupRef: string): Promise<string> {
-    const group = await new GroupRepository(this.db).find(clientId, groupRef);
+    const group = await this.store.read.groups.find(clientId, groupRef);
     if (group === 'ambiguous') {
       throw new ValidationError(
         `Invalid input — group: several groups are named '${groupRef}'; use the group's id.`,

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { AuditLogRow, Database } from './schema.js';
+import type { AuditLogRow, Database, NewAuditEntry } from './schema.js';
 
 /** What an audit query may filter on; every field optional. */
 export interface AuditQuery {
@@ -17,9 +17,13 @@ export interface AuditQuery {
   readonly limit: number;
 }
 
-/** Reads of the audit log (written by AuditTrail inside each change's transaction). */
+/** The audit log: appended by AuditTrail inside each change's transaction, read by the audit log service. */
 export class AuditRepository {
   constructor(private readonly db: Kysely<Database>) {}
+
+  async append(entry: NewAuditEntry): Promise<void> {
+    await this.db.insertInto('audit_log').values(entry).execute();
+  }
 
   /** Newest first. */
   async query(filter: AuditQuery): Promise<AuditLogRow[]> {

@@ -4,6 +4,7 @@ import {
   billableButForGroupsSql,
   collectionCountColumns,
   expiryAsOf,
+  isExpiredSql,
   projectedBillableButForGroupsSql,
   reconcileTargetSql,
   toCollectionCounts,
@@ -161,6 +162,29 @@ export class CollectionRepository {
       .where(condition)
       .executeTakeFirstOrThrow();
     return row.count - (await this.countInGroups(clientId, excluded, condition));
+  }
+
+  /**
+   * How many users a change of the expiry policy moves into and out of expiry as of `now`: call it in the
+   * transaction that changes the policy, with the threshold before the change (rule 8).
+   */
+  async expiryChange(
+    clientId: string,
+    before: { readonly thresholdDays: number },
+    now: Date,
+  ): Promise<{ newlyExpired: number; noLongerExpired: number }> {
+    const policy = await this.policy(clientId);
+    const was = isExpiredSql(expiryAsOf({ ...policy, thresholdDays: before.thresholdDays }, now));
+    const is = isExpiredSql(expiryAsOf(policy, now));
+    const row = await this.db
+      .selectFrom('directory_users')
+      .select([
+        sql<number>`coalesce(sum(case when ${is} and not ${was} then 1 else 0 end), 0)`.as('newly'),
+        sql<number>`coalesce(sum(case when ${was} and not ${is} then 1 else 0 end), 0)`.as('no_longer'),
+      ])
+      .where('client_id', '=', clientId)
+      .executeTakeFirstOrThrow();
+    return { newlyExpired: row.newly, noLongerExpired: row.no_longer };
   }
 
   /** Distinct users matching `condition` that belong (directly or nested) to any of the groups. */

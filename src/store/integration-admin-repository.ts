@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { tenantDataTables } from './client-data-tables.js';
+import type { ActivityDataState } from '../domain/vocabulary.js';
 import type { Database, IntegrationRow } from './schema.js';
 
 /** The admin side of an integration row: connect, rotate, re-check, start the import, remove with its data. */
@@ -12,6 +13,39 @@ export class IntegrationAdminRepository {
       .selectAll()
       .where('client_id', '=', clientId)
       .executeTakeFirst();
+  }
+
+  /** Whether the client has an integration (connected or in error). */
+  async isConnected(clientId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('integrations')
+      .select('client_id')
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /**
+   * What the collection rules and billing read of a client's integration: whether its tenant's activity has been
+   * read (rule 8) and when the initial import started (rule 2). Undefined without an integration.
+   */
+  async collectionFacts(
+    clientId: string,
+  ): Promise<{ activityData: ActivityDataState; importStartedAt: string | null } | undefined> {
+    const row = await this.db
+      .selectFrom('integrations')
+      .select(['activity_data', 'import_started_at'])
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+    return row === undefined
+      ? undefined
+      : { activityData: row.activity_data, importStartedAt: row.import_started_at };
+  }
+
+  /** The ids of every client with an integration, for the daily jobs. */
+  async clientIds(): Promise<string[]> {
+    const rows = await this.db.selectFrom('integrations').select('client_id').execute();
+    return rows.map((row) => row.client_id);
   }
 
   /** The client (if any) already connected to this tenant. */

@@ -29,6 +29,20 @@ export class RoleRepository {
     return query.execute();
   }
 
+  /** The roles one principal holds (ids lower-cased by the caller). */
+  async grantsOf(principal: {
+    readonly tenantId: string;
+    readonly objectId: string;
+  }): Promise<{ role: RoleName; clientScope: string }[]> {
+    const rows = await this.db
+      .selectFrom('role_assignments')
+      .select(['role', 'client_scope'])
+      .where('principal_tenant_id', '=', principal.tenantId)
+      .where('principal_object_id', '=', principal.objectId)
+      .execute();
+    return rows.map((row) => ({ role: row.role, clientScope: row.client_scope }));
+  }
+
   async find(key: RoleAssignmentKey): Promise<RoleAssignmentRow | undefined> {
     return this.db
       .selectFrom('role_assignments')

@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
+import type { Repositories } from '../store/store.js';
 
 /**
  * Told after every successful directory run (notifications, last sign-ins). The sync itself writes Entra facts
@@ -15,5 +14,6 @@ export interface DirectorySyncListener {
  * memberships, so no reader ever sees the new directory with the old collection states.
  */
 export interface DirectoryRulesHook {
-  applyInTransaction(trx: Kysely<Database>, clientId: string): Promise<void>;
+  /** `tx`: the repositories of the transaction that commits the run's memberships. */
+  applyInTransaction(tx: Repositories, clientId: string): Promise<void>;
 }

@@ -12,6 +12,7 @@ import { DirectoryRepository } from '../store/directory-repository.js';
 import { GroupClosure } from '../store/group-closure.js';
 import type { IntegrationRepository } from '../store/integration-repository.js';
 import type { Database, SyncRunRow } from '../store/schema.js';
+import { repositoriesOver } from '../store/store.js';
 import type { EntraState, SyncTrigger } from '../domain/vocabulary.js';
 import {
   GROUP_SELECT,
@@ -211,7 +212,7 @@ export class DirectorySync {
       // The memberships and the collection states they decide commit together (rules 3, 6).
       const closure = await this.db.transaction().execute(async (trx) => {
         const recomputed = await new GroupClosure(trx).recomputeClosure(clientId);
-        await this.rules?.applyInTransaction(trx, clientId);
+        await this.rules?.applyInTransaction(repositoriesOver(trx), clientId);
         return recomputed;
       });
       this.logger.debug({ clientId, ...closure }, 'transitive memberships recomputed');

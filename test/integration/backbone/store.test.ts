@@ -9,6 +9,7 @@ import { FakeClock } from '../../../src/shared/clock.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../../src/shared/errors.js';
 import { clientTables } from '../../../src/store/client-data-tables.js';
 import { SecretBox } from '../../../src/store/secret-box.js';
+import { createStore } from '../../../src/store/store.js';
 import { openDatabase } from '../../../src/store/database.js';
 import { migrations } from '../../../src/store/migrations/index.js';
 import { describeEachEngine, dropStore, engines, freshStoreConfig } from '../../support/databases.js';
@@ -56,7 +57,7 @@ describeEachEngine('store', (context) => {
     return new ClientService({
       db,
       access: new AccessPolicy({
-        db,
+        store: createStore(db, new SecretBox(crypto.randomBytes(32))),
         partnerAdmins: [{ tenantId: partner.tenantId, objectId: partner.objectId }],
       }),
       audit: new AuditTrail({ clock }),

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { pino } from 'pino';
 import { decideCollectionState, type CollectionStatus } from '../../../src/domain/collection-state.js';
 import { AuditTrail } from '../../../src/services/audit-trail.js';
 import { CollectionReconciler } from '../../../src/services/collection-reconciler.js';
 import { FakeClock } from '../../../src/shared/clock.js';
+import { SecretBox } from '../../../src/store/secret-box.js';
+import { createStore } from '../../../src/store/store.js';
 import type { EntraState } from '../../../src/domain/vocabulary.js';
 import { describeEachEngine } from '../../support/databases.js';
 import {
@@ -32,7 +35,7 @@ describeEachEngine('collection reconciler', (ctx) => {
   const clock = new FakeClock('2026-11-20T10:00:00.000Z');
   const reconciler = (): CollectionReconciler =>
     new CollectionReconciler({
-      db: ctx.database.db,
+      store: createStore(ctx.database.db, new SecretBox(crypto.randomBytes(32))),
       audit: new AuditTrail({ clock }),
       clock,
       logger: pino({ level: 'silent' }),

@@ -10,6 +10,7 @@ import type { AppDatabase } from '../../../src/store/database.js';
 import { IntegrationRepository } from '../../../src/store/integration-repository.js';
 import type { Database } from '../../../src/store/schema.js';
 import { SecretBox } from '../../../src/store/secret-box.js';
+import { createStore } from '../../../src/store/store.js';
 import { AuditTrail } from '../../../src/services/audit-trail.js';
 import { CollectionReconciler } from '../../../src/services/collection-reconciler.js';
 import { DirectorySync } from '../../../src/sync/directory-sync.js';
@@ -82,7 +83,7 @@ export async function importEveryone(
     .where('client_id', '=', clientId)
     .execute();
   await new CollectionReconciler({
-    db,
+    store: createStore(db, new SecretBox(crypto.randomBytes(32))),
     audit: new AuditTrail({ clock }),
     clock,
     logger: silentLogger,

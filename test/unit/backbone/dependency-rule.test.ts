@@ -228,3 +228,67 @@ describe('the inner layers are kept by lint (DESIGN §4)', function () {
     }
   });
 });
+
+describe('services reach the data through the Store, not the SQL builder (issue 15, step 5)', function () {
+  this.timeout(60_000);
+
+  const kyselyImport =
+    "import type { Kysely } from 'kysely';\nimport type { Database } from '../store/schema.js';\n" +
+    'export type Probe = Kysely<Database>;\n';
+
+  it('fails a service that imports kysely again, even a type', async () => {
+    for (const file of [
+      'src/services/role-service.ts',
+      'src/services/probe.ts',
+      'src/services/reports/probe.ts',
+    ]) {
+      const messages = await lintAt(
+        file,
+        kyselyImport.replaceAll('../store/', file.includes('/reports/') ? '../../store/' : '../store/'),
+      );
+      assert.ok(
+        of('no-restricted-imports', messages).some((message) => message.includes('use the Store')),
+        `${file}: ${messages.join('\n')}`,
+      );
+    }
+  });
+
+  it('still fails a service that imports restify (the core rule holds under the services zone)', async () => {
+    const messages = await lintAt(
+      'src/services/probe.ts',
+      "import restify from 'restify';\nexport const server = restify;\n",
+    );
+    assert.ok(
+      of('no-restricted-imports', messages).some((message) => message.includes('must not depend on Teams')),
+      messages.join('\n'),
+    );
+  });
+
+  it('lets the store and the services still waiting in the allowlist use kysely', async () => {
+    for (const file of ['src/store/probe.ts', 'src/services/licence-service.ts']) {
+      const messages = await lintAt(file, kyselyImport);
+      assert.deepEqual(of('no-restricted-imports', messages), [], `${file}: ${messages.join('\n')}`);
+    }
+  });
+
+  it('keeps the allowlist honest: every service on it still imports kysely, every other service does not', () => {
+    const config = fs.readFileSync(path.join(repoRoot, 'eslint.config.js'), 'utf8');
+    const listed = new Set(
+      [
+        ...(/const servicesStillOnKysely = \[([\s\S]*?)\];/.exec(config)?.[1] ?? '').matchAll(/'([^']+)'/g),
+      ].map((match) => match[1]),
+    );
+    assert.ok(listed.size > 0, 'the allowlist was not found in eslint.config.js');
+    const services = (fs.readdirSync(path.join(repoRoot, 'src/services'), { recursive: true }) as string[])
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => `src/services/${file}`);
+    const usingKysely = services
+      .filter((file) => fs.readFileSync(path.join(repoRoot, file), 'utf8').includes("from 'kysely'"))
+      .sort();
+    assert.deepEqual(
+      usingKysely,
+      [...listed].sort(),
+      'move a service off the list in the commit that moves it',
+    );
+  });
+});

@@ -47,6 +47,8 @@ describe("the tab's browser build reads the core's views from src/contracts", fu
     const types = fs.readFileSync(path.join(repoRoot, 'tab/web/src/api/types.ts'), 'utf8');
     assert.match(types, /^export type \* from '\.\.\/\.\.\/\.\.\/\.\.\/src\/contracts\/index\.js';$/m);
     assert.doesNotMatch(types, /export interface UserView\b/);
+    // Nothing restated at all (the integration views were the last copies): every view comes from src/contracts.
+    assert.doesNotMatch(types, /\b(interface|type [A-Z]\w* =|enum) /);
   });
 
   it("renaming a field of UserView breaks the tab's typecheck", () => {
