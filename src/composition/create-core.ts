@@ -29,6 +29,8 @@ import { ReportService } from '../services/report-service.js';
 import { RoleService } from '../services/role-service.js';
 import { StatusService } from '../services/status-service.js';
 import { DoctorService } from '../services/doctor-service.js';
+import { DashboardService } from '../services/dashboard-service.js';
+import { SearchService } from '../services/search-service.js';
 import { SyncService } from '../services/sync-service.js';
 import { UserService } from '../services/user-service.js';
 import { systemClock, type Clock } from '../shared/clock.js';
@@ -125,6 +127,10 @@ export interface Core {
   readonly users: UserService;
   /** Groups: `list`, `get`, `previewExclusion`, `confirmExclusion`, `setReporting`, `members`. */
   readonly groups: GroupService;
+  /** The partner dashboard (issue 16): `dashboard`; `recordSnapshots` (system job: the day's figures). */
+  readonly dashboard: DashboardService;
+  /** Cross-client search of users and groups (issue 16): `find`. */
+  readonly search: SearchService;
   /** Billing: `summary`, `history`; `takeSnapshot` / `takeAllSnapshots` (system jobs). */
   readonly billing: BillingService;
   /**
@@ -199,6 +205,8 @@ export type CoreServices = Pick<
   | 'clock'
   | 'clients'
   | 'status'
+  | 'dashboard'
+  | 'search'
   | 'integrations'
   | 'users'
   | 'groups'
@@ -334,6 +342,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     clock,
     syncIntervalMinutes: config.syncIntervalMinutes,
   });
+  const dashboard = new DashboardService({ db, status, clock, logger });
+  const search = new SearchService({ db, access, clock });
   const roles = new RoleService({
     db,
     access,
@@ -395,6 +405,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   directorySync.addListener({
     onDirectorySynced: async (clientId) => {
       await notifications.checkClient(clientId);
+    },
+  });
+  // 3. the day's dashboard snapshot, rewritten so yesterday's row holds yesterday's last state.
+  directorySync.addListener({
+    onDirectorySynced: async (clientId) => {
+      await dashboard.recordSnapshots(clientId);
     },
   });
 
@@ -464,6 +480,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     run: async () => {
       await collection.reconcileAll();
       await billing.takeAllSnapshots();
+      await dashboard.recordSnapshots();
       await new PendingActionRepository(db).deleteExpired(clock.now().toISOString());
     },
   });
@@ -486,6 +503,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     audit,
     clients,
     status,
+    dashboard,
+    search,
     sync,
     doctor,
     graphs,

@@ -1,0 +1,113 @@
+import type { Kysely } from 'kysely';
+import type { ClientDashboardRow, PartnerDashboard } from '../contracts/dashboard.js';
+import { changeSince, dayBefore, percent, registrationsLost } from '../domain/dashboard-figures.js';
+import { DAY_MS, type Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import { DashboardRepository, type ClientScope } from '../store/dashboard-repository.js';
+import type { Database } from '../store/schema.js';
+import type { Actor } from './actor.js';
+import type { StatusService } from './status-service.js';
+
+export interface DashboardServiceOptions {
+  readonly db: Kysely<Database>;
+  readonly status: StatusService;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** The SSO share covers the sign-ins of the last 30 days, like the SSO report's default period. */
+const SSO_PERIOD_DAYS = 30;
+
+/**
+ * The partner dashboard (issue 16): every client the actor may see with its health (the status service's, which
+ * decides visibility) and the figures an MSP admin checks every morning, each computed once across all those
+ * clients; and the daily snapshot of the figures no other table keeps a history of.
+ */
+export class DashboardService {
+  private readonly options: DashboardServiceOptions;
+
+  constructor(options: DashboardServiceOptions) {
+    this.options = options;
+  }
+
+  /** The dashboard of every client the actor may see (none: an empty list), by client name. */
+  async dashboard(actor: Actor): Promise<PartnerDashboard> {
+    const now = this.options.clock.now();
+    const statuses = await this.options.status.list(actor);
+    if (statuses.length === 0) return { clients: [], asOf: now.toISOString() };
+    const scope: ClientScope = statuses.map((status) => status.id);
+    const repository = new DashboardRepository(this.options.db);
+    const since = new Date(now.getTime() - DAY_MS);
+    const [userFigures, mfa, sso, newApps, history, yesterday] = await Promise.all([
+      repository.policies(scope).then((policies) => repository.userFigures(policies, now, since)),
+      repository.mfaFigures(scope),
+      repository.ssoFigures(scope, dayBefore(now, SSO_PERIOD_DAYS - 1)),
+      repository.newApps(scope, since),
+      repository.billableHistory(scope, dayBefore(now, 31), dayBefore(now, 1)),
+      repository.snapshotsOf(scope, dayBefore(now, 1)),
+    ]);
+    const clients = statuses.map((status): ClientDashboardRow => {
+      const users = userFigures.get(status.id);
+      const registration = mfa.get(status.id);
+      const signIns = sso.get(status.id);
+      const past = history.get(status.id) ?? [];
+      return {
+        ...status,
+        billableTrend: {
+          now: status.billable,
+          change7Days: changeSince(status.billable, past, now, 7),
+          change30Days: changeSince(status.billable, past, now, 30),
+        },
+        expired: users?.expired ?? 0,
+        guests: users?.guests ?? 0,
+        mfaRegisteredPercent:
+          registration === undefined ? null : percent(registration.registered, registration.known),
+        ssoSharePercent:
+          signIns === undefined ? null : percent(signIns.ssoSignIns, signIns.enterpriseSignIns),
+        sinceYesterday: {
+          newUsers: users?.newUsers ?? 0,
+          newExpiries: users?.newExpiries ?? 0,
+          newApps: newApps.get(status.id) ?? 0,
+          mfaRegistrationsLost: registrationsLost(
+            registration?.registered ?? 0,
+            yesterday.get(status.id)?.mfaRegistered,
+          ),
+        },
+      };
+    });
+    return { clients, asOf: now.toISOString() };
+  }
+
+  /**
+   * Today's dashboard snapshot (UTC day) of one client, or of every client: users, MFA registrations and apps seen
+   * now, rewritten through the day so each day keeps its last state. A system job (after a directory sync, daily).
+   */
+  async recordSnapshots(clientId?: string): Promise<number> {
+    const { db, clock, logger } = this.options;
+    const now = clock.now();
+    const repository = new DashboardRepository(db);
+    const scope: ClientScope = clientId === undefined ? 'all' : [clientId];
+    const [present, mfa] = await Promise.all([repository.presentCounts(scope), repository.mfaFigures(scope)]);
+    let taken = 0;
+    for (const [id, counts] of present) {
+      try {
+        const registration = mfa.get(id);
+        await repository.upsertSnapshot(
+          id,
+          dayBefore(now, 0),
+          {
+            users: counts.users,
+            mfaRegistered: registration?.registered ?? 0,
+            mfaKnown: registration?.known ?? 0,
+            appsSeen: counts.apps,
+          },
+          now.toISOString(),
+        );
+        taken += 1;
+      } catch (error) {
+        logger.error({ clientId: id, err: error }, 'dashboard snapshot failed');
+      }
+    }
+    return taken;
+  }
+}
