@@ -10,9 +10,12 @@ export function dayBefore(now: Date, days: number): string {
   return new Date(now.getTime() - days * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** How much older than its day a trend's base snapshot may be. */
+export const TREND_SLACK_DAYS = 7;
+
 /**
  * How a count moved since `daysAgo` days: now minus the newest snapshot taken on or before that day (daily
- * snapshots may skip a day); null when no snapshot is that old.
+ * snapshots may skip a day), at most {@link TREND_SLACK_DAYS} days older; null when there is none.
  */
 export function changeSince(
   now: number,
@@ -21,8 +24,11 @@ export function changeSince(
   daysAgo: number,
 ): number | null {
   const target = dayBefore(asOf, daysAgo);
+  const oldest = dayBefore(asOf, daysAgo + TREND_SLACK_DAYS);
   let base: number | null = null;
-  for (const snapshot of history) if (snapshot.day <= target) base = snapshot.billable;
+  for (const snapshot of history) {
+    if (snapshot.day <= target && snapshot.day >= oldest) base = snapshot.billable;
+  }
   return base === null ? null : now - base;
 }
 

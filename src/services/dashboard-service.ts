@@ -1,6 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { ClientDashboardRow, PartnerDashboard } from '../contracts/dashboard.js';
-import { changeSince, dayBefore, percent, registrationsLost } from '../domain/dashboard-figures.js';
+import {
+  changeSince,
+  dayBefore,
+  percent,
+  registrationsLost,
+  TREND_SLACK_DAYS,
+} from '../domain/dashboard-figures.js';
 import { DAY_MS, type Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { DashboardRepository, type ClientScope } from '../store/dashboard-repository.js';
@@ -43,7 +49,8 @@ export class DashboardService {
       repository.mfaFigures(scope),
       repository.ssoFigures(scope, dayBefore(now, SSO_PERIOD_DAYS - 1)),
       repository.newApps(scope, since),
-      repository.billableHistory(scope, dayBefore(now, 31), dayBefore(now, 1)),
+      // Snapshots may skip days: a trend compares with the newest one on or before its day, at most a week older.
+      repository.billableHistory(scope, dayBefore(now, 30 + TREND_SLACK_DAYS), dayBefore(now, 1)),
       repository.snapshotsOf(scope, dayBefore(now, 1)),
     ]);
     const clients = statuses.map((status): ClientDashboardRow => {
