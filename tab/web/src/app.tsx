@@ -20,6 +20,7 @@ import { ClientWorkspace } from './layout/client-workspace.js';
 import { useHashRoute } from './routing/hash-route.js';
 import { AuditScreen } from './screens/audit-screen.js';
 import { ClientsScreen } from './screens/clients-screen.js';
+import { SearchScreen } from './screens/search-screen.js';
 import { ConfigureScreen, RemoveTabScreen } from './screens/configure-screen.js';
 import { SignInProblem } from './layout/sign-in-problem.js';
 import { SignInError, type TeamsSession } from './teams/teams-session.js';
@@ -84,8 +85,13 @@ export function App({ session, api }: { readonly session: TeamsSession; readonly
     screen = <ClientWorkspace clientRef={clientRef} section={section ?? 'users'} rest={rest} />;
   } else if (first === 'audit') {
     screen = <AuditScreen />;
+  } else if (first === 'search') {
+    screen = <SearchScreen />;
   } else if (boundClientId !== undefined) {
     screen = <ClientWorkspace clientRef={boundClientId} section="users" rest={[]} />;
+  } else if (first === undefined && !services.me.isPartnerAdmin && services.me.clients.length === 1) {
+    // Someone with one client (its admin, or a viewer of it) lands straight in it; Clients still lists it.
+    screen = <ClientWorkspace clientRef={services.me.clients[0]?.name ?? ''} section="users" rest={[]} />;
   } else {
     screen = <ClientsScreen />;
   }
