@@ -83,7 +83,7 @@ describe('tab: the partner dashboard and the cross-client search (browser)', fun
     await started.app?.stop();
   });
 
-  async function signedIn(as: keyof typeof demoIdentities, theme: string = 'default'): Promise<Frame> {
+  async function signedIn(as: keyof typeof demoIdentities, theme = 'default'): Promise<Frame> {
     const frame = await openHost(page, app.baseUrl, { as, theme });
     await frame.getByTestId('signed-in-as').waitFor();
     return frame;
@@ -121,10 +121,13 @@ describe('tab: the partner dashboard and the cross-client search (browser)', fun
       await users.click();
       await users.click();
       assert.equal(await users.getAttribute('aria-sort'), 'descending');
-      const order = async (): Promise<(string | null)[]> =>
-        table
-          .locator('tr[data-client]')
-          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-client')));
+      const order = async (): Promise<(string | null)[]> => {
+        const listed = table.locator('tr[data-client]');
+        const names: (string | null)[] = [];
+        for (let i = 0; i < (await listed.count()); i++)
+          names.push(await listed.nth(i).getAttribute('data-client'));
+        return names;
+      };
       assert.deepEqual(await order(), ['demo', 'second']);
       await users.click();
       assert.deepEqual(await order(), ['second', 'demo']);
@@ -162,19 +165,29 @@ describe('tab: the partner dashboard and the cross-client search (browser)', fun
       const truth = (await app.api('partnerAdmin', 'GET', `/search?text=${encodeURIComponent(firstName)}`))
         .body as CrossClientSearchResult;
       assert.equal(await rows.count(), truth.users.length);
-      // A collected demo user offers Disable; the second client's not-imported user offers Import.
-      assert.ok(texts.some((text) => /collected/.test(text) && /Disable/.test(text)));
-      assert.ok(
-        texts.some((text) => /Second Ltd/.test(text) && /not imported/.test(text) && /Import/.test(text)),
-      );
+      // Each row shows its client, its states and the actions the core allowed (Open is the row's link).
+      const labels = { import: 'Import', disable: 'Disable' } as const;
+      for (const hit of truth.users) {
+        const row = found.locator(`tr[data-user="${hit.userPrincipalName ?? hit.id}"]`);
+        const text = await row.innerText();
+        assert.ok(text.includes(hit.client.displayName), text);
+        for (const state of hit.states) assert.ok(text.includes(state), `${text} has ${state}`);
+        const allowed = hit.actions.filter((action) => action !== 'open');
+        for (const action of allowed) assert.ok(text.includes(labels[action]), `${text} offers ${action}`);
+        if (allowed.length === 0) assert.ok(text.includes('View only'), text);
+      }
+      const second = truth.users.find((hit) => hit.client.name === 'second');
+      assert.deepEqual(second?.states, ['not imported']);
+      assert.deepEqual(second.actions, ['open', 'import']);
       await assertAccessible(frame, `search (${theme})`);
       await shot(`search-${theme}`);
     });
   }
 
   it('lands a client admin straight in their client, and their search never shows another client’s users', async () => {
-    const frame = await signedIn('clientAdmin');
+    const frame = await openHost(page, app.baseUrl, { as: 'clientAdmin' });
     await frame.getByRole('tablist', { name: /sections$/ }).waitFor();
+    assert.match(await frame.evaluate<string>('window.location.hash'), /^#\/c\/demo\/users/);
     await shot('client-admin-lands');
     await go(frame, `#/search?q=${encodeURIComponent(firstName)}`);
     const found = frame.getByRole('table', { name: 'Users found' });

@@ -25,18 +25,11 @@ const useStyles = makeStyles({
   numeric: { textAlign: 'right', fontVariantNumeric: 'tabular-nums' },
   list: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, margin: 0, padding: 0 },
   item: { listStyleType: 'none' },
-  problem: {
-    display: 'flex',
-    alignItems: 'center',
-    gap: tokens.spacingHorizontalXS,
-    color: tokens.colorStatusDangerForeground1,
-  },
-  fine: {
-    display: 'flex',
-    alignItems: 'center',
-    gap: tokens.spacingHorizontalXS,
-    color: tokens.colorStatusSuccessForeground1,
-  },
+  // The words keep the body colour (readable in every theme); the icon carries the colour.
+  problem: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalXS },
+  fine: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalXS },
+  danger: { color: tokens.colorStatusDangerForeground1, flexShrink: 0 },
+  success: { color: tokens.colorStatusSuccessForeground1, flexShrink: 0 },
   muted: { color: tokens.colorNeutralForeground3 },
   trend: { display: 'block', color: tokens.colorNeutralForeground2 },
 });
@@ -281,7 +274,11 @@ function SyncHealth({ client }: { readonly client: ClientDashboardRow }) {
   }
   return (
     <span className={last.status === 'failed' ? styles.problem : styles.fine}>
-      {last.status === 'failed' ? <ErrorCircleFilled aria-hidden /> : <CheckmarkCircleFilled aria-hidden />}
+      {last.status === 'failed' ? (
+        <ErrorCircleFilled aria-hidden className={styles.danger} />
+      ) : (
+        <CheckmarkCircleFilled aria-hidden className={styles.success} />
+      )}
       <Text size={200}>
         {last.status === 'failed' ? 'Failed' : 'Healthy'} ·{' '}
         {formatRelative(last.finishedAt ?? last.startedAt)}
@@ -297,7 +294,7 @@ function Problems({ problems }: { readonly problems: readonly string[] }) {
     <ul className={styles.list}>
       {problems.map((problem) => (
         <li key={problem} className={`${styles.item} ${styles.problem}`}>
-          <WarningFilled aria-hidden />
+          <WarningFilled aria-hidden className={styles.danger} />
           <Text size={200}>{problem}</Text>
         </li>
       ))}
