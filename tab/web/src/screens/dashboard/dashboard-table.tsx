@@ -17,7 +17,6 @@ import {
 import { CheckmarkCircleFilled, ErrorCircleFilled, WarningFilled } from '@fluentui/react-icons';
 import type { ClientDashboardRow, ClientReclaimableView } from '../../api/types.js';
 import { formatNumber, formatRelative, plural } from '../../format.js';
-import { ConnectionBadge } from '../../layout/client-workspace.js';
 import { hrefOf } from '../../routing/hash-route.js';
 
 const useStyles = makeStyles({
@@ -31,7 +30,8 @@ const useStyles = makeStyles({
   danger: { color: tokens.colorStatusDangerForeground1, flexShrink: 0 },
   success: { color: tokens.colorStatusSuccessForeground1, flexShrink: 0 },
   muted: { color: tokens.colorNeutralForeground3 },
-  trend: { display: 'block', color: tokens.colorNeutralForeground2 },
+  figure: { display: 'inline-flex', flexDirection: 'column', alignItems: 'flex-end' },
+  trend: { color: tokens.colorNeutralForeground2 },
 });
 
 /** The columns the dashboard sorts by. */
@@ -263,7 +263,8 @@ function Reclaimable(props: {
 function SyncHealth({ client }: { readonly client: ClientDashboardRow }) {
   const styles = useStyles();
   const last = client.lastSync;
-  if (client.integration === 'not connected') return <ConnectionBadge status={client} />;
+  if (client.integration === 'not connected')
+    return <Caption1 className={styles.muted}>Not connected</Caption1>;
   if (last === null) return <Caption1 className={styles.muted}>Waiting for the first sync</Caption1>;
   if (last.status === 'running') {
     return (
