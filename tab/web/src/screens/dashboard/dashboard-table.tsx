@@ -210,12 +210,12 @@ function Billable({ client }: { readonly client: ClientDashboardRow }) {
       formatNumber(client.billable)
     );
   return (
-    <>
-      {count}
+    <span className={styles.figure}>
+      <span>{count}</span>
       <Caption1 className={styles.trend}>
         {parts.length === 0 ? 'no history yet' : parts.join(' · ')}
       </Caption1>
-    </>
+    </span>
   );
 }
 
