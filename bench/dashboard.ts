@@ -16,6 +16,7 @@ import { loadConfig } from '../src/config/load-config.js';
 import { createCore, type Core } from '../src/composition/create-core.js';
 import { operatorActor } from '../src/services/actor.js';
 import { createLogger } from '../src/shared/logger.js';
+import { DashboardRepository } from '../src/store/dashboard-repository.js';
 import type { Database, DirectoryUsersTable } from '../src/store/schema.js';
 import { dropStoreSchema } from './bench-support.js';
 
@@ -245,6 +246,22 @@ async function benchEngine(engine: string): Promise<void> {
     console.log(
       `[${engine}] dashboard (status + figures across clients) ${await time(ROUNDS, () => core.dashboard.dashboard(actor))}`,
     );
+    const repository = new DashboardRepository(core.database.db);
+    const since = new Date(Date.now() - 86_400_000);
+    const policies = await repository.policies('all');
+    const figures: [string, () => Promise<unknown>][] = [
+      ['policies', () => repository.policies('all')],
+      ['users figures', () => repository.userFigures(policies, new Date(), since)],
+      ['MFA figures', () => repository.mfaFigures('all')],
+      ['SSO figures', () => repository.ssoFigures('all', iso(29).slice(0, 10))],
+      ['new apps', () => repository.newApps('all', since)],
+      [
+        'billable history',
+        () => repository.billableHistory('all', iso(37).slice(0, 10), iso(1).slice(0, 10)),
+      ],
+      ['yesterday snapshots', () => repository.snapshotsOf('all', iso(1).slice(0, 10))],
+    ];
+    for (const [name, run] of figures) console.log(`[${engine}]   ${name.padEnd(20)} ${await time(3, run)}`);
     console.log(
       `[${engine}] search "ada" (partner admin, every client)  ${await time(ROUNDS, () => core.search.find(actor, { text: 'ada' }))}`,
     );

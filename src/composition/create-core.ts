@@ -470,6 +470,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (directory !== undefined && directory.run.status !== 'succeeded' && !syncRunner.aborted) {
         await notifications.checkClient(clientId);
       }
+      // The day's dashboard snapshot again, now that MFA registrations and sign-ins of this round are in too.
+      if (!syncRunner.aborted) await dashboard.recordSnapshots(clientId);
     },
   });
   // The rules are applied before the day's billing snapshot is taken (expiry is evaluated as it is read), and both

@@ -44,20 +44,23 @@ export class DashboardService {
     const scope: ClientScope = statuses.map((status) => status.id);
     const repository = new DashboardRepository(this.options.db);
     const since = new Date(now.getTime() - DAY_MS);
-    const [userFigures, mfa, sso, newApps, history, yesterday] = await Promise.all([
+    const today = dayBefore(now, 0);
+    const yesterdayDay = dayBefore(now, 1);
+    const [userFigures, newApps, history, latest, todays, yesterdays] = await Promise.all([
       repository.policies(scope).then((policies) => repository.userFigures(policies, now, since)),
-      repository.mfaFigures(scope),
-      repository.ssoFigures(scope, dayBefore(now, SSO_PERIOD_DAYS - 1)),
       repository.newApps(scope, since),
       // Snapshots may skip days: a trend compares with the newest one on or before its day, at most a week older.
-      repository.billableHistory(scope, dayBefore(now, 30 + TREND_SLACK_DAYS), dayBefore(now, 1)),
-      repository.snapshotsOf(scope, dayBefore(now, 1)),
+      repository.billableHistory(scope, dayBefore(now, 30 + TREND_SLACK_DAYS), yesterdayDay),
+      // MFA and SSO coverage as of the newest snapshot (each sync rewrites today's): no month of sign-ins scanned.
+      repository.snapshotsBetween(scope, yesterdayDay, today),
+      repository.snapshotsOf(scope, today),
+      repository.snapshotsOf(scope, yesterdayDay),
     ]);
     const clients = statuses.map((status): ClientDashboardRow => {
       const users = userFigures.get(status.id);
-      const registration = mfa.get(status.id);
-      const signIns = sso.get(status.id);
+      const snapshot = latest.get(status.id);
       const past = history.get(status.id) ?? [];
+      const registeredToday = todays.get(status.id)?.mfaRegistered;
       return {
         ...status,
         billableTrend: {
@@ -68,17 +71,17 @@ export class DashboardService {
         expired: users?.expired ?? 0,
         guests: users?.guests ?? 0,
         mfaRegisteredPercent:
-          registration === undefined ? null : percent(registration.registered, registration.known),
+          snapshot === undefined ? null : percent(snapshot.mfaRegistered, snapshot.mfaKnown),
         ssoSharePercent:
-          signIns === undefined ? null : percent(signIns.ssoSignIns, signIns.enterpriseSignIns),
+          snapshot === undefined ? null : percent(snapshot.ssoSignIns, snapshot.enterpriseSignIns),
         sinceYesterday: {
           newUsers: users?.newUsers ?? 0,
           newExpiries: users?.newExpiries ?? 0,
           newApps: newApps.get(status.id) ?? 0,
-          mfaRegistrationsLost: registrationsLost(
-            registration?.registered ?? 0,
-            yesterday.get(status.id)?.mfaRegistered,
-          ),
+          mfaRegistrationsLost:
+            registeredToday === undefined
+              ? null
+              : registrationsLost(registeredToday, yesterdays.get(status.id)?.mfaRegistered),
         },
       };
     });
@@ -86,19 +89,25 @@ export class DashboardService {
   }
 
   /**
-   * Today's dashboard snapshot (UTC day) of one client, or of every client: users, MFA registrations and apps seen
-   * now, rewritten through the day so each day keeps its last state. A system job (after a directory sync, daily).
+   * Today's dashboard snapshot (UTC day) of one client, or of every client: users, MFA registrations, apps seen and
+   * the last 30 days' sign-ins to enterprise applications (with and without SSO) now, rewritten through the day so
+   * each day keeps its last state. A system job (after a directory sync and each scheduled sync, daily).
    */
   async recordSnapshots(clientId?: string): Promise<number> {
     const { db, clock, logger } = this.options;
     const now = clock.now();
     const repository = new DashboardRepository(db);
     const scope: ClientScope = clientId === undefined ? 'all' : [clientId];
-    const [present, mfa] = await Promise.all([repository.presentCounts(scope), repository.mfaFigures(scope)]);
+    const [present, mfa, sso] = await Promise.all([
+      repository.presentCounts(scope),
+      repository.mfaFigures(scope),
+      repository.ssoFigures(scope, dayBefore(now, SSO_PERIOD_DAYS - 1)),
+    ]);
     let taken = 0;
     for (const [id, counts] of present) {
       try {
         const registration = mfa.get(id);
+        const signIns = sso.get(id);
         await repository.upsertSnapshot(
           id,
           dayBefore(now, 0),
@@ -107,6 +116,8 @@ export class DashboardService {
             mfaRegistered: registration?.registered ?? 0,
             mfaKnown: registration?.known ?? 0,
             appsSeen: counts.apps,
+            enterpriseSignIns: signIns?.enterpriseSignIns ?? 0,
+            ssoSignIns: signIns?.ssoSignIns ?? 0,
           },
           now.toISOString(),
         );

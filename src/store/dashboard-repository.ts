@@ -29,6 +29,8 @@ export interface DailySnapshotFigures {
   readonly mfaRegistered: number;
   readonly mfaKnown: number;
   readonly appsSeen: number;
+  readonly enterpriseSignIns: number;
+  readonly ssoSignIns: number;
 }
 
 /** Which clients a statement covers: every one, or these ids (never empty: callers answer that without SQL). */
@@ -209,7 +211,21 @@ export class DashboardRepository {
 
   /** The dashboard snapshots of one day, per client. */
   async snapshotsOf(scope: ClientScope, day: string): Promise<Map<string, DailySnapshotFigures>> {
-    let query = this.db.selectFrom('client_daily_snapshots').selectAll().where('day', '=', day);
+    return this.snapshotsBetween(scope, day, day);
+  }
+
+  /** Each client's newest dashboard snapshot from `fromDay` to `toDay` inclusive. */
+  async snapshotsBetween(
+    scope: ClientScope,
+    fromDay: string,
+    toDay: string,
+  ): Promise<Map<string, DailySnapshotFigures>> {
+    let query = this.db
+      .selectFrom('client_daily_snapshots')
+      .selectAll()
+      .where('day', '>=', fromDay)
+      .where('day', '<=', toDay)
+      .orderBy('day');
     if (scope !== 'all') query = query.where('client_id', 'in', [...scope]);
     const rows = await query.execute();
     return new Map(
@@ -220,6 +236,8 @@ export class DashboardRepository {
           mfaRegistered: row.mfa_registered,
           mfaKnown: row.mfa_known,
           appsSeen: row.apps_seen,
+          enterpriseSignIns: row.enterprise_sign_ins,
+          ssoSignIns: row.sso_sign_ins,
         },
       ]),
     );
@@ -260,6 +278,8 @@ export class DashboardRepository {
       mfa_registered: figures.mfaRegistered,
       mfa_known: figures.mfaKnown,
       apps_seen: figures.appsSeen,
+      enterprise_sign_ins: figures.enterpriseSignIns,
+      sso_sign_ins: figures.ssoSignIns,
       taken_at: at,
     };
     await this.db

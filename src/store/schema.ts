@@ -475,6 +475,9 @@ export interface ClientDailySnapshotsTable {
   mfa_known: number;
   /** Applications seen in sign-ins so far. */
   apps_seen: number;
+  /** The last 30 days' successful sign-ins to enterprise applications, and those through SAML or OIDC SSO. */
+  enterprise_sign_ins: number;
+  sso_sign_ins: number;
   taken_at: Timestamp;
 }
 

@@ -203,6 +203,12 @@ describeEachEngineWithCore(
     });
 
     it('counts billable, expired, guests, MFA and SSO per client, and the billable trend from the snapshots', async () => {
+      // MFA and SSO coverage come from the day's snapshot, which each sync (and the daily job) records.
+      const before = (await ctx.core.dashboard.dashboard(partnerAdmin)).clients.find(
+        (row) => row.name === 'alpha',
+      );
+      assert.equal(before?.mfaRegisteredPercent, null, 'no snapshot yet');
+      await ctx.core.dashboard.recordSnapshots();
       const dashboard = await ctx.core.dashboard.dashboard(partnerAdmin);
       const a = dashboard.clients.find((row) => row.name === 'alpha');
       const b = dashboard.clients.find((row) => row.name === 'beta');
@@ -235,6 +241,9 @@ describeEachEngineWithCore(
         .where('client_id', '=', alpha.clientId)
         .where('user_id', '=', alpha.user('a3'))
         .execute();
+      // The next day's first sync records its snapshot.
+      await ctx.core.dashboard.recordSnapshots(alpha.clientId);
+      await ctx.core.dashboard.recordSnapshots(beta.clientId);
       const dashboard = await ctx.core.dashboard.dashboard(partnerAdmin);
       const a = dashboard.clients.find((row) => row.name === 'alpha');
       const b = dashboard.clients.find((row) => row.name === 'beta');
