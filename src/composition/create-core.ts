@@ -342,7 +342,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     clock,
     syncIntervalMinutes: config.syncIntervalMinutes,
   });
-  const dashboard = new DashboardService({ db, status, clock, logger });
+  const dashboard = new DashboardService({
+    db,
+    clients,
+    clock,
+    logger,
+    syncIntervalMinutes: config.syncIntervalMinutes,
+  });
   const search = new SearchService({ db, access, clock });
   const roles = new RoleService({
     db,

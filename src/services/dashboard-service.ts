@@ -1,5 +1,8 @@
 import type { Kysely } from 'kysely';
+import type { ClientStatus, LastSyncSummary } from '../contracts/clients.js';
 import type { ClientDashboardRow, PartnerDashboard } from '../contracts/dashboard.js';
+import type { PermissionCheck } from '../contracts/integrations.js';
+import { clientProblems } from '../domain/client-problems.js';
 import {
   changeSince,
   dayBefore,
@@ -10,24 +13,28 @@ import {
 import { DAY_MS, type Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { DashboardRepository, type ClientScope } from '../store/dashboard-repository.js';
-import type { Database } from '../store/schema.js';
+import type { ClientRow, Database, IntegrationRow, SyncRunRow } from '../store/schema.js';
 import type { Actor } from './actor.js';
-import type { StatusService } from './status-service.js';
+import type { ClientService } from './client-service.js';
 
 export interface DashboardServiceOptions {
   readonly db: Kysely<Database>;
-  readonly status: StatusService;
+  /** Decides which clients the actor may see. */
+  readonly clients: ClientService;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** How often the schedule syncs each client: a client not synced for four intervals has a problem. */
+  readonly syncIntervalMinutes: number;
 }
 
 /** The SSO share covers the sign-ins of the last 30 days, like the SSO report's default period. */
 const SSO_PERIOD_DAYS = 30;
 
 /**
- * The partner dashboard (issue 16): every client the actor may see with its health (the status service's, which
- * decides visibility) and the figures an MSP admin checks every morning, each computed once across all those
- * clients; and the daily snapshot of the figures no other table keeps a history of.
+ * The partner dashboard (issue 16): every client the actor may see with its health — the same as the status
+ * service's, but read for all of them at once — and the figures an MSP admin checks every morning, each computed
+ * once across all those clients (a statement per figure, not per client); and the daily snapshot of the figures no
+ * other table keeps a history of.
  */
 export class DashboardService {
   private readonly options: DashboardServiceOptions;
@@ -39,14 +46,16 @@ export class DashboardService {
   /** The dashboard of every client the actor may see (none: an empty list), by client name. */
   async dashboard(actor: Actor): Promise<PartnerDashboard> {
     const now = this.options.clock.now();
-    const statuses = await this.options.status.list(actor);
-    if (statuses.length === 0) return { clients: [], asOf: now.toISOString() };
-    const scope: ClientScope = statuses.map((status) => status.id);
+    const visible = await this.options.clients.list(actor);
+    if (visible.length === 0) return { clients: [], asOf: now.toISOString() };
+    const scope: ClientScope = visible.map((client) => client.id);
     const repository = new DashboardRepository(this.options.db);
     const since = new Date(now.getTime() - DAY_MS);
     const today = dayBefore(now, 0);
     const yesterdayDay = dayBefore(now, 1);
-    const [userFigures, newApps, history, latest, todays, yesterdays] = await Promise.all([
+    const [health, present, userFigures, newApps, history, latest, todays, yesterdays] = await Promise.all([
+      repository.healthRows(scope),
+      repository.presentCounts(scope),
       repository.policies(scope).then((policies) => repository.userFigures(policies, now, since)),
       repository.newApps(scope, since),
       // Snapshots may skip days: a trend compares with the newest one on or before its day, at most a week older.
@@ -56,8 +65,16 @@ export class DashboardService {
       repository.snapshotsOf(scope, today),
       repository.snapshotsOf(scope, yesterdayDay),
     ]);
-    const clients = statuses.map((status): ClientDashboardRow => {
-      const users = userFigures.get(status.id);
+    const clients = visible.map((client): ClientDashboardRow => {
+      const users = userFigures.get(client.id);
+      const status = this.statusOf(client, {
+        integration: health.integrations.get(client.id),
+        lastRun: health.lastDirectoryRuns.get(client.id),
+        users: present.get(client.id)?.users ?? 0,
+        groups: health.groups.get(client.id) ?? 0,
+        billable: users?.billable ?? 0,
+        now,
+      });
       const snapshot = latest.get(status.id);
       const past = history.get(status.id) ?? [];
       const registeredToday = todays.get(status.id)?.mfaRegistered;
@@ -86,6 +103,70 @@ export class DashboardService {
       };
     });
     return { clients, asOf: now.toISOString() };
+  }
+
+  /** A client's status as `StatusService` words it, from facts read for every client at once. */
+  private statusOf(
+    client: ClientRow,
+    facts: {
+      readonly integration: IntegrationRow | undefined;
+      readonly lastRun: SyncRunRow | undefined;
+      readonly users: number;
+      readonly groups: number;
+      readonly billable: number;
+      readonly now: Date;
+    },
+  ): ClientStatus {
+    const { integration, lastRun } = facts;
+    const lastSync: LastSyncSummary | null =
+      lastRun === undefined
+        ? null
+        : {
+            kind: lastRun.kind,
+            trigger: lastRun.trigger,
+            status: lastRun.status,
+            startedAt: lastRun.started_at,
+            finishedAt: lastRun.finished_at,
+            error: lastRun.error_message,
+            errorCode: lastRun.error_code,
+          };
+    const checks = integration === undefined ? [] : parseChecks(integration.permission_checks);
+    const problems = clientProblems(
+      {
+        integration:
+          integration === undefined
+            ? null
+            : {
+                failed: integration.status === 'error',
+                statusMessage: integration.status_message,
+                missingPermissions: checks.flatMap((check) =>
+                  !check.passed && check.permission !== undefined ? [check.permission] : [],
+                ),
+                secretExpiresAt: integration.secret_expires_at,
+                importStartedAt: integration.import_started_at,
+              },
+        lastSync,
+      },
+      facts.now,
+      this.options.syncIntervalMinutes,
+    );
+    return {
+      id: client.id,
+      name: client.name,
+      displayName: client.display_name,
+      integration: integration === undefined ? 'not connected' : integration.status,
+      tenantId: integration?.tenant_id ?? null,
+      organizationName: integration?.organization_name ?? null,
+      users: facts.users,
+      groups: facts.groups,
+      lastSync,
+      billable: facts.billable,
+      // As the billing summary says it: `unknown` until the tenant's activity has been read.
+      activityData: integration?.activity_data ?? 'unknown',
+      importStartedAt: integration?.import_started_at ?? null,
+      secretExpiresAt: integration?.secret_expires_at ?? null,
+      problems,
+    };
   }
 
   /**
@@ -127,5 +208,15 @@ export class DashboardService {
       }
     }
     return taken;
+  }
+}
+
+/** The stored connection checks (JSON); an unreadable value counts as none. */
+function parseChecks(json: string): PermissionCheck[] {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? (value as PermissionCheck[]) : [];
+  } catch {
+    return [];
   }
 }

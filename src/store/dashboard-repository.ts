@@ -1,11 +1,39 @@
 import { sql, type Kysely, type SqlBool, type Expression } from 'kysely';
 import { MICROSOFT_OWNER_TENANT_IDS } from '../domain/report-sso.js';
 import type { ExpiryPolicy } from '../domain/expiry.js';
-import { expiredSinceSql, expiryAsOf, isExpiredSql, isGuestSql, isNotGuestSql } from './collection-sql.js';
-import type { Database } from './schema.js';
+import {
+  billableButForGroupsSql,
+  expiredSinceSql,
+  expiryAsOf,
+  isExpiredSql,
+  isGuestSql,
+  isNotGuestSql,
+} from './collection-sql.js';
+import type { Database, IntegrationRow, SyncRunRow } from './schema.js';
+
+/** What the health of a client is decided from, read for many clients at once. */
+export interface ClientHealthRows {
+  readonly integrations: Map<string, IntegrationRow>;
+  /** The newest directory sync run per client. */
+  readonly lastDirectoryRuns: Map<string, SyncRunRow>;
+  readonly groups: Map<string, number>;
+}
+
+/**
+ * A member, at any depth, of one of its client's excluded groups (rule 3) — for users of many clients at once, so the
+ * excluded groups are joined rather than listed.
+ */
+const IN_AN_EXCLUDED_GROUP = sql<SqlBool>`exists (select 1 from group_user_closure
+    inner join directory_groups on directory_groups.client_id = group_user_closure.client_id
+      and directory_groups.id = group_user_closure.group_id
+    where group_user_closure.client_id = directory_users.client_id
+      and group_user_closure.user_id = directory_users.id
+      and directory_groups.excluded_at is not null)`;
 
 /** Per client, the user counts of the dashboard that depend on its expiry policy. */
 export interface ClientUserFigures {
+  /** Rule 9, as billing counts it. */
+  readonly billable: number;
   readonly expired: number;
   readonly guests: number;
   /** Present in Entra and created there since `since`. */
@@ -95,6 +123,9 @@ export class DashboardRepository {
         .selectFrom('directory_users')
         .select([
           'directory_users.client_id',
+          count(sql<SqlBool>`${billableButForGroupsSql(expiry)} and not ${IN_AN_EXCLUDED_GROUP}`).as(
+            'billable',
+          ),
           count(isExpiredSql(expiry)).as('expired'),
           count(sql<SqlBool>`directory_users.entra_state = 'active' and ${isGuestSql()}`).as('guests'),
           count(
@@ -107,6 +138,7 @@ export class DashboardRepository {
         .execute();
       for (const row of rows) {
         figures.set(row.client_id, {
+          billable: row.billable,
           expired: row.expired,
           guests: row.guests,
           newUsers: row.new_users,
@@ -115,6 +147,36 @@ export class DashboardRepository {
       }
     }
     return figures;
+  }
+
+  /** Integrations, the newest directory sync and the group count of the clients, in three statements. */
+  async healthRows(scope: ClientScope): Promise<ClientHealthRows> {
+    let integrations = this.db.selectFrom('integrations').selectAll();
+    let latest = this.db
+      .selectFrom('sync_runs')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .where('kind', '=', 'directory')
+      .groupBy('client_id');
+    let groups = this.db
+      .selectFrom('directory_groups')
+      .select(['client_id', sql<number>`count(*)`.as('count')])
+      .where('entra_state', '!=', 'deleted')
+      .groupBy('client_id');
+    if (scope !== 'all') {
+      integrations = integrations.where('client_id', 'in', [...scope]);
+      latest = latest.where('client_id', 'in', [...scope]);
+      groups = groups.where('client_id', 'in', [...scope]);
+    }
+    const [integrationRows, runRows, groupRows] = await Promise.all([
+      integrations.execute(),
+      this.db.selectFrom('sync_runs').selectAll().where('id', 'in', latest).execute(),
+      groups.execute(),
+    ]);
+    return {
+      integrations: new Map(integrationRows.map((row) => [row.client_id, row])),
+      lastDirectoryRuns: new Map(runRows.map((row) => [row.client_id, row])),
+      groups: new Map(groupRows.map((row) => [row.client_id, row.count])),
+    };
   }
 
   /** Active member users with an MFA registration record, and how many of them are registered, per client. */

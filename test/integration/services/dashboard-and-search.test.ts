@@ -110,9 +110,11 @@ describeEachEngineWithCore(
           a5: { displayName: 'Morgan Disabled', state: 'disabled', reason: 'manual' },
           a6: { displayName: 'New Starter', state: 'imported', lastSignInAt: ago(1), importedAt: ago(0.1) },
           a7: { displayName: 'Morgan Excluded', state: 'disabled', reason: 'excluded_group' },
+          // Imported and active, but in an excluded group: never billable (rule 9), whatever its state says.
+          a8: { displayName: 'Excluded Active', state: 'imported', lastSignInAt: ago(1) },
         },
         groups: {
-          contractors: { displayName: 'Contractors', members: ['a7'], excludedAt: ago(5) },
+          contractors: { displayName: 'Contractors', members: ['a7', 'a8'], excludedAt: ago(5) },
           sales: { displayName: 'Morgan Sales', members: ['a1'] },
         },
       });
@@ -188,6 +190,39 @@ describeEachEngineWithCore(
           b3: { displayName: 'Guest Beta Two', userType: 'Guest' },
         },
       });
+      // Gamma: not connected yet (its problem says so); its last directory sync, from before, failed.
+      const gammaId = await seedClient(db, { name: 'gamma', integration: false });
+      await db
+        .insertInto('sync_runs')
+        .values({
+          client_id: gammaId,
+          kind: 'directory',
+          trigger: 'manual',
+          status: 'failed',
+          started_at: ago(2),
+          finished_at: ago(2),
+          users_added: 0,
+          users_updated: 0,
+          users_removed: 0,
+          groups_added: 0,
+          groups_updated: 0,
+          groups_removed: 0,
+          edges_added: 0,
+          edges_removed: 0,
+          items_written: 0,
+          pages: 0,
+          graph_requests: 1,
+          retries: 0,
+          throttled_ms: 0,
+          error_code: null,
+          error_message: 'The tenant could not be reached',
+          error_request_id: null,
+          error_details: null,
+          progress: '{}',
+          owner: null,
+          heartbeat_at: null,
+        })
+        .execute();
       await ctx.core.roles.assign(partnerAdmin, {
         principalTenantId: MSP_TENANT,
         principalObjectId: CLIENT_ADMIN.objectId,
@@ -253,6 +288,24 @@ describeEachEngineWithCore(
       ctx.clock.set(NOW);
     });
 
+    it('shows each client’s health exactly as the status service does, read for every client at once', async () => {
+      const dashboard = await ctx.core.dashboard.dashboard(partnerAdmin);
+      const statuses = await ctx.core.status.list(partnerAdmin);
+      assert.equal(dashboard.clients.length, statuses.length);
+      for (const status of statuses) {
+        const row = dashboard.clients.find((candidate) => candidate.id === status.id);
+        assert.ok(row);
+        const health = Object.fromEntries(
+          Object.keys(status).map((key) => [key, (row as unknown as Record<string, unknown>)[key]]),
+        );
+        assert.deepEqual(health, status);
+      }
+      const gamma = dashboard.clients.find((row) => row.name === 'gamma');
+      assert.equal(gamma?.integration, 'not connected');
+      assert.equal(gamma.lastSync?.status, 'failed');
+      assert.deepEqual(gamma.problems, ['Not connected to Entra ID']);
+    });
+
     it('shows a client admin only their client, and an outsider nothing', async () => {
       const mine = await ctx.core.dashboard.dashboard(CLIENT_ADMIN);
       assert.deepEqual(
@@ -275,7 +328,7 @@ describeEachEngineWithCore(
         found.groups.map((hit) => hit.displayName),
         ['Morgan Sales'],
       );
-      assert.equal(found.clientsSearched, 2);
+      assert.equal(found.clientsSearched, 3);
       const byUpn = await ctx.core.search.find(partnerAdmin, { text: 'a2@FIXTURE' });
       assert.deepEqual(
         byUpn.users.map((hit) => hit.id),
