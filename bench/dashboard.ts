@@ -235,6 +235,8 @@ async function benchEngine(engine: string): Promise<void> {
       `[${engine}] seeded ${CLIENTS} clients × ${USERS} users in ${((performance.now() - seeding) / 1000).toFixed(1)} s`,
     );
     const actor = operatorActor('bench');
+    // What each sync (and the daily job) does: the day's snapshot, from which MFA and SSO coverage are read.
+    await core.dashboard.recordSnapshots();
     const dashboard = await core.dashboard.dashboard(actor);
     const first = dashboard.clients[0];
     console.log(
