@@ -477,7 +477,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         await notifications.checkClient(clientId);
       }
       // The day's dashboard snapshot again, now that MFA registrations and sign-ins of this round are in too.
-      if (!syncRunner.aborted) await dashboard.recordSnapshots(clientId);
+      if (!syncRunner.aborted) {
+        await dashboard.recordSnapshots(clientId).catch((error: unknown) => {
+          logger.error({ err: error, clientId }, 'dashboard snapshot failed');
+        });
+      }
     },
   });
   // The rules are applied before the day's billing snapshot is taken (expiry is evaluated as it is read), and both
