@@ -14,7 +14,10 @@ import {
   type CardElement,
 } from './card-kit.js';
 
-/** A card stays readable (and under Teams' size limit) with this many of each kind. */
+/**
+ * A card stays readable (and under Teams' size limit) with this many of each kind. Each hit carries its own buttons
+ * in an ActionSet in the body (schema 1.2+, https://learn.microsoft.com/en-us/adaptive-cards/schema-explorer/action-set).
+ */
 const MAX_USERS_ON_CARD = 10;
 const MAX_GROUPS_ON_CARD = 5;
 
