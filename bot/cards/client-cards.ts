@@ -1,4 +1,5 @@
 import type { ClientStatus } from '../../src/contracts/clients.js';
+import type { ClientDashboardRow } from '../../src/contracts/dashboard.js';
 import type { BotCommand } from '../commands/bot-command.js';
 import { act, clientLabel, type CardClient } from './card-actions.js';
 import {
@@ -7,6 +8,7 @@ import {
   count,
   facts,
   heading,
+  plural,
   rowWithAction,
   subtle,
   text,
@@ -38,39 +40,71 @@ function syncColor(status: ClientStatus): 'good' | 'attention' | 'accent' | 'def
   return last.status === 'running' ? 'accent' : 'good';
 }
 
-/** `clients`: every client the person may see, one row each with its billable users, sync state, worst problem and a Status button. */
-export function clientsCard(statuses: readonly ClientStatus[]): AdaptiveCard {
+/** `clients`: every client the person may see, one row each — the tab's dashboard in short — with a Status button. */
+export function clientsCard(rows: readonly ClientDashboardRow[]): AdaptiveCard {
   const body: CardElement[] = [
-    heading(statuses.length === 1 ? 'Your client' : `Your clients (${count(statuses.length)})`),
+    heading(rows.length === 1 ? 'Your client' : `Your clients (${count(rows.length)})`),
   ];
-  if (statuses.length === 0) {
+  if (rows.length === 0) {
     body.push(
       text('You cannot see any client yet. A partner admin adds clients and gives you a role on them.'),
     );
   }
-  for (const status of statuses.slice(0, 25)) {
+  for (const row of rows.slice(0, 25)) {
     body.push(
       rowWithAction(
         [
-          text(clientLabel(status), { weight: 'bolder' }),
+          text(clientLabel(row), { weight: 'bolder' }),
           text(
-            `${count(status.users)} users · billable ${billableText(status)} · ${count(status.groups)} groups · sync ${lastSyncText(status)}`,
+            `${count(row.users)} users · billable ${billableText(row)}${trendText(row)} · sync ${lastSyncText(row)}`,
             {
               isSubtle: true,
               size: 'small',
               spacing: 'none',
-              color: syncColor(status),
+              color: syncColor(row),
             },
           ),
-          ...problemsLine(status),
+          text(figuresText(row), { isSubtle: true, size: 'small', spacing: 'none' }),
+          ...changesLine(row),
+          ...problemsLine(row),
         ],
-        act('Status', 'status.show', { client: status.id }),
+        act('Status', 'status.show', { client: row.id }),
       ),
     );
   }
-  if (statuses.length > 25)
-    body.push(subtle(`…and ${count(statuses.length - 25)} more: name one with “status <client>”.`));
+  if (rows.length > 25)
+    body.push(subtle(`…and ${count(rows.length - 25)} more: name one with “status <client>”.`));
   return card(body);
+}
+
+function signed(value: number): string {
+  return value > 0 ? `+${count(value)}` : value < 0 ? `−${count(-value)}` : '±0';
+}
+
+/** The billable count's move over 7 days, where a snapshot that old exists. */
+function trendText(row: ClientDashboardRow): string {
+  const change = row.billableTrend.change7Days;
+  return change === null || row.integration === 'not connected' ? '' : ` (${signed(change)} in 7 days)`;
+}
+
+function figuresText(row: ClientDashboardRow): string {
+  const pct = (value: number | null): string => (value === null ? 'no data yet' : `${String(value)} %`);
+  return `${count(row.expired)} expired · MFA registered ${pct(row.mfaRegisteredPercent)} · SSO share ${pct(row.ssoSharePercent)} · ${count(row.guests)} guests`;
+}
+
+/** What changed since yesterday, when anything did. */
+function changesLine(row: ClientDashboardRow): CardElement[] {
+  const since = row.sinceYesterday;
+  const parts = [
+    since.newUsers > 0 ? plural(since.newUsers, 'new user') : null,
+    since.newExpiries > 0 ? `${plural(since.newExpiries, 'user')} expired` : null,
+    since.newApps > 0 ? plural(since.newApps, 'new app') : null,
+    since.mfaRegistrationsLost !== null && since.mfaRegistrationsLost > 0
+      ? `${plural(since.mfaRegistrationsLost, 'MFA registration')} lost`
+      : null,
+  ].filter((part): part is string => part !== null);
+  if (parts.length === 0) return [];
+  return [text(`Since yesterday: ${parts.join(', ')}`, { size: 'small', spacing: 'none', color: 'accent' })];
 }
 
 /** The worst problem the status service found, and how many more (its Status card lists them all). */

@@ -36,6 +36,8 @@ export const botCommandSchema = z.discriminatedUnion('name', [
   }),
   z.object({ name: z.literal('notifications'), client: ref.optional(), enabled: z.boolean() }),
   z.object({ name: z.literal('licences'), client: ref.optional() }),
+  /** Search every visible client; the search service says what is wrong with the text. */
+  z.object({ name: z.literal('find'), text: z.string().trim().max(500) }),
 ]);
 
 export type BotCommand = z.infer<typeof botCommandSchema>;
@@ -51,7 +53,11 @@ export type ParsedMessage =
 
 /** One line of help per command, in the order the help card lists them. */
 export const COMMAND_HELP: readonly { readonly usage: string; readonly does: string }[] = [
-  { usage: 'clients', does: 'the clients you can see, with their sync status' },
+  {
+    usage: 'clients',
+    does: 'the clients you can see: sync, billable and its trend, expired, MFA, SSO, changes',
+  },
+  { usage: 'find <name, UPN or mail>', does: 'find users and groups in every client you can see' },
   { usage: 'status [client]', does: 'integration, users, groups and the last sync of a client' },
   { usage: 'sync [client]', does: 'synchronise a client now, with live progress' },
   {

@@ -4,6 +4,7 @@ import { clientChoiceCard } from '../cards/client-cards.js';
 import { errorCard } from '../cards/error-card.js';
 import { helpCard } from '../cards/help-card.js';
 import {
+  findAcrossClients,
   listClients,
   setNotifications,
   showReport,
@@ -85,6 +86,9 @@ export async function runCommand(
     case 'clients':
       await assertHasRole(context);
       return { card: await listClients(context), view: { verb: 'clients.list', data: {} } };
+    case 'find':
+      await assertHasRole(context);
+      return { card: await findAcrossClients(context, command.text) };
     case 'notifications':
       await assertHasRole(context);
       return { card: await setNotifications(context, command.enabled, command.client) };

@@ -69,6 +69,14 @@ export function parseCommand(input: string): ParsedMessage {
         if (positional.length === 0) return `name the user to ${name}: \`${name} <UPN, mail or name>\``;
         return { name, ...clientPart, user: positional.join(' ') };
       }
+      case 'find': {
+        const problem = unexpected([]);
+        if (problem !== undefined) return describeProblem(problem);
+        if (client !== undefined)
+          return 'find looks in every client you can see: leave out `--client`, or use `users <search> --client <name>`';
+        if (positional.length === 0) return 'say what to find: `find <name, UPN or mail>`';
+        return { name: 'find', text: positional.join(' ') };
+      }
       case 'groups': {
         const problem = unexpected([]);
         if (problem !== undefined) return describeProblem(problem);

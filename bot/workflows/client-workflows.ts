@@ -4,12 +4,18 @@ import type { CardClient } from '../cards/card-actions.js';
 import type { AdaptiveCard } from '../cards/card-kit.js';
 import { clientsCard, statusCard } from '../cards/client-cards.js';
 import { reportCard } from '../cards/report-card.js';
+import { searchCard } from '../cards/search-card.js';
 import { notificationSettingsCard, whoamiCard } from '../cards/whoami-card.js';
 import { toCardClient, type WorkflowContext } from './workflow-context.js';
 
-/** `clients`: every visible client with its status. */
+/** `clients`: every visible client with its status and the dashboard's figures (the tab's Clients screen's call). */
 export async function listClients(context: WorkflowContext): Promise<AdaptiveCard> {
-  return clientsCard(await context.core.status.list(context.actor));
+  return clientsCard((await context.core.dashboard.dashboard(context.actor)).clients);
+}
+
+/** `find <text>`: users and groups across every visible client, with the buttons the person may use. */
+export async function findAcrossClients(context: WorkflowContext, text: string): Promise<AdaptiveCard> {
+  return searchCard(await context.core.search.find(context.actor, { text }));
 }
 
 /** `status [client]`. */

@@ -29,6 +29,8 @@ import { ReportService } from '../services/report-service.js';
 import { RoleService } from '../services/role-service.js';
 import { StatusService } from '../services/status-service.js';
 import { DoctorService } from '../services/doctor-service.js';
+import { DashboardService } from '../services/dashboard-service.js';
+import { SearchService } from '../services/search-service.js';
 import { SyncService } from '../services/sync-service.js';
 import { UserService } from '../services/user-service.js';
 import { systemClock, type Clock } from '../shared/clock.js';
@@ -128,6 +130,10 @@ export interface Core {
   readonly users: UserService;
   /** Groups: `list`, `get`, `previewExclusion`, `confirmExclusion`, `setReporting`, `members`. */
   readonly groups: GroupService;
+  /** The partner dashboard (issue 16): `dashboard`; `recordSnapshots` (system job: the day's figures). */
+  readonly dashboard: DashboardService;
+  /** Cross-client search of users and groups (issue 16): `find`. */
+  readonly search: SearchService;
   /** Billing: `summary`, `history`; `takeSnapshot` / `takeAllSnapshots` (system jobs). */
   readonly billing: BillingService;
   /**
@@ -202,6 +208,8 @@ export type CoreServices = Pick<
   | 'clock'
   | 'clients'
   | 'status'
+  | 'dashboard'
+  | 'search'
   | 'integrations'
   | 'users'
   | 'groups'
@@ -337,6 +345,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     clock,
     syncIntervalMinutes: config.syncIntervalMinutes,
   });
+  const dashboard = new DashboardService({
+    db,
+    clients,
+    clock,
+    logger,
+    syncIntervalMinutes: config.syncIntervalMinutes,
+  });
+  const search = new SearchService({ db, access, clock });
   const roles = new RoleService({
     store,
     access,
@@ -400,6 +416,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await notifications.checkClient(clientId);
     },
   });
+  // 3. the day's dashboard snapshot, rewritten so yesterday's row holds yesterday's last state.
+  directorySync.addListener({
+    onDirectorySynced: async (clientId) => {
+      await dashboard.recordSnapshots(clientId);
+    },
+  });
 
   // The schedule: per-client jobs every interval, and daily jobs (UTC). Timers on SQLite; pg-boss on PostgreSQL,
   // so that with several instances each job runs once.
@@ -457,6 +479,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (directory !== undefined && directory.run.status !== 'succeeded' && !syncRunner.aborted) {
         await notifications.checkClient(clientId);
       }
+      // The day's dashboard snapshot again, now that MFA registrations and sign-ins of this round are in too.
+      if (!syncRunner.aborted) {
+        await dashboard.recordSnapshots(clientId).catch((error: unknown) => {
+          logger.error({ err: error, clientId }, 'dashboard snapshot failed');
+        });
+      }
     },
   });
   // The rules are applied before the day's billing snapshot is taken (expiry is evaluated as it is read), and both
@@ -467,6 +495,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     run: async () => {
       await collection.reconcileAll();
       await billing.takeAllSnapshots();
+      await dashboard.recordSnapshots();
       await new PendingActionRepository(db).deleteExpired(clock.now().toISOString());
     },
   });
@@ -490,6 +519,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     audit,
     clients,
     status,
+    dashboard,
+    search,
     sync,
     doctor,
     graphs,

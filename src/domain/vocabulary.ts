@@ -73,3 +73,20 @@ export type AppClass = 'microsoft' | 'entra_sso' | 'other' | 'unknown';
 
 /** Why a licensed user counts as *inactive but licensed* (src/domain/licence-cost.ts). */
 export type InactiveReason = 'expired' | 'account_disabled' | 'never_signed_in';
+
+/** A found user's states in an admin's words (cross-client search, issue 16). */
+export type SearchUserState =
+  | 'collected'
+  | 'expired'
+  | 'not imported'
+  | 'disabled by an admin'
+  | 'excluded'
+  | 'deleted in Entra'
+  | 'guest'
+  | 'sign-in blocked';
+
+export type SearchGroupState = 'active' | 'excluded' | 'deleted in Entra';
+
+/** What the caller may do on a found user or group (the core decided, from their role and the row's state). */
+export type SearchUserAction = 'open' | 'import' | 'disable';
+export type SearchGroupAction = 'open' | 'members' | 'exclude' | 'report-on' | 'report-off';

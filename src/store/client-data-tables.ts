@@ -31,6 +31,8 @@ export const tenantDataTables = [
 export const clientTables = [
   ...tenantDataTables,
   'billing_snapshots',
+  // The dashboard's daily figures (migration 0019), history like the billing snapshots.
+  'client_daily_snapshots',
   'integrations',
   'tab_placements',
   // The partner's licence prices and currency for the client.

@@ -464,6 +464,23 @@ export interface LicenceSettingsTable {
   updated_by: string;
 }
 
+/** Per client and day, the dashboard's figures no other table keeps a history of (migration 0019). */
+export interface ClientDailySnapshotsTable {
+  client_id: string;
+  day: string;
+  /** Users present in Entra (not deleted). */
+  users: number;
+  /** Active member users registered for MFA, of `mfa_known` with a registration record. */
+  mfa_registered: number;
+  mfa_known: number;
+  /** Applications seen in sign-ins so far. */
+  apps_seen: number;
+  /** The last 30 days' successful sign-ins to enterprise applications, and those through SAML or OIDC SSO. */
+  enterprise_sign_ins: number;
+  sso_sign_ins: number;
+  taken_at: Timestamp;
+}
+
 export interface Database {
   clients: ClientsTable;
   integrations: IntegrationsTable;
@@ -496,6 +513,7 @@ export interface Database {
   user_licences: UserLicencesTable;
   licence_prices: LicencePricesTable;
   licence_settings: LicenceSettingsTable;
+  client_daily_snapshots: ClientDailySnapshotsTable;
 }
 
 export type ClientRow = Selectable<ClientsTable>;

@@ -2,6 +2,7 @@ import type { CoreServices } from '../../src/composition/create-core.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { billingRoutes } from './routes/billing-routes.js';
 import { clientsRoutes } from './routes/clients-routes.js';
+import { dashboardRoutes } from './routes/dashboard-routes.js';
 import { downloadLinkRoutes } from './routes/download-link-routes.js';
 import { groupsRoutes } from './routes/groups-routes.js';
 import { integrationRoutes } from './routes/integration-routes.js';
@@ -26,6 +27,7 @@ export function tabRoutes(core: CoreServices, context: TabRoutesContext): TabRou
   const routes = [
     ...meRoutes(core),
     ...clientsRoutes(core),
+    ...dashboardRoutes(core),
     ...integrationRoutes(core, context.allowList),
     ...syncRoutes(core),
     ...usersRoutes(core, totals),

@@ -92,7 +92,7 @@ describe('Teams app package', function () {
         [['personal'], ['team', 'groupChat']],
       );
       const known = ['help', 'clients', 'status', 'sync', 'users', 'import', 'disable', 'groups', 'exclude'];
-      known.push('report', 'notifications', 'whoami');
+      known.push('report', 'notifications', 'whoami', 'find');
       for (const list of bot.commandLists) {
         assert.ok(list.commands.length <= 10, `${list.scopes.join()} has ${list.commands.length} commands`);
         for (const command of list.commands) {

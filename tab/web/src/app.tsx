@@ -9,7 +9,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ApiClient } from './api/api-client.js';
 import type { Me } from './api/types.js';
 import { AppContext, type AppServices } from './app-context.js';
@@ -17,9 +17,10 @@ import { ErrorBar } from './components/error-bar.js';
 import { useResource } from './hooks/use-resource.js';
 import { AppHeader } from './layout/app-header.js';
 import { ClientWorkspace } from './layout/client-workspace.js';
-import { useHashRoute } from './routing/hash-route.js';
+import { hrefOf, parseHash, useHashRoute } from './routing/hash-route.js';
 import { AuditScreen } from './screens/audit-screen.js';
 import { ClientsScreen } from './screens/clients-screen.js';
+import { SearchScreen } from './screens/search-screen.js';
 import { ConfigureScreen, RemoveTabScreen } from './screens/configure-screen.js';
 import { SignInProblem } from './layout/sign-in-problem.js';
 import { SignInError, type TeamsSession } from './teams/teams-session.js';
@@ -57,6 +58,21 @@ export function App({ session, api }: { readonly session: TeamsSession; readonly
   const boundClientId = session.entityId.startsWith('client:')
     ? session.entityId.slice('client:'.length)
     : undefined;
+  // Someone with one client (its admin, or a viewer of it) lands straight in it when the personal tab opens on its
+  // home; the Clients link still lists it. Replaced, so Back does not bounce between the two.
+  const [openedAtHome] = useState(() =>
+    ['clients', undefined].includes(parseHash(window.location.hash).segments[0]),
+  );
+  const landed = useRef(false);
+  useEffect(() => {
+    const only = me.data?.clients[0];
+    if (me.data === undefined || landed.current) return;
+    landed.current = true;
+    if (!openedAtHome || boundClientId !== undefined || session.frameContext !== 'content') return;
+    if (!me.data.isPartnerAdmin && me.data.clients.length === 1 && only !== undefined) {
+      window.location.replace(hrefOf('c', only.name, 'users'));
+    }
+  }, [me.data, openedAtHome, boundClientId, session.frameContext]);
   const services = useMemo<AppServices | undefined>(
     () => (me.data === undefined ? undefined : { api, session, me: me.data, boundClientId, notify }),
     [api, session, me.data, boundClientId, notify],
@@ -84,6 +100,8 @@ export function App({ session, api }: { readonly session: TeamsSession; readonly
     screen = <ClientWorkspace clientRef={clientRef} section={section ?? 'users'} rest={rest} />;
   } else if (first === 'audit') {
     screen = <AuditScreen />;
+  } else if (first === 'search') {
+    screen = <SearchScreen />;
   } else if (boundClientId !== undefined) {
     screen = <ClientWorkspace clientRef={boundClientId} section="users" rest={[]} />;
   } else {

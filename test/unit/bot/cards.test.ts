@@ -18,11 +18,14 @@ import { notificationCard } from '../../../bot/cards/notification-cards.js';
 import { execute } from '../../../bot/cards/card-kit.js';
 import { licencesCard } from '../../../bot/cards/licence-card.js';
 import { reportCard } from '../../../bot/cards/report-card.js';
+import { searchCard } from '../../../bot/cards/search-card.js';
 import { syncCard, syncFraction } from '../../../bot/cards/sync-card.js';
 import { userCard, userChoiceCard, userListCard } from '../../../bot/cards/user-cards.js';
 import { notificationSettingsCard, whoamiCard } from '../../../bot/cards/whoami-card.js';
 import { exclusionFigures } from '../../../src/domain/exclusion-preview.js';
 import { TabLinks } from '../../../bot/tab-links.js';
+import type { ClientDashboardRow } from '../../../src/contracts/dashboard.js';
+import type { CrossClientSearchResult } from '../../../src/contracts/search.js';
 import type {
   InactiveLicensedList,
   LicenceOverview,
@@ -166,6 +169,62 @@ function licenceFixtures(priced: boolean): [LicenceOverview, InactiveLicensedLis
   return [overview, inactive];
 }
 
+/** The dashboard's rows: the statuses with figures (the first with a trend and changes since yesterday). */
+const dashboardRows: ClientDashboardRow[] = statuses.map((status, index) => ({
+  ...status,
+  billableTrend: { now: status.billable, change7Days: index === 0 ? -12 : null, change30Days: null },
+  expired: index === 0 ? 140 : 0,
+  guests: 3,
+  mfaRegisteredPercent: index === 0 ? 87 : null,
+  ssoSharePercent: index === 0 ? 42 : null,
+  sinceYesterday: {
+    newUsers: index === 0 ? 4 : 0,
+    newExpiries: index === 0 ? 2 : 0,
+    newApps: 0,
+    mfaRegistrationsLost: index === 0 ? 1 : null,
+  },
+}));
+
+const searchResult: CrossClientSearchResult = {
+  text: 'adele',
+  clientsSearched: 2,
+  truncated: true,
+  users: [
+    {
+      kind: 'user',
+      client,
+      id: '0c8a6f2e-1d3b-4a5c-9e7f-100000000001',
+      displayName: 'Adele Vance',
+      userPrincipalName: 'adele@contoso.example',
+      mail: 'adele@contoso.example',
+      states: ['collected'],
+      actions: ['open', 'disable'],
+    },
+    {
+      kind: 'user',
+      client,
+      id: '0c8a6f2e-1d3b-4a5c-9e7f-100000000002',
+      displayName: 'Adele Brown',
+      userPrincipalName: 'adele.brown@contoso.example',
+      mail: null,
+      states: ['disabled by an admin'],
+      actions: ['open', 'import'],
+    },
+  ],
+  groups: [
+    {
+      kind: 'group',
+      client,
+      id: '0c8a6f2e-1d3b-4a5c-9e7f-200000000001',
+      displayName: 'Adele’s team',
+      mail: null,
+      state: 'active',
+      reporting: false,
+      actions: ['open', 'members', 'exclude', 'report-on'],
+    },
+  ],
+};
+
 const cards: Record<string, AdaptiveCard> = {
   'licences priced': licencesCard(...licenceFixtures(true), links.client(client, { section: 'licences' })),
   'licences without prices': licencesCard(
@@ -183,11 +242,17 @@ const cards: Record<string, AdaptiveCard> = {
     tone: 'failed',
   }),
   refusal: errorCard({ title: 'Not allowed', message: 'You have no role.', tone: 'refused' }),
-  clients: clientsCard(statuses),
+  clients: clientsCard(dashboardRows),
   'no clients': clientsCard([]),
   'many clients': clientsCard(
-    Array.from({ length: 30 }, (_, index) => ({ ...statuses[0]!, id: `id-${index}`, name: `c${index}` })),
+    Array.from({ length: 30 }, (_, index) => ({
+      ...dashboardRows[0]!,
+      id: `id-${index}`,
+      name: `c${index}`,
+    })),
   ),
+  'find with users and groups': searchCard(searchResult),
+  'find with nothing': searchCard({ ...searchResult, users: [], groups: [], truncated: false }),
   'status, connected, may operate': statusCard(statuses[0]!, {
     canOperate: true,
     notice: 'Synced just now.',
@@ -391,6 +456,24 @@ describe('bot cards', () => {
     const [, failing] = statuses;
     assert.ok(failing !== undefined && failing.problems.length > 1);
     assert.ok(text.includes(`(+${failing.problems.length - 1} more)`));
+    assert.match(text, /billable 11,872 \(−12 in 7 days\)/);
+    assert.match(text, /140 expired · MFA registered 87 % · SSO share 42 % · 3 guests/);
+    assert.match(text, /Since yesterday: 4 new users, 2 users expired, 1 MFA registration lost/);
+  });
+
+  it('the find card offers exactly the actions the core allowed, as the bot’s verbs (Disable asks first)', () => {
+    const text = JSON.stringify(cards['find with users and groups']);
+    assert.match(text, /"title":"Disable…","verb":"user.disable.ask"/);
+    assert.match(text, /"title":"Import","verb":"user.import"/);
+    assert.match(text, /"title":"Exclude…","verb":"group.exclude.preview"/);
+    assert.equal(text.match(/"verb":"user.import"/g)?.length, 1, 'only the disabled user may be imported');
+    assert.equal(
+      text.match(/"verb":"user.disable.ask"/g)?.length,
+      1,
+      'only the collected user may be disabled',
+    );
+    assert.match(text, /Type more of the name/);
+    assert.match(JSON.stringify(cards['find with nothing']), /Nothing matches in 2 clients you can see/);
   });
 
   it('Disable asks first: the user card offers Disable…, whose card says what it means with Disable user and Cancel', () => {

@@ -25,6 +25,9 @@ describe('bot command parser', () => {
     ['disable Adele Vance', { name: 'disable', user: 'Adele Vance' }],
     ['disable “Adele Vance” --client contoso', { name: 'disable', client: 'contoso', user: 'Adele Vance' }],
     ['groups', { name: 'groups' }],
+    ['find adele', { name: 'find', text: 'adele' }],
+    ['find Adele Vance', { name: 'find', text: 'Adele Vance' }],
+    ['FIND adele@contoso.com', { name: 'find', text: 'adele@contoso.com' }],
     ['groups sales team', { name: 'groups', search: 'sales team' }],
     ['exclude Contractors', { name: 'exclude', group: 'Contractors' }],
     ["exclude 'All Staff' --client demo", { name: 'exclude', client: 'demo', group: 'All Staff' }],
@@ -80,6 +83,8 @@ describe('bot command parser', () => {
     ['status --group x', /--group does not apply/],
     ['users --bogus', /do not know the option --bogus/],
     ['users --client', /--client needs a name/],
+    ['find', /say what to find/],
+    ['find adele --client contoso', /leave out `--client`/],
   ];
 
   for (const [text, problem] of invalid) {

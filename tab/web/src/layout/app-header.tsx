@@ -45,6 +45,7 @@ export function AppHeader({ route }: { readonly route: HashRoute }) {
             href: hrefOf('clients'),
             active: first === 'clients' || first === 'c',
           },
+          { key: 'search', label: 'Search', href: hrefOf('search'), active: first === 'search' },
           { key: 'audit', label: 'Audit log', href: hrefOf('audit'), active: first === 'audit' },
         ]
       : [];

@@ -1,8 +1,6 @@
 import {
-  Badge,
   Body1,
   Button,
-  Caption1,
   Dialog,
   DialogActions,
   DialogBody,
@@ -11,60 +9,72 @@ import {
   DialogTitle,
   Field,
   Input,
-  Link,
+  Select,
   Spinner,
-  Table,
-  TableBody,
-  TableCell,
-  TableCellLayout,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-  Text,
-  Tooltip,
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { AddRegular, CheckmarkCircleFilled, ErrorCircleFilled, WarningFilled } from '@fluentui/react-icons';
+import { AddRegular, FilterRegular, SearchRegular } from '@fluentui/react-icons';
 import { useState, type SyntheticEvent } from 'react';
 import { ApiError } from '../api/api-client.js';
-import type { ClientReclaimableView, ClientRef, ClientStatus } from '../api/types.js';
+import type { ClientDashboardRow, ClientReclaimableView, ClientRef, PartnerDashboard } from '../api/types.js';
 import { useApp } from '../app-context.js';
 import { ErrorBar } from '../components/error-bar.js';
 import { PageHeader } from '../components/page-header.js';
 import { StatCard, StatGrid } from '../components/stat-card.js';
-import { formatNumber, formatRelative } from '../format.js';
+import { formatNumber } from '../format.js';
 import { useResource } from '../hooks/use-resource.js';
-import { ConnectionBadge } from '../layout/client-workspace.js';
-import { hrefOf, navigate } from '../routing/hash-route.js';
+import { navigate } from '../routing/hash-route.js';
 import { useReturnFocus } from '../hooks/use-return-focus.js';
+import { DashboardTable, sortRows, type SortState } from './dashboard/dashboard-table.js';
 
 const useStyles = makeStyles({
-  table: { backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusMedium },
-  numeric: { textAlign: 'right', fontVariantNumeric: 'tabular-nums' },
-  problems: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
-  problem: {
-    display: 'flex',
-    alignItems: 'center',
-    gap: tokens.spacingHorizontalXS,
-    color: tokens.colorStatusDangerForeground1,
-  },
-  fine: {
-    display: 'flex',
-    alignItems: 'center',
-    gap: tokens.spacingHorizontalXS,
-    color: tokens.colorStatusSuccessForeground1,
-  },
-  muted: { color: tokens.colorNeutralForeground3 },
   empty: { padding: tokens.spacingHorizontalXXL, textAlign: 'center' },
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  tools: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'flex-end',
+    gap: tokens.spacingHorizontalL,
+    marginBottom: tokens.spacingVerticalM,
+  },
+  find: { display: 'flex', alignItems: 'flex-end', gap: tokens.spacingHorizontalS },
 });
 
-/** The partner view: every client at a glance — connection, sync health, users, billable, problems. */
+/** Which clients the dashboard shows. */
+type Show = 'all' | 'attention' | 'changed' | 'not-connected';
+
+function shown(row: ClientDashboardRow, show: Show, text: string): boolean {
+  const needle = text.trim().toLowerCase();
+  if (
+    needle !== '' &&
+    ![row.name, row.displayName, row.organizationName ?? ''].some((name) =>
+      name.toLowerCase().includes(needle),
+    )
+  )
+    return false;
+  const since = row.sinceYesterday;
+  switch (show) {
+    case 'all':
+      return true;
+    case 'attention':
+      return row.problems.length > 0;
+    case 'changed':
+      return since.newUsers + since.newExpiries + since.newApps + (since.mfaRegistrationsLost ?? 0) > 0;
+    case 'not-connected':
+      return row.integration === 'not connected';
+  }
+}
+
+/**
+ * The partner dashboard: every client at a glance — sync health, users, billable and its trend, expired, MFA and
+ * SSO coverage, guests, what changed since yesterday, reclaimable licences, problems — sortable and filterable, and
+ * a search across every client.
+ */
 export function ClientsScreen() {
   const styles = useStyles();
   const { api, me } = useApp();
-  const clients = useResource(() => api.get<{ clients: ClientStatus[] }>('/clients'), 'clients');
+  const dashboard = useResource(() => api.get<PartnerDashboard>('/dashboard'), 'dashboard');
   const reclaimable = useResource(
     () => api.get<{ clients: ClientReclaimableView[] }>('/licences/reclaimable'),
     'reclaimable',
@@ -77,15 +87,29 @@ export function ClientsScreen() {
       reclaimableTotals.set(cost.currency, (reclaimableTotals.get(cost.currency) ?? 0) + cost.cents);
   }
   const [adding, setAdding] = useState(false);
-  const list = clients.data?.clients ?? [];
+  const [filterText, setFilterText] = useState('');
+  const [show, setShow] = useState<Show>('all');
+  const [sort, setSort] = useState<SortState>({ key: 'name', direction: 'ascending' });
+  const [find, setFind] = useState('');
+  const list = dashboard.data?.clients ?? [];
+  const rows = sortRows(
+    list.filter((row) => shown(row, show, filterText)),
+    sort,
+  );
   const billable = list.reduce((sum, client) => sum + client.billable, 0);
   const attention = list.filter((client) => client.problems.length > 0).length;
+  const expired = list.reduce((sum, client) => sum + client.expired, 0);
+
+  const search = (event: SyntheticEvent): void => {
+    event.preventDefault();
+    if (find.trim() !== '') window.location.hash = `#/search?q=${encodeURIComponent(find.trim())}`;
+  };
 
   return (
     <div>
       <PageHeader
         title="Clients"
-        description="Every client organisation you look after: its Entra tenant connection, sync health and billable users."
+        description="Every client organisation you look after: sync health, users, billing, sign-in security and what changed since yesterday."
         actions={
           me.isPartnerAdmin && (
             <Button
@@ -100,7 +124,7 @@ export function ClientsScreen() {
           )
         }
       />
-      <ErrorBar error={clients.error} />
+      <ErrorBar error={dashboard.error} />
       <StatGrid>
         <StatCard label="Clients" value={formatNumber(list.length)} />
         <StatCard
@@ -113,6 +137,7 @@ export function ClientsScreen() {
           value={formatNumber(billable)}
           hint="imported, active, not expired"
         />
+        <StatCard label="Expired users" value={formatNumber(expired)} hint="no sign-in for too long" />
         <StatCard label="Need attention" value={formatNumber(attention)} />
         <StatCard
           label="Reclaimable licences / month"
@@ -126,7 +151,46 @@ export function ClientsScreen() {
           hint="held by inactive users, at your prices"
         />
       </StatGrid>
-      {clients.loading && clients.data === undefined ? (
+      <div className={styles.tools}>
+        <form className={styles.find} onSubmit={search} role="search" aria-label="Find a user or group">
+          <Field label="Find a user or group in every client">
+            <Input
+              value={find}
+              contentBefore={<SearchRegular aria-hidden />}
+              placeholder="Name, UPN or mail"
+              onChange={(_event, data) => {
+                setFind(data.value);
+              }}
+            />
+          </Field>
+          <Button type="submit" disabled={find.trim().length < 2}>
+            Search
+          </Button>
+        </form>
+        <Field label="Filter clients by name">
+          <Input
+            value={filterText}
+            contentBefore={<FilterRegular aria-hidden />}
+            onChange={(_event, data) => {
+              setFilterText(data.value);
+            }}
+          />
+        </Field>
+        <Field label="Show">
+          <Select
+            value={show}
+            onChange={(_event, data) => {
+              setShow(data.value as Show);
+            }}
+          >
+            <option value="all">All clients</option>
+            <option value="attention">Clients that need attention</option>
+            <option value="changed">Clients that changed since yesterday</option>
+            <option value="not-connected">Clients not connected yet</option>
+          </Select>
+        </Field>
+      </div>
+      {dashboard.loading && dashboard.data === undefined ? (
         <Spinner label="Loading clients…" />
       ) : list.length === 0 ? (
         <div className={styles.empty}>
@@ -136,65 +200,12 @@ export function ClientsScreen() {
               : 'You have no client assigned yet. Ask your partner admin for access.'}
           </Body1>
         </div>
+      ) : rows.length === 0 ? (
+        <div className={styles.empty}>
+          <Body1>No client matches these filters.</Body1>
+        </div>
       ) : (
-        <Table className={styles.table} aria-label="Clients" size="medium">
-          <TableHeader>
-            <TableRow>
-              <TableHeaderCell>Client</TableHeaderCell>
-              <TableHeaderCell>Connection</TableHeaderCell>
-              <TableHeaderCell>Sync health</TableHeaderCell>
-              <TableHeaderCell className={styles.numeric}>Users</TableHeaderCell>
-              <TableHeaderCell className={styles.numeric}>Billable</TableHeaderCell>
-              <TableHeaderCell className={styles.numeric}>Reclaimable / month</TableHeaderCell>
-              <TableHeaderCell>Problems</TableHeaderCell>
-            </TableRow>
-          </TableHeader>
-          <TableBody>
-            {list.map((client) => (
-              <TableRow key={client.id}>
-                <TableCell>
-                  <TableCellLayout
-                    description={
-                      client.organizationName !== null && client.organizationName !== client.displayName
-                        ? `${client.organizationName} · ${client.name}`
-                        : client.name
-                    }
-                  >
-                    <Link href={hrefOf('c', client.name, 'users')}>{client.displayName}</Link>
-                  </TableCellLayout>
-                </TableCell>
-                <TableCell>
-                  <ConnectionBadge status={client} />
-                </TableCell>
-                <TableCell>
-                  <SyncHealth client={client} />
-                </TableCell>
-                <TableCell className={styles.numeric}>{formatNumber(client.users)}</TableCell>
-                <TableCell className={styles.numeric}>
-                  {client.activityData === 'unknown' && client.billable > 0 ? (
-                    <Tooltip
-                      content="The tenant's sign-in activity is being read: nobody counts as expired yet, so this count is not final."
-                      relationship="description"
-                    >
-                      <span>
-                        {formatNumber(client.billable)}{' '}
-                        <Caption1 className={styles.muted}>reading activity…</Caption1>
-                      </span>
-                    </Tooltip>
-                  ) : (
-                    formatNumber(client.billable)
-                  )}
-                </TableCell>
-                <TableCell className={styles.numeric}>
-                  <Reclaimable view={reclaimableOf.get(client.id)} clientName={client.name} />
-                </TableCell>
-                <TableCell>
-                  <Problems problems={client.problems} />
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+        <DashboardTable rows={rows} sort={sort} onSort={setSort} reclaimableOf={reclaimableOf} />
       )}
       {adding && (
         <AddClientDialog
@@ -205,62 +216,6 @@ export function ClientsScreen() {
         />
       )}
     </div>
-  );
-}
-
-/** What a client's inactive but licensed users hold a month, linking to its Licences screen; a dash without prices. */
-function Reclaimable(props: {
-  readonly view: ClientReclaimableView | undefined;
-  readonly clientName: string;
-}) {
-  const styles = useStyles();
-  const cost = props.view?.reclaimableCost ?? null;
-  if (props.view === undefined || props.view.inactiveLicensedUsers === 0)
-    return <Caption1 className={styles.muted}>—</Caption1>;
-  return (
-    <Link href={hrefOf('c', props.clientName, 'licences')}>
-      {cost === null
-        ? `${formatNumber(props.view.inactiveLicensedUsers)} users`
-        : `${cost.amount} ${cost.currency}`}
-    </Link>
-  );
-}
-
-function SyncHealth({ client }: { readonly client: ClientStatus }) {
-  const styles = useStyles();
-  const last = client.lastSync;
-  if (client.integration === 'not connected') return <Caption1 className={styles.muted}>—</Caption1>;
-  if (last === null) return <Caption1 className={styles.muted}>Waiting for the first sync</Caption1>;
-  if (last.status === 'running') {
-    return (
-      <Badge appearance="tint" color="brand">
-        Syncing now
-      </Badge>
-    );
-  }
-  return (
-    <span className={last.status === 'failed' ? styles.problem : styles.fine}>
-      {last.status === 'failed' ? <ErrorCircleFilled aria-hidden /> : <CheckmarkCircleFilled aria-hidden />}
-      <Text size={200}>
-        {last.status === 'failed' ? 'Failed' : 'Healthy'} ·{' '}
-        {formatRelative(last.finishedAt ?? last.startedAt)}
-      </Text>
-    </span>
-  );
-}
-
-function Problems({ problems }: { readonly problems: readonly string[] }) {
-  const styles = useStyles();
-  if (problems.length === 0) return <Caption1 className={styles.muted}>None</Caption1>;
-  return (
-    <ul className={styles.problems} style={{ margin: 0, paddingLeft: 0, listStyle: 'none' }}>
-      {problems.map((problem) => (
-        <li key={problem} className={styles.problem}>
-          <WarningFilled aria-hidden />
-          <Text size={200}>{problem}</Text>
-        </li>
-      ))}
-    </ul>
   );
 }
 

@@ -49,9 +49,12 @@ export function UsersScreen({ client }: { readonly client: ClientHeader }) {
   const { api, me, notify } = useApp();
   const route = useHashRoute();
   // A deep link (or a link inside the tab) can open the list filtered: `…/users?expired=1`.
-  const [filters, setFilters] = useState<UserFilterValues>(() =>
-    route.query.get('expired') === '1' ? { ...noUserFilters, expired: true } : noUserFilters,
-  );
+  const [filters, setFilters] = useState<UserFilterValues>(() => ({
+    ...noUserFilters,
+    ...(route.query.get('expired') === '1' ? { expired: true } : {}),
+    // …or searched (`…/users?search=adele.cho@contoso.com`, from the cross-client search).
+    ...(route.query.get('search') === null ? {} : { search: route.query.get('search') ?? '' }),
+  }));
   const settled = useDebounced(filters, 250);
   const filterKey = JSON.stringify(settled);
   const pages = useCursorPages(filterKey);
