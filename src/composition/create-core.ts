@@ -346,13 +346,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     syncIntervalMinutes: config.syncIntervalMinutes,
   });
   const dashboard = new DashboardService({
-    db,
+    store,
     clients,
     clock,
     logger,
     syncIntervalMinutes: config.syncIntervalMinutes,
   });
-  const search = new SearchService({ db, access, clock });
+  const search = new SearchService({ store, access, clock });
   const roles = new RoleService({
     store,
     access,

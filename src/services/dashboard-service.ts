@@ -1,4 +1,3 @@
-import type { Kysely } from 'kysely';
 import type { ClientStatus, LastSyncSummary } from '../contracts/clients.js';
 import type { ClientDashboardRow, PartnerDashboard } from '../contracts/dashboard.js';
 import type { PermissionCheck } from '../contracts/integrations.js';
@@ -12,13 +11,14 @@ import {
 } from '../domain/dashboard-figures.js';
 import { DAY_MS, type Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import { DashboardRepository, type ClientScope } from '../store/dashboard-repository.js';
-import type { ClientRow, Database, IntegrationRow, SyncRunRow } from '../store/schema.js';
+import type { ClientScope } from '../store/dashboard-repository.js';
+import type { ClientRow, IntegrationRow, SyncRunRow } from '../store/schema.js';
+import type { Store } from '../store/store.js';
 import type { Actor } from './actor.js';
 import type { ClientService } from './client-service.js';
 
 export interface DashboardServiceOptions {
-  readonly db: Kysely<Database>;
+  readonly store: Store;
   /** Decides which clients the actor may see. */
   readonly clients: ClientService;
   readonly clock: Clock;
@@ -49,7 +49,7 @@ export class DashboardService {
     const visible = await this.options.clients.list(actor);
     if (visible.length === 0) return { clients: [], asOf: now.toISOString() };
     const scope: ClientScope = visible.map((client) => client.id);
-    const repository = new DashboardRepository(this.options.db);
+    const repository = this.options.store.read.dashboard;
     const since = new Date(now.getTime() - DAY_MS);
     const today = dayBefore(now, 0);
     const yesterdayDay = dayBefore(now, 1);
@@ -175,9 +175,9 @@ export class DashboardService {
    * each day keeps its last state. A system job (after a directory sync and each scheduled sync, daily).
    */
   async recordSnapshots(clientId?: string): Promise<number> {
-    const { db, clock, logger } = this.options;
+    const { store, clock, logger } = this.options;
     const now = clock.now();
-    const repository = new DashboardRepository(db);
+    const repository = store.read.dashboard;
     const scope: ClientScope = clientId === undefined ? 'all' : [clientId];
     const [present, mfa, sso] = await Promise.all([
       repository.presentCounts(scope),

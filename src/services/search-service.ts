@@ -1,21 +1,17 @@
 import { z } from 'zod/v4';
-import type { Kysely } from 'kysely';
 import type { ClientRef } from '../contracts/clients.js';
 import type { CrossClientSearchResult, SearchGroupHit, SearchUserHit } from '../contracts/search.js';
 import { evaluateExpiry } from '../domain/expiry.js';
 import { isAllowed } from '../domain/roles.js';
 import { groupActions, groupState, userActions, userStates } from '../domain/search-hits.js';
 import type { Clock } from '../shared/clock.js';
-import { ClientRepository } from '../store/client-repository.js';
-import { DashboardRepository } from '../store/dashboard-repository.js';
-import type { Database } from '../store/schema.js';
-import { SearchRepository } from '../store/search-repository.js';
+import type { Store } from '../store/store.js';
 import type { AccessPolicy } from './access-policy.js';
 import type { Actor } from './actor.js';
 import { parseInput } from './validation.js';
 
 export interface SearchServiceOptions {
-  readonly db: Kysely<Database>;
+  readonly store: Store;
   readonly access: AccessPolicy;
   readonly clock: Clock;
 }
@@ -53,9 +49,9 @@ export class SearchService {
   /** @throws {ValidationError} for an empty or too long text, or a bad limit. */
   async find(actor: Actor, input: SearchInput): Promise<CrossClientSearchResult> {
     const { text, limit = 25 } = parseInput(searchInput, input);
-    const { db, access, clock } = this.options;
+    const { store, access, clock } = this.options;
     const [grants, visible] = await Promise.all([access.grantsOf(actor), access.visibleClients(actor)]);
-    const clients = await new ClientRepository(db).list(visible);
+    const clients = await store.read.clients.list(visible);
     if (clients.length === 0) {
       return { text, users: [], groups: [], truncated: false, clientsSearched: 0 };
     }
@@ -67,7 +63,7 @@ export class SearchService {
     );
     // Everything visible is searched in one statement per kind: a partner admin's scope is "all" (no id list).
     const scope = visible === 'all' ? 'all' : clients.map((client) => client.id);
-    const repository = new SearchRepository(db);
+    const repository = store.read.search;
     const [userRows, groupRows] = await Promise.all([
       repository.users(scope, text, limit + 1),
       repository.groups(scope, text, limit + 1),
@@ -78,7 +74,7 @@ export class SearchService {
     const [policies, excludedMembers] = await Promise.all([
       hitClients.length === 0
         ? Promise.resolve(new Map<string, never>())
-        : new DashboardRepository(db).policies(hitClients),
+        : store.read.dashboard.policies(hitClients),
       repository.inExcludedGroups(foundUsers.map((row) => ({ clientId: row.client_id, userId: row.id }))),
     ]);
     const now = clock.now();

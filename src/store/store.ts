@@ -5,6 +5,7 @@ import { CheckpointRepository } from './checkpoint-repository.js';
 import { ClientRepository } from './client-repository.js';
 import { CollectionRepository } from './collection-repository.js';
 import { ConversationRepository } from './conversation-repository.js';
+import { DashboardRepository } from './dashboard-repository.js';
 import { DirectoryCountRepository } from './directory-count-repository.js';
 import { GroupRepository } from './group-repository.js';
 import { IntegrationAdminRepository } from './integration-admin-repository.js';
@@ -14,6 +15,7 @@ import { NotificationRepository } from './notification-repository.js';
 import { PendingActionRepository } from './pending-action-repository.js';
 import { ReportRepository } from './report-repository.js';
 import { RoleRepository } from './role-repository.js';
+import { SearchRepository } from './search-repository.js';
 import type { Database } from './schema.js';
 import type { SecretBox } from './secret-box.js';
 import { SyncRunRepository } from './sync-run-repository.js';
@@ -31,6 +33,8 @@ export interface Repositories {
   readonly clients: ClientRepository;
   readonly collection: CollectionRepository;
   readonly conversations: ConversationRepository;
+  /** The partner dashboard's figures, each across many clients at once, and its daily snapshots. */
+  readonly dashboard: DashboardRepository;
   /** How much of a client's directory is held (users, groups, memberships). */
   readonly directoryCounts: DirectoryCountRepository;
   readonly groups: GroupRepository;
@@ -43,6 +47,8 @@ export interface Repositories {
   readonly pendingActions: PendingActionRepository;
   readonly reports: ReportRepository;
   readonly roles: RoleRepository;
+  /** Users and groups by name, UPN or mail across clients. */
+  readonly search: SearchRepository;
   readonly syncRuns: SyncRunRepository;
   readonly tabPlacements: TabPlacementRepository;
   readonly users: UserRepository;
@@ -126,6 +132,9 @@ class LazyRepositories implements Repositories {
   get conversations(): ConversationRepository {
     return this.once('conversations', (db) => new ConversationRepository(db));
   }
+  get dashboard(): DashboardRepository {
+    return this.once('dashboard', (db) => new DashboardRepository(db));
+  }
   get directoryCounts(): DirectoryCountRepository {
     return this.once('directoryCounts', (db) => new DirectoryCountRepository(db));
   }
@@ -154,6 +163,9 @@ class LazyRepositories implements Repositories {
   }
   get roles(): RoleRepository {
     return this.once('roles', (db) => new RoleRepository(db));
+  }
+  get search(): SearchRepository {
+    return this.once('search', (db) => new SearchRepository(db));
   }
   get syncRuns(): SyncRunRepository {
     return this.once('syncRuns', (db) => new SyncRunRepository(db));
