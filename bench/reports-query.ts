@@ -266,7 +266,7 @@ async function main(): Promise<void> {
     const store = createStore(db, new SecretBox(crypto.randomBytes(32)));
     const access = new AccessPolicy({ store, partnerAdmins: [] });
     const clients = new ClientService({
-      db,
+      store,
       access,
       audit: new AuditTrail({ clock: systemClock }),
       clock: systemClock,

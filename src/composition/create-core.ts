@@ -283,7 +283,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // The services: authorization, rules and audit.
   const access = new AccessPolicy({ store, partnerAdmins: config.partnerAdmins });
   const audit = new AuditTrail({ clock });
-  const clients = new ClientService({ db, access, audit, clock });
+  const clients = new ClientService({ store, access, audit, clock });
   const clientAccess = new ClientAccess(clients, access);
   const collection = new CollectionReconciler({ store, audit, clock, logger });
   directorySync.setRules(collection);
@@ -338,7 +338,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     audit,
   });
   const status = new StatusService({
-    db,
+    store,
     clients,
     integrations,
     billing,

@@ -1,17 +1,16 @@
 import crypto from 'node:crypto';
 import { z } from 'zod/v4';
-import type { Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
-import { ClientRepository } from '../store/client-repository.js';
-import type { ClientRow, Database } from '../store/schema.js';
+import type { ClientRow } from '../store/schema.js';
+import type { Store } from '../store/store.js';
 import type { AccessPolicy } from './access-policy.js';
 import type { Actor } from './actor.js';
 import type { AuditTrail } from './audit-trail.js';
 import { parseInput } from './validation.js';
 
 export interface ClientServiceOptions {
-  readonly db: Kysely<Database>;
+  readonly store: Store;
   readonly access: AccessPolicy;
   readonly audit: AuditTrail;
   readonly clock: Clock;
@@ -32,13 +31,13 @@ export type AddClientInput = z.input<typeof addClientInput>;
 
 /** Clients: list, add and remove (partner admins), with authorization and audit. */
 export class ClientService {
-  private readonly db: Kysely<Database>;
+  private readonly store: Store;
   private readonly access: AccessPolicy;
   private readonly audit: AuditTrail;
   private readonly clock: Clock;
 
   constructor(options: ClientServiceOptions) {
-    this.db = options.db;
+    this.store = options.store;
     this.access = options.access;
     this.audit = options.audit;
     this.clock = options.clock;
@@ -46,7 +45,7 @@ export class ClientService {
 
   /** The clients the actor may see, by name. */
   async list(actor: Actor): Promise<ClientRow[]> {
-    return new ClientRepository(this.db).list(await this.access.visibleClients(actor));
+    return this.store.read.clients.list(await this.access.visibleClients(actor));
   }
 
   /**
@@ -55,7 +54,7 @@ export class ClientService {
    * @throws {NotFoundError}
    */
   async get(actor: Actor, idOrName: string): Promise<ClientRow> {
-    const client = await new ClientRepository(this.db).find(idOrName.trim());
+    const client = await this.store.read.clients.find(idOrName.trim());
     if (client === undefined || !(await this.access.can(actor, 'client:read', client.id))) {
       throw new NotFoundError('Client', idOrName);
     }
@@ -74,8 +73,8 @@ export class ClientService {
       created_at: this.clock.now().toISOString(),
       created_by: actor.name ?? actor.objectId,
     };
-    await this.db.transaction().execute(async (trx) => {
-      const repository = new ClientRepository(trx);
+    await this.store.transaction(async (tx) => {
+      const repository = tx.clients;
       if ((await repository.find(name)) !== undefined) {
         throw new ConflictError(
           'client_exists',
@@ -83,7 +82,7 @@ export class ClientService {
         );
       }
       await repository.insert(client);
-      await this.audit.record(trx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'client.add',
         clientId: client.id,
         targetType: 'client',
@@ -107,9 +106,9 @@ export class ClientService {
         [{ path: 'confirm', message: `must be '${client.name}'` }],
       );
     }
-    await this.db.transaction().execute(async (trx) => {
-      await new ClientRepository(trx).deleteWithData(client.id);
-      await this.audit.record(trx, actor, {
+    await this.store.transaction(async (tx) => {
+      await tx.clients.deleteWithData(client.id);
+      await this.audit.record(tx, actor, {
         action: 'client.remove',
         clientId: client.id,
         targetType: 'client',

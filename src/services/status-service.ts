@@ -1,15 +1,14 @@
-import type { Kysely } from 'kysely';
 import type { ClientHeader, ClientStatus, IntegrationHealth } from '../contracts/clients.js';
 import { clientProblems } from '../domain/client-problems.js';
 import type { Clock } from '../shared/clock.js';
-import type { Database } from '../store/schema.js';
+import type { Store } from '../store/store.js';
 import type { Actor } from './actor.js';
 import type { BillingService } from './billing-service.js';
 import type { ClientService } from './client-service.js';
 import type { IntegrationService } from './integration-service.js';
 
 export interface StatusServiceOptions {
-  readonly db: Kysely<Database>;
+  readonly store: Store;
   readonly clients: ClientService;
   readonly integrations: IntegrationService;
   readonly billing: BillingService;
@@ -56,30 +55,12 @@ export class StatusService {
     actor: Actor,
     client: { readonly id: string; readonly name: string; readonly display_name: string },
   ): Promise<ClientStatus> {
-    const { db, integrations, billing, clock, syncIntervalMinutes } = this.options;
-    const [integration, summary, users, groups, lastRun] = await Promise.all([
+    const { store, integrations, billing, clock, syncIntervalMinutes } = this.options;
+    const [integration, summary, held, lastRun] = await Promise.all([
       integrations.get(actor, client.id),
       billing.summary(actor, client.id),
-      db
-        .selectFrom('directory_users')
-        .select((eb) => eb.fn.countAll<number>().as('count'))
-        .where('client_id', '=', client.id)
-        .where('entra_state', '!=', 'deleted')
-        .executeTakeFirstOrThrow(),
-      db
-        .selectFrom('directory_groups')
-        .select((eb) => eb.fn.countAll<number>().as('count'))
-        .where('client_id', '=', client.id)
-        .where('entra_state', '!=', 'deleted')
-        .executeTakeFirstOrThrow(),
-      db
-        .selectFrom('sync_runs')
-        .selectAll()
-        .where('client_id', '=', client.id)
-        .where('kind', '=', 'directory')
-        .orderBy('id', 'desc')
-        .limit(1)
-        .executeTakeFirst(),
+      store.read.directoryCounts.held(client.id),
+      store.read.syncRuns.latest(client.id, 'directory'),
     ]);
     const lastSync =
       lastRun === undefined
@@ -120,8 +101,8 @@ export class StatusService {
       integration: health,
       tenantId: integration?.tenantId ?? null,
       organizationName: integration?.organizationName ?? null,
-      users: users.count,
-      groups: groups.count,
+      users: held.users,
+      groups: held.groups,
       lastSync,
       billable: summary.counts.billable,
       activityData: summary.activityData,

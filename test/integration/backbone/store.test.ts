@@ -53,11 +53,11 @@ const expectedTables = [
 describeEachEngine('store', (context) => {
   const clock = new FakeClock('2026-11-26T09:00:00.000Z');
   const service = (): ClientService => {
-    const db = context.database.db;
+    const store = createStore(context.database.db, new SecretBox(crypto.randomBytes(32)));
     return new ClientService({
-      db,
+      store,
       access: new AccessPolicy({
-        store: createStore(db, new SecretBox(crypto.randomBytes(32))),
+        store,
         partnerAdmins: [{ tenantId: partner.tenantId, objectId: partner.objectId }],
       }),
       audit: new AuditTrail({ clock }),
