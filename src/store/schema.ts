@@ -464,6 +464,16 @@ export interface LicenceSettingsTable {
   updated_by: string;
 }
 
+/** A licence the product removed from a user (migration 0022): what the Undo gives back. */
+export interface LicenceRemovalsTable {
+  client_id: string;
+  user_id: string;
+  sku_id: string;
+  removed_at: Timestamp;
+  removed_by: string;
+  restored_at: Timestamp | null;
+}
+
 export interface Database {
   clients: ClientsTable;
   integrations: IntegrationsTable;
@@ -496,6 +506,7 @@ export interface Database {
   user_licences: UserLicencesTable;
   licence_prices: LicencePricesTable;
   licence_settings: LicenceSettingsTable;
+  licence_removals: LicenceRemovalsTable;
 }
 
 export type ClientRow = Selectable<ClientsTable>;
