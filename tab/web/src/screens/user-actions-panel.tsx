@@ -73,6 +73,8 @@ export function UserActionsPanel(props: {
   // Not useMutation (busy until the caller closes): the panel stays open for Undo and for the next selection.
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<unknown>();
+  // Licence names as the last preview showed them, for the results (which carry only the licence ids).
+  const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
   const call = <T,>(request: () => Promise<T>, then: (answer: T) => void): void => {
     setBusy(true);
     setFailure(undefined);
@@ -93,6 +95,8 @@ export function UserActionsPanel(props: {
       (answer) => {
         setPreview(answer);
         setOutcome(undefined);
+        const shown = answer.targets.flatMap((t) => t.licences.map((l) => [l.skuId, l.productName] as const));
+        setNames(new Map([...names, ...shown]));
       },
     );
   };
@@ -213,7 +217,7 @@ export function UserActionsPanel(props: {
                 <TableRow key={r.id}>
                   <TableCell>{r.userPrincipalName ?? r.id}</TableCell>
                   <TableCell>{r.outcome}</TableCell>
-                  <TableCell>{r.skuIds.length.toString()}</TableCell>
+                  <TableCell>{r.skuIds.map((skuId) => names.get(skuId) ?? skuId).join(', ')}</TableCell>
                   <TableCell>{r.reason ?? ''}</TableCell>
                 </TableRow>
               ))}
