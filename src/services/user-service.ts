@@ -1,3 +1,6 @@
+import { monthlyLicenceCosts as readLicenceCosts } from '../store/user-licence-cost.js';
+import { formatCents } from '../domain/licence-cost.js';
+import type { MonthlyAmount } from '../contracts/licences.js';
 import { z } from 'zod/v4';
 import type { Kysely } from 'kysely';
 import {
@@ -142,7 +145,18 @@ export class UserService {
       withTotal: query.withTotal ?? true,
     });
     const items = await this.views(client.id, page.rows, policy, now);
-    return { items, nextCursor: encodeCursor(page.next), total: page.total ?? null };
+    const costs = await readLicenceCosts(
+      this.db,
+      client.id,
+      items.map((item) => item.id),
+    );
+    const monthlyLicenceCosts: Record<string, MonthlyAmount> = {};
+    if (costs.currency !== null) {
+      for (const [id, cents] of costs.cents) {
+        monthlyLicenceCosts[id] = { cents, amount: formatCents(cents), currency: costs.currency };
+      }
+    }
+    return { items, nextCursor: encodeCursor(page.next), total: page.total ?? null, monthlyLicenceCosts };
   }
 
   /**

@@ -97,6 +97,23 @@ for (const engine of engines) {
       return byUser;
     };
 
+    it('the Users list shows each user’s licence cost where a price is set, equal to the tenant’s truth; none where not', async () => {
+      const page = await app.core.users.list(partnerAdmin, clientId, { limit: 100 });
+      assert.ok(page.items.length > 0);
+      let priced = 0;
+      for (const user of page.items) {
+        const holdsE3 = skusInTenant(user.id).includes(speE3);
+        const cost = page.monthlyLicenceCosts[user.id];
+        if (holdsE3) {
+          priced++;
+          assert.deepEqual(cost, { cents: 3300, amount: '33.00', currency: 'GBP' }, user.id);
+        } else {
+          assert.equal(cost, undefined, `${user.id}: no priced licence, no cost`);
+        }
+      }
+      assert.ok(priced > 0);
+    });
+
     it('bad input is refused with a clear 400 and changes nothing', async () => {
       for (const input of [
         { action: 'block_sign_in', userIds: selection, skuIds: [speE3] },

@@ -1,0 +1,35 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+/**
+ * The monthly cost of the licences each of the given users holds, at the partner's prices for the client (issue 17):
+ * in hundredths of the client's currency, only for users holding at least one priced licence — a user whose
+ * licences have no price is absent, never zero. `currency` is null until the partner sets one.
+ */
+export async function monthlyLicenceCosts(
+  db: Kysely<Database>,
+  clientId: string,
+  userIds: readonly string[],
+): Promise<{ currency: string | null; cents: Map<string, number> }> {
+  const cents = new Map<string, number>();
+  const settings = await db
+    .selectFrom('licence_settings')
+    .select('currency')
+    .where('client_id', '=', clientId)
+    .executeTakeFirst();
+  if (settings === undefined || userIds.length === 0) return { currency: settings?.currency ?? null, cents };
+  for (let i = 0; i < userIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('user_licences as l')
+      .innerJoin('licence_prices as p', (join) =>
+        join.onRef('p.client_id', '=', 'l.client_id').onRef('p.sku_id', '=', 'l.sku_id'),
+      )
+      .select(['l.user_id', (eb) => eb.fn.sum<number | string>('p.monthly_price_cents').as('cents')])
+      .where('l.client_id', '=', clientId)
+      .where('l.user_id', 'in', userIds.slice(i, i + 500))
+      .groupBy('l.user_id')
+      .execute();
+    for (const row of rows) cents.set(row.user_id, Number(row.cents));
+  }
+  return { currency: settings.currency, cents };
+}
