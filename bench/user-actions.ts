@@ -28,7 +28,12 @@ const UNITS: Record<string, number> = {
   restore_licences: 1,
 };
 
-const harness = await startTestSimulator({ users: Math.ceil(USERS / 0.9) + 20, groups: 5, premium: true, signInDays: 2 });
+const harness = await startTestSimulator({
+  users: Math.ceil(USERS / 0.9) + 20,
+  groups: 5,
+  premium: true,
+  signInDays: 2,
+});
 const tenant = harness.tenant;
 const app = await startCore('sqlite', {
   graphEndpoints: harness.endpoints,
