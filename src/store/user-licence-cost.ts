@@ -33,3 +33,13 @@ export async function monthlyLicenceCosts(
   }
   return { currency: settings.currency, cents };
 }
+
+/** The client's licence currency (ISO 4217), null until the partner sets prices. */
+export async function licenceCurrency(db: Kysely<Database>, clientId: string): Promise<string | null> {
+  const settings = await db
+    .selectFrom('licence_settings')
+    .select('currency')
+    .where('client_id', '=', clientId)
+    .executeTakeFirst();
+  return settings?.currency ?? null;
+}

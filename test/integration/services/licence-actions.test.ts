@@ -114,6 +114,29 @@ for (const engine of engines) {
       assert.ok(priced > 0);
     });
 
+    it('the exclusion preview names what the affected users’ licences cost where prices are set', async () => {
+      const groups = await app.core.groups.list(partnerAdmin, clientId);
+      let checked = 0;
+      for (const group of groups.items.slice(0, 4)) {
+        const preview = await app.core.groups.previewExclusion(partnerAdmin, clientId, group.id, {
+          sampleSize: 500,
+        });
+        if (preview.affected.count === 0 || preview.affected.count > 500) continue;
+        assert.equal(preview.affected.sample.length, preview.affected.count);
+        const holders = preview.affected.sample.filter((u) => skusInTenant(u.id).includes(speE3)).length;
+        const fact = preview.figures.facts.find((f) => f.label === 'Licences they hold');
+        if (holders === 0) {
+          assert.equal(preview.affected.monthlyLicenceCost, null);
+          assert.equal(fact, undefined);
+        } else {
+          assert.equal(preview.affected.monthlyLicenceCost?.cents, holders * 3300, group.id);
+          assert.equal(fact?.value, `${(holders * 33).toFixed(2)} GBP a month (still assigned)`);
+          checked++;
+        }
+      }
+      assert.ok(checked > 0, 'a group with priced licences among its members');
+    });
+
     it('bad input is refused with a clear 400 and changes nothing', async () => {
       for (const input of [
         { action: 'block_sign_in', userIds: selection, skuIds: [speE3] },
