@@ -1,3 +1,5 @@
+import { subscriptionCost } from '../store/user-licence-cost.js';
+import { formatCents } from '../domain/licence-cost.js';
 import { z } from 'zod/v4';
 import type { Kysely } from 'kysely';
 
@@ -78,6 +80,14 @@ export class BillingService {
       guests: row.guests,
       billable: row.billable,
       takenAt: row.created_at,
+      licenceCost:
+        row.licence_cost_cents === null || row.licence_currency === null
+          ? null
+          : {
+              cents: row.licence_cost_cents,
+              amount: formatCents(row.licence_cost_cents),
+              currency: row.licence_currency,
+            },
     }));
   }
 
@@ -96,7 +106,13 @@ export class BillingService {
         .executeTakeFirst();
       if (integration?.activity_data === 'unknown') return undefined;
       const counts = await new CollectionRepository(trx).counts(clientId, now);
-      await new BillingRepository(trx).upsertSnapshot(clientId, toDay(now), counts, now.toISOString());
+      await new BillingRepository(trx).upsertSnapshot(
+        clientId,
+        toDay(now),
+        counts,
+        now.toISOString(),
+        await subscriptionCost(trx, clientId),
+      );
       return counts;
     });
   }

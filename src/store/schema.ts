@@ -360,6 +360,9 @@ export interface BillingSnapshotsTable {
   guests: number;
   billable: number;
   created_at: Timestamp;
+  /** The monthly licence cost that day at the partner's prices (migration 0022); null where none was set. */
+  licence_cost_cents: number | null;
+  licence_currency: string | null;
 }
 
 /** Problems that notify once when they open and once when they close (rule 11: never a storm). */

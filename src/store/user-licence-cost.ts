@@ -43,3 +43,28 @@ export async function licenceCurrency(db: Kysely<Database>, clientId: string): P
     .executeTakeFirst();
   return settings?.currency ?? null;
 }
+
+/**
+ * The client's monthly licence cost now: seats bought × the partner's price, over the priced subscriptions (as the
+ * Licences report totals it). Null without a currency or a single price.
+ */
+export async function subscriptionCost(
+  db: Kysely<Database>,
+  clientId: string,
+): Promise<{ cents: number; currency: string } | null> {
+  const currency = await licenceCurrency(db, clientId);
+  if (currency === null) return null;
+  const row = await db
+    .selectFrom('licence_subscriptions as s')
+    .innerJoin('licence_prices as p', (join) =>
+      join.onRef('p.client_id', '=', 's.client_id').onRef('p.sku_id', '=', 's.sku_id'),
+    )
+    .select((eb) =>
+      eb.fn
+        .sum<number | string | null>(eb('s.enabled_units', '*', eb.ref('p.monthly_price_cents')))
+        .as('cents'),
+    )
+    .where('s.client_id', '=', clientId)
+    .executeTakeFirst();
+  return row?.cents === null || row?.cents === undefined ? null : { cents: Number(row.cents), currency };
+}

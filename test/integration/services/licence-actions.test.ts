@@ -299,6 +299,32 @@ for (const engine of engines) {
       assert.deepEqual(skusInTenant(target), original.get(target));
     });
 
+    it('the billing history records what licences cost each day where prices are set, and nothing where not', async () => {
+      const latest = async () => {
+        const days = await app.core.billing.history(partnerAdmin, clientId);
+        return days.at(-1);
+      };
+      await app.core.licences.setPrices(partnerAdmin, clientId, {
+        currency: 'GBP',
+        prices: [{ skuId: speE3, monthlyPrice: null }],
+      });
+      assert.ok(await app.core.billing.takeSnapshot(clientId));
+      assert.equal((await latest())?.licenceCost, null);
+      await app.core.licences.setPrices(partnerAdmin, clientId, {
+        currency: 'GBP',
+        prices: [{ skuId: speE3, monthlyPrice: '33.00' }],
+      });
+      assert.ok(await app.core.billing.takeSnapshot(clientId));
+      const seats =
+        tenant.licences.subscribedSkus().find((sub) => sub.sku.skuId === speE3)?.enabledUnits ?? 0;
+      assert.ok(seats > 0);
+      assert.deepEqual((await latest())?.licenceCost, {
+        cents: seats * 3300,
+        amount: (seats * 33).toFixed(2),
+        currency: 'GBP',
+      });
+    });
+
     it('revoke sessions: refused per user without User.RevokeSessions.All, done with it; no Undo', async () => {
       const users = selection.slice(0, 5);
       const refused = await app.core.userActions.execute(partnerAdmin, clientId, {
