@@ -186,6 +186,11 @@ const actions: readonly Action[] = [
     run: (core, actor, ref) => core.integrations.rotateSecret(actor, ref, { clientSecret: '' }),
   },
   {
+    name: 'integrations.previewExpiryThreshold',
+    level: 'configure',
+    run: (core, actor, ref) => core.integrations.previewExpiryThreshold(actor, ref, 45),
+  },
+  {
     name: 'integrations.setExpiryThreshold',
     level: 'configure',
     run: (core, actor, ref) => core.integrations.setExpiryThreshold(actor, ref, 45),

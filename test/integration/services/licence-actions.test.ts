@@ -325,6 +325,32 @@ for (const engine of engines) {
       });
     });
 
+    it('the threshold change preview counts who would expire and what their licences cost, as setting it then does', async () => {
+      const expiredIds = async (): Promise<Set<string>> =>
+        new Set(
+          (await app.core.users.list(partnerAdmin, clientId, { expired: true, limit: 500 })).items.map(
+            (u) => u.id,
+          ),
+        );
+      const was = await expiredIds();
+      const preview = await app.core.integrations.previewExpiryThreshold(partnerAdmin, clientId, 7);
+      assert.equal(preview.thresholdDays, 7);
+      assert.deepEqual(await expiredIds(), was, 'the preview changed nothing');
+      const set = await app.core.integrations.setExpiryThreshold(partnerAdmin, clientId, 7);
+      assert.equal(preview.newlyExpired, set.newlyExpired);
+      assert.equal(preview.noLongerExpired, set.noLongerExpired);
+      assert.ok(preview.newlyExpired > 0, 'a shorter threshold expires more users');
+      const newly = [...(await expiredIds())].filter((id) => !was.has(id));
+      assert.equal(newly.length, preview.newlyExpired);
+      const holders = newly.filter((id) => skusInTenant(id).includes(speE3)).length;
+      assert.equal(preview.newlyExpiredLicenceCost?.cents ?? null, holders === 0 ? null : holders * 3300);
+      await app.core.integrations.setExpiryThreshold(partnerAdmin, clientId, preview.currentDays);
+      await assert.rejects(
+        app.core.integrations.previewExpiryThreshold(partnerAdmin, clientId, 3),
+        ValidationError,
+      );
+    });
+
     it('revoke sessions: refused per user without User.RevokeSessions.All, done with it; no Undo', async () => {
       const users = selection.slice(0, 5);
       const refused = await app.core.userActions.execute(partnerAdmin, clientId, {
