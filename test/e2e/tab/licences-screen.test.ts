@@ -286,6 +286,38 @@ describe('tab: the Licences screen (browser)', function () {
     await screenshot(page, 'licences-03-dashboard');
   });
 
+  it('shows each user’s licence cost on the Users screen and, before a new expiry threshold is saved, what it would do and cost', async () => {
+    const frame = await openHost(page, app.baseUrl, { as: 'partnerAdmin' });
+    await frame.getByTestId('signed-in-as').waitFor();
+    await go(frame, '#/c/demo/users');
+    const table = frame.getByRole('table', { name: /^Users of / });
+    await table.getByRole('columnheader', { name: 'Licences / month' }).waitFor();
+    await table.getByRole('cell', { name: '33.50 GBP' }).first().waitFor();
+    await assertAccessible(frame, 'Users with licence cost');
+    await screenshot(page, 'licences-08-users-cost');
+    await go(frame, '#/c/demo/setup');
+    const days = frame.getByRole('spinbutton', { name: /Days without activity/ });
+    await days.fill('8');
+    await days.press('Tab');
+    const preview = frame.getByTestId('threshold-preview');
+    await preview.waitFor();
+    const expected = (await app.api('partnerAdmin', 'GET', '/clients/demo/settings/expiry/preview?days=8'))
+      .body as {
+      newlyExpired: number;
+      newlyExpiredLicenceCost: { amount: string; currency: string } | null;
+    };
+    assert.match(
+      await preview.innerText(),
+      new RegExp(`At 8 days: ${expected.newlyExpired.toString()} more users expire`),
+    );
+    if (expected.newlyExpiredLicenceCost !== null)
+      assert.match(
+        await preview.innerText(),
+        new RegExp(`${expected.newlyExpiredLicenceCost.amount} GBP a month`),
+      );
+    await screenshot(page, 'licences-09-threshold-preview');
+  });
+
   it('shows a viewer the same figures and no price editor', async () => {
     const frame = await licencesAs('viewer');
     assert.equal(await frame.getByRole('button', { name: 'Save prices' }).count(), 0);
