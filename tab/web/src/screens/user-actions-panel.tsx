@@ -42,6 +42,8 @@ const WORDS: Readonly<
   },
 };
 
+const OUTCOME_WORDS = { done: 'done', refused: 'refused', not_applicable: 'not applicable' } as const;
+
 /** The actions offered on a selection (giving licences back is offered on the results of removing them). */
 const OFFERED: readonly UserActionName[] = [
   'block_sign_in',
@@ -216,7 +218,7 @@ export function UserActionsPanel(props: {
               {outcome.results.map((r) => (
                 <TableRow key={r.id}>
                   <TableCell>{r.userPrincipalName ?? r.id}</TableCell>
-                  <TableCell>{r.outcome}</TableCell>
+                  <TableCell>{OUTCOME_WORDS[r.outcome]}</TableCell>
                   <TableCell>{r.skuIds.map((skuId) => names.get(skuId) ?? skuId).join(', ')}</TableCell>
                   <TableCell>{r.reason ?? ''}</TableCell>
                 </TableRow>
