@@ -187,8 +187,10 @@ async function onClient(
     }
     case 'licences.show':
       return showLicences(context, client);
-    case 'users.act.preview':
-      return previewInactiveAction(context, client, as(verb).action);
+    case 'users.act.preview': {
+      const input = as(verb);
+      return previewInactiveAction(context, client, input.action, input.users);
+    }
     case 'users.act.confirm': {
       const input = as(verb);
       return confirmAction(context, client, input.action, input.users);

@@ -60,6 +60,8 @@ export const actionSchemas = {
   'users.act.preview': z.object({
     client: clientRef,
     action: z.enum(['block_sign_in', 'remove_licences', 'revoke_sessions']),
+    /** One user's card names the user; absent, the client's expired users who still hold licences. */
+    users: z.array(z.string().regex(GUID_PATTERN, 'must be a user object id')).min(1).max(25).optional(),
   }),
   /** The confirmation (or Undo) of an action on the users the preview card named. */
   'users.act.confirm': z.object({

@@ -10,14 +10,23 @@ import {
 import type { WorkflowContext } from './workflow-context.js';
 
 /**
- * An action on the client's expired users who still hold licences (issue 17), from the `licences` card: the preview
- * first (nothing changes), for at most {@link CARD_SELECTION_LIMIT} of them; the core checks the right.
+ * An action on users (issue 17): those a user's card names, or else, from the `licences` card, the client's expired
+ * users who still hold licences. The preview first (nothing changes), for at most {@link CARD_SELECTION_LIMIT} of
+ * them; the core checks the right.
  */
 export async function previewInactiveAction(
   context: WorkflowContext,
   client: CardClient,
   action: UserActionName,
+  users?: readonly string[],
 ): Promise<AdaptiveCard> {
+  if (users !== undefined) {
+    const preview = await context.core.userActions.preview(context.actor, client.id, {
+      action,
+      userIds: users,
+    });
+    return userActionPreviewCard(client, preview, 0);
+  }
   const inactive = await context.core.licences.inactiveLicensed(context.actor, client.id, { limit: 1000 });
   const expired = inactive.users.filter((u) => u.inactiveReasons.includes('expired')).map((u) => u.id);
   if (expired.length === 0) return nothingToActOnCard(client);

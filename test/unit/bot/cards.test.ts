@@ -599,7 +599,16 @@ describe('bot cards', () => {
     const verbs = (built: AdaptiveCard): string[] => actionsOf(built).map((action) => String(action.verb));
 
     assert.deepEqual(verbs(userCard(client, users.manual!, { canOperate: false })), []);
-    assert.deepEqual(verbs(userCard(client, users.manual!)), ['user.import']);
+    // Import again, and the actions in Microsoft Entra ID itself (each previews first): block sign-in, remove licences.
+    assert.deepEqual(verbs(userCard(client, users.manual!)), [
+      'user.import',
+      'users.act.preview',
+      'users.act.preview',
+    ]);
+    assert.deepEqual(
+      actionsOf(userCard(client, users.manual!)).map((action) => (action.data as { action?: string }).action),
+      [undefined, 'block_sign_in', 'remove_licences'],
+    );
   });
 
   it('a change to a user or a group refreshes as that user’s or group’s card; previews and syncs do not refresh', () => {
