@@ -359,6 +359,12 @@ async function route(
         tenant.licences.setAssignedLicenses(d, parse(z.object({ skuIds: z.array(z.string()) }), body).skuIds);
         return { assignedLicenses: tenant.licences.assignedLicenses(d) };
       }
+      // Licences the user inherits from a licensed group (group-based licensing): assignLicense cannot remove them.
+      if (is('PUT', 'tenants', b, 'users', d, 'group-licences')) {
+        if (!tenant.user(d)) throw new ControlError(404, `unknown user ${d}`);
+        tenant.licences.setGroupLicences(d, parse(z.object({ skuIds: z.array(z.string()) }), body).skuIds);
+        return { assignedLicenses: tenant.licences.assignedLicenses(d) };
+      }
       if (is('PUT', 'tenants', b, 'users', d, 'mfa')) {
         tenant.setMfaRegistration(
           d,

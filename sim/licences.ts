@@ -126,6 +126,8 @@ export class TenantLicences {
   private generated = false;
   private readonly subscriptions = new Map<string, SimSubscription>();
   private readonly assignments = new Map<string, SimAssignedLicense[]>();
+  /** Licences a user inherits from a licensed group (group-based licensing), by user id. */
+  private readonly inherited = new Map<string, Set<string>>();
 
   constructor(
     private readonly seed: number,
@@ -145,18 +147,50 @@ export class TenantLicences {
     let consumed = 0;
     for (const user of this.users()) {
       if (user.hardDeleted) continue;
-      if (this.assignments.get(user.id)?.some((licence) => licence.skuId === skuId)) consumed++;
+      if (this.assignedLicenses(user.id).some((licence) => licence.skuId === skuId)) consumed++;
     }
     return consumed;
   }
 
-  /** A user's `assignedLicenses` (empty for none). */
+  /** A user's `assignedLicenses` (empty for none): those assigned directly and those inherited from a group. */
   assignedLicenses(userId: string): readonly SimAssignedLicense[] {
+    this.ensure();
+    const direct = this.assignments.get(userId) ?? [];
+    const inherited = [...(this.inherited.get(userId) ?? [])].filter(
+      (skuId) => !direct.some((licence) => licence.skuId === skuId),
+    );
+    return inherited.length === 0
+      ? direct
+      : [...direct, ...inherited.map((skuId) => ({ skuId, disabledPlans: [] }))];
+  }
+
+  /** The SKUs a user holds only through a group (not assigned directly): `assignLicense` cannot remove them. */
+  inheritedOnly(userId: string): ReadonlySet<string> {
+    this.ensure();
+    const direct = new Set((this.assignments.get(userId) ?? []).map((licence) => licence.skuId));
+    return new Set([...(this.inherited.get(userId) ?? [])].filter((skuId) => !direct.has(skuId)));
+  }
+
+  /** Sets the SKUs a user inherits from a licensed group (group-based licensing); each must be a subscription. */
+  setGroupLicences(userId: string, skuIds: readonly string[]): void {
+    this.ensure();
+    const keys = skuIds.map((skuId) => skuId.toLowerCase());
+    for (const key of keys) {
+      if (!this.subscriptions.has(key)) {
+        throw new SimulatorError('invalid', `the tenant has no subscription to sku ${key}`);
+      }
+    }
+    if (keys.length === 0) this.inherited.delete(userId);
+    else this.inherited.set(userId, new Set(keys));
+  }
+
+  /** The licences assigned to the user directly (not through a group). */
+  directLicences(userId: string): readonly SimAssignedLicense[] {
     this.ensure();
     return this.assignments.get(userId) ?? [];
   }
 
-  /** Sets the user's licences (by skuId): each must be a subscription of the tenant. */
+  /** Sets the user's direct licences (by skuId): each must be a subscription of the tenant. */
   setAssignedLicenses(userId: string, skuIds: readonly string[]): void {
     this.ensure();
     const licences = skuIds.map((skuId) => {

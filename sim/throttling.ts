@@ -16,11 +16,16 @@ const REPORTS_DEFAULT_WINDOW_MS = 10_000;
 const SIGN_IN_ACTIVITY_LIMIT = 10;
 const SIGN_IN_ACTIVITY_WINDOW_MS = 60_000;
 const IDENTITY_WINDOW_MS = 10_000;
+const IDENTITY_WRITES = 3_000;
+const IDENTITY_WRITE_WINDOW_MS = 150_000;
 
 /**
  * Graph's documented limits, per app and tenant: the identity and access reports tier (5 requests per 10 s; GET
  * signInActivity 10 per minute) as sliding windows, and the identity tier as a token bucket of resource units sized
- * by tenant (3,500 / 5,000 / 8,000 per 10 s for <50 / ≤500 / >500 users). Rejected requests do not consume capacity.
+ * by tenant (3,500 / 5,000 / 8,000 per 10 s for <50 / ≤500 / >500 users) with its write quota (3,000 writes per
+ * 2 minutes 30 seconds per app and tenant) as a sliding window
+ * (https://learn.microsoft.com/en-us/graph/throttling-limits#identity-and-access-service-limits). Rejected requests
+ * do not consume capacity.
  */
 export class RealisticThrottling {
   private on = false;
@@ -47,6 +52,8 @@ export class RealisticThrottling {
     signInActivity: boolean;
     tenantUsers: number;
     nowMs: number;
+    /** A write (anything but GET): counts against the write quota too. */
+    write?: boolean;
   }): ThrottleVerdict {
     const key = `${request.appId}|${request.tenantId}`;
     const resourceUnits = request.resourceUnits;
@@ -87,6 +94,13 @@ export class RealisticThrottling {
     const capacity =
       this.options.identityResourceUnitsPer10s ??
       (request.tenantUsers < 50 ? 3_500 : request.tenantUsers <= 500 ? 5_000 : 8_000);
+    const scope = `Tenant_Application/ReadWrite/${request.appId}/${request.tenantId}`;
+    if (request.write === true) {
+      const writes = this.options.identityWritesPerWindow ?? IDENTITY_WRITES;
+      const windowMs = this.options.identityWriteWindowMs ?? IDENTITY_WRITE_WINDOW_MS;
+      const wait = this.windowWait(`writes|${key}`, writes, windowMs, request.nowMs, false);
+      if (wait > 0) return { resourceUnits, retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)), scope };
+    }
     const refillPerMs = capacity / IDENTITY_WINDOW_MS;
     const bucket = this.buckets.get(key) ?? { tokens: capacity, atMs: request.nowMs };
     bucket.tokens = Math.min(capacity, bucket.tokens + (request.nowMs - bucket.atMs) * refillPerMs);
@@ -94,13 +108,18 @@ export class RealisticThrottling {
     this.buckets.set(key, bucket);
     if (bucket.tokens < resourceUnits) {
       const waitMs = (resourceUnits - bucket.tokens) / refillPerMs;
-      return {
-        resourceUnits,
-        retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
-        scope: `Tenant_Application/ReadWrite/${request.appId}/${request.tenantId}`,
-      };
+      return { resourceUnits, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)), scope };
     }
     bucket.tokens -= resourceUnits;
+    if (request.write === true) {
+      this.windowWait(
+        `writes|${key}`,
+        this.options.identityWritesPerWindow ?? IDENTITY_WRITES,
+        this.options.identityWriteWindowMs ?? IDENTITY_WRITE_WINDOW_MS,
+        request.nowMs,
+        true,
+      );
+    }
     return { resourceUnits };
   }
 

@@ -470,6 +470,10 @@ export interface RealisticThrottlingOptions {
   reportsWindowMs?: number;
   /** Identity tier token bucket (resource units per 10 s); default by tenant size: 3,500 / 5,000 / 8,000. */
   identityResourceUnitsPer10s?: number;
+  /** Identity tier write quota per app and tenant: writes per window; default Microsoft's 3,000 per 150 s. */
+  identityWritesPerWindow?: number;
+  /** Default 150,000 ms (2 minutes 30 seconds). */
+  identityWriteWindowMs?: number;
 }
 
 export interface FaultInjector {

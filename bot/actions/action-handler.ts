@@ -17,7 +17,9 @@ import {
   showUser,
   askDisable,
 } from '../workflows/directory-workflows.js';
+import { showLicences } from '../workflows/licence-workflow.js';
 import { startSync, type SyncWorkflowOptions } from '../workflows/sync-workflow.js';
+import { confirmAction, previewInactiveAction } from '../workflows/user-action-workflow.js';
 import { explainingMissingRole, toCardClient, type WorkflowContext } from '../workflows/workflow-context.js';
 import {
   actionSchemas,
@@ -182,6 +184,16 @@ async function onClient(
     case 'report.show': {
       const input = as(verb);
       return showReport(context, client, input.kind, input.group);
+    }
+    case 'licences.show':
+      return showLicences(context, client);
+    case 'users.act.preview': {
+      const input = as(verb);
+      return previewInactiveAction(context, client, input.action, input.users);
+    }
+    case 'users.act.confirm': {
+      const input = as(verb);
+      return confirmAction(context, client, input.action, input.users);
     }
     default:
       return errorCard({ title: 'Unknown action', message: 'Nothing was changed.', tone: 'invalid' });

@@ -55,6 +55,26 @@ export const actionSchemas = {
   /** A choice card's answer: run the command again with the chosen client. */
   'client.choose': z.object({ client: clientRef, command: botCommandSchema }),
   'notifications.set': z.object({ enabled: z.boolean(), client: clientRef.optional() }),
+  'licences.show': z.object({ client: clientRef }),
+  /** An action on the client's expired, licensed users: the preview card (nothing changes). */
+  'users.act.preview': z.object({
+    client: clientRef,
+    action: z.enum(['block_sign_in', 'remove_licences', 'revoke_sessions']),
+    /** One user's card names the user; absent, the client's expired users who still hold licences. */
+    users: z.array(z.string().regex(GUID_PATTERN, 'must be a user object id')).min(1).max(25).optional(),
+  }),
+  /** The confirmation (or Undo) of an action on the users the preview card named. */
+  'users.act.confirm': z.object({
+    client: clientRef,
+    action: z.enum([
+      'block_sign_in',
+      'unblock_sign_in',
+      'revoke_sessions',
+      'remove_licences',
+      'restore_licences',
+    ]),
+    users: z.array(z.string().regex(GUID_PATTERN, 'must be a user object id')).min(1).max(25),
+  }),
 } as const;
 
 export type ActionVerb = keyof typeof actionSchemas;

@@ -14,6 +14,7 @@ export const VIEW_VERBS = [
   'group.show',
   'group.members',
   'report.show',
+  'licences.show',
 ] as const satisfies readonly ActionVerb[];
 export type ViewVerb = (typeof VIEW_VERBS)[number];
 
@@ -29,6 +30,7 @@ export const STATE_CHANGING_VERBS: ReadonlySet<ActionVerb> = new Set<ActionVerb>
   'user.disable',
   'group.reporting',
   'group.exclude.confirm',
+  'users.act.confirm',
 ]);
 
 export function isViewVerb(verb: string): verb is ViewVerb {

@@ -1,5 +1,6 @@
 import type { InactiveLicensedList, LicenceOverview, MonthlyAmount } from '../../src/contracts/licences.js';
 import type { TabLink } from '../tab-links.js';
+import { act } from './card-actions.js';
 import {
   card,
   container,
@@ -81,5 +82,19 @@ export function licencesCard(
         ]
       : []),
   ];
-  return card(body, [openTab('Open Licences', tabLink)]);
+  return card(body, [
+    ...(totals.inactiveLicensedUsers > 0
+      ? [
+          act('Block sign-in of expired users…', 'users.act.preview', {
+            client: overview.clientId,
+            action: 'block_sign_in',
+          }),
+          act('Remove expired users’ licences…', 'users.act.preview', {
+            client: overview.clientId,
+            action: 'remove_licences',
+          }),
+        ]
+      : []),
+    openTab('Open Licences', tabLink),
+  ]);
 }

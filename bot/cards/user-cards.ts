@@ -56,6 +56,13 @@ function userActions(client: CardClient, user: UserView): CardAction[] {
   if (user.state === 'imported') {
     actions.push(act('Disable…', 'user.disable.ask', { client: client.id, user: user.id }, 'destructive'));
   }
+  // In Microsoft Entra ID itself (issue 17): each previews first and needs the client's consent to the permission.
+  if (user.entraState === 'active' && !user.guest) {
+    const entra = (title: string, action: 'block_sign_in' | 'remove_licences'): CardAction =>
+      act(title, 'users.act.preview', { client: client.id, action, users: [user.id] });
+    if (user.accountEnabled) actions.push(entra('Block sign-in…', 'block_sign_in'));
+    actions.push(entra('Remove licences…', 'remove_licences'));
+  }
   return actions;
 }
 

@@ -185,6 +185,7 @@ export class GraphPipeline {
       signInActivity,
       tenantUsers: request.tenant.userCount,
       nowMs: this.deps.preciseNow(),
+      write: request.method !== 'GET',
     });
     if (verdict.retryAfterSeconds !== undefined) {
       throw new GraphHttpError(

@@ -12,6 +12,10 @@
  *   payload. The missing parameters are: addLicenses.") and at least one change ("No license changes provided. At
  *   least one license to add or remove must be specified."), as Microsoft answers
  *   (https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/3231, /3286). Answers the user.
+ *   A licence the user only inherits from a group (group-based licensing) cannot be removed from the user: Microsoft
+ *   answers 400 "User license is inherited from a group membership and it cannot be removed directly from the user."
+ *   (the message Microsoft's own licensing PowerShell examples test for; the licence goes with the group membership,
+ *   https://learn.microsoft.com/en-us/entra/identity/users/licensing-ps-examples).
  * A missing permission is 403 `Authorization_RequestDenied`, as for the directory's other writes.
  */
 import { SimulatorError } from '../errors.js';
@@ -114,7 +118,13 @@ export function assignLicense(request: GraphRequest, idOrUpn: string): GraphResp
       throw badRequest(`License ${skuId} does not correspond to a valid company License.`);
     }
   }
-  const held = request.tenant.licences.assignedLicenses(user.id).map((licence) => licence.skuId);
+  const inheritedOnly = request.tenant.licences.inheritedOnly(user.id);
+  if (remove.some((skuId) => inheritedOnly.has(skuId))) {
+    throw badRequest(
+      'User license is inherited from a group membership and it cannot be removed directly from the user.',
+    );
+  }
+  const held = request.tenant.licences.directLicences(user.id).map((licence) => licence.skuId);
   const next = [...new Set([...held.filter((skuId) => !remove.includes(skuId)), ...add])];
   request.tenant.licences.setAssignedLicenses(user.id, next);
   const select = resolveSelect(USER, request.version, undefined, false);

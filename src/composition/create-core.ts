@@ -336,6 +336,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     graphs,
     integrations: integrationStore,
     audit,
+    clock,
   });
   const status = new StatusService({
     store,

@@ -1,3 +1,4 @@
+import type { MonthlyAmount } from './licences.js';
 import type { ActivityDataState } from '../domain/vocabulary.js';
 
 /** A client's users by collection state and billing status, now. */
@@ -41,4 +42,6 @@ export interface BillingSnapshotView {
   readonly guests: number;
   readonly billable: number;
   readonly takenAt: string;
+  /** What the client's licences cost a month that day (seats bought × the partner's prices); null where unpriced. */
+  readonly licenceCost: MonthlyAmount | null;
 }

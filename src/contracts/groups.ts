@@ -1,3 +1,4 @@
+import type { MonthlyAmount } from './licences.js';
 import type { BillableBasis, EntraState } from '../domain/vocabulary.js';
 import type { UserView } from './users.js';
 
@@ -62,6 +63,11 @@ export interface ExclusionPreview {
     readonly count: number;
     /** The first `sampleSize` by name. */
     readonly sample: readonly GroupMember[];
+    /**
+     * The monthly cost of the licences these users hold, at the partner's prices (excluding stops billing them; their
+     * licences stay assigned until removed). Null where no price is set — never a guessed cost.
+     */
+    readonly monthlyLicenceCost: MonthlyAmount | null;
   };
   readonly billable: ExclusionBillable;
   /** The figures in words, as every edge shows them. */

@@ -1,7 +1,20 @@
 import type { MonthlyAmount } from './licences.js';
 
-/** Acting on users in the client's Entra tenant (issue 17, item 3): block sign-in, and its Undo (unblock). */
-export type UserActionName = 'block_sign_in' | 'unblock_sign_in';
+/**
+ * Acting on users in the client's Entra tenant (issue 17, item 3): block sign-in and its Undo (unblock); revoke
+ * sign-in sessions (no Undo: Entra cannot give sessions back); remove licences and its Undo (restore the licences
+ * the product removed, exactly those).
+ */
+export type UserActionName =
+  'block_sign_in' | 'unblock_sign_in' | 'revoke_sessions' | 'remove_licences' | 'restore_licences';
+
+/** A licence an action removes or gives back. */
+export interface UserActionLicence {
+  readonly skuId: string;
+  readonly productName: string;
+  /** The partner's monthly price (null where none is set). */
+  readonly price: MonthlyAmount | null;
+}
 
 /** One selected user in a preview: what would happen to them. */
 export interface UserActionTarget {
@@ -14,6 +27,8 @@ export interface UserActionTarget {
   readonly reason: string | null;
   /** The monthly cost of the licences the user holds (null where no price is set). */
   readonly monthlyCost: MonthlyAmount | null;
+  /** Removing or restoring licences: which ones (empty for the other actions). */
+  readonly licences: readonly UserActionLicence[];
 }
 
 /** What an action on a selection would do, before it is confirmed. */
@@ -32,6 +47,10 @@ export interface UserActionPreview {
   readonly notApplicable: number;
   /** The monthly licence cost the selected users hold (reclaimed once their licences are removed); null when unpriced. */
   readonly monthlyCostHeld: MonthlyAmount | null;
+  /** Removing licences: the monthly cost of the licences removed (what the client stops paying); null otherwise. */
+  readonly monthlyCostReclaimed: MonthlyAmount | null;
+  /** The action that undoes this one, if Entra allows one. */
+  readonly undo: UserActionName | null;
 }
 
 /** One user's outcome. `done` includes users already in the wanted state (no request sent). */
@@ -45,6 +64,8 @@ export interface UserActionResult {
   readonly graphStatus: number | null;
   /** Microsoft's reason (error code and message) when refused, or why not applicable. */
   readonly reason: string | null;
+  /** Removing or restoring licences: the SKUs removed or given back (empty otherwise, or when refused). */
+  readonly skuIds: readonly string[];
 }
 
 export interface UserActionOutcome {
@@ -59,4 +80,6 @@ export interface UserActionOutcome {
   /** Items Graph throttled (429) and that were sent again after their Retry-After. */
   readonly throttledItems: number;
   readonly results: readonly UserActionResult[];
+  /** The action that undoes this one, if Entra allows one (for the users done). */
+  readonly undo: UserActionName | null;
 }

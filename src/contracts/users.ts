@@ -1,3 +1,4 @@
+import type { MonthlyAmount } from './licences.js';
 import type {
   ActivitySource,
   CollectionState,
@@ -60,6 +61,11 @@ export interface UserPage {
   readonly nextCursor: string | null;
   /** Every match, when asked for. */
   readonly total: number | null;
+  /**
+   * The monthly cost of the licences each user on the page holds, at the partner's prices, by user id: only users
+   * holding a priced licence are here (no price set, no cost shown — never zero, never guessed).
+   */
+  readonly monthlyLicenceCosts: Readonly<Record<string, MonthlyAmount>>;
 }
 
 /** What one admin action on a user did: the user now, and whether this action changed it (a repeated click did not). */

@@ -73,6 +73,8 @@ export interface ExclusionFigureInput {
   readonly basis: 'current' | 'projected';
   /** The tenant's activity has not been read yet: nobody counts as expired yet. */
   readonly readingActivity: boolean;
+  /** What the licences of the users disabled cost a month at the partner's prices; absent or null when unpriced. */
+  readonly monthlyLicenceCost?: { readonly amount: string; readonly currency: string } | null;
 }
 
 /** The figures in words, label and value, and the one caveat: what the tab, the bot and the CLI all show. */
@@ -96,6 +98,15 @@ export function exclusionFigures(input: ExclusionFigureInput): ExclusionFigures 
         label: 'Counted',
         value: input.basis === 'projected' ? 'as at the initial import (not started yet)' : 'now',
       },
+      // Only where the partner set prices: a cost is never guessed (issue 17).
+      ...(input.monthlyLicenceCost === undefined || input.monthlyLicenceCost === null
+        ? []
+        : [
+            {
+              label: 'Licences they hold',
+              value: `${input.monthlyLicenceCost.amount} ${input.monthlyLicenceCost.currency} a month (still assigned)`,
+            },
+          ]),
     ],
     note: input.readingActivity
       ? 'Reading activity…: users past the expiry threshold are not known yet, so both billable figures may still drop.'

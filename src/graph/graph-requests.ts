@@ -296,16 +296,17 @@ export const GRAPH_REQUESTS: readonly GraphRequestKind[] = [
   {
     name: 'batch.users.update',
     purpose:
-      'block (or allow again) sign-in of selected users: PATCH /users/{id} {"accountEnabled": false|true}, up to 20 in one JSON batch (optional, after preview and confirmation)',
+      'act on selected users (optional, after preview and confirmation): block or allow sign-in (PATCH /users/{id} {"accountEnabled"}), revoke sessions (POST /users/{id}/revokeSignInSessions), remove or give back licences (POST /users/{id}/assignLicense), up to 20 in one JSON batch',
     method: 'POST',
     host: 'graph',
     path: '/$batch',
-    options: 'requests: [{ id, method: PATCH, url: /users/{id}, body: { accountEnabled } }] (at most 20)',
+    options:
+      'requests: [{ id, method: PATCH /users/{id} { accountEnabled } | POST /users/{id}/revokeSignInSessions | POST /users/{id}/assignLicense { addLicenses, removeLicenses } }] (at most 20, one action per batch)',
     version: 'v1.0',
     doc: 'https://learn.microsoft.com/en-us/graph/json-batching',
     endpoint: 'POST /v1.0/$batch',
     sent: {},
     permission:
-      'User.EnableDisableAccount.All (with User.Read.All), https://learn.microsoft.com/en-us/graph/api/user-update',
+      'User.EnableDisableAccount.All (with User.Read.All) https://learn.microsoft.com/en-us/graph/api/user-update; User.RevokeSessions.All https://learn.microsoft.com/en-us/graph/api/user-revokesigninsessions; LicenseAssignment.ReadWrite.All https://learn.microsoft.com/en-us/graph/api/user-assignlicense',
   },
 ];

@@ -1,3 +1,4 @@
+import { formatCents } from '../domain/licence-cost.js';
 import { z } from 'zod/v4';
 import { DAY_MS, type Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
@@ -71,6 +72,14 @@ export class BillingService {
       guests: row.guests,
       billable: row.billable,
       takenAt: row.created_at,
+      licenceCost:
+        row.licence_cost_cents === null || row.licence_currency === null
+          ? null
+          : {
+              cents: row.licence_cost_cents,
+              amount: formatCents(row.licence_cost_cents),
+              currency: row.licence_currency,
+            },
     }));
   }
 
@@ -85,7 +94,13 @@ export class BillingService {
       const integration = await tx.integrationAdmin.collectionFacts(clientId);
       if (integration?.activityData === 'unknown') return undefined;
       const counts = await tx.collection.counts(clientId, now);
-      await tx.billing.upsertSnapshot(clientId, toDay(now), counts, now.toISOString());
+      await tx.billing.upsertSnapshot(
+        clientId,
+        toDay(now),
+        counts,
+        now.toISOString(),
+        await tx.licenceCosts.subscriptionCost(clientId),
+      );
       return counts;
     });
   }

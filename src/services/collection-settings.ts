@@ -1,3 +1,5 @@
+import { formatCents } from '../domain/licence-cost.js';
+import type { ExpiryThresholdPreview } from '../contracts/integrations.js';
 import type { Actor } from './actor.js';
 import type { ReconcileOutcome } from './collection-reconciler.js';
 import { parseInput } from './validation.js';
@@ -38,6 +40,36 @@ export class CollectionSettings extends IntegrationBase {
     });
     const reconciled = await this.reconciler.reconcile(client.id);
     return { startedAt: started.startedAt, alreadyStarted: !started.changed, reconciled };
+  }
+
+  /**
+   * Rule 8: what setting the expiry threshold to `days` would do now — users newly expired (and what their licences
+   * cost a month where prices are set), users no longer expired. Changes nothing.
+   * @throws {ValidationError} {@link NotFoundError} {@link ForbiddenError}
+   */
+  async previewExpiryThreshold(
+    actor: Actor,
+    clientRef: string,
+    days: number | string,
+  ): Promise<ExpiryThresholdPreview> {
+    const client = await this.clientAccess.resolve(actor, clientRef, 'client:configure');
+    const thresholdDays = parseInput(thresholdSchema, days);
+    const impact = await this.store.read.expiryImpact.impact(
+      client.id,
+      client.expiry_days,
+      thresholdDays,
+      this.clock.now(),
+    );
+    const currency = await this.store.read.licenceCosts.currency(client.id);
+    const cents = impact.newlyExpiredLicenceCents;
+    return {
+      currentDays: client.expiry_days,
+      thresholdDays,
+      newlyExpired: impact.newlyExpired,
+      noLongerExpired: impact.noLongerExpired,
+      newlyExpiredLicenceCost:
+        cents === null || currency === null ? null : { cents, amount: formatCents(cents), currency },
+    };
   }
 
   /**

@@ -1,3 +1,4 @@
+import { formatCents } from '../domain/licence-cost.js';
 import crypto from 'node:crypto';
 import { z } from 'zod/v4';
 import {
@@ -82,6 +83,17 @@ export class GroupExclusion extends GroupServiceBase {
       sampleRows.map((row) => row.id),
     );
     const after = billableAfterExclusion(before, impact.affectedBillable);
+    const [licenceCents, currency] = alreadyExcluded
+      ? [null, null]
+      : await Promise.all([
+          groups.affectedLicenceCents(client.id, group.id),
+          this.store.read.licenceCosts.currency(client.id),
+        ]);
+
+    const monthlyLicenceCost =
+      licenceCents === null || currency === null
+        ? null
+        : { cents: licenceCents, amount: formatCents(licenceCents), currency };
 
     const token = crypto.randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + EXCLUSION_PREVIEW_TTL_MS);
@@ -115,6 +127,7 @@ export class GroupExclusion extends GroupServiceBase {
           ...toUserView(row, excludedOf.get(row.id) ?? [], policy, now),
           direct: row.direct,
         })),
+        monthlyLicenceCost,
       },
       billable: { before, after, basis, readingActivity: !expiry.activityRead },
       figures: exclusionFigures({
@@ -123,6 +136,7 @@ export class GroupExclusion extends GroupServiceBase {
         billableAfter: after,
         basis,
         readingActivity: !expiry.activityRead,
+        monthlyLicenceCost,
       }),
     };
   }

@@ -229,6 +229,13 @@ export class IntegrationService extends IntegrationBase {
     return this.settings.startImport(...args);
   }
 
+  /** Rule 8: see {@link CollectionSettings.previewExpiryThreshold}. */
+  async previewExpiryThreshold(
+    ...args: Parameters<CollectionSettings['previewExpiryThreshold']>
+  ): ReturnType<CollectionSettings['previewExpiryThreshold']> {
+    return this.settings.previewExpiryThreshold(...args);
+  }
+
   /** Rule 8: see {@link CollectionSettings.setExpiryThreshold}. */
   async setExpiryThreshold(
     ...args: Parameters<CollectionSettings['setExpiryThreshold']>

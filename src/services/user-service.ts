@@ -1,3 +1,5 @@
+import { formatCents } from '../domain/licence-cost.js';
+import type { MonthlyAmount } from '../contracts/licences.js';
 import { z } from 'zod/v4';
 import {
   decideAdminAction,
@@ -140,7 +142,17 @@ export class UserService {
       withTotal: query.withTotal ?? true,
     });
     const items = await this.views(client.id, page.rows, policy, now);
-    return { items, nextCursor: encodeCursor(page.next), total: page.total ?? null };
+    const costs = await this.store.read.licenceCosts.monthlyCosts(
+      client.id,
+      items.map((item) => item.id),
+    );
+    const monthlyLicenceCosts: Record<string, MonthlyAmount> = {};
+    if (costs.currency !== null) {
+      for (const [id, cents] of costs.cents) {
+        monthlyLicenceCosts[id] = { cents, amount: formatCents(cents), currency: costs.currency };
+      }
+    }
+    return { items, nextCursor: encodeCursor(page.next), total: page.total ?? null, monthlyLicenceCosts };
   }
 
   /**

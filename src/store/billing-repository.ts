@@ -7,8 +7,16 @@ export class BillingRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Writes (or rewrites) the client's snapshot of `day`: the last one taken that day wins. */
-  async upsertSnapshot(clientId: string, day: string, counts: CollectionCounts, at: string): Promise<void> {
+  async upsertSnapshot(
+    clientId: string,
+    day: string,
+    counts: CollectionCounts,
+    at: string,
+    licenceCost: { readonly cents: number; readonly currency: string } | null = null,
+  ): Promise<void> {
     const values = {
+      licence_cost_cents: licenceCost?.cents ?? null,
+      licence_currency: licenceCost?.currency ?? null,
       total_users: counts.totalUsers,
       imported: counts.imported,
       disabled: counts.disabled,

@@ -38,6 +38,8 @@ export const clientTables = [
   // The partner's licence prices and currency for the client.
   'licence_prices',
   'licence_settings',
+  // The licences the product removed from users (what their Undo gives back).
+  'licence_removals',
   // A removed client's claimed scheduler job (PostgreSQL): nothing to take over any more.
   'scheduler_claims',
 ] as const;

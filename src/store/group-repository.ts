@@ -173,6 +173,23 @@ export class GroupRepository {
     return { affected: row.affected, affectedBillable: row.billable };
   }
 
+  /**
+   * The monthly cost (hundredths of the client's currency) of the licences held by the users the exclusion would
+   * disable, at the partner's prices; null when none of those licences has a price (issue 17: never a guessed cost).
+   */
+  async affectedLicenceCents(clientId: string, groupId: string): Promise<number | null> {
+    const row = await this.db
+      .selectFrom('user_licences as l')
+      .innerJoin('licence_prices as p', (join) =>
+        join.onRef('p.client_id', '=', 'l.client_id').onRef('p.sku_id', '=', 'l.sku_id'),
+      )
+      .select((eb) => eb.fn.sum<number | string | null>('p.monthly_price_cents').as('cents'))
+      .where('l.client_id', '=', clientId)
+      .where('l.user_id', 'in', this.affectedQuery(clientId, groupId).select('directory_users.id'))
+      .executeTakeFirst();
+    return row?.cents === null || row?.cents === undefined ? null : Number(row.cents);
+  }
+
   /** The first `limit` users the exclusion would disable, by name, each marked direct or nested. */
   async affectedSample(clientId: string, groupId: string, limit: number): Promise<GroupMemberRow[]> {
     const rows = await this.affectedQuery(clientId, groupId)

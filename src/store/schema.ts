@@ -360,6 +360,9 @@ export interface BillingSnapshotsTable {
   guests: number;
   billable: number;
   created_at: Timestamp;
+  /** The monthly licence cost that day at the partner's prices (migration 0022); null where none was set. */
+  licence_cost_cents: number | null;
+  licence_currency: string | null;
 }
 
 /** Problems that notify once when they open and once when they close (rule 11: never a storm). */
@@ -481,6 +484,16 @@ export interface ClientDailySnapshotsTable {
   taken_at: Timestamp;
 }
 
+/** A licence the product removed from a user (migration 0022): what the Undo gives back. */
+export interface LicenceRemovalsTable {
+  client_id: string;
+  user_id: string;
+  sku_id: string;
+  removed_at: Timestamp;
+  removed_by: string;
+  restored_at: Timestamp | null;
+}
+
 export interface Database {
   clients: ClientsTable;
   integrations: IntegrationsTable;
@@ -514,6 +527,7 @@ export interface Database {
   licence_prices: LicencePricesTable;
   licence_settings: LicenceSettingsTable;
   client_daily_snapshots: ClientDailySnapshotsTable;
+  licence_removals: LicenceRemovalsTable;
 }
 
 export type ClientRow = Selectable<ClientsTable>;

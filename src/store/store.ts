@@ -7,6 +7,7 @@ import { CollectionRepository } from './collection-repository.js';
 import { ConversationRepository } from './conversation-repository.js';
 import { DashboardRepository } from './dashboard-repository.js';
 import { DirectoryCountRepository } from './directory-count-repository.js';
+import { ExpiryImpactRepository } from './expiry-threshold-impact.js';
 import { GroupRepository } from './group-repository.js';
 import { IntegrationAdminRepository } from './integration-admin-repository.js';
 import { IntegrationRepository } from './integration-repository.js';
@@ -20,6 +21,7 @@ import type { Database } from './schema.js';
 import type { SecretBox } from './secret-box.js';
 import { SyncRunRepository } from './sync-run-repository.js';
 import { TabPlacementRepository } from './tab-placement-repository.js';
+import { LicenceCostRepository } from './user-licence-cost.js';
 import { UserRepository } from './user-repository.js';
 
 /**
@@ -37,12 +39,16 @@ export interface Repositories {
   readonly dashboard: DashboardRepository;
   /** How much of a client's directory is held (users, groups, memberships). */
   readonly directoryCounts: DirectoryCountRepository;
+  /** What changing a client's expiry threshold would do (a preview). */
+  readonly expiryImpact: ExpiryImpactRepository;
   readonly groups: GroupRepository;
   /** Integration rows with the client secret encrypted; only `credentials(clientId)` decrypts. */
   readonly integrations: IntegrationRepository;
   /** The admin side of an integration row (connect, rotate, start the import, remove with its data). */
   readonly integrationAdmin: IntegrationAdminRepository;
   readonly licences: LicenceRepository;
+  /** The partner's prices applied to users and subscriptions. */
+  readonly licenceCosts: LicenceCostRepository;
   readonly notifications: NotificationRepository;
   readonly pendingActions: PendingActionRepository;
   readonly reports: ReportRepository;
@@ -138,6 +144,9 @@ class LazyRepositories implements Repositories {
   get directoryCounts(): DirectoryCountRepository {
     return this.once('directoryCounts', (db) => new DirectoryCountRepository(db));
   }
+  get expiryImpact(): ExpiryImpactRepository {
+    return this.once('expiryImpact', (db) => new ExpiryImpactRepository(db));
+  }
   get groups(): GroupRepository {
     return this.once('groups', (db) => new GroupRepository(db));
   }
@@ -151,6 +160,9 @@ class LazyRepositories implements Repositories {
   }
   get licences(): LicenceRepository {
     return this.once('licences', (db) => new LicenceRepository(db));
+  }
+  get licenceCosts(): LicenceCostRepository {
+    return this.once('licenceCosts', (db) => new LicenceCostRepository(db));
   }
   get notifications(): NotificationRepository {
     return this.once('notifications', (db) => new NotificationRepository(db));

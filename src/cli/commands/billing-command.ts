@@ -30,7 +30,16 @@ export function registerBillingCommand(program: Command, context: CliContext): v
             history.length === 0
               ? 'No snapshots in that period yet (one is taken every day).'
               : formatTable(
-                  ['DAY', 'USERS', 'IMPORTED', 'DISABLED', 'EXPIRED', 'GUESTS', 'BILLABLE'],
+                  [
+                    'DAY',
+                    'USERS',
+                    'IMPORTED',
+                    'DISABLED',
+                    'EXPIRED',
+                    'GUESTS',
+                    'BILLABLE',
+                    'LICENCES / MONTH',
+                  ],
                   history.map((row) => [
                     row.day,
                     row.totalUsers,
@@ -39,6 +48,7 @@ export function registerBillingCommand(program: Command, context: CliContext): v
                     row.expired,
                     row.guests,
                     row.billable,
+                    row.licenceCost === null ? '—' : `${row.licenceCost.amount} ${row.licenceCost.currency}`,
                   ]),
                 ),
           );

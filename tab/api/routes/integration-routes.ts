@@ -80,6 +80,19 @@ export function integrationRoutes(core: CoreServices, allowList: TenantAllowList
         json(await core.integrations.startImport(actor, params.client ?? '')),
     },
     {
+      // What a new expiry threshold would do (users newly expired and the licence cost they hold); changes nothing.
+      method: 'GET',
+      path: '/clients/:client/settings/expiry/preview',
+      handle: async ({ actor, params, query }) =>
+        json(
+          await core.integrations.previewExpiryThreshold(
+            actor,
+            params.client ?? '',
+            typeof query.days === 'string' ? query.days : '',
+          ),
+        ),
+    },
+    {
       method: 'PUT',
       path: '/clients/:client/settings/expiry',
       handle: async ({ actor, params, body }) => {

@@ -617,6 +617,109 @@ describe('bot in the Agents Playground (end to end)', function () {
     // And the bot still answers.
     assert.match(textOf((await ask('whoami')).card), /partner admin, every client/);
   });
+
+  it('`licences` → act on expired users: preview card → Confirm → result card per user; without the permission Graph refuses each; with it the tenant and the audit log show each user; Undo gives the licences back', async function () {
+    this.timeout(240_000);
+    const demo = await app.store.db
+      .selectFrom('integrations')
+      .select(['tenant_id', 'app_client_id'])
+      .where('client_id', '=', demoClientId)
+      .executeTakeFirstOrThrow();
+    const licencesInTenant = async (): Promise<Map<string, string[]>> =>
+      new Map(
+        (
+          (await app.simControl('GET', `/tenants/${demo.tenant_id}/licences`)) as {
+            users: { id: string; skuIds: string[] }[];
+          }
+        ).users.map((u) => [u.id, [...u.skuIds].sort()]),
+      );
+    // Expired users: the tenant's activity read and applied by a directory sync, with a 7-day threshold.
+    await activityRead();
+    assert.equal(
+      (await app.api('partnerAdmin', 'PUT', '/clients/demo/settings/expiry', { days: 7 })).status,
+      200,
+    );
+    const directoryRuns = async (): Promise<number> =>
+      (
+        await app.store.db
+          .selectFrom('sync_runs')
+          .select('id')
+          .where('client_id', '=', demoClientId)
+          .where('kind', '=', 'directory')
+          .where('status', '=', 'succeeded')
+          .execute()
+      ).length;
+    const runs = await directoryRuns();
+    // 202, or 409 when the scheduler's own sync is running: either way a directory run finishes after `runs`.
+    const started = (await app.api('partnerAdmin', 'POST', '/clients/demo/sync', {})).status;
+    assert.ok(started === 202 || started === 409, String(started));
+    await waitFor(async () => (await directoryRuns()) > runs, 60_000);
+    // Expiry applies to imported users: the initial import (this is the file's last test; nothing after relies on it).
+    await app.api('partnerAdmin', 'POST', '/clients/demo/import', {});
+    await waitFor(async () => {
+      const inactive = (await app.api('partnerAdmin', 'GET', '/clients/demo/licences/inactive?limit=1000'))
+        .body as {
+        users: { inactiveReasons: string[] }[];
+      };
+      return inactive.users.some((u) => u.inactiveReasons.includes('expired'));
+    }, 120_000);
+
+    const bot = await ask('licences demo', PERSONAL, /^Licences/);
+    const removeOffer = actionOf(bot.card, 'users.act.preview', 'Remove expired users’ licences');
+    const refusedPreview = await playground.click(PERSONAL, bot.messageId, removeOffer);
+    assert.equal(refusedPreview.status, 200);
+    assert.match(textOf(refusedPreview.card), /Not available yet\..*LicenseAssignment\.ReadWrite\.All/s);
+    const forced = actionOf(refusedPreview.card, 'users.act.confirm', 'Confirm: remove licences');
+    const users = (forced.data as { users: string[] }).users;
+    assert.ok(users.length > 0);
+    const before = await licencesInTenant();
+    const refused = await playground.click(PERSONAL, bot.messageId, forced);
+    assert.match(textOf(refused.card), new RegExp(`0 done, ${users.length.toString()} refused`));
+    assert.match(textOf(refused.card), /refused · Authorization_RequestDenied/);
+    assert.throws(() => actionOf(refused.card, 'users.act.confirm', 'Undo'), /no users\.act\.confirm/);
+    assert.deepEqual(await licencesInTenant(), before, 'a refused call changed the tenant');
+
+    await app.simControl('POST', `/tenants/${demo.tenant_id}/apps/${demo.app_client_id}/permissions`, {
+      permissions: ['LicenseAssignment.ReadWrite.All'],
+    });
+    const preview = await playground
+      .click(PERSONAL, bot.messageId, actionOf(refused.card, 'licences.show', 'Back to licences'))
+      .then((shown) =>
+        playground.click(
+          PERSONAL,
+          bot.messageId,
+          actionOf(shown.card, 'users.act.preview', 'Remove expired users’ licences'),
+        ),
+      );
+    assert.doesNotMatch(textOf(preview.card), /Not available yet/);
+    assert.match(textOf(preview.card), /To change/);
+    const confirm = actionOf(preview.card, 'users.act.confirm', 'Confirm: remove licences');
+    const done = await playground.click(PERSONAL, bot.messageId, confirm);
+    assert.match(textOf(done.card), new RegExp(`${users.length.toString()} done, 0 refused`));
+    const after = await licencesInTenant();
+    for (const id of users) assert.equal(after.get(id), undefined, `${id} still holds licences`);
+    const audit = await app.store.db
+      .selectFrom('audit_log')
+      .select(['target_id', 'after'])
+      .where('action', '=', 'user.remove_licences')
+      .where('channel', '=', 'bot')
+      .execute();
+    for (const id of users) {
+      const outcomes = audit
+        .filter((entry) => entry.target_id === id)
+        .map((entry) => JSON.parse(entry.after ?? '{}') as { outcome: string });
+      assert.deepEqual(outcomes.map((o) => o.outcome).sort(), ['done', 'refused'], id);
+    }
+
+    const undone = await playground.click(
+      PERSONAL,
+      bot.messageId,
+      actionOf(done.card, 'users.act.confirm', 'Undo: give the licences back'),
+    );
+    assert.match(textOf(undone.card), new RegExp(`${users.length.toString()} done, 0 refused`));
+    const restored = await licencesInTenant();
+    for (const id of users) assert.deepEqual(restored.get(id), before.get(id), id);
+  });
 });
 
 /** What no payload may change: the audit log, pending previews, role assignments, conversations. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
 import type { demoIdentities } from '../../../server/demo-identities.js';
+import { assertAccessible } from './support/accessibility.js';
 import { go, launchBrowser, openHost, screenshot, type TestBrowser } from './support/browser.js';
 import { buildTab, startDemoApp, waitFor, type DemoApp } from './support/demo-app.js';
 
@@ -116,7 +117,7 @@ describe('tab: the Licences screen (browser)', function () {
     await screenshot(page, 'licences-02-priced');
   });
 
-  it('blocks sign-in of ticked inactive users after a preview and a confirmation, shows each result, and Undo restores', async () => {
+  it('blocks sign-in and removes the licences of ticked expired users after previews and confirmations; the tenant and the audit log show each user; Undo restores both', async () => {
     const demo = await app.store.db
       .selectFrom('integrations')
       .innerJoin('clients', 'clients.id', 'integrations.client_id')
@@ -129,42 +130,145 @@ describe('tab: the Licences screen (browser)', function () {
           user: { accountEnabled: unknown };
         }
       ).user.accountEnabled;
+    const skusInTenant = async (id: string): Promise<string[]> =>
+      (
+        ((await app.simControl('GET', `/tenants/${demo.tenant_id}/licences`)) as LicenceTruth).users.find(
+          (u) => u.id === id,
+        )?.skuIds ?? []
+      ).sort();
+    const auditOf = (action: string) =>
+      app.store.db
+        .selectFrom('audit_log')
+        .select(['target_id', 'after'])
+        .where('action', '=', action)
+        .execute();
+    // Expired users: the tenant's activity read, applied by a directory sync, then an import with a 7-day threshold.
+    const demoClientId = (
+      await app.store.db
+        .selectFrom('clients')
+        .select('id')
+        .where('name', '=', 'demo')
+        .executeTakeFirstOrThrow()
+    ).id;
+    await waitFor(async () => {
+      const integration = await app.store.db
+        .selectFrom('integrations')
+        .select('activity_data')
+        .where('client_id', '=', demoClientId)
+        .executeTakeFirst();
+      return integration?.activity_data === 'available';
+    }, 90_000);
+    const directoryRuns = async (): Promise<number> =>
+      (
+        await app.store.db
+          .selectFrom('sync_runs')
+          .select('id')
+          .where('client_id', '=', demoClientId)
+          .where('kind', '=', 'directory')
+          .where('status', '=', 'succeeded')
+          .execute()
+      ).length;
+    const runs = await directoryRuns();
+    assert.equal((await app.api('partnerAdmin', 'POST', '/clients/demo/sync', {})).status, 202);
+    await waitFor(async () => (await directoryRuns()) > runs, 60_000);
+    assert.equal((await app.api('partnerAdmin', 'POST', '/clients/demo/import', {})).status, 200);
+    assert.equal(
+      (await app.api('partnerAdmin', 'PUT', '/clients/demo/settings/expiry', { days: 7 })).status,
+      200,
+    );
+    // Block sign-in and remove licences: the two permissions the client's admin granted (Undo needs the same ones).
     await app.simControl('POST', `/tenants/${demo.tenant_id}/apps/${demo.app_client_id}/permissions`, {
-      permissions: ['User.EnableDisableAccount.All'],
+      permissions: ['User.EnableDisableAccount.All', 'LicenseAssignment.ReadWrite.All'],
     });
-    const frame = await licencesAs('partnerAdmin');
-    const list = frame.getByRole('table', { name: 'Inactive but licensed users' });
+    let frame = await licencesAs('partnerAdmin');
+    let list = frame.getByRole('table', { name: 'Inactive but licensed users' });
     await list.getByRole('checkbox').first().waitFor();
-    const rows = list.getByRole('row').filter({ hasNot: frame.getByText('Sign-in blocked') });
-    for (let i = 1; i <= 2; i++) await rows.nth(i).getByRole('checkbox').check();
+    const expiredRows = list
+      .getByRole('row')
+      .filter({ has: frame.getByText('Expired', { exact: true }) })
+      .filter({ hasNot: frame.getByText('Sign-in blocked') });
+    // The two users by their user principal name (shown under the name), to find them again after each reload.
+    const upns: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const cell = await expiredRows.nth(i).getByRole('cell').nth(1).innerText();
+      upns.push(cell.split(/\s+/).find((word) => word.includes('@')) ?? '');
+    }
+    assert.ok(upns.every((upn) => upn !== ''));
+    const tick = async (): Promise<void> => {
+      list = frame.getByRole('table', { name: 'Inactive but licensed users' });
+      for (const upn of upns)
+        await list.getByRole('row').filter({ hasText: upn }).getByRole('checkbox').check();
+    };
+    await tick();
     await frame.getByRole('button', { name: 'Preview block sign-in (2)' }).click();
-    await frame.getByText('2 to block, 0 already blocked, 0 not applicable.').waitFor();
+    await frame.getByText('2 to change, 0 already blocked, 0 not applicable.').waitFor();
+    await assertAccessible(frame, 'Licences: block sign-in preview');
     await screenshot(page, 'licences-03-block-preview');
     await frame.getByRole('button', { name: 'Confirm: block sign-in' }).click();
-    const results = frame.getByRole('table', { name: 'Block sign-in results' });
-    await results.waitFor();
-    assert.equal(await results.getByText('done', { exact: true }).count(), 2);
-    const audit = await app.store.db
-      .selectFrom('audit_log')
-      .select(['target_id', 'after'])
-      .where('action', '=', 'user.block_sign_in')
-      .execute();
-    assert.equal(audit.length, 2);
-    for (const entry of audit) {
+    const blocked = frame.getByRole('table', { name: 'Block sign-in results' });
+    await blocked.waitFor();
+    assert.equal(await blocked.getByText('done', { exact: true }).count(), 2);
+    const blockAudit = await auditOf('user.block_sign_in');
+    assert.equal(blockAudit.length, 2);
+    const ids = blockAudit.map((entry) => entry.target_id ?? '');
+    for (const entry of blockAudit) {
       assert.match(entry.after ?? '', /"outcome":"done"/);
+      assert.match(entry.after ?? '', /"displayName":"[^"]+"/);
       assert.equal(await accountEnabled(entry.target_id ?? ''), false);
     }
     await screenshot(page, 'licences-04-blocked');
-    await frame.getByRole('button', { name: 'Undo: allow sign-in again (2)' }).click();
-    await waitFor(async () => {
-      const undone = await app.store.db
-        .selectFrom('audit_log')
-        .select('target_id')
-        .where('action', '=', 'user.unblock_sign_in')
-        .execute();
-      return undone.length === 2;
-    }, 30_000);
-    for (const entry of audit) assert.equal(await accountEnabled(entry.target_id ?? ''), true);
+
+    // The same users (now shown as blocked) lose their licences: the preview names each licence and the cost.
+    const held = new Map<string, string[]>();
+    for (const id of ids) held.set(id, await skusInTenant(id));
+    assert.ok([...held.values()].every((skus) => skus.length > 0));
+    await frame.getByRole('button', { name: 'Preview block sign-in (0)' }).waitFor();
+    await tick();
+    await frame.getByRole('button', { name: 'Preview remove licences (2)' }).click();
+    const preview = frame.getByRole('region', { name: 'Remove licences preview' });
+    await preview
+      .getByText(/2 to change, 0 holding none, 0 not applicable\. Reclaimed: [\d.]+ GBP a month\./)
+      .waitFor();
+    await preview
+      .getByRole('table', { name: 'Remove licences: who' })
+      .getByText(/Microsoft 365 E3/)
+      .first()
+      .waitFor();
+    await assertAccessible(frame, 'Licences: remove licences preview');
+    await screenshot(page, 'licences-05-remove-preview');
+    await frame.getByRole('button', { name: 'Confirm: remove licences' }).click();
+    const removed = frame.getByRole('table', { name: 'Remove licences results' });
+    await removed.waitFor();
+    assert.equal(await removed.getByText('done', { exact: true }).count(), 2);
+    for (const id of ids) assert.deepEqual(await skusInTenant(id), [], id);
+    const removeAudit = await auditOf('user.remove_licences');
+    assert.deepEqual(removeAudit.map((entry) => entry.target_id).sort(), [...ids].sort());
+    for (const entry of removeAudit) {
+      assert.match(entry.after ?? '', /"outcome":"done"/);
+      const after = JSON.parse(entry.after ?? '{}') as { skuIds: string[] };
+      assert.deepEqual([...after.skuIds].sort(), held.get(entry.target_id ?? ''));
+    }
+    await screenshot(page, 'licences-06-removed');
+
+    // Undo: the same licences back, then sign-in allowed again.
+    await frame.getByRole('button', { name: 'Undo: give the licences back (2)' }).click();
+    await frame.getByRole('table', { name: 'Give the licences back results' }).waitFor();
+    for (const id of ids) assert.deepEqual(await skusInTenant(id), held.get(id), id);
+    frame = await licencesAs('partnerAdmin');
+    await frame
+      .getByRole('table', { name: 'Inactive but licensed users' })
+      .getByRole('checkbox')
+      .first()
+      .waitFor();
+    await tick();
+    await frame.getByRole('button', { name: 'Preview allow sign-in again (2)' }).click();
+    await frame.getByRole('button', { name: 'Confirm: allow sign-in again' }).click();
+    await frame.getByRole('table', { name: 'Allow sign-in again results' }).waitFor();
+    for (const id of ids) assert.equal(await accountEnabled(id), true);
+    const undone = await auditOf('user.unblock_sign_in');
+    assert.equal(undone.length, 2);
+    await assertAccessible(frame, 'Licences: results');
+    await screenshot(page, 'licences-07-undone');
   });
 
   it('shows the reclaimable cost per client on the partner dashboard', async () => {
@@ -180,6 +284,38 @@ describe('tab: the Licences screen (browser)', function () {
     await frame.getByRole('group', { name: 'Reclaimable licences / month' }).getByText(text).waitFor();
     await frame.getByRole('table', { name: 'Clients' }).getByRole('link', { name: text }).waitFor();
     await screenshot(page, 'licences-03-dashboard');
+  });
+
+  it('shows each user’s licence cost on the Users screen and, before a new expiry threshold is saved, what it would do and cost', async () => {
+    const frame = await openHost(page, app.baseUrl, { as: 'partnerAdmin' });
+    await frame.getByTestId('signed-in-as').waitFor();
+    await go(frame, '#/c/demo/users');
+    const table = frame.getByRole('table', { name: /^Users of / });
+    await table.getByRole('columnheader', { name: 'Licences / month' }).waitFor();
+    await table.getByRole('cell', { name: '33.50 GBP' }).first().waitFor();
+    await assertAccessible(frame, 'Users with licence cost');
+    await screenshot(page, 'licences-08-users-cost');
+    await go(frame, '#/c/demo/setup');
+    const days = frame.getByRole('spinbutton', { name: /Days without activity/ });
+    await days.fill('8');
+    await days.press('Tab');
+    const preview = frame.getByTestId('threshold-preview');
+    await preview.waitFor();
+    const expected = (await app.api('partnerAdmin', 'GET', '/clients/demo/settings/expiry/preview?days=8'))
+      .body as {
+      newlyExpired: number;
+      newlyExpiredLicenceCost: { amount: string; currency: string } | null;
+    };
+    assert.match(
+      await preview.innerText(),
+      new RegExp(`At 8 days: ${expected.newlyExpired.toString()} more users expire`),
+    );
+    if (expected.newlyExpiredLicenceCost !== null)
+      assert.match(
+        await preview.innerText(),
+        new RegExp(`${expected.newlyExpiredLicenceCost.amount} GBP a month`),
+      );
+    await screenshot(page, 'licences-09-threshold-preview');
   });
 
   it('shows a viewer the same figures and no price editor', async () => {

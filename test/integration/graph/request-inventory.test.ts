@@ -19,7 +19,7 @@ const NOT_SENT_BY_SYNC: Readonly<Record<string, string>> = {
   adminconsent:
     "the admin's browser follows this redirect (test/e2e/demo-consent.test.ts), the server never sends it",
   'batch.users.update':
-    'an admin action after a preview and a confirmation, never a sync (test/integration/services/user-actions.test.ts)',
+    'an admin action after a preview and a confirmation, never a sync (test/integration/services/user-actions.test.ts, licence-actions.test.ts)',
   jwks: 'the tab API fetches it to validate Teams SSO tokens (test/integration/tab/sso-token-validation.test.ts), not the sync',
 };
 

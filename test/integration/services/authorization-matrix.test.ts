@@ -122,25 +122,24 @@ const actions: readonly Action[] = [
     level: 'operate',
     run: (core, actor, ref, f) => core.users.disableUser(actor, ref, f.userId),
   },
-  {
-    name: 'userActions.preview',
-    level: 'operate',
-    run: (core, actor, ref, f) =>
-      core.userActions.preview(actor, ref, { action: 'block_sign_in', userIds: [f.userId] }),
-  },
-  {
-    name: 'userActions.execute',
-    level: 'operate',
-    // The fixture's client is not connected: an allowed call is refused for that (nothing sent), after the right.
-    run: (core, actor, ref, f) =>
-      core.userActions.execute(actor, ref, { action: 'block_sign_in', userIds: [f.userId], confirm: true }),
-  },
-  {
-    name: 'userActions.execute (Undo)',
-    level: 'operate',
-    run: (core, actor, ref, f) =>
-      core.userActions.execute(actor, ref, { action: 'unblock_sign_in', userIds: [f.userId], confirm: true }),
-  },
+  // Every action on users (issue 17) × preview and execute: the client-admin right, own client only, viewers never.
+  ...(
+    ['block_sign_in', 'unblock_sign_in', 'revoke_sessions', 'remove_licences', 'restore_licences'] as const
+  ).flatMap((action) => [
+    {
+      name: `userActions.preview ${action}`,
+      level: 'operate' as const,
+      run: (core: Core, actor: Actor, ref: string, f: Fixture) =>
+        core.userActions.preview(actor, ref, { action, userIds: [f.userId] }),
+    },
+    {
+      name: `userActions.execute ${action}`,
+      level: 'operate' as const,
+      // The fixture's client is not connected: an allowed call is refused for that (nothing sent), after the right.
+      run: (core: Core, actor: Actor, ref: string, f: Fixture) =>
+        core.userActions.execute(actor, ref, { action, userIds: [f.userId], confirm: true }),
+    },
+  ]),
   {
     name: 'groups.previewExclusion',
     level: 'operate',
@@ -185,6 +184,11 @@ const actions: readonly Action[] = [
     name: 'integrations.rotateSecret',
     level: 'configure',
     run: (core, actor, ref) => core.integrations.rotateSecret(actor, ref, { clientSecret: '' }),
+  },
+  {
+    name: 'integrations.previewExpiryThreshold',
+    level: 'configure',
+    run: (core, actor, ref) => core.integrations.previewExpiryThreshold(actor, ref, 45),
   },
   {
     name: 'integrations.setExpiryThreshold',

@@ -124,6 +124,14 @@ describe('tab API: the core decides who may read and change what, and bad input 
         '/api/tab/clients/bravo/user-actions',
         { action: 'block_sign_in', userIds: [crypto.randomUUID()], confirm: true },
       ],
+      ...(['revoke_sessions', 'remove_licences', 'restore_licences'] as const).map(
+        (action): [string, string, unknown] => [
+          'POST',
+          '/api/tab/clients/bravo/user-actions',
+          { action, userIds: [crypto.randomUUID()], confirm: true },
+        ],
+      ),
+      ['GET', '/api/tab/clients/bravo/settings/expiry/preview?days=14', undefined],
     ];
     const auditBefore = await harness.core.auditLog.query({
       ...PARTNER_ADMIN,

@@ -222,6 +222,7 @@ export const preview: ExclusionPreview = {
   affected: {
     count: 40,
     sample: Object.values(users).map((user, index) => ({ ...user, direct: index % 2 === 0 })),
+    monthlyLicenceCost: null,
   },
   billable: { before: 1200, after: 1170, basis: 'current', readingActivity: false },
   figures: exclusionFigures({

@@ -17,6 +17,12 @@ import { helpCard, welcomeCard } from '../../../bot/cards/help-card.js';
 import { notificationCard } from '../../../bot/cards/notification-cards.js';
 import { execute } from '../../../bot/cards/card-kit.js';
 import { licencesCard } from '../../../bot/cards/licence-card.js';
+import {
+  nothingToActOnCard,
+  userActionPreviewCard,
+  userActionResultCard,
+} from '../../../bot/cards/user-action-cards.js';
+import type { UserActionOutcome, UserActionPreview } from '../../../src/contracts/user-actions.js';
 import { reportCard } from '../../../bot/cards/report-card.js';
 import { searchCard } from '../../../bot/cards/search-card.js';
 import { syncCard, syncFraction } from '../../../bot/cards/sync-card.js';
@@ -225,7 +231,89 @@ const searchResult: CrossClientSearchResult = {
   ],
 };
 
+const actedUser = (n: number) => ({
+  id: `00000000-0000-4000-8000-${n.toString().padStart(12, '0')}`,
+  displayName: `User ${n.toString()}`,
+  userPrincipalName: `user${n.toString()}@contoso.example`,
+});
+const removePreview: UserActionPreview = {
+  clientId: client.id,
+  action: 'remove_licences',
+  what: 'Remove the licences shown from the users in Microsoft Entra ID, so the seats are free.',
+  available: false,
+  permission: 'LicenseAssignment.ReadWrite.All',
+  availabilityDetail:
+    'Not granted: add the Microsoft Graph application permission LicenseAssignment.ReadWrite.All.',
+  targets: [
+    {
+      ...actedUser(1),
+      plan: 'change',
+      reason: null,
+      monthlyCost: gbp(3300),
+      licences: [
+        { skuId: '05e9a617-0261-4cee-bb44-138d3ef5d965', productName: 'Microsoft 365 E3', price: gbp(3300) },
+      ],
+    },
+    { ...actedUser(2), plan: 'already', reason: 'Holds no licences.', monthlyCost: null, licences: [] },
+  ],
+  toChange: 1,
+  already: 1,
+  notApplicable: 0,
+  monthlyCostHeld: gbp(3300),
+  monthlyCostReclaimed: gbp(3300),
+  undo: 'restore_licences',
+};
+const removeOutcome: UserActionOutcome = {
+  clientId: client.id,
+  action: 'remove_licences',
+  done: 1,
+  refused: 1,
+  notApplicable: 0,
+  batches: 1,
+  itemRequests: 2,
+  throttledItems: 0,
+  undo: 'restore_licences',
+  results: [
+    {
+      ...actedUser(1),
+      outcome: 'done',
+      requested: true,
+      graphStatus: 200,
+      reason: null,
+      skuIds: ['05e9a617-0261-4cee-bb44-138d3ef5d965'],
+    },
+    {
+      ...actedUser(2),
+      outcome: 'refused',
+      requested: true,
+      graphStatus: 400,
+      reason:
+        'Request_BadRequest: User license is inherited from a group membership and it cannot be removed directly from the user.',
+      skuIds: [],
+    },
+  ],
+};
+
 const cards: Record<string, AdaptiveCard> = {
+  'remove licences preview, not granted': userActionPreviewCard(client, removePreview, 3),
+  'block sign-in preview, granted': userActionPreviewCard(
+    client,
+    {
+      ...removePreview,
+      action: 'block_sign_in',
+      available: true,
+      undo: 'unblock_sign_in',
+      monthlyCostReclaimed: null,
+    },
+    0,
+  ),
+  'remove licences results with Undo': userActionResultCard(client, removeOutcome),
+  'revoke sessions results (no Undo)': userActionResultCard(client, {
+    ...removeOutcome,
+    action: 'revoke_sessions',
+    undo: null,
+  }),
+  'nothing to act on': nothingToActOnCard(client),
   'licences priced': licencesCard(...licenceFixtures(true), links.client(client, { section: 'licences' })),
   'licences without prices': licencesCard(
     ...licenceFixtures(false),
@@ -594,7 +682,16 @@ describe('bot cards', () => {
     const verbs = (built: AdaptiveCard): string[] => actionsOf(built).map((action) => String(action.verb));
 
     assert.deepEqual(verbs(userCard(client, users.manual!, { canOperate: false })), []);
-    assert.deepEqual(verbs(userCard(client, users.manual!)), ['user.import']);
+    // Import again, and the actions in Microsoft Entra ID itself (each previews first): block sign-in, remove licences.
+    assert.deepEqual(verbs(userCard(client, users.manual!)), [
+      'user.import',
+      'users.act.preview',
+      'users.act.preview',
+    ]);
+    assert.deepEqual(
+      actionsOf(userCard(client, users.manual!)).map((action) => (action.data as { action?: string }).action),
+      [undefined, 'block_sign_in', 'remove_licences'],
+    );
   });
 
   it('a change to a user or a group refreshes as that user’s or group’s card; previews and syncs do not refresh', () => {

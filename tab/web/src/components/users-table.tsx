@@ -13,7 +13,7 @@ import {
 } from '@fluentui/react-components';
 import { CheckmarkRegular } from '@fluentui/react-icons';
 import type { ReactNode } from 'react';
-import type { GroupMember, UserView } from '../api/types.js';
+import type { GroupMember, MonthlyAmount, UserView } from '../api/types.js';
 import { formatDate } from '../format.js';
 import { CollectionBadge, UserFlags } from './user-badges.js';
 
@@ -55,9 +55,16 @@ export function UsersTable(props: {
   readonly label: string;
   readonly columns: readonly UserColumn[];
   readonly actions?: ((user: UserView) => ReactNode) | undefined;
+  /**
+   * The monthly cost of each user's licences at the partner's prices (only users holding a priced licence): the
+   * column shows only when some user on the page has one — no price set, no cost shown.
+   */
+  readonly licenceCosts?: Readonly<Record<string, MonthlyAmount>> | undefined;
 }) {
   const styles = useStyles();
   const has = (column: UserColumn): boolean => props.columns.includes(column);
+  const costs = props.licenceCosts ?? {};
+  const showCosts = Object.keys(costs).length > 0;
   return (
     <Table className={styles.table} aria-label={props.label} size="small">
       <TableHeader>
@@ -70,6 +77,7 @@ export function UsersTable(props: {
           {has('activity') && <TableHeaderCell style={{ width: '12%' }}>Last activity</TableHeaderCell>}
           {has('expiry') && <TableHeaderCell style={{ width: '22%' }}>Expiry</TableHeaderCell>}
           {has('billable') && <TableHeaderCell style={{ width: '6%' }}>Billable</TableHeaderCell>}
+          {showCosts && <TableHeaderCell style={{ width: '9%' }}>Licences / month</TableHeaderCell>}
           {props.actions !== undefined && (
             <TableHeaderCell style={{ textAlign: 'right', width: '140px' }}>
               <span className={styles.hidden}>Actions</span>
@@ -148,6 +156,15 @@ export function UsersTable(props: {
                   </span>
                 ) : (
                   <span className={styles.no}>No</span>
+                )}
+              </TableCell>
+            )}
+            {showCosts && (
+              <TableCell>
+                {costs[user.id] === undefined ? (
+                  <Caption1 className={styles.muted}>—</Caption1>
+                ) : (
+                  `${costs[user.id]?.amount ?? ''} ${costs[user.id]?.currency ?? ''}`
                 )}
               </TableCell>
             )}

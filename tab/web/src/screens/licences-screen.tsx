@@ -33,7 +33,7 @@ import { ErrorBar } from '../components/error-bar.js';
 import { PageHeader } from '../components/page-header.js';
 import { StatCard, StatGrid } from '../components/stat-card.js';
 import { useResource } from '../hooks/use-resource.js';
-import { BlockSignInPanel } from './block-sign-in-panel.js';
+import { UserActionsPanel } from './user-actions-panel.js';
 import { formatDate, formatNumber } from '../format.js';
 
 const useStyles = makeStyles({
@@ -250,7 +250,7 @@ export function LicencesScreen({ client }: { readonly client: ClientHeader }) {
               </TableBody>
             </Table>
             {mayConfigure && (
-              <BlockSignInPanel
+              <UserActionsPanel
                 clientName={client.name}
                 selected={selected}
                 onDone={() => {

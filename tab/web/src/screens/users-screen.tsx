@@ -123,6 +123,7 @@ export function UsersScreen({ client }: { readonly client: ClientHeader }) {
             users={users.data.items}
             label={`Users of ${client.displayName}`}
             columns={['department', 'state', 'activity', 'expiry', 'billable']}
+            licenceCosts={users.data.monthlyLicenceCosts}
             actions={
               mayOperate
                 ? (user) =>

@@ -24,6 +24,7 @@ import { hrefOf } from '../../routing/hash-route.js';
 import { useStyles } from './setup-styles.js';
 import { RotateSecretDialog } from './rotate-secret-dialog.js';
 import { RemoveIntegrationDialog } from './remove-integration-dialog.js';
+import { ThresholdPreview } from './threshold-preview.js';
 
 export function ConnectedSetup(props: {
   readonly client: ClientHeader;
@@ -288,6 +289,9 @@ export function ConnectedSetup(props: {
               </Button>
             )}
           </div>
+          {props.mayConfigure && days !== integration.expiryThresholdDays && days >= 7 && days <= 365 && (
+            <ThresholdPreview base={base} days={days} />
+          )}
         </Card>
       </div>
 

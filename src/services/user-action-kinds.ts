@@ -1,0 +1,136 @@
+import { ACTION_PERMISSIONS, type ActionPermission } from '../graph/action-permissions.js';
+import type { UserActionName } from '../contracts/user-actions.js';
+import type { ActionUserRow } from '../store/user-action-repository.js';
+
+/** What one user's request to Graph is (one item of a JSON batch). */
+export interface ActionRequest {
+  readonly method: 'PATCH' | 'POST';
+  readonly url: string;
+  readonly body: Record<string, unknown>;
+}
+
+/** What the action would do to one user. */
+export interface ActionPlan {
+  readonly plan: 'change' | 'already' | 'not_applicable';
+  readonly reason: string | null;
+  /** Removing or restoring licences: the SKUs. */
+  readonly skuIds: readonly string[];
+}
+
+/** What the plan of one user needs besides the user. */
+export interface PlanFacts {
+  /** The SKUs the user holds in the directory copy. */
+  readonly held: readonly string[];
+  /** The SKUs the product removed from the user and has not given back. */
+  readonly removed: readonly string[];
+  /** Removing licences: only these SKUs (all the user holds when absent). */
+  readonly only: ReadonlySet<string> | undefined;
+}
+
+export interface ActionKind {
+  readonly permission: ActionPermission;
+  /** What Graph is asked to do, in plain words (shown in the preview). */
+  readonly what: string;
+  readonly audit: string;
+  /** The action that undoes this one, where Entra allows one. */
+  readonly undo: UserActionName | null;
+  /** The batch's operation name (telemetry and the request inventory). */
+  readonly operation: string;
+  plan(user: ActionUserRow, facts: PlanFacts): ActionPlan;
+  request(userId: string, skuIds: readonly string[]): ActionRequest;
+}
+
+function permissionOf(action: ActionPermission['action']): ActionPermission {
+  const permission = ACTION_PERMISSIONS.find((p) => p.action === action);
+  if (permission === undefined) throw new Error(`ACTION_PERMISSIONS lists no ${action}`);
+  return permission;
+}
+
+const change = (skuIds: readonly string[] = []): ActionPlan => ({ plan: 'change', reason: null, skuIds });
+const already = (reason: string): ActionPlan => ({ plan: 'already', reason, skuIds: [] });
+const userUrl = (id: string, tail = ''): string => `/users/${encodeURIComponent(id)}${tail}`;
+
+function signIn(enabled: boolean): Pick<ActionKind, 'plan' | 'request'> {
+  return {
+    plan: (user) =>
+      user.accountEnabled === enabled
+        ? already(enabled ? 'Sign-in is already allowed.' : 'Sign-in is already blocked.')
+        : change(),
+    // accountEnabled through user-update: https://learn.microsoft.com/en-us/graph/api/user-update
+    request: (id) => ({ method: 'PATCH', url: userUrl(id), body: { accountEnabled: enabled } }),
+  };
+}
+
+/**
+ * The actions on users. Permissions, as Microsoft's permissions reference names them
+ * (https://learn.microsoft.com/en-us/graph/permissions-reference): User.EnableDisableAccount.All (block, unblock),
+ * User.RevokeSessions.All (revoke sessions), LicenseAssignment.ReadWrite.All (remove and give back licences).
+ */
+export const ACTION_KINDS: Readonly<Record<UserActionName, ActionKind>> = {
+  block_sign_in: {
+    permission: permissionOf('block_sign_in'),
+    what: 'Block sign-in in Microsoft Entra ID: the users can no longer sign in; their licences stay assigned.',
+    audit: 'user.block_sign_in',
+    undo: 'unblock_sign_in',
+    operation: 'users.update.batch',
+    ...signIn(false),
+  },
+  unblock_sign_in: {
+    permission: permissionOf('block_sign_in'),
+    what: 'Allow sign-in again (the Undo of blocking sign-in).',
+    audit: 'user.unblock_sign_in',
+    undo: 'block_sign_in',
+    operation: 'users.update.batch',
+    ...signIn(true),
+  },
+  revoke_sessions: {
+    permission: permissionOf('revoke_sessions'),
+    what:
+      'Sign the users out everywhere: every app they signed in to asks them to sign in again. ' +
+      'This cannot be undone (a new sign-in is the only way back).',
+    audit: 'user.revoke_sessions',
+    undo: null,
+    operation: 'users.revokeSignInSessions.batch',
+    plan: () => change(),
+    // https://learn.microsoft.com/en-us/graph/api/user-revokesigninsessions
+    request: (id) => ({ method: 'POST', url: userUrl(id, '/revokeSignInSessions'), body: {} }),
+  },
+  remove_licences: {
+    permission: permissionOf('remove_licences'),
+    what:
+      'Remove the licences shown from the users in Microsoft Entra ID, so the seats are free. ' +
+      'Undo gives the same licences back while seats are free.',
+    audit: 'user.remove_licences',
+    undo: 'restore_licences',
+    operation: 'users.assignLicense.batch',
+    plan: (_user, facts) => {
+      const skuIds = facts.held.filter((skuId) => facts.only === undefined || facts.only.has(skuId));
+      if (skuIds.length > 0) return change(skuIds);
+      return already(facts.held.length === 0 ? 'Holds no licences.' : 'Holds none of the licences chosen.');
+    },
+    // Both lists are required (https://learn.microsoft.com/en-us/graph/api/user-assignlicense).
+    request: (id, skuIds) => ({
+      method: 'POST',
+      url: userUrl(id, '/assignLicense'),
+      body: { addLicenses: [], removeLicenses: skuIds },
+    }),
+  },
+  restore_licences: {
+    permission: permissionOf('remove_licences'),
+    what: 'Give back the licences this app removed from the users (the Undo of removing licences).',
+    audit: 'user.restore_licences',
+    undo: 'remove_licences',
+    operation: 'users.assignLicense.batch',
+    plan: (_user, facts) =>
+      facts.removed.length > 0
+        ? change(facts.removed)
+        : { plan: 'not_applicable', reason: 'No licences removed by this app to give back.', skuIds: [] },
+    request: (id, skuIds) => ({
+      method: 'POST',
+      url: userUrl(id, '/assignLicense'),
+      body: { addLicenses: skuIds.map((skuId) => ({ skuId, disabledPlans: [] })), removeLicenses: [] },
+    }),
+  },
+};
+
+export const ACTION_NAMES = Object.keys(ACTION_KINDS) as UserActionName[];
