@@ -53,7 +53,7 @@ export function isPublicAddress(address: string): boolean {
     if (lower === '::' || lower === '::1') return false;
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
     if (mapped?.[1] !== undefined) return isPublicAddress(mapped[1]);
-    if (/^f[cd]/.test(lower) || /^fe[89ab]/.test(lower) || /^ff/.test(lower)) return false;
+    if (/^f[cd]/.test(lower) || /^fe[89ab]/.test(lower) || lower.startsWith('ff')) return false;
     return true;
   }
   return false;

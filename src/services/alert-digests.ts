@@ -65,9 +65,11 @@ export class AlertDigests {
     const byTarget = new Map<string, AlertRow[]>();
     for (const alert of due) {
       const setting = settings.find((row) => row.kind === alertKindOf(alert.kind as Notification['kind']));
+      const chosen = setting?.conversation_id ?? null;
+      const chooser = setting?.chooser_object_id ?? null;
       const target =
-        setting?.conversation_id != null && setting.chooser_object_id !== null
-          ? JSON.stringify([setting.conversation_id, setting.chooser_tenant_id, setting.chooser_object_id])
+        chosen !== null && chooser !== null
+          ? JSON.stringify([chosen, setting?.chooser_tenant_id ?? null, chooser])
           : '';
       byTarget.set(target, [...(byTarget.get(target) ?? []), alert]);
     }

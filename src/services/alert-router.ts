@@ -1,11 +1,5 @@
 import type { Kysely } from 'kysely';
-import {
-  alertKindOf,
-  alertSummary,
-  DEFAULT_ALERT_TIME_ZONE,
-  DEFAULT_DIGEST_HOUR,
-  nextDigestAt,
-} from '../domain/alert-rules.js';
+import { alertKindOf, alertSummary, DEFAULT_ALERT_TIME_ZONE, nextDigestAt } from '../domain/alert-rules.js';
 import type { Notification } from '../domain/notification-kinds.js';
 import { isOneShot, ONE_SHOT_REACH_MS } from '../domain/notification-rules.js';
 import type { Clock } from '../shared/clock.js';
@@ -62,7 +56,7 @@ export class AlertRouter {
     if (kind === undefined) return 'not_an_alert';
     const repository = new AlertRepository(this.db);
     const setting = await repository.setting(announcement.clientId, kind);
-    if (setting !== undefined && setting.enabled === 0) return 'hold';
+    if (setting?.enabled === 0) return 'hold';
     const now = this.clock.now();
     if (isOneShot(announcement.kind) && now.getTime() - announcement.eventAt.getTime() > ONE_SHOT_REACH_MS)
       return 'hold';
@@ -81,9 +75,7 @@ export class AlertRouter {
         payload: JSON.stringify(notification),
         triggeredAt: now.toISOString(),
         delivery: digest ? 'daily_digest' : 'immediate',
-        digestDueAt: digest
-          ? nextDigestAt(now, setting.digest_hour ?? DEFAULT_DIGEST_HOUR, timeZone).toISOString()
-          : null,
+        digestDueAt: digest ? nextDigestAt(now, setting.digest_hour, timeZone).toISOString() : null,
       });
       if (recorded !== undefined) {
         const webhooks = await repository.webhooksFor(announcement.clientId);
@@ -100,14 +92,16 @@ export class AlertRouter {
       if (known.delivery === 'daily_digest') return 'hold';
       notification = JSON.parse(known.payload) as Notification;
     }
-    if (setting?.conversation_id != null && setting.chooser_object_id !== null) {
+    const chosen = setting?.conversation_id ?? null;
+    const chooser = setting?.chooser_object_id ?? null;
+    if (chosen !== null && chooser !== null) {
       return {
         notification,
         only: {
-          conversationId: setting.conversation_id,
+          conversationId: chosen,
           chooser: {
-            tenantId: setting.chooser_tenant_id ?? '',
-            objectId: setting.chooser_object_id,
+            tenantId: setting?.chooser_tenant_id ?? '',
+            objectId: chooser,
             name: undefined,
             channel: 'system',
           },

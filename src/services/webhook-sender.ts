@@ -143,10 +143,15 @@ export class WebhookSender {
     const loopbackAllowed = this.allowLoopbackHttp;
     const lookup: LookupFunction = (hostname, options, callback) => {
       dns.lookup(hostname, { ...options, all: false }, (error, resolved, family) => {
-        if (error !== null) return callback(error, '', 0);
+        if (error !== null) {
+          callback(error, '', 0);
+          return;
+        }
         const local = loopbackAllowed && resolved === '127.0.0.1';
-        if (!local && !isPublicAddress(resolved))
-          return callback(new Error(`${hostname} resolves to an address inside a private network.`), '', 0);
+        if (!local && !isPublicAddress(resolved)) {
+          callback(new Error(`${hostname} resolves to an address inside a private network.`), '', 0);
+          return;
+        }
         callback(null, resolved, family);
       });
     };
