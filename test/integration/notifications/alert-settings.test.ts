@@ -152,10 +152,10 @@ for (const engine of engines) {
       }
       const mine = await core.alerts.settings(admin, clientId);
       assert.equal(mine.canChange, true);
-      assert.deepEqual(
-        mine.conversations.map((conversation) => conversation.label).sort(),
-        ['Group chat MSP alerts', 'Your personal chat with the bot'],
-      );
+      assert.deepEqual(mine.conversations.map((conversation) => conversation.label).sort(), [
+        'Group chat MSP alerts',
+        'Your personal chat with the bot',
+      ]);
       const others = await core.alerts.settings(clientAdmin, clientId);
       assert.deepEqual(
         others.conversations.map((conversation) => conversation.id),
