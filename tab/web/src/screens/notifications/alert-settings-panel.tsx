@@ -18,7 +18,7 @@ import { useEffect, useState } from 'react';
 import type { AlertSettingView, AlertSettingsView, ClientHeader } from '../../api/types.js';
 import { useApp } from '../../app-context.js';
 import { ErrorBar } from '../../components/error-bar.js';
-import { useMutation } from '../../hooks/use-mutation.js';
+import { useAction } from './use-action.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useSectionStyles } from './section-styles.js';
 
@@ -52,7 +52,7 @@ export function AlertSettingsPanel(props: { readonly client: ClientHeader; reado
     setDraft(loaded.data.settings);
     setTimeZone(loaded.data.timeZone);
   }, [loaded.data]);
-  const save = useMutation(
+  const save = useAction(
     () =>
       api.put<AlertSettingsView>(`${props.base}/alert-settings`, {
         timeZone,
@@ -142,7 +142,7 @@ export function AlertSettingsPanel(props: { readonly client: ClientHeader; reado
                     change(setting.kind, { conversationId: data.value === EVERY_CHAT ? null : data.value });
                   }}
                 >
-                  <option value={EVERY_CHAT}>Every chat that turned notifications on</option>
+                  <option value={EVERY_CHAT}>Every subscribed chat</option>
                   {view.conversations.map((conversation) => (
                     <option key={conversation.id} value={conversation.id}>
                       {conversation.label}

@@ -15,7 +15,7 @@ import type { AlertListView, AlertView, ClientHeader } from '../../api/types.js'
 import { canOperate, useApp } from '../../app-context.js';
 import { ErrorBar } from '../../components/error-bar.js';
 import { PageHeader } from '../../components/page-header.js';
-import { useMutation } from '../../hooks/use-mutation.js';
+import { useAction } from './use-action.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { formatDateTime } from '../../format.js';
 import { AlertSettingsPanel } from './alert-settings-panel.js';
@@ -38,7 +38,7 @@ export function NotificationsScreen({ client }: { readonly client: ClientHeader 
   const base = `/clients/${encodeURIComponent(client.name)}`;
   const alerts = useResource(() => api.get<AlertListView>(`${base}/alerts`), `alerts:${client.id}`);
   const mayAcknowledge = canOperate(me, client.id);
-  const acknowledge = useMutation(
+  const acknowledge = useAction(
     (alert: AlertView) => api.post<AlertView>(`${base}/alerts/${String(alert.id)}/acknowledge`),
     (alert) => {
       notify('success', 'Acknowledged', alert.name);

@@ -18,7 +18,7 @@ import { useState } from 'react';
 import type { AlertWebhookView, ClientHeader, WebhookDeliveryView, WebhooksView } from '../../api/types.js';
 import { useApp } from '../../app-context.js';
 import { ErrorBar } from '../../components/error-bar.js';
-import { useMutation } from '../../hooks/use-mutation.js';
+import { useAction } from './use-action.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { formatDateTime } from '../../format.js';
 import { useSectionStyles } from './section-styles.js';
@@ -41,7 +41,7 @@ export function WebhooksPanel(props: { readonly client: ClientHeader; readonly b
   const [secret, setSecret] = useState('');
   const [partnerWide, setPartnerWide] = useState(false);
   const isPartnerAdmin = me.grants.some((grant) => grant.role === 'partner_admin');
-  const add = useMutation(
+  const add = useAction(
     () => api.post<AlertWebhookView>(`${props.base}/webhooks`, { url, secret, partnerWide }),
     () => {
       notify('success', 'Webhook added', 'New alerts are posted to it from now on.');
@@ -50,7 +50,7 @@ export function WebhooksPanel(props: { readonly client: ClientHeader; readonly b
       loaded.reload();
     },
   );
-  const remove = useMutation(
+  const remove = useAction(
     (webhook: AlertWebhookView) => api.delete(`${props.base}/webhooks/${String(webhook.id)}`),
     () => {
       notify('success', 'Webhook removed');
