@@ -10,6 +10,8 @@ import { EXPIRING_SOON_DAYS } from '../domain/notification-rules.js';
 import { DAY_MS, type Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { AlertRepository } from '../store/alert-repository.js';
+import { NotificationRepository } from '../store/notification-repository.js';
+import type { SyncKind } from '../domain/vocabulary.js';
 import type { AlertRow, Database } from '../store/schema.js';
 import { SYSTEM_ACTOR } from './actor.js';
 import type { AnnounceResult } from './notification-outbox.js';
@@ -124,6 +126,15 @@ export class AlertDigests {
     if (week === undefined) return { delivered: 0, failed: 0 };
     const integration = await this.options.integrations.get(SYSTEM_ACTOR, clientId);
     if (integration?.activityData !== 'available') return { delivered: 0, failed: 0 };
+    // Only once the sign-in log, the MFA registrations and the applications have been read once: before that, the
+    // coverage and the top apps would be partial.
+    const finished = new Set(
+      (await new NotificationRepository(db).latestFinishedRuns(clientId)).map((r) => r.kind),
+    );
+    if (
+      !['sign_ins', 'mfa_registration', 'service_principals'].every((kind) => finished.has(kind as SyncKind))
+    )
+      return { delivered: 0, failed: 0 };
     return this.options.notifications.announce({
       clientId,
       eventKey: `weekly-digest:${week}`,

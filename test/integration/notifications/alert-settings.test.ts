@@ -10,6 +10,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../../src/sha
 import { createLogger } from '../../../src/shared/logger.js';
 import { dropStore, engines, freshStoreConfig } from '../../support/databases.js';
 import { seedClient } from '../services/fixtures/directory-fixture.js';
+import type { SyncKind } from '../../../src/domain/vocabulary.js';
 
 const MSP_TENANT = '0f0f0f0f-1111-4222-8333-444444444444';
 const ADMIN = 'aaaaaaaa-0000-4000-8000-000000000001';
@@ -139,6 +140,38 @@ for (const engine of engines) {
       return rows.length;
     }
 
+    /** A finished run of one sync kind, as the sync runner records it. */
+    async function recordRun(kind: SyncKind, trigger: 'initial' | 'schedule'): Promise<void> {
+      await core.database.db
+        .insertInto('sync_runs')
+        .values({
+          client_id: clientId,
+          kind,
+          trigger,
+          status: 'succeeded',
+          started_at: clock.now().toISOString(),
+          finished_at: clock.now().toISOString(),
+          users_added: 0,
+          users_updated: 0,
+          users_removed: 0,
+          groups_added: 0,
+          groups_updated: 0,
+          groups_removed: 0,
+          edges_added: 0,
+          edges_removed: 0,
+          items_written: 0,
+          pages: 0,
+          graph_requests: 0,
+          retries: 0,
+          throttled_ms: 0,
+          error_code: null,
+          error_message: null,
+          error_request_id: null,
+          progress: '{}',
+        })
+        .execute();
+    }
+
     it('shows every alert on, to every subscribed chat, at once, in UTC, until an admin changes it', async () => {
       const view = await core.alerts.settings(viewer, clientId);
       assert.equal(view.timeZone, 'UTC');
@@ -234,34 +267,7 @@ for (const engine of engines) {
 
       // The partner admin's personal chat hears every client; the group chat nothing unless chosen.
       await core.notifications.setNotifications(admin, personal, { enabled: true });
-      await core.database.db
-        .insertInto('sync_runs')
-        .values({
-          client_id: clientId,
-          kind: 'directory',
-          trigger: 'initial',
-          status: 'succeeded',
-          started_at: clock.now().toISOString(),
-          finished_at: clock.now().toISOString(),
-          users_added: 0,
-          users_updated: 0,
-          users_removed: 0,
-          groups_added: 0,
-          groups_updated: 0,
-          groups_removed: 0,
-          edges_added: 0,
-          edges_removed: 0,
-          items_written: 0,
-          pages: 0,
-          graph_requests: 0,
-          retries: 0,
-          throttled_ms: 0,
-          error_code: null,
-          error_message: null,
-          error_request_id: null,
-          progress: '{}',
-        })
-        .execute();
+      await recordRun('directory', 'initial');
       clock.advance(60_000);
       await core.notifications.checkClient(clientId);
       const sent = notifier.take();
@@ -330,6 +336,11 @@ for (const engine of engines) {
           },
         ],
       });
+      // Not before the sign-in log, MFA registrations and applications have been read once.
+      clock.set('2026-11-23T06:00:00.000Z');
+      assert.equal((await core.alertDigests.checkWeeklyDigest(clientId)).delivered, 0);
+      for (const kind of ['sign_ins', 'mfa_registration', 'service_principals'] as const)
+        await recordRun(kind, 'initial');
       // Monday 23 November, 05:59 UTC = 06:59 in Paris: not yet.
       clock.set('2026-11-23T05:59:00.000Z');
       assert.equal((await core.alertDigests.checkWeeklyDigest(clientId)).delivered, 0);
