@@ -13,25 +13,31 @@ import type {
 import {
   ALERT_KIND_LABELS,
   ALERT_KINDS,
-  alertKindOf,
   DEFAULT_ALERT_TIME_ZONE,
   DEFAULT_DIGEST_HOUR,
   isTimeZone,
-  type AlertKind,
 } from '../domain/alert-rules.js';
-import type { NotificationKind } from '../domain/notification-kinds.js';
 import { webhookUrlProblem } from '../domain/webhook-address.js';
 import type { Clock } from '../shared/clock.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
 import { AlertRepository } from '../store/alert-repository.js';
 import { ConversationRepository } from '../store/conversation-repository.js';
 import type { SecretBox } from '../store/secret-box.js';
-import type { AlertWebhookRow, ConversationReferenceRow, Database } from '../store/schema.js';
+import type { Database } from '../store/schema.js';
 import type { AccessPolicy } from './access-policy.js';
 import type { Actor } from './actor.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { ClientAccess } from './client-access.js';
 import { parseInput } from './validation.js';
+import {
+  alertView,
+  auditOf,
+  conversationView,
+  inPlainWords,
+  settingLabel,
+  webhookView,
+  alertName,
+} from './alert-views.js';
 import { webhookSecretContext } from './webhook-sender.js';
 
 export interface AlertServiceOptions {
@@ -119,7 +125,11 @@ export class AlertService {
    */
   async updateSettings(actor: Actor, clientRef: string, input: unknown): Promise<AlertSettingsView> {
     const client = await this.options.clientAccess.resolve(actor, clientRef, 'client:configure');
-    const request = parseInput(settingsInput, input);
+    const request = inPlainWords(
+      () => parseInput(settingsInput, input),
+      'The alert settings were not saved',
+      (path) => settingLabel(path, input),
+    );
     const problems: { path: string; message: string }[] = [];
     if (request.timeZone !== undefined && !isTimeZone(request.timeZone))
       problems.push({
@@ -262,7 +272,12 @@ export class AlertService {
    */
   async addWebhook(actor: Actor, clientRef: string, input: unknown): Promise<AlertWebhookView> {
     const client = await this.options.clientAccess.resolve(actor, clientRef, 'client:configure');
-    const request = parseInput(webhookInput, input);
+    const request = inPlainWords(
+      () => parseInput(webhookInput, input),
+      'The webhook was not added',
+      (path) =>
+        path.startsWith('url') ? 'Address' : path.startsWith('secret') ? 'Shared secret' : 'For every client',
+    );
     if (request.partnerWide) await this.options.access.assert(actor, 'partner:manage');
     const problem = webhookUrlProblem(request.url, this.options.allowLoopbackHttp);
     if (problem !== undefined) throw new ValidationError(problem, [{ path: 'url', message: problem }]);
@@ -325,86 +340,4 @@ export class AlertService {
       )
       .map(conversationView);
   }
-}
-
-function conversationView(row: ConversationReferenceRow): AlertConversationView {
-  let name: string | undefined;
-  try {
-    const parsed = JSON.parse(row.reference) as { reference?: { conversation?: { name?: unknown } } };
-    const candidate = parsed.reference?.conversation?.name;
-    if (typeof candidate === 'string' && candidate.trim() !== '') name = candidate.trim();
-  } catch {
-    name = undefined;
-  }
-  const tail = row.conversation_id.slice(-6);
-  switch (row.conversation_type) {
-    case 'personal':
-      return { id: row.conversation_id, label: 'Your personal chat with the bot', type: 'personal' };
-    case 'channel':
-      return { id: row.conversation_id, label: `Channel ${name ?? `…${tail}`}`, type: 'channel' };
-    case 'groupChat':
-      return { id: row.conversation_id, label: `Group chat ${name ?? `…${tail}`}`, type: 'groupChat' };
-    default:
-      return { id: row.conversation_id, label: `Chat …${tail}`, type: 'other' };
-  }
-}
-
-function alertName(kind: string): string {
-  const alertKind = alertKindOf(kind as NotificationKind);
-  if (alertKind === undefined) return kind;
-  if (kind === 'sync_recovered') return 'Sync works again';
-  if (kind === 'permission_restored') return 'Permission back';
-  return ALERT_KIND_LABELS[alertKind].name;
-}
-
-function alertView(row: {
-  id: number;
-  kind: string;
-  summary: string;
-  triggered_at: string;
-  delivery: string;
-  digest_due_at: string | null;
-  digested_at: string | null;
-  acknowledged_at: string | null;
-  acknowledged_by: string | null;
-}): AlertView {
-  return {
-    id: row.id,
-    kind: row.kind,
-    name: alertName(row.kind),
-    summary: row.summary,
-    triggeredAt: row.triggered_at,
-    delivery: row.delivery as AlertDeliveryMode,
-    digestDueAt: row.digest_due_at,
-    digestedAt: row.digested_at,
-    acknowledgedAt: row.acknowledged_at,
-    acknowledgedBy: row.acknowledged_by,
-  };
-}
-
-function webhookView(row: AlertWebhookRow): AlertWebhookView {
-  return {
-    id: row.id,
-    clientId: row.client_id,
-    url: row.url,
-    secretSet: row.secret_ciphertext !== '',
-    enabled: row.enabled === 1,
-    createdAt: row.created_at,
-    createdBy: row.created_by,
-  };
-}
-
-function auditOf(view: AlertSettingsView, kinds: readonly AlertKind[]): unknown {
-  return {
-    timeZone: view.timeZone,
-    settings: view.settings
-      .filter((setting) => kinds.includes(setting.kind as AlertKind))
-      .map(({ kind, enabled, conversationId, delivery, digestHour }) => ({
-        kind,
-        enabled,
-        conversationId,
-        delivery,
-        digestHour,
-      })),
-  };
 }

@@ -52,7 +52,7 @@ describe('bot in the Agents Playground: the weekly summary card', function () {
 
   before(async function () {
     this.timeout(150_000);
-    app = started.app = await startDemoApp({ users: 200 });
+    app = started.app = await startDemoApp({ users: 200, autoImport: true });
     playground = started.playground = await AgentsPlayground.start({
       appEndpoint: `${app.baseUrl}/api/messages`,
       configPath: path.join(repoRoot, '.m365agentsplayground.yml'),
@@ -97,7 +97,12 @@ describe('bot in the Agents Playground: the weekly summary card', function () {
     );
     for (const label of ['Registered for MFA', 'App sign-ins through single sign-on', 'Most used apps'])
       assert.ok(text.includes(label), `${label} missing:\n${text}`);
-    assert.match(text, /\d+ users/, 'top apps with their active users');
+    const usage = (await app.api('partnerAdmin', 'GET', '/clients/demo/reports/usage')).body as {
+      applications: { appName: string }[];
+    };
+    assert.ok(usage.applications.length > 0, 'the imported users signed in to apps');
+    for (const top of usage.applications.slice(0, 5))
+      assert.ok(text.includes(top.appName), `${top.appName} missing from the top apps:\n${text}`);
 
     const listed = (await app.api('viewer', 'GET', '/clients/demo/alerts')).body as {
       alerts: { kind: string; name: string }[];
