@@ -213,7 +213,10 @@ for (const engine of engines) {
           return true;
         });
       };
-      await bad({ settings: [{ ...change.settings[0], digestHour: 25 }] }, /must be an hour from 0 to 23/);
+      await bad(
+        { settings: [{ ...change.settings[0], digestHour: 25 }] },
+        /^The alert settings were not saved — Sync failing, hour: must be an hour from 0 to 23\.$/,
+      );
       await bad({ timeZone: 'Mars/Olympus' }, /is not a time zone/);
       await bad(
         { settings: [{ ...change.settings[0], conversationId: '19:unknown@thread.v2' }] },
