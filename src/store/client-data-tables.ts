@@ -25,6 +25,9 @@ export const tenantDataTables = [
   'pending_actions',
   'licence_subscriptions',
   'user_licences',
+  // The alerts sent about the tenant (they name its users) and their webhook deliveries.
+  'webhook_deliveries',
+  'alerts',
 ] as const;
 
 /** Every table with a `client_id` column: emptied when the client is removed. */
@@ -36,6 +39,10 @@ export const clientTables = [
   // The partner's licence prices and currency for the client.
   'licence_prices',
   'licence_settings',
+  // The alert settings, time zone and webhooks of the client (partner-wide webhooks have no client).
+  'alert_settings',
+  'alert_time_zones',
+  'alert_webhooks',
   // A removed client's claimed scheduler job (PostgreSQL): nothing to take over any more.
   'scheduler_claims',
 ] as const;
