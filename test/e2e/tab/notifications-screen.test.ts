@@ -205,7 +205,8 @@ describe('tab: the Notifications screen (browser)', function () {
     await go(frame, '#/c/demo/notifications');
     const log = frame.getByRole('table', { name: 'Webhook deliveries' });
     await log.getByRole('row').filter({ hasText: 'Weekly summary' }).getByText('Delivered').first().waitFor();
-    await shot(page, 'webhook-added');
+    await log.scrollIntoViewIfNeeded();
+    await shot(page, 'webhook-log');
   });
 
   it('shows a viewer the alerts and settings without acknowledge or save', async () => {
