@@ -126,6 +126,8 @@ export class AlertDigests {
     if (week === undefined) return { delivered: 0, failed: 0 };
     const integration = await this.options.integrations.get(SYSTEM_ACTOR, clientId);
     if (integration?.activityData !== 'available') return { delivered: 0, failed: 0 };
+    // A client connected during the week gets its first summary the next Monday (not a partial week's at once).
+    if (integration.createdAt >= `${week}T00:00:00.000Z`) return { delivered: 0, failed: 0 };
     // Only once the sign-in log, the MFA registrations and the applications have been read once: before that, the
     // coverage and the top apps would be partial.
     const finished = new Set(

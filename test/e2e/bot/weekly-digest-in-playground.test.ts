@@ -67,7 +67,23 @@ describe('bot in the Agents Playground: the weekly summary card', function () {
 
   it('arrives in the personal chat, renders, and shows the client’s figures', async function () {
     this.timeout(240_000);
-    // Due from Monday 00:00 in the client's time zone: whatever day the test runs, this week's is due.
+    // As if connected last week (a client connected this week gets its first summary next Monday), and due from
+    // Monday 00:00 in the client's time zone: whatever day the test runs, this week's is due.
+    await app.store.db
+      .updateTable('integrations')
+      .set({ created_at: '2026-01-01T00:00:00.000Z' })
+      .where(
+        'client_id',
+        '=',
+        (
+          await app.store.db
+            .selectFrom('clients')
+            .select('id')
+            .where('name', '=', 'demo')
+            .executeTakeFirstOrThrow()
+        ).id,
+      )
+      .execute();
     const saved = await app.api('partnerAdmin', 'PUT', '/clients/demo/alert-settings', {
       timeZone: 'UTC',
       settings: [

@@ -71,6 +71,12 @@ describe('tab: the Notifications screen (browser)', function () {
         .execute();
       return rows.some((row) => row.kind === 'first_sync_finished');
     }, 120_000);
+    // As if connected last week: this week's summary is due (a client connected this week waits for next Monday).
+    await app.store.db
+      .updateTable('integrations')
+      .set({ created_at: '2026-01-01T00:00:00.000Z' })
+      .where('client_id', '=', demoClientId)
+      .execute();
   });
 
   after(async () => {

@@ -344,6 +344,9 @@ for (const engine of engines) {
       assert.equal((await core.alertDigests.checkWeeklyDigest(clientId)).delivered, 0);
       for (const kind of ['sign_ins', 'mfa_registration', 'service_principals'] as const)
         await recordRun(kind, 'initial');
+      // The client was connected on Friday 20 November: no summary of that partial week.
+      clock.set('2026-11-21T12:00:00.000Z');
+      assert.equal((await core.alertDigests.checkWeeklyDigest(clientId)).delivered, 0);
       // Monday 23 November, 05:59 UTC = 06:59 in Paris: not yet.
       clock.set('2026-11-23T05:59:00.000Z');
       assert.equal((await core.alertDigests.checkWeeklyDigest(clientId)).delivered, 0);
