@@ -9,7 +9,8 @@ export type TabTarget =
       readonly group?: string;
     }
   | { readonly section: 'setup' }
-  | { readonly section: 'licences' };
+  | { readonly section: 'licences' }
+  | { readonly section: 'notifications' };
 
 /** The client a link is about: its id (channel tabs are bound by it) and short name (the tab's routes use it). */
 export interface LinkedClient {
@@ -71,6 +72,8 @@ export class TabLinks {
         return `${base}/setup`;
       case 'licences':
         return `${base}/licences`;
+      case 'notifications':
+        return `${base}/notifications`;
     }
   }
 
@@ -104,5 +107,7 @@ function labelOf(client: LinkedClient, target: TabTarget): string {
       return `${client.name}: setup`;
     case 'licences':
       return `${client.name}: licences`;
+    case 'notifications':
+      return `${client.name}: notifications`;
   }
 }

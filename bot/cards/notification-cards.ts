@@ -2,6 +2,7 @@ import type { Notification, NotifiedUserList } from '../../src/domain/notificati
 import { ownSecretSettings } from '../../src/domain/own-secrets.js';
 import type { TabPlacementView } from '../../src/services/tab-placement-service.js';
 import type { TabLinks } from '../tab-links.js';
+import { alertDigestCard, weeklyDigestCard } from './digest-cards.js';
 import { act, clientLabel, type CardClient } from './card-actions.js';
 import {
   card,
@@ -52,6 +53,10 @@ export function notificationCard(
   const label = clientLabel(client);
   const status = act('Status', 'status.show', { client: client.id });
   switch (notification.kind) {
+    case 'weekly_digest':
+      return weeklyDigestCard(notification, links, place);
+    case 'alert_digest':
+      return alertDigestCard(notification, links, place);
     case 'integration_created':
       return card(
         [

@@ -23,6 +23,10 @@ import { GraphConnectionVerifier } from '../services/connection-verifier.js';
 import { GroupService } from '../services/group-service.js';
 import { IntegrationService } from '../services/integration-service.js';
 import { NotificationService } from '../services/notification-service.js';
+import { AlertDigests } from '../services/alert-digests.js';
+import { AlertRouter } from '../services/alert-router.js';
+import { AlertService } from '../services/alert-service.js';
+import { WebhookSender } from '../services/webhook-sender.js';
 import { DownloadLinkService } from '../services/download-link-service.js';
 import { TabPlacementService } from '../services/tab-placement-service.js';
 import { ReportService } from '../services/report-service.js';
@@ -188,6 +192,13 @@ export interface Core {
    */
   readonly notifications: NotificationService;
   /**
+   * Alerts the admin shapes (issue 16): settings per client and kind, the alerts sent and their acknowledgement,
+   * outgoing webhooks and their delivery log.
+   */
+  readonly alerts: AlertService;
+  /** The scheduled side of alerts: due daily digests, the weekly summary, webhook deliveries (`run(clientId)`). */
+  readonly alertDigests: AlertDigests;
+  /**
    * The process is stopping: tells every long pass under way to stop (abort signal through each Graph call) and
    * starts no new one. Cheap and synchronous: call it first on SIGTERM, before draining HTTP requests.
    */
@@ -225,6 +236,7 @@ export type CoreServices = Pick<
   | 'tabPlacements'
   | 'downloadLinks'
   | 'notifications'
+  | 'alerts'
 >;
 
 /**
@@ -389,7 +401,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const tabPlacements = new TabPlacementService({ store, clientAccess, audit, clock });
   const downloadLinks = new DownloadLinkService({ store, clock, secretsKey: options.secretsKey });
+  // Alerts the admin shapes (issue 16): webhooks may point at this machine only in demo mode (and its tests).
+  const allowLoopbackHttp = config.mode === 'demo';
+  const webhookSender = new WebhookSender({ db, secretBox, clock, logger, allowLoopbackHttp });
+  const alerts = new AlertService({ db, access, clientAccess, audit, clock, secretBox, allowLoopbackHttp });
   const notifications = new NotificationService({
+    alertRouter: new AlertRouter({ db, clock, logger, webhooks: webhookSender }),
     db,
     access,
     audit,
@@ -402,6 +419,19 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     notifier: options.notifier,
     ownSecrets: ownSecretsOf(config),
     tabPlacements,
+  });
+
+  const alertDigests = new AlertDigests({
+    db,
+    clock,
+    logger,
+    clients,
+    integrations,
+    users,
+    billing,
+    reports,
+    notifications,
+    webhooks: webhookSender,
   });
 
   // After every successful directory sync, whoever started it (schedule, bot, tab, CLI) — its collection rules were
@@ -488,6 +518,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       }
     },
   });
+  // Alerts held for a digest whose hour has come, the weekly summary, and webhook deliveries (and their retries).
+  if (options.notifier !== undefined) {
+    scheduler.registerClientJob({
+      name: 'client-alerts',
+      everyMinutes: 1,
+      run: async (clientId) => {
+        await alertDigests.run(clientId);
+      },
+    });
+  }
   // The rules are applied before the day's billing snapshot is taken (expiry is evaluated as it is read), and both
   // before the daily digest.
   scheduler.registerDailyJob({
@@ -548,6 +588,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     tabPlacements,
     downloadLinks,
     notifications,
+    alerts,
+    alertDigests,
     beginShutdown: () => {
       syncRunner.abort();
     },

@@ -5,6 +5,7 @@
  * else. (The few constants both sides share — input patterns, a day — are in values.ts, imported as values.)
  */
 export type * from '../domain/vocabulary.js';
+export type * from './alerts.js';
 export type * from './audit.js';
 export type * from './billing.js';
 export type * from './clients.js';

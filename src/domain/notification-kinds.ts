@@ -93,6 +93,38 @@ export type Notification =
       readonly expiresAt: string;
       /** Whole days left (0 on the last day, negative once it has expired). */
       readonly daysLeft: number;
+    }
+  | {
+      /** The weekly summary of a client (issue 16): billable trend, expiries, MFA and SSO coverage, top apps. */
+      readonly kind: 'weekly_digest';
+      readonly client: NotifiedClient;
+      /** The Monday (`YYYY-MM-DD`) of the week it sums up. */
+      readonly week: string;
+      readonly billable: {
+        readonly now: number;
+        /** A week earlier (the oldest daily snapshot within the last 7 days), null without one. */
+        readonly weekAgo: number | null;
+      };
+      readonly expiredThisWeek: number;
+      readonly expiringSoon: number;
+      /** Share (0–1) of enabled members registered for MFA, null without registration data. */
+      readonly mfaRegistered: number | null;
+      /** Share (0–1) of enterprise-app sign-ins through Entra SSO in the last 30 days, null without any. */
+      readonly ssoShare: number | null;
+      readonly topApps: readonly { readonly name: string; readonly activeUsers: number }[];
+    }
+  | {
+      /** The alerts of a client held back for its daily digest (issue 16). */
+      readonly kind: 'alert_digest';
+      readonly client: NotifiedClient;
+      readonly alerts: readonly {
+        readonly kind: NotificationKindOfAlert;
+        readonly summary: string;
+        readonly triggeredAt: string;
+      }[];
     };
+
+/** The kinds an alert listed in a digest can be (any but the digests themselves). */
+export type NotificationKindOfAlert = string;
 
 export type NotificationKind = Notification['kind'];

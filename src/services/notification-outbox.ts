@@ -14,6 +14,7 @@ import { NotificationRepository } from '../store/notification-repository.js';
 import type { ConversationReferenceRow, Database } from '../store/schema.js';
 import type { AccessPolicy } from './access-policy.js';
 import { type Actor } from './actor.js';
+import type { AlertRoute, AlertRouter } from './alert-router.js';
 import type { TabPlacementService } from './tab-placement-service.js';
 import type { NotificationServiceOptions } from './notification-service.js';
 
@@ -31,6 +32,8 @@ export interface Announcement {
   readonly eventAt: Date;
   /** Built once, when the first conversation needs it; `undefined` means there is nothing to say after all. */
   readonly build: () => Promise<Notification | undefined>;
+  /** Only to this conversation, heard with the rights of the admin who chose it (a digest's target). */
+  readonly only?: AlertRoute['only'];
 }
 
 export interface AnnounceResult {
@@ -52,11 +55,12 @@ export class NotificationOutbox {
   private readonly notifier: Notifier | undefined;
   private readonly retryDelaysInMs: readonly number[];
   private readonly tabPlacements: TabPlacementService | undefined;
+  private readonly router: AlertRouter | undefined;
 
   constructor(
     options: Pick<
       NotificationServiceOptions,
-      'db' | 'access' | 'clock' | 'logger' | 'notifier' | 'tabPlacements'
+      'db' | 'access' | 'clock' | 'logger' | 'notifier' | 'tabPlacements' | 'alertRouter'
     > & {
       readonly retryDelaysInMs: readonly number[];
     },
@@ -68,6 +72,7 @@ export class NotificationOutbox {
     this.notifier = options.notifier;
     this.retryDelaysInMs = options.retryDelaysInMs;
     this.tabPlacements = options.tabPlacements;
+    this.router = options.alertRouter;
   }
 
   /**
@@ -77,18 +82,32 @@ export class NotificationOutbox {
   async announce(announcement: Announcement): Promise<AnnounceResult> {
     const notifier = this.notifier;
     if (notifier === undefined) return { delivered: 0, failed: 0 };
+    // The admin's alert settings (issue 16): off, held for the digest, or to one chosen conversation.
+    let only = announcement.only;
+    let notification: Notification | undefined | null = null;
+    if (this.router !== undefined && announcement.clientId !== APP_WIDE) {
+      const decision = await this.router.route(announcement);
+      if (decision === 'hold') return { delivered: 0, failed: 0 };
+      if (decision !== 'not_an_alert') {
+        notification = decision.notification;
+        only ??= decision.only;
+      }
+    }
     const conversations = new ConversationRepository(this.db);
     const sent = new NotificationRepository(this.db);
     const now = this.clock.now();
-    let notification: Notification | undefined | null = null;
     let delivered = 0;
     let failed = 0;
-    for (const row of await conversations.subscribedTo(announcement.clientId)) {
+    const rows =
+      only === undefined
+        ? await conversations.subscribedTo(announcement.clientId)
+        : [await conversations.find(only.conversationId)].filter((row) => row !== undefined);
+    for (const row of rows) {
       if (!mayReach(announcement.kind, announcement.eventAt, new Date(row.created_at), now)) continue;
       const mayHear =
         announcement.clientId === APP_WIDE
           ? await this.access.can(subscriberOf(row), 'partner:manage')
-          : await this.access.can(subscriberOf(row), 'client:read', announcement.clientId);
+          : await this.access.can(only?.chooser ?? subscriberOf(row), 'client:read', announcement.clientId);
       if (!mayHear) continue;
       const key = deliveryKey(announcement.eventKey, row.conversation_id);
       if (!(await sent.claim(announcement.clientId, key, now.toISOString()))) continue;

@@ -18,7 +18,8 @@ import {
   type ConversationSettings,
 } from './conversation-subscriptions.js';
 import { NotificationChecks, type NotificationRunSummary } from './notification-checks.js';
-import { NotificationOutbox } from './notification-outbox.js';
+import { NotificationOutbox, type Announcement, type AnnounceResult } from './notification-outbox.js';
+import type { AlertRouter } from './alert-router.js';
 
 export interface NotificationServiceOptions {
   readonly db: Kysely<Database>;
@@ -40,6 +41,8 @@ export interface NotificationServiceOptions {
   readonly ownSecrets?: readonly OwnSecretExpiry[];
   /** Where clients' channel and group-chat tabs are (a notification's buttons open the one where it is posted). */
   readonly tabPlacements?: TabPlacementService;
+  /** The admin's alert settings, applied to every client alert (issue 16); without it, every alert goes out as before. */
+  readonly alertRouter?: AlertRouter;
 }
 
 /**
@@ -58,14 +61,15 @@ export interface NotificationServiceOptions {
 export class NotificationService {
   private readonly subscriptions: ConversationSubscriptions;
   private readonly checks: NotificationChecks;
+  private readonly outbox: NotificationOutbox;
 
   constructor(options: NotificationServiceOptions) {
     const logger = options.logger.child({ component: 'notifications' });
-    const outbox = new NotificationOutbox({
+    const outbox = (this.outbox = new NotificationOutbox({
       ...options,
       logger,
       retryDelaysInMs: options.retryDelaysInMs ?? [500, 2_000],
-    });
+    }));
     this.subscriptions = new ConversationSubscriptions({ ...options, logger });
     this.checks = new NotificationChecks({
       ...options,
@@ -105,6 +109,11 @@ export class NotificationService {
   /** See {@link NotificationChecks.checkAll}. */
   async checkAll(): Promise<NotificationRunSummary> {
     return this.checks.checkAll();
+  }
+
+  /** Announces one event through the outbox (the alert digests and the weekly summary). */
+  async announce(announcement: Announcement): Promise<AnnounceResult> {
+    return this.outbox.announce(announcement);
   }
 
   /** See {@link NotificationChecks.checkOwnSecrets}. */

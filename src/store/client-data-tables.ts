@@ -25,6 +25,9 @@ export const tenantDataTables = [
   'pending_actions',
   'licence_subscriptions',
   'user_licences',
+  // The alerts sent about the tenant (they name its users) and their webhook deliveries.
+  'webhook_deliveries',
+  'alerts',
 ] as const;
 
 /** Every table with a `client_id` column: emptied when the client is removed. */
@@ -40,6 +43,10 @@ export const clientTables = [
   'licence_settings',
   // The licences the product removed from users (what their Undo gives back).
   'licence_removals',
+  // The alert settings, time zone and webhooks of the client (partner-wide webhooks have no client).
+  'alert_settings',
+  'alert_time_zones',
+  'alert_webhooks',
   // A removed client's claimed scheduler job (PostgreSQL): nothing to take over any more.
   'scheduler_claims',
 ] as const;

@@ -100,4 +100,15 @@ export class ConversationRepository {
       .orderBy('conversation_id')
       .execute();
   }
+
+  /** Every conversation the bot knows, oldest first. */
+  async all(): Promise<ConversationReferenceRow[]> {
+    return this.db
+      .selectFrom('conversation_references')
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('conversation_id')
+      .limit(500)
+      .execute();
+  }
 }

@@ -494,6 +494,71 @@ export interface LicenceRemovalsTable {
   restored_at: Timestamp | null;
 }
 
+/** Per client and alert kind: on/off, where, and immediately or in a daily digest (issue 16). */
+export interface AlertSettingsTable {
+  client_id: string;
+  kind: string;
+  enabled: Flag;
+  conversation_id: string | null;
+  delivery: string;
+  digest_hour: number;
+  chooser_tenant_id: string | null;
+  chooser_object_id: string | null;
+  updated_at: Timestamp;
+  updated_by: string;
+}
+
+/** The client's alert time zone (IANA), in which digest hours are read. */
+export interface AlertTimeZonesTable {
+  client_id: string;
+  time_zone: string;
+  updated_at: Timestamp;
+  updated_by: string;
+}
+
+/** An alert triggered for a client: one row per event. */
+export interface AlertsTable {
+  id: Generated<number>;
+  client_id: string;
+  event_key: string;
+  kind: string;
+  summary: string;
+  /** The notification (JSON), as the cards and webhooks render it. */
+  payload: string;
+  triggered_at: Timestamp;
+  delivery: string;
+  digest_due_at: Timestamp | null;
+  digested_at: Timestamp | null;
+  acknowledged_at: Timestamp | null;
+  acknowledged_by: string | null;
+}
+
+/** An outgoing webhook (client's, or partner-wide when `client_id` is null); the secret encrypted. */
+export interface AlertWebhooksTable {
+  id: Generated<number>;
+  client_id: string | null;
+  url: string;
+  secret_ciphertext: string;
+  enabled: Flag;
+  created_at: Timestamp;
+  created_by: string;
+}
+
+/** One alert to one webhook: attempts, last answer, next try. */
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  webhook_id: number;
+  alert_id: number;
+  client_id: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: Timestamp | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   clients: ClientsTable;
   integrations: IntegrationsTable;
@@ -528,6 +593,11 @@ export interface Database {
   licence_settings: LicenceSettingsTable;
   client_daily_snapshots: ClientDailySnapshotsTable;
   licence_removals: LicenceRemovalsTable;
+  alert_settings: AlertSettingsTable;
+  alert_time_zones: AlertTimeZonesTable;
+  alerts: AlertsTable;
+  alert_webhooks: AlertWebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type ClientRow = Selectable<ClientsTable>;
@@ -546,3 +616,7 @@ export type ConversationReferenceRow = Selectable<ConversationReferencesTable>;
 export type BillingSnapshotRow = Selectable<BillingSnapshotsTable>;
 export type IncidentRow = Selectable<IncidentsTable>;
 export type PendingActionRow = Selectable<PendingActionsTable>;
+export type AlertSettingsRow = Selectable<AlertSettingsTable>;
+export type AlertRow = Selectable<AlertsTable>;
+export type AlertWebhookRow = Selectable<AlertWebhooksTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;

@@ -1,4 +1,5 @@
 import type { CoreServices } from '../../src/composition/create-core.js';
+import { alertsRoutes } from './routes/alerts-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { billingRoutes } from './routes/billing-routes.js';
 import { clientsRoutes } from './routes/clients-routes.js';
@@ -36,6 +37,7 @@ export function tabRoutes(core: CoreServices, context: TabRoutesContext): TabRou
     ...licencesRoutes(core),
     ...reportsRoutes(core),
     ...auditRoutes(core),
+    ...alertsRoutes(core),
     ...tabPlacementRoutes(core),
   ];
   // Whatever a change through the tab did to a client, its remembered list totals are forgotten at once.

@@ -17,6 +17,7 @@ import * as schedulerInstances from './0014-scheduler-instances.js';
 import * as licences from './0016-licences.js';
 import * as structuredErrorFacts from './0018-structured-error-facts.js';
 import * as clientDailySnapshots from './0019-client-daily-snapshots.js';
+import * as alertSettingsAndWebhooks from './0020-alert-settings-and-webhooks.js';
 import * as licenceRemovals from './0022-licence-removals.js';
 
 /** A migration that may differ slightly per engine (auto-increment ids, SQLite's WITHOUT ROWID). */
@@ -43,5 +44,6 @@ export const migrations: Readonly<Record<string, DialectMigration>> = {
   '0016-licences': licences,
   '0018-structured-error-facts': structuredErrorFacts,
   '0019-client-daily-snapshots': clientDailySnapshots,
+  '0020-alert-settings-and-webhooks': alertSettingsAndWebhooks,
   '0022-licence-removals': licenceRemovals,
 };

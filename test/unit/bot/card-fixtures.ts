@@ -401,6 +401,48 @@ const notifiedUsers = {
 
 export const notifications: Notification[] = [
   {
+    kind: 'weekly_digest',
+    client: notified,
+    week: '2026-11-23',
+    billable: { now: 1_747, weekAgo: 1_839 },
+    expiredThisWeek: 92,
+    expiringSoon: 14,
+    mfaRegistered: 0.762,
+    ssoShare: 0.756,
+    topApps: [
+      { name: 'Salesforce', activeUsers: 1_712 },
+      { name: 'Microsoft Office 365 Portal', activeUsers: 1_690 },
+      { name: 'Trello & <Co>', activeUsers: 12 },
+    ],
+  },
+  {
+    kind: 'weekly_digest',
+    client: notified,
+    week: '2026-11-30',
+    billable: { now: 12, weekAgo: null },
+    expiredThisWeek: 0,
+    expiringSoon: 0,
+    mfaRegistered: null,
+    ssoShare: null,
+    topApps: [],
+  },
+  {
+    kind: 'alert_digest',
+    client: notified,
+    alerts: [
+      {
+        kind: 'users_expiring',
+        summary: 'Contoso: 3 user(s) stopped being billed, 2 will within 7 days.',
+        triggeredAt: '2026-11-20T10:00:00.000Z',
+      },
+      {
+        kind: 'sync_failed',
+        summary: 'Syncing Contoso is failing: *the* tenant answered 503',
+        triggeredAt: '2026-11-20T11:00:00.000Z',
+      },
+    ],
+  },
+  {
     kind: 'integration_created',
     client: notified,
     tenantId: '4e042eb5-2f87-4106-9340-ecf92fb6a293',

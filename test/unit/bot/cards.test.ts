@@ -653,7 +653,7 @@ describe('bot cards', () => {
       assert.ok(entityId === 'clients' || entityId === `client:${client.id}`, `${name}: ${entityId ?? ''}`);
       assert.match(
         context.subEntityId ?? '',
-        /^\/c\/contoso\/(users\?expired=1|setup|licences|reports\/(usage|sso|mfa|billing))$/,
+        /^\/c\/contoso\/(users\?expired=1|setup|licences|notifications|reports\/(usage|sso|mfa|billing))$/,
         name,
       );
       assert.equal(

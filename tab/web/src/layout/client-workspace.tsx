@@ -22,6 +22,7 @@ import { EntraUsersScreen } from '../screens/entra-users-screen.js';
 import { GroupMembersScreen } from '../screens/group-members-screen.js';
 import { GroupsScreen } from '../screens/groups-screen.js';
 import { LicencesScreen } from '../screens/licences-screen.js';
+import { NotificationsScreen } from '../screens/notifications/notifications-screen.js';
 import { ReportsScreen } from '../screens/reports/reports-screen.js';
 import { SetupScreen } from '../screens/setup/setup-screen.js';
 import { UsersScreen } from '../screens/users-screen.js';
@@ -33,6 +34,7 @@ const sections = [
   { key: 'groups', label: 'Groups' },
   { key: 'reports', label: 'Reports' },
   { key: 'licences', label: 'Licences' },
+  { key: 'notifications', label: 'Notifications' },
   { key: 'setup', label: 'Setup' },
   { key: 'audit', label: 'Audit log' },
 ] as const;
@@ -122,6 +124,7 @@ export function ClientWorkspace(props: {
         ))}
       {section === 'reports' && <ReportsScreen client={status} />}
       {section === 'licences' && <LicencesScreen client={status} />}
+      {section === 'notifications' && <NotificationsScreen client={status} />}
       {section === 'setup' && <SetupScreen client={status} onChanged={client.reload} />}
       {section === 'audit' && <AuditScreen client={status} />}
     </div>

@@ -1,0 +1,113 @@
+import type { Kysely } from 'kysely';
+import { alertKindOf, alertSummary, DEFAULT_ALERT_TIME_ZONE, nextDigestAt } from '../domain/alert-rules.js';
+import type { Notification } from '../domain/notification-kinds.js';
+import { isOneShot, ONE_SHOT_REACH_MS } from '../domain/notification-rules.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import { AlertRepository } from '../store/alert-repository.js';
+import type { Database } from '../store/schema.js';
+import type { Actor } from './actor.js';
+import type { WebhookSender } from './webhook-sender.js';
+
+/** What the outbox is asked to announce, as far as routing needs it. */
+export interface RoutedAnnouncement {
+  readonly clientId: string;
+  readonly eventKey: string;
+  readonly kind: Notification['kind'];
+  readonly eventAt: Date;
+  readonly build: () => Promise<Notification | undefined>;
+}
+
+/** Deliver this notification now: to one chosen conversation (heard with its chooser's rights) or the subscribers. */
+export interface AlertRoute {
+  readonly notification: Notification;
+  readonly only?: { readonly conversationId: string; readonly chooser: Actor };
+}
+
+/** `hold`: nothing goes to Teams now (turned off, nothing to say, or kept for the digest). */
+export type RouteDecision = AlertRoute | 'hold' | 'not_an_alert';
+
+/**
+ * The admin's alert settings applied to each event the checks announce (issue 16): a kind turned off goes nowhere;
+ * every alert is recorded once (the Notifications screen lists it) and queued for the webhooks; then it goes to
+ * Teams at once — to the chosen conversation, or to every subscribed one as before — or is held for the daily
+ * digest at the chosen hour of the client's alert time zone.
+ */
+export class AlertRouter {
+  private readonly db: Kysely<Database>;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly webhooks: WebhookSender | undefined;
+
+  constructor(options: {
+    readonly db: Kysely<Database>;
+    readonly clock: Clock;
+    readonly logger: Logger;
+    readonly webhooks?: WebhookSender;
+  }) {
+    this.db = options.db;
+    this.clock = options.clock;
+    this.logger = options.logger;
+    this.webhooks = options.webhooks;
+  }
+
+  async route(announcement: RoutedAnnouncement): Promise<RouteDecision> {
+    const kind = alertKindOf(announcement.kind);
+    if (kind === undefined) return 'not_an_alert';
+    const repository = new AlertRepository(this.db);
+    const setting = await repository.setting(announcement.clientId, kind);
+    if (setting?.enabled === 0) return 'hold';
+    const now = this.clock.now();
+    if (isOneShot(announcement.kind) && now.getTime() - announcement.eventAt.getTime() > ONE_SHOT_REACH_MS)
+      return 'hold';
+    const digest = setting?.delivery === 'daily_digest' && kind !== 'weekly_digest';
+    let notification: Notification | undefined;
+    const known = await repository.alertByEvent(announcement.clientId, announcement.eventKey);
+    if (known === undefined) {
+      notification = await announcement.build();
+      if (notification === undefined) return 'hold';
+      const timeZone = (await repository.timeZone(announcement.clientId)) ?? DEFAULT_ALERT_TIME_ZONE;
+      const recorded = await repository.insertAlert({
+        clientId: announcement.clientId,
+        eventKey: announcement.eventKey,
+        kind: announcement.kind,
+        summary: alertSummary(notification),
+        payload: JSON.stringify(notification),
+        triggeredAt: now.toISOString(),
+        delivery: digest ? 'daily_digest' : 'immediate',
+        digestDueAt: digest ? nextDigestAt(now, setting.digest_hour, timeZone).toISOString() : null,
+      });
+      if (recorded !== undefined) {
+        const webhooks = await repository.webhooksFor(announcement.clientId);
+        await repository.enqueueDeliveries(
+          { id: recorded.id, clientId: announcement.clientId },
+          webhooks.map((webhook) => webhook.id),
+          now.toISOString(),
+        );
+        if (webhooks.length > 0) await this.webhooks?.drain(announcement.clientId);
+        this.logger.info({ clientId: announcement.clientId, kind: announcement.kind }, 'alert recorded');
+      }
+      if (digest) return 'hold';
+    } else {
+      if (known.delivery === 'daily_digest') return 'hold';
+      notification = JSON.parse(known.payload) as Notification;
+    }
+    const chosen = setting?.conversation_id ?? null;
+    const chooser = setting?.chooser_object_id ?? null;
+    if (chosen !== null && chooser !== null) {
+      return {
+        notification,
+        only: {
+          conversationId: chosen,
+          chooser: {
+            tenantId: setting?.chooser_tenant_id ?? '',
+            objectId: chooser,
+            name: undefined,
+            channel: 'system',
+          },
+        },
+      };
+    }
+    return { notification };
+  }
+}

@@ -1,0 +1,343 @@
+import { z } from 'zod/v4';
+import type { Kysely } from 'kysely';
+import type {
+  AlertConversationView,
+  AlertListView,
+  AlertSettingsView,
+  AlertView,
+  AlertWebhookView,
+  WebhooksView,
+  WebhookDeliveryStatus,
+  AlertDeliveryMode,
+} from '../contracts/alerts.js';
+import {
+  ALERT_KIND_LABELS,
+  ALERT_KINDS,
+  DEFAULT_ALERT_TIME_ZONE,
+  DEFAULT_DIGEST_HOUR,
+  isTimeZone,
+} from '../domain/alert-rules.js';
+import { webhookUrlProblem } from '../domain/webhook-address.js';
+import type { Clock } from '../shared/clock.js';
+import { NotFoundError, ValidationError } from '../shared/errors.js';
+import { AlertRepository } from '../store/alert-repository.js';
+import { ConversationRepository } from '../store/conversation-repository.js';
+import type { SecretBox } from '../store/secret-box.js';
+import type { Database } from '../store/schema.js';
+import type { AccessPolicy } from './access-policy.js';
+import type { Actor } from './actor.js';
+import type { AuditTrail } from './audit-trail.js';
+import type { ClientAccess } from './client-access.js';
+import { parseInput } from './validation.js';
+import {
+  alertView,
+  auditOf,
+  conversationView,
+  inPlainWords,
+  settingLabel,
+  webhookView,
+  alertName,
+} from './alert-views.js';
+import { webhookSecretContext } from './webhook-sender.js';
+
+export interface AlertServiceOptions {
+  readonly db: Kysely<Database>;
+  readonly access: AccessPolicy;
+  readonly clientAccess: ClientAccess;
+  readonly audit: AuditTrail;
+  readonly clock: Clock;
+  readonly secretBox: SecretBox;
+  /** Demo and test mode: webhooks may point at http://127.0.0.1 (a receiver on this machine). */
+  readonly allowLoopbackHttp: boolean;
+}
+
+const settingInput = z.object({
+  kind: z.enum(ALERT_KINDS, { error: 'is not an alert this app sends' }),
+  enabled: z.boolean({ error: 'must be on or off' }),
+  conversationId: z.string().min(1).max(512).nullable(),
+  delivery: z.enum(['immediate', 'daily_digest'], { error: 'must be at once or in the daily digest' }),
+  digestHour: z
+    .number({ error: 'must be an hour from 0 to 23' })
+    .int('must be a whole hour from 0 to 23')
+    .min(0, 'must be an hour from 0 to 23')
+    .max(23, 'must be an hour from 0 to 23'),
+});
+
+const settingsInput = z.object({
+  timeZone: z.string().trim().min(1).max(64).optional(),
+  settings: z.array(settingInput).max(ALERT_KINDS.length).default([]),
+});
+
+const webhookInput = z.object({
+  url: z.string({ error: 'enter the address' }).trim().min(1, 'enter the address').max(2_000, 'too long'),
+  secret: z
+    .string({ error: 'enter the shared secret' })
+    .min(16, 'must be at least 16 characters, so nobody can guess it')
+    .max(256, 'must be at most 256 characters'),
+  partnerWide: z.boolean().default(false),
+});
+
+const idInput = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .positive('must be positive');
+
+/**
+ * Alerts the admin shapes (issue 16), as the tab offers them: per client and alert kind on/off, where and when
+ * (read by anyone who may see the client, changed by its admins); the alerts sent, acknowledged by admins; the
+ * outgoing webhooks (the client's admins for the client's own, partner admins for partner-wide ones) and their
+ * delivery log. Every change and acknowledgement is audited; a webhook's secret is never read back.
+ */
+export class AlertService {
+  constructor(private readonly options: AlertServiceOptions) {}
+
+  /** @throws {ValidationError} {@link NotFoundError} {@link ForbiddenError} */
+  async settings(actor: Actor, clientRef: string): Promise<AlertSettingsView> {
+    const client = await this.options.clientAccess.resolve(actor, clientRef, 'client:read');
+    const repository = new AlertRepository(this.options.db);
+    const rows = await repository.settings(client.id);
+    const canChange = await this.options.access.can(actor, 'client:configure', client.id);
+    return {
+      clientId: client.id,
+      timeZone: (await repository.timeZone(client.id)) ?? DEFAULT_ALERT_TIME_ZONE,
+      settings: ALERT_KINDS.map((kind) => {
+        const row = rows.find((candidate) => candidate.kind === kind);
+        return {
+          kind,
+          ...ALERT_KIND_LABELS[kind],
+          enabled: row === undefined ? true : row.enabled === 1,
+          conversationId: row?.conversation_id ?? null,
+          delivery: (row?.delivery ?? 'immediate') as AlertDeliveryMode,
+          digestHour: row?.digest_hour ?? DEFAULT_DIGEST_HOUR,
+          digestAllowed: kind !== 'weekly_digest',
+          updatedAt: row?.updated_at ?? null,
+          updatedBy: row?.updated_by ?? null,
+        };
+      }),
+      conversations: canChange ? await this.conversationsFor(actor) : [],
+      canChange,
+    };
+  }
+
+  /**
+   * Changes the client's alert settings and time zone; nothing changes when any part is wrong.
+   * @throws {ValidationError} {@link NotFoundError} {@link ForbiddenError}
+   */
+  async updateSettings(actor: Actor, clientRef: string, input: unknown): Promise<AlertSettingsView> {
+    const client = await this.options.clientAccess.resolve(actor, clientRef, 'client:configure');
+    const request = inPlainWords(
+      () => parseInput(settingsInput, input),
+      'The alert settings were not saved',
+      (path) => settingLabel(path, input),
+    );
+    const problems: { path: string; message: string }[] = [];
+    if (request.timeZone !== undefined && !isTimeZone(request.timeZone))
+      problems.push({
+        path: 'timeZone',
+        message: `“${request.timeZone}” is not a time zone (e.g. Europe/London)`,
+      });
+    const conversations = new Set(
+      (await this.conversationsFor(actor)).map((conversation) => conversation.id),
+    );
+    request.settings.forEach((setting, index) => {
+      if (setting.conversationId !== null && !conversations.has(setting.conversationId))
+        problems.push({
+          path: `settings.${String(index)}.conversationId`,
+          message: 'is not a chat or channel the bot is in (add the bot there first)',
+        });
+      if (setting.kind === 'weekly_digest' && setting.delivery === 'daily_digest')
+        problems.push({
+          path: `settings.${String(index)}.delivery`,
+          message: 'the weekly summary is sent on Mondays; it cannot also wait for the daily digest',
+        });
+    });
+    if (new Set(request.settings.map((setting) => setting.kind)).size !== request.settings.length)
+      problems.push({ path: 'settings', message: 'names the same alert twice' });
+    if (problems.length > 0) {
+      throw new ValidationError(
+        `The alert settings were not saved — ${problems.map((p) => p.message).join('; ')}.`,
+        problems,
+      );
+    }
+    const before = await this.settings(actor, client.id);
+    const at = this.options.clock.now().toISOString();
+    const by = actor.name ?? actor.objectId;
+    await this.options.db.transaction().execute(async (trx) => {
+      const repository = new AlertRepository(trx);
+      if (request.timeZone !== undefined) await repository.saveTimeZone(client.id, request.timeZone, at, by);
+      for (const setting of request.settings) {
+        await repository.saveSetting({
+          clientId: client.id,
+          kind: setting.kind,
+          enabled: setting.enabled,
+          conversationId: setting.conversationId,
+          delivery: setting.delivery,
+          digestHour: setting.digestHour,
+          chooser:
+            setting.conversationId === null
+              ? null
+              : { tenantId: actor.tenantId.toLowerCase(), objectId: actor.objectId.toLowerCase() },
+          at,
+          by,
+        });
+      }
+      await this.options.audit.record(trx, actor, {
+        action: 'alerts.settings_changed',
+        clientId: client.id,
+        targetType: 'alert_settings',
+        targetId: client.id,
+        before: auditOf(
+          before,
+          request.settings.map((s) => s.kind),
+        ),
+        after: { timeZone: request.timeZone ?? before.timeZone, settings: request.settings },
+      });
+    });
+    return this.settings(actor, client.id);
+  }
+
+  /** The alerts triggered for the client, newest first. */
+  async alerts(actor: Actor, clientRef: string): Promise<AlertListView> {
+    const client = await this.options.clientAccess.resolve(actor, clientRef, 'client:read');
+    const rows = await new AlertRepository(this.options.db).alerts(client.id, 200);
+    const alerts = rows.map(alertView);
+    return {
+      clientId: client.id,
+      alerts,
+      unacknowledged: alerts.filter((alert) => alert.acknowledgedAt === null).length,
+    };
+  }
+
+  /**
+   * Marks an alert as seen and handled, by whom and when (audited). Acknowledging it again changes nothing.
+   * @throws {ValidationError} {@link NotFoundError} {@link ForbiddenError}
+   */
+  async acknowledge(actor: Actor, clientRef: string, alertRef: unknown): Promise<AlertView> {
+    const client = await this.options.clientAccess.resolve(actor, clientRef, 'client:operate');
+    const id = parseInput(idInput, alertRef);
+    const repository = new AlertRepository(this.options.db);
+    const alert = await repository.alert(client.id, id);
+    if (alert === undefined) throw new NotFoundError('Alert', String(id));
+    if (alert.acknowledged_at !== null) return alertView(alert);
+    const at = this.options.clock.now().toISOString();
+    const by = actor.name ?? actor.objectId;
+    await this.options.db.transaction().execute(async (trx) => {
+      if (!(await new AlertRepository(trx).acknowledge(id, at, by))) return;
+      await this.options.audit.record(trx, actor, {
+        action: 'alert.acknowledged',
+        clientId: client.id,
+        targetType: 'alert',
+        targetId: String(id),
+        before: { acknowledged: false },
+        after: { acknowledged: true, kind: alert.kind, summary: alert.summary },
+      });
+    });
+    const after = await repository.alert(client.id, id);
+    if (after === undefined) throw new NotFoundError('Alert', String(id));
+    return alertView(after);
+  }
+
+  /** The client's webhooks (and, for partner admins, the partner-wide ones) and its delivery log. */
+  async webhooks(actor: Actor, clientRef: string): Promise<WebhooksView> {
+    const client = await this.options.clientAccess.resolve(actor, clientRef, 'client:read');
+    const repository = new AlertRepository(this.options.db);
+    const partner = await this.options.access.can(actor, 'partner:manage');
+    const rows = [
+      ...(partner ? await repository.webhooks(null) : []),
+      ...(await repository.webhooks(client.id)),
+    ];
+    const deliveries = await repository.deliveryLog(client.id, 100);
+    return {
+      webhooks: rows.map(webhookView),
+      deliveries: deliveries.map((row) => ({
+        id: row.id,
+        webhookId: row.webhook_id,
+        url: row.url,
+        alertId: row.alert_id,
+        alertName: alertName(row.kind),
+        status: row.status as WebhookDeliveryStatus,
+        attempts: row.attempts,
+        lastStatus: row.last_status,
+        lastError: row.last_error,
+        nextAttemptAt: row.status === 'pending' ? row.next_attempt_at : null,
+        updatedAt: row.updated_at,
+      })),
+      canChange: await this.options.access.can(actor, 'client:configure', client.id),
+    };
+  }
+
+  /**
+   * Adds a webhook for the client's alerts (or, `partnerWide`, every client's: partner admins only).
+   * @throws {ValidationError} {@link NotFoundError} {@link ForbiddenError}
+   */
+  async addWebhook(actor: Actor, clientRef: string, input: unknown): Promise<AlertWebhookView> {
+    const client = await this.options.clientAccess.resolve(actor, clientRef, 'client:configure');
+    const request = inPlainWords(
+      () => parseInput(webhookInput, input),
+      'The webhook was not added',
+      (path) =>
+        path.startsWith('url') ? 'Address' : path.startsWith('secret') ? 'Shared secret' : 'For every client',
+    );
+    if (request.partnerWide) await this.options.access.assert(actor, 'partner:manage');
+    const problem = webhookUrlProblem(request.url, this.options.allowLoopbackHttp);
+    if (problem !== undefined) throw new ValidationError(problem, [{ path: 'url', message: problem }]);
+    const at = this.options.clock.now().toISOString();
+    const row = await this.options.db.transaction().execute(async (trx) => {
+      const added = await new AlertRepository(trx).addWebhook(
+        {
+          clientId: request.partnerWide ? null : client.id,
+          url: request.url,
+          at,
+          by: actor.name ?? actor.objectId,
+        },
+        (id) => this.options.secretBox.encrypt(request.secret, webhookSecretContext(id)),
+      );
+      await this.options.audit.record(trx, actor, {
+        action: 'alerts.webhook_added',
+        clientId: request.partnerWide ? null : client.id,
+        targetType: 'alert_webhook',
+        targetId: String(added.id),
+        after: { url: request.url, partnerWide: request.partnerWide },
+      });
+      return added;
+    });
+    return webhookView(row);
+  }
+
+  /** @throws {ValidationError} {@link NotFoundError} {@link ForbiddenError} */
+  async removeWebhook(actor: Actor, clientRef: string, webhookRef: unknown): Promise<void> {
+    const client = await this.options.clientAccess.resolve(actor, clientRef, 'client:configure');
+    const id = parseInput(idInput, webhookRef);
+    const repository = new AlertRepository(this.options.db);
+    const webhook = await repository.webhook(id);
+    const partner = await this.options.access.can(actor, 'partner:manage');
+    if (
+      webhook === undefined ||
+      (webhook.client_id !== client.id && !(webhook.client_id === null && partner))
+    )
+      throw new NotFoundError('Webhook', String(id));
+    await this.options.db.transaction().execute(async (trx) => {
+      await new AlertRepository(trx).removeWebhook(id);
+      await this.options.audit.record(trx, actor, {
+        action: 'alerts.webhook_removed',
+        clientId: webhook.client_id,
+        targetType: 'alert_webhook',
+        targetId: String(id),
+        before: { url: webhook.url, partnerWide: webhook.client_id === null },
+      });
+    });
+  }
+
+  /** The conversations the actor may send a client's alerts to: group chats and channels, and their own chat. */
+  private async conversationsFor(actor: Actor): Promise<AlertConversationView[]> {
+    const rows = await new ConversationRepository(this.options.db).all();
+    return rows
+      .filter(
+        (row) =>
+          row.conversation_type !== 'personal' ||
+          (row.user_object_id === actor.objectId.toLowerCase() &&
+            row.tenant_id === actor.tenantId.toLowerCase()),
+      )
+      .map(conversationView);
+  }
+}

@@ -1,0 +1,128 @@
+import type {
+  AlertConversationView,
+  AlertDeliveryMode,
+  AlertSettingsView,
+  AlertView,
+  AlertWebhookView,
+} from '../contracts/alerts.js';
+import { ALERT_KIND_LABELS, ALERT_KINDS, alertKindOf, type AlertKind } from '../domain/alert-rules.js';
+import type { NotificationKind } from '../domain/notification-kinds.js';
+import { ValidationError } from '../shared/errors.js';
+import type { AlertWebhookRow, ConversationReferenceRow } from '../store/schema.js';
+
+/** The views of the alerts the admin shapes (issue 16), and their input problems in the screen's words. */
+
+export function conversationView(row: ConversationReferenceRow): AlertConversationView {
+  let name: string | undefined;
+  try {
+    const parsed = JSON.parse(row.reference) as { reference?: { conversation?: { name?: unknown } } };
+    const candidate = parsed.reference?.conversation?.name;
+    if (typeof candidate === 'string' && candidate.trim() !== '') name = candidate.trim();
+  } catch {
+    name = undefined;
+  }
+  const tail = row.conversation_id.slice(-6);
+  switch (row.conversation_type) {
+    case 'personal':
+      return { id: row.conversation_id, label: 'Your personal chat with the bot', type: 'personal' };
+    case 'channel':
+      return { id: row.conversation_id, label: `Channel ${name ?? `…${tail}`}`, type: 'channel' };
+    case 'groupChat':
+      return { id: row.conversation_id, label: `Group chat ${name ?? `…${tail}`}`, type: 'groupChat' };
+    default:
+      return { id: row.conversation_id, label: `Chat …${tail}`, type: 'other' };
+  }
+}
+
+export function alertName(kind: string): string {
+  const alertKind = alertKindOf(kind as NotificationKind);
+  if (alertKind === undefined) return kind;
+  if (kind === 'sync_recovered') return 'Sync works again';
+  if (kind === 'permission_restored') return 'Permission back';
+  return ALERT_KIND_LABELS[alertKind].name;
+}
+
+export function alertView(row: {
+  id: number;
+  kind: string;
+  summary: string;
+  triggered_at: string;
+  delivery: string;
+  digest_due_at: string | null;
+  digested_at: string | null;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+}): AlertView {
+  return {
+    id: row.id,
+    kind: row.kind,
+    name: alertName(row.kind),
+    summary: row.summary,
+    triggeredAt: row.triggered_at,
+    delivery: row.delivery as AlertDeliveryMode,
+    digestDueAt: row.digest_due_at,
+    digestedAt: row.digested_at,
+    acknowledgedAt: row.acknowledged_at,
+    acknowledgedBy: row.acknowledged_by,
+  };
+}
+
+export function webhookView(row: AlertWebhookRow): AlertWebhookView {
+  return {
+    id: row.id,
+    clientId: row.client_id,
+    url: row.url,
+    secretSet: row.secret_ciphertext !== '',
+    enabled: row.enabled === 1,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+  };
+}
+
+export function auditOf(view: AlertSettingsView, kinds: readonly AlertKind[]): unknown {
+  return {
+    timeZone: view.timeZone,
+    settings: view.settings
+      .filter((setting) => kinds.includes(setting.kind as AlertKind))
+      .map(({ kind, enabled, conversationId, delivery, digestHour }) => ({
+        kind,
+        enabled,
+        conversationId,
+        delivery,
+        digestHour,
+      })),
+  };
+}
+
+/** A validation failure reworded for the admin: which alert or field, in the screen's words, and what is wrong. */
+export function inPlainWords<T>(parse: () => T, what: string, label: (path: string) => string): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    const lines = error.problems.map((problem) => `${label(problem.path)}: ${problem.message}`);
+    throw new ValidationError(`${what} — ${lines.join('; ')}.`, error.problems, error);
+  }
+}
+
+const FIELD_LABELS: Readonly<Record<string, string>> = {
+  kind: 'alert',
+  enabled: 'on or off',
+  conversationId: 'where',
+  delivery: 'when',
+  digestHour: 'hour',
+};
+
+export function settingLabel(path: string, input: unknown): string {
+  if (path.startsWith('timeZone')) return 'Time zone';
+  const [, index, field] = path.split('.');
+  const settings = (input as { settings?: unknown } | null)?.settings;
+  const kind = Array.isArray(settings)
+    ? (settings[Number(index)] as { kind?: unknown } | undefined)?.kind
+    : undefined;
+  const name =
+    typeof kind === 'string' && (ALERT_KINDS as readonly string[]).includes(kind)
+      ? ALERT_KIND_LABELS[kind as AlertKind].name
+      : 'An alert';
+  return field === undefined ? name : `${name}, ${FIELD_LABELS[field] ?? field}`;
+}
