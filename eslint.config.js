@@ -41,12 +41,6 @@ const servicesStillOnKysely = [
   'src/services/notification-outbox.ts',
   'src/services/notification-checks.ts',
   'src/services/conversation-subscriptions.ts',
-  // Alerts the admin shapes (settings, digests, webhooks): written beside the notification services above, and
-  // to move with them.
-  'src/services/alert-digests.ts',
-  'src/services/alert-router.ts',
-  'src/services/alert-service.ts',
-  'src/services/webhook-sender.ts',
   // Licences work under way (licence costs, block sign-in); expiry-policy-reader.ts is only theirs now.
   'src/services/licence-service.ts',
   'src/services/user-actions-service.ts',

@@ -403,10 +403,18 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const downloadLinks = new DownloadLinkService({ store, clock, secretsKey: options.secretsKey });
   // Alerts the admin shapes (issue 16): webhooks may point at this machine only in demo mode (and its tests).
   const allowLoopbackHttp = config.mode === 'demo';
-  const webhookSender = new WebhookSender({ db, secretBox, clock, logger, allowLoopbackHttp });
-  const alerts = new AlertService({ db, access, clientAccess, audit, clock, secretBox, allowLoopbackHttp });
+  const webhookSender = new WebhookSender({ store, secretBox, clock, logger, allowLoopbackHttp });
+  const alerts = new AlertService({
+    store,
+    access,
+    clientAccess,
+    audit,
+    clock,
+    secretBox,
+    allowLoopbackHttp,
+  });
   const notifications = new NotificationService({
-    alertRouter: new AlertRouter({ db, clock, logger, webhooks: webhookSender }),
+    alertRouter: new AlertRouter({ store, clock, logger, webhooks: webhookSender }),
     db,
     access,
     audit,
@@ -422,7 +430,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
 
   const alertDigests = new AlertDigests({
-    db,
+    store,
     clock,
     logger,
     clients,

@@ -1,4 +1,3 @@
-import type { Kysely } from 'kysely';
 import {
   DEFAULT_ALERT_TIME_ZONE,
   DEFAULT_DIGEST_HOUR,
@@ -9,10 +8,9 @@ import type { Notification, NotifiedClient } from '../domain/notification-kinds.
 import { EXPIRING_SOON_DAYS } from '../domain/notification-rules.js';
 import { DAY_MS, type Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import { AlertRepository } from '../store/alert-repository.js';
-import { NotificationRepository } from '../store/notification-repository.js';
 import type { SyncKind } from '../domain/vocabulary.js';
-import type { AlertRow, Database } from '../store/schema.js';
+import type { AlertRow } from '../store/schema.js';
+import type { Store } from '../store/store.js';
 import { SYSTEM_ACTOR } from './actor.js';
 import type { AnnounceResult } from './notification-outbox.js';
 import type { BillingService } from './billing-service.js';
@@ -24,7 +22,7 @@ import type { UserService } from './user-service.js';
 import type { WebhookSender } from './webhook-sender.js';
 
 export interface AlertDigestsOptions {
-  readonly db: Kysely<Database>;
+  readonly store: Store;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly clients: ClientService;
@@ -57,8 +55,8 @@ export class AlertDigests {
 
   /** Sends the held alerts whose digest hour has come: one card per target conversation (or subscribers). */
   async sendDueDigests(clientId: string): Promise<AnnounceResult> {
-    const { db, clock } = this.options;
-    const repository = new AlertRepository(db);
+    const { store, clock } = this.options;
+    const repository = store.read.alerts;
     const now = clock.now();
     const due = await repository.dueForDigest(clientId, now.toISOString());
     if (due.length === 0) return { delivered: 0, failed: 0 };
@@ -118,8 +116,8 @@ export class AlertDigests {
 
   /** The weekly summary, once a week from Monday at the chosen hour; only from final figures. */
   async checkWeeklyDigest(clientId: string): Promise<AnnounceResult> {
-    const { db, clock } = this.options;
-    const repository = new AlertRepository(db);
+    const { store, clock } = this.options;
+    const repository = store.read.alerts;
     const setting = await repository.setting(clientId, 'weekly_digest');
     const timeZone = (await repository.timeZone(clientId)) ?? DEFAULT_ALERT_TIME_ZONE;
     const week = weeklyDigestDue(clock.now(), setting?.digest_hour ?? DEFAULT_DIGEST_HOUR, timeZone);
@@ -131,7 +129,7 @@ export class AlertDigests {
     // Only once the sign-in log, the MFA registrations and the applications have been read once: before that, the
     // coverage and the top apps would be partial.
     const finished = new Set(
-      (await new NotificationRepository(db).latestFinishedRuns(clientId)).map((r) => r.kind),
+      (await store.read.notifications.latestFinishedRuns(clientId)).map((r) => r.kind),
     );
     if (
       !['sign_ins', 'mfa_registration', 'service_principals'].every((kind) => finished.has(kind as SyncKind))

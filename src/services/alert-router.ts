@@ -1,11 +1,9 @@
-import type { Kysely } from 'kysely';
 import { alertKindOf, alertSummary, DEFAULT_ALERT_TIME_ZONE, nextDigestAt } from '../domain/alert-rules.js';
 import type { Notification } from '../domain/notification-kinds.js';
 import { isOneShot, ONE_SHOT_REACH_MS } from '../domain/notification-rules.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import { AlertRepository } from '../store/alert-repository.js';
-import type { Database } from '../store/schema.js';
+import type { Store } from '../store/store.js';
 import type { Actor } from './actor.js';
 import type { WebhookSender } from './webhook-sender.js';
 
@@ -34,18 +32,18 @@ export type RouteDecision = AlertRoute | 'hold' | 'not_an_alert';
  * digest at the chosen hour of the client's alert time zone.
  */
 export class AlertRouter {
-  private readonly db: Kysely<Database>;
+  private readonly store: Store;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly webhooks: WebhookSender | undefined;
 
   constructor(options: {
-    readonly db: Kysely<Database>;
+    readonly store: Store;
     readonly clock: Clock;
     readonly logger: Logger;
     readonly webhooks?: WebhookSender;
   }) {
-    this.db = options.db;
+    this.store = options.store;
     this.clock = options.clock;
     this.logger = options.logger;
     this.webhooks = options.webhooks;
@@ -54,7 +52,7 @@ export class AlertRouter {
   async route(announcement: RoutedAnnouncement): Promise<RouteDecision> {
     const kind = alertKindOf(announcement.kind);
     if (kind === undefined) return 'not_an_alert';
-    const repository = new AlertRepository(this.db);
+    const repository = this.store.read.alerts;
     const setting = await repository.setting(announcement.clientId, kind);
     if (setting?.enabled === 0) return 'hold';
     const now = this.clock.now();

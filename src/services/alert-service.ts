@@ -1,5 +1,4 @@
 import { z } from 'zod/v4';
-import type { Kysely } from 'kysely';
 import type {
   AlertConversationView,
   AlertListView,
@@ -20,10 +19,8 @@ import {
 import { webhookUrlProblem } from '../domain/webhook-address.js';
 import type { Clock } from '../shared/clock.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
-import { AlertRepository } from '../store/alert-repository.js';
-import { ConversationRepository } from '../store/conversation-repository.js';
 import type { SecretBox } from '../store/secret-box.js';
-import type { Database } from '../store/schema.js';
+import type { Store } from '../store/store.js';
 import type { AccessPolicy } from './access-policy.js';
 import type { Actor } from './actor.js';
 import type { AuditTrail } from './audit-trail.js';
@@ -41,7 +38,7 @@ import {
 import { webhookSecretContext } from './webhook-sender.js';
 
 export interface AlertServiceOptions {
-  readonly db: Kysely<Database>;
+  readonly store: Store;
   readonly access: AccessPolicy;
   readonly clientAccess: ClientAccess;
   readonly audit: AuditTrail;
@@ -94,7 +91,7 @@ export class AlertService {
   /** @throws {ValidationError} {@link NotFoundError} {@link ForbiddenError} */
   async settings(actor: Actor, clientRef: string): Promise<AlertSettingsView> {
     const client = await this.options.clientAccess.resolve(actor, clientRef, 'client:read');
-    const repository = new AlertRepository(this.options.db);
+    const repository = this.options.store.read.alerts;
     const rows = await repository.settings(client.id);
     const canChange = await this.options.access.can(actor, 'client:configure', client.id);
     return {
@@ -162,8 +159,8 @@ export class AlertService {
     const before = await this.settings(actor, client.id);
     const at = this.options.clock.now().toISOString();
     const by = actor.name ?? actor.objectId;
-    await this.options.db.transaction().execute(async (trx) => {
-      const repository = new AlertRepository(trx);
+    await this.options.store.transaction(async (tx) => {
+      const repository = tx.alerts;
       if (request.timeZone !== undefined) await repository.saveTimeZone(client.id, request.timeZone, at, by);
       for (const setting of request.settings) {
         await repository.saveSetting({
@@ -181,7 +178,7 @@ export class AlertService {
           by,
         });
       }
-      await this.options.audit.record(trx, actor, {
+      await this.options.audit.record(tx, actor, {
         action: 'alerts.settings_changed',
         clientId: client.id,
         targetType: 'alert_settings',
@@ -199,7 +196,7 @@ export class AlertService {
   /** The alerts triggered for the client, newest first. */
   async alerts(actor: Actor, clientRef: string): Promise<AlertListView> {
     const client = await this.options.clientAccess.resolve(actor, clientRef, 'client:read');
-    const rows = await new AlertRepository(this.options.db).alerts(client.id, 200);
+    const rows = await this.options.store.read.alerts.alerts(client.id, 200);
     const alerts = rows.map(alertView);
     return {
       clientId: client.id,
@@ -215,15 +212,15 @@ export class AlertService {
   async acknowledge(actor: Actor, clientRef: string, alertRef: unknown): Promise<AlertView> {
     const client = await this.options.clientAccess.resolve(actor, clientRef, 'client:operate');
     const id = parseInput(idInput, alertRef);
-    const repository = new AlertRepository(this.options.db);
+    const repository = this.options.store.read.alerts;
     const alert = await repository.alert(client.id, id);
     if (alert === undefined) throw new NotFoundError('Alert', String(id));
     if (alert.acknowledged_at !== null) return alertView(alert);
     const at = this.options.clock.now().toISOString();
     const by = actor.name ?? actor.objectId;
-    await this.options.db.transaction().execute(async (trx) => {
-      if (!(await new AlertRepository(trx).acknowledge(id, at, by))) return;
-      await this.options.audit.record(trx, actor, {
+    await this.options.store.transaction(async (tx) => {
+      if (!(await tx.alerts.acknowledge(id, at, by))) return;
+      await this.options.audit.record(tx, actor, {
         action: 'alert.acknowledged',
         clientId: client.id,
         targetType: 'alert',
@@ -240,7 +237,7 @@ export class AlertService {
   /** The client's webhooks (and, for partner admins, the partner-wide ones) and its delivery log. */
   async webhooks(actor: Actor, clientRef: string): Promise<WebhooksView> {
     const client = await this.options.clientAccess.resolve(actor, clientRef, 'client:read');
-    const repository = new AlertRepository(this.options.db);
+    const repository = this.options.store.read.alerts;
     const partner = await this.options.access.can(actor, 'partner:manage');
     const rows = [
       ...(partner ? await repository.webhooks(null) : []),
@@ -282,8 +279,8 @@ export class AlertService {
     const problem = webhookUrlProblem(request.url, this.options.allowLoopbackHttp);
     if (problem !== undefined) throw new ValidationError(problem, [{ path: 'url', message: problem }]);
     const at = this.options.clock.now().toISOString();
-    const row = await this.options.db.transaction().execute(async (trx) => {
-      const added = await new AlertRepository(trx).addWebhook(
+    const row = await this.options.store.transaction(async (tx) => {
+      const added = await tx.alerts.addWebhook(
         {
           clientId: request.partnerWide ? null : client.id,
           url: request.url,
@@ -292,7 +289,7 @@ export class AlertService {
         },
         (id) => this.options.secretBox.encrypt(request.secret, webhookSecretContext(id)),
       );
-      await this.options.audit.record(trx, actor, {
+      await this.options.audit.record(tx, actor, {
         action: 'alerts.webhook_added',
         clientId: request.partnerWide ? null : client.id,
         targetType: 'alert_webhook',
@@ -308,7 +305,7 @@ export class AlertService {
   async removeWebhook(actor: Actor, clientRef: string, webhookRef: unknown): Promise<void> {
     const client = await this.options.clientAccess.resolve(actor, clientRef, 'client:configure');
     const id = parseInput(idInput, webhookRef);
-    const repository = new AlertRepository(this.options.db);
+    const repository = this.options.store.read.alerts;
     const webhook = await repository.webhook(id);
     const partner = await this.options.access.can(actor, 'partner:manage');
     if (
@@ -316,9 +313,9 @@ export class AlertService {
       (webhook.client_id !== client.id && !(webhook.client_id === null && partner))
     )
       throw new NotFoundError('Webhook', String(id));
-    await this.options.db.transaction().execute(async (trx) => {
-      await new AlertRepository(trx).removeWebhook(id);
-      await this.options.audit.record(trx, actor, {
+    await this.options.store.transaction(async (tx) => {
+      await tx.alerts.removeWebhook(id);
+      await this.options.audit.record(tx, actor, {
         action: 'alerts.webhook_removed',
         clientId: webhook.client_id,
         targetType: 'alert_webhook',
@@ -330,7 +327,7 @@ export class AlertService {
 
   /** The conversations the actor may send a client's alerts to: group chats and channels, and their own chat. */
   private async conversationsFor(actor: Actor): Promise<AlertConversationView[]> {
-    const rows = await new ConversationRepository(this.options.db).all();
+    const rows = await this.options.store.read.conversations.all();
     return rows
       .filter(
         (row) =>

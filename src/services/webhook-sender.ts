@@ -2,17 +2,17 @@ import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import type { Kysely } from 'kysely';
 import { isPublicAddress } from '../domain/webhook-address.js';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signWebhook } from '../domain/webhook-signature.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import { AlertRepository } from '../store/alert-repository.js';
+import type { AlertRepository } from '../store/alert-repository.js';
 import type { SecretBox } from '../store/secret-box.js';
-import type { Database, WebhookDeliveryRow } from '../store/schema.js';
+import type { WebhookDeliveryRow } from '../store/schema.js';
+import type { Store } from '../store/store.js';
 
 export interface WebhookSenderOptions {
-  readonly db: Kysely<Database>;
+  readonly store: Store;
   readonly secretBox: SecretBox;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -39,7 +39,7 @@ const MAX_BODY = 64 * 1024;
  * checked again as it is connected: the name must resolve to a public address.
  */
 export class WebhookSender {
-  private readonly db: Kysely<Database>;
+  private readonly store: Store;
   private readonly secretBox: SecretBox;
   private readonly clock: Clock;
   private readonly logger: Logger;
@@ -48,7 +48,7 @@ export class WebhookSender {
   private readonly timeoutMs: number;
 
   constructor(options: WebhookSenderOptions) {
-    this.db = options.db;
+    this.store = options.store;
     this.secretBox = options.secretBox;
     this.clock = options.clock;
     this.logger = options.logger;
@@ -59,7 +59,7 @@ export class WebhookSender {
 
   /** Attempts every delivery of the client that is due now. Never throws. @returns attempts made. */
   async drain(clientId: string): Promise<number> {
-    const repository = new AlertRepository(this.db);
+    const repository = this.store.read.alerts;
     let attempts = 0;
     try {
       const now = this.clock.now();
@@ -77,11 +77,7 @@ export class WebhookSender {
 
   private async attempt(repository: AlertRepository, delivery: WebhookDeliveryRow): Promise<void> {
     const webhook = await repository.webhook(delivery.webhook_id);
-    const alert = await this.db
-      .selectFrom('alerts')
-      .selectAll()
-      .where('id', '=', delivery.alert_id)
-      .executeTakeFirst();
+    const alert = await repository.alert(delivery.client_id, delivery.alert_id);
     const at = (): string => this.clock.now().toISOString();
     const attempts = delivery.attempts + 1;
     if (webhook === undefined || alert === undefined) {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { AlertRepository } from './alert-repository.js';
 import { AuditRepository } from './audit-repository.js';
 import { BillingRepository } from './billing-repository.js';
 import { CheckpointRepository } from './checkpoint-repository.js';
@@ -29,6 +30,8 @@ import { UserRepository } from './user-repository.js';
  * (`store.transaction(async (tx) => …)`). Each is created on first use, so a use case pays only for what it reads.
  */
 export interface Repositories {
+  /** Alert settings, alerts sent (with acknowledge), webhooks and their deliveries. */
+  readonly alerts: AlertRepository;
   readonly audit: AuditRepository;
   readonly billing: BillingRepository;
   readonly checkpoints: CheckpointRepository;
@@ -120,6 +123,9 @@ class LazyRepositories implements Repositories {
     return repository;
   }
 
+  get alerts(): AlertRepository {
+    return this.once('alerts', (db) => new AlertRepository(db));
+  }
   get audit(): AuditRepository {
     return this.once('audit', (db) => new AuditRepository(db));
   }
