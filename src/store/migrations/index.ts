@@ -16,6 +16,7 @@ import * as licenceRefusals from './0013-licence-refusals.js';
 import * as schedulerInstances from './0014-scheduler-instances.js';
 import * as licences from './0016-licences.js';
 import * as structuredErrorFacts from './0018-structured-error-facts.js';
+import * as groupNesting from './0023-group-nesting.js';
 
 /** A migration that may differ slightly per engine (auto-increment ids, SQLite's WITHOUT ROWID). */
 export interface DialectMigration {
@@ -40,4 +41,5 @@ export const migrations: Readonly<Record<string, DialectMigration>> = {
   '0014-scheduler-instances': schedulerInstances,
   '0016-licences': licences,
   '0018-structured-error-facts': structuredErrorFacts,
+  '0023-group-nesting': groupNesting,
 };
