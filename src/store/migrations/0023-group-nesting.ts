@@ -40,6 +40,14 @@ export async function up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void
     select client_id, root, gid from down
     where true on conflict do nothing`.execute(db);
 
+  // A user's own edges, whole: the closure's probes per user (client, member, type) need no lookup in the table.
+  await db.schema.dropIndex('group_members_member').execute();
+  await db.schema
+    .createIndex('group_members_member')
+    .on('group_members')
+    .columns(['client_id', 'member_id', 'member_type'])
+    .execute();
+
   await db.schema.dropTable('group_user_closure').execute();
   await sql`
     create view group_user_closure (client_id, group_id, user_id) as
