@@ -259,12 +259,21 @@ async function release(target: Target): Promise<void> {
   if (target.store.kind === 'postgres') await dropStoreSchema(target.store.url, target.store.schema);
 }
 
-async function timedFullSync(target: Target): Promise<{ ms: number; requests: number; pages: number }> {
+async function timedFullSync(
+  target: Target,
+): Promise<{ ms: number; cpuMs: number; requests: number; pages: number }> {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const full = await target.sync.run(target.clientId);
   const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
   if (full.run.status !== 'succeeded') throw new Error(`full sync failed: ${full.run.error_message ?? ''}`);
-  return { ms, requests: full.run.graph_requests, pages: full.run.pages };
+  return {
+    ms,
+    cpuMs: (used.user + used.system) / 1000,
+    requests: full.run.graph_requests,
+    pages: full.run.pages,
+  };
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`.padStart(8);
@@ -305,7 +314,9 @@ async function main(): Promise<void> {
     const token = (await credential.getToken('https://graph.microsoft.com/.default')).token;
 
     log('zero latency: serving floor (plain HTTPS, both chains side by side)…');
+    const floorCpu = process.cpuUsage();
     const floorRun = await floor(details, token, dispatcher);
+    const floorUsed = process.cpuUsage(floorCpu);
     const floorPages = floorRun.users.pages + floorRun.groups.pages;
     log('zero latency: full sync…');
     const target = await connect(details, ca, 'zero');
@@ -366,6 +377,9 @@ async function main(): Promise<void> {
       `    full sync                                                          ${seconds(full.ms)}   ${times(full.ms / floorRun.ms)} floor   [${mark(full.ms <= 3 * floorRun.ms)}≤ 3 ×]`,
     );
     print(
+      `    CPU of this process (the simulator's apart)   floor ${seconds(floorUsed.user / 1000 + floorUsed.system / 1000).trim()}, full sync ${seconds(full.cpuMs).trim()} — wall times stretch with the machine's load, CPU less so`,
+    );
+    print(
       `    Graph requests (full)            ${full.requests} for ${floorPages} pages   [${mark(full.requests <= floorPages + 3)}≤ pages + 3]`,
     );
     print(`    peak RSS                         ${fullRss} MB   [${mark(fullRss <= 400)}≤ 400 MB]`);
@@ -382,6 +396,7 @@ async function main(): Promise<void> {
       zero: {
         floorMs: Math.round(floorRun.ms),
         fullMs: Math.round(full.ms),
+        fullCpuMs: Math.round(full.cpuMs),
         deltaMs: Math.round(deltaMs),
         rows,
       },
@@ -405,7 +420,7 @@ async function main(): Promise<void> {
         `    longer chain's floor (users ${chains.users.pages} pages ${seconds(chains.users.ms).trim()}, groups ${chains.groups.pages} pages ${seconds(chains.groups.ms).trim()})  ${seconds(longer)}`,
       );
       print(
-        `    full sync (product)              ${seconds(product.ms)}   ${times(product.ms / longer)} the longer chain   [${mark(product.ms <= 1.2 * longer)}≤ 1.2 ×]   ${product.requests} requests`,
+        `    full sync (product)              ${seconds(product.ms)}   ${times(product.ms / longer)} the longer chain   [${mark(product.ms <= 1.2 * longer)}≤ 1.2 ×]   ${product.requests} requests, ${seconds(product.cpuMs).trim()} CPU`,
       );
       print(
         `    script, 4 in flight              ${seconds(script.ms)}   product ${times(script.ms / product.ms)} faster   [${mark(script.ms >= 1.8 * product.ms)}≥ 1.8 ×]   ${script.requests} requests`,
