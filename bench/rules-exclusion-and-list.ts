@@ -2,7 +2,7 @@
  * `npm run bench:rules`: the data-collection rules at 100,000 users, on SQLite and PostgreSQL, through the real
  * services (authorization, validation, audit): the preview and the confirmation of a group exclusion (a nested group
  * of 10,000 users, and department groups of 1,000), and the first page of the users list with filters. The store is
- * seeded directly (users, groups, direct edges and the transitive closure). Prints figures; asserts nothing.
+ * seeded directly (users, groups, direct edges), the nesting of groups by the product's own code. Prints figures; asserts nothing.
  * BENCH_RULES_USERS (default 100,000), BENCH_RULES_ENGINES (default `sqlite,postgres`), BENCH_RULES_ROUNDS (20).
  */
 import crypto from 'node:crypto';

@@ -48,8 +48,6 @@ export async function up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void
     .columns(['client_id', 'member_id', 'member_type'])
     .execute();
 
-  if (dialect === 'sqlite') await unclusterUsers(db);
-
   await db.schema.dropTable('group_user_closure').execute();
   await sql`
     create view group_user_closure (client_id, group_id, user_id) as
@@ -59,30 +57,4 @@ export async function up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void
       join group_members m on m.client_id = n.client_id and m.group_id = n.member_group_id and m.member_type = 'user'`.execute(
     db,
   );
-}
-
-/**
- * SQLite: `directory_users` becomes an ordinary (rowid) table with its key as a unique index. Clustered on
- * (client, object id), its wide rows — eight to a page — were inserted at random places of the whole table by every
- * page of a sync, and each commit rewrote most of its pages; appended in rowid order, only the narrow key index
- * takes random inserts. Same columns, same indexes (recreated from their own definitions).
- */
-async function unclusterUsers(db: Kysely<unknown>): Promise<void> {
-  const objects = (
-    await sql<{ type: string; name: string; sql: string }>`
-      select type, name, sql from sqlite_master where tbl_name = 'directory_users' and sql is not null`.execute(
-      db,
-    )
-  ).rows;
-  const table = objects.find((object) => object.type === 'table');
-  if (table === undefined || !/\)\s*without rowid\s*$/i.test(table.sql)) return;
-  const heap = table.sql
-    .replace(/^CREATE TABLE "directory_users"/i, 'create table "directory_users_heap"')
-    .replace(/\)\s*without rowid\s*$/i, ')');
-  await sql.raw(heap).execute(db);
-  await sql`insert into directory_users_heap select * from directory_users`.execute(db);
-  await sql`drop table directory_users`.execute(db);
-  await sql`alter table directory_users_heap rename to directory_users`.execute(db);
-  for (const index of objects.filter((object) => object.type === 'index'))
-    await sql.raw(index.sql).execute(db);
 }
