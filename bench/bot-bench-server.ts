@@ -202,10 +202,6 @@ async function seed(core: Core, clientId: string): Promise<{ userIds: string[]; 
         })),
       )
       .execute();
-    await db
-      .insertInto('group_user_closure')
-      .values(members.map((member) => ({ client_id: clientId, group_id: id, user_id: member })))
-      .execute();
   }
   return { userIds, groupIds };
 }

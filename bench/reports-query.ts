@@ -27,6 +27,8 @@ import type { ReportKind } from '../src/contracts/reports.js';
 import { systemClock } from '../src/shared/clock.js';
 import { CheckpointRepository } from '../src/store/checkpoint-repository.js';
 import { openDatabase, type AppDatabase } from '../src/store/database.js';
+import { DirectoryRepository } from '../src/store/directory-repository.js';
+import { GroupClosure } from '../src/store/group-closure.js';
 import { MfaRepository } from '../src/store/mfa-repository.js';
 import { ReportRepository } from '../src/store/report-repository.js';
 import { SecretBox } from '../src/store/secret-box.js';
@@ -162,12 +164,19 @@ async function load(
       updated_at: at,
     })
     .execute();
-  for (const batch of chunks([...tenant.transitiveUserMembers(reporting.id)], 500)) {
-    await db
-      .insertInto('group_user_closure')
-      .values(batch.map((userId) => ({ client_id: clientId, group_id: reporting.id, user_id: userId })))
-      .execute();
-  }
+  // Its memberships as the sync stores them: the direct edges of it and of every group nested in it, then the
+  // nesting behind the transitive closure, computed by the product's own code.
+  const edges = [reporting.id, ...tenant.transitiveGroupMembers(reporting.id)].flatMap((groupId) =>
+    tenant
+      .directMembers(groupId)
+      .flatMap((member) =>
+        member.type === 'user' || member.type === 'group'
+          ? [{ groupId, memberId: member.id, memberType: member.type }]
+          : [],
+      ),
+  );
+  await new DirectoryRepository(db).addEdges(clientId, edges, 1);
+  await new GroupClosure(db).recomputeClosure(clientId);
   await new ServicePrincipalRepository(db).upsertPage(
     clientId,
     tenant.servicePrincipals().map(toServicePrincipalRecord),

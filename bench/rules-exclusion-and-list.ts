@@ -2,7 +2,7 @@
  * `npm run bench:rules`: the data-collection rules at 100,000 users, on SQLite and PostgreSQL, through the real
  * services (authorization, validation, audit): the preview and the confirmation of a group exclusion (a nested group
  * of 10,000 users, and department groups of 1,000), and the first page of the users list with filters. The store is
- * seeded directly (users, groups, direct edges and the transitive closure). Prints figures; asserts nothing.
+ * seeded directly (users, groups, direct edges), the nesting of groups by the product's own code. Prints figures; asserts nothing.
  * BENCH_RULES_USERS (default 100,000), BENCH_RULES_ENGINES (default `sqlite,postgres`), BENCH_RULES_ROUNDS (20).
  */
 import crypto from 'node:crypto';
@@ -17,6 +17,9 @@ import { operatorActor } from '../src/services/actor.js';
 import type { UserListInput } from '../src/services/user-service.js';
 import { createLogger } from '../src/shared/logger.js';
 import type { Database, DirectoryUsersTable } from '../src/store/schema.js';
+import type { Edge } from '../src/domain/directory-facts.js';
+import { DirectoryRepository } from '../src/store/directory-repository.js';
+import { GroupClosure } from '../src/store/group-closure.js';
 
 const USERS = Number(process.env.BENCH_RULES_USERS ?? 100_000);
 const ENGINES = (process.env.BENCH_RULES_ENGINES ?? 'sqlite,postgres').split(',').map((e) => e.trim());
@@ -213,50 +216,25 @@ async function seed(db: Kysely<Database>, clientId: string): Promise<Shape> {
         .insertInto('directory_groups')
         .values(groupRows.slice(i, i + 500))
         .execute();
-    const edges = groups.flatMap((group) => [
-      ...group.users.map((member) => ({
-        client_id: clientId,
-        group_id: group.id,
-        member_id: member,
-        member_type: 'user' as const,
-      })),
+    // Memberships as the sync stores them — direct edges, then the nesting behind the transitive closure — through
+    // the product's own code.
+    const edges: Edge[] = groups.flatMap((group) => [
+      ...group.users.map((member) => ({ groupId: group.id, memberId: member, memberType: 'user' as const })),
       ...group.groups.map((member) => ({
-        client_id: clientId,
-        group_id: group.id,
-        member_id: member,
-        member_type: 'group' as const,
+        groupId: group.id,
+        memberId: member,
+        memberType: 'group' as const,
       })),
     ]);
-    for (let i = 0; i < edges.length; i += 500)
-      await trx
-        .insertInto('group_members')
-        .values(edges.slice(i, i + 500))
-        .execute();
-    const byId = new Map(groups.map((group) => [group.id, group]));
-    const closure: { client_id: string; group_id: string; user_id: string }[] = [];
-    for (const group of groups) {
-      const users = new Set<string>();
-      const seen = new Set([group.id]);
-      const queue = [group.id];
-      while (queue.length > 0) {
-        const current = byId.get(queue.pop() ?? '');
-        for (const user of current?.users ?? []) users.add(user);
-        for (const child of current?.groups ?? []) {
-          if (!seen.has(child)) {
-            seen.add(child);
-            queue.push(child);
-          }
-        }
-      }
-      for (const user of users) closure.push({ client_id: clientId, group_id: group.id, user_id: user });
-    }
-    for (let i = 0; i < closure.length; i += 500)
-      await trx
-        .insertInto('group_user_closure')
-        .values(closure.slice(i, i + 500))
-        .execute();
+    await new DirectoryRepository(trx).addEdges(clientId, edges, 1, { fresh: true });
+    await new GroupClosure(trx).recomputeClosure(clientId);
+    const closure = await trx
+      .selectFrom('group_user_closure')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('client_id', '=', clientId)
+      .executeTakeFirstOrThrow();
     console.log(
-      `  seeded ${rows.length} users, ${groups.length} groups, ${edges.length} edges, ${closure.length} closure rows`,
+      `  seeded ${rows.length} users, ${groups.length} groups, ${edges.length} edges, ${closure.count} closure rows`,
     );
   });
   return { clientId, contractors: contractors.id, departments: departments.map((d) => d.id) };

@@ -12,7 +12,7 @@ export const tenantDataTables = [
   'sign_in_keys',
   'sign_in_rollups',
   'sign_in_rollup_dirty',
-  'group_user_closure',
+  'group_nesting',
   'group_members',
   'directory_users',
   'directory_groups',

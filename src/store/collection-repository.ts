@@ -11,6 +11,7 @@ import {
   type CollectionCounts,
   type ExpiryAsOf,
 } from './collection-sql.js';
+import { userInGroupsSql } from './closure-sql.js';
 import type { Database } from './schema.js';
 import { SignInRepository } from './sign-in-repository.js';
 
@@ -93,18 +94,10 @@ export class CollectionRepository {
         };
       })
       .where('directory_users.client_id', '=', clientId)
-      .where((eb) =>
+      .where(
         options.onlyMembersOf === undefined
           ? sql<boolean>`1 = 1`
-          : eb(
-              'directory_users.id',
-              'in',
-              eb
-                .selectFrom('group_user_closure')
-                .select('group_user_closure.user_id')
-                .where('group_user_closure.client_id', '=', clientId)
-                .where('group_user_closure.group_id', '=', options.onlyMembersOf),
-            ),
+          : userInGroupsSql(clientId, [options.onlyMembersOf]),
       )
       .where((eb) => reconcileTargetSql(eb, excluded, options).changes)
       .returning(['directory_users.id', 'directory_users.collection_state', 'directory_users.disable_reason'])
@@ -198,13 +191,7 @@ export class CollectionRepository {
       .selectFrom('directory_users')
       .select((eb) => eb.fn.countAll<number>().as('count'))
       .where('directory_users.client_id', '=', clientId)
-      .where('directory_users.id', 'in', (eb) =>
-        eb
-          .selectFrom('group_user_closure')
-          .select('group_user_closure.user_id')
-          .where('group_user_closure.client_id', '=', clientId)
-          .where('group_user_closure.group_id', 'in', [...groupIds]),
-      )
+      .where(userInGroupsSql(clientId, groupIds))
       .where(condition)
       .executeTakeFirstOrThrow();
     return row.count;

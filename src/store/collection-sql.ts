@@ -9,6 +9,7 @@ import {
 } from '../domain/collection-state.js';
 import { EXTERNAL_UPN_MARKER } from '../domain/eligibility.js';
 import { expiryCutoff, type ExpiryPolicy } from '../domain/expiry.js';
+import { memberAtAnyDepthSql } from './closure-sql.js';
 import type { Database } from './schema.js';
 import type { CollectionState, DisableReason } from '../domain/vocabulary.js';
 import type { CollectionCounts } from '../contracts/billing.js';
@@ -44,30 +45,28 @@ export function isExternalMemberSql(): Expression<SqlBool> {
 }
 
 /**
- * The user is a member, directly or nested, of one of `excludedGroupIds` (rule 3). The closure already resolves
- * nesting and cycles, so this is one indexed probe per user on (client_id, user_id, group_id).
+ * The user is a member, directly or nested, of one of `excludedGroupIds` (rule 3). Nesting and cycles are resolved
+ * in `group_nesting`, so this is a few indexed probes per user: its own edges, and the groups above each.
  */
 export function inExcludedGroupSql(
   eb: UsersBuilder,
   excludedGroupIds: readonly string[],
 ): Expression<SqlBool> {
   if (excludedGroupIds.length === 0) return sql<SqlBool>`1 = 0`;
-  const closure = eb
-    .selectFrom('group_user_closure')
-    .select(sql.lit(1).as('hit'))
-    .whereRef('group_user_closure.client_id', '=', 'directory_users.client_id')
-    .whereRef('group_user_closure.user_id', '=', 'directory_users.id');
+  const user = { client: eb.ref('directory_users.client_id'), id: eb.ref('directory_users.id') };
   if (excludedGroupIds.length <= MAX_LISTED_GROUPS) {
-    return eb.exists(closure.where('group_user_closure.group_id', 'in', [...excludedGroupIds]));
+    return memberAtAnyDepthSql(
+      user.client,
+      user.id,
+      (group) => sql<SqlBool>`${group} in (${sql.join([...excludedGroupIds])})`,
+    );
   }
-  return eb.exists(
-    closure
-      .innerJoin('directory_groups', (join) =>
-        join
-          .onRef('directory_groups.client_id', '=', 'group_user_closure.client_id')
-          .onRef('directory_groups.id', '=', 'group_user_closure.group_id'),
-      )
-      .where('directory_groups.excluded_at', 'is not', null),
+  return memberAtAnyDepthSql(
+    user.client,
+    user.id,
+    (group, client) => sql<SqlBool>`exists (select 1 from directory_groups excluded_group
+      where excluded_group.client_id = ${client} and excluded_group.id = ${group}
+      and excluded_group.excluded_at is not null)`,
   );
 }
 

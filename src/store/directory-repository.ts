@@ -27,8 +27,8 @@ export interface UpsertCounts {
 const CHUNK = 250;
 
 /**
- * The sync's writes to each client's directory copy: users, groups and direct edges (the transitive closure is
- * {@link GroupClosure}'s; the reads are UserRepository's and GroupRepository's). The sync writes
+ * The sync's writes to each client's directory copy: users, groups and direct edges (the nesting of groups behind the
+ * transitive closure is {@link GroupClosure}'s; the reads are UserRepository's and GroupRepository's). The sync writes
  * Entra facts only — collection state, exclusions and reporting flags belong to the rules and are never touched
  * here. Every method works inside the caller's transaction (pass the transaction as `db`).
  */
@@ -208,7 +208,7 @@ export class DirectoryRepository {
   }
 
   /**
-   * Groups removed in Entra: state set, their edges (as group and as member) and closure rows dropped, and the
+   * Groups removed in Entra: state set, their edges (as group and as member) and nesting rows dropped, and the
    * groups that contained them marked for closure recomputation. Returns how many changed state.
    */
   async removeGroups(clientId: string, ids: readonly string[], state: EntraState, at: Date): Promise<number> {
@@ -221,9 +221,9 @@ export class DirectoryRepository {
         .where((eb) => eb.or([eb('group_id', 'in', chunk), eb('member_id', 'in', chunk)]))
         .execute();
       await this.db
-        .deleteFrom('group_user_closure')
+        .deleteFrom('group_nesting')
         .where('client_id', '=', clientId)
-        .where('group_id', 'in', chunk)
+        .where((eb) => eb.or([eb('group_id', 'in', chunk), eb('member_group_id', 'in', chunk)]))
         .execute();
       const result = await this.db
         .updateTable('directory_groups')
@@ -237,7 +237,10 @@ export class DirectoryRepository {
     return changed;
   }
 
-  /** Adds direct edges (seen in `generation`); returns how many did not exist before. Marks their groups dirty. */
+  /**
+   * Adds direct edges (seen in `generation`); returns how many did not exist before. Marks the groups that gain a
+   * member group dirty (a user member changes the closure view by itself).
+   */
   async addEdges(
     clientId: string,
     edges: readonly Edge[],
@@ -283,17 +286,17 @@ export class DirectoryRepository {
       if (options.markDirty !== false)
         await this.markDirty(
           clientId,
-          chunk.map((edge) => edge.groupId),
+          chunk.filter((edge) => edge.memberType === 'group').map((edge) => edge.groupId),
         );
     }
     return added;
   }
 
-  /** Removes direct edges; returns how many existed. Marks their groups dirty. */
+  /** Removes direct edges; returns how many existed. Marks the groups that lose a member group dirty. */
   async removeEdges(clientId: string, edges: readonly Omit<Edge, 'memberType'>[]): Promise<number> {
     let removed = 0;
     for (const chunk of chunks(edges, CHUNK)) {
-      const result = await this.db
+      const rows = await this.db
         .deleteFrom('group_members')
         .where('client_id', '=', clientId)
         .where((eb) =>
@@ -303,11 +306,12 @@ export class DirectoryRepository {
             chunk.map((edge) => eb.tuple(edge.groupId, edge.memberId)),
           ),
         )
-        .executeTakeFirst();
-      removed += Number(result.numDeletedRows);
+        .returning(['group_id', 'member_type'])
+        .execute();
+      removed += rows.length;
       await this.markDirty(
         clientId,
-        chunk.map((edge) => edge.groupId),
+        rows.filter((row) => row.member_type === 'group').map((row) => row.group_id),
       );
     }
     return removed;
@@ -335,7 +339,7 @@ export class DirectoryRepository {
       'deleted',
       at,
     );
-    // A full round may have changed any group's edges: recompute every closure once, rather than mark per page.
+    // A full round may have changed any group's edges: recompute all the nesting once, rather than mark per page.
     await this.db
       .updateTable('directory_groups')
       .set({ closure_dirty: 1 })

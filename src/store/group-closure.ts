@@ -2,8 +2,10 @@ import { SqliteAdapter, sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
 /**
- * The transitive closure of each client's groups (`group_user_closure`: every user in a group, however deeply
- * nested), recomputed from the direct edges after a sync round for the groups marked dirty, and the marking. The
+ * The transitive closure of each client's groups. `group_user_closure` (every user in a group, however deeply
+ * nested) is a view over the direct edges and `group_nesting` (migration 0023); what is stored and recomputed here
+ * is only the nesting of groups in groups — a few rows per group instead of one per group and user — for the groups
+ * marked dirty after a sync round, and the marking. Changes of user memberships need no recomputation at all. The
  * one piece of the directory copy to study on its own: recursive SQL, with a planner note for SQLite. Works inside
  * the caller's transaction (pass the transaction as `db`).
  */
@@ -20,9 +22,9 @@ export class GroupClosure {
   }
 
   /**
-   * Recomputes the transitive closure (`group_user_closure`) of every group whose direct edges changed and of
-   * every group above it, from the direct edges alone. `UNION` (not `UNION ALL`) makes the recursion stop at
-   * cycles. When most groups are affected, recomputes the whole client at once.
+   * Recomputes the nesting (`group_nesting`) of every group whose direct edges changed and of every group above
+   * it, from the direct group-in-group edges alone. `UNION` (not `UNION ALL`) makes the recursion stop at cycles.
+   * When most groups are affected, recomputes the whole client at once.
    */
   async recomputeClosure(clientId: string): Promise<{ groups: number; full: boolean }> {
     const dirty = await this.db
@@ -51,24 +53,24 @@ export class GroupClosure {
     const affected = await sql<{ count: number }>`
       with recursive ${roots} select count(*) as count from roots`.execute(this.db);
     if (full) {
-      await this.db.deleteFrom('group_user_closure').where('client_id', '=', clientId).execute();
+      await this.db.deleteFrom('group_nesting').where('client_id', '=', clientId).execute();
     } else {
       await sql`
-        delete from group_user_closure where client_id = ${clientId} and group_id in (
+        delete from group_nesting where client_id = ${clientId} and group_id in (
           with recursive ${roots} select gid from roots
         )`.execute(this.db);
     }
     await sql`
       with recursive ${roots},
       down(root, gid) as (
-        select gid, gid from roots
+        select roots.gid, m.member_id from roots
+        ${this.stepJoin} group_members m on m.client_id = ${clientId} and m.group_id = roots.gid and m.member_type = 'group'
         union
         select down.root, m.member_id from down
         ${this.stepJoin} group_members m on m.client_id = ${clientId} and m.group_id = down.gid and m.member_type = 'group'
       )
-      insert into group_user_closure (client_id, group_id, user_id)
-      select cast(${clientId} as text), down.root, m.member_id from down
-      ${this.stepJoin} group_members m on m.client_id = ${clientId} and m.group_id = down.gid and m.member_type = 'user'
+      insert into group_nesting (client_id, group_id, member_group_id)
+      select cast(${clientId} as text), root, gid from down
       where true on conflict do nothing`.execute(this.db);
     await this.db
       .updateTable('directory_groups')

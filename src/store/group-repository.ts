@@ -9,6 +9,7 @@ import {
   userSortKeySql,
   type ExpiryAsOf,
 } from './collection-sql.js';
+import { groupWithinSql, transitiveUserCountsSql, userInGroupsSql } from './closure-sql.js';
 import type { Database, DirectoryGroupRow, DirectoryUserRow } from './schema.js';
 import type { BillableBasis } from '../domain/vocabulary.js';
 import type { UserCursor } from './user-repository.js';
@@ -93,13 +94,7 @@ export class GroupRepository {
       .where('group_id', 'in', [...groupIds])
       .groupBy('group_id')
       .execute();
-    const transitive = await this.db
-      .selectFrom('group_user_closure')
-      .select(['group_id', (eb) => eb.fn.countAll<number>().as('users')])
-      .where('client_id', '=', clientId)
-      .where('group_id', 'in', [...groupIds])
-      .groupBy('group_id')
-      .execute();
+    const transitive = (await transitiveUserCountsSql(clientId, groupIds).execute(this.db)).rows;
     for (const row of direct) {
       const counts = result.get(row.group_id);
       if (counts !== undefined) {
@@ -140,13 +135,12 @@ export class GroupRepository {
 
   /** Ids of every user in the group through any depth of nesting (for the membership fingerprint). */
   async transitiveUserIds(clientId: string, groupId: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('group_user_closure')
-      .select('user_id')
-      .where('client_id', '=', clientId)
-      .where('group_id', '=', groupId)
-      .execute();
-    return rows.map((row) => row.user_id);
+    const rows = await sql<{ user_id: string }>`
+      select distinct member_id as user_id from group_members
+      where client_id = ${clientId} and member_type = 'user' and group_id in (${groupWithinSql(clientId, groupId)})`.execute(
+      this.db,
+    );
+    return rows.rows.map((row) => row.user_id);
   }
 
   /**
@@ -237,13 +231,7 @@ export class GroupRepository {
     let query = this.db
       .selectFrom('directory_users')
       .where('directory_users.client_id', '=', clientId)
-      .where('directory_users.id', 'in', (eb) =>
-        eb
-          .selectFrom('group_user_closure')
-          .select('group_user_closure.user_id')
-          .where('group_user_closure.client_id', '=', clientId)
-          .where('group_user_closure.group_id', '=', groupId),
-      )
+      .where(userInGroupsSql(clientId, [groupId]))
       .selectAll('directory_users')
       .select((eb) => this.directFlag(eb, groupId))
       .orderBy(userSortKeySql())
@@ -275,13 +263,7 @@ export class GroupRepository {
       .where('directory_users.client_id', '=', clientId)
       .where(isNotGuestSql())
       .where(sql<boolean>`coalesce(directory_users.disable_reason, '') <> 'excluded_group'`)
-      .where('directory_users.id', 'in', (eb) =>
-        eb
-          .selectFrom('group_user_closure')
-          .select('group_user_closure.user_id')
-          .where('group_user_closure.client_id', '=', clientId)
-          .where('group_user_closure.group_id', '=', groupId),
-      );
+      .where(userInGroupsSql(clientId, [groupId]));
   }
 
   private directFlag(eb: ExpressionBuilder<Database, 'directory_users'>, groupId: string) {

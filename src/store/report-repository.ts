@@ -7,6 +7,7 @@ import {
   type CollectionCounts,
   type ExpiryAsOf,
 } from './collection-sql.js';
+import { groupWithinSql, userInGroupsSql } from './closure-sql.js';
 import { CollectionRepository } from './collection-repository.js';
 import type { Database, Flag } from './schema.js';
 import type { CollectionState, DisableReason, EntraState } from '../domain/vocabulary.js';
@@ -138,12 +139,9 @@ export class ReportRepository {
       .select((eb) => [
         'g.id',
         'g.display_name',
-        eb
-          .selectFrom('group_user_closure as c')
-          .select((inner) => inner.fn.countAll<number>().as('n'))
-          .whereRef('c.client_id', '=', 'g.client_id')
-          .whereRef('c.group_id', '=', 'g.id')
-          .as('members'),
+        sql<number>`(select count(distinct member_id) from group_members
+          where client_id = g.client_id and member_type = 'user'
+          and group_id in (${groupWithinSql(eb.ref('g.client_id'), eb.ref('g.id'))}))`.as('members'),
       ])
       .where('g.client_id', '=', clientId)
       .where('g.reporting_enabled', '=', 1)
@@ -153,7 +151,7 @@ export class ReportRepository {
     return rows.map((row) => ({
       id: row.id,
       displayName: row.display_name,
-      members: row.members ?? 0,
+      members: row.members,
     }));
   }
 
@@ -384,16 +382,7 @@ function inScope(eb: UsersBuilder, clientId: string, scope: UserScope): Expressi
     );
   }
   if (scope.groupId !== undefined) {
-    conditions.push(
-      eb.exists(
-        eb
-          .selectFrom('group_user_closure')
-          .select(sql.lit(1).as('hit'))
-          .where('group_user_closure.client_id', '=', clientId)
-          .where('group_user_closure.group_id', '=', scope.groupId)
-          .whereRef('group_user_closure.user_id', '=', 'directory_users.id'),
-      ),
-    );
+    conditions.push(userInGroupsSql(clientId, [scope.groupId]));
   }
   return conditions.length === 0 ? sql<SqlBool>`1 = 1` : eb.and(conditions);
 }

@@ -141,10 +141,21 @@ export interface GroupMembersTable {
 }
 
 /** Users reachable from a group through any depth of nesting, computed locally from the direct edges. */
+/**
+ * A view (migration 0023): every user in a group, however deeply nested — the group's direct user members and those
+ * of every group in `group_nesting` under it, one row per group and user. Read it; write edges and the nesting.
+ */
 export interface GroupUserClosureTable {
   client_id: string;
   group_id: string;
   user_id: string;
+}
+
+/** Groups nested in a group at any depth ≥ 1 (a group in a cycle is nested in itself), from the direct edges. */
+export interface GroupNestingTable {
+  client_id: string;
+  group_id: string;
+  member_group_id: string;
 }
 
 export interface SyncRunsTable {
@@ -566,6 +577,7 @@ export interface Database {
   directory_groups: DirectoryGroupsTable;
   group_members: GroupMembersTable;
   group_user_closure: GroupUserClosureTable;
+  group_nesting: GroupNestingTable;
   sync_runs: SyncRunsTable;
   sync_checkpoints: SyncCheckpointsTable;
   sign_in_events: SignInEventsTable;

@@ -12,6 +12,7 @@ import {
   userSortKeySql,
   type ExpiryAsOf,
 } from './collection-sql.js';
+import { userInGroupsSql } from './closure-sql.js';
 import type { Database, DirectoryUserRow, DirectoryUserUpdate } from './schema.js';
 import type { CollectionState, DisableReason, EntraState } from '../domain/vocabulary.js';
 
@@ -135,19 +136,22 @@ export class UserRepository {
   ): Promise<Map<string, ExcludedGroupRef[]>> {
     const result = new Map<string, ExcludedGroupRef[]>();
     if (userIds.length === 0) return result;
-    const rows = await this.db
-      .selectFrom('group_user_closure')
-      .innerJoin('directory_groups', (join) =>
-        join
-          .onRef('directory_groups.client_id', '=', 'group_user_closure.client_id')
-          .onRef('directory_groups.id', '=', 'group_user_closure.group_id'),
-      )
-      .select(['group_user_closure.user_id', 'directory_groups.id', 'directory_groups.display_name'])
-      .where('group_user_closure.client_id', '=', clientId)
-      .where('group_user_closure.user_id', 'in', [...userIds])
-      .where('directory_groups.excluded_at', 'is not', null)
-      .orderBy('directory_groups.display_name')
-      .execute();
+    // The users' own edges lead to an excluded group directly, or to a group nested in one (the closure's two parts).
+    const users = sql.join([...userIds]);
+    const { rows } = await sql<{ user_id: string; id: string; display_name: string | null }>`
+      select user_id, id, display_name from (
+        select m.member_id as user_id, g.id, g.display_name from group_members m
+        join directory_groups g on g.client_id = m.client_id and g.id = m.group_id
+        where m.client_id = ${clientId} and m.member_id in (${users}) and m.member_type = 'user'
+          and g.excluded_at is not null
+        union
+        select m.member_id, g.id, g.display_name from group_members m
+        join group_nesting n on n.client_id = m.client_id and n.member_group_id = m.group_id
+        join directory_groups g on g.client_id = n.client_id and g.id = n.group_id
+        where m.client_id = ${clientId} and m.member_id in (${users}) and m.member_type = 'user'
+          and g.excluded_at is not null
+      ) excluded
+      order by display_name`.execute(this.db);
     for (const row of rows) {
       const list = result.get(row.user_id) ?? [];
       list.push({ id: row.id, displayName: row.display_name });
@@ -228,13 +232,7 @@ export class UserRepository {
     }
     if (filter.groupId !== undefined) {
       const groupId = filter.groupId;
-      query = query.where('directory_users.id', 'in', (eb) =>
-        eb
-          .selectFrom('group_user_closure')
-          .select('group_user_closure.user_id')
-          .where('group_user_closure.client_id', '=', clientId)
-          .where('group_user_closure.group_id', '=', groupId),
-      );
+      query = query.where(userInGroupsSql(clientId, [groupId]));
     }
     return query;
   }

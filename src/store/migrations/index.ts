@@ -19,6 +19,7 @@ import * as structuredErrorFacts from './0018-structured-error-facts.js';
 import * as clientDailySnapshots from './0019-client-daily-snapshots.js';
 import * as alertSettingsAndWebhooks from './0020-alert-settings-and-webhooks.js';
 import * as licenceRemovals from './0022-licence-removals.js';
+import * as groupNesting from './0023-group-nesting.js';
 
 /** A migration that may differ slightly per engine (auto-increment ids, SQLite's WITHOUT ROWID). */
 export interface DialectMigration {
@@ -46,4 +47,5 @@ export const migrations: Readonly<Record<string, DialectMigration>> = {
   '0019-client-daily-snapshots': clientDailySnapshots,
   '0020-alert-settings-and-webhooks': alertSettingsAndWebhooks,
   '0022-licence-removals': licenceRemovals,
+  '0023-group-nesting': groupNesting,
 };

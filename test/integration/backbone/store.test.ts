@@ -36,7 +36,7 @@ const expectedTables = [
   'directory_groups',
   'directory_users',
   'group_members',
-  'group_user_closure',
+  'group_nesting',
   'incidents',
   'integrations',
   'mfa_registrations',
@@ -171,8 +171,14 @@ describeEachEngine('store', (context) => {
     const tables = (await db.introspection.getTables()).filter(
       (table) => ownSchema === undefined || table.schema === ownSchema,
     );
+    // Views (the transitive closure) hold no rows of their own.
     const withClientId = tables
-      .filter((table) => table.columns.some((column) => column.name === 'client_id') && !kept.has(table.name))
+      .filter(
+        (table) =>
+          !table.isView &&
+          table.columns.some((column) => column.name === 'client_id') &&
+          !kept.has(table.name),
+      )
       .map((table) => table.name)
       .sort();
     assert.deepEqual(withClientId, [...clientTables].sort());
@@ -224,6 +230,25 @@ describeEachEngine('store', (context) => {
   });
 });
 
+/** Migrates a store opened without migrations step by step (`migrateTo`), as an older version left it. */
+function migratorFor(before: Awaited<ReturnType<typeof openDatabase>>): Migrator {
+  return new Migrator({
+    db: before.db as Kysely<unknown>,
+    provider: {
+      getMigrations: () =>
+        Promise.resolve(
+          Object.fromEntries(
+            Object.entries(migrations).map(([name, migration]): [string, Migration] => [
+              name,
+              { up: (db) => migration.up(db, before.dialect) },
+            ]),
+          ),
+        ),
+    },
+    ...(before.schema === undefined ? {} : { migrationTableSchema: before.schema }),
+  });
+}
+
 describe('store migrations', () => {
   for (const engine of engines) {
     it(`open a second time without re-applying anything, keeping the data [${engine}]`, async () => {
@@ -255,22 +280,7 @@ describe('store migrations', () => {
       const config = freshStoreConfig(engine);
       try {
         const before = await openDatabase(config, { migrate: false });
-        const upTo = new Migrator({
-          db: before.db as Kysely<unknown>,
-          provider: {
-            getMigrations: () =>
-              Promise.resolve(
-                Object.fromEntries(
-                  Object.entries(migrations).map(([name, migration]): [string, Migration] => [
-                    name,
-                    { up: (db) => migration.up(db, before.dialect) },
-                  ]),
-                ),
-              ),
-          },
-          ...(before.schema === undefined ? {} : { migrationTableSchema: before.schema }),
-        });
-        assert.equal((await upTo.migrateTo('0014-scheduler-instances')).error, undefined);
+        assert.equal((await migratorFor(before).migrateTo('0014-scheduler-instances')).error, undefined);
         const old = before.db as unknown as Kysely<Record<string, Record<string, unknown>>>;
         await old
           .insertInto('clients')
@@ -367,6 +377,64 @@ describe('store migrations', () => {
             permission: 'AuditLog.Read.All',
           },
         ]);
+      } finally {
+        await dropStore(config);
+      }
+    });
+
+    it(`0023 keeps every transitive membership the closure table held [${engine}]`, async () => {
+      const config = freshStoreConfig(engine);
+      try {
+        const before = await openDatabase(config, { migrate: false });
+        assert.equal((await migratorFor(before).migrateTo('0018-structured-error-facts')).error, undefined);
+        const old = before.db as unknown as Kysely<Record<string, Record<string, unknown>>>;
+        // A ⊃ B ⊃ C ⊃ A (a cycle) with a user each, D ⊃ u1 directly and through B ⊃ u1; another client's E ⊃ u9.
+        const edge = (client: string, group: string, member: string, type: string) => ({
+          client_id: client,
+          group_id: group,
+          member_id: member,
+          member_type: type,
+        });
+        await old
+          .insertInto('group_members')
+          .values([
+            edge('c1', 'A', 'B', 'group'),
+            edge('c1', 'B', 'C', 'group'),
+            edge('c1', 'C', 'A', 'group'),
+            edge('c1', 'A', 'u1', 'user'),
+            edge('c1', 'B', 'u2', 'user'),
+            edge('c1', 'C', 'u3', 'user'),
+            edge('c1', 'D', 'B', 'group'),
+            edge('c1', 'D', 'u2', 'user'),
+            edge('c2', 'E', 'u9', 'user'),
+          ])
+          .execute();
+        const closure = [
+          ...['A', 'B', 'C', 'D'].flatMap((group) => ['u1', 'u2', 'u3'].map((user) => `c1 ${group}>${user}`)),
+          'c2 E>u9',
+        ].sort();
+        await old
+          .insertInto('group_user_closure')
+          .values(
+            closure.map((row) => {
+              const [client, pair] = row.split(' ');
+              const [group, user] = (pair ?? '').split('>');
+              return { client_id: client, group_id: group, user_id: user };
+            }),
+          )
+          .execute();
+        await before.close();
+
+        const after = await openDatabase(config);
+        const rows = await after.db.selectFrom('group_user_closure').selectAll().execute();
+        const nesting = await after.db.selectFrom('group_nesting').selectAll().execute();
+        await after.close();
+        assert.deepEqual(
+          rows.map((row) => `${row.client_id} ${row.group_id}>${row.user_id}`).sort(),
+          closure,
+        );
+        // Stored: only groups in groups (A, B, C each hold all three; D holds A, B, C), not a row per user.
+        assert.equal(nesting.length, 12);
       } finally {
         await dropStore(config);
       }

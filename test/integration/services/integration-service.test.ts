@@ -291,7 +291,7 @@ describe('integration service against the simulator', function () {
         assert.deepEqual(await tableCounts(db()), counts);
         const removed = await ctx.core.integrations.remove(partnerAdmin, client, `Wingtip-${ctx.engine}`);
         assert.equal(removed.deleted.directory_users, 2);
-        assert.equal(removed.deleted.group_user_closure, 2);
+        assert.equal(removed.deleted.group_members, 2);
         assert.equal(await ctx.core.integrations.get(partnerAdmin, client), null);
         const left = await db()
           .selectFrom('directory_users')

@@ -84,12 +84,46 @@ describeEachEngine('directory repository', (ctx) => {
       1,
     );
     await new GroupClosure(ctx.database.db).recomputeClosure(clientId);
-    await repository.addEdges(clientId, [{ groupId: 'g1', memberId: 'u2', memberType: 'user' }], 1);
+    // g1 gains the group g5 (holding u2): g1 and g0 above it are recomputed, nothing else.
+    await repository.addEdges(clientId, [{ groupId: 'g1', memberId: 'g5', memberType: 'group' }], 1);
     const partial = await new GroupClosure(ctx.database.db).recomputeClosure(clientId);
     assert.deepEqual(partial, { groups: 2, full: false });
     const rows = await closureOf(ctx.database.db, clientId);
     assert.ok(rows.includes('g0>u2') && rows.includes('g1>u2') && rows.includes('g0>u1'));
     assert.equal(rows.length, 4 + 10);
+  });
+
+  it('shows a change of user members through every group above at once, with nothing to recompute', async () => {
+    const clientId = crypto.randomUUID();
+    const repository = new DirectoryRepository(ctx.database.db);
+    await repository.upsertGroups(clientId, [{ id: 'top' }, { id: 'mid' }, { id: 'leaf' }], 1, at);
+    await repository.upsertUsers(clientId, [{ id: 'u1' }, { id: 'u2' }], 1, at);
+    await repository.addEdges(
+      clientId,
+      [
+        { groupId: 'top', memberId: 'mid', memberType: 'group' },
+        { groupId: 'mid', memberId: 'leaf', memberType: 'group' },
+        { groupId: 'leaf', memberId: 'u1', memberType: 'user' },
+        // Directly and through the nesting at once: still one row per group and user.
+        { groupId: 'top', memberId: 'u1', memberType: 'user' },
+      ],
+      1,
+    );
+    await new GroupClosure(ctx.database.db).recomputeClosure(clientId);
+    assert.deepEqual(await closureOf(ctx.database.db, clientId), ['leaf>u1', 'mid>u1', 'top>u1']);
+
+    await repository.addEdges(clientId, [{ groupId: 'leaf', memberId: 'u2', memberType: 'user' }], 1);
+    assert.equal(await repository.removeEdges(clientId, [{ groupId: 'leaf', memberId: 'u1' }]), 1);
+    assert.deepEqual(await new GroupClosure(ctx.database.db).recomputeClosure(clientId), {
+      groups: 0,
+      full: false,
+    });
+    assert.deepEqual(await closureOf(ctx.database.db, clientId), ['leaf>u2', 'mid>u2', 'top>u1', 'top>u2']);
+
+    // Removing a group empties it from every group above.
+    await repository.removeGroups(clientId, ['mid'], 'deleted', at);
+    await new GroupClosure(ctx.database.db).recomputeClosure(clientId);
+    assert.deepEqual(await closureOf(ctx.database.db, clientId), ['leaf>u2', 'top>u1']);
   });
 
   it('keeps stored properties an item does not carry and counts additions apart from updates', async () => {
