@@ -23,6 +23,7 @@ import { userCard, userChoiceCard, userListCard } from '../../../bot/cards/user-
 import { notificationSettingsCard, whoamiCard } from '../../../bot/cards/whoami-card.js';
 import { exclusionFigures } from '../../../src/domain/exclusion-preview.js';
 import { TabLinks } from '../../../bot/tab-links.js';
+import { jargonIn } from '../../support/plain-language.js';
 import type {
   InactiveLicensedList,
   LicenceOverview,
@@ -98,6 +99,35 @@ function actionsOf(json: unknown): FoundAction[] {
   };
   walk(json);
   return found;
+}
+
+/** The text a card shows a person: its text blocks, facts, titles, labels and placeholders (not action data or URLs). */
+function textsOf(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(textsOf);
+  if (node === null || typeof node !== 'object') return [];
+  const texts: string[] = [];
+  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+    if (key === 'data' || key === 'url' || key === 'iconUrl' || key === 'id' || key === 'verb') continue;
+    if (typeof value === 'string') {
+      if (
+        [
+          'text',
+          'title',
+          'value',
+          'label',
+          'placeholder',
+          'altText',
+          'fallbackText',
+          'errorMessage',
+        ].includes(key)
+      ) {
+        texts.push(value);
+      }
+    } else {
+      texts.push(...textsOf(value));
+    }
+  }
+  return texts;
 }
 
 const TEAMS_APP_ID = '2b7e1a3c-0000-4000-8000-000000000001';
@@ -364,6 +394,13 @@ describe('bot cards', () => {
   });
 
   for (const [name, json] of Object.entries(cards)) {
+    it(`card "${name}" speaks plainly: no rule number, endpoint path or setting name in its text (issue 16)`, () => {
+      const texts = textsOf(json);
+      assert.ok(texts.length > 0);
+      const offending = texts.flatMap((text) => jargonIn(text).map((problem) => `${problem} in "${text}"`));
+      assert.deepEqual(offending, []);
+    });
+
     it(`card "${name}" parses at schema 1.5 with no parse or validation event`, () => {
       assert.equal(json.version, '1.5');
       assert.deepEqual(problemsOf(json), []);
