@@ -10,3 +10,14 @@ export interface PermissionCheck {
   readonly passed: boolean;
   readonly reason: string;
 }
+
+/** A consent link copied for a client's own admin and still open (not used, revoked or expired). */
+export interface ConsentLinkView {
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  /** Who copied it (their display name), when known. */
+  readonly createdBy: string | null;
+  /** The tenant as the admin named it, and the tenant id it must come back for. */
+  readonly tenant: string;
+  readonly tenantId: string;
+}
