@@ -267,7 +267,7 @@ function Problems({ problems }: { readonly problems: readonly string[] }) {
 function AddClientDialog({ onClose }: { readonly onClose: (added?: ClientRef) => void }) {
   useReturnFocus();
   const styles = useStyles();
-  const { api, notify } = useApp();
+  const { api, notify, reloadMe } = useApp();
   const [name, setName] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [problems, setProblems] = useState<Record<string, string>>({});
@@ -286,6 +286,8 @@ function AddClientDialog({ onClose }: { readonly onClose: (added?: ClientRef) =>
       .then(
         (added) => {
           notify('success', `Client ${added.displayName} added`, 'Next: connect its Entra tenant.');
+          // Who may do what on the new client (Sync now…) comes with the signed-in person: read it again.
+          reloadMe();
           onClose(added);
         },
         (failure: unknown) => {

@@ -66,8 +66,11 @@ export function ReportsScreen({ client }: { readonly client: ClientHeader }) {
     `${base}:${kind}:${JSON.stringify(query)}`,
   );
   const groupName = filters.data?.groups.find((candidate) => candidate.id === group)?.displayName ?? '';
-  // While the first read of the sign-in history runs, the report is read again so its progress moves.
-  const backfilling = report.data !== undefined && report.data.header.signInData.backfill !== null;
+  // Until the sign-in history has been read, the report is read again so its progress moves.
+  const signInData = report.data?.header.signInData;
+  const backfilling =
+    signInData !== undefined &&
+    (signInData.backfill !== null || (signInData.state === 'unknown' && client.integration === 'connected'));
   const { reload } = report;
   useEffect(() => {
     if (!backfilling) return undefined;
