@@ -123,6 +123,16 @@ export function mountTabRoutes(server: restify.Server, options: TabRoutesOptions
   }
   mountStaticTab(server, distDir, logger);
   if (demo !== undefined) mountDemoHost(server, distDir, demo, logger);
+  // A newcomer's first click (`npm start` prints the address): the tab — in demo mode, on this machine, inside the
+  // local Teams host page that plays Teams around it.
+  server.get('/', (req: restify.Request, res: restify.Response, next: restify.Next) => {
+    res.header(
+      'location',
+      demo !== undefined && isLocalRequest(req) ? '/dev/teams-host.html' : '/tab/index.html',
+    );
+    res.send(302);
+    next();
+  });
   return { validator, allowList };
 }
 
