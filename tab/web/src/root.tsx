@@ -9,6 +9,7 @@ import {
 import { useEffect, useMemo, useState } from 'react';
 import { ApiClient } from './api/api-client.js';
 import { App } from './app.js';
+import { setDisplayLocale } from './format.js';
 import { NotInTeams } from './layout/not-in-teams.js';
 import {
   NotInTeamsError,
@@ -40,6 +41,7 @@ export function Root() {
         if (cancelled) return;
         followDeepLink(session.subPageId);
         setTheme(session.initialTheme);
+        setDisplayLocale(session.locale);
         session.onThemeChange(setTheme);
         setStartup({ state: 'ready', session });
       },

@@ -70,7 +70,10 @@ export function ReportsScreen({ client }: { readonly client: ClientHeader }) {
   const signInData = report.data?.header.signInData;
   const backfilling =
     signInData !== undefined &&
-    (signInData.backfill !== null || (signInData.state === 'unknown' && client.integration === 'connected'));
+    (signInData.backfill !== null ||
+      (client.integration === 'connected' &&
+        signInData.state !== 'unavailable' &&
+        (signInData.state === 'unknown' || signInData.newestSignInAt === null)));
   const { reload } = report;
   useEffect(() => {
     if (!backfilling) return undefined;

@@ -76,7 +76,7 @@ export function UsageBody({ report }: { readonly report: ApplicationUsageReport 
             <TableRow key={app.appId}>
               <TableCell>{app.appName}</TableCell>
               <TableCell>
-                <SsoBadge mode={app.ssoMode} />
+                <SsoBadge mode={app.ssoMode} microsoft={app.appClass === 'microsoft'} />
               </TableCell>
               <TableCell className={styles.numeric}>{formatNumber(app.activeUsers)}</TableCell>
               <TableCell className={styles.numeric}>{formatNumber(app.signIns)}</TableCell>
