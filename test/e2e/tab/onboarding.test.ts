@@ -76,7 +76,7 @@ describe('tab: onboarding a client (browser)', function () {
   it('shows the reading of the sign-in history as "N of 30 days read" on the reports, then the figures', async () => {
     // Each request for the sign-in log answers slowly, so the first read takes a while: one day per request.
     const fault = (await app.simControl('POST', '/faults/latency', {
-      ms: 1500,
+      ms: 2500,
       pathPattern: 'auditLogs/signIns',
     })) as { id: string };
     assert.equal((await app.api('partnerAdmin', 'POST', '/clients/demo/import', {})).status, 200);
