@@ -141,8 +141,10 @@ describeEachEngineWithCore('roles and the audit log', (ctx) => {
       .executeTakeFirstOrThrow();
     assert.ok(user.display_name !== null && partnerAdmin.name !== undefined);
     const page = await ctx.core.auditLog.query(partnerAdmin, { client, action: 'user.disable' });
-    assert.equal(page.items[0]?.targetName, user.display_name);
-    assert.equal(page.items[0]?.summary, `${partnerAdmin.name} disabled ${user.display_name}.`);
+    const [entry] = page.items;
+    assert.ok(entry);
+    assert.equal(entry.targetName, user.display_name);
+    assert.equal(entry.summary, `${partnerAdmin.name} disabled ${user.display_name}.`);
   });
 
   it('exports the audit log as CSV with formula-like cells neutralised', async () => {
