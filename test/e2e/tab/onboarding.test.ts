@@ -73,6 +73,32 @@ describe('tab: onboarding a client (browser)', function () {
     }
   });
 
+  it('enables the threshold Save as soon as a valid number is typed, before the field loses focus', async () => {
+    const frame = await openHost(page, app.publicUrl, { as: 'partnerAdmin' });
+    await frame.getByTestId('signed-in-as').waitFor();
+    await go(frame, '#/c/demo/setup');
+    const field = frame.getByLabel('Days without activity (7–365)');
+    await field.waitFor();
+    const save = frame.getByRole('button', { name: 'Save', exact: true });
+    assert.equal(await save.isDisabled(), true, 'nothing changed yet');
+    await field.fill('');
+    await field.pressSequentially('45');
+    // Focus is still in the field: the typed value counts at once.
+    assert.equal(await field.evaluate((input) => input.ownerDocument.activeElement === input), true);
+    await frame.waitForFunction(
+      `(() => { const b = [...document.querySelectorAll('button')].find((x) => x.textContent === 'Save'); return b !== undefined && !b.disabled && b.getAttribute('aria-disabled') !== 'true'; })()`,
+      undefined,
+      { timeout: 5_000 },
+    );
+    await field.fill('');
+    await field.pressSequentially('3');
+    await frame.waitForFunction(
+      `(() => { const b = [...document.querySelectorAll('button')].find((x) => x.textContent === 'Save'); return b !== undefined && (b.disabled || b.getAttribute('aria-disabled') === 'true'); })()`,
+      undefined,
+      { timeout: 5_000 },
+    );
+  });
+
   it('shows the reading of the sign-in history as "N of 30 days read" on the reports, then the figures', async () => {
     // Each request for the sign-in log answers slowly, so the first read takes a while: one day per request.
     const fault = (await app.simControl('POST', '/faults/latency', {
