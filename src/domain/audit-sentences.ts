@@ -51,8 +51,13 @@ const PHRASES: Readonly<Record<string, string>> = {
 
 /** "Megan Partner disabled Adele Cho." */
 export function auditSentence(entry: AuditSentenceInput): string {
-  const who = entry.actorName ?? 'Someone';
-  const target = entry.targetName ?? (entry.targetType === null ? 'something' : `a ${entry.targetType}`);
+  const named = entry.actorName ?? 'Someone';
+  const who = `${named.charAt(0).toUpperCase()}${named.slice(1)}`;
+  const target =
+    entry.targetName ??
+    (entry.targetType === null
+      ? 'something'
+      : `a ${entry.targetType === 'principal' ? 'person' : entry.targetType}`);
   const client = entry.clientName ?? 'a client';
   const phrase = PHRASES[entry.action] ?? `made a change (${entry.action.replace(/[._]/g, ' ')}) to {target}`;
   const outcome = outcomeOf(entry.after);
