@@ -8,19 +8,19 @@ import {
   TableHeader,
   TableHeaderCell,
   TableRow,
-  tokens,
 } from '@fluentui/react-components';
 import { DonutChart, VerticalBarChart } from '@fluentui/react-charts';
 import type { SsoMode, SsoCoverageReport } from '../../api/types.js';
 import { StatCard, StatGrid } from '../../components/stat-card.js';
 import { formatNumber } from '../../format.js';
 import { useStyles, ChartCard, UserCell, percent } from './report-parts.js';
+import { series } from './series-colors.js';
 
 const ssoColors: Record<SsoMode, string> = {
-  saml: tokens.colorPaletteBlueBorderActive,
-  oidc: tokens.colorPaletteTealBorderActive,
-  password: tokens.colorPaletteMarigoldBorderActive,
-  none: tokens.colorPaletteRedBorderActive,
+  saml: series.primary,
+  oidc: series.good,
+  password: series.other,
+  none: series.bad,
 };
 
 const ssoLabels: Record<SsoMode, string> = {

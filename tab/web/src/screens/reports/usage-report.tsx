@@ -13,6 +13,7 @@ import { StatCard, StatGrid } from '../../components/stat-card.js';
 import { formatDate, formatNumber } from '../../format.js';
 import { useStyles, ChartCard } from './report-parts.js';
 import { SsoBadge } from './sso-report.js';
+import { series } from './series-colors.js';
 
 export function UsageBody({ report }: { readonly report: ApplicationUsageReport }) {
   const styles = useStyles();
@@ -35,12 +36,12 @@ export function UsageBody({ report }: { readonly report: ApplicationUsageReport 
                 {
                   legend: 'Successful',
                   data: daily.map((row) => ({ x: new Date(row.day), y: row.successfulSignIns })),
-                  color: tokens.colorPaletteBlueBorderActive,
+                  color: series.primary,
                 },
                 {
                   legend: 'Failed',
                   data: daily.map((row) => ({ x: new Date(row.day), y: row.failedSignIns })),
-                  color: tokens.colorPaletteRedBorderActive,
+                  color: series.bad,
                 },
               ],
             }}
