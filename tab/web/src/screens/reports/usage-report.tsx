@@ -18,6 +18,11 @@ import { series } from './series-colors.js';
 export function UsageBody({ report }: { readonly report: ApplicationUsageReport }) {
   const styles = useStyles();
   const daily = report.daily;
+  // Today is still under way: its point is drawn dashed and named, so a low last point does not read as an outage.
+  const today = new Date().toISOString().slice(0, 10);
+  const partial = daily.at(-1)?.day === today && daily.length > 1;
+  const whole = partial ? daily.slice(0, -1) : daily;
+  const lastTwo = daily.slice(-2);
   return (
     <>
       <StatGrid>
@@ -35,14 +40,30 @@ export function UsageBody({ report }: { readonly report: ApplicationUsageReport 
               lineChartData: [
                 {
                   legend: 'Successful',
-                  data: daily.map((row) => ({ x: new Date(row.day), y: row.successfulSignIns })),
+                  data: whole.map((row) => ({ x: new Date(row.day), y: row.successfulSignIns })),
                   color: series.primary,
                 },
                 {
                   legend: 'Failed',
-                  data: daily.map((row) => ({ x: new Date(row.day), y: row.failedSignIns })),
+                  data: whole.map((row) => ({ x: new Date(row.day), y: row.failedSignIns })),
                   color: series.bad,
                 },
+                ...(partial
+                  ? [
+                      {
+                        legend: 'Today so far (successful)',
+                        data: lastTwo.map((row) => ({ x: new Date(row.day), y: row.successfulSignIns })),
+                        color: series.primary,
+                        lineOptions: { strokeDasharray: '4 4' },
+                      },
+                      {
+                        legend: 'Today so far (failed)',
+                        data: lastTwo.map((row) => ({ x: new Date(row.day), y: row.failedSignIns })),
+                        color: series.bad,
+                        lineOptions: { strokeDasharray: '4 4' },
+                      },
+                    ]
+                  : []),
               ],
             }}
           />
