@@ -71,6 +71,7 @@ export function SsoBody({ report }: { readonly report: SsoCoverageReport }) {
         </ChartCard>
         <ChartCard title="Used applications by SSO mode">
           <VerticalBarChart
+            wrapXAxisLables
             height={240}
             hideLegend
             chartTitle="Used applications by SSO mode"

@@ -70,6 +70,7 @@ export function UsageBody({ report }: { readonly report: ApplicationUsageReport 
         </ChartCard>
         <ChartCard title="Active users per application (top 8)">
           <VerticalBarChart
+            wrapXAxisLables
             height={260}
             chartTitle="Active users per application"
             hideLegend
