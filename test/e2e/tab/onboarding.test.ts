@@ -51,6 +51,9 @@ describe('tab: onboarding a client (browser)', function () {
       await frame.getByTestId('open-consent-links').innerText(),
       new RegExp(DEMO_SECOND_TENANT_DOMAIN),
     );
+    // The toast says so (copied, or ready to copy where the host gives no clipboard); checked once it has faded in.
+    await frame.getByText(/^Consent link (copied|ready)$/).waitFor();
+    await page.waitForTimeout(800);
     await assertAccessible(frame, 'setup with a copied consent link');
     await screenshot(page, 'onboarding-01-consent-link-copied');
 
