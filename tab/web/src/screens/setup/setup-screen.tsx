@@ -44,7 +44,7 @@ export function SetupScreen({
         title="Setup"
         description={
           current === null
-            ? `Connect ${client.displayName}'s Microsoft Entra tenant. The app only reads: users, groups, sign-ins and MFA registration.`
+            ? `Connect the Microsoft Entra tenant of ${client.displayName}. The app only reads: users, groups, sign-ins and MFA registration.`
             : `How ${client.displayName} is connected, and the rules that decide who is collected and billed.`
         }
       />
