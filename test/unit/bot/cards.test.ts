@@ -368,6 +368,11 @@ const cards: Record<string, AdaptiveCard> = {
 };
 
 describe('bot cards', () => {
+  it('no card writes text in light green or yellow, which Teams shows below 4.5:1 contrast (issue 16)', () => {
+    const colours = JSON.stringify(cards).match(/"color":"(good|warning)"/g) ?? [];
+    assert.deepEqual(colours, []);
+  });
+
   it('the validator used here reports a misspelt element, an unknown action and a duplicate input id', () => {
     const problems = problemsOf({
       type: 'AdaptiveCard',
