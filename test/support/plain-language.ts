@@ -1,3 +1,5 @@
+import { settings } from '../../src/config/settings.js';
+
 /**
  * What admin-facing text must not contain (issue 16, README "plain language"): the design's rule numbers, API
  * endpoint paths, "Graph requests", and setting names — environment variables and the raw property names of
@@ -12,7 +14,12 @@ export const FORBIDDEN_IN_ADMIN_TEXT: readonly { readonly what: string; readonly
       /(^|[\s('"`])\/(users|groups|me|organization|subscribedSkus|servicePrincipals|applications|auditLogs|reports|directoryRoles|api|auth|clients)\b|\b(users|groups|servicePrincipals)\.delta\b|graph\.microsoft\.com|\bv1\.0\//,
   },
   { what: '"Graph requests"', pattern: /\bGraph requests?\b/i },
-  { what: 'an environment variable', pattern: /\b[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]\b/ },
+  {
+    // The app's own settings (src/config/settings.ts) — not Microsoft's product codes such as SPE_E3, which the
+    // Licences screen shows next to each product's name as Microsoft's admin center does.
+    what: 'a setting name',
+    pattern: new RegExp(`\\b(${settings.map((setting) => setting.env).join('|')})\\b`),
+  },
   {
     what: 'a Graph property or setting name',
     // camelCase words: userRegistrationDetails, signInActivity, isMfaRegistered, authenticationRequirement…

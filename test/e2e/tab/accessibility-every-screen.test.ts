@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
+import { jargonIn } from '../../support/plain-language.js';
 import { assertAccessible } from './support/accessibility.js';
 import { go, launchBrowser, openHost, screenshot, type TestBrowser } from './support/browser.js';
 import { buildTab, startDemoApp, waitFor, type DemoApp } from './support/demo-app.js';
@@ -194,6 +195,17 @@ describe('tab: no serious or critical accessibility violation on any screen, in 
         await page.waitForTimeout(400); // Fluent's colour transitions
         await screenshot(page, `a11y-${theme}-${screen.name}`);
         await assertAccessible(frame, `${screen.name} (${theme})`);
+        if (theme === 'default') {
+          // What the admin reads and hears on the screen, whatever its source (the tab or the server): plain.
+          const texts = await frame.evaluate<string[]>(
+            `[document.body.innerText, ...[...document.querySelectorAll('[aria-label],[title],[placeholder]')]
+              .flatMap((e) => ['aria-label', 'title', 'placeholder'].map((a) => e.getAttribute(a) ?? ''))]`,
+          );
+          const offending = texts
+            .flatMap((text) => text.split('\n'))
+            .flatMap((line) => jargonIn(line).map((problem) => `${problem} in "${line.slice(0, 160)}"`));
+          assert.deepEqual(offending, [], `${screen.name}: jargon on screen`);
+        }
       });
     }
   }
