@@ -68,7 +68,7 @@ export async function startDemoTenant(
       demoTenantSpec({ users: config.demo.users }),
       demoTenantSpec({
         seed: 2027,
-        displayName: 'Northwind (demo, not connected)',
+        displayName: 'Northwind Traders',
         domain: DEMO_SECOND_TENANT_DOMAIN,
         users: Math.min(300, config.demo.users),
         groups: 30,

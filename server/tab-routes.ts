@@ -123,6 +123,16 @@ export function mountTabRoutes(server: restify.Server, options: TabRoutesOptions
   }
   mountStaticTab(server, distDir, logger);
   if (demo !== undefined) mountDemoHost(server, distDir, demo, logger);
+  // A newcomer's first click (`npm start` prints the address): the tab — in demo mode, on this machine, inside the
+  // local Teams host page that plays Teams around it.
+  server.get('/', (req: restify.Request, res: restify.Response, next: restify.Next) => {
+    res.header(
+      'location',
+      demo !== undefined && isLocalRequest(req) ? '/dev/teams-host.html' : '/tab/index.html',
+    );
+    res.send(302);
+    next();
+  });
   return { validator, allowList };
 }
 
@@ -154,11 +164,13 @@ function mountConsentCallback(
         };
       } else if (outcome.outcome === 'connected') {
         allowList.invalidate();
+        // The first sync starts now rather than at the scheduler's next look (a lane of its own: see the scheduler).
+        void core.scheduler.tick();
         ok = true;
         title = 'Connected';
         const domains = outcome.organization.verifiedDomains.map((domain) => domain.name);
         // The organisation as Microsoft Graph describes it, for the admin to confirm it is the one they meant.
-        message = `${outcome.organization.displayName ?? outcome.integration.tenantId} (tenant ${outcome.integration.tenantId}${domains.length === 0 ? '' : `; verified domains: ${domains.join(', ')}`}) is connected to ${outcome.integration.clientName}. If this is not the organisation you meant, remove the integration in the app's Setup screen. The first sync starts shortly; you can close this window and return to Teams.`;
+        message = `Client ${outcome.integration.clientName} is now connected to the Entra tenant of ${outcome.organization.displayName ?? outcome.integration.tenantId} (tenant id ${outcome.integration.tenantId}${domains.length === 0 ? '' : `; verified domains: ${domains.join(', ')}`}). If this is not the organisation you meant, remove the connection in the app's Setup screen. The first sync starts now; you can close this window and return to Teams.`;
       } else {
         title = 'Consent was not granted';
         message = outcome.message;

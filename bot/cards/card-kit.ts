@@ -108,6 +108,15 @@ export function card(body: readonly CardElement[], actions: readonly CardAction[
   };
 }
 
+/**
+ * Text colours that stay readable: Teams draws `good` (light green) and `warning` (yellow) text below WCAG's 4.5:1
+ * on its light card background (and yellow on a warning container's beige), so such text is written in the
+ * default colour — the container's style and the words carry the meaning.
+ */
+function readable(color: TextColor | undefined): TextColor | undefined {
+  return color === 'good' || color === 'warning' ? 'default' : color;
+}
+
 export function heading(text: string, color: TextColor = 'default'): TextBlock {
   return {
     type: 'TextBlock',
@@ -115,7 +124,7 @@ export function heading(text: string, color: TextColor = 'default'): TextBlock {
     wrap: true,
     size: 'medium',
     weight: 'bolder',
-    color,
+    color: readable(color) ?? 'default',
   };
 }
 
@@ -123,7 +132,14 @@ export function text(
   value: string,
   options: Partial<Pick<TextBlock, 'color' | 'isSubtle' | 'size' | 'weight' | 'spacing' | 'separator'>> = {},
 ): TextBlock {
-  return { type: 'TextBlock', text: escapeMarkdown(value), wrap: true, ...options };
+  const color = readable(options.color);
+  return {
+    type: 'TextBlock',
+    text: escapeMarkdown(value),
+    wrap: true,
+    ...options,
+    ...(color === undefined ? {} : { color }),
+  };
 }
 
 export function subtle(value: string): TextBlock {

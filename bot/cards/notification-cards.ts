@@ -1,5 +1,4 @@
 import type { Notification, NotifiedUserList } from '../../src/domain/notification-kinds.js';
-import { ownSecretSettings } from '../../src/domain/own-secrets.js';
 import type { TabPlacementView } from '../../src/services/tab-placement-service.js';
 import type { TabLinks } from '../tab-links.js';
 import { alertDigestCard, weeklyDigestCard } from './digest-cards.js';
@@ -187,18 +186,17 @@ const ownSecretNames = {
   bot_password: {
     what: 'The bot password',
     breaks: 'the bot can no longer answer or send notifications',
-    app: "the bot's Entra app (BOT_ID)",
+    app: "the bot's Entra app",
   },
   consent_app_secret: {
     what: 'The secret of the admin-consent app',
     breaks: 'clients connected through admin consent stop syncing',
-    app: 'the Entra app of the tab and admin consent (TAB_SSO_CLIENT_ID)',
+    app: 'the Entra app of the tab and admin consent',
   },
 } as const;
 
 function ownSecretCard(notification: Extract<Notification, { kind: 'app_secret_expiring' }>): AdaptiveCard {
   const names = ownSecretNames[notification.secret];
-  const settings = ownSecretSettings[notification.secret];
   const expired = notification.daysLeft < 0;
   const day = when(notification.expiresAt, true);
   return card([
@@ -219,7 +217,7 @@ function ownSecretCard(notification: Extract<Notification, { kind: 'app_secret_e
       expired ? 'attention' : 'warning',
     ),
     text(
-      `To rotate it: in Entra ID → App registrations, open ${names.app}, add a new client secret under Certificates & secrets, set it as ${settings.secret} and its end date as ${settings.expiresOn} in the server's settings, restart the server, then delete the old secret.`,
+      `To rotate it: in Entra ID → App registrations, open ${names.app}, add a new client secret under Certificates & secrets, put it and its end date in the server's settings (the README's “Rotating the app's own secrets” names them), restart the server, then delete the old secret.`,
       { size: 'small' },
     ),
   ]);

@@ -80,6 +80,17 @@ function seconds(ms: number | undefined): string {
   return ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`;
 }
 
+const phases: Readonly<Record<string, string>> = {
+  users: 'reading users',
+  groups: 'reading groups',
+  closure: 'working out nested memberships',
+  organization: 'reading the organisation',
+};
+
+function phaseText(phase: string | undefined): string {
+  return phase === undefined ? 'starting' : (phases[phase] ?? 'reading');
+}
+
 /** The card `sync` posts and then updates in place while the run goes on, and once more when it ends. */
 export function syncCard(view: SyncCardView): AdaptiveCard {
   const label = clientLabel(view.client);
@@ -90,7 +101,7 @@ export function syncCard(view: SyncCardView): AdaptiveCard {
     body.push(progressBar(view.fraction, 'accent'));
     body.push(
       text(
-        `${Math.round(view.fraction * 100)} % · ${view.progress.phase ?? 'starting'} · ${count(view.progress.users ?? 0)} users, ${count(view.progress.groups ?? 0)} groups, ${count(view.progress.requests ?? 0)} Graph requests · ${seconds(view.progress.elapsedMs)}`,
+        `${Math.round(view.fraction * 100)} % · ${phaseText(view.progress.phase)} · ${count(view.progress.users ?? 0)} users, ${count(view.progress.groups ?? 0)} groups read · ${seconds(view.progress.elapsedMs)}`,
         { size: 'small', isSubtle: true },
       ),
     );
@@ -104,13 +115,12 @@ export function syncCard(view: SyncCardView): AdaptiveCard {
         facts([
           [
             'Users',
-            `+${count(result.usersAdded)} · ~${count(result.usersUpdated)} · −${count(result.usersRemoved)}`,
+            `${count(result.usersAdded)} new · ${count(result.usersUpdated)} changed · ${count(result.usersRemoved)} removed`,
           ],
           [
             'Groups',
-            `+${count(result.groupsAdded)} · ~${count(result.groupsUpdated)} · −${count(result.groupsRemoved)}`,
+            `${count(result.groupsAdded)} new · ${count(result.groupsUpdated)} changed · ${count(result.groupsRemoved)} removed`,
           ],
-          ['Graph requests', count(result.graphRequests)],
           ['Took', seconds(result.durationMs)],
         ]),
       );

@@ -9,6 +9,10 @@ export interface AuditEntryView {
   readonly action: string;
   readonly targetType: string | null;
   readonly targetId: string | null;
+  /** The name of the user or group acted on, when the directory copy knows it. */
+  readonly targetName: string | null;
+  /** The entry as a sentence: "Megan Partner disabled Adele Cho." */
+  readonly summary: string;
   readonly before: unknown;
   readonly after: unknown;
 }

@@ -73,3 +73,14 @@ export interface ExpiryThresholdPreview {
   /** What the newly expired users' licences cost a month at the partner's prices; null where none is priced. */
   readonly newlyExpiredLicenceCost: MonthlyAmount | null;
 }
+
+/** A consent link copied for a client's own admin and still open (not used, revoked or expired). */
+export interface ConsentLinkView {
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  /** Who copied it (their display name), when known. */
+  readonly createdBy: string | null;
+  /** The tenant as the admin named it, and the tenant id it must come back for. */
+  readonly tenant: string;
+  readonly tenantId: string;
+}

@@ -19,6 +19,11 @@ export interface SignInDataStatus {
   readonly newestSignInAt: string | null;
   /** A sentence for the reader when the figures are incomplete (always set when `state` is not `available`). */
   readonly message: string | null;
+  /**
+   * While the first read of the tenant's sign-in history runs: how many of its days are read so far (newest day
+   * first); null otherwise. The figures are partial until it ends.
+   */
+  readonly backfill: { readonly daysRead: number; readonly daysTotal: number } | null;
 }
 
 /** The part every report shares: what it is about and how to read it. */

@@ -157,7 +157,7 @@ function describeActivity(lastActivity: LastActivity | null, days: number | null
   if (lastActivity === null || days === null) return 'no sign-in seen';
   const where =
     lastActivity.source === 'sign_in_activity'
-      ? ' (Entra signInActivity)'
+      ? ' (last sign-in date recorded by Entra)'
       : lastActivity.app === null || lastActivity.app === ''
         ? ''
         : ` (${lastActivity.app})`;

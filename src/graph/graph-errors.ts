@@ -59,19 +59,54 @@ export class DeltaTokenExpiredError extends GraphRequestError {
   constructor(facts: GraphFailureFacts) {
     super(facts, {
       code: 'delta_token_expired',
-      message: `The ${facts.operation} delta token has expired (HTTP ${facts.status}${facts.graphCode === undefined ? '' : ` ${facts.graphCode}`}); a full resynchronisation is needed.`,
+      message: `Microsoft no longer remembers where the last sync of ${READS[facts.operation] ?? 'the directory'} stopped; the next sync reads everything again.`,
     });
   }
 }
 
-function describeFailure(facts: GraphFailureFacts): string {
-  if (facts.status === 0) {
-    return `Microsoft Graph could not be reached for ${facts.operation}${facts.graphMessage === undefined ? '' : `: ${facts.graphMessage}`}. It will be retried on the next run.`;
+/** What each of our Graph operations reads, in an admin's words. */
+const READS: Readonly<Record<string, string>> = {
+  'users.delta': 'the users',
+  'groups.delta': 'the groups',
+  'users.assignedLicenses': 'the users’ licences',
+  'users.signInActivity': 'the users’ last sign-in dates',
+  signIns: 'the sign-in log',
+  organization: 'the organisation’s details',
+  subscribedSkus: 'the subscriptions',
+  userRegistrationDetails: 'the MFA registrations',
+  servicePrincipals: 'the enterprise applications',
+  servicePrincipal: 'the enterprise application',
+  appRoleAssignments: 'the app’s permissions',
+};
+
+/**
+ * A failed request in an admin's words: what could not be read, the likely cause and what to do — Graph's codes
+ * stay in the error's `details` (and the logs). Causes per status from Microsoft Graph's error guide
+ * (https://learn.microsoft.com/en-us/graph/errors) and throttling guide
+ * (https://learn.microsoft.com/en-us/graph/throttling).
+ */
+export function describeFailure(facts: GraphFailureFacts): string {
+  const what = READS[facts.operation] ?? 'the directory';
+  const reference =
+    facts.requestId === undefined ? '' : ` Reference for Microsoft support: ${facts.requestId}.`;
+  const status = facts.status;
+  let sentence: string;
+  if (status === 0) {
+    sentence = `Microsoft could not be reached while reading ${what} (no answer from the network). The next sync tries again; if this lasts, check that this server can reach the internet.`;
+  } else if (status === 429) {
+    sentence = `Microsoft asked us to slow down while reading ${what} (too many requests to this tenant at once). Nothing to do: the next sync tries again, more slowly.`;
+  } else if (status >= 500) {
+    sentence = `Microsoft’s service had a temporary fault while reading ${what} (HTTP ${String(status)}). Nothing to do: the next sync tries again; if it lasts for hours, check Microsoft 365 service health.`;
+  } else if (status === 401) {
+    sentence = `Microsoft no longer accepts the app’s sign-in to this tenant while reading ${what}. Open Setup and run Test connection: it says whether the secret expired or consent was withdrawn.`;
+  } else if (status === 403) {
+    sentence = `Microsoft refused to give ${what}: the app is missing a permission, or the client’s admin withdrew it. Open Setup and run Test connection: it names the permission to grant.`;
+  } else if (status === 404) {
+    sentence = `Microsoft did not find ${what} in this tenant. If the tenant was deleted or moved, remove the connection on Setup and connect it again.`;
+  } else {
+    sentence = `Microsoft refused the request for ${what} (HTTP ${String(status)}). Sync again; if it keeps failing, report it with the reference below.`;
   }
-  const code = facts.graphCode === undefined ? '' : ` ${facts.graphCode}`;
-  const message = facts.graphMessage === undefined ? '' : `: ${facts.graphMessage}`;
-  const request = facts.requestId === undefined ? '' : ` (request id ${facts.requestId})`;
-  return `Microsoft Graph answered HTTP ${facts.status}${code} to ${facts.operation}${message}${request}.`;
+  return `${sentence}${reference}`;
 }
 
 /** Why a token could not be acquired, by AADSTS code. */

@@ -1,3 +1,5 @@
+import { PERMISSIONS_TO_GRANT } from '../contracts/values.js';
+
 /**
  * A Microsoft Graph application permission the product asks for, why, and what else Microsoft accepts in its place.
  * Each endpoint's page lists its permissions "from least to most privileged"; a tenant that granted a documented
@@ -16,25 +18,30 @@ export interface RequiredPermission {
 
 const DIRECTORY = ['Directory.Read.All', 'Directory.ReadWrite.All'];
 
+/** Why a permission is needed, as the Setup form says it (src/contracts/values.ts). */
+function why(name: (typeof PERMISSIONS_TO_GRANT)[number]['name']): string {
+  return PERMISSIONS_TO_GRANT.find((permission) => permission.name === name)?.reason ?? name;
+}
+
 /** The application permissions the product checks (DESIGN §3 rule 1): the app registration (aad.manifest.json) asks for those not optional. */
 export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
   {
     name: 'User.Read.All',
-    why: 'read the users of the directory',
+    why: why('User.Read.All'),
     // https://learn.microsoft.com/en-us/graph/api/user-delta (least to most privileged)
     satisfiedBy: ['User.Read.All', 'User.ReadWrite.All', ...DIRECTORY],
     appRoleId: 'df021288-bdef-4463-88db-98f22de89214',
   },
   {
     name: 'Group.Read.All',
-    why: 'read groups and their members',
+    why: why('Group.Read.All'),
     // https://learn.microsoft.com/en-us/graph/api/group-delta
     satisfiedBy: ['Group.Read.All', 'Group.ReadWrite.All', ...DIRECTORY],
     appRoleId: '5b567255-7703-4780-807c-7be8301ae99b',
   },
   {
     name: 'Directory.Read.All',
-    why: 'read directory objects and deletions; needed for sign-in licence checks',
+    why: why('Directory.Read.All'),
     // List signIns needs "AuditLog.Read.All and Directory.Read.All" (a documented known issue of the licence check):
     // https://learn.microsoft.com/en-us/graph/api/signin-list
     satisfiedBy: DIRECTORY,
@@ -42,21 +49,21 @@ export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
   },
   {
     name: 'Organization.Read.All',
-    why: "read the organization's name and verified domains",
+    why: why('Organization.Read.All'),
     // https://learn.microsoft.com/en-us/graph/api/organization-list
     satisfiedBy: ['Organization.Read.All', 'Organization.ReadWrite.All', ...DIRECTORY],
     appRoleId: '498476ce-e0fe-48b0-b801-37ba7e2685c6',
   },
   {
     name: 'Team.ReadBasic.All',
-    why: 'list Teams; the product tells which groups are Teams from their resourceProvisioningOptions instead',
+    why: why('Team.ReadBasic.All'),
     satisfiedBy: ['Team.ReadBasic.All', 'TeamSettings.Read.All', 'TeamSettings.ReadWrite.All', ...DIRECTORY],
     optional: true,
     appRoleId: '2280dda6-0bfd-44ee-a2f4-cb867cfc4c1e',
   },
   {
     name: 'AuditLog.Read.All',
-    why: 'read sign-in logs, signInActivity and MFA registration details',
+    why: why('AuditLog.Read.All'),
     satisfiedBy: ['AuditLog.Read.All'],
     appRoleId: 'b0afded3-3588-46d8-8b3d-9842eff778da',
   },

@@ -16,6 +16,8 @@ import {
 /** The path the admin-consent redirect comes back to (served by the server, handled by {@link AdminConsent.completeConsent}). */
 export const CONSENT_CALLBACK_PATH = '/auth/consent/callback';
 export const CONSENT_STATE_TTL_MS = 10 * 60 * 1000;
+/** A link copied for the client's own admin (Copy consent link) travels by e-mail: it is valid a week. */
+export const SHAREABLE_CONSENT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 export type ConsentOutcome =
   | ({ readonly outcome: 'connected' } & ConnectionOutcome)
@@ -36,7 +38,7 @@ export type ConsentOutcome =
     };
 
 /** What is stored with a consent state besides its signed binding (the bound tenant id is signed too). */
-interface ConsentPayload {
+export interface ConsentPayload {
   readonly actorName: string | null;
   readonly channel: Channel;
   /** What the admin typed: the tenant id or a verified domain. */
@@ -45,6 +47,10 @@ interface ConsentPayload {
   readonly tenantId: string;
   /** When the granted consent first came back (then it is waited for, up to `consentWait.forMs`). */
   readonly consentReceivedAt?: string | undefined;
+  /** A link copied for the client's own admin (valid a week, listed and revocable on Setup). */
+  readonly shareable?: boolean | undefined;
+  /** When an admin revoked the link (it is then used up). */
+  readonly revokedAt?: string | undefined;
 }
 
 export interface ConsentStart {
@@ -53,6 +59,8 @@ export interface ConsentStart {
   /** The tenant id the consent must come back for (what the admin named, resolved). */
   readonly tenantId: string;
   readonly tenantInput: string;
+  /** Whether this is a link for the client's own admin (valid 7 days) rather than one the tab opens now. */
+  readonly shareable: boolean;
 }
 
 /**
@@ -64,8 +72,9 @@ export class AdminConsent extends IntegrationBase {
   /**
    * Starts an admin-consent connection: returns the URL the client's admin opens to grant our multi-tenant app
    * consent. The admin names the client's tenant (id or verified domain); it is resolved to its tenant id now, and
-   * the `state` is signed and bound to this admin, this client and that tenant — single use, valid 10 minutes. A
-   * consent that comes back for any other tenant is refused (DESIGN §9).
+   * the `state` is signed and bound to this admin, this client and that tenant — single use, valid 10 minutes, or
+   * 7 days for a `shareable` link the admin copies for the client's own Global Administrator (revocable with
+   * ConsentLinks.revoke). A consent that comes back for any other tenant is refused (DESIGN §9).
    * @throws {AppError} `consent_app_not_configured` (503); {@link ConflictError} `integration_exists`,
    * `tenant_already_connected`; `AuthError` `unknown_tenant`; {@link ValidationError}; {@link NotFoundError};
    * {@link ForbiddenError}.
@@ -85,7 +94,9 @@ export class AdminConsent extends IntegrationBase {
       actorTenantId: actor.tenantId.toLowerCase(),
       actorObjectId: actor.objectId.toLowerCase(),
       tenantId,
-      expiresAt: new Date(now.getTime() + CONSENT_STATE_TTL_MS).toISOString(),
+      expiresAt: new Date(
+        now.getTime() + (parsed.shareable === true ? SHAREABLE_CONSENT_TTL_MS : CONSENT_STATE_TTL_MS),
+      ).toISOString(),
     };
     const state = this.signer.sign(binding);
     const payload: ConsentPayload = {
@@ -93,6 +104,7 @@ export class AdminConsent extends IntegrationBase {
       channel: actor.channel,
       tenantInput: parsed.tenant,
       tenantId,
+      ...(parsed.shareable === true ? { shareable: true } : {}),
     };
     await this.store.transaction(async (tx) => {
       await tx.pendingActions.insert({
@@ -106,7 +118,7 @@ export class AdminConsent extends IntegrationBase {
         expires_at: binding.expiresAt,
       });
       await this.audit.record(tx, actor, {
-        action: 'integration.consent_start',
+        action: parsed.shareable === true ? 'integration.consent_link_created' : 'integration.consent_start',
         clientId: client.id,
         targetType: 'integration',
         targetId: client.id,
@@ -122,7 +134,13 @@ export class AdminConsent extends IntegrationBase {
     // By tenant id, as Microsoft recommends (https://learn.microsoft.com/entra/identity-platform/v2-admin-consent):
     // the admin signs in to that tenant, not to whichever one their browser remembers.
     const url = `${this.authorityHost}/${tenantId}/v2.0/adminconsent?${query.toString()}`;
-    return { url, expiresAt: binding.expiresAt, tenantId, tenantInput: parsed.tenant };
+    return {
+      url,
+      expiresAt: binding.expiresAt,
+      tenantId,
+      tenantInput: parsed.tenant,
+      shareable: parsed.shareable === true,
+    };
   }
 
   /**
@@ -182,10 +200,10 @@ export class AdminConsent extends IntegrationBase {
     if (stored.used_at !== null) {
       throw new AppError(
         'consent_state_used',
-        'This consent link has already been used; start the connection again.',
-        {
-          status: 409,
-        },
+        payload.revokedAt === undefined
+          ? 'This consent link has already been used; start the connection again.'
+          : 'This consent link was withdrawn by the partner who sent it; ask them for a new one.',
+        { status: 409 },
       );
     }
     const waitFor = this.consentWait.forMs ?? 15 * 60 * 1000;
@@ -198,7 +216,7 @@ export class AdminConsent extends IntegrationBase {
       throw new AppError(
         'consent_state_expired',
         payload.consentReceivedAt === undefined
-          ? 'This consent link has expired (they are valid 10 minutes); start the connection again.'
+          ? 'This consent link has expired; start the connection again (or copy a new link) from Setup.'
           : `Microsoft did not apply the consent within ${String(Math.round(waitFor / 60_000))} minutes; start the connection again.`,
         { status: 409 },
       );
@@ -371,7 +389,7 @@ function consentStateInvalid(): AppError {
 }
 
 /** The stored part of a consent state; undefined for a row written before states were bound to a tenant. */
-function consentPayloadOf(text: string): ConsentPayload | undefined {
+export function consentPayloadOf(text: string): ConsentPayload | undefined {
   try {
     const value = JSON.parse(text) as Partial<ConsentPayload>;
     if (typeof value.tenantId !== 'string' || typeof value.tenantInput !== 'string') return undefined;
@@ -381,6 +399,8 @@ function consentPayloadOf(text: string): ConsentPayload | undefined {
       tenantInput: value.tenantInput,
       tenantId: value.tenantId,
       consentReceivedAt: typeof value.consentReceivedAt === 'string' ? value.consentReceivedAt : undefined,
+      shareable: value.shareable === true,
+      revokedAt: typeof value.revokedAt === 'string' ? value.revokedAt : undefined,
     };
   } catch {
     return undefined;

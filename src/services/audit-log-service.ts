@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { z } from 'zod/v4';
 import { csvRows } from '../shared/csv.js';
 import { DAY_MS } from '../shared/clock.js';
+import { auditSentence } from '../domain/audit-sentences.js';
 import type { AuditQuery } from '../store/audit-repository.js';
 import type { Store } from '../store/store.js';
 import type { AuditLogRow } from '../store/schema.js';
@@ -98,9 +99,18 @@ export class AuditLogService {
       limit: parsed.limit,
     });
     const names = await this.clientNames(actor);
+    const targets = await this.store.read.audit.targetNames(
+      rows.flatMap((row) =>
+        row.client_id !== null &&
+        row.target_id !== null &&
+        (row.target_type === 'user' || row.target_type === 'group')
+          ? [{ clientId: row.client_id, type: row.target_type, id: row.target_id }]
+          : [],
+      ),
+    );
     const last = rows.at(-1);
     return {
-      items: rows.map((row) => toView(row, names)),
+      items: rows.map((row) => toView(row, names, targets)),
       nextBefore: rows.length === parsed.limit && last !== undefined ? last.id : null,
     };
   }
@@ -205,19 +215,38 @@ function endOf(value: string): string {
   return new Date(new Date(`${value}T00:00:00.000Z`).getTime() + DAY_MS).toISOString();
 }
 
-function toView(row: AuditLogRow, names: Map<string, string>): AuditEntryView {
+function toView(
+  row: AuditLogRow,
+  names: Map<string, string>,
+  targets = new Map<string, string>(),
+): AuditEntryView {
+  const clientName = row.client_id === null ? null : (names.get(row.client_id) ?? null);
+  const targetName =
+    row.client_id === null || row.target_id === null
+      ? null
+      : (targets.get(`${row.target_type ?? ''}:${row.client_id}:${row.target_id}`) ?? null);
+  const after = parseJson(row.after);
   return {
     id: row.id,
     at: row.at,
     actor: { tenantId: row.actor_tenant_id, objectId: row.actor_object_id, name: row.actor_name },
     channel: row.channel,
     clientId: row.client_id,
-    clientName: row.client_id === null ? null : (names.get(row.client_id) ?? null),
+    clientName,
     action: row.action,
     targetType: row.target_type,
     targetId: row.target_id,
+    targetName,
+    summary: auditSentence({
+      action: row.action,
+      actorName: row.actor_name ?? (row.channel === 'scheduler' ? 'The scheduler' : null),
+      targetType: row.target_type,
+      targetName,
+      clientName,
+      after,
+    }),
     before: parseJson(row.before),
-    after: parseJson(row.after),
+    after,
   };
 }
 

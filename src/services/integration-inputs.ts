@@ -48,6 +48,11 @@ export const consentStartInput = z.object({
         "name the client's tenant — its id (GUID) or a verified domain such as contoso.onmicrosoft.com — so that only that tenant's consent is accepted",
     })
     .pipe(tenantSchema),
+  /**
+   * A link to send the client's admin (Copy consent link): valid 7 days instead of 10 minutes, still single-use,
+   * bound to this tenant, and revocable.
+   */
+  shareable: z.boolean().optional(),
 });
 export type ConsentStartInput = z.input<typeof consentStartInput>;
 

@@ -5,6 +5,8 @@ import { parseInput } from './validation.js';
 import { IntegrationBase, requirePassed, type IntegrationServiceOptions } from './integration-base.js';
 import { AdminConsent, type ConsentOutcome, type ConsentStart } from './admin-consent.js';
 import { CollectionSettings } from './collection-settings.js';
+import { ConsentLinks } from './consent-links.js';
+import type { ConsentLinkView } from '../contracts/integrations.js';
 import {
   connectInput,
   rotateInput,
@@ -23,11 +25,13 @@ import type { ConnectionOutcome, ConnectionTestResult, IntegrationView } from '.
 export class IntegrationService extends IntegrationBase {
   private readonly consent: AdminConsent;
   private readonly settings: CollectionSettings;
+  private readonly links: ConsentLinks;
 
   constructor(options: IntegrationServiceOptions) {
     super(options);
     this.consent = new AdminConsent(options);
     this.settings = new CollectionSettings(options);
+    this.links = new ConsentLinks(options);
   }
 
   /** The client's integration, or null when it has none. @throws {NotFoundError} {@link ForbiddenError} */
@@ -70,6 +74,16 @@ export class IntegrationService extends IntegrationBase {
   /** Admin consent, step 1: see {@link AdminConsent.startConsent}. */
   async startConsent(actor: Actor, clientRef: string, input: ConsentStartInput): Promise<ConsentStart> {
     return this.consent.startConsent(actor, clientRef, input);
+  }
+
+  /** The open consent links copied for the client's own admin: see {@link ConsentLinks.list}. */
+  async consentLinks(actor: Actor, clientRef: string): Promise<ConsentLinkView[]> {
+    return this.links.list(actor, clientRef);
+  }
+
+  /** Withdraws the client's open consent links: see {@link ConsentLinks.revoke}. */
+  async revokeConsentLinks(actor: Actor, clientRef: string): Promise<{ revoked: number }> {
+    return this.links.revoke(actor, clientRef);
   }
 
   /** Admin consent, step 2 (the redirect back): see {@link AdminConsent.completeConsent}. */

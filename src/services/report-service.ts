@@ -1,4 +1,5 @@
 import { z } from 'zod/v4';
+import { DAY_MS } from '../contracts/values.js';
 import { resolvePeriod, type ReportPeriod } from '../domain/report-period.js';
 import { SSO_SHARE_DEFINITION } from '../domain/report-sso.js';
 import type { Clock } from '../shared/clock.js';
@@ -57,7 +58,7 @@ const TITLES: Readonly<Record<ReportKind, string>> = {
 
 const DAYS_DEFINITION = 'Days are UTC calendar days; the period includes its first and last day.';
 
-const DEFINITIONS: Readonly<Record<ReportKind, readonly string[]>> = {
+export const REPORT_DEFINITIONS: Readonly<Record<ReportKind, readonly string[]>> = {
   usage: [
     DAYS_DEFINITION,
     'An active user of an application has at least one successful sign-in to it in the period; failed sign-ins count as sign-ins, not as activity.',
@@ -71,12 +72,12 @@ const DEFINITIONS: Readonly<Record<ReportKind, readonly string[]>> = {
   mfa: [
     DAYS_DEFINITION,
     'Population: enabled member accounts present in Entra (guests are left out: their MFA is set by their home tenant).',
-    'Registered and capable come from userRegistrationDetails (isMfaRegistered, isMfaCapable, methodsRegistered).',
-    'MFA sign-in share = successful sign-ins whose authenticationRequirement was multi-factor, divided by successful sign-ins whose requirement is known (single- or multi-factor).',
+    'Registered, capable and the methods come from Microsoft’s record of each user’s MFA registration.',
+    'MFA sign-in share = successful sign-ins that required multi-factor authentication, divided by successful sign-ins where Microsoft says whether they did (single- or multi-factor).',
   ],
   billing: [
-    'Billable = imported, eligible, not expired and enabled in Entra (rule 9); guests are never billable.',
-    'Expired = imported and no successful sign-in in the client’s threshold of days (rule 8); nobody expires where the tenant gives no activity data.',
+    'Billable = imported, eligible, not expired and enabled in Entra; guests are never billable.',
+    'Expired = imported and no successful sign-in in the client’s threshold of days; nobody expires where the tenant gives no activity data.',
     'Counts are as of now; the history shows the daily snapshots taken in the period.',
   ],
 };
@@ -302,9 +303,13 @@ export class ReportService {
     const source = rawSource === 'beta' || rawSource === 'v1.0' ? rawSource : null;
     const newestSignInAt = await this.store.read.reports.newestSignIn(clientId);
     const state = integration?.activityData ?? 'unknown';
+    const backfill =
+      integration === undefined || checkpoint?.watermark !== null ? null : backfillProgress(checkpoint.state);
     let message: string | null = null;
     if (integration === undefined) {
       message = 'No Entra tenant is connected to this client yet, so there is no sign-in data.';
+    } else if (backfill !== null) {
+      message = `Reading the sign-in history: ${String(backfill.daysRead)} of ${String(backfill.daysTotal)} days read, newest first. The figures below are partial until it has finished.`;
     } else if (state === 'unavailable') {
       message =
         'Sign-in data needs Entra ID P1 or P2: this tenant has no such licence, so Microsoft Graph gives no sign-ins ' +
@@ -312,12 +317,12 @@ export class ReportService {
         'expires (activity unknown).';
     } else if (state === 'unknown') {
       message =
-        'Reading activity…: sign-in data has not been read from this tenant yet (it needs Entra ID P1 or P2); figures appear once it has been.';
+        'Reading activity…: the sign-in history has not been read from this tenant yet; figures appear once it has been.';
     } else if (source === 'v1.0') {
       message =
-        'This tenant’s sign-ins are read from Microsoft Graph v1.0: interactive sign-ins only, and whether a sign-in satisfied MFA is unknown.';
+        'Microsoft gives this tenant’s interactive sign-ins only, and does not say whether a sign-in satisfied MFA.';
     }
-    return { state, source, newestSignInAt, message };
+    return { state, source, newestSignInAt, message, backfill };
   }
 
   private header(context: ReportContext, kind: ReportKind, usersInScope: number | null): ReportHeader {
@@ -326,7 +331,7 @@ export class ReportService {
       notes.push(`No user in this scope has the department '${context.department}'.`);
     }
     if (context.filtered && kind !== 'billing') {
-      notes.push('Filtered reports count only users the directory copy places in the group or department.');
+      notes.push('Filtered reports count only users who are in the group or department as of the last sync.');
     }
     return {
       kind,
@@ -338,7 +343,7 @@ export class ReportService {
       coverage: null,
       generatedAt: this.clock.now().toISOString(),
       signInData: context.signInData,
-      definitions: DEFINITIONS[kind],
+      definitions: REPORT_DEFINITIONS[kind],
       notes,
     };
   }
@@ -390,4 +395,22 @@ function presentIds(users: readonly ReportPersonRow[]): string[] {
 
 function withNote(header: ReportHeader, note: string): ReportHeader {
   return { ...header, notes: [...header.notes, note] };
+}
+
+/**
+ * How far the first read of the sign-in history has come, from the ingestion's checkpoint (sign-in-ingestion.ts):
+ * a round runs from `roundTo` (when it started) back to `roundFrom` in one-day windows, newest first, and
+ * `windowTo` is the end of the window under way. Null when no round is under way.
+ */
+function backfillProgress(
+  state: Readonly<Record<string, unknown>> | undefined,
+): { daysRead: number; daysTotal: number } | null {
+  const time = (value: unknown): number => (typeof value === 'string' ? Date.parse(value) : Number.NaN);
+  const from = time(state?.roundFrom);
+  const to = time(state?.roundTo);
+  const windowTo = time(state?.windowTo);
+  if (Number.isNaN(from) || Number.isNaN(to) || Number.isNaN(windowTo) || to <= from) return null;
+  const daysTotal = Math.max(1, Math.round((to - from) / DAY_MS));
+  const daysRead = Math.min(daysTotal, Math.max(0, Math.round((to - windowTo) / DAY_MS)));
+  return { daysRead, daysTotal };
 }

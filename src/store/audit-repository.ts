@@ -50,4 +50,35 @@ export class AuditRepository {
     if (filter.beforeId !== undefined) query = query.where('id', '<', filter.beforeId);
     return query.execute();
   }
+
+  /**
+   * The names of the users and groups entries point at, keyed `user:<client>:<id>` / `group:<client>:<id>` (a
+   * display name, else the UPN). Targets no longer in the directory copy are simply absent.
+   */
+  async targetNames(
+    targets: readonly { readonly clientId: string; readonly type: 'user' | 'group'; readonly id: string }[],
+  ): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    for (const type of ['user', 'group'] as const) {
+      const ids = [...new Set(targets.filter((t) => t.type === type).map((t) => t.id))];
+      if (ids.length === 0) continue;
+      const rows =
+        type === 'user'
+          ? await this.db
+              .selectFrom('directory_users')
+              .select(['client_id', 'id', 'display_name', 'user_principal_name as alias'])
+              .where('id', 'in', ids)
+              .execute()
+          : await this.db
+              .selectFrom('directory_groups')
+              .select(['client_id', 'id', 'display_name', 'mail as alias'])
+              .where('id', 'in', ids)
+              .execute();
+      for (const row of rows) {
+        const name = row.display_name ?? row.alias;
+        if (name !== null) names.set(`${type}:${row.client_id}:${row.id}`, name);
+      }
+    }
+    return names;
+  }
 }

@@ -42,6 +42,19 @@ export class PendingActionRepository {
     await this.db.updateTable('pending_actions').set({ payload }).where('id', '=', id).execute();
   }
 
+  /** A client's actions of one kind that are neither used nor expired at `now`, newest first. */
+  async listOpen(clientId: string, kind: PendingActionKind, now: string): Promise<PendingActionRow[]> {
+    return this.db
+      .selectFrom('pending_actions')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .where('kind', '=', kind)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .orderBy('created_at', 'desc')
+      .execute();
+  }
+
   /** Forgets actions that expired before `before` (housekeeping; used ones are kept until they expire). */
   async deleteExpired(before: string): Promise<number> {
     const result = await this.db

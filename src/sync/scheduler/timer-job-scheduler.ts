@@ -9,6 +9,7 @@ import {
   type DailyJob,
   type JobScheduler,
   type ScheduledClient,
+  PRIORITY_NEW_CLIENT,
 } from './job-scheduler.js';
 
 export interface TimerJobSchedulerOptions {
@@ -36,6 +37,11 @@ export class TimerJobScheduler implements JobScheduler {
   /** When each queued run not started yet was queued (for the queue's oldest age). */
   private readonly queuedAt = new Map<string, number>();
   private readonly queue: PQueue;
+  /**
+   * A lane of its own for a just-connected client's first sync: priority only orders what waits, so with every
+   * slot busy on another tenant's long sign-in backfill the first sync would wait minutes (issue 16).
+   */
+  private readonly firstRuns = new PQueue({ concurrency: 1 });
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
 
@@ -70,11 +76,12 @@ export class TimerJobScheduler implements JobScheduler {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     this.queue.clear();
+    this.firstRuns.clear();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
         this.options.logger.warn(
-          { pending: this.queue.pending },
+          { pending: this.queue.pending + this.firstRuns.pending },
           'scheduler: runs still under way at shutdown',
         );
         resolve();
@@ -84,7 +91,7 @@ export class TimerJobScheduler implements JobScheduler {
     await Promise.race([
       (async () => {
         await this.ticking;
-        await this.queue.onIdle();
+        await Promise.all([this.queue.onIdle(), this.firstRuns.onIdle()]);
       })(),
       deadline,
     ]);
@@ -105,8 +112,8 @@ export class TimerJobScheduler implements JobScheduler {
     return Promise.resolve([
       {
         queue: 'jobs',
-        waiting: this.queue.size,
-        active: this.queue.pending,
+        waiting: this.queue.size + this.firstRuns.size,
+        active: this.queue.pending + this.firstRuns.pending,
         oldestWaitingSeconds: (now - oldest) / 1000,
       },
     ]);
@@ -114,7 +121,7 @@ export class TimerJobScheduler implements JobScheduler {
 
   /** Resolves when every queued run has finished (tests). */
   async idle(): Promise<void> {
-    await this.queue.onIdle();
+    await Promise.all([this.queue.onIdle(), this.firstRuns.onIdle()]);
   }
 
   private async enqueueDue(): Promise<void> {
@@ -139,7 +146,8 @@ export class TimerJobScheduler implements JobScheduler {
           this.running.add(key);
           this.lastStart.set(key, now.getTime());
           this.queuedAt.set(key, Date.now());
-          void this.queue.add(() => this.runOne(key, job.name, () => job.run(clientId), clientId), {
+          const lane = priority >= PRIORITY_NEW_CLIENT ? this.firstRuns : this.queue;
+          void lane.add(() => this.runOne(key, job.name, () => job.run(clientId), clientId), {
             priority,
           });
         }

@@ -5,7 +5,7 @@ import { json, parse, type TabRoute } from '../tab-route.js';
 import type { TenantAllowList } from '../tenant-allow-list.js';
 
 // The tenant is required, but named by the service after the caller's rights were checked (403 before 400).
-const consentBody = z.object({ tenant: z.string().optional() });
+const consentBody = z.object({ tenant: z.string().optional(), shareable: z.boolean().optional() });
 const removeBody = z.object({
   confirm: z.string({ error: "is required: repeat the client's name to confirm" }),
 });
@@ -44,11 +44,26 @@ export function integrationRoutes(core: CoreServices, allowList: TenantAllowList
       method: 'POST',
       path: '/clients/:client/integration/consent',
       handle: async ({ actor, params, body }) => {
-        const { tenant } = parse(consentBody, body);
+        const { tenant, shareable } = parse(consentBody, body);
         return json(
-          await core.integrations.startConsent(actor, params.client ?? '', { tenant } as { tenant: string }),
+          await core.integrations.startConsent(actor, params.client ?? '', {
+            tenant,
+            ...(shareable === undefined ? {} : { shareable }),
+          } as { tenant: string; shareable?: boolean }),
         );
       },
+    },
+    {
+      method: 'GET',
+      path: '/clients/:client/integration/consent-links',
+      handle: async ({ actor, params }) =>
+        json({ links: await core.integrations.consentLinks(actor, params.client ?? '') }),
+    },
+    {
+      method: 'DELETE',
+      path: '/clients/:client/integration/consent-links',
+      handle: async ({ actor, params }) =>
+        json(await core.integrations.revokeConsentLinks(actor, params.client ?? '')),
     },
     {
       method: 'POST',

@@ -8,6 +8,8 @@ export interface AppServices {
   readonly api: ApiClient;
   readonly session: TeamsSession;
   readonly me: Me;
+  /** Reads who is signed in again (their clients and roles), e.g. after a client was added. */
+  readonly reloadMe: () => void;
   /** A channel tab bound to one client (its id), or undefined in the personal (partner) view. */
   readonly boundClientId: string | undefined;
   readonly notify: (intent: 'success' | 'error' | 'info' | 'warning', title: string, body?: string) => void;

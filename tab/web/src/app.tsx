@@ -74,8 +74,11 @@ export function App({ session, api }: { readonly session: TeamsSession; readonly
     }
   }, [me.data, openedAtHome, boundClientId, session.frameContext]);
   const services = useMemo<AppServices | undefined>(
-    () => (me.data === undefined ? undefined : { api, session, me: me.data, boundClientId, notify }),
-    [api, session, me.data, boundClientId, notify],
+    () =>
+      me.data === undefined
+        ? undefined
+        : { api, session, me: me.data, reloadMe: me.reload, boundClientId, notify },
+    [api, session, me.data, me.reload, boundClientId, notify],
   );
 
   if (me.error instanceof SignInError) {

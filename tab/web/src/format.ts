@@ -1,14 +1,37 @@
 import { DAY_MS } from '../../../src/contracts/values.js';
 
-const numberFormat = new Intl.NumberFormat('en-US');
-const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
-const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
+/**
+ * Dates and numbers in the viewer's language and region (the Teams context's locale, else the browser's) and in
+ * the viewer's time zone (the browser's, which is the device's).
+ */
+let locale: string | undefined;
+let numberFormat = new Intl.NumberFormat(locale);
+let dateFormat = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric' });
+let dateTimeFormat = new Intl.DateTimeFormat(locale, {
   day: 'numeric',
   month: 'short',
   year: 'numeric',
   hour: '2-digit',
   minute: '2-digit',
 });
+
+/** Writes dates and numbers as `tag` does (a BCP 47 tag from the host); an unknown tag keeps the browser's. */
+export function setDisplayLocale(tag: string): void {
+  try {
+    locale = Intl.getCanonicalLocales(tag)[0];
+  } catch {
+    return;
+  }
+  numberFormat = new Intl.NumberFormat(locale);
+  dateFormat = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric' });
+  dateTimeFormat = new Intl.DateTimeFormat(locale, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}
 
 export function formatNumber(value: number | null | undefined): string {
   return value === null || value === undefined ? '—' : numberFormat.format(value);
@@ -33,7 +56,7 @@ export function formatRelative(iso: string | null | undefined, now: number = Dat
     ['hour', 3_600],
     ['minute', 60],
   ];
-  const format = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   for (const [unit, size] of units) {
     if (abs >= size) return format.format(Math.round(seconds / size), unit);
   }

@@ -9,6 +9,8 @@ import {
 import { useEffect, useMemo, useState } from 'react';
 import { ApiClient } from './api/api-client.js';
 import { App } from './app.js';
+import { setDisplayLocale } from './format.js';
+import { seriesVariables } from './screens/reports/series-colors.js';
 import { NotInTeams } from './layout/not-in-teams.js';
 import {
   NotInTeamsError,
@@ -40,6 +42,7 @@ export function Root() {
         if (cancelled) return;
         followDeepLink(session.subPageId);
         setTheme(session.initialTheme);
+        setDisplayLocale(session.locale);
         session.onThemeChange(setTheme);
         setStartup({ state: 'ready', session });
       },
@@ -72,7 +75,11 @@ export function Root() {
   }, [theme]);
 
   return (
-    <FluentProvider theme={themes[theme]} style={{ minHeight: '100%' }} data-theme={theme}>
+    <FluentProvider
+      theme={themes[theme]}
+      style={{ minHeight: '100%', ...seriesVariables(theme) }}
+      data-theme={theme}
+    >
       {startup.state === 'starting' && (
         <Spinner label="Connecting to Microsoft Teams…" style={{ marginTop: 80 }} />
       )}

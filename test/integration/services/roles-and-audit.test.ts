@@ -129,6 +129,24 @@ describeEachEngineWithCore('roles and the audit log', (ctx) => {
     assert.notEqual(next.items[0]?.id, paged.items[0]?.id);
   });
 
+  it('tells each entry as a sentence with the names of who did it and of the user it was done to', async () => {
+    const db = ctx.core.database.db;
+    const client = await seedClient(db, { name: `said-${ctx.engine}` });
+    const dir = await seedDirectory(db, client, { users: { w: { state: 'imported' } } });
+    await ctx.core.users.disableUser(partnerAdmin, client, dir.user('w'));
+    const user = await db
+      .selectFrom('directory_users')
+      .select('display_name')
+      .where('id', '=', dir.user('w'))
+      .executeTakeFirstOrThrow();
+    assert.ok(user.display_name !== null && partnerAdmin.name !== undefined);
+    const page = await ctx.core.auditLog.query(partnerAdmin, { client, action: 'user.disable' });
+    const [entry] = page.items;
+    assert.ok(entry);
+    assert.equal(entry.targetName, user.display_name);
+    assert.equal(entry.summary, `${partnerAdmin.name} disabled ${user.display_name}.`);
+  });
+
   it('exports the audit log as CSV with formula-like cells neutralised', async () => {
     const db = ctx.core.database.db;
     const client = await seedClient(db, { name: `csv-${ctx.engine}` });

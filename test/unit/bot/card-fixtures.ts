@@ -1,3 +1,4 @@
+import { describeFailure } from '../../../src/graph/graph-errors.js';
 import { exclusionFigures } from '../../../src/domain/exclusion-preview.js';
 import type { Notification } from '../../../src/domain/notification-kinds.js';
 import type { ExclusionPreview, ExclusionResult, GroupView } from '../../../src/contracts/groups.js';
@@ -265,7 +266,9 @@ const header = (kind: ReportHeader['kind'], title: string): ReportHeader => ({
     state: 'available',
     source: 'v1.0',
     newestSignInAt: '2026-11-26T03:59:00.000Z',
-    message: 'Sign-ins come from v1.0: MFA per sign-in is not known.',
+    message:
+      'Microsoft gives this tenant’s interactive sign-ins only, and does not say whether a sign-in satisfied MFA.',
+    backfill: null,
   },
   definitions: ['Days are UTC calendar days.'],
   notes: ['The group filter counts nested members.'],
@@ -461,7 +464,13 @@ export const notifications: Notification[] = [
     kind: 'sync_failed',
     client: notified,
     since: '2026-11-26T03:00:00.000Z',
-    message: 'Microsoft Graph answered 503 for users.delta.',
+    message: describeFailure({
+      status: 503,
+      graphCode: 'serviceNotAvailable',
+      graphMessage: 'Service unavailable',
+      requestId: 'b3c5a1d2-0000-4000-8000-000000000003',
+      operation: 'users.delta',
+    }),
   },
   {
     kind: 'sync_recovered',

@@ -32,6 +32,7 @@ import { exclusionFigures } from '../../../src/domain/exclusion-preview.js';
 import { TabLinks } from '../../../bot/tab-links.js';
 import type { ClientDashboardRow } from '../../../src/contracts/dashboard.js';
 import type { CrossClientSearchResult } from '../../../src/contracts/search.js';
+import { jargonIn } from '../../support/plain-language.js';
 import type {
   InactiveLicensedList,
   LicenceOverview,
@@ -107,6 +108,35 @@ function actionsOf(json: unknown): FoundAction[] {
   };
   walk(json);
   return found;
+}
+
+/** The text a card shows a person: its text blocks, facts, titles, labels and placeholders (not action data or URLs). */
+function textsOf(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(textsOf);
+  if (node === null || typeof node !== 'object') return [];
+  const texts: string[] = [];
+  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+    if (key === 'data' || key === 'url' || key === 'iconUrl' || key === 'id' || key === 'verb') continue;
+    if (typeof value === 'string') {
+      if (
+        [
+          'text',
+          'title',
+          'value',
+          'label',
+          'placeholder',
+          'altText',
+          'fallbackText',
+          'errorMessage',
+        ].includes(key)
+      ) {
+        texts.push(value);
+      }
+    } else {
+      texts.push(...textsOf(value));
+    }
+  }
+  return texts;
 }
 
 const TEAMS_APP_ID = '2b7e1a3c-0000-4000-8000-000000000001';
@@ -491,6 +521,11 @@ const cards: Record<string, AdaptiveCard> = {
 };
 
 describe('bot cards', () => {
+  it('no card writes text in light green or yellow, which Teams shows below 4.5:1 contrast (issue 16)', () => {
+    const colours = JSON.stringify(cards).match(/"color":"(good|warning)"/g) ?? [];
+    assert.deepEqual(colours, []);
+  });
+
   it('the validator used here reports a misspelt element, an unknown action and a duplicate input id', () => {
     const problems = problemsOf({
       type: 'AdaptiveCard',
@@ -517,6 +552,13 @@ describe('bot cards', () => {
   });
 
   for (const [name, json] of Object.entries(cards)) {
+    it(`card "${name}" speaks plainly: no rule number, endpoint path or setting name in its text (issue 16)`, () => {
+      const texts = textsOf(json);
+      assert.ok(texts.length > 0);
+      const offending = texts.flatMap((text) => jargonIn(text).map((problem) => `${problem} in "${text}"`));
+      assert.deepEqual(offending, []);
+    });
+
     it(`card "${name}" parses at schema 1.5 with no parse or validation event`, () => {
       assert.equal(json.version, '1.5');
       assert.deepEqual(problemsOf(json), []);

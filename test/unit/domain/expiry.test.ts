@@ -127,7 +127,7 @@ describe('expiry (rule 8)', () => {
 
   it('says where the activity came from when it was signInActivity', () => {
     const verdict = evaluateExpiry(imported({ signInActivityAt: ago(3) }), available, now);
-    assert.match(verdict.explanation, /\(Entra signInActivity\), 3 days ago; threshold 30$/);
+    assert.match(verdict.explanation, /\(last sign-in date recorded by Entra\), 3 days ago; threshold 30$/);
   });
 
   it('explains "activity unknown" instead of calling anyone inactive', () => {

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../../src/shared/clock.js';
 import { createLogger } from '../../../src/shared/logger.js';
-import { PRIORITY_ROUTINE, type ScheduledClient } from '../../../src/sync/scheduler/job-scheduler.js';
+import {
+  PRIORITY_NEW_CLIENT,
+  PRIORITY_ROUTINE,
+  type ScheduledClient,
+} from '../../../src/sync/scheduler/job-scheduler.js';
 import { TimerJobScheduler } from '../../../src/sync/scheduler/timer-job-scheduler.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -69,6 +73,49 @@ describe('in-process job scheduler', () => {
     assert.equal(started, 1);
     finish();
     await scheduler.idle();
+    await scheduler.stop();
+  });
+
+  it('starts a just-connected client’s first sync at once, even while every slot runs another tenant’s long backfill', async () => {
+    const clock = new FakeClock('2026-11-26T10:00:00Z');
+    let clients: ScheduledClient[] = routine('a', 'b');
+    const started: string[] = [];
+    const finishers: (() => void)[] = [];
+    const scheduler = new TimerJobScheduler({
+      listClients: () => Promise.resolve(clients),
+      clock,
+      logger,
+      concurrency: 2,
+    });
+    scheduler.registerClientJob({
+      name: 'client-sync',
+      everyMinutes: 15,
+      run: (clientId) => {
+        started.push(clientId);
+        return new Promise<void>((resolve) => {
+          finishers.push(resolve);
+        });
+      },
+    });
+    await scheduler.tick();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(started.sort(), ['a', 'b'], 'both slots busy with the backfills');
+    // Consent lands: the new client is listed with the new-client priority.
+    clients = [...routine('a', 'b'), { clientId: 'newcomer', priority: PRIORITY_NEW_CLIENT }];
+    await scheduler.tick();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(started.includes('newcomer'), 'the first sync is not queued behind the backfills');
+    // A routine client added now still waits for a slot.
+    clients = [...clients, ...routine('c')];
+    await scheduler.tick();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(!started.includes('c'));
+    while (finishers.length > 0) {
+      for (const finish of finishers.splice(0)) finish();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await scheduler.idle();
+    assert.ok(started.includes('c'));
     await scheduler.stop();
   });
 

@@ -18,7 +18,7 @@ const useStyles = makeStyles({
     alignItems: 'start',
   },
   pass: { color: tokens.colorStatusSuccessForeground1, fontSize: '18px', marginTop: '1px' },
-  fail: { color: tokens.colorStatusDangerForeground1, fontSize: '18px', marginTop: '1px' },
+  fail: { color: tokens.colorPaletteRedForeground1, fontSize: '18px', marginTop: '1px' },
   reason: { color: tokens.colorNeutralForeground3, gridColumnStart: 2 },
 });
 

@@ -1,4 +1,20 @@
-import { Badge, Tooltip } from '@fluentui/react-components';
+import { Badge, Tooltip, makeStyles, tokens } from '@fluentui/react-components';
+
+/**
+ * A state pill that grows around its words: Fluent's badge has a fixed height, so a long state ("Disabled · excluded
+ * group") in a narrow column wrapped and the pill's border ran through the text.
+ */
+const usePillStyles = makeStyles({
+  pill: {
+    height: 'auto',
+    minHeight: '20px',
+    whiteSpace: 'normal',
+    textAlign: 'center',
+    paddingTop: tokens.spacingVerticalXXS,
+    paddingBottom: tokens.spacingVerticalXXS,
+    lineHeight: tokens.lineHeightBase200,
+  },
+});
 import type { UserView } from '../api/types.js';
 
 const reasonText: Record<string, string> = {
@@ -9,27 +25,28 @@ const reasonText: Record<string, string> = {
 
 /** The collection state in words: Imported, Not imported, Disabled (why). */
 export function CollectionBadge({ user }: { readonly user: UserView }) {
+  const styles = usePillStyles();
   if (user.state === 'imported') {
     return user.expired ? (
-      <Badge appearance="tint" color="warning">
+      <Badge appearance="tint" color="warning" className={styles.pill}>
         Imported · expired
       </Badge>
     ) : (
-      <Badge appearance="tint" color="success">
+      <Badge appearance="tint" color="success" className={styles.pill}>
         Imported
       </Badge>
     );
   }
   if (user.state === 'disabled') {
     return (
-      <Badge appearance="tint" color="danger">
+      <Badge appearance="tint" color="danger" className={styles.pill}>
         Disabled
         {user.disableReason === null ? '' : ` · ${reasonText[user.disableReason] ?? user.disableReason}`}
       </Badge>
     );
   }
   return (
-    <Badge appearance="tint" color="informative">
+    <Badge appearance="tint" color="informative" className={styles.pill}>
       Not imported
     </Badge>
   );

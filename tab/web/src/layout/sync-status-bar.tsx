@@ -41,7 +41,7 @@ const useStyles = makeStyles({
   },
   progress: { maxWidth: '420px' },
   ok: { color: tokens.colorStatusSuccessForeground1, fontSize: '20px' },
-  bad: { color: tokens.colorStatusDangerForeground1, fontSize: '20px' },
+  bad: { color: tokens.colorPaletteRedForeground1, fontSize: '20px' },
   idle: { color: tokens.colorNeutralForeground3, fontSize: '20px' },
   spin: { color: tokens.colorBrandForeground1, fontSize: '20px' },
   muted: { color: tokens.colorNeutralForeground3 },
@@ -199,19 +199,21 @@ const phaseText: Readonly<Record<string, string>> = {
   groups: 'Reading groups and memberships',
   closure: 'Working out nested memberships',
   organization: 'Reading the organization',
+  signIns: 'Reading sign-ins',
+  signInActivity: 'Reading last sign-in dates',
+  mfa_registrations: 'Reading MFA registrations',
+  licences: 'Reading licences',
 };
 
 /** While running: the phase and what has been read so far. */
 function progressText(run: SyncRunView): string {
   const progress = run.progress;
   const parts: string[] = [];
-  if (progress.phase !== undefined) parts.push(phaseText[progress.phase] ?? progress.phase);
+  if (progress.phase !== undefined) parts.push(phaseText[progress.phase] ?? 'Reading');
   const read: string[] = [];
   if (progress.users !== undefined) read.push(plural(progress.users, 'user'));
   if (progress.groups !== undefined) read.push(plural(progress.groups, 'group'));
   if (read.length > 0) parts.push(`${read.join(', ')} so far`);
-  if (progress.pages !== undefined) parts.push(plural(progress.pages, 'page'));
-  if (progress.requests !== undefined) parts.push(plural(progress.requests, 'Graph request'));
   return parts.length === 0 ? 'Starting…' : parts.join(' · ');
 }
 
@@ -224,7 +226,7 @@ function outcomeText(run: SyncRunView): string {
     users + groups === 0
       ? 'no changes'
       : `${plural(users, 'user')} and ${plural(groups, 'group')} added, changed or removed`;
-  return `${run.trigger} sync · ${changes} · ${plural(counts.graphRequests, 'Graph request')}`;
+  return `${run.trigger} sync · ${changes}`;
 }
 
 function duration(from: string, to: string): string {

@@ -1,5 +1,4 @@
 import {
-  Badge,
   Body1,
   Button,
   Caption1,
@@ -190,8 +189,8 @@ export function AuditScreen({ client }: { readonly client?: ClientHeader }) {
               <TableHeaderCell style={{ width: '14%' }}>When</TableHeaderCell>
               <TableHeaderCell style={{ width: '18%' }}>Who</TableHeaderCell>
               {client === undefined && <TableHeaderCell>Client</TableHeaderCell>}
-              <TableHeaderCell>Action</TableHeaderCell>
-              <TableHeaderCell style={{ width: '34%' }}>Change</TableHeaderCell>
+              <TableHeaderCell>What happened</TableHeaderCell>
+              <TableHeaderCell style={{ width: '30%' }}>Change</TableHeaderCell>
             </TableRow>
           </TableHeader>
           <TableBody>
@@ -205,18 +204,21 @@ export function AuditScreen({ client }: { readonly client?: ClientHeader }) {
                 </TableCell>
                 {client === undefined && <TableCell>{entry.clientName ?? '—'}</TableCell>}
                 <TableCell>
-                  <TableCellLayout
-                    description={
-                      entry.targetType === null ? null : `${entry.targetType} ${entry.targetId ?? ''}`
-                    }
-                  >
-                    <Badge appearance="tint" color="informative">
-                      {entry.action}
-                    </Badge>
-                  </TableCellLayout>
+                  <span data-testid="audit-summary">{entry.summary}</span>
                 </TableCell>
                 <TableCell>
-                  <Caption1 className={styles.change}>{describeChange(entry)}</Caption1>
+                  <details>
+                    <summary>
+                      <Caption1>Show the recorded change</Caption1>
+                    </summary>
+                    <Caption1 as="p" className={styles.change}>
+                      {entry.action}
+                      {entry.targetType === null ? '' : ` · ${entry.targetType} ${entry.targetId ?? ''}`}
+                    </Caption1>
+                    <Caption1 as="p" className={styles.change}>
+                      {describeChange(entry)}
+                    </Caption1>
+                  </details>
                 </TableCell>
               </TableRow>
             ))}

@@ -222,7 +222,7 @@ export function ClientsScreen() {
 function AddClientDialog({ onClose }: { readonly onClose: (added?: ClientRef) => void }) {
   useReturnFocus();
   const styles = useStyles();
-  const { api, notify } = useApp();
+  const { api, notify, reloadMe } = useApp();
   const [name, setName] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [problems, setProblems] = useState<Record<string, string>>({});
@@ -241,6 +241,8 @@ function AddClientDialog({ onClose }: { readonly onClose: (added?: ClientRef) =>
       .then(
         (added) => {
           notify('success', `Client ${added.displayName} added`, 'Next: connect its Entra tenant.');
+          // Who may do what on the new client (Sync now…) comes with the signed-in person: read it again.
+          reloadMe();
           onClose(added);
         },
         (failure: unknown) => {

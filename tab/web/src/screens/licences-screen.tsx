@@ -6,6 +6,7 @@ import {
   Checkbox,
   Field,
   Input,
+  Link,
   Spinner,
   Subtitle2,
   Table,
@@ -181,9 +182,9 @@ export function LicencesScreen({ client }: { readonly client: ClientHeader }) {
         </Table>
         <Caption1 className={styles.hint}>
           Product names: Microsoft,{' '}
-          <a href={data.productNamesSource.url} target="_blank" rel="noreferrer">
+          <Link href={data.productNamesSource.url} target="_blank" rel="noreferrer" inline>
             Product names and service plan identifiers for licensing
-          </a>{' '}
+          </Link>{' '}
           ({data.productNamesSource.lastUpdated}).
         </Caption1>
       </div>

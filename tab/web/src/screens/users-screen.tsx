@@ -135,7 +135,7 @@ export function UsersScreen({ client }: { readonly client: ClientHeader }) {
                         onClick={() => {
                           importAgain(user);
                         }}
-                        aria-label={`Import ${user.displayName ?? user.userPrincipalName ?? 'user'} again`}
+                        aria-label={`Import again: ${user.displayName ?? user.userPrincipalName ?? 'user'}`}
                       >
                         Import again
                       </Button>

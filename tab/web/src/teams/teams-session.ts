@@ -14,6 +14,8 @@ export interface TeamsSession {
   readonly userPrincipalName: string;
   readonly tenantId: string;
   readonly initialTheme: TeamsTheme;
+  /** The person's language and region in Teams (`en-gb`, `de-de`…): dates and numbers are written their way. */
+  readonly locale: string;
   /** Which Microsoft 365 host runs the tab (`Teams`, `Outlook`, `Office`…) and on what (`web`, `desktop`, `ios`…). */
   readonly host: { readonly name: string; readonly clientType: string };
   /** Where a configurable tab lives: its team channel or its group chat (cards posted there link to it). */
@@ -89,6 +91,7 @@ export async function startTeamsSession(): Promise<TeamsSession> {
     userPrincipalName: context.user?.userPrincipalName ?? '',
     tenantId,
     initialTheme: asTheme(context.app.theme),
+    locale: context.app.locale,
     host: { name: context.app.host.name, clientType: context.app.host.clientType },
     place:
       context.channel?.id !== undefined

@@ -4,6 +4,7 @@ import type { MfaCoverageReport, ReportUser } from '../../api/types.js';
 import { StatCard, StatGrid } from '../../components/stat-card.js';
 import { formatNumber } from '../../format.js';
 import { useStyles, ChartCard, percent } from './report-parts.js';
+import { series } from './series-colors.js';
 
 const methodLabels: Readonly<Record<string, string>> = {
   microsoftAuthenticatorPush: 'Authenticator',
@@ -61,17 +62,17 @@ export function MfaBody({ report }: { readonly report: MfaCoverageReport }) {
                 {
                   legend: 'Registered',
                   data: registration.mfaRegistered,
-                  color: tokens.colorPaletteGreenBorderActive,
+                  color: series.good,
                 },
                 {
                   legend: 'Not registered',
                   data: registration.notRegistered,
-                  color: tokens.colorPaletteRedBorderActive,
+                  color: series.bad,
                 },
                 {
                   legend: 'No data',
                   data: registration.users - registration.withRegistrationData,
-                  color: tokens.colorNeutralStroke1,
+                  color: series.neutral,
                 },
               ],
             }}
@@ -79,6 +80,7 @@ export function MfaBody({ report }: { readonly report: MfaCoverageReport }) {
         </ChartCard>
         <ChartCard title="Users per registered method">
           <VerticalBarChart
+            wrapXAxisLables
             height={240}
             hideLegend
             chartTitle="Users per registered method"

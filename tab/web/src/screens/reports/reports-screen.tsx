@@ -5,13 +5,15 @@ import {
   Field,
   MessageBar,
   MessageBarBody,
+  MessageBarTitle,
   Option,
+  ProgressBar,
   Spinner,
   Tab,
   TabList,
 } from '@fluentui/react-components';
 import { ArrowDownloadRegular } from '@fluentui/react-icons';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Report, ClientHeader, ReportFilterOptions, ReportKind } from '../../api/types.js';
 import { useApp } from '../../app-context.js';
 import { ErrorBar } from '../../components/error-bar.js';
@@ -64,6 +66,22 @@ export function ReportsScreen({ client }: { readonly client: ClientHeader }) {
     `${base}:${kind}:${JSON.stringify(query)}`,
   );
   const groupName = filters.data?.groups.find((candidate) => candidate.id === group)?.displayName ?? '';
+  // Until the sign-in history has been read, the report is read again so its progress moves.
+  const signInData = report.data?.header.signInData;
+  const backfilling =
+    signInData !== undefined &&
+    (signInData.backfill !== null ||
+      (client.integration === 'connected' &&
+        signInData.state !== 'unavailable' &&
+        (signInData.state === 'unknown' || signInData.newestSignInAt === null)));
+  const { reload } = report;
+  useEffect(() => {
+    if (!backfilling) return undefined;
+    const timer = setInterval(reload, 5000);
+    return () => {
+      clearInterval(timer);
+    };
+  }, [backfilling, reload]);
 
   return (
     <div>
@@ -161,10 +179,27 @@ export function ReportsScreen({ client }: { readonly client: ClientHeader }) {
 
 function ReportBody({ report }: { readonly report: Report }) {
   const styles = useStyles();
-  const message = report.header.signInData.message;
+  const { message, backfill } = report.header.signInData;
   return (
     <div aria-live="polite">
-      {message !== null && report.kind !== 'billing' && (
+      {backfill !== null && report.kind !== 'billing' && (
+        <MessageBar intent="info" className={styles.section} data-testid="backfill-progress">
+          <MessageBarBody>
+            <MessageBarTitle>
+              Reading the sign-in history: {backfill.daysRead} of {backfill.daysTotal} days read
+            </MessageBarTitle>
+            <ProgressBar
+              value={backfill.daysRead}
+              max={backfill.daysTotal}
+              thickness="large"
+              aria-label="Sign-in history read"
+              aria-valuetext={`${String(backfill.daysRead)} of ${String(backfill.daysTotal)} days`}
+            />
+            The figures below are partial until it has finished; this page shows the newest days first.
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      {message !== null && backfill === null && report.kind !== 'billing' && (
         <MessageBar intent="warning" className={styles.section}>
           <MessageBarBody>{message}</MessageBarBody>
         </MessageBar>

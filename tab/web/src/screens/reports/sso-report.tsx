@@ -8,19 +8,19 @@ import {
   TableHeader,
   TableHeaderCell,
   TableRow,
-  tokens,
 } from '@fluentui/react-components';
 import { DonutChart, VerticalBarChart } from '@fluentui/react-charts';
 import type { SsoMode, SsoCoverageReport } from '../../api/types.js';
 import { StatCard, StatGrid } from '../../components/stat-card.js';
 import { formatNumber } from '../../format.js';
 import { useStyles, ChartCard, UserCell, percent } from './report-parts.js';
+import { series } from './series-colors.js';
 
 const ssoColors: Record<SsoMode, string> = {
-  saml: tokens.colorPaletteBlueBorderActive,
-  oidc: tokens.colorPaletteTealBorderActive,
-  password: tokens.colorPaletteMarigoldBorderActive,
-  none: tokens.colorPaletteRedBorderActive,
+  saml: series.primary,
+  oidc: series.good,
+  password: series.other,
+  none: series.bad,
 };
 
 const ssoLabels: Record<SsoMode, string> = {
@@ -71,6 +71,7 @@ export function SsoBody({ report }: { readonly report: SsoCoverageReport }) {
         </ChartCard>
         <ChartCard title="Used applications by SSO mode">
           <VerticalBarChart
+            wrapXAxisLables
             height={240}
             hideLegend
             chartTitle="Used applications by SSO mode"
@@ -112,7 +113,26 @@ export function SsoBody({ report }: { readonly report: SsoCoverageReport }) {
   );
 }
 
-export function SsoBadge({ mode }: { readonly mode: SsoMode | null }) {
+/**
+ * An application's sign-on, as a badge. Microsoft's own services (Teams, Exchange Online, SharePoint…: service
+ * principals whose appOwnerOrganizationId is a Microsoft tenant, src/domain/report-sso.ts) sign in through Entra ID
+ * by design and have no SSO mode of their own to set, so they are not badged "No SSO"
+ * (https://learn.microsoft.com/en-us/troubleshoot/entra/entra-id/governance/verify-first-party-apps-sign-in).
+ */
+export function SsoBadge({
+  mode,
+  microsoft = false,
+}: {
+  readonly mode: SsoMode | null;
+  readonly microsoft?: boolean;
+}) {
+  if (microsoft) {
+    return (
+      <Badge appearance="tint" color="informative" title="Microsoft’s own service: signs in with Entra ID">
+        Microsoft service
+      </Badge>
+    );
+  }
   if (mode === null) return <Caption1>unknown</Caption1>;
   const color = mode === 'saml' || mode === 'oidc' ? 'success' : mode === 'password' ? 'warning' : 'danger';
   return (

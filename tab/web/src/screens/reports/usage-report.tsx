@@ -13,10 +13,16 @@ import { StatCard, StatGrid } from '../../components/stat-card.js';
 import { formatDate, formatNumber } from '../../format.js';
 import { useStyles, ChartCard } from './report-parts.js';
 import { SsoBadge } from './sso-report.js';
+import { series } from './series-colors.js';
 
 export function UsageBody({ report }: { readonly report: ApplicationUsageReport }) {
   const styles = useStyles();
   const daily = report.daily;
+  // Today is still under way: its point is drawn dashed and named, so a low last point does not read as an outage.
+  const today = new Date().toISOString().slice(0, 10);
+  const partial = daily.at(-1)?.day === today && daily.length > 1;
+  const whole = partial ? daily.slice(0, -1) : daily;
+  const lastTwo = daily.slice(-2);
   return (
     <>
       <StatGrid>
@@ -34,20 +40,37 @@ export function UsageBody({ report }: { readonly report: ApplicationUsageReport 
               lineChartData: [
                 {
                   legend: 'Successful',
-                  data: daily.map((row) => ({ x: new Date(row.day), y: row.successfulSignIns })),
-                  color: tokens.colorPaletteBlueBorderActive,
+                  data: whole.map((row) => ({ x: new Date(row.day), y: row.successfulSignIns })),
+                  color: series.primary,
                 },
                 {
                   legend: 'Failed',
-                  data: daily.map((row) => ({ x: new Date(row.day), y: row.failedSignIns })),
-                  color: tokens.colorPaletteRedBorderActive,
+                  data: whole.map((row) => ({ x: new Date(row.day), y: row.failedSignIns })),
+                  color: series.bad,
                 },
+                ...(partial
+                  ? [
+                      {
+                        legend: 'Today so far (successful)',
+                        data: lastTwo.map((row) => ({ x: new Date(row.day), y: row.successfulSignIns })),
+                        color: series.primary,
+                        lineOptions: { strokeDasharray: '4 4' },
+                      },
+                      {
+                        legend: 'Today so far (failed)',
+                        data: lastTwo.map((row) => ({ x: new Date(row.day), y: row.failedSignIns })),
+                        color: series.bad,
+                        lineOptions: { strokeDasharray: '4 4' },
+                      },
+                    ]
+                  : []),
               ],
             }}
           />
         </ChartCard>
         <ChartCard title="Active users per application (top 8)">
           <VerticalBarChart
+            wrapXAxisLables
             height={260}
             chartTitle="Active users per application"
             hideLegend
@@ -76,7 +99,7 @@ export function UsageBody({ report }: { readonly report: ApplicationUsageReport 
             <TableRow key={app.appId}>
               <TableCell>{app.appName}</TableCell>
               <TableCell>
-                <SsoBadge mode={app.ssoMode} />
+                <SsoBadge mode={app.ssoMode} microsoft={app.appClass === 'microsoft'} />
               </TableCell>
               <TableCell className={styles.numeric}>{formatNumber(app.activeUsers)}</TableCell>
               <TableCell className={styles.numeric}>{formatNumber(app.signIns)}</TableCell>

@@ -277,6 +277,12 @@ export function ConnectedSetup(props: {
                   const next = data.value ?? Number(data.displayValue);
                   if (Number.isFinite(next)) setDays(Math.round(next));
                 }}
+                // Fluent's SpinButton reports a typed value only on blur: Save follows the keys as they are typed.
+                onInput={(event) => {
+                  const text = (event.target as HTMLInputElement).value.trim();
+                  const next = Number(text);
+                  if (text !== '' && Number.isInteger(next)) setDays(next);
+                }}
               />
             </Field>
             {props.mayConfigure && (

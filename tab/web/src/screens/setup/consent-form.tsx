@@ -11,6 +11,7 @@ import {
 import { OpenRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
 import type { ClientHeader, IntegrationView } from '../../api/types.js';
+import { ConsentLinkPanel } from './consent-link-panel.js';
 import { useApp } from '../../app-context.js';
 import { ErrorBar } from '../../components/error-bar.js';
 import { DOMAIN_PATTERN, GUID_PATTERN } from '../../../../../src/contracts/values.js';
@@ -94,9 +95,10 @@ export function ConsentForm({
   return (
     <div className={styles.form}>
       <Body1>
-        The client&apos;s Global Administrator signs in and grants our app read access to their directory. The
-        link is valid for 10 minutes, works once, and only for the tenant named here: a consent from any other
-        organisation is refused.
+        The client&apos;s Global Administrator signs in and grants our app read access to their directory.
+        Open the consent page now if you are that administrator (the page is valid 10 minutes), or copy a link
+        to send them (valid 7 days). Either works once, and only for the tenant named here: a consent from any
+        other organisation is refused.
       </Body1>
       <Field
         label="Client's tenant id or verified domain"
@@ -122,6 +124,19 @@ export function ConsentForm({
           Open admin consent
         </Button>
       </div>
+      <ConsentLinkPanel
+        client={client}
+        tenant={tenant.trim()}
+        tenantValid={tenantProblem === null && tenant.trim() !== ''}
+        onCopied={(answer) => {
+          setBoundTenant(
+            answer.tenantInput === answer.tenantId
+              ? answer.tenantId
+              : `${answer.tenantInput} (tenant id ${answer.tenantId})`,
+          );
+          setWaitingUntil(answer.expiresAt);
+        }}
+      />
       {waitingUntil !== undefined && (
         <MessageBar intent="info">
           <MessageBarBody>

@@ -9,6 +9,7 @@ import { useStyles } from './setup-styles.js';
 import { CredentialsForm } from './credentials-form.js';
 import { ConsentForm } from './consent-form.js';
 import { ConnectedSetup } from './connected-setup.js';
+import { PermissionsList } from './permissions-list.js';
 
 /**
  * Connecting a client's tenant (rule 1) and what follows: client credentials with inline validation, or admin
@@ -43,7 +44,7 @@ export function SetupScreen({
         title="Setup"
         description={
           current === null
-            ? `Connect ${client.displayName}'s Microsoft Entra tenant. The app only reads: users, groups, sign-ins and MFA registration.`
+            ? `Connect the Microsoft Entra tenant of ${client.displayName}. The app only reads: users, groups, sign-ins and MFA registration.`
             : `How ${client.displayName} is connected, and the rules that decide who is collected and billed.`
         }
       />
@@ -76,6 +77,7 @@ function ConnectForm({
   const [method, setMethod] = useState<'consent' | 'credentials'>('credentials');
   return (
     <Card className={styles.card}>
+      <PermissionsList />
       <CardHeader header={<Subtitle2 as="h3">How should the app sign in to this tenant?</Subtitle2>} />
       <RadioGroup
         value={method}

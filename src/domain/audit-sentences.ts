@@ -1,0 +1,74 @@
+/**
+ * An audit entry as a sentence an admin reads ("Megan Partner disabled Adele Cho"), from its action, who did it and
+ * the names of what it was done to. Pure: the names are looked up by the audit service; the raw change stays
+ * available next to the sentence.
+ */
+export interface AuditSentenceInput {
+  readonly action: string;
+  /** The person (or "The scheduler", "An operator") who did it. */
+  readonly actorName: string | null;
+  readonly targetType: string | null;
+  /** The target's name (user, group, client), when known. */
+  readonly targetName: string | null;
+  readonly clientName: string | null;
+  readonly after: unknown;
+}
+
+/** What each action does, as a verb phrase; `{target}` is the target's name, `{client}` the client's. */
+const PHRASES: Readonly<Record<string, string>> = {
+  'user.import': 'imported {target}',
+  'user.disable': 'disabled {target}',
+  'user.block_sign_in': 'blocked sign-in of {target}',
+  'user.unblock_sign_in': 'allowed sign-in of {target} again',
+  'user.revoke_sessions': 'signed {target} out of every session',
+  'user.remove_licences': 'removed the licences of {target}',
+  'group.exclude': 'excluded group {target}',
+  'group.report_import': 'imported group {target} for reporting',
+  'group.report_undo': 'stopped reporting on group {target}',
+  'client.add': 'added client {client}',
+  'client.remove': 'removed client {client}',
+  'client.expiry_threshold': 'changed how many days without activity expire a user of {client}',
+  'integration.connect': 'connected {client} to its Entra tenant',
+  'integration.consent_start': 'started connecting {client} by admin consent',
+  'integration.consent_link_created': 'copied a consent link for the admin of {client}',
+  'integration.consent_link_revoked': 'withdrew the consent links of {client}',
+  'integration.consent_cancelled': 'cancelled the admin consent of {client}',
+  'integration.consent_declined': 'saw the admin consent of {client} declined',
+  'integration.consent_refused': 'had a consent for another tenant refused for {client}',
+  'integration.remove': 'removed the Entra connection of {client}',
+  'integration.rotate_secret': 'replaced the client secret of {client}',
+  'integration.start_import': 'started the initial import of {client}',
+  'integration.test': 'tested the connection of {client}',
+  'licence.set_prices': 'set the licence prices of {client}',
+  'collection.reconcile': 'applied the collection rules to {client}',
+  'role.assign': 'gave {target} a role',
+  'role.revoke': 'took a role from {target}',
+  'tab.add': 'added the {client} tab to a channel',
+  'tab.remove': 'removed the {client} tab from a channel',
+  'notifications.on': 'turned notifications on for {client}',
+  'notifications.off': 'turned notifications off for {client}',
+};
+
+/** "Megan Partner disabled Adele Cho." */
+export function auditSentence(entry: AuditSentenceInput): string {
+  const named = entry.actorName ?? 'Someone';
+  const who = `${named.charAt(0).toUpperCase()}${named.slice(1)}`;
+  const target =
+    entry.targetName ??
+    (entry.targetType === null
+      ? 'something'
+      : `a ${entry.targetType === 'principal' ? 'person' : entry.targetType}`);
+  const client = entry.clientName ?? 'a client';
+  const phrase = PHRASES[entry.action] ?? `made a change (${entry.action.replace(/[._]/g, ' ')}) to {target}`;
+  const outcome = outcomeOf(entry.after);
+  return `${who} ${phrase.replace('{target}', target).replace('{client}', client)}${outcome}.`;
+}
+
+/** A failed or refused action says so ("… — it failed"). */
+function outcomeOf(after: unknown): string {
+  if (after === null || typeof after !== 'object') return '';
+  const outcome = (after as { outcome?: unknown }).outcome;
+  if (outcome === 'failed') return ' — it failed';
+  if (outcome === 'refused' || outcome === 'not_applicable') return ' — it did not apply';
+  return '';
+}

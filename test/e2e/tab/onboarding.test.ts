@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { DEMO_SECOND_TENANT_DOMAIN } from '../../../server/demo-tenant.js';
+import { assertAccessible } from './support/accessibility.js';
+import { go, launchBrowser, openHost, screenshot, type TestBrowser } from './support/browser.js';
+import { buildTab, startDemoApp, waitFor, type DemoApp } from './support/demo-app.js';
+
+/**
+ * Onboarding a client in a real browser inside the local Teams host (issue 16, item 4): *Copy consent link* for the
+ * client's own admin — the link, opened later in another browser window, connects the client; and, while the first
+ * read of a tenant's sign-in history runs, the reports say how far it has come instead of a licence warning.
+ */
+describe('tab: onboarding a client (browser)', function () {
+  this.timeout(180_000);
+  const started: { app?: DemoApp; browser?: TestBrowser } = {};
+  let app: DemoApp;
+  let browser: TestBrowser;
+  let page: Page;
+
+  before(async function () {
+    this.timeout(240_000);
+    await buildTab();
+    // No initial import: the demo tenant's sign-in history is not read until the test starts the import.
+    app = started.app = await startDemoApp({ users: 40, https: true });
+    browser = started.browser = await launchBrowser({ trustSimulator: true });
+    page = browser.page;
+  });
+
+  after(async () => {
+    await started.browser?.close();
+    await started.app?.stop();
+  });
+
+  it('copies a consent link for the client’s admin, lists it as open, and the link connects the client once', async () => {
+    const frame = await openHost(page, app.publicUrl, { as: 'partnerAdmin' });
+    await frame.getByTestId('signed-in-as').waitFor();
+    await frame.getByRole('button', { name: 'Add client' }).click();
+    const dialog = frame.getByRole('dialog');
+    await dialog.getByLabel('Short name').fill('northwind');
+    await dialog.getByLabel('Display name').fill('Northwind Traders');
+    await dialog.getByRole('button', { name: 'Add client' }).click();
+    await frame.getByRole('heading', { name: 'Setup' }).waitFor();
+    await frame.getByRole('radio', { name: /^Admin consent/ }).check();
+    await frame.getByLabel("Client's tenant id or verified domain").fill(DEMO_SECOND_TENANT_DOMAIN);
+    await frame.getByRole('button', { name: 'Copy consent link' }).click();
+    const field = frame.getByTestId('consent-link');
+    await field.waitFor();
+    const link = await field.inputValue();
+    assert.match(link, /\/adminconsent\?/);
+    assert.match(
+      await frame.getByTestId('open-consent-links').innerText(),
+      new RegExp(DEMO_SECOND_TENANT_DOMAIN),
+    );
+    // The toast says so (copied, or ready to copy where the host gives no clipboard); checked once it has faded in.
+    await frame.getByText(/^Consent link (copied|ready)$/).waitFor();
+    await page.waitForTimeout(800);
+    await assertAccessible(frame, 'setup with a copied consent link');
+    await screenshot(page, 'onboarding-01-consent-link-copied');
+
+    // The client's admin opens the link in their own browser window, some time later.
+    const adminWindow = await browser.context.newPage();
+    try {
+      await adminWindow.goto(link);
+      await adminWindow.waitForURL(/\/auth\/consent\/callback\?/, { timeout: 30_000 });
+      await adminWindow.getByRole('heading', { name: 'Connected' }).waitFor();
+      await screenshot(adminWindow, 'onboarding-02-consent-link-used');
+      // The tab, still open, sees the connection.
+      await frame.getByTestId('organization-name').waitFor({ timeout: 30_000 });
+      await screenshot(page, 'onboarding-03-connected');
+      // Opened again, the link is refused.
+      await adminWindow.goto(link);
+      await adminWindow.waitForURL(/\/auth\/consent\/callback\?/, { timeout: 30_000 });
+      await adminWindow.getByText(/already been used/).waitFor();
+    } finally {
+      await adminWindow.close();
+    }
+  });
+
+  it('enables the threshold Save as soon as a valid number is typed, before the field loses focus', async () => {
+    const frame = await openHost(page, app.publicUrl, { as: 'partnerAdmin' });
+    await frame.getByTestId('signed-in-as').waitFor();
+    await go(frame, '#/c/demo/setup');
+    const field = frame.getByLabel('Days without activity (7–365)');
+    await field.waitFor();
+    const save = frame.getByRole('button', { name: 'Save', exact: true });
+    assert.equal(await save.isDisabled(), true, 'nothing changed yet');
+    await field.fill('');
+    await field.pressSequentially('45');
+    // Focus is still in the field: the typed value counts at once.
+    assert.equal(
+      await frame.evaluate<boolean>(`document.activeElement?.getAttribute('role') === 'spinbutton'`),
+      true,
+    );
+    await frame.waitForFunction(
+      `(() => { const b = [...document.querySelectorAll('button')].find((x) => x.textContent === 'Save'); return b !== undefined && !b.disabled && b.getAttribute('aria-disabled') !== 'true'; })()`,
+      undefined,
+      { timeout: 5_000 },
+    );
+    await field.fill('');
+    await field.pressSequentially('3');
+    await frame.waitForFunction(
+      `(() => { const b = [...document.querySelectorAll('button')].find((x) => x.textContent === 'Save'); return b !== undefined && (b.disabled || b.getAttribute('aria-disabled') === 'true'); })()`,
+      undefined,
+      { timeout: 5_000 },
+    );
+  });
+
+  it('shows the reading of the sign-in history as "N of 30 days read" on the reports, then the figures', async () => {
+    // Each request for the sign-in log answers slowly, so the first read takes a while: one day per request.
+    const fault = (await app.simControl('POST', '/faults/latency', {
+      ms: 2500,
+      pathPattern: 'auditLogs/signIns',
+    })) as { id: string };
+    assert.equal((await app.api('partnerAdmin', 'POST', '/clients/demo/import', {})).status, 200);
+    // A sync now (as Sync now does) reads the history the import made worth keeping.
+    assert.equal((await app.api('partnerAdmin', 'POST', '/clients/demo/sync', {})).status, 202);
+    const frame = await openHost(page, app.publicUrl, { as: 'partnerAdmin' });
+    await frame.getByTestId('signed-in-as').waitFor();
+    await go(frame, '#/c/demo/reports');
+    const progress = frame.getByTestId('backfill-progress');
+    await progress.waitFor({ timeout: 120_000 });
+    // The reports read again on their own while it runs: the count moves on.
+    const daysRead = async (): Promise<number> => {
+      const match = /(\d+) of (\d+) days read/.exec(await progress.innerText());
+      assert.ok(match, await progress.innerText());
+      assert.equal(match[2], '30');
+      return Number(match[1]);
+    };
+    const first = await daysRead();
+    assert.equal(
+      await frame.getByText(/P1 or P2/).count(),
+      0,
+      'no licence warning while the history is read',
+    );
+    assert.equal(await frame.getByRole('progressbar').count(), 1);
+    await assertAccessible(frame, 'reports while the sign-in history is read');
+    await screenshot(page, 'onboarding-04-backfill-progress');
+    await waitFor(async () => (await daysRead()) > first, 60_000);
+    await app.simControl('DELETE', `/faults/${fault.id}`);
+    await progress.waitFor({ state: 'detached', timeout: 120_000 });
+    await frame.getByRole('figure').first().waitFor();
+    await screenshot(page, 'onboarding-05-backfill-done');
+  });
+});
