@@ -22,6 +22,7 @@ const PHRASES: Readonly<Record<string, string>> = {
   'user.unblock_sign_in': 'allowed sign-in of {target} again',
   'user.revoke_sessions': 'signed {target} out of every session',
   'user.remove_licences': 'removed the licences of {target}',
+  'user.restore_licences': 'gave {target} back the licences removed',
   'group.exclude': 'excluded group {target}',
   'group.report_import': 'imported group {target} for reporting',
   'group.report_undo': 'stopped reporting on group {target}',
@@ -47,12 +48,21 @@ const PHRASES: Readonly<Record<string, string>> = {
   'tab.remove': 'removed the {client} tab from a channel',
   'notifications.on': 'turned notifications on for {client}',
   'notifications.off': 'turned notifications off for {client}',
+  'alert.acknowledged': 'acknowledged an alert of {client}',
+  'alerts.settings_changed': 'changed the alert settings of {client}',
+  'alerts.webhook_added': 'added a webhook for the alerts of {client}',
+  'alerts.webhook_removed': 'removed a webhook for the alerts of {client}',
 };
+
+/** Whether the action has its own sentence (others fall back to "made a change (…)"). */
+export function hasAuditSentence(action: string): boolean {
+  return Object.hasOwn(PHRASES, action);
+}
 
 /** "Megan Partner disabled Adele Cho." */
 export function auditSentence(entry: AuditSentenceInput): string {
-  const named = entry.actorName ?? 'Someone';
-  const who = `${named.charAt(0).toUpperCase()}${named.slice(1)}`;
+  // A name or a sign-in name is shown as it is spelt (never re-capitalised).
+  const who = entry.actorName ?? 'Someone';
   const target =
     entry.targetName ??
     (entry.targetType === null

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { auditSentence } from '../../../src/domain/audit-sentences.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { auditSentence, hasAuditSentence } from '../../../src/domain/audit-sentences.js';
+import { repoRoot } from '../../support/processes.js';
 import { jargonIn } from '../../support/plain-language.js';
 
 describe('audit entries as sentences', () => {
@@ -52,5 +55,26 @@ describe('audit entries as sentences', () => {
       assert.ok(!sentence.includes(action), sentence);
       assert.deepEqual(jargonIn(sentence), [], sentence);
     }
+  });
+
+  it('has a sentence for every action the code audits', () => {
+    const audited = new Set<string>();
+    const walk = (dir: string): void => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(file);
+        else if (file.endsWith('.ts')) {
+          const text = fs.readFileSync(file, 'utf8');
+          // `action: 'x.y'`, `action: cond ? 'x.y' : 'x.z'` and the user actions' `audit: 'x.y'`.
+          for (const match of text.matchAll(/\b(?:action|audit):[^,;\n]*/g)) {
+            for (const name of match[0].matchAll(/'([a-z_]+\.[a-z_]+)'/g)) audited.add(name[1] ?? '');
+          }
+        }
+      }
+    };
+    for (const dir of ['src', 'bot', 'server']) walk(path.join(repoRoot, dir));
+    assert.ok(audited.size > 20, `found ${String(audited.size)} audited actions`);
+    const missing = [...audited].filter((action) => !hasAuditSentence(action));
+    assert.deepEqual(missing, [], 'every audited action reads as a sentence');
   });
 });
