@@ -419,7 +419,7 @@ describe('tab in the local Teams host (browser)', function () {
       const bar = frame.getByTestId('sync-status');
       await bar.getByRole('button', { name: 'Sync now' }).click();
       await bar.getByText('Syncing with Entra ID…').waitFor();
-      await bar.getByText(/\d+ pages?/).waitFor();
+      await bar.getByText(/\d+ (users?|groups?)(, \d+ groups?)? so far/).waitFor();
       await screenshot(page, '11-sync-progress');
       await bar.getByText(/Last sync/).waitFor({ timeout: 60_000 });
       assert.equal(await countSucceededDirectoryRuns(app, demoClientId), before + 1);
@@ -556,6 +556,10 @@ describe('tab in the local Teams host (browser)', function () {
       await frame.getByRole('heading', { name: 'Setup' }).waitFor();
       return 'setup';
     }
+    if (route === '/c/demo/notifications') {
+      await frame.getByRole('heading', { name: 'Notifications' }).waitFor();
+      return 'notifications';
+    }
     assert.fail(`a card links to ${route}, which this test does not know`);
   }
 
@@ -575,6 +579,7 @@ describe('tab in the local Teams host (browser)', function () {
       await screenshot(page, `22-deep-link-${screen}`);
     }
     assert.deepEqual([...new Set(seen)].sort(), [
+      'notifications',
       'report-billing',
       'report-mfa',
       'report-sso',
