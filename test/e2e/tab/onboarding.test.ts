@@ -56,6 +56,22 @@ describe('tab: onboarding a client (browser)', function () {
     await page.waitForTimeout(800);
     await assertAccessible(frame, 'setup with a copied consent link');
     await screenshot(page, 'onboarding-01-consent-link-copied');
+    // The open link, listed on Setup, in the dark and high-contrast themes too (in a second window: this one keeps
+    // waiting for the connection).
+    const themedWindow = await browser.context.newPage();
+    try {
+      for (const theme of ['dark', 'contrast']) {
+        const themed = await openHost(themedWindow, app.publicUrl, { as: 'partnerAdmin', theme });
+        await themed.getByTestId('signed-in-as').waitFor();
+        await go(themed, '#/c/northwind/setup');
+        await themed.getByRole('radio', { name: /^Admin consent/ }).check();
+        await themed.getByTestId('open-consent-links').waitFor();
+        await assertAccessible(themed, `setup with an open consent link (${theme})`);
+        await screenshot(themedWindow, `onboarding-01-consent-link-open-${theme}`);
+      }
+    } finally {
+      await themedWindow.close();
+    }
 
     // The client's admin opens the link in their own browser window, some time later.
     const adminWindow = await browser.context.newPage();
@@ -114,10 +130,10 @@ describe('tab: onboarding a client (browser)', function () {
     assert.equal((await app.api('partnerAdmin', 'POST', '/clients/demo/import', {})).status, 200);
     // A sync now (as Sync now does) reads the history the import made worth keeping.
     assert.equal((await app.api('partnerAdmin', 'POST', '/clients/demo/sync', {})).status, 202);
-    const frame = await openHost(page, app.publicUrl, { as: 'partnerAdmin' });
+    let frame = await openHost(page, app.publicUrl, { as: 'partnerAdmin' });
     await frame.getByTestId('signed-in-as').waitFor();
     await go(frame, '#/c/demo/reports');
-    const progress = frame.getByTestId('backfill-progress');
+    let progress = frame.getByTestId('backfill-progress');
     await progress.waitFor({ timeout: 120_000 });
     // The reports read again on their own while it runs: the count moves on.
     const daysRead = async (): Promise<number> => {
@@ -135,6 +151,20 @@ describe('tab: onboarding a client (browser)', function () {
     assert.equal(await frame.getByRole('progressbar').count(), 1);
     await assertAccessible(frame, 'reports while the sign-in history is read');
     await screenshot(page, 'onboarding-04-backfill-progress');
+    // The same state in the dark and high-contrast themes.
+    for (const theme of ['dark', 'contrast']) {
+      const themed = await openHost(page, app.publicUrl, { as: 'partnerAdmin', theme });
+      await themed.getByTestId('signed-in-as').waitFor();
+      await go(themed, '#/c/demo/reports');
+      await themed.getByTestId('backfill-progress').waitFor({ timeout: 30_000 });
+      await assertAccessible(themed, `reports while the sign-in history is read (${theme})`);
+      await screenshot(page, `onboarding-04-backfill-progress-${theme}`);
+    }
+    frame = await openHost(page, app.publicUrl, { as: 'partnerAdmin' });
+    await frame.getByTestId('signed-in-as').waitFor();
+    await go(frame, '#/c/demo/reports');
+    progress = frame.getByTestId('backfill-progress');
+    await progress.waitFor({ timeout: 30_000 });
     await waitFor(async () => (await daysRead()) > first, 60_000);
     await app.simControl('DELETE', `/faults/${fault.id}`);
     await progress.waitFor({ state: 'detached', timeout: 120_000 });
