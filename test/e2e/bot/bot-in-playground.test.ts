@@ -539,7 +539,7 @@ describe('bot in the Agents Playground (end to end)', function () {
       );
       assert.match(
         textOf(progress.card),
-        /\d+ % · (users|groups|closure|organization)/,
+        /\d+ % · (reading users|reading groups|working out nested memberships|reading the organisation)/,
         'no progress shown in place',
       );
     } finally {
