@@ -49,6 +49,8 @@ const useStyles = makeStyles({
   },
   prices: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalM, alignItems: 'flex-end' },
   hint: { color: tokens.colorNeutralForeground3 },
+  // A long sign-in name wraps inside its cell rather than running under the next column.
+  upn: { color: tokens.colorNeutralForeground3, display: 'block', overflowWrap: 'anywhere' },
   reasons: { display: 'flex', gap: tokens.spacingHorizontalXS, flexWrap: 'wrap' },
 });
 
@@ -230,7 +232,7 @@ export function LicencesScreen({ client }: { readonly client: ClientHeader }) {
                     )}
                     <TableCell>
                       {user.displayName ?? user.id}
-                      <Caption1 className={styles.hint}> {user.userPrincipalName}</Caption1>
+                      <Caption1 className={styles.upn}>{user.userPrincipalName}</Caption1>
                     </TableCell>
                     <TableCell>
                       <span className={styles.reasons}>
