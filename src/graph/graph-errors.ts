@@ -23,6 +23,8 @@ export class GraphRequestError extends AppError {
   override readonly name: string = 'GraphRequestError';
   readonly httpStatus: number;
   readonly graphCode: string | undefined;
+  /** Graph's own message, as it came (for the code that acts on it, and the logs — never shown to admins as is). */
+  readonly graphMessage: string | undefined;
   readonly requestId: string | undefined;
   readonly operation: string;
 
@@ -44,6 +46,7 @@ export class GraphRequestError extends AppError {
     });
     this.httpStatus = facts.status;
     this.graphCode = facts.graphCode;
+    this.graphMessage = facts.graphMessage;
     this.requestId = facts.requestId;
     this.operation = facts.operation;
   }

@@ -115,7 +115,7 @@ export class SignInActivitySync {
       }
       if (!(error instanceof GraphRequestError && error.httpStatus === 400)) throw error;
       // Graph has lowered the page size with signInActivity before (999 → 120 → 500): follow the cap it names.
-      const cap = /between 1 and (\d+)/i.exec(error.message)?.[1];
+      const cap = /between 1 and (\d+)/i.exec(error.graphMessage ?? '')?.[1];
       if (!resuming && cap === undefined) throw error;
       // Otherwise a saved page link expired (Directory_ExpiredPageToken): start the pass again.
       checkpoint = { ...checkpoint, nextLink: null };
