@@ -14,7 +14,7 @@ import { DirectorySync } from '../../../src/sync/directory-sync.js';
 import { SyncRunner } from '../../../src/sync/sync-runner.js';
 import { dropStore, engines, freshStoreConfig } from '../../support/databases.js';
 import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
-import { dailyTruth, entries, storedDaily, visibleSignIns } from '../reports/report-fixture.js';
+import { collectedSignIns, dailyTruth, entries, storedDaily } from '../reports/report-fixture.js';
 import { importEveryone, silentLogger } from '../sync/sync-harness.js';
 
 const childScript = fileURLToPath(new URL('./fixtures/ingest-child.ts', import.meta.url));
@@ -57,7 +57,8 @@ for (const engine of engines) {
     let database: AppDatabase;
 
     before(async () => {
-      // No guests: every user is collected, so every page of the log is stored whole (counted in pages below).
+      // No guests asked for: nearly every user is collected, so the pages of the log are stored nearly whole (the kill
+      // points below count pages by the events stored).
       harness = await startTestSimulator({
         users: 60,
         signInDays: 12,
@@ -75,11 +76,7 @@ for (const engine of engines) {
       await harness.close();
     });
 
-    // Set aside (pending) at stop 23: in 3 of the last 4 full runs under CI load it stored a few events fewer than the
-    // log holds (2530 of 2544 on SQLite, once on PostgreSQL), never when run alone. Whether the product loses the
-    // tail of a page on resume or the test's truth includes events the run's window cannot yet see is not known:
-    // the closing note of stop 23 carries it as the first thing to investigate. Put back `it` once explained.
-    it.skip('loses nothing and counts nothing twice, resuming from the page after the last one committed', async () => {
+    it('loses nothing and counts nothing twice, resuming from the page after the last one committed', async () => {
       const clientId = crypto.randomUUID();
       const key = crypto.randomBytes(32);
       await new ClientRepository(database.db).insert({
@@ -119,7 +116,10 @@ for (const engine of engines) {
         INGEST_SECRETS_KEY: key.toString('base64'),
         INGEST_PAGE_SIZE: String(PAGE_SIZE),
       };
-      const truth = visibleSignIns(harness.tenant);
+      // The events the product keeps: members' (rule 10). An untidy tenant can hold a guest even at guestRatio 0 — an
+      // external account Entra left without a userType (src/domain/eligibility.ts) — so the truth is not the whole
+      // log: comparing with the whole log failed for about one random seed in ten.
+      const truth = collectedSignIns(harness.tenant);
       const pages = Math.ceil(truth.length / PAGE_SIZE);
       assert.ok(pages >= 12, `${String(pages)} pages`);
       harness.sim.stats.reset();
@@ -153,7 +153,7 @@ for (const engine of engines) {
         .select('id')
         .where('client_id', '=', clientId)
         .execute();
-      assert.equal(events.length, truth.length);
+      assert.equal(events.length, truth.length, `tenant ${harness.tenant.tenantId}`);
       assert.deepEqual(new Set(events.map((event) => event.id)), new Set(truth.map((signIn) => signIn.id)));
       assert.deepEqual(entries(await storedDaily(database.db, clientId)), entries(dailyTruth(truth)));
 
