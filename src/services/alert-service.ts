@@ -331,9 +331,8 @@ export class AlertService {
     return rows
       .filter(
         (row) =>
-          row.conversation_type !== 'personal' ||
-          (row.user_object_id === actor.objectId.toLowerCase() &&
-            row.tenant_id === actor.tenantId.toLowerCase()),
+          row.conversationType !== 'personal' ||
+          (row.userObjectId === actor.objectId.toLowerCase() && row.tenantId === actor.tenantId.toLowerCase()),
       )
       .map(conversationView);
   }

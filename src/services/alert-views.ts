@@ -8,11 +8,12 @@ import type {
 import { ALERT_KIND_LABELS, ALERT_KINDS, alertKindOf, type AlertKind } from '../domain/alert-rules.js';
 import type { NotificationKind } from '../domain/notification-kinds.js';
 import { ValidationError } from '../shared/errors.js';
-import type { AlertWebhookRow, ConversationReferenceRow } from '../store/schema.js';
+import type { ConversationRecord } from '../store/conversation-repository.js';
+import type { AlertWebhookRow } from '../store/schema.js';
 
 /** The views of the alerts the admin shapes (issue 16), and their input problems in the screen's words. */
 
-export function conversationView(row: ConversationReferenceRow): AlertConversationView {
+export function conversationView(row: ConversationRecord): AlertConversationView {
   let name: string | undefined;
   try {
     const parsed = JSON.parse(row.reference) as { reference?: { conversation?: { name?: unknown } } };
@@ -21,16 +22,16 @@ export function conversationView(row: ConversationReferenceRow): AlertConversati
   } catch {
     name = undefined;
   }
-  const tail = row.conversation_id.slice(-6);
-  switch (row.conversation_type) {
+  const tail = row.conversationId.slice(-6);
+  switch (row.conversationType) {
     case 'personal':
-      return { id: row.conversation_id, label: 'Your personal chat with the bot', type: 'personal' };
+      return { id: row.conversationId, label: 'Your personal chat with the bot', type: 'personal' };
     case 'channel':
-      return { id: row.conversation_id, label: `Channel ${name ?? `…${tail}`}`, type: 'channel' };
+      return { id: row.conversationId, label: `Channel ${name ?? `…${tail}`}`, type: 'channel' };
     case 'groupChat':
-      return { id: row.conversation_id, label: `Group chat ${name ?? `…${tail}`}`, type: 'groupChat' };
+      return { id: row.conversationId, label: `Group chat ${name ?? `…${tail}`}`, type: 'groupChat' };
     default:
-      return { id: row.conversation_id, label: `Chat …${tail}`, type: 'other' };
+      return { id: row.conversationId, label: `Chat …${tail}`, type: 'other' };
   }
 }
 
