@@ -332,7 +332,8 @@ export class AlertService {
       .filter(
         (row) =>
           row.conversationType !== 'personal' ||
-          (row.userObjectId === actor.objectId.toLowerCase() && row.tenantId === actor.tenantId.toLowerCase()),
+          (row.userObjectId === actor.objectId.toLowerCase() &&
+            row.tenantId === actor.tenantId.toLowerCase()),
       )
       .map(conversationView);
   }

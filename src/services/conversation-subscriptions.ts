@@ -53,16 +53,14 @@ export class ConversationSubscriptions {
   private readonly logger: Logger;
   private readonly clients: ClientService;
 
-  constructor(
-    options: {
-      readonly store: Store;
-      readonly access: AccessPolicy;
-      readonly audit: AuditTrail;
-      readonly clock: Clock;
-      readonly logger: Logger;
-      readonly clients: ClientService;
-    },
-  ) {
+  constructor(options: {
+    readonly store: Store;
+    readonly access: AccessPolicy;
+    readonly audit: AuditTrail;
+    readonly clock: Clock;
+    readonly logger: Logger;
+    readonly clients: ClientService;
+  }) {
     this.store = options.store;
     this.access = options.access;
     this.audit = options.audit;

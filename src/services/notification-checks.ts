@@ -242,8 +242,7 @@ export class NotificationChecks {
         eventAt: new Date(incident.openedAt),
         build: () => Promise.resolve(openedNotification(client, kind, incident, detail)),
       });
-      if (result.failed === 0 && !incident.notifiedOpen)
-        await incidents.markAnnounced(incident.id, 'open');
+      if (result.failed === 0 && !incident.notifiedOpen) await incidents.markAnnounced(incident.id, 'open');
       results.push(result);
     }
     const since = new Date(now.getTime() - ONE_SHOT_REACH_MS).toISOString();

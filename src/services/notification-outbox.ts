@@ -106,7 +106,11 @@ export class NotificationOutbox {
       const mayHear =
         announcement.clientId === APP_WIDE
           ? await this.access.can(subscriberOf(conversation), 'partner:manage')
-          : await this.access.can(only?.chooser ?? subscriberOf(conversation), 'client:read', announcement.clientId);
+          : await this.access.can(
+              only?.chooser ?? subscriberOf(conversation),
+              'client:read',
+              announcement.clientId,
+            );
       if (!mayHear) continue;
       const key = deliveryKey(announcement.eventKey, conversation.conversationId);
       if (!(await sent.claim(announcement.clientId, key, now.toISOString()))) continue;
