@@ -9,7 +9,7 @@ import { ALERT_KIND_LABELS, ALERT_KINDS, alertKindOf, type AlertKind } from '../
 import type { NotificationKind } from '../domain/notification-kinds.js';
 import { ValidationError } from '../shared/errors.js';
 import type { ConversationRecord } from '../store/conversation-repository.js';
-import type { AlertWebhookRow } from '../store/schema.js';
+import type { AlertRecord, AlertWebhookRecord } from '../store/alert-repository.js';
 
 /** The views of the alerts the admin shapes (issue 16), and their input problems in the screen's words. */
 
@@ -43,40 +43,30 @@ export function alertName(kind: string): string {
   return ALERT_KIND_LABELS[alertKind].name;
 }
 
-export function alertView(row: {
-  id: number;
-  kind: string;
-  summary: string;
-  triggered_at: string;
-  delivery: string;
-  digest_due_at: string | null;
-  digested_at: string | null;
-  acknowledged_at: string | null;
-  acknowledged_by: string | null;
-}): AlertView {
+export function alertView(alert: AlertRecord): AlertView {
   return {
-    id: row.id,
-    kind: row.kind,
-    name: alertName(row.kind),
-    summary: row.summary,
-    triggeredAt: row.triggered_at,
-    delivery: row.delivery as AlertDeliveryMode,
-    digestDueAt: row.digest_due_at,
-    digestedAt: row.digested_at,
-    acknowledgedAt: row.acknowledged_at,
-    acknowledgedBy: row.acknowledged_by,
+    id: alert.id,
+    kind: alert.kind,
+    name: alertName(alert.kind),
+    summary: alert.summary,
+    triggeredAt: alert.triggeredAt,
+    delivery: alert.delivery as AlertDeliveryMode,
+    digestDueAt: alert.digestDueAt,
+    digestedAt: alert.digestedAt,
+    acknowledgedAt: alert.acknowledgedAt,
+    acknowledgedBy: alert.acknowledgedBy,
   };
 }
 
-export function webhookView(row: AlertWebhookRow): AlertWebhookView {
+export function webhookView(webhook: AlertWebhookRecord): AlertWebhookView {
   return {
-    id: row.id,
-    clientId: row.client_id,
-    url: row.url,
-    secretSet: row.secret_ciphertext !== '',
-    enabled: row.enabled === 1,
-    createdAt: row.created_at,
-    createdBy: row.created_by,
+    id: webhook.id,
+    clientId: webhook.clientId,
+    url: webhook.url,
+    secretSet: webhook.secretCiphertext !== '',
+    enabled: webhook.enabled,
+    createdAt: webhook.createdAt,
+    createdBy: webhook.createdBy,
   };
 }
 
