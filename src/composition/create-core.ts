@@ -414,19 +414,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     allowLoopbackHttp,
   });
   const notifications = new NotificationService({
-    alertRouter: new AlertRouter({ store, clock, logger, webhooks: webhookSender }),
-    db,
-    access,
-    audit,
+    store,
     clock,
-    logger,
-    clients,
-    status,
-    integrations,
-    users,
     notifier: options.notifier,
-    ownSecrets: ownSecretsOf(config),
-    tabPlacements,
+    sources: {
+      access,
+      logger,
+      clients,
+      status,
+      integrations,
+      users,
+      tabPlacements,
+      alertRouter: new AlertRouter({ store, clock, logger, webhooks: webhookSender }),
+    },
+    settings: { ownSecrets: ownSecretsOf(config) },
   });
 
   const alertDigests = new AlertDigests({

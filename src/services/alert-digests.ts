@@ -9,7 +9,7 @@ import { EXPIRING_SOON_DAYS } from '../domain/notification-rules.js';
 import { DAY_MS, type Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { SyncKind } from '../domain/vocabulary.js';
-import type { AlertRow } from '../store/schema.js';
+import type { AlertRecord } from '../store/alert-repository.js';
 import type { Store } from '../store/store.js';
 import { SYSTEM_ACTOR } from './actor.js';
 import type { AnnounceResult } from './notification-outbox.js';
@@ -62,14 +62,14 @@ export class AlertDigests {
     if (due.length === 0) return { delivered: 0, failed: 0 };
     const client = await this.notifiedClient(clientId);
     const settings = await repository.settings(clientId);
-    const byTarget = new Map<string, AlertRow[]>();
+    const byTarget = new Map<string, AlertRecord[]>();
     for (const alert of due) {
       const setting = settings.find((row) => row.kind === alertKindOf(alert.kind as Notification['kind']));
-      const chosen = setting?.conversation_id ?? null;
-      const chooser = setting?.chooser_object_id ?? null;
+      const chosen = setting?.conversationId ?? null;
+      const chooser = setting?.chooserObjectId ?? null;
       const target =
         chosen !== null && chooser !== null
-          ? JSON.stringify([chosen, setting?.chooser_tenant_id ?? null, chooser])
+          ? JSON.stringify([chosen, setting?.chooserTenantId ?? null, chooser])
           : '';
       byTarget.set(target, [...(byTarget.get(target) ?? []), alert]);
     }
@@ -83,7 +83,7 @@ export class AlertDigests {
         alerts: alerts.map((alert) => ({
           kind: alert.kind,
           summary: alert.summary,
-          triggeredAt: alert.triggered_at,
+          triggeredAt: alert.triggeredAt,
         })),
       };
       const parsed = target === '' ? undefined : (JSON.parse(target) as [string, string | null, string]);
@@ -120,7 +120,7 @@ export class AlertDigests {
     const repository = store.read.alerts;
     const setting = await repository.setting(clientId, 'weekly_digest');
     const timeZone = (await repository.timeZone(clientId)) ?? DEFAULT_ALERT_TIME_ZONE;
-    const week = weeklyDigestDue(clock.now(), setting?.digest_hour ?? DEFAULT_DIGEST_HOUR, timeZone);
+    const week = weeklyDigestDue(clock.now(), setting?.digestHour ?? DEFAULT_DIGEST_HOUR, timeZone);
     if (week === undefined) return { delivered: 0, failed: 0 };
     const integration = await this.options.integrations.get(SYSTEM_ACTOR, clientId);
     if (integration?.activityData !== 'available') return { delivered: 0, failed: 0 };

@@ -54,7 +54,7 @@ export class AlertRouter {
     if (kind === undefined) return 'not_an_alert';
     const repository = this.store.read.alerts;
     const setting = await repository.setting(announcement.clientId, kind);
-    if (setting?.enabled === 0) return 'hold';
+    if (setting?.enabled === false) return 'hold';
     const now = this.clock.now();
     if (isOneShot(announcement.kind) && now.getTime() - announcement.eventAt.getTime() > ONE_SHOT_REACH_MS)
       return 'hold';
@@ -73,7 +73,7 @@ export class AlertRouter {
         payload: JSON.stringify(notification),
         triggeredAt: now.toISOString(),
         delivery: digest ? 'daily_digest' : 'immediate',
-        digestDueAt: digest ? nextDigestAt(now, setting.digest_hour, timeZone).toISOString() : null,
+        digestDueAt: digest ? nextDigestAt(now, setting.digestHour, timeZone).toISOString() : null,
       });
       if (recorded !== undefined) {
         const webhooks = await repository.webhooksFor(announcement.clientId);
@@ -90,15 +90,15 @@ export class AlertRouter {
       if (known.delivery === 'daily_digest') return 'hold';
       notification = JSON.parse(known.payload) as Notification;
     }
-    const chosen = setting?.conversation_id ?? null;
-    const chooser = setting?.chooser_object_id ?? null;
+    const chosen = setting?.conversationId ?? null;
+    const chooser = setting?.chooserObjectId ?? null;
     if (chosen !== null && chooser !== null) {
       return {
         notification,
         only: {
           conversationId: chosen,
           chooser: {
-            tenantId: setting?.chooser_tenant_id ?? '',
+            tenantId: setting?.chooserTenantId ?? '',
             objectId: chooser,
             name: undefined,
             channel: 'system',

@@ -102,13 +102,13 @@ export class AlertService {
         return {
           kind,
           ...ALERT_KIND_LABELS[kind],
-          enabled: row === undefined ? true : row.enabled === 1,
-          conversationId: row?.conversation_id ?? null,
+          enabled: row === undefined ? true : row.enabled,
+          conversationId: row?.conversationId ?? null,
           delivery: (row?.delivery ?? 'immediate') as AlertDeliveryMode,
-          digestHour: row?.digest_hour ?? DEFAULT_DIGEST_HOUR,
+          digestHour: row?.digestHour ?? DEFAULT_DIGEST_HOUR,
           digestAllowed: kind !== 'weekly_digest',
-          updatedAt: row?.updated_at ?? null,
-          updatedBy: row?.updated_by ?? null,
+          updatedAt: row?.updatedAt ?? null,
+          updatedBy: row?.updatedBy ?? null,
         };
       }),
       conversations: canChange ? await this.conversationsFor(actor) : [],
@@ -215,7 +215,7 @@ export class AlertService {
     const repository = this.options.store.read.alerts;
     const alert = await repository.alert(client.id, id);
     if (alert === undefined) throw new NotFoundError('Alert', String(id));
-    if (alert.acknowledged_at !== null) return alertView(alert);
+    if (alert.acknowledgedAt !== null) return alertView(alert);
     const at = this.options.clock.now().toISOString();
     const by = actor.name ?? actor.objectId;
     await this.options.store.transaction(async (tx) => {
@@ -248,16 +248,16 @@ export class AlertService {
       webhooks: rows.map(webhookView),
       deliveries: deliveries.map((row) => ({
         id: row.id,
-        webhookId: row.webhook_id,
+        webhookId: row.webhookId,
         url: row.url,
-        alertId: row.alert_id,
+        alertId: row.alertId,
         alertName: alertName(row.kind),
         status: row.status as WebhookDeliveryStatus,
         attempts: row.attempts,
-        lastStatus: row.last_status,
-        lastError: row.last_error,
-        nextAttemptAt: row.status === 'pending' ? row.next_attempt_at : null,
-        updatedAt: row.updated_at,
+        lastStatus: row.lastStatus,
+        lastError: row.lastError,
+        nextAttemptAt: row.status === 'pending' ? row.nextAttemptAt : null,
+        updatedAt: row.updatedAt,
       })),
       canChange: await this.options.access.can(actor, 'client:configure', client.id),
     };
@@ -308,19 +308,16 @@ export class AlertService {
     const repository = this.options.store.read.alerts;
     const webhook = await repository.webhook(id);
     const partner = await this.options.access.can(actor, 'partner:manage');
-    if (
-      webhook === undefined ||
-      (webhook.client_id !== client.id && !(webhook.client_id === null && partner))
-    )
+    if (webhook === undefined || (webhook.clientId !== client.id && !(webhook.clientId === null && partner)))
       throw new NotFoundError('Webhook', String(id));
     await this.options.store.transaction(async (tx) => {
       await tx.alerts.removeWebhook(id);
       await this.options.audit.record(tx, actor, {
         action: 'alerts.webhook_removed',
-        clientId: webhook.client_id,
+        clientId: webhook.clientId,
         targetType: 'alert_webhook',
         targetId: String(id),
-        before: { url: webhook.url, partnerWide: webhook.client_id === null },
+        before: { url: webhook.url, partnerWide: webhook.clientId === null },
       });
     });
   }
@@ -331,9 +328,9 @@ export class AlertService {
     return rows
       .filter(
         (row) =>
-          row.conversation_type !== 'personal' ||
-          (row.user_object_id === actor.objectId.toLowerCase() &&
-            row.tenant_id === actor.tenantId.toLowerCase()),
+          row.conversationType !== 'personal' ||
+          (row.userObjectId === actor.objectId.toLowerCase() &&
+            row.tenantId === actor.tenantId.toLowerCase()),
       )
       .map(conversationView);
   }

@@ -8,11 +8,12 @@ import type {
 import { ALERT_KIND_LABELS, ALERT_KINDS, alertKindOf, type AlertKind } from '../domain/alert-rules.js';
 import type { NotificationKind } from '../domain/notification-kinds.js';
 import { ValidationError } from '../shared/errors.js';
-import type { AlertWebhookRow, ConversationReferenceRow } from '../store/schema.js';
+import type { ConversationRecord } from '../store/conversation-repository.js';
+import type { AlertRecord, AlertWebhookRecord } from '../store/alert-repository.js';
 
 /** The views of the alerts the admin shapes (issue 16), and their input problems in the screen's words. */
 
-export function conversationView(row: ConversationReferenceRow): AlertConversationView {
+export function conversationView(row: ConversationRecord): AlertConversationView {
   let name: string | undefined;
   try {
     const parsed = JSON.parse(row.reference) as { reference?: { conversation?: { name?: unknown } } };
@@ -21,16 +22,16 @@ export function conversationView(row: ConversationReferenceRow): AlertConversati
   } catch {
     name = undefined;
   }
-  const tail = row.conversation_id.slice(-6);
-  switch (row.conversation_type) {
+  const tail = row.conversationId.slice(-6);
+  switch (row.conversationType) {
     case 'personal':
-      return { id: row.conversation_id, label: 'Your personal chat with the bot', type: 'personal' };
+      return { id: row.conversationId, label: 'Your personal chat with the bot', type: 'personal' };
     case 'channel':
-      return { id: row.conversation_id, label: `Channel ${name ?? `…${tail}`}`, type: 'channel' };
+      return { id: row.conversationId, label: `Channel ${name ?? `…${tail}`}`, type: 'channel' };
     case 'groupChat':
-      return { id: row.conversation_id, label: `Group chat ${name ?? `…${tail}`}`, type: 'groupChat' };
+      return { id: row.conversationId, label: `Group chat ${name ?? `…${tail}`}`, type: 'groupChat' };
     default:
-      return { id: row.conversation_id, label: `Chat …${tail}`, type: 'other' };
+      return { id: row.conversationId, label: `Chat …${tail}`, type: 'other' };
   }
 }
 
@@ -42,40 +43,30 @@ export function alertName(kind: string): string {
   return ALERT_KIND_LABELS[alertKind].name;
 }
 
-export function alertView(row: {
-  id: number;
-  kind: string;
-  summary: string;
-  triggered_at: string;
-  delivery: string;
-  digest_due_at: string | null;
-  digested_at: string | null;
-  acknowledged_at: string | null;
-  acknowledged_by: string | null;
-}): AlertView {
+export function alertView(alert: AlertRecord): AlertView {
   return {
-    id: row.id,
-    kind: row.kind,
-    name: alertName(row.kind),
-    summary: row.summary,
-    triggeredAt: row.triggered_at,
-    delivery: row.delivery as AlertDeliveryMode,
-    digestDueAt: row.digest_due_at,
-    digestedAt: row.digested_at,
-    acknowledgedAt: row.acknowledged_at,
-    acknowledgedBy: row.acknowledged_by,
+    id: alert.id,
+    kind: alert.kind,
+    name: alertName(alert.kind),
+    summary: alert.summary,
+    triggeredAt: alert.triggeredAt,
+    delivery: alert.delivery as AlertDeliveryMode,
+    digestDueAt: alert.digestDueAt,
+    digestedAt: alert.digestedAt,
+    acknowledgedAt: alert.acknowledgedAt,
+    acknowledgedBy: alert.acknowledgedBy,
   };
 }
 
-export function webhookView(row: AlertWebhookRow): AlertWebhookView {
+export function webhookView(webhook: AlertWebhookRecord): AlertWebhookView {
   return {
-    id: row.id,
-    clientId: row.client_id,
-    url: row.url,
-    secretSet: row.secret_ciphertext !== '',
-    enabled: row.enabled === 1,
-    createdAt: row.created_at,
-    createdBy: row.created_by,
+    id: webhook.id,
+    clientId: webhook.clientId,
+    url: webhook.url,
+    secretSet: webhook.secretCiphertext !== '',
+    enabled: webhook.enabled,
+    createdAt: webhook.createdAt,
+    createdBy: webhook.createdBy,
   };
 }
 

@@ -1,17 +1,15 @@
 import { z } from 'zod/v4';
-import type { Kysely } from 'kysely';
 import type { NotifiedClient } from '../domain/notification-kinds.js';
 import { type Clock } from '../shared/clock.js';
 import { ForbiddenError, NotFoundError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import { ConversationRepository } from '../store/conversation-repository.js';
-import type { ConversationReferenceRow, Database } from '../store/schema.js';
+import type { ConversationRecord } from '../store/conversation-repository.js';
+import type { Store } from '../store/store.js';
 import type { AccessPolicy } from './access-policy.js';
 import { type Actor } from './actor.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { ClientService } from './client-service.js';
 import { parseInput } from './validation.js';
-import type { NotificationServiceOptions } from './notification-service.js';
 
 /** A conversation captured by the bot on a turn. */
 export const conversationCaptureInput = z.object({
@@ -48,17 +46,22 @@ export interface ConversationSettings {
  * the subscriber), optionally for one client.
  */
 export class ConversationSubscriptions {
-  private readonly db: Kysely<Database>;
+  private readonly store: Store;
   private readonly access: AccessPolicy;
   private readonly audit: AuditTrail;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly clients: ClientService;
 
-  constructor(
-    options: Pick<NotificationServiceOptions, 'db' | 'access' | 'audit' | 'clock' | 'logger' | 'clients'>,
-  ) {
-    this.db = options.db;
+  constructor(options: {
+    readonly store: Store;
+    readonly access: AccessPolicy;
+    readonly audit: AuditTrail;
+    readonly clock: Clock;
+    readonly logger: Logger;
+    readonly clients: ClientService;
+  }) {
+    this.store = options.store;
     this.access = options.access;
     this.audit = options.audit;
     this.clock = options.clock;
@@ -74,12 +77,12 @@ export class ConversationSubscriptions {
   async rememberConversation(capture: ConversationCapture): Promise<void> {
     const conversation = parseInput(conversationCaptureInput, capture);
     const personal = conversation.conversationType === 'personal' && conversation.userObjectId !== undefined;
-    const conversations = new ConversationRepository(this.db);
+    const conversations = this.store.read.conversations;
     // Every turn passes here: a read is cheaper than a write, and most turns change nothing.
     const known = await conversations.find(conversation.conversationId);
     if (
       known?.reference === conversation.reference &&
-      known.conversation_type === conversation.conversationType
+      known.conversationType === conversation.conversationType
     )
       return;
     await conversations.upsert(
@@ -97,16 +100,16 @@ export class ConversationSubscriptions {
 
   /** Forgets a conversation (the bot was uninstalled from it). Forgetting an unknown one is harmless. */
   async forgetConversation(conversationId: string): Promise<void> {
-    if (await new ConversationRepository(this.db).remove(conversationId)) {
+    if (await this.store.read.conversations.remove(conversationId)) {
       this.logger.info({ conversationId }, 'conversation forgotten');
     }
   }
 
   /** A conversation's settings; its client is named only when the actor may read it. */
   async conversation(actor: Actor, conversationId: string): Promise<ConversationSettings | undefined> {
-    const row = await new ConversationRepository(this.db).find(conversationId);
-    if (row === undefined) return undefined;
-    return this.settingsOf(actor, row);
+    const found = await this.store.read.conversations.find(conversationId);
+    if (found === undefined) return undefined;
+    return this.settingsOf(actor, found);
   }
 
   /**
@@ -126,49 +129,48 @@ export class ConversationSubscriptions {
       );
     }
     const client = clientRef === undefined ? null : await this.clients.get(actor, clientRef);
-    const repository = new ConversationRepository(this.db);
-    const before = await repository.find(conversationId);
+    const before = await this.store.read.conversations.find(conversationId);
     if (before === undefined) throw new NotFoundError('Conversation', conversationId);
     const at = this.clock.now().toISOString();
-    await this.db.transaction().execute(async (trx) => {
-      await new ConversationRepository(trx).setSubscription(conversationId, {
+    await this.store.transaction(async (tx) => {
+      await tx.conversations.setSubscription(conversationId, {
         enabled,
         clientId: client?.id ?? null,
         subscriberTenantId: actor.tenantId.toLowerCase(),
         subscriberObjectId: actor.objectId.toLowerCase(),
         at,
       });
-      await this.audit.record(trx, actor, {
+      await this.audit.record(tx, actor, {
         action: enabled ? 'notifications.on' : 'notifications.off',
         clientId: client?.id ?? null,
         targetType: 'conversation',
         targetId: conversationId,
-        before: { enabled: before.notifications_enabled === 1, clientId: before.client_id },
+        before: { enabled: before.notificationsEnabled, clientId: before.clientId },
         after: { enabled, clientId: client?.id ?? null },
       });
     });
-    const after = await repository.find(conversationId);
+    const after = await this.store.read.conversations.find(conversationId);
     if (after === undefined) throw new NotFoundError('Conversation', conversationId);
     return this.settingsOf(actor, after);
   }
 
-  private async settingsOf(actor: Actor, row: ConversationReferenceRow): Promise<ConversationSettings> {
+  private async settingsOf(actor: Actor, conversation: ConversationRecord): Promise<ConversationSettings> {
     let client: NotifiedClient | null = null;
-    if (row.client_id !== null) {
-      client = await this.clients.get(actor, row.client_id).then(
+    if (conversation.clientId !== null) {
+      client = await this.clients.get(actor, conversation.clientId).then(
         (found) => ({ id: found.id, name: found.name, displayName: found.display_name }),
         () => null,
       );
     }
     return {
-      conversationId: row.conversation_id,
-      conversationType: row.conversation_type,
-      notificationsEnabled: row.notifications_enabled === 1,
+      conversationId: conversation.conversationId,
+      conversationType: conversation.conversationType,
+      notificationsEnabled: conversation.notificationsEnabled,
       client,
       subscriber:
-        row.user_object_id === null || row.tenant_id === null
+        conversation.userObjectId === null || conversation.tenantId === null
           ? null
-          : { tenantId: row.tenant_id, objectId: row.user_object_id },
+          : { tenantId: conversation.tenantId, objectId: conversation.userObjectId },
     };
   }
 }

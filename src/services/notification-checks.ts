@@ -1,4 +1,3 @@
-import type { Kysely } from 'kysely';
 import type { Notification, NotifiedClient, NotifiedUserList } from '../domain/notification-kinds.js';
 import type { OwnSecretExpiry } from '../domain/own-secrets.js';
 import { type Notifier } from '../domain/notification-port.js';
@@ -17,8 +16,8 @@ import {
 } from '../domain/notification-rules.js';
 import { DAY_MS, type Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import { NotificationRepository } from '../store/notification-repository.js';
-import type { Database, IncidentRow } from '../store/schema.js';
+import type { IncidentRecord } from '../store/notification-repository.js';
+import type { Store } from '../store/store.js';
 import { SYSTEM_ACTOR } from './actor.js';
 import type { ClientService } from './client-service.js';
 import type { IntegrationService } from './integration-service.js';
@@ -26,7 +25,6 @@ import type { IntegrationView } from './integration-views.js';
 import type { StatusService } from './status-service.js';
 import type { UserService } from './user-service.js';
 import type { UserPage } from '../contracts/users.js';
-import type { NotificationServiceOptions } from './notification-service.js';
 import {
   APP_WIDE,
   type Announcement,
@@ -47,7 +45,7 @@ export interface NotificationRunSummary {
  * goes to the {@link NotificationOutbox}. Nothing here ever throws into the scheduler.
  */
 export class NotificationChecks {
-  private readonly db: Kysely<Database>;
+  private readonly store: Store;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly clients: ClientService;
@@ -59,13 +57,20 @@ export class NotificationChecks {
   private readonly ownSecrets: readonly OwnSecretExpiry[];
   private readonly outbox: NotificationOutbox;
 
-  constructor(
-    options: Pick<
-      NotificationServiceOptions,
-      'db' | 'clock' | 'logger' | 'clients' | 'status' | 'integrations' | 'users' | 'notifier' | 'ownSecrets'
-    > & { readonly rememberSentForMs: number; readonly outbox: NotificationOutbox },
-  ) {
-    this.db = options.db;
+  constructor(options: {
+    readonly store: Store;
+    readonly clock: Clock;
+    readonly logger: Logger;
+    readonly clients: ClientService;
+    readonly status: StatusService;
+    readonly integrations: IntegrationService;
+    readonly users: UserService;
+    readonly notifier: Notifier | undefined;
+    readonly rememberSentForMs: number;
+    readonly ownSecrets?: readonly OwnSecretExpiry[] | undefined;
+    readonly outbox: NotificationOutbox;
+  }) {
+    this.store = options.store;
     this.clock = options.clock;
     this.logger = options.logger;
     this.clients = options.clients;
@@ -119,9 +124,9 @@ export class NotificationChecks {
       }
       // A permission revoked after connecting makes syncs fail with `permission_missing`: that is the permission
       // incident's to announce, not a second "sync failing" for the same cause.
-      const runs = await new NotificationRepository(this.db).latestFinishedRuns(client.id);
+      const runs = await this.store.read.notifications.latestFinishedRuns(client.id);
       const permissionFailures = runs.filter(
-        (run) => run.status === 'failed' && run.error_code === 'permission_missing',
+        (run) => run.status === 'failed' && run.errorCode === 'permission_missing',
       );
       const directoryLacksPermission = permissionFailures.some((run) => run.kind === 'directory');
       results.push(
@@ -172,7 +177,7 @@ export class NotificationChecks {
         results.push(await this.checkClient(client.id));
       }
       const before = new Date(this.clock.now().getTime() - this.rememberSentForMs).toISOString();
-      await new NotificationRepository(this.db).pruneSent(before);
+      await this.store.read.notifications.pruneSent(before);
     } catch (error) {
       this.logger.error({ err: error }, 'daily notification checks failed');
     }
@@ -212,7 +217,7 @@ export class NotificationChecks {
     observation: HealthObservation,
     detail: string,
   ): Promise<AnnounceResult[]> {
-    const incidents = new NotificationRepository(this.db);
+    const incidents = this.store.read.notifications;
     const now = this.clock.now();
     const at = now.toISOString();
     let open = await incidents.openIncident(client.id, kind);
@@ -234,17 +239,16 @@ export class NotificationChecks {
         clientId: client.id,
         eventKey: eventKeys.incidentOpened(incident.id),
         kind: kind === 'sync_failed' ? 'sync_failed' : 'permission_missing',
-        eventAt: new Date(incident.opened_at),
+        eventAt: new Date(incident.openedAt),
         build: () => Promise.resolve(openedNotification(client, kind, incident, detail)),
       });
-      if (result.failed === 0 && incident.notified_open === 0)
-        await incidents.markAnnounced(incident.id, 'open');
+      if (result.failed === 0 && !incident.notifiedOpen) await incidents.markAnnounced(incident.id, 'open');
       results.push(result);
     }
     const since = new Date(now.getTime() - ONE_SHOT_REACH_MS).toISOString();
     const closed = await incidents.unannouncedResolution(client.id, kind, since);
-    if (closed !== undefined && closed.resolved_at !== null) {
-      const resolvedAt = closed.resolved_at;
+    if (closed !== undefined && closed.resolvedAt !== null) {
+      const resolvedAt = closed.resolvedAt;
       const result = await this.announce({
         clientId: client.id,
         eventKey: eventKeys.incidentResolved(closed.id),
@@ -253,7 +257,7 @@ export class NotificationChecks {
         build: () =>
           Promise.resolve(
             kind === 'sync_failed'
-              ? { kind: 'sync_recovered', client, failedSince: closed.opened_at, recoveredAt: resolvedAt }
+              ? { kind: 'sync_recovered', client, failedSince: closed.openedAt, recoveredAt: resolvedAt }
               : { kind: 'permission_restored', client, restoredAt: resolvedAt },
           ),
       });
@@ -362,7 +366,7 @@ export class NotificationChecks {
 function openedNotification(
   client: NotifiedClient,
   kind: IncidentKind,
-  incident: IncidentRow,
+  incident: IncidentRecord,
   detail: string,
 ): Notification {
   const message = detail === '' ? incident.message : detail;
@@ -370,13 +374,13 @@ function openedNotification(
     ? {
         kind: 'sync_failed',
         client,
-        since: incident.opened_at,
+        since: incident.openedAt,
         message: message === '' ? 'The sync failed.' : message,
       }
     : {
         kind: 'permission_missing',
         client,
-        since: incident.opened_at,
+        since: incident.openedAt,
         missing: message
           .split(',')
           .map((name) => name.trim())

@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Kysely } from 'kysely';
 import type { Notification } from '../domain/notification-kinds.js';
 import {
   NotificationDeliveryError,
@@ -9,14 +8,12 @@ import {
 import { deliveryKey, mayReach } from '../domain/notification-rules.js';
 import { type Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import { ConversationRepository } from '../store/conversation-repository.js';
-import { NotificationRepository } from '../store/notification-repository.js';
-import type { ConversationReferenceRow, Database } from '../store/schema.js';
+import type { ConversationRecord } from '../store/conversation-repository.js';
+import type { Store } from '../store/store.js';
 import type { AccessPolicy } from './access-policy.js';
 import { type Actor } from './actor.js';
 import type { AlertRoute, AlertRouter } from './alert-router.js';
 import type { TabPlacementService } from './tab-placement-service.js';
-import type { NotificationServiceOptions } from './notification-service.js';
 
 /**
  * The key under which app-wide notifications (the app's own secrets) are remembered as delivered: they belong to
@@ -48,7 +45,7 @@ export interface AnnounceResult {
  * {@link Notifier}.
  */
 export class NotificationOutbox {
-  private readonly db: Kysely<Database>;
+  private readonly store: Store;
   private readonly access: AccessPolicy;
   private readonly clock: Clock;
   private readonly logger: Logger;
@@ -57,15 +54,17 @@ export class NotificationOutbox {
   private readonly tabPlacements: TabPlacementService | undefined;
   private readonly router: AlertRouter | undefined;
 
-  constructor(
-    options: Pick<
-      NotificationServiceOptions,
-      'db' | 'access' | 'clock' | 'logger' | 'notifier' | 'tabPlacements' | 'alertRouter'
-    > & {
-      readonly retryDelaysInMs: readonly number[];
-    },
-  ) {
-    this.db = options.db;
+  constructor(options: {
+    readonly store: Store;
+    readonly access: AccessPolicy;
+    readonly clock: Clock;
+    readonly logger: Logger;
+    readonly notifier: Notifier | undefined;
+    readonly retryDelaysInMs: readonly number[];
+    readonly tabPlacements?: TabPlacementService | undefined;
+    readonly alertRouter?: AlertRouter | undefined;
+  }) {
+    this.store = options.store;
     this.access = options.access;
     this.clock = options.clock;
     this.logger = options.logger;
@@ -93,23 +92,27 @@ export class NotificationOutbox {
         only ??= decision.only;
       }
     }
-    const conversations = new ConversationRepository(this.db);
-    const sent = new NotificationRepository(this.db);
+    const conversations = this.store.read.conversations;
+    const sent = this.store.read.notifications;
     const now = this.clock.now();
     let delivered = 0;
     let failed = 0;
-    const rows =
+    const audience =
       only === undefined
         ? await conversations.subscribedTo(announcement.clientId)
-        : [await conversations.find(only.conversationId)].filter((row) => row !== undefined);
-    for (const row of rows) {
-      if (!mayReach(announcement.kind, announcement.eventAt, new Date(row.created_at), now)) continue;
+        : [await conversations.find(only.conversationId)].filter((found) => found !== undefined);
+    for (const conversation of audience) {
+      if (!mayReach(announcement.kind, announcement.eventAt, new Date(conversation.createdAt), now)) continue;
       const mayHear =
         announcement.clientId === APP_WIDE
-          ? await this.access.can(subscriberOf(row), 'partner:manage')
-          : await this.access.can(only?.chooser ?? subscriberOf(row), 'client:read', announcement.clientId);
+          ? await this.access.can(subscriberOf(conversation), 'partner:manage')
+          : await this.access.can(
+              only?.chooser ?? subscriberOf(conversation),
+              'client:read',
+              announcement.clientId,
+            );
       if (!mayHear) continue;
-      const key = deliveryKey(announcement.eventKey, row.conversation_id);
+      const key = deliveryKey(announcement.eventKey, conversation.conversationId);
       if (!(await sent.claim(announcement.clientId, key, now.toISOString()))) continue;
       notification ??= await announcement.build().catch(async (error: unknown) => {
         await sent.release(announcement.clientId, key);
@@ -122,11 +125,11 @@ export class NotificationOutbox {
       const tabPlacement =
         announcement.clientId === APP_WIDE
           ? undefined
-          : await this.tabPlacements?.find(announcement.clientId, row.conversation_id);
+          : await this.tabPlacements?.find(announcement.clientId, conversation.conversationId);
       const target: NotificationTarget = {
-        conversationId: row.conversation_id,
-        conversationType: row.conversation_type,
-        reference: row.reference,
+        conversationId: conversation.conversationId,
+        conversationType: conversation.conversationType,
+        reference: conversation.reference,
         ...(tabPlacement === undefined ? {} : { tabPlacement }),
       };
       try {
@@ -135,15 +138,15 @@ export class NotificationOutbox {
       } catch (error) {
         failed++;
         if (error instanceof NotificationDeliveryError && error.gone) {
-          await conversations.remove(row.conversation_id);
+          await conversations.remove(conversation.conversationId);
           this.logger.warn(
-            { conversationId: row.conversation_id, kind: announcement.kind },
+            { conversationId: conversation.conversationId, kind: announcement.kind },
             'conversation no longer reachable: forgotten',
           );
         } else {
           await sent.release(announcement.clientId, key);
           this.logger.warn(
-            { err: error, conversationId: row.conversation_id, kind: announcement.kind },
+            { err: error, conversationId: conversation.conversationId, kind: announcement.kind },
             'notification not delivered; it is retried at the next check',
           );
         }
@@ -177,10 +180,10 @@ export class NotificationOutbox {
   }
 }
 
-export function subscriberOf(row: ConversationReferenceRow): Actor {
+export function subscriberOf(conversation: ConversationRecord): Actor {
   return {
-    tenantId: row.tenant_id ?? '',
-    objectId: row.user_object_id ?? '',
+    tenantId: conversation.tenantId ?? '',
+    objectId: conversation.userObjectId ?? '',
     name: undefined,
     channel: 'system',
   };

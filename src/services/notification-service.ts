@@ -1,12 +1,11 @@
-import type { Kysely } from 'kysely';
 import type { OwnSecretExpiry } from '../domain/own-secrets.js';
 import { type Notifier } from '../domain/notification-port.js';
 import { DAY_MS, type Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import type { Database } from '../store/schema.js';
+import type { Store } from '../store/store.js';
 import type { AccessPolicy } from './access-policy.js';
 import { type Actor } from './actor.js';
-import type { AuditTrail } from './audit-trail.js';
+import { AuditTrail } from './audit-trail.js';
 import type { ClientService } from './client-service.js';
 import type { IntegrationService } from './integration-service.js';
 import type { StatusService } from './status-service.js';
@@ -21,28 +20,40 @@ import { NotificationChecks, type NotificationRunSummary } from './notification-
 import { NotificationOutbox, type Announcement, type AnnounceResult } from './notification-outbox.js';
 import type { AlertRouter } from './alert-router.js';
 
-export interface NotificationServiceOptions {
-  readonly db: Kysely<Database>;
+/**
+ * What the notifications read what happened through, and the policy that decides who may hear it: the core's own
+ * services (the composition root's `Core` has every one of them by these names).
+ */
+export interface NotificationSources {
   readonly access: AccessPolicy;
-  readonly audit: AuditTrail;
-  readonly clock: Clock;
   readonly logger: Logger;
   readonly clients: ClientService;
   readonly status: StatusService;
   readonly integrations: IntegrationService;
   readonly users: UserService;
-  /** The bot's delivery; without one (the CLI) the checks do nothing and remember nothing. */
-  readonly notifier?: Notifier | undefined;
+  /** Where clients' channel and group-chat tabs are (a notification's buttons open the one where it is posted). */
+  readonly tabPlacements?: TabPlacementService | undefined;
+  /** The admin's alert settings, applied to every client alert (issue 16); without it, every alert goes out as before. */
+  readonly alertRouter?: AlertRouter | undefined;
+}
+
+/** How notifications are delivered and remembered, and the app's own secrets to watch (from the configuration). */
+export interface NotificationSettings {
   /** Waits between delivery attempts to one conversation. Default 500 ms then 2 s (three attempts). */
   readonly retryDelaysInMs?: readonly number[];
   /** Deliveries are remembered this long (then a still-open incident is announced again). Default 90 days. */
   readonly rememberSentForMs?: number;
-  /** The app's own configured secrets and when they expire (from the configuration). */
+  /** The app's own configured secrets and when they expire. */
   readonly ownSecrets?: readonly OwnSecretExpiry[];
-  /** Where clients' channel and group-chat tabs are (a notification's buttons open the one where it is posted). */
-  readonly tabPlacements?: TabPlacementService;
-  /** The admin's alert settings, applied to every client alert (issue 16); without it, every alert goes out as before. */
-  readonly alertRouter?: AlertRouter;
+}
+
+export interface NotificationServiceOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  /** The bot's delivery; without one (the CLI) the checks do nothing and remember nothing. */
+  readonly notifier: Notifier | undefined;
+  readonly sources: NotificationSources;
+  readonly settings?: NotificationSettings;
 }
 
 /**
@@ -64,17 +75,37 @@ export class NotificationService {
   private readonly outbox: NotificationOutbox;
 
   constructor(options: NotificationServiceOptions) {
-    const logger = options.logger.child({ component: 'notifications' });
+    const { store, clock, notifier, sources, settings = {} } = options;
+    const logger = sources.logger.child({ component: 'notifications' });
     const outbox = (this.outbox = new NotificationOutbox({
-      ...options,
+      store,
+      access: sources.access,
+      clock,
       logger,
-      retryDelaysInMs: options.retryDelaysInMs ?? [500, 2_000],
+      notifier,
+      retryDelaysInMs: settings.retryDelaysInMs ?? [500, 2_000],
+      tabPlacements: sources.tabPlacements,
+      alertRouter: sources.alertRouter,
     }));
-    this.subscriptions = new ConversationSubscriptions({ ...options, logger });
-    this.checks = new NotificationChecks({
-      ...options,
+    this.subscriptions = new ConversationSubscriptions({
+      store,
+      access: sources.access,
+      audit: new AuditTrail({ clock }),
+      clock,
       logger,
-      rememberSentForMs: options.rememberSentForMs ?? 90 * DAY_MS,
+      clients: sources.clients,
+    });
+    this.checks = new NotificationChecks({
+      store,
+      clock,
+      logger,
+      clients: sources.clients,
+      status: sources.status,
+      integrations: sources.integrations,
+      users: sources.users,
+      notifier,
+      rememberSentForMs: settings.rememberSentForMs ?? 90 * DAY_MS,
+      ownSecrets: settings.ownSecrets,
       outbox,
     });
   }

@@ -6,9 +6,8 @@ import { isPublicAddress } from '../domain/webhook-address.js';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signWebhook } from '../domain/webhook-signature.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import type { AlertRepository } from '../store/alert-repository.js';
+import type { AlertRepository, WebhookDeliveryRecord } from '../store/alert-repository.js';
 import type { SecretBox } from '../store/secret-box.js';
-import type { WebhookDeliveryRow } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 
 export interface WebhookSenderOptions {
@@ -65,7 +64,7 @@ export class WebhookSender {
       const now = this.clock.now();
       for (const delivery of await repository.dueDeliveries(clientId, now.toISOString(), 50)) {
         const leaseUntil = new Date(now.getTime() + this.timeoutMs * 3).toISOString();
-        if (!(await repository.lease(delivery.id, delivery.next_attempt_at, leaseUntil))) continue;
+        if (!(await repository.lease(delivery.id, delivery.nextAttemptAt, leaseUntil))) continue;
         await this.attempt(repository, delivery);
         attempts++;
       }
@@ -75,9 +74,9 @@ export class WebhookSender {
     return attempts;
   }
 
-  private async attempt(repository: AlertRepository, delivery: WebhookDeliveryRow): Promise<void> {
-    const webhook = await repository.webhook(delivery.webhook_id);
-    const alert = await repository.alert(delivery.client_id, delivery.alert_id);
+  private async attempt(repository: AlertRepository, delivery: WebhookDeliveryRecord): Promise<void> {
+    const webhook = await repository.webhook(delivery.webhookId);
+    const alert = await repository.alert(delivery.clientId, delivery.alertId);
     const at = (): string => this.clock.now().toISOString();
     const attempts = delivery.attempts + 1;
     if (webhook === undefined || alert === undefined) {
@@ -94,13 +93,13 @@ export class WebhookSender {
     const body = JSON.stringify({
       delivery: delivery.id,
       event: alert.kind,
-      alert: { id: alert.id, summary: alert.summary, triggeredAt: alert.triggered_at },
-      clientId: alert.client_id,
+      alert: { id: alert.id, summary: alert.summary, triggeredAt: alert.triggeredAt },
+      clientId: alert.clientId,
       data: JSON.parse(alert.payload) as unknown,
     });
     let outcome: { status: number | null; error: string | null };
     try {
-      const secret = this.secretBox.decrypt(webhook.secret_ciphertext, webhookSecretContext(webhook.id));
+      const secret = this.secretBox.decrypt(webhook.secretCiphertext, webhookSecretContext(webhook.id));
       const signature = signWebhook(secret, body, this.clock.now().getTime() / 1000);
       const status = await this.post(webhook.url, body, {
         [SIGNATURE_HEADER]: signature,

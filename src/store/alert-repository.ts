@@ -1,5 +1,22 @@
 import type { Kysely } from 'kysely';
-import type { AlertRow, AlertSettingsRow, AlertWebhookRow, Database, WebhookDeliveryRow } from './schema.js';
+import {
+  toAlert,
+  toDelivery,
+  toSetting,
+  toWebhook,
+  type AlertRecord,
+  type AlertWebhookRecord,
+  type SavedAlertSetting,
+  type WebhookDeliveryRecord,
+} from './alert-records.js';
+import type { Database } from './schema.js';
+
+export type {
+  AlertRecord,
+  AlertWebhookRecord,
+  SavedAlertSetting,
+  WebhookDeliveryRecord,
+} from './alert-records.js';
 
 /** A setting as saved (issue 16). */
 export interface AlertSettingRecord {
@@ -33,17 +50,23 @@ export interface NewAlert {
 export class AlertRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async settings(clientId: string): Promise<AlertSettingsRow[]> {
-    return this.db.selectFrom('alert_settings').selectAll().where('client_id', '=', clientId).execute();
+  async settings(clientId: string): Promise<SavedAlertSetting[]> {
+    const rows = await this.db
+      .selectFrom('alert_settings')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .execute();
+    return rows.map(toSetting);
   }
 
-  async setting(clientId: string, kind: string): Promise<AlertSettingsRow | undefined> {
-    return this.db
+  async setting(clientId: string, kind: string): Promise<SavedAlertSetting | undefined> {
+    const row = await this.db
       .selectFrom('alert_settings')
       .selectAll()
       .where('client_id', '=', clientId)
       .where('kind', '=', kind)
       .executeTakeFirst();
+    return row === undefined ? undefined : toSetting(row);
   }
 
   async saveSetting(record: AlertSettingRecord): Promise<void> {
@@ -83,17 +106,18 @@ export class AlertRepository {
       .execute();
   }
 
-  async alertByEvent(clientId: string, eventKey: string): Promise<AlertRow | undefined> {
-    return this.db
+  async alertByEvent(clientId: string, eventKey: string): Promise<AlertRecord | undefined> {
+    const row = await this.db
       .selectFrom('alerts')
       .selectAll()
       .where('client_id', '=', clientId)
       .where('event_key', '=', eventKey)
       .executeTakeFirst();
+    return row === undefined ? undefined : toAlert(row);
   }
 
   /** Records the alert once: the new row, or undefined when another checker recorded the same event first. */
-  async insertAlert(alert: NewAlert): Promise<AlertRow | undefined> {
+  async insertAlert(alert: NewAlert): Promise<AlertRecord | undefined> {
     const result = await this.db
       .insertInto('alerts')
       .values({
@@ -112,27 +136,29 @@ export class AlertRepository {
       .onConflict((conflict) => conflict.columns(['client_id', 'event_key']).doNothing())
       .returningAll()
       .executeTakeFirst();
-    return result;
+    return result === undefined ? undefined : toAlert(result);
   }
 
-  async alert(clientId: string, id: number): Promise<AlertRow | undefined> {
-    return this.db
+  async alert(clientId: string, id: number): Promise<AlertRecord | undefined> {
+    const row = await this.db
       .selectFrom('alerts')
       .selectAll()
       .where('client_id', '=', clientId)
       .where('id', '=', id)
       .executeTakeFirst();
+    return row === undefined ? undefined : toAlert(row);
   }
 
   /** The client's alerts, newest first. */
-  async alerts(clientId: string, limit: number): Promise<AlertRow[]> {
-    return this.db
+  async alerts(clientId: string, limit: number): Promise<AlertRecord[]> {
+    const rows = await this.db
       .selectFrom('alerts')
       .selectAll()
       .where('client_id', '=', clientId)
       .orderBy('id', 'desc')
       .limit(limit)
       .execute();
+    return rows.map(toAlert);
   }
 
   /** @returns whether it was acknowledged now (false: it already was). */
@@ -147,8 +173,8 @@ export class AlertRepository {
   }
 
   /** The client's alerts held for a digest whose time has come, oldest first. */
-  async dueForDigest(clientId: string, now: string): Promise<AlertRow[]> {
-    return this.db
+  async dueForDigest(clientId: string, now: string): Promise<AlertRecord[]> {
+    const rows = await this.db
       .selectFrom('alerts')
       .selectAll()
       .where('client_id', '=', clientId)
@@ -157,6 +183,7 @@ export class AlertRepository {
       .where('digest_due_at', '<=', now)
       .orderBy('id')
       .execute();
+    return rows.map(toAlert);
   }
 
   async markDigested(ids: readonly number[], at: string): Promise<void> {
@@ -171,33 +198,40 @@ export class AlertRepository {
   // ------------------------------------------------------------------------------------------------ webhooks ---
 
   /** The client's own webhooks, or (null) the partner-wide ones. */
-  async webhooks(clientId: string | null): Promise<AlertWebhookRow[]> {
+  async webhooks(clientId: string | null): Promise<AlertWebhookRecord[]> {
     const query = this.db.selectFrom('alert_webhooks').selectAll().orderBy('id');
-    return (
+    const rows = await (
       clientId === null ? query.where('client_id', 'is', null) : query.where('client_id', '=', clientId)
     ).execute();
+    return rows.map(toWebhook);
   }
 
   /** The enabled webhooks an alert of the client goes to: its own and the partner-wide ones. */
-  async webhooksFor(clientId: string): Promise<AlertWebhookRow[]> {
-    return this.db
+  async webhooksFor(clientId: string): Promise<AlertWebhookRecord[]> {
+    const rows = await this.db
       .selectFrom('alert_webhooks')
       .selectAll()
       .where('enabled', '=', 1)
       .where((eb) => eb.or([eb('client_id', 'is', null), eb('client_id', '=', clientId)]))
       .orderBy('id')
       .execute();
+    return rows.map(toWebhook);
   }
 
-  async webhook(id: number): Promise<AlertWebhookRow | undefined> {
-    return this.db.selectFrom('alert_webhooks').selectAll().where('id', '=', id).executeTakeFirst();
+  async webhook(id: number): Promise<AlertWebhookRecord | undefined> {
+    const row = await this.db
+      .selectFrom('alert_webhooks')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row === undefined ? undefined : toWebhook(row);
   }
 
   /** Adds a webhook; its secret is sealed by `seal(id)` once the id is known (the ciphertext is bound to it). */
   async addWebhook(
     webhook: { clientId: string | null; url: string; at: string; by: string },
     seal: (id: number) => string,
-  ): Promise<AlertWebhookRow> {
+  ): Promise<AlertWebhookRecord> {
     const row = await this.db
       .insertInto('alert_webhooks')
       .values({
@@ -216,7 +250,7 @@ export class AlertRepository {
       .set({ secret_ciphertext: secret })
       .where('id', '=', row.id)
       .execute();
-    return { ...row, secret_ciphertext: secret };
+    return toWebhook({ ...row, secret_ciphertext: secret });
   }
 
   async removeWebhook(id: number): Promise<void> {
@@ -251,8 +285,8 @@ export class AlertRepository {
   }
 
   /** Deliveries of the client due now, oldest first. */
-  async dueDeliveries(clientId: string, now: string, limit: number): Promise<WebhookDeliveryRow[]> {
-    return this.db
+  async dueDeliveries(clientId: string, now: string, limit: number): Promise<WebhookDeliveryRecord[]> {
+    const rows = await this.db
       .selectFrom('webhook_deliveries')
       .selectAll()
       .where('client_id', '=', clientId)
@@ -261,6 +295,7 @@ export class AlertRepository {
       .orderBy('id')
       .limit(limit)
       .execute();
+    return rows.map(toDelivery);
   }
 
   /**
@@ -307,8 +342,8 @@ export class AlertRepository {
   async deliveryLog(
     clientId: string,
     limit: number,
-  ): Promise<(WebhookDeliveryRow & { url: string; kind: string; summary: string })[]> {
-    return this.db
+  ): Promise<(WebhookDeliveryRecord & { url: string; kind: string; summary: string })[]> {
+    const rows = await this.db
       .selectFrom('webhook_deliveries as d')
       .innerJoin('alert_webhooks as w', 'w.id', 'd.webhook_id')
       .innerJoin('alerts as a', 'a.id', 'd.alert_id')
@@ -318,5 +353,11 @@ export class AlertRepository {
       .orderBy('d.id', 'desc')
       .limit(limit)
       .execute();
+    return rows.map(({ url, kind, summary, ...delivery }) => ({
+      ...toDelivery(delivery),
+      url,
+      kind,
+      summary,
+    }));
   }
 }

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { AuditLogRow, Database, NewAuditEntry } from './schema.js';
+import type { AuditLogRow, Database } from './schema.js';
 
 /** What an audit query may filter on; every field optional. */
 export interface AuditQuery {
@@ -17,12 +17,43 @@ export interface AuditQuery {
   readonly limit: number;
 }
 
+/** One entry to append: who, when, what, on which client and object; `before`/`after` are JSON text already scrubbed. */
+export interface NewAuditRecord {
+  readonly at: string;
+  readonly actorTenantId: string;
+  readonly actorObjectId: string;
+  readonly actorName: string | null;
+  readonly clientId: string | null;
+  readonly action: string;
+  readonly targetType: string | null;
+  readonly targetId: string | null;
+  readonly before: string | null;
+  readonly after: string | null;
+  /** Which edge the action came through: `bot`, `tab`, `cli`, `system`. */
+  readonly channel: string;
+}
+
 /** The audit log: appended by AuditTrail inside each change's transaction, read by the audit log service. */
 export class AuditRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async append(entry: NewAuditEntry): Promise<void> {
-    await this.db.insertInto('audit_log').values(entry).execute();
+  async append(entry: NewAuditRecord): Promise<void> {
+    await this.db
+      .insertInto('audit_log')
+      .values({
+        at: entry.at,
+        actor_tenant_id: entry.actorTenantId,
+        actor_object_id: entry.actorObjectId,
+        actor_name: entry.actorName,
+        client_id: entry.clientId,
+        action: entry.action,
+        target_type: entry.targetType,
+        target_id: entry.targetId,
+        before: entry.before,
+        after: entry.after,
+        channel: entry.channel,
+      })
+      .execute();
   }
 
   /** Newest first. */

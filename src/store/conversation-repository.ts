@@ -11,6 +11,37 @@ export interface CapturedConversation {
   readonly reference: string;
 }
 
+/** A conversation the bot knows, with its notification subscription. */
+export interface ConversationRecord {
+  readonly conversationId: string;
+  readonly conversationType: string;
+  /** Opaque JSON text the notifier needs to reach the conversation again. */
+  readonly reference: string;
+  /** The subscriber's tenant (for a personal chat, its user's). */
+  readonly tenantId: string | null;
+  /** The subscriber (for a personal chat, its user); null until someone turns notifications on in a channel. */
+  readonly userObjectId: string | null;
+  readonly notificationsEnabled: boolean;
+  /** The client it is subscribed to; null = every client the subscriber may see. */
+  readonly clientId: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+function toRecord(row: ConversationReferenceRow): ConversationRecord {
+  return {
+    conversationId: row.conversation_id,
+    conversationType: row.conversation_type,
+    reference: row.reference,
+    tenantId: row.tenant_id,
+    userObjectId: row.user_object_id,
+    notificationsEnabled: row.notifications_enabled === 1,
+    clientId: row.client_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
 /**
  * Conversation references of the bot (DESIGN §6: in the database, never in memory), with each conversation's
  * notification subscription: whether it is on, for which client (null: every client the subscriber may see), and
@@ -47,12 +78,13 @@ export class ConversationRepository {
       .execute();
   }
 
-  async find(conversationId: string): Promise<ConversationReferenceRow | undefined> {
-    return this.db
+  async find(conversationId: string): Promise<ConversationRecord | undefined> {
+    const row = await this.db
       .selectFrom('conversation_references')
       .selectAll()
       .where('conversation_id', '=', conversationId)
       .executeTakeFirst();
+    return row === undefined ? undefined : toRecord(row);
   }
 
   /** @returns whether a row was removed. */
@@ -89,8 +121,8 @@ export class ConversationRepository {
   }
 
   /** Conversations subscribed to the client's notifications (for it alone, or for every client), oldest first. */
-  async subscribedTo(clientId: string): Promise<ConversationReferenceRow[]> {
-    return this.db
+  async subscribedTo(clientId: string): Promise<ConversationRecord[]> {
+    const rows = await this.db
       .selectFrom('conversation_references')
       .selectAll()
       .where('notifications_enabled', '=', 1)
@@ -99,16 +131,18 @@ export class ConversationRepository {
       .orderBy('created_at')
       .orderBy('conversation_id')
       .execute();
+    return rows.map(toRecord);
   }
 
   /** Every conversation the bot knows, oldest first. */
-  async all(): Promise<ConversationReferenceRow[]> {
-    return this.db
+  async all(): Promise<ConversationRecord[]> {
+    const rows = await this.db
       .selectFrom('conversation_references')
       .selectAll()
       .orderBy('created_at')
       .orderBy('conversation_id')
       .limit(500)
       .execute();
+    return rows.map(toRecord);
   }
 }

@@ -3,6 +3,47 @@ import type { Database, IncidentRow } from './schema.js';
 import type { ErrorCode } from '../contracts/errors.js';
 import type { SyncKind } from '../domain/vocabulary.js';
 
+/** A problem of a client (a failing sync, a missing permission): open until it is resolved. */
+export interface IncidentRecord {
+  readonly id: number;
+  readonly clientId: string;
+  readonly kind: string;
+  readonly openedAt: string;
+  readonly resolvedAt: string | null;
+  readonly lastSeenAt: string;
+  readonly message: string;
+  readonly occurrences: number;
+  /** Whether its opening was announced. */
+  readonly notifiedOpen: boolean;
+  /** Whether its resolution was announced. */
+  readonly notifiedResolved: boolean;
+}
+
+/** The latest finished run of one sync kind of a client: what failed last, and why. */
+export interface FinishedRunOutcome {
+  readonly kind: SyncKind;
+  readonly status: string;
+  readonly errorCode: ErrorCode | null;
+  readonly errorMessage: string | null;
+  /** The permissions a `permission_missing` failure named (its stored details); empty otherwise. */
+  readonly missingPermissions: string[];
+}
+
+function toIncident(row: IncidentRow): IncidentRecord {
+  return {
+    id: row.id,
+    clientId: row.client_id,
+    kind: row.kind,
+    openedAt: row.opened_at,
+    resolvedAt: row.resolved_at,
+    lastSeenAt: row.last_seen_at,
+    message: row.message,
+    occurrences: row.occurrences,
+    notifiedOpen: row.notified_open === 1,
+    notifiedResolved: row.notified_resolved === 1,
+  };
+}
+
 /**
  * The memory of DESIGN rule 11: open and closed incidents (a problem notifies when it opens and when it closes,
  * never in between) and the notifications already delivered, one row per event and conversation.
@@ -14,15 +55,7 @@ export class NotificationRepository {
    * The latest finished run of each sync kind of the client (what failed last, and why): `missingPermissions` are
    * those a `permission_missing` failure named (its stored details), empty otherwise.
    */
-  async latestFinishedRuns(clientId: string): Promise<
-    {
-      kind: SyncKind;
-      status: string;
-      error_code: ErrorCode | null;
-      error_message: string | null;
-      missingPermissions: string[];
-    }[]
-  > {
+  async latestFinishedRuns(clientId: string): Promise<FinishedRunOutcome[]> {
     const latest = await this.db
       .selectFrom('sync_runs')
       .select(['kind', (eb) => eb.fn.max('id').as('id')])
@@ -40,14 +73,17 @@ export class NotificationRepository {
         latest.map((row) => row.id),
       )
       .execute();
-    return runs.map(({ error_details, ...run }) => ({
-      ...run,
-      missingPermissions: missingIn(error_details),
+    return runs.map((run) => ({
+      kind: run.kind,
+      status: run.status,
+      errorCode: run.error_code,
+      errorMessage: run.error_message,
+      missingPermissions: missingIn(run.error_details),
     }));
   }
 
-  async openIncident(clientId: string, kind: string): Promise<IncidentRow | undefined> {
-    return this.db
+  async openIncident(clientId: string, kind: string): Promise<IncidentRecord | undefined> {
+    const row = await this.db
       .selectFrom('incidents')
       .selectAll()
       .where('client_id', '=', clientId)
@@ -56,6 +92,7 @@ export class NotificationRepository {
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();
+    return row === undefined ? undefined : toIncident(row);
   }
 
   /** The newest incident of that kind closed at or after `since`, still to be announced. */
@@ -63,8 +100,8 @@ export class NotificationRepository {
     clientId: string,
     kind: string,
     since: string,
-  ): Promise<IncidentRow | undefined> {
-    return this.db
+  ): Promise<IncidentRecord | undefined> {
+    const row = await this.db
       .selectFrom('incidents')
       .selectAll()
       .where('client_id', '=', clientId)
@@ -75,10 +112,11 @@ export class NotificationRepository {
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();
+    return row === undefined ? undefined : toIncident(row);
   }
 
-  async openNew(clientId: string, kind: string, message: string, at: string): Promise<IncidentRow> {
-    return this.db
+  async openNew(clientId: string, kind: string, message: string, at: string): Promise<IncidentRecord> {
+    const row = await this.db
       .insertInto('incidents')
       .values({
         client_id: clientId,
@@ -93,6 +131,7 @@ export class NotificationRepository {
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    return toIncident(row);
   }
 
   /** Another sighting of an open incident: counted, the message refreshed, nobody told again. */
@@ -105,7 +144,7 @@ export class NotificationRepository {
   }
 
   /** Closes the incident; returns it as closed (undefined when someone else closed it first). */
-  async resolve(id: number, at: string): Promise<IncidentRow | undefined> {
+  async resolve(id: number, at: string): Promise<IncidentRecord | undefined> {
     const result = await this.db
       .updateTable('incidents')
       .set({ resolved_at: at })
@@ -113,7 +152,8 @@ export class NotificationRepository {
       .where('resolved_at', 'is', null)
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) return undefined;
-    return this.db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? undefined : toIncident(row);
   }
 
   async markAnnounced(id: number, which: 'open' | 'resolved'): Promise<void> {

@@ -622,7 +622,6 @@ export type SyncRunRow = Selectable<SyncRunsTable>;
 export type SyncCheckpointRow = Selectable<SyncCheckpointsTable>;
 export type SignInEventRow = Selectable<SignInEventsTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
-export type NewAuditEntry = Insertable<AuditLogTable>;
 export type RoleAssignmentRow = Selectable<RoleAssignmentsTable>;
 export type ConversationReferenceRow = Selectable<ConversationReferencesTable>;
 export type BillingSnapshotRow = Selectable<BillingSnapshotsTable>;

@@ -90,17 +90,11 @@ for (const engine of engines) {
       });
       const { core } = h;
       h.notifications = new NotificationService({
-        db: core.database.db,
-        access: core.access,
-        audit: core.audit,
+        store: core.store,
         clock: h.clock,
-        logger: core.logger,
-        clients: core.clients,
-        status: core.status,
-        integrations: core.integrations,
-        users: core.users,
         notifier: h.notifier,
-        retryDelaysInMs: [5, 5],
+        sources: core,
+        settings: { retryDelaysInMs: [5, 5] },
       });
     });
     after(async () => {
@@ -426,21 +420,17 @@ for (const engine of engines) {
       }
       const botPasswordExpiresAt = new Date(h.clock.now().getTime() + 40 * DAY).toISOString();
       const watching = new NotificationService({
-        db: h.core.database.db,
-        access: h.core.access,
-        audit: h.core.audit,
+        store: h.core.store,
         clock: h.clock,
-        logger: h.core.logger,
-        clients: h.core.clients,
-        status: h.core.status,
-        integrations: h.core.integrations,
-        users: h.core.users,
         notifier: h.notifier,
-        retryDelaysInMs: [5, 5],
-        ownSecrets: [
-          { secret: 'bot_password', expiresAt: botPasswordExpiresAt },
-          { secret: 'consent_app_secret', expiresAt: undefined },
-        ],
+        sources: h.core,
+        settings: {
+          retryDelaysInMs: [5, 5],
+          ownSecrets: [
+            { secret: 'bot_password', expiresAt: botPasswordExpiresAt },
+            { secret: 'consent_app_secret', expiresAt: undefined },
+          ],
+        },
       });
       h.notifier.take();
       const seen: { conversationId: string; daysLeft: number }[] = [];
