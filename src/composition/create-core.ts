@@ -1,3 +1,4 @@
+import type { KyselyPlugin } from 'kysely';
 import { ownSecretsOf, type AppConfig } from '../config/load-config.js';
 import type { Notifier } from '../domain/notification-port.js';
 import {
@@ -95,6 +96,11 @@ export interface CoreOptions {
   >;
   /** Metrics and traces (the server's, served on /metrics); default: a registry of its own, without process metrics. */
   readonly telemetry?: Telemetry;
+  /**
+   * Kysely plugins that see every statement the core sends to the store (not the migrations, nor `core.database`):
+   * for a test that counts a use case's statements, or a benchmark that times them.
+   */
+  readonly storePlugins?: readonly KyselyPlugin[];
 }
 
 /**
@@ -253,7 +259,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   // The store.
   const database = await openDatabase(config.store, { logger });
-  const db = database.db;
+  const db = (options.storePlugins ?? []).reduce(
+    (plugged, plugin) => plugged.withPlugin(plugin),
+    database.db,
+  );
   const secretBox = new SecretBox(options.secretsKey);
   const store = createStore(db, secretBox);
 
