@@ -41,10 +41,6 @@ const servicesStillOnKysely = [
   'src/services/notification-outbox.ts',
   'src/services/notification-checks.ts',
   'src/services/conversation-subscriptions.ts',
-  // Licences work under way (licence costs, block sign-in); expiry-policy-reader.ts is only theirs now.
-  'src/services/licence-service.ts',
-  'src/services/user-actions-service.ts',
-  'src/services/expiry-policy-reader.ts',
   // Accepts a raw Kysely handle (type only) from the services above until they move; then drop that overload.
   'src/services/audit-trail.ts',
 ];

@@ -341,24 +341,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const users = new UserService({ store, clientAccess, audit, clock });
   const groups = new GroupService({ store, clientAccess, audit, clock, reconciler: collection });
   const billing = new BillingService({ store, clientAccess, clock, logger });
-  const licences = new LicenceService({
-    db,
-    clients,
-    graphs,
-    integrations: integrationStore,
-    clientAccess,
-    audit,
-    clock,
-  });
-  const userActions = new UserActionsService({
-    db,
-    clientAccess,
-    licences,
-    graphs,
-    integrations: integrationStore,
-    audit,
-    clock,
-  });
+  const licences = new LicenceService({ store, clients, graphs, clientAccess, audit, clock });
+  const userActions = new UserActionsService({ store, clientAccess, licences, graphs, audit, clock });
   const status = new StatusService({
     store,
     clients,

@@ -22,6 +22,7 @@ import type { Database } from './schema.js';
 import type { SecretBox } from './secret-box.js';
 import { SyncRunRepository } from './sync-run-repository.js';
 import { TabPlacementRepository } from './tab-placement-repository.js';
+import { UserActionRepository } from './user-action-repository.js';
 import { LicenceCostRepository } from './user-licence-cost.js';
 import { UserRepository } from './user-repository.js';
 
@@ -60,6 +61,8 @@ export interface Repositories {
   readonly search: SearchRepository;
   readonly syncRuns: SyncRunRepository;
   readonly tabPlacements: TabPlacementRepository;
+  /** What acting on users in Entra reads and writes: the selection, their licences, what the Undo gives back. */
+  readonly userActions: UserActionRepository;
   readonly users: UserRepository;
 }
 
@@ -190,6 +193,9 @@ class LazyRepositories implements Repositories {
   }
   get tabPlacements(): TabPlacementRepository {
     return this.once('tabPlacements', (db) => new TabPlacementRepository(db));
+  }
+  get userActions(): UserActionRepository {
+    return this.once('userActions', (db) => new UserActionRepository(db));
   }
   get users(): UserRepository {
     return this.once('users', (db) => new UserRepository(db));

@@ -265,7 +265,9 @@ describe('services reach the data through the Store, not the SQL builder (issue 
   });
 
   it('lets the store and the services still waiting in the allowlist use kysely', async () => {
-    for (const file of ['src/store/probe.ts', 'src/services/licence-service.ts']) {
+    const config = fs.readFileSync(path.join(repoRoot, 'eslint.config.js'), 'utf8');
+    const waiting = /const servicesStillOnKysely = \[[\s\S]*?'(src\/services\/[^']+)'/.exec(config)?.[1];
+    for (const file of ['src/store/probe.ts', ...(waiting === undefined ? [] : [waiting])]) {
       const messages = await lintAt(file, kyselyImport);
       assert.deepEqual(of('no-restricted-imports', messages), [], `${file}: ${messages.join('\n')}`);
     }
