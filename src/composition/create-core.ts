@@ -297,9 +297,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       },
     },
   });
-  const mfaRegistrationSync = new MfaRegistrationSync({ ...syncParts, ...pace });
-  const servicePrincipalSync = new ServicePrincipalSync(syncParts);
-  const licenceSync = new LicenceSync(syncParts);
+  const mfaRegistrationSync = new MfaRegistrationSync({ ...syncParts, store, ...pace });
+  const servicePrincipalSync = new ServicePrincipalSync({ ...syncParts, store });
+  const licenceSync = new LicenceSync({ ...syncParts, store });
 
   // The services: authorization, rules and audit.
   const access = new AccessPolicy({ store, partnerAdmins: config.partnerAdmins });
