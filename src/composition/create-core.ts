@@ -342,7 +342,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const groups = new GroupService({ store, clientAccess, audit, clock, reconciler: collection });
   const billing = new BillingService({ store, clientAccess, clock, logger });
   const licences = new LicenceService({ store, clients, graphs, clientAccess, audit, clock });
-  const userActions = new UserActionsService({ store, clientAccess, licences, graphs, audit, clock });
+  const userActions = new UserActionsService({ store, clientAccess, graphs, audit, clock });
   const status = new StatusService({
     store,
     clients,

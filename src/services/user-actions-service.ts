@@ -9,7 +9,8 @@ import type { Store } from '../store/store.js';
 import type { Actor } from './actor.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { ClientAccess } from './client-access.js';
-import type { LicenceService } from './licence-service.js';
+import { readActionAvailability } from './action-availability.js';
+import { readPrices } from './licence-prices.js';
 import { ACTION_KINDS, ACTION_NAMES } from './user-action-kinds.js';
 import { sendInBatches, type SendCounters, type SendResult } from './user-action-sender.js';
 import { parseInput } from './validation.js';
@@ -29,7 +30,6 @@ export { BATCH_LIMIT } from './user-action-sender.js';
 export interface UserActionsServiceOptions {
   readonly store: Store;
   readonly clientAccess: ClientAccess;
-  readonly licences: LicenceService;
   readonly graphs: TenantGraphFactory;
   readonly audit: AuditTrail;
   readonly clock: Clock;
@@ -82,7 +82,6 @@ interface Planned extends UserActionTarget {
 export class UserActionsService {
   private readonly store: Store;
   private readonly clientAccess: ClientAccess;
-  private readonly licences: LicenceService;
   private readonly graphs: TenantGraphFactory;
   private readonly audit: AuditTrail;
   private readonly clock: Clock;
@@ -91,7 +90,6 @@ export class UserActionsService {
   constructor(options: UserActionsServiceOptions) {
     this.store = options.store;
     this.clientAccess = options.clientAccess;
-    this.licences = options.licences;
     this.graphs = options.graphs;
     this.audit = options.audit;
     this.clock = options.clock;
@@ -106,8 +104,9 @@ export class UserActionsService {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:operate');
     const request = parseInput(selectionInput, input);
     const kind = ACTION_KINDS[request.action];
-    const planned = await this.plan(actor, client, request);
-    const availability = (await this.licences.actionAvailability(actor, client.id)).find(
+    const planned = await this.plan(client, request);
+    // The client is resolved with the client-admin right, which includes reading its licences and permissions.
+    const availability = (await readActionAvailability(this.graphs, this.store.read, client.id)).find(
       (a) => a.action === kind.permission.action,
     );
     const costs = planned.map((t) => t.monthlyCost);
@@ -155,7 +154,7 @@ export class UserActionsService {
       throw new ConflictError('not_connected', "The client's tenant is not connected: connect it first.");
     }
     const kind = ACTION_KINDS[request.action];
-    const planned = await this.plan(actor, client, request);
+    const planned = await this.plan(client, request);
     const byId = new Map(planned.map((t) => [t.id, t]));
     const results = new Map<string, UserActionResult>();
     const counters: SendCounters = { batches: 0, itemRequests: 0, throttledItems: 0 };
@@ -265,7 +264,7 @@ export class UserActionsService {
     });
   }
 
-  private async plan(actor: Actor, client: ClientRow, request: Selection): Promise<Planned[]> {
+  private async plan(client: ClientRow, request: Selection): Promise<Planned[]> {
     const kind = ACTION_KINDS[request.action];
     const ids = [...new Set(request.userIds.map((id) => id.toLowerCase()))];
     const actions = this.store.read.userActions;
@@ -275,7 +274,7 @@ export class UserActionsService {
       request.action === 'restore_licences'
         ? actions.removedLicences(client.id, ids)
         : new Map<string, string[]>(),
-      this.licences.prices(actor, client.id),
+      readPrices(this.store.read, client.id),
     ]);
     const only =
       request.skuIds === undefined ? undefined : new Set(request.skuIds.map((s) => s.toLowerCase()));
