@@ -31,19 +31,6 @@ const corePatterns = [
   },
 ];
 
-/**
- * Services still on raw Kysely (issue 15, step 5), each waiting for a reason; everything else in src/services must
- * go through the Store. Remove a file from here in the commit that moves it.
- */
-const servicesStillOnKysely = [
-  // Licences work under way (licence costs, block sign-in); expiry-policy-reader.ts is only theirs now.
-  'src/services/licence-service.ts',
-  'src/services/user-actions-service.ts',
-  'src/services/expiry-policy-reader.ts',
-  // Accepts a raw Kysely handle (type only) from the services above until they move; then drop that overload.
-  'src/services/audit-trail.ts',
-];
-
 export default tseslint.config(
   {
     ignores: [
@@ -172,10 +159,8 @@ export default tseslint.config(
   },
   {
     // The services reach the data through the Store (src/store/store.ts): repositories and records, no SQL builder.
-    // The same rule as the core's above (a later object replaces its options), plus kysely. The files listed in
-    // servicesStillOnKysely are the ones not yet moved; shorten the list as they move, never lengthen it.
+    // The same rule as the core's above (a later object replaces its options), plus kysely, without exceptions.
     files: ['src/services/**/*.ts'],
-    ignores: servicesStillOnKysely,
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,3 +1,4 @@
+import type { KyselyPlugin } from 'kysely';
 import { ownSecretsOf, type AppConfig } from '../config/load-config.js';
 import type { Notifier } from '../domain/notification-port.js';
 import {
@@ -95,6 +96,11 @@ export interface CoreOptions {
   >;
   /** Metrics and traces (the server's, served on /metrics); default: a registry of its own, without process metrics. */
   readonly telemetry?: Telemetry;
+  /**
+   * Kysely plugins that see every statement the core sends to the store (not the migrations, nor `core.database`):
+   * for a test that counts a use case's statements, or a benchmark that times them.
+   */
+  readonly storePlugins?: readonly KyselyPlugin[];
 }
 
 /**
@@ -253,7 +259,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   // The store.
   const database = await openDatabase(config.store, { logger });
-  const db = database.db;
+  const db = (options.storePlugins ?? []).reduce(
+    (plugged, plugin) => plugged.withPlugin(plugin),
+    database.db,
+  );
   const secretBox = new SecretBox(options.secretsKey);
   const store = createStore(db, secretBox);
 
@@ -288,9 +297,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       },
     },
   });
-  const mfaRegistrationSync = new MfaRegistrationSync({ ...syncParts, ...pace });
-  const servicePrincipalSync = new ServicePrincipalSync(syncParts);
-  const licenceSync = new LicenceSync(syncParts);
+  const mfaRegistrationSync = new MfaRegistrationSync({ ...syncParts, store, ...pace });
+  const servicePrincipalSync = new ServicePrincipalSync({ ...syncParts, store });
+  const licenceSync = new LicenceSync({ ...syncParts, store });
 
   // The services: authorization, rules and audit.
   const access = new AccessPolicy({ store, partnerAdmins: config.partnerAdmins });
@@ -332,24 +341,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const users = new UserService({ store, clientAccess, audit, clock });
   const groups = new GroupService({ store, clientAccess, audit, clock, reconciler: collection });
   const billing = new BillingService({ store, clientAccess, clock, logger });
-  const licences = new LicenceService({
-    db,
-    clients,
-    graphs,
-    integrations: integrationStore,
-    clientAccess,
-    audit,
-    clock,
-  });
-  const userActions = new UserActionsService({
-    db,
-    clientAccess,
-    licences,
-    graphs,
-    integrations: integrationStore,
-    audit,
-    clock,
-  });
+  const licences = new LicenceService({ store, clients, graphs, clientAccess, audit, clock });
+  const userActions = new UserActionsService({ store, clientAccess, graphs, audit, clock });
   const status = new StatusService({
     store,
     clients,

@@ -1,8 +1,6 @@
-import type { Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.js';
 import { scrubValue } from '../shared/logger.js';
-import type { Database } from '../store/schema.js';
-import { isRepositories, repositoriesOver, type Repositories } from '../store/store.js';
+import type { Repositories } from '../store/store.js';
 import type { Actor } from './actor.js';
 
 export interface AuditEntry {
@@ -29,13 +27,11 @@ export class AuditTrail {
   }
 
   /**
-   * Appends the entry through the change's repositories (`store.transaction(async (tx) => …audit.record(tx, …))`).
-   * A raw Kysely handle is still accepted from the services not yet moved to the Store (licence-service and
-   * user-actions-service; see eslint.config.js): drop that overload once they have moved.
+   * Appends the entry through the change's repositories (`store.transaction(async (tx) => …audit.record(tx, …))`),
+   * so the entry commits with the change.
    */
-  async record(into: Repositories | Kysely<Database>, actor: Actor, entry: AuditEntry): Promise<void> {
-    const repositories = isRepositories(into) ? into : repositoriesOver(into);
-    await repositories.audit.append({
+  async record(tx: Repositories, actor: Actor, entry: AuditEntry): Promise<void> {
+    await tx.audit.append({
       at: this.clock.now().toISOString(),
       actorTenantId: actor.tenantId,
       actorObjectId: actor.objectId,

@@ -27,8 +27,10 @@ export class ClientAccess {
   /** @throws {ValidationError} {@link NotFoundError} {@link ForbiddenError} */
   async resolve(actor: Actor, clientRef: unknown, permission: Permission): Promise<ClientRow> {
     const ref = parseInput(clientRefSchema, clientRef);
-    const client = await this.clients.get(actor, ref);
-    await this.access.assert(actor, permission, client.id);
+    // The actor's grants, read once for both checks.
+    const grants = await this.access.grantsOf(actor);
+    const client = await this.clients.get(actor, ref, grants);
+    this.access.assertGranted(grants, permission, client.id);
     return client;
   }
 }

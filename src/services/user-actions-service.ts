@@ -1,17 +1,16 @@
 import { z } from 'zod/v4';
-import type { Kysely } from 'kysely';
 import { formatCents, heldCost, sumKnown } from '../domain/licence-cost.js';
 import { licenceProductName } from '../domain/licence-products.js';
 import type { TenantGraphFactory } from '../graph/tenant-graph-factory.js';
 import type { Clock } from '../shared/clock.js';
 import { ConflictError, ValidationError } from '../shared/errors.js';
-import type { IntegrationRepository } from '../store/integration-repository.js';
-import type { ClientRow, Database } from '../store/schema.js';
-import { UserActionRepository } from '../store/user-action-repository.js';
+import type { ClientRow } from '../store/schema.js';
+import type { Store } from '../store/store.js';
 import type { Actor } from './actor.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { ClientAccess } from './client-access.js';
-import type { LicenceService } from './licence-service.js';
+import { readActionAvailability } from './action-availability.js';
+import { readPrices } from './licence-prices.js';
 import { ACTION_KINDS, ACTION_NAMES } from './user-action-kinds.js';
 import { sendInBatches, type SendCounters, type SendResult } from './user-action-sender.js';
 import { parseInput } from './validation.js';
@@ -29,11 +28,9 @@ import type {
 export { BATCH_LIMIT } from './user-action-sender.js';
 
 export interface UserActionsServiceOptions {
-  readonly db: Kysely<Database>;
+  readonly store: Store;
   readonly clientAccess: ClientAccess;
-  readonly licences: LicenceService;
   readonly graphs: TenantGraphFactory;
-  readonly integrations: IntegrationRepository;
   readonly audit: AuditTrail;
   readonly clock: Clock;
   /** Attempts per user when Graph fails transiently (5xx); default 6. Throttling (429) is waited out. */
@@ -83,21 +80,17 @@ interface Planned extends UserActionTarget {
  * audited. Needs the client-admin right (partner admins: every client; client admins: their own; viewers never).
  */
 export class UserActionsService {
-  private readonly db: Kysely<Database>;
+  private readonly store: Store;
   private readonly clientAccess: ClientAccess;
-  private readonly licences: LicenceService;
   private readonly graphs: TenantGraphFactory;
-  private readonly integrations: IntegrationRepository;
   private readonly audit: AuditTrail;
   private readonly clock: Clock;
   private readonly maxAttempts: number;
 
   constructor(options: UserActionsServiceOptions) {
-    this.db = options.db;
+    this.store = options.store;
     this.clientAccess = options.clientAccess;
-    this.licences = options.licences;
     this.graphs = options.graphs;
-    this.integrations = options.integrations;
     this.audit = options.audit;
     this.clock = options.clock;
     this.maxAttempts = options.maxAttempts ?? 6;
@@ -111,8 +104,9 @@ export class UserActionsService {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:operate');
     const request = parseInput(selectionInput, input);
     const kind = ACTION_KINDS[request.action];
-    const planned = await this.plan(actor, client, request);
-    const availability = (await this.licences.actionAvailability(actor, client.id)).find(
+    const planned = await this.plan(client, request);
+    // The client is resolved with the client-admin right, which includes reading its licences and permissions.
+    const availability = (await readActionAvailability(this.graphs, this.store.read, client.id)).find(
       (a) => a.action === kind.permission.action,
     );
     const costs = planned.map((t) => t.monthlyCost);
@@ -156,11 +150,11 @@ export class UserActionsService {
         [{ path: 'confirm', message: 'must be true to act' }],
       );
     }
-    if ((await this.integrations.find(client.id)) === undefined) {
+    if ((await this.store.read.integrations.find(client.id)) === undefined) {
       throw new ConflictError('not_connected', "The client's tenant is not connected: connect it first.");
     }
     const kind = ACTION_KINDS[request.action];
-    const planned = await this.plan(actor, client, request);
+    const planned = await this.plan(client, request);
     const byId = new Map(planned.map((t) => [t.id, t]));
     const results = new Map<string, UserActionResult>();
     const counters: SendCounters = { batches: 0, itemRequests: 0, throttledItems: 0 };
@@ -179,7 +173,7 @@ export class UserActionsService {
     await this.recordResults(actor, client.id, request.action, byId, unsent);
     const toSend = planned.filter((t) => t.plan === 'change');
     if (toSend.length > 0) {
-      const graph = this.graphs.create(await this.integrations.credentials(client.id));
+      const graph = this.graphs.create(await this.store.read.integrations.credentials(client.id));
       await sendInBatches(
         graph,
         toSend.map((t) => ({ id: t.id, request: kind.request(t.id, t.skuIds) })),
@@ -227,11 +221,11 @@ export class UserActionsService {
     if (results.length === 0) return;
     const at = this.clock.now().toISOString();
     const by = actor.name ?? actor.objectId;
-    await this.db.transaction().execute(async (trx) => {
-      const store = new UserActionRepository(trx);
+    await this.store.transaction(async (tx) => {
+      const actions = tx.userActions;
       const done = results.filter((r) => r.outcome === 'done' && r.requested);
       if (action === 'block_sign_in' || action === 'unblock_sign_in') {
-        await store.setAccountEnabled(
+        await actions.setAccountEnabled(
           clientId,
           done.map((r) => r.id),
           action === 'unblock_sign_in',
@@ -239,12 +233,13 @@ export class UserActionsService {
       }
       for (const result of done) {
         if (action === 'remove_licences')
-          await store.recordRemoval(clientId, result.id, result.skuIds, at, by);
-        if (action === 'restore_licences') await store.recordRestore(clientId, result.id, result.skuIds, at);
+          await actions.recordRemoval(clientId, result.id, result.skuIds, at, by);
+        if (action === 'restore_licences')
+          await actions.recordRestore(clientId, result.id, result.skuIds, at);
       }
       for (const result of results) {
         const target = byId.get(result.id);
-        await this.audit.record(trx, actor, {
+        await this.audit.record(tx, actor, {
           action: ACTION_KINDS[action].audit,
           clientId,
           targetType: 'user',
@@ -269,17 +264,17 @@ export class UserActionsService {
     });
   }
 
-  private async plan(actor: Actor, client: ClientRow, request: Selection): Promise<Planned[]> {
+  private async plan(client: ClientRow, request: Selection): Promise<Planned[]> {
     const kind = ACTION_KINDS[request.action];
     const ids = [...new Set(request.userIds.map((id) => id.toLowerCase()))];
-    const store = new UserActionRepository(this.db);
+    const actions = this.store.read.userActions;
     const [stored, held, removed, prices] = await Promise.all([
-      store.users(client.id, ids),
-      store.licencesOf(client.id, ids),
+      actions.users(client.id, ids),
+      actions.licencesOf(client.id, ids),
       request.action === 'restore_licences'
-        ? store.removedLicences(client.id, ids)
+        ? actions.removedLicences(client.id, ids)
         : new Map<string, string[]>(),
-      this.licences.prices(actor, client.id),
+      readPrices(this.store.read, client.id),
     ]);
     const only =
       request.skuIds === undefined ? undefined : new Set(request.skuIds.map((s) => s.toLowerCase()));

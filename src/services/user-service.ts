@@ -252,13 +252,14 @@ export class UserService {
         }
       }
       const next = statusOf(outcome.status);
-      const written = await users.changeState(client.id, user.id, current, {
+      const changes = {
         collection_state: next.state,
         disable_reason: next.reason,
         ...(next.state === 'imported' ? { imported_at: at } : {}),
         ...(restartsCollection(current, next) ? { collected_from: at } : {}),
         updated_at: at,
-      });
+      };
+      const written = await users.changeState(client.id, user.id, current, changes);
       if (!written) throw concurrentChange(user);
       await this.audit.record(tx, actor, {
         action: action === 'import' ? 'user.import' : 'user.disable',
@@ -271,7 +272,8 @@ export class UserService {
           ...(next.reason === null ? {} : { disableReason: next.reason }),
         },
       });
-      return { row: await this.findUser(tx, client.id, user.id), changed: true };
+      // The compare-and-set held, so the row is the one read with exactly these changes: no need to read it again.
+      return { row: { ...user, ...changes }, changed: true };
     });
     const policy = await this.store.read.collection.policy(client.id);
     const [view] = await this.views(client.id, [row], policy, now);

@@ -151,6 +151,32 @@ export class LicenceRepository {
     }));
   }
 
+  /** Each of the client's subscriptions' part number (e.g. ENTERPRISEPACK), by SKU id. */
+  async partNumbers(clientId: string): Promise<Map<string, string>> {
+    const rows = await this.db
+      .selectFrom('licence_subscriptions')
+      .select(['sku_id', 'sku_part_number'])
+      .where('client_id', '=', clientId)
+      .execute();
+    return new Map(rows.map((row) => [row.sku_id, row.sku_part_number]));
+  }
+
+  /** How many users of the directory copy (present in Entra) hold at least one licence. */
+  async licensedUserCount(clientId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('user_licences')
+      .innerJoin('directory_users', (join) =>
+        join
+          .onRef('directory_users.client_id', '=', 'user_licences.client_id')
+          .onRef('directory_users.id', '=', 'user_licences.user_id'),
+      )
+      .select((eb) => eb.fn.count<number>('user_licences.user_id').distinct().as('n'))
+      .where('user_licences.client_id', '=', clientId)
+      .where('directory_users.entra_state', '=', 'active')
+      .executeTakeFirst();
+    return row?.n ?? 0;
+  }
+
   /** SKU ids a user holds. */
   async skusOfUser(clientId: string, userId: string): Promise<string[]> {
     const rows = await this.db

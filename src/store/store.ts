@@ -13,15 +13,18 @@ import { GroupRepository } from './group-repository.js';
 import { IntegrationAdminRepository } from './integration-admin-repository.js';
 import { IntegrationRepository } from './integration-repository.js';
 import { LicenceRepository } from './licence-repository.js';
+import { MfaRepository } from './mfa-repository.js';
 import { NotificationRepository } from './notification-repository.js';
 import { PendingActionRepository } from './pending-action-repository.js';
 import { ReportRepository } from './report-repository.js';
 import { RoleRepository } from './role-repository.js';
 import { SearchRepository } from './search-repository.js';
+import { ServicePrincipalRepository } from './service-principal-repository.js';
 import type { Database } from './schema.js';
 import type { SecretBox } from './secret-box.js';
 import { SyncRunRepository } from './sync-run-repository.js';
 import { TabPlacementRepository } from './tab-placement-repository.js';
+import { UserActionRepository } from './user-action-repository.js';
 import { LicenceCostRepository } from './user-licence-cost.js';
 import { UserRepository } from './user-repository.js';
 
@@ -52,14 +55,20 @@ export interface Repositories {
   readonly licences: LicenceRepository;
   /** The partner's prices applied to users and subscriptions. */
   readonly licenceCosts: LicenceCostRepository;
+  /** Each user's MFA registration details, as the MFA registration sync copies them. */
+  readonly mfa: MfaRepository;
   readonly notifications: NotificationRepository;
   readonly pendingActions: PendingActionRepository;
   readonly reports: ReportRepository;
   readonly roles: RoleRepository;
   /** Users and groups by name, UPN or mail across clients. */
   readonly search: SearchRepository;
+  /** The tenant's enterprise applications, as the service principal sync copies them. */
+  readonly servicePrincipals: ServicePrincipalRepository;
   readonly syncRuns: SyncRunRepository;
   readonly tabPlacements: TabPlacementRepository;
+  /** What acting on users in Entra reads and writes: the selection, their licences, what the Undo gives back. */
+  readonly userActions: UserActionRepository;
   readonly users: UserRepository;
 }
 
@@ -170,6 +179,9 @@ class LazyRepositories implements Repositories {
   get licenceCosts(): LicenceCostRepository {
     return this.once('licenceCosts', (db) => new LicenceCostRepository(db));
   }
+  get mfa(): MfaRepository {
+    return this.once('mfa', (db) => new MfaRepository(db));
+  }
   get notifications(): NotificationRepository {
     return this.once('notifications', (db) => new NotificationRepository(db));
   }
@@ -185,11 +197,17 @@ class LazyRepositories implements Repositories {
   get search(): SearchRepository {
     return this.once('search', (db) => new SearchRepository(db));
   }
+  get servicePrincipals(): ServicePrincipalRepository {
+    return this.once('servicePrincipals', (db) => new ServicePrincipalRepository(db));
+  }
   get syncRuns(): SyncRunRepository {
     return this.once('syncRuns', (db) => new SyncRunRepository(db));
   }
   get tabPlacements(): TabPlacementRepository {
     return this.once('tabPlacements', (db) => new TabPlacementRepository(db));
+  }
+  get userActions(): UserActionRepository {
+    return this.once('userActions', (db) => new UserActionRepository(db));
   }
   get users(): UserRepository {
     return this.once('users', (db) => new UserRepository(db));

@@ -1,9 +1,8 @@
-import type { Kysely } from 'kysely';
 import type { TenantGraphFactory } from '../graph/tenant-graph-factory.js';
 import type { Clock } from '../shared/clock.js';
 import type { IntegrationRepository } from '../store/integration-repository.js';
-import { LicenceRepository, type SubscriptionRecord } from '../store/licence-repository.js';
-import type { Database } from '../store/schema.js';
+import type { SubscriptionRecord } from '../store/licence-repository.js';
+import type { Store } from '../store/store.js';
 import type { SyncTrigger } from '../domain/vocabulary.js';
 import { runSnapshotPass } from './snapshot-pass.js';
 import type { RunOutcome, SyncRunner } from './sync-runner.js';
@@ -36,7 +35,8 @@ export const SUBSCRIBED_SKUS_SELECT =
 export const USER_LICENCES_FIRST_PAGE = '/users?$select=id,assignedLicenses&$top=999';
 
 export interface LicenceSyncOptions {
-  readonly db: Kysely<Database>;
+  /** The engine's writes (each page with its checkpoint in one transaction). */
+  readonly store: Store;
   readonly graphs: TenantGraphFactory;
   readonly integrations: IntegrationRepository;
   readonly runner: SyncRunner;
@@ -66,7 +66,7 @@ export class LicenceSync {
   constructor(private readonly options: LicenceSyncOptions) {}
 
   async run(clientId: string, trigger: SyncTrigger = 'schedule'): Promise<RunOutcome> {
-    const { db, clock, integrations, graphs, runner } = this.options;
+    const { store, clock, integrations, graphs, runner } = this.options;
     return runner.run(clientId, 'licences', trigger, async (context) => {
       if ((await integrations.find(clientId)) === undefined) return;
       const graph = graphs.forIntegration(await integrations.credentials(clientId));
@@ -76,16 +76,16 @@ export class LicenceSync {
           firstLink: `/subscribedSkus?$select=${SUBSCRIBED_SKUS_SELECT}`,
           operation: 'subscribedSkus',
           requiredPermissions: ['Organization.Read.All'],
-          writePage: async (trx, items, stamp) => {
+          writePage: async (tx, items, stamp) => {
             const records = items.flatMap((item) => toSubscriptionRecord(item) ?? []);
-            await new LicenceRepository(trx).upsertSubscriptions(clientId, records, stamp);
+            await tx.licences.upsertSubscriptions(clientId, records, stamp);
             return records.length;
           },
-          sweep: (trx, stamp) => new LicenceRepository(trx).sweepSubscriptions(clientId, stamp),
+          sweep: (tx, stamp) => tx.licences.sweepSubscriptions(clientId, stamp),
         },
         context,
         graph,
-        { db, clock },
+        { store, clock },
       );
       await runSnapshotPass<GraphUserLicences>(
         {
@@ -93,8 +93,8 @@ export class LicenceSync {
           firstLink: USER_LICENCES_FIRST_PAGE,
           operation: 'users.assignedLicenses',
           requiredPermissions: ['User.Read.All'],
-          writePage: async (trx, items, stamp) =>
-            new LicenceRepository(trx).replaceUserLicences(
+          writePage: async (tx, items, stamp) =>
+            tx.licences.replaceUserLicences(
               clientId,
               items
                 .filter((item) => typeof item.id === 'string')
@@ -106,11 +106,11 @@ export class LicenceSync {
                 })),
               stamp,
             ),
-          sweep: (trx, stamp) => new LicenceRepository(trx).sweepUserLicences(clientId, stamp),
+          sweep: (tx, stamp) => tx.licences.sweepUserLicences(clientId, stamp),
         },
         context,
         graph,
-        { db, clock },
+        { store, clock },
       );
     });
   }

@@ -1,12 +1,10 @@
-import type { Kysely } from 'kysely';
 import { GraphRequestError, NON_PREMIUM_TENANT_CODE } from '../graph/graph-errors.js';
 import type { TenantGraphFactory } from '../graph/tenant-graph-factory.js';
 import { REPORTS_PACE_KEY, type Pace } from '../graph/tenant-gate.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { IntegrationRepository } from '../store/integration-repository.js';
-import { MfaRepository } from '../store/mfa-repository.js';
-import type { Database } from '../store/schema.js';
+import type { Store } from '../store/store.js';
 import type { SyncTrigger } from '../domain/vocabulary.js';
 import { toMfaRegistrationRecord, type GraphRegistrationDetails } from './activity-mappers.js';
 import { runSnapshotPass } from './snapshot-pass.js';
@@ -14,7 +12,8 @@ import type { RunOutcome, SyncRunner } from './sync-runner.js';
 import { DAY_MS } from '../shared/clock.js';
 
 export interface MfaRegistrationSyncOptions {
-  readonly db: Kysely<Database>;
+  /** The engine's writes (each page with its checkpoint in one transaction). */
+  readonly store: Store;
   readonly graphs: TenantGraphFactory;
   readonly integrations: IntegrationRepository;
   readonly runner: SyncRunner;
@@ -37,7 +36,7 @@ export class MfaRegistrationSync {
   constructor(private readonly options: MfaRegistrationSyncOptions) {}
 
   async run(clientId: string, trigger: SyncTrigger = 'schedule'): Promise<RunOutcome> {
-    const { db, clock, integrations, graphs, runner, logger } = this.options;
+    const { store, clock, integrations, graphs, runner, logger } = this.options;
     return runner.run(clientId, 'mfa_registration', trigger, async (context) => {
       const integration = await integrations.find(clientId);
       if (integration === undefined) return;
@@ -61,18 +60,18 @@ export class MfaRegistrationSync {
             operation: 'userRegistrationDetails',
             requiredPermissions: ['AuditLog.Read.All'],
             pace: this.options.pace ?? { key: REPORTS_PACE_KEY, minIntervalMs: 2_000 },
-            writePage: async (trx, items, stamp) => {
+            writePage: async (tx, items, stamp) => {
               const records = items
                 .filter((item) => typeof item.id === 'string')
                 .map(toMfaRegistrationRecord);
-              await new MfaRepository(trx).upsertPage(clientId, records, stamp);
+              await tx.mfa.upsertPage(clientId, records, stamp);
               return records.length;
             },
-            sweep: (trx, stamp) => new MfaRepository(trx).sweep(clientId, stamp),
+            sweep: (tx, stamp) => tx.mfa.sweep(clientId, stamp),
           },
           context,
           graph,
-          { db, clock },
+          { store, clock },
         );
       } catch (error) {
         if (error instanceof GraphRequestError && error.graphCode === NON_PREMIUM_TENANT_CODE) {

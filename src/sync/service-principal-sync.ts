@@ -1,10 +1,8 @@
-import type { Kysely } from 'kysely';
 import type { TenantGraphFactory } from '../graph/tenant-graph-factory.js';
 import type { Clock } from '../shared/clock.js';
 import type { IntegrationRepository } from '../store/integration-repository.js';
-import type { Database } from '../store/schema.js';
+import type { Store } from '../store/store.js';
 import type { SyncTrigger } from '../domain/vocabulary.js';
-import { ServicePrincipalRepository } from '../store/service-principal-repository.js';
 import {
   SERVICE_PRINCIPAL_SELECT,
   toServicePrincipalRecord,
@@ -14,7 +12,8 @@ import { runSnapshotPass } from './snapshot-pass.js';
 import type { RunOutcome, SyncRunner } from './sync-runner.js';
 
 export interface ServicePrincipalSyncOptions {
-  readonly db: Kysely<Database>;
+  /** The engine's writes (each page with its checkpoint in one transaction). */
+  readonly store: Store;
   readonly graphs: TenantGraphFactory;
   readonly integrations: IntegrationRepository;
   readonly runner: SyncRunner;
@@ -30,7 +29,7 @@ export class ServicePrincipalSync {
   constructor(private readonly options: ServicePrincipalSyncOptions) {}
 
   async run(clientId: string, trigger: SyncTrigger = 'schedule'): Promise<RunOutcome> {
-    const { db, clock, integrations, graphs, runner } = this.options;
+    const { store, clock, integrations, graphs, runner } = this.options;
     return runner.run(clientId, 'service_principals', trigger, async (context) => {
       if ((await integrations.find(clientId)) === undefined) return;
       const graph = graphs.forIntegration(await integrations.credentials(clientId));
@@ -40,16 +39,16 @@ export class ServicePrincipalSync {
           firstLink: `/servicePrincipals?$select=${SERVICE_PRINCIPAL_SELECT}&$top=999`,
           operation: 'servicePrincipals',
           requiredPermissions: ['Directory.Read.All'],
-          writePage: async (trx, items, stamp) => {
+          writePage: async (tx, items, stamp) => {
             const records = items.filter((item) => typeof item.id === 'string').map(toServicePrincipalRecord);
-            await new ServicePrincipalRepository(trx).upsertPage(clientId, records, stamp);
+            await tx.servicePrincipals.upsertPage(clientId, records, stamp);
             return records.length;
           },
-          sweep: (trx, stamp) => new ServicePrincipalRepository(trx).sweep(clientId, stamp),
+          sweep: (tx, stamp) => tx.servicePrincipals.sweep(clientId, stamp),
         },
         context,
         graph,
-        { db, clock },
+        { store, clock },
       );
     });
   }

@@ -1,10 +1,9 @@
-import type { Kysely } from 'kysely';
 import { GraphRequestError } from '../graph/graph-errors.js';
 import type { TenantGraph } from '../graph/tenant-graph.js';
 import type { Pace } from '../graph/tenant-gate.js';
 import type { Clock } from '../shared/clock.js';
-import { CheckpointRepository, type Checkpoint } from '../store/checkpoint-repository.js';
-import type { Database } from '../store/schema.js';
+import type { Checkpoint } from '../store/checkpoint-repository.js';
+import type { Repositories, Store } from '../store/store.js';
 import type { RunContext } from './sync-runner.js';
 
 /** One list Graph serves whole (no delta) and how its pages are stored. */
@@ -16,9 +15,9 @@ export interface SnapshotSpec<T> {
   readonly requiredPermissions: readonly string[];
   readonly pace?: Pace | undefined;
   /** Writes a page; every row written carries `roundStamp`. Runs inside the page's transaction. */
-  writePage(db: Kysely<Database>, items: readonly T[], roundStamp: string): Promise<number>;
+  writePage(tx: Repositories, items: readonly T[], roundStamp: string): Promise<number>;
   /** Removes what the completed round did not write. Runs inside the last page's transaction. */
-  sweep(db: Kysely<Database>, roundStamp: string): Promise<number>;
+  sweep(tx: Repositories, roundStamp: string): Promise<number>;
 }
 
 /** What one pass did. */
@@ -37,10 +36,9 @@ export async function runSnapshotPass<T>(
   spec: SnapshotSpec<T>,
   context: RunContext,
   graph: TenantGraph,
-  store: { readonly db: Kysely<Database>; readonly clock: Clock },
+  store: { readonly store: Store; readonly clock: Clock },
 ): Promise<SnapshotTotals> {
-  const checkpoints = new CheckpointRepository(store.db);
-  const saved = await checkpoints.getOrInitial(context.clientId, spec.stream);
+  const saved = await store.store.read.checkpoints.getOrInitial(context.clientId, spec.stream);
   const savedStamp = typeof saved.state.roundStamp === 'string' ? saved.state.roundStamp : undefined;
   if (saved.nextLink !== null && savedStamp !== undefined) {
     try {
@@ -57,7 +55,7 @@ async function pass<T>(
   spec: SnapshotSpec<T>,
   context: RunContext,
   graph: TenantGraph,
-  store: { readonly db: Kysely<Database>; readonly clock: Clock },
+  store: { readonly store: Store; readonly clock: Clock },
   start: Checkpoint,
   link: string,
   roundStamp: string,
@@ -79,10 +77,10 @@ async function pass<T>(
       watermark: done ? store.clock.now().toISOString() : checkpoint.watermark,
       state: done ? { lastRoundStamp: roundStamp } : { roundStamp },
     };
-    const { written, removed } = await store.db.transaction().execute(async (trx) => {
-      const count = await spec.writePage(trx, page.value, roundStamp);
-      const swept = done ? await spec.sweep(trx, roundStamp) : 0;
-      await new CheckpointRepository(trx).save(next, store.clock.now());
+    const { written, removed } = await store.store.transaction(async (tx) => {
+      const count = await spec.writePage(tx, page.value, roundStamp);
+      const swept = done ? await spec.sweep(tx, roundStamp) : 0;
+      await tx.checkpoints.save(next, store.clock.now());
       return { written: count, removed: swept };
     });
     checkpoint = next;

@@ -1,4 +1,12 @@
 import assert from 'node:assert/strict';
+import type {
+  KyselyPlugin,
+  PluginTransformQueryArgs,
+  PluginTransformResultArgs,
+  QueryResult,
+  RootOperationNode,
+  UnknownRow,
+} from 'kysely';
 import { runAction } from '../../../bot/actions/action-handler.js';
 import { runCommand } from '../../../bot/commands/command-handler.js';
 import { TabLinks } from '../../../bot/tab-links.js';
@@ -26,6 +34,24 @@ function recording(core: Core, calls: string[]): Core {
       });
     },
   });
+}
+
+/** Every statement the core sends to the store while `recording` is on, as its kind and first table. */
+class StatementLog implements KyselyPlugin {
+  recording = false;
+  readonly statements: string[] = [];
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    if (this.recording) {
+      const table = /"kind":"IdentifierNode","name":"(\w+)"/.exec(JSON.stringify(args.node))?.[1] ?? '?';
+      this.statements.push(`${args.node.kind} ${table}`);
+    }
+    return args.node;
+  }
+
+  transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return Promise.resolve(args.result);
+  }
 }
 
 function textOf(card: unknown): string {
@@ -147,3 +173,56 @@ describeEachEngineWithCore('a user card click in the bot', (ctx) => {
     assert.equal(await state(), 'disabled');
   });
 });
+
+const statementLog = new StatementLog();
+
+describeEachEngineWithCore(
+  'the SQL statements of a user card click in the bot',
+  (ctx) => {
+    it('a Disable click reads the client, the grants and the user once each: 7 statements in all', async () => {
+      const db = ctx.core.database.db;
+      const clientId = await seedClient(db);
+      const directory = await seedDirectory(db, clientId, {
+        users: {
+          lynne: {
+            displayName: 'Lynne Robbins',
+            upn: 'lynne@fixture.example',
+            state: 'imported',
+            importedAt: T0,
+          },
+        },
+      });
+      const context: WorkflowContext = {
+        core: ctx.core,
+        links: new TabLinks({ publicBaseUrl: 'https://idm.test.example', teamsAppId: 'app' }),
+        actor: { ...partnerAdmin, channel: 'bot' },
+        conversationId: 'personal-chat',
+      };
+      const click = {
+        action: {
+          type: 'Action.Execute',
+          verb: 'user.disable',
+          data: { client: clientId, user: directory.user('lynne') },
+        },
+      };
+      statementLog.statements.length = 0;
+      statementLog.recording = true;
+      try {
+        const answer = await runAction(context, click, { logger: createLogger({ level: 'silent' }) });
+        assert.match(textOf(answer.card), /Lynne Robbins is disabled/);
+      } finally {
+        statementLog.recording = false;
+      }
+      // The client, the grants (once for both checks), the user; its compare-and-set and the audit entry (one
+      // transaction); then what the card shows: the expiry policy and the user's excluded groups. 9 before the grants
+      // were read once per request and the user was no longer read again after its compare-and-set.
+      assert.deepEqual(
+        statementLog.statements.filter((s) => s.startsWith('SelectQueryNode role_assignments')).length,
+        1,
+        statementLog.statements.join('\n'),
+      );
+      assert.ok(statementLog.statements.length <= 7, statementLog.statements.join('\n'));
+    });
+  },
+  () => ({ storePlugins: [statementLog] }),
+);

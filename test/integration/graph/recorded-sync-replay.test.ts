@@ -134,7 +134,7 @@ describeEachEngine('recorded Graph answers replayed through the sync engines', (
       recording('user-registration-details.json').body,
     ]);
     const mfa = new MfaRegistrationSync({
-      db: ctx.database.db,
+      store: fixture.store,
       graphs: fixture.graphs,
       integrations: fixture.integrations,
       runner: fixture.runner,
@@ -169,7 +169,7 @@ describeEachEngine('recorded Graph answers replayed through the sync engines', (
   it('enterprise applications: the documented servicePrincipals page stored', async () => {
     serve('^/v1.0/servicePrincipals$', [recording('service-principals.json').body]);
     const outcome = await new ServicePrincipalSync({
-      db: ctx.database.db,
+      store: fixture.store,
       graphs: fixture.graphs,
       integrations: fixture.integrations,
       runner: fixture.runner,

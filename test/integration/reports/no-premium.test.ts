@@ -39,6 +39,7 @@ describe('reports for a tenant without Entra ID P1/P2', function () {
         assert.equal((await core.directorySync.run(client.id)).run.status, 'succeeded');
         const parts = {
           db: core.database.db,
+          store: core.store,
           graphs: core.graphs,
           integrations: core.integrationStore,
           runner: core.syncRunner,

@@ -264,31 +264,20 @@ describe('services reach the data through the Store, not the SQL builder (issue 
     );
   });
 
-  it('lets the store and the services still waiting in the allowlist use kysely', async () => {
-    for (const file of ['src/store/probe.ts', 'src/services/licence-service.ts']) {
-      const messages = await lintAt(file, kyselyImport);
-      assert.deepEqual(of('no-restricted-imports', messages), [], `${file}: ${messages.join('\n')}`);
-    }
+  it('lets the store use kysely', async () => {
+    const messages = await lintAt('src/store/probe.ts', kyselyImport);
+    assert.deepEqual(of('no-restricted-imports', messages), [], messages.join('\n'));
   });
 
-  it('keeps the allowlist honest: every service on it still imports kysely, every other service does not', () => {
+  it('no service imports kysely, and the rule has no exceptions left', () => {
     const config = fs.readFileSync(path.join(repoRoot, 'eslint.config.js'), 'utf8');
-    const listed = new Set(
-      [
-        ...(/const servicesStillOnKysely = \[([\s\S]*?)\];/.exec(config)?.[1] ?? '').matchAll(/'([^']+)'/g),
-      ].map((match) => match[1]),
-    );
-    assert.ok(listed.size > 0, 'the allowlist was not found in eslint.config.js');
+    assert.doesNotMatch(config, /servicesStillOnKysely/);
     const services = (fs.readdirSync(path.join(repoRoot, 'src/services'), { recursive: true }) as string[])
       .filter((file) => file.endsWith('.ts'))
       .map((file) => `src/services/${file}`);
-    const usingKysely = services
-      .filter((file) => fs.readFileSync(path.join(repoRoot, file), 'utf8').includes("from 'kysely'"))
-      .sort();
-    assert.deepEqual(
-      usingKysely,
-      [...listed].sort(),
-      'move a service off the list in the commit that moves it',
+    const usingKysely = services.filter((file) =>
+      fs.readFileSync(path.join(repoRoot, file), 'utf8').includes("from 'kysely'"),
     );
+    assert.deepEqual(usingKysely, []);
   });
 });
