@@ -85,7 +85,12 @@ export function registerUserActionCommands(users: Command, context: CliContext):
                 ? ''
                 : ` Reclaimed: ${preview.monthlyCostReclaimed.amount} ${preview.monthlyCostReclaimed.currency} a month.`),
           );
-          if (!preview.available) context.out(`Unavailable: ${preview.availabilityDetail}`);
+          // The permission's state in the core's own words, as the bot's and the tab's previews show it: no
+          // --confirm hint for an action the client's tenant has not granted.
+          if (!preview.available) {
+            context.out(`Not available for this client yet. ${preview.availabilityDetail}`);
+            return;
+          }
           context.out(`To do it, run the same command with --confirm.`);
           return;
         }
