@@ -35,11 +35,11 @@ export function registerUserActionCommands(users: Command, context: CliContext):
       .command(verb)
       .description(`${description}; previews unless --confirm`)
       .argument('<client>', 'client name or id')
-      .argument('[userIds...]', 'user object ids')
+      .argument('[users...]', 'user object ids')
       .option('--inactive', 'select the expired users still licensed (the Licences screen’s inactive list)')
       .option('--confirm', 'do it (after looking at the preview)')
       .option(
-        '--sku <skuIds...>',
+        '--sku <licence-ids...>',
         'remove-licences: only these licence (SKU) ids (default: all the user holds)',
       )
       .option('--json', 'print the preview or the results as JSON')
