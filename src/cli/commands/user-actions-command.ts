@@ -101,8 +101,9 @@ export function registerUserActionCommands(users: Command, context: CliContext):
         }
         context.out(
           formatTable(
-            ['UPN', 'RESULT', 'GRAPH', 'REASON'],
+            ['NAME', 'UPN', 'RESULT', 'GRAPH', 'REASON'],
             outcome.results.map((r) => [
+              r.displayName,
               r.userPrincipalName ?? r.id,
               r.outcome,
               r.graphStatus === null ? '—' : r.graphStatus.toString(),

@@ -13,6 +13,8 @@ import {
   type CoreHarness,
 } from '../services/fixtures/core-harness.js';
 
+const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /**
  * The CLI over the real core and a connected tenant (the simulator over HTTPS): what it prints comes from the same
  * services the tab and the bot call, the core applies the access policy, and bad input ends with a clear message and
@@ -92,6 +94,28 @@ for (const engine of engines) {
     });
     const otherAdmin = person('bbbbbbbb-0000-4000-8000-000000000045', 'other-admin@msp.example');
     const viewer = person('bbbbbbbb-0000-4000-8000-000000000046', 'viewer@msp.example');
+
+    it('a user action’s results name each user by display name and sign-in name (refused here: no permission)', async () => {
+      const users = (await app.core.users.list(partnerAdmin, clientId, { limit: 3, guest: 'no' })).items;
+      const ids = users.map((u) => u.id);
+      assert.equal(await cli(['users', 'block', clientId, ...ids, '--confirm', '--json']), 0, err.join('\n'));
+      const outcome = JSON.parse(out.join('')) as {
+        results: { id: string; displayName: string | null; outcome: string }[];
+      };
+      assert.deepEqual(
+        outcome.results.map((r) => [r.id, r.displayName, r.outcome]),
+        users.map((u) => [u.id, u.displayName, 'refused']),
+      );
+      assert.equal(await cli(['users', 'block', clientId, ...ids, '--confirm']), 0, err.join('\n'));
+      assert.match(out.join('\n'), /^NAME +UPN +RESULT/);
+      for (const user of users)
+        assert.match(
+          out.join('\n'),
+          new RegExp(
+            `${escaped(user.displayName ?? '?')} +${escaped(user.userPrincipalName ?? '?')} +refused`,
+          ),
+        );
+    });
 
     it('find: users and groups across the clients, from the core’s search (as JSON and as a table)', async () => {
       const [user] = (await app.core.users.list(partnerAdmin, clientId, { limit: 1, guest: 'no' })).items;
