@@ -92,7 +92,10 @@ export function userActionResultCard(client: CardClient, outcome: UserActionOutc
     ),
     facts(
       outcome.results.map((r) => [
-        r.userPrincipalName ?? r.id,
+        // The person's name, with the sign-in name (UPN) that tells two of the same name apart.
+        r.displayName === null
+          ? (r.userPrincipalName ?? r.id)
+          : `${r.displayName} (${r.userPrincipalName ?? r.id})`,
         r.reason === null ? RESULT_WORDS[r.outcome] : `${RESULT_WORDS[r.outcome]} · ${r.reason}`,
       ]),
     ),

@@ -4,7 +4,9 @@ import type { CliContext } from './cli-context.js';
 import { registerAuditCommand } from './commands/audit-command.js';
 import { registerBillingCommand } from './commands/billing-command.js';
 import { registerClientsCommand } from './commands/clients-command.js';
+import { registerDashboardCommand } from './commands/dashboard-command.js';
 import { registerDoctorCommand } from './commands/doctor-command.js';
+import { registerFindCommand } from './commands/find-command.js';
 import { registerGroupsCommand } from './commands/groups-command.js';
 import { registerIntegrationsCommand } from './commands/integrations-command.js';
 import { registerRolesCommand } from './commands/roles-command.js';
@@ -34,6 +36,8 @@ export function buildProgram(context: CliContext): Command {
     });
   registerClientsCommand(program, context);
   registerStatusCommand(program, context);
+  registerDashboardCommand(program, context);
+  registerFindCommand(program, context);
   registerSyncCommand(program, context);
   registerReportCommand(program, context);
   registerIntegrationsCommand(program, context);

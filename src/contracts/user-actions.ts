@@ -56,6 +56,8 @@ export interface UserActionPreview {
 /** One user's outcome. `done` includes users already in the wanted state (no request sent). */
 export interface UserActionResult {
   readonly id: string;
+  /** The user's name as the directory copy holds it (results show it, with the sign-in name beside it). */
+  readonly displayName: string | null;
   readonly userPrincipalName: string | null;
   readonly outcome: 'done' | 'refused' | 'not_applicable';
   /** Whether a request was sent for this user (false for `already` and `not_applicable`). */

@@ -111,7 +111,7 @@ export class AlertService {
           updatedBy: row?.updatedBy ?? null,
         };
       }),
-      conversations: canChange ? await this.conversationsFor(actor) : [],
+      conversations: canChange ? (await this.destinationsFor(actor, client.id)).offered : [],
       canChange,
     };
   }
@@ -133,14 +133,15 @@ export class AlertService {
         path: 'timeZone',
         message: `“${request.timeZone}” is not a time zone (e.g. Europe/London)`,
       });
-    const conversations = new Set(
-      (await this.conversationsFor(actor)).map((conversation) => conversation.id),
-    );
+    const destinations = await this.destinationsFor(actor, client.id);
+    const offered = new Set(destinations.offered.map((conversation) => conversation.id));
     request.settings.forEach((setting, index) => {
-      if (setting.conversationId !== null && !conversations.has(setting.conversationId))
+      if (setting.conversationId !== null && !offered.has(setting.conversationId))
         problems.push({
           path: `settings.${String(index)}.conversationId`,
-          message: 'is not a chat or channel the bot is in (add the bot there first)',
+          message: destinations.otherClients.has(setting.conversationId)
+            ? "is another client's chat or channel: choose one of this client's, or one of your own"
+            : 'is not a chat or channel the bot is in (add the bot there first)',
         });
       if (setting.kind === 'weekly_digest' && setting.delivery === 'daily_digest')
         problems.push({
@@ -322,16 +323,48 @@ export class AlertService {
     });
   }
 
-  /** The conversations the actor may send a client's alerts to: group chats and channels, and their own chat. */
-  private async conversationsFor(actor: Actor): Promise<AlertConversationView[]> {
-    const rows = await this.options.store.read.conversations.all();
-    return rows
-      .filter(
-        (row) =>
-          row.conversationType !== 'personal' ||
-          (row.userObjectId === actor.objectId.toLowerCase() &&
-            row.tenantId === actor.tenantId.toLowerCase()),
-      )
-      .map(conversationView);
+  /**
+   * Where the actor may send this client's alerts: their own personal chat, and the group chats and channels that
+   * belong to this client or to no client (the partner's own). A chat or channel belongs to a client when it is
+   * subscribed to that client's notifications, holds that client's tab, or is in that client's connected tenant
+   * (the actor's own tenant aside: that is where the partner's own chats are). `otherClients`: those that belong to
+   * other clients only, refused with a reason of their own.
+   */
+  private async destinationsFor(
+    actor: Actor,
+    clientId: string,
+  ): Promise<{ offered: AlertConversationView[]; otherClients: Set<string> }> {
+    const read = this.options.store.read;
+    const [rows, placements, integrations] = await Promise.all([
+      read.conversations.all(),
+      read.tabPlacements.all(),
+      read.integrations.list(),
+    ]);
+    const actorTenant = actor.tenantId.toLowerCase();
+    const ownersOf = (row: (typeof rows)[number]): Set<string> => {
+      // A channel conversation's id may carry the thread (`19:…@thread.tacv2;messageid=…`); a tab names the channel.
+      const place = row.conversationId.split(';')[0];
+      const tenant = row.tenantId?.toLowerCase();
+      return new Set([
+        ...(row.clientId === null ? [] : [row.clientId]),
+        ...placements.filter((p) => p.id === place).map((p) => p.clientId),
+        ...(tenant === undefined || tenant === actorTenant
+          ? []
+          : integrations.filter((i) => i.tenantId.toLowerCase() === tenant).map((i) => i.clientId)),
+      ]);
+    };
+    const offered: AlertConversationView[] = [];
+    const otherClients = new Set<string>();
+    for (const row of rows) {
+      if (row.conversationType === 'personal') {
+        if (row.userObjectId === actor.objectId.toLowerCase() && row.tenantId === actorTenant)
+          offered.push(conversationView(row));
+        continue;
+      }
+      const owners = ownersOf(row);
+      if (owners.size === 0 || owners.has(clientId)) offered.push(conversationView(row));
+      else otherClients.add(row.conversationId);
+    }
+    return { offered, otherClients };
   }
 }

@@ -113,7 +113,18 @@ export class ExportService {
       const days = await this.parts.billing.history(actor, clientRef, query);
       return [
         csvRows([
-          ['day', 'totalUsers', 'imported', 'disabled', 'expired', 'guests', 'billable'],
+          // The monthly licence cost as the history view and the CLI show it: empty where no price was set.
+          [
+            'day',
+            'totalUsers',
+            'imported',
+            'disabled',
+            'expired',
+            'guests',
+            'billable',
+            'monthlyLicenceCost',
+            'currency',
+          ],
           ...days.map((day) => [
             day.day,
             day.totalUsers,
@@ -122,6 +133,8 @@ export class ExportService {
             day.expired,
             day.guests,
             day.billable,
+            day.licenceCost?.amount,
+            day.licenceCost?.currency,
           ]),
         ]),
       ];

@@ -162,6 +162,7 @@ export class UserActionsService {
       .filter((t) => t.plan !== 'change')
       .map((t) => ({
         id: t.id,
+        displayName: t.displayName,
         userPrincipalName: t.userPrincipalName,
         outcome: t.plan === 'already' ? 'done' : 'not_applicable',
         requested: false,
@@ -184,6 +185,7 @@ export class UserActionsService {
             const target = byId.get(s.id);
             return {
               id: s.id,
+              displayName: target?.displayName ?? null,
               userPrincipalName: target?.userPrincipalName ?? null,
               outcome: s.ok ? 'done' : 'refused',
               requested: true,

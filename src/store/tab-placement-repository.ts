@@ -41,6 +41,17 @@ export class TabPlacementRepository {
     return Number(deleted.numDeletedRows) > 0;
   }
 
+  /** Every placement of every client (the places a client's tab holds, for telling whose a chat is). */
+  async all(): Promise<TabPlacementRecord[]> {
+    const rows = await this.db
+      .selectFrom('tab_placements')
+      .select(['client_id', 'place_kind', 'place_id'])
+      .orderBy('client_id')
+      .orderBy('place_id')
+      .execute();
+    return rows.map((row) => ({ clientId: row.client_id, kind: row.place_kind, id: row.place_id }));
+  }
+
   async find(clientId: string, placeId: string): Promise<TabPlacementRecord | undefined> {
     const row = await this.db
       .selectFrom('tab_placements')

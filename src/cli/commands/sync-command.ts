@@ -31,7 +31,7 @@ export function registerSyncCommand(program: Command, context: CliContext): void
   program
     .command('sync')
     .description(
-      'synchronise a client with its tenant now, as the schedule does: directory (and enterprise apps), activity (signInActivity), MFA registration, sign-ins — joining runs in progress',
+      'synchronise a client with its tenant now, as the schedule does: directory (and enterprise apps), activity (each user’s last sign-in), MFA registration, sign-ins — joining runs in progress',
     )
     .argument('<client>', 'client name or id')
     .addOption(
@@ -117,7 +117,7 @@ function progressBar(): {
 const KIND_TEXT: Readonly<Record<string, string>> = {
   directory: 'directory',
   service_principals: 'enterprise apps',
-  sign_in_activity: 'signInActivity',
+  sign_in_activity: 'last sign-ins',
   sign_ins: 'sign-ins',
   mfa_registration: 'MFA registration',
 };

@@ -35,11 +35,11 @@ export function registerUserActionCommands(users: Command, context: CliContext):
       .command(verb)
       .description(`${description}; previews unless --confirm`)
       .argument('<client>', 'client name or id')
-      .argument('[userIds...]', 'user object ids')
+      .argument('[users...]', 'user object ids')
       .option('--inactive', 'select the expired users still licensed (the Licences screen’s inactive list)')
       .option('--confirm', 'do it (after looking at the preview)')
       .option(
-        '--sku <skuIds...>',
+        '--sku <licence-ids...>',
         'remove-licences: only these licence (SKU) ids (default: all the user holds)',
       )
       .option('--json', 'print the preview or the results as JSON')
@@ -85,7 +85,12 @@ export function registerUserActionCommands(users: Command, context: CliContext):
                 ? ''
                 : ` Reclaimed: ${preview.monthlyCostReclaimed.amount} ${preview.monthlyCostReclaimed.currency} a month.`),
           );
-          if (!preview.available) context.out(`Unavailable: ${preview.availabilityDetail}`);
+          // The permission's state in the core's own words, as the bot's and the tab's previews show it: no
+          // --confirm hint for an action the client's tenant has not granted.
+          if (!preview.available) {
+            context.out(`Not available for this client yet. ${preview.availabilityDetail}`);
+            return;
+          }
           context.out(`To do it, run the same command with --confirm.`);
           return;
         }
@@ -96,8 +101,9 @@ export function registerUserActionCommands(users: Command, context: CliContext):
         }
         context.out(
           formatTable(
-            ['UPN', 'RESULT', 'GRAPH', 'REASON'],
+            ['NAME', 'UPN', 'RESULT', 'GRAPH', 'REASON'],
             outcome.results.map((r) => [
+              r.displayName,
               r.userPrincipalName ?? r.id,
               r.outcome,
               r.graphStatus === null ? '—' : r.graphStatus.toString(),

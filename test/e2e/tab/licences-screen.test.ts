@@ -189,9 +189,12 @@ describe('tab: the Licences screen (browser)', function () {
       .filter({ hasNot: frame.getByText('Sign-in blocked') });
     // The two users by their user principal name (shown under the name), to find them again after each reload.
     const upns: string[] = [];
+    const names = new Map<string, string>();
     for (let i = 0; i < 2; i++) {
       const cell = await expiredRows.nth(i).getByRole('cell').nth(1).innerText();
-      upns.push(cell.split(/\s+/).find((word) => word.includes('@')) ?? '');
+      const upn = cell.split(/\s+/).find((word) => word.includes('@')) ?? '';
+      upns.push(upn);
+      names.set(upn, cell.slice(0, cell.indexOf(upn)).trim());
     }
     assert.ok(upns.every((upn) => upn !== ''));
     const tick = async (): Promise<void> => {
@@ -208,6 +211,20 @@ describe('tab: the Licences screen (browser)', function () {
     const blocked = frame.getByRole('table', { name: 'Block sign-in results' });
     await blocked.waitFor();
     assert.equal(await blocked.getByText('done', { exact: true }).count(), 2);
+    // Each result names the person, with the sign-in name under it (as the list does).
+    for (const upn of upns) {
+      const who = await blocked
+        .getByRole('row')
+        .filter({ hasText: upn })
+        .getByRole('cell')
+        .first()
+        .innerText();
+      assert.ok(names.get(upn), upn);
+      assert.deepEqual(
+        who.split('\n').map((line) => line.trim()),
+        [names.get(upn), upn],
+      );
+    }
     const blockAudit = await auditOf('user.block_sign_in');
     assert.equal(blockAudit.length, 2);
     const ids = blockAudit.map((entry) => entry.target_id ?? '');

@@ -359,5 +359,93 @@ for (const engine of engines) {
       assert.equal((await core.alertDigests.checkWeeklyDigest(clientId)).delivered, 0, 'once a week');
       assert.ok((await core.alerts.alerts(viewer, clientId)).alerts.some((a) => a.kind === 'weekly_digest'));
     });
+    it('offers and accepts only this client’s chats and channels or the partner’s own; another client’s is refused with a 400 saying so', async () => {
+      const ours = `19:ours-${engine}@thread.tacv2`;
+      const theirsByTab = `19:theirs-tab-${engine}@thread.tacv2`;
+      const theirsBySubscription = `19:theirs-sub-${engine}@thread.v2`;
+      const theirsByTenant = `19:theirs-tenant-${engine}@thread.v2`;
+      const otherTenant = (
+        await core.database.db
+          .selectFrom('integrations')
+          .select('tenant_id')
+          .where('client_id', '=', otherClientId)
+          .executeTakeFirstOrThrow()
+      ).tenant_id;
+      for (const [id, type, tenantId] of [
+        [`${ours};messageid=1700000000000`, 'channel', MSP_TENANT],
+        [theirsByTab, 'channel', MSP_TENANT],
+        [theirsBySubscription, 'groupChat', MSP_TENANT],
+        [theirsByTenant, 'groupChat', otherTenant],
+      ] as const) {
+        await core.notifications.rememberConversation({
+          conversationId: id,
+          conversationType: type,
+          tenantId,
+          reference: reference(id),
+        });
+      }
+      await core.tabPlacements.add(admin, clientId, { kind: 'channel', id: ours });
+      await core.tabPlacements.add(admin, otherClientId, { kind: 'channel', id: theirsByTab });
+      await core.notifications.setNotifications(admin, theirsBySubscription, {
+        enabled: true,
+        client: otherClientId,
+      });
+
+      const offered = async (who: Actor, client: string): Promise<string[]> =>
+        (await core.alerts.settings(who, client)).conversations.map((c) => c.id).sort();
+      assert.deepEqual(
+        await offered(admin, clientId),
+        [personal, groupChat, `${ours};messageid=1700000000000`].sort(),
+        'the partner’s own chats and this client’s channel; no other client’s',
+      );
+      assert.deepEqual(
+        await offered(otherAdmin, otherClientId),
+        [groupChat, theirsByTab, theirsBySubscription, theirsByTenant].sort(),
+      );
+
+      const audits = await auditCount('alerts.settings_changed');
+      for (const theirs of [theirsByTab, theirsBySubscription, theirsByTenant]) {
+        await assert.rejects(
+          core.alerts.updateSettings(admin, clientId, {
+            settings: [
+              {
+                kind: 'sync_failed',
+                enabled: true,
+                conversationId: theirs,
+                delivery: 'immediate',
+                digestHour: 8,
+              },
+            ],
+          }),
+          (error: unknown) => {
+            assert.ok(error instanceof ValidationError, String(error));
+            assert.equal(error.status, 400);
+            assert.match(error.message, /is another client's chat or channel: choose one of this client's/);
+            return true;
+          },
+          theirs,
+        );
+      }
+      assert.equal(await auditCount('alerts.settings_changed'), audits, 'nothing saved');
+      const view = await core.alerts.settings(admin, clientId);
+      assert.equal(view.settings.find((setting) => setting.kind === 'sync_failed')?.conversationId, null);
+
+      await core.alerts.updateSettings(admin, clientId, {
+        settings: [
+          {
+            kind: 'sync_failed',
+            enabled: true,
+            conversationId: `${ours};messageid=1700000000000`,
+            delivery: 'immediate',
+            digestHour: 8,
+          },
+        ],
+      });
+      assert.equal(
+        (await core.alerts.settings(admin, clientId)).settings.find((s) => s.kind === 'sync_failed')
+          ?.conversationId,
+        `${ours};messageid=1700000000000`,
+      );
+    });
   });
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { parse } from 'csv-parse/sync';
 import type { SimTenant } from '../../../sim/index.js';
 import { SIM_SKUS } from '../../../sim/licences.js';
 import { REPORTS_PACE_KEY } from '../../../src/graph/tenant-gate.js';
@@ -323,6 +324,23 @@ for (const engine of engines) {
         amount: (seats * 33).toFixed(2),
         currency: 'GBP',
       });
+      // The CSV export carries the same cost as the history view, day by day (empty where no price was set).
+      const download = await app.core.exports.billingCsv(partnerAdmin, clientId, {});
+      let text = '';
+      for await (const chunk of download.chunks) text += chunk;
+      const rows = parse<Record<string, string>>(text, { columns: true });
+      const days = await app.core.billing.history(partnerAdmin, clientId);
+      assert.equal(rows.length, days.length);
+      assert.deepEqual(
+        rows.map((row) => [row.day, row.billable, row.monthlyLicenceCost, row.currency]),
+        days.map((day) => [
+          day.day,
+          String(day.billable),
+          day.licenceCost?.amount ?? '',
+          day.licenceCost?.currency ?? '',
+        ]),
+      );
+      assert.equal(rows.at(-1)?.monthlyLicenceCost, (seats * 33).toFixed(2));
     });
 
     it('the threshold change preview counts who would expire and what their licences cost, as setting it then does', async () => {

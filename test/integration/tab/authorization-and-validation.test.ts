@@ -186,6 +186,64 @@ describe('tab API: the core decides who may read and change what, and bad input 
     );
   });
 
+  it("offers A's admin only A's chats and the partner's own for alerts; a chat holding B's tab is refused with 400 saying so", async () => {
+    const partnerActor: Actor = { ...PARTNER_ADMIN, name: 'partner@example.test', channel: 'tab' };
+    const ours = '19:alerts-alpha@thread.tacv2';
+    const theirs = '19:alerts-bravo@thread.tacv2';
+    const shared = '19:alerts-msp@thread.v2';
+    for (const [id, type] of [
+      [ours, 'channel'],
+      [theirs, 'channel'],
+      [shared, 'groupChat'],
+    ] as const) {
+      await harness.core.notifications.rememberConversation({
+        conversationId: id,
+        conversationType: type,
+        tenantId: MSP_TENANT,
+        reference: JSON.stringify({ reference: { conversation: { id } } }),
+      });
+    }
+    await harness.core.tabPlacements.add(partnerActor, 'alpha', { kind: 'channel', id: ours });
+    await harness.core.tabPlacements.add(partnerActor, 'bravo', { kind: 'channel', id: theirs });
+
+    const settings = await harness.request('GET', '/api/tab/clients/alpha/alert-settings', {
+      token: adminOfA,
+    });
+    const offered = ((await settings.json()) as { conversations: { id: string }[] }).conversations.map(
+      (c) => c.id,
+    );
+    const refused = await harness.request('PUT', '/api/tab/clients/alpha/alert-settings', {
+      token: adminOfA,
+      body: {
+        settings: [
+          {
+            kind: 'sync_failed',
+            enabled: true,
+            conversationId: theirs,
+            delivery: 'immediate',
+            digestHour: 8,
+          },
+        ],
+      },
+    });
+    const body = (await refused.json()) as ErrorBody;
+    const accepted = await status('PUT', '/api/tab/clients/alpha/alert-settings', adminOfA, {
+      settings: [
+        { kind: 'sync_failed', enabled: true, conversationId: ours, delivery: 'immediate', digestHour: 8 },
+      ],
+    });
+
+    assert.equal(settings.status, 200);
+    assert.deepEqual(offered.sort(), [ours, shared].sort());
+    assert.equal(refused.status, 400);
+    assert.deepEqual(
+      body.error.details.problems?.map((problem) => problem.path),
+      ['settings.0.conversationId'],
+    );
+    assert.match(body.error.message, /another client's chat or channel/);
+    assert.equal(accepted, 200);
+  });
+
   it('refuses a tab placement that is not a Teams channel or chat id with 400, naming the fields', async () => {
     const response = await harness.request('POST', '/api/tab/clients/alpha/tabs', {
       token: adminOfA,

@@ -591,6 +591,19 @@ describe('bot cards', () => {
     assert.match(text, /Since yesterday: 4 new users, 2 users expired, 1 MFA registration lost/);
   });
 
+  it('the licence action results card names each user by display name, with the sign-in name beside it', () => {
+    const texts = textsOf(userActionResultCard(client, removeOutcome));
+    assert.ok(texts.includes('User 1 (user1@contoso.example)'), texts.join(' | '));
+    assert.ok(texts.includes('User 2 (user2@contoso.example)'), texts.join(' | '));
+    const unnamed = textsOf(
+      userActionResultCard(client, {
+        ...removeOutcome,
+        results: removeOutcome.results.map((r) => ({ ...r, displayName: null })),
+      }),
+    );
+    assert.ok(unnamed.includes('user1@contoso.example'), unnamed.join(' | '));
+  });
+
   it('the find card offers exactly the actions the core allowed, as the bot’s verbs (Disable asks first)', () => {
     const text = JSON.stringify(cards['find with users and groups']);
     assert.match(text, /"title":"Disable…","verb":"user.disable.ask"/);

@@ -21,6 +21,7 @@ import { ErrorBar } from '../components/error-bar.js';
 const useStyles = makeStyles({
   buttons: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS },
   block: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, alignItems: 'flex-start' },
+  upn: { color: tokens.colorNeutralForeground3, display: 'block', overflowWrap: 'anywhere' },
 });
 
 /** Each action in words: the button, the preview's counts, and the Undo. */
@@ -217,7 +218,12 @@ export function UserActionsPanel(props: {
             <TableBody>
               {outcome.results.map((r) => (
                 <TableRow key={r.id}>
-                  <TableCell>{r.userPrincipalName ?? r.id}</TableCell>
+                  <TableCell>
+                    {r.displayName ?? r.userPrincipalName ?? r.id}
+                    {r.displayName !== null && (
+                      <Caption1 className={styles.upn}>{r.userPrincipalName ?? r.id}</Caption1>
+                    )}
+                  </TableCell>
                   <TableCell>{OUTCOME_WORDS[r.outcome]}</TableCell>
                   <TableCell>{r.skuIds.map((skuId) => names.get(skuId) ?? skuId).join(', ')}</TableCell>
                   <TableCell>{r.reason ?? ''}</TableCell>
