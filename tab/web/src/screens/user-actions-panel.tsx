@@ -156,7 +156,8 @@ export function UserActionsPanel(props: {
           </Body1>
           {!preview.available && (
             <Badge appearance="tint" color="warning">
-              Not granted: {preview.availabilityDetail}
+              {/* The core's detail starts with "Not granted:" and says how to grant it. */}
+              {preview.availabilityDetail}
             </Badge>
           )}
           <Table aria-label={`${WORDS[preview.action].title}: who`} size="small">
