@@ -69,11 +69,13 @@ for (const engine of engines) {
       const inactive = await app.core.licences.inactiveLicensed(partnerAdmin, clientId, { limit: 1000 });
       const expired = inactive.users.filter((u) => u.inactiveReasons.includes('expired')).map((u) => u.id);
       assert.ok(expired.length >= 4, `expired, licensed users: ${expired.length.toString()}`);
-      inheriting = expired[0]!;
+      // One who does not hold Copilot directly: a licence held both ways loses its direct assignment and keeps the
+      // inherited one, which Graph does not refuse (it failed for a seed whose first expired user held both).
+      inheriting = expired.find((id) => !skusInTenant(id).includes(copilot)) ?? expired[0]!;
       tenant.licences.setGroupLicences(inheriting, [copilot]);
       const sync = await app.core.clientSync.run(clientId, { parts: ['directory'] });
       assert.ok(sync.succeeded, JSON.stringify(sync.runs.map((r) => r.run.error_message)));
-      selection = expired.slice(0, 12);
+      selection = [inheriting, ...expired.filter((id) => id !== inheriting)].slice(0, 12);
       for (const id of selection) original.set(id, skusInTenant(id));
       assert.ok(original.get(inheriting)?.includes(copilot));
       await app.core.licences.setPrices(partnerAdmin, clientId, {
