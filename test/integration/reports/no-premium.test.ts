@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ACTIVITY_DATA_UNAVAILABLE } from '../../../src/sync/activity-data-notice.js';
+import { ACTIVITY_DATA_UNAVAILABLE } from '../../../src/store/activity-notice-repository.js';
 import { MfaRegistrationSync } from '../../../src/sync/mfa-registration-sync.js';
 import { SignInIngestion } from '../../../src/sync/sign-in-ingestion.js';
 import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
@@ -39,6 +39,7 @@ describe('reports for a tenant without Entra ID P1/P2', function () {
         assert.equal((await core.directorySync.run(client.id)).run.status, 'succeeded');
         const parts = {
           db: core.database.db,
+          store: core.store,
           graphs: core.graphs,
           integrations: core.integrationStore,
           runner: core.syncRunner,

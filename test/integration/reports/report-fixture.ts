@@ -20,6 +20,7 @@ export function activityStreams(
 ): { ingestion: SignInIngestion; mfa: MfaRegistrationSync; servicePrincipals: ServicePrincipalSync } {
   const shared = {
     db,
+    store: fixture.store,
     graphs: fixture.graphs,
     integrations: fixture.integrations,
     runner: fixture.runner,

@@ -81,6 +81,7 @@ async function prepareClient(ctx: CoreHarness, harness: TestSimulator, groupId: 
   assert.equal((await core.servicePrincipalSync.run(client.id)).run.status, 'succeeded');
   const parts = {
     db: core.database.db,
+    store: core.store,
     graphs: core.graphs,
     integrations: core.integrationStore,
     runner: core.syncRunner,

@@ -10,7 +10,7 @@ import type { AppDatabase } from '../../../src/store/database.js';
 import { IntegrationRepository } from '../../../src/store/integration-repository.js';
 import type { Database } from '../../../src/store/schema.js';
 import { SecretBox } from '../../../src/store/secret-box.js';
-import { createStore } from '../../../src/store/store.js';
+import { createStore, type Store } from '../../../src/store/store.js';
 import { AuditTrail } from '../../../src/services/audit-trail.js';
 import { CollectionReconciler } from '../../../src/services/collection-reconciler.js';
 import { DirectorySync } from '../../../src/sync/directory-sync.js';
@@ -22,6 +22,8 @@ export const silentLogger: Logger = createLogger({ level: 'silent' });
 export interface SyncFixture {
   readonly clientId: string;
   readonly integrations: IntegrationRepository;
+  /** The store over the same database and secret box, for the engines that write through it. */
+  readonly store: Store;
   readonly runner: SyncRunner;
   readonly directorySync: DirectorySync;
   readonly graphs: TenantGraphFactory;
@@ -44,7 +46,8 @@ export async function connectClient(
     created_at: clock.now().toISOString(),
     created_by: 'test',
   });
-  const integrations = new IntegrationRepository(db, new SecretBox(crypto.randomBytes(32)));
+  const secretBox = new SecretBox(crypto.randomBytes(32));
+  const integrations = new IntegrationRepository(db, secretBox);
   // One tenant belongs to one client (a unique index): the client of an earlier test lets go of the tenant.
   await db
     .deleteFrom('integrations')
@@ -61,9 +64,10 @@ export async function connectClient(
     at: clock.now(),
   });
   const graphs = options.graphs ?? harness.factory();
-  const runner = new SyncRunner({ db, clock, logger: silentLogger });
+  const store = createStore(db, secretBox);
+  const runner = new SyncRunner({ store, clock, logger: silentLogger });
   const directorySync = new DirectorySync({ db, graphs, integrations, runner, clock, logger: silentLogger });
-  return { clientId, integrations, runner, directorySync, graphs };
+  return { clientId, integrations, store, runner, directorySync, graphs };
 }
 
 export { FakeClock };
