@@ -305,7 +305,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     retentionDays: config.signInRetentionDays,
   });
   const clientSync = new ClientSync({
-    db,
+    store,
     clock,
     runner: syncRunner,
     directory: directorySync,
