@@ -114,7 +114,9 @@ async function main(): Promise<void> {
       created_at: new Date().toISOString(),
       created_by: 'bench',
     });
-    const integrations = new IntegrationRepository(database.db, new SecretBox(key));
+    const secretBox = new SecretBox(key);
+    const integrations = new IntegrationRepository(database.db, secretBox);
+    const store = createStore(database.db, secretBox);
     await integrations.save({
       clientId,
       kind: 'client_credentials',
@@ -126,7 +128,7 @@ async function main(): Promise<void> {
       at: new Date(),
     });
     const logger = createLogger({ level: 'silent' });
-    const runner = new SyncRunner({ db: database.db, clock: systemClock, logger });
+    const runner = new SyncRunner({ store, clock: systemClock, logger });
     // Sign-ins are kept for users enabled for data collection only (rule 10): the directory, then the import.
     const directory = new DirectorySync({
       db: database.db,
@@ -153,7 +155,7 @@ async function main(): Promise<void> {
       .execute();
     await reconciler.reconcile(clientId);
     const ingestion = new SignInIngestion({
-      db: database.db,
+      store,
       graphs,
       integrations,
       runner,

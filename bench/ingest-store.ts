@@ -13,9 +13,10 @@ import path from 'node:path';
 import { TenantState } from '../sim/tenant-state.js';
 import { isSimGuest } from '../sim/user-kind.js';
 import { openDatabase } from '../src/store/database.js';
-import { CheckpointRepository, type Checkpoint } from '../src/store/checkpoint-repository.js';
-import { ReportRepository } from '../src/store/report-repository.js';
-import { SignInRepository, type SignInRecord } from '../src/store/sign-in-repository.js';
+import type { Checkpoint } from '../src/store/checkpoint-repository.js';
+import { SecretBox } from '../src/store/secret-box.js';
+import type { SignInRecord } from '../src/store/sign-in-repository.js';
+import { createStore } from '../src/store/store.js';
 import { toSignInRecord, type GraphSignIn } from '../src/sync/activity-mappers.js';
 
 const USERS = Number(process.env.BENCH_INGEST_USERS ?? 5_000);
@@ -59,6 +60,8 @@ try {
 
   const database = await openDatabase({ kind: 'sqlite', path: path.join(dir, 'bench.db') });
   const db = database.db;
+  // Through the Store, as SignInIngestion writes.
+  const store = createStore(db, new SecretBox(crypto.randomBytes(32)));
   const clientId = crypto.randomUUID();
   await db
     .insertInto('clients')
@@ -106,13 +109,13 @@ try {
     duplicates: number;
     pageMs: number[];
   }> => {
-    let checkpoint: Checkpoint = await new CheckpointRepository(db).getOrInitial(clientId, 'sign_ins');
+    let checkpoint: Checkpoint = await store.read.checkpoints.getOrInitial(clientId, 'sign_ins');
     let inserted = 0;
     let duplicates = 0;
     const pageMs: number[] = [];
     const begin = performance.now();
     const cpu = process.cpuUsage();
-    const lastSuccess = await new SignInRepository(db).lastSuccessByUser(clientId);
+    const lastSuccess = await store.read.signIns.lastSuccessByUser(clientId);
     for (let start = 0; start < items.length; start += PAGE) {
       const pageStart = performance.now();
       const records: SignInRecord[] = [];
@@ -125,9 +128,9 @@ try {
         nextLink: `page-${String(start)}`,
         state: { roundSource: 'beta' },
       };
-      const result = await db.transaction().execute(async (trx) => {
-        const written = await new SignInRepository(trx).writePage(clientId, records, lastSuccess);
-        await new CheckpointRepository(trx).save(next, new Date());
+      const result = await store.transaction(async (tx) => {
+        const written = await tx.signIns.writePage(clientId, records, lastSuccess);
+        await tx.checkpoints.save(next, new Date());
         return written;
       });
       checkpoint = next;
@@ -162,9 +165,9 @@ try {
 
   const finish = performance.now();
   const finishCpu = process.cpuUsage();
-  const applied = await new SignInRepository(db).applyLastSignIns(clientId);
+  const applied = await store.read.signIns.applyLastSignIns(clientId);
   const rollupsStarted = performance.now();
-  const days = await new ReportRepository(db).rebuildDirtyRollups(clientId, new Date());
+  const days = await store.read.reports.rebuildDirtyRollups(clientId, new Date());
   const end = performance.now();
   const finishUsed = process.cpuUsage(finishCpu);
   const finishCpuMs = (finishUsed.user + finishUsed.system) / 1000;

@@ -38,6 +38,7 @@ import { ClientRepository } from '../src/store/client-repository.js';
 import { openDatabase } from '../src/store/database.js';
 import { IntegrationRepository } from '../src/store/integration-repository.js';
 import { SecretBox } from '../src/store/secret-box.js';
+import { createStore } from '../src/store/store.js';
 import { dropStoreSchema, startSimulatorProcess, type SimDetails } from './bench-support.js';
 
 const { values: args } = parseArgs({
@@ -245,7 +246,11 @@ async function connect(details: SimDetails, ca: string, name: string): Promise<T
     db,
     graphs,
     integrations,
-    runner: new SyncRunner({ db, clock: systemClock, logger }),
+    runner: new SyncRunner({
+      store: createStore(db, new SecretBox(crypto.randomBytes(32))),
+      clock: systemClock,
+      logger,
+    }),
     clock: systemClock,
     logger,
     ...(args['batch-items'] === undefined ? {} : { batch: { items: Number(args['batch-items']) } }),

@@ -282,8 +282,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const integrationStore = new IntegrationRepository(db, secretBox);
   const telemetry = options.telemetry ?? new Telemetry({ processMetrics: false });
   telemetry.sources.clientHealth = () => readClientHealth(db);
-  const syncRunner = new SyncRunner({ db, clock, logger, telemetry });
-  const syncParts = { db, graphs, integrations: integrationStore, runner: syncRunner, clock, logger };
+  const syncRunner = new SyncRunner({ store, clock, logger, telemetry });
+  const syncParts = { db, store, graphs, integrations: integrationStore, runner: syncRunner, clock, logger };
   const pace = options.reportsPace === undefined ? {} : { pace: options.reportsPace };
   const directorySync = new DirectorySync(syncParts);
   // Once a client's activity has been read, the day's billing snapshot and the expiry digest can be told the truth.
@@ -314,7 +314,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     retentionDays: config.signInRetentionDays,
   });
   const clientSync = new ClientSync({
-    db,
+    store,
     clock,
     runner: syncRunner,
     directory: directorySync,

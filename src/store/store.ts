@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { ActivityNoticeRepository } from './activity-notice-repository.js';
 import { AlertRepository } from './alert-repository.js';
 import { AuditRepository } from './audit-repository.js';
 import { BillingRepository } from './billing-repository.js';
@@ -7,6 +8,7 @@ import { ClientRepository } from './client-repository.js';
 import { CollectionRepository } from './collection-repository.js';
 import { ConversationRepository } from './conversation-repository.js';
 import { DashboardRepository } from './dashboard-repository.js';
+import { DirectoryRepository } from './directory-repository.js';
 import { DirectoryCountRepository } from './directory-count-repository.js';
 import { ExpiryImpactRepository } from './expiry-threshold-impact.js';
 import { GroupRepository } from './group-repository.js';
@@ -22,6 +24,7 @@ import { SearchRepository } from './search-repository.js';
 import { ServicePrincipalRepository } from './service-principal-repository.js';
 import type { Database } from './schema.js';
 import type { SecretBox } from './secret-box.js';
+import { SignInRepository } from './sign-in-repository.js';
 import { SyncRunRepository } from './sync-run-repository.js';
 import { TabPlacementRepository } from './tab-placement-repository.js';
 import { UserActionRepository } from './user-action-repository.js';
@@ -33,6 +36,8 @@ import { UserRepository } from './user-repository.js';
  * (`store.transaction(async (tx) => …)`). Each is created on first use, so a use case pays only for what it reads.
  */
 export interface Repositories {
+  /** The one "no sign-in data" notice per client (an incident opened, touched and resolved by sign-in ingestion). */
+  readonly activityNotices: ActivityNoticeRepository;
   /** Alert settings, alerts sent (with acknowledge), webhooks and their deliveries. */
   readonly alerts: AlertRepository;
   readonly audit: AuditRepository;
@@ -45,6 +50,8 @@ export interface Repositories {
   readonly dashboard: DashboardRepository;
   /** How much of a client's directory is held (users, groups, memberships). */
   readonly directoryCounts: DirectoryCountRepository;
+  /** The syncs' writes to the directory copy (users, groups, edges, sign-in activity). */
+  readonly directory: DirectoryRepository;
   /** What changing a client's expiry threshold would do (a preview). */
   readonly expiryImpact: ExpiryImpactRepository;
   readonly groups: GroupRepository;
@@ -65,6 +72,8 @@ export interface Repositories {
   readonly search: SearchRepository;
   /** The tenant's enterprise applications, as the service principal sync copies them. */
   readonly servicePrincipals: ServicePrincipalRepository;
+  /** Sign-in events and the aggregates ingestion keeps with them. */
+  readonly signIns: SignInRepository;
   readonly syncRuns: SyncRunRepository;
   readonly tabPlacements: TabPlacementRepository;
   /** What acting on users in Entra reads and writes: the selection, their licences, what the Undo gives back. */
@@ -132,6 +141,9 @@ class LazyRepositories implements Repositories {
     return repository;
   }
 
+  get activityNotices(): ActivityNoticeRepository {
+    return this.once('activityNotices', (db) => new ActivityNoticeRepository(db));
+  }
   get alerts(): AlertRepository {
     return this.once('alerts', (db) => new AlertRepository(db));
   }
@@ -155,6 +167,9 @@ class LazyRepositories implements Repositories {
   }
   get dashboard(): DashboardRepository {
     return this.once('dashboard', (db) => new DashboardRepository(db));
+  }
+  get directory(): DirectoryRepository {
+    return this.once('directory', (db) => new DirectoryRepository(db));
   }
   get directoryCounts(): DirectoryCountRepository {
     return this.once('directoryCounts', (db) => new DirectoryCountRepository(db));
@@ -199,6 +214,9 @@ class LazyRepositories implements Repositories {
   }
   get servicePrincipals(): ServicePrincipalRepository {
     return this.once('servicePrincipals', (db) => new ServicePrincipalRepository(db));
+  }
+  get signIns(): SignInRepository {
+    return this.once('signIns', (db) => new SignInRepository(db));
   }
   get syncRuns(): SyncRunRepository {
     return this.once('syncRuns', (db) => new SyncRunRepository(db));

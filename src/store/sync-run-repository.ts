@@ -103,6 +103,19 @@ export class SyncRunRepository {
     return query.executeTakeFirst();
   }
 
+  /** The kinds with a run for the client that succeeded (finished) at or after `since`. */
+  async kindsSucceededSince(clientId: string, since: string): Promise<Set<SyncKind>> {
+    const rows = await this.db
+      .selectFrom('sync_runs')
+      .select('kind')
+      .distinct()
+      .where('client_id', '=', clientId)
+      .where('status', '=', 'succeeded')
+      .where('finished_at', '>=', since)
+      .execute();
+    return new Set(rows.map((row) => row.kind));
+  }
+
   /** Newest first. */
   async list(clientId: string, options: { kind?: SyncKind; limit?: number } = {}): Promise<SyncRunRow[]> {
     let query = this.db

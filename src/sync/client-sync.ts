@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.js';
-import type { Database, SyncRunRow } from '../store/schema.js';
+import type { SyncRunRow } from '../store/schema.js';
+import type { Store } from '../store/store.js';
 import { SYNC_PARTS, type SyncKind, type SyncPart, type SyncTrigger } from '../domain/vocabulary.js';
 import type { DirectorySync } from './directory-sync.js';
 import type { LicenceSync } from './licence-sync.js';
@@ -28,7 +28,7 @@ export interface ClientSyncOutcome {
 }
 
 export interface ClientSyncOptions {
-  readonly db: Kysely<Database>;
+  readonly store: Store;
   readonly clock: Clock;
   /** The runs' runner: once it is aborted (the process is stopping), no further part starts. */
   readonly runner: SyncRunner;
@@ -161,38 +161,18 @@ export class ClientSync {
   }
 
   private async activityRead(clientId: string): Promise<boolean> {
-    const row = await this.options.db
-      .selectFrom('integrations')
-      .select('activity_data')
-      .where('client_id', '=', clientId)
-      .executeTakeFirst();
-    return row?.activity_data === 'available';
+    const facts = await this.options.store.read.integrationAdmin.collectionFacts(clientId);
+    return facts?.activityData === 'available';
   }
 
   /** The kinds with a run for the client that succeeded (finished) at or after `since`. */
   private async succeededSince(clientId: string, since: string): Promise<Set<SyncKind>> {
-    const rows = await this.options.db
-      .selectFrom('sync_runs')
-      .select('kind')
-      .distinct()
-      .where('client_id', '=', clientId)
-      .where('status', '=', 'succeeded')
-      .where('finished_at', '>=', since)
-      .execute();
-    return new Set(rows.map((row) => row.kind));
+    return this.options.store.read.syncRuns.kindsSucceededSince(clientId, since);
   }
 
   /** Minutes since the last successful run of the kind started; infinite when it never succeeded. */
   private async lastSucceededMinutesAgo(clientId: string, kind: SyncKind): Promise<number> {
-    const row = await this.options.db
-      .selectFrom('sync_runs')
-      .select('started_at')
-      .where('client_id', '=', clientId)
-      .where('kind', '=', kind)
-      .where('status', '=', 'succeeded')
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const row = await this.options.store.read.syncRuns.latest(clientId, kind, 'succeeded');
     if (row === undefined) return Number.POSITIVE_INFINITY;
     return (this.options.clock.now().getTime() - Date.parse(row.started_at)) / 60_000;
   }

@@ -1,4 +1,3 @@
-import type { Kysely } from 'kysely';
 import { GraphRequestError, NON_PREMIUM_TENANT_CODE } from '../graph/graph-errors.js';
 import type { GraphUserSignInActivity } from '../graph/graph-types.js';
 import { LICENCE_NOT_VERIFIED, LicenceCheck } from '../graph/licence-check.js';
@@ -6,10 +5,9 @@ import type { TenantGraphFactory } from '../graph/tenant-graph-factory.js';
 import { REPORTS_PACE_KEY, type Pace } from '../graph/tenant-gate.js';
 import { DAY_MS, type Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import { CheckpointRepository, type Checkpoint } from '../store/checkpoint-repository.js';
-import { DirectoryRepository } from '../store/directory-repository.js';
-import { recordActivityData, type IntegrationRepository } from '../store/integration-repository.js';
-import type { Database } from '../store/schema.js';
+import type { Checkpoint } from '../store/checkpoint-repository.js';
+import type { IntegrationRepository } from '../store/integration-repository.js';
+import type { Store } from '../store/store.js';
 import type { SyncTrigger } from '../domain/vocabulary.js';
 import type { RunContext, RunOutcome, SyncRunner } from './sync-runner.js';
 
@@ -17,7 +15,7 @@ const STREAM = 'sign_in_activity';
 const firstPage = (top: number): string => `/users?$select=id,signInActivity&$top=${top}`;
 
 export interface SignInActivitySyncOptions {
-  readonly db: Kysely<Database>;
+  readonly store: Store;
   readonly graphs: TenantGraphFactory;
   readonly integrations: IntegrationRepository;
   readonly runner: SyncRunner;
@@ -82,7 +80,7 @@ export class SignInActivitySync {
       return;
     }
     const graph = this.options.graphs.forIntegration(await integrations.credentials(clientId));
-    const checkpoints = new CheckpointRepository(this.options.db);
+    const checkpoints = this.options.store.read.checkpoints;
     let checkpoint = await checkpoints.getOrInitial(clientId, STREAM);
     const resuming = checkpoint.nextLink !== null;
     const top = this.options.pageSize ?? 500;
@@ -137,15 +135,7 @@ export class SignInActivitySync {
   }
 
   private async directorySynced(clientId: string): Promise<boolean> {
-    const run = await this.options.db
-      .selectFrom('sync_runs')
-      .select('id')
-      .where('client_id', '=', clientId)
-      .where('kind', '=', 'directory')
-      .where('status', '=', 'succeeded')
-      .limit(1)
-      .executeTakeFirst();
-    return run !== undefined;
+    return (await this.options.store.read.syncRuns.latest(clientId, 'directory', 'succeeded')) !== undefined;
   }
 
   private async pass(
@@ -154,7 +144,7 @@ export class SignInActivitySync {
     link: string,
     start: Checkpoint,
   ): Promise<void> {
-    const { db, clock } = this.options;
+    const { store, clock } = this.options;
     let checkpoint = start;
     let users = 0;
     const pages = graph.pages<GraphUserSignInActivity>(link, {
@@ -170,18 +160,18 @@ export class SignInActivitySync {
         nextLink: page.nextLink ?? null,
         watermark: clock.now().toISOString(),
       };
-      const written = await db.transaction().execute(async (trx) => {
-        const changed = await new DirectoryRepository(trx).updateSignInActivity(
+      const written = await store.transaction(async (tx) => {
+        const changed = await tx.directory.updateSignInActivity(
           context.clientId,
           page.value.map((user) => ({
             id: user.id,
             lastSuccessfulSignIn: user.signInActivity?.lastSuccessfulSignInDateTime ?? null,
           })),
         );
-        await new CheckpointRepository(trx).save(next, clock.now());
+        await tx.checkpoints.save(next, clock.now());
         // The last page completes the pass: every user's activity is now read.
         if (page.nextLink === undefined)
-          await recordActivityData(trx, context.clientId, 'available', clock.now());
+          await tx.integrations.recordActivityData(context.clientId, 'available', clock.now());
         return changed;
       });
       checkpoint = next;

@@ -1,4 +1,3 @@
-import type { Kysely } from 'kysely';
 import { GraphRequestError, NON_PREMIUM_TENANT_CODE } from '../graph/graph-errors.js';
 import { LICENCE_NOT_VERIFIED, LicenceCheck } from '../graph/licence-check.js';
 import type { TenantGraph } from '../graph/tenant-graph.js';
@@ -6,22 +5,27 @@ import type { TenantGraphFactory } from '../graph/tenant-graph-factory.js';
 import { REPORTS_PACE_KEY, type Pace } from '../graph/tenant-gate.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import { CheckpointRepository, type Checkpoint } from '../store/checkpoint-repository.js';
+import type { Checkpoint } from '../store/checkpoint-repository.js';
 import type { IntegrationRepository } from '../store/integration-repository.js';
-import { ReportRepository } from '../store/report-repository.js';
-import type { Database } from '../store/schema.js';
 import type { SyncTrigger } from '../domain/vocabulary.js';
-import { SignInRepository, type SignInRecord } from '../store/sign-in-repository.js';
-import { ActivityDataNotice } from './activity-data-notice.js';
+import type { SignInRecord } from '../store/sign-in-repository.js';
+import type { Store } from '../store/store.js';
 import { toSignInRecord, type GraphSignIn } from './activity-mappers.js';
 import type { RunContext, RunOutcome, SyncRunner } from './sync-runner.js';
+import {
+  compact,
+  newer,
+  readState,
+  withoutRound,
+  type SignInSource,
+  type StreamState,
+} from './sign-in-stream-state.js';
 import { DAY_MS } from '../shared/clock.js';
 
 /** The checkpoint stream of sign-in ingestion. */
 export const SIGN_INS_STREAM = 'sign_ins';
 
-/** Which endpoint the sign-ins of a tenant are read from: /beta carries `authenticationRequirement`, v1.0 does not. */
-export type SignInSource = 'beta' | 'v1.0';
+export type { SignInSource } from './sign-in-stream-state.js';
 
 /** Told after every ingestion run that read sign-ins, e.g. to re-evaluate expiry with the new last activity. */
 export interface SignInIngestionListener {
@@ -29,7 +33,7 @@ export interface SignInIngestionListener {
 }
 
 export interface SignInIngestionOptions {
-  readonly db: Kysely<Database>;
+  readonly store: Store;
   readonly graphs: TenantGraphFactory;
   readonly integrations: IntegrationRepository;
   readonly runner: SyncRunner;
@@ -60,24 +64,6 @@ export interface RunSignInIngestionOptions {
   readonly trigger?: SyncTrigger;
   /** Live progress after each page (and at the end). */
   readonly onProgress?: (progress: Readonly<Record<string, unknown>>) => void;
-}
-
-/** What the checkpoint remembers between runs, beyond the watermark and the saved next link. */
-interface StreamState {
-  /** The source this tenant gives; absent until the first round. */
-  readonly source?: SignInSource | undefined;
-  /** When /beta was refused (then v1.0 is used until `retryBetaAfterMs` has passed). */
-  readonly betaRefusedAt?: string | undefined;
-  /** Source of the round under way: its saved next link belongs to it. */
-  readonly roundSource?: SignInSource | undefined;
-  /** Newest event time seen in the round under way; becomes the watermark when the round completes. */
-  readonly roundNewest?: string | undefined;
-  /** Lower bound of the round under way (the watermark minus the overlap, or 30 days back on the first pull). */
-  readonly roundFrom?: string | undefined;
-  /** Upper bound of the window being read; windows go from the round's end back to `roundFrom`. */
-  readonly windowTo?: string | undefined;
-  /** The round's end (when it started): its newest window has no upper bound, so no event is "too new". */
-  readonly roundTo?: string | undefined;
 }
 
 /** A round that was resumed or started, as the run's progress shows it. */
@@ -144,7 +130,7 @@ export class SignInIngestion {
 
   private async work(context: RunContext): Promise<void> {
     const { clientId } = context;
-    const { integrations, clock, logger, db } = this.options;
+    const { integrations, clock, logger, store } = this.options;
     const integration = await integrations.find(clientId);
     if (integration === undefined) return;
     const recheckAfter = this.options.recheckUnavailableAfterMs ?? DAY_MS;
@@ -197,7 +183,7 @@ export class SignInIngestion {
 
     const now = clock.now();
     await this.finishPending(clientId);
-    const pruned = await new SignInRepository(db).pruneEvents(
+    const pruned = await store.read.signIns.pruneEvents(
       clientId,
       new Date(now.getTime() - this.options.retentionDays * DAY_MS).toISOString(),
     );
@@ -206,7 +192,7 @@ export class SignInIngestion {
     // activity is to be read anew ("reading activity…").
     if (integration.activityData === 'unavailable')
       await integrations.recordActivityData(clientId, 'unknown', now);
-    if (await new ActivityDataNotice(db).resolve(clientId, now)) {
+    if (await store.read.activityNotices.resolve(clientId, now)) {
       logger.info({ clientId }, 'sign-in data is available again');
     }
     await context.progress({ phase: 'signIns', activityData: 'available', ...totals, pruned });
@@ -220,12 +206,8 @@ export class SignInIngestion {
   }
 
   private async importStarted(clientId: string): Promise<boolean> {
-    const row = await this.options.db
-      .selectFrom('integrations')
-      .select('import_started_at')
-      .where('client_id', '=', clientId)
-      .executeTakeFirst();
-    return (row?.import_started_at ?? null) !== null;
+    const facts = await this.options.store.read.integrationAdmin.collectionFacts(clientId);
+    return (facts?.importStartedAt ?? null) !== null;
   }
 
   /**
@@ -234,7 +216,7 @@ export class SignInIngestion {
    * @returns how many users changed.
    */
   async applyLastSignIns(clientId: string): Promise<number> {
-    return new SignInRepository(this.options.db).applyLastSignIns(clientId);
+    return this.options.store.read.signIns.applyLastSignIns(clientId);
   }
 
   /**
@@ -242,15 +224,15 @@ export class SignInIngestion {
    * days touched rebuilt. Only inside a run — one per client at a time — since rollups assign new keys.
    */
   private async finishPending(clientId: string): Promise<void> {
-    const { db, clock } = this.options;
-    await new SignInRepository(db).applyLastSignIns(clientId);
-    await new ReportRepository(db).rebuildDirtyRollups(clientId, clock.now());
+    const { store, clock } = this.options;
+    await store.read.signIns.applyLastSignIns(clientId);
+    await store.read.reports.rebuildDirtyRollups(clientId, clock.now());
   }
 
   private async ingest(context: RunContext, graph: TenantGraph): Promise<RoundTotals> {
     const { clientId } = context;
-    const { db, clock, logger } = this.options;
-    const checkpoint = await new CheckpointRepository(db).getOrInitial(clientId, SIGN_INS_STREAM);
+    const { store, clock, logger } = this.options;
+    const checkpoint = await store.read.checkpoints.getOrInitial(clientId, SIGN_INS_STREAM);
     const state = readState(checkpoint.state);
 
     if (state.roundSource !== undefined && state.roundFrom !== undefined && state.windowTo !== undefined) {
@@ -265,7 +247,7 @@ export class SignInIngestion {
           { clientId, requestId: error.requestId },
           'saved sign-in page link refused; reading its window again',
         );
-        const again = await new CheckpointRepository(db).getOrInitial(clientId, SIGN_INS_STREAM);
+        const again = await store.read.checkpoints.getOrInitial(clientId, SIGN_INS_STREAM);
         const againState = readState(again.state);
         return this.round(
           context,
@@ -313,12 +295,12 @@ export class SignInIngestion {
     startState: StreamState,
     source: SignInSource,
   ): Promise<RoundTotals> {
-    const { db, clock } = this.options;
+    const { store, clock } = this.options;
     const totals: RoundTotals = { source, pages: 0, inserted: 0, duplicates: 0, notCollected: 0 };
     const windowMs = Math.max(60_000, this.options.windowMs ?? DAY_MS);
     let checkpoint = start;
     let state: StreamState = { ...startState, source, roundSource: source };
-    const lastSuccess = await new SignInRepository(db).lastSuccessByUser(context.clientId);
+    const lastSuccess = await store.read.signIns.lastSuccessByUser(context.clientId);
     const roundFrom = Date.parse(state.roundFrom ?? '');
     for (;;) {
       const windowTo = Date.parse(state.windowTo ?? '');
@@ -351,14 +333,7 @@ export class SignInIngestion {
         const windowDone = page.nextLink === undefined;
         roundDone = windowDone && lastWindow;
         const next: StreamState = roundDone
-          ? {
-              ...state,
-              roundSource: undefined,
-              roundNewest: undefined,
-              roundFrom: undefined,
-              windowTo: undefined,
-              roundTo: undefined,
-            }
+          ? withoutRound(state)
           : windowDone
             ? { ...state, roundNewest, windowTo: new Date(windowFrom).toISOString() }
             : { ...state, roundNewest };
@@ -368,9 +343,10 @@ export class SignInIngestion {
           watermark: roundDone ? newer(checkpoint.watermark, roundNewest) : checkpoint.watermark,
           state: compact(next),
         };
-        const written = await db.transaction().execute(async (trx) => {
-          const result = await new SignInRepository(trx).writePage(context.clientId, records, lastSuccess);
-          await new CheckpointRepository(trx).save(nextCheckpoint, clock.now());
+        // One transaction: the page's events, every aggregate they change and the checkpoint after them.
+        const written = await store.transaction(async (tx) => {
+          const result = await tx.signIns.writePage(context.clientId, records, lastSuccess);
+          await tx.checkpoints.save(nextCheckpoint, clock.now());
           return result;
         });
         checkpoint = nextCheckpoint;
@@ -427,28 +403,13 @@ export class SignInIngestion {
     firstTime: boolean,
     requestId: string | undefined,
   ): Promise<void> {
-    const { db, clock, integrations, logger } = this.options;
+    const { store, clock, integrations, logger } = this.options;
     const now = clock.now();
-    await db.transaction().execute(async (trx) => {
-      const checkpoints = new CheckpointRepository(trx);
-      const checkpoint = await checkpoints.getOrInitial(clientId, SIGN_INS_STREAM);
+    await store.transaction(async (tx) => {
+      const checkpoint = await tx.checkpoints.getOrInitial(clientId, SIGN_INS_STREAM);
       const state = readState(checkpoint.state);
-      await checkpoints.save(
-        {
-          ...checkpoint,
-          nextLink: null,
-          state: compact({
-            ...state,
-            roundSource: undefined,
-            roundNewest: undefined,
-            roundFrom: undefined,
-            windowTo: undefined,
-            roundTo: undefined,
-          }),
-        },
-        now,
-      );
-      await new ActivityDataNotice(trx).open(clientId, now);
+      await tx.checkpoints.save({ ...checkpoint, nextLink: null, state: compact(withoutRound(state)) }, now);
+      await tx.activityNotices.open(clientId, now);
     });
     await integrations.recordActivityData(clientId, 'unavailable', now);
     if (firstTime) {
@@ -464,34 +425,6 @@ function isBetaRefusal(error: unknown): error is GraphRequestError {
     error.graphCode !== NON_PREMIUM_TENANT_CODE &&
     [400, 403, 404, 501].includes(error.httpStatus)
   );
-}
-
-function readState(raw: Readonly<Record<string, unknown>>): StreamState {
-  const source = (value: unknown): SignInSource | undefined =>
-    value === 'beta' || value === 'v1.0' ? value : undefined;
-  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-  return {
-    source: source(raw.source),
-    betaRefusedAt: text(raw.betaRefusedAt),
-    roundSource: source(raw.roundSource),
-    roundNewest: text(raw.roundNewest),
-    roundFrom: text(raw.roundFrom),
-    windowTo: text(raw.windowTo),
-    roundTo: text(raw.roundTo),
-  };
-}
-
-/** The state as the checkpoint stores it: without its unset fields. */
-function compact(state: StreamState): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(state)) if (typeof value === 'string') out[key] = value;
-  return out;
-}
-
-function newer(a: string | null, b: string | undefined): string | null {
-  if (b === undefined) return a;
-  if (a === null) return b;
-  return b > a ? b : a;
 }
 
 /** OData DateTimeOffset literal, to the second (rounded down, so a lower bound only ever widens). */

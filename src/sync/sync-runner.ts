@@ -11,12 +11,8 @@ import type { Telemetry } from '../observability/telemetry.js';
 import type { Logger } from '../shared/logger.js';
 import type { Database, SyncRunRow } from '../store/schema.js';
 import type { SyncKind, SyncTrigger } from '../domain/vocabulary.js';
-import {
-  RunAlreadyRunning,
-  SyncRunRepository,
-  type SyncRunCounts,
-  type SyncRunFailure,
-} from '../store/sync-run-repository.js';
+import { RunAlreadyRunning, type SyncRunCounts, type SyncRunFailure } from '../store/sync-run-repository.js';
+import { isRepositories, repositoriesOver, type Repositories, type Store } from '../store/store.js';
 
 /** What a run's work receives: its id, counters to fill, a tally for Graph requests, and a progress channel. */
 export interface RunContext {
@@ -35,9 +31,10 @@ export interface RunContext {
   readonly signal: AbortSignal;
   /**
    * Publishes live progress (written to `sync_runs.progress`, passed to the local observer). Pass the page's
-   * transaction as `db` to write it there instead of in a transaction of its own.
+   * transaction as `tx` (its repositories, or a Kysely transaction) to write it there instead of in a transaction
+   * of its own.
    */
-  progress(update: Readonly<Record<string, unknown>>, db?: Kysely<Database>): Promise<void>;
+  progress(update: Readonly<Record<string, unknown>>, tx?: Repositories | Kysely<Database>): Promise<void>;
 }
 
 /** How a call to {@link SyncRunner.run} ended. */
@@ -49,7 +46,7 @@ export interface RunOutcome {
 }
 
 export interface SyncRunnerOptions {
-  readonly db: Kysely<Database>;
+  readonly store: Store;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Metrics and traces of every run (its Graph requests included). */
@@ -69,7 +66,7 @@ export interface SyncRunnerOptions {
  * (same host and its pid gone, or no heartbeat for `staleAfterMs`) is closed as interrupted and a new one starts.
  */
 export class SyncRunner {
-  private readonly db: Kysely<Database>;
+  private readonly store: Store;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly telemetry: Telemetry | undefined;
@@ -82,7 +79,7 @@ export class SyncRunner {
   private readonly stopping = new AbortController();
 
   constructor(options: SyncRunnerOptions) {
-    this.db = options.db;
+    this.store = options.store;
     this.clock = options.clock;
     this.logger = options.logger;
     this.telemetry = options.telemetry;
@@ -144,7 +141,7 @@ export class SyncRunner {
     work: (context: RunContext) => Promise<void>,
     observer: ((progress: Readonly<Record<string, unknown>>) => void) | undefined,
   ): Promise<RunOutcome> {
-    const runs = new SyncRunRepository(this.db);
+    const runs = this.store.read.syncRuns;
     this.stopping.signal.throwIfAborted();
     for (let attempt = 0; ; attempt++) {
       try {
@@ -245,7 +242,7 @@ export class SyncRunner {
     observer: ((progress: Readonly<Record<string, unknown>>) => void) | undefined,
     tally: RequestTally,
   ): Promise<SyncRunRow> {
-    const runs = new SyncRunRepository(this.db);
+    const runs = this.store.read.syncRuns;
     const counts: SyncRunCounts = {};
     let latest: Readonly<Record<string, unknown>> = {};
     const started = Date.now();
@@ -273,11 +270,12 @@ export class SyncRunner {
       tally,
       counts,
       signal: this.stopping.signal,
-      progress: async (update, db) => {
+      progress: async (update, tx) => {
         latest = { ...latest, ...update };
         const progress = snapshot();
         observer?.(progress);
-        await (db === undefined ? runs : new SyncRunRepository(db)).heartbeat(
+        const repositories = tx === undefined || isRepositories(tx) ? tx : repositoriesOver(tx);
+        await (repositories === undefined ? runs : repositories.syncRuns).heartbeat(
           row.id,
           this.clock.now(),
           progress,
@@ -335,7 +333,7 @@ export class SyncRunner {
   }
 
   private async waitFor(runId: number): Promise<SyncRunRow> {
-    const runs = new SyncRunRepository(this.db);
+    const runs = this.store.read.syncRuns;
     for (;;) {
       const row = await runs.get(runId);
       if (row === undefined) throw new Error(`sync run ${runId} disappeared`);

@@ -193,7 +193,7 @@ describeEachEngine('recorded Graph answers replayed through the sync engines', (
   it('signInActivity: the documented page (no lastSuccessfulSignInDateTime, a 0001-01-01 date) read to the end', async () => {
     serve('^/v1.0/users$', [recording('users-sign-in-activity.json').body]);
     const outcome = await new SignInActivitySync({
-      db: ctx.database.db,
+      store: fixture.store,
       graphs: fixture.graphs,
       integrations: fixture.integrations,
       runner: fixture.runner,
@@ -213,7 +213,7 @@ describeEachEngine('recorded Graph answers replayed through the sync engines', (
       files.map((file) => recording(file).body),
     );
     const ingestion = new SignInIngestion({
-      db: ctx.database.db,
+      store: fixture.store,
       graphs: fixture.graphs,
       integrations: fixture.integrations,
       runner: fixture.runner,
@@ -238,7 +238,7 @@ describeEachEngine('recorded Graph answers replayed through the sync engines', (
     });
     serve('^/v1.0/auditLogs/signIns', [recording('signins-v1.json').body]);
     const outcome = await new SignInIngestion({
-      db: ctx.database.db,
+      store: fixture.store,
       graphs: fixture.graphs,
       integrations: fixture.integrations,
       runner: fixture.runner,

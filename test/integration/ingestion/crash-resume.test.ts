@@ -9,6 +9,7 @@ import { openDatabase, type AppDatabase } from '../../../src/store/database.js';
 import { IntegrationRepository } from '../../../src/store/integration-repository.js';
 import { ReportRepository } from '../../../src/store/report-repository.js';
 import { SecretBox } from '../../../src/store/secret-box.js';
+import { createStore } from '../../../src/store/store.js';
 import { systemClock } from '../../../src/shared/clock.js';
 import { DirectorySync } from '../../../src/sync/directory-sync.js';
 import { SyncRunner } from '../../../src/sync/sync-runner.js';
@@ -103,7 +104,11 @@ for (const engine of engines) {
         db: database.db,
         graphs: harness.factory(),
         integrations,
-        runner: new SyncRunner({ db: database.db, clock: systemClock, logger: silentLogger }),
+        runner: new SyncRunner({
+          store: createStore(database.db, new SecretBox(key)),
+          clock: systemClock,
+          logger: silentLogger,
+        }),
         clock: systemClock,
         logger: silentLogger,
       });

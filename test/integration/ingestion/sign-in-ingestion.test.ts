@@ -2,7 +2,7 @@ import { LICENCE_NOT_VERIFIED } from '../../../src/graph/licence-check.js';
 import assert from 'node:assert/strict';
 import { FakeClock, systemClock } from '../../../src/shared/clock.js';
 import { CheckpointRepository } from '../../../src/store/checkpoint-repository.js';
-import { ACTIVITY_DATA_UNAVAILABLE } from '../../../src/sync/activity-data-notice.js';
+import { ACTIVITY_DATA_UNAVAILABLE } from '../../../src/store/activity-notice-repository.js';
 import { describeEachEngine } from '../../support/databases.js';
 import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
 import {

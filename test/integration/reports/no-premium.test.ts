@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ACTIVITY_DATA_UNAVAILABLE } from '../../../src/sync/activity-data-notice.js';
+import { ACTIVITY_DATA_UNAVAILABLE } from '../../../src/store/activity-notice-repository.js';
 import { MfaRegistrationSync } from '../../../src/sync/mfa-registration-sync.js';
 import { SignInIngestion } from '../../../src/sync/sign-in-ingestion.js';
 import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';

@@ -42,7 +42,7 @@ describe('report command of the admin CLI', function () {
     await core.core.directorySync.run(client.id);
     await core.core.servicePrincipalSync.run(client.id);
     await new SignInIngestion({
-      db: core.core.database.db,
+      store: core.core.store,
       graphs: core.core.graphs,
       integrations: core.core.integrationStore,
       runner: core.core.syncRunner,

@@ -15,6 +15,7 @@ import { ClientRepository } from '../../../src/store/client-repository.js';
 import { openDatabase, type AppDatabase } from '../../../src/store/database.js';
 import { IntegrationRepository } from '../../../src/store/integration-repository.js';
 import { SecretBox } from '../../../src/store/secret-box.js';
+import { createStore } from '../../../src/store/store.js';
 import { DirectorySync } from '../../../src/sync/directory-sync.js';
 import { SyncRunner } from '../../../src/sync/sync-runner.js';
 import { dropStore, freshStoreConfig } from '../../support/databases.js';
@@ -145,7 +146,11 @@ describe('three product instances syncing an estate on PostgreSQL, two killed in
         trustedCaPem: sim.caCertPem,
       },
     });
-    const runner = new SyncRunner({ db: database.db, clock: systemClock, logger });
+    const runner = new SyncRunner({
+      store: createStore(database.db, new SecretBox(secretsKey)),
+      clock: systemClock,
+      logger,
+    });
     const manualSync = new DirectorySync({
       db: database.db,
       graphs,

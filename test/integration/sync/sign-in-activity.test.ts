@@ -21,7 +21,7 @@ describeEachEngine('signInActivity pass', (ctx) => {
     clock: Clock = systemClock,
   ): SignInActivitySync {
     return new SignInActivitySync({
-      db: ctx.database.db,
+      store: fixture.store,
       graphs: fixture.graphs,
       integrations: fixture.integrations,
       runner: fixture.runner,

@@ -64,9 +64,10 @@ export async function connectClient(
     at: clock.now(),
   });
   const graphs = options.graphs ?? harness.factory();
-  const runner = new SyncRunner({ db, clock, logger: silentLogger });
+  const store = createStore(db, secretBox);
+  const runner = new SyncRunner({ store, clock, logger: silentLogger });
   const directorySync = new DirectorySync({ db, graphs, integrations, runner, clock, logger: silentLogger });
-  return { clientId, integrations, store: createStore(db, secretBox), runner, directorySync, graphs };
+  return { clientId, integrations, store, runner, directorySync, graphs };
 }
 
 export { FakeClock };

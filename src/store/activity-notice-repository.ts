@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
+import type { Database } from './schema.js';
 
 /** The incident kind opened when a tenant gives no sign-in data (no Entra ID P1/P2). */
 export const ACTIVITY_DATA_UNAVAILABLE = 'activity_data_unavailable';
@@ -14,7 +14,7 @@ export const ACTIVITY_DATA_UNAVAILABLE_MESSAGE =
  * comes back — so the notifier, which sends each incident's opening and resolution once (`notified_open`,
  * `notified_resolved`), posts one notice and not one per run.
  */
-export class ActivityDataNotice {
+export class ActivityNoticeRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Opens the incident, or records another occurrence of the open one. Returns whether it was newly opened. */
