@@ -12,8 +12,6 @@ import type { Core } from '../src/composition/create-core.js';
 import { demoConsentApp, demoEndpointsFile, type GraphEndpoints } from '../src/graph/tenant-graph-factory.js';
 import { SYSTEM_ACTOR } from '../src/services/actor.js';
 import type { Logger } from '../src/shared/logger.js';
-import { CheckpointRepository } from '../src/store/checkpoint-repository.js';
-import { ClientRepository } from '../src/store/client-repository.js';
 import { CONSENT_CALLBACK_PATH } from '../src/services/admin-consent.js';
 import { DEMO_MSP_TENANT_ID } from './demo-identities.js';
 import { SIGN_IN_END_PATH } from './sign-in-window.js';
@@ -138,7 +136,7 @@ export async function ensureDemoClient(core: Core, demo: DemoTenant): Promise<st
   const app = demo.tenant.registeredApps()[0];
   if (app === undefined) throw new Error('The demo tenant has no registered app.');
   const client =
-    (await new ClientRepository(core.database.db).find(DEMO_CLIENT_NAME)) ??
+    (await core.store.read.clients.find(DEMO_CLIENT_NAME)) ??
     (await core.clients.add(SYSTEM_ACTOR, { name: DEMO_CLIENT_NAME, displayName: demo.tenant.displayName }));
   const integration = await core.integrationStore.find(client.id);
   const sameApp =
@@ -165,7 +163,7 @@ export async function ensureDemoClient(core: Core, demo: DemoTenant): Promise<st
   }
   const clientId = client.id;
   // This simulator was generated afresh in this process: links saved against the previous one mean nothing to it.
-  await new CheckpointRepository(core.database.db).forgetLinks(clientId, core.clock.now());
+  await core.store.read.checkpoints.forgetLinks(clientId, core.clock.now());
   // By default the demo shows an imported tenant at once: the admin's "start the initial import" step is taken.
   if (core.config.demo.autoImport) await core.integrations.startImport(SYSTEM_ACTOR, clientId);
   // Everything a sync means, at once: the directory (logged when done), then the activity that ends
