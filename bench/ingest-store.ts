@@ -15,7 +15,8 @@ import { isSimGuest } from '../sim/user-kind.js';
 import { openDatabase } from '../src/store/database.js';
 import { CheckpointRepository, type Checkpoint } from '../src/store/checkpoint-repository.js';
 import { ReportRepository } from '../src/store/report-repository.js';
-import { SignInRepository, type SignInRecord } from '../src/store/sign-in-repository.js';
+import { SignInRepository } from '../src/store/sign-in-repository.js';
+import type { SignInRecord } from '../src/store/sign-in-record.js';
 import { toSignInRecord, type GraphSignIn } from '../src/sync/activity-mappers.js';
 
 const USERS = Number(process.env.BENCH_INGEST_USERS ?? 5_000);
