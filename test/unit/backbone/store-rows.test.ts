@@ -22,7 +22,6 @@ const NOT_YET_CONVERTED: Readonly<Record<string, readonly string[]>> = {
   'src/services/user-action-kinds.ts': ['ActionUserRow'],
   // Not converted yet.
   'src/services/admin-consent.ts': ['ClientRow'],
-  'src/services/audit-log-service.ts': ['AuditLogRow'],
   'src/services/client-access.ts': ['ClientRow'],
   'src/services/client-service.ts': ['ClientRow'],
   'src/services/dashboard-service.ts': ['ClientRow', 'IntegrationRow', 'SyncRunRow'],
