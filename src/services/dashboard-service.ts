@@ -12,7 +12,8 @@ import {
 import { DAY_MS, type Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { ClientScope } from '../store/dashboard-repository.js';
-import type { ClientRow, IntegrationRow, SyncRunRow } from '../store/schema.js';
+import type { ClientRow, IntegrationRow } from '../store/schema.js';
+import type { SyncRunRecord } from '../store/sync-run-repository.js';
 import type { Store } from '../store/store.js';
 import type { Actor } from './actor.js';
 import type { ClientService } from './client-service.js';
@@ -110,7 +111,7 @@ export class DashboardService {
     client: ClientRow,
     facts: {
       readonly integration: IntegrationRow | undefined;
-      readonly lastRun: SyncRunRow | undefined;
+      readonly lastRun: SyncRunRecord | undefined;
       readonly users: number;
       readonly groups: number;
       readonly billable: number;
@@ -125,10 +126,10 @@ export class DashboardService {
             kind: lastRun.kind,
             trigger: lastRun.trigger,
             status: lastRun.status,
-            startedAt: lastRun.started_at,
-            finishedAt: lastRun.finished_at,
-            error: lastRun.error_message,
-            errorCode: lastRun.error_code,
+            startedAt: lastRun.startedAt,
+            finishedAt: lastRun.finishedAt,
+            error: lastRun.errorMessage,
+            errorCode: lastRun.errorCode,
           };
     const checks = integration === undefined ? [] : parseChecks(integration.permission_checks);
     const problems = clientProblems(

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.js';
-import type { Database, SyncRunRow } from '../store/schema.js';
+import type { Database } from '../store/schema.js';
+import type { SyncRunRecord } from '../store/sync-run-repository.js';
 import { SYNC_PARTS, type SyncKind, type SyncPart, type SyncTrigger } from '../domain/vocabulary.js';
 import type { DirectorySync } from './directory-sync.js';
 import type { LicenceSync } from './licence-sync.js';
@@ -14,7 +15,7 @@ import type { RunOutcome, SyncRunner } from './sync-runner.js';
 export interface PartRun {
   readonly part: SyncPart;
   readonly kind: SyncKind;
-  readonly run: SyncRunRow;
+  readonly run: SyncRunRecord;
   readonly joined: boolean;
 }
 

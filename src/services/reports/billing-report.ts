@@ -1,14 +1,14 @@
 import { isGuest } from '../../domain/eligibility.js';
 import { evaluateExpiry, lastActivityOf, type ExpiryPolicy } from '../../domain/expiry.js';
 import type { BillingSnapshotRow } from '../../store/schema.js';
-import type { ReportUserRow, ScopedCollectionCounts } from '../../store/report-repository.js';
+import type { ReportUserRecord, ScopedCollectionCounts } from '../../store/report-repository.js';
 import { sortByName } from './report-inputs.js';
 import type { BillingUserRow, ReportHeader, UsersBillingReport } from '../../contracts/reports.js';
 
 export interface BillingReportInputs {
   readonly header: ReportHeader;
   readonly counts: ScopedCollectionCounts;
-  readonly users: readonly ReportUserRow[];
+  readonly users: readonly ReportUserRecord[];
   readonly history: readonly BillingSnapshotRow[];
   readonly policy: ExpiryPolicy;
   readonly now: Date;
