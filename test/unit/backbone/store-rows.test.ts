@@ -31,7 +31,6 @@ const NOT_YET_CONVERTED: Readonly<Record<string, readonly string[]>> = {
   'src/services/integration-base.ts': ['ClientRow'],
   'src/services/report-service.ts': ['ClientRow'],
   'src/services/reports/billing-report.ts': ['BillingSnapshotRow'],
-  'src/services/role-service.ts': ['RoleAssignmentRow'],
   'src/services/user-service.ts': ['DirectoryUserRow'],
   'src/services/user-view.ts': ['DirectoryUserRow'],
 };
