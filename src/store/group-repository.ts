@@ -10,9 +10,9 @@ import {
   type ExpiryAsOf,
 } from './collection-sql.js';
 import { groupWithinSql, transitiveUserCountsSql, userInGroupsSql } from './closure-sql.js';
-import type { Database, DirectoryGroupRow, DirectoryUserRow } from './schema.js';
+import type { Database, DirectoryGroupRow } from './schema.js';
 import type { BillableBasis, EntraState } from '../domain/vocabulary.js';
-import type { UserCursor } from './user-repository.js';
+import { toUserRecord, type UserCursor, type UserRecord } from './user-repository.js';
 
 export interface GroupFilter {
   /** Case-insensitive substring of the name, description or mail. */
@@ -30,7 +30,7 @@ export interface GroupCounts {
 }
 
 /** A transitive member and whether it is a direct member of the group. */
-export interface GroupMemberRow extends DirectoryUserRow {
+export interface GroupMemberRecord extends UserRecord {
   readonly direct: boolean;
 }
 
@@ -207,7 +207,7 @@ export class GroupRepository {
   }
 
   /** The first `limit` users the exclusion would disable, by name, each marked direct or nested. */
-  async affectedSample(clientId: string, groupId: string, limit: number): Promise<GroupMemberRow[]> {
+  async affectedSample(clientId: string, groupId: string, limit: number): Promise<GroupMemberRecord[]> {
     const rows = await this.affectedQuery(clientId, groupId)
       .selectAll('directory_users')
       .select((eb) => this.directFlag(eb, groupId))
@@ -215,7 +215,7 @@ export class GroupRepository {
       .orderBy('directory_users.id')
       .limit(limit)
       .execute();
-    return rows.map(({ direct, ...user }) => ({ ...user, direct: direct === 1 }));
+    return rows.map(({ direct, ...user }) => ({ ...toUserRecord(user), direct: direct === 1 }));
   }
 
   /**
@@ -249,7 +249,7 @@ export class GroupRepository {
     clientId: string,
     groupId: string,
     page: { limit: number; after?: UserCursor },
-  ): Promise<{ rows: GroupMemberRow[]; next: UserCursor | undefined }> {
+  ): Promise<{ rows: GroupMemberRecord[]; next: UserCursor | undefined }> {
     let query = this.db
       .selectFrom('directory_users')
       .where('directory_users.client_id', '=', clientId)
@@ -263,7 +263,7 @@ export class GroupRepository {
       query = query.where(afterCursorSql(page.after));
     }
     const rows = (await query.execute()).map(({ direct, ...user }) => ({
-      ...user,
+      ...toUserRecord(user),
       direct: direct === 1,
     }));
     const more = rows.length > page.limit;
@@ -271,7 +271,7 @@ export class GroupRepository {
     const last = rows.at(-1);
     return {
       rows,
-      next: more && last !== undefined ? { sortKey: last.display_name ?? '', id: last.id } : undefined,
+      next: more && last !== undefined ? { sortKey: last.displayName ?? '', id: last.id } : undefined,
     };
   }
 

@@ -27,8 +27,6 @@ const NOT_YET_CONVERTED: Readonly<Record<string, readonly string[]>> = {
   'src/services/dashboard-service.ts': ['ClientRow'],
   'src/services/integration-base.ts': ['ClientRow'],
   'src/services/report-service.ts': ['ClientRow'],
-  'src/services/user-service.ts': ['DirectoryUserRow'],
-  'src/services/user-view.ts': ['DirectoryUserRow'],
 };
 
 const repoRoot = new URL('../../../', import.meta.url).pathname;
