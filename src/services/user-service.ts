@@ -253,11 +253,11 @@ export class UserService {
       }
       const next = statusOf(outcome.status);
       const written = await users.changeState(client.id, user.id, current, {
-        collection_state: next.state,
-        disable_reason: next.reason,
-        ...(next.state === 'imported' ? { imported_at: at } : {}),
-        ...(restartsCollection(current, next) ? { collected_from: at } : {}),
-        updated_at: at,
+        state: next.state,
+        reason: next.reason,
+        ...(next.state === 'imported' ? { importedAt: at } : {}),
+        ...(restartsCollection(current, next) ? { collectedFrom: at } : {}),
+        at,
       });
       if (!written) throw concurrentChange(user);
       await this.audit.record(tx, actor, {

@@ -13,7 +13,7 @@ import {
   type ExpiryAsOf,
 } from './collection-sql.js';
 import { userInGroupsSql } from './closure-sql.js';
-import type { Database, DirectoryUserRow, DirectoryUserUpdate } from './schema.js';
+import type { Database, DirectoryUserRow } from './schema.js';
 import type { CollectionState, DisableReason, EntraState } from '../domain/vocabulary.js';
 
 /** A directory user as the rules and the views read it (the sync's bookkeeping columns stay in the store). */
@@ -216,17 +216,30 @@ export class UserRepository {
 
   /**
    * Changes one user's collection state, only if it is still in `expectedState`/`expectedReason` (a conditional
-   * update: two admins acting at once cannot both win). Returns whether the row changed.
+   * update: two admins acting at once cannot both win). `importedAt` and `collectedFrom` are set only when given.
+   * Returns whether the row changed.
    */
   async changeState(
     clientId: string,
     userId: string,
     expected: { state: CollectionState; reason: DisableReason | null },
-    changes: DirectoryUserUpdate,
+    change: {
+      readonly state: CollectionState;
+      readonly reason: DisableReason | null;
+      readonly importedAt?: string;
+      readonly collectedFrom?: string;
+      readonly at: string;
+    },
   ): Promise<boolean> {
     const result = await this.db
       .updateTable('directory_users')
-      .set(changes)
+      .set({
+        collection_state: change.state,
+        disable_reason: change.reason,
+        ...(change.importedAt === undefined ? {} : { imported_at: change.importedAt }),
+        ...(change.collectedFrom === undefined ? {} : { collected_from: change.collectedFrom }),
+        updated_at: change.at,
+      })
       .where('client_id', '=', clientId)
       .where('id', '=', userId)
       .where('collection_state', '=', expected.state)
