@@ -20,7 +20,8 @@ const NOT_YET_CONVERTED: Readonly<Record<string, readonly string[]>> = {
   'src/services/licence-service.ts': ['ClientRow', 'LicensedUserRow', 'SubscriptionRow'],
   'src/services/user-actions-service.ts': ['ClientRow'],
   'src/services/user-action-kinds.ts': ['ActionUserRow'],
-  // Not converted yet.
+  // ClientRow: ClientAccess.resolve and ClientService hand it to the alerts and licence files above and to the edges
+  // (bot, tab API, CLI read `display_name`); it moves in one step with them, once that work has landed.
   'src/services/admin-consent.ts': ['ClientRow'],
   'src/services/client-access.ts': ['ClientRow'],
   'src/services/client-service.ts': ['ClientRow'],
