@@ -147,7 +147,7 @@ async function main(): Promise<void> {
     directory.setRules(reconciler);
     const synced = await directory.run(clientId);
     if (synced.run.status !== 'succeeded')
-      throw new Error(synced.run.error_message ?? 'directory sync failed');
+      throw new Error(synced.run.errorMessage ?? 'directory sync failed');
     await database.db
       .updateTable('integrations')
       .set({ import_started_at: new Date().toISOString() })
@@ -168,17 +168,17 @@ async function main(): Promise<void> {
     const started = performance.now();
     const outcome = await ingestion.run(clientId);
     const elapsed = performance.now() - started;
-    if (outcome.run.status !== 'succeeded') throw new Error(outcome.run.error_message ?? 'ingestion failed');
+    if (outcome.run.status !== 'succeeded') throw new Error(outcome.run.errorMessage ?? 'ingestion failed');
     line(
       'ingestion: pages → store, aggregates, last sign-ins, rollups',
-      `${rate(outcome.run.items_written, elapsed)} (${outcome.run.items_written.toLocaleString()} events, ${String(outcome.run.pages)} pages in ${seconds(elapsed)})`,
+      `${rate(outcome.run.itemsWritten, elapsed)} (${outcome.run.itemsWritten.toLocaleString()} events, ${String(outcome.run.pages)} pages in ${seconds(elapsed)})`,
     );
     line('ratio to the floor', `${(elapsed / floorRun.ms).toFixed(2)} ×`);
     const again = performance.now();
     const replay = await ingestion.run(clientId);
     line(
       'next run (overlap window only, all duplicates)',
-      `${seconds(performance.now() - again)}, ${String(replay.run.items_written)} added, ${String(replay.run.graph_requests)} request(s)`,
+      `${seconds(performance.now() - again)}, ${String(replay.run.itemsWritten)} added, ${String(replay.run.graphRequests)} request(s)`,
     );
     line('load average at end (1 min)', os.loadavg()[0]?.toFixed(2) ?? '?');
   } finally {

@@ -15,7 +15,7 @@ import { isSimGuest } from '../sim/user-kind.js';
 import { openDatabase } from '../src/store/database.js';
 import type { Checkpoint } from '../src/store/checkpoint-repository.js';
 import { SecretBox } from '../src/store/secret-box.js';
-import type { SignInRecord } from '../src/store/sign-in-repository.js';
+import type { SignInRecord } from '../src/store/sign-in-record.js';
 import { createStore } from '../src/store/store.js';
 import { toSignInRecord, type GraphSignIn } from '../src/sync/activity-mappers.js';
 

@@ -34,7 +34,8 @@ import { ReportRepository } from '../src/store/report-repository.js';
 import { SecretBox } from '../src/store/secret-box.js';
 import { ServicePrincipalRepository } from '../src/store/service-principal-repository.js';
 import { createStore } from '../src/store/store.js';
-import { SignInRepository, type SignInRecord } from '../src/store/sign-in-repository.js';
+import { SignInRepository } from '../src/store/sign-in-repository.js';
+import type { SignInRecord } from '../src/store/sign-in-record.js';
 import {
   toMfaRegistrationRecord,
   toServicePrincipalRecord,

@@ -272,11 +272,11 @@ async function timedFullSync(
   const full = await target.sync.run(target.clientId);
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
-  if (full.run.status !== 'succeeded') throw new Error(`full sync failed: ${full.run.error_message ?? ''}`);
+  if (full.run.status !== 'succeeded') throw new Error(`full sync failed: ${full.run.errorMessage ?? ''}`);
   return {
     ms,
     cpuMs: (used.user + used.system) / 1000,
-    requests: full.run.graph_requests,
+    requests: full.run.graphRequests,
     pages: full.run.pages,
   };
 }
@@ -364,7 +364,7 @@ async function main(): Promise<void> {
     const delta = await target.sync.run(target.clientId);
     const deltaMs = performance.now() - started;
     if (delta.run.status !== 'succeeded')
-      throw new Error(`delta sync failed: ${delta.run.error_message ?? ''}`);
+      throw new Error(`delta sync failed: ${delta.run.errorMessage ?? ''}`);
     const sqlProfile = [...target.timer.totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15);
     await release(target);
 
@@ -392,7 +392,7 @@ async function main(): Promise<void> {
       `    rows written                     ${written.toLocaleString('en-US')} (${rows.users} users, ${rows.groups} groups, ${rows.edges} edges, ${rows.nesting} nesting rows)   ${Math.round(written / (full.ms / 1000)).toLocaleString('en-US')} rows/s; transitive closure (a view) ${rows.closure} rows`,
     );
     print(
-      `    delta sync after 1 % changed     ${seconds(deltaMs)}   ${((deltaMs / full.ms) * 100).toFixed(1)} % of full   [${mark(deltaMs <= 0.1 * full.ms)}≤ 10 %]   ${delta.run.graph_requests} requests, ${delta.run.users_updated} users updated`,
+      `    delta sync after 1 % changed     ${seconds(deltaMs)}   ${((deltaMs / full.ms) * 100).toFixed(1)} % of full   [${mark(deltaMs <= 0.1 * full.ms)}≤ 10 %]   ${delta.run.graphRequests} requests, ${delta.run.usersUpdated} users updated`,
     );
     const figures: Record<string, unknown> = {
       users,

@@ -5,7 +5,7 @@ import { DAY_MS } from '../shared/clock.js';
 import { auditSentence } from '../domain/audit-sentences.js';
 import type { AuditQuery } from '../store/audit-repository.js';
 import type { Store } from '../store/store.js';
-import type { AuditLogRow } from '../store/schema.js';
+import type { AuditEntryRecord } from '../store/audit-repository.js';
 import type { AccessPolicy } from './access-policy.js';
 import type { Actor } from './actor.js';
 import type { ClientAccess } from './client-access.js';
@@ -101,10 +101,10 @@ export class AuditLogService {
     const names = await this.clientNames(actor);
     const targets = await this.store.read.audit.targetNames(
       rows.flatMap((row) =>
-        row.client_id !== null &&
-        row.target_id !== null &&
-        (row.target_type === 'user' || row.target_type === 'group')
-          ? [{ clientId: row.client_id, type: row.target_type, id: row.target_id }]
+        row.clientId !== null &&
+        row.targetId !== null &&
+        (row.targetType === 'user' || row.targetType === 'group')
+          ? [{ clientId: row.clientId, type: row.targetType, id: row.targetId }]
           : [],
       ),
     );
@@ -155,14 +155,14 @@ export class AuditLogService {
           rows.map((row) => [
             String(row.id),
             row.at,
-            row.actor_tenant_id,
-            row.actor_object_id,
-            row.actor_name,
+            row.actorTenantId,
+            row.actorObjectId,
+            row.actorName,
             row.channel,
-            row.client_id === null ? null : (names.get(row.client_id) ?? row.client_id),
+            row.clientId === null ? null : (names.get(row.clientId) ?? row.clientId),
             row.action,
-            row.target_type,
-            row.target_id,
+            row.targetType,
+            row.targetId,
             row.before,
             row.after,
           ]),
@@ -216,31 +216,31 @@ function endOf(value: string): string {
 }
 
 function toView(
-  row: AuditLogRow,
+  row: AuditEntryRecord,
   names: Map<string, string>,
   targets = new Map<string, string>(),
 ): AuditEntryView {
-  const clientName = row.client_id === null ? null : (names.get(row.client_id) ?? null);
+  const clientName = row.clientId === null ? null : (names.get(row.clientId) ?? null);
   const targetName =
-    row.client_id === null || row.target_id === null
+    row.clientId === null || row.targetId === null
       ? null
-      : (targets.get(`${row.target_type ?? ''}:${row.client_id}:${row.target_id}`) ?? null);
+      : (targets.get(`${row.targetType ?? ''}:${row.clientId}:${row.targetId}`) ?? null);
   const after = parseJson(row.after);
   return {
     id: row.id,
     at: row.at,
-    actor: { tenantId: row.actor_tenant_id, objectId: row.actor_object_id, name: row.actor_name },
+    actor: { tenantId: row.actorTenantId, objectId: row.actorObjectId, name: row.actorName },
     channel: row.channel,
-    clientId: row.client_id,
+    clientId: row.clientId,
     clientName,
     action: row.action,
-    targetType: row.target_type,
-    targetId: row.target_id,
+    targetType: row.targetType,
+    targetId: row.targetId,
     targetName,
     summary: auditSentence({
       action: row.action,
-      actorName: row.actor_name ?? (row.channel === 'scheduler' ? 'The scheduler' : null),
-      targetType: row.target_type,
+      actorName: row.actorName ?? (row.channel === 'scheduler' ? 'The scheduler' : null),
+      targetType: row.targetType,
       targetName,
       clientName,
       after,

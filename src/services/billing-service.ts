@@ -65,20 +65,20 @@ export class BillingService {
     const rows = await this.store.read.billing.history(client.id, from, to);
     return rows.map((row) => ({
       day: row.day,
-      totalUsers: row.total_users,
+      totalUsers: row.totalUsers,
       imported: row.imported,
       disabled: row.disabled,
       expired: row.expired,
       guests: row.guests,
       billable: row.billable,
-      takenAt: row.created_at,
+      takenAt: row.takenAt,
       licenceCost:
-        row.licence_cost_cents === null || row.licence_currency === null
+        row.licenceCostCents === null || row.licenceCurrency === null
           ? null
           : {
-              cents: row.licence_cost_cents,
-              amount: formatCents(row.licence_cost_cents),
-              currency: row.licence_currency,
+              cents: row.licenceCostCents,
+              amount: formatCents(row.licenceCostCents),
+              currency: row.licenceCurrency,
             },
     }));
   }

@@ -1,6 +1,5 @@
 import type { ClientStatus, LastSyncSummary } from '../contracts/clients.js';
 import type { ClientDashboardRow, PartnerDashboard } from '../contracts/dashboard.js';
-import type { PermissionCheck } from '../contracts/integrations.js';
 import { clientProblems } from '../domain/client-problems.js';
 import {
   changeSince,
@@ -12,7 +11,9 @@ import {
 import { DAY_MS, type Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { ClientScope } from '../store/dashboard-repository.js';
-import type { ClientRow, IntegrationRow, SyncRunRow } from '../store/schema.js';
+import type { IntegrationRecord } from '../store/integration-repository.js';
+import type { ClientRow } from '../store/schema.js';
+import type { SyncRunRecord } from '../store/sync-run-repository.js';
 import type { Store } from '../store/store.js';
 import type { Actor } from './actor.js';
 import type { ClientService } from './client-service.js';
@@ -109,8 +110,8 @@ export class DashboardService {
   private statusOf(
     client: ClientRow,
     facts: {
-      readonly integration: IntegrationRow | undefined;
-      readonly lastRun: SyncRunRow | undefined;
+      readonly integration: IntegrationRecord | undefined;
+      readonly lastRun: SyncRunRecord | undefined;
       readonly users: number;
       readonly groups: number;
       readonly billable: number;
@@ -125,12 +126,12 @@ export class DashboardService {
             kind: lastRun.kind,
             trigger: lastRun.trigger,
             status: lastRun.status,
-            startedAt: lastRun.started_at,
-            finishedAt: lastRun.finished_at,
-            error: lastRun.error_message,
-            errorCode: lastRun.error_code,
+            startedAt: lastRun.startedAt,
+            finishedAt: lastRun.finishedAt,
+            error: lastRun.errorMessage,
+            errorCode: lastRun.errorCode,
           };
-    const checks = integration === undefined ? [] : parseChecks(integration.permission_checks);
+    const checks = integration?.permissionChecks ?? [];
     const problems = clientProblems(
       {
         integration:
@@ -138,12 +139,12 @@ export class DashboardService {
             ? null
             : {
                 failed: integration.status === 'error',
-                statusMessage: integration.status_message,
+                statusMessage: integration.statusMessage,
                 missingPermissions: checks.flatMap((check) =>
                   !check.passed && check.permission !== undefined ? [check.permission] : [],
                 ),
-                secretExpiresAt: integration.secret_expires_at,
-                importStartedAt: integration.import_started_at,
+                secretExpiresAt: integration.secretExpiresAt,
+                importStartedAt: integration.importStartedAt,
               },
         lastSync,
       },
@@ -155,16 +156,16 @@ export class DashboardService {
       name: client.name,
       displayName: client.display_name,
       integration: integration === undefined ? 'not connected' : integration.status,
-      tenantId: integration?.tenant_id ?? null,
-      organizationName: integration?.organization_name ?? null,
+      tenantId: integration?.tenantId ?? null,
+      organizationName: integration?.organizationName ?? null,
       users: facts.users,
       groups: facts.groups,
       lastSync,
       billable: facts.billable,
       // As the billing summary says it: `unknown` until the tenant's activity has been read.
-      activityData: integration?.activity_data ?? 'unknown',
-      importStartedAt: integration?.import_started_at ?? null,
-      secretExpiresAt: integration?.secret_expires_at ?? null,
+      activityData: integration?.activityData ?? 'unknown',
+      importStartedAt: integration?.importStartedAt ?? null,
+      secretExpiresAt: integration?.secretExpiresAt ?? null,
       problems,
     };
   }
@@ -208,15 +209,5 @@ export class DashboardService {
       }
     }
     return taken;
-  }
-}
-
-/** The stored connection checks (JSON); an unreadable value counts as none. */
-function parseChecks(json: string): PermissionCheck[] {
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) ? (value as PermissionCheck[]) : [];
-  } catch {
-    return [];
   }
 }

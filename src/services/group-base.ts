@@ -4,8 +4,8 @@ import type { Clock } from '../shared/clock.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
 import type { Repositories, Store } from '../store/store.js';
 import type { ExpiryAsOf } from '../store/collection-sql.js';
+import type { GroupRecord } from '../store/group-repository.js';
 import type { BillableBasis } from '../domain/vocabulary.js';
-import type { DirectoryGroupRow } from '../store/schema.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { ClientAccess } from './client-access.js';
 import type { CollectionReconciler } from './collection-reconciler.js';
@@ -59,11 +59,7 @@ export abstract class GroupServiceBase {
     return { before: (await collection.counts(clientId, now)).billable, basis: 'current', expiry };
   }
 
-  protected async findGroup(
-    repos: Repositories,
-    clientId: string,
-    groupRef: string,
-  ): Promise<DirectoryGroupRow> {
+  protected async findGroup(repos: Repositories, clientId: string, groupRef: string): Promise<GroupRecord> {
     const ref = parseInput(groupRefSchema, groupRef);
     const group = await repos.groups.find(clientId, ref);
     if (group === 'ambiguous') {
@@ -76,7 +72,7 @@ export abstract class GroupServiceBase {
     return group;
   }
 
-  protected async view(repos: Repositories, clientId: string, group: DirectoryGroupRow): Promise<GroupView> {
+  protected async view(repos: Repositories, clientId: string, group: GroupRecord): Promise<GroupView> {
     const counts = await repos.groups.counts(clientId, [group.id]);
     return toGroupView(group, counts.get(group.id));
   }

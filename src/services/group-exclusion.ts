@@ -12,7 +12,7 @@ import {
 import type { ExclusionPreview, ExclusionResult } from '../contracts/groups.js';
 import { AppError, ConflictError } from '../shared/errors.js';
 import type { BillableBasis } from '../domain/vocabulary.js';
-import type { DirectoryGroupRow } from '../store/schema.js';
+import type { GroupRecord } from '../store/group-repository.js';
 import type { Actor } from './actor.js';
 import { toUserView } from './user-view.js';
 import { parseInput } from './validation.js';
@@ -61,7 +61,7 @@ export class GroupExclusion extends GroupServiceBase {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:operate');
     const { sampleSize } = parseInput(previewOptions, options);
     const group = await this.findGroup(this.store.read, client.id, groupRef);
-    if (group.entra_state !== 'active') {
+    if (group.entraState !== 'active') {
       throw new ConflictError(
         'group_deleted',
         `${describeGroup(group)} has been deleted in Entra; there is nothing to exclude.`,
@@ -70,7 +70,7 @@ export class GroupExclusion extends GroupServiceBase {
     const now = this.clock.now();
     const groups = this.store.read.groups;
     const fingerprint = fingerprintOf(await groups.transitiveUserIds(client.id, group.id));
-    const alreadyExcluded = group.excluded_at !== null;
+    const alreadyExcluded = group.excludedAt !== null;
     const { before, basis, expiry } = await this.billableNow(this.store.read, client.id, now);
     const excludedIds = await this.store.read.collection.excludedGroupIds(client.id);
     const impact = alreadyExcluded
@@ -99,7 +99,7 @@ export class GroupExclusion extends GroupServiceBase {
     const expiresAt = new Date(now.getTime() + EXCLUSION_PREVIEW_TTL_MS);
     const payload: PreviewPayload = {
       groupId: group.id,
-      groupName: group.display_name,
+      groupName: group.displayName,
       fingerprint,
       affected: impact.affected,
       billableBefore: before,
@@ -203,7 +203,7 @@ export class GroupExclusion extends GroupServiceBase {
           before: { excluded: false, billable: before, basis },
           after: {
             excluded: true,
-            groupName: group.display_name,
+            groupName: group.displayName,
             disabledUsers,
             forgottenUsers: reconciled?.purgedUsers ?? 0,
             billable: after,
@@ -237,8 +237,8 @@ function hashToken(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
 }
 
-function describeGroup(group: DirectoryGroupRow): string {
-  return group.display_name === null ? `Group ${group.id}` : `Group '${group.display_name}'`;
+function describeGroup(group: GroupRecord): string {
+  return group.displayName === null ? `Group ${group.id}` : `Group '${group.displayName}'`;
 }
 
 function previewNotFound(): AppError {

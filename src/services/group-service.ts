@@ -115,7 +115,7 @@ export class GroupService extends GroupServiceBase {
           targetType: 'group',
           targetId: group.id,
           before: { reportingEnabled: !flag },
-          after: { reportingEnabled: flag, groupName: group.display_name },
+          after: { reportingEnabled: flag, groupName: group.displayName },
         });
       }
       return this.view(tx, client.id, await this.findGroup(tx, client.id, group.id));

@@ -140,9 +140,9 @@ export class LicenceService {
     return licensedUserView(
       row ?? {
         id: user.id,
-        displayName: user.display_name,
-        userPrincipalName: user.user_principal_name,
-        accountEnabled: user.account_enabled === 1,
+        displayName: user.displayName,
+        userPrincipalName: user.userPrincipalName,
+        accountEnabled: user.accountEnabled,
         collectionState: '',
         expired: false,
         lastActivityAt: null,

@@ -11,7 +11,7 @@ import {
 } from '../domain/licence-cost.js';
 import { licenceProductName } from '../domain/licence-products.js';
 import type { ExpiryAsOf } from '../store/collection-sql.js';
-import type { LicensedUserRow, SubscriptionRow } from '../store/licence-repository.js';
+import type { LicensedUserRecord, SubscriptionHoldings } from '../store/licence-repository.js';
 import type { LicensedUserView, LicenceSubscriptionView, MonthlyAmount } from '../contracts/licences.js';
 
 /** What a licence view needs besides its row: rule 8 as of now, the client's prices, currency and part numbers. */
@@ -24,7 +24,7 @@ export interface PricingContext {
 
 /** One of the tenant's subscriptions: units, their cost, and what its inactive holders hold. */
 export function subscriptionView(
-  row: SubscriptionRow,
+  row: SubscriptionHoldings,
   priceCents: number | undefined,
   inactiveHolders: number,
   currency: string | null,
@@ -47,7 +47,7 @@ export function subscriptionView(
 }
 
 /** One licensed user: the licences held, their monthly cost, and why the user counts as inactive (if it does). */
-export function licensedUserView(row: LicensedUserRow, context: PricingContext): LicensedUserView {
+export function licensedUserView(row: LicensedUserRecord, context: PricingContext): LicensedUserView {
   const cost = heldCost(row.skuIds, context.prices);
   return {
     id: row.id,

@@ -4,7 +4,7 @@ import { resolvePeriod, type ReportPeriod } from '../domain/report-period.js';
 import { SSO_SHARE_DEFINITION } from '../domain/report-sso.js';
 import type { Clock } from '../shared/clock.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
-import type { ReportPersonRow, UserScope } from '../store/report-repository.js';
+import type { ReportPersonRecord, UserScope } from '../store/report-repository.js';
 import type { Store } from '../store/store.js';
 import type { ClientRow } from '../store/schema.js';
 import type { Actor } from './actor.js';
@@ -353,7 +353,7 @@ export class ReportService {
     kind: ReportKind,
     /** The users enabled for data collection within the filters: whom the report covers. */
     scopeUserIds: readonly string[],
-    directory: ReadonlyMap<string, ReportPersonRow>,
+    directory: ReadonlyMap<string, ReportPersonRecord>,
     usersInScope: number | null,
   ): Promise<SignInReportInputs> {
     const repository = this.store.read.reports;
@@ -380,16 +380,16 @@ export class ReportService {
 }
 
 /** The users enabled for data collection (imported): the only ones whose sign-ins are collected. */
-function collectedIds(users: readonly ReportPersonRow[]): string[] {
+function collectedIds(users: readonly ReportPersonRecord[]): string[] {
   return users.filter((user) => user.collected).map((user) => user.id);
 }
 
-function countPresent(users: readonly ReportPersonRow[]): number {
+function countPresent(users: readonly ReportPersonRecord[]): number {
   return presentIds(users).length;
 }
 
 /** Users present in Entra (not soft-deleted or deleted): the ones a scope counts. */
-function presentIds(users: readonly ReportPersonRow[]): string[] {
+function presentIds(users: readonly ReportPersonRecord[]): string[] {
   return users.filter((user) => user.entraState === 'active').map((user) => user.id);
 }
 

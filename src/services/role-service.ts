@@ -5,7 +5,7 @@ import { ALL_CLIENTS, type Permission, type RoleGrant } from '../domain/roles.js
 import type { Clock } from '../shared/clock.js';
 import { ConflictError, NotFoundError } from '../shared/errors.js';
 import type { RoleAssignmentKey } from '../store/role-repository.js';
-import type { RoleAssignmentRow } from '../store/schema.js';
+import type { RoleAssignmentRecord } from '../store/role-repository.js';
 import type { Store } from '../store/store.js';
 import type { RoleName } from '../domain/vocabulary.js';
 import type { AccessPolicy } from './access-policy.js';
@@ -139,7 +139,7 @@ export class RoleService {
    * @throws {ForbiddenError} {@link NotFoundError}
    */
   async list(actor: Actor, clientRef?: string): Promise<RoleAssignmentView[]> {
-    let rows: RoleAssignmentRow[];
+    let rows: RoleAssignmentRecord[];
     if (clientRef === undefined) {
       await this.access.assert(actor, 'partner:manage');
       rows = await this.store.read.roles.list();
@@ -162,7 +162,7 @@ export class RoleService {
     return [
       ...fromConfig,
       ...rows.map((row) =>
-        toView(row, row.client_scope === ALL_CLIENTS ? null : (names.get(row.client_scope) ?? null)),
+        toView(row, row.clientScope === ALL_CLIENTS ? null : (names.get(row.clientScope) ?? null)),
       ),
     ];
   }
@@ -249,16 +249,16 @@ export class RoleService {
   }
 }
 
-function toView(row: RoleAssignmentRow, clientName: string | null): RoleAssignmentView {
+function toView(row: RoleAssignmentRecord, clientName: string | null): RoleAssignmentView {
   return {
-    principalTenantId: row.principal_tenant_id,
-    principalObjectId: row.principal_object_id,
-    principalName: row.principal_name,
+    principalTenantId: row.principalTenantId,
+    principalObjectId: row.principalObjectId,
+    principalName: row.principalName,
     role: row.role,
-    clientScope: row.client_scope,
+    clientScope: row.clientScope,
     clientName,
     source: 'assignment',
-    createdAt: row.created_at,
-    createdBy: row.created_by,
+    createdAt: row.createdAt,
+    createdBy: row.createdBy,
   };
 }

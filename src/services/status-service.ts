@@ -69,10 +69,10 @@ export class StatusService {
             kind: lastRun.kind,
             trigger: lastRun.trigger,
             status: lastRun.status,
-            startedAt: lastRun.started_at,
-            finishedAt: lastRun.finished_at,
-            error: lastRun.error_message,
-            errorCode: lastRun.error_code,
+            startedAt: lastRun.startedAt,
+            finishedAt: lastRun.finishedAt,
+            error: lastRun.errorMessage,
+            errorCode: lastRun.errorCode,
           };
     const health: IntegrationHealth = integration === null ? 'not connected' : integration.status;
     const problems = clientProblems(

@@ -10,7 +10,7 @@ import type {
 import type { SyncPart } from '../domain/vocabulary.js';
 import { ConflictError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import type { SyncRunRow } from '../store/schema.js';
+import type { SyncRunRecord } from '../store/sync-run-repository.js';
 import type { Store } from '../store/store.js';
 import type { ClientSync, PartRun } from '../sync/client-sync.js';
 import type { SyncRunner } from '../sync/sync-runner.js';
@@ -155,43 +155,43 @@ export class SyncService {
     return this.options.store.read.integrationAdmin.isConnected(clientId);
   }
 
-  private async directorySummary(run: SyncRunRow): Promise<DirectorySummary> {
+  private async directorySummary(run: SyncRunRecord): Promise<DirectorySummary> {
     return {
-      ...(await this.options.store.read.directoryCounts.summary(run.client_id)),
-      usersAdded: run.users_added,
-      usersUpdated: run.users_updated,
-      usersRemoved: run.users_removed,
-      groupsAdded: run.groups_added,
-      groupsUpdated: run.groups_updated,
-      groupsRemoved: run.groups_removed,
-      edgesAdded: run.edges_added,
-      edgesRemoved: run.edges_removed,
+      ...(await this.options.store.read.directoryCounts.summary(run.clientId)),
+      usersAdded: run.usersAdded,
+      usersUpdated: run.usersUpdated,
+      usersRemoved: run.usersRemoved,
+      groupsAdded: run.groupsAdded,
+      groupsUpdated: run.groupsUpdated,
+      groupsRemoved: run.groupsRemoved,
+      edgesAdded: run.edgesAdded,
+      edgesRemoved: run.edgesRemoved,
     };
   }
 }
 
-function toRunView(row: SyncRunRow): SyncRunView {
+function toRunView(row: SyncRunRecord): SyncRunView {
   return {
     id: row.id,
     kind: row.kind,
     trigger: row.trigger,
     status: row.status,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
     progress: parseProgress(row.progress),
     counts: {
-      usersAdded: row.users_added,
-      usersUpdated: row.users_updated,
-      usersRemoved: row.users_removed,
-      groupsAdded: row.groups_added,
-      groupsUpdated: row.groups_updated,
-      groupsRemoved: row.groups_removed,
-      graphRequests: row.graph_requests,
+      usersAdded: row.usersAdded,
+      usersUpdated: row.usersUpdated,
+      usersRemoved: row.usersRemoved,
+      groupsAdded: row.groupsAdded,
+      groupsUpdated: row.groupsUpdated,
+      groupsRemoved: row.groupsRemoved,
+      graphRequests: row.graphRequests,
     },
     error:
-      row.error_code === null && row.error_message === null
+      row.errorCode === null && row.errorMessage === null
         ? null
-        : { code: row.error_code, message: row.error_message },
+        : { code: row.errorCode, message: row.errorMessage },
   };
 }
 
@@ -207,15 +207,15 @@ function toPartRunView(entry: PartRun): SyncPartRunView {
     joined: entry.joined,
     skipped: typeof skipped === 'string' ? skipped : null,
     pages: run.pages,
-    itemsWritten: run.items_written,
-    requests: run.graph_requests,
+    itemsWritten: run.itemsWritten,
+    requests: run.graphRequests,
     retries: run.retries,
-    throttledMs: run.throttled_ms,
-    durationMs: run.finished_at === null ? 0 : Date.parse(run.finished_at) - Date.parse(run.started_at),
-    ...(run.error_code === null
+    throttledMs: run.throttledMs,
+    durationMs: run.finishedAt === null ? 0 : Date.parse(run.finishedAt) - Date.parse(run.startedAt),
+    ...(run.errorCode === null
       ? {}
       : {
-          error: { code: run.error_code, message: run.error_message ?? '', requestId: run.error_request_id },
+          error: { code: run.errorCode, message: run.errorMessage ?? '', requestId: run.errorRequestId },
         }),
   };
 }

@@ -1,6 +1,6 @@
 import { ACTION_PERMISSIONS, type ActionPermission } from '../graph/action-permissions.js';
 import type { UserActionName } from '../contracts/user-actions.js';
-import type { ActionUserRow } from '../store/user-action-repository.js';
+import type { ActionUserRecord } from '../store/user-action-repository.js';
 
 /** What one user's request to Graph is (one item of a JSON batch). */
 export interface ActionRequest {
@@ -36,7 +36,7 @@ export interface ActionKind {
   readonly undo: UserActionName | null;
   /** The batch's operation name (telemetry and the request inventory). */
   readonly operation: string;
-  plan(user: ActionUserRow, facts: PlanFacts): ActionPlan;
+  plan(user: ActionUserRecord, facts: PlanFacts): ActionPlan;
   request(userId: string, skuIds: readonly string[]): ActionRequest;
 }
 

@@ -14,7 +14,7 @@ import { DAY_MS, type Clock } from '../shared/clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { expiryAsOf } from '../store/collection-sql.js';
 import type { Repositories, Store } from '../store/store.js';
-import type { DirectoryUserRow } from '../store/schema.js';
+import type { UserRecord } from '../store/user-repository.js';
 import type { UserFilter } from '../store/user-repository.js';
 import type { Actor } from './actor.js';
 import type { AuditTrail } from './audit-trail.js';
@@ -213,7 +213,7 @@ export class UserService {
     const { row, changed } = await this.store.transaction(async (tx) => {
       const users = tx.users;
       const user = await this.findUser(tx, client.id, ref);
-      const current: CollectionStatus = { state: user.collection_state, reason: user.disable_reason };
+      const current: CollectionStatus = { state: user.collectionState, reason: user.disableReason };
       const outcome = decideAdminAction(action, current);
       if (outcome.kind === 'unchanged') return { row: user, changed: false };
       if (outcome.kind === 'refused') {
@@ -227,15 +227,15 @@ export class UserService {
           `${describeUser(user)} cannot be disabled: ${outcome.why}${
             group === undefined ? '' : ` (${group.displayName ?? group.id})`
           }.`,
-          { state: user.collection_state, reason: user.disable_reason },
+          { state: user.collectionState, reason: user.disableReason },
         );
       }
       if (outcome.needsEligible) {
         const excluded = (await users.excludedGroupsOf(client.id, [user.id])).get(user.id) ?? [];
         const eligibility = checkEligibility({
-          userType: user.user_type,
-          userPrincipalName: user.user_principal_name,
-          entraState: user.entra_state,
+          userType: user.userType,
+          userPrincipalName: user.userPrincipalName,
+          entraState: user.entraState,
           excludedGroups: excluded,
         });
         if (!eligibility.eligible) {
@@ -252,28 +252,36 @@ export class UserService {
         }
       }
       const next = statusOf(outcome.status);
-      const changes = {
-        collection_state: next.state,
-        disable_reason: next.reason,
-        ...(next.state === 'imported' ? { imported_at: at } : {}),
-        ...(restartsCollection(current, next) ? { collected_from: at } : {}),
-        updated_at: at,
+      const change = {
+        state: next.state,
+        reason: next.reason,
+        ...(next.state === 'imported' ? { importedAt: at } : {}),
+        ...(restartsCollection(current, next) ? { collectedFrom: at } : {}),
+        at,
       };
-      const written = await users.changeState(client.id, user.id, current, changes);
+      const written = await users.changeState(client.id, user.id, current, change);
       if (!written) throw concurrentChange(user);
       await this.audit.record(tx, actor, {
         action: action === 'import' ? 'user.import' : 'user.disable',
         clientId: client.id,
         targetType: 'user',
         targetId: user.id,
-        before: { collectionState: user.collection_state, disableReason: user.disable_reason },
+        before: { collectionState: user.collectionState, disableReason: user.disableReason },
         after: {
           collectionState: next.state,
           ...(next.reason === null ? {} : { disableReason: next.reason }),
         },
       });
       // The compare-and-set held, so the row is the one read with exactly these changes: no need to read it again.
-      return { row: { ...user, ...changes }, changed: true };
+      const row: UserRecord = {
+        ...user,
+        collectionState: change.state,
+        disableReason: change.reason,
+        importedAt: change.importedAt ?? user.importedAt,
+        collectedFrom: change.collectedFrom ?? user.collectedFrom,
+        updatedAt: change.at,
+      };
+      return { row, changed: true };
     });
     const policy = await this.store.read.collection.policy(client.id);
     const [view] = await this.views(client.id, [row], policy, now);
@@ -301,7 +309,7 @@ export class UserService {
 
   private async views(
     clientId: string,
-    rows: readonly DirectoryUserRow[],
+    rows: readonly UserRecord[],
     policy: ExpiryPolicy,
     now: Date,
   ): Promise<UserView[]> {
@@ -312,7 +320,7 @@ export class UserService {
     return rows.map((row) => toUserView(row, excluded.get(row.id) ?? [], policy, now));
   }
 
-  private async findUser(repos: Repositories, clientId: string, userRef: string): Promise<DirectoryUserRow> {
+  private async findUser(repos: Repositories, clientId: string, userRef: string): Promise<UserRecord> {
     const ref = parseInput(userRefSchema, userRef);
     const user = await repos.users.find(clientId, ref);
     if (user === undefined) throw new NotFoundError('User', ref);
@@ -332,11 +340,11 @@ export class UserService {
   }
 }
 
-function describeUser(user: DirectoryUserRow): string {
-  return user.display_name ?? user.user_principal_name ?? user.id;
+function describeUser(user: UserRecord): string {
+  return user.displayName ?? user.userPrincipalName ?? user.id;
 }
 
-function concurrentChange(user: DirectoryUserRow): ConflictError {
+function concurrentChange(user: UserRecord): ConflictError {
   return new ConflictError(
     'concurrent_change',
     `${describeUser(user)} was changed by someone else at the same moment; look again and retry.`,

@@ -1,25 +1,25 @@
 import { isBillable } from '../domain/billable.js';
 import { checkEligibility, isExternalMember, isGuest, type ExcludedGroupRef } from '../domain/eligibility.js';
 import { evaluateExpiry, type ExpiryPolicy } from '../domain/expiry.js';
-import type { DirectoryUserRow } from '../store/schema.js';
+import type { UserRecord } from '../store/user-repository.js';
 import type { UserView } from '../contracts/users.js';
 
 /** Maps a stored user, the excluded groups it belongs to and the client's expiry policy to its view. */
 export function toUserView(
-  row: DirectoryUserRow,
+  row: UserRecord,
   excludedGroups: readonly ExcludedGroupRef[],
   policy: ExpiryPolicy,
   now: Date,
 ): UserView {
-  const kind = { userType: row.user_type, userPrincipalName: row.user_principal_name };
-  const eligibility = checkEligibility({ ...kind, entraState: row.entra_state, excludedGroups });
+  const kind = { userType: row.userType, userPrincipalName: row.userPrincipalName };
+  const eligibility = checkEligibility({ ...kind, entraState: row.entraState, excludedGroups });
   const verdict = evaluateExpiry(
     {
-      collectionState: row.collection_state,
-      importedAt: row.imported_at,
-      lastSignInAt: row.last_sign_in_at,
-      lastSignInApp: row.last_sign_in_app,
-      signInActivityAt: row.sign_in_activity_at,
+      collectionState: row.collectionState,
+      importedAt: row.importedAt,
+      lastSignInAt: row.lastSignInAt,
+      lastSignInApp: row.lastSignInApp,
+      signInActivityAt: row.signInActivityAt,
     },
     policy,
     now,
@@ -27,19 +27,19 @@ export function toUserView(
   const expired = verdict.expired;
   return {
     id: row.id,
-    displayName: row.display_name,
-    userPrincipalName: row.user_principal_name,
+    displayName: row.displayName,
+    userPrincipalName: row.userPrincipalName,
     mail: row.mail,
-    userType: row.user_type,
+    userType: row.userType,
     guest: isGuest(kind),
     externalMember: isExternalMember(kind),
-    accountEnabled: row.account_enabled === 1,
+    accountEnabled: row.accountEnabled,
     department: row.department,
-    jobTitle: row.job_title,
-    entraState: row.entra_state,
-    state: row.collection_state,
-    disableReason: row.disable_reason,
-    importedAt: row.imported_at,
+    jobTitle: row.jobTitle,
+    entraState: row.entraState,
+    state: row.collectionState,
+    disableReason: row.disableReason,
+    importedAt: row.importedAt,
     lastActivity:
       verdict.lastActivity === null
         ? null
@@ -57,9 +57,9 @@ export function toUserView(
     },
     billable: isBillable({
       ...kind,
-      collectionState: row.collection_state,
-      entraState: row.entra_state,
-      accountEnabled: row.account_enabled === 1,
+      collectionState: row.collectionState,
+      entraState: row.entraState,
+      accountEnabled: row.accountEnabled,
       inExcludedGroup: excludedGroups.length > 0,
       expired,
     }),

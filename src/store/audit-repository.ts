@@ -1,6 +1,24 @@
 import { sql, type Kysely } from 'kysely';
 import type { AuditLogRow, Database } from './schema.js';
 
+/** One entry of the audit log. `before` and `after` are the JSON text of the snapshots (never secrets). */
+export interface AuditEntryRecord {
+  readonly id: number;
+  /** ISO-8601 UTC. */
+  readonly at: string;
+  readonly actorTenantId: string;
+  readonly actorObjectId: string;
+  readonly actorName: string | null;
+  readonly clientId: string | null;
+  readonly action: string;
+  readonly targetType: string | null;
+  readonly targetId: string | null;
+  readonly before: string | null;
+  readonly after: string | null;
+  /** Which edge the action came through: `bot`, `tab`, `cli`, `system`, `scheduler`. */
+  readonly channel: string;
+}
+
 /** What an audit query may filter on; every field optional. */
 export interface AuditQuery {
   /** Only entries of these clients; `undefined` = any. Entries without a client count as `null`. */
@@ -57,7 +75,7 @@ export class AuditRepository {
   }
 
   /** Newest first. */
-  async query(filter: AuditQuery): Promise<AuditLogRow[]> {
+  async query(filter: AuditQuery): Promise<AuditEntryRecord[]> {
     let query = this.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(filter.limit);
     if (filter.clientIds !== undefined) {
       const ids = filter.clientIds.filter((id): id is string => id !== null);
@@ -79,7 +97,7 @@ export class AuditRepository {
     if (filter.from !== undefined) query = query.where('at', '>=', filter.from);
     if (filter.to !== undefined) query = query.where('at', '<', filter.to);
     if (filter.beforeId !== undefined) query = query.where('id', '<', filter.beforeId);
-    return query.execute();
+    return (await query.execute()).map(toRecord);
   }
 
   /**
@@ -112,4 +130,21 @@ export class AuditRepository {
     }
     return names;
   }
+}
+
+function toRecord(row: AuditLogRow): AuditEntryRecord {
+  return {
+    id: row.id,
+    at: row.at,
+    actorTenantId: row.actor_tenant_id,
+    actorObjectId: row.actor_object_id,
+    actorName: row.actor_name,
+    clientId: row.client_id,
+    action: row.action,
+    targetType: row.target_type,
+    targetId: row.target_id,
+    before: row.before,
+    after: row.after,
+    channel: row.channel,
+  };
 }

@@ -2,6 +2,24 @@ import type { Kysely } from 'kysely';
 import type { CollectionCounts } from './collection-repository.js';
 import type { BillingSnapshotRow, Database } from './schema.js';
 
+/** One client's billing snapshot of one day (rule 9). */
+export interface BillingSnapshotRecord {
+  readonly clientId: string;
+  /** `YYYY-MM-DD` (UTC). */
+  readonly day: string;
+  readonly totalUsers: number;
+  readonly imported: number;
+  readonly disabled: number;
+  readonly expired: number;
+  readonly guests: number;
+  readonly billable: number;
+  /** When it was taken (the last one taken that day wins). */
+  readonly takenAt: string;
+  /** The monthly licence cost that day at the partner's prices; null where none was set. */
+  readonly licenceCostCents: number | null;
+  readonly licenceCurrency: string | null;
+}
+
 /** Daily billing snapshots per client (rule 9), for history charts and exports. */
 export class BillingRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -33,8 +51,8 @@ export class BillingRepository {
   }
 
   /** Snapshots of one client between two days (inclusive), oldest first. */
-  async history(clientId: string, from: string, to: string): Promise<BillingSnapshotRow[]> {
-    return this.db
+  async history(clientId: string, from: string, to: string): Promise<BillingSnapshotRecord[]> {
+    const rows = await this.db
       .selectFrom('billing_snapshots')
       .selectAll()
       .where('client_id', '=', clientId)
@@ -42,5 +60,22 @@ export class BillingRepository {
       .where('day', '<=', to)
       .orderBy('day')
       .execute();
+    return rows.map(toRecord);
   }
+}
+
+function toRecord(row: BillingSnapshotRow): BillingSnapshotRecord {
+  return {
+    clientId: row.client_id,
+    day: row.day,
+    totalUsers: row.total_users,
+    imported: row.imported,
+    disabled: row.disabled,
+    expired: row.expired,
+    guests: row.guests,
+    billable: row.billable,
+    takenAt: row.created_at,
+    licenceCostCents: row.licence_cost_cents,
+    licenceCurrency: row.licence_currency,
+  };
 }

@@ -9,13 +9,15 @@ import {
   isGuestSql,
   isNotGuestSql,
 } from './collection-sql.js';
-import type { Database, IntegrationRow, SyncRunRow } from './schema.js';
+import { toIntegrationRecord, type IntegrationRecord } from './integration-repository.js';
+import type { Database } from './schema.js';
+import { toSyncRunRecord, type SyncRunRecord } from './sync-run-repository.js';
 
 /** What the health of a client is decided from, read for many clients at once. */
 export interface ClientHealthRows {
-  readonly integrations: Map<string, IntegrationRow>;
+  readonly integrations: Map<string, IntegrationRecord>;
   /** The newest directory sync run per client. */
-  readonly lastDirectoryRuns: Map<string, SyncRunRow>;
+  readonly lastDirectoryRuns: Map<string, SyncRunRecord>;
   readonly groups: Map<string, number>;
 }
 
@@ -181,8 +183,8 @@ export class DashboardRepository {
       groups.execute(),
     ]);
     return {
-      integrations: new Map(integrationRows.map((row) => [row.client_id, row])),
-      lastDirectoryRuns: new Map(runRows.map((row) => [row.client_id, row])),
+      integrations: new Map(integrationRows.map((row) => [row.client_id, toIntegrationRecord(row)])),
+      lastDirectoryRuns: new Map(runRows.map((row) => [row.client_id, toSyncRunRecord(row)])),
       groups: new Map(groupRows.map((row) => [row.client_id, row.count])),
     };
   }

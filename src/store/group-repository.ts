@@ -10,9 +10,9 @@ import {
   type ExpiryAsOf,
 } from './collection-sql.js';
 import { groupWithinSql, transitiveUserCountsSql, userInGroupsSql } from './closure-sql.js';
-import type { Database, DirectoryGroupRow, DirectoryUserRow } from './schema.js';
-import type { BillableBasis } from '../domain/vocabulary.js';
-import type { UserCursor } from './user-repository.js';
+import type { Database, DirectoryGroupRow } from './schema.js';
+import type { BillableBasis, EntraState } from '../domain/vocabulary.js';
+import { toUserRecord, type UserCursor, type UserRecord } from './user-repository.js';
 
 export interface GroupFilter {
   /** Case-insensitive substring of the name, description or mail. */
@@ -30,7 +30,7 @@ export interface GroupCounts {
 }
 
 /** A transitive member and whether it is a direct member of the group. */
-export interface GroupMemberRow extends DirectoryUserRow {
+export interface GroupMemberRecord extends UserRecord {
   readonly direct: boolean;
 }
 
@@ -42,6 +42,27 @@ export interface ExclusionImpact {
   readonly affectedBillable: number;
 }
 
+/** A directory group as people and the rules see it (the sync's bookkeeping columns stay in the store). */
+export interface GroupRecord {
+  readonly clientId: string;
+  readonly id: string;
+  readonly displayName: string | null;
+  readonly description: string | null;
+  readonly mail: string | null;
+  readonly mailEnabled: boolean;
+  readonly securityEnabled: boolean;
+  /** Graph's `groupTypes` (`Unified`, `DynamicMembership`); an unreadable value reads as none. */
+  readonly groupTypes: readonly string[];
+  readonly isTeam: boolean;
+  readonly entraState: EntraState;
+  /** Irreversible exclusion (rule 6): set once, never cleared. */
+  readonly excludedAt: string | null;
+  readonly excludedBy: string | null;
+  /** Imported for reporting (rule 7): selectable as a report filter. */
+  readonly reportingEnabled: boolean;
+  readonly updatedAt: string;
+}
+
 /** Directory groups of a client: lists with counts, exclusion and reporting flags, transitive members. */
 export class GroupRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -51,7 +72,7 @@ export class GroupRepository {
     clientId: string,
     filter: GroupFilter,
     page: { limit: number; offset: number },
-  ): Promise<{ rows: DirectoryGroupRow[]; total: number }> {
+  ): Promise<{ rows: GroupRecord[]; total: number }> {
     let query = this.db
       .selectFrom('directory_groups')
       .where('client_id', '=', clientId)
@@ -75,7 +96,7 @@ export class GroupRepository {
       .offset(page.offset)
       .execute();
     const total = await query.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
-    return { rows, total: total.count };
+    return { rows: rows.map(toGroupRecord), total: total.count };
   }
 
   /** Member counts for the groups given (one grouped query each over direct edges and the closure). */
@@ -113,14 +134,14 @@ export class GroupRepository {
   }
 
   /** A group by object id, or by its exact display name when that is unique (case-insensitive). */
-  async find(clientId: string, idOrName: string): Promise<DirectoryGroupRow | undefined | 'ambiguous'> {
+  async find(clientId: string, idOrName: string): Promise<GroupRecord | undefined | 'ambiguous'> {
     const byId = await this.db
       .selectFrom('directory_groups')
       .selectAll()
       .where('client_id', '=', clientId)
       .where('id', '=', idOrName.toLowerCase())
       .executeTakeFirst();
-    if (byId !== undefined) return byId;
+    if (byId !== undefined) return toGroupRecord(byId);
     const byName = await this.db
       .selectFrom('directory_groups')
       .selectAll()
@@ -130,7 +151,8 @@ export class GroupRepository {
       .limit(2)
       .execute();
     if (byName.length > 1) return 'ambiguous';
-    return byName[0];
+    const [only] = byName;
+    return only === undefined ? undefined : toGroupRecord(only);
   }
 
   /** Ids of every user in the group through any depth of nesting (for the membership fingerprint). */
@@ -185,7 +207,7 @@ export class GroupRepository {
   }
 
   /** The first `limit` users the exclusion would disable, by name, each marked direct or nested. */
-  async affectedSample(clientId: string, groupId: string, limit: number): Promise<GroupMemberRow[]> {
+  async affectedSample(clientId: string, groupId: string, limit: number): Promise<GroupMemberRecord[]> {
     const rows = await this.affectedQuery(clientId, groupId)
       .selectAll('directory_users')
       .select((eb) => this.directFlag(eb, groupId))
@@ -193,7 +215,7 @@ export class GroupRepository {
       .orderBy('directory_users.id')
       .limit(limit)
       .execute();
-    return rows.map(({ direct, ...user }) => ({ ...user, direct: direct === 1 }));
+    return rows.map(({ direct, ...user }) => ({ ...toUserRecord(user), direct: direct === 1 }));
   }
 
   /**
@@ -227,7 +249,7 @@ export class GroupRepository {
     clientId: string,
     groupId: string,
     page: { limit: number; after?: UserCursor },
-  ): Promise<{ rows: GroupMemberRow[]; next: UserCursor | undefined }> {
+  ): Promise<{ rows: GroupMemberRecord[]; next: UserCursor | undefined }> {
     let query = this.db
       .selectFrom('directory_users')
       .where('directory_users.client_id', '=', clientId)
@@ -241,7 +263,7 @@ export class GroupRepository {
       query = query.where(afterCursorSql(page.after));
     }
     const rows = (await query.execute()).map(({ direct, ...user }) => ({
-      ...user,
+      ...toUserRecord(user),
       direct: direct === 1,
     }));
     const more = rows.length > page.limit;
@@ -249,7 +271,7 @@ export class GroupRepository {
     const last = rows.at(-1);
     return {
       rows,
-      next: more && last !== undefined ? { sortKey: last.display_name ?? '', id: last.id } : undefined,
+      next: more && last !== undefined ? { sortKey: last.displayName ?? '', id: last.id } : undefined,
     };
   }
 
@@ -283,5 +305,33 @@ export class GroupRepository {
       .else(0)
       .end()
       .as('direct');
+  }
+}
+
+function toGroupRecord(row: DirectoryGroupRow): GroupRecord {
+  return {
+    clientId: row.client_id,
+    id: row.id,
+    displayName: row.display_name,
+    description: row.description,
+    mail: row.mail,
+    mailEnabled: row.mail_enabled === 1,
+    securityEnabled: row.security_enabled === 1,
+    groupTypes: parseGroupTypes(row.group_types),
+    isTeam: row.is_team === 1,
+    entraState: row.entra_state,
+    excludedAt: row.excluded_at,
+    excludedBy: row.excluded_by,
+    reportingEnabled: row.reporting_enabled === 1,
+    updatedAt: row.updated_at,
+  };
+}
+
+function parseGroupTypes(json: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return Array.isArray(parsed) ? parsed.filter((item): item is string => typeof item === 'string') : [];
+  } catch {
+    return [];
   }
 }

@@ -31,6 +31,8 @@ export interface IntegrationRecord {
   readonly createdAt: string;
   readonly createdBy: string;
   readonly updatedAt: string;
+  /** When an admin started the initial import (rule 2); null while groups are still being reviewed. */
+  readonly importStartedAt: string | null;
 }
 
 /** What saving an integration takes; the secret arrives in clear and is stored encrypted. */
@@ -68,13 +70,13 @@ export class IntegrationRepository {
       .selectAll()
       .where('client_id', '=', clientId)
       .executeTakeFirst();
-    return row === undefined ? undefined : toRecord(row);
+    return row === undefined ? undefined : toIntegrationRecord(row);
   }
 
   /** Every integration, for the scheduler. */
   async list(): Promise<IntegrationRecord[]> {
     const rows = await this.db.selectFrom('integrations').selectAll().orderBy('client_id').execute();
-    return rows.map(toRecord);
+    return rows.map(toIntegrationRecord);
   }
 
   /**
@@ -230,7 +232,8 @@ export async function recordActivityData(
     .execute();
 }
 
-function toRecord(row: IntegrationRow): IntegrationRecord {
+/** An `integrations` row as an {@link IntegrationRecord} (the secret stays out: only whether there is one). */
+export function toIntegrationRecord(row: IntegrationRow): IntegrationRecord {
   return {
     clientId: row.client_id,
     kind: row.kind,
@@ -249,6 +252,7 @@ function toRecord(row: IntegrationRow): IntegrationRecord {
     createdAt: row.created_at,
     createdBy: row.created_by,
     updatedAt: row.updated_at,
+    importStartedAt: row.import_started_at,
   };
 }
 

@@ -12,13 +12,13 @@ export interface SubscriptionRecord {
   readonly consumedUnits: number;
 }
 
-export interface SubscriptionRow extends SubscriptionRecord {
+export interface SubscriptionHoldings extends SubscriptionRecord {
   /** Users of the directory copy holding it. */
   readonly holders: number;
 }
 
 /** A licensed user and the facts the *inactive but licensed* rule needs. */
-export interface LicensedUserRow {
+export interface LicensedUserRecord {
   readonly id: string;
   readonly displayName: string | null;
   readonly userPrincipalName: string | null;
@@ -29,7 +29,7 @@ export interface LicensedUserRow {
   readonly skuIds: string[];
 }
 
-export interface PriceRow {
+export interface PriceRecord {
   readonly skuId: string;
   readonly monthlyPriceCents: number;
   readonly updatedAt: string;
@@ -114,7 +114,7 @@ export class LicenceRepository {
   }
 
   /** The client's subscriptions, by part number, with how many users of the copy hold each. */
-  async subscriptions(clientId: string): Promise<SubscriptionRow[]> {
+  async subscriptions(clientId: string): Promise<SubscriptionHoldings[]> {
     const rows = await this.db
       .selectFrom('licence_subscriptions as s')
       .select([
@@ -198,7 +198,7 @@ export class LicenceRepository {
     clientId: string,
     expiry: ExpiryAsOf,
     options: { readonly inactiveOnly?: boolean; readonly userId?: string } = {},
-  ): Promise<LicensedUserRow[]> {
+  ): Promise<LicensedUserRecord[]> {
     const latest = latestActivitySql();
     const expired = isExpiredSql(expiry);
     let query = this.db
@@ -232,7 +232,7 @@ export class LicenceRepository {
       .orderBy('directory_users.id')
       .orderBy('user_licences.sku_id')
       .execute();
-    const users = new Map<string, LicensedUserRow>();
+    const users = new Map<string, LicensedUserRecord>();
     for (const row of rows) {
       let user = users.get(row.id);
       if (user === undefined) {
@@ -253,7 +253,7 @@ export class LicenceRepository {
     return [...users.values()];
   }
 
-  async prices(clientId: string): Promise<PriceRow[]> {
+  async prices(clientId: string): Promise<PriceRecord[]> {
     const rows = await this.db
       .selectFrom('licence_prices')
       .selectAll()

@@ -20,7 +20,7 @@ export interface UserScope {
 }
 
 /** Who a user is, as every report names and counts them. */
-export interface ReportPersonRow {
+export interface ReportPersonRecord {
   readonly id: string;
   readonly displayName: string | null;
   readonly userPrincipalName: string | null;
@@ -33,7 +33,7 @@ export interface ReportPersonRow {
 }
 
 /** The directory facts the users report shows per user. */
-export interface ReportUserRow extends ReportPersonRow {
+export interface ReportUserRecord extends ReportPersonRecord {
   readonly collectionState: CollectionState;
   readonly disableReason: DisableReason | null;
   readonly importedAt: string | null;
@@ -46,7 +46,7 @@ export interface ReportUserRow extends ReportPersonRow {
   readonly billable: boolean;
 }
 
-export interface ServicePrincipalRow {
+export interface ReportServicePrincipalRecord {
   readonly id: string;
   readonly appId: string;
   readonly displayName: string | null;
@@ -56,7 +56,7 @@ export interface ServicePrincipalRow {
   readonly appOwnerOrganizationId: string | null;
 }
 
-export interface DiscoveredAppRow {
+export interface DiscoveredAppRecord {
   readonly appId: string;
   readonly displayName: string | null;
   readonly firstSeenAt: string;
@@ -64,7 +64,7 @@ export interface DiscoveredAppRow {
 }
 
 /** What the MFA report reads of a user's registration details. */
-export interface MfaRegistrationRow {
+export interface ReportMfaRegistrationRecord {
   readonly userId: string;
   readonly isAdmin: boolean | null;
   readonly isMfaRegistered: boolean;
@@ -175,7 +175,7 @@ export class ReportRepository {
    * The client's directory users within the scope (deleted ones included), with what every report shows of them,
    * expired and billable as of `expiry`.
    */
-  async users(clientId: string, scope: UserScope, expiry: ExpiryAsOf): Promise<ReportUserRow[]> {
+  async users(clientId: string, scope: UserScope, expiry: ExpiryAsOf): Promise<ReportUserRecord[]> {
     const excluded = await new CollectionRepository(this.db).excludedGroupIds(clientId);
     const rows = await this.db
       .selectFrom('directory_users')
@@ -220,7 +220,7 @@ export class ReportRepository {
   }
 
   /** The client's directory users within the scope (deleted ones included): who they are, nothing more. */
-  async people(clientId: string, scope: UserScope): Promise<ReportPersonRow[]> {
+  async people(clientId: string, scope: UserScope): Promise<ReportPersonRecord[]> {
     const rows = await this.db
       .selectFrom('directory_users')
       .select([
@@ -299,7 +299,7 @@ export class ReportRepository {
 
   // -------------------------------------------------------------------------------- apps and MFA ---
 
-  async servicePrincipals(clientId: string): Promise<ServicePrincipalRow[]> {
+  async servicePrincipals(clientId: string): Promise<ReportServicePrincipalRecord[]> {
     const rows = await this.db
       .selectFrom('service_principals')
       .select([
@@ -324,7 +324,7 @@ export class ReportRepository {
     }));
   }
 
-  async discoveredApps(clientId: string): Promise<DiscoveredAppRow[]> {
+  async discoveredApps(clientId: string): Promise<DiscoveredAppRecord[]> {
     const rows = await this.db
       .selectFrom('sign_in_apps')
       .select(['app_id', 'display_name', 'first_seen_at', 'last_seen_at'])
@@ -338,7 +338,7 @@ export class ReportRepository {
     }));
   }
 
-  async mfaRegistrations(clientId: string): Promise<MfaRegistrationRow[]> {
+  async mfaRegistrations(clientId: string): Promise<ReportMfaRegistrationRecord[]> {
     const rows = await this.db
       .selectFrom('mfa_registrations')
       .select([

@@ -10,12 +10,26 @@ export interface RoleAssignmentKey {
   readonly clientScope: string;
 }
 
+/** A role given to a principal, as stored. */
+export interface RoleAssignmentRecord {
+  readonly id: number;
+  readonly principalTenantId: string;
+  readonly principalObjectId: string;
+  /** For display only; the identity is tenant id + object id. */
+  readonly principalName: string | null;
+  readonly role: RoleName;
+  /** A client id, or `*` for every client. */
+  readonly clientScope: string;
+  readonly createdAt: string;
+  readonly createdBy: string;
+}
+
 /** Stored role assignments (the first partner admins come from configuration, not from here). */
 export class RoleRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Assignments, optionally only those scoped to one client (and the partner-wide ones when `includeAll`). */
-  async list(filter: { clientScope?: string; includeAll?: boolean } = {}): Promise<RoleAssignmentRow[]> {
+  async list(filter: { clientScope?: string; includeAll?: boolean } = {}): Promise<RoleAssignmentRecord[]> {
     let query = this.db
       .selectFrom('role_assignments')
       .selectAll()
@@ -26,7 +40,7 @@ export class RoleRepository {
       const scopes = filter.includeAll === true ? [filter.clientScope, '*'] : [filter.clientScope];
       query = query.where('client_scope', 'in', scopes);
     }
-    return query.execute();
+    return (await query.execute()).map(toRecord);
   }
 
   /** The roles one principal holds (ids lower-cased by the caller). */
@@ -43,8 +57,8 @@ export class RoleRepository {
     return rows.map((row) => ({ role: row.role, clientScope: row.client_scope }));
   }
 
-  async find(key: RoleAssignmentKey): Promise<RoleAssignmentRow | undefined> {
-    return this.db
+  async find(key: RoleAssignmentKey): Promise<RoleAssignmentRecord | undefined> {
+    const row = await this.db
       .selectFrom('role_assignments')
       .selectAll()
       .where('principal_tenant_id', '=', key.principalTenantId)
@@ -52,13 +66,14 @@ export class RoleRepository {
       .where('role', '=', key.role)
       .where('client_scope', '=', key.clientScope)
       .executeTakeFirst();
+    return row === undefined ? undefined : toRecord(row);
   }
 
   async insert(
     key: RoleAssignmentKey,
     extra: { principalName: string | null; createdAt: string; createdBy: string },
-  ): Promise<RoleAssignmentRow> {
-    return this.db
+  ): Promise<RoleAssignmentRecord> {
+    const row = await this.db
       .insertInto('role_assignments')
       .values({
         principal_tenant_id: key.principalTenantId,
@@ -71,6 +86,7 @@ export class RoleRepository {
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    return toRecord(row);
   }
 
   /** Returns whether a row was deleted. */
@@ -84,4 +100,17 @@ export class RoleRepository {
       .executeTakeFirst();
     return result.numDeletedRows > 0n;
   }
+}
+
+function toRecord(row: RoleAssignmentRow): RoleAssignmentRecord {
+  return {
+    id: row.id,
+    principalTenantId: row.principal_tenant_id,
+    principalObjectId: row.principal_object_id,
+    principalName: row.principal_name,
+    role: row.role,
+    clientScope: row.client_scope,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+  };
 }

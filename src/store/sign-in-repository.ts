@@ -1,28 +1,8 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { jsonRows, type JsonColumnType } from './json-rows.js';
 import type { Database } from './schema.js';
-
-/** One sign-in event as the store keeps it (mapped from Graph's `signIn`). */
-/** Stored as the error code of a sign-in whose `status` carries none (its outcome is unknown). */
-export const UNKNOWN_ERROR_CODE = -1;
-
-export interface SignInRecord {
-  readonly id: string;
-  /** ISO-8601 UTC (`toISOString()` form). */
-  readonly createdAt: string;
-  readonly userId: string;
-  readonly appId: string;
-  readonly appDisplayName: string | null;
-  /** `status.errorCode` was 0 (an event without an error code is not a success: its outcome is unknown). */
-  readonly succeeded: boolean;
-  /** `status.errorCode`; `UNKNOWN_ERROR_CODE` when Graph gave none. */
-  readonly errorCode: number;
-  readonly isInteractive: boolean;
-  /** `singleFactorAuthentication` | `multiFactorAuthentication` from /beta; null when only v1.0 was read. */
-  readonly authenticationRequirement: string | null;
-  readonly conditionalAccessStatus: string | null;
-  readonly clientAppUsed: string | null;
-}
+import { aggregateSignIns, markDaysDirty } from './sign-in-aggregates.js';
+import type { SignInRecord } from './sign-in-record.js';
 
 /** What writing one page did. */
 export interface PageWrite {
@@ -39,12 +19,8 @@ export interface PageWrite {
   readonly newest: string | undefined;
 }
 
-export const MULTI_FACTOR = 'multiFactorAuthentication';
-export const SINGLE_FACTOR = 'singleFactorAuthentication';
-
 /** Rows per statement: each batch is one JSON parameter (see json-rows.ts), so this only bounds its size. */
 const EVENT_CHUNK = 2000;
-const DAILY_CHUNK = 2000;
 const ID_TYPES: readonly JsonColumnType[] = ['text'];
 
 const EVENT_TYPES: readonly JsonColumnType[] = [
@@ -60,41 +36,6 @@ const EVENT_TYPES: readonly JsonColumnType[] = [
   'text',
   'text',
 ];
-const DAILY_TYPES: readonly JsonColumnType[] = [
-  'text',
-  'text',
-  'text',
-  'integer',
-  'integer',
-  'integer',
-  'integer',
-];
-const LAST_TYPES: readonly JsonColumnType[] = ['text', 'text', 'text', 'text'];
-
-interface DailyDelta {
-  day: string;
-  userId: string;
-  appId: string;
-  signIns: number;
-  successes: number;
-  mfa: number;
-  singleFactor: number;
-}
-
-interface AppDelta {
-  appId: string;
-  name: string | null;
-  first: string;
-  last: string;
-  signIns: number;
-}
-
-interface UserLast {
-  userId: string;
-  at: string;
-  appId: string;
-  appName: string | null;
-}
 
 /**
  * The write side of sign-in ingestion. {@link writePage} stores the events of users enabled for data collection —
@@ -153,7 +94,7 @@ export class SignInRepository {
         for (const event of chunk) if (ids.has(event.id)) fresh.push(event);
       }
     }
-    if (fresh.length > 0) await this.aggregate(clientId, fresh, lastSuccess);
+    if (fresh.length > 0) await aggregateSignIns(this.db, clientId, fresh, lastSuccess);
     return {
       inserted: fresh.length,
       duplicates: events.length - fresh.length - notCollected,
@@ -235,20 +176,8 @@ export class SignInRepository {
     await sql`update directory_users set last_sign_in_at = null, last_sign_in_app = null
       where client_id = ${clientId} and id in ${users()} and last_sign_in_at is not null`.execute(this.db);
     const days = [...new Set(daily.map((row) => row.day))];
-    if (days.length > 0) await this.markDaysDirty(clientId, days);
+    if (days.length > 0) await markDaysDirty(this.db, clientId, days);
     return ids.length;
-  }
-
-  private async markDaysDirty(clientId: string, days: readonly string[]): Promise<void> {
-    await this.db
-      .insertInto('sign_in_rollup_dirty')
-      .values(days.map((day) => ({ client_id: clientId, day, version: 1 })))
-      .onConflict((conflict) =>
-        conflict
-          .columns(['client_id', 'day'])
-          .doUpdateSet({ version: sql`sign_in_rollup_dirty.version + 1` }),
-      )
-      .execute();
   }
 
   /** Deletes events older than `before` (retention). Aggregates, discovered apps and last activity stay. */
@@ -285,157 +214,6 @@ export class SignInRepository {
       .where('client_id', '=', clientId)
       .execute();
     return new Map(rows.map((row) => [row.user_id, row.last_success_at]));
-  }
-
-  private async aggregate(
-    clientId: string,
-    events: readonly SignInRecord[],
-    lastSuccess: Map<string, string> | undefined,
-  ): Promise<void> {
-    const daily = new Map<string, DailyDelta>();
-    const apps = new Map<string, AppDelta>();
-    const lastByUser = new Map<string, UserLast>();
-    const days = new Set<string>();
-    for (const event of events) {
-      const day = event.createdAt.slice(0, 10);
-      days.add(day);
-      const key = `${day}|${event.userId}|${event.appId}`;
-      let delta = daily.get(key);
-      if (delta === undefined) {
-        delta = {
-          day,
-          userId: event.userId,
-          appId: event.appId,
-          signIns: 0,
-          successes: 0,
-          mfa: 0,
-          singleFactor: 0,
-        };
-        daily.set(key, delta);
-      }
-      delta.signIns++;
-      if (event.succeeded) {
-        delta.successes++;
-        if (event.authenticationRequirement === MULTI_FACTOR) delta.mfa++;
-        else if (event.authenticationRequirement === SINGLE_FACTOR) delta.singleFactor++;
-        const last = lastByUser.get(event.userId);
-        if (last === undefined || event.createdAt > last.at) {
-          lastByUser.set(event.userId, {
-            userId: event.userId,
-            at: event.createdAt,
-            appId: event.appId,
-            appName: event.appDisplayName,
-          });
-        }
-      }
-      const app = apps.get(event.appId);
-      if (app === undefined) {
-        apps.set(event.appId, {
-          appId: event.appId,
-          name: event.appDisplayName,
-          first: event.createdAt,
-          last: event.createdAt,
-          signIns: 1,
-        });
-      } else {
-        app.signIns++;
-        if (event.createdAt < app.first) app.first = event.createdAt;
-        if (event.createdAt >= app.last) {
-          app.last = event.createdAt;
-          app.name = event.appDisplayName ?? app.name;
-        }
-      }
-    }
-
-    const dailyRows = [...daily.values()];
-    for (let start = 0; start < dailyRows.length; start += DAILY_CHUNK) {
-      const source = jsonRows(
-        this.db,
-        dailyRows
-          .slice(start, start + DAILY_CHUNK)
-          .map((delta) => [
-            delta.day,
-            delta.userId,
-            delta.appId,
-            delta.signIns,
-            delta.successes,
-            delta.mfa,
-            delta.singleFactor,
-          ]),
-        DAILY_TYPES,
-      );
-      await sql`insert into sign_in_daily (client_id, day, user_id, app_id, sign_ins, successes, mfa_sign_ins,
-          single_factor_sign_ins)
-        select ${clientId}, ${source.columns} from ${source.from} where true
-        on conflict (client_id, day, user_id, app_id) do update set
-          sign_ins = sign_in_daily.sign_ins + excluded.sign_ins,
-          successes = sign_in_daily.successes + excluded.successes,
-          mfa_sign_ins = sign_in_daily.mfa_sign_ins + excluded.mfa_sign_ins,
-          single_factor_sign_ins = sign_in_daily.single_factor_sign_ins + excluded.single_factor_sign_ins`.execute(
-        this.db,
-      );
-    }
-
-    await this.db
-      .insertInto('sign_in_apps')
-      .values(
-        [...apps.values()].map((app) => ({
-          client_id: clientId,
-          app_id: app.appId,
-          display_name: app.name,
-          first_seen_at: app.first,
-          last_seen_at: app.last,
-          sign_ins: app.signIns,
-        })),
-      )
-      .onConflict((conflict) =>
-        conflict.columns(['client_id', 'app_id']).doUpdateSet({
-          // The newest sign-in names the application: apps get renamed.
-          display_name: sql`case when excluded.last_seen_at >= sign_in_apps.last_seen_at
-            then coalesce(excluded.display_name, sign_in_apps.display_name) else sign_in_apps.display_name end`,
-          first_seen_at: sql`case when excluded.first_seen_at < sign_in_apps.first_seen_at
-            then excluded.first_seen_at else sign_in_apps.first_seen_at end`,
-          last_seen_at: sql`case when excluded.last_seen_at > sign_in_apps.last_seen_at
-            then excluded.last_seen_at else sign_in_apps.last_seen_at end`,
-          sign_ins: sql`sign_in_apps.sign_ins + excluded.sign_ins`,
-        }),
-      )
-      .execute();
-
-    const lastRows = [...lastByUser.values()].filter((last) => {
-      const known = lastSuccess?.get(last.userId);
-      return known === undefined || last.at > known;
-    });
-    for (let start = 0; start < lastRows.length; start += DAILY_CHUNK) {
-      const source = jsonRows(
-        this.db,
-        lastRows
-          .slice(start, start + DAILY_CHUNK)
-          .map((last) => [last.userId, last.at, last.appId, last.appName]),
-        LAST_TYPES,
-      );
-      await sql`insert into sign_in_user_last (client_id, user_id, last_success_at, app_id, app_display_name)
-        select ${clientId}, ${source.columns} from ${source.from} where true
-        on conflict (client_id, user_id) do update set
-          last_success_at = excluded.last_success_at,
-          app_id = excluded.app_id,
-          app_display_name = excluded.app_display_name
-        where excluded.last_success_at > sign_in_user_last.last_success_at`.execute(this.db);
-    }
-    for (const last of lastRows) lastSuccess?.set(last.userId, last.at);
-    // The same transaction brings the users' last activity up to date: their expiry verdicts follow at once. A
-    // round reads newest first, so after its first pages hardly any user has a newer one.
-    for (const last of lastRows) {
-      await this.db
-        .updateTable('directory_users')
-        .set({ last_sign_in_at: last.at, last_sign_in_app: last.appName ?? last.appId })
-        .where('client_id', '=', clientId)
-        .where('id', '=', last.userId)
-        .where((eb) => eb.or([eb('last_sign_in_at', 'is', null), eb('last_sign_in_at', '<', last.at)]))
-        .execute();
-    }
-
-    await this.markDaysDirty(clientId, [...days]);
   }
 }
 

@@ -1,8 +1,79 @@
 import type { Kysely } from 'kysely';
 import type { Database, SyncRunRow } from './schema.js';
-import type { SyncKind, SyncTrigger } from '../domain/vocabulary.js';
+import type { SyncKind, SyncStatus, SyncTrigger } from '../domain/vocabulary.js';
 import type { ErrorCode } from '../contracts/errors.js';
 import { isUniqueViolation } from './unique-violation.js';
+
+/** One sync run as stored: what it is, how far it got, what it counted and how it ended. */
+export interface SyncRunRecord {
+  readonly id: number;
+  readonly clientId: string;
+  readonly kind: SyncKind;
+  readonly trigger: SyncTrigger;
+  readonly status: SyncStatus;
+  /** ISO-8601 UTC. */
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly usersAdded: number;
+  readonly usersUpdated: number;
+  readonly usersRemoved: number;
+  readonly groupsAdded: number;
+  readonly groupsUpdated: number;
+  readonly groupsRemoved: number;
+  readonly edgesAdded: number;
+  readonly edgesRemoved: number;
+  /** Other rows written by non-directory runs (sign-ins ingested, registrations…). */
+  readonly itemsWritten: number;
+  readonly pages: number;
+  readonly graphRequests: number;
+  readonly retries: number;
+  readonly throttledMs: number;
+  /** The failure's code from the one catalogue (src/contracts/errors.ts). */
+  readonly errorCode: ErrorCode | null;
+  readonly errorMessage: string | null;
+  readonly errorRequestId: string | null;
+  /** JSON text of the failure's structured facts (`AppError.details`), or null. */
+  readonly errorDetails: string | null;
+  /** JSON text of the live progress (`{ pages, users, groups, requests }`, a phase…). */
+  readonly progress: string;
+  /** `host:pid:nonce` of the process running it. */
+  readonly owner: string | null;
+  /** Last sign of life of a running run. */
+  readonly heartbeatAt: string | null;
+}
+
+/** A `sync_runs` row as a {@link SyncRunRecord}. */
+export function toSyncRunRecord(row: SyncRunRow): SyncRunRecord {
+  return {
+    id: row.id,
+    clientId: row.client_id,
+    kind: row.kind,
+    trigger: row.trigger,
+    status: row.status,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    usersAdded: row.users_added,
+    usersUpdated: row.users_updated,
+    usersRemoved: row.users_removed,
+    groupsAdded: row.groups_added,
+    groupsUpdated: row.groups_updated,
+    groupsRemoved: row.groups_removed,
+    edgesAdded: row.edges_added,
+    edgesRemoved: row.edges_removed,
+    itemsWritten: row.items_written,
+    pages: row.pages,
+    graphRequests: row.graph_requests,
+    retries: row.retries,
+    throttledMs: row.throttled_ms,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    errorRequestId: row.error_request_id,
+    errorDetails: row.error_details,
+    progress: row.progress,
+    owner: row.owner,
+    heartbeatAt: row.heartbeat_at,
+  };
+}
 
 /** The counters a run reports when it ends (all optional: a sign-in run has no groups). */
 export interface SyncRunCounts {
@@ -48,10 +119,10 @@ export class SyncRunRepository {
     trigger: SyncTrigger;
     owner: string;
     at: Date;
-  }): Promise<SyncRunRow> {
+  }): Promise<SyncRunRecord> {
     const at = input.at.toISOString();
     try {
-      return await this.db
+      const row = await this.db
         .insertInto('sync_runs')
         .values({
           client_id: input.clientId,
@@ -66,24 +137,27 @@ export class SyncRunRepository {
         })
         .returningAll()
         .executeTakeFirstOrThrow();
+      return toSyncRunRecord(row);
     } catch (error) {
       if (isUniqueViolation(error)) throw new RunAlreadyRunning(`A ${input.kind} run is already running.`);
       throw error;
     }
   }
 
-  async get(id: number): Promise<SyncRunRow | undefined> {
-    return this.db.selectFrom('sync_runs').selectAll().where('id', '=', id).executeTakeFirst();
+  async get(id: number): Promise<SyncRunRecord | undefined> {
+    const row = await this.db.selectFrom('sync_runs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? undefined : toSyncRunRecord(row);
   }
 
-  async findRunning(clientId: string, kind: SyncKind): Promise<SyncRunRow | undefined> {
-    return this.db
+  async findRunning(clientId: string, kind: SyncKind): Promise<SyncRunRecord | undefined> {
+    const row = await this.db
       .selectFrom('sync_runs')
       .selectAll()
       .where('client_id', '=', clientId)
       .where('kind', '=', kind)
       .where('status', '=', 'running')
       .executeTakeFirst();
+    return row === undefined ? undefined : toSyncRunRecord(row);
   }
 
   /** The newest run of a kind, optionally only successful ones. */
@@ -91,7 +165,7 @@ export class SyncRunRepository {
     clientId: string,
     kind: SyncKind,
     status?: 'succeeded' | 'failed',
-  ): Promise<SyncRunRow | undefined> {
+  ): Promise<SyncRunRecord | undefined> {
     let query = this.db
       .selectFrom('sync_runs')
       .selectAll()
@@ -100,7 +174,8 @@ export class SyncRunRepository {
       .orderBy('id', 'desc')
       .limit(1);
     if (status !== undefined) query = query.where('status', '=', status);
-    return query.executeTakeFirst();
+    const row = await query.executeTakeFirst();
+    return row === undefined ? undefined : toSyncRunRecord(row);
   }
 
   /** The kinds with a run for the client that succeeded (finished) at or after `since`. */
@@ -117,7 +192,7 @@ export class SyncRunRepository {
   }
 
   /** Newest first. */
-  async list(clientId: string, options: { kind?: SyncKind; limit?: number } = {}): Promise<SyncRunRow[]> {
+  async list(clientId: string, options: { kind?: SyncKind; limit?: number } = {}): Promise<SyncRunRecord[]> {
     let query = this.db
       .selectFrom('sync_runs')
       .selectAll()
@@ -125,7 +200,7 @@ export class SyncRunRepository {
       .orderBy('id', 'desc')
       .limit(options.limit ?? 20);
     if (options.kind !== undefined) query = query.where('kind', '=', options.kind);
-    return query.execute();
+    return (await query.execute()).map(toSyncRunRecord);
   }
 
   /** Live progress and a sign of life. */

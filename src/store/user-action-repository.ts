@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
 /** A user of the directory copy, as an action on users needs it. */
-export interface ActionUserRow {
+export interface ActionUserRecord {
   readonly id: string;
   readonly displayName: string | null;
   readonly userPrincipalName: string | null;
@@ -20,8 +20,8 @@ export class UserActionRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** The selected users of the client's directory copy (ids lower case), by id. */
-  async users(clientId: string, ids: readonly string[]): Promise<Map<string, ActionUserRow>> {
-    const found = new Map<string, ActionUserRow>();
+  async users(clientId: string, ids: readonly string[]): Promise<Map<string, ActionUserRecord>> {
+    const found = new Map<string, ActionUserRecord>();
     for (let i = 0; i < ids.length; i += CHUNK) {
       const rows = await this.db
         .selectFrom('directory_users')

@@ -13,8 +13,60 @@ import {
   type ExpiryAsOf,
 } from './collection-sql.js';
 import { userInGroupsSql } from './closure-sql.js';
-import type { Database, DirectoryUserRow, DirectoryUserUpdate } from './schema.js';
+import type { Database, DirectoryUserRow } from './schema.js';
 import type { CollectionState, DisableReason, EntraState } from '../domain/vocabulary.js';
+
+/** A directory user as the rules and the views read it (the sync's bookkeeping columns stay in the store). */
+export interface UserRecord {
+  readonly clientId: string;
+  readonly id: string;
+  readonly displayName: string | null;
+  readonly userPrincipalName: string | null;
+  readonly mail: string | null;
+  readonly userType: string | null;
+  readonly accountEnabled: boolean;
+  readonly department: string | null;
+  readonly jobTitle: string | null;
+  readonly createdDateTime: string | null;
+  readonly entraState: EntraState;
+  readonly collectionState: CollectionState;
+  readonly disableReason: DisableReason | null;
+  /** When it was last imported; expiry counts from here when there is no activity. */
+  readonly importedAt: string | null;
+  /** Newest successful sign-in seen in the sign-in log, and its application. */
+  readonly lastSignInAt: string | null;
+  readonly lastSignInApp: string | null;
+  /** `signInActivity.lastSuccessfulSignInDateTime` from the signInActivity pass. */
+  readonly signInActivityAt: string | null;
+  /** Sign-ins from before this instant are not collected; null = collected from the start. */
+  readonly collectedFrom: string | null;
+  readonly updatedAt: string;
+}
+
+/** A `directory_users` row as a {@link UserRecord}. */
+export function toUserRecord(row: DirectoryUserRow): UserRecord {
+  return {
+    clientId: row.client_id,
+    id: row.id,
+    displayName: row.display_name,
+    userPrincipalName: row.user_principal_name,
+    mail: row.mail,
+    userType: row.user_type,
+    accountEnabled: row.account_enabled === 1,
+    department: row.department,
+    jobTitle: row.job_title,
+    createdDateTime: row.created_date_time,
+    entraState: row.entra_state,
+    collectionState: row.collection_state,
+    disableReason: row.disable_reason,
+    importedAt: row.imported_at,
+    lastSignInAt: row.last_sign_in_at,
+    lastSignInApp: row.last_sign_in_app,
+    signInActivityAt: row.sign_in_activity_at,
+    collectedFrom: row.collected_from,
+    updatedAt: row.updated_at,
+  };
+}
 
 /** Filters of the users list (all optional, combined with "and"). */
 export interface UserFilter {
@@ -55,7 +107,7 @@ export interface UserPageQuery {
 }
 
 export interface UserPage {
-  readonly rows: DirectoryUserRow[];
+  readonly rows: UserRecord[];
   /** Present when more rows follow. */
   readonly next: UserCursor | undefined;
   readonly total: number | undefined;
@@ -95,7 +147,7 @@ export class UserRepository {
               .where('client_id', '=', clientId)
               .where('id', 'in', ids)
               .execute()
-          ).map((row) => [row.id, row]),
+          ).map((row) => [row.id, toUserRecord(row)]),
     );
     const rows = ids.flatMap((id) => {
       const row = byId.get(id);
@@ -107,26 +159,28 @@ export class UserRepository {
       : undefined;
     return {
       rows,
-      next: more && last !== undefined ? { sortKey: last.display_name ?? '', id: last.id } : undefined,
+      next: more && last !== undefined ? { sortKey: last.displayName ?? '', id: last.id } : undefined,
       total,
     };
   }
 
   /** A user by object id or (case-insensitive) user principal name. */
-  async find(clientId: string, idOrUpn: string): Promise<DirectoryUserRow | undefined> {
+  async find(clientId: string, idOrUpn: string): Promise<UserRecord | undefined> {
     const byId = await this.db
       .selectFrom('directory_users')
       .selectAll()
       .where('client_id', '=', clientId)
       .where('id', '=', idOrUpn.toLowerCase())
       .executeTakeFirst();
-    if (byId !== undefined || !idOrUpn.includes('@')) return byId;
-    return this.db
+    if (byId !== undefined) return toUserRecord(byId);
+    if (!idOrUpn.includes('@')) return undefined;
+    const byUpn = await this.db
       .selectFrom('directory_users')
       .selectAll()
       .where('client_id', '=', clientId)
       .where(sql<boolean>`lower(user_principal_name) = ${idOrUpn.toLowerCase()}`)
       .executeTakeFirst();
+    return byUpn === undefined ? undefined : toUserRecord(byUpn);
   }
 
   /** For each user id given, the excluded groups it belongs to (directly or nested), sorted by name. */
@@ -162,17 +216,30 @@ export class UserRepository {
 
   /**
    * Changes one user's collection state, only if it is still in `expectedState`/`expectedReason` (a conditional
-   * update: two admins acting at once cannot both win). Returns whether the row changed.
+   * update: two admins acting at once cannot both win). `importedAt` and `collectedFrom` are set only when given.
+   * Returns whether the row changed.
    */
   async changeState(
     clientId: string,
     userId: string,
     expected: { state: CollectionState; reason: DisableReason | null },
-    changes: DirectoryUserUpdate,
+    change: {
+      readonly state: CollectionState;
+      readonly reason: DisableReason | null;
+      readonly importedAt?: string;
+      readonly collectedFrom?: string;
+      readonly at: string;
+    },
   ): Promise<boolean> {
     const result = await this.db
       .updateTable('directory_users')
-      .set(changes)
+      .set({
+        collection_state: change.state,
+        disable_reason: change.reason,
+        ...(change.importedAt === undefined ? {} : { imported_at: change.importedAt }),
+        ...(change.collectedFrom === undefined ? {} : { collected_from: change.collectedFrom }),
+        updated_at: change.at,
+      })
       .where('client_id', '=', clientId)
       .where('id', '=', userId)
       .where('collection_state', '=', expected.state)

@@ -1,6 +1,6 @@
 import type { MfaRegistrationRecord } from '../store/mfa-repository.js';
 import type { ServicePrincipalRecord } from '../store/service-principal-repository.js';
-import { UNKNOWN_ERROR_CODE, type SignInRecord } from '../store/sign-in-repository.js';
+import { UNKNOWN_ERROR_CODE, type SignInRecord } from '../store/sign-in-record.js';
 
 /** A sign-in as Graph serves it — only the properties ingestion reads (List signIns takes no `$select`). */
 export interface GraphSignIn {

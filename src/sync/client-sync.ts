@@ -1,6 +1,6 @@
 import type { Clock } from '../shared/clock.js';
-import type { SyncRunRow } from '../store/schema.js';
 import type { Store } from '../store/store.js';
+import type { SyncRunRecord } from '../store/sync-run-repository.js';
 import { SYNC_PARTS, type SyncKind, type SyncPart, type SyncTrigger } from '../domain/vocabulary.js';
 import type { DirectorySync } from './directory-sync.js';
 import type { LicenceSync } from './licence-sync.js';
@@ -14,7 +14,7 @@ import type { RunOutcome, SyncRunner } from './sync-runner.js';
 export interface PartRun {
   readonly part: SyncPart;
   readonly kind: SyncKind;
-  readonly run: SyncRunRow;
+  readonly run: SyncRunRecord;
   readonly joined: boolean;
 }
 
@@ -174,6 +174,6 @@ export class ClientSync {
   private async lastSucceededMinutesAgo(clientId: string, kind: SyncKind): Promise<number> {
     const row = await this.options.store.read.syncRuns.latest(clientId, kind, 'succeeded');
     if (row === undefined) return Number.POSITIVE_INFINITY;
-    return (this.options.clock.now().getTime() - Date.parse(row.started_at)) / 60_000;
+    return (this.options.clock.now().getTime() - Date.parse(row.startedAt)) / 60_000;
   }
 }

@@ -11,7 +11,8 @@ import type { Edge, GroupFacts, UserFacts } from '../domain/directory-facts.js';
 import { DirectoryRepository } from '../store/directory-repository.js';
 import { GroupClosure } from '../store/group-closure.js';
 import type { IntegrationRepository } from '../store/integration-repository.js';
-import type { Database, SyncRunRow } from '../store/schema.js';
+import type { Database } from '../store/schema.js';
+import type { SyncRunRecord } from '../store/sync-run-repository.js';
 import { repositoriesOver } from '../store/store.js';
 import type { EntraState, SyncTrigger } from '../domain/vocabulary.js';
 import {
@@ -153,13 +154,13 @@ export class DirectorySync {
     return previous === undefined;
   }
 
-  private async notify(run: SyncRunRow): Promise<void> {
+  private async notify(run: SyncRunRecord): Promise<void> {
     for (const listener of this.listeners) {
       try {
-        await listener.onDirectorySynced(run.client_id, run.id);
+        await listener.onDirectorySynced(run.clientId, run.id);
       } catch (error) {
         this.logger.error(
-          { err: error, clientId: run.client_id, runId: run.id },
+          { err: error, clientId: run.clientId, runId: run.id },
           'directory sync listener failed',
         );
       }

@@ -8,7 +8,7 @@ import type { Logger } from '../shared/logger.js';
 import type { Checkpoint } from '../store/checkpoint-repository.js';
 import type { IntegrationRepository } from '../store/integration-repository.js';
 import type { SyncTrigger } from '../domain/vocabulary.js';
-import type { SignInRecord } from '../store/sign-in-repository.js';
+import type { SignInRecord } from '../store/sign-in-record.js';
 import type { Store } from '../store/store.js';
 import { toSignInRecord, type GraphSignIn } from './activity-mappers.js';
 import type { RunContext, RunOutcome, SyncRunner } from './sync-runner.js';

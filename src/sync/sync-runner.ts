@@ -9,7 +9,8 @@ import type { Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
 import type { Telemetry } from '../observability/telemetry.js';
 import type { Logger } from '../shared/logger.js';
-import type { Database, SyncRunRow } from '../store/schema.js';
+import type { Database } from '../store/schema.js';
+import type { SyncRunRecord } from '../store/sync-run-repository.js';
 import type { SyncKind, SyncTrigger } from '../domain/vocabulary.js';
 import { RunAlreadyRunning, type SyncRunCounts, type SyncRunFailure } from '../store/sync-run-repository.js';
 import { isRepositories, repositoriesOver, type Repositories, type Store } from '../store/store.js';
@@ -40,7 +41,7 @@ export interface RunContext {
 /** How a call to {@link SyncRunner.run} ended. */
 export interface RunOutcome {
   /** The run's final row. */
-  readonly run: SyncRunRow;
+  readonly run: SyncRunRecord;
   /** True when this call joined a run already in progress (here or in another process) instead of starting one. */
   readonly joined: boolean;
 }
@@ -168,10 +169,10 @@ export class SyncRunner {
 
   /** {@link record} inside a `sync.run` span, counted and timed in the metrics. */
   private async execute(
-    row: SyncRunRow,
+    row: SyncRunRecord,
     work: (context: RunContext) => Promise<void>,
     observer: ((progress: Readonly<Record<string, unknown>>) => void) | undefined,
-  ): Promise<SyncRunRow> {
+  ): Promise<SyncRunRecord> {
     const telemetry = this.telemetry;
     if (telemetry === undefined) return this.record(row, work, observer, new RequestTally());
     const started = performance.now();
@@ -180,7 +181,7 @@ export class SyncRunner {
       'sync.run',
       {
         attributes: {
-          'idm.client.id': row.client_id,
+          'idm.client.id': row.clientId,
           'idm.sync.kind': row.kind,
           'idm.sync.trigger': row.trigger,
         },
@@ -195,15 +196,15 @@ export class SyncRunner {
           const final = await this.record(row, work, observer, tally);
           status = final.status;
           itemsWritten =
-            final.users_added +
-            final.users_updated +
-            final.users_removed +
-            final.groups_added +
-            final.groups_updated +
-            final.groups_removed +
-            final.edges_added +
-            final.edges_removed +
-            final.items_written;
+            final.usersAdded +
+            final.usersUpdated +
+            final.usersRemoved +
+            final.groupsAdded +
+            final.groupsUpdated +
+            final.groupsRemoved +
+            final.edgesAdded +
+            final.edgesRemoved +
+            final.itemsWritten;
           const total = tally.total();
           span.setAttributes({
             'idm.sync.run_id': row.id,
@@ -215,7 +216,7 @@ export class SyncRunner {
             'idm.sync.items_written': itemsWritten,
           });
           if (final.status === 'failed') {
-            span.setStatus({ code: SpanStatusCode.ERROR, message: final.error_code ?? 'failed' });
+            span.setStatus({ code: SpanStatusCode.ERROR, message: final.errorCode ?? 'failed' });
           }
           return final;
         } catch (error) {
@@ -237,11 +238,11 @@ export class SyncRunner {
   }
 
   private async record(
-    row: SyncRunRow,
+    row: SyncRunRecord,
     work: (context: RunContext) => Promise<void>,
     observer: ((progress: Readonly<Record<string, unknown>>) => void) | undefined,
     tally: RequestTally,
-  ): Promise<SyncRunRow> {
+  ): Promise<SyncRunRecord> {
     const runs = this.store.read.syncRuns;
     const counts: SyncRunCounts = {};
     let latest: Readonly<Record<string, unknown>> = {};
@@ -264,7 +265,7 @@ export class SyncRunner {
     timer.unref();
     const context: RunContext = {
       runId: row.id,
-      clientId: row.client_id,
+      clientId: row.clientId,
       kind: row.kind,
       trigger: row.trigger,
       tally,
@@ -298,7 +299,7 @@ export class SyncRunner {
       await runs.succeed(row.id, withRequests(), this.clock.now(), progress);
       this.logger.info(
         {
-          clientId: row.client_id,
+          clientId: row.clientId,
           kind: row.kind,
           runId: row.id,
           ...withRequests(),
@@ -311,7 +312,7 @@ export class SyncRunner {
         // Not the tenant's failure: the process stopped. The checkpoints written so far are where the next run goes on.
         await runs.markInterrupted(row.id, this.clock.now());
         this.logger.info(
-          { clientId: row.client_id, kind: row.kind, runId: row.id },
+          { clientId: row.clientId, kind: row.kind, runId: row.id },
           'sync run interrupted by shutdown',
         );
         clearInterval(timer);
@@ -321,7 +322,7 @@ export class SyncRunner {
       await runs.fail(row.id, failure, withRequests(), this.clock.now(), { ...snapshot(), done: true });
       const level = error instanceof AppError ? 'warn' : 'error';
       this.logger[level](
-        { clientId: row.client_id, kind: row.kind, runId: row.id, err: error, requestId: failure.requestId },
+        { clientId: row.clientId, kind: row.kind, runId: row.id, err: error, requestId: failure.requestId },
         'sync run failed',
       );
     } finally {
@@ -332,7 +333,7 @@ export class SyncRunner {
     return final;
   }
 
-  private async waitFor(runId: number): Promise<SyncRunRow> {
+  private async waitFor(runId: number): Promise<SyncRunRecord> {
     const runs = this.store.read.syncRuns;
     for (;;) {
       const row = await runs.get(runId);
@@ -346,7 +347,7 @@ export class SyncRunner {
     }
   }
 
-  private isStale(row: SyncRunRow): boolean {
+  private isStale(row: SyncRunRecord): boolean {
     if (row.owner === this.owner) return false;
     const [host, pid] = (row.owner ?? '').split(':');
     if (
@@ -357,7 +358,7 @@ export class SyncRunner {
     ) {
       return true;
     }
-    const heartbeat = Date.parse(row.heartbeat_at ?? row.started_at);
+    const heartbeat = Date.parse(row.heartbeatAt ?? row.startedAt);
     return this.clock.now().getTime() - heartbeat > this.staleAfterMs;
   }
 }

@@ -107,7 +107,7 @@ describe('data-collection rules end to end against the simulator', function () {
         });
 
         const first = await core.directorySync.run(client.id);
-        assert.equal(first.run.status, 'succeeded', first.run.error_message ?? '');
+        assert.equal(first.run.status, 'succeeded', first.run.errorMessage ?? '');
         assert.equal(
           (await core.billing.summary(partnerAdmin, client.id)).counts.imported,
           0,
@@ -170,9 +170,9 @@ describe('data-collection rules end to end against the simulator', function () {
         tenant.updateUser(switchedOff.id, { accountEnabled: false });
 
         const activity = await core.signInActivitySync.run(client.id, 'manual');
-        assert.equal(activity.run.status, 'succeeded', activity.run.error_message ?? '');
+        assert.equal(activity.run.status, 'succeeded', activity.run.errorMessage ?? '');
         const second = await core.directorySync.run(client.id);
-        assert.equal(second.run.status, 'succeeded', second.run.error_message ?? '');
+        assert.equal(second.run.status, 'succeeded', second.run.errorMessage ?? '');
 
         const summary = await core.billing.summary(partnerAdmin, client.id);
         assert.equal(summary.activityData, 'available');

@@ -1,15 +1,15 @@
 import { isGuest } from '../../domain/eligibility.js';
 import { evaluateExpiry, lastActivityOf, type ExpiryPolicy } from '../../domain/expiry.js';
-import type { BillingSnapshotRow } from '../../store/schema.js';
-import type { ReportUserRow, ScopedCollectionCounts } from '../../store/report-repository.js';
+import type { BillingSnapshotRecord } from '../../store/billing-repository.js';
+import type { ReportUserRecord, ScopedCollectionCounts } from '../../store/report-repository.js';
 import { sortByName } from './report-inputs.js';
 import type { BillingUserRow, ReportHeader, UsersBillingReport } from '../../contracts/reports.js';
 
 export interface BillingReportInputs {
   readonly header: ReportHeader;
   readonly counts: ScopedCollectionCounts;
-  readonly users: readonly ReportUserRow[];
-  readonly history: readonly BillingSnapshotRow[];
+  readonly users: readonly ReportUserRecord[];
+  readonly history: readonly BillingSnapshotRecord[];
   readonly policy: ExpiryPolicy;
   readonly now: Date;
 }
@@ -77,7 +77,7 @@ export function buildBillingReport(inputs: BillingReportInputs): UsersBillingRep
     },
     history: inputs.history.map((row) => ({
       day: row.day,
-      totalUsers: row.total_users,
+      totalUsers: row.totalUsers,
       imported: row.imported,
       disabled: row.disabled,
       expired: row.expired,

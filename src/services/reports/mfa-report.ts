@@ -1,12 +1,12 @@
 import { isGuest } from '../../domain/eligibility.js';
 import { share } from '../../domain/report-sso.js';
-import type { MfaRegistrationRow, ReportPersonRow } from '../../store/report-repository.js';
+import type { ReportMfaRegistrationRecord, ReportPersonRecord } from '../../store/report-repository.js';
 import { compareText, sortByName, type SignInReportInputs } from './report-inputs.js';
 import type { MfaCoverageReport, MfaGap, MfaUserRow, ReportUser } from '../../contracts/reports.js';
 import { aggregateSignIns } from './sign-in-aggregates.js';
 
 export interface MfaReportInputs extends SignInReportInputs {
-  readonly registrations: readonly MfaRegistrationRow[];
+  readonly registrations: readonly ReportMfaRegistrationRecord[];
   /** Whether sign-ins carry `authenticationRequirement` (read from /beta). */
   readonly requirementKnown: boolean;
 }
@@ -15,7 +15,7 @@ export interface MfaReportInputs extends SignInReportInputs {
  * The MFA report's population: member accounts (not guests — their MFA is their home tenant's business) that are
  * present and enabled in Entra, within the filters.
  */
-export function isMfaPopulation(user: ReportPersonRow): boolean {
+export function isMfaPopulation(user: ReportPersonRecord): boolean {
   return user.entraState === 'active' && user.accountEnabled && !isGuest(user);
 }
 

@@ -1,7 +1,7 @@
 import type {
-  DiscoveredAppRow,
-  ReportPersonRow,
-  ServicePrincipalRow,
+  DiscoveredAppRecord,
+  ReportPersonRecord,
+  ReportServicePrincipalRecord,
 } from '../../store/report-repository.js';
 import type { PeriodTuples } from '../../store/sign-in-rollup-repository.js';
 import type { ReportHeader, ReportUser } from '../../contracts/reports.js';
@@ -16,9 +16,9 @@ export interface SignInReportInputs {
    */
   readonly scopeUserIds: readonly string[] | undefined;
   /** The directory users the report may name, by id: those within the filters, or all when not filtered. */
-  readonly directory: ReadonlyMap<string, ReportPersonRow>;
-  readonly servicePrincipals: readonly ServicePrincipalRow[];
-  readonly discoveredApps: readonly DiscoveredAppRow[];
+  readonly directory: ReadonlyMap<string, ReportPersonRecord>;
+  readonly servicePrincipals: readonly ReportServicePrincipalRecord[];
+  readonly discoveredApps: readonly DiscoveredAppRecord[];
 }
 
 /** Marks the dense keys of the users in scope; undefined (everyone) when the report is not filtered. */
@@ -34,15 +34,15 @@ export function scopeMask(inputs: SignInReportInputs): Uint8Array | undefined {
 
 /** The service principal of each app id (the first, when a tenant has several). */
 export function servicePrincipalsByAppId(
-  rows: readonly ServicePrincipalRow[],
-): Map<string, ServicePrincipalRow> {
-  const byApp = new Map<string, ServicePrincipalRow>();
+  rows: readonly ReportServicePrincipalRecord[],
+): Map<string, ReportServicePrincipalRecord> {
+  const byApp = new Map<string, ReportServicePrincipalRecord>();
   for (const row of rows) if (!byApp.has(row.appId)) byApp.set(row.appId, row);
   return byApp;
 }
 
 /** What a report shows of a user: the directory copy's facts, or just the id for a user it does not have. */
-export function reportUser(id: string, directory: ReadonlyMap<string, ReportPersonRow>): ReportUser {
+export function reportUser(id: string, directory: ReadonlyMap<string, ReportPersonRecord>): ReportUser {
   const row = directory.get(id);
   return {
     id,

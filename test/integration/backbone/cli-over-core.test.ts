@@ -62,7 +62,7 @@ for (const engine of engines) {
         at: app.clock.now(),
       });
       const sync = await app.core.clientSync.run(clientId, { parts: ['directory'] });
-      assert.ok(sync.succeeded, JSON.stringify(sync.runs.map((r) => r.run.error_message)));
+      assert.ok(sync.succeeded, JSON.stringify(sync.runs.map((r) => r.run.errorMessage)));
       await app.core.integrations.startImport(partnerAdmin, clientId);
     });
     after(async () => {

@@ -80,7 +80,7 @@ describeEachEngine('recorded Graph answers replayed through the sync engines', (
     );
 
     const first = await fixture.directorySync.run(fixture.clientId);
-    assert.equal(first.run.status, 'succeeded', first.run.error_message ?? '');
+    assert.equal(first.run.status, 'succeeded', first.run.errorMessage ?? '');
     const db = ctx.database.db;
     const users = await db
       .selectFrom('directory_users')
@@ -118,7 +118,7 @@ describeEachEngine('recorded Graph answers replayed through the sync engines', (
     serve('^/v1.0/groups/delta', [recording('group-delta-4-changes.json').body]);
     serve('^/v1.0/users/delta', [closingDeltaPage('users')]);
     const second = await fixture.directorySync.run(fixture.clientId);
-    assert.equal(second.run.status, 'succeeded', second.run.error_message ?? '');
+    assert.equal(second.run.status, 'succeeded', second.run.errorMessage ?? '');
     const added = await db
       .selectFrom('group_members')
       .select('member_id')
@@ -143,7 +143,7 @@ describeEachEngine('recorded Graph answers replayed through the sync engines', (
       pace: noPace,
     });
     const outcome = await mfa.run(fixture.clientId);
-    assert.equal(outcome.run.status, 'succeeded', outcome.run.error_message ?? '');
+    assert.equal(outcome.run.status, 'succeeded', outcome.run.errorMessage ?? '');
     const rows = await ctx.database.db
       .selectFrom('mfa_registrations')
       .select('user_id')
@@ -175,7 +175,7 @@ describeEachEngine('recorded Graph answers replayed through the sync engines', (
       runner: fixture.runner,
       clock: systemClock,
     }).run(fixture.clientId);
-    assert.equal(outcome.run.status, 'succeeded', outcome.run.error_message ?? '');
+    assert.equal(outcome.run.status, 'succeeded', outcome.run.errorMessage ?? '');
     const rows = await ctx.database.db
       .selectFrom('service_principals')
       .select(['id', 'app_id', 'display_name'])
@@ -201,7 +201,7 @@ describeEachEngine('recorded Graph answers replayed through the sync engines', (
       logger: silentLogger,
       pace: noPace,
     }).run(fixture.clientId);
-    assert.equal(outcome.run.status, 'succeeded', outcome.run.error_message ?? '');
+    assert.equal(outcome.run.status, 'succeeded', outcome.run.errorMessage ?? '');
     assert.equal((await fixture.integrations.find(fixture.clientId))?.activityData, 'available');
   });
 
@@ -223,7 +223,7 @@ describeEachEngine('recorded Graph answers replayed through the sync engines', (
       pace: noPace,
     });
     const outcome = await ingestion.run(fixture.clientId);
-    assert.equal(outcome.run.status, 'succeeded', outcome.run.error_message ?? '');
+    assert.equal(outcome.run.status, 'succeeded', outcome.run.errorMessage ?? '');
     // The documented sign-ins are of users this directory does not hold: read, counted, not kept (rule 10).
     const progress = JSON.parse(outcome.run.progress) as { notCollected: number };
     assert.ok(progress.notCollected >= idsOf(files).length, outcome.run.progress);
@@ -248,7 +248,7 @@ describeEachEngine('recorded Graph answers replayed through the sync engines', (
       pace: noPace,
     }).run(fixture.clientId);
     harness.sim.faults.remove(refusal);
-    assert.equal(outcome.run.status, 'succeeded', outcome.run.error_message ?? '');
+    assert.equal(outcome.run.status, 'succeeded', outcome.run.errorMessage ?? '');
     const checkpoint = await new CheckpointRepository(ctx.database.db).get(fixture.clientId, 'sign_ins');
     assert.equal(checkpoint?.state.source, 'v1.0');
   });

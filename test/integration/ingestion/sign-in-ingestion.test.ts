@@ -48,7 +48,7 @@ describeEachEngine('sign-in ingestion against the simulator', (ctx) => {
     const { ingestion } = activityStreams(db, fixture, systemClock, { pageSize: 200 });
 
     const outcome = await ingestion.run(fixture.clientId);
-    assert.equal(outcome.run.status, 'succeeded', outcome.run.error_message ?? '');
+    assert.equal(outcome.run.status, 'succeeded', outcome.run.errorMessage ?? '');
 
     // Guests are never imported, so their sign-ins are read and not kept (rule 10).
     const truth = collectedSignIns(harness.tenant);
@@ -66,7 +66,7 @@ describeEachEngine('sign-in ingestion against the simulator', (ctx) => {
       events.every((event) => event.authentication_requirement !== null),
       'read from /beta',
     );
-    assert.equal(outcome.run.items_written, truth.length);
+    assert.equal(outcome.run.itemsWritten, truth.length);
     assert.ok(outcome.run.pages >= Math.ceil(truth.length / 200));
     assert.deepEqual(entries(await storedDaily(db, fixture.clientId)), entries(dailyTruth(truth)));
 
@@ -115,7 +115,7 @@ describeEachEngine('sign-in ingestion against the simulator', (ctx) => {
         if (typeof readBackTo === 'string' && windows.at(-1) !== readBackTo) windows.push(readBackTo);
       },
     });
-    assert.equal(outcome.run.status, 'succeeded', outcome.run.error_message ?? '');
+    assert.equal(outcome.run.status, 'succeeded', outcome.run.errorMessage ?? '');
     assert.equal(windows.length, 30, windows.join(', '));
     const dayMs = 86_400_000;
     assert.ok(
@@ -147,8 +147,8 @@ describeEachEngine('sign-in ingestion against the simulator', (ctx) => {
     const fault = harness.sim.faults.licenceRefusal({ next: 1, tenantId: harness.tenant.tenantId });
     try {
       const refused = await ingestion.run(fixture.clientId);
-      assert.equal(refused.run.status, 'succeeded', refused.run.error_message ?? '');
-      assert.equal(refused.run.items_written, 0);
+      assert.equal(refused.run.status, 'succeeded', refused.run.errorMessage ?? '');
+      assert.equal(refused.run.itemsWritten, 0);
       assert.match(refused.run.progress, /refused once/);
       assert.equal(
         (JSON.parse(refused.run.progress) as { skipped?: string }).skipped,
@@ -169,8 +169,8 @@ describeEachEngine('sign-in ingestion against the simulator', (ctx) => {
     assert.deepEqual(notices, []);
 
     const next = await ingestion.run(fixture.clientId);
-    assert.equal(next.run.status, 'succeeded', next.run.error_message ?? '');
-    assert.equal(next.run.items_written, collectedSignIns(harness.tenant).length);
+    assert.equal(next.run.status, 'succeeded', next.run.errorMessage ?? '');
+    assert.equal(next.run.itemsWritten, collectedSignIns(harness.tenant).length);
     assert.equal(
       await fixture.integrations.firstLicenceRefusal(fixture.clientId),
       null,
@@ -185,7 +185,7 @@ describeEachEngine('sign-in ingestion against the simulator', (ctx) => {
     const { ingestion } = activityStreams(db, fixture, systemClock);
     const early = await ingestion.run(fixture.clientId);
     assert.equal(early.run.status, 'succeeded');
-    assert.equal(early.run.graph_requests, 0);
+    assert.equal(early.run.graphRequests, 0);
     assert.equal(
       (JSON.parse(early.run.progress) as { skipped: string }).skipped,
       'waiting for the initial import',
@@ -220,7 +220,7 @@ describeEachEngine('sign-in ingestion against the simulator', (ctx) => {
 
     const again = await ingestion.run(fixture.clientId);
     assert.equal(again.run.status, 'succeeded');
-    assert.equal(again.run.items_written, 0);
+    assert.equal(again.run.itemsWritten, 0);
     const progress = JSON.parse(again.run.progress) as { duplicates?: number; inserted?: number };
     assert.ok((progress.duplicates ?? 0) > 0, 'the overlap window was read again');
     assert.deepEqual(entries(await storedDaily(db, fixture.clientId)), entries(before));
@@ -228,7 +228,7 @@ describeEachEngine('sign-in ingestion against the simulator', (ctx) => {
     // A window reaching back over everything changes nothing either.
     const { ingestion: wide } = activityStreams(db, fixture, systemClock, { overlapMs: 40 * DAY_MS });
     const replay = await wide.run(fixture.clientId);
-    assert.equal(replay.run.items_written, 0);
+    assert.equal(replay.run.itemsWritten, 0);
     assert.deepEqual(entries(await storedDaily(db, fixture.clientId)), entries(before));
 
     // A sign-in stamped an hour ago but written to the log only now (Entra's latency) sits inside the overlap.
@@ -242,7 +242,7 @@ describeEachEngine('sign-in ingestion against the simulator', (ctx) => {
       { userId: user.id, createdDateTime: new Date(now - 1000), errorCode: 50126 },
     ]);
     const next = await ingestion.run(fixture.clientId);
-    assert.equal(next.run.items_written, 2);
+    assert.equal(next.run.itemsWritten, 2);
     assert.deepEqual(
       entries(await storedDaily(db, fixture.clientId)),
       entries(dailyTruth(collectedSignIns(harness.tenant))),
@@ -275,9 +275,9 @@ describeEachEngine('sign-in ingestion against the simulator', (ctx) => {
       const betaRequests = (): number =>
         harness.sim.stats.requestsByEndpoint(harness.tenant.tenantId)['GET /beta/auditLogs/signIns'] ?? 0;
       const first = await ingestion.run(fixture.clientId);
-      assert.equal(first.run.status, 'succeeded', first.run.error_message ?? '');
+      assert.equal(first.run.status, 'succeeded', first.run.errorMessage ?? '');
       const interactive = collectedSignIns(harness.tenant, 'v1.0');
-      assert.equal(first.run.items_written, interactive.length);
+      assert.equal(first.run.itemsWritten, interactive.length);
       assert.deepEqual(
         entries(await storedDaily(db, fixture.clientId)),
         entries(dailyTruth(interactive, false)),
@@ -339,11 +339,11 @@ describeEachEngine('sign-in ingestion for a tenant without Entra ID P1/P2', (ctx
     const clock = new FakeClock(new Date(Date.now() - 2 * 3_600_000));
     const { ingestion: early } = activityStreams(db, fixture, clock);
     const refusedOnce = await early.run(fixture.clientId);
-    assert.equal(refusedOnce.run.status, 'succeeded', refusedOnce.run.error_message ?? '');
+    assert.equal(refusedOnce.run.status, 'succeeded', refusedOnce.run.errorMessage ?? '');
     assert.notEqual((await fixture.integrations.find(fixture.clientId))?.activityData, 'unavailable');
     clock.advance(3_600_000);
     const first = await early.run(fixture.clientId);
-    assert.equal(first.run.status, 'succeeded', first.run.error_message ?? '');
+    assert.equal(first.run.status, 'succeeded', first.run.errorMessage ?? '');
     assert.equal((await fixture.integrations.find(fixture.clientId))?.activityData, 'unavailable');
     const { ingestion } = activityStreams(db, fixture, systemClock);
     const asked = signInRequests();
@@ -379,7 +379,7 @@ describeEachEngine('sign-in ingestion for a tenant without Entra ID P1/P2', (ctx
     try {
       const back = await dayLater.run(fixture.clientId);
       assert.equal(back.run.status, 'succeeded');
-      assert.equal(back.run.items_written, collectedSignIns(harness.tenant).length);
+      assert.equal(back.run.itemsWritten, collectedSignIns(harness.tenant).length);
       // The licence is back: the activity is read anew ("reading activity…") until signInActivity has been.
       assert.equal((await fixture.integrations.find(fixture.clientId))?.activityData, 'unknown');
       const resolved = await db

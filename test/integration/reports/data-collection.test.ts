@@ -177,7 +177,7 @@ describe('data collection (rule 10)', function () {
         const othersBefore = await others();
         const run = await core.signInIngestion.run(client.id, { trigger: 'manual' });
         const othersAdded = (await others()) - othersBefore;
-        assert.equal(run.run.status, 'succeeded', run.run.error_message ?? '');
+        assert.equal(run.run.status, 'succeeded', run.run.errorMessage ?? '');
         assert.ok(
           (JSON.parse(run.run.progress) as { notCollected: number }).notCollected >= group.members.length + 1,
         );

@@ -442,25 +442,25 @@ for (const engine of engines) {
       const steps: Record<string, () => Promise<string> | string> = {
         sync: async () => {
           const outcome = await core.directorySync.run(client.id);
-          assert.equal(outcome.run.status, 'succeeded', outcome.run.error_message ?? '');
+          assert.equal(outcome.run.status, 'succeeded', outcome.run.errorMessage ?? '');
           model.directorySync(now());
           return 'directory sync';
         },
         activity: async () => {
           const outcome = await core.signInActivitySync.run(client.id, 'manual');
-          assert.equal(outcome.run.status, 'succeeded', outcome.run.error_message ?? '');
+          assert.equal(outcome.run.status, 'succeeded', outcome.run.errorMessage ?? '');
           model.activityPass();
           return 'activity pass';
         },
         signIns: async () => {
           const outcome = await core.signInIngestion.run(client.id, { trigger: 'manual' });
-          assert.equal(outcome.run.status, 'succeeded', outcome.run.error_message ?? '');
+          assert.equal(outcome.run.status, 'succeeded', outcome.run.errorMessage ?? '');
           model.ingestion(now(), harness.sim.now().getTime());
           return 'sign-in ingestion';
         },
         everything: async () => {
           const outcome = await core.clientSync.run(client.id);
-          assert.ok(outcome.succeeded, JSON.stringify(outcome.runs.map((run) => run.run.error_message)));
+          assert.ok(outcome.succeeded, JSON.stringify(outcome.runs.map((run) => run.run.errorMessage)));
           model.directorySync(now());
           model.activityPass();
           model.ingestion(now(), harness.sim.now().getTime());

@@ -74,7 +74,7 @@ for (const engine of engines) {
       inheriting = expired.find((id) => !skusInTenant(id).includes(copilot)) ?? expired[0]!;
       tenant.licences.setGroupLicences(inheriting, [copilot]);
       const sync = await app.core.clientSync.run(clientId, { parts: ['directory'] });
-      assert.ok(sync.succeeded, JSON.stringify(sync.runs.map((r) => r.run.error_message)));
+      assert.ok(sync.succeeded, JSON.stringify(sync.runs.map((r) => r.run.errorMessage)));
       selection = [inheriting, ...expired.filter((id) => id !== inheriting)].slice(0, 12);
       for (const id of selection) original.set(id, skusInTenant(id));
       assert.ok(original.get(inheriting)?.includes(copilot));

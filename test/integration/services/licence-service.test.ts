@@ -54,7 +54,7 @@ for (const engine of engines) {
         at: app.clock.now(),
       });
       const first = await app.core.clientSync.run(clientId, { parts: ['directory'] });
-      assert.ok(first.succeeded, JSON.stringify(first.runs.map((r) => r.run.error_message)));
+      assert.ok(first.succeeded, JSON.stringify(first.runs.map((r) => r.run.errorMessage)));
       assert.ok(first.runs.some((r) => r.kind === 'licences' && r.run.status === 'succeeded'));
     });
     after(async () => {

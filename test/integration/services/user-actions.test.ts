@@ -53,7 +53,7 @@ for (const engine of engines) {
         at: app.clock.now(),
       });
       const sync = await app.core.clientSync.run(clientId, { parts: ['directory', 'activity'] });
-      assert.ok(sync.succeeded, JSON.stringify(sync.runs.map((r) => r.run.error_message)));
+      assert.ok(sync.succeeded, JSON.stringify(sync.runs.map((r) => r.run.errorMessage)));
       await app.core.integrations.startImport(partnerAdmin, clientId);
       const inactive = await app.core.licences.inactiveLicensed(partnerAdmin, clientId, { limit: 1000 });
       selection = inactive.users

@@ -22,10 +22,10 @@ describeEachEngine('directory sync against the simulator', (ctx) => {
     const fixture = await connectClient(ctx.database, harness);
 
     const first = await fixture.directorySync.run(fixture.clientId);
-    assert.equal(first.run.status, 'succeeded', first.run.error_message ?? '');
+    assert.equal(first.run.status, 'succeeded', first.run.errorMessage ?? '');
     assert.equal(first.run.trigger, 'initial');
-    assert.equal(first.run.users_added, harness.tenant.userCount + [...harness.tenant.deletedUsers()].length);
-    assert.equal(first.run.groups_added, harness.tenant.groupCount);
+    assert.equal(first.run.usersAdded, harness.tenant.userCount + [...harness.tenant.deletedUsers()].length);
+    assert.equal(first.run.groupsAdded, harness.tenant.groupCount);
     assert.ok(first.run.pages > 6);
     await assertMatchesTruth(ctx.database.db, fixture.clientId, harness.tenant);
     const integration = await fixture.integrations.find(fixture.clientId);
@@ -33,13 +33,13 @@ describeEachEngine('directory sync against the simulator', (ctx) => {
 
     const { softDeleted, hardDeleted } = mutate(harness.tenant);
     const second = await fixture.directorySync.run(fixture.clientId);
-    assert.equal(second.run.status, 'succeeded', second.run.error_message ?? '');
+    assert.equal(second.run.status, 'succeeded', second.run.errorMessage ?? '');
     assert.equal(second.run.trigger, 'manual');
-    assert.equal(second.run.users_added, 1);
-    assert.ok(second.run.users_removed >= 2);
-    assert.ok(second.run.edges_added >= 4 && second.run.edges_removed >= 1);
-    assert.equal(second.run.groups_added, 1);
-    assert.equal(second.run.groups_removed, 1);
+    assert.equal(second.run.usersAdded, 1);
+    assert.ok(second.run.usersRemoved >= 2);
+    assert.ok(second.run.edgesAdded >= 4 && second.run.edgesRemoved >= 1);
+    assert.equal(second.run.groupsAdded, 1);
+    assert.equal(second.run.groupsRemoved, 1);
     await assertMatchesTruth(ctx.database.db, fixture.clientId, harness.tenant);
     const states = await ctx.database.db
       .selectFrom('directory_users')
@@ -54,8 +54,8 @@ describeEachEngine('directory sync against the simulator', (ctx) => {
 
     // Nothing changed: one request per stream and one for the organization, nothing written.
     const third = await fixture.directorySync.run(fixture.clientId);
-    assert.equal(third.run.graph_requests, 3);
-    assert.equal(third.run.users_added + third.run.edges_added + third.run.edges_removed, 0);
+    assert.equal(third.run.graphRequests, 3);
+    assert.equal(third.run.usersAdded + third.run.edgesAdded + third.run.edgesRemoved, 0);
   });
 
   it('answers a second request for the same client by joining the run in progress', async () => {
@@ -85,7 +85,7 @@ describeEachEngine('directory sync against the simulator', (ctx) => {
     harness.sim.faults.deltaExpiryMode = ctx.engine === 'sqlite' ? '400' : '410';
 
     const resync = await fixture.directorySync.run(fixture.clientId);
-    assert.equal(resync.run.status, 'succeeded', resync.run.error_message ?? '');
+    assert.equal(resync.run.status, 'succeeded', resync.run.errorMessage ?? '');
     await assertMatchesTruth(ctx.database.db, fixture.clientId, harness.tenant);
     const rows = await ctx.database.db
       .selectFrom('directory_users')
@@ -97,7 +97,7 @@ describeEachEngine('directory sync against the simulator', (ctx) => {
       rows.map((row) => row.entra_state),
       ['deleted', 'deleted', 'deleted'],
     );
-    assert.ok(resync.run.users_removed >= 3);
+    assert.ok(resync.run.usersRemoved >= 3);
     const checkpoint = await new CheckpointRepository(ctx.database.db).get(fixture.clientId, 'users');
     assert.equal(checkpoint?.generation, 2, 'a second full round ran');
     assert.equal(checkpoint.roundKind, 'delta');
@@ -114,7 +114,7 @@ describeEachEngine('directory sync against the simulator', (ctx) => {
     harness.sim.stats.reset();
     try {
       const run = await fixture.directorySync.run(fixture.clientId);
-      assert.equal(run.run.status, 'succeeded', run.run.error_message ?? '');
+      assert.equal(run.run.status, 'succeeded', run.run.errorMessage ?? '');
       await assertMatchesTruth(ctx.database.db, fixture.clientId, harness.tenant);
       // Each stream's saved link was asked for twice, then a full round ran.
       const requests = harness.sim.stats.requestsByEndpoint(harness.tenant.tenantId);
@@ -140,7 +140,7 @@ describeEachEngine('directory sync against the simulator', (ctx) => {
       assert.equal(state.entra_state, 'deleted');
       // And the next run is an ordinary delta round again.
       const next = await fixture.directorySync.run(fixture.clientId);
-      assert.equal(next.run.graph_requests, 3);
+      assert.equal(next.run.graphRequests, 3);
     } finally {
       harness.sim.faults.deltaExpiryMode = '400';
     }

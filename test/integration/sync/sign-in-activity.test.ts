@@ -36,7 +36,7 @@ describeEachEngine('signInActivity pass', (ctx) => {
     const fixture = await connectClient(ctx.database, harness);
     await fixture.directorySync.run(fixture.clientId);
     const outcome = await activitySync(fixture).run(fixture.clientId, 'manual');
-    assert.equal(outcome.run.status, 'succeeded', outcome.run.error_message ?? '');
+    assert.equal(outcome.run.status, 'succeeded', outcome.run.errorMessage ?? '');
     assert.ok(outcome.run.pages >= 3, `${outcome.run.pages} pages`);
 
     const rows = await ctx.database.db
@@ -63,7 +63,7 @@ describeEachEngine('signInActivity pass', (ctx) => {
       const clock = new FakeClock(new Date(Date.now() - 2 * 3_600_000));
       const early = activitySync(fixture, clock);
       const once = await early.run(fixture.clientId, 'schedule');
-      assert.equal(once.run.status, 'succeeded', once.run.error_message ?? '');
+      assert.equal(once.run.status, 'succeeded', once.run.errorMessage ?? '');
       assert.equal((await fixture.integrations.find(fixture.clientId))?.activityData, 'unknown');
       assert.equal(
         (JSON.parse(once.run.progress) as { skipped?: string }).skipped,
@@ -80,14 +80,14 @@ describeEachEngine('signInActivity pass', (ctx) => {
       clock.advance(30 * 60_000);
       const first = await early.run(fixture.clientId, 'schedule');
       const sync = activitySync(fixture);
-      assert.equal(first.run.status, 'succeeded', first.run.error_message ?? '');
+      assert.equal(first.run.status, 'succeeded', first.run.errorMessage ?? '');
       const integration = await fixture.integrations.find(fixture.clientId);
       assert.equal(integration?.activityData, 'unavailable');
       assert.notEqual(integration.activityDataCheckedAt, null);
 
       const again = await sync.run(fixture.clientId, 'schedule');
       assert.equal(again.run.status, 'succeeded');
-      assert.equal(again.run.graph_requests, 0, 'the answer is trusted for a day, not asked again');
+      assert.equal(again.run.graphRequests, 0, 'the answer is trusted for a day, not asked again');
     } finally {
       harness.tenant.setPremium(true);
     }

@@ -30,11 +30,11 @@ describeEachEngine('directory sync under a throttling storm with server errors a
     try {
       const fixture = await connectClient(ctx.database, harness);
       const outcome = await fixture.directorySync.run(fixture.clientId);
-      assert.equal(outcome.run.status, 'succeeded', outcome.run.error_message ?? '');
+      assert.equal(outcome.run.status, 'succeeded', outcome.run.errorMessage ?? '');
       await assertMatchesTruth(ctx.database.db, fixture.clientId, harness.tenant);
 
       assert.ok(stats.throttledResponses > 0, 'the storm threw at least one 429');
-      assert.ok(outcome.run.retries > 0 && outcome.run.throttled_ms >= 1000);
+      assert.ok(outcome.run.retries > 0 && outcome.run.throttledMs >= 1000);
       assert.deepEqual(stats.retryAfterViolations, [], 'requests sent before their Retry-After');
     } finally {
       faults.clear();
