@@ -47,7 +47,8 @@ export interface DirectorySyncOptions {
    * Pages are read ahead while earlier ones are committed, and each commit takes the pages that have gathered, up to
    * `items` objects (member references count too; default 20,000). A page waits up to a second for more to join
    * it: every commit rewrites each index page its rows touched, and user ids and member ids are random, so a commit
-   * per page cost SQLite several times the work of the rows themselves. At most two batches' worth wait unwritten.
+   * per page cost SQLite several times the work of the rows themselves. At most one batch waits unwritten beside the
+   * one being written.
    */
   readonly batch?: { readonly items?: number };
 }
@@ -277,7 +278,7 @@ export class DirectorySync {
           weigh: (page) => stream.weigh(page.value),
           maxBatch: this.batch.items,
           maxWaitMs: 1_000,
-          maxBuffered: this.batch.items * 2,
+          maxBuffered: this.batch.items,
           write: async (batch) => {
             checkpoint = await this.writeBatch(stream, context, checkpoint, round, batch, onPage);
           },
