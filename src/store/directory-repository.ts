@@ -1,7 +1,16 @@
 import type { Kysely } from 'kysely';
 import { GroupClosure } from './group-closure.js';
 import { groupKeys, StoredDirectoryFacts, userKeys } from './stored-directory-facts.js';
-import type { Database, Flag } from './schema.js';
+import type { Database } from './schema.js';
+import {
+  edgeRow,
+  groupRow,
+  rowsPerStatement,
+  upsertEdgeRows,
+  upsertGroupRows,
+  upsertUserRows,
+  userRow,
+} from './directory-upserts.js';
 import type { EntraState } from '../domain/vocabulary.js';
 import type { Edge, GroupFacts, UserFacts } from '../domain/directory-facts.js';
 
@@ -54,52 +63,17 @@ export class DirectoryRepository {
   ): Promise<UpsertCounts> {
     const counts: UpsertCounts = { added: 0, updated: 0 };
     const updatedAt = at.toISOString();
-    for (const chunk of chunks(dedupeById(users), CHUNK)) {
+    for (const chunk of chunks(dedupeById(users), rowsPerStatement('directory_users'))) {
       const existing =
         options.fresh === true ? new Map<string, UserFacts>() : await this.existingUsers(clientId, chunk);
-      const rows = chunk.map((facts) => {
-        const stored = existing.get(facts.id);
-        const merged = mergeFacts(facts, stored, userKeys);
-        return {
-          client_id: clientId,
-          id: facts.id,
-          display_name: merged.displayName ?? null,
-          user_principal_name: merged.userPrincipalName ?? null,
-          mail: merged.mail ?? null,
-          user_type: merged.userType ?? null,
-          account_enabled: flag(merged.accountEnabled ?? true),
-          department: merged.department ?? null,
-          job_title: merged.jobTitle ?? null,
-          created_date_time: merged.createdDateTime ?? null,
-          entra_state: 'active' as const,
-          collection_state: 'not_imported' as const,
-          search_text: searchText(merged.displayName, merged.userPrincipalName, merged.mail),
-          seen_generation: generation,
-          updated_at: updatedAt,
-        };
-      });
       counts.added += chunk.length - existing.size;
       counts.updated += existing.size;
-      await this.db
-        .insertInto('directory_users')
-        .values(rows)
-        .onConflict((conflict) =>
-          conflict.columns(['client_id', 'id']).doUpdateSet((eb) => ({
-            display_name: eb.ref('excluded.display_name'),
-            user_principal_name: eb.ref('excluded.user_principal_name'),
-            mail: eb.ref('excluded.mail'),
-            user_type: eb.ref('excluded.user_type'),
-            account_enabled: eb.ref('excluded.account_enabled'),
-            department: eb.ref('excluded.department'),
-            job_title: eb.ref('excluded.job_title'),
-            created_date_time: eb.ref('excluded.created_date_time'),
-            entra_state: eb.ref('excluded.entra_state'),
-            search_text: eb.ref('excluded.search_text'),
-            seen_generation: eb.ref('excluded.seen_generation'),
-            updated_at: eb.ref('excluded.updated_at'),
-          })),
-        )
-        .execute();
+      await upsertUserRows(
+        this.db,
+        chunk.map((facts) =>
+          userRow(clientId, mergeFacts(facts, existing.get(facts.id), userKeys), generation, updatedAt),
+        ),
+      );
     }
     return counts;
   }
@@ -160,49 +134,17 @@ export class DirectoryRepository {
   ): Promise<UpsertCounts> {
     const counts: UpsertCounts = { added: 0, updated: 0 };
     const updatedAt = at.toISOString();
-    for (const chunk of chunks(dedupeById(groups), CHUNK)) {
+    for (const chunk of chunks(dedupeById(groups), rowsPerStatement('directory_groups'))) {
       const existing =
         options.fresh === true ? new Map<string, GroupFacts>() : await this.existingGroups(clientId, chunk);
-      const rows = chunk.map((facts) => {
-        const merged = mergeFacts(facts, existing.get(facts.id), groupKeys);
-        return {
-          client_id: clientId,
-          id: facts.id,
-          display_name: merged.displayName ?? null,
-          description: merged.description ?? null,
-          mail: merged.mail ?? null,
-          mail_enabled: flag(merged.mailEnabled ?? false),
-          security_enabled: flag(merged.securityEnabled ?? false),
-          group_types: JSON.stringify(merged.groupTypes ?? []),
-          is_team: flag(merged.isTeam ?? false),
-          entra_state: 'active' as const,
-          reporting_enabled: 0 as const,
-          search_text: searchText(merged.displayName, merged.mail),
-          seen_generation: generation,
-          updated_at: updatedAt,
-        };
-      });
       counts.added += chunk.length - existing.size;
       counts.updated += existing.size;
-      await this.db
-        .insertInto('directory_groups')
-        .values(rows)
-        .onConflict((conflict) =>
-          conflict.columns(['client_id', 'id']).doUpdateSet((eb) => ({
-            display_name: eb.ref('excluded.display_name'),
-            description: eb.ref('excluded.description'),
-            mail: eb.ref('excluded.mail'),
-            mail_enabled: eb.ref('excluded.mail_enabled'),
-            security_enabled: eb.ref('excluded.security_enabled'),
-            group_types: eb.ref('excluded.group_types'),
-            is_team: eb.ref('excluded.is_team'),
-            entra_state: eb.ref('excluded.entra_state'),
-            search_text: eb.ref('excluded.search_text'),
-            seen_generation: eb.ref('excluded.seen_generation'),
-            updated_at: eb.ref('excluded.updated_at'),
-          })),
-        )
-        .execute();
+      await upsertGroupRows(
+        this.db,
+        chunk.map((facts) =>
+          groupRow(clientId, mergeFacts(facts, existing.get(facts.id), groupKeys), generation, updatedAt),
+        ),
+      );
     }
     return counts;
   }
@@ -248,7 +190,7 @@ export class DirectoryRepository {
     options: WriteOptions = {},
   ): Promise<number> {
     let added = 0;
-    for (const chunk of chunks(dedupeEdges(edges), CHUNK)) {
+    for (const chunk of chunks(dedupeEdges(edges), rowsPerStatement('group_members'))) {
       const existing =
         options.fresh === true
           ? { count: 0 }
@@ -265,24 +207,10 @@ export class DirectoryRepository {
               )
               .executeTakeFirstOrThrow();
       added += chunk.length - existing.count;
-      await this.db
-        .insertInto('group_members')
-        .values(
-          chunk.map((edge) => ({
-            client_id: clientId,
-            group_id: edge.groupId,
-            member_id: edge.memberId,
-            member_type: edge.memberType,
-            seen_generation: generation,
-          })),
-        )
-        .onConflict((conflict) =>
-          conflict.columns(['client_id', 'group_id', 'member_id']).doUpdateSet((eb) => ({
-            member_type: eb.ref('excluded.member_type'),
-            seen_generation: eb.ref('excluded.seen_generation'),
-          })),
-        )
-        .execute();
+      await upsertEdgeRows(
+        this.db,
+        chunk.map((edge) => edgeRow(clientId, edge, generation)),
+      );
       if (options.markDirty !== false)
         await this.markDirty(
           clientId,
@@ -403,14 +331,6 @@ export class DirectoryRepository {
   }
 }
 
-/** Lower-cased display name, UPN and mail (or group name and mail), for search. */
-export function searchText(...parts: readonly (string | null | undefined)[]): string {
-  return parts
-    .filter((part): part is string => typeof part === 'string' && part !== '')
-    .join(' ')
-    .toLowerCase();
-}
-
 function mergeFacts<T extends { id: string }>(
   facts: T,
   stored: T | undefined,
@@ -422,24 +342,25 @@ function mergeFacts<T extends { id: string }>(
   return merged;
 }
 
-function flag(value: boolean): Flag {
-  return value ? 1 : 0;
-}
-
 /**
  * One item per id — a later occurrence's properties win (Graph may replay an object within a page) — in key order:
  * B-tree pages are then visited once, in order, instead of at random.
  */
 function dedupeById<T extends { id: string }>(items: readonly T[]): T[] {
   const byId = new Map<string, T>();
-  for (const item of items) byId.set(item.id, { ...byId.get(item.id), ...item });
+  for (const item of items) {
+    const previous = byId.get(item.id);
+    byId.set(item.id, previous === undefined ? item : { ...previous, ...item });
+  }
   return [...byId.values()].sort((a, b) => compare(a.id, b.id));
 }
 
+/**
+ * One edge per group and member (a multi-row upsert may not touch a row twice), in the order they came: Graph
+ * lists a group's members together, so they land in the same few pages of the key without sorting them.
+ */
 function dedupeEdges(edges: readonly Edge[]): Edge[] {
-  return [...new Map(edges.map((edge) => [`${edge.groupId}|${edge.memberId}`, edge])).values()].sort(
-    (a, b) => compare(a.groupId, b.groupId) || compare(a.memberId, b.memberId),
-  );
+  return [...new Map(edges.map((edge) => [`${edge.groupId}|${edge.memberId}`, edge])).values()];
 }
 
 function compare(a: string, b: string): number {

@@ -45,9 +45,11 @@ export interface DirectorySyncOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   /**
-   * Pages are read ahead while earlier ones are committed, and each commit takes every page that has gathered, up to
-   * `items` objects (member references count too; default 5,000): a page at a time while Graph is the slower side,
-   * fewer and larger commits while the store is. At most four batches' worth wait unwritten.
+   * Pages are read ahead while earlier ones are committed, and each commit takes the pages that have gathered, up to
+   * `items` objects (member references count too; default 20,000). A page waits up to a second for more to join
+   * it: every commit rewrites each index page its rows touched, and user ids and member ids are random, so a commit
+   * per page cost SQLite several times the work of the rows themselves. At most one batch waits unwritten beside the
+   * one being written.
    */
   readonly batch?: { readonly items?: number };
 }
@@ -108,7 +110,7 @@ export class DirectorySync {
     this.runner = options.runner;
     this.clock = options.clock;
     this.logger = options.logger;
-    this.batch = { items: options.batch?.items ?? 5_000 };
+    this.batch = { items: options.batch?.items ?? 20_000 };
   }
 
   /** Called after every successful directory run (notifications, last sign-ins). */
@@ -276,7 +278,8 @@ export class DirectorySync {
           pages: pages[Symbol.asyncIterator](),
           weigh: (page) => stream.weigh(page.value),
           maxBatch: this.batch.items,
-          maxBuffered: this.batch.items * 4,
+          maxWaitMs: 1_000,
+          maxBuffered: this.batch.items,
           write: async (batch) => {
             checkpoint = await this.writeBatch(stream, context, checkpoint, round, batch, onPage);
           },

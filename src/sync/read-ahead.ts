@@ -12,6 +12,11 @@ export interface ReadAheadOptions<P> {
   weigh(page: P): number;
   /** Most weight per batch handed to `write` (at least one page is). */
   readonly maxBatch: number;
+  /**
+   * How long the first page waiting may wait for a batch to fill up to `maxBatch` before it is written anyway
+   * (default 0: write whatever has gathered as soon as the writer is free).
+   */
+  readonly maxWaitMs?: number;
   /** The reader waits while this much weight is buffered and not yet written. */
   readonly maxBuffered: number;
   /** Commits the pages, in order. A rejection stops the reader and is what `readAhead` rejects with. */
@@ -23,7 +28,8 @@ export interface ReadAheadOptions<P> {
  * written (so a checkpoint keeps them); a writer failure stops the reader.
  */
 export async function readAhead<P>(options: ReadAheadOptions<P>): Promise<void> {
-  const buffered: { page: P; weight: number }[] = [];
+  const buffered: { page: P; weight: number; at: number }[] = [];
+  const maxWaitMs = options.maxWaitMs ?? 0;
   let weight = 0;
   // Shared by reader and writer (each sets what the other reads).
   const state = { ended: false, stopped: false };
@@ -44,7 +50,7 @@ export async function readAhead<P>(options: ReadAheadOptions<P>): Promise<void> 
         const next = await options.pages.next();
         if (next.done === true) break;
         const pageWeight = options.weigh(next.value);
-        buffered.push({ page: next.value, weight: pageWeight });
+        buffered.push({ page: next.value, weight: pageWeight, at: performance.now() });
         weight += pageWeight;
         wake('writer');
         while (!stopping() && weight >= options.maxBuffered) {
@@ -63,10 +69,17 @@ export async function readAhead<P>(options: ReadAheadOptions<P>): Promise<void> 
 
   try {
     for (;;) {
-      while (buffered.length === 0 && !state.ended) {
+      // Until a full batch has gathered, the pages end, or the first page waiting has waited long enough.
+      while (!state.ended && weight < options.maxBatch) {
+        const first = buffered[0];
+        const remaining = first === undefined ? Infinity : first.at + maxWaitMs - performance.now();
+        if (remaining <= 0) break;
+        let timer: NodeJS.Timeout | undefined;
         await new Promise<void>((resolve) => {
           wakeWriter = resolve;
+          if (remaining !== Infinity) timer = setTimeout(resolve, remaining);
         });
+        clearTimeout(timer);
       }
       if (buffered.length === 0) break;
       const batch: P[] = [];

@@ -20,6 +20,7 @@ import * as clientDailySnapshots from './0019-client-daily-snapshots.js';
 import * as alertSettingsAndWebhooks from './0020-alert-settings-and-webhooks.js';
 import * as licenceRemovals from './0022-licence-removals.js';
 import * as groupNesting from './0023-group-nesting.js';
+import * as usersInArrivalOrder from './0024-users-in-arrival-order.js';
 
 /** A migration that may differ slightly per engine (auto-increment ids, SQLite's WITHOUT ROWID). */
 export interface DialectMigration {
@@ -48,4 +49,5 @@ export const migrations: Readonly<Record<string, DialectMigration>> = {
   '0020-alert-settings-and-webhooks': alertSettingsAndWebhooks,
   '0022-licence-removals': licenceRemovals,
   '0023-group-nesting': groupNesting,
+  '0024-users-in-arrival-order': usersInArrivalOrder,
 };

@@ -439,5 +439,90 @@ describe('store migrations', () => {
         await dropStore(config);
       }
     });
+
+    it(`0024 keeps every user with all its columns, and its key still refuses a second row [${engine}]`, async () => {
+      const config = freshStoreConfig(engine);
+      try {
+        const before = await openDatabase(config, { migrate: false });
+        assert.equal((await migratorFor(before).migrateTo('0023-group-nesting')).error, undefined);
+        const old = before.db as unknown as Kysely<Record<string, Record<string, unknown>>>;
+        const full = {
+          client_id: 'c1',
+          id: 'u1',
+          display_name: 'Ann Smith',
+          user_principal_name: 'ann@contoso.example',
+          mail: 'ann@contoso.example',
+          user_type: 'Member',
+          account_enabled: 0,
+          department: 'Sales',
+          job_title: 'Rep',
+          created_date_time: '2024-01-01T00:00:00Z',
+          entra_state: 'soft_deleted',
+          collection_state: 'disabled',
+          disable_reason: 'manual',
+          imported_at: '2026-11-01T00:00:00.000Z',
+          last_sign_in_at: '2026-11-20T00:00:00.000Z',
+          last_sign_in_app: 'Teams',
+          sign_in_activity_at: '2026-11-21T00:00:00.000Z',
+          search_text: 'ann smith ann@contoso.example',
+          seen_generation: 3,
+          updated_at: '2026-11-22T00:00:00.000Z',
+          collected_from: '2026-11-02T00:00:00.000Z',
+        };
+        const bare = { client_id: 'c2', id: 'u1', updated_at: 'now' };
+        // One at a time: in one multi-row insert Kysely would give SQLite nulls, not the defaults, for the bare row.
+        await old.insertInto('directory_users').values(full).execute();
+        await old.insertInto('directory_users').values(bare).execute();
+        await before.close();
+
+        const after = await openDatabase(config);
+        try {
+          const rows = await after.db
+            .selectFrom('directory_users')
+            .selectAll()
+            .orderBy('client_id')
+            .execute();
+          assert.deepEqual(rows, [
+            full,
+            {
+              ...Object.fromEntries(Object.keys(full).map((column) => [column, null])),
+              ...bare,
+              account_enabled: 1,
+              entra_state: 'active',
+              collection_state: 'not_imported',
+              search_text: '',
+              seen_generation: 0,
+            },
+          ]);
+          if (engine === 'sqlite') {
+            // An ordinary rowid table now, no longer clustered on the random key.
+            const listed = await sql<{
+              wr: number;
+            }>`select wr from pragma_table_list where name = 'directory_users'`.execute(after.db);
+            assert.deepEqual(listed.rows, [{ wr: 0 }]);
+          }
+          await assert.rejects(
+            after.db
+              .insertInto('directory_users')
+              .values({
+                client_id: 'c1',
+                id: 'u1',
+                account_enabled: 1,
+                entra_state: 'active',
+                collection_state: 'not_imported',
+                search_text: '',
+                seen_generation: 0,
+                updated_at: 'again',
+              })
+              .execute(),
+            /unique|duplicate/i,
+          );
+        } finally {
+          await after.close();
+        }
+      } finally {
+        await dropStore(config);
+      }
+    });
   }
 });
