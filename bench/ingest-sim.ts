@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     const runner = new SyncRunner({ store, clock: systemClock, logger });
     // Sign-ins are kept for users enabled for data collection only (rule 10): the directory, then the import.
     const directory = new DirectorySync({
-      db: database.db,
+      store,
       graphs,
       integrations,
       runner,

@@ -242,15 +242,12 @@ async function connect(details: SimDetails, ca: string, name: string): Promise<T
   });
   const timer = new SqlTimer();
   const db = args['profile-sql'] ? database.db.withPlugin(timer) : database.db;
+  const syncStore = createStore(db, new SecretBox(crypto.randomBytes(32)));
   const sync = new DirectorySync({
-    db,
+    store: syncStore,
     graphs,
     integrations,
-    runner: new SyncRunner({
-      store: createStore(db, new SecretBox(crypto.randomBytes(32))),
-      clock: systemClock,
-      logger,
-    }),
+    runner: new SyncRunner({ store: syncStore, clock: systemClock, logger }),
     clock: systemClock,
     logger,
     ...(args['batch-items'] === undefined ? {} : { batch: { items: Number(args['batch-items']) } }),

@@ -115,6 +115,24 @@ export class NotificationRepository {
     return row === undefined ? undefined : toIncident(row);
   }
 
+  /** An incident opened and resolved at once (its recovery already under way), recorded for the admin to read. */
+  async recordResolved(clientId: string, kind: string, message: string, at: string): Promise<void> {
+    await this.db
+      .insertInto('incidents')
+      .values({
+        client_id: clientId,
+        kind,
+        opened_at: at,
+        resolved_at: at,
+        last_seen_at: at,
+        message,
+        occurrences: 1,
+        notified_open: 0,
+        notified_resolved: 0,
+      })
+      .execute();
+  }
+
   async openNew(clientId: string, kind: string, message: string, at: string): Promise<IncidentRecord> {
     const row = await this.db
       .insertInto('incidents')

@@ -11,6 +11,7 @@ import { DashboardRepository } from './dashboard-repository.js';
 import { DirectoryRepository } from './directory-repository.js';
 import { DirectoryCountRepository } from './directory-count-repository.js';
 import { ExpiryImpactRepository } from './expiry-threshold-impact.js';
+import { GroupClosure } from './group-closure.js';
 import { GroupRepository } from './group-repository.js';
 import { IntegrationAdminRepository } from './integration-admin-repository.js';
 import { IntegrationRepository } from './integration-repository.js';
@@ -55,6 +56,8 @@ export interface Repositories {
   /** What changing a client's expiry threshold would do (a preview). */
   readonly expiryImpact: ExpiryImpactRepository;
   readonly groups: GroupRepository;
+  /** Groups nested in groups, recomputed after each directory run (the transitive memberships are a view over it). */
+  readonly groupClosure: GroupClosure;
   /** Integration rows with the client secret encrypted; only `credentials(clientId)` decrypts. */
   readonly integrations: IntegrationRepository;
   /** The admin side of an integration row (connect, rotate, start the import, remove with its data). */
@@ -109,14 +112,6 @@ class KyselyStore implements Store {
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
     return this.db.transaction().execute((trx) => fn(new LazyRepositories(trx, this.secretBox)));
   }
-}
-
-/**
- * The repositories over a Kysely handle that is not the store's own — a sync engine's transaction, or a service not
- * yet moved to {@link Store} — so that code reaching a service from there hands it {@link Repositories}.
- */
-export function repositoriesOver(executor: Kysely<Database>, secretBox?: SecretBox): Repositories {
-  return new LazyRepositories(executor, secretBox);
 }
 
 /** Whether `value` is a set of {@link Repositories} (rather than a raw Kysely handle). */
@@ -179,6 +174,9 @@ class LazyRepositories implements Repositories {
   }
   get groups(): GroupRepository {
     return this.once('groups', (db) => new GroupRepository(db));
+  }
+  get groupClosure(): GroupClosure {
+    return this.once('groupClosure', (db) => new GroupClosure(db));
   }
   get integrations(): IntegrationRepository {
     const secretBox = this.secretBox;

@@ -1,4 +1,3 @@
-import type { Kysely } from 'kysely';
 import { DeltaTokenExpiredError, GraphRequestError } from '../graph/graph-errors.js';
 import type { GraphGroup, GraphOrganization, GraphPage, GraphUser } from '../graph/graph-types.js';
 import type { TenantGraph } from '../graph/tenant-graph.js';
@@ -6,14 +5,12 @@ import type { TenantGraphFactory } from '../graph/tenant-graph-factory.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError, isAppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import { CheckpointRepository, type Checkpoint } from '../store/checkpoint-repository.js';
+import type { Checkpoint } from '../store/checkpoint-repository.js';
 import type { Edge, GroupFacts, UserFacts } from '../domain/directory-facts.js';
-import { DirectoryRepository } from '../store/directory-repository.js';
-import { GroupClosure } from '../store/group-closure.js';
+import type { DirectoryRepository } from '../store/directory-repository.js';
 import type { IntegrationRepository } from '../store/integration-repository.js';
-import type { Database } from '../store/schema.js';
 import type { SyncRunRecord } from '../store/sync-run-repository.js';
-import { repositoriesOver } from '../store/store.js';
+import type { Repositories, Store } from '../store/store.js';
 import type { EntraState, SyncTrigger } from '../domain/vocabulary.js';
 import {
   GROUP_SELECT,
@@ -38,7 +35,7 @@ export interface DirectoryProgress {
 }
 
 export interface DirectorySyncOptions {
-  readonly db: Kysely<Database>;
+  readonly store: Store;
   readonly graphs: TenantGraphFactory;
   readonly integrations: IntegrationRepository;
   readonly runner: SyncRunner;
@@ -93,7 +90,7 @@ interface StreamSpec<T> {
  * applied twice; an expired delta token turns into a full round that marks and sweeps what vanished.
  */
 export class DirectorySync {
-  private readonly db: Kysely<Database>;
+  private readonly store: Store;
   private readonly graphs: TenantGraphFactory;
   private readonly integrations: IntegrationRepository;
   private readonly runner: SyncRunner;
@@ -104,7 +101,7 @@ export class DirectorySync {
   private readonly batch: { readonly items: number };
 
   constructor(options: DirectorySyncOptions) {
-    this.db = options.db;
+    this.store = options.store;
     this.graphs = options.graphs;
     this.integrations = options.integrations;
     this.runner = options.runner;
@@ -145,15 +142,7 @@ export class DirectorySync {
   }
 
   private async neverSucceeded(clientId: string): Promise<boolean> {
-    const previous = await this.db
-      .selectFrom('sync_runs')
-      .select('id')
-      .where('client_id', '=', clientId)
-      .where('kind', '=', 'directory')
-      .where('status', '=', 'succeeded')
-      .limit(1)
-      .executeTakeFirst();
-    return previous === undefined;
+    return (await this.store.read.syncRuns.latest(clientId, 'directory', 'succeeded')) === undefined;
   }
 
   private async notify(run: SyncRunRecord): Promise<void> {
@@ -184,9 +173,9 @@ export class DirectorySync {
     }
     // `skipped`: items Graph sent without an id, left out and counted (one bad item never fails a run).
     const progress = { phase: 'users', pages: 0, users: 0, groups: 0, skipped: 0 };
-    // Inside a page's transaction (`db` given) the progress write costs no commit of its own.
-    const report = async (db?: Kysely<Database>): Promise<void> => {
-      await context.progress({ ...progress }, db);
+    // Inside a page's transaction (`tx` given) the progress write costs no commit of its own.
+    const report = async (tx?: Repositories): Promise<void> => {
+      await context.progress({ ...progress }, tx);
     };
     context.counts.pages = 0;
     try {
@@ -194,28 +183,28 @@ export class DirectorySync {
       // one, not their sum. Each stream commits its own pages with its own checkpoint; the closure needs both.
       await bothOrNeither(signal, [
         (streamSignal) =>
-          this.syncStream(graph, context, this.usersStream(), streamSignal, async (items, db, skipped) => {
+          this.syncStream(graph, context, this.usersStream(), streamSignal, async (items, tx, skipped) => {
             progress.pages++;
             progress.users += items;
             progress.skipped += skipped;
-            await report(db);
+            await report(tx);
           }).then(() => {
             if (progress.phase === 'users') progress.phase = 'groups';
           }),
         (streamSignal) =>
-          this.syncStream(graph, context, this.groupsStream(), streamSignal, async (items, db, skipped) => {
+          this.syncStream(graph, context, this.groupsStream(), streamSignal, async (items, tx, skipped) => {
             progress.pages++;
             progress.groups += items;
             progress.skipped += skipped;
-            await report(db);
+            await report(tx);
           }),
       ]);
       progress.phase = 'closure';
       await report();
       // The memberships and the collection states they decide commit together (rules 3, 6).
-      const closure = await this.db.transaction().execute(async (trx) => {
-        const recomputed = await new GroupClosure(trx).recomputeClosure(clientId);
-        await this.rules?.applyInTransaction(repositoriesOver(trx), clientId);
+      const closure = await this.store.transaction(async (tx) => {
+        const recomputed = await tx.groupClosure.recomputeClosure(clientId);
+        await this.rules?.applyInTransaction(tx, clientId);
         return recomputed;
       });
       this.logger.debug({ clientId, ...closure }, 'transitive memberships recomputed');
@@ -240,10 +229,10 @@ export class DirectorySync {
     context: RunContext,
     stream: StreamSpec<T>,
     signal: AbortSignal | undefined,
-    onPage: (items: number, db: Kysely<Database>, skipped: number) => Promise<void>,
+    onPage: (items: number, tx: Repositories, skipped: number) => Promise<void>,
   ): Promise<void> {
     const { clientId } = context;
-    let checkpoint = await new CheckpointRepository(this.db).getOrInitial(clientId, stream.name);
+    let checkpoint = await this.store.read.checkpoints.getOrInitial(clientId, stream.name);
     let resynced = false;
     let refusals = 0;
     for (;;) {
@@ -303,14 +292,14 @@ export class DirectorySync {
               { clientId, stream: stream.name, status: error.httpStatus, graphCode: error.graphCode },
               'saved delta link refused; asking once more',
             );
-            checkpoint = await new CheckpointRepository(this.db).getOrInitial(clientId, stream.name);
+            checkpoint = await this.store.read.checkpoints.getOrInitial(clientId, stream.name);
             continue;
           }
           this.logger.warn(
             { clientId, stream: stream.name, status: error.httpStatus, graphCode: error.graphCode },
             'saved delta link refused twice: dropping it for a full resynchronisation',
           );
-          await recordLinkDropped(this.db, clientId, stream.name, error, this.clock.now());
+          await recordLinkDropped(this.store, clientId, stream.name, error, this.clock.now());
         } else {
           throw error;
         }
@@ -331,7 +320,7 @@ export class DirectorySync {
     checkpoint: Checkpoint,
     round: Round,
     batch: readonly GraphPage<T>[],
-    onPage: (items: number, db: Kysely<Database>, skipped: number) => Promise<void>,
+    onPage: (items: number, tx: Repositories, skipped: number) => Promise<void>,
   ): Promise<Checkpoint> {
     const last = batch[batch.length - 1];
     if (last === undefined) return checkpoint;
@@ -343,8 +332,8 @@ export class DirectorySync {
       generation: round.generation,
       roundKind: done ? 'delta' : round.kind,
     };
-    await this.db.transaction().execute(async (trx) => {
-      const directory = new DirectoryRepository(trx);
+    await this.store.transaction(async (tx) => {
+      const directory = tx.directory;
       const { items, skipped } = withIds(batch.flatMap((page) => page.value));
       if (skipped > 0) {
         this.logger.warn(
@@ -354,10 +343,10 @@ export class DirectorySync {
       }
       await stream.writeItems(directory, items, round, context);
       if (done && round.kind === 'full') await stream.sweep(directory, round.generation, context);
-      await new CheckpointRepository(trx).save(next, this.clock.now());
+      await tx.checkpoints.save(next, this.clock.now());
       for (const [index, page] of batch.entries()) {
         context.counts.pages = (context.counts.pages ?? 0) + 1;
-        await onPage(page.value.length, trx, index === 0 ? skipped : 0);
+        await onPage(page.value.length, tx, index === 0 ? skipped : 0);
       }
     });
     return next;
@@ -533,30 +522,20 @@ export const DELTA_LINK_DROPPED = 'delta_link_dropped';
  * that follows is the recovery), saying what Microsoft answered.
  */
 async function recordLinkDropped(
-  db: Kysely<Database>,
+  store: Store,
   clientId: string,
   stream: string,
   error: GraphRequestError,
   at: Date,
 ): Promise<void> {
-  const now = at.toISOString();
   const answer = `HTTP ${String(error.httpStatus)}${error.graphCode === undefined ? '' : ` ${error.graphCode}`}`;
-  await db
-    .insertInto('incidents')
-    .values({
-      client_id: clientId,
-      kind: DELTA_LINK_DROPPED,
-      opened_at: now,
-      resolved_at: now,
-      last_seen_at: now,
-      message:
-        `Microsoft Graph refused the saved ${stream} change link twice (${answer}${error.requestId === undefined ? '' : `, request id ${error.requestId}`}), ` +
-        'so it was dropped and the directory was read again in full.',
-      occurrences: 1,
-      notified_open: 0,
-      notified_resolved: 0,
-    })
-    .execute();
+  await store.read.notifications.recordResolved(
+    clientId,
+    DELTA_LINK_DROPPED,
+    `Microsoft Graph refused the saved ${stream} change link twice (${answer}${error.requestId === undefined ? '' : `, request id ${error.requestId}`}), ` +
+      'so it was dropped and the directory was read again in full.',
+    at.toISOString(),
+  );
 }
 
 /**

@@ -2,18 +2,16 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SpanStatusCode } from '@opentelemetry/api';
-import type { Kysely } from 'kysely';
 import { GraphRequestError, PermissionError } from '../graph/graph-errors.js';
 import { RequestTally } from '../graph/request-tally.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
 import type { Telemetry } from '../observability/telemetry.js';
 import type { Logger } from '../shared/logger.js';
-import type { Database } from '../store/schema.js';
 import type { SyncRunRecord } from '../store/sync-run-repository.js';
 import type { SyncKind, SyncTrigger } from '../domain/vocabulary.js';
 import { RunAlreadyRunning, type SyncRunCounts, type SyncRunFailure } from '../store/sync-run-repository.js';
-import { isRepositories, repositoriesOver, type Repositories, type Store } from '../store/store.js';
+import type { Repositories, Store } from '../store/store.js';
 
 /** What a run's work receives: its id, counters to fill, a tally for Graph requests, and a progress channel. */
 export interface RunContext {
@@ -32,10 +30,10 @@ export interface RunContext {
   readonly signal: AbortSignal;
   /**
    * Publishes live progress (written to `sync_runs.progress`, passed to the local observer). Pass the page's
-   * transaction as `tx` (its repositories, or a Kysely transaction) to write it there instead of in a transaction
+   * transaction as `tx` (its repositories) to write it there instead of in a transaction
    * of its own.
    */
-  progress(update: Readonly<Record<string, unknown>>, tx?: Repositories | Kysely<Database>): Promise<void>;
+  progress(update: Readonly<Record<string, unknown>>, tx?: Repositories): Promise<void>;
 }
 
 /** How a call to {@link SyncRunner.run} ended. */
@@ -275,12 +273,7 @@ export class SyncRunner {
         latest = { ...latest, ...update };
         const progress = snapshot();
         observer?.(progress);
-        const repositories = tx === undefined || isRepositories(tx) ? tx : repositoriesOver(tx);
-        await (repositories === undefined ? runs : repositories.syncRuns).heartbeat(
-          row.id,
-          this.clock.now(),
-          progress,
-        );
+        await (tx === undefined ? runs : tx.syncRuns).heartbeat(row.id, this.clock.now(), progress);
       },
     };
     const withRequests = (): SyncRunCounts => {

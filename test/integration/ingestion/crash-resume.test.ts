@@ -100,12 +100,13 @@ for (const engine of engines) {
         at: new Date(),
       });
       // Sign-ins are collected for imported users only (rule 10): the directory first, then the initial import.
+      const syncStore = createStore(database.db, new SecretBox(key));
       const directorySync = new DirectorySync({
-        db: database.db,
+        store: syncStore,
         graphs: harness.factory(),
         integrations,
         runner: new SyncRunner({
-          store: createStore(database.db, new SecretBox(key)),
+          store: syncStore,
           clock: systemClock,
           logger: silentLogger,
         }),

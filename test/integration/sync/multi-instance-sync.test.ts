@@ -146,13 +146,10 @@ describe('three product instances syncing an estate on PostgreSQL, two killed in
         trustedCaPem: sim.caCertPem,
       },
     });
-    const runner = new SyncRunner({
-      store: createStore(database.db, new SecretBox(secretsKey)),
-      clock: systemClock,
-      logger,
-    });
+    const manualStore = createStore(database.db, new SecretBox(secretsKey));
+    const runner = new SyncRunner({ store: manualStore, clock: systemClock, logger });
     const manualSync = new DirectorySync({
-      db: database.db,
+      store: manualStore,
       graphs,
       integrations,
       runner,

@@ -66,7 +66,14 @@ export async function connectClient(
   const graphs = options.graphs ?? harness.factory();
   const store = createStore(db, secretBox);
   const runner = new SyncRunner({ store, clock, logger: silentLogger });
-  const directorySync = new DirectorySync({ db, graphs, integrations, runner, clock, logger: silentLogger });
+  const directorySync = new DirectorySync({
+    store,
+    graphs,
+    integrations,
+    runner,
+    clock,
+    logger: silentLogger,
+  });
   return { clientId, integrations, store, runner, directorySync, graphs };
 }
 
