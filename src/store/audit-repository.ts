@@ -35,21 +35,8 @@ export interface AuditQuery {
   readonly limit: number;
 }
 
-/** One entry to append: who, when, what, on which client and object; `before`/`after` are JSON text already scrubbed. */
-export interface NewAuditRecord {
-  readonly at: string;
-  readonly actorTenantId: string;
-  readonly actorObjectId: string;
-  readonly actorName: string | null;
-  readonly clientId: string | null;
-  readonly action: string;
-  readonly targetType: string | null;
-  readonly targetId: string | null;
-  readonly before: string | null;
-  readonly after: string | null;
-  /** Which edge the action came through: `bot`, `tab`, `cli`, `system`. */
-  readonly channel: string;
-}
+/** One entry to append (an entry before the store gives it its id); `before`/`after` are JSON text already scrubbed. */
+export type NewAuditRecord = Omit<AuditEntryRecord, 'id'>;
 
 /** The audit log: appended by AuditTrail inside each change's transaction, read by the audit log service. */
 export class AuditRepository {
