@@ -10,6 +10,8 @@
  * again (soon, not a day later). Any successful audit read forgets the refusal.
  */
 
+import { DAY_MS } from '../shared/clock.js';
+
 /** Where the first unconfirmed refusal of each client is remembered (the integrations table). */
 export interface LicenceRefusalMemory {
   firstLicenceRefusal(clientId: string): Promise<string | null>;
@@ -34,6 +36,28 @@ export const LICENCE_CONFIRM_AFTER_MS = 60 * 60 * 1000;
  */
 export const LICENCE_NOT_VERIFIED =
   'not verified: the licence check refused once; asked again on the next run';
+
+/** What the activity reads know of a client's activity data: recorded as unavailable (no P1/P2), and when. */
+export interface ActivityDataFacts {
+  readonly activityData: string;
+  readonly activityDataCheckedAt: string | null;
+}
+
+/**
+ * Whether an activity read (sign-ins, signInActivity, MFA registrations) is skipped: the tenant was found to have no
+ * P1/P2 less than `recheckAfterMs` (default a day) ago, so asking again now would only be refused again.
+ */
+export function activityDataPaused(
+  integration: ActivityDataFacts,
+  now: Date,
+  recheckAfterMs: number = DAY_MS,
+): boolean {
+  return (
+    integration.activityData === 'unavailable' &&
+    integration.activityDataCheckedAt !== null &&
+    now.getTime() - Date.parse(integration.activityDataCheckedAt) < recheckAfterMs
+  );
+}
 
 export class LicenceCheck {
   private readonly memory: LicenceRefusalMemory;

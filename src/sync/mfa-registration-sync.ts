@@ -9,7 +9,7 @@ import type { SyncTrigger } from '../domain/vocabulary.js';
 import { toMfaRegistrationRecord, type GraphRegistrationDetails } from './activity-mappers.js';
 import { runSnapshotPass } from './snapshot-pass.js';
 import type { RunOutcome, SyncRunner } from './sync-runner.js';
-import { DAY_MS } from '../shared/clock.js';
+import { activityDataPaused } from '../graph/licence-check.js';
 
 export interface MfaRegistrationSyncOptions {
   /** The engine's writes (each page with its checkpoint in one transaction). */
@@ -40,12 +40,7 @@ export class MfaRegistrationSync {
     return runner.run(clientId, 'mfa_registration', trigger, async (context) => {
       const integration = await integrations.find(clientId);
       if (integration === undefined) return;
-      const recheckAfter = this.options.recheckUnavailableAfterMs ?? DAY_MS;
-      if (
-        integration.activityData === 'unavailable' &&
-        integration.activityDataCheckedAt !== null &&
-        clock.now().getTime() - Date.parse(integration.activityDataCheckedAt) < recheckAfter
-      ) {
+      if (activityDataPaused(integration, clock.now(), this.options.recheckUnavailableAfterMs)) {
         await context.progress({ phase: 'mfa_registrations', activityData: 'unavailable', skipped: true });
         return;
       }

@@ -1,9 +1,9 @@
 import { GraphRequestError, NON_PREMIUM_TENANT_CODE } from '../graph/graph-errors.js';
 import type { GraphUserSignInActivity } from '../graph/graph-types.js';
-import { LICENCE_NOT_VERIFIED, LicenceCheck } from '../graph/licence-check.js';
+import { activityDataPaused, LICENCE_NOT_VERIFIED, LicenceCheck } from '../graph/licence-check.js';
 import type { TenantGraphFactory } from '../graph/tenant-graph-factory.js';
 import { REPORTS_PACE_KEY, type Pace } from '../graph/tenant-gate.js';
-import { DAY_MS, type Clock } from '../shared/clock.js';
+import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Checkpoint } from '../store/checkpoint-repository.js';
 import type { IntegrationRepository } from '../store/integration-repository.js';
@@ -67,12 +67,7 @@ export class SignInActivitySync {
     const { integrations, clock, logger } = this.options;
     const integration = await integrations.find(clientId);
     if (integration === undefined) return;
-    const recheckAfter = this.options.recheckUnavailableAfterMs ?? DAY_MS;
-    if (
-      integration.activityData === 'unavailable' &&
-      integration.activityDataCheckedAt !== null &&
-      clock.now().getTime() - Date.parse(integration.activityDataCheckedAt) < recheckAfter
-    ) {
+    if (activityDataPaused(integration, clock.now(), this.options.recheckUnavailableAfterMs)) {
       return;
     }
     if (!(await this.directorySynced(clientId))) {

@@ -1,5 +1,5 @@
 import { GraphRequestError, NON_PREMIUM_TENANT_CODE } from '../graph/graph-errors.js';
-import { LICENCE_NOT_VERIFIED, LicenceCheck } from '../graph/licence-check.js';
+import { activityDataPaused, LICENCE_NOT_VERIFIED, LicenceCheck } from '../graph/licence-check.js';
 import type { TenantGraph } from '../graph/tenant-graph.js';
 import type { TenantGraphFactory } from '../graph/tenant-graph-factory.js';
 import { REPORTS_PACE_KEY, type Pace } from '../graph/tenant-gate.js';
@@ -133,12 +133,7 @@ export class SignInIngestion {
     const { integrations, clock, logger, store } = this.options;
     const integration = await integrations.find(clientId);
     if (integration === undefined) return;
-    const recheckAfter = this.options.recheckUnavailableAfterMs ?? DAY_MS;
-    if (
-      integration.activityData === 'unavailable' &&
-      integration.activityDataCheckedAt !== null &&
-      clock.now().getTime() - Date.parse(integration.activityDataCheckedAt) < recheckAfter
-    ) {
+    if (activityDataPaused(integration, clock.now(), this.options.recheckUnavailableAfterMs)) {
       await context.progress({ phase: 'signIns', activityData: 'unavailable', skipped: true });
       return;
     }
