@@ -172,10 +172,10 @@ async function onboard(database: AppDatabase, sim: EstateSim, secretsKey: Buffer
     await clients.insert({
       id,
       name: `estate-${String(index)}`,
-      display_name: `Estate tenant ${String(index)}`,
-      expiry_days: 30,
-      created_at: new Date().toISOString(),
-      created_by: 'bench',
+      displayName: `Estate tenant ${String(index)}`,
+      expiryDays: 30,
+      createdAt: new Date().toISOString(),
+      createdBy: 'bench',
     });
     await integrations.save({
       clientId: id,

@@ -109,10 +109,10 @@ async function main(): Promise<void> {
     await new ClientRepository(database.db).insert({
       id: clientId,
       name: 'bench',
-      display_name: 'Bench',
-      expiry_days: 30,
-      created_at: new Date().toISOString(),
-      created_by: 'bench',
+      displayName: 'Bench',
+      expiryDays: 30,
+      createdAt: new Date().toISOString(),
+      createdBy: 'bench',
     });
     const secretBox = new SecretBox(key);
     const integrations = new IntegrationRepository(database.db, secretBox);

@@ -221,10 +221,10 @@ async function connect(details: SimDetails, ca: string, name: string): Promise<T
   await new ClientRepository(database.db).insert({
     id: clientId,
     name: 'bench',
-    display_name: 'Benchmark',
-    expiry_days: 30,
-    created_at: new Date().toISOString(),
-    created_by: 'bench',
+    displayName: 'Benchmark',
+    expiryDays: 30,
+    createdAt: new Date().toISOString(),
+    createdBy: 'bench',
   });
   await integrations.save({
     clientId,

@@ -59,7 +59,7 @@ async function findNamedClient(context: WorkflowContext, named: string): Promise
     const rest = words.slice(words.length - match.rest.length).join(' ');
     throw new AppError(
       'not_found',
-      `No client is called “${named}”. Did you mean the client “${match.client.display_name}”? Put “${rest}” before --client, or quote the name: --client "${match.client.name}".`,
+      `No client is called “${named}”. Did you mean the client “${match.client.displayName}”? Put “${rest}” before --client, or quote the name: --client "${match.client.name}".`,
       { status: 404, details: { what: 'Client', id: named } },
     );
   }
@@ -68,7 +68,7 @@ async function findNamedClient(context: WorkflowContext, named: string): Promise
 interface ClientLike {
   readonly id: string;
   readonly name: string;
-  readonly display_name: string;
+  readonly displayName: string;
 }
 
 /**
@@ -82,7 +82,7 @@ export function leadingClientWords<C extends ClientLike>(
   for (let length = words.length; length > 0; length--) {
     const candidate = words.slice(0, length).join(' ').toLowerCase();
     const client = clients.find(
-      (one) => one.name === candidate || one.display_name.toLowerCase() === candidate,
+      (one) => one.name === candidate || one.displayName.toLowerCase() === candidate,
     );
     if (client !== undefined) return { client, rest: words.slice(length) };
   }
@@ -92,9 +92,9 @@ export function leadingClientWords<C extends ClientLike>(
 export function toCardClient(client: {
   readonly id: string;
   readonly name: string;
-  readonly display_name: string;
+  readonly displayName: string;
 }): CardClient {
-  return { id: client.id, name: client.name, displayName: client.display_name };
+  return { id: client.id, name: client.name, displayName: client.displayName };
 }
 
 /**

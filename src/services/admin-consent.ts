@@ -1,6 +1,6 @@
 import type { PermissionCheckResult } from '../graph/permission-check.js';
 import { AppError, ValidationError } from '../shared/errors.js';
-import type { ClientRow } from '../store/schema.js';
+import type { ClientRecord } from '../store/client-repository.js';
 import type { Actor, Channel } from './actor.js';
 import { ConsentStateSigner } from './consent-state.js';
 import { parseInput } from './validation.js';
@@ -340,7 +340,7 @@ export class AdminConsent extends IntegrationBase {
    */
   private async refuseConsent(
     actor: Actor,
-    client: ClientRow,
+    client: ClientRecord,
     payload: ConsentPayload,
     answeredTenant: string,
     source: 'callback' | 'organization',

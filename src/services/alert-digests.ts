@@ -183,6 +183,6 @@ export class AlertDigests {
 
   private async notifiedClient(clientId: string): Promise<NotifiedClient> {
     const client = await this.options.clients.get(SYSTEM_ACTOR, clientId);
-    return { id: client.id, name: client.name, displayName: client.display_name };
+    return { id: client.id, name: client.name, displayName: client.displayName };
   }
 }

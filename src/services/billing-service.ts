@@ -42,7 +42,7 @@ export class BillingService {
       clientId: client.id,
       clientName: client.name,
       counts: await this.store.read.collection.counts(client.id, this.clock.now()),
-      thresholdDays: client.expiry_days,
+      thresholdDays: client.expiryDays,
       activityData: integration?.activityData ?? 'unknown',
       importStartedAt: integration?.importStartedAt ?? null,
     };

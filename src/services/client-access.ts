@@ -1,6 +1,6 @@
 import { z } from 'zod/v4';
 import type { Permission } from '../domain/roles.js';
-import type { ClientRow } from '../store/schema.js';
+import type { ClientRecord } from '../store/client-repository.js';
 import type { AccessPolicy } from './access-policy.js';
 import type { Actor } from './actor.js';
 import type { ClientService } from './client-service.js';
@@ -25,7 +25,7 @@ export class ClientAccess {
   ) {}
 
   /** @throws {ValidationError} {@link NotFoundError} {@link ForbiddenError} */
-  async resolve(actor: Actor, clientRef: unknown, permission: Permission): Promise<ClientRow> {
+  async resolve(actor: Actor, clientRef: unknown, permission: Permission): Promise<ClientRecord> {
     const ref = parseInput(clientRefSchema, clientRef);
     // The actor's grants, read once for both checks.
     const grants = await this.access.grantsOf(actor);

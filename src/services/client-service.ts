@@ -3,7 +3,7 @@ import { z } from 'zod/v4';
 import { isAllowed, type RoleGrant } from '../domain/roles.js';
 import type { Clock } from '../shared/clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
-import type { ClientRow } from '../store/schema.js';
+import type { ClientRecord } from '../store/client-repository.js';
 import type { Store } from '../store/store.js';
 import type { AccessPolicy } from './access-policy.js';
 import type { Actor } from './actor.js';
@@ -45,7 +45,7 @@ export class ClientService {
   }
 
   /** The clients the actor may see, by name. */
-  async list(actor: Actor): Promise<ClientRow[]> {
+  async list(actor: Actor): Promise<ClientRecord[]> {
     return this.store.read.clients.list(await this.access.visibleClients(actor));
   }
 
@@ -54,7 +54,7 @@ export class ClientService {
    * unknown one, so ids cannot be probed. `grants`: the actor's, when this request has read them already.
    * @throws {NotFoundError}
    */
-  async get(actor: Actor, idOrName: string, grants?: readonly RoleGrant[]): Promise<ClientRow> {
+  async get(actor: Actor, idOrName: string, grants?: readonly RoleGrant[]): Promise<ClientRecord> {
     const client = await this.store.read.clients.find(idOrName.trim());
     if (
       client === undefined ||
@@ -68,16 +68,16 @@ export class ClientService {
   }
 
   /** @throws {ValidationError} for a malformed name; {@link ConflictError} when the name is taken. */
-  async add(actor: Actor, input: AddClientInput): Promise<ClientRow> {
+  async add(actor: Actor, input: AddClientInput): Promise<ClientRecord> {
     await this.access.assert(actor, 'partner:manage');
     const { name, displayName } = parseInput(addClientInput, input);
-    const client: ClientRow = {
+    const client: ClientRecord = {
       id: crypto.randomUUID(),
       name,
-      display_name: displayName ?? name,
-      expiry_days: 30,
-      created_at: this.clock.now().toISOString(),
-      created_by: actor.name ?? actor.objectId,
+      displayName: displayName ?? name,
+      expiryDays: 30,
+      createdAt: this.clock.now().toISOString(),
+      createdBy: actor.name ?? actor.objectId,
     };
     await this.store.transaction(async (tx) => {
       const repository = tx.clients;
@@ -93,7 +93,7 @@ export class ClientService {
         clientId: client.id,
         targetType: 'client',
         targetId: client.id,
-        after: { name: client.name, displayName: client.display_name },
+        after: { name: client.name, displayName: client.displayName },
       });
     });
     return client;
@@ -119,7 +119,7 @@ export class ClientService {
         clientId: client.id,
         targetType: 'client',
         targetId: client.id,
-        before: { name: client.name, displayName: client.display_name },
+        before: { name: client.name, displayName: client.displayName },
       });
     });
   }

@@ -56,14 +56,14 @@ export class CollectionSettings extends IntegrationBase {
     const thresholdDays = parseInput(thresholdSchema, days);
     const impact = await this.store.read.expiryImpact.impact(
       client.id,
-      client.expiry_days,
+      client.expiryDays,
       thresholdDays,
       this.clock.now(),
     );
     const currency = await this.store.read.licenceCosts.currency(client.id);
     const cents = impact.newlyExpiredLicenceCents;
     return {
-      currentDays: client.expiry_days,
+      currentDays: client.expiryDays,
       thresholdDays,
       newlyExpired: impact.newlyExpired,
       noLongerExpired: impact.noLongerExpired,
@@ -85,20 +85,20 @@ export class CollectionSettings extends IntegrationBase {
   ): Promise<{ thresholdDays: number; newlyExpired: number; noLongerExpired: number }> {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:configure');
     const thresholdDays = parseInput(thresholdSchema, days);
-    if (thresholdDays === client.expiry_days) return { thresholdDays, newlyExpired: 0, noLongerExpired: 0 };
+    if (thresholdDays === client.expiryDays) return { thresholdDays, newlyExpired: 0, noLongerExpired: 0 };
     const at = this.clock.now().toISOString();
     const change = await this.store.transaction(async (tx) => {
-      await tx.clients.update(client.id, { expiry_days: thresholdDays });
+      await tx.clients.update(client.id, { expiryDays: thresholdDays });
       await tx.integrationAdmin.update(client.id, { expiry_policy_at: at });
       const moved = await this.reconciler.expiryChange(tx, client.id, {
-        thresholdDays: client.expiry_days,
+        thresholdDays: client.expiryDays,
       });
       await this.audit.record(tx, actor, {
         action: 'client.expiry_threshold',
         clientId: client.id,
         targetType: 'client',
         targetId: client.id,
-        before: { expiryDays: client.expiry_days },
+        before: { expiryDays: client.expiryDays },
         after: { expiryDays: thresholdDays, ...moved },
       });
       return moved;

@@ -158,7 +158,7 @@ export class ConversationSubscriptions {
     let client: NotifiedClient | null = null;
     if (conversation.clientId !== null) {
       client = await this.clients.get(actor, conversation.clientId).then(
-        (found) => ({ id: found.id, name: found.name, displayName: found.display_name }),
+        (found) => ({ id: found.id, name: found.name, displayName: found.displayName }),
         () => null,
       );
     }

@@ -12,7 +12,7 @@ import { DAY_MS, type Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { ClientScope } from '../store/dashboard-repository.js';
 import type { IntegrationRecord } from '../store/integration-repository.js';
-import type { ClientRow } from '../store/schema.js';
+import type { ClientRecord } from '../store/client-repository.js';
 import type { SyncRunRecord } from '../store/sync-run-repository.js';
 import type { Store } from '../store/store.js';
 import type { Actor } from './actor.js';
@@ -108,7 +108,7 @@ export class DashboardService {
 
   /** A client's status as `StatusService` words it, from facts read for every client at once. */
   private statusOf(
-    client: ClientRow,
+    client: ClientRecord,
     facts: {
       readonly integration: IntegrationRecord | undefined;
       readonly lastRun: SyncRunRecord | undefined;
@@ -154,7 +154,7 @@ export class DashboardService {
     return {
       id: client.id,
       name: client.name,
-      displayName: client.display_name,
+      displayName: client.displayName,
       integration: integration === undefined ? 'not connected' : integration.status,
       tenantId: integration?.tenantId ?? null,
       organizationName: integration?.organizationName ?? null,

@@ -4,7 +4,7 @@ import { AppError, ConflictError, ValidationError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { IntegrationRecord } from '../store/integration-repository.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
-import type { ClientRow } from '../store/schema.js';
+import type { ClientRecord } from '../store/client-repository.js';
 import type { Repositories, Store } from '../store/store.js';
 import type { AccessPolicy } from './access-policy.js';
 import type { Actor } from './actor.js';
@@ -103,7 +103,7 @@ export abstract class IntegrationBase {
 
   protected async save(
     actor: Actor,
-    client: ClientRow,
+    client: ClientRecord,
     facts: {
       kind: 'client_credentials' | 'admin_consent';
       tenantInput: string;
@@ -164,7 +164,7 @@ export abstract class IntegrationBase {
     return { integration: view, checks: facts.result.checks, organization: facts.organization };
   }
 
-  protected async view(repos: Repositories, client: ClientRow): Promise<IntegrationView | null> {
+  protected async view(repos: Repositories, client: ClientRecord): Promise<IntegrationView | null> {
     const record = await repos.integrations.find(client.id);
     if (record === undefined) return null;
     const row = await repos.integrationAdmin.find(client.id);
@@ -195,7 +195,7 @@ export abstract class IntegrationBase {
       status: record.status,
       statusMessage: record.statusMessage,
       importStartedAt: row?.import_started_at ?? null,
-      expiryThresholdDays: fresh?.expiry_days ?? client.expiry_days,
+      expiryThresholdDays: fresh?.expiryDays ?? client.expiryDays,
       createdAt: record.createdAt,
       createdBy: record.createdBy,
       updatedAt: record.updatedAt,
@@ -213,13 +213,13 @@ export abstract class IntegrationBase {
     }
   }
 
-  protected async assertNotConnected(client: ClientRow): Promise<void> {
+  protected async assertNotConnected(client: ClientRecord): Promise<void> {
     if ((await this.store.read.integrationAdmin.find(client.id)) !== undefined) {
       throw integrationExists(client);
     }
   }
 
-  protected async requireIntegration(client: ClientRow): Promise<IntegrationRecord> {
+  protected async requireIntegration(client: ClientRecord): Promise<IntegrationRecord> {
     const record = await this.store.read.integrations.find(client.id);
     if (record === undefined) {
       throw new ConflictError(
@@ -245,7 +245,7 @@ export function requirePassed(result: PermissionCheckResult): OrganizationInfo {
   return result.organization;
 }
 
-export function integrationExists(client: ClientRow): ConflictError {
+export function integrationExists(client: ClientRecord): ConflictError {
   return new ConflictError(
     'integration_exists',
     `Client '${client.name}' is already connected to a tenant; rotate its secret or remove the integration first.`,

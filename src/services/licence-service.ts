@@ -5,7 +5,7 @@ import type { TenantGraphFactory } from '../graph/tenant-graph-factory.js';
 import type { Clock } from '../shared/clock.js';
 import { NotFoundError } from '../shared/errors.js';
 import { expiryAsOf } from '../store/collection-sql.js';
-import type { ClientRow } from '../store/schema.js';
+import type { ClientRecord } from '../store/client-repository.js';
 import type { Store } from '../store/store.js';
 import type { Actor } from './actor.js';
 import { readActionAvailability } from './action-availability.js';
@@ -176,7 +176,7 @@ export class LicenceService {
     return licenceReportCsv(await this.overview(actor, clientRef));
   }
 
-  private async overviewOf(client: ClientRow): Promise<LicenceOverview> {
+  private async overviewOf(client: ClientRecord): Promise<LicenceOverview> {
     const licences = this.store.read.licences;
     const context = await this.context(client);
     const subscriptions = await licences.subscriptions(client.id);
@@ -229,7 +229,7 @@ export class LicenceService {
   }
 
   private async inactiveUsers(
-    client: ClientRow,
+    client: ClientRecord,
     given?: PricingContext,
   ): Promise<{ users: LicensedUserView[]; currency: string | null }> {
     const context = given ?? (await this.context(client));
@@ -248,7 +248,7 @@ export class LicenceService {
     return { users, currency: context.currency };
   }
 
-  private async context(client: ClientRow): Promise<PricingContext> {
+  private async context(client: ClientRecord): Promise<PricingContext> {
     const read = this.store.read;
     const [policy, priceRows, currency, partNumbers] = await Promise.all([
       read.collection.policy(client.id),

@@ -92,7 +92,7 @@ export class NotificationChecks {
     const results: AnnounceResult[] = [];
     try {
       const client = await this.clients.get(SYSTEM_ACTOR, clientId);
-      const notified: NotifiedClient = { id: client.id, name: client.name, displayName: client.display_name };
+      const notified: NotifiedClient = { id: client.id, name: client.name, displayName: client.displayName };
       const integration = await this.integrations.get(SYSTEM_ACTOR, client.id);
       if (integration === null) return { delivered: 0, failed: 0 };
       const [status] = await this.status.list(SYSTEM_ACTOR, client.id);

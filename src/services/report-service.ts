@@ -6,7 +6,7 @@ import type { Clock } from '../shared/clock.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
 import type { ReportPersonRecord, UserScope } from '../store/report-repository.js';
 import type { Store } from '../store/store.js';
-import type { ClientRow } from '../store/schema.js';
+import type { ClientRecord } from '../store/client-repository.js';
 import type { Actor } from './actor.js';
 import { clientRefSchema, type ClientAccess } from './client-access.js';
 import { expiryAsOf } from '../store/collection-sql.js';
@@ -83,7 +83,7 @@ export const REPORT_DEFINITIONS: Readonly<Record<ReportKind, readonly string[]>>
 };
 
 interface ReportContext {
-  readonly client: ClientRow;
+  readonly client: ClientRecord;
   readonly period: ReportPeriod;
   readonly scope: UserScope;
   readonly filtered: boolean;
@@ -336,7 +336,7 @@ export class ReportService {
     return {
       kind,
       title: TITLES[kind],
-      client: { id: context.client.id, name: context.client.name, displayName: context.client.display_name },
+      client: { id: context.client.id, name: context.client.name, displayName: context.client.displayName },
       period: { from: context.period.from, to: context.period.to, days: context.period.days },
       filters: { group: context.group, department: context.department },
       usersInScope,

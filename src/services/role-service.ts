@@ -128,7 +128,7 @@ export class RoleService {
       clients: clients.map((client) => ({
         id: client.id,
         name: client.name,
-        displayName: client.display_name,
+        displayName: client.displayName,
       })),
     };
   }

@@ -58,7 +58,7 @@ export class SearchService {
     const refOf = new Map<string, ClientRef>(
       clients.map((client) => [
         client.id,
-        { id: client.id, name: client.name, displayName: client.display_name },
+        { id: client.id, name: client.name, displayName: client.displayName },
       ]),
     );
     // Everything visible is searched in one statement per kind: a partner admin's scope is "all" (no id list).

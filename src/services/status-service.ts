@@ -43,7 +43,7 @@ export class StatusService {
     return {
       id: client.id,
       name: client.name,
-      displayName: client.display_name,
+      displayName: client.displayName,
       integration: integration?.status ?? 'not connected',
       tenantId: integration?.tenantId ?? null,
       organizationName: integration?.organizationName ?? null,
@@ -53,7 +53,7 @@ export class StatusService {
 
   private async statusOf(
     actor: Actor,
-    client: { readonly id: string; readonly name: string; readonly display_name: string },
+    client: { readonly id: string; readonly name: string; readonly displayName: string },
   ): Promise<ClientStatus> {
     const { store, integrations, billing, clock, syncIntervalMinutes } = this.options;
     const [integration, summary, held, lastRun] = await Promise.all([
@@ -97,7 +97,7 @@ export class StatusService {
     return {
       id: client.id,
       name: client.name,
-      displayName: client.display_name,
+      displayName: client.displayName,
       integration: health,
       tenantId: integration?.tenantId ?? null,
       organizationName: integration?.organizationName ?? null,

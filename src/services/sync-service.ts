@@ -95,7 +95,7 @@ export class SyncService {
     if (!(await this.isConnected(client.id))) {
       throw new ConflictError(
         'not_connected',
-        `${client.display_name} has no integration yet: connect its tenant first.`,
+        `${client.displayName} has no integration yet: connect its tenant first.`,
       );
     }
     await this.options.assertConfigured(client.id);
@@ -128,7 +128,7 @@ export class SyncService {
         };
       });
     return {
-      client: { id: client.id, name: client.name, displayName: client.display_name },
+      client: { id: client.id, name: client.name, displayName: client.displayName },
       joined,
       held: { users, groups },
       finished,

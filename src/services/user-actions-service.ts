@@ -4,7 +4,7 @@ import { licenceProductName } from '../domain/licence-products.js';
 import type { TenantGraphFactory } from '../graph/tenant-graph-factory.js';
 import type { Clock } from '../shared/clock.js';
 import { ConflictError, ValidationError } from '../shared/errors.js';
-import type { ClientRow } from '../store/schema.js';
+import type { ClientRecord } from '../store/client-repository.js';
 import type { Store } from '../store/store.js';
 import type { Actor } from './actor.js';
 import type { AuditTrail } from './audit-trail.js';
@@ -266,7 +266,7 @@ export class UserActionsService {
     });
   }
 
-  private async plan(client: ClientRow, request: Selection): Promise<Planned[]> {
+  private async plan(client: ClientRecord, request: Selection): Promise<Planned[]> {
     const kind = ACTION_KINDS[request.action];
     const ids = [...new Set(request.userIds.map((id) => id.toLowerCase()))];
     const actions = this.store.read.userActions;

@@ -287,7 +287,7 @@ export class UserService {
     const [view] = await this.views(client.id, [row], policy, now);
     if (view === undefined) throw new NotFoundError('User', ref);
     return {
-      client: { id: client.id, name: client.name, displayName: client.display_name },
+      client: { id: client.id, name: client.name, displayName: client.displayName },
       user: view,
       changed,
     };

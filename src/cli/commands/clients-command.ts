@@ -18,8 +18,8 @@ export function registerClientsCommand(program: Command, context: CliContext): v
             JSON.stringify({
               id: row.id,
               name: row.name,
-              displayName: row.display_name,
-              createdAt: row.created_at,
+              displayName: row.displayName,
+              createdAt: row.createdAt,
             }),
           );
         }
@@ -34,7 +34,7 @@ export function registerClientsCommand(program: Command, context: CliContext): v
       context.out(
         formatTable(
           ['NAME', 'DISPLAY NAME', 'ID', 'CREATED'],
-          rows.map((row) => [row.name, row.display_name, row.id, row.created_at]),
+          rows.map((row) => [row.name, row.displayName, row.id, row.createdAt]),
         ),
       );
     });
@@ -53,7 +53,7 @@ export function registerClientsCommand(program: Command, context: CliContext): v
       });
       context.out(
         options.json === true
-          ? JSON.stringify({ id: client.id, name: client.name, displayName: client.display_name })
+          ? JSON.stringify({ id: client.id, name: client.name, displayName: client.displayName })
           : `Added client ${client.name} (${client.id}). Connect its tenant with: npm run cli -- integrations connect ${client.name} …`,
       );
     });

@@ -34,7 +34,7 @@ export function clientsRoutes(core: CoreServices): TabRoute[] {
           name: input.name,
           ...(input.displayName === undefined ? {} : { displayName: input.displayName }),
         });
-        const added: ClientRef = { id: client.id, name: client.name, displayName: client.display_name };
+        const added: ClientRef = { id: client.id, name: client.name, displayName: client.displayName };
         return json(added, 201);
       },
     },

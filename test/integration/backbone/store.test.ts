@@ -75,7 +75,7 @@ describeEachEngine('store', (context) => {
     const name = unique();
     const client = await service().add(partner, { name, displayName: 'Contoso Ltd' });
     const listed = await service().list(partner);
-    assert.ok(listed.some((row) => row.id === client.id && row.display_name === 'Contoso Ltd'));
+    assert.ok(listed.some((row) => row.id === client.id && row.displayName === 'Contoso Ltd'));
     const audit = await context.database.db
       .selectFrom('audit_log')
       .selectAll()

@@ -83,10 +83,10 @@ for (const engine of engines) {
       await new ClientRepository(database.db).insert({
         id: clientId,
         name: `crash-${clientId.slice(0, 6)}`,
-        display_name: 'Crash test',
-        expiry_days: 30,
-        created_at: new Date().toISOString(),
-        created_by: 'test',
+        displayName: 'Crash test',
+        expiryDays: 30,
+        createdAt: new Date().toISOString(),
+        createdBy: 'test',
       });
       const integrations = new IntegrationRepository(database.db, new SecretBox(key));
       await integrations.save({

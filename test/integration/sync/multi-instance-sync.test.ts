@@ -79,10 +79,10 @@ describe('three product instances syncing an estate on PostgreSQL, two killed in
       await clients.insert({
         id,
         name: `estate-${String(index)}`,
-        display_name: `Estate ${String(index)}`,
-        expiry_days: 30,
-        created_at: new Date().toISOString(),
-        created_by: 'test',
+        displayName: `Estate ${String(index)}`,
+        expiryDays: 30,
+        createdAt: new Date().toISOString(),
+        createdBy: 'test',
       });
       await integrations.save({
         clientId: id,

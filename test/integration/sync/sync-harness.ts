@@ -41,10 +41,10 @@ export async function connectClient(
   await new ClientRepository(db).insert({
     id: clientId,
     name: `c-${clientId.slice(0, 8)}`,
-    display_name: 'Test client',
-    expiry_days: 30,
-    created_at: clock.now().toISOString(),
-    created_by: 'test',
+    displayName: 'Test client',
+    expiryDays: 30,
+    createdAt: clock.now().toISOString(),
+    createdBy: 'test',
   });
   const secretBox = new SecretBox(crypto.randomBytes(32));
   const integrations = new IntegrationRepository(db, secretBox);

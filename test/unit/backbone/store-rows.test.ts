@@ -5,21 +5,8 @@ import ts from 'typescript';
 
 /**
  * Rows stay in the store (issue 15; the architecture review's step 5): a repository maps its snake_case rows to
- * camelCase records, so no `*Row` type of src/store is imported anywhere else. The files below still import one and
- * are waiting to move; remove an entry in the commit that converts it, never add one.
+ * camelCase records, so no `*Row` type of src/store is imported anywhere else.
  */
-const NOT_YET_CONVERTED: Readonly<Record<string, readonly string[]>> = {
-  'src/services/licence-service.ts': ['ClientRow'],
-  'src/services/user-actions-service.ts': ['ClientRow'],
-  // ClientRow: ClientAccess.resolve and ClientService hand it to the alerts and licence files above and to the edges
-  // (bot, tab API, CLI read `display_name`); it moves in one step with them, once that work has landed.
-  'src/services/admin-consent.ts': ['ClientRow'],
-  'src/services/client-access.ts': ['ClientRow'],
-  'src/services/client-service.ts': ['ClientRow'],
-  'src/services/dashboard-service.ts': ['ClientRow'],
-  'src/services/integration-base.ts': ['ClientRow'],
-  'src/services/report-service.ts': ['ClientRow'],
-};
 
 const repoRoot = new URL('../../../', import.meta.url).pathname;
 /** Every folder of our own sources outside the store (the store itself is where rows belong). */
@@ -83,10 +70,6 @@ function allStoreRowImports(): string[] {
   return found.sort();
 }
 
-const allowed = Object.entries(NOT_YET_CONVERTED)
-  .flatMap(([file, names]) => names.map((name) => `${file}: ${name}`))
-  .sort();
-
 describe('store rows stay in src/store (issue 15: repositories return records)', () => {
   it('finds a *Row imported from the store, however the import is written, and nothing else', () => {
     const probe = [
@@ -120,25 +103,11 @@ describe('store rows stay in src/store (issue 15: repositories return records)',
     );
   });
 
-  let actual: string[] = [];
-  before(() => {
-    actual = allStoreRowImports();
-  });
-
-  it('no source outside src/store imports a *Row type of the store, but for the files not yet converted', () => {
-    const unexpected = actual.filter((entry) => !allowed.includes(entry));
+  it('no source outside src/store imports a *Row type of the store', () => {
     assert.deepEqual(
-      unexpected,
+      allStoreRowImports(),
       [],
       'Map the row to a camelCase record in its repository and import the record instead.',
-    );
-  });
-
-  it('lists as not yet converted only what still imports a row (shorten the list as rows become records)', () => {
-    assert.deepEqual(
-      allowed.filter((entry) => !actual.includes(entry)),
-      [],
-      'These no longer import the row: remove them from NOT_YET_CONVERTED.',
     );
   });
 });
