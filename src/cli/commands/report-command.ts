@@ -25,7 +25,7 @@ interface ReportOptions {
 }
 
 /** Rows printed per table in the text output; --csv and --json carry everything. */
-const PRINTED_ROWS = 25;
+export const PRINTED_ROWS = 25;
 
 /** `report usage|sso|mfa|billing <client> [--group] [--department] [--from] [--to] [--csv FILE] [--json]` */
 export function registerReportCommand(program: Command, context: CliContext): void {

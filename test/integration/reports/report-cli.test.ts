@@ -4,9 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { CliContext } from '../../../src/cli/cli-context.js';
+import { PRINTED_ROWS } from '../../../src/cli/commands/report-command.js';
 import { EXIT_FAILED, EXIT_USAGE, runCli } from '../../../src/cli/program.js';
 import { operatorActor } from '../../../src/services/actor.js';
-import type { ApplicationUsageReport } from '../../../src/contracts/reports.js';
+import type {
+  ApplicationUsageReport,
+  MfaCoverageReport,
+  UsersBillingReport,
+} from '../../../src/contracts/reports.js';
 import { SignInIngestion } from '../../../src/sync/sign-in-ingestion.js';
 import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
 import { startCore, partnerAdmin, type CoreHarness } from '../services/fixtures/core-harness.js';
@@ -51,6 +56,7 @@ describe('report command of the admin CLI', function () {
       retentionDays: 90,
       pace: noPace,
     }).run(client.id);
+    await core.core.mfaRegistrationSync.run(client.id);
   });
   after(async () => {
     await core.dispose();
@@ -90,6 +96,84 @@ describe('report command of the admin CLI', function () {
     assert.match(text, /^SSO coverage — contoso/);
     assert.match(text, /^Covers the \d+ users enabled for data collection \(imported, not disabled\)/m);
     assert.match(text, /enterprise applications \(SAML \d+, OIDC \d+/);
+  });
+
+  /** The same report printed as JSON, then as text: the text is read against the JSON's figures. */
+  const both = async (argv: readonly string[]): Promise<{ report: unknown; text: string }> => {
+    assert.equal(await runCli([...argv, '--json'], context), 0, err.join('\n'));
+    const report = JSON.parse(out.join('\n')) as unknown;
+    out = [];
+    assert.equal(await runCli(argv, context), 0, err.join('\n'));
+    return { report, text: out.join('\n') };
+  };
+  const pct = (share: number | null): string => (share === null ? '—' : `${(share * 100).toFixed(1)} %`);
+
+  it('prints application usage as text with the figures of its JSON, each application a row', async () => {
+    const { report: answer, text } = await both(['report', 'usage', 'contoso']);
+    const report = answer as ApplicationUsageReport;
+    const { totals } = report;
+    assert.ok(totals.applications > 0);
+    assert.match(
+      text,
+      new RegExp(
+        `^${String(totals.applications)} applications, ${String(totals.activeUsers)} active users, ${String(totals.signIns)} sign-ins \\(${String(totals.failedSignIns)} failed\\)$`,
+        'm',
+      ),
+    );
+    // The first rows are printed, the rest counted (they are all in --csv and --json).
+    const printed = report.applications.slice(0, PRINTED_ROWS);
+    for (const app of printed) assert.ok(text.includes(app.appId), app.appId);
+    const more = report.applications.length - printed.length;
+    assert.equal(text.includes(`… and ${String(more)} more (see --csv or --json)`), more > 0);
+  });
+
+  it('prints MFA coverage as text with the figures of its JSON and every gap named', async () => {
+    const { report: answer, text } = await both(['report', 'mfa', 'contoso']);
+    const report = answer as MfaCoverageReport;
+    const { registration, gaps } = report;
+    assert.ok(registration.users > 0 && registration.withRegistrationData > 0);
+    assert.ok(
+      text.includes(
+        `${String(registration.users)} users: ${String(registration.mfaRegistered)} registered for MFA (${pct(registration.registeredShare)}), ${String(registration.mfaCapable)} capable, ${String(registration.noRegistrationData)} without registration data.`,
+      ),
+      text,
+    );
+    assert.match(
+      text,
+      new RegExp(`^Not registered for MFA \\(${String(gaps.notRegistered.length)}\\):`, 'm'),
+    );
+    assert.match(text, new RegExp(`^Not MFA capable \\(${String(gaps.notCapable.length)}\\):`, 'm'));
+    for (const user of gaps.notRegistered)
+      assert.ok(text.includes(user.userPrincipalName ?? user.id), user.id);
+    assert.match(text, /^Single-factor sign-ins \(\d+ users\):/m);
+  });
+
+  it('prints users and billing as text with the counts of its JSON, narrowed to one department', async () => {
+    const department = [...harness.tenant.users()].find((user) => user.department !== null)?.department;
+    assert.ok(department !== undefined && department !== null);
+    const { report: answer, text } = await both(['report', 'billing', 'contoso', '--department', department]);
+    const report = answer as UsersBillingReport;
+    assert.equal(report.header.filters.department, department);
+    assert.ok(report.header.usersInScope !== null && report.header.usersInScope > 0);
+    assert.match(
+      text,
+      new RegExp(`; department ${department}; ${String(report.header.usersInScope)} users in scope$`, 'm'),
+    );
+    const { current } = report;
+    const counts = [
+      current.totalUsers,
+      current.imported,
+      current.notImported,
+      current.disabled,
+      current.disabledByReason.manual,
+      current.disabledByReason.excludedGroup,
+      current.disabledByReason.deletedInEntra,
+      current.expired,
+      current.guests,
+      current.billable,
+    ].map(String);
+    assert.match(text, new RegExp(`^${counts.join('\\s+')}\\s*$`, 'm'));
+    assert.ok(text.includes(`${String(report.users.length)} users listed in --csv and --json.`));
   });
 
   it('writes every table of a report as CSV files with --csv', async () => {
