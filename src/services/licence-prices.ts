@@ -10,8 +10,8 @@ import type { Actor } from './actor.js';
 import type { AuditTrail } from './audit-trail.js';
 import { money } from './licence-views.js';
 import type { LicencePricesView } from '../contracts/licences.js';
+import { GUID_PATTERN } from '../contracts/values.js';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Up to 1,000,000.00 a seat a month, at most two decimals. */
 const PRICE = /^\d{1,7}(\.\d{1,2})?$/;
 
@@ -26,7 +26,7 @@ export const pricesInput = z
     prices: z
       .array(
         z.object({
-          skuId: z.string().regex(GUID, 'skuId must be a SKU GUID (as /subscribedSkus lists it)'),
+          skuId: z.string().regex(GUID_PATTERN, 'skuId must be a SKU GUID (as /subscribedSkus lists it)'),
           monthlyPrice: z.union([
             z
               .string()

@@ -26,6 +26,7 @@ import type {
   LicensedUserView,
   MonthlyAmount,
 } from '../contracts/licences.js';
+import { GUID_PATTERN } from '../contracts/values.js';
 
 export type { SetLicencePricesInput } from './licence-prices.js';
 
@@ -38,8 +39,6 @@ export interface LicenceServiceOptions {
   readonly audit: AuditTrail;
   readonly clock: Clock;
 }
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const listInput = z
   .object({
@@ -132,7 +131,7 @@ export class LicenceService {
   /** One user's licences and their monthly cost. @throws {ValidationError} {@link NotFoundError} {@link ForbiddenError} */
   async userLicences(actor: Actor, clientRef: string, userId: unknown): Promise<LicensedUserView> {
     const client = await this.clientAccess.resolve(actor, clientRef, 'client:read');
-    const id = parseInput(z.string().regex(GUID, 'a user id is a GUID'), userId).toLowerCase();
+    const id = parseInput(z.string().regex(GUID_PATTERN, 'a user id is a GUID'), userId).toLowerCase();
     const user = await this.store.read.users.find(client.id, id);
     if (user === undefined) throw new NotFoundError('user', id);
     const context = await this.context(client);
