@@ -1,6 +1,6 @@
 import type { PermissionCheck, PermissionCheckResult, OrganizationInfo } from '../graph/permission-check.js';
 import type { Clock } from '../shared/clock.js';
-import { AppError, ConflictError, ValidationError } from '../shared/errors.js';
+import { AppError, ConflictError, notConnectedError, ValidationError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { IntegrationRecord } from '../store/integration-repository.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
@@ -160,7 +160,7 @@ export abstract class IntegrationBase {
       });
     this.logger.info({ clientId: client.id, kind: facts.kind }, 'integration connected');
     const view = await this.view(this.store.read, client);
-    if (view === null) throw new ConflictError('not_connected', 'The integration was not saved.');
+    if (view === null) throw notConnectedError(client);
     return { integration: view, checks: facts.result.checks, organization: facts.organization };
   }
 
@@ -222,10 +222,7 @@ export abstract class IntegrationBase {
   protected async requireIntegration(client: ClientRecord): Promise<IntegrationRecord> {
     const record = await this.store.read.integrations.find(client.id);
     if (record === undefined) {
-      throw new ConflictError(
-        'not_connected',
-        `Client '${client.name}' has no integration yet; connect its tenant first.`,
-      );
+      throw notConnectedError(client);
     }
     return record;
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod/v4';
-import { ConflictError, ValidationError } from '../shared/errors.js';
+import { ConflictError, notConnectedError, ValidationError } from '../shared/errors.js';
 import type { Actor } from './actor.js';
 import { parseInput } from './validation.js';
 import { IntegrationBase, requirePassed, type IntegrationServiceOptions } from './integration-base.js';
@@ -130,8 +130,7 @@ export class IntegrationService extends IntegrationBase {
       });
     });
     const view = await this.view(this.store.read, client);
-    if (view === null)
-      throw new ConflictError('not_connected', 'The integration disappeared during the test.');
+    if (view === null) throw notConnectedError(client);
     return { passed: result.passed, checks: result.checks, integration: view };
   }
 
@@ -188,8 +187,7 @@ export class IntegrationService extends IntegrationBase {
     });
     this.verifier.forget(existing.tenantId);
     const view = await this.view(this.store.read, client);
-    if (view === null)
-      throw new ConflictError('not_connected', 'The integration disappeared during the rotation.');
+    if (view === null) throw notConnectedError(client);
     return { integration: view, checks: result.checks, organization };
   }
 

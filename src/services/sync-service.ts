@@ -8,7 +8,7 @@ import type {
   SyncStatusView,
 } from '../contracts/sync.js';
 import type { SyncPart } from '../domain/vocabulary.js';
-import { ConflictError } from '../shared/errors.js';
+import { notConnectedError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { SyncRunRecord } from '../store/sync-run-repository.js';
 import type { Store } from '../store/store.js';
@@ -93,10 +93,7 @@ export class SyncService {
     const { store, clientAccess, clientSync, runner } = this.options;
     const client = await clientAccess.resolve(actor, clientRef, 'client:operate');
     if (!(await this.isConnected(client.id))) {
-      throw new ConflictError(
-        'not_connected',
-        `${client.displayName} has no integration yet: connect its tenant first.`,
-      );
+      throw notConnectedError(client);
     }
     await this.options.assertConfigured(client.id);
     const [running, { users, groups }] = await Promise.all([

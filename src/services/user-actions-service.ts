@@ -3,7 +3,7 @@ import { formatCents, heldCost, sumKnown } from '../domain/licence-cost.js';
 import { licenceProductName } from '../domain/licence-products.js';
 import type { TenantGraphFactory } from '../graph/tenant-graph-factory.js';
 import type { Clock } from '../shared/clock.js';
-import { ConflictError, ValidationError } from '../shared/errors.js';
+import { notConnectedError, ValidationError } from '../shared/errors.js';
 import type { ClientRecord } from '../store/client-repository.js';
 import type { Store } from '../store/store.js';
 import type { Actor } from './actor.js';
@@ -151,7 +151,7 @@ export class UserActionsService {
       );
     }
     if ((await this.store.read.integrations.find(client.id)) === undefined) {
-      throw new ConflictError('not_connected', "The client's tenant is not connected: connect it first.");
+      throw notConnectedError(client);
     }
     const kind = ACTION_KINDS[request.action];
     const planned = await this.plan(client, request);

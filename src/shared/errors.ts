@@ -91,6 +91,15 @@ export class ConflictError extends AppError {
   }
 }
 
+/**
+ * The one error for a client without a connected tenant (409 `not_connected`), whatever needed the tenant — a sync,
+ * an action on users, a connection test whose integration was removed meanwhile — with the same words and remedy.
+ */
+export function notConnectedError(client?: { readonly displayName: string }): ConflictError {
+  const who = client === undefined ? 'This client' : client.displayName;
+  return new ConflictError('not_connected', `${who} has no connected tenant yet: connect its tenant first.`);
+}
+
 /** What an edge (bot, tab API, CLI) shows a person for any thrown value: never a raw stack or internal message. */
 export interface UserFacingError {
   readonly code: ErrorCode;

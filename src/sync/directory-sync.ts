@@ -3,7 +3,7 @@ import type { GraphGroup, GraphOrganization, GraphPage, GraphUser } from '../gra
 import type { TenantGraph } from '../graph/tenant-graph.js';
 import type { TenantGraphFactory } from '../graph/tenant-graph-factory.js';
 import type { Clock } from '../shared/clock.js';
-import { AppError, isAppError } from '../shared/errors.js';
+import { AppError, isAppError, notConnectedError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { Checkpoint } from '../store/checkpoint-repository.js';
 import type { Edge, GroupFacts, UserFacts } from '../domain/directory-facts.js';
@@ -165,9 +165,7 @@ export class DirectorySync {
       graph = this.graphs.forIntegration(await this.integrations.credentials(clientId));
     } catch (error) {
       if (isAppError(error, 'not_found')) {
-        throw new AppError('not_connected', 'This client has no integration yet; connect its tenant first.', {
-          status: 409,
-        });
+        throw notConnectedError();
       }
       throw error;
     }
