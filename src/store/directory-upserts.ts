@@ -18,8 +18,8 @@ interface UpsertSpec {
   readonly columns: readonly string[];
   /** The key the rows conflict on. */
   readonly key: readonly string[];
-  /** The columns a conflicting row takes from the new values (the others keep the stored ones). */
-  readonly update: readonly string[];
+  /** Columns besides the key that a conflicting row keeps as stored; every other column takes the new value. */
+  readonly keep: readonly string[];
 }
 
 const USERS: UpsertSpec = {
@@ -43,20 +43,7 @@ const USERS: UpsertSpec = {
   ],
   key: ['client_id', 'id'],
   // The collection state belongs to the rules: a user seen again keeps it.
-  update: [
-    'display_name',
-    'user_principal_name',
-    'mail',
-    'user_type',
-    'account_enabled',
-    'department',
-    'job_title',
-    'created_date_time',
-    'entra_state',
-    'search_text',
-    'seen_generation',
-    'updated_at',
-  ],
+  keep: ['collection_state'],
 };
 
 const GROUPS: UpsertSpec = {
@@ -79,26 +66,14 @@ const GROUPS: UpsertSpec = {
   ],
   key: ['client_id', 'id'],
   // Reporting is the admin's choice: a group seen again keeps it.
-  update: [
-    'display_name',
-    'description',
-    'mail',
-    'mail_enabled',
-    'security_enabled',
-    'group_types',
-    'is_team',
-    'entra_state',
-    'search_text',
-    'seen_generation',
-    'updated_at',
-  ],
+  keep: ['reporting_enabled'],
 };
 
 const EDGES: UpsertSpec = {
   table: 'group_members',
   columns: ['client_id', 'group_id', 'member_id', 'member_type', 'seen_generation'],
   key: ['client_id', 'group_id', 'member_id'],
-  update: ['member_type', 'seen_generation'],
+  keep: [],
 };
 
 /** Statement texts by spec, engine and row count. */
@@ -120,7 +95,10 @@ function statementText(spec: UpsertSpec, sqlite: boolean, rows: number): string 
   const text =
     `insert into ${quote(spec.table)} (${spec.columns.map(quote).join(', ')}) values ${tuples.join(', ')} ` +
     `on conflict (${spec.key.map(quote).join(', ')}) do update set ` +
-    spec.update.map((column) => `${quote(column)} = "excluded".${quote(column)}`).join(', ');
+    spec.columns
+      .filter((column) => !spec.key.includes(column) && !spec.keep.includes(column))
+      .map((column) => `${quote(column)} = "excluded".${quote(column)}`)
+      .join(', ');
   texts.set(cacheKey, text);
   return text;
 }
