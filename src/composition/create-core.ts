@@ -23,6 +23,7 @@ import { ExportService } from '../services/export-service.js';
 import { GraphConnectionVerifier } from '../services/connection-verifier.js';
 import { GroupService } from '../services/group-service.js';
 import { IntegrationService } from '../services/integration-service.js';
+import type { IntegrationServiceOptions } from '../services/integration-base.js';
 import { NotificationService } from '../services/notification-service.js';
 import { AlertDigests } from '../services/alert-digests.js';
 import { AlertRouter } from '../services/alert-router.js';
@@ -94,6 +95,12 @@ export interface CoreOptions {
     PgBossJobSchedulerOptions,
     'tickMs' | 'pollMs' | 'heartbeatMs' | 'deadAfterMs'
   >;
+  /**
+   * How long a granted admin consent is waited for until Microsoft applies it (retried within the callback, then
+   * by the waiting page), overriding the defaults of 8 s, every 2 s, for 15 minutes — for tests against a simulator
+   * whose consent propagation they set, so that they need not wait the real callback's 8 seconds.
+   */
+  readonly consentWait?: IntegrationServiceOptions['consentWait'];
   /** Metrics and traces (the server's, served on /metrics); default: a registry of its own, without process metrics. */
   readonly telemetry?: Telemetry;
   /**
@@ -337,6 +344,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     publicBaseUrl: config.publicBaseUrl,
     authorityHost: endpoints.authorityHost,
     consentApp,
+    ...(options.consentWait === undefined ? {} : { consentWait: options.consentWait }),
   });
   const users = new UserService({ store, clientAccess, audit, clock });
   const groups = new GroupService({ store, clientAccess, audit, clock, reconciler: collection });
