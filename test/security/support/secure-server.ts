@@ -1,16 +1,14 @@
-import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { PRODUCT_PERMISSIONS, startSimulator, type SimTenant, type Simulator } from '../../../sim/index.js';
 import { dropStore, freshStoreConfig, type EngineName } from '../../support/databases.js';
-import { repoRoot, startTs, type RunningProcess } from '../../support/processes.js';
+import { startTs, type RunningProcess } from '../../support/processes.js';
 
-const exec = promisify(execFile);
+export { buildTab } from '../../support/tab-build.js';
 
 /**
  * The real server (`server/main.ts`, a child process) as the security tests attack it: in demo mode (its in-process
@@ -58,14 +56,6 @@ export function lanAddress(): string | undefined {
     for (const entry of entries ?? []) if (entry.family === 'IPv4' && !entry.internal) return entry.address;
   }
   return undefined;
-}
-
-/** Builds the tab once (Vite), as `npm start` does. */
-export async function buildTab(): Promise<void> {
-  await exec('npx', ['vite', 'build', '--config', 'tab/web/vite.config.ts', '--logLevel', 'error'], {
-    cwd: repoRoot,
-    timeout: 180_000,
-  });
 }
 
 function storeEnv(engine: EngineName): {

@@ -1,16 +1,14 @@
-import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { openDatabase, type AppDatabase } from '../../../../src/store/database.js';
-import { repoRoot, startTs, type RunningProcess } from '../../../support/processes.js';
+import { startTs, type RunningProcess } from '../../../support/processes.js';
 import { startHttpsFront, type HttpsFront } from './https-front.js';
 
-const exec = promisify(execFile);
+export { buildTab } from '../../../support/tab-build.js';
 
 /** The app started by the suite itself: `server/main.ts` in demo mode, its simulator, and its SQLite store. */
 export interface DemoApp {
@@ -34,14 +32,6 @@ export interface DemoApp {
     body?: unknown,
   ): Promise<{ status: number; body: unknown }>;
   stop(): Promise<void>;
-}
-
-/** Builds the tab once (Vite), as `npm start` does before serving it. */
-export async function buildTab(): Promise<void> {
-  await exec('npx', ['vite', 'build', '--config', 'tab/web/vite.config.ts', '--logLevel', 'error'], {
-    cwd: repoRoot,
-    timeout: 120_000,
-  });
 }
 
 /**
