@@ -302,6 +302,7 @@ async function route(
           reportsRequestsPerWindow: z.number().int().min(1).optional(),
           reportsWindowMs: z.number().int().min(1).optional(),
           identityResourceUnitsPer10s: z.number().int().min(1).optional(),
+          identityWindowMs: z.number().int().min(1).optional(),
         }),
         body,
       );

@@ -101,7 +101,7 @@ export class RealisticThrottling {
       const wait = this.windowWait(`writes|${key}`, writes, windowMs, request.nowMs, false);
       if (wait > 0) return { resourceUnits, retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)), scope };
     }
-    const refillPerMs = capacity / IDENTITY_WINDOW_MS;
+    const refillPerMs = capacity / (this.options.identityWindowMs ?? IDENTITY_WINDOW_MS);
     const bucket = this.buckets.get(key) ?? { tokens: capacity, atMs: request.nowMs };
     bucket.tokens = Math.min(capacity, bucket.tokens + (request.nowMs - bucket.atMs) * refillPerMs);
     bucket.atMs = request.nowMs;

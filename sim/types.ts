@@ -470,6 +470,11 @@ export interface RealisticThrottlingOptions {
   reportsWindowMs?: number;
   /** Identity tier token bucket (resource units per 10 s); default by tenant size: 3,500 / 5,000 / 8,000. */
   identityResourceUnitsPer10s?: number;
+  /**
+   * How long the identity tier's bucket takes to refill from empty; default 10,000 ms, Graph's. Shorter only for a
+   * test that needs throttled items without waiting Graph's real seconds (Retry-After stays at least 1 s).
+   */
+  identityWindowMs?: number;
   /** Identity tier write quota per app and tenant: writes per window; default Microsoft's 3,000 per 150 s. */
   identityWritesPerWindow?: number;
   /** Default 150,000 ms (2 minutes 30 seconds). */

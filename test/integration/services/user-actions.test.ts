@@ -184,8 +184,13 @@ for (const engine of engines) {
 
     it('Undo under Graph’s throttling: every throttled item waits its Retry-After and is sent again; sign-in allowed again', async () => {
       // A write is one resource unit: a bucket smaller than the selection throttles the last items of the batch.
+      // It refills in 2 s rather than Graph's 10 s, so each Retry-After is the simulator's minimum of 1 s instead of
+      // several: the same throttling, told and honoured, without the suite waiting Graph's real seconds.
       const capacity = selection.length - 1;
-      harness.sim.faults.setRealisticThrottling(true, { identityResourceUnitsPer10s: capacity });
+      harness.sim.faults.setRealisticThrottling(true, {
+        identityResourceUnitsPer10s: capacity,
+        identityWindowMs: 2_000,
+      });
       try {
         const outcome = await app.core.userActions.execute(partnerAdmin, clientId, {
           action: 'unblock_sign_in',
