@@ -618,7 +618,7 @@ describe('bot in the Agents Playground (end to end)', function () {
     assert.match(textOf((await ask('whoami')).card), /partner admin, every client/);
   });
 
-  it('`licences` → act on expired users: preview card → Confirm → result card per user; without the permission Graph refuses each; with it the tenant and the audit log show each user; Undo gives the licences back', async function () {
+  it('`licences` → act on expired users: preview card → Confirm → result card per user; without the permission no Confirm, and a forged one is refused; with it the tenant and the audit log show each user; Undo gives the licences back', async function () {
     this.timeout(240_000);
     const demo = await app.store.db
       .selectFrom('integrations')
