@@ -26,7 +26,8 @@ function money(amount: MonthlyAmount | null): string {
 
 /**
  * An action on inactive users, before anything changes: what it does, who (with their licences and cost), what the
- * client stops paying, whether the tenant granted the permission (and how to grant it); Confirm and Cancel.
+ * client stops paying; Confirm and Cancel, or, when the tenant has not granted the permission, the core's notice (why,
+ * how to grant it) and no Confirm.
  */
 export function userActionPreviewCard(
   client: CardClient,
@@ -62,13 +63,14 @@ export function userActionPreviewCard(
       ]),
     ),
     ...(more > 0 ? [subtle(`${count(more)} more: act on them from the Licences tab.`)] : []),
-    ...(preview.available
+    ...(preview.unavailableNotice === null
       ? []
-      : [text(`Not available yet. ${preview.availabilityDetail}`, { color: 'warning', weight: 'bolder' })]),
+      : [text(preview.unavailableNotice, { color: 'warning', weight: 'bolder' })]),
   ];
+  // No Confirm for an action the tenant has not granted (the core would refuse it too): the notice says how to grant it.
   return card(
     body,
-    acting.length === 0
+    acting.length === 0 || preview.unavailableNotice !== null
       ? [act('Back to licences', 'licences.show', { client: client.id })]
       : [
           act(

@@ -426,7 +426,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       integrations,
       users,
       tabPlacements,
-      alertRouter: new AlertRouter({ store, clock, logger, webhooks: webhookSender }),
+      alertRouter: new AlertRouter({ store, clock, logger, audit, webhooks: webhookSender }),
     },
     settings: { ownSecrets: ownSecretsOf(config) },
   });

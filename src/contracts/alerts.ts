@@ -26,6 +26,11 @@ export interface AlertSettingView {
   readonly digestAllowed: boolean;
   readonly updatedAt: string | null;
   readonly updatedBy: string | null;
+  /**
+   * Set when the chosen conversation may no longer hear the client's alerts (another client's chat, e.g. chosen
+   * before that was refused): what is wrong and what happens instead. Null otherwise.
+   */
+  readonly destinationProblem: string | null;
 }
 
 export interface AlertSettingsView {

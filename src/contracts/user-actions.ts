@@ -41,6 +41,11 @@ export interface UserActionPreview {
   readonly available: boolean;
   readonly permission: string;
   readonly availabilityDetail: string;
+  /**
+   * When not available: what every edge shows instead of a Confirm (not available, why, how to grant the
+   * permission), the words the core also refuses a confirm with; null when available.
+   */
+  readonly unavailableNotice: string | null;
   readonly targets: readonly UserActionTarget[];
   readonly toChange: number;
   readonly already: number;

@@ -8,6 +8,15 @@ import type { Repositories } from '../store/store.js';
 import type { UserActionAvailability } from '../contracts/licences.js';
 
 /**
+ * The one wording of "this action cannot be done here yet" with why and how to grant the permission (the detail of
+ * {@link readActionAvailability}): the preview carries it for every edge (CLI, bot card, tab), and the core refuses a
+ * confirm with it.
+ */
+export function notAvailableNotice(detail: string): string {
+  return `Not available for this client yet. ${detail}`;
+}
+
+/**
  * Each optional action (block sign-in, revoke sessions, remove licences) with whether the tenant allows it: from the
  * token's `roles` claim, or the app's role assignments when the token is opaque. Never throws for Graph: a failure
  * to read marks every action unavailable, saying why.

@@ -1,10 +1,12 @@
 import { alertKindOf, alertSummary, DEFAULT_ALERT_TIME_ZONE, nextDigestAt } from '../domain/alert-rules.js';
 import type { Notification } from '../domain/notification-kinds.js';
-import { isOneShot, ONE_SHOT_REACH_MS } from '../domain/notification-rules.js';
+import { deliveryKey, isOneShot, ONE_SHOT_REACH_MS } from '../domain/notification-rules.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/store.js';
-import type { Actor } from './actor.js';
+import { SYSTEM_ACTOR, type Actor } from './actor.js';
+import { destinationVerdict } from './alert-destinations.js';
+import type { AuditTrail } from './audit-trail.js';
 import type { WebhookSender } from './webhook-sender.js';
 
 /** What the outbox is asked to announce, as far as routing needs it. */
@@ -36,17 +38,56 @@ export class AlertRouter {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly webhooks: WebhookSender | undefined;
+  private readonly audit: AuditTrail;
 
   constructor(options: {
     readonly store: Store;
     readonly clock: Clock;
     readonly logger: Logger;
+    readonly audit: AuditTrail;
     readonly webhooks?: WebhookSender;
   }) {
     this.store = options.store;
     this.clock = options.clock;
     this.logger = options.logger;
+    this.audit = options.audit;
     this.webhooks = options.webhooks;
+  }
+
+  /**
+   * A chosen conversation checked again as the alert goes out (an alert or a digest), by the rule the settings are
+   * saved with: a conversation that is now another client's (or was saved before that was refused) never hears
+   * this client's alerts. Refused, the alert goes where it goes when none is chosen (the client's subscribed
+   * conversations, each heard with its own rights), and the refusal is logged and audited once per event; the
+   * settings screen marks the setting as needing attention.
+   */
+  async checkedDestination(
+    clientId: string,
+    eventKey: string,
+    only: NonNullable<AlertRoute['only']>,
+  ): Promise<AlertRoute['only'] | undefined> {
+    const verdict = await destinationVerdict(this.store.read, only.chooser, clientId, only.conversationId);
+    if (verdict !== 'refused') return only;
+    const at = this.clock.now().toISOString();
+    await this.store.transaction(async (tx) => {
+      // Once per event and destination, though every check announces the event again until it is delivered.
+      if (
+        !(await tx.notifications.claim(clientId, deliveryKey(`${eventKey}:refused`, only.conversationId), at))
+      )
+        return;
+      this.logger.warn(
+        { clientId, eventKey, conversationId: only.conversationId },
+        "alert destination refused: not this client's chat any more; sent to the subscribed chats instead",
+      );
+      await this.audit.record(tx, SYSTEM_ACTOR, {
+        action: 'alerts.destination_refused',
+        clientId,
+        targetType: 'conversation',
+        targetId: only.conversationId,
+        after: { eventKey, chosenBy: only.chooser.objectId, sentTo: 'subscribed conversations' },
+      });
+    });
+    return undefined;
   }
 
   async route(announcement: RoutedAnnouncement): Promise<RouteDecision> {

@@ -1,6 +1,5 @@
 import { z } from 'zod/v4';
 import type {
-  AlertConversationView,
   AlertListView,
   AlertSettingsView,
   AlertView,
@@ -20,6 +19,7 @@ import { webhookUrlProblem } from '../domain/webhook-address.js';
 import type { Clock } from '../shared/clock.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
 import type { SecretBox } from '../store/secret-box.js';
+import type { SavedAlertSetting } from '../store/alert-repository.js';
 import type { Store } from '../store/store.js';
 import type { AccessPolicy } from './access-policy.js';
 import type { Actor } from './actor.js';
@@ -36,6 +36,7 @@ import {
   alertName,
 } from './alert-views.js';
 import { webhookSecretContext } from './webhook-sender.js';
+import { alertDestinations, destinationVerdict, REFUSED_DESTINATION_NOTE } from './alert-destinations.js';
 
 export interface AlertServiceOptions {
   readonly store: Store;
@@ -97,21 +98,26 @@ export class AlertService {
     return {
       clientId: client.id,
       timeZone: (await repository.timeZone(client.id)) ?? DEFAULT_ALERT_TIME_ZONE,
-      settings: ALERT_KINDS.map((kind) => {
-        const row = rows.find((candidate) => candidate.kind === kind);
-        return {
-          kind,
-          ...ALERT_KIND_LABELS[kind],
-          enabled: row === undefined ? true : row.enabled,
-          conversationId: row?.conversationId ?? null,
-          delivery: (row?.delivery ?? 'immediate') as AlertDeliveryMode,
-          digestHour: row?.digestHour ?? DEFAULT_DIGEST_HOUR,
-          digestAllowed: kind !== 'weekly_digest',
-          updatedAt: row?.updatedAt ?? null,
-          updatedBy: row?.updatedBy ?? null,
-        };
-      }),
-      conversations: canChange ? (await this.destinationsFor(actor, client.id)).offered : [],
+      settings: await Promise.all(
+        ALERT_KINDS.map(async (kind) => {
+          const row = rows.find((candidate) => candidate.kind === kind);
+          return {
+            kind,
+            ...ALERT_KIND_LABELS[kind],
+            enabled: row === undefined ? true : row.enabled,
+            conversationId: row?.conversationId ?? null,
+            delivery: (row?.delivery ?? 'immediate') as AlertDeliveryMode,
+            digestHour: row?.digestHour ?? DEFAULT_DIGEST_HOUR,
+            digestAllowed: kind !== 'weekly_digest',
+            updatedAt: row?.updatedAt ?? null,
+            updatedBy: row?.updatedBy ?? null,
+            destinationProblem: row === undefined ? null : await this.destinationProblem(client.id, row),
+          };
+        }),
+      ),
+      conversations: canChange
+        ? (await alertDestinations(this.options.store.read, actor, client.id)).offered.map(conversationView)
+        : [],
       canChange,
     };
   }
@@ -133,8 +139,8 @@ export class AlertService {
         path: 'timeZone',
         message: `“${request.timeZone}” is not a time zone (e.g. Europe/London)`,
       });
-    const destinations = await this.destinationsFor(actor, client.id);
-    const offered = new Set(destinations.offered.map((conversation) => conversation.id));
+    const destinations = await alertDestinations(this.options.store.read, actor, client.id);
+    const offered = new Set(destinations.offered.map((conversation) => conversation.conversationId));
     request.settings.forEach((setting, index) => {
       if (setting.conversationId !== null && !offered.has(setting.conversationId))
         problems.push({
@@ -323,48 +329,11 @@ export class AlertService {
     });
   }
 
-  /**
-   * Where the actor may send this client's alerts: their own personal chat, and the group chats and channels that
-   * belong to this client or to no client (the partner's own). A chat or channel belongs to a client when it is
-   * subscribed to that client's notifications, holds that client's tab, or is in that client's connected tenant
-   * (the actor's own tenant aside: that is where the partner's own chats are). `otherClients`: those that belong to
-   * other clients only, refused with a reason of their own.
-   */
-  private async destinationsFor(
-    actor: Actor,
-    clientId: string,
-  ): Promise<{ offered: AlertConversationView[]; otherClients: Set<string> }> {
-    const read = this.options.store.read;
-    const [rows, placements, integrations] = await Promise.all([
-      read.conversations.all(),
-      read.tabPlacements.all(),
-      read.integrations.list(),
-    ]);
-    const actorTenant = actor.tenantId.toLowerCase();
-    const ownersOf = (row: (typeof rows)[number]): Set<string> => {
-      // A channel conversation's id may carry the thread (`19:…@thread.tacv2;messageid=…`); a tab names the channel.
-      const place = row.conversationId.split(';')[0];
-      const tenant = row.tenantId?.toLowerCase();
-      return new Set([
-        ...(row.clientId === null ? [] : [row.clientId]),
-        ...placements.filter((p) => p.id === place).map((p) => p.clientId),
-        ...(tenant === undefined || tenant === actorTenant
-          ? []
-          : integrations.filter((i) => i.tenantId.toLowerCase() === tenant).map((i) => i.clientId)),
-      ]);
-    };
-    const offered: AlertConversationView[] = [];
-    const otherClients = new Set<string>();
-    for (const row of rows) {
-      if (row.conversationType === 'personal') {
-        if (row.userObjectId === actor.objectId.toLowerCase() && row.tenantId === actorTenant)
-          offered.push(conversationView(row));
-        continue;
-      }
-      const owners = ownersOf(row);
-      if (owners.size === 0 || owners.has(clientId)) offered.push(conversationView(row));
-      else otherClients.add(row.conversationId);
-    }
-    return { offered, otherClients };
+  /** A saved destination the alerts no longer go to (the rule of {@link alertDestinations}), said for the screen. */
+  private async destinationProblem(clientId: string, row: SavedAlertSetting): Promise<string | null> {
+    if (row.conversationId === null || row.chooserObjectId === null) return null;
+    const chooser = { tenantId: row.chooserTenantId ?? '', objectId: row.chooserObjectId };
+    const verdict = await destinationVerdict(this.options.store.read, chooser, clientId, row.conversationId);
+    return verdict === 'refused' ? REFUSED_DESTINATION_NOTE : null;
   }
 }

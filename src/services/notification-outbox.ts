@@ -92,6 +92,8 @@ export class NotificationOutbox {
         only ??= decision.only;
       }
     }
+    if (only !== undefined && this.router !== undefined && announcement.clientId !== APP_WIDE)
+      only = await this.router.checkedDestination(announcement.clientId, announcement.eventKey, only);
     const conversations = this.store.read.conversations;
     const sent = this.store.read.notifications;
     const now = this.clock.now();

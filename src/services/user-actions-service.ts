@@ -3,15 +3,15 @@ import { formatCents, heldCost, sumKnown } from '../domain/licence-cost.js';
 import { licenceProductName } from '../domain/licence-products.js';
 import type { TenantGraphFactory } from '../graph/tenant-graph-factory.js';
 import type { Clock } from '../shared/clock.js';
-import { notConnectedError, ValidationError } from '../shared/errors.js';
+import { ConflictError, notConnectedError, ValidationError } from '../shared/errors.js';
 import type { ClientRecord } from '../store/client-repository.js';
 import type { Store } from '../store/store.js';
 import type { Actor } from './actor.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { ClientAccess } from './client-access.js';
-import { readActionAvailability } from './action-availability.js';
+import { notAvailableNotice, readActionAvailability } from './action-availability.js';
 import { readPrices } from './licence-prices.js';
-import { ACTION_KINDS, ACTION_NAMES } from './user-action-kinds.js';
+import { ACTION_KINDS, ACTION_NAMES, type ActionKind } from './user-action-kinds.js';
 import { sendInBatches, type SendCounters, type SendResult } from './user-action-sender.js';
 import { parseInput } from './validation.js';
 import { GUID_PATTERN } from '../contracts/values.js';
@@ -105,10 +105,7 @@ export class UserActionsService {
     const request = parseInput(selectionInput, input);
     const kind = ACTION_KINDS[request.action];
     const planned = await this.plan(client, request);
-    // The client is resolved with the client-admin right, which includes reading its licences and permissions.
-    const availability = (await readActionAvailability(this.graphs, this.store.read, client.id)).find(
-      (a) => a.action === kind.permission.action,
-    );
+    const availability = await this.availability(client.id, kind);
     const costs = planned.map((t) => t.monthlyCost);
     const currency = costs.find((c) => c !== null)?.currency ?? null;
     const held = sumKnown(costs.map((c) => c?.cents ?? null));
@@ -119,9 +116,10 @@ export class UserActionsService {
       clientId: client.id,
       action: request.action,
       what: kind.what,
-      available: availability?.available ?? false,
+      available: availability.available,
       permission: kind.permission.permission,
-      availabilityDetail: availability?.detail ?? '',
+      availabilityDetail: availability.detail,
+      unavailableNotice: availability.available ? null : notAvailableNotice(availability.detail),
       targets: planned.map(({ accountEnabledBefore: _, skuIds: __, ...target }) => target),
       toChange: planned.filter((t) => t.plan === 'change').length,
       already: planned.filter((t) => t.plan === 'already').length,
@@ -154,6 +152,14 @@ export class UserActionsService {
       throw notConnectedError(client);
     }
     const kind = ACTION_KINDS[request.action];
+    // A confirm for an action the tenant has not granted (an old card, a direct API call) is refused before any
+    // request, with the words the preview showed in place of its Confirm.
+    const availability = await this.availability(client.id, kind);
+    if (!availability.available) {
+      throw new ConflictError('permission_missing', notAvailableNotice(availability.detail), {
+        permission: kind.permission.permission,
+      });
+    }
     const planned = await this.plan(client, request);
     const byId = new Map(planned.map((t) => [t.id, t]));
     const results = new Map<string, UserActionResult>();
@@ -210,6 +216,18 @@ export class UserActionsService {
       results: ordered,
       undo: kind.undo,
     };
+  }
+
+  /** Whether the client's tenant granted the action's permission, and why not / how to grant it. */
+  private async availability(
+    clientId: string,
+    kind: ActionKind,
+  ): Promise<{ readonly available: boolean; readonly detail: string }> {
+    // The client is resolved with the client-admin right, which includes reading its licences and permissions.
+    const found = (await readActionAvailability(this.graphs, this.store.read, clientId)).find(
+      (a) => a.action === kind.permission.action,
+    );
+    return found ?? { available: false, detail: '' };
   }
 
   /** Stores what Graph now holds for the users done (and what was removed, for the Undo); audits each, at once. */

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type {
   AuditLogTable,
   ClientsTable,
@@ -104,10 +104,8 @@ export interface Database {
 }
 
 export type ClientRow = Selectable<ClientsTable>;
-export type NewClient = Insertable<ClientsTable>;
 export type IntegrationRow = Selectable<IntegrationsTable>;
 export type DirectoryUserRow = Selectable<DirectoryUsersTable>;
-export type DirectoryUserUpdate = Updateable<DirectoryUsersTable>;
 export type DirectoryGroupRow = Selectable<DirectoryGroupsTable>;
 export type SyncRunRow = Selectable<SyncRunsTable>;
 export type SyncCheckpointRow = Selectable<SyncCheckpointsTable>;

@@ -87,8 +87,8 @@ export function registerUserActionCommands(users: Command, context: CliContext):
           );
           // The permission's state in the core's own words, as the bot's and the tab's previews show it: no
           // --confirm hint for an action the client's tenant has not granted.
-          if (!preview.available) {
-            context.out(`Not available for this client yet. ${preview.availabilityDetail}`);
+          if (preview.unavailableNotice !== null) {
+            context.out(preview.unavailableNotice);
             return;
           }
           context.out(`To do it, run the same command with --confirm.`);

@@ -618,7 +618,7 @@ describe('bot in the Agents Playground (end to end)', function () {
     assert.match(textOf((await ask('whoami')).card), /partner admin, every client/);
   });
 
-  it('`licences` → act on expired users: preview card → Confirm → result card per user; without the permission Graph refuses each; with it the tenant and the audit log show each user; Undo gives the licences back', async function () {
+  it('`licences` → act on expired users: preview card → Confirm → result card per user; without the permission no Confirm, and a forged one is refused; with it the tenant and the audit log show each user; Undo gives the licences back', async function () {
     this.timeout(240_000);
     const demo = await app.store.db
       .selectFrom('integrations')
@@ -668,22 +668,40 @@ describe('bot in the Agents Playground (end to end)', function () {
     const removeOffer = actionOf(bot.card, 'users.act.preview', 'Remove expired users’ licences');
     const refusedPreview = await playground.click(PERSONAL, bot.messageId, removeOffer);
     assert.equal(refusedPreview.status, 200);
-    assert.match(textOf(refusedPreview.card), /Not available yet\..*LicenseAssignment\.ReadWrite\.All/s);
-    const forced = actionOf(refusedPreview.card, 'users.act.confirm', 'Confirm: remove licences');
-    const users = (forced.data as { users: string[] }).users;
-    assert.ok(users.length > 0);
+    // Not granted: the core's words (not available, why, how to grant it) and no Confirm.
+    assert.match(
+      textOf(refusedPreview.card),
+      /Not available for this client yet\. Not granted: .*LicenseAssignment\.ReadWrite\.All.*grant consent/s,
+    );
+    assert.throws(
+      () => actionOf(refusedPreview.card, 'users.act.confirm', 'Confirm'),
+      /no users\.act\.confirm/,
+    );
+    // A confirm that arrives anyway (an old card, a forged click) is refused by the core with the same words.
+    const expired = (
+      (await app.api('partnerAdmin', 'GET', '/clients/demo/licences/inactive?limit=1000')).body as {
+        users: { id: string; inactiveReasons: string[] }[];
+      }
+    ).users
+      .filter((u) => u.inactiveReasons.includes('expired'))
+      .slice(0, 3)
+      .map((u) => u.id);
     const before = await licencesInTenant();
-    const refused = await playground.click(PERSONAL, bot.messageId, forced);
-    assert.match(textOf(refused.card), new RegExp(`0 done, ${users.length.toString()} refused`));
-    assert.match(textOf(refused.card), /refused · Authorization_RequestDenied/);
-    assert.throws(() => actionOf(refused.card, 'users.act.confirm', 'Undo'), /no users\.act\.confirm/);
+    const refused = await playground.click(PERSONAL, bot.messageId, {
+      verb: 'users.act.confirm',
+      data: { ...(removeOffer.data as { client: string }), action: 'remove_licences', users: expired },
+    });
+    assert.match(
+      textOf(refused.card),
+      /Not available for this client yet\..*LicenseAssignment\.ReadWrite\.All/s,
+    );
     assert.deepEqual(await licencesInTenant(), before, 'a refused call changed the tenant');
 
     await app.simControl('POST', `/tenants/${demo.tenant_id}/apps/${demo.app_client_id}/permissions`, {
       permissions: ['LicenseAssignment.ReadWrite.All'],
     });
     const preview = await playground
-      .click(PERSONAL, bot.messageId, actionOf(refused.card, 'licences.show', 'Back to licences'))
+      .click(PERSONAL, bot.messageId, actionOf(refusedPreview.card, 'licences.show', 'Back to licences'))
       .then((shown) =>
         playground.click(
           PERSONAL,
@@ -694,6 +712,8 @@ describe('bot in the Agents Playground (end to end)', function () {
     assert.doesNotMatch(textOf(preview.card), /Not available yet/);
     assert.match(textOf(preview.card), /To change/);
     const confirm = actionOf(preview.card, 'users.act.confirm', 'Confirm: remove licences');
+    const users = (confirm.data as { users: string[] }).users;
+    assert.ok(users.length > 0);
     const done = await playground.click(PERSONAL, bot.messageId, confirm);
     assert.match(textOf(done.card), new RegExp(`${users.length.toString()} done, 0 refused`));
     const after = await licencesInTenant();
@@ -708,7 +728,11 @@ describe('bot in the Agents Playground (end to end)', function () {
       const outcomes = audit
         .filter((entry) => entry.target_id === id)
         .map((entry) => JSON.parse(entry.after ?? '{}') as { outcome: string });
-      assert.deepEqual(outcomes.map((o) => o.outcome).sort(), ['done', 'refused'], id);
+      assert.deepEqual(
+        outcomes.map((o) => o.outcome),
+        ['done'],
+        id,
+      );
     }
 
     const undone = await playground.click(

@@ -176,10 +176,6 @@ describe('tab: the Licences screen (browser)', function () {
       (await app.api('partnerAdmin', 'PUT', '/clients/demo/settings/expiry', { days: 7 })).status,
       200,
     );
-    // Block sign-in and remove licences: the two permissions the client's admin granted (Undo needs the same ones).
-    await app.simControl('POST', `/tenants/${demo.tenant_id}/apps/${demo.app_client_id}/permissions`, {
-      permissions: ['User.EnableDisableAccount.All', 'LicenseAssignment.ReadWrite.All'],
-    });
     let frame = await licencesAs('partnerAdmin');
     let list = frame.getByRole('table', { name: 'Inactive but licensed users' });
     await list.getByRole('checkbox').first().waitFor();
@@ -203,7 +199,23 @@ describe('tab: the Licences screen (browser)', function () {
         await list.getByRole('row').filter({ hasText: upn }).getByRole('checkbox').check();
     };
     await tick();
+    // Before the client's admin grants the permission: the preview says the action is not available, why and how to
+    // grant it (the core's words, as the CLI and the bot say it), and offers no Confirm.
     await frame.getByRole('button', { name: 'Preview block sign-in (2)' }).click();
+    const refused = frame.getByRole('region', { name: 'Block sign-in preview' });
+    await refused
+      .getByText(
+        /^Not available for this client yet\. Not granted: to block .*User\.EnableDisableAccount\.All.*grant consent\.$/,
+      )
+      .waitFor();
+    assert.equal(await refused.getByRole('button', { name: /^Confirm/ }).count(), 0);
+    await screenshot(page, 'licences-03a-block-preview-not-granted');
+    // Block sign-in and remove licences: the two permissions the client's admin granted (Undo needs the same ones).
+    await app.simControl('POST', `/tenants/${demo.tenant_id}/apps/${demo.app_client_id}/permissions`, {
+      permissions: ['User.EnableDisableAccount.All', 'LicenseAssignment.ReadWrite.All'],
+    });
+    await frame.getByRole('button', { name: 'Preview block sign-in (2)' }).click();
+    await refused.getByText(/^Not available/).waitFor({ state: 'detached' });
     await frame.getByText('2 to change, 0 already blocked, 0 not applicable.').waitFor();
     await assertAccessible(frame, 'Licences: block sign-in preview');
     await screenshot(page, 'licences-03-block-preview');

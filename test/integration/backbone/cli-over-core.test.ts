@@ -86,6 +86,13 @@ for (const engine of engines) {
         // The core's wording, as the bot's card and the tab's panel show it.
         assert.match(text, new RegExp(`${permission.replaceAll('.', '\\.')}.*grant consent`), verb);
         assert.doesNotMatch(text, /--confirm/, verb);
+        // --confirm anyway: refused with the same words, nothing sent.
+        assert.notEqual(await cli(['users', verb, clientId, ...users, '--confirm']), 0, verb);
+        assert.match(
+          err.join('\n'),
+          new RegExp(`Not available for this client yet\\..*${permission.replaceAll('.', '\\.')}`),
+          verb,
+        );
       }
       tenant.grantAppPermissions(harness.app.clientId, ['LicenseAssignment.ReadWrite.All']);
       assert.equal(await cli(['users', 'remove-licences', clientId, ...users]), 0, err.join('\n'));
@@ -95,7 +102,8 @@ for (const engine of engines) {
     const otherAdmin = person('bbbbbbbb-0000-4000-8000-000000000045', 'other-admin@msp.example');
     const viewer = person('bbbbbbbb-0000-4000-8000-000000000046', 'viewer@msp.example');
 
-    it('a user action’s results name each user by display name and sign-in name (refused here: no permission)', async () => {
+    it('a user action’s results name each user by display name and sign-in name', async () => {
+      tenant.grantAppPermissions(harness.app.clientId, ['User.EnableDisableAccount.All']);
       const users = (await app.core.users.list(partnerAdmin, clientId, { limit: 3, guest: 'no' })).items;
       const ids = users.map((u) => u.id);
       assert.equal(await cli(['users', 'block', clientId, ...ids, '--confirm', '--json']), 0, err.join('\n'));
@@ -104,16 +112,15 @@ for (const engine of engines) {
       };
       assert.deepEqual(
         outcome.results.map((r) => [r.id, r.displayName, r.outcome]),
-        users.map((u) => [u.id, u.displayName, 'refused']),
+        users.map((u) => [u.id, u.displayName, 'done']),
       );
-      assert.equal(await cli(['users', 'block', clientId, ...ids, '--confirm']), 0, err.join('\n'));
+      // Undone, as text: the same names.
+      assert.equal(await cli(['users', 'unblock', clientId, ...ids, '--confirm']), 0, err.join('\n'));
       assert.match(out.join('\n'), /^NAME +UPN +RESULT/);
       for (const user of users)
         assert.match(
           out.join('\n'),
-          new RegExp(
-            `${escaped(user.displayName ?? '?')} +${escaped(user.userPrincipalName ?? '?')} +refused`,
-          ),
+          new RegExp(`${escaped(user.displayName ?? '?')} +${escaped(user.userPrincipalName ?? '?')} +done`),
         );
     });
 

@@ -10,6 +10,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../../src/sha
 import { createLogger } from '../../../src/shared/logger.js';
 import { dropStore, engines, freshStoreConfig } from '../../support/databases.js';
 import { seedClient } from '../services/fixtures/directory-fixture.js';
+import { REFUSED_DESTINATION_NOTE } from '../../../src/services/alert-destinations.js';
 import type { SyncKind } from '../../../src/domain/vocabulary.js';
 
 const MSP_TENANT = '0f0f0f0f-1111-4222-8333-444444444444';
@@ -141,14 +142,18 @@ for (const engine of engines) {
     }
 
     /** A finished run of one sync kind, as the sync runner records it. */
-    async function recordRun(kind: SyncKind, trigger: 'initial' | 'schedule'): Promise<void> {
+    async function recordRun(
+      kind: SyncKind,
+      trigger: 'initial' | 'schedule',
+      status: 'succeeded' | 'failed' = 'succeeded',
+    ): Promise<void> {
       await core.database.db
         .insertInto('sync_runs')
         .values({
           client_id: clientId,
           kind,
           trigger,
-          status: 'succeeded',
+          status,
           started_at: clock.now().toISOString(),
           finished_at: clock.now().toISOString(),
           users_added: 0,
@@ -164,8 +169,8 @@ for (const engine of engines) {
           graph_requests: 0,
           retries: 0,
           throttled_ms: 0,
-          error_code: null,
-          error_message: null,
+          error_code: status === 'failed' ? 'graph_request_failed' : null,
+          error_message: status === 'failed' ? 'Microsoft Graph answered 503.' : null,
           error_request_id: null,
           progress: '{}',
         })
@@ -446,6 +451,42 @@ for (const engine of engines) {
           ?.conversationId,
         `${ours};messageid=1700000000000`,
       );
+    });
+
+    it('a destination saved before the rule (another client’s channel) is marked on the screen and never hears the client’s alerts: they go to the subscribed chats, the refusal audited once', async () => {
+      // As saved before another client's chats were refused: the channel that holds the other client's tab.
+      const theirs = `19:theirs-tab-${engine}@thread.tacv2`;
+      await core.database.db
+        .updateTable('alert_settings')
+        .set({ conversation_id: theirs })
+        .where('client_id', '=', clientId)
+        .where('kind', '=', 'sync_failed')
+        .execute();
+      const view = await core.alerts.settings(viewer, clientId);
+      assert.deepEqual(
+        view.settings.filter((s) => s.destinationProblem !== null).map((s) => [s.kind, s.destinationProblem]),
+        [['sync_failed', REFUSED_DESTINATION_NOTE]],
+      );
+      assert.equal(await auditCount('alerts.destination_refused'), 0);
+      notifier.take();
+      clock.advance(60_000);
+      await recordRun('directory', 'schedule', 'failed');
+      clock.advance(60_000);
+      await core.notifications.checkClient(clientId);
+      const sent = notifier.take();
+      assert.deepEqual(
+        sent.filter((entry) => entry.kind === 'sync_failed').map((entry) => entry.conversationId),
+        [personal],
+        'to the subscribed chat (the partner admin’s), as when no conversation is chosen',
+      );
+      assert.ok(
+        !sent.some((entry) => entry.conversationId === theirs),
+        'nothing to the other client’s channel',
+      );
+      assert.equal(await auditCount('alerts.destination_refused'), 1);
+      await core.notifications.checkClient(clientId);
+      assert.deepEqual(notifier.take(), [], 'nothing announced twice');
+      assert.equal(await auditCount('alerts.destination_refused'), 1, 'audited once per alert');
     });
   });
 }

@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import type { SimTenant } from '../../../sim/index.js';
 import { SIM_SKUS } from '../../../sim/licences.js';
 import { REPORTS_PACE_KEY } from '../../../src/graph/tenant-gate.js';
-import { ValidationError } from '../../../src/shared/errors.js';
+import { isAppError, ValidationError } from '../../../src/shared/errors.js';
 import { engines } from '../../support/databases.js';
 import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
 import { partnerAdmin, startCore, type CoreHarness } from './fixtures/core-harness.js';
@@ -12,8 +12,8 @@ import { partnerAdmin, startCore, type CoreHarness } from './fixtures/core-harne
  * Removing inactive users' licences and its Undo, and revoking their sessions (issue 17, item 3), through the real
  * core against the simulator over HTTPS. assignLicense with removeLicenses needs LicenseAssignment.ReadWrite.All and
  * revokeSignInSessions User.RevokeSessions.All (https://learn.microsoft.com/en-us/graph/api/user-assignlicense,
- * https://learn.microsoft.com/en-us/graph/api/user-revokesigninsessions); without them Graph answers 403
- * Authorization_RequestDenied per user. A licence inherited from a group cannot be removed from the user (Microsoft
+ * https://learn.microsoft.com/en-us/graph/api/user-revokesigninsessions); without them the preview says so and the
+ * core refuses a confirm before sending anything (Graph would answer 403 Authorization_RequestDenied per user). A licence inherited from a group cannot be removed from the user (Microsoft
  * answers 400): that user is reported refused and keeps every licence. The Undo re-assigns exactly what was removed.
  */
 for (const engine of engines) {
@@ -156,7 +156,7 @@ for (const engine of engines) {
       for (const id of selection) assert.deepEqual(skusInTenant(id), original.get(id));
     });
 
-    it('without LicenseAssignment.ReadWrite.All: unavailable with the consent hint; a forced call is refused per user and audited; nothing to undo', async () => {
+    it('without LicenseAssignment.ReadWrite.All: unavailable with the consent hint; a forced confirm is refused with the same words, nothing sent or audited; nothing to undo', async () => {
       const preview = await app.core.userActions.preview(partnerAdmin, clientId, {
         action: 'remove_licences',
         userIds: selection,
@@ -164,25 +164,24 @@ for (const engine of engines) {
       assert.equal(preview.available, false);
       assert.equal(preview.permission, 'LicenseAssignment.ReadWrite.All');
       assert.match(preview.availabilityDetail, /LicenseAssignment\.ReadWrite\.All.*consent/);
-      const outcome = await app.core.userActions.execute(partnerAdmin, clientId, {
-        action: 'remove_licences',
-        userIds: selection,
-        confirm: true,
-      });
-      assert.equal(outcome.refused, selection.length);
-      for (const r of outcome.results) {
-        assert.equal(r.graphStatus, 403);
-        assert.match(r.reason ?? '', /^Authorization_RequestDenied: /);
-        assert.deepEqual(r.skuIds, []);
-      }
+      assert.equal(
+        preview.unavailableNotice,
+        `Not available for this client yet. ${preview.availabilityDetail}`,
+      );
+      await assert.rejects(
+        app.core.userActions.execute(partnerAdmin, clientId, {
+          action: 'remove_licences',
+          userIds: selection,
+          confirm: true,
+        }),
+        (error: unknown) =>
+          isAppError(error, 'permission_missing') &&
+          error.status === 409 &&
+          error.message === preview.unavailableNotice &&
+          error.details?.permission === 'LicenseAssignment.ReadWrite.All',
+      );
       for (const id of selection) assert.deepEqual(skusInTenant(id), original.get(id));
-      const audit = await audited('user.remove_licences');
-      for (const id of selection)
-        assert.deepEqual(
-          audit.get(id)?.map((a) => a.outcome),
-          ['refused'],
-          id,
-        );
+      assert.equal((await audited('user.remove_licences')).size, 0);
       const undo = await app.core.userActions.preview(partnerAdmin, clientId, {
         action: 'restore_licences',
         userIds: selection,
@@ -371,14 +370,16 @@ for (const engine of engines) {
       );
     });
 
-    it('revoke sessions: refused per user without User.RevokeSessions.All, done with it; no Undo', async () => {
+    it('revoke sessions: refused without User.RevokeSessions.All (nothing sent), done with it; no Undo', async () => {
       const users = selection.slice(0, 5);
-      const refused = await app.core.userActions.execute(partnerAdmin, clientId, {
-        action: 'revoke_sessions',
-        userIds: users,
-        confirm: true,
-      });
-      assert.equal(refused.refused, users.length);
+      await assert.rejects(
+        app.core.userActions.execute(partnerAdmin, clientId, {
+          action: 'revoke_sessions',
+          userIds: users,
+          confirm: true,
+        }),
+        (error: unknown) => isAppError(error, 'permission_missing'),
+      );
       for (const id of users) assert.equal(tenant.sessions.validFromOf(id), undefined);
       tenant.grantAppPermissions(harness.app.clientId, ['User.RevokeSessions.All']);
       const preview = await app.core.userActions.preview(partnerAdmin, clientId, {
@@ -399,10 +400,7 @@ for (const engine of engines) {
       for (const id of users)
         assert.deepEqual(
           audit.get(id)?.map((a) => [a.outcome, a.graphStatus]),
-          [
-            ['refused', 403],
-            ['done', 200],
-          ],
+          [['done', 200]],
           id,
         );
     });

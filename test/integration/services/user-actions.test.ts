@@ -4,7 +4,7 @@ import { REPORTS_PACE_KEY } from '../../../src/graph/tenant-gate.js';
 import type { CliContext } from '../../../src/cli/cli-context.js';
 import { runCli } from '../../../src/cli/program.js';
 import type { UserActionOutcome } from '../../../src/contracts/user-actions.js';
-import { ValidationError } from '../../../src/shared/errors.js';
+import { isAppError, ValidationError } from '../../../src/shared/errors.js';
 import { engines } from '../../support/databases.js';
 import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
 import { partnerAdmin, startCore, type CoreHarness } from './fixtures/core-harness.js';
@@ -12,8 +12,8 @@ import { partnerAdmin, startCore, type CoreHarness } from './fixtures/core-harne
 /**
  * Block sign-in of inactive users and its Undo (issue 17, item 3), through the real core against the simulator over
  * HTTPS: preview, confirmation, Graph's JSON batching (20 a batch, https://learn.microsoft.com/en-us/graph/json-batching),
- * per-item throttling honoured, the per-user result and the audit; a tenant without User.EnableDisableAccount.All
- * refuses each item (403 Authorization_RequestDenied) and every refusal is reported and audited.
+ * per-item throttling honoured, the per-user result and the audit; without User.EnableDisableAccount.All the preview
+ * says so and a confirm is refused before anything is sent.
  */
 for (const engine of engines) {
   describe(`block sign-in of inactive users, previewed, confirmed, audited, undone [${engine}]`, function () {
@@ -80,7 +80,7 @@ for (const engine of engines) {
       return byUser;
     };
 
-    it('without the permission: shown unavailable with the consent hint; a forced call is refused by Graph per user, reported and audited', async () => {
+    it('without the permission: shown unavailable with the consent hint; a forced confirm is refused with the same words, nothing sent, changed or audited', async () => {
       const preview = await app.core.userActions.preview(partnerAdmin, clientId, {
         action: 'block_sign_in',
         userIds: selection,
@@ -88,28 +88,25 @@ for (const engine of engines) {
       assert.equal(preview.available, false);
       assert.match(preview.availabilityDetail, /User\.EnableDisableAccount\.All/);
       assert.match(preview.availabilityDetail, /consent/);
+      assert.equal(
+        preview.unavailableNotice,
+        `Not available for this client yet. ${preview.availabilityDetail}`,
+      );
       assert.equal(preview.toChange, selection.length);
-      const outcome = await app.core.userActions.execute(partnerAdmin, clientId, {
-        action: 'block_sign_in',
-        userIds: selection,
-        confirm: true,
-      });
-      assert.equal(outcome.refused, selection.length);
-      assert.equal(outcome.done, 0);
-      for (const result of outcome.results) {
-        assert.equal(result.outcome, 'refused');
-        assert.equal(result.graphStatus, 403);
-        assert.match(result.reason ?? '', /^Authorization_RequestDenied: /);
-      }
+      // A confirm that arrives anyway (an old card, a direct API call): refused before any request to Graph.
+      await assert.rejects(
+        app.core.userActions.execute(partnerAdmin, clientId, {
+          action: 'block_sign_in',
+          userIds: selection,
+          confirm: true,
+        }),
+        (error: unknown) =>
+          isAppError(error, 'permission_missing') &&
+          error.status === 409 &&
+          error.message === preview.unavailableNotice,
+      );
       for (const id of selection) assert.equal(tenant.user(id)?.accountEnabled, true);
-      const audit = await audited('user.block_sign_in');
-      for (const id of selection) {
-        assert.deepEqual(
-          audit.get(id)?.map((a) => [a.outcome, a.graphStatus]),
-          [['refused', 403]],
-          id,
-        );
-      }
+      assert.equal((await audited('user.block_sign_in')).size, 0);
     });
 
     it('with the permission: preview (who, what, cost), no change without confirm, then every selected user blocked in the tenant, each audited; a retry sends nothing', async () => {
@@ -164,10 +161,7 @@ for (const engine of engines) {
       for (const id of selection) {
         assert.deepEqual(
           audit.get(id)?.map((a) => [a.outcome, a.graphStatus, a.displayName]),
-          [
-            ['done', 204, tenant.user(id)?.displayName],
-            ['refused', 403, tenant.user(id)?.displayName],
-          ],
+          [['done', 204, tenant.user(id)?.displayName]],
           id,
         );
       }

@@ -33,6 +33,7 @@ import { TabLinks } from '../../../bot/tab-links.js';
 import type { ClientDashboardRow } from '../../../src/contracts/dashboard.js';
 import type { CrossClientSearchResult } from '../../../src/contracts/search.js';
 import { jargonIn } from '../../support/plain-language.js';
+import { notAvailableNotice } from '../../../src/services/action-availability.js';
 import type {
   InactiveLicensedList,
   LicenceOverview,
@@ -266,14 +267,16 @@ const actedUser = (n: number) => ({
   displayName: `User ${n.toString()}`,
   userPrincipalName: `user${n.toString()}@contoso.example`,
 });
+const notGranted =
+  "Not granted: to remove inactive users' licences (and give them back), add the Microsoft Graph application permission LicenseAssignment.ReadWrite.All to the app and have the client's admin grant consent.";
 const removePreview: UserActionPreview = {
   clientId: client.id,
   action: 'remove_licences',
   what: 'Remove the licences shown from the users in Microsoft Entra ID, so the seats are free.',
   available: false,
   permission: 'LicenseAssignment.ReadWrite.All',
-  availabilityDetail:
-    'Not granted: add the Microsoft Graph application permission LicenseAssignment.ReadWrite.All.',
+  availabilityDetail: notGranted,
+  unavailableNotice: notAvailableNotice(notGranted),
   targets: [
     {
       ...actedUser(1),
@@ -332,6 +335,8 @@ const cards: Record<string, AdaptiveCard> = {
       ...removePreview,
       action: 'block_sign_in',
       available: true,
+      availabilityDetail: 'Granted (User.EnableDisableAccount.All).',
+      unavailableNotice: null,
       undo: 'unblock_sign_in',
       monthlyCostReclaimed: null,
     },
@@ -589,6 +594,24 @@ describe('bot cards', () => {
     assert.match(text, /billable 11,872 \(−12 in 7 days\)/);
     assert.match(text, /140 expired · MFA registered 87 % · SSO share 42 % · 3 guests/);
     assert.match(text, /Since yesterday: 4 new users, 2 users expired, 1 MFA registration lost/);
+  });
+
+  it('a preview the tenant has not granted says so, why and how to grant it (the core’s words), with no Confirm', () => {
+    const refused = cards['remove licences preview, not granted']!;
+    assert.ok(textsOf(refused).includes(notAvailableNotice(notGranted)), textsOf(refused).join(' | '));
+    assert.deepEqual(
+      actionsOf(refused).map((action) => action.verb),
+      ['licences.show'],
+    );
+    const granted = cards['block sign-in preview, granted']!;
+    assert.ok(!textsOf(granted).some((text) => text.startsWith('Not available')));
+    assert.deepEqual(
+      actionsOf(granted).map((action) => [action.verb, (action.data as { action?: unknown }).action]),
+      [
+        ['users.act.confirm', 'block_sign_in'],
+        ['licences.show', undefined],
+      ],
+    );
   });
 
   it('the licence action results card names each user by display name, with the sign-in name beside it', () => {

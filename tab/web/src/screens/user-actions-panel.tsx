@@ -1,8 +1,9 @@
 import {
-  Badge,
   Body1,
   Button,
   Caption1,
+  MessageBar,
+  MessageBarBody,
   Subtitle2,
   Table,
   TableBody,
@@ -154,11 +155,11 @@ export function UserActionsPanel(props: {
               preview.monthlyCostHeld !== null &&
               ` They hold ${money(preview.monthlyCostHeld)} a month of licences.`}
           </Body1>
-          {!preview.available && (
-            <Badge appearance="tint" color="warning">
-              {/* The core's detail starts with "Not granted:" and says how to grant it. */}
-              {preview.availabilityDetail}
-            </Badge>
+          {preview.unavailableNotice !== null && (
+            <MessageBar intent="warning">
+              {/* The core's words (as the CLI and the bot say it): not available, why, and how to grant it. */}
+              <MessageBarBody>{preview.unavailableNotice}</MessageBarBody>
+            </MessageBar>
           )}
           <Table aria-label={`${WORDS[preview.action].title}: who`} size="small">
             <TableHeader>
@@ -183,18 +184,20 @@ export function UserActionsPanel(props: {
             </TableBody>
           </Table>
           <div className={styles.buttons}>
-            <Button
-              appearance="primary"
-              disabled={busy || preview.toChange + preview.already === 0}
-              onClick={() => {
-                execute(
-                  preview.action,
-                  preview.targets.filter((t) => t.plan !== 'not_applicable').map((t) => t.id),
-                );
-              }}
-            >
-              Confirm: {WORDS[preview.action].verb}
-            </Button>
+            {preview.unavailableNotice === null && (
+              <Button
+                appearance="primary"
+                disabled={busy || preview.toChange + preview.already === 0}
+                onClick={() => {
+                  execute(
+                    preview.action,
+                    preview.targets.filter((t) => t.plan !== 'not_applicable').map((t) => t.id),
+                  );
+                }}
+              >
+                Confirm: {WORDS[preview.action].verb}
+              </Button>
+            )}
             <Button
               onClick={() => {
                 setPreview(undefined);

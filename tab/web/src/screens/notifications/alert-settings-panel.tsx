@@ -151,8 +151,19 @@ export function AlertSettingsPanel(props: { readonly client: ClientHeader; reado
                   {setting.conversationId !== null &&
                     !view.conversations.some(
                       (conversation) => conversation.id === setting.conversationId,
-                    ) && <option value={setting.conversationId}>A chat chosen by another admin</option>}
+                    ) && (
+                      <option value={setting.conversationId}>
+                        {setting.destinationProblem === null
+                          ? 'A chat chosen by another admin'
+                          : 'A chat that may no longer have these alerts'}
+                      </option>
+                    )}
                 </Select>
+                {setting.destinationProblem !== null && (
+                  <Caption1 block className={styles.hint}>
+                    {setting.destinationProblem}
+                  </Caption1>
+                )}
               </TableCell>
               <TableCell>
                 {setting.digestAllowed ? (
