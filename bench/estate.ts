@@ -135,14 +135,14 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const paced = (count: number, intervalMs: number): number =>
   count * latencyMs + Math.max(0, count - 1) * Math.max(0, intervalMs - latencyMs);
 
-/** The slowest tenant's own floor, from the requests the simulator counted for each tenant. */
-async function floorOf(sim: EstateSim): Promise<{ ms: number; tenant: string; throttled: number }> {
+/** Each tenant's own floor, from the requests the simulator counted for it; and the throttled answers in all. */
+async function floorsOf(sim: EstateSim): Promise<{ byTenant: Map<string, number>; throttled: number }> {
   const response = await fetch(`${sim.controlUrl}/stats`, { dispatcher: trusting(sim) });
   const stats = (await response.json()) as {
     requestsByTenant: Record<string, Record<string, number>>;
     throttledResponses: number;
   };
-  let worst = { ms: 0, tenant: '' };
+  const byTenant = new Map<string, number>();
   for (const [tenant, byEndpoint] of Object.entries(stats.requestsByTenant)) {
     let users = 0;
     let groups = 0;
@@ -157,10 +157,48 @@ async function floorOf(sim: EstateSim): Promise<{ ms: number; tenant: string; th
       else if (endpoint.endsWith('/users')) rest += paced(count, 6_000);
       else if (!endpoint.includes('/oauth2/') && !endpoint.includes('token')) rest += count * latencyMs;
     }
-    const ms = Math.max(users, groups) * latencyMs + rest;
-    if (ms > worst.ms) worst = { ms, tenant };
+    byTenant.set(tenant, Math.max(users, groups) * latencyMs + rest);
   }
-  return { ...worst, throttled: stats.throttledResponses };
+  return { byTenant, throttled: stats.throttledResponses };
+}
+
+/** The product's default sync interval (SYNC_INTERVAL_MINUTES): a tenant synced before then is synced again. */
+const intervalMinutes = 15;
+
+/**
+ * Exactly once, read from the runs table: no two succeeded runs of the same client and kind overlap in time (two
+ * instances doing the same work), and none starts again within half the interval of the one before (a job run
+ * twice). Runs an estate longer than the interval sees again are the schedule's, and counted as such.
+ */
+function exactlyOnce(
+  runs: readonly {
+    client_id: string;
+    kind: string;
+    status: string;
+    error_code: string | null;
+    started_at: string;
+    finished_at: string | null;
+  }[],
+): { overlapping: number; early: number; scheduledAgain: number; interrupted: number } {
+  const result = { overlapping: 0, early: 0, scheduledAgain: 0, interrupted: 0 };
+  const previous = new Map<string, { start: number; end: number }>();
+  for (const run of runs) {
+    if (run.status !== 'succeeded') {
+      if (run.error_code === 'interrupted') result.interrupted++;
+      continue;
+    }
+    const key = `${run.client_id}/${run.kind}`;
+    const start = Date.parse(run.started_at);
+    const end = run.finished_at === null ? start : Date.parse(run.finished_at);
+    const before = previous.get(key);
+    if (before !== undefined) {
+      if (start < before.end) result.overlapping++;
+      else if (start - before.start < (intervalMinutes / 2) * 60_000) result.early++;
+      else result.scheduledAgain++;
+    }
+    previous.set(key, { start, end });
+  }
+  return result;
 }
 
 async function onboard(database: AppDatabase, sim: EstateSim, secretsKey: Buffer): Promise<string[]> {
@@ -223,6 +261,8 @@ async function runEstate(sim: EstateSim, instanceCount: number): Promise<string[
     let killedAt: number | undefined;
     let orphans: Set<string> | undefined;
     let recoveredAt: number | undefined;
+    let lastLog = started;
+    const loads: number[] = [];
     while (visible.size < clientIds.length && Date.now() - started < timeoutMs) {
       await new Promise((resolve) => setTimeout(resolve, 500));
       const now = Date.now();
@@ -279,35 +319,53 @@ async function runEstate(sim: EstateSim, instanceCount: number): Promise<string[
           .execute();
         if (resumed.length >= orphans.size) recoveredAt = now;
       }
-      log(
-        `  ${seconds(now - started)}: first data ${String(firstData.size)}, fully visible ${String(visible.size)} of ${String(clientIds.length)}`,
-      );
+      loads.push(os.loadavg()[0] ?? 0);
+      if (now - lastLog >= 10_000) {
+        lastLog = now;
+        log(
+          `  ${seconds(now - started)}: first data ${String(firstData.size)}, fully visible ${String(visible.size)} of ${String(clientIds.length)}, load ${(os.loadavg()[0] ?? 0).toFixed(1)}`,
+        );
+      }
     }
     const allVisibleMs = Math.max(...visible.values());
     for (const instance of instances) sample(instance);
-    const floor = await floorOf(sim);
+    const floors = await floorsOf(sim);
+    const tenantOf = new Map(clientIds.map((id, index) => [id, sim.tenants[index]?.tenantId ?? '']));
+    const floorOfClient = (clientId: string): number =>
+      floors.byTenant.get(tenantOf.get(clientId) ?? '') ?? 0;
+    const floor = Math.max(...clientIds.map(floorOfClient));
     const size = await sql<{ bytes: string }>`
       select coalesce(sum(pg_total_relation_size(quote_ident(schemaname) || '.' || quote_ident(tablename))), 0) as bytes
       from pg_tables where schemaname = ${schema}`.execute(database.db);
-    const duplicates = await database.db
+    const runs = await database.db
       .selectFrom('sync_runs')
-      .select(['client_id', 'kind'])
-      .select((eb) => eb.fn.countAll<number>().as('runs'))
-      .where('status', '=', 'succeeded')
-      .groupBy(['client_id', 'kind'])
-      .having((eb) => eb.fn.countAll(), '>', 1)
+      .select(['client_id', 'kind', 'status', 'error_code', 'started_at', 'finished_at'])
+      .orderBy('started_at')
       .execute();
+    const check = exactlyOnce(runs);
     const cpu = instances.reduce((sum, instance) => sum + instance.cpuSeconds, 0);
     const ttfd = [...firstData.values()];
+    // The tenants that became visible last, against their own floor: whether the estate's time is one tenant's
+    // own chain (ratio near 1) or tenants waiting for each other.
+    const last = [...visible.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3);
+    const firstStart = (clientId: string, kind: string): string => {
+      const run = runs.find((candidate) => candidate.client_id === clientId && candidate.kind === kind);
+      return run === undefined ? '—' : seconds(Date.parse(run.started_at) - started);
+    };
     lines.push(
       `  ${String(instanceCount)} instance(s) on PostgreSQL, SYNC_CONCURRENCY ${String(concurrency)} each`,
       `    every tenant fully visible     ${visible.size === clientIds.length ? seconds(allVisibleMs) : `NOT within ${seconds(timeoutMs)} (${String(visible.size)} of ${String(clientIds.length)})`}`,
-      `    floor (slowest tenant's own)   ${seconds(floor.ms)}   ratio ${(allVisibleMs / floor.ms).toFixed(2)} ×   [${allVisibleMs <= 1.2 * floor.ms ? 'ok  ' : 'MISS'}≤ 1.2 ×]   (${String(floor.throttled)} throttled answers in all)`,
+      `    floor (slowest tenant's own)   ${seconds(floor)}   ratio ${(allVisibleMs / floor).toFixed(2)} ×   [${allVisibleMs <= 1.2 * floor ? 'ok  ' : 'MISS'}≤ 1.2 ×]   (${String(floors.throttled)} throttled answers in all)`,
+      ...last.map(
+        ([clientId, at]) =>
+          `      last visible: ${String(usersByClient.get(clientId) ?? 0).padStart(6)} users at ${seconds(at)}, own floor ${seconds(floorOfClient(clientId))} (${(at / floorOfClient(clientId)).toFixed(2)} ×); directory started ${firstStart(clientId, 'directory')}, sign-ins ${firstStart(clientId, 'sign_ins')}`,
+      ),
+      `    machine load during the run    mean ${(loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length)).toFixed(1)}, max ${Math.max(...loads).toFixed(1)} (1-minute load average, ${String(os.cpus().length)} cores)`,
       `    time to first data             p50 ${seconds(quantile(ttfd, 0.5))}, p95 ${seconds(quantile(ttfd, 0.95))}, max ${seconds(Math.max(...ttfd))}`,
       `    CPU                            ${cpu.toFixed(1)} s in all, ${((cpu / totalUsers) * 1000).toFixed(2)} s per 1,000 users`,
       `    peak RSS per instance          ${instances.map((instance) => `${String(instance.peakRssMb)} MB`).join(', ')}`,
       `    PostgreSQL schema size         ${(Number(size.rows[0]?.bytes ?? 0) / 1024 / 1024).toFixed(0)} MB`,
-      `    succeeded runs per client and kind  ${duplicates.length === 0 ? 'exactly one each' : `${String(duplicates.length)} client/kind pairs ran more than once`}`,
+      `    exactly once                   ${check.overlapping === 0 ? 'no two runs of a client and kind at once' : `${String(check.overlapping)} runs overlapped another of the same client and kind`}; ${check.early === 0 ? 'none started again within its interval' : `${String(check.early)} started again within ${String(intervalMinutes / 2)} min`}; ${String(check.scheduledAgain)} scheduled re-runs (every ${String(intervalMinutes)} min); ${String(check.interrupted)} interrupted`,
     );
     if (killedAt !== undefined) {
       lines.push(
