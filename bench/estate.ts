@@ -1,6 +1,6 @@
 /**
  * `npm run bench:estate -- [--tenants 200] [--scale 1] [--instances 1,3] [--latency-ms 100] [--kill]
- *   [--concurrency 16] [--timeout-min 60]`
+ *   [--concurrency N] [--timeout-min 60]`
  *
  * An MSP estate: `--tenants` simulated tenants from 20 to 20,000 users (400,000 in all at scale 1; `--scale`
  * multiplies every size), groups nested, 30 days of sign-ins, in one simulator in its own process with a latency on
@@ -36,7 +36,7 @@ const { values: args } = parseArgs({
     scale: { type: 'string', default: '1' },
     instances: { type: 'string', default: '1,3' },
     'latency-ms': { type: 'string', default: '100' },
-    concurrency: { type: 'string', default: '16' },
+    concurrency: { type: 'string' },
     kill: { type: 'boolean', default: false },
     'timeout-min': { type: 'string', default: '60' },
   },
@@ -45,7 +45,8 @@ const tenantCount = Number(args.tenants);
 const scale = Number(args.scale);
 const latencyMs = Number(args['latency-ms']);
 const instanceCounts = args.instances.split(',').map(Number);
-const concurrency = Number(args.concurrency);
+/** SYNC_CONCURRENCY for each instance; the product's default when not given. */
+const concurrency = args.concurrency === undefined ? undefined : Number(args.concurrency);
 const timeoutMs = Number(args['timeout-min']) * 60_000;
 const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -250,7 +251,7 @@ async function runEstate(sim: EstateSim, instanceCount: number): Promise<string[
         authorityHost: sim.authorityHost,
         graphBaseUrl: sim.graphBaseUrl,
         caCertPath: sim.caCertPath,
-        concurrency,
+        ...(concurrency === undefined ? {} : { concurrency }),
       });
       instances.push({ child, pid: child.pid ?? 0, peakRssMb: 0, cpuSeconds: 0 });
     }
@@ -353,7 +354,7 @@ async function runEstate(sim: EstateSim, instanceCount: number): Promise<string[
       return run === undefined ? '—' : seconds(Date.parse(run.started_at) - started);
     };
     lines.push(
-      `  ${String(instanceCount)} instance(s) on PostgreSQL, SYNC_CONCURRENCY ${String(concurrency)} each`,
+      `  ${String(instanceCount)} instance(s) on PostgreSQL, SYNC_CONCURRENCY ${concurrency === undefined ? 'default' : String(concurrency)} each`,
       `    every tenant fully visible     ${visible.size === clientIds.length ? seconds(allVisibleMs) : `NOT within ${seconds(timeoutMs)} (${String(visible.size)} of ${String(clientIds.length)})`}`,
       `    floor (slowest tenant's own)   ${seconds(floor)}   ratio ${(allVisibleMs / floor).toFixed(2)} ×   [${allVisibleMs <= 1.2 * floor ? 'ok  ' : 'MISS'}≤ 1.2 ×]   (${String(floors.throttled)} throttled answers in all)`,
       ...last.map(

@@ -2,7 +2,7 @@
  * One instance of the product for the multi-instance test and `bench:estate`, in a process of its own: the real
  * core (createCore) with its scheduler on PostgreSQL — the job queue, heartbeats, claims and every client's full
  * sync — without the HTTP edges, which the estate does not exercise. Argument: a JSON object { url, schema,
- * secretsKey (base64), authorityHost, graphBaseUrl, caCertPath, concurrency, and optionally schedulerTiming (the
+ * secretsKey (base64), authorityHost, graphBaseUrl, caCertPath, and optionally concurrency, schedulerTiming (the
  * scheduler's tick, poll, heartbeat and dead-instance times in ms) and reportsPaceMs (the reports tier's spacing) }.
  * Without the optional ones it runs with the product's defaults (bench:estate). Prints `ready` once its scheduler
  * runs; SIGTERM stops it cleanly (SIGKILL is what the benchmark's `--kill` sends).
@@ -20,7 +20,7 @@ const options = JSON.parse(process.argv[2] ?? '{}') as {
   authorityHost: string;
   graphBaseUrl: string;
   caCertPath: string;
-  concurrency: number;
+  concurrency?: number;
   schedulerTiming?: { tickMs?: number; pollMs?: number; heartbeatMs?: number; deadAfterMs?: number };
   reportsPaceMs?: number;
 };
@@ -29,7 +29,7 @@ const config = loadConfig({
   DATABASE_URL: options.url,
   DATABASE_SCHEMA: options.schema,
   SECRETS_KEY: options.secretsKey,
-  SYNC_CONCURRENCY: String(options.concurrency),
+  ...(options.concurrency === undefined ? {} : { SYNC_CONCURRENCY: String(options.concurrency) }),
   LOG_LEVEL: 'warn',
 });
 const logger = createLogger({ level: 'warn', destination: process.stderr });
