@@ -52,6 +52,7 @@ const PHRASES: Readonly<Record<string, string>> = {
   'alerts.settings_changed': 'changed the alert settings of {client}',
   'alerts.webhook_added': 'added a webhook for the alerts of {client}',
   'alerts.webhook_removed': 'removed a webhook for the alerts of {client}',
+  'alerts.destination_refused': "kept an alert of {client} out of a chat that is not the client's",
 };
 
 /** Whether the action has its own sentence (others fall back to "made a change (…)"). */

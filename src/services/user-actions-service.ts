@@ -156,6 +156,7 @@ export class UserActionsService {
     // request, with the words the preview showed in place of its Confirm.
     const availability = await this.availability(client.id, kind);
     if (!availability.available) {
+      await this.auditRefused(actor, client.id, request, kind);
       throw new ConflictError('permission_missing', notAvailableNotice(availability.detail), {
         permission: kind.permission.permission,
       });
@@ -228,6 +229,30 @@ export class UserActionsService {
       (a) => a.action === kind.permission.action,
     );
     return found ?? { available: false, detail: '' };
+  }
+
+  /**
+   * A confirm refused because the tenant has not granted the action's permission is still an admin's attempt: each
+   * user it named is audited as refused (nothing was sent to Graph, nothing else was written).
+   */
+  private async auditRefused(
+    actor: Actor,
+    clientId: string,
+    request: Selection,
+    kind: ActionKind,
+  ): Promise<void> {
+    const ids = [...new Set(request.userIds.map((id) => id.toLowerCase()))];
+    await this.store.transaction(async (tx) => {
+      for (const id of ids) {
+        await this.audit.record(tx, actor, {
+          action: kind.audit,
+          clientId,
+          targetType: 'user',
+          targetId: id,
+          after: { outcome: 'refused', reason: 'permission_missing', permission: kind.permission.permission },
+        });
+      }
+    });
   }
 
   /** Stores what Graph now holds for the users done (and what was removed, for the Undo); audits each, at once. */

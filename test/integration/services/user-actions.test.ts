@@ -80,7 +80,7 @@ for (const engine of engines) {
       return byUser;
     };
 
-    it('without the permission: shown unavailable with the consent hint; a forced confirm is refused with the same words, nothing sent, changed or audited', async () => {
+    it('without the permission: shown unavailable with the consent hint; a forced confirm is refused with the same words, nothing sent or changed, the attempt audited as refused', async () => {
       const preview = await app.core.userActions.preview(partnerAdmin, clientId, {
         action: 'block_sign_in',
         userIds: selection,
@@ -106,7 +106,14 @@ for (const engine of engines) {
           error.message === preview.unavailableNotice,
       );
       for (const id of selection) assert.equal(tenant.user(id)?.accountEnabled, true);
-      assert.equal((await audited('user.block_sign_in')).size, 0);
+      // The attempt is audited, each user as refused for the missing permission.
+      const refused = await audited('user.block_sign_in');
+      assert.deepEqual([...refused.keys()].sort(), [...selection].sort());
+      for (const id of selection)
+        assert.deepEqual(
+          refused.get(id)?.map((a) => [a.outcome, a.reason, a.permission]),
+          [['refused', 'permission_missing', 'User.EnableDisableAccount.All']],
+        );
     });
 
     it('with the permission: preview (who, what, cost), no change without confirm, then every selected user blocked in the tenant, each audited; a retry sends nothing', async () => {
@@ -160,7 +167,10 @@ for (const engine of engines) {
       const audit = await audited('user.block_sign_in');
       for (const id of selection) {
         assert.deepEqual(
-          audit.get(id)?.map((a) => [a.outcome, a.graphStatus, a.displayName]),
+          audit
+            .get(id)
+            ?.filter((a) => a.reason !== 'permission_missing')
+            .map((a) => [a.outcome, a.graphStatus, a.displayName]),
           [['done', 204, tenant.user(id)?.displayName]],
           id,
         );
