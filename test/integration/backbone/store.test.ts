@@ -531,6 +531,16 @@ describe('store migrations', () => {
                 'directory_users_upn',
               ],
             );
+            // The guest index holds the columns of its own condition (null: the sort name expression).
+            const guest = await sql<{
+              name: string | null;
+            }>`select name from pragma_index_info('directory_users_guest_sort') order by seqno`.execute(
+              after.db,
+            );
+            assert.deepEqual(
+              guest.rows.map((row) => row.name),
+              ['client_id', null, 'id', 'user_type', 'user_principal_name'],
+            );
           }
           await assert.rejects(
             after.db
