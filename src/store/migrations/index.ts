@@ -21,6 +21,7 @@ import * as alertSettingsAndWebhooks from './0020-alert-settings-and-webhooks.js
 import * as licenceRemovals from './0022-licence-removals.js';
 import * as groupNesting from './0023-group-nesting.js';
 import * as usersInArrivalOrder from './0024-users-in-arrival-order.js';
+import * as usersClusteredAgain from './0025-users-clustered-again.js';
 
 /** A migration that may differ slightly per engine (auto-increment ids, SQLite's WITHOUT ROWID). */
 export interface DialectMigration {
@@ -50,4 +51,5 @@ export const migrations: Readonly<Record<string, DialectMigration>> = {
   '0022-licence-removals': licenceRemovals,
   '0023-group-nesting': groupNesting,
   '0024-users-in-arrival-order': usersInArrivalOrder,
+  '0025-users-clustered-again': usersClusteredAgain,
 };

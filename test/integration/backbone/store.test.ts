@@ -440,7 +440,7 @@ describe('store migrations', () => {
       }
     });
 
-    it(`0024 keeps every user with all its columns, and its key still refuses a second row [${engine}]`, async () => {
+    it(`0024 and 0025 keep every user with all its columns, and its key still refuses a second row [${engine}]`, async () => {
       const config = freshStoreConfig(engine);
       try {
         const before = await openDatabase(config, { migrate: false });
@@ -473,33 +473,74 @@ describe('store migrations', () => {
         // One at a time: in one multi-row insert Kysely would give SQLite nulls, not the defaults, for the bare row.
         await old.insertInto('directory_users').values(full).execute();
         await old.insertInto('directory_users').values(bare).execute();
+        // Users written while 0024's rowid table was in place, arriving out of key order.
+        const late = { ...full, client_id: 'c1', id: 'u0', display_name: 'Bo Late', department: null };
+        const expected = [
+          late,
+          full,
+          {
+            ...Object.fromEntries(Object.keys(full).map((column) => [column, null])),
+            ...bare,
+            account_enabled: 1,
+            entra_state: 'active',
+            collection_state: 'not_imported',
+            search_text: '',
+            seen_generation: 0,
+          },
+        ];
+        const users = async (db: Kysely<unknown>): Promise<unknown[]> =>
+          (db as unknown as Kysely<Record<string, Record<string, unknown>>>)
+            .selectFrom('directory_users')
+            .selectAll()
+            .orderBy('client_id')
+            .orderBy('id')
+            .execute();
+        const withoutRowid = async (db: Kysely<unknown>): Promise<unknown> =>
+          (
+            await sql<{
+              wr: number;
+            }>`select wr from pragma_table_list where name = 'directory_users'`.execute(db)
+          ).rows;
+        assert.equal((await migratorFor(before).migrateTo('0024-users-in-arrival-order')).error, undefined);
+        await old.insertInto('directory_users').values(late).execute();
+        assert.deepEqual(await users(before.db as Kysely<unknown>), expected);
+        // 0024: an ordinary rowid table, no longer clustered on the random key.
+        if (engine === 'sqlite')
+          assert.deepEqual(await withoutRowid(before.db as Kysely<unknown>), [{ wr: 0 }]);
         await before.close();
 
         const after = await openDatabase(config);
         try {
-          const rows = await after.db
-            .selectFrom('directory_users')
-            .selectAll()
-            .orderBy('client_id')
-            .execute();
-          assert.deepEqual(rows, [
-            full,
-            {
-              ...Object.fromEntries(Object.keys(full).map((column) => [column, null])),
-              ...bare,
-              account_enabled: 1,
-              entra_state: 'active',
-              collection_state: 'not_imported',
-              search_text: '',
-              seen_generation: 0,
-            },
-          ]);
+          assert.deepEqual(await users(after.db as Kysely<unknown>), expected);
           if (engine === 'sqlite') {
-            // An ordinary rowid table now, no longer clustered on the random key.
-            const listed = await sql<{
-              wr: number;
-            }>`select wr from pragma_table_list where name = 'directory_users'`.execute(after.db);
-            assert.deepEqual(listed.rows, [{ wr: 0 }]);
+            // 0025: clustered on (client_id, id) again, with 0024's other indexes.
+            assert.deepEqual(await withoutRowid(after.db as Kysely<unknown>), [{ wr: 1 }]);
+            const indexes = await sql<{
+              name: string;
+            }>`select name from sqlite_master where type = 'index' and tbl_name = 'directory_users' order by name`.execute(
+              after.db,
+            );
+            assert.deepEqual(
+              indexes.rows.map((row) => row.name),
+              [
+                'directory_users_department',
+                'directory_users_guest_sort',
+                'directory_users_reason_sort',
+                'directory_users_sort',
+                'directory_users_state_sort',
+                'directory_users_upn',
+              ],
+            );
+            // The guest index holds the columns of its own condition (null: the sort name expression).
+            const guest = await sql<{
+              name: string | null;
+            }>`select name from pragma_index_info('directory_users_guest_sort') order by seqno`.execute(
+              after.db,
+            );
+            assert.deepEqual(
+              guest.rows.map((row) => row.name),
+              ['client_id', null, 'id', 'user_type', 'user_principal_name'],
+            );
           }
           await assert.rejects(
             after.db
