@@ -88,15 +88,18 @@ class SqliteWorkerDriver implements Driver {
       workerData: { file: this.file, pragmas: this.pragmas },
       execArgv: [],
     });
-    this.worker = worker;
     const started = await new Promise<Started>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
+      worker.once('exit', (code) => {
+        reject(new Error(`the SQLite worker exited before it was ready (code ${code})`));
+      });
     });
     if (!started.ready) {
       await worker.terminate();
       throw rebuild(started.error);
     }
+    this.worker = worker;
     worker.on('message', (reply: Reply) => {
       this.settle(reply);
     });
