@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { ClientSecretCredential } from '@azure/identity';
 import type {
@@ -261,22 +262,36 @@ async function release(target: Target): Promise<void> {
   if (target.store.kind === 'postgres') await dropStoreSchema(target.store.url, target.store.schema);
 }
 
+/** How long the event loop was held up during a full sync (a commit on this thread holds the page chains). */
+interface Stalls {
+  readonly maxMs: number;
+  readonly p99Ms: number;
+}
+
 async function timedFullSync(
   target: Target,
-): Promise<{ ms: number; cpuMs: number; requests: number; pages: number }> {
+): Promise<{ ms: number; cpuMs: number; requests: number; pages: number; stalls: Stalls }> {
   const started = performance.now();
   const cpu = process.cpuUsage();
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   const full = await target.sync.run(target.clientId);
+  loop.disable();
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
+  const stalls = { maxMs: loop.max / 1e6, p99Ms: loop.percentile(99) / 1e6 };
   if (full.run.status !== 'succeeded') throw new Error(`full sync failed: ${full.run.errorMessage ?? ''}`);
   return {
     ms,
     cpuMs: (used.user + used.system) / 1000,
     requests: full.run.graphRequests,
     pages: full.run.pages,
+    stalls,
   };
 }
+
+const stalled = (stalls: Stalls): string =>
+  `event loop held up to ${Math.round(stalls.maxMs)} ms (p99 ${Math.round(stalls.p99Ms)} ms)`;
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`.padStart(8);
 const times = (ratio: number): string => `${ratio.toFixed(2)} ×`;
@@ -381,6 +396,7 @@ async function main(): Promise<void> {
     print(
       `    CPU of this process (the simulator's apart)   floor ${seconds(floorUsed.user / 1000 + floorUsed.system / 1000).trim()}, full sync ${seconds(full.cpuMs).trim()} — wall times stretch with the machine's load, CPU less so`,
     );
+    print(`    ${stalled(full.stalls)} during the full sync`);
     print(
       `    Graph requests (full)            ${full.requests} for ${floorPages} pages   [${mark(full.requests <= floorPages + 3)}≤ pages + 3]`,
     );
@@ -399,6 +415,7 @@ async function main(): Promise<void> {
         floorMs: Math.round(floorRun.ms),
         fullMs: Math.round(full.ms),
         fullCpuMs: Math.round(full.cpuMs),
+        stallMaxMs: Math.round(full.stalls.maxMs),
         deltaMs: Math.round(deltaMs),
         rows,
       },
@@ -422,7 +439,7 @@ async function main(): Promise<void> {
         `    longer chain's floor (users ${chains.users.pages} pages ${seconds(chains.users.ms).trim()}, groups ${chains.groups.pages} pages ${seconds(chains.groups.ms).trim()})  ${seconds(longer)}`,
       );
       print(
-        `    full sync (product)              ${seconds(product.ms)}   ${times(product.ms / longer)} the longer chain   [${mark(product.ms <= 1.2 * longer)}≤ 1.2 ×]   ${product.requests} requests, ${seconds(product.cpuMs).trim()} CPU`,
+        `    full sync (product)              ${seconds(product.ms)}   ${times(product.ms / longer)} the longer chain   [${mark(product.ms <= 1.2 * longer)}≤ 1.2 ×]   ${product.requests} requests, ${seconds(product.cpuMs).trim()} CPU, ${stalled(product.stalls)}`,
       );
       print(
         `    script, 4 in flight              ${seconds(script.ms)}   product ${times(script.ms / product.ms)} faster   [${mark(script.ms >= 1.8 * product.ms)}≥ 1.8 ×]   ${script.requests} requests`,
@@ -431,6 +448,7 @@ async function main(): Promise<void> {
         usersChainMs: Math.round(chains.users.ms),
         groupsChainMs: Math.round(chains.groups.ms),
         fullMs: Math.round(product.ms),
+        stallMaxMs: Math.round(product.stalls.maxMs),
         scriptMs: Math.round(script.ms),
         scriptRequests: script.requests,
       };

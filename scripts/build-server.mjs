@@ -3,7 +3,9 @@
 // 2. The admin CLI is bundled into one file over its compiled entry (dist/src/cli/main.js): loading hundreds of
 //    modules one by one is what made it slow to start, and an operator runs it once per command (DESIGN §8: < 1 s).
 //    Only native and optional packages stay outside the bundle.
-// 3. dist/BUILD records when the build finished (scripts/run-entry.mjs runs the build only when it is newer than
+// 3. The SQLite worker (src/store/sqlite-worker.mjs, plain JavaScript that tsc does not emit) is copied beside the
+//    modules that start it: dist/src/store for the compiled server, dist/src/cli for the bundled CLI.
+// 4. dist/BUILD records when the build finished (scripts/run-entry.mjs runs the build only when it is newer than
 //    every source file).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -39,4 +41,10 @@ await build({
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
 });
+for (const folder of ['src/store', 'src/cli']) {
+  fs.copyFileSync(
+    path.join(root, 'src/store/sqlite-worker.mjs'),
+    path.join(dist, folder, 'sqlite-worker.mjs'),
+  );
+}
 fs.writeFileSync(path.join(dist, 'BUILD'), `${new Date().toISOString()}\n`);

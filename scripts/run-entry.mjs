@@ -34,7 +34,7 @@ if (built && !newerSource(fs.statSync(STAMP).mtimeMs)) {
   await import(pathToFileURL(path.join(root, entry)).href);
 }
 
-/** Whether any TypeScript source was changed after `since` (a few hundred stats: milliseconds). */
+/** Whether any source (TypeScript, or the SQLite worker in plain JavaScript) was changed after `since` (a few hundred stats: milliseconds). */
 function newerSource(since) {
   const pending = SOURCE_FOLDERS.map((folder) => path.join(root, folder));
   while (pending.length > 0) {
@@ -49,7 +49,7 @@ function newerSource(since) {
       const full = path.join(folder, item.name);
       if (item.isDirectory()) {
         if (item.name !== 'node_modules' && item.name !== 'dist') pending.push(full);
-      } else if (item.name.endsWith('.ts') && fs.statSync(full).mtimeMs > since) return true;
+      } else if (/\.(ts|mjs)$/.test(item.name) && fs.statSync(full).mtimeMs > since) return true;
     }
   }
   return false;

@@ -1,22 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
-import {
-  Kysely,
-  Migrator,
-  PostgresDialect,
-  SqliteDialect,
-  sql,
-  type Migration,
-  type MigrationProvider,
-  type SqliteDatabase as SqliteDialectDatabase,
-} from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type Migration, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import type { StoreConfig } from '../config/load-config.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { migrations } from './migrations/index.js';
 import type { SqlDialect } from './dialect.js';
+import { SqliteWorkerDialect } from './sqlite-worker-dialect.js';
 import type { Database } from './schema.js';
 
 /** An open store: the Kysely handle every repository uses, which engine it is, and how to close it. */
@@ -60,18 +51,7 @@ export async function openDatabase(
 
 function openSqlite(file: string): AppDatabase {
   if (file !== ':memory:') ownerOnly(file);
-  const connection = new SqliteDatabase(file);
-  connection.pragma('journal_mode = WAL');
-  connection.pragma('synchronous = NORMAL');
-  connection.pragma('busy_timeout = 10000');
-  connection.pragma('cache_size = -65536');
-  connection.pragma('temp_store = MEMORY');
-  // Checkpoint the WAL every 64 MB rather than every 4 MB: a sync's commits each touch thousands of index pages,
-  // and a checkpoint (with its fsync) after nearly every commit doubled their cost.
-  connection.pragma('wal_autocheckpoint = 16384');
-  const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(connection) }),
-  });
+  const db = new Kysely<Database>({ dialect: new SqliteWorkerDialect({ file, pragmas: SQLITE_PRAGMAS }) });
   return {
     db,
     dialect: 'sqlite',
@@ -82,6 +62,17 @@ function openSqlite(file: string): AppDatabase {
     close: () => db.destroy(),
   };
 }
+
+const SQLITE_PRAGMAS = [
+  'journal_mode = WAL',
+  'synchronous = NORMAL',
+  'busy_timeout = 10000',
+  'cache_size = -65536',
+  'temp_store = MEMORY',
+  // Checkpoint the WAL every 64 MB rather than every 4 MB: a sync's commits each touch thousands of index pages,
+  // and a checkpoint (with its fsync) after nearly every commit doubled their cost.
+  'wal_autocheckpoint = 16384',
+];
 
 /**
  * The directory copy (names, UPNs, sign-ins, MFA state) is readable by this account only: the folder is created 0700
@@ -102,36 +93,6 @@ function ownerOnly(file: string): void {
       // Not there (yet): SQLite creates it with the database's mode.
     }
   }
-}
-
-/**
- * Kysely prepares every SQLite statement afresh; compiling the same SQL again and again cost a tenth of the time of
- * a busy server. Statements are reused by their SQL text (least recently used ones dropped), except while one is
- * still being iterated, when a fresh one is prepared.
- */
-function withStatementCache(connection: SqliteDatabase.Database, capacity = 1000): SqliteDialectDatabase {
-  const cache = new Map<string, SqliteDatabase.Statement>();
-  return {
-    close: () => {
-      cache.clear();
-      connection.close();
-    },
-    prepare: (text: string) => {
-      const cached = cache.get(text);
-      if (cached !== undefined && !cached.busy) {
-        cache.delete(text);
-        cache.set(text, cached);
-        return cached;
-      }
-      const statement = connection.prepare(text);
-      cache.set(text, statement);
-      if (cache.size > capacity) {
-        const oldest = cache.keys().next();
-        if (oldest.done !== true) cache.delete(oldest.value);
-      }
-      return statement;
-    },
-  };
 }
 
 /** PostgreSQL `bigint` and `numeric` (counts, sums) come back as JS numbers, as they do from SQLite. */

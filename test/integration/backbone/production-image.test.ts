@@ -60,7 +60,7 @@ function buildIsCurrent(): boolean {
     for (const item of fs.readdirSync(folder, { withFileTypes: true })) {
       const full = path.join(folder, item.name);
       if (item.isDirectory()) pending.push(full);
-      else if (item.name.endsWith('.ts') && fs.statSync(full).mtimeMs > since) return false;
+      else if (/\.(ts|mjs)$/.test(item.name) && fs.statSync(full).mtimeMs > since) return false;
     }
   }
   return true;
@@ -200,7 +200,7 @@ describe('the production image (Dockerfile) against the build output', function 
       for (const item of fs.readdirSync(folder, { withFileTypes: true })) {
         const full = path.join(folder, item.name);
         if (item.isDirectory()) pending.push(full);
-        else if (item.name.endsWith('.js'))
+        else if (/\.m?js$/.test(item.name))
           for (const name of importedPackages(fs.readFileSync(full, 'utf8'))) imported.add(name);
       }
     }
