@@ -410,8 +410,8 @@ for (const engine of engines) {
         assert.deepEqual(
           audit.get(id)?.map((a) => [a.outcome, a.graphStatus ?? a.reason]),
           [
-            ['done', 200],
             ['refused', 'permission_missing'],
+            ['done', 200],
           ],
           id,
         );
