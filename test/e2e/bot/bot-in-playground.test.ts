@@ -724,12 +724,21 @@ describe('bot in the Agents Playground (end to end)', function () {
       .where('action', '=', 'user.remove_licences')
       .where('channel', '=', 'bot')
       .execute();
-    for (const id of users) {
-      const outcomes = audit
+    const outcomesOf = (id: string): { outcome: string; reason?: string }[] =>
+      audit
         .filter((entry) => entry.target_id === id)
-        .map((entry) => JSON.parse(entry.after ?? '{}') as { outcome: string });
+        .map((entry) => JSON.parse(entry.after ?? '{}') as { outcome: string; reason?: string });
+    // The forged confirm is audited as the attempt it was, each user it named refused for the permission.
+    for (const id of expired)
+      assert.ok(
+        outcomesOf(id).some((o) => o.outcome === 'refused' && o.reason === 'permission_missing'),
+        id,
+      );
+    for (const id of users) {
       assert.deepEqual(
-        outcomes.map((o) => o.outcome),
+        outcomesOf(id)
+          .filter((o) => o.reason !== 'permission_missing')
+          .map((o) => o.outcome),
         ['done'],
         id,
       );
