@@ -29,20 +29,10 @@ export function entryCommand(entry: string): string[] {
   return ['--no-deprecation', compiled];
 }
 
-/**
- * Under c8, the folder where V8 writes coverage (`NODE_V8_COVERAGE`) is passed on, so what a child process runs (the
- * server, the CLI, the bot behind the Playground) counts too; c8 maps the build's files back to the sources
- * (`excludeAfterRemap` in .c8rc.json).
- */
-function coverageEnv(): Record<string, string> {
-  const folder = process.env.NODE_V8_COVERAGE;
-  return folder === undefined ? {} : { NODE_V8_COVERAGE: folder };
-}
-
 export function startTs(entry: string, args: readonly string[], env: Record<string, string>): RunningProcess {
   const child = spawn(process.execPath, [...entryCommand(entry), ...args], {
     cwd: repoRoot,
-    env: { ...coverageEnv(), PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
