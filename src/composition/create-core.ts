@@ -494,7 +494,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ? new PgBossJobScheduler({
           connectionString: config.store.url,
           schema: config.store.schema,
-          db,
           instanceId: syncRunner.owner,
           clock,
           listClients,
@@ -508,20 +507,22 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   scheduler.registerClientJob({
     name: 'client-sync',
     everyMinutes: config.syncIntervalMinutes,
-    run: async (clientId, takeover) => {
+    run: async (clientId, takeover, signal) => {
       const outcome = await clientSync.run(clientId, {
         trigger: 'schedule',
         slowKindsEveryMinutes: Math.max(360, config.syncIntervalMinutes),
         ...(takeover === undefined ? {} : { resumingSince: takeover.since }),
+        ...(signal === undefined ? {} : { signal }),
       });
       // A failed directory run opens (or continues) an incident; successes are checked by the listener above; a run
-      // cut short by a shutdown is no news.
+      // cut short by a shutdown, or stopped because another instance took the client over, is no news.
+      const stopped = syncRunner.aborted || signal?.aborted === true;
       const directory = outcome.runs.find((entry) => entry.kind === 'directory');
-      if (directory !== undefined && directory.run.status !== 'succeeded' && !syncRunner.aborted) {
+      if (directory !== undefined && directory.run.status !== 'succeeded' && !stopped) {
         await notifications.checkClient(clientId);
       }
       // The day's dashboard snapshot again, now that MFA registrations and sign-ins of this round are in too.
-      if (!syncRunner.aborted) {
+      if (!stopped) {
         await dashboard.recordSnapshots(clientId).catch((error: unknown) => {
           logger.error({ err: error, clientId }, 'dashboard snapshot failed');
         });

@@ -79,6 +79,7 @@ export type ErrorCode =
   | 'secret_unreadable'
   | 'store_unavailable'
   | 'shutting_down'
+  | 'run_taken_over'
   | 'tab_not_built'
   | 'internal_error'
   // The app package build (scripts/app-package.ts)

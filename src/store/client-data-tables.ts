@@ -49,4 +49,6 @@ export const clientTables = [
   'alert_webhooks',
   // A removed client's claimed scheduler job (PostgreSQL): nothing to take over any more.
   'scheduler_claims',
+  // When its jobs were last queued and run (PostgreSQL).
+  'scheduler_slots',
 ] as const;

@@ -25,6 +25,8 @@ export interface OpenDatabaseOptions {
   readonly logger?: Logger;
   /** Run pending migrations (default true). */
   readonly migrate?: boolean;
+  /** PostgreSQL: connections in the pool (default 10). */
+  readonly connections?: number;
 }
 
 /**
@@ -37,7 +39,9 @@ export async function openDatabase(
   options: OpenDatabaseOptions = {},
 ): Promise<AppDatabase> {
   const opened =
-    config.kind === 'sqlite' ? openSqlite(config.path) : await openPostgres(config.url, config.schema);
+    config.kind === 'sqlite'
+      ? openSqlite(config.path)
+      : await openPostgres(config.url, config.schema, options.connections ?? 10);
   if (options.migrate ?? true) {
     try {
       await migrateToLatest(opened, options.logger);
@@ -104,7 +108,7 @@ const pgTypes: pg.CustomTypesConfig = {
   }) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-async function openPostgres(url: string, schema: string): Promise<AppDatabase> {
+async function openPostgres(url: string, schema: string, connections: number): Promise<AppDatabase> {
   const quoted = `"${schema}"`;
   const bootstrap = new pg.Client({ connectionString: url });
   try {
@@ -121,7 +125,7 @@ async function openPostgres(url: string, schema: string): Promise<AppDatabase> {
   }
   const pool = new pg.Pool({
     connectionString: url,
-    max: 10,
+    max: connections,
     types: pgTypes,
     options: `-c search_path=${quoted}`,
   });

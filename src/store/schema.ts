@@ -7,6 +7,7 @@ import type {
   RoleAssignmentsTable,
   SchedulerClaimsTable,
   SchedulerInstancesTable,
+  SchedulerSlotsTable,
   TabPlacementsTable,
 } from './schema/clients.js';
 import type {
@@ -90,6 +91,7 @@ export interface Database {
   tab_placements: TabPlacementsTable;
   scheduler_instances: SchedulerInstancesTable;
   scheduler_claims: SchedulerClaimsTable;
+  scheduler_slots: SchedulerSlotsTable;
   licence_subscriptions: LicenceSubscriptionsTable;
   user_licences: UserLicencesTable;
   licence_prices: LicencePricesTable;

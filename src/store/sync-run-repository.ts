@@ -203,9 +203,12 @@ export class SyncRunRepository {
     return (await query.execute()).map(toSyncRunRecord);
   }
 
-  /** Live progress and a sign of life. */
-  async heartbeat(id: number, at: Date, progress?: Readonly<Record<string, unknown>>): Promise<void> {
-    await this.db
+  /**
+   * Live progress and a sign of life. False when the run is no longer running: another process closed it (it
+   * presumed this one dead and took the work over), so this run must stop without writing more.
+   */
+  async heartbeat(id: number, at: Date, progress?: Readonly<Record<string, unknown>>): Promise<boolean> {
+    const result = await this.db
       .updateTable('sync_runs')
       .set({
         heartbeat_at: at.toISOString(),
@@ -213,7 +216,8 @@ export class SyncRunRepository {
       })
       .where('id', '=', id)
       .where('status', '=', 'running')
-      .execute();
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   async succeed(
@@ -286,6 +290,8 @@ export class SyncRunRepository {
         ...(progress === undefined ? {} : { progress: JSON.stringify(progress) }),
       })
       .where('id', '=', id)
+      // A run closed meanwhile (taken over by another process) keeps the outcome it was given.
+      .where('status', '=', 'running')
       .execute();
   }
 }

@@ -55,6 +55,12 @@ export interface RunClientSyncOptions {
    * not run again; the kind cut short resumes from its checkpoint. The scheduler's takeover of a dead instance's job.
    */
   readonly resumingSince?: string;
+  /**
+   * Aborted when this sync must stop where it is: its scheduler learnt that another instance took the client over
+   * (this one was presumed dead). No further part starts; the part under way stops at its next write (its run was
+   * closed by the takeover: see SyncRunner's fence).
+   */
+  readonly signal?: AbortSignal;
   /** Live progress of each run, with its part. */
   readonly onProgress?: (part: SyncPart, progress: Readonly<Record<string, unknown>>) => void;
   /** Each run as it ends, before the next part starts (the bot's card shows the directory's as soon as it is done). */
@@ -101,7 +107,7 @@ export class ClientSync {
 
     for (const part of parts) {
       // The process is stopping: the run under way was interrupted at its checkpoint; the rest waits for next time.
-      if (this.options.runner.aborted) break;
+      if (this.options.runner.aborted || options.signal?.aborted === true) break;
       switch (part) {
         case 'directory': {
           const onProgress = progress(part);
@@ -112,6 +118,7 @@ export class ClientSync {
               await this.options.directory.run(clientId, {
                 trigger,
                 ...(onProgress === undefined ? {} : { onProgress }),
+                ...(options.signal === undefined ? {} : { signal: options.signal }),
               }),
             );
           }

@@ -255,10 +255,31 @@ export class SyncRunner {
         elapsedMs: Date.now() - started,
       };
     };
+    // The fence: once another process has closed this run (it presumed this one dead and took the client over),
+    // the run stops — its Graph calls are cancelled, and the transaction whose progress found it closed rolls back,
+    // so it writes nothing more over the run that took its place.
+    const fence = new AbortController();
+    const takenOver = (): AppError => {
+      if (!fence.signal.aborted) {
+        fence.abort(
+          new AppError(
+            'run_taken_over',
+            'Another instance took this sync over (it presumed this one dead); this run stopped.',
+            { status: 409 },
+          ),
+        );
+      }
+      return fence.signal.reason as AppError;
+    };
     const timer = setInterval(() => {
-      runs.heartbeat(row.id, this.clock.now(), snapshot()).catch((error: unknown) => {
-        this.logger.warn({ err: error, runId: row.id }, 'could not record the sync heartbeat');
-      });
+      runs
+        .heartbeat(row.id, this.clock.now(), snapshot())
+        .then((running) => {
+          if (!running) takenOver();
+        })
+        .catch((error: unknown) => {
+          this.logger.warn({ err: error, runId: row.id }, 'could not record the sync heartbeat');
+        });
     }, this.heartbeatMs);
     timer.unref();
     const context: RunContext = {
@@ -268,12 +289,13 @@ export class SyncRunner {
       trigger: row.trigger,
       tally,
       counts,
-      signal: this.stopping.signal,
+      signal: AbortSignal.any([this.stopping.signal, fence.signal]),
       progress: async (update, tx) => {
         latest = { ...latest, ...update };
         const progress = snapshot();
         observer?.(progress);
-        await (tx === undefined ? runs : tx.syncRuns).heartbeat(row.id, this.clock.now(), progress);
+        if (!(await (tx === undefined ? runs : tx.syncRuns).heartbeat(row.id, this.clock.now(), progress)))
+          throw takenOver();
       },
     };
     const withRequests = (): SyncRunCounts => {
@@ -301,6 +323,14 @@ export class SyncRunner {
         'sync run succeeded',
       );
     } catch (error) {
+      if (fence.signal.aborted) {
+        this.logger.warn(
+          { clientId: row.clientId, kind: row.kind, runId: row.id },
+          'sync run stopped: another instance took it over',
+        );
+        clearInterval(timer);
+        return (await runs.get(row.id)) ?? row;
+      }
       if (this.stopping.signal.aborted) {
         // Not the tenant's failure: the process stopped. The checkpoints written so far are where the next run goes on.
         await runs.markInterrupted(row.id, this.clock.now());

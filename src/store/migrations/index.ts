@@ -22,6 +22,7 @@ import * as licenceRemovals from './0022-licence-removals.js';
 import * as groupNesting from './0023-group-nesting.js';
 import * as usersInArrivalOrder from './0024-users-in-arrival-order.js';
 import * as usersClusteredAgain from './0025-users-clustered-again.js';
+import * as schedulerSlots from './0026-scheduler-slots.js';
 
 /** A migration that may differ slightly per engine (auto-increment ids, SQLite's WITHOUT ROWID). */
 export interface DialectMigration {
@@ -52,4 +53,5 @@ export const migrations: Readonly<Record<string, DialectMigration>> = {
   '0023-group-nesting': groupNesting,
   '0024-users-in-arrival-order': usersInArrivalOrder,
   '0025-users-clustered-again': usersClusteredAgain,
+  '0026-scheduler-slots': schedulerSlots,
 };

@@ -123,3 +123,14 @@ export interface SchedulerClaimsTable {
   /** When the slot was first claimed: a slot taken over from a dead instance keeps its first claim's time. */
   claimed_at: Timestamp;
 }
+
+/** When a client's job was last queued, started and finished, across instances (migration 0026). */
+export interface SchedulerSlotsTable {
+  queue: string;
+  client_id: string;
+  queued_at: Timestamp;
+  /** Set when an instance starts the queued job (again after a takeover); null until then. */
+  started_at: Timestamp | null;
+  /** Set when the run ends, whatever its outcome; null while it is queued or running. */
+  finished_at: Timestamp | null;
+}

@@ -10,8 +10,9 @@ export interface ClientJob {
    * Does the job for one client. Throwing only ends this attempt (logged); the job runs again at the next interval.
    * Jobs must tolerate running again early (after a restart, or when a person asked for it meanwhile). `takeover`
    * is given when this is a slot another instance had started and died running: the job goes on where it was.
+   * `signal` is aborted when the job must stop at once: another instance took it over (this one was presumed dead).
    */
-  run(clientId: string, takeover?: JobTakeover): Promise<void>;
+  run(clientId: string, takeover?: JobTakeover, signal?: AbortSignal): Promise<void>;
 }
 
 /** A client job's slot taken over from an instance that died running it. */

@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import PgBoss from 'pg-boss';
-import type { Kysely } from 'kysely';
 import type { QueueStats } from '../../observability/telemetry.js';
 import type { Clock } from '../../shared/clock.js';
+import { AppError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
-import type { Database } from '../../store/schema.js';
+import { openDatabase, type AppDatabase } from '../../store/database.js';
+import { SchedulerRepository } from '../../store/scheduler-repository.js';
 import {
   assertJobName,
   type ClientJob,
@@ -17,10 +18,12 @@ import {
 
 export interface PgBossJobSchedulerOptions {
   readonly connectionString: string;
-  /** PostgreSQL schema for pg-boss's tables (the app's own schema: its table names do not clash). */
+  /**
+   * PostgreSQL schema for pg-boss's tables and the app's (its table names do not clash). The scheduler keeps its
+   * own two connections to it for instances' heartbeats and claims, so that no burst of sync writes on the app's
+   * pool delays a heartbeat until the instance looks dead.
+   */
   readonly schema: string;
-  /** The app's store (the same database): instances' heartbeats and claims, and the runs of a dead instance. */
-  readonly db: Kysely<Database>;
   /** This instance: the sync runner's owner (`host:pid:nonce`), so its runs can be closed if it dies. */
   readonly instanceId: string;
   readonly clock: Clock;
@@ -34,13 +37,14 @@ export interface PgBossJobSchedulerOptions {
   readonly pollMs?: number;
   /** How often it shows life. Default 5 s. */
   readonly heartbeatMs?: number;
-  /** An instance silent for this long died: its jobs are taken over. Default 30 s. */
+  /** An instance silent for this long (on the machines' clocks) died: its jobs are taken over. Default 30 s. */
   readonly deadAfterMs?: number;
   /** How often daily-job workers poll for jobs. Default 2 s. */
   readonly pollingIntervalSeconds?: number;
 }
 
-const SYNC_RUN_FAILED_INTERRUPTED = 'interrupted';
+/** A job queued this long ago and never finished is presumed lost, and its client queued again. */
+const LOST_AFTER_MS = 6 * 60 * 60_000;
 
 /** A client job's payload: the client, and for a slot taken over from a dead instance, when it was first claimed. */
 interface ClientJobData {
@@ -48,11 +52,20 @@ interface ClientJobData {
   readonly takeover?: JobTakeover;
 }
 
+/** A job this instance runs: how to stop it, and whether another instance took it over meanwhile. */
+interface ActiveJob {
+  running: Promise<void>;
+  readonly controller: AbortController;
+  /** Taken over by another instance (this one was presumed dead): it ends here without a word to the queue. */
+  fenced: boolean;
+}
+
 /**
  * The PostgreSQL scheduler (several instances on one database):
- * - every instance ticks (at start, then every `tickMs`): each client's due slot of each client job is sent once —
- *   `singletonKey` = client and `singletonSeconds` = interval, so a slot is queued once whoever ticks — with its
- *   priority (a client never synced first);
+ * - every instance ticks (at start, then every `tickMs`): a client's job is queued when its last run has finished
+ *   and started at least the job's interval ago (`scheduler_slots`, updated under the row's lock, so a slot is
+ *   queued once whoever ticks) — from the run, not by pg-boss's clock-aligned `singletonSeconds` windows, which
+ *   queued a client again at each window's boundary — with its priority (a client never synced first);
  * - every instance takes queued jobs while it has free slots (`concurrency` over all clients: the work waits on
  *   Graph, so one instance holds many tenants in flight; each tenant's own Graph limits apply inside its run),
  *   highest priority first, then oldest — pg-boss's fetch (`SKIP LOCKED`) hands each job to exactly one instance;
@@ -61,16 +74,21 @@ interface ClientJobData {
  *   a lost machine) is declared dead by whichever instance notices first — atomically, so once: its jobs are failed,
  *   its sync runs closed as interrupted, and each of its clients queued again with the top priority, so another
  *   instance resumes them from their checkpoints within a minute — the slot's parts that had succeeded are not run
- *   again (the job is told when the slot was first claimed). A stopping instance (SIGTERM) leaves the same way.
+ *   again (the job is told when the slot was first claimed). A stopping instance (SIGTERM) leaves the same way;
+ * - an instance that learns it was declared dead while alive (a stall longer than `deadAfterMs`) stops the runs
+ *   another instance took over — their sync runs were closed, which also fences their writes (SyncRunner) — and
+ *   joins again with the rest.
  * Daily jobs are pg-boss cron schedules, which pg-boss also sends once across instances.
  */
 export class PgBossJobScheduler implements JobScheduler {
   private readonly options: PgBossJobSchedulerOptions;
   private readonly clientJobs = new Map<string, ClientJob>();
   private readonly dailyJobs = new Map<string, DailyJob>();
-  private readonly active = new Map<string, Promise<void>>();
+  private readonly active = new Map<string, ActiveJob>();
   private readonly timers: NodeJS.Timeout[] = [];
   private boss: PgBoss | undefined;
+  /** The scheduler's own connections (see `schema`). */
+  private liveness: { readonly database: AppDatabase; readonly repository: SchedulerRepository } | undefined;
   private stopping = false;
   private pumping = false;
   private ticking: Promise<void> | undefined;
@@ -104,14 +122,14 @@ export class PgBossJobScheduler implements JobScheduler {
       this.options.logger.error({ err: error }, 'pg-boss error');
     });
     await boss.start();
+    const database = await openDatabase(
+      { kind: 'postgres', url: this.options.connectionString, schema: this.options.schema },
+      { migrate: false, connections: 2 },
+    );
+    this.liveness = { database, repository: new SchedulerRepository(database.db) };
     this.boss = boss;
     this.stopping = false;
-    const now = this.now();
-    await this.options.db
-      .insertInto('scheduler_instances')
-      .values({ id: this.options.instanceId, started_at: now, heartbeat_at: now })
-      .onConflict((conflict) => conflict.column('id').doUpdateSet({ heartbeat_at: now }))
-      .execute();
+    await this.shared().join(this.options.instanceId, livenessNow());
     for (const job of this.clientJobs.values()) {
       await createQueue(boss, { name: job.name, policy: 'standard', retryLimit: 0 });
     }
@@ -133,18 +151,19 @@ export class PgBossJobScheduler implements JobScheduler {
     this.stopping = true;
     for (const timer of this.timers.splice(0)) clearInterval(timer);
     await Promise.race([
-      Promise.allSettled([this.ticking, ...this.active.values()]),
+      Promise.allSettled([this.ticking, ...[...this.active.values()].map((job) => job.running)]),
       new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
     ]);
-    await this.options.db
-      .deleteFrom('scheduler_instances')
-      .where('id', '=', this.options.instanceId)
-      .execute()
+    await this.shared()
+      .leave(this.options.instanceId)
       .catch((error: unknown) => {
         this.options.logger.warn({ err: error }, 'scheduler: could not leave');
       });
     this.boss = undefined;
+    const liveness = this.liveness;
+    this.liveness = undefined;
     await boss.stop({ graceful: true, wait: true, timeout: 3_000 });
+    await liveness?.database.close();
   }
 
   /** Queues every client's due slot, and takes over the work of instances that died. */
@@ -166,19 +185,28 @@ export class PgBossJobScheduler implements JobScheduler {
   private async queueDue(): Promise<void> {
     const boss = this.started();
     const clients = await this.options.listClients();
+    const priorities = new Map(clients.map((client) => [client.clientId, client.priority]));
+    const now = this.options.clock.now().getTime();
     for (const job of this.clientJobs.values()) {
-      for (const { clientId, priority } of clients) {
-        await boss.send(
-          job.name,
-          { clientId },
-          {
-            singletonKey: clientId,
-            singletonSeconds: Math.max(60, Math.round(job.everyMinutes * 60)),
-            priority,
+      const due = await this.shared().queueDue(job.name, [...priorities.keys()], {
+        now: new Date(now).toISOString(),
+        startedBy: new Date(now - job.everyMinutes * 60_000).toISOString(),
+        lostBy: new Date(now - LOST_AFTER_MS).toISOString(),
+      });
+      for (const clientId of due) {
+        const data: ClientJobData = { clientId };
+        const sent = await boss
+          .send(job.name, data, {
+            priority: priorities.get(clientId) ?? 0,
             retryLimit: 0,
             expireInHours: 4,
-          },
-        );
+          })
+          .catch((error: unknown) => {
+            this.options.logger.error({ err: error, job: job.name, clientId }, 'scheduler: could not queue');
+            return null;
+          });
+        // Not queued after all: due again at the next tick.
+        if (sent === null) await this.shared().unqueue(job.name, clientId);
       }
     }
   }
@@ -189,51 +217,20 @@ export class PgBossJobScheduler implements JobScheduler {
    */
   private async takeOverFromDead(): Promise<void> {
     const boss = this.started();
-    const { db, logger } = this.options;
-    const cutoff = new Date(this.options.clock.now().getTime() - (this.options.deadAfterMs ?? 30_000));
-    const dead = await db
-      .deleteFrom('scheduler_instances')
-      .where('heartbeat_at', '<', cutoff.toISOString())
-      .returning('id')
-      .execute();
-    for (const instance of dead)
-      logger.warn({ instance: instance.id }, 'scheduler: an instance stopped answering');
-    const orphans = await db
-      .selectFrom('scheduler_claims')
-      .selectAll()
-      .where('instance_id', 'not in', (eb) => eb.selectFrom('scheduler_instances').select('id'))
-      .execute();
-    for (const orphan of orphans) {
-      const taken = await db
-        .deleteFrom('scheduler_claims')
-        .where('job_id', '=', orphan.job_id)
-        .returning('job_id')
-        .executeTakeFirst();
-      if (taken === undefined) continue;
-      await boss.fail(orphan.queue, orphan.job_id, { reason: 'its instance died' }).catch(() => undefined);
-      const interrupted = await db
-        .updateTable('sync_runs')
-        .set({
-          status: 'failed',
-          finished_at: this.now(),
-          error_code: SYNC_RUN_FAILED_INTERRUPTED,
-          error_message:
-            'The instance running this sync stopped before it finished; another one resumed it from its checkpoint.',
-        })
-        .where('status', '=', 'running')
-        .where('owner', '=', orphan.instance_id)
-        .where('client_id', '=', orphan.client_id)
-        .executeTakeFirst();
+    const { logger } = this.options;
+    const shared = this.shared();
+    const cutoff = new Date(Date.now() - (this.options.deadAfterMs ?? 30_000)).toISOString();
+    for (const instance of await shared.removeSilentSince(cutoff))
+      logger.warn({ instance }, 'scheduler: an instance stopped answering');
+    for (const orphan of await shared.orphanClaims()) {
+      if (!(await shared.takeOrphan(orphan.jobId))) continue;
+      await boss.fail(orphan.queue, orphan.jobId, { reason: 'its instance died' }).catch(() => undefined);
+      const runsInterrupted = await shared.interruptRunsOf(orphan.instanceId, orphan.clientId, this.now());
       // The claim keeps the slot's first claim time across takeovers (see launch).
-      const data: ClientJobData = { clientId: orphan.client_id, takeover: { since: orphan.claimed_at } };
+      const data: ClientJobData = { clientId: orphan.clientId, takeover: { since: orphan.claimedAt } };
       await boss.send(orphan.queue, data, { priority: PRIORITY_RECOVERY, retryLimit: 0, expireInHours: 4 });
       logger.warn(
-        {
-          clientId: orphan.client_id,
-          job: orphan.queue,
-          from: orphan.instance_id,
-          runsInterrupted: Number(interrupted.numUpdatedRows),
-        },
+        { clientId: orphan.clientId, job: orphan.queue, from: orphan.instanceId, runsInterrupted },
         'scheduler: took over the job of an instance that died; it resumes from its checkpoints',
       );
     }
@@ -262,30 +259,33 @@ export class PgBossJobScheduler implements JobScheduler {
 
   private launch(job: ClientJob, jobId: string, data: ClientJobData): void {
     const boss = this.started();
-    const { db, logger } = this.options;
+    const shared = this.shared();
+    const { logger } = this.options;
     const { clientId, takeover } = data;
-    const running = (async () => {
-      await db
-        .insertInto('scheduler_claims')
-        .values({
-          job_id: jobId,
-          queue: job.name,
-          client_id: clientId,
-          instance_id: this.options.instanceId,
-          // A taken-over slot keeps its first claim time: if this instance dies too, the next one knows it still.
-          claimed_at: takeover?.since ?? this.now(),
-        })
-        .execute();
+    const entry: ActiveJob = { running: Promise.resolve(), controller: new AbortController(), fenced: false };
+    this.active.set(jobId, entry);
+    entry.running = (async () => {
+      const now = this.now();
+      // A taken-over slot keeps its first claim time: if this instance dies too, the next one knows it still.
+      await shared.claim({
+        jobId,
+        queue: job.name,
+        clientId,
+        instanceId: this.options.instanceId,
+        claimedAt: takeover?.since ?? now,
+      });
+      await shared.started(job.name, clientId, now);
       try {
-        await job.run(clientId, takeover);
-        if (this.stopping) return; // cut short: left claimed, taken over once this instance has left
+        await job.run(clientId, takeover, entry.controller.signal);
+        if (this.stopping || entry.fenced) return; // cut short: left claimed, or the claim is another's now
         await boss.complete(job.name, jobId);
       } catch (error) {
+        if (this.stopping || entry.fenced) return;
         logger.error({ err: error, job: job.name, clientId }, 'scheduled job failed');
-        if (this.stopping) return;
         await boss.fail(job.name, jobId, { message: error instanceof Error ? error.message : String(error) });
       }
-      await db.deleteFrom('scheduler_claims').where('job_id', '=', jobId).execute();
+      await shared.release(jobId);
+      await shared.finished(job.name, clientId, this.now());
     })()
       .catch((error: unknown) => {
         logger.error({ err: error, job: job.name, clientId }, 'scheduler: could not record a job');
@@ -294,28 +294,31 @@ export class PgBossJobScheduler implements JobScheduler {
         this.active.delete(jobId);
         void this.pump();
       });
-    this.active.set(jobId, running);
   }
 
   private async beat(): Promise<void> {
-    const result = await this.options.db
-      .updateTable('scheduler_instances')
-      .set({ heartbeat_at: this.now() })
-      .where('id', '=', this.options.instanceId)
-      .executeTakeFirst();
-    if (result.numUpdatedRows === 0n && !this.stopping) {
-      // Declared dead while alive (paused for longer than deadAfterMs): its jobs were taken over; it goes on as a
-      // new member, and its runs under way meet the takeover's runs through the sync runner's lock.
-      this.options.logger.error(
-        'scheduler: this instance was declared dead (no heartbeat in time); joining again',
+    const shared = this.shared();
+    if ((await shared.beat(this.options.instanceId, livenessNow())) || this.stopping) return;
+    // Declared dead while alive (stalled for longer than deadAfterMs). Join again first, so that no claim of this
+    // instance is orphaned from here on; then each run whose claim is gone was taken over by another instance:
+    // it stops here (its sync run was closed by the takeover, which fences its writes too).
+    await shared.join(this.options.instanceId, livenessNow());
+    const kept = await shared.stillClaimed([...this.active.keys()]);
+    let stopped = 0;
+    for (const [jobId, active] of this.active) {
+      if (kept.has(jobId) || active.fenced) continue;
+      active.fenced = true;
+      active.controller.abort(
+        new AppError('run_taken_over', 'Another instance took this job over; it stops here.', {
+          status: 409,
+        }),
       );
-      const now = this.now();
-      await this.options.db
-        .insertInto('scheduler_instances')
-        .values({ id: this.options.instanceId, started_at: now, heartbeat_at: now })
-        .onConflict((conflict) => conflict.column('id').doUpdateSet({ heartbeat_at: now }))
-        .execute();
+      stopped++;
     }
+    this.options.logger.error(
+      { stopped, kept: kept.size },
+      'scheduler: this instance was declared dead (no heartbeat in time): the jobs taken over meanwhile stop here; it joins again',
+    );
   }
 
   private every(ms: number, work: () => Promise<void>): void {
@@ -331,6 +334,11 @@ export class PgBossJobScheduler implements JobScheduler {
   private started(): PgBoss {
     if (this.boss === undefined) throw new Error('The scheduler is not started.');
     return this.boss;
+  }
+
+  private shared(): SchedulerRepository {
+    if (this.liveness === undefined) throw new Error('The scheduler is not started.');
+    return this.liveness.repository;
   }
 
   private now(): string {
@@ -396,4 +404,12 @@ async function createQueue(boss: PgBoss, queue: PgBoss.Queue): Promise<void> {
       await sleep(50 + Math.random() * 200);
     }
   }
+}
+
+/**
+ * Heartbeats are on the machines' clocks: whether an instance is alive is a matter of real time between
+ * processes, whatever clock the app is given.
+ */
+function livenessNow(): string {
+  return new Date().toISOString();
 }

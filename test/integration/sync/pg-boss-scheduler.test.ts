@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { systemClock } from '../../../src/shared/clock.js';
+import { FakeClock, systemClock, type Clock } from '../../../src/shared/clock.js';
 import { createLogger } from '../../../src/shared/logger.js';
 import type { StoreConfig } from '../../../src/config/load-config.js';
 import { openDatabase, type AppDatabase } from '../../../src/store/database.js';
@@ -53,34 +53,59 @@ describe('pg-boss scheduler: three instances, fifty clients [postgres]', functio
   async function startInstances(
     count: number,
     clients: () => readonly ScheduledClient[],
-    run: (clientId: string, instance: string, takeover: JobTakeover | undefined) => Promise<void>,
-    { concurrency = 4, job }: { concurrency?: number; job: string },
-  ): Promise<void> {
+    run: (
+      clientId: string,
+      instance: string,
+      takeover: JobTakeover | undefined,
+      signal: AbortSignal | undefined,
+    ) => Promise<void>,
+    {
+      concurrency = 4,
+      job,
+      clock = systemClock,
+      everyMinutes = 60,
+      tickMs = 500,
+      heartbeatMs = 300,
+      deadAfterMs = 3_000,
+      name = 'instance',
+    }: {
+      concurrency?: number;
+      job: string;
+      clock?: Clock;
+      everyMinutes?: number;
+      tickMs?: number;
+      heartbeatMs?: number;
+      deadAfterMs?: number;
+      name?: string;
+    },
+  ): Promise<PgBossJobScheduler[]> {
+    const started: PgBossJobScheduler[] = [];
     for (let index = 0; index < count; index++) {
-      const instance = `instance-${String(index)}`;
+      const instance = `${name}-${String(index)}`;
       const scheduler = new PgBossJobScheduler({
         connectionString: store.url,
         schema: store.schema,
-        db: database.db,
         instanceId: `${instance}:${String(Date.now())}`,
-        clock: systemClock,
+        clock,
         listClients: () => Promise.resolve(clients()),
         logger,
         concurrency,
-        tickMs: 500,
+        tickMs,
         pollMs: 200,
-        heartbeatMs: 300,
-        deadAfterMs: 3_000,
+        heartbeatMs,
+        deadAfterMs,
       });
       // Each test its own queue, so no test meets another's jobs.
       scheduler.registerClientJob({
         name: job,
-        everyMinutes: 60,
-        run: (clientId, takeover) => run(clientId, instance, takeover),
+        everyMinutes,
+        run: (clientId, takeover, signal) => run(clientId, instance, takeover, signal),
       });
-      instances.push(scheduler);
+      started.push(scheduler);
     }
-    await Promise.all(instances.map((instance) => instance.start()));
+    instances.push(...started);
+    await Promise.all(started.map((instance) => instance.start()));
+    return started;
   }
 
   it('runs every client exactly once across three instances, side by side, a 12-second backfill delaying no one', async () => {
@@ -157,6 +182,118 @@ describe('pg-boss scheduler: three instances, fifty clients [postgres]', functio
       `the newcomer started as number ${String(position + 1)}: ${started.join(', ')}`,
     );
     assert.ok(started.length < routine.length, 'while routine runs were still waiting');
+  });
+
+  it('queues a client again once its run has finished and started the interval ago, at no clock-aligned boundary', async () => {
+    // pg-boss's singletonSeconds windows are aligned to the clock: a client synced at 07:53 was queued again at
+    // 08:00, and a test straddling a boundary saw every client twice. The interval counts from the run's start, on
+    // the app's clock, as the in-process scheduler does; a run still going is not queued again.
+    const clock = new FakeClock(new Date());
+    const starts: number[] = [];
+    let release: (() => void) | undefined;
+    let hold = false;
+    const both = await startInstances(
+      2,
+      () => [{ clientId: 'due-a', priority: PRIORITY_ROUTINE }],
+      async () => {
+        starts.push(clock.now().getTime());
+        if (hold) await new Promise<void>((resolve) => (release = resolve));
+      },
+      { job: 'due-time', clock, everyMinutes: 15, tickMs: 600_000 },
+    );
+    const finished = async (): Promise<boolean> => {
+      const slot = await database.db
+        .selectFrom('scheduler_slots')
+        .select('finished_at')
+        .where('queue', '=', 'due-time')
+        .where('client_id', '=', 'due-a')
+        .executeTakeFirst();
+      return slot?.finished_at !== null && slot?.finished_at !== undefined;
+    };
+    const tickBoth = async (): Promise<void> => {
+      await Promise.all(both.map((instance) => instance.tick()));
+      await sleep(1_000); // the instances poll every 200 ms: a queued run would have started
+    };
+    for (let waited = 0; !(await finished()) && waited < 10_000; waited += 100) await sleep(100);
+    const first = starts[0] ?? 0;
+    await tickBoth();
+    assert.equal(starts.length, 1, 'both instances ticked at their start: one run');
+
+    clock.advance(14 * 60_000);
+    await tickBoth();
+    assert.equal(starts.length, 1, '14 minutes after its start: not due');
+
+    clock.advance(60_000);
+    hold = true;
+    await tickBoth();
+    assert.deepEqual(starts, [first, first + 15 * 60_000], '15 minutes after its start: due, queued once');
+
+    clock.advance(20 * 60_000);
+    await tickBoth();
+    assert.equal(starts.length, 2, 'a run still going is not queued again');
+
+    hold = false;
+    release?.();
+    for (let waited = 0; !(await finished()) && waited < 10_000; waited += 100) await sleep(100);
+    await tickBoth();
+    assert.equal(starts.length, 3, 'due again once it has finished: its start was 20 minutes ago');
+  });
+
+  it('an instance declared dead while alive stops the job another instance took over; the client runs once more, by the survivor', async () => {
+    interface Attempt {
+      readonly instance: string;
+      readonly since: string | undefined;
+      stoppedBy?: string | undefined;
+    }
+    const attempts: Attempt[] = [];
+    const clients = (): ScheduledClient[] => [{ clientId: 'fence-a', priority: PRIORITY_ROUTINE }];
+    const work = async (
+      _clientId: string,
+      instance: string,
+      takeover: JobTakeover | undefined,
+      signal: AbortSignal | undefined,
+    ): Promise<void> => {
+      const attempt: Attempt = { instance, since: takeover?.since };
+      attempts.push(attempt);
+      if (!instance.startsWith('stalled')) return sleep(100);
+      // The stalled instance's run goes on until it is told to stop (at most 20 s).
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 20_000);
+        signal?.addEventListener('abort', () => {
+          attempt.stoppedBy = (signal.reason as { code?: string }).code;
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    };
+    // The stalled instance beats every 4 s: longer than the survivor's 1.5 s limit, as an instance stalled by a
+    // long pause would be. It takes the client first, alone.
+    await startInstances(1, clients, work, {
+      job: 'fence',
+      name: 'stalled',
+      concurrency: 1,
+      heartbeatMs: 4_000,
+      deadAfterMs: 60_000,
+    });
+    for (let waited = 0; attempts.length < 1 && waited < 10_000; waited += 100) await sleep(100);
+    const stalled = attempts.find((attempt) => attempt.instance === 'stalled-0');
+    assert.ok(stalled !== undefined, 'the stalled instance took the client');
+    await startInstances(1, clients, work, { job: 'fence', name: 'survivor', deadAfterMs: 1_500 });
+    for (let waited = 0; stalled.stoppedBy === undefined && waited < 15_000; waited += 100) await sleep(100);
+    await sleep(2_000);
+    assert.equal(stalled.stoppedBy, 'run_taken_over', 'the stalled instance stopped its run');
+    assert.deepEqual(
+      attempts.map((attempt) => attempt.instance),
+      ['stalled-0', 'survivor-0'],
+      'the client ran once more, by the survivor',
+    );
+    assert.ok(attempts[1]?.since !== undefined, 'the survivor resumed the slot as a takeover');
+    const claims = await database.db
+      .selectFrom('scheduler_claims')
+      .selectAll()
+      .where('queue', '=', 'fence')
+      .execute();
+    assert.deepEqual(claims, [], 'no job left claimed');
   });
 
   it('takes over the job of an instance killed with kill -9 mid-run: its run closed as interrupted, the client run again once', async () => {

@@ -3,7 +3,6 @@
  * PgBossJobScheduler on the test's PostgreSQL store, whose client job prints `started <client> <instance>` and then
  * holds its slot until killed. Argument: a JSON object { url, schema, instanceId, clients, job }.
  */
-import { openDatabase } from '../../../../src/store/database.js';
 import { createLogger } from '../../../../src/shared/logger.js';
 import { systemClock } from '../../../../src/shared/clock.js';
 import { PgBossJobScheduler } from '../../../../src/sync/scheduler/pg-boss-job-scheduler.js';
@@ -15,11 +14,9 @@ const { url, schema, instanceId, clients, job } = JSON.parse(process.argv[2] ?? 
   clients: string[];
   job: string;
 };
-const database = await openDatabase({ kind: 'postgres', url, schema }, { migrate: false });
 const scheduler = new PgBossJobScheduler({
   connectionString: url,
   schema,
-  db: database.db,
   instanceId,
   clock: systemClock,
   listClients: () => Promise.resolve(clients.map((clientId) => ({ clientId, priority: 0 }))),
