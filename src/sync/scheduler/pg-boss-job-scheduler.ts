@@ -55,6 +55,8 @@ interface ClientJobData {
 /** A job this instance runs: how to stop it, and whether another instance took it over meanwhile. */
 interface ActiveJob {
   running: Promise<void>;
+  /** The claim's record, written as the job starts. */
+  readonly claimed: Promise<void>;
   readonly controller: AbortController;
   /** Taken over by another instance (this one was presumed dead): it ends here without a word to the queue. */
   fenced: boolean;
@@ -262,18 +264,24 @@ export class PgBossJobScheduler implements JobScheduler {
     const shared = this.shared();
     const { logger } = this.options;
     const { clientId, takeover } = data;
-    const entry: ActiveJob = { running: Promise.resolve(), controller: new AbortController(), fenced: false };
+    const now = this.now();
+    // A taken-over slot keeps its first claim time: if this instance dies too, the next one knows it still.
+    const claimed = shared.claim({
+      jobId,
+      queue: job.name,
+      clientId,
+      instanceId: this.options.instanceId,
+      claimedAt: takeover?.since ?? now,
+    });
+    const entry: ActiveJob = {
+      running: Promise.resolve(),
+      claimed,
+      controller: new AbortController(),
+      fenced: false,
+    };
     this.active.set(jobId, entry);
     entry.running = (async () => {
-      const now = this.now();
-      // A taken-over slot keeps its first claim time: if this instance dies too, the next one knows it still.
-      await shared.claim({
-        jobId,
-        queue: job.name,
-        clientId,
-        instanceId: this.options.instanceId,
-        claimedAt: takeover?.since ?? now,
-      });
+      await claimed;
       await shared.started(job.name, clientId, now);
       try {
         await job.run(clientId, takeover, entry.controller.signal);
@@ -303,6 +311,7 @@ export class PgBossJobScheduler implements JobScheduler {
     // instance is orphaned from here on; then each run whose claim is gone was taken over by another instance:
     // it stops here (its sync run was closed by the takeover, which fences its writes too).
     await shared.join(this.options.instanceId, livenessNow());
+    await Promise.allSettled([...this.active.values()].map((active) => active.claimed));
     const kept = await shared.stillClaimed([...this.active.keys()]);
     let stopped = 0;
     for (const [jobId, active] of this.active) {
