@@ -141,8 +141,13 @@ export class AlertService {
       });
     const destinations = await alertDestinations(this.options.store.read, actor, client.id);
     const offered = new Set(destinations.offered.map((conversation) => conversation.conversationId));
+    const stored = await this.options.store.read.alerts.settings(client.id);
     request.settings.forEach((setting, index) => {
-      if (setting.conversationId !== null && !offered.has(setting.conversationId))
+      if (
+        setting.conversationId !== null &&
+        keptDestination(setting, stored) === undefined &&
+        !offered.has(setting.conversationId)
+      )
         problems.push({
           path: `settings.${String(index)}.conversationId`,
           message: destinations.otherClients.has(setting.conversationId)
@@ -177,10 +182,7 @@ export class AlertService {
           conversationId: setting.conversationId,
           delivery: setting.delivery,
           digestHour: setting.digestHour,
-          chooser:
-            setting.conversationId === null
-              ? null
-              : { tenantId: actor.tenantId.toLowerCase(), objectId: actor.objectId.toLowerCase() },
+          chooser: chooserOf(setting, stored, actor),
           at,
           by,
         });
@@ -336,4 +338,32 @@ export class AlertService {
     const verdict = await destinationVerdict(this.options.store.read, chooser, clientId, row.conversationId);
     return verdict === 'refused' ? REFUSED_DESTINATION_NOTE : null;
   }
+}
+
+/**
+ * The stored setting when this one leaves its destination as it was. Who may choose which destination is a rule for
+ * a choice made now: a destination left as it is (say, the personal chat of the admin who chose it) is accepted,
+ * and each alert is judged again as it goes out ({@link destinationVerdict}).
+ */
+function keptDestination(
+  setting: { readonly kind: string; readonly conversationId: string | null },
+  stored: readonly SavedAlertSetting[],
+): SavedAlertSetting | undefined {
+  if (setting.conversationId === null) return undefined;
+  return stored.find((row) => row.kind === setting.kind && row.conversationId === setting.conversationId);
+}
+
+/** Whose rights a destination is heard with: whoever chose it, so a destination left as it was keeps its chooser. */
+function chooserOf(
+  setting: { readonly kind: string; readonly conversationId: string | null },
+  stored: readonly SavedAlertSetting[],
+  actor: Actor,
+): { readonly tenantId: string; readonly objectId: string } | null {
+  if (setting.conversationId === null) return null;
+  const kept = keptDestination(setting, stored);
+  if (kept === undefined)
+    return { tenantId: actor.tenantId.toLowerCase(), objectId: actor.objectId.toLowerCase() };
+  return kept.chooserObjectId === null
+    ? null
+    : { tenantId: kept.chooserTenantId ?? '', objectId: kept.chooserObjectId };
 }

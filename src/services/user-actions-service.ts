@@ -241,7 +241,7 @@ export class UserActionsService {
     request: Selection,
     kind: ActionKind,
   ): Promise<void> {
-    const ids = [...new Set(request.userIds.map((id) => id.toLowerCase()))];
+    const ids = namedUsers(request);
     await this.store.transaction(async (tx) => {
       for (const id of ids) {
         await this.audit.record(tx, actor, {
@@ -311,7 +311,7 @@ export class UserActionsService {
 
   private async plan(client: ClientRecord, request: Selection): Promise<Planned[]> {
     const kind = ACTION_KINDS[request.action];
-    const ids = [...new Set(request.userIds.map((id) => id.toLowerCase()))];
+    const ids = namedUsers(request);
     const actions = this.store.read.userActions;
     const [stored, held, removed, prices] = await Promise.all([
       actions.users(client.id, ids),
@@ -361,6 +361,11 @@ export class UserActionsService {
       };
     });
   }
+}
+
+/** The users a request names, each once: object ids in lower case, as stored (a GUID may come in either case). */
+function namedUsers(request: Selection): string[] {
+  return [...new Set(request.userIds.map((id) => id.toLowerCase()))];
 }
 
 function licenceOf(skuId: string, prices: LicencePricesView): UserActionLicence {

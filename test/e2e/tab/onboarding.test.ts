@@ -51,9 +51,8 @@ describe('tab: onboarding a client (browser)', function () {
       await frame.getByTestId('open-consent-links').innerText(),
       new RegExp(DEMO_SECOND_TENANT_DOMAIN),
     );
-    // The toast says so (copied, or ready to copy where the host gives no clipboard); checked once it has faded in.
+    // The toast says so (copied, or ready to copy where the host gives no clipboard); the check waits for its fade-in.
     await frame.getByText(/^Consent link (copied|ready)$/).waitFor();
-    await page.waitForTimeout(800);
     await assertAccessible(frame, 'setup with a copied consent link');
     await screenshot(page, 'onboarding-01-consent-link-copied');
     // The open link, listed on Setup, in the dark and high-contrast themes too (in a second window: this one keeps

@@ -488,5 +488,57 @@ for (const engine of engines) {
       assert.deepEqual(notifier.take(), [], 'nothing announced twice');
       assert.equal(await auditCount('alerts.destination_refused'), 1, 'audited once per alert');
     });
+
+    it('saving the form with another admin’s personal chat left as they chose it is accepted and keeps it theirs; choosing it anew is refused', async () => {
+      // The partner admin chooses their own personal chat for the secret expiry warning.
+      await core.alerts.updateSettings(admin, clientId, {
+        settings: [
+          {
+            kind: 'secret_expiring',
+            enabled: true,
+            conversationId: personal,
+            delivery: 'immediate',
+            digestHour: 8,
+          },
+        ],
+      });
+      // The client's admin saves the whole form, as the screen sends it, changing only the hour of another alert.
+      const form = (await core.alerts.settings(clientAdmin, clientId)).settings.map(
+        ({ kind, enabled, conversationId, delivery, digestHour }) => ({
+          kind,
+          enabled,
+          conversationId,
+          delivery,
+          digestHour: kind === 'users_expiring' ? 17 : digestHour,
+        }),
+      );
+      const audits = await auditCount('alerts.settings_changed');
+      const saved = await core.alerts.updateSettings(clientAdmin, clientId, { settings: form });
+      assert.equal(await auditCount('alerts.settings_changed'), audits + 1);
+      assert.equal(saved.settings.find((s) => s.kind === 'users_expiring')?.digestHour, 17);
+      const secret = saved.settings.find((s) => s.kind === 'secret_expiring');
+      assert.equal(secret?.conversationId, personal);
+      // Judged as each alert goes out, with the rights of the admin who chose it: still theirs, so still heard.
+      assert.equal(secret.destinationProblem, null);
+
+      // A new choice of someone else's personal chat is refused, for the alert it was chosen for, and nothing saved.
+      const index = form.findIndex((setting) => setting.kind === 'permission_missing');
+      const chosen = form.map((setting, i) =>
+        i === index ? { ...setting, conversationId: personal } : setting,
+      );
+      await assert.rejects(
+        core.alerts.updateSettings(clientAdmin, clientId, { settings: chosen }),
+        (error: unknown) => {
+          assert.ok(error instanceof ValidationError, String(error));
+          assert.equal(error.status, 400);
+          assert.deepEqual(
+            error.problems.map((problem) => problem.path),
+            [`settings.${String(index)}.conversationId`],
+          );
+          return true;
+        },
+      );
+      assert.equal(await auditCount('alerts.settings_changed'), audits + 1, 'nothing saved');
+    });
   });
 }

@@ -8,7 +8,7 @@ export function ErrorBar({ error, title }: { readonly error: unknown; readonly t
   // Worth quoting only when the server failed; a refusal explains itself.
   const correlationId = error instanceof ApiError && error.status >= 500 ? error.correlationId : null;
   return (
-    <MessageBar intent="error" role="alert">
+    <MessageBar intent="error" layout="multiline" role="alert">
       <MessageBarBody>
         <MessageBarTitle>{title ?? titleFor(error)}</MessageBarTitle>
         {message}

@@ -134,7 +134,7 @@ export function ExcludeGroupDialog(props: {
                   ))}
                 </dl>
                 {preview.figures.note !== null && (
-                  <MessageBar intent="info">
+                  <MessageBar intent="info" layout="multiline">
                     <MessageBarBody>{preview.figures.note}</MessageBarBody>
                   </MessageBar>
                 )}
@@ -152,7 +152,7 @@ export function ExcludeGroupDialog(props: {
                     )}
                   </div>
                 )}
-                <MessageBar intent="warning">
+                <MessageBar intent="warning" layout="multiline">
                   <MessageBarBody>
                     <MessageBarTitle>This cannot be undone.</MessageBarTitle>
                     An excluded group can never be included again.

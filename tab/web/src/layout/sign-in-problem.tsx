@@ -62,7 +62,7 @@ export function SignInProblem(props: {
           </Button>
         </div>
         {failure !== undefined && (
-          <MessageBar intent="error" role="alert">
+          <MessageBar intent="error" layout="multiline" role="alert">
             <MessageBarBody>
               <MessageBarTitle>Sign-in did not complete</MessageBarTitle>
               {failure}. If your organisation lets only administrators approve apps, ask a Global

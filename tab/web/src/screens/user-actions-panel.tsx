@@ -156,7 +156,8 @@ export function UserActionsPanel(props: {
               ` They hold ${money(preview.monthlyCostHeld)} a month of licences.`}
           </Body1>
           {preview.unavailableNotice !== null && (
-            <MessageBar intent="warning">
+            // Multiline: in this column the bar grows with its text, so Fluent's automatic layout never wraps it.
+            <MessageBar intent="warning" layout="multiline">
               {/* The core's words (as the CLI and the bot say it): not available, why, and how to grant it. */}
               <MessageBarBody>{preview.unavailableNotice}</MessageBarBody>
             </MessageBar>

@@ -192,7 +192,7 @@ export function UsersScreen({ client }: { readonly client: ClientHeader }) {
 function ActivityNotice({ activityData }: { readonly activityData: ClientHeader['activityData'] }) {
   if (activityData === 'unknown') {
     return (
-      <MessageBar intent="info" data-testid="reading-activity">
+      <MessageBar intent="info" layout="multiline" data-testid="reading-activity">
         <MessageBarBody>
           <MessageBarTitle>Reading activity…</MessageBarTitle>
           The tenant's sign-in activity is being read. Until it has been, nobody is shown as expired and the
@@ -203,7 +203,7 @@ function ActivityNotice({ activityData }: { readonly activityData: ClientHeader[
   }
   if (activityData === 'unavailable') {
     return (
-      <MessageBar intent="warning">
+      <MessageBar intent="warning" layout="multiline">
         <MessageBarBody>
           <MessageBarTitle>Activity unknown.</MessageBarTitle>
           This tenant has no Entra ID P1/P2, so sign-in activity cannot be read and nobody expires.

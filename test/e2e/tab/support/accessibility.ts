@@ -27,9 +27,9 @@ const tabsterDummy = `v.id === 'aria-hidden-focus' && n.html.includes('data-tabs
  * tab's frame and returns the violations of impact `serious` or `critical` against WCAG 2.x A and AA.
  */
 export async function seriousViolations(frame: Frame): Promise<AccessibilityViolation[]> {
-  await animationsSettled(frame);
   const present = await frame.evaluate<boolean>('typeof window.axe === "object"');
   if (!present) await frame.evaluate(axeSource);
+  await animationsSettled(frame);
   // A string, evaluated in the page: this project compiles without the DOM library.
   return frame.evaluate<AccessibilityViolation[]>(
     `window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
@@ -42,18 +42,46 @@ export async function seriousViolations(frame: Frame): Promise<AccessibilityViol
 }
 
 /**
- * Waits (up to 3 s) for the frame's finite CSS animations and transitions to end: axe reads the colours of the moment,
- * and a toast fading in or a button changing from disabled to enabled measures a contrast the screen never rests at
- * (seen as 1.7:1 on a toast title and 4.46:1 on a button mid-transition under load). Endless ones (spinners) are not
- * waited for.
+ * Waits until nothing on the frame's screen is moving: axe reads the colours of the moment, and a toast fading in or
+ * out or a button changing from disabled to enabled measures a contrast the screen never rests at (seen as 1.7:1 on
+ * a toast title and 4.46:1 on a button mid-transition under load). Every CSS transition and animation and every Web
+ * Animation (Fluent's motion) counts while it runs, including ones that start while we wait (a toast dismissed by its
+ * timer starts fading out), except endless ones (spinners) and those that change no value: Fluent times a toast's
+ * dismissal with a CSS animation from opacity 0 to 0 on an empty span, which runs for the toast's whole timeout.
+ * Fails, naming what still moves, when the screen has not settled within 10 s.
  */
 async function animationsSettled(frame: Frame): Promise<void> {
-  await frame.evaluate(`Promise.race([
-    Promise.all(document.getAnimations()
-      .filter((a) => a.effect === null || a.effect.getComputedTiming().iterations !== Infinity)
-      .map((a) => a.finished.catch(() => undefined))),
-    new Promise((resolve) => setTimeout(resolve, 3000)),
-  ])`);
+  // A string, evaluated in the page: this project compiles without the DOM library.
+  const stillMoving = await frame.evaluate<string[]>(`(async () => {
+    const changesSomething = (a) => {
+      const frames = a.effect === null ? [] : a.effect.getKeyframes();
+      const values = (name) => new Set(frames.map((k) => String(k[name])));
+      const names = new Set(frames.flatMap((k) => Object.keys(k)));
+      for (const name of ['offset', 'computedOffset', 'easing', 'composite']) names.delete(name);
+      return frames.length < 2 ? names.size > 0 : [...names].some((name) => values(name).size > 1);
+    };
+    const moving = () => document.getAnimations().filter((a) =>
+      a.playState === 'running' &&
+      (a.effect === null || a.effect.getComputedTiming().iterations !== Infinity) &&
+      changesSomething(a));
+    const nextFrame = () => new Promise((resolve) => { requestAnimationFrame(resolve); setTimeout(resolve, 100); });
+    const deadline = performance.now() + 10000;
+    for (;;) {
+      await nextFrame();
+      const now = moving();
+      if (now.length === 0) return [];
+      const left = deadline - performance.now();
+      if (left <= 0) return now.map((a) => a.constructor.name + ' on ' + (a.effect?.target?.outerHTML.slice(0, 120) ?? 'nothing'));
+      await Promise.race([
+        Promise.all(now.map((a) => a.finished.catch(() => undefined))),
+        new Promise((resolve) => setTimeout(resolve, left)),
+      ]);
+    }
+  })()`);
+  if (stillMoving.length > 0)
+    throw new Error(
+      `the screen was still moving after 10 s, so its colours cannot be checked:\n${stillMoving.join('\n')}`,
+    );
 }
 
 /** Fails with a readable list when the screen in `frame` has a serious or critical accessibility violation. */

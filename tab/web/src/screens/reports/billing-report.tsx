@@ -11,7 +11,7 @@ export function BillingBody({ report }: { readonly report: UsersBillingReport })
   return (
     <>
       {report.expiry.message !== null && (
-        <MessageBar intent="info" className={styles.section}>
+        <MessageBar intent="info" layout="multiline" className={styles.section}>
           <MessageBarBody>{report.expiry.message}</MessageBarBody>
         </MessageBar>
       )}

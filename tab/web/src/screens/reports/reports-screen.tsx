@@ -183,7 +183,12 @@ function ReportBody({ report }: { readonly report: Report }) {
   return (
     <div aria-live="polite">
       {backfill !== null && report.kind !== 'billing' && (
-        <MessageBar intent="info" className={styles.section} data-testid="backfill-progress">
+        <MessageBar
+          intent="info"
+          layout="multiline"
+          className={styles.section}
+          data-testid="backfill-progress"
+        >
           <MessageBarBody>
             <MessageBarTitle>
               Reading the sign-in history: {backfill.daysRead} of {backfill.daysTotal} days read
@@ -200,7 +205,7 @@ function ReportBody({ report }: { readonly report: Report }) {
         </MessageBar>
       )}
       {message !== null && backfill === null && report.kind !== 'billing' && (
-        <MessageBar intent="warning" className={styles.section}>
+        <MessageBar intent="warning" layout="multiline" className={styles.section}>
           <MessageBarBody>{message}</MessageBarBody>
         </MessageBar>
       )}

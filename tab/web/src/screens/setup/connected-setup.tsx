@@ -143,7 +143,7 @@ export function ConnectedSetup(props: {
           </MessageBar>
         )}
         {integration.status === 'error' && (
-          <MessageBar intent="error">
+          <MessageBar intent="error" layout="multiline">
             <MessageBarBody>{integration.statusMessage ?? 'The last check failed.'}</MessageBarBody>
           </MessageBar>
         )}
@@ -254,7 +254,7 @@ export function ConnectedSetup(props: {
         <Card className={styles.card}>
           <CardHeader header={<Subtitle2 as="h3">Expiry</Subtitle2>} />
           {integration.activityData === 'unavailable' ? (
-            <MessageBar intent="warning">
+            <MessageBar intent="warning" layout="multiline">
               <MessageBarBody>
                 <MessageBarTitle>Activity unknown</MessageBarTitle>
                 This tenant has no Entra ID P1/P2, so sign-in activity cannot be read and nobody expires.

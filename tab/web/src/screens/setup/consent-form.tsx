@@ -138,7 +138,7 @@ export function ConsentForm({
         }}
       />
       {waitingUntil !== undefined && (
-        <MessageBar intent="info">
+        <MessageBar intent="info" layout="multiline">
           <MessageBarBody>
             <MessageBarTitle>Waiting for consent…</MessageBarTitle>
             Only a consent from {boundTenant ?? 'the tenant named above'} is accepted. This page updates when

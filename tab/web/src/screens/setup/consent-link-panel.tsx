@@ -117,7 +117,7 @@ export function ConsentLinkPanel(props: {
         </Field>
       )}
       {open.length > 0 && (
-        <MessageBar intent="info">
+        <MessageBar intent="info" layout="multiline">
           <MessageBarBody>
             <span data-testid="open-consent-links">
               {open.length === 1
