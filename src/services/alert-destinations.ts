@@ -12,6 +12,8 @@ export interface AlertDestinations {
   readonly offered: readonly ConversationRecord[];
   /** Conversations that belong to other clients only. */
   readonly otherClients: ReadonlySet<string>;
+  /** Other people's personal chats with the bot: only their owner may choose them. */
+  readonly othersPersonal: ReadonlySet<string>;
 }
 
 /**
@@ -47,17 +49,19 @@ export async function alertDestinations(
   };
   const offered: ConversationRecord[] = [];
   const otherClients = new Set<string>();
+  const othersPersonal = new Set<string>();
   for (const row of rows) {
     if (row.conversationType === 'personal') {
       if (row.userObjectId === chooser.objectId.toLowerCase() && row.tenantId === chooserTenant)
         offered.push(row);
+      else othersPersonal.add(row.conversationId);
       continue;
     }
     const owners = ownersOf(row);
     if (owners.size === 0 || owners.has(clientId)) offered.push(row);
     else otherClients.add(row.conversationId);
   }
-  return { offered, otherClients };
+  return { offered, otherClients, othersPersonal };
 }
 
 /**

@@ -152,7 +152,9 @@ export class AlertService {
           path: `settings.${String(index)}.conversationId`,
           message: destinations.otherClients.has(setting.conversationId)
             ? "is another client's chat or channel: choose one of this client's, or one of your own"
-            : 'is not a chat or channel the bot is in (add the bot there first)',
+            : destinations.othersPersonal.has(setting.conversationId)
+              ? "is someone else's personal chat with the bot: only they may choose it; choose your own, or a chat or channel of this client"
+              : 'is not a chat or channel the bot is in (add the bot there first)',
         });
       if (setting.kind === 'weekly_digest' && setting.delivery === 'daily_digest')
         problems.push({
