@@ -179,10 +179,12 @@ function exactlyOnce(
     error_code: string | null;
     started_at: string;
     finished_at: string | null;
+    owner: string | null;
+    trigger: string;
   }[],
-): { overlapping: number; early: number; scheduledAgain: number; interrupted: number } {
-  const result = { overlapping: 0, early: 0, scheduledAgain: 0, interrupted: 0 };
-  const previous = new Map<string, { start: number; end: number }>();
+): { overlapping: number; early: number; scheduledAgain: number; interrupted: number; examples: string[] } {
+  const result = { overlapping: 0, early: 0, scheduledAgain: 0, interrupted: 0, examples: [] as string[] };
+  const previous = new Map<string, { start: number; end: number; owner: string | null }>();
   for (const run of runs) {
     if (run.status !== 'succeeded') {
       if (run.error_code === 'interrupted') result.interrupted++;
@@ -193,11 +195,16 @@ function exactlyOnce(
     const end = run.finished_at === null ? start : Date.parse(run.finished_at);
     const before = previous.get(key);
     if (before !== undefined) {
-      if (start < before.end) result.overlapping++;
-      else if (start - before.start < (intervalMinutes / 2) * 60_000) result.early++;
-      else result.scheduledAgain++;
+      const example = `${run.kind} ${(start - before.start) / 1000} s after the one before (${before.owner === run.owner ? 'same instance' : 'another instance'}, trigger ${run.trigger})`;
+      if (start < before.end) {
+        result.overlapping++;
+        result.examples.push(`overlapping: ${example}`);
+      } else if (start - before.start < (intervalMinutes / 2) * 60_000) {
+        result.early++;
+        result.examples.push(`early: ${example}`);
+      } else result.scheduledAgain++;
     }
-    previous.set(key, { start, end });
+    previous.set(key, { start, end, owner: run.owner });
   }
   return result;
 }
@@ -340,7 +347,7 @@ async function runEstate(sim: EstateSim, instanceCount: number): Promise<string[
       from pg_tables where schemaname = ${schema}`.execute(database.db);
     const runs = await database.db
       .selectFrom('sync_runs')
-      .select(['client_id', 'kind', 'status', 'error_code', 'started_at', 'finished_at'])
+      .select(['client_id', 'kind', 'status', 'error_code', 'started_at', 'finished_at', 'owner', 'trigger'])
       .orderBy('started_at')
       .execute();
     const check = exactlyOnce(runs);
@@ -367,6 +374,7 @@ async function runEstate(sim: EstateSim, instanceCount: number): Promise<string[
       `    peak RSS per instance          ${instances.map((instance) => `${String(instance.peakRssMb)} MB`).join(', ')}`,
       `    PostgreSQL schema size         ${(Number(size.rows[0]?.bytes ?? 0) / 1024 / 1024).toFixed(0)} MB`,
       `    exactly once                   ${check.overlapping === 0 ? 'no two runs of a client and kind at once' : `${String(check.overlapping)} runs overlapped another of the same client and kind`}; ${check.early === 0 ? 'none started again within its interval' : `${String(check.early)} started again within ${String(intervalMinutes / 2)} min`}; ${String(check.scheduledAgain)} scheduled re-runs (every ${String(intervalMinutes)} min); ${String(check.interrupted)} interrupted`,
+      ...check.examples.slice(0, 8).map((example) => `      ${example}`),
     );
     if (killedAt !== undefined) {
       lines.push(
