@@ -1,13 +1,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import tls from 'node:tls';
 import { ClientSecretCredential } from '@azure/identity';
 import { Agent } from 'undici';
 import { AppError } from '../shared/errors.js';
 import { defaultRetryPolicy, type RetryPolicy } from './resilience-middleware.js';
 import { TenantGate } from './tenant-gate.js';
 import { TenantGraph } from './tenant-graph.js';
+import { TlsTrust } from './tls-trust.js';
 
 /** Where Entra ID and Graph are (Microsoft's, or the simulator's) and which extra CA to trust for them. */
 export interface GraphEndpoints {
@@ -114,6 +114,7 @@ export class TenantGraphFactory {
   private readonly consentApp: TenantGraphFactoryOptions['consentApp'];
   private readonly policy: RetryPolicy;
   private readonly concurrency: number;
+  private readonly trust: TlsTrust;
   private readonly dispatcher: Agent;
   private readonly gates = new Map<string, TenantGate>();
   private readonly graphs = new Map<string, CachedGraph>();
@@ -123,11 +124,9 @@ export class TenantGraphFactory {
     this.consentApp = options.consentApp;
     this.policy = { ...defaultRetryPolicy, ...options.retryPolicy };
     this.concurrency = options.concurrencyPerTenant ?? 4;
-    const ca = options.endpoints.trustedCaPem;
-    this.dispatcher = new Agent({
-      keepAliveTimeout: 30_000,
-      connect: ca === undefined ? {} : { ca: [...tls.rootCertificates, ca] },
-    });
+    // One trust for Graph's connections and every credential's token requests (built once, see TlsTrust).
+    this.trust = new TlsTrust(options.endpoints.trustedCaPem);
+    this.dispatcher = new Agent({ keepAliveTimeout: 30_000, connect: this.trust.connectOptions() });
   }
 
   /** The cached graph for an integration (rebuilt if its credentials changed). @throws {AppError} `consent_app_not_configured` */
@@ -189,6 +188,7 @@ export class TenantGraphFactory {
   /** Closes pooled connections. */
   async close(): Promise<void> {
     this.graphs.clear();
+    this.trust.close();
     await this.dispatcher.close();
   }
 
@@ -222,12 +222,11 @@ export class TenantGraphFactory {
   }
 
   private build(resolved: { tenantId: string; appClientId: string; secret: string }): TenantGraph {
-    const ca = this.endpoints.trustedCaPem;
     const credential = new ClientSecretCredential(resolved.tenantId, resolved.appClientId, resolved.secret, {
       authorityHost: this.endpoints.authorityHost,
       // Offline authorities (the simulator) cannot be looked up at login.microsoftonline.com.
       disableInstanceDiscovery: true,
-      ...(ca === undefined ? {} : { tlsOptions: { ca: [...tls.rootCertificates, ca] } }),
+      ...this.trust.credentialOptions(),
     });
     return new TenantGraph({
       tenant: resolved.tenantId,
