@@ -97,6 +97,8 @@ export interface TenantGraphFactoryOptions {
   readonly retryPolicy?: Partial<RetryPolicy>;
   /** Requests in flight per tenant, across every caller. Default 4. */
   readonly concurrencyPerTenant?: number;
+  /** The TLS trust to share with the process's other calls to Entra ID (default: one of its own, from `endpoints`). */
+  readonly trust?: TlsTrust;
 }
 
 interface CachedGraph {
@@ -125,7 +127,7 @@ export class TenantGraphFactory {
     this.policy = { ...defaultRetryPolicy, ...options.retryPolicy };
     this.concurrency = options.concurrencyPerTenant ?? 4;
     // One trust for Graph's connections and every credential's token requests (built once, see TlsTrust).
-    this.trust = new TlsTrust(options.endpoints.trustedCaPem);
+    this.trust = options.trust ?? new TlsTrust(options.endpoints.trustedCaPem);
     this.dispatcher = new Agent({ keepAliveTimeout: 30_000, connect: this.trust.connectOptions() });
   }
 
