@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import tls from 'node:tls';
 import type { FetchImplementation, JWTVerifyGetKey } from 'jose';
 import restify from 'restify';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { z } from 'zod/v4';
 import type { Core } from '../src/composition/create-core.js';
+import { TlsTrust } from '../src/graph/tls-trust.js';
 import { SYSTEM_ACTOR } from '../src/services/actor.js';
 import { CONSENT_CALLBACK_PATH } from '../src/services/admin-consent.js';
 import { consentCallbackInput } from '../src/services/integration-inputs.js';
@@ -363,7 +363,7 @@ function readCa(caPath: string | undefined): string | undefined {
 
 /** fetch for the JWKS that also trusts an extra CA (the simulator's, or a corporate proxy's). */
 function trustingFetch(caPem: string): FetchImplementation {
-  const dispatcher = new Agent({ connect: { ca: [...tls.rootCertificates, caPem] } });
+  const dispatcher = new Agent({ connect: new TlsTrust(caPem).connectOptions() });
   return async (url, options) => {
     const response = await undiciFetch(url, { ...options, dispatcher });
     // Re-wrapped: undici's Response class is not the global one jose expects (the JWKS is a few kB).

@@ -9,6 +9,7 @@ import {
   type GraphEndpoints,
 } from '../graph/tenant-graph-factory.js';
 import { TenantIdResolver } from '../graph/tenant-id-resolver.js';
+import { TlsTrust } from '../graph/tls-trust.js';
 import { AccessPolicy } from '../services/access-policy.js';
 import { AuditLogService } from '../services/audit-log-service.js';
 import { AuditTrail } from '../services/audit-trail.js';
@@ -284,8 +285,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     (config.mode === 'demo' && config.consentApp.clientId === undefined
       ? demoConsentApp(options.secretsKey)
       : config.consentApp);
-  const graphs = new TenantGraphFactory({ endpoints, consentApp });
-  const tenantIds = new TenantIdResolver(endpoints);
+  // One TLS trust (the public roots, plus the extra CA if one is set) for every call to Entra ID and Graph.
+  const trust = new TlsTrust(endpoints.trustedCaPem);
+  const graphs = new TenantGraphFactory({ endpoints, consentApp, trust });
+  const tenantIds = new TenantIdResolver({ authorityHost: endpoints.authorityHost, trust });
   const integrationStore = new IntegrationRepository(db, secretBox);
   const telemetry = options.telemetry ?? new Telemetry({ processMetrics: false });
   telemetry.sources.clientHealth = () => readClientHealth(db);

@@ -1,13 +1,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import tls from 'node:tls';
 import { ClientSecretCredential } from '@azure/identity';
 import { Agent } from 'undici';
 import { AppError } from '../shared/errors.js';
 import { defaultRetryPolicy, type RetryPolicy } from './resilience-middleware.js';
 import { TenantGate } from './tenant-gate.js';
 import { TenantGraph } from './tenant-graph.js';
+import { TlsTrust } from './tls-trust.js';
 
 /** Where Entra ID and Graph are (Microsoft's, or the simulator's) and which extra CA to trust for them. */
 export interface GraphEndpoints {
@@ -97,6 +97,8 @@ export interface TenantGraphFactoryOptions {
   readonly retryPolicy?: Partial<RetryPolicy>;
   /** Requests in flight per tenant, across every caller. Default 4. */
   readonly concurrencyPerTenant?: number;
+  /** The TLS trust to share with the process's other calls to Entra ID (default: one of its own, from `endpoints`). */
+  readonly trust?: TlsTrust;
 }
 
 interface CachedGraph {
@@ -114,6 +116,7 @@ export class TenantGraphFactory {
   private readonly consentApp: TenantGraphFactoryOptions['consentApp'];
   private readonly policy: RetryPolicy;
   private readonly concurrency: number;
+  private readonly trust: TlsTrust;
   private readonly dispatcher: Agent;
   private readonly gates = new Map<string, TenantGate>();
   private readonly graphs = new Map<string, CachedGraph>();
@@ -123,11 +126,9 @@ export class TenantGraphFactory {
     this.consentApp = options.consentApp;
     this.policy = { ...defaultRetryPolicy, ...options.retryPolicy };
     this.concurrency = options.concurrencyPerTenant ?? 4;
-    const ca = options.endpoints.trustedCaPem;
-    this.dispatcher = new Agent({
-      keepAliveTimeout: 30_000,
-      connect: ca === undefined ? {} : { ca: [...tls.rootCertificates, ca] },
-    });
+    // One trust for Graph's connections and every credential's token requests (built once, see TlsTrust).
+    this.trust = options.trust ?? new TlsTrust(options.endpoints.trustedCaPem);
+    this.dispatcher = new Agent({ keepAliveTimeout: 30_000, connect: this.trust.connectOptions() });
   }
 
   /** The cached graph for an integration (rebuilt if its credentials changed). @throws {AppError} `consent_app_not_configured` */
@@ -189,6 +190,7 @@ export class TenantGraphFactory {
   /** Closes pooled connections. */
   async close(): Promise<void> {
     this.graphs.clear();
+    this.trust.close();
     await this.dispatcher.close();
   }
 
@@ -222,12 +224,11 @@ export class TenantGraphFactory {
   }
 
   private build(resolved: { tenantId: string; appClientId: string; secret: string }): TenantGraph {
-    const ca = this.endpoints.trustedCaPem;
     const credential = new ClientSecretCredential(resolved.tenantId, resolved.appClientId, resolved.secret, {
       authorityHost: this.endpoints.authorityHost,
       // Offline authorities (the simulator) cannot be looked up at login.microsoftonline.com.
       disableInstanceDiscovery: true,
-      ...(ca === undefined ? {} : { tlsOptions: { ca: [...tls.rootCertificates, ca] } }),
+      ...this.trust.credentialOptions(),
     });
     return new TenantGraph({
       tenant: resolved.tenantId,

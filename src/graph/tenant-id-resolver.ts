@@ -1,7 +1,7 @@
-import tls from 'node:tls';
 import { Agent, fetch } from 'undici';
 import { AuthError } from './graph-errors.js';
 import { GUID_PATTERN } from '../contracts/values.js';
+import type { TlsTrust } from './tls-trust.js';
 
 /**
  * Resolves what an admin typed for a tenant — its id or one of its verified domains — to the tenant id, before any
@@ -16,10 +16,9 @@ export class TenantIdResolver {
   private readonly dispatcher: Agent;
   private readonly timeoutMs: number;
 
-  constructor(options: { authorityHost: string; trustedCaPem?: string | undefined; timeoutMs?: number }) {
+  constructor(options: { authorityHost: string; trust: TlsTrust; timeoutMs?: number }) {
     this.authorityHost = options.authorityHost.replace(/\/+$/, '');
-    const ca = options.trustedCaPem;
-    this.dispatcher = new Agent({ connect: ca === undefined ? {} : { ca: [...tls.rootCertificates, ca] } });
+    this.dispatcher = new Agent({ connect: options.trust.connectOptions() });
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
 

@@ -202,7 +202,13 @@ describe('three product instances syncing an estate on PostgreSQL, two killed in
     const byKilled = (owner: string | null): boolean =>
       killed.some((pid) => String(owner).includes(`:${String(pid)}:`));
     const manualOutcomes = await manual;
-    for (const outcome of manualOutcomes) assert.equal(outcome.run.status, 'succeeded');
+    for (const outcome of manualOutcomes) {
+      assert.equal(
+        outcome.run.status,
+        'succeeded',
+        `${outcome.run.errorCode ?? ''} ${outcome.run.errorMessage ?? ''}`,
+      );
+    }
     await graphs.close();
 
     // Every client fully synced: its directory and its sign-ins.
