@@ -536,7 +536,10 @@ for (const engine of engines) {
             [`settings.${String(index)}.conversationId`],
           );
           // Said as it is: the bot is in that chat, but it is someone else's.
-          assert.match(error.message, /is someone else's personal chat with the bot: only they may choose it/);
+          assert.match(
+            error.message,
+            /is someone else's personal chat with the bot: only they may choose it/,
+          );
           return true;
         },
       );
