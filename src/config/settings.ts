@@ -358,10 +358,10 @@ export const settings = [
   },
   {
     env: 'SYNC_CONCURRENCY',
-    schema: positiveInt(1, 256, 16),
-    defaultText: '16',
+    schema: positiveInt(1, 256, 64),
+    defaultText: '64',
     description:
-      "Client syncs one instance runs at once. They wait on Graph, not on the CPU — most of a first sync is the reports tier's spacing (sign-ins, activity, MFA registration: one request every 2–6 s per tenant) — so a slot costs little; each tenant's own Graph limits apply within its run. Queued syncs start in priority order (a just-connected client and *Sync now* first), then oldest first.",
+      "Client syncs one instance runs at once. They wait on Graph, not on the CPU — most of a first sync is the reports tier's spacing (sign-ins, activity, MFA registration: one request every 2–6 s per tenant) — so a slot costs little; each tenant's own Graph limits apply within its run. Queued syncs start in priority order (a just-connected client and *Sync now* first), then oldest first. 64 lets an estate of 200 tenants onboarded at once start its largest within minutes (`bench:estate`: one instance peaked near 1 GB doing so); lower it on a small machine.",
   },
   {
     env: 'METRICS_PORT',

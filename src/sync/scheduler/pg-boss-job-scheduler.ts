@@ -29,7 +29,7 @@ export interface PgBossJobSchedulerOptions {
   readonly clock: Clock;
   readonly listClients: ClientLister;
   readonly logger: Logger;
-  /** Client job runs at once in this instance, over every client job. Default 16. */
+  /** Client job runs at once in this instance, over every client job. Default 64 (SYNC_CONCURRENCY). */
   readonly concurrency?: number;
   /** How often this instance queues due per-client work and looks for dead instances. Default 10 s. */
   readonly tickMs?: number;
@@ -244,7 +244,7 @@ export class PgBossJobScheduler implements JobScheduler {
     this.pumping = true;
     try {
       for (const job of this.clientJobs.values()) {
-        const free = (this.options.concurrency ?? 16) - this.active.size;
+        const free = (this.options.concurrency ?? 64) - this.active.size;
         if (free <= 0) break;
         const fetched = await this.boss.fetch<ClientJobData>(job.name, {
           batchSize: free,
