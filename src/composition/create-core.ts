@@ -1,12 +1,9 @@
-import type { KyselyPlugin } from 'kysely';
-import { ownSecretsOf, type AppConfig } from '../config/load-config.js';
-import type { Notifier } from '../domain/notification-port.js';
+import { ownSecretsOf } from '../config/load-config.js';
 import {
   demoConsentApp,
   demoGraphEndpoints,
   graphEndpointsFromConfig,
   TenantGraphFactory,
-  type GraphEndpoints,
 } from '../graph/tenant-graph-factory.js';
 import { TenantIdResolver } from '../graph/tenant-id-resolver.js';
 import { TlsTrust } from '../graph/tls-trust.js';
@@ -24,7 +21,6 @@ import { ExportService } from '../services/export-service.js';
 import { GraphConnectionVerifier } from '../services/connection-verifier.js';
 import { GroupService } from '../services/group-service.js';
 import { IntegrationService } from '../services/integration-service.js';
-import type { IntegrationServiceOptions } from '../services/integration-base.js';
 import { NotificationService } from '../services/notification-service.js';
 import { AlertDigests } from '../services/alert-digests.js';
 import { AlertRouter } from '../services/alert-router.js';
@@ -40,218 +36,26 @@ import { DashboardService } from '../services/dashboard-service.js';
 import { SearchService } from '../services/search-service.js';
 import { SyncService } from '../services/sync-service.js';
 import { UserService } from '../services/user-service.js';
-import { systemClock, type Clock } from '../shared/clock.js';
+import { systemClock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
-import type { Logger } from '../shared/logger.js';
-import { openDatabase, type AppDatabase } from '../store/database.js';
+import { openDatabase } from '../store/database.js';
 import { IntegrationRepository } from '../store/integration-repository.js';
-import { PendingActionRepository } from '../store/pending-action-repository.js';
 import { SecretBox } from '../store/secret-box.js';
-import { createStore, type Store } from '../store/store.js';
-import type { Pace } from '../graph/tenant-gate.js';
+import { createStore } from '../store/store.js';
 import { readClientHealth } from '../observability/client-health-query.js';
 import { Telemetry } from '../observability/telemetry.js';
 import { ClientSync } from '../sync/client-sync.js';
 import { DirectorySync } from '../sync/directory-sync.js';
 import { MfaRegistrationSync } from '../sync/mfa-registration-sync.js';
-import {
-  PRIORITY_NEW_CLIENT,
-  PRIORITY_ROUTINE,
-  type JobScheduler,
-  type ScheduledClient,
-} from '../sync/scheduler/job-scheduler.js';
-import {
-  PgBossJobScheduler,
-  type PgBossJobSchedulerOptions,
-} from '../sync/scheduler/pg-boss-job-scheduler.js';
-import { TimerJobScheduler } from '../sync/scheduler/timer-job-scheduler.js';
+import { createSchedule } from './create-schedule.js';
 import { ServicePrincipalSync } from '../sync/service-principal-sync.js';
 import { LicenceSync } from '../sync/licence-sync.js';
 import { SignInActivitySync } from '../sync/sign-in-activity-sync.js';
 import { SignInIngestion } from '../sync/sign-in-ingestion.js';
 import { SyncRunner } from '../sync/sync-runner.js';
 
-export interface CoreOptions {
-  readonly config: AppConfig;
-  readonly logger: Logger;
-  /** The secrets key (from configuration, or the demo key the entry point loaded). */
-  readonly secretsKey: Buffer;
-  readonly clock?: Clock;
-  /** Where Entra ID and Graph are, overriding the configuration (demo mode points them at its simulator). */
-  readonly graphEndpoints?: GraphEndpoints;
-  /** Our multi-tenant app for admin-consent integrations, overriding the configuration (demo mode's simulated one). */
-  readonly consentApp?: { readonly clientId: string; readonly clientSecret: string };
-  /** Proactive delivery (the bot's); without it notifications are not checked (the CLI). */
-  readonly notifier?: Notifier;
-  /**
-   * Spacing of the reports-tier requests (sign-ins, signInActivity, MFA registration), overriding Graph's pace —
-   * for tests against a simulator that does not throttle.
-   */
-  readonly reportsPace?: Pace;
-  /**
-   * The PostgreSQL scheduler's clock (how often it ticks, polls and shows life, and when a silent instance is dead),
-   * overriding its defaults — for tests that kill an instance and must not wait half a minute for the takeover.
-   */
-  readonly schedulerTiming?: Pick<
-    PgBossJobSchedulerOptions,
-    'tickMs' | 'pollMs' | 'heartbeatMs' | 'deadAfterMs'
-  >;
-  /**
-   * How long a granted admin consent is waited for until Microsoft applies it (retried within the callback, then
-   * by the waiting page), overriding the defaults of 8 s, every 2 s, for 15 minutes — for tests against a simulator
-   * whose consent propagation they set, so that they need not wait the real callback's 8 seconds.
-   */
-  readonly consentWait?: IntegrationServiceOptions['consentWait'];
-  /** Metrics and traces (the server's, served on /metrics); default: a registry of its own, without process metrics. */
-  readonly telemetry?: Telemetry;
-  /**
-   * Kysely plugins that see every statement the core sends to the store (not the migrations, nor `core.database`):
-   * for a test that counts a use case's statements, or a benchmark that times them.
-   */
-  readonly storePlugins?: readonly KyselyPlugin[];
-}
-
-/**
- * The core, assembled: the store and every service the bot, the tab and the CLI call. Built only by the entry
- * points (server/main.ts, src/cli/main.ts) and by tests — there are no module-level singletons.
- */
-export interface Core {
-  readonly config: AppConfig;
-  readonly logger: Logger;
-  readonly clock: Clock;
-  /** Metrics (sync runs, Graph requests, queues, client health) and the tracer. */
-  readonly telemetry: Telemetry;
-  readonly database: AppDatabase;
-  /** The services' way to the data: `read` and `transaction(fn)` over the repositories (no SQL builder). */
-  readonly store: Store;
-  readonly secretBox: SecretBox;
-  readonly access: AccessPolicy;
-  readonly audit: AuditTrail;
-  readonly clients: ClientService;
-  readonly status: StatusService;
-  /** Microsoft Graph per tenant: `forIntegration(credentials)` (cached), `create(credentials)` for checks. */
-  readonly graphs: TenantGraphFactory;
-  /** Integration rows, client secret encrypted (decrypted only by `credentials(clientId)`). */
-  readonly integrationStore: IntegrationRepository;
-  readonly syncRunner: SyncRunner;
-  /** `directorySync.run(clientId)` syncs now or joins the run in progress; `addListener` for the rules. */
-  readonly directorySync: DirectorySync;
-  readonly signInActivitySync: SignInActivitySync;
-  /** Per-client and daily jobs (directory sync registered); started by the server, not by the CLI. */
-  readonly scheduler: JobScheduler;
-  /**
-   * A client's integration: `get`, `connect` (client credentials), `startConsent` / `completeConsent` (admin
-   * consent), `test`, `rotateSecret`, `remove`, `startImport` (rule 2), `setExpiryThreshold` (rule 8).
-   */
-  readonly integrations: IntegrationService;
-  /** Users: `list`, `listEntraUsers`, `get`, `importUser`, `disableUser`, `departments`. */
-  readonly users: UserService;
-  /** Groups: `list`, `get`, `previewExclusion`, `confirmExclusion`, `setReporting`, `members`. */
-  readonly groups: GroupService;
-  /** The partner dashboard (issue 16): `dashboard`; `recordSnapshots` (system job: the day's figures). */
-  readonly dashboard: DashboardService;
-  /** Cross-client search of users and groups (issue 16): `find`. */
-  readonly search: SearchService;
-  /** Billing: `summary`, `history`; `takeSnapshot` / `takeAllSnapshots` (system jobs). */
-  readonly billing: BillingService;
-  /**
-   * Licences and their cost (issue 17): `overview` (the Licences report), `inactiveLicensed`, `userLicences`,
-   * `prices`, `setPrices` (admin, audited), `reportCsv`.
-   */
-  readonly licences: LicenceService;
-  /** Acting on users in Entra (issue 17): `preview`, `execute` (block sign-in and its Undo), audited per user. */
-  readonly userActions: UserActionsService;
-  /** Roles: `myGrants`, `list`, `assign`, `revoke`. */
-  readonly roles: RoleService;
-  /** The audit log: `query`, `exportCsv`, `exportCsvPages`. */
-  readonly auditLog: AuditLogService;
-  /** Every CSV download, streamed behind one concurrency gate: `usersCsv`, `auditCsv`, `reportCsv`, `billingCsv`. */
-  readonly exports: ExportService;
-  /**
-   * A client's sync, for the bot, the tab and the CLI: `start` (everything a sync means, joining runs under way),
-   * `requestSync` (start without waiting), `status` (live progress, cheap to poll).
-   */
-  readonly sync: SyncService;
-  /** The operator's check of a client's tenant against every request the product sends: `check`. */
-  readonly doctor: DoctorService;
-  /** Sign-in ingestion per client (`run(clientId)`), part of every sync. */
-  readonly signInIngestion: SignInIngestion;
-  /**
-   * Everything a sync of a client means (`run(clientId, { parts })`): directory, activity, MFA, sign-ins — what the
-   * scheduler runs every interval, and the CLI's `sync`.
-   */
-  readonly clientSync: ClientSync;
-  /** MFA registration details per client (`run(clientId)`), scheduled every 6 hours. */
-  readonly mfaRegistrationSync: MfaRegistrationSync;
-  /** Enterprise applications and their SSO modes per client (`run(clientId)`), scheduled every 6 hours. */
-  readonly servicePrincipalSync: ServicePrincipalSync;
-  /**
-   * Reports (rule 10): `applicationUsage`, `ssoCoverage`, `mfaCoverage`, `usersAndBilling`, `report(kind)`,
-   * `csv(kind, request, table?)`, `filters(client)`.
-   */
-  readonly reports: ReportService;
-  /** Where each client's channel and group-chat tabs are (cards posted there open them). */
-  readonly tabPlacements: TabPlacementService;
-  /** Short-lived single-use signed links to the tab's exports (downloads opened outside the tab). */
-  readonly downloadLinks: DownloadLinkService;
-  /**
-   * The collection rules, applied in every directory sync's transaction (registered as its rules), by exclusions
-   * and daily: `reconcile(clientId)`, `reconcileAll()`. Expiry needs no pass: it is evaluated whenever it is read.
-   */
-  readonly collection: CollectionReconciler;
-  /**
-   * Proactive notifications (rule 11): the bot's conversations (`rememberConversation`, `forgetConversation`,
-   * `conversation`, `setNotifications`) and the checks run after each directory sync and daily (`checkClient`,
-   * `checkAll`), delivered through the {@link Notifier} port.
-   */
-  readonly notifications: NotificationService;
-  /**
-   * Alerts the admin shapes (issue 16): settings per client and kind, the alerts sent and their acknowledgement,
-   * outgoing webhooks and their delivery log.
-   */
-  readonly alerts: AlertService;
-  /** The scheduled side of alerts: due daily digests, the weekly summary, webhook deliveries (`run(clientId)`). */
-  readonly alertDigests: AlertDigests;
-  /**
-   * The process is stopping: tells every long pass under way to stop (abort signal through each Graph call) and
-   * starts no new one. Cheap and synchronous: call it first on SIGTERM, before draining HTTP requests.
-   */
-  beginShutdown(): void;
-  /** Stops background work (within seconds, after {@link beginShutdown}) and closes the store. */
-  close(): Promise<void>;
-}
-
-/**
- * What the edges — the bot, the tab API and the CLI's commands — receive: the services (use cases) and the read-only
- * configuration, never the store, the sync engines, the Graph client or the access policy behind them (the entry
- * points that assemble the core keep {@link Core}).
- */
-export type CoreServices = Pick<
-  Core,
-  | 'config'
-  | 'logger'
-  | 'clock'
-  | 'clients'
-  | 'status'
-  | 'dashboard'
-  | 'search'
-  | 'integrations'
-  | 'users'
-  | 'groups'
-  | 'billing'
-  | 'licences'
-  | 'userActions'
-  | 'roles'
-  | 'auditLog'
-  | 'exports'
-  | 'sync'
-  | 'doctor'
-  | 'reports'
-  | 'tabPlacements'
-  | 'downloadLinks'
-  | 'notifications'
-  | 'alerts'
->;
+export type { Core, CoreOptions, CoreServices } from './core.js';
+import type { Core, CoreOptions } from './core.js';
 
 /**
  * Builds the core: the store, then the Graph seam and the sync engines, then the services; then wires what runs
@@ -467,99 +271,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
   });
 
-  // The schedule: per-client jobs every interval, and daily jobs (UTC). Timers on SQLite; pg-boss on PostgreSQL,
-  // so that with several instances each job runs once.
-  // A client never synced yet (just connected) goes before routine runs.
-  const listClients = async (): Promise<ScheduledClient[]> => {
-    const rows = await db
-      .selectFrom('integrations as i')
-      .select((eb) => [
-        'i.client_id',
-        eb
-          .exists(
-            eb
-              .selectFrom('sync_runs as r')
-              .select('r.id')
-              .whereRef('r.client_id', '=', 'i.client_id')
-              .where('r.kind', '=', 'directory')
-              .where('r.status', '=', 'succeeded'),
-          )
-          .as('synced'),
-      ])
-      .execute();
-    return rows.map((row) => ({
-      clientId: row.client_id,
-      priority: Number(row.synced) === 1 ? PRIORITY_ROUTINE : PRIORITY_NEW_CLIENT,
-    }));
-  };
-  const scheduler: JobScheduler =
-    config.store.kind === 'postgres'
-      ? new PgBossJobScheduler({
-          connectionString: config.store.url,
-          schema: config.store.schema,
-          instanceId: syncRunner.owner,
-          clock,
-          listClients,
-          logger,
-          concurrency: config.syncConcurrency,
-          ...options.schedulerTiming,
-        })
-      : new TimerJobScheduler({ listClients, clock, logger, concurrency: config.syncConcurrency });
-  telemetry.sources.queues = () => scheduler.queueStats();
-  // One job per client: everything a sync means, in order (ClientSync); the slow, paced kinds every 6 hours.
-  scheduler.registerClientJob({
-    name: 'client-sync',
-    everyMinutes: config.syncIntervalMinutes,
-    run: async (clientId, takeover, signal) => {
-      const outcome = await clientSync.run(clientId, {
-        trigger: 'schedule',
-        slowKindsEveryMinutes: Math.max(360, config.syncIntervalMinutes),
-        ...(takeover === undefined ? {} : { resumingSince: takeover.since }),
-        ...(signal === undefined ? {} : { signal }),
-      });
-      // A failed directory run opens (or continues) an incident; successes are checked by the listener above; a run
-      // cut short by a shutdown, or stopped because another instance took the client over, is no news.
-      const stopped = syncRunner.aborted || signal?.aborted === true;
-      const directory = outcome.runs.find((entry) => entry.kind === 'directory');
-      if (directory !== undefined && directory.run.status !== 'succeeded' && !stopped) {
-        await notifications.checkClient(clientId);
-      }
-      // The day's dashboard snapshot again, now that MFA registrations and sign-ins of this round are in too.
-      if (!stopped) {
-        await dashboard.recordSnapshots(clientId).catch((error: unknown) => {
-          logger.error({ err: error, clientId }, 'dashboard snapshot failed');
-        });
-      }
-    },
-  });
-  // Alerts held for a digest whose hour has come, the weekly summary, and webhook deliveries (and their retries).
-  if (options.notifier !== undefined) {
-    scheduler.registerClientJob({
-      name: 'client-alerts',
-      everyMinutes: 1,
-      run: async (clientId) => {
-        await alertDigests.run(clientId);
-      },
-    });
-  }
-  // The rules are applied before the day's billing snapshot is taken (expiry is evaluated as it is read), and both
-  // before the daily digest.
-  scheduler.registerDailyJob({
-    name: 'collection-rules-daily',
-    atHourUtc: 2,
-    run: async () => {
-      await collection.reconcileAll();
-      await billing.takeAllSnapshots();
-      await dashboard.recordSnapshots();
-      await new PendingActionRepository(db).deleteExpired(clock.now().toISOString());
-    },
-  });
-  scheduler.registerDailyJob({
-    name: 'notifications-daily',
-    atHourUtc: 3,
-    run: async () => {
-      await notifications.checkAll();
-    },
+  const scheduler = createSchedule({
+    config,
+    clock,
+    logger,
+    store,
+    telemetry,
+    syncRunner,
+    clientSync,
+    notifications,
+    dashboard,
+    collection,
+    billing,
+    ...(options.notifier === undefined ? {} : { alertDigests }),
+    ...(options.schedulerTiming === undefined ? {} : { timing: options.schedulerTiming }),
   });
 
   return {

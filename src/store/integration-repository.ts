@@ -73,7 +73,28 @@ export class IntegrationRepository {
     return row === undefined ? undefined : toIntegrationRecord(row);
   }
 
-  /** Every integration, for the scheduler. */
+  /** Every client with an integration, and whether its directory was ever synced: the scheduler's clients. */
+  async scheduled(): Promise<{ clientId: string; synced: boolean }[]> {
+    const rows = await this.db
+      .selectFrom('integrations as i')
+      .select((eb) => [
+        'i.client_id',
+        eb
+          .exists(
+            eb
+              .selectFrom('sync_runs as r')
+              .select('r.id')
+              .whereRef('r.client_id', '=', 'i.client_id')
+              .where('r.kind', '=', 'directory')
+              .where('r.status', '=', 'succeeded'),
+          )
+          .as('synced'),
+      ])
+      .execute();
+    return rows.map((row) => ({ clientId: row.client_id, synced: Number(row.synced) === 1 }));
+  }
+
+  /** Every integration. */
   async list(): Promise<IntegrationRecord[]> {
     const rows = await this.db.selectFrom('integrations').selectAll().orderBy('client_id').execute();
     return rows.map(toIntegrationRecord);
