@@ -107,6 +107,23 @@ export class SchedulerRepository {
       .execute();
   }
 
+  /** Records the claim unless the job is claimed already: true when this call recorded it. */
+  async claimIfFree(claim: SchedulerClaim): Promise<boolean> {
+    const row = await this.db
+      .insertInto('scheduler_claims')
+      .values({
+        job_id: claim.jobId,
+        queue: claim.queue,
+        client_id: claim.clientId,
+        instance_id: claim.instanceId,
+        claimed_at: claim.claimedAt,
+      })
+      .onConflict((conflict) => conflict.column('job_id').doNothing())
+      .returning('job_id')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   async release(jobId: string): Promise<void> {
     await this.db.deleteFrom('scheduler_claims').where('job_id', '=', jobId).execute();
   }

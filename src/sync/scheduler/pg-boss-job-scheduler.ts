@@ -6,6 +6,7 @@ import { AppError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import { openDatabase, type AppDatabase } from '../../store/database.js';
 import { SchedulerRepository } from '../../store/scheduler-repository.js';
+import { PgBossJobTable } from './pg-boss-job-table.js';
 import {
   assertJobName,
   type ClientJob,
@@ -236,6 +237,32 @@ export class PgBossJobScheduler implements JobScheduler {
         'scheduler: took over the job of an instance that died; it resumes from its checkpoints',
       );
     }
+    // A job fetched by an instance that died before it recorded its claim: claimed here first (the claim's key lets
+    // one instance take it, and refuses a late claim by its fetcher), then queued again at the front.
+    const unclaimed = await new PgBossJobTable(boss, this.options.schema).unclaimedActive(
+      [...this.clientJobs.keys()],
+      (this.options.deadAfterMs ?? 30_000) / 1000,
+    );
+    for (const job of unclaimed) {
+      const claim = {
+        jobId: job.id,
+        queue: job.queue,
+        clientId: job.clientId,
+        instanceId: this.options.instanceId,
+        claimedAt: this.now(),
+      };
+      if (!(await shared.claimIfFree(claim))) continue;
+      await boss
+        .fail(job.queue, job.id, { reason: 'fetched by an instance that stopped at once' })
+        .catch(() => undefined);
+      const data: ClientJobData = { clientId: job.clientId };
+      await boss.send(job.queue, data, { priority: PRIORITY_RECOVERY, retryLimit: 0, expireInHours: 4 });
+      await shared.release(job.id);
+      logger.warn(
+        { clientId: job.clientId, job: job.queue },
+        'scheduler: queued again a job fetched by an instance that stopped before it started it',
+      );
+    }
   }
 
   /** Takes queued client jobs while this instance has free slots. */
@@ -358,25 +385,10 @@ export class PgBossJobScheduler implements JobScheduler {
   async queueStats(): Promise<QueueStats[]> {
     const boss = this.boss;
     if (boss === undefined) return [];
-    const names = [...this.clientJobs.keys(), ...this.dailyJobs.keys()];
-    const result = await boss.getDb().executeSql(
-      `select name, count(*) filter (where state in ('created', 'retry'))::int as waiting,
-                count(*) filter (where state = 'active')::int as active,
-                coalesce(extract(epoch from now() - min(created_on) filter (where state in ('created', 'retry'))), 0)::float as oldest
-           from "${this.options.schema}".job where name = any($1) and state in ('created', 'retry', 'active') group by name`,
-      [names],
-    );
-    const rows = result.rows as { name: string; waiting: number; active: number; oldest: number }[];
-    const byName = new Map(rows.map((row) => [row.name, row]));
-    return names.map((name) => {
-      const row = byName.get(name);
-      return {
-        queue: name,
-        waiting: row?.waiting ?? 0,
-        active: row?.active ?? 0,
-        oldestWaitingSeconds: row?.oldest ?? 0,
-      };
-    });
+    return new PgBossJobTable(boss, this.options.schema).queueStats([
+      ...this.clientJobs.keys(),
+      ...this.dailyJobs.keys(),
+    ]);
   }
 
   private pollingInterval(): number {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import PgBoss from 'pg-boss';
 import { FakeClock, systemClock, type Clock } from '../../../src/shared/clock.js';
 import { createLogger } from '../../../src/shared/logger.js';
 import type { StoreConfig } from '../../../src/config/load-config.js';
@@ -292,6 +293,36 @@ describe('pg-boss scheduler: three instances, fifty clients [postgres]', functio
       .selectFrom('scheduler_claims')
       .selectAll()
       .where('queue', '=', 'fence')
+      .execute();
+    assert.deepEqual(claims, [], 'no job left claimed');
+  });
+
+  it('runs a job an instance fetched and died before it recorded its claim: queued again by another, run once', async () => {
+    // The moment between fetching a job and recording its claim: a bare pg-boss fetches the job, then stops.
+    const fetcher = new PgBoss({ connectionString: store.url, schema: store.schema });
+    await fetcher.start();
+    await fetcher.createQueue('lost', { name: 'lost', policy: 'standard', retryLimit: 0 });
+    await fetcher.send('lost', { clientId: 'lost-a' }, { retryLimit: 0 });
+    const fetched = await fetcher.fetch('lost');
+    assert.equal(fetched.length, 1);
+    await fetcher.stop({ graceful: false, wait: true });
+    const ran: string[] = [];
+    await startInstances(
+      1,
+      () => [],
+      async (clientId) => {
+        ran.push(clientId);
+        await sleep(50);
+      },
+      { job: 'lost', deadAfterMs: 1_500 },
+    );
+    for (let waited = 0; ran.length < 1 && waited < 15_000; waited += 100) await sleep(100);
+    await sleep(2_000);
+    assert.deepEqual(ran, ['lost-a'], 'run once, by the live instance');
+    const claims = await database.db
+      .selectFrom('scheduler_claims')
+      .selectAll()
+      .where('queue', '=', 'lost')
       .execute();
     assert.deepEqual(claims, [], 'no job left claimed');
   });
