@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import type { SchedulerClaimsTable } from './schema/clients.js';
 
 /** A queued job an instance took and runs. */
 export interface SchedulerClaim {
@@ -95,29 +96,14 @@ export class SchedulerRepository {
   }
 
   async claim(claim: SchedulerClaim): Promise<void> {
-    await this.db
-      .insertInto('scheduler_claims')
-      .values({
-        job_id: claim.jobId,
-        queue: claim.queue,
-        client_id: claim.clientId,
-        instance_id: claim.instanceId,
-        claimed_at: claim.claimedAt,
-      })
-      .execute();
+    await this.db.insertInto('scheduler_claims').values(claimRow(claim)).execute();
   }
 
   /** Records the claim unless the job is claimed already: true when this call recorded it. */
   async claimIfFree(claim: SchedulerClaim): Promise<boolean> {
     const row = await this.db
       .insertInto('scheduler_claims')
-      .values({
-        job_id: claim.jobId,
-        queue: claim.queue,
-        client_id: claim.clientId,
-        instance_id: claim.instanceId,
-        claimed_at: claim.claimedAt,
-      })
+      .values(claimRow(claim))
       .onConflict((conflict) => conflict.column('job_id').doNothing())
       .returning('job_id')
       .executeTakeFirst();
@@ -224,4 +210,14 @@ export class SchedulerRepository {
       .where('client_id', '=', clientId)
       .execute();
   }
+}
+
+function claimRow(claim: SchedulerClaim): Insertable<SchedulerClaimsTable> {
+  return {
+    job_id: claim.jobId,
+    queue: claim.queue,
+    client_id: claim.clientId,
+    instance_id: claim.instanceId,
+    claimed_at: claim.claimedAt,
+  };
 }
