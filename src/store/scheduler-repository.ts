@@ -82,12 +82,14 @@ export class SchedulerRepository {
   }
 
   /**
-   * Takes an orphan claim over: true for the one caller whose delete removed it. A claim whose instance joined
-   * again in the meantime is not orphaned any more and stays.
+   * Takes an orphan claim over: the claim becomes the taker's (true for the one caller whose update moved it), so
+   * that while the taker fails the job and queues it again the job is claimed, never seen as fetched-but-unclaimed.
+   * A claim whose instance joined again in the meantime is not orphaned any more and stays.
    */
-  async takeOrphan(jobId: string): Promise<boolean> {
+  async takeOrphan(jobId: string, takerId: string): Promise<boolean> {
     const taken = await this.db
-      .deleteFrom('scheduler_claims')
+      .updateTable('scheduler_claims')
+      .set({ instance_id: takerId })
       .where('job_id', '=', jobId)
       .where('instance_id', 'not in', (eb) => eb.selectFrom('scheduler_instances').select('id'))
       .returning('job_id')
@@ -115,15 +117,16 @@ export class SchedulerRepository {
   }
 
   /**
-   * Which of these jobs are still claimed. Locks the rows it finds (`FOR UPDATE`), so it waits for a takeover
-   * under way and sees its outcome.
+   * Which of these jobs are still the instance's claims (not taken over). Locks the rows it finds (`FOR UPDATE`), so
+   * it waits for a takeover under way and sees its outcome.
    */
-  async stillClaimed(jobIds: readonly string[]): Promise<Set<string>> {
+  async stillClaimed(instanceId: string, jobIds: readonly string[]): Promise<Set<string>> {
     if (jobIds.length === 0) return new Set();
     const rows = await this.db
       .selectFrom('scheduler_claims')
       .select('job_id')
       .where('job_id', 'in', jobIds)
+      .where('instance_id', '=', instanceId)
       .forUpdate()
       .execute();
     return new Set(rows.map((row) => row.job_id));

@@ -216,7 +216,7 @@ export class PgBossJobScheduler implements JobScheduler {
 
   /**
    * Instances silent for `deadAfterMs` are removed (each by exactly one instance: the delete returns it once);
-   * claims whose instance is gone are taken over one by one, each by the instance whose delete returned it.
+   * claims whose instance is gone are taken over one by one, each by the instance whose update made it its own.
    */
   private async takeOverFromDead(): Promise<void> {
     const boss = this.started();
@@ -226,12 +226,13 @@ export class PgBossJobScheduler implements JobScheduler {
     for (const instance of await shared.removeSilentSince(cutoff))
       logger.warn({ instance }, 'scheduler: an instance stopped answering');
     for (const orphan of await shared.orphanClaims()) {
-      if (!(await shared.takeOrphan(orphan.jobId))) continue;
+      if (!(await shared.takeOrphan(orphan.jobId, this.options.instanceId))) continue;
       await boss.fail(orphan.queue, orphan.jobId, { reason: 'its instance died' }).catch(() => undefined);
       const runsInterrupted = await shared.interruptRunsOf(orphan.instanceId, orphan.clientId, this.now());
       // The claim keeps the slot's first claim time across takeovers (see launch).
       const data: ClientJobData = { clientId: orphan.clientId, takeover: { since: orphan.claimedAt } };
       await boss.send(orphan.queue, data, { priority: PRIORITY_RECOVERY, retryLimit: 0, expireInHours: 4 });
+      await shared.release(orphan.jobId);
       logger.warn(
         { clientId: orphan.clientId, job: orphan.queue, from: orphan.instanceId, runsInterrupted },
         'scheduler: took over the job of an instance that died; it resumes from its checkpoints',
@@ -339,7 +340,7 @@ export class PgBossJobScheduler implements JobScheduler {
     // it stops here (its sync run was closed by the takeover, which fences its writes too).
     await shared.join(this.options.instanceId, livenessNow());
     await Promise.allSettled([...this.active.values()].map((active) => active.claimed));
-    const kept = await shared.stillClaimed([...this.active.keys()]);
+    const kept = await shared.stillClaimed(this.options.instanceId, [...this.active.keys()]);
     let stopped = 0;
     for (const [jobId, active] of this.active) {
       if (kept.has(jobId) || active.fenced) continue;
