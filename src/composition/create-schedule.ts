@@ -78,8 +78,9 @@ export function createSchedule(parts: ScheduleParts): JobScheduler {
         ...(takeover === undefined ? {} : { resumingSince: takeover.since }),
         ...(signal === undefined ? {} : { signal }),
       });
-      // A failed directory run opens (or continues) an incident; successes are checked by the listener above; a run
-      // cut short by a shutdown, or stopped because another instance took the client over, is no news.
+      // A failed directory run opens (or continues) an incident; successes are checked by the directory sync's
+      // listeners (createCore); a run cut short by a shutdown, or stopped because another instance took the client
+      // over, is no news.
       const stopped = syncRunner.aborted || signal?.aborted === true;
       const directory = outcome.runs.find((entry) => entry.kind === 'directory');
       if (directory !== undefined && directory.run.status !== 'succeeded' && !stopped) {

@@ -118,7 +118,8 @@ export class SchedulerRepository {
 
   /**
    * Which of these jobs are still the instance's claims (not taken over). Locks the rows it finds (`FOR UPDATE`), so
-   * it waits for a takeover under way and sees its outcome.
+   * it waits for a takeover under way and sees its outcome. Outside a transaction the locks end with the statement:
+   * they are taken for the wait, not held (a takeover after it is the next fence check's to see).
    */
   async stillClaimed(instanceId: string, jobIds: readonly string[]): Promise<Set<string>> {
     if (jobIds.length === 0) return new Set();
@@ -130,24 +131,6 @@ export class SchedulerRepository {
       .forUpdate()
       .execute();
     return new Set(rows.map((row) => row.job_id));
-  }
-
-  /** Closes a dead instance's running sync runs of the client as interrupted; returns how many. */
-  async interruptRunsOf(owner: string, clientId: string, at: string): Promise<number> {
-    const result = await this.db
-      .updateTable('sync_runs')
-      .set({
-        status: 'failed',
-        finished_at: at,
-        error_code: 'interrupted',
-        error_message:
-          'The instance running this sync stopped before it finished; another one resumed it from its checkpoint.',
-      })
-      .where('status', '=', 'running')
-      .where('owner', '=', owner)
-      .where('client_id', '=', clientId)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
   }
 
   /**

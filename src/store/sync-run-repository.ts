@@ -243,17 +243,26 @@ export class SyncRunRepository {
   async markInterrupted(id: number, at: Date): Promise<boolean> {
     const result = await this.db
       .updateTable('sync_runs')
-      .set({
-        status: 'failed',
-        finished_at: at.toISOString(),
-        error_code: 'interrupted',
-        error_message:
-          'The process running this sync stopped before it finished; the next run resumed from its checkpoint.',
-      })
+      .set(interrupted(at, 'the next run resumed from its checkpoint'))
       .where('id', '=', id)
       .where('status', '=', 'running')
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
+  }
+
+  /**
+   * Closes the client's runs still running under a scheduler instance declared dead (`owner`), when another
+   * instance takes its job over. Returns how many it closed.
+   */
+  async markInterruptedOfOwner(owner: string, clientId: string, at: Date): Promise<number> {
+    const result = await this.db
+      .updateTable('sync_runs')
+      .set(interrupted(at, 'another instance resumed it from its checkpoint'))
+      .where('status', '=', 'running')
+      .where('owner', '=', owner)
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 
   private async finish(
@@ -311,3 +320,13 @@ const zeroCounts = {
   retries: 0,
   throttled_ms: 0,
 } as const;
+
+/** How a run closes when whatever ran it stopped before it finished: failed, `interrupted`, saying what resumes it. */
+function interrupted(at: Date, resumed: string) {
+  return {
+    status: 'failed' as const,
+    finished_at: at.toISOString(),
+    error_code: 'interrupted' as const,
+    error_message: `The process running this sync stopped before it finished; ${resumed}.`,
+  };
+}

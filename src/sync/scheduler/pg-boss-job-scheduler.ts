@@ -6,6 +6,7 @@ import { AppError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import { openDatabase, type AppDatabase } from '../../store/database.js';
 import { SchedulerRepository } from '../../store/scheduler-repository.js';
+import { SyncRunRepository } from '../../store/sync-run-repository.js';
 import { PgBossJobTable } from './pg-boss-job-table.js';
 import {
   assertJobName,
@@ -90,8 +91,15 @@ export class PgBossJobScheduler implements JobScheduler {
   private readonly active = new Map<string, ActiveJob>();
   private readonly timers: NodeJS.Timeout[] = [];
   private boss: PgBoss | undefined;
-  /** The scheduler's own connections (see `schema`). */
-  private liveness: { readonly database: AppDatabase; readonly repository: SchedulerRepository } | undefined;
+  /** Its own connections (see `schema`): liveness, claims, slots, runs taken over; pg-boss's job table. */
+  private liveness:
+    | {
+        readonly database: AppDatabase;
+        readonly repository: SchedulerRepository;
+        readonly runs: SyncRunRepository;
+        readonly jobTable: PgBossJobTable;
+      }
+    | undefined;
   private stopping = false;
   private pumping = false;
   private ticking: Promise<void> | undefined;
@@ -129,10 +137,15 @@ export class PgBossJobScheduler implements JobScheduler {
       { kind: 'postgres', url: this.options.connectionString, schema: this.options.schema },
       { migrate: false, connections: 2 },
     );
-    this.liveness = { database, repository: new SchedulerRepository(database.db) };
+    this.liveness = {
+      database,
+      repository: new SchedulerRepository(database.db),
+      runs: new SyncRunRepository(database.db),
+      jobTable: new PgBossJobTable(boss, this.options.schema),
+    };
     this.boss = boss;
     this.stopping = false;
-    await this.shared().join(this.options.instanceId, livenessNow());
+    await this.own().repository.join(this.options.instanceId, livenessNow());
     for (const job of this.clientJobs.values()) {
       await createQueue(boss, { name: job.name, policy: 'standard', retryLimit: 0 });
     }
@@ -157,16 +170,14 @@ export class PgBossJobScheduler implements JobScheduler {
       Promise.allSettled([this.ticking, ...[...this.active.values()].map((job) => job.running)]),
       new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
     ]);
-    await this.shared()
-      .leave(this.options.instanceId)
-      .catch((error: unknown) => {
-        this.options.logger.warn({ err: error }, 'scheduler: could not leave');
-      });
+    const liveness = this.own();
+    await liveness.repository.leave(this.options.instanceId).catch((error: unknown) => {
+      this.options.logger.warn({ err: error }, 'scheduler: could not leave');
+    });
     this.boss = undefined;
-    const liveness = this.liveness;
     this.liveness = undefined;
     await boss.stop({ graceful: true, wait: true, timeout: 3_000 });
-    await liveness?.database.close();
+    await liveness.database.close();
   }
 
   /** Queues every client's due slot, and takes over the work of instances that died. */
@@ -191,7 +202,7 @@ export class PgBossJobScheduler implements JobScheduler {
     const priorities = new Map(clients.map((client) => [client.clientId, client.priority]));
     const now = this.options.clock.now().getTime();
     for (const job of this.clientJobs.values()) {
-      const due = await this.shared().queueDue(job.name, [...priorities.keys()], {
+      const due = await this.own().repository.queueDue(job.name, [...priorities.keys()], {
         now: new Date(now).toISOString(),
         startedBy: new Date(now - job.everyMinutes * 60_000).toISOString(),
         lostBy: new Date(now - LOST_AFTER_MS).toISOString(),
@@ -209,7 +220,7 @@ export class PgBossJobScheduler implements JobScheduler {
             return null;
           });
         // Not queued after all: due again at the next tick.
-        if (sent === null) await this.shared().unqueue(job.name, clientId);
+        if (sent === null) await this.own().repository.unqueue(job.name, clientId);
       }
     }
   }
@@ -221,14 +232,18 @@ export class PgBossJobScheduler implements JobScheduler {
   private async takeOverFromDead(): Promise<void> {
     const boss = this.started();
     const { logger } = this.options;
-    const shared = this.shared();
+    const shared = this.own().repository;
     const cutoff = new Date(Date.now() - (this.options.deadAfterMs ?? 30_000)).toISOString();
     for (const instance of await shared.removeSilentSince(cutoff))
       logger.warn({ instance }, 'scheduler: an instance stopped answering');
     for (const orphan of await shared.orphanClaims()) {
       if (!(await shared.takeOrphan(orphan.jobId, this.options.instanceId))) continue;
       await boss.fail(orphan.queue, orphan.jobId, { reason: 'its instance died' }).catch(() => undefined);
-      const runsInterrupted = await shared.interruptRunsOf(orphan.instanceId, orphan.clientId, this.now());
+      const runsInterrupted = await this.own().runs.markInterruptedOfOwner(
+        orphan.instanceId,
+        orphan.clientId,
+        this.options.clock.now(),
+      );
       // The claim keeps the slot's first claim time across takeovers (see launch).
       const data: ClientJobData = { clientId: orphan.clientId, takeover: { since: orphan.claimedAt } };
       await boss.send(orphan.queue, data, { priority: PRIORITY_RECOVERY, retryLimit: 0, expireInHours: 4 });
@@ -240,7 +255,7 @@ export class PgBossJobScheduler implements JobScheduler {
     }
     // A job fetched by an instance that died before it recorded its claim: claimed here first (the claim's key lets
     // one instance take it, and refuses a late claim by its fetcher), then queued again at the front.
-    const unclaimed = await new PgBossJobTable(boss, this.options.schema).unclaimedActive(
+    const unclaimed = await this.own().jobTable.unclaimedActive(
       [...this.clientJobs.keys()],
       (this.options.deadAfterMs ?? 30_000) / 1000,
     );
@@ -289,7 +304,7 @@ export class PgBossJobScheduler implements JobScheduler {
 
   private launch(job: ClientJob, jobId: string, data: ClientJobData): void {
     const boss = this.started();
-    const shared = this.shared();
+    const shared = this.own().repository;
     const { logger } = this.options;
     const { clientId, takeover } = data;
     const now = this.now();
@@ -333,7 +348,7 @@ export class PgBossJobScheduler implements JobScheduler {
   }
 
   private async beat(): Promise<void> {
-    const shared = this.shared();
+    const shared = this.own().repository;
     if ((await shared.beat(this.options.instanceId, livenessNow())) || this.stopping) return;
     // Declared dead while alive (stalled for longer than deadAfterMs). Join again first, so that no claim of this
     // instance is orphaned from here on; then each run whose claim is gone was taken over by another instance:
@@ -373,9 +388,9 @@ export class PgBossJobScheduler implements JobScheduler {
     return this.boss;
   }
 
-  private shared(): SchedulerRepository {
+  private own(): NonNullable<PgBossJobScheduler['liveness']> {
     if (this.liveness === undefined) throw new Error('The scheduler is not started.');
-    return this.liveness.repository;
+    return this.liveness;
   }
 
   private now(): string {
@@ -384,12 +399,9 @@ export class PgBossJobScheduler implements JobScheduler {
 
   /** Every instance's jobs, from pg-boss's job table (one grouped query). */
   async queueStats(): Promise<QueueStats[]> {
-    const boss = this.boss;
-    if (boss === undefined) return [];
-    return new PgBossJobTable(boss, this.options.schema).queueStats([
-      ...this.clientJobs.keys(),
-      ...this.dailyJobs.keys(),
-    ]);
+    const jobTable = this.liveness?.jobTable;
+    if (jobTable === undefined) return [];
+    return jobTable.queueStats([...this.clientJobs.keys(), ...this.dailyJobs.keys()]);
   }
 
   private pollingInterval(): number {
