@@ -161,7 +161,7 @@ export class SyncRunner {
         continue;
       }
       this.logger.info({ clientId, kind, runId: running.id }, 'joining the sync run in progress');
-      return { run: await this.waitFor(running.id), joined: true };
+      return { run: await this.waitFor(running.id, observer), joined: true };
     }
   }
 
@@ -356,12 +356,24 @@ export class SyncRunner {
     return final;
   }
 
-  private async waitFor(runId: number): Promise<SyncRunRecord> {
+  /**
+   * Waits for another process's run to end, passing its progress (as that process records it at each page and
+   * heartbeat) to the observer whenever it changed: a joiner shows the run it waits for, not a still screen.
+   */
+  private async waitFor(
+    runId: number,
+    observer?: (progress: Readonly<Record<string, unknown>>) => void,
+  ): Promise<SyncRunRecord> {
     const runs = this.store.read.syncRuns;
+    let seen = '';
     for (;;) {
       const row = await runs.get(runId);
       if (row === undefined) throw new Error(`sync run ${runId} disappeared`);
       if (row.status !== 'running') return row;
+      if (observer !== undefined && row.progress !== seen) {
+        seen = row.progress;
+        observer({ ...(JSON.parse(row.progress) as Record<string, unknown>), joined: true });
+      }
       if (this.isStale(row)) {
         await runs.markInterrupted(row.id, this.clock.now());
         return (await runs.get(runId)) ?? row;

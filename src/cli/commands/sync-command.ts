@@ -46,12 +46,22 @@ export function registerSyncCommand(program: Command, context: CliContext): void
     .action(async (clientRef: string, options: SyncOptions) => {
       const core = await context.core();
       const bar = options.json !== true && process.stderr.isTTY ? progressBar() : undefined;
+      // Without a terminal for the bar, a line says why the command waits when it joins another process's run.
+      const joinedParts = new Set<SyncPart>();
+      const onProgress = (part: SyncPart, progress: Readonly<Record<string, unknown>>): void => {
+        if (progress.joined === true && !joinedParts.has(part)) {
+          joinedParts.add(part);
+          if (bar === undefined && options.json !== true)
+            context.err(`Joining the ${part} sync already under way (started elsewhere); waiting for it…`);
+        }
+        bar?.update(part, progress);
+      };
       let outcome;
       let client;
       try {
         const started = await core.sync.start(context.actor, clientRef, {
           ...(options.only === undefined ? {} : { parts: options.only }),
-          ...(bar === undefined ? {} : { onProgress: bar.update }),
+          onProgress,
         });
         client = started.client;
         outcome = await started.finished;
@@ -102,7 +112,7 @@ function progressBar(): {
       }
       if (progress.done === true) bar.setTotal(Math.max(pages, 1));
       bar.update(progress.done === true ? Math.max(pages, 1) : pages, {
-        part: part.padEnd(9),
+        part: `${part}${progress.joined === true ? ' (joined)' : ''}`.padEnd(18),
         phase: (typeof progress.phase === 'string' ? progress.phase : '').padEnd(14),
         pages,
         requests: Number(progress.requests ?? 0),

@@ -12,6 +12,7 @@ import { DAY_MS } from '../../../src/shared/clock.js';
 import { REPORTS_PACE_KEY } from '../../../src/graph/tenant-gate.js';
 import { operatorActor, SYSTEM_ACTOR } from '../../../src/services/actor.js';
 import { createLogger } from '../../../src/shared/logger.js';
+import { SyncRunRepository } from '../../../src/store/sync-run-repository.js';
 import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
 
 describe('admin CLI: sync', function () {
@@ -122,6 +123,34 @@ describe('admin CLI: sync', function () {
       ['sign_in_activity', 'mfa_registration'],
     );
     assert.equal(narrowed.directory, null);
+  });
+
+  it('joins a directory sync another process has under way, says so, and waits for its end', async () => {
+    await connect('northwind', harness.app.clientSecret);
+    const client = await core.clients.get(SYSTEM_ACTOR, 'northwind');
+    // Another process (another host: only its heartbeat tells it is alive) is running the client's directory sync.
+    const runs = new SyncRunRepository(core.database.db);
+    const elsewhere = await runs.start({
+      clientId: client.id,
+      kind: 'directory',
+      trigger: 'schedule',
+      owner: 'another-host:4242:feedbeef',
+      at: new Date(),
+    });
+    const exit = runCli(['sync', 'northwind', '--only', 'directory'], context);
+    for (let waited = 0; !err.some((line) => line.includes('Joining')) && waited < 20_000; waited += 100)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(err, [
+      'Joining the directory sync already under way (started elsewhere); waiting for it…',
+    ]);
+    await runs.heartbeat(elsewhere.id, new Date(), { pages: 3, phase: 'users' });
+    await runs.succeed(elsewhere.id, { usersAdded: 70 }, new Date());
+    assert.equal(await exit, 0, err.join('\n'));
+    assert.match(
+      out.join('\n'),
+      new RegExp(`directory\\s+joined run ${String(elsewhere.id)} \\(schedule\\): succeeded`),
+    );
+    assert.equal(err.length, 1, 'said once');
   });
 
   it('re-evaluates expiry with the activity it brings: a user who signs in again is no longer expired at once', async () => {
