@@ -415,7 +415,7 @@ export const settings = [
     schema: flag('true'),
     defaultText: 'true',
     description:
-      "Demo mode: the simulator enforces Microsoft Graph's documented throttling limits (reports: 5 requests per 10 s per app and tenant, signInActivity 10 per minute; directory: resource units per 10 s by tenant size) and answers 429 with Retry-After, which the product honours; `false` turns it off (benchmarks).",
+      "Demo mode: the simulator enforces Microsoft Graph's documented throttling limits (reports: 5 requests per 10 s per app and tenant, signInActivity 10 per minute; directory: resource units per 10 s by tenant size) and answers 429 with Retry-After, which the product honours; `false` turns it off (benchmarks, and tests that are not about throttling).",
   },
   {
     env: 'DEMO_REPORTS_PACE_MS',
