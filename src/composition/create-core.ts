@@ -7,6 +7,7 @@ import {
 } from '../graph/tenant-graph-factory.js';
 import { TenantIdResolver } from '../graph/tenant-id-resolver.js';
 import { TlsTrust } from '../graph/tls-trust.js';
+import { REPORTS_PACE_KEY } from '../graph/tenant-gate.js';
 import { AccessPolicy } from '../services/access-policy.js';
 import { AuditLogService } from '../services/audit-log-service.js';
 import { AuditTrail } from '../services/audit-trail.js';
@@ -98,7 +99,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   telemetry.sources.clientHealth = () => readClientHealth(db);
   const syncRunner = new SyncRunner({ store, clock, logger, telemetry });
   const syncParts = { db, store, graphs, integrations: integrationStore, runner: syncRunner, clock, logger };
-  const pace = options.reportsPace === undefined ? {} : { pace: options.reportsPace };
+  // The reports tier's spacing: each engine's own (Graph's limits), unless given — by a test, or in demo mode
+  // against a simulator without throttling (DEMO_REPORTS_PACE_MS).
+  const reportsPace =
+    options.reportsPace ??
+    (config.mode === 'demo' && config.demo.reportsPaceMs !== undefined
+      ? { key: REPORTS_PACE_KEY, minIntervalMs: config.demo.reportsPaceMs }
+      : undefined);
+  const pace = reportsPace === undefined ? {} : { pace: reportsPace };
   const directorySync = new DirectorySync(syncParts);
   // Once a client's activity has been read, the day's billing snapshot and the expiry digest can be told the truth.
   const signInActivitySync = new SignInActivitySync({

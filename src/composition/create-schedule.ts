@@ -53,6 +53,9 @@ export function createSchedule(parts: ScheduleParts): JobScheduler {
       clientId: client.clientId,
       priority: client.synced ? PRIORITY_ROUTINE : PRIORITY_NEW_CLIENT,
     }));
+  // The schedulers look for due work every 30 s (timers) or 10 s (pg-boss): more often when the alerts are checked
+  // more often than that (ALERTS_CHECK_SECONDS).
+  const alertsEveryMs = config.alertsCheckSeconds * 1000;
   const scheduler: JobScheduler =
     config.store.kind === 'postgres'
       ? new PgBossJobScheduler({
@@ -63,9 +66,16 @@ export function createSchedule(parts: ScheduleParts): JobScheduler {
           listClients,
           logger,
           concurrency: config.syncConcurrency,
+          tickMs: Math.min(10_000, alertsEveryMs),
           ...parts.timing,
         })
-      : new TimerJobScheduler({ listClients, clock, logger, concurrency: config.syncConcurrency });
+      : new TimerJobScheduler({
+          listClients,
+          clock,
+          logger,
+          concurrency: config.syncConcurrency,
+          tickMs: Math.min(30_000, alertsEveryMs),
+        });
   parts.telemetry.sources.queues = () => scheduler.queueStats();
   // One job per client: everything a sync means, in order (ClientSync); the slow, paced kinds every 6 hours.
   scheduler.registerClientJob({
@@ -99,7 +109,7 @@ export function createSchedule(parts: ScheduleParts): JobScheduler {
   if (alertDigests !== undefined) {
     scheduler.registerClientJob({
       name: 'client-alerts',
-      everyMinutes: 1,
+      everyMinutes: config.alertsCheckSeconds / 60,
       run: async (clientId) => {
         await alertDigests.run(clientId);
       },

@@ -68,12 +68,16 @@ export interface AppConfig {
     readonly token: string | undefined;
   };
   readonly signInRetentionDays: number;
+  /** How often each client's held alerts, weekly summary and webhook deliveries are checked. */
+  readonly alertsCheckSeconds: number;
   readonly demo: {
     readonly users: number;
     readonly simPort: number;
     readonly autoImport: boolean;
     /** The simulator enforces Graph's documented throttling limits (on by default). */
     readonly throttling: boolean;
+    /** The spacing of reports-tier requests, in ms, instead of the product's own (only without throttling). */
+    readonly reportsPaceMs: number | undefined;
   };
   /** Bounded resources (DESIGN §9): rate limits, exports, the client address behind proxies. */
   readonly limits: {
@@ -144,6 +148,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
   ) {
     problems.push(
       `METRICS_TOKEN: required in production when metrics listen on ${metricsHost} (not this machine only) — metrics name every client and its health; set a token of 16+ characters, or METRICS_HOST=127.0.0.1`,
+    );
+  }
+  if (raw.DEMO_REPORTS_PACE_MS !== undefined && raw.DEMO_THROTTLING !== false) {
+    problems.push(
+      "DEMO_REPORTS_PACE_MS: needs DEMO_THROTTLING=false — the simulator enforces Graph's reports-tier limits, so a pace of its own only earns 429s",
     );
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -221,11 +230,13 @@ function toAppConfig(raw: RawSettings, mode: AppMode): AppConfig {
     syncConcurrency: raw.SYNC_CONCURRENCY,
     metrics: { port: raw.METRICS_PORT, host: raw.METRICS_HOST, token: raw.METRICS_TOKEN },
     signInRetentionDays: raw.SIGN_IN_RETENTION_DAYS,
+    alertsCheckSeconds: raw.ALERTS_CHECK_SECONDS,
     demo: {
       users: raw.DEMO_USERS,
       simPort: raw.DEMO_SIM_PORT,
       autoImport: raw.DEMO_AUTO_IMPORT,
       throttling: raw.DEMO_THROTTLING,
+      reportsPaceMs: raw.DEMO_REPORTS_PACE_MS,
     },
     limits: {
       perAddressPerMinute: raw.RATE_LIMIT_PER_ADDRESS,

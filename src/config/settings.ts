@@ -316,6 +316,13 @@ export const settings = [
     description: 'How often each client is synchronised with its tenant.',
   },
   {
+    env: 'ALERTS_CHECK_SECONDS',
+    schema: positiveInt(1, 3600, 60),
+    defaultText: '60',
+    description:
+      "How often each client's alerts held for a digest, its weekly summary and its webhook deliveries (and their retries) are checked.",
+  },
+  {
     env: 'SIGN_IN_RETENTION_DAYS',
     schema: positiveInt(1, 3650, 90),
     defaultText: '90',
@@ -408,7 +415,20 @@ export const settings = [
     schema: flag('true'),
     defaultText: 'true',
     description:
-      "Demo mode: the simulator enforces Microsoft Graph's documented throttling limits (reports: 5 requests per 10 s per app and tenant, signInActivity 10 per minute; directory: resource units per 10 s by tenant size) and answers 429 with Retry-After, which the product honours; `false` turns it off (benchmarks).",
+      "Demo mode: the simulator enforces Microsoft Graph's documented throttling limits (reports: 5 requests per 10 s per app and tenant, signInActivity 10 per minute; directory: resource units per 10 s by tenant size) and answers 429 with Retry-After, which the product honours; `false` turns it off (benchmarks, and tests that are not about throttling).",
+  },
+  {
+    env: 'DEMO_REPORTS_PACE_MS',
+    schema: optionalText.pipe(
+      z
+        .string()
+        .regex(/^\d+$/, 'must be a number of milliseconds')
+        .transform(Number)
+        .pipe(z.number().int().min(0).max(60_000))
+        .optional(),
+    ),
+    description:
+      "Demo mode: the spacing of the product's reports-tier requests (sign-ins, MFA registrations, signInActivity) to the simulated tenant, in ms. Unset: the pacing used with Microsoft Graph (one request every 2 s, 6 s for signInActivity). Needs DEMO_THROTTLING=false (with the simulator's throttling on, a faster pace only earns 429s): the tests, to read 30 days of sign-ins in seconds.",
   },
   {
     env: 'DEMO_SIM_PORT',

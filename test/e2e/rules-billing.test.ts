@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { isSimGuest, type SimTenant } from '../../sim/index.js';
 import { expiryCutoff } from '../../src/domain/expiry.js';
+import { REPORTS_PACE_KEY } from '../../src/graph/tenant-gate.js';
 import { DAY_MS } from '../../src/shared/clock.js';
 import { startTestSimulator, type TestSimulator } from '../integration/graph/simulator-harness.js';
 import { partnerAdmin, startCore, type CoreHarness } from '../integration/services/fixtures/core-harness.js';
@@ -32,7 +33,13 @@ describe('data-collection rules end to end against the simulator', function () {
           signInDays: 45,
         });
         tenant = harness.tenant;
-        app = await startCore(engine, { graphEndpoints: harness.endpoints, start: new Date().toISOString() });
+        // The simulator here does not throttle: the reports tier's spacing (6 s between signInActivity reads) would
+        // only make the test wait between its three activity passes.
+        app = await startCore(engine, {
+          graphEndpoints: harness.endpoints,
+          start: new Date().toISOString(),
+          reportsPace: { key: REPORTS_PACE_KEY, minIntervalMs: 0 },
+        });
       });
       after(async () => {
         await app.dispose();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
 import { jargonIn } from '../../support/plain-language.js';
-import { assertAccessible } from './support/accessibility.js';
+import { animationsSettled, assertAccessible } from './support/accessibility.js';
 import { go, launchBrowser, openHost, screenshot, type TestBrowser } from './support/browser.js';
 import { buildTab, startDemoApp, waitFor, type DemoApp } from './support/demo-app.js';
 
@@ -192,7 +192,7 @@ describe('tab: no serious or critical accessibility violation on any screen, in 
             (theme === 'default' ? 'default' : theme),
           5_000,
         ).catch(() => undefined);
-        await page.waitForTimeout(400); // Fluent's colour transitions
+        await animationsSettled(frame); // Fluent's colour transitions, for the picture (axe waits for them too)
         await screenshot(page, `a11y-${theme}-${screen.name}`);
         await assertAccessible(frame, `${screen.name} (${theme})`);
         if (theme === 'default') {

@@ -17,6 +17,7 @@ import {
 } from '../../unit/bot/card-fixtures.js';
 import { PRODUCT_PERMISSIONS } from '../../../sim/index.js';
 import { isGuest } from '../../../src/domain/eligibility.js';
+import { animationsSettled } from './support/accessibility.js';
 import {
   focusedName,
   go,
@@ -632,14 +633,15 @@ describe('tab in the local Teams host (browser)', function () {
     );
     const dark = await background();
     assert.notEqual(dark, light);
-    await page.waitForTimeout(400); // let Fluent's colour transitions settle for the picture
+    // Fluent's colour transitions settled, for the picture (one that never settles is pictured as it stands).
+    await animationsSettled(frame).catch(() => undefined);
     await screenshot(page, '14-theme-dark');
     await page.getByLabel('Theme').selectOption('contrast');
     await waitFor(
       async () => (await frame.evaluate<string>('document.documentElement.dataset.theme')) === 'contrast',
       5_000,
     );
-    await page.waitForTimeout(400);
+    await animationsSettled(frame).catch(() => undefined);
     await screenshot(page, '15-theme-high-contrast');
   });
 
@@ -673,7 +675,7 @@ describe('tab in the local Teams host (browser)', function () {
       await go(frame, '#/c/demo/reports');
       await frame.getByRole('tab', { name: tab }).click();
       await frame.getByRole('figure').first().waitFor();
-      await page.waitForTimeout(400);
+      await animationsSettled(frame).catch(() => undefined);
       await screenshot(page, file);
     }
     await go(frame, '#/c/demo/setup');

@@ -49,6 +49,37 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ DEMO_THROTTLING: 'off' }), /DEMO_THROTTLING/);
   });
 
+  it('checks alerts every minute unless ALERTS_CHECK_SECONDS says otherwise (1 s to 1 hour)', () => {
+    assert.equal(loadConfig({}).alertsCheckSeconds, 60);
+    assert.equal(loadConfig({ ALERTS_CHECK_SECONDS: '2' }).alertsCheckSeconds, 2);
+    for (const bad of ['0', '3601', '1.5', 'soon'])
+      assert.deepEqual(
+        problemsOf({ ALERTS_CHECK_SECONDS: bad }).map((problem) => problem.split(':')[0]),
+        ['ALERTS_CHECK_SECONDS'],
+        bad,
+      );
+  });
+
+  it("paces the demo's reports-tier requests as with Graph unless DEMO_REPORTS_PACE_MS is set, and only without throttling", () => {
+    assert.equal(loadConfig({}).demo.reportsPaceMs, undefined);
+    assert.equal(loadConfig({ DEMO_THROTTLING: 'false', DEMO_REPORTS_PACE_MS: '0' }).demo.reportsPaceMs, 0);
+    assert.equal(
+      loadConfig({ DEMO_THROTTLING: 'false', DEMO_REPORTS_PACE_MS: '250' }).demo.reportsPaceMs,
+      250,
+    );
+    const refused = problemsOf({ DEMO_REPORTS_PACE_MS: '0' });
+    assert.equal(refused.length, 1);
+    assert.match(refused[0] ?? '', /^DEMO_REPORTS_PACE_MS: needs DEMO_THROTTLING=false/);
+    for (const bad of ['-1', '60001', '2.5', 'fast'])
+      assert.deepEqual(
+        problemsOf({ DEMO_THROTTLING: 'false', DEMO_REPORTS_PACE_MS: bad }).map(
+          (problem) => problem.split(':')[0],
+        ),
+        ['DEMO_REPORTS_PACE_MS'],
+        bad,
+      );
+  });
+
   it('refuses to start in production without bot credentials or secrets key, naming every missing setting', () => {
     const problems = problemsOf({ APP_MODE: 'production' });
     const named = problems.map((problem) => problem.split(':')[0]);

@@ -48,9 +48,9 @@ export async function seriousViolations(frame: Frame): Promise<AccessibilityViol
  * Animation (Fluent's motion) counts while it runs, including ones that start while we wait (a toast dismissed by its
  * timer starts fading out), except endless ones (spinners) and those that change no value: Fluent times a toast's
  * dismissal with a CSS animation from opacity 0 to 0 on an empty span, which runs for the toast's whole timeout.
- * Fails, naming what still moves, when the screen has not settled within 10 s.
+ * Fails, naming what still moves, when the screen has not settled within 10 s. Also what a screenshot waits for.
  */
-async function animationsSettled(frame: Frame): Promise<void> {
+export async function animationsSettled(frame: Frame): Promise<void> {
   // A string, evaluated in the page: this project compiles without the DOM library.
   const stillMoving = await frame.evaluate<string[]>(`(async () => {
     const changesSomething = (a) => {
