@@ -204,6 +204,63 @@ class SqlTimer implements KyselyPlugin {
 
 const rssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
+/**
+ * CPU milliseconds used so far by each thread of this process, by thread id (Linux: /proc/self/task/<tid>/stat,
+ * utime + stime in clock ticks of 10 ms); empty where /proc is not there. Which thread is which: the main thread's
+ * id is the process id; the SQLite worker is the thread that appeared when the store opened; the others are V8's
+ * platform threads (garbage collection) and libuv's pool.
+ */
+function threadCpuMs(): Map<number, number> {
+  const used = new Map<number, number>();
+  let tids: string[];
+  try {
+    tids = fs.readdirSync('/proc/self/task');
+  } catch {
+    return used;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      used.set(Number(tid), (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return used;
+}
+
+/** CPU milliseconds a process has used so far (Linux: /proc/<pid>/stat); 0 where /proc is not there. */
+function processCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const stat = fs.readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds per kind of thread between two {@link threadCpuMs} readings; `store` names the SQLite worker's ids. */
+function cpuByThread(
+  before: Map<number, number>,
+  after: Map<number, number>,
+  store: ReadonlySet<number>,
+): string {
+  let main = 0;
+  let worker = 0;
+  let other = 0;
+  for (const [tid, ms] of after) {
+    const spent = ms - (before.get(tid) ?? 0);
+    if (tid === process.pid) main += spent;
+    else if (store.has(tid)) worker += spent;
+    else other += spent;
+  }
+  const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+  return `main thread ${s(main)}, SQLite worker ${s(worker)}, V8 and libuv helpers ${s(other)}`;
+}
+
 /** A client connected to the simulated tenant in a fresh store, ready to sync. */
 interface Target {
   readonly store: StoreConfig;
@@ -212,11 +269,15 @@ interface Target {
   readonly sync: DirectorySync;
   readonly graphs: TenantGraphFactory;
   readonly timer: SqlTimer;
+  /** The threads that appeared while the store opened: its SQLite worker. */
+  readonly storeThreads: ReadonlySet<number>;
 }
 
 async function connect(details: SimDetails, ca: string, name: string): Promise<Target> {
   const store = freshStore(name);
+  const threadsBefore = threadCpuMs();
   const database = await openDatabase(store);
+  const storeThreads = new Set([...threadCpuMs().keys()].filter((tid) => !threadsBefore.has(tid)));
   const clientId = crypto.randomUUID();
   const integrations = new IntegrationRepository(database.db, new SecretBox(crypto.randomBytes(32)));
   await new ClientRepository(database.db).insert({
@@ -253,7 +314,7 @@ async function connect(details: SimDetails, ca: string, name: string): Promise<T
     logger,
     ...(args['batch-items'] === undefined ? {} : { batch: { items: Number(args['batch-items']) } }),
   });
-  return { store, database, clientId, sync, graphs, timer };
+  return { store, database, clientId, sync, graphs, timer, storeThreads };
 }
 
 async function release(target: Target): Promise<void> {
@@ -270,20 +331,23 @@ interface Stalls {
 
 async function timedFullSync(
   target: Target,
-): Promise<{ ms: number; cpuMs: number; requests: number; pages: number; stalls: Stalls }> {
+): Promise<{ ms: number; cpuMs: number; threads: string; requests: number; pages: number; stalls: Stalls }> {
   const started = performance.now();
   const cpu = process.cpuUsage();
+  const threadsBefore = threadCpuMs();
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const full = await target.sync.run(target.clientId);
   loop.disable();
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
+  const threads = cpuByThread(threadsBefore, threadCpuMs(), target.storeThreads);
   const stalls = { maxMs: loop.max / 1e6, p99Ms: loop.percentile(99) / 1e6 };
   if (full.run.status !== 'succeeded') throw new Error(`full sync failed: ${full.run.errorMessage ?? ''}`);
   return {
     ms,
     cpuMs: (used.user + used.system) / 1000,
+    threads,
     requests: full.run.graphRequests,
     pages: full.run.pages,
     stalls,
@@ -337,7 +401,9 @@ async function main(): Promise<void> {
     const floorPages = floorRun.users.pages + floorRun.groups.pages;
     log('zero latency: full sync…');
     const target = await connect(details, ca, 'zero');
+    const simBefore = processCpuMs(child.pid);
     const full = await timedFullSync(target);
+    const simMs = processCpuMs(child.pid) - simBefore;
     const fullRss = rssMb();
     const count = async (
       table:
@@ -396,6 +462,14 @@ async function main(): Promise<void> {
     print(
       `    CPU of this process (the simulator's apart)   floor ${seconds(floorUsed.user / 1000 + floorUsed.system / 1000).trim()}, full sync ${seconds(full.cpuMs).trim()} — wall times stretch with the machine's load, CPU less so`,
     );
+    print(`    by thread: ${full.threads}`);
+    if (simMs > 0) {
+      const cores = os.availableParallelism();
+      const all = full.cpuMs + simMs;
+      print(
+        `    CPU with the simulator's (${seconds(simMs).trim()}): ${seconds(all).trim()} over ${cores} cores — no schedule could take less than ${seconds(all / cores).trim()} (${times(all / cores / floorRun.ms)} floor) on this machine`,
+      );
+    }
     print(`    ${stalled(full.stalls)} during the full sync`);
     print(
       `    Graph requests (full)            ${full.requests} for ${floorPages} pages   [${mark(full.requests <= floorPages + 3)}≤ pages + 3]`,
