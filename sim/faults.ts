@@ -60,6 +60,13 @@ export interface ThrottlingSwitch {
  */
 export class Faults implements FaultInjector {
   deltaExpiryMode: DeltaExpiryMode = '400';
+  /**
+   * Delta pages replay what the page before them sent: each `/users/delta` page starts again with the last user of
+   * the page before, and a group split over pages repeats the last member references of the page before. Microsoft
+   * says a delta round may return the same object more than once ("expect replays"; see the delta query overview,
+   * https://learn.microsoft.com/en-us/graph/delta-query-overview).
+   */
+  deltaReplay = false;
   /** App-only tokens that are not JWTs (Microsoft: treat access tokens as opaque). */
   opaqueAppTokens = false;
   /**
@@ -117,6 +124,7 @@ export class Faults implements FaultInjector {
   clear(): void {
     this.faults.length = 0;
     this.deltaExpiryMode = '400';
+    this.deltaReplay = false;
     this.opaqueAppTokens = false;
     this.consentPropagationMs = 0;
     this.throttling.setEnabled(false);

@@ -102,6 +102,7 @@ class RunningSimulator implements Simulator {
       deltaMembersPerPage: options.deltaMembersPerPage ?? 1000,
       deltaTokenLifetimeMs: options.deltaTokenLifetimeMs ?? 7 * DAY_MS,
       deltaExpiryMode: () => this.faults.deltaExpiryMode,
+      deltaReplay: () => this.faults.deltaReplay,
       codec: new TokenCodec(randomBytes(32)),
     };
     const latencyMs = options.latencyMs ?? 0;

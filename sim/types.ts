@@ -495,6 +495,11 @@ export interface FaultInjector {
   /** Removes every fault and turns realistic throttling off. */
   clear(): void;
   deltaExpiryMode: DeltaExpiryMode;
+  /**
+   * Delta pages replay part of the page before: the same user, or a group's same member references, twice in a
+   * round, as Microsoft warns a delta round may ("expect replays", the delta query overview).
+   */
+  deltaReplay: boolean;
   /** Issue app-only tokens that are not JWTs (Microsoft says clients must treat access tokens as opaque). */
   opaqueAppTokens: boolean;
   /** Delay (ms) before an admin consent reaches new tokens and role assignments. Default 0. */

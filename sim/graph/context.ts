@@ -20,6 +20,8 @@ export interface GraphSettings {
   readonly deltaMembersPerPage: number;
   readonly deltaTokenLifetimeMs: number;
   deltaExpiryMode(): DeltaExpiryMode;
+  /** Whether delta pages replay part of the page before (`Faults.deltaReplay`). */
+  deltaReplay(): boolean;
   readonly codec: TokenCodec;
 }
 

@@ -129,7 +129,9 @@ function usersPage(request: GraphRequest, state: DeltaState): GraphResponse {
     if (!user || !changedSince(user, state)) continue;
     value.push(userEntry(user, select, ctx));
   }
-  return pageResponse(request, state, 'users', value, i < rows.length ? { pos: i, mpos: 0 } : undefined);
+  // A replay (Faults.deltaReplay): the next page starts again at this page's last user, when that still moves on.
+  const from = settings.deltaReplay() && i - 1 > state.pos ? i - 1 : i;
+  return pageResponse(request, state, 'users', value, i < rows.length ? { pos: from, mpos: 0 } : undefined);
 }
 
 function userEntry(
@@ -171,8 +173,10 @@ function groupsPage(request: GraphRequest, state: DeltaState): GraphResponse {
       entry['members@delta'] = slice;
       value.push(entry);
       if (mpos + slice.length < changes.length) {
-        // A big group continues on the next page, which repeats the group object with the following members.
-        next = { pos: i, mpos: mpos + slice.length };
+        // A big group continues on the next page, which repeats the group object with the following members (and,
+        // replaying, the last two of this page again, when that still moves on).
+        const replayed = settings.deltaReplay() && slice.length > 2 ? 2 : 0;
+        next = { pos: i, mpos: mpos + slice.length - replayed };
         break;
       }
     } else {

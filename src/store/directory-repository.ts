@@ -356,11 +356,21 @@ function dedupeById<T extends { id: string }>(items: readonly T[]): T[] {
 }
 
 /**
- * One edge per group and member (a multi-row upsert may not touch a row twice), in the order they came: Graph
- * lists a group's members together, so they land in the same few pages of the key without sorting them.
+ * One edge per group and member (a multi-row upsert may not touch a row twice), a group's edges together in the
+ * order they came: Graph lists a group's members together, so they land in the same few pages of the key without
+ * sorting them. Keyed by the ids themselves: no key string is built per edge.
  */
 function dedupeEdges(edges: readonly Edge[]): Edge[] {
-  return [...new Map(edges.map((edge) => [`${edge.groupId}|${edge.memberId}`, edge])).values()];
+  const byGroup = new Map<string, Map<string, Edge>>();
+  for (const edge of edges) {
+    let members = byGroup.get(edge.groupId);
+    if (members === undefined) {
+      members = new Map();
+      byGroup.set(edge.groupId, members);
+    }
+    members.set(edge.memberId, edge);
+  }
+  return [...byGroup.values()].flatMap((members) => [...members.values()]);
 }
 
 function compare(a: string, b: string): number {
