@@ -27,6 +27,16 @@ const positiveInt = (min: number, max: number, fallback: number): z.ZodType<numb
   z.coerce.number().int().min(min).max(max).default(fallback);
 
 /** `true` or `false` (the words), with a default. */
+/** A whole number in [min, max], or unset; `what` names the unit in the error ("must be a port number"). */
+const optionalInt = (min: number, max: number, what: string): z.ZodType<number | undefined> =>
+  optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, `must be ${what}`)
+      .transform(Number)
+      .pipe(z.number().int().min(min).max(max))
+      .optional(),
+  );
 const flag = (fallback: 'true' | 'false'): z.ZodType<boolean> =>
   z
     .enum(['true', 'false'])
@@ -372,14 +382,7 @@ export const settings = [
   },
   {
     env: 'METRICS_PORT',
-    schema: optionalText.pipe(
-      z
-        .string()
-        .regex(/^\d+$/, 'must be a port number')
-        .transform(Number)
-        .pipe(z.number().int().min(1).max(65535))
-        .optional(),
-    ),
+    schema: optionalInt(1, 65535, 'a port number'),
     description:
       'Port of the Prometheus endpoint `/metrics` (a listener of its own, never the public port). Unset: no metrics endpoint.',
   },
@@ -419,14 +422,7 @@ export const settings = [
   },
   {
     env: 'DEMO_REPORTS_PACE_MS',
-    schema: optionalText.pipe(
-      z
-        .string()
-        .regex(/^\d+$/, 'must be a number of milliseconds')
-        .transform(Number)
-        .pipe(z.number().int().min(0).max(60_000))
-        .optional(),
-    ),
+    schema: optionalInt(0, 60_000, 'a number of milliseconds'),
     description:
       "Demo mode: the spacing of the product's reports-tier requests (sign-ins, MFA registrations, signInActivity) to the simulated tenant, in ms. Unset: the pacing used with Microsoft Graph (one request every 2 s, 6 s for signInActivity). Needs DEMO_THROTTLING=false (with the simulator's throttling on, a faster pace only earns 429s): the tests, to read 30 days of sign-ins in seconds.",
   },
