@@ -6,6 +6,7 @@ import { DAY_MS } from '../../../src/contracts/values.js';
  */
 let locale: string | undefined;
 let numberFormat = new Intl.NumberFormat(locale);
+let tenths = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 let dateFormat = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric' });
 let dateTimeFormat = new Intl.DateTimeFormat(locale, {
   day: 'numeric',
@@ -23,6 +24,7 @@ export function setDisplayLocale(tag: string): void {
     return;
   }
   numberFormat = new Intl.NumberFormat(locale);
+  tenths = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   dateFormat = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric' });
   dateTimeFormat = new Intl.DateTimeFormat(locale, {
     day: 'numeric',
@@ -61,6 +63,19 @@ export function formatRelative(iso: string | null | undefined, now: number = Dat
     if (abs >= size) return format.format(Math.round(seconds / size), unit);
   }
   return format.format(seconds, 'second');
+}
+
+/**
+ * How long something took: "0.4 s" and "7.2 s" under ten seconds (a demo tenant's sync takes less than one, and
+ * "0 s" read as if nothing ran), whole seconds under 90, then minutes, then hours and minutes.
+ */
+export function formatElapsed(ms: number): string {
+  const seconds = Math.max(0, ms) / 1000;
+  if (seconds < 9.95) return `${tenths.format(seconds)} s`;
+  if (seconds < 89.5) return `${formatNumber(Math.round(seconds))} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 90) return `${formatNumber(minutes)} min`;
+  return `${formatNumber(Math.floor(minutes / 60))} h ${formatNumber(minutes % 60)} min`;
 }
 
 /** Whole days from now until `iso` (negative when past). */

@@ -17,7 +17,7 @@ import {
 import { useEffect, useRef, useState } from 'react';
 import type { SyncRunView, SyncStatusView } from '../api/types.js';
 import { canOperate, useApp } from '../app-context.js';
-import { formatDateTime, formatRelative, plural } from '../format.js';
+import { formatDateTime, formatElapsed, formatRelative, plural } from '../format.js';
 
 const useStyles = makeStyles({
   bar: {
@@ -230,6 +230,5 @@ function outcomeText(run: SyncRunView): string {
 }
 
 function duration(from: string, to: string): string {
-  const seconds = Math.max(0, Math.round((new Date(to).getTime() - new Date(from).getTime()) / 1000));
-  return seconds < 90 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
+  return formatElapsed(new Date(to).getTime() - new Date(from).getTime());
 }
