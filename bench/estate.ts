@@ -5,7 +5,7 @@
  * An MSP estate: `--tenants` simulated tenants from 20 to 20,000 users (400,000 in all at scale 1; `--scale`
  * multiplies every size), groups nested, 30 days of sign-ins, in one simulator in its own process with a latency on
  * every response and Graph's documented throttling on. The clients are onboarded straight into a fresh PostgreSQL
- * schema, then N instances of the product (test/integration/sync/support/product-instance.ts: the real core and scheduler, each in its own
+ * schema, then N instances of the product (test/integration/sync/support/product-instance.ts: the real core and scheduler, each in its own bundled
  * process) sync them; once for each count of `--instances`. Prints, per run: time until every tenant is fully
  * visible (directory and sign-ins synced) against the floor (the slowest tenant's own requests: its longer directory
  * chain and every other request × the latency, and the reports tier's spacing), per-tenant time to first data
@@ -28,6 +28,7 @@ import { ClientRepository } from '../src/store/client-repository.js';
 import { openDatabase, type AppDatabase } from '../src/store/database.js';
 import { IntegrationRepository } from '../src/store/integration-repository.js';
 import { SecretBox } from '../src/store/secret-box.js';
+import { bundleForBench } from '../scripts/bench-bundle.mjs';
 import { dropStoreSchema } from './bench-support.js';
 
 const { values: args } = parseArgs({
@@ -75,8 +76,9 @@ interface EstateSim {
   readonly tenants: { tenantId: string; clientId: string; clientSecret: string; users: number }[];
 }
 
-function node(script: string, argument: unknown): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(root, script), JSON.stringify(argument)], {
+/** Starts a bundle of {@link bundleForBench} on plain Node, as production runs (no TypeScript loader in it). */
+function node(bundle: string, argument: unknown): ChildProcess {
+  return spawn(process.execPath, ['--enable-source-maps', bundle, JSON.stringify(argument)], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -98,7 +100,7 @@ function trusting(sim: EstateSim): Agent {
 }
 
 async function startSim(sizes: readonly number[]): Promise<EstateSim> {
-  const child = node('bench/estate-sim.ts', {
+  const child = node(await bundleForBench('bench/estate-sim.ts'), {
     dataDir: path.join(workDir, 'sim'),
     latencyMs,
     tenants: sizes.map((users, index) => ({ seed: 1000 + index, users })),
@@ -250,8 +252,9 @@ async function runEstate(sim: EstateSim, instanceCount: number): Promise<string[
     const usersByClient = new Map(clientIds.map((id, index) => [id, sim.tenants[index]?.users ?? 0]));
     const totalUsers = [...usersByClient.values()].reduce((a, b) => a + b, 0);
     log(`${String(instanceCount)} instance(s): starting…`);
+    const instanceBundle = await bundleForBench('test/integration/sync/support/product-instance.ts');
     for (let index = 0; index < instanceCount; index++) {
-      const child = node('test/integration/sync/support/product-instance.ts', {
+      const child = node(instanceBundle, {
         url,
         schema,
         secretsKey: secretsKey.toString('base64'),

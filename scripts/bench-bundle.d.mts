@@ -1,0 +1,2 @@
+/** The bundle of a TypeScript entry (relative to the repository root) in dist-bench/, as its absolute path. */
+export function bundleForBench(entry: string): Promise<string>;
