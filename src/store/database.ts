@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, Migrator, PostgresDialect, sql, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import type { StoreConfig } from '../config/load-config.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { migrations } from './migrations/index.js';
+import { OwnSchemaPostgresDialect } from './postgres-own-schema.js';
 import type { SqlDialect } from './dialect.js';
 import { SqliteWorkerDialect } from './sqlite-worker-dialect.js';
 import type { Database } from './schema.js';
@@ -129,7 +130,7 @@ async function openPostgres(url: string, schema: string, connections: number): P
     types: pgTypes,
     options: `-c search_path=${quoted}`,
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }, schema) });
   return {
     db,
     dialect: 'postgres',

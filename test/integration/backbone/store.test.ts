@@ -71,6 +71,31 @@ describeEachEngine('store', (context) => {
     for (const table of expectedTables) assert.ok(tables.includes(table), `missing table ${table}`);
   });
 
+  it('looks only at its own schema when it introspects (the migrator does, before every migration)', async function () {
+    if (context.engine !== 'postgres') this.skip();
+    const db = context.database.db;
+    const ours = (await sql<{ name: string }>`select current_schema() as name`.execute(db)).rows[0]?.name;
+    // Another schema of the same database, with a table: Kysely's own introspection listed it, and failed outright
+    // when such a schema was dropped while it read the catalog (postgres-own-schema.ts).
+    const other = `other_${crypto.randomBytes(4).toString('hex')}`;
+    await sql`create schema ${sql.id(other)}`.execute(db);
+    try {
+      await sql`create table ${sql.id(other, 'directory_users')} (id text)`.execute(db);
+      assert.deepEqual(await db.introspection.getSchemas(), [{ name: ours }]);
+      const tables = await db.introspection.getTables();
+      assert.deepEqual([...new Set(tables.map((table) => table.schema))], [ours]);
+      const users = tables.find((table) => table.name === 'directory_users');
+      assert.ok(users !== undefined && users.columns.length > 10, 'our own directory_users, all its columns');
+      const id = users.columns.find((column) => column.name === 'id');
+      assert.deepEqual([id?.dataType, id?.isNullable, id?.isAutoIncrementing], ['text', false, false]);
+      const withMigrations = await db.introspection.getTables({ withInternalKyselyTables: true });
+      assert.ok(withMigrations.some((table) => table.name === 'kysely_migration'));
+      assert.ok(!tables.some((table) => table.name === 'kysely_migration'));
+    } finally {
+      await sql`drop schema ${sql.id(other)} cascade`.execute(db);
+    }
+  });
+
   it('adds a client, lists it and records who did it in the audit log', async () => {
     const name = unique();
     const client = await service().add(partner, { name, displayName: 'Contoso Ltd' });
@@ -163,14 +188,7 @@ describeEachEngine('store', (context) => {
   it('knows every table with a client_id column, so removing a client leaves nothing behind', async () => {
     const kept = new Set(['audit_log', 'conversation_references']);
     const db = context.database.db;
-    // PostgreSQL's introspection lists every schema of the database, and other test runs may have theirs there too.
-    const ownSchema =
-      context.engine === 'postgres'
-        ? (await sql<{ name: string }>`select current_schema() as name`.execute(db)).rows[0]?.name
-        : undefined;
-    const tables = (await db.introspection.getTables()).filter(
-      (table) => ownSchema === undefined || table.schema === ownSchema,
-    );
+    const tables = await db.introspection.getTables();
     // Views (the transitive closure) hold no rows of their own.
     const withClientId = tables
       .filter(
