@@ -16,12 +16,13 @@ let built: Promise<void> | undefined;
  * the first call builds it from the sources while the others share that build (the sources do not change during a
  * run). With `TEST_FROM_BUILD=1` (CI, after `npm run build`, which builds the tab too) the production build's tab is
  * served as it is, like the compiled server: the build is what is tested, and building it again would only repeat it.
+ * `TEST_TAB_BUILT=1` says the same of a build the run made before its workers started (run-hooks.ts).
  */
 export function buildTab(): Promise<void> {
   built ??= (async () => {
-    if (process.env.TEST_FROM_BUILD === '1') {
+    if (process.env.TEST_FROM_BUILD === '1' || process.env.TEST_TAB_BUILT === '1') {
       if (!fs.existsSync(path.join(tabDist, 'index.html'))) {
-        throw new Error(`TEST_FROM_BUILD=1 but ${tabDist} holds no tab: run \`npm run build\` first.`);
+        throw new Error(`${tabDist} holds no tab: run \`npm run build\` first.`);
       }
       return;
     }
