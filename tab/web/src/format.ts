@@ -66,11 +66,13 @@ export function formatRelative(iso: string | null | undefined, now: number = Dat
 }
 
 /**
- * How long something took: "0.4 s" and "7.2 s" under ten seconds (a demo tenant's sync takes less than one, and
- * "0 s" read as if nothing ran), whole seconds under 90, then minutes, then hours and minutes.
+ * How long something took: milliseconds under a second (a demo tenant's delta sync takes some 40 ms, which "0 s"
+ * made read as if nothing ran), "7.2 s" under ten seconds, whole seconds under 90, then minutes, then hours and
+ * minutes.
  */
 export function formatElapsed(ms: number): string {
   const seconds = Math.max(0, ms) / 1000;
+  if (seconds < 0.9995) return `${formatNumber(Math.round(seconds * 1000))} ms`;
   if (seconds < 9.95) return `${tenths.format(seconds)} s`;
   if (seconds < 89.5) return `${formatNumber(Math.round(seconds))} s`;
   const minutes = Math.round(seconds / 60);

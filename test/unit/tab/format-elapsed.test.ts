@@ -6,11 +6,13 @@ describe('tab: how long a sync took', () => {
     setDisplayLocale('en-GB');
   });
 
-  it('gives tenths of a second under ten seconds, so a sub-second sync does not read "0 s"', () => {
-    assert.equal(formatElapsed(0), '0.0 s');
-    assert.equal(formatElapsed(420), '0.4 s');
+  it('gives milliseconds under a second, so a quick sync does not read "0 s", and tenths under ten seconds', () => {
+    assert.equal(formatElapsed(44), '44 ms');
+    assert.equal(formatElapsed(0), '0 ms');
+    assert.equal(formatElapsed(-5), '0 ms', 'a clock step backwards is not a negative time');
+    assert.equal(formatElapsed(999), '999 ms');
+    assert.equal(formatElapsed(1_000), '1.0 s');
     assert.equal(formatElapsed(7_240), '7.2 s');
-    assert.equal(formatElapsed(-5), '0.0 s', 'a clock step backwards is not a negative time');
   });
 
   it('gives whole seconds under 90, then minutes, then hours and minutes', () => {
@@ -25,7 +27,8 @@ describe('tab: how long a sync took', () => {
   it('writes the decimal separator of the viewer’s language', () => {
     setDisplayLocale('de-DE');
     try {
-      assert.equal(formatElapsed(420), '0,4 s');
+      assert.equal(formatElapsed(1_420), '1,4 s');
+      assert.equal(formatElapsed(2_500_000), '42 min');
     } finally {
       setDisplayLocale('en-GB');
     }
