@@ -5,10 +5,12 @@
  * An MSP estate: `--tenants` simulated tenants from 20 to 20,000 users (400,000 in all at scale 1; `--scale`
  * multiplies every size), groups nested, 30 days of sign-ins, in one simulator in its own process with a latency on
  * every response and Graph's documented throttling on. The clients are onboarded straight into a fresh PostgreSQL
- * schema, then N instances of the product (test/integration/sync/support/product-instance.ts: the real core and scheduler, each in its own bundled
- * process) sync them; once for each count of `--instances`. Prints, per run: time until every tenant is fully
- * visible (directory and sign-ins synced) against the floor (the slowest tenant's own requests: its longer directory
- * chain and every other request × the latency, and the reports tier's spacing), per-tenant time to first data
+ * schema, then N instances of the product (test/integration/sync/support/product-instance.ts: the real core and
+ * scheduler, each in its own process; the simulator's and the instances' processes bundled to run on plain Node, as
+ * production runs: scripts/bench-bundle.mjs) sync them; once for each count of `--instances`. Prints, per run: time
+ * until every tenant is fully visible (directory and sign-ins synced) against the floor (the slowest tenant's own
+ * requests: its longer directory chain and every other request × the latency, and the reports tier's spacing),
+ * per-tenant time to first data
  * (p50/p95/max), CPU seconds per 1,000 users, peak RSS per instance, the PostgreSQL schema's size, runs per client
  * and kind (exactly once), and with `--kill` (3 or more instances) the time until the runs of an instance killed
  * with SIGKILL were taken over.

@@ -5,16 +5,23 @@ import { DAY_MS } from '../../../src/contracts/values.js';
  * the viewer's time zone (the browser's, which is the device's).
  */
 let locale: string | undefined;
-let numberFormat = new Intl.NumberFormat(locale);
-let tenths = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-let dateFormat = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric' });
-let dateTimeFormat = new Intl.DateTimeFormat(locale, {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-});
+let formats = formatsFor(undefined);
+
+/** The formatters of one locale (undefined: the browser's), made once per locale. */
+function formatsFor(tag: string | undefined) {
+  return {
+    number: new Intl.NumberFormat(tag),
+    tenths: new Intl.NumberFormat(tag, { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+    date: new Intl.DateTimeFormat(tag, { day: 'numeric', month: 'short', year: 'numeric' }),
+    dateTime: new Intl.DateTimeFormat(tag, {
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+    }),
+  };
+}
 
 /** Writes dates and numbers as `tag` does (a BCP 47 tag from the host); an unknown tag keeps the browser's. */
 export function setDisplayLocale(tag: string): void {
@@ -23,28 +30,19 @@ export function setDisplayLocale(tag: string): void {
   } catch {
     return;
   }
-  numberFormat = new Intl.NumberFormat(locale);
-  tenths = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-  dateFormat = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric' });
-  dateTimeFormat = new Intl.DateTimeFormat(locale, {
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
+  formats = formatsFor(locale);
 }
 
 export function formatNumber(value: number | null | undefined): string {
-  return value === null || value === undefined ? '—' : numberFormat.format(value);
+  return value === null || value === undefined ? '—' : formats.number.format(value);
 }
 
 export function formatDate(iso: string | null | undefined): string {
-  return iso === null || iso === undefined ? '—' : dateFormat.format(new Date(iso));
+  return iso === null || iso === undefined ? '—' : formats.date.format(new Date(iso));
 }
 
 export function formatDateTime(iso: string | null | undefined): string {
-  return iso === null || iso === undefined ? '—' : dateTimeFormat.format(new Date(iso));
+  return iso === null || iso === undefined ? '—' : formats.dateTime.format(new Date(iso));
 }
 
 /** "3 minutes ago", "in 5 days", "just now". */
@@ -73,7 +71,7 @@ export function formatRelative(iso: string | null | undefined, now: number = Dat
 export function formatElapsed(ms: number): string {
   const seconds = Math.max(0, ms) / 1000;
   if (seconds < 0.9995) return `${formatNumber(Math.round(seconds * 1000))} ms`;
-  if (seconds < 9.95) return `${tenths.format(seconds)} s`;
+  if (seconds < 9.95) return `${formats.tenths.format(seconds)} s`;
   if (seconds < 89.5) return `${formatNumber(Math.round(seconds))} s`;
   const minutes = Math.round(seconds / 60);
   if (minutes < 90) return `${formatNumber(minutes)} min`;
