@@ -3,11 +3,11 @@ import { execFile, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { builtinModules } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from '../../support/processes.js';
+import { freePort } from '../../support/ports.js';
 
 const exec = promisify(execFile);
 
@@ -64,19 +64,6 @@ function buildIsCurrent(): boolean {
     }
   }
   return true;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
 }
 
 /** Bare package names a compiled file imports or requires (`pkg`, `@scope/pkg`), built-ins left out. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { freePort, startDemoApp, waitFor, type DemoApp } from '../../e2e/tab/support/demo-app.js';
+import { startDemoApp, waitFor, type DemoApp } from '../../e2e/tab/support/demo-app.js';
+import { freePort } from '../../support/ports.js';
 
 /** One sample of the Prometheus text format: `name{label="value",…} number`. */
 interface Sample {

@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { PRODUCT_PERMISSIONS, startSimulator, type SimTenant, type Simulator } from '../../../sim/index.js';
 import { dropStore, freshStoreConfig, type EngineName } from '../../support/databases.js';
 import { startTs, type RunningProcess } from '../../support/processes.js';
+import { freePort } from '../../support/ports.js';
 
 export { buildTab } from '../../support/tab-build.js';
 
@@ -36,19 +36,6 @@ export const CONSENT_APP = {
   clientId: '7c1e5d2a-3b9f-4e1b-8d2c-6f8e4b3a2d1f',
   clientSecret: 'security~tests~consent~secret',
 };
-
-/** A free TCP port on this machine. */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) =>
-    server.close(() => {
-      resolve();
-    }),
-  );
-  return port;
-}
 
 /** This machine's own non-loopback address, to play a remote peer (undefined when there is none). */
 export function lanAddress(): string | undefined {

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { repoRoot } from '../../../support/processes.js';
+import { freePort } from '../../../support/ports.js';
 
 /** A message the bot posted or updated, as the Playground's chat stream reports it. */
 export interface ChatEvent {
@@ -437,20 +437,6 @@ async function openSocket(url: string): Promise<WebSocket> {
     socket.once('error', reject);
   });
   return socket;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
 }
 
 async function until(check: () => Promise<boolean>, timeoutMs: number, output: () => string): Promise<void> {

@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { openDatabase, type AppDatabase } from '../../../../src/store/database.js';
 import { startTs, type RunningProcess } from '../../../support/processes.js';
 import { startHttpsFront, type HttpsFront } from './https-front.js';
+import { freePort } from '../../../support/ports.js';
 
 export { buildTab } from '../../../support/tab-build.js';
 
@@ -187,20 +187,4 @@ export async function waitFor(
 /** A fresh random secret for a simulated app. */
 export function randomSecret(): string {
   return `${crypto.randomBytes(6).toString('base64url')}~${crypto.randomBytes(18).toString('base64url')}`;
-}
-
-/** A TCP port free right now on loopback. */
-export async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise<void>((resolve) =>
-    probe.close(() => {
-      resolve();
-    }),
-  );
-  return port;
 }
