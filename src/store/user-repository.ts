@@ -174,12 +174,7 @@ export class UserRepository {
       .executeTakeFirst();
     if (byId !== undefined) return toUserRecord(byId);
     if (!idOrUpn.includes('@')) return undefined;
-    const byUpn = await this.db
-      .selectFrom('directory_users')
-      .selectAll()
-      .where('client_id', '=', clientId)
-      .where(sql<boolean>`lower(user_principal_name) = ${idOrUpn.toLowerCase()}`)
-      .executeTakeFirst();
+    const byUpn = await userByUpnQuery(this.db, clientId, idOrUpn).executeTakeFirst();
     return byUpn === undefined ? undefined : toUserRecord(byUpn);
   }
 
@@ -303,4 +298,20 @@ export class UserRepository {
     }
     return query;
   }
+}
+
+/**
+ * A client's user by UPN, case-insensitively as Entra compares them: the expression is the one `directory_users_upn`
+ * indexes (migration 0027), so the lookup is one index search (exported for the test that checks the plan).
+ */
+export function userByUpnQuery(
+  db: Kysely<Database>,
+  clientId: string,
+  upn: string,
+): SelectQueryBuilder<Database, 'directory_users', DirectoryUserRow> {
+  return db
+    .selectFrom('directory_users')
+    .selectAll()
+    .where('client_id', '=', clientId)
+    .where(sql<boolean>`lower(user_principal_name) = ${upn.toLowerCase()}`);
 }

@@ -23,6 +23,7 @@ import * as groupNesting from './0023-group-nesting.js';
 import * as usersInArrivalOrder from './0024-users-in-arrival-order.js';
 import * as usersClusteredAgain from './0025-users-clustered-again.js';
 import * as schedulerSlots from './0026-scheduler-slots.js';
+import * as usersByLowerUpn from './0027-users-by-lower-upn.js';
 
 /** A migration that may differ slightly per engine (auto-increment ids, SQLite's WITHOUT ROWID). */
 export interface DialectMigration {
@@ -54,4 +55,5 @@ export const migrations: Readonly<Record<string, DialectMigration>> = {
   '0024-users-in-arrival-order': usersInArrivalOrder,
   '0025-users-clustered-again': usersClusteredAgain,
   '0026-scheduler-slots': schedulerSlots,
+  '0027-users-by-lower-upn': usersByLowerUpn,
 };

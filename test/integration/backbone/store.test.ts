@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { Migrator, sql, type Kysely, type Migration } from 'kysely';
+import { CompiledQuery, Migrator, sql, type Kysely, type Migration } from 'kysely';
 import { AccessPolicy } from '../../../src/services/access-policy.js';
 import type { Actor } from '../../../src/services/actor.js';
 import { AuditTrail } from '../../../src/services/audit-trail.js';
@@ -11,6 +11,7 @@ import { clientTables } from '../../../src/store/client-data-tables.js';
 import { SecretBox } from '../../../src/store/secret-box.js';
 import { createStore } from '../../../src/store/store.js';
 import { openDatabase } from '../../../src/store/database.js';
+import { userByUpnQuery } from '../../../src/store/user-repository.js';
 import { migrations } from '../../../src/store/migrations/index.js';
 import { describeEachEngine, dropStore, engines, freshStoreConfig } from '../../support/databases.js';
 
@@ -200,6 +201,42 @@ describeEachEngine('store', (context) => {
       .map((table) => table.name)
       .sort();
     assert.deepEqual(withClientId, [...clientTables].sort());
+  });
+
+  it('finds a user by UPN in any case, with one search of the index on lower(UPN)', async () => {
+    const { db } = context.database;
+    const client = await service().add(partner, { name: unique(), displayName: 'UPN lookup' });
+    await db
+      .insertInto('directory_users')
+      .values({
+        client_id: client.id,
+        id: '0b5c5c3e-7a51-4d6e-9f2a-1c3d5e7f9a0b',
+        user_principal_name: 'Adele.Vance@Contoso.example',
+        account_enabled: 1,
+        entra_state: 'active',
+        collection_state: 'not_imported',
+        search_text: 'adele vance',
+        seen_generation: 1,
+        updated_at: clock.now().toISOString(),
+      })
+      .execute();
+    const store = createStore(db, new SecretBox(crypto.randomBytes(32)));
+    assert.equal(
+      (await store.read.users.find(client.id, 'adele.vance@contoso.EXAMPLE'))?.id,
+      '0b5c5c3e-7a51-4d6e-9f2a-1c3d5e7f9a0b',
+    );
+    assert.equal(await store.read.users.find(client.id, 'someone.else@contoso.example'), undefined);
+
+    // The plan of the very statement `find` runs. PostgreSQL would scan so small a table: told not to, it must be
+    // able to take the index (SQLite plans by the schema alone).
+    const query = userByUpnQuery(db, client.id, 'Adele.Vance@Contoso.example').compile();
+    const plan = await db.transaction().execute(async (tx) => {
+      if (context.engine === 'postgres') await sql`set local enable_seqscan = off`.execute(tx);
+      const explain = context.engine === 'postgres' ? 'explain ' : 'explain query plan ';
+      const { rows } = await tx.executeQuery(CompiledQuery.raw(explain + query.sql, [...query.parameters]));
+      return rows.map((row) => Object.values(row as Record<string, unknown>).join(' ')).join('\n');
+    });
+    assert.match(plan, /directory_users_upn/, plan);
   });
 
   it('returns counts and sums as JavaScript numbers on both engines', async () => {
