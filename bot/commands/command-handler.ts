@@ -96,7 +96,7 @@ export async function runCommand(
       break;
   }
   await assertHasRole(context);
-  const resolved = command.name === 'users' ? await splitUsersArgs(context, command) : command;
+  const resolved = await splitClientWords(context, command);
   const choice = await chooseClient(context, resolved.client);
   if (choice.kind === 'choose') return { card: clientChoiceCard(choice.clients, resolved) };
   const client = choice.client;
@@ -157,20 +157,26 @@ export async function runCommand(
   }
 }
 
+/** The commands that act on one client (resolved by {@link runCommand} before they run). */
+type ClientCommand = Exclude<BotCommand, { name: 'help' | 'whoami' | 'clients' | 'find' | 'notifications' }>;
+
 /**
- * `users [client] [search]`: the first words are the client when a client the person sees has them as its short or
- * display name (the longest such run: `users Northwind Traders adele`); otherwise every word is the search. Returns the
- * command with `client` set when it was named.
+ * `users [client] [search]`, `import [client] <user>`, `disable [client] <user>` (the CLI's order): the first words
+ * are the client when a client the person sees has them as its short or display name (the longest such run:
+ * `users Northwind Traders adele`); otherwise every word is the search or the user. `import` and `disable` keep at
+ * least one word for the user. Returns the command with `client` set when it was named.
  */
-async function splitUsersArgs(
-  context: WorkflowContext,
-  command: Extract<BotCommand, { name: 'users' }>,
-): Promise<Extract<BotCommand, { name: 'users' }>> {
-  if (command.client !== undefined || command.args.length === 0) return command;
-  const visible = await context.core.clients.list(context.actor);
-  const words = command.args.flatMap((arg) => arg.split(/\s+/)).filter((word) => word !== '');
-  const match = leadingClientWords(visible, words);
-  return match === undefined ? command : { ...command, client: match.client.id, args: [...match.rest] };
+async function splitClientWords(context: WorkflowContext, command: ClientCommand): Promise<ClientCommand> {
+  if (command.name !== 'users' && command.name !== 'import' && command.name !== 'disable') return command;
+  if (command.client !== undefined) return command;
+  const typed = command.name === 'users' ? command.args : [command.user];
+  const words = typed.flatMap((arg) => arg.split(/\s+/)).filter((word) => word !== '');
+  if (words.length === 0) return command;
+  const match = leadingClientWords(await context.core.clients.list(context.actor), words);
+  if (match === undefined) return command;
+  if (command.name === 'users') return { ...command, client: match.client.id, args: [...match.rest] };
+  if (match.rest.length === 0) return command;
+  return { ...command, client: match.client.id, user: match.rest.join(' ') };
 }
 
 function capitalise(text: string): string {

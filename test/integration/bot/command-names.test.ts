@@ -46,6 +46,19 @@ describeEachEngineWithCore('names with spaces typed to the bot', (ctx) => {
     assert.match(await say('users adele --client northwind traders'), /Adele Cho/);
   });
 
+  it('import and disable take the client first, as the CLI does, and keep the last word for the user', async () => {
+    // `import <client> <user>` is the CLI's order; typed to the bot it named no client and searched for
+    // "northwind adele@…" (a “No user matches” card).
+    const imported = await say('import Northwind Traders ADELE@fixture.example');
+    assert.match(imported, /Adele Cho/);
+    assert.doesNotMatch(imported, /No user|Choose/);
+    const asked = await say('disable northwind adele@fixture.example');
+    assert.match(asked, /Disable Adele Cho\?/);
+    assert.match(await say('import adele@fixture.example --client northwind'), /Adele Cho/);
+    // One word only: it is the user, searched in… which client? Two are visible, so the bot asks.
+    assert.match(await say('import northwind'), /Choose|Which client/i);
+  });
+
   it('an option that swallowed the next words says which quoting was meant', async () => {
     await assert.rejects(say('users --client contoso adele'), (error: Error) => {
       assert.match(error.message, /No client is called “contoso adele”/);
@@ -61,7 +74,7 @@ describeEachEngineWithCore('names with spaces typed to the bot', (ctx) => {
 
   it('the help and the errors show their placeholders (Teams drops an angle-bracketed word)', async () => {
     const help = await say('help');
-    assert.match(help, /import ‹user›/);
+    assert.match(help, /import \S*client\S* ‹user›/);
     assert.match(help, /--client ‹name›/);
     assert.doesNotMatch(help, /<user>|<name>/);
     assert.match(await say('disable'), /disable ‹UPN, mail or name›/);
