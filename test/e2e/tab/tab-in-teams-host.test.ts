@@ -666,6 +666,17 @@ describe('tab in the local Teams host (browser)', function () {
     await go(frame, `#/c/demo/groups/${group.id}`);
     await frame.locator('[data-user-id]').first().waitFor();
     await screenshot(page, '17-group-members');
+    // No group is imported for reporting yet: the group filter is off, and says why beside it (a disabled control
+    // shows no tooltip), tied to it as its description.
+    await go(frame, '#/c/demo/reports');
+    const groupFilter = frame.getByRole('combobox', { name: 'Group' });
+    await frame.getByText('Import groups for reporting under Groups first').waitFor();
+    assert.equal(await groupFilter.isDisabled(), true);
+    const describedBy = JSON.stringify((await groupFilter.getAttribute('aria-describedby')) ?? '');
+    const description = await frame.evaluate<string>(
+      `${describedBy}.split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' ')`,
+    );
+    assert.equal(description.trim(), 'Import groups for reporting under Groups first');
     for (const [tab, file] of [
       ['Application usage', '18-report-usage'],
       ['SSO coverage', '19-report-sso'],

@@ -8,13 +8,17 @@ export const useStyles = makeStyles({
     display: 'flex',
     flexWrap: 'wrap',
     gap: tokens.spacingHorizontalM,
-    alignItems: 'flex-end',
+    // Tops aligned: a field with a hint under its control (Group, when no group is imported for reporting) must not
+    // lift its label and control above the others'.
+    alignItems: 'flex-start',
     marginBottom: tokens.spacingVerticalM,
     padding: tokens.spacingHorizontalM,
     backgroundColor: tokens.colorNeutralBackground1,
     borderRadius: tokens.borderRadiusMedium,
   },
   select: { minWidth: '180px' },
+  /** A button level with the fields' controls: below a label's line and the field's gap (Fluent's Field layout). */
+  besideFields: { marginTop: `calc(${tokens.lineHeightBase300} + ${tokens.spacingVerticalXXS})` },
   grow: { flexGrow: 1 },
   tabs: { marginBottom: tokens.spacingVerticalM },
   charts: {

@@ -105,13 +105,15 @@ export function ReportsScreen({ client }: { readonly client: ClientHeader }) {
             ))}
           </Dropdown>
         </Field>
-        <Field label="Group" className={styles.select}>
+        <Field
+          label="Group"
+          className={styles.select}
+          // Said beside the field, not in a title: a disabled control shows no tooltip on hover or focus.
+          hint={filters.data?.groups.length === 0 ? 'Import groups for reporting under Groups first' : null}
+        >
           <Dropdown
             value={group === '' ? 'All users' : groupName}
             disabled={filters.data?.groups.length === 0}
-            title={
-              filters.data?.groups.length === 0 ? 'Import groups for reporting under Groups first' : undefined
-            }
             selectedOptions={[group]}
             onOptionSelect={(_event, data) => {
               setGroup(data.optionValue ?? '');
@@ -143,6 +145,7 @@ export function ReportsScreen({ client }: { readonly client: ClientHeader }) {
         </Field>
         <span className={styles.grow} />
         <Button
+          className={styles.besideFields}
           icon={<ArrowDownloadRegular />}
           onClick={() => {
             api.download(`${base}/${kind}/csv`, query).catch((error: unknown) => {
