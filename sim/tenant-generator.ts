@@ -23,6 +23,7 @@ import type { AppCredentials, AppGrant, GroupRecord, ServicePrincipalRecord, Use
 import { SeededRandom } from './random.js';
 import { iso, LAST_SUCCESS_RECORDED_FROM_MS, SignInStore, type SignInApp } from './sign-in-store.js';
 import type { AppSpec, SimMemberRef, SsoMode, TenantSpec } from './types.js';
+import { canHoldGroup, isMicrosoft365Group } from './group-kind.js';
 import { isSimGuest } from './user-kind.js';
 
 const DAY_MS = 86_400_000;
@@ -311,8 +312,9 @@ function generateGroups(
     group.memberIds.add(member.id);
   };
 
-  // Structure: All Staff ⊃ department ⊃ team ⊃ squad … (nestingDepth containment hops below All Staff's top).
-  const allStaff = make('All Staff', 'microsoft365', 'Everyone in the organisation', true);
+  // Structure: All Staff ⊃ department ⊃ team ⊃ squad … (nestingDepth containment hops below All Staff's top). A
+  // security group: only security groups nest (see group-kind.ts); a Microsoft 365 group holds users only.
+  const allStaff = make('All Staff', 'security', 'Everyone in the organisation');
   const depth = sizes.nestingDepth;
   const chainLength = Math.max(0, depth - 1);
   // Structure takes at most about half the group budget; at least one department gets the full-depth chain.
@@ -382,19 +384,23 @@ function generateGroups(
       const user = users[rng.int(users.length)];
       if (user && (!isSimGuest(user) || kind === 'microsoft365')) add(group, user.ref);
     }
-    if (random.length > 0 && rng.chance(0.1)) add(group, rng.pick(random).ref);
+    if (random.length > 0 && rng.chance(0.1)) {
+      const nested = rng.pick(random);
+      if (canHoldGroup(group, nested)) add(group, nested.ref);
+    }
     random.push(group);
   }
 
-  // Cycles among the project groups (Graph tolerates them; clients must too).
-  for (let c = 0; c < sizes.cycles && random.length >= 2; c++) {
-    const a = rng.pick(random);
-    let b = rng.pick(random);
-    for (let tries = 0; b === a && tries < 8; tries++) b = rng.pick(random);
+  // Cycles among the project security groups (Graph tolerates them; clients must too).
+  const nestable = random.filter((group) => group.securityEnabled && !isMicrosoft365Group(group));
+  for (let c = 0; c < sizes.cycles && nestable.length >= 2; c++) {
+    const a = rng.pick(nestable);
+    let b = rng.pick(nestable);
+    for (let tries = 0; b === a && tries < 8; tries++) b = rng.pick(nestable);
     if (a === b) continue;
-    if (c % 2 === 1 && random.length >= 3) {
-      let x = rng.pick(random);
-      for (let tries = 0; (x === a || x === b) && tries < 8; tries++) x = rng.pick(random);
+    if (c % 2 === 1 && nestable.length >= 3) {
+      let x = rng.pick(nestable);
+      for (let tries = 0; (x === a || x === b) && tries < 8; tries++) x = rng.pick(nestable);
       if (x !== a && x !== b) {
         add(a, b.ref);
         add(b, x.ref);

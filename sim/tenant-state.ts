@@ -8,6 +8,7 @@ import {
   REG_FLAG_SSPR_ENABLED,
 } from './catalog.js';
 import { SimulatorError } from './errors.js';
+import { whyCannotHoldGroup } from './group-kind.js';
 import { isGuid, SeededRandom } from './random.js';
 import {
   GROUP_PUBLIC_FIELDS,
@@ -459,6 +460,9 @@ export class TenantState implements SimTenant {
     const group = this.requireGroup(groupId);
     const member = this.requireMember(memberId);
     if (member.id === group.id) throw new SimulatorError('invalid', 'a group cannot be a member of itself');
+    // Graph's "Add members" table (https://learn.microsoft.com/en-us/graph/api/group-post-members): see group-kind.ts.
+    const refused = 'groupTypes' in member ? whyCannotHoldGroup(group, member) : undefined;
+    if (refused !== undefined) throw new SimulatorError('invalid', refused);
     if (group.memberIds.has(member.id)) return;
     this.attach(group, member.ref, this.bump());
   }

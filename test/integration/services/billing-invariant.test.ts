@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { SimTenant, SimUser } from '../../../sim/index.js';
+import { whyCannotHoldGroup } from '../../../sim/group-kind.js';
 import { REPORTS_PACE_KEY } from '../../../src/graph/tenant-gate.js';
 import type { UserView } from '../../../src/contracts/users.js';
 import { AppError } from '../../../src/shared/errors.js';
@@ -601,6 +602,9 @@ for (const engine of engines) {
             const child = rng.pick(groups);
             if (parent.id === child.id || tenant.directMembers(parent.id).some((m) => m.id === child.id))
               return 'nest: nothing';
+            // Only as Graph allows (a Microsoft 365 group holds users only and is no group's member).
+            const refused = whyCannotHoldGroup(parent, child);
+            if (refused !== undefined) return `nest: refused, ${refused}`;
             tenant.addMember(parent.id, child.id);
             return `nest ${child.displayName} in ${parent.displayName}`;
           }

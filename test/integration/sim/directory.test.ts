@@ -70,6 +70,36 @@ describe('simulator groups, teams, service principals and organization (through 
     assert.ok(inCycle.length >= 2, 'some groups contain themselves through a cycle');
   });
 
+  it('nests groups only as Microsoft allows: a Microsoft 365 group holds users only and is no group’s member', () => {
+    // Graph's "Add members" tabulates it (https://learn.microsoft.com/en-us/graph/api/group-post-members): a security
+    // group holds users, security groups, devices, service principals and contacts; a Microsoft 365 group holds users;
+    // a Microsoft 365 group can be a member of neither.
+    const groups = new Map([...tenant.groups()].map((group) => [group.id, group]));
+    const unified = (group: { groupTypes: readonly string[] }): boolean =>
+      group.groupTypes.includes('Unified');
+    const wrong: string[] = [];
+    for (const group of groups.values()) {
+      for (const member of tenant.directMembers(group.id)) {
+        const inner = member.type === 'group' ? groups.get(member.id) : undefined;
+        if (unified(group) && member.type !== 'user') wrong.push(`${group.displayName} ⊃ ${member.type}`);
+        else if (inner !== undefined && unified(inner))
+          wrong.push(`${group.displayName} ⊃ ${inner.displayName}`);
+        else if (inner !== undefined && group.securityEnabled && !inner.securityEnabled)
+          wrong.push(`security ${group.displayName} ⊃ non-security ${inner.displayName}`);
+      }
+    }
+    assert.deepEqual(wrong, []);
+    // The control API refuses it too, as Graph does.
+    const m365 = [...groups.values()].find(unified)!;
+    const security = [...groups.values()].find((group) => !unified(group) && group.securityEnabled)!;
+    assert.throws(() => {
+      tenant.addMember(m365.id, security.id);
+    }, /Microsoft 365 group/);
+    assert.throws(() => {
+      tenant.addMember(security.id, m365.id);
+    }, /Microsoft 365 group/);
+  });
+
   it('pages direct members with their @odata.type, equal to the truth', async () => {
     const allStaff = [...tenant.groups()].find((g) => g.displayName === 'All Staff')!;
     for (const group of [allStaff, ...[...tenant.groups()].slice(1, 6)]) {

@@ -38,7 +38,7 @@ describeEachEngine('directory sync against the simulator', (ctx) => {
     assert.equal(second.run.usersAdded, 1);
     assert.ok(second.run.usersRemoved >= 2);
     assert.ok(second.run.edgesAdded >= 4 && second.run.edgesRemoved >= 1);
-    assert.equal(second.run.groupsAdded, 1);
+    assert.equal(second.run.groupsAdded, 2, 'a new team and a new access group (mutate)');
     assert.equal(second.run.groupsRemoved, 1);
     await assertMatchesTruth(ctx.database.db, fixture.clientId, harness.tenant);
     const states = await ctx.database.db

@@ -271,7 +271,10 @@ export function mutate(tenant: SimTenant): { softDeleted: string; hardDeleted: s
     resourceProvisioningOptions: ['Team'],
   });
   tenant.addMember(newGroup.id, pick(5).id);
-  tenant.addMember(fourth.id, newGroup.id);
+  // A Microsoft 365 group is no group's member (sim/group-kind.ts): the group newly nested is a security group.
+  const newAccessGroup = tenant.addGroup({ displayName: 'Brand new access group' });
+  tenant.addMember(newAccessGroup.id, pick(6).id);
+  tenant.addMember(fourth.id, newAccessGroup.id);
   tenant.deleteGroup(groups[groups.length - 1]?.id ?? fourth.id);
   return { softDeleted, hardDeleted, restored };
 }
