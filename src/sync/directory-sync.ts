@@ -147,6 +147,9 @@ export class DirectorySync {
       await context.progress({ ...progress }, tx);
     };
     context.counts.pages = 0;
+    // Said at once, before the first page: a slow tenant, or its Graph requests shared with a sign-in backfill, can
+    // keep that page waiting for many seconds, and "Starting…" until then tells the person nothing.
+    await report();
     try {
       // Users and groups are two independent chains of pages: read side by side, the run lasts as long as the longer
       // one, not their sum. Each stream commits its own pages with its own checkpoint; the closure needs both.
