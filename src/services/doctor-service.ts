@@ -1,9 +1,11 @@
 import type { TenantGraphFactory } from '../graph/tenant-graph-factory.js';
-import { runDoctor, type DoctorReport } from '../graph/graph-doctor.js';
+import { runDoctor, type DoctorFinding, type DoctorReport } from '../graph/graph-doctor.js';
 import type { Clock } from '../shared/clock.js';
 import type { IntegrationRepository } from '../store/integration-repository.js';
 import type { Actor } from './actor.js';
 import type { ClientAccess } from './client-access.js';
+
+export type { DoctorFinding, DoctorReport };
 
 export interface DoctorServiceOptions {
   readonly clientAccess: ClientAccess;

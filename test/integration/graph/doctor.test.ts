@@ -73,6 +73,24 @@ describe('admin CLI: doctor against the strict simulator', function () {
     assert.ok(report.findings.every((finding) => finding.ok));
   });
 
+  it('prints one block per request, readable in a terminal, and says when all were answered', async () => {
+    const code = await runCli(['doctor', 'contoso'], context);
+    assert.equal(code, 0);
+    const lines = out.join('\n').split('\n');
+    assert.equal(
+      lines.at(-1),
+      `All ${String(GRAPH_REQUESTS.filter((kind) => kind.probe !== undefined).length + 1)} requests were answered.`,
+    );
+    // Each request: the result first, then the request; what came back indented under it. (The table this replaced
+    // padded every request to the longest, a 200-character sign-in filter, so each row wrapped in a terminal.)
+    const blocks = lines.slice(0, -2);
+    assert.equal(blocks.length % 2, 0, blocks.join('\n'));
+    for (let index = 0; index < blocks.length; index += 2) {
+      assert.match(blocks[index] ?? '', /^OK +(GET|POST) \//);
+      assert.match(blocks[index + 1] ?? '', /^ {4}\S/);
+    }
+  });
+
   it('names each refused request with the fix, and exits 1', async () => {
     harness.tenant.revokeAppPermissions(harness.app.clientId, ['AuditLog.Read.All']);
     try {
@@ -84,14 +102,37 @@ describe('admin CLI: doctor against the strict simulator', function () {
         '/v1.0/auditLogs/signIns',
         'userRegistrationDetails',
       ]) {
-        const line = text.split('\n').find((row) => row.includes(refused));
-        assert.ok(line?.includes('REFUSED 403'), `${refused}: ${line ?? 'missing'}`);
-        assert.match(line ?? '', /AuditLog\.Read\.All/);
+        // The result and the request on one line, the fix indented on the next.
+        const lines = text.split('\n');
+        const at = lines.findIndex((row) => row.includes(refused));
+        assert.ok(lines[at]?.startsWith('REFUSED 403'), `${refused}: ${lines[at] ?? 'missing'}`);
+        assert.match(lines[at + 1] ?? '', /^ +Grant AuditLog\.Read\.All/);
       }
-      assert.match(text.split('\n').find((row) => row.includes('/users/delta')) ?? '', /OK/);
+      assert.match(text.split('\n').find((row) => row.includes('/users/delta')) ?? '', /^OK /);
+      // Queries are shown decoded, as a person writes them.
+      assert.match(text, /auditLogs\/signIns\?\$filter=createdDateTime ge \d{4}-/);
       assert.match(err.join('\n'), /Microsoft refused \d+ of \d+ requests/);
     } finally {
       harness.tenant.grantAppPermissions(harness.app.clientId, ['AuditLog.Read.All']);
+    }
+  });
+
+  it('says THROTTLED, not refused, for a request Microsoft throttled past the retries, and asks to run it again', async () => {
+    const fault = harness.sim.faults.throttle({ pathPattern: '/auditLogs/signIns', rate: 1, retryAfter: 0 });
+    try {
+      const code = await runCli(['doctor', 'contoso'], context);
+      assert.equal(code, EXIT_FAILED);
+      const lines = out.join('\n').split('\n');
+      const throttled = lines.filter((row) => row.includes('/auditLogs/signIns'));
+      assert.equal(throttled.length, 2, lines.join('\n'));
+      for (const line of throttled) assert.match(line, /^THROTTLED 429 /);
+      assert.ok(!lines.some((row) => row.startsWith('REFUSED')), lines.join('\n'));
+      assert.match(
+        err.join('\n'),
+        /Microsoft throttled 2 of \d+ requests, so they were not checked: run doctor again/,
+      );
+    } finally {
+      harness.sim.faults.remove(fault);
     }
   });
 
