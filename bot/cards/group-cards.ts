@@ -64,7 +64,7 @@ export function groupCard(
     ['Kind', groupSummary(group)],
     [
       'Members',
-      `${count(group.counts.directUsers)} users and ${count(group.counts.directGroups)} groups directly; ${count(group.counts.transitiveUsers)} users in all`,
+      `${plural(group.counts.directUsers, 'user')} and ${plural(group.counts.directGroups, 'group')} directly; ${plural(group.counts.transitiveUsers, 'user')} in all`,
     ],
     [
       'Excluded',

@@ -746,6 +746,18 @@ describe('bot cards', () => {
     }
   });
 
+  it('the group card counts its members in words that agree with the number (1 group, 2 groups)', () => {
+    const one = JSON.stringify(
+      groupCard(client, {
+        ...groups.plain!,
+        counts: { directUsers: 1, directGroups: 1, transitiveUsers: 1 },
+      }),
+    );
+    assert.ok(one.includes('1 user and 1 group directly; 1 user in all'), one);
+    const many = JSON.stringify(groupCard(client, groups.plain!));
+    assert.ok(many.includes('12 users and 2 groups directly; 40 users in all'), many);
+  });
+
   it('the status card shows the billable count and every problem the tab shows (README: `status`)', () => {
     const failing = statuses[1]!;
     const shown = JSON.stringify(statusCard(failing, { canOperate: false }));

@@ -29,7 +29,7 @@ import { canOperate, useApp } from '../app-context.js';
 import { ErrorBar } from '../components/error-bar.js';
 import { ExcludeGroupDialog } from '../components/exclude-group-dialog.js';
 import { PageHeader } from '../components/page-header.js';
-import { formatDate, formatNumber } from '../format.js';
+import { formatDate, formatNumber, plural } from '../format.js';
 import { useDebounced, useResource } from '../hooks/use-resource.js';
 import { hrefOf } from '../routing/hash-route.js';
 
@@ -221,7 +221,7 @@ export function GroupsScreen({ client }: { readonly client: ClientHeader }) {
                       {group.counts.directGroups > 0 && (
                         <Caption1 className={styles.muted}>
                           {' '}
-                          + {formatNumber(group.counts.directGroups)} groups
+                          + {plural(group.counts.directGroups, 'group')}
                         </Caption1>
                       )}
                     </TableCell>
