@@ -2,7 +2,18 @@ import type { Notification } from '../../src/domain/notification-kinds.js';
 import type { TabPlacementView } from '../../src/services/tab-placement-service.js';
 import type { TabLinks } from '../tab-links.js';
 import { act, clientLabel } from './card-actions.js';
-import { card, count, facts, heading, openTab, subtle, text, when, type AdaptiveCard } from './card-kit.js';
+import {
+  card,
+  count,
+  facts,
+  heading,
+  openTab,
+  plural,
+  subtle,
+  text,
+  when,
+  type AdaptiveCard,
+} from './card-kit.js';
 
 function percent(share: number | null): string {
   return share === null ? 'no data yet' : `${(share * 100).toFixed(1)} %`;
@@ -60,7 +71,7 @@ export function alertDigestCard(
   return card(
     [
       heading(`Daily alerts — ${clientLabel(client)}`),
-      subtle(`${count(notification.alerts.length)} alert(s) since the last digest`),
+      subtle(`${plural(notification.alerts.length, 'alert')} since the last digest`),
       ...notification.alerts.map((alert) => text(`${when(alert.triggeredAt)} · ${alert.summary}`)),
     ],
     [openTab('Open the notifications', links.client(client, { section: 'notifications' }, place))],

@@ -77,7 +77,7 @@ export function licencesCard(
     ...(overview.unpricedSkus > 0
       ? [
           subtle(
-            `${count(overview.unpricedSkus)} SKU(s) have no price: set prices in the tab to see their cost.`,
+            `${overview.unpricedSkus === 1 ? '1 product has' : `${count(overview.unpricedSkus)} products have`} no price: set your prices in the tab's Licences screen to see the cost.`,
           ),
         ]
       : []),

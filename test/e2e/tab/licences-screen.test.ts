@@ -92,6 +92,29 @@ describe('tab: the Licences screen (browser)', function () {
     await actions.getByText(/User\.EnableDisableAccount\.All/).waitFor();
     const total = frame.getByRole('group', { name: 'Monthly licence cost' });
     assert.match(await total.innerText(), /—/);
+    // Why no cost shows, and where to set the prices: the link takes the admin to the price editor.
+    await frame
+      .getByText(`${String(truth.subscribedSkus.length)} products have no price, so their cost is not shown.`)
+      .waitFor();
+    await frame
+      .getByText(/^\d+ inactive users hold licences \(set prices to see what they cost a month\)\.$/)
+      .waitFor();
+    await frame.getByRole('link', { name: 'Set your prices' }).click();
+    // Scrolled to it: the heading comes into the viewport (the tab's content security policy allows no evaluated
+    // script, so the test reads where the browser lays it out).
+    const heading = frame.getByRole('heading', { name: 'Your prices' });
+    const viewport = page.viewportSize();
+    assert.ok(viewport);
+    let top = Infinity;
+    for (let tries = 0; tries < 50 && !(top >= 0 && top < viewport.height); tries++) {
+      await page.waitForTimeout(100);
+      top = (await heading.boundingBox())?.y ?? Infinity;
+    }
+    assert.ok(
+      top >= 0 && top < viewport.height,
+      `Your prices at y=${String(top)}, viewport ${String(viewport.height)}`,
+    );
+    assert.ok(frame.url().endsWith('#/c/demo/licences'), `the route stays: ${frame.url()}`);
     await screenshot(page, 'licences-01-no-prices');
   });
 
@@ -350,6 +373,7 @@ describe('tab: the Licences screen (browser)', function () {
   it('shows a viewer the same figures and no price editor', async () => {
     const frame = await licencesAs('viewer');
     assert.equal(await frame.getByRole('button', { name: 'Save prices' }).count(), 0);
+    assert.equal(await frame.getByRole('link', { name: 'Set your prices' }).count(), 0);
     const row = (await subscriptionRows(frame)).find((cells) => cells[0]?.includes('SPE_E3'));
     assert.equal(row?.[4], '33.50 GBP');
     const refused = await app.api('viewer', 'PUT', '/clients/demo/licences/prices', {

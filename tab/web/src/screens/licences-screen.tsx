@@ -89,6 +89,11 @@ export function LicencesScreen({ client }: { readonly client: ClientHeader }) {
     `licences-actions:${client.id}`,
   );
   const mayConfigure = canOperate(me, client.id);
+  // The hash is the tab's route: scroll to the prices instead of following the link.
+  const toPrices = (event: { preventDefault(): void }): void => {
+    event.preventDefault();
+    document.getElementById('your-prices')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  };
   const [selected, setSelected] = useState<readonly string[]>([]);
 
   if (overview.error !== undefined) return <ErrorBar error={overview.error} />;
@@ -145,7 +150,15 @@ export function LicencesScreen({ client }: { readonly client: ClientHeader }) {
       </StatGrid>
       {data.unpricedSkus > 0 && (
         <Caption1 className={styles.hint}>
-          {formatNumber(data.unpricedSkus)} SKU(s) have no price: their cost is not shown.
+          {data.unpricedSkus === 1 ? '1 product has' : `${formatNumber(data.unpricedSkus)} products have`} no
+          price, so {data.unpricedSkus === 1 ? 'its' : 'their'} cost is not shown.{' '}
+          {mayConfigure ? (
+            <Link href="#your-prices" onClick={toPrices}>
+              Set your prices
+            </Link>
+          ) : (
+            'An admin of this client can set the prices.'
+          )}
         </Caption1>
       )}
       <div className={styles.section}>
@@ -198,8 +211,12 @@ export function LicencesScreen({ client }: { readonly client: ClientHeader }) {
         ) : (
           <>
             <Body1>
-              {formatNumber(inactive.data.total)} user(s) hold {money(inactive.data.monthlyCost)} a month of
-              licences.
+              {inactive.data.total === 1
+                ? '1 inactive user holds'
+                : `${formatNumber(inactive.data.total)} inactive users hold`}{' '}
+              {inactive.data.monthlyCost === null
+                ? 'licences (set prices to see what they cost a month).'
+                : `${money(inactive.data.monthlyCost)} a month of licences.`}
             </Body1>
             <Table aria-label="Inactive but licensed users" size="small">
               <TableHeader>
@@ -337,7 +354,9 @@ function PricesEditor(props: { readonly base: string; readonly onSaved: () => vo
   };
   return (
     <div className={styles.section}>
-      <Subtitle2 as="h2">Your prices</Subtitle2>
+      <Subtitle2 as="h2" id="your-prices">
+        Your prices
+      </Subtitle2>
       <Caption1 className={styles.hint}>
         Your monthly resale price per seat. A SKU without a price shows no cost. Leave a price empty to remove
         it.

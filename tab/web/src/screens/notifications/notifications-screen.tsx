@@ -67,7 +67,9 @@ export function NotificationsScreen({ client }: { readonly client: ClientHeader 
             <Body1>
               {alerts.data.unacknowledged === 0
                 ? 'Every alert is acknowledged.'
-                : `${String(alerts.data.unacknowledged)} alert(s) not acknowledged yet.`}
+                : alerts.data.unacknowledged === 1
+                  ? '1 alert not acknowledged yet.'
+                  : `${String(alerts.data.unacknowledged)} alerts not acknowledged yet.`}
             </Body1>
             <Table aria-label="Alerts sent" size="small">
               <TableHeader>
