@@ -86,6 +86,8 @@ export async function runDoctor(graph: TenantGraph, options: DoctorOptions): Pro
       const body = await graph.get<unknown>(probe, {
         operation: `doctor.${kind.name}`,
         version: kind.version,
+        // The operator waits at the CLI for the report.
+        urgent: true,
       });
       findings.push({ name: kind.name, request, ok: true, status: 200, detail: summarise(body) });
       if (options.recordDir !== undefined) {

@@ -35,7 +35,8 @@ export interface PermissionCheckResult {
  * directory: the `appRoleAssignments` of our service principal. Never throws for a failed check — each failure is a
  * check with its reason, and `error` holds the first one typed.
  *
- * Use a graph from `TenantGraphFactory.create` (uncached) so the token reflects the grants of now.
+ * Use a graph from `TenantGraphFactory.create` (uncached) so the token reflects the grants of now. Its requests are
+ * urgent: an admin waits for the answer (connecting, re-testing, rotating a secret, the consent callback).
  */
 export async function checkPermissions(graph: TenantGraph): Promise<PermissionCheckResult> {
   const checks: PermissionCheck[] = [];
@@ -52,7 +53,7 @@ export async function checkPermissions(graph: TenantGraph): Promise<PermissionCh
     if (claims.roles !== undefined) {
       roles = new Set(claims.roles);
     } else {
-      const ids = await graph.appRoleIdsFromDirectory();
+      const ids = await graph.appRoleIdsFromDirectory({ urgent: true });
       roles = new Set(ids.flatMap((id) => GRAPH_APP_ROLE_NAMES.get(id) ?? []));
       checks.push({
         name: 'Read granted permissions',
@@ -91,7 +92,7 @@ export async function checkPermissions(graph: TenantGraph): Promise<PermissionCh
   try {
     const response = await graph.get<{ value: readonly GraphOrganization[] }>(
       '/organization?$select=id,displayName,verifiedDomains',
-      { operation: 'organization', requiredPermissions: ['Organization.Read.All'] },
+      { operation: 'organization', requiredPermissions: ['Organization.Read.All'], urgent: true },
     );
     const org = response.value[0];
     if (org === undefined)

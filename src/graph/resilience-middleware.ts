@@ -44,7 +44,7 @@ export interface ResilienceMiddlewareOptions {
 
 /**
  * The first link of the chain, wrapping authentication and transport: every attempt passes the tenant's gate
- * (concurrency, Retry-After, pacing); 429 and 503 with Retry-After hold the whole tenant until it has passed;
+ * (concurrency, Retry-After, pacing, urgency); 429 and 503 with Retry-After hold the whole tenant until it has passed;
  * 5xx, timeouts and resets back off exponentially with jitter; token failures become {@link AuthError} at once.
  * Leaves the last HTTP response in the context for the caller to judge; records a typed failure in the scope.
  */
@@ -73,7 +73,8 @@ export class ResilienceMiddleware implements Middleware {
     let failureRetries = 0;
 
     for (let attempt = 1; ; attempt++) {
-      const ticket = await gate.acquire(scope.pace, scope.signal).catch((error: unknown) => {
+      // Every attempt, retries included, waits with the call's urgency: a person still waits for the retry.
+      const ticket = await gate.acquire(scope.pace, scope.signal, scope.urgent).catch((error: unknown) => {
         // Cancelled while waiting for the tenant (the process is stopping): nothing was sent.
         scope.failure = new GraphRequestError(
           {

@@ -17,6 +17,7 @@ export interface GateTicket {
 
 interface Waiter {
   readonly pace: Pace | undefined;
+  readonly urgent: boolean;
   readonly enqueuedAt: number;
   readonly grant: (ticket: GateTicket) => void;
 }
@@ -24,7 +25,10 @@ interface Waiter {
 /**
  * The door to one tenant, shared by every caller of that tenant (directory sync, sign-in ingestion, reports):
  * at most `concurrency` requests in flight, none sent before a `Retry-After` the tenant gave has passed, and paced
- * kinds of request spaced out. Waiters are served first come, first served among those allowed to go.
+ * kinds of request spaced out. Among the waiters allowed to go now, urgent ones (a person waits for the answer: a
+ * *Sync now*, a just-connected client's first sync, a check in the tab) go before the others, and each class is
+ * served first come, first served. Urgency never lifts a Retry-After or a pace, and an urgent waiter not allowed to
+ * go yet holds no slot back from one that is: the tenant's share of Graph is never left idle.
  */
 export class TenantGate {
   private readonly concurrency: number;
@@ -41,10 +45,11 @@ export class TenantGate {
   }
 
   /**
-   * Waits for a slot this request may use now. An aborted `signal` (the process is stopping) takes the request out
-   * of the queue at once — a `Retry-After` of minutes must not hold a shutdown.
+   * Waits for a slot this request may use now; an `urgent` one goes before the others waiting (see the class). An
+   * aborted `signal` (the process is stopping) takes the request out of the queue at once — a `Retry-After` of
+   * minutes must not hold a shutdown.
    */
-  acquire(pace?: Pace, signal?: AbortSignal): Promise<GateTicket> {
+  acquire(pace?: Pace, signal?: AbortSignal, urgent = false): Promise<GateTicket> {
     return new Promise((resolve, reject) => {
       const cancelled = (): Error =>
         new Error('Cancelled while waiting for the tenant.', { cause: signal?.reason });
@@ -59,6 +64,7 @@ export class TenantGate {
       };
       const waiter: Waiter = {
         pace,
+        urgent,
         enqueuedAt: this.now(),
         grant: (ticket) => {
           signal?.removeEventListener('abort', onAbort);
@@ -95,22 +101,27 @@ export class TenantGate {
     return Math.max(this.notBefore, paced);
   }
 
+  /** The index of the waiter to let go at `now` (-1 for none): the first urgent one allowed to go, else the first. */
+  private nextDue(now: number): number {
+    let first = -1;
+    for (const [index, waiter] of this.waiters.entries()) {
+      if (this.readyAt(waiter) > now) continue;
+      if (waiter.urgent) return index;
+      if (first < 0) first = index;
+    }
+    return first;
+  }
+
   private pump(): void {
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    let earliest = Infinity;
-    for (let index = 0; index < this.waiters.length && this.active < this.concurrency;) {
-      const waiter = this.waiters[index];
-      if (waiter === undefined) break;
+    while (this.active < this.concurrency) {
       const now = this.now();
-      const ready = this.readyAt(waiter);
-      if (ready > now) {
-        earliest = Math.min(earliest, ready);
-        index++;
-        continue;
-      }
+      const index = this.nextDue(now);
+      const waiter = this.waiters[index];
+      if (waiter === undefined) break; // none may go now (index -1)
       this.waiters.splice(index, 1);
       this.active++;
       if (waiter.pace !== undefined) this.lastStartByPace.set(waiter.pace.key, now);
@@ -126,15 +137,17 @@ export class TenantGate {
         },
       });
     }
-    if (earliest !== Infinity && this.active < this.concurrency) {
-      // Timers may fire a millisecond early; pump re-checks the clock and waits again if so.
-      this.timer = setTimeout(
-        () => {
-          this.timer = undefined;
-          this.pump();
-        },
-        Math.max(1, earliest - this.now()),
-      );
-    }
+    if (this.waiters.length === 0 || this.active >= this.concurrency) return;
+    // Every waiter left is not allowed to go yet: wake up when the first of them is.
+    let earliest = Infinity;
+    for (const waiter of this.waiters) earliest = Math.min(earliest, this.readyAt(waiter));
+    // Timers may fire a millisecond early; pump re-checks the clock and waits again if so.
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.pump();
+      },
+      Math.max(1, earliest - this.now()),
+    );
   }
 }

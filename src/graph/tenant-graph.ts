@@ -28,6 +28,12 @@ export interface GraphCallOptions {
   readonly tally?: RequestTally;
   /** Space requests of this kind out (the reports tier). */
   readonly pace?: Pace;
+  /**
+   * A person waits for this call (a *Sync now*, a just-connected client's first sync, a check or an action in the
+   * tab, bot or CLI): at the tenant's gate it goes before background requests (scheduled runs, backfills). It still
+   * honours Retry-After and pacing.
+   */
+  readonly urgent?: boolean;
   readonly signal?: AbortSignal;
   readonly headers?: Readonly<Record<string, string>>;
   /** `v1.0` (default) or `beta`; ignored for absolute links, which carry their own. */
@@ -195,7 +201,9 @@ export class TenantGraph {
    * (https://learn.microsoft.com/en-us/graph/api/serviceprincipal-list-approleassignments). For when the token
    * cannot be read. Needs Application.Read.All or Directory.Read.All. @throws GraphRequestError, PermissionError
    */
-  async appRoleIdsFromDirectory(options: Pick<GraphCallOptions, 'tally' | 'signal'> = {}): Promise<string[]> {
+  async appRoleIdsFromDirectory(
+    options: Pick<GraphCallOptions, 'tally' | 'signal' | 'urgent'> = {},
+  ): Promise<string[]> {
     const sp = await this.get<{ id: string }>(
       `/servicePrincipals(appId='${encodeURIComponent(this.appClientId)}')?$select=id`,
       { ...options, operation: 'servicePrincipal', requiredPermissions: ['Directory.Read.All'] },
@@ -253,6 +261,7 @@ export class TenantGraph {
       options.tally === undefined ? [this.tally] : [this.tally, options.tally],
       options.pace,
       options.signal,
+      options.urgent === true,
     );
     let request = this.client
       .api(pathOrUrl)

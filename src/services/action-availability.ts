@@ -45,7 +45,8 @@ export async function readActionAvailability(
       claims.roles !== undefined
         ? new Set(claims.roles)
         : new Set(
-            (await graph.appRoleIdsFromDirectory()).flatMap(
+            // A person waits: the preview, the confirm and the tab's availability all read this.
+            (await graph.appRoleIdsFromDirectory({ urgent: true })).flatMap(
               (id) => ACTION_PERMISSIONS.find((p) => p.appRoleId === id)?.permission ?? [],
             ),
           );

@@ -75,6 +75,8 @@ export async function sendInBatches(
       responses = await graph.batch(requests, {
         operation: options.operation,
         requiredPermissions: [options.permission],
+        // The admin who confirmed waits for each user's result.
+        urgent: true,
       });
     } catch (error) {
       // The batch as a whole failed (after the client's own retries): every user in it is reported, none hidden.

@@ -202,6 +202,7 @@ export class DirectorySync {
       {
         operation: 'organization',
         tally: context.tally,
+        urgent: context.urgent,
         requiredPermissions: ['Organization.Read.All'],
         ...(signal === undefined ? {} : { signal }),
       },

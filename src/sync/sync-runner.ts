@@ -13,12 +13,20 @@ import type { SyncKind, SyncTrigger } from '../domain/vocabulary.js';
 import { RunAlreadyRunning, type SyncRunCounts, type SyncRunFailure } from '../store/sync-run-repository.js';
 import type { Repositories, Store } from '../store/store.js';
 
-/** What a run's work receives: its id, counters to fill, a tally for Graph requests, and a progress channel. */
+/**
+ * What a run's work receives: its id, counters to fill, a tally for Graph requests, whether a person waits for it, and
+ * a progress channel.
+ */
 export interface RunContext {
   readonly runId: number;
   readonly clientId: string;
   readonly kind: SyncKind;
   readonly trigger: SyncTrigger;
+  /**
+   * A person waits for this run (see {@link isUrgentTrigger}): pass it as `urgent` to every Graph call of the run,
+   * so its requests go before the tenant's background ones.
+   */
+  readonly urgent: boolean;
   /** Charge every Graph call of the run to this tally: requests, retries and throttled time are read from it. */
   readonly tally: RequestTally;
   /** Add to these as the work goes; they are written when the run ends. */
@@ -34,6 +42,15 @@ export interface RunContext {
    * of its own.
    */
   progress(update: Readonly<Record<string, unknown>>, tx?: Repositories): Promise<void>;
+}
+
+/**
+ * Whether a person waits for a run of this trigger: *Sync now* (`manual`) and a client's first sync (`initial`, a
+ * just-connected client the admin is looking at) are; the scheduler's routine runs (`schedule`) are not. Issue 18:
+ * a just-consented client and a manual *Sync now* go first, at the tenant's gate as in the scheduler's queue.
+ */
+export function isUrgentTrigger(trigger: SyncTrigger): boolean {
+  return trigger === 'manual' || trigger === 'initial';
 }
 
 /** How a call to {@link SyncRunner.run} ended. */
@@ -287,6 +304,7 @@ export class SyncRunner {
       clientId: row.clientId,
       kind: row.kind,
       trigger: row.trigger,
+      urgent: isUrgentTrigger(row.trigger),
       tally,
       counts,
       signal: AbortSignal.any([this.stopping.signal, fence.signal]),
