@@ -8,6 +8,7 @@ import {
   facts,
   heading,
   openTab,
+  plural,
   subtle,
   text,
   type AdaptiveCard,
@@ -46,7 +47,9 @@ export function licencesCard(
           ['Monthly cost', money(totals.monthlyCost)],
           [
             'Inactive but licensed',
-            `${count(totals.inactiveLicensedUsers)} users holding ${money(totals.inactiveCost)} a month`,
+            totals.inactiveCost === null
+              ? `${plural(totals.inactiveLicensedUsers, 'user')} holding licences (no price set)`
+              : `${plural(totals.inactiveLicensedUsers, 'user')} holding ${money(totals.inactiveCost)} a month`,
           ],
         ]),
       ],

@@ -746,6 +746,14 @@ describe('bot cards', () => {
     }
   });
 
+  it('the licences card says what inactive users hold in a sentence, priced or not', () => {
+    const unpriced = JSON.stringify(cards['licences without prices']);
+    assert.match(unpriced, /"value":"\d+ users? holding licences \(no price set\)"/);
+    assert.ok(!unpriced.includes('no price set a month'), unpriced);
+    const priced = JSON.stringify(cards['licences priced']);
+    assert.match(priced, /"value":"\d+ users? holding [\d.]+ [A-Z]{3} a month"/);
+  });
+
   it('the group card counts its members in words that agree with the number (1 group, 2 groups)', () => {
     const one = JSON.stringify(
       groupCard(client, {
