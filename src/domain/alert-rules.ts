@@ -1,4 +1,5 @@
 import { DAY_MS } from '../shared/clock.js';
+import { plural } from '../shared/plural.js';
 import type { Notification, NotificationKind } from './notification-kinds.js';
 
 /**
@@ -152,13 +153,20 @@ export function weeklyDigestDue(now: Date, hour: number, timeZone: string): stri
   return monday.toISOString().slice(0, 10);
 }
 
+/** `today`, `tomorrow`, `in 5 days`. */
+function inDays(days: number): string {
+  if (days === 0) return 'today';
+  if (days === 1) return 'tomorrow';
+  return `in ${plural(days, 'day')}`;
+}
+
 /** One line saying what an alert was about, for the Notifications screen, digests and webhooks. */
 export function alertSummary(notification: Notification): string {
   switch (notification.kind) {
     case 'integration_created':
       return `${notification.client.displayName} was connected to its Microsoft tenant.`;
     case 'first_sync_finished':
-      return `First sync of ${notification.client.displayName} finished: ${String(notification.users)} users, ${String(notification.groups)} groups.`;
+      return `First sync of ${notification.client.displayName} finished: ${plural(notification.users, 'user')}, ${plural(notification.groups, 'group')}.`;
     case 'sync_failed':
       return `Syncing ${notification.client.displayName} is failing: ${notification.message}`;
     case 'sync_recovered':
@@ -168,16 +176,16 @@ export function alertSummary(notification: Notification): string {
     case 'permission_restored':
       return `${notification.client.displayName} has every permission the app needs again.`;
     case 'users_expiring':
-      return `${notification.client.displayName}: ${String(notification.expiredToday.total)} user(s) stopped being billed, ${String(notification.expiringSoon.total)} will within 7 days.`;
+      return `${notification.client.displayName}: ${plural(notification.expiredToday.total, 'user')} stopped being billed, ${notification.expiringSoon.total.toLocaleString('en-US')} will within 7 days.`;
     case 'secret_expiring':
       return notification.daysLeft < 0
         ? `The client secret of ${notification.client.displayName} has expired.`
-        : `The client secret of ${notification.client.displayName} expires in ${String(notification.daysLeft)} day(s).`;
+        : `The client secret of ${notification.client.displayName} expires ${inDays(notification.daysLeft)}.`;
     case 'app_secret_expiring':
-      return `One of the app’s own secrets expires in ${String(notification.daysLeft)} day(s).`;
+      return `One of the app’s own secrets expires ${inDays(notification.daysLeft)}.`;
     case 'weekly_digest':
-      return `Weekly summary of ${notification.client.displayName}: ${String(notification.billable.now)} billable users.`;
+      return `Weekly summary of ${notification.client.displayName}: ${plural(notification.billable.now, 'billable user')}.`;
     case 'alert_digest':
-      return `${String(notification.alerts.length)} alert(s) for ${notification.client.displayName}.`;
+      return `${plural(notification.alerts.length, 'alert')} for ${notification.client.displayName}.`;
   }
 }

@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../shared/errors.js';
+import { plural } from '../shared/plural.js';
 import { AuthError, GraphRequestError, NON_PREMIUM_TENANT_CODE, PermissionError } from './graph-errors.js';
 import { GRAPH_REQUESTS, type GraphRequestKind } from './graph-requests.js';
 import type { TenantGraph } from './tenant-graph.js';
@@ -170,7 +171,7 @@ function summarise(body: unknown): string {
         : typeof record['@odata.deltaLink'] === 'string'
           ? ', delta link'
           : '';
-    return items === undefined ? 'answered' : `answered: ${String(items)} item(s)${more}`;
+    return items === undefined ? 'answered' : `answered: ${plural(items, 'item')}${more}`;
   }
   return 'answered';
 }

@@ -435,7 +435,7 @@ export const notifications: Notification[] = [
     alerts: [
       {
         kind: 'users_expiring',
-        summary: 'Contoso: 3 user(s) stopped being billed, 2 will within 7 days.',
+        summary: 'Contoso: 3 users stopped being billed, 2 will within 7 days.',
         triggeredAt: '2026-11-20T10:00:00.000Z',
       },
       {
