@@ -94,7 +94,7 @@ export function groupCard(
   return card(body, actions);
 }
 
-/** `groups [search]`: groups by name with their member counts, each with an Open button. */
+/** `groups [client] [search]`: groups by name with their member counts, each with an Open button. */
 export function groupListCard(
   client: CardClient,
   page: { readonly items: readonly GroupView[]; readonly total: number },

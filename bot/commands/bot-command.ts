@@ -66,8 +66,8 @@ export const COMMAND_HELP: readonly { readonly usage: string; readonly does: str
   },
   { usage: 'import [client] <user>', does: 'start collecting a user (UPN, mail or name)' },
   { usage: 'disable [client] <user>', does: 'stop collecting a user; no longer billable' },
-  { usage: 'groups [search]', does: 'find groups; exclude, import for reporting, view members' },
-  { usage: 'exclude <group>', does: 'preview what excluding a group does, then confirm' },
+  { usage: 'groups [client] [search]', does: 'find groups; exclude, import for reporting, view members' },
+  { usage: 'exclude [client] <group>', does: 'preview what excluding a group does, then confirm' },
   { usage: 'report usage|sso|mfa|billing [--group <name>]', does: 'a report summary with a link to the tab' },
   {
     usage: 'licences [client]',

@@ -161,22 +161,37 @@ export async function runCommand(
 type ClientCommand = Exclude<BotCommand, { name: 'help' | 'whoami' | 'clients' | 'find' | 'notifications' }>;
 
 /**
- * `users [client] [search]`, `import [client] <user>`, `disable [client] <user>` (the CLI's order): the first words
- * are the client when a client the person sees has them as its short or display name (the longest such run:
- * `users Northwind Traders adele`); otherwise every word is the search or the user. `import` and `disable` keep at
- * least one word for the user. Returns the command with `client` set when it was named.
+ * `users [client] [search]`, `groups [client] [search]`, `import [client] <user>`, `disable [client] <user>`,
+ * `exclude [client] <group>` (the CLI's order): the first words are the client when a client the person sees has
+ * them as its short or display name (the longest such run: `users Northwind Traders adele`); otherwise every word is
+ * the search, the user or the group. `import`, `disable` and `exclude` keep at least one word for what they act on.
+ * Returns the command with `client` set when it was named.
  */
 async function splitClientWords(context: WorkflowContext, command: ClientCommand): Promise<ClientCommand> {
-  if (command.name !== 'users' && command.name !== 'import' && command.name !== 'disable') return command;
   if (command.client !== undefined) return command;
-  const typed = command.name === 'users' ? command.args : [command.user];
+  const typed =
+    command.name === 'users'
+      ? command.args
+      : command.name === 'groups'
+        ? [command.search ?? '']
+        : command.name === 'import' || command.name === 'disable'
+          ? [command.user]
+          : command.name === 'exclude'
+            ? [command.group]
+            : undefined;
+  if (typed === undefined) return command;
   const words = typed.flatMap((arg) => arg.split(/\s+/)).filter((word) => word !== '');
   if (words.length === 0) return command;
   const match = leadingClientWords(await context.core.clients.list(context.actor), words);
   if (match === undefined) return command;
-  if (command.name === 'users') return { ...command, client: match.client.id, args: [...match.rest] };
-  if (match.rest.length === 0) return command;
-  return { ...command, client: match.client.id, user: match.rest.join(' ') };
+  const client = match.client.id;
+  const rest = match.rest.join(' ');
+  if (command.name === 'users') return { ...command, client, args: [...match.rest] };
+  if (command.name === 'groups') return { ...command, client, search: rest === '' ? undefined : rest };
+  if (rest === '') return command;
+  if (command.name === 'exclude') return { ...command, client, group: rest };
+  if (command.name === 'import' || command.name === 'disable') return { ...command, client, user: rest };
+  return command;
 }
 
 function capitalise(text: string): string {

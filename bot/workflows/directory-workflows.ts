@@ -201,7 +201,7 @@ export async function changeUser(
   return userCard(outcome.client, outcome.user, { notice });
 }
 
-/** `groups [search]`. */
+/** `groups [client] [search]`. */
 export async function listGroups(
   context: WorkflowContext,
   client: CardClient,
@@ -265,7 +265,7 @@ export async function setReporting(
   });
 }
 
-/** `exclude <group>` and the group card's Exclude: rule 6's preview, to be confirmed. */
+/** `exclude [client] <group>` and the group card's Exclude: rule 6's preview, to be confirmed. */
 export async function previewExclusion(
   context: WorkflowContext,
   client: CardClient,

@@ -25,6 +25,7 @@ describeEachEngineWithCore('names with spaces typed to the bot', (ctx) => {
       users: {
         adele: { displayName: 'Adele Cho', upn: 'adele@fixture.example', state: 'imported', importedAt: T0 },
       },
+      groups: { field: { displayName: 'Field Engineers', members: ['adele'] } },
     });
     context = {
       core: ctx.core,
@@ -59,6 +60,20 @@ describeEachEngineWithCore('names with spaces typed to the bot', (ctx) => {
     assert.match(await say('import northwind'), /Choose|Which client/i);
   });
 
+  it('groups and exclude take the client first too, as the CLI does', async () => {
+    // Before, `groups northwind field` searched every word ("No group matches …" in a chosen client) and
+    // `exclude northwind Field Engineers` looked for a group called "northwind Field Engineers".
+    const listed = await say('groups Northwind Traders field');
+    assert.match(listed, /Field Engineers/);
+    assert.doesNotMatch(listed, /No group|Choose/);
+    assert.match(await say('groups northwind'), /Field Engineers/);
+    const preview = await say('exclude northwind Field Engineers');
+    assert.match(preview, /Field Engineers/);
+    assert.doesNotMatch(preview, /No group|not found|Choose/i);
+    // One word only: it is the group, so the bot asks which client.
+    assert.match(await say('exclude northwind'), /Choose|Which client/i);
+  });
+
   it('an option that swallowed the next words says which quoting was meant', async () => {
     await assert.rejects(say('users --client contoso adele'), (error: Error) => {
       assert.match(error.message, /No client is called “contoso adele”/);
@@ -75,6 +90,7 @@ describeEachEngineWithCore('names with spaces typed to the bot', (ctx) => {
   it('the help and the errors show their placeholders (Teams drops an angle-bracketed word)', async () => {
     const help = await say('help');
     assert.match(help, /import \S*client\S* ‹user›/);
+    assert.match(help, /exclude \S*client\S* ‹group›/);
     assert.match(help, /--client ‹name›/);
     assert.doesNotMatch(help, /<user>|<name>/);
     assert.match(await say('disable'), /disable ‹UPN, mail or name›/);
