@@ -68,7 +68,10 @@ export const COMMAND_HELP: readonly { readonly usage: string; readonly does: str
   { usage: 'disable [client] <user>', does: 'stop collecting a user; no longer billable' },
   { usage: 'groups [client] [search]', does: 'find groups; exclude, import for reporting, view members' },
   { usage: 'exclude [client] <group>', does: 'preview what excluding a group does, then confirm' },
-  { usage: 'report usage|sso|mfa|billing [--group <name>]', does: 'a report summary with a link to the tab' },
+  {
+    usage: 'report usage|sso|mfa|billing [client] [--group <name>]',
+    does: 'a report summary with a link to the tab',
+  },
   {
     usage: 'licences [client]',
     does: 'subscriptions, seats unused and what licences cost; the inactive users still licensed',

@@ -70,6 +70,9 @@ describeEachEngineWithCore('names with spaces typed to the bot', (ctx) => {
     const preview = await say('exclude northwind Field Engineers');
     assert.match(preview, /Field Engineers/);
     assert.doesNotMatch(preview, /No group|not found|Choose/i);
+    // `report <kind> [client]` already took the client after the kind; the help now says so.
+    assert.match(await say('report usage Northwind Traders'), /Northwind Traders/);
+    assert.doesNotMatch(await say('report usage Northwind Traders'), /Choose|not found/i);
     // One word only: it is the group, so the bot asks which client.
     assert.match(await say('exclude northwind'), /Choose|Which client/i);
   });
@@ -91,6 +94,7 @@ describeEachEngineWithCore('names with spaces typed to the bot', (ctx) => {
     const help = await say('help');
     assert.match(help, /import \S*client\S* ‹user›/);
     assert.match(help, /exclude \S*client\S* ‹group›/);
+    assert.match(help, /report usage\|sso\|mfa\|billing \S*client\S* /);
     assert.match(help, /--client ‹name›/);
     assert.doesNotMatch(help, /<user>|<name>/);
     assert.match(await say('disable'), /disable ‹UPN, mail or name›/);
