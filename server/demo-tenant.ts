@@ -10,7 +10,7 @@ import {
 import type { AppConfig } from '../src/config/load-config.js';
 import type { Core } from '../src/composition/create-core.js';
 import { demoConsentApp, demoEndpointsFile, type GraphEndpoints } from '../src/graph/tenant-graph-factory.js';
-import { SYSTEM_ACTOR } from '../src/services/actor.js';
+import { DEMO_SETUP_ACTOR } from '../src/services/actor.js';
 import type { Logger } from '../src/shared/logger.js';
 import { CONSENT_CALLBACK_PATH } from '../src/services/admin-consent.js';
 import { DEMO_MSP_TENANT_ID } from './demo-identities.js';
@@ -137,7 +137,10 @@ export async function ensureDemoClient(core: Core, demo: DemoTenant): Promise<st
   if (app === undefined) throw new Error('The demo tenant has no registered app.');
   const client =
     (await core.store.read.clients.find(DEMO_CLIENT_NAME)) ??
-    (await core.clients.add(SYSTEM_ACTOR, { name: DEMO_CLIENT_NAME, displayName: demo.tenant.displayName }));
+    (await core.clients.add(DEMO_SETUP_ACTOR, {
+      name: DEMO_CLIENT_NAME,
+      displayName: demo.tenant.displayName,
+    }));
   const integration = await core.integrationStore.find(client.id);
   const sameApp =
     integration?.tenantId === demo.tenant.tenantId && integration.appClientId === app.clientId.toLowerCase();
@@ -165,7 +168,7 @@ export async function ensureDemoClient(core: Core, demo: DemoTenant): Promise<st
   // This simulator was generated afresh in this process: links saved against the previous one mean nothing to it.
   await core.store.read.checkpoints.forgetLinks(clientId, core.clock.now());
   // By default the demo shows an imported tenant at once: the admin's "start the initial import" step is taken.
-  if (core.config.demo.autoImport) await core.integrations.startImport(SYSTEM_ACTOR, clientId);
+  if (core.config.demo.autoImport) await core.integrations.startImport(DEMO_SETUP_ACTOR, clientId);
   // Everything a sync means, at once: the directory (logged when done), then the activity that ends
   // "reading activity…", MFA registration and the sign-ins — as the scheduler's first run does, which joins these.
   void core.directorySync

@@ -7,7 +7,7 @@ import { Agent, fetch as undiciFetch } from 'undici';
 import { z } from 'zod/v4';
 import type { Core } from '../src/composition/create-core.js';
 import { TlsTrust } from '../src/graph/tls-trust.js';
-import { SYSTEM_ACTOR } from '../src/services/actor.js';
+import { DEMO_SETUP_ACTOR, SYSTEM_ACTOR } from '../src/services/actor.js';
 import { CONSENT_CALLBACK_PATH } from '../src/services/admin-consent.js';
 import { consentCallbackInput } from '../src/services/integration-inputs.js';
 import { parseInput } from '../src/services/validation.js';
@@ -222,7 +222,7 @@ function escapeHtml(text: string): string {
 export async function seedDemoRoles(core: Core, demoClientId: string): Promise<void> {
   for (const person of Object.values(demoIdentities)) {
     if (person.role === 'none') continue;
-    await core.roles.assign(SYSTEM_ACTOR, {
+    await core.roles.assign(DEMO_SETUP_ACTOR, {
       principalTenantId: person.tenantId,
       principalObjectId: person.objectId,
       principalName: person.upn,

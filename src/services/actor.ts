@@ -28,6 +28,17 @@ export const SYSTEM_ACTOR: Actor = {
   channel: 'system',
 };
 
+/**
+ * Demo mode's own set-up at start (the demo client, its initial import, the demo people's roles): audited as what it
+ * is. Under {@link SYSTEM_ACTOR} the audit log read "scheduler added client demo", "scheduler gave a person a role".
+ */
+export const DEMO_SETUP_ACTOR: Actor = {
+  tenantId: 'system',
+  objectId: 'demo-setup',
+  name: 'demo setup',
+  channel: 'system',
+};
+
 export function describeActor(actor: Actor): string {
   return actor.name ?? `${actor.tenantId}/${actor.objectId}`;
 }

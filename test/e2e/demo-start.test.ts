@@ -43,6 +43,21 @@ describe('a fresh demo start, default settings (the real server)', function () {
     return response.body as Billing;
   }
 
+  it('records its own set-up in the audit log as the demo set-up, not as the scheduler', async () => {
+    const rows = await app.store.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor_name', 'channel'])
+      .where('action', 'in', ['client.add', 'integration.start_import', 'role.assign'])
+      .execute();
+    assert.deepEqual([...new Set(rows.map((row) => row.action))].sort(), [
+      'client.add',
+      'integration.start_import',
+      'role.assign',
+    ]);
+    for (const row of rows)
+      assert.deepEqual([row.actor_name, row.channel], ['demo setup', 'system'], row.action);
+  });
+
   it('shows "reading activity…" until the first activity pass, then exactly the truth: billable count and expired users', async () => {
     const first = await billing();
     if (first.activityData !== 'available') {
