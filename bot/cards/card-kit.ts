@@ -268,9 +268,8 @@ export function count(value: number): string {
   return value.toLocaleString('en-US');
 }
 
-export function plural(value: number, noun: string, pluralNoun = `${noun}s`): string {
-  return `${count(value)} ${value === 1 ? noun : pluralNoun}`;
-}
+/** `1 user`, `2,000 users`: the core's own helper, so cards and alert summaries count alike. */
+export { plural } from '../../src/shared/plural.js';
 
 /** ISO instant → `2026-11-26 03:30 UTC`; day-only when `dayOnly`. */
 export function when(iso: string | null, dayOnly = false): string {

@@ -169,16 +169,7 @@ type ClientCommand = Exclude<BotCommand, { name: 'help' | 'whoami' | 'clients' |
  */
 async function splitClientWords(context: WorkflowContext, command: ClientCommand): Promise<ClientCommand> {
   if (command.client !== undefined) return command;
-  const typed =
-    command.name === 'users'
-      ? command.args
-      : command.name === 'groups'
-        ? [command.search ?? '']
-        : command.name === 'import' || command.name === 'disable'
-          ? [command.user]
-          : command.name === 'exclude'
-            ? [command.group]
-            : undefined;
+  const typed = typedWords(command);
   if (typed === undefined) return command;
   const words = typed.flatMap((arg) => arg.split(/\s+/)).filter((word) => word !== '');
   if (words.length === 0) return command;
@@ -192,6 +183,23 @@ async function splitClientWords(context: WorkflowContext, command: ClientCommand
   if (command.name === 'exclude') return { ...command, client, group: rest };
   if (command.name === 'import' || command.name === 'disable') return { ...command, client, user: rest };
   return command;
+}
+
+/** The words after the command that may begin with a client: undefined for commands that take none there. */
+function typedWords(command: ClientCommand): readonly string[] | undefined {
+  switch (command.name) {
+    case 'users':
+      return command.args;
+    case 'groups':
+      return [command.search ?? ''];
+    case 'import':
+    case 'disable':
+      return [command.user];
+    case 'exclude':
+      return [command.group];
+    default:
+      return undefined;
+  }
 }
 
 function capitalise(text: string): string {

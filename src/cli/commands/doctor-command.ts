@@ -80,8 +80,9 @@ function decoded(request: string): string {
 
 /**
  * Throttled even after the retries (429): Microsoft said nothing about the request itself, and the tenant's quota is
- * shared with the server's own reading of it (the reports tier allows about 5 requests in 10 s), so it is not a
- * refusal to fix — only a check to run again.
+ * shared with the server's own reading of it (the identity and access reports allow 5 requests per 10 seconds per
+ * app and tenant: https://learn.microsoft.com/graph/throttling-limits), so it is not a refusal to fix — only a check
+ * to run again.
  */
 function isThrottled(finding: DoctorFinding): boolean {
   return !finding.ok && finding.status === 429;

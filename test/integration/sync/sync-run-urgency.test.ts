@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import type { SyncTrigger } from '../../../src/domain/vocabulary.js';
 import { systemClock } from '../../../src/shared/clock.js';
-import { ClientRepository } from '../../../src/store/client-repository.js';
+import { seedClient } from '../services/fixtures/directory-fixture.js';
 import { SecretBox } from '../../../src/store/secret-box.js';
 import { createStore } from '../../../src/store/store.js';
 import { SyncRunner } from '../../../src/sync/sync-runner.js';
@@ -11,15 +11,7 @@ import { silentLogger } from './sync-harness.js';
 
 describeEachEngine('which sync runs a person waits for', (ctx) => {
   it('tells a manual and an initial run that they are urgent, not a scheduled one', async () => {
-    const clientId = crypto.randomUUID();
-    await new ClientRepository(ctx.database.db).insert({
-      id: clientId,
-      name: `c-${clientId.slice(0, 8)}`,
-      displayName: 'Test client',
-      expiryDays: 30,
-      createdAt: systemClock.now().toISOString(),
-      createdBy: 'test',
-    });
+    const clientId = await seedClient(ctx.database.db, { integration: false });
     const store = createStore(ctx.database.db, new SecretBox(crypto.randomBytes(32)));
     const runner = new SyncRunner({ store, clock: systemClock, logger: silentLogger });
     const urgent = new Map<SyncTrigger, boolean>();
