@@ -159,10 +159,23 @@ describe('three product instances syncing an estate on PostgreSQL, two killed in
     const manualClients = small.slice(0, 3);
     const manual = Promise.all(manualClients.map((clientId) => manualSync.run(clientId)));
 
-    // kill -9 the instance running a run of the large tenant, when `when` says so; returns the instance's pid.
+    // kill -9 the instance running a run of the large tenant, when `when` says so; returns the instance's pid. With
+    // `hold`, the large tenant's requests are first held for seconds and the run seen still running: a short later
+    // part could otherwise finish between the look and the kill, and then nothing was cut short (seen in CI).
+    const largeTenantId = sim.tenants()[0]?.tenantId;
+    const stillRunning = async (owner: string | null, kind: string): Promise<boolean> =>
+      (await database.db
+        .selectFrom('sync_runs')
+        .select('id')
+        .where('client_id', '=', large)
+        .where('kind', '=', kind)
+        .where('owner', '=', owner)
+        .where('status', '=', 'running')
+        .executeTakeFirst()) !== undefined;
     const killWhen = async (
       kind: (running: { kind: string; pages: number }, directoryDone: boolean) => boolean,
       what: string,
+      hold = false,
     ): Promise<number> => {
       for (let waited = 0; waited < 120_000; waited += 100) {
         await sleep(100);
@@ -179,9 +192,16 @@ describe('three product instances syncing an estate on PostgreSQL, two killed in
           const pages = Number((progress as { pages?: unknown } | undefined)?.pages ?? 0);
           const pid = Number(running.owner?.split(':')[1]);
           if (instances.has(pid) && kind({ kind: running.kind, pages }, directoryDone)) {
-            instances.get(pid)?.kill('SIGKILL');
-            instances.delete(pid);
-            return pid;
+            const held = hold
+              ? sim.faults.latency({ ms: 10_000, rate: 1, tenantId: largeTenantId })
+              : undefined;
+            if (held !== undefined) await sleep(500); // longer than a request in flight: the run now waits on one
+            if (held === undefined || (await stillRunning(running.owner, running.kind))) {
+              instances.get(pid)?.kill('SIGKILL');
+              instances.delete(pid);
+            }
+            if (held !== undefined) sim.faults.remove(held);
+            if (!instances.has(pid)) return pid;
           }
         }
       }
@@ -197,6 +217,7 @@ describe('three product instances syncing an estate on PostgreSQL, two killed in
       await killWhen(
         (running, directoryDone) => directoryDone && running.kind !== 'directory',
         'a later part of the large tenant',
+        true,
       ),
     );
     const byKilled = (owner: string | null): boolean =>
