@@ -31,9 +31,10 @@ export interface GraphCallOptions {
   /**
    * A person waits for this call (a *Sync now*, a just-connected client's first sync, a check or an action in the
    * tab, bot or CLI): at the tenant's gate it goes before background requests (scheduled runs, backfills). It still
-   * honours Retry-After and pacing.
+   * honours Retry-After and pacing. A function is asked at each request: a run of many pages becomes urgent midway
+   * when a person starts waiting for it (a *Sync now* joins a scheduled run).
    */
-  readonly urgent?: boolean;
+  readonly urgent?: boolean | (() => boolean);
   readonly signal?: AbortSignal;
   readonly headers?: Readonly<Record<string, string>>;
   /** `v1.0` (default) or `beta`; ignored for absolute links, which carry their own. */
@@ -261,7 +262,7 @@ export class TenantGraph {
       options.tally === undefined ? [this.tally] : [this.tally, options.tally],
       options.pace,
       options.signal,
-      options.urgent === true,
+      typeof options.urgent === 'function' ? options.urgent() : options.urgent === true,
     );
     let request = this.client
       .api(pathOrUrl)

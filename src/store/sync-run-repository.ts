@@ -39,7 +39,9 @@ export interface SyncRunRecord {
   /** `host:pid:nonce` of the process running it. */
   readonly owner: string | null;
   /** Last sign of life of a running run. */
-  readonly heartbeatAt: string | null;
+  readonly heartbeatAt:
+    string | null; /** A person waits for the run: one started it, or a *Sync now* joined it. */
+  readonly urgent: boolean;
 }
 
 /** A `sync_runs` row as a {@link SyncRunRecord}. */
@@ -72,6 +74,7 @@ export function toSyncRunRecord(row: SyncRunRow): SyncRunRecord {
     progress: row.progress,
     owner: row.owner,
     heartbeatAt: row.heartbeat_at,
+    urgent: row.urgent === 1,
   };
 }
 
@@ -117,6 +120,8 @@ export class SyncRunRepository {
     clientId: string;
     kind: SyncKind;
     trigger: SyncTrigger;
+    /** A person waits for it (a *Sync now*, a first sync). Default false. */
+    urgent?: boolean;
     owner: string;
     at: Date;
   }): Promise<SyncRunRecord> {
@@ -133,6 +138,7 @@ export class SyncRunRepository {
           heartbeat_at: at,
           owner: input.owner,
           progress: '{}',
+          urgent: input.urgent === true ? 1 : 0,
           ...zeroCounts,
         })
         .returningAll()
@@ -207,13 +213,36 @@ export class SyncRunRepository {
    * Live progress and a sign of life. False when the run is no longer running: another process closed it (it
    * presumed this one dead and took the work over), so this run must stop without writing more.
    */
-  async heartbeat(id: number, at: Date, progress?: Readonly<Record<string, unknown>>): Promise<boolean> {
-    const result = await this.db
+  /**
+   * Records a running run's sign of life (and its progress). Answers whether the run is still running here — `undefined`
+   * when it is not (another instance closed it, presuming this one dead) — and whether a person now waits for it.
+   */
+  async heartbeat(
+    id: number,
+    at: Date,
+    progress?: Readonly<Record<string, unknown>>,
+  ): Promise<{ readonly urgent: boolean } | undefined> {
+    const row = await this.db
       .updateTable('sync_runs')
       .set({
         heartbeat_at: at.toISOString(),
         ...(progress === undefined ? {} : { progress: JSON.stringify(progress) }),
       })
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .returning('urgent')
+      .executeTakeFirst();
+    return row === undefined ? undefined : { urgent: row.urgent === 1 };
+  }
+
+  /**
+   * A person now waits for a running run (a *Sync now* joined it): the instance running it reads this back at its next
+   * progress write or heartbeat. Answers whether the run was still running.
+   */
+  async markUrgent(id: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('sync_runs')
+      .set({ urgent: 1 })
       .where('id', '=', id)
       .where('status', '=', 'running')
       .executeTakeFirst();

@@ -78,7 +78,7 @@ export class DirectoryStreamSync {
         const pages = graph.delta<T>(round.link, {
           operation: stream.operation,
           tally: context.tally,
-          urgent: context.urgent,
+          urgent: () => context.urgent,
           requiredPermissions: stream.requiredPermissions,
           ...(signal === undefined ? {} : { signal }),
         });

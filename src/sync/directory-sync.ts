@@ -202,7 +202,7 @@ export class DirectorySync {
       {
         operation: 'organization',
         tally: context.tally,
-        urgent: context.urgent,
+        urgent: () => context.urgent,
         requiredPermissions: ['Organization.Read.All'],
         ...(signal === undefined ? {} : { signal }),
       },

@@ -145,7 +145,7 @@ export class SignInActivitySync {
     const pages = graph.pages<GraphUserSignInActivity>(link, {
       operation: 'users.signInActivity',
       tally: context.tally,
-      urgent: context.urgent,
+      urgent: () => context.urgent,
       pace: this.options.pace ?? { key: REPORTS_PACE_KEY, minIntervalMs: 6_000 },
       requiredPermissions: ['AuditLog.Read.All'],
       signal: context.signal,

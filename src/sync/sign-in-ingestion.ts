@@ -307,7 +307,7 @@ export class SignInIngestion {
       const pages = graph.pages<GraphSignIn>(link, {
         operation: 'signIns',
         tally: context.tally,
-        urgent: context.urgent,
+        urgent: () => context.urgent,
         pace: this.pace,
         version: source,
         requiredPermissions: ['AuditLog.Read.All', 'Directory.Read.All'],

@@ -65,7 +65,7 @@ async function pass<T>(
   const pages = graph.pages<T>(link, {
     operation: spec.operation,
     tally: context.tally,
-    urgent: context.urgent,
+    urgent: () => context.urgent,
     requiredPermissions: spec.requiredPermissions,
     ...(spec.pace === undefined ? {} : { pace: spec.pace }),
     signal: context.signal,

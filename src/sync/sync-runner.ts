@@ -23,8 +23,9 @@ export interface RunContext {
   readonly kind: SyncKind;
   readonly trigger: SyncTrigger;
   /**
-   * A person waits for this run (see {@link isUrgentTrigger}): pass it as `urgent` to every Graph call of the run,
-   * so its requests go before the tenant's background ones.
+   * A person waits for this run (see {@link isUrgentTrigger}), so its requests go before the tenant's background ones.
+   * A scheduled run becomes urgent midway when a *Sync now* joins it: pass `() => context.urgent` as `urgent` to
+   * every Graph call of the run, so each request asks anew.
    */
   readonly urgent: boolean;
   /** Charge every Graph call of the run to this tally: requests, retries and throttled time are read from it. */
@@ -92,6 +93,8 @@ export class SyncRunner {
   /** `host:pid:nonce` — this runner in this process. */
   readonly owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
   private readonly inProcess = new Map<string, Promise<RunOutcome>>();
+  /** For each run in {@link inProcess}: tells it that a person now waits for it (a *Sync now* joined it). */
+  private readonly makeUrgent = new Map<string, () => void>();
   private readonly stopping = new AbortController();
 
   constructor(options: SyncRunnerOptions) {
@@ -117,13 +120,17 @@ export class SyncRunner {
   ): Promise<RunOutcome> {
     const key = `${clientId}:${kind}`;
     const current = this.inProcess.get(key);
-    if (current !== undefined) return { ...(await current), joined: true };
+    if (current !== undefined) {
+      if (isUrgentTrigger(trigger)) this.makeUrgent.get(key)?.();
+      return { ...(await current), joined: true };
+    }
     const promise = this.claimAndRun(clientId, kind, trigger, work, observer);
     this.inProcess.set(key, promise);
     try {
       return await promise;
     } finally {
       this.inProcess.delete(key);
+      this.makeUrgent.delete(key);
     }
   }
 
@@ -161,7 +168,14 @@ export class SyncRunner {
     this.stopping.signal.throwIfAborted();
     for (let attempt = 0; ; attempt++) {
       try {
-        const row = await runs.start({ clientId, kind, trigger, owner: this.owner, at: this.clock.now() });
+        const row = await runs.start({
+          clientId,
+          kind,
+          trigger,
+          urgent: isUrgentTrigger(trigger),
+          owner: this.owner,
+          at: this.clock.now(),
+        });
         return { run: await this.execute(row, work, observer), joined: false };
       } catch (error) {
         if (!(error instanceof RunAlreadyRunning) || attempt > 5) throw error;
@@ -178,6 +192,14 @@ export class SyncRunner {
         continue;
       }
       this.logger.info({ clientId, kind, runId: running.id }, 'joining the sync run in progress');
+      // Another instance runs it: a person waiting for it now is told to that instance through the row.
+      const markUrgent = (): void => {
+        runs.markUrgent(running.id).catch((error: unknown) => {
+          this.logger.warn({ err: error, runId: running.id }, 'could not mark the sync run urgent');
+        });
+      };
+      this.makeUrgent.set(`${clientId}:${kind}`, markUrgent);
+      if (isUrgentTrigger(trigger) && !running.urgent) markUrgent();
       return { run: await this.waitFor(running.id, observer), joined: true };
     }
   }
@@ -288,11 +310,23 @@ export class SyncRunner {
       }
       return fence.signal.reason as AppError;
     };
+    let urgent = row.urgent;
+    const heard = (answer: { readonly urgent: boolean } | undefined): boolean => {
+      if (answer?.urgent === true) urgent = true;
+      return answer !== undefined;
+    };
+    this.makeUrgent.set(`${row.clientId}:${row.kind}`, () => {
+      if (urgent) return;
+      urgent = true;
+      runs.markUrgent(row.id).catch((error: unknown) => {
+        this.logger.warn({ err: error, runId: row.id }, 'could not mark the sync run urgent');
+      });
+    });
     const timer = setInterval(() => {
       runs
         .heartbeat(row.id, this.clock.now(), snapshot())
-        .then((running) => {
-          if (!running) takenOver();
+        .then((answer) => {
+          if (!heard(answer)) takenOver();
         })
         .catch((error: unknown) => {
           this.logger.warn({ err: error, runId: row.id }, 'could not record the sync heartbeat');
@@ -304,7 +338,9 @@ export class SyncRunner {
       clientId: row.clientId,
       kind: row.kind,
       trigger: row.trigger,
-      urgent: isUrgentTrigger(row.trigger),
+      get urgent() {
+        return urgent;
+      },
       tally,
       counts,
       signal: AbortSignal.any([this.stopping.signal, fence.signal]),
@@ -312,7 +348,9 @@ export class SyncRunner {
         latest = { ...latest, ...update };
         const progress = snapshot();
         observer?.(progress);
-        if (!(await (tx === undefined ? runs : tx.syncRuns).heartbeat(row.id, this.clock.now(), progress)))
+        if (
+          !heard(await (tx === undefined ? runs : tx.syncRuns).heartbeat(row.id, this.clock.now(), progress))
+        )
           throw takenOver();
       },
     };

@@ -42,4 +42,23 @@ describe('urgent Graph requests through the tenant gate, against the simulator',
       harness.sim.faults.remove(latency);
     }
   });
+
+  it('asks an urgency given as a function at each request of a paged read', async () => {
+    const graph = graphs.forIntegration(harness.credentials);
+    // A run becomes urgent midway when a *Sync now* joins it: each page's request asks anew.
+    let asked = 0;
+    let pages = 0;
+    for await (const page of graph.pages<{ id: string }>('/users?$select=id&$top=2', {
+      operation: 'users',
+      urgent: () => {
+        asked++;
+        return pages >= 1;
+      },
+    })) {
+      assert.ok(page.value.length > 0);
+      pages++;
+    }
+    assert.equal(pages, 3, '5 users, 2 a page');
+    assert.equal(asked, pages, 'one question per request');
+  });
 });

@@ -8,6 +8,7 @@ import readline from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startSimulator, type Simulator } from '../../../sim/index.js';
 import type { StoreConfig } from '../../../src/config/load-config.js';
+import type { SyncKind } from '../../../src/domain/vocabulary.js';
 import { TenantGraphFactory } from '../../../src/graph/tenant-graph-factory.js';
 import { systemClock } from '../../../src/shared/clock.js';
 import { createLogger } from '../../../src/shared/logger.js';
@@ -163,13 +164,14 @@ describe('three product instances syncing an estate on PostgreSQL, two killed in
     // `hold`, the large tenant's requests are first held for seconds and the run seen still running: a short later
     // part could otherwise finish between the look and the kill, and then nothing was cut short (seen in CI).
     const largeTenantId = sim.tenants()[0]?.tenantId;
-    const stillRunning = async (owner: string | null, kind: string): Promise<boolean> =>
+    assert.ok(largeTenantId !== undefined);
+    const stillRunning = async (running: { owner: string | null; kind: SyncKind }): Promise<boolean> =>
       (await database.db
         .selectFrom('sync_runs')
         .select('id')
         .where('client_id', '=', large)
-        .where('kind', '=', kind)
-        .where('owner', '=', owner)
+        .where('kind', '=', running.kind)
+        .where('owner', '=', running.owner)
         .where('status', '=', 'running')
         .executeTakeFirst()) !== undefined;
     const killWhen = async (
@@ -196,7 +198,7 @@ describe('three product instances syncing an estate on PostgreSQL, two killed in
               ? sim.faults.latency({ ms: 10_000, rate: 1, tenantId: largeTenantId })
               : undefined;
             if (held !== undefined) await sleep(500); // longer than a request in flight: the run now waits on one
-            if (held === undefined || (await stillRunning(running.owner, running.kind))) {
+            if (held === undefined || (await stillRunning(running))) {
               instances.get(pid)?.kill('SIGKILL');
               instances.delete(pid);
             }
