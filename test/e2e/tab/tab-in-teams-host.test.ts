@@ -361,6 +361,12 @@ describe('tab in the local Teams host (browser)', function () {
     );
     const expiredIds = new Set(expired.map((row) => row.id));
     for (const id of shown) assert.ok(expiredIds.has(id), `row ${id} is an expired user`);
+    // The Expiry column leads with the outcome an admin looks for, above rule 8's explanation.
+    const expiryCells = await frame.evaluate<string[]>(
+      `[...document.querySelectorAll('[data-user-id] td:nth-child(5)')].map((cell) => cell.textContent ?? '')`,
+    );
+    assert.equal(expiryCells.length, shown.length);
+    for (const text of expiryCells) assert.match(text, /^Expired \S.*threshold 7$/, text);
     await screenshot(page, '10-users-expired');
   });
 

@@ -14,13 +14,16 @@ import {
 import { CheckmarkRegular } from '@fluentui/react-icons';
 import type { ReactNode } from 'react';
 import type { GroupMember, MonthlyAmount, UserView } from '../api/types.js';
-import { formatDate } from '../format.js';
+import { formatDate, formatRelative } from '../format.js';
 import { CollectionBadge, UserFlags } from './user-badges.js';
 
 const useStyles = makeStyles({
   table: { backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusMedium },
   flags: { display: 'flex', gap: tokens.spacingHorizontalXS, flexWrap: 'wrap', alignItems: 'center' },
   muted: { color: tokens.colorNeutralForeground3 },
+  // A guest's UPN (`ann_fabrikam.com#EXT#@contoso.onmicrosoft.com`) is longer than the column: cut with an ellipsis,
+  // the whole of it on hover.
+  principal: { display: 'block', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
   explanation: { color: tokens.colorNeutralForeground3, display: 'block', maxWidth: '320px' },
   yes: {
     color: tokens.colorStatusSuccessForeground1,
@@ -89,7 +92,14 @@ export function UsersTable(props: {
         {props.users.map((user) => (
           <TableRow key={user.id} data-user-id={user.id}>
             <TableCell>
-              <TableCellLayout truncate description={user.userPrincipalName ?? user.mail ?? user.id}>
+              <TableCellLayout
+                truncate
+                description={
+                  <span className={styles.principal} title={principalOf(user)}>
+                    {principalOf(user)}
+                  </span>
+                }
+              >
                 <Text weight="semibold">{user.displayName ?? '(no name)'}</Text>
               </TableCellLayout>
             </TableCell>
@@ -137,7 +147,11 @@ export function UsersTable(props: {
             )}
             {has('expiry') && (
               <TableCell>
-                <Caption1 className={styles.explanation}>{user.expiry.explanation}</Caption1>
+                <TableCellLayout
+                  description={<span className={styles.explanation}>{user.expiry.explanation}</span>}
+                >
+                  {expiryHeadline(user)}
+                </TableCellLayout>
               </TableCell>
             )}
             {has('billable') && (
@@ -178,4 +192,32 @@ export function UsersTable(props: {
       </TableBody>
     </Table>
   );
+}
+
+/** How a user is told apart from others of the same name: their UPN, else their mail, else their object id. */
+function principalOf(user: UserView | GroupMember): string {
+  return user.userPrincipalName ?? user.mail ?? user.id;
+}
+
+/**
+ * The Expiry column's first line, in the words an admin looks for — when the user expires (or did), or why they do
+ * not — above rule 8's explanation from the core.
+ */
+function expiryHeadline(user: UserView | GroupMember): string {
+  const { status, expiresAt } = user.expiry;
+  switch (status) {
+    case 'expired':
+      return `Expired ${formatDate(user.expiredSince ?? expiresAt)}`;
+    case 'not_applicable':
+      return 'Does not expire';
+    case 'reading_activity':
+      return 'Reading activity…';
+    case 'activity_unknown':
+      return 'No activity data';
+    case 'active':
+    case 'new_without_activity':
+      return expiresAt === null
+        ? 'No expiry date yet'
+        : `Expires ${formatDate(expiresAt)}, ${formatRelative(expiresAt)}`;
+  }
 }
