@@ -127,6 +127,13 @@ export const users: Record<string, UserView> = {
     state: 'not_imported',
     expired: false,
     expiredSince: null,
+    expiry: {
+      status: 'not_applicable',
+      explanation:
+        'last successful sign-in 2026-10-02 (Salesforce), 55 days ago; not imported, so it does not expire',
+      expiresAt: null,
+    },
+    billable: false,
   },
   manual: {
     ...baseUser,
@@ -170,8 +177,14 @@ export const users: Record<string, UserView> = {
   active: {
     ...baseUser,
     id: '11111111-2222-4333-8444-000000000006',
+    lastActivity: { at: '2026-11-23T09:00:00.000Z', source: 'sign_in_log', app: 'Salesforce' },
     expired: false,
     expiredSince: null,
+    expiry: {
+      status: 'active',
+      explanation: 'last successful sign-in 2026-11-23 (Salesforce), 3 days ago; threshold 30',
+      expiresAt: '2026-12-23T09:00:00.000Z',
+    },
     billable: true,
   },
 };

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import type { UserView } from '../../../src/contracts/users.js';
 import { actionSchemas, isActionVerb } from '../../../bot/actions/action-verbs.js';
 import { escapeMarkdown, type AdaptiveCard } from '../../../bot/cards/card-kit.js';
 import type { BotCommand } from '../../../bot/commands/bot-command.js';
@@ -640,6 +641,13 @@ describe('bot cards', () => {
     );
     assert.match(text, /Type more of the name/);
     assert.match(JSON.stringify(cards['find with nothing']), /Nothing matches in 2 clients you can see/);
+  });
+
+  it('the user card says when the user expires, or since when they are expired, above the explanation', () => {
+    const factsOf = (user: UserView): string => JSON.stringify(userCard(client, user));
+    assert.match(factsOf(users.active!), /"title":"Expiry","value":"expires 2026-12-23"/);
+    assert.match(factsOf(users.expired!), /"title":"Expiry","value":"expired 2026-11-01, no longer billed"/);
+    assert.match(factsOf(users.notImported!), /"title":"Expiry","value":"does not expire"/);
   });
 
   it('Disable asks first: the user card offers Disable…, whose card says what it means with Disable user and Cancel', () => {
