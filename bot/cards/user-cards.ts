@@ -1,4 +1,5 @@
 import type { UserView } from '../../src/contracts/users.js';
+import { expiryWords } from '../../src/contracts/expiry-words.js';
 import { act, clientLabel, type CardClient } from './card-actions.js';
 import {
   card,
@@ -104,24 +105,6 @@ function disableConfirmation(
   };
 }
 
-/** When the user expires (or did), or why not: rule 8's outcome, above the sentence that explains it. */
-function expiryText(user: UserView): string {
-  const { status, expiresAt } = user.expiry;
-  switch (status) {
-    case 'expired':
-      return `expired ${when(user.expiredSince ?? expiresAt, true)}, no longer billed`;
-    case 'not_applicable':
-      return 'does not expire';
-    case 'reading_activity':
-      return 'not known yet (reading activity…)';
-    case 'activity_unknown':
-      return 'not known (no activity data)';
-    case 'active':
-    case 'new_without_activity':
-      return expiresAt === null ? 'no date yet' : `expires ${when(expiresAt, true)}`;
-  }
-}
-
 /** One user: its identity, collection state, billing and expiry explanation, with Import / Disable. */
 export function userCard(client: CardClient, user: UserView, options: UserCardOptions = {}): AdaptiveCard {
   const body: CardElement[] = [heading(userName(user)), subtle(clientLabel(client))];
@@ -146,7 +129,7 @@ export function userCard(client: CardClient, user: UserView, options: UserCardOp
           : 'no',
     ],
     ['Activity', user.expiry.explanation],
-    ['Expiry', expiryText(user)],
+    ['Expiry', expiryWords(user, (iso) => when(iso, true))],
     ['Last activity', user.lastActivity === null ? 'none seen' : when(user.lastActivity.at)],
   ];
   if (user.department !== null) rows.push(['Department', user.department]);

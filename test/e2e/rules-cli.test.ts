@@ -112,6 +112,11 @@ describe('rules from the admin CLI', function () {
     const page = json<{ items: { id: string; userPrincipalName: string }[]; nextCursor: string | null }>();
     assert.equal(page.items.length, 2);
     assert.ok(page.nextCursor !== null);
+    // The same page as a person reads it: when each user expires, beside the sentence that explains it.
+    assert.equal(await cli('users', 'list', 'tailwind', '--state', 'imported', '--limit', '2'), 0);
+    const table = out.join('\n').split('\n');
+    assert.match(table[0] ?? '', /STATE +BILLABLE +EXPIRY +ACTIVITY/);
+    for (const row of table.slice(1, 3)) assert.match(row, / (expires|expired) \d{4}-\d{2}-\d{2} /, row);
     const target = page.items[0];
     assert.ok(target !== undefined);
     assert.equal(await cli('users', 'disable', 'tailwind', target.userPrincipalName, '--json'), 0);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { UserView } from '../../contracts/users.js';
+import { expiryWords } from '../../contracts/expiry-words.js';
 import { formatTable, type CliContext } from '../cli-context.js';
 import { registerUserActionCommands } from './user-actions-command.js';
 
@@ -63,12 +64,13 @@ export function registerUsersCommand(program: Command, context: CliContext): voi
       }
       context.out(
         formatTable(
-          ['NAME', 'UPN', 'STATE', 'BILLABLE', 'ACTIVITY'],
+          ['NAME', 'UPN', 'STATE', 'BILLABLE', 'EXPIRY', 'ACTIVITY'],
           page.items.map((user) => [
             user.displayName,
             user.userPrincipalName,
             stateText(user),
             billableText(user),
+            expiryWords(user, day),
             user.expiry.explanation,
           ]),
         ),
@@ -138,6 +140,12 @@ function describeUser(user: UserView): string {
     `State:       ${stateText(user)}`,
     `Eligible:    ${user.eligibility.eligible ? 'yes' : `no — ${user.eligibility.explanation}`}`,
     `Activity:    ${user.expiry.explanation}`,
+    `Expiry:      ${expiryWords(user, day)}`,
     `Billable:    ${billableText(user)}`,
   ].join('\n');
+}
+
+/** A date as the CLI writes them: the UTC day. */
+function day(iso: string | null): string {
+  return iso === null ? '—' : iso.slice(0, 10);
 }

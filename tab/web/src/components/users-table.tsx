@@ -14,6 +14,7 @@ import {
 import { CheckmarkRegular } from '@fluentui/react-icons';
 import type { ReactNode } from 'react';
 import type { GroupMember, MonthlyAmount, UserView } from '../api/types.js';
+import { expiryWords } from '../../../../src/contracts/expiry-words.js';
 import { formatDate, formatRelative } from '../format.js';
 import { CollectionBadge, UserFlags } from './user-badges.js';
 
@@ -204,20 +205,9 @@ function principalOf(user: UserView | GroupMember): string {
  * not — above rule 8's explanation from the core.
  */
 function expiryHeadline(user: UserView | GroupMember): string {
-  const { status, expiresAt } = user.expiry;
-  switch (status) {
-    case 'expired':
-      return `Expired ${formatDate(user.expiredSince ?? expiresAt)}`;
-    case 'not_applicable':
-      return 'Does not expire';
-    case 'reading_activity':
-      return 'Reading activity…';
-    case 'activity_unknown':
-      return 'No activity data';
-    case 'active':
-    case 'new_without_activity':
-      return expiresAt === null
-        ? 'No expiry date yet'
-        : `Expires ${formatDate(expiresAt)}, ${formatRelative(expiresAt)}`;
-  }
+  const words = expiryWords(user, formatDate);
+  const headline = `${words.charAt(0).toUpperCase()}${words.slice(1)}`;
+  return user.expiry.status !== 'expired' && user.expiry.expiresAt !== null
+    ? `${headline}, ${formatRelative(user.expiry.expiresAt)}`
+    : headline;
 }
