@@ -17,6 +17,7 @@ import type { GroupMember, MonthlyAmount, UserView } from '../api/types.js';
 import { expiryWords } from '../../../../src/contracts/expiry-words.js';
 import { formatDate, formatRelative } from '../format.js';
 import { CollectionBadge, UserFlags } from './user-badges.js';
+import { EndAlignedHeaderCell } from './end-aligned-header-cell.js';
 
 const useStyles = makeStyles({
   table: { backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusMedium },
@@ -83,9 +84,9 @@ export function UsersTable(props: {
           {has('billable') && <TableHeaderCell style={{ width: '6%' }}>Billable</TableHeaderCell>}
           {showCosts && <TableHeaderCell style={{ width: '9%' }}>Licences / month</TableHeaderCell>}
           {props.actions !== undefined && (
-            <TableHeaderCell style={{ textAlign: 'right', width: '140px' }}>
+            <EndAlignedHeaderCell style={{ width: '140px' }}>
               <span className={styles.hidden}>Actions</span>
-            </TableHeaderCell>
+            </EndAlignedHeaderCell>
           )}
         </TableRow>
       </TableHeader>

@@ -32,6 +32,7 @@ import { PageHeader } from '../components/page-header.js';
 import { formatDate, formatNumber, plural } from '../format.js';
 import { useDebounced, useResource } from '../hooks/use-resource.js';
 import { hrefOf } from '../routing/hash-route.js';
+import { EndAlignedHeaderCell } from '../components/end-aligned-header-cell.js';
 
 const PAGE_SIZE = 50;
 
@@ -175,10 +176,10 @@ export function GroupsScreen({ client }: { readonly client: ClientHeader }) {
               <TableRow>
                 <TableHeaderCell style={{ width: '32%' }}>Group</TableHeaderCell>
                 <TableHeaderCell>Type</TableHeaderCell>
-                <TableHeaderCell className={styles.numeric}>Direct members</TableHeaderCell>
-                <TableHeaderCell className={styles.numeric}>All users (nested)</TableHeaderCell>
+                <EndAlignedHeaderCell>Direct members</EndAlignedHeaderCell>
+                <EndAlignedHeaderCell>All users (nested)</EndAlignedHeaderCell>
                 <TableHeaderCell style={{ width: '9%' }}>Report filter</TableHeaderCell>
-                <TableHeaderCell style={{ textAlign: 'right', width: '20%' }}>Actions</TableHeaderCell>
+                <EndAlignedHeaderCell style={{ width: '20%' }}>Actions</EndAlignedHeaderCell>
               </TableRow>
             </TableHeader>
             <TableBody>

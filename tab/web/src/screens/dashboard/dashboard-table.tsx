@@ -18,6 +18,7 @@ import { CheckmarkCircleFilled, ErrorCircleFilled, WarningFilled } from '@fluent
 import type { ClientDashboardRow, ClientReclaimableView } from '../../api/types.js';
 import { formatNumber, formatRelative, plural } from '../../format.js';
 import { hrefOf } from '../../routing/hash-route.js';
+import { EndAlignedHeaderCell } from '../../components/end-aligned-header-cell.js';
 
 const useStyles = makeStyles({
   table: { backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusMedium },
@@ -101,28 +102,30 @@ export function DashboardTable(props: {
   readonly reclaimableOf: ReadonlyMap<string, ClientReclaimableView>;
 }) {
   const styles = useStyles();
-  const headerCell = (key: SortKey, label: string, numeric?: boolean) => (
-    <TableHeaderCell
-      key={key}
-      {...(numeric === true ? { className: styles.numeric } : {})}
-      {...(props.sort.key === key ? { sortDirection: props.sort.direction } : {})}
-      onClick={() => {
-        props.onSort({
-          key,
-          direction:
-            props.sort.key === key && props.sort.direction === 'ascending' ? 'descending' : 'ascending',
-        });
-      }}
-    >
-      {label}
-    </TableHeaderCell>
-  );
+  const headerCell = (key: SortKey, label: string, numeric?: boolean) => {
+    const Cell = numeric === true ? EndAlignedHeaderCell : TableHeaderCell;
+    return (
+      <Cell
+        key={key}
+        {...(props.sort.key === key ? { sortDirection: props.sort.direction } : {})}
+        onClick={() => {
+          props.onSort({
+            key,
+            direction:
+              props.sort.key === key && props.sort.direction === 'ascending' ? 'descending' : 'ascending',
+          });
+        }}
+      >
+        {label}
+      </Cell>
+    );
+  };
   return (
     <Table className={styles.table} aria-label="Clients" size="medium" sortable>
       <TableHeader>
         <TableRow>
           {COLUMNS.map((column) => headerCell(column.key, column.label, column.numeric))}
-          <TableHeaderCell className={styles.numeric}>Reclaimable / month</TableHeaderCell>
+          <EndAlignedHeaderCell>Reclaimable / month</EndAlignedHeaderCell>
           {headerCell('problems', 'Problems')}
         </TableRow>
       </TableHeader>

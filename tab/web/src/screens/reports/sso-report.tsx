@@ -15,6 +15,7 @@ import { StatCard, StatGrid } from '../../components/stat-card.js';
 import { formatNumber } from '../../format.js';
 import { useStyles, ChartCard, UserCell, percent } from './report-parts.js';
 import { series } from './series-colors.js';
+import { EndAlignedHeaderCell } from '../../components/end-aligned-header-cell.js';
 
 const ssoColors: Record<SsoMode, string> = {
   saml: series.primary,
@@ -91,8 +92,8 @@ export function SsoBody({ report }: { readonly report: SsoCoverageReport }) {
         <TableHeader>
           <TableRow>
             <TableHeaderCell>User</TableHeaderCell>
-            <TableHeaderCell className={styles.numeric}>App sign-ins</TableHeaderCell>
-            <TableHeaderCell className={styles.numeric}>Through SSO</TableHeaderCell>
+            <EndAlignedHeaderCell>App sign-ins</EndAlignedHeaderCell>
+            <EndAlignedHeaderCell>Through SSO</EndAlignedHeaderCell>
             <TableHeaderCell>Apps without SSO</TableHeaderCell>
           </TableRow>
         </TableHeader>

@@ -14,6 +14,7 @@ import { formatDate, formatNumber } from '../../format.js';
 import { useStyles, ChartCard } from './report-parts.js';
 import { SsoBadge } from './sso-report.js';
 import { series } from './series-colors.js';
+import { EndAlignedHeaderCell } from '../../components/end-aligned-header-cell.js';
 
 export function UsageBody({ report }: { readonly report: ApplicationUsageReport }) {
   const styles = useStyles();
@@ -88,9 +89,9 @@ export function UsageBody({ report }: { readonly report: ApplicationUsageReport 
           <TableRow>
             <TableHeaderCell>Application</TableHeaderCell>
             <TableHeaderCell>SSO</TableHeaderCell>
-            <TableHeaderCell className={styles.numeric}>Active users</TableHeaderCell>
-            <TableHeaderCell className={styles.numeric}>Sign-ins</TableHeaderCell>
-            <TableHeaderCell className={styles.numeric}>Failed</TableHeaderCell>
+            <EndAlignedHeaderCell>Active users</EndAlignedHeaderCell>
+            <EndAlignedHeaderCell>Sign-ins</EndAlignedHeaderCell>
+            <EndAlignedHeaderCell>Failed</EndAlignedHeaderCell>
             <TableHeaderCell>Last seen</TableHeaderCell>
           </TableRow>
         </TableHeader>
