@@ -127,6 +127,26 @@ describe('tab: the partner dashboard and the cross-client search (browser)', fun
         demo.mfaRegisteredPercent === null ? 'no data yet' : `${demo.mfaRegisteredPercent} %`,
       );
       assert.equal(cells[7], demo.guests.toLocaleString('en-GB'));
+      // A figure's header lines up with its figures, right-aligned, as the figures are.
+      const [headerRight, figureRight] = await frame.evaluate<number[]>(`(() => {
+        // Where the words end (the text itself, not the boxes around it).
+        const right = (element) => {
+          const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+          let end = 0;
+          for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+            const range = document.createRange();
+            range.selectNodeContents(node);
+            end = Math.max(end, range.getBoundingClientRect().right);
+          }
+          return end;
+        };
+        const header = [...document.querySelectorAll('th')].find((th) => th.textContent.trim() === 'Users');
+        return [right(header), right(document.querySelector('tr[data-client="demo"] td:nth-child(3)'))];
+      })()`);
+      assert.ok(
+        Math.abs((headerRight ?? 0) - (figureRight ?? 0)) < 16,
+        `the Users header ends at ${String(headerRight)} px, its figures at ${String(figureRight)} px`,
+      );
       await accessible(frame, `dashboard (${theme})`);
       await shot(`dashboard-${theme}`);
 
