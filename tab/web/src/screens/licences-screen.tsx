@@ -36,6 +36,7 @@ import { StatCard, StatGrid } from '../components/stat-card.js';
 import { useResource } from '../hooks/use-resource.js';
 import { UserActionsPanel } from './user-actions-panel.js';
 import { formatDate, formatNumber } from '../format.js';
+import { EndAlignedHeaderCell } from '../components/end-aligned-header-cell.js';
 
 const useStyles = makeStyles({
   section: {
@@ -49,6 +50,9 @@ const useStyles = makeStyles({
   },
   prices: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalM, alignItems: 'flex-end' },
   hint: { color: tokens.colorNeutralForeground3 },
+  // The SKU's part number on a line of its own under the product's name, as other tables put a second line.
+  partNumber: { color: tokens.colorNeutralForeground3, display: 'block' },
+  numeric: { textAlign: 'right', fontVariantNumeric: 'tabular-nums' },
   // A long sign-in name wraps inside its cell rather than running under the next column.
   upn: { color: tokens.colorNeutralForeground3, display: 'block', overflowWrap: 'anywhere' },
   reasons: { display: 'flex', gap: tokens.spacingHorizontalXS, flexWrap: 'wrap' },
@@ -166,13 +170,13 @@ export function LicencesScreen({ client }: { readonly client: ClientHeader }) {
         <Table aria-label="Subscriptions" size="small">
           <TableHeader>
             <TableRow>
-              <TableHeaderCell>Product</TableHeaderCell>
-              <TableHeaderCell>Assigned</TableHeaderCell>
-              <TableHeaderCell>Purchased</TableHeaderCell>
-              <TableHeaderCell>Unused</TableHeaderCell>
-              <TableHeaderCell>Price / month</TableHeaderCell>
-              <TableHeaderCell>Cost / month</TableHeaderCell>
-              <TableHeaderCell>Inactive holders</TableHeaderCell>
+              <TableHeaderCell style={{ width: '30%' }}>Product</TableHeaderCell>
+              <EndAlignedHeaderCell>Assigned</EndAlignedHeaderCell>
+              <EndAlignedHeaderCell>Purchased</EndAlignedHeaderCell>
+              <EndAlignedHeaderCell>Unused</EndAlignedHeaderCell>
+              <EndAlignedHeaderCell>Price / month</EndAlignedHeaderCell>
+              <EndAlignedHeaderCell>Cost / month</EndAlignedHeaderCell>
+              <EndAlignedHeaderCell>Inactive holders</EndAlignedHeaderCell>
             </TableRow>
           </TableHeader>
           <TableBody>
@@ -180,14 +184,14 @@ export function LicencesScreen({ client }: { readonly client: ClientHeader }) {
               <TableRow key={sku.skuId}>
                 <TableCell>
                   {sku.productName}
-                  <Caption1 className={styles.hint}> {sku.skuPartNumber}</Caption1>
+                  <Caption1 className={styles.partNumber}> {sku.skuPartNumber}</Caption1>
                 </TableCell>
-                <TableCell>{formatNumber(sku.assignedUnits)}</TableCell>
-                <TableCell>{formatNumber(sku.purchasedUnits)}</TableCell>
-                <TableCell>{formatNumber(sku.unusedUnits)}</TableCell>
-                <TableCell>{money(sku.price)}</TableCell>
-                <TableCell>{money(sku.monthlyCost)}</TableCell>
-                <TableCell>
+                <TableCell className={styles.numeric}>{formatNumber(sku.assignedUnits)}</TableCell>
+                <TableCell className={styles.numeric}>{formatNumber(sku.purchasedUnits)}</TableCell>
+                <TableCell className={styles.numeric}>{formatNumber(sku.unusedUnits)}</TableCell>
+                <TableCell className={styles.numeric}>{money(sku.price)}</TableCell>
+                <TableCell className={styles.numeric}>{money(sku.monthlyCost)}</TableCell>
+                <TableCell className={styles.numeric}>
                   {formatNumber(sku.inactiveHolders)}
                   {sku.inactiveCost !== null && ` (${money(sku.inactiveCost)})`}
                 </TableCell>
