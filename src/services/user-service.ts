@@ -52,6 +52,8 @@ export const userListInput = z.object({
   guest: optionalBoolean,
   /** External members (`#EXT#` accounts classified as members), to exclude them knowingly. */
   externalMember: optionalBoolean,
+  /** Rule 3: users who may be imported (not guests, not deleted in Entra, in no excluded group), or who may not. */
+  eligible: optionalBoolean,
   department: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters').optional(),
   /** Group id, or its exact display name when unique: transitive members only. */
   group: z.string().trim().min(1, 'must not be empty').max(256, 'at most 256 characters').optional(),
@@ -128,6 +130,14 @@ export class UserService {
       ...(query.externalMember === undefined ? {} : { externalMember: query.externalMember }),
       ...(query.department === undefined ? {} : { department: query.department }),
       ...(query.group === undefined ? {} : { groupId: await this.groupId(client.id, query.group) }),
+      ...(query.eligible === undefined
+        ? {}
+        : {
+            eligible: {
+              is: query.eligible,
+              excludedGroupIds: await this.store.read.collection.excludedGroupIds(client.id),
+            },
+          }),
       ...(query.expiredSince === undefined ? {} : { expiredSince: new Date(query.expiredSince) }),
       ...(query.expiringWithinDays === undefined
         ? {}

@@ -191,6 +191,15 @@ function conditionSql(eb: UsersBuilder, excludedGroupIds: readonly string[]): Ex
   return sql<string>`case ${sql.join(branches, sql` `)} end`;
 }
 
+/**
+ * Rule 3 in SQL: the user may be imported — the condition the transition table's `eligible` row applies to (not
+ * deleted, not a guest, in no excluded group), from the same generated `case`, so the list filter and the
+ * reconciliation cannot disagree.
+ */
+export function isEligibleSql(eb: UsersBuilder, excludedGroupIds: readonly string[]): Expression<SqlBool> {
+  return sql<SqlBool>`(${conditionSql(eb, excludedGroupIds)} = ${sql.lit('eligible')})`;
+}
+
 /** Where the reconciliation sends each user: its new state and reason, and whether that changes anything. */
 export interface ReconcileTargetSql {
   readonly state: Expression<CollectionState>;

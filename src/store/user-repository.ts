@@ -6,6 +6,7 @@ import {
   expiredSinceSql,
   expiresBeforeSql,
   isExpiredSql,
+  isEligibleSql,
   isExternalMemberSql,
   isGuestSql,
   isNotGuestSql,
@@ -83,6 +84,8 @@ export interface UserFilter {
   readonly department?: string;
   /** Transitive member of this group (nested groups included). */
   readonly groupId?: string;
+  /** Rule 3: may be imported (true) or may not (false), given the client's excluded groups. */
+  readonly eligible?: { readonly is: boolean; readonly excludedGroupIds: readonly string[] };
   readonly entraState?: EntraState;
   /** Expired now and not billed since this instant or later: "expired today" is the start of today. */
   readonly expiredSince?: Date;
@@ -291,6 +294,13 @@ export class UserRepository {
       query = query.where(expiresBeforeSql(expiry, filter.expiresBefore));
     if (filter.entraState !== undefined) {
       query = query.where('directory_users.entra_state', '=', filter.entraState);
+    }
+    if (filter.eligible !== undefined) {
+      const { is, excludedGroupIds } = filter.eligible;
+      query = query.where((eb) => {
+        const eligible = isEligibleSql(eb, excludedGroupIds);
+        return is ? eligible : sql<boolean>`not ${eligible}`;
+      });
     }
     if (filter.groupId !== undefined) {
       const groupId = filter.groupId;

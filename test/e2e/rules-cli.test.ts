@@ -107,6 +107,13 @@ describe('rules from the admin CLI', function () {
     assert.ok(guest !== undefined);
     assert.equal(await cli('users', 'import', 'tailwind', guest.id), EXIT_FAILED);
     assert.match(err.join('\n'), /cannot be imported: guest account/);
+    // The guest is among those who may not be imported, and not among those who may.
+    assert.equal(await cli('users', 'list', 'tailwind', '--eligible', 'no', '--limit', '500', '--json'), 0);
+    assert.ok(json<{ items: { id: string }[] }>().items.some((user) => user.id === guest.id));
+    assert.equal(await cli('users', 'list', 'tailwind', '--eligible', 'yes', '--limit', '500', '--json'), 0);
+    const eligible = json<{ items: { id: string; eligibility: { eligible: boolean } }[] }>().items;
+    assert.ok(eligible.length > 0 && eligible.every((user) => user.eligibility.eligible));
+    assert.ok(!eligible.some((user) => user.id === guest.id));
 
     assert.equal(await cli('users', 'list', 'tailwind', '--state', 'imported', '--limit', '2', '--json'), 0);
     const page = json<{ items: { id: string; userPrincipalName: string }[]; nextCursor: string | null }>();

@@ -11,6 +11,7 @@ interface ListOptions {
   expired?: string;
   guest?: string;
   external?: string;
+  eligible?: string;
   department?: string;
   group?: string;
   expiringWithin?: string;
@@ -33,6 +34,10 @@ export function registerUsersCommand(program: Command, context: CliContext): voi
     .option('--expired <yes|no>', 'only expired (yes) or not expired (no) users')
     .option('--guest <yes|no>', 'only guests (yes) or only members (no)')
     .option('--external <yes|no>', 'only external members (#EXT# accounts of type Member), or none of them')
+    .option(
+      '--eligible <yes|no>',
+      'only users who may be imported (yes), or who may not (no): guests, deleted, excluded',
+    )
     .option('--department <name>', 'exact department name')
     .option('--group <group>', 'members of this group, nested groups included (id or exact name)')
     .option('--expiring-within <days>', 'imported users that will expire within this many days')
@@ -48,6 +53,7 @@ export function registerUsersCommand(program: Command, context: CliContext): voi
         ...(options.expired === undefined ? {} : { expired: options.expired as 'yes' }),
         ...(options.guest === undefined ? {} : { guest: options.guest as 'yes' }),
         ...(options.external === undefined ? {} : { externalMember: options.external as 'yes' }),
+        ...(options.eligible === undefined ? {} : { eligible: options.eligible as 'yes' }),
         ...(options.department === undefined ? {} : { department: options.department }),
         ...(options.group === undefined ? {} : { group: options.group }),
         ...(options.expiringWithin === undefined ? {} : { expiringWithinDays: options.expiringWithin }),

@@ -662,6 +662,11 @@ describe('tab in the local Teams host (browser)', function () {
       'true',
     );
     await screenshot(page, '16-entra-users');
+    // "Can be imported only" asks the server for rule 3's eligible users: after the initial import there are none.
+    await frame.getByRole('checkbox', { name: 'Can be imported only' }).check();
+    await frame.getByText('Every eligible user is imported already.').waitFor();
+    await frame.getByRole('checkbox', { name: 'Can be imported only' }).uncheck();
+    await guestRow.getByText('No — guest account').waitFor();
     const group = await app.store.db
       .selectFrom('group_user_closure')
       .select(['group_id as id', (eb) => eb.fn.countAll<number>().as('members')])

@@ -148,6 +148,39 @@ describeEachEngineWithCore('user service', (ctx) => {
     assert.match(alice.expiry.explanation, /no sign-in seen since import on 2026-11-01/);
   });
 
+  it('lists who may be imported and who may not (rule 3), as each user’s own eligibility says', async () => {
+    const all = await ctx.core.users.list(partnerAdmin, client, { limit: 500 });
+    const may = await ctx.core.users.list(partnerAdmin, client, { eligible: true, limit: 500 });
+    const mayNot = await ctx.core.users.list(partnerAdmin, client, { eligible: 'no', limit: 500 });
+    const ids = (page: { items: { id: string }[] }): string[] => page.items.map((user) => user.id).sort();
+    assert.deepEqual(
+      ids(may),
+      all.items
+        .filter((user) => user.eligibility.eligible)
+        .map((user) => user.id)
+        .sort(),
+    );
+    assert.deepEqual(
+      ids(mayNot),
+      all.items
+        .filter((user) => !user.eligibility.eligible)
+        .map((user) => user.id)
+        .sort(),
+    );
+    // A guest, a user deleted in Entra, and direct and nested members of an excluded group may not.
+    for (const alias of ['guest', 'deleted', 'contractor', 'nested'])
+      assert.ok(ids(mayNot).includes(dir.user(alias)), alias);
+    assert.ok(ids(may).includes(dir.user('carol')));
+    // The Entra ID users screen's question: who, not imported yet, could be.
+    const importable = await ctx.core.users.listEntraUsers(partnerAdmin, client, {
+      eligible: true,
+      limit: 500,
+    });
+    assert.ok(importable.items.every((user) => user.state === 'not_imported' && user.eligibility.eligible));
+    assert.ok(ids(importable).includes(dir.user('carol')) && !ids(importable).includes(dir.user('guest')));
+    assert.equal(importable.total, importable.items.length);
+  });
+
   it('refuses to import a guest, naming the reason, and changes nothing', async () => {
     await assert.rejects(
       ctx.core.users.importUser(partnerAdmin, client, dir.user('guest')),

@@ -21,6 +21,8 @@ export interface UserFilterValues {
   readonly guest: '' | 'true' | 'false';
   /** External members only: `#EXT#` accounts Entra classifies as members (billable; exclude them knowingly). */
   readonly externalMember: boolean;
+  /** Only the users who may be imported (rule 3: not guests, not deleted, in no excluded group). */
+  readonly eligible: boolean;
   readonly department: string;
   /** Group id. */
   readonly group: string;
@@ -32,6 +34,7 @@ export const noUserFilters: UserFilterValues = {
   expired: false,
   guest: '',
   externalMember: false,
+  eligible: false,
   department: '',
   group: '',
 };
@@ -74,6 +77,8 @@ export function UserFilters(props: {
   readonly onChange: (value: UserFilterValues) => void;
   readonly showState?: boolean;
   readonly showExpired?: boolean;
+  /** Offer "Can be imported only" (the Entra ID users screen). */
+  readonly showEligible?: boolean;
 }) {
   const styles = useStyles();
   const { api } = useApp();
@@ -181,6 +186,15 @@ export function UserFilters(props: {
           }}
         />
       )}
+      {props.showEligible === true && (
+        <Checkbox
+          label="Can be imported only"
+          checked={value.eligible}
+          onChange={(_event, data) => {
+            onChange({ ...value, eligible: data.checked === true });
+          }}
+        />
+      )}
       <Checkbox
         label="External members only"
         checked={value.externalMember}
@@ -200,6 +214,7 @@ export function filterQuery(value: UserFilterValues): Record<string, string | bo
     expired: value.expired ? true : undefined,
     guest: value.guest === '' ? undefined : value.guest,
     externalMember: value.externalMember ? true : undefined,
+    eligible: value.eligible ? true : undefined,
     department: value.department === '' ? undefined : value.department,
     group: value.group === '' ? undefined : value.group,
   };

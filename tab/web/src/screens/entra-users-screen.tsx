@@ -79,12 +79,17 @@ export function EntraUsersScreen({ client }: { readonly client: ClientHeader }) 
         onChange={setFilters}
         showState={false}
         showExpired={false}
+        showEligible
       />
       <ErrorBar error={users.error} />
       {users.data === undefined ? (
         users.loading && <Spinner className={styles.loading} label="Loading users…" />
       ) : users.data.items.length === 0 ? (
-        <Body1>Every eligible user is imported already.</Body1>
+        <Body1>
+          {filtersSet(filters)
+            ? 'No user matches these filters.'
+            : 'Every eligible user is imported already.'}
+        </Body1>
       ) : (
         <div className={users.loading ? styles.stale : undefined} aria-busy={users.loading}>
           <UsersTable
@@ -141,4 +146,9 @@ export function EntraUsersScreen({ client }: { readonly client: ClientHeader }) 
       )}
     </div>
   );
+}
+
+/** Whether any filter narrows the list beyond "can be imported" (which only hides those who cannot). */
+function filtersSet(filters: UserFilterValues): boolean {
+  return Object.values(filterQuery({ ...filters, eligible: false })).some((value) => value !== undefined);
 }
