@@ -1,8 +1,11 @@
 import type { TabPlacementView } from '../src/services/tab-placement-service.js';
 
-/** A screen of the tab a card can open, with its filter: the users list (expired only), a report, the setup. */
+/**
+ * A screen of the tab a card can open, with its filter: the users list (expired only, or expiring within 7 days), a
+ * report, the setup.
+ */
 export type TabTarget =
-  | { readonly section: 'users'; readonly filter?: 'expired' }
+  | { readonly section: 'users'; readonly filter?: 'expired' | 'expiring' }
   | {
       readonly section: 'reports';
       readonly kind: 'usage' | 'sso' | 'mfa' | 'billing';
@@ -63,7 +66,7 @@ export class TabLinks {
     const base = `/c/${encodeURIComponent(client.name)}`;
     switch (target.section) {
       case 'users':
-        return target.filter === 'expired' ? `${base}/users?expired=1` : `${base}/users`;
+        return target.filter === undefined ? `${base}/users` : `${base}/users?${target.filter}=1`;
       case 'reports':
         return target.group === undefined
           ? `${base}/reports/${target.kind}`
@@ -100,7 +103,11 @@ export class TabLinks {
 function labelOf(client: LinkedClient, target: TabTarget): string {
   switch (target.section) {
     case 'users':
-      return target.filter === 'expired' ? `${client.name}: expired users` : `${client.name}: users`;
+      return target.filter === 'expired'
+        ? `${client.name}: expired users`
+        : target.filter === 'expiring'
+          ? `${client.name}: users expiring soon`
+          : `${client.name}: users`;
     case 'reports':
       return `${client.name}: ${target.kind} report`;
     case 'setup':

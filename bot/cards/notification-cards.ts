@@ -137,6 +137,14 @@ export function notificationCard(
           'Open expired users in the tab',
           links.client(client, { section: 'users', filter: 'expired' }, place),
         ),
+        ...(notification.expiringSoon.total > 0
+          ? [
+              openTab(
+                'Open users expiring soon in the tab',
+                links.client(client, { section: 'users', filter: 'expiring' }, place),
+              ),
+            ]
+          : []),
       ]);
     }
     case 'permission_missing':

@@ -368,6 +368,26 @@ describe('tab in the local Teams host (browser)', function () {
     assert.equal(expiryCells.length, shown.length);
     for (const text of expiryCells) assert.match(text, /^Expired \S.*threshold 7$/, text);
     await screenshot(page, '10-users-expired');
+
+    // Expiring within 7 days instead (one or the other): imported users who expire soon unless they sign in.
+    await frame.getByRole('checkbox', { name: 'Expiring within 7 days' }).check();
+    assert.equal(await frame.getByRole('checkbox', { name: 'Expired only' }).isChecked(), false);
+    await waitFor(async () => {
+      const cells = await frame.evaluate<string[]>(
+        `[...document.querySelectorAll('[data-user-id] td:nth-child(5)')].map((cell) => cell.textContent ?? '')`,
+      );
+      return (
+        cells.length > 0 &&
+        cells.every((text) => /^Expires .*?, (in \d+ (minutes?|hours?|days?)|tomorrow|today)/.test(text))
+      );
+    }, 10_000);
+    const soon = await frame.evaluate<string[]>(
+      `[...document.querySelectorAll('[data-user-id] td:nth-child(5)')].map((cell) => cell.textContent ?? '')`,
+    );
+    for (const text of soon) {
+      const days = /, in (\d+) days/.exec(text)?.[1];
+      assert.ok(days === undefined || Number(days) <= 7, text);
+    }
   });
 
   it('downloads the filtered users as CSV through a one-minute single-use signed link the host opens, one row per user in the store', async () => {

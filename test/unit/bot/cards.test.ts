@@ -739,7 +739,7 @@ describe('bot cards', () => {
       assert.ok(entityId === 'clients' || entityId === `client:${client.id}`, `${name}: ${entityId ?? ''}`);
       assert.match(
         context.subEntityId ?? '',
-        /^\/c\/contoso\/(users\?expired=1|setup|licences|notifications|reports\/(usage|sso|mfa|billing))$/,
+        /^\/c\/contoso\/(users\?(expired|expiring)=1|setup|licences|notifications|reports\/(usage|sso|mfa|billing))$/,
         name,
       );
       assert.equal(
@@ -752,6 +752,20 @@ describe('bot cards', () => {
         `${name}: Teams on Windows cannot open deep links of 1900 characters or more`,
       );
     }
+  });
+
+  it('the expiring users card opens the users expiring soon in the tab, beside the expired ones', () => {
+    const expiring = Object.entries(cards).find(([name]) => name.includes('users_expiring'))?.[1];
+    assert.ok(expiring !== undefined);
+    const links = actionsOf(expiring)
+      .filter((action) => action.type === 'Action.OpenUrl')
+      .map((action) => JSON.stringify([action.title, (action as { url?: unknown }).url]));
+    assert.ok(
+      links.some(
+        (link) => link.includes('Open users expiring soon in the tab') && link.includes('expiring%3D1'),
+      ),
+      links.join('\n'),
+    );
   });
 
   it('the licences card says what inactive users hold in a sentence, priced or not', () => {

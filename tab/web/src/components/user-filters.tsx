@@ -18,6 +18,8 @@ export interface UserFilterValues {
   readonly search: string;
   readonly state: '' | 'imported' | 'not_imported' | 'disabled';
   readonly expired: boolean;
+  /** Imported users who will expire within {@link EXPIRING_SOON_DAYS} days unless they sign in. */
+  readonly expiringSoon: boolean;
   readonly guest: '' | 'true' | 'false';
   /** External members only: `#EXT#` accounts Entra classifies as members (billable; exclude them knowingly). */
   readonly externalMember: boolean;
@@ -28,10 +30,14 @@ export interface UserFilterValues {
   readonly group: string;
 }
 
+/** "Expiring soon": the window the expiry notifications use too ("will expire within 7 days"). */
+export const EXPIRING_SOON_DAYS = 7;
+
 export const noUserFilters: UserFilterValues = {
   search: '',
   state: '',
   expired: false,
+  expiringSoon: false,
   guest: '',
   externalMember: false,
   eligible: false,
@@ -178,13 +184,23 @@ export function UserFilters(props: {
         </Combobox>
       </Field>
       {props.showExpired !== false && (
-        <Checkbox
-          label="Expired only"
-          checked={value.expired}
-          onChange={(_event, data) => {
-            onChange({ ...value, expired: data.checked === true });
-          }}
-        />
+        <>
+          <Checkbox
+            label="Expired only"
+            checked={value.expired}
+            onChange={(_event, data) => {
+              // Expired and expiring soon exclude each other: one at a time.
+              onChange({ ...value, expired: data.checked === true, expiringSoon: false });
+            }}
+          />
+          <Checkbox
+            label={`Expiring within ${String(EXPIRING_SOON_DAYS)} days`}
+            checked={value.expiringSoon}
+            onChange={(_event, data) => {
+              onChange({ ...value, expiringSoon: data.checked === true, expired: false });
+            }}
+          />
+        </>
       )}
       {props.showEligible === true && (
         <Checkbox
@@ -207,11 +223,12 @@ export function UserFilters(props: {
 }
 
 /** The filters as query parameters (empty ones left out). */
-export function filterQuery(value: UserFilterValues): Record<string, string | boolean | undefined> {
+export function filterQuery(value: UserFilterValues): Record<string, string | number | boolean | undefined> {
   return {
     search: value.search.trim() === '' ? undefined : value.search.trim(),
     state: value.state === '' ? undefined : value.state,
     expired: value.expired ? true : undefined,
+    expiringWithinDays: value.expiringSoon ? EXPIRING_SOON_DAYS : undefined,
     guest: value.guest === '' ? undefined : value.guest,
     externalMember: value.externalMember ? true : undefined,
     eligible: value.eligible ? true : undefined,
