@@ -64,6 +64,22 @@ export function formatRelative(iso: string | null | undefined, now: number = Dat
 }
 
 /**
+ * How many calendar days from today, in the viewer's time zone: "today", "tomorrow", "in 5 days", "yesterday". For a
+ * date the viewer reads beside it (an expiry on Dec 7 is "tomorrow" all of Dec 6, where {@link formatRelative}'s
+ * rounded hours would say "in 2 days" on the evening before).
+ */
+export function formatDaysFromToday(iso: string, now: number = Date.now()): string {
+  const midnight = (time: number): number => {
+    const day = new Date(time);
+    day.setHours(0, 0, 0, 0);
+    return day.getTime();
+  };
+  // Rounded: a day across a daylight-saving change is 23 or 25 hours long.
+  const days = Math.round((midnight(new Date(iso).getTime()) - midnight(now)) / DAY_MS);
+  return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(days, 'day');
+}
+
+/**
  * How long something took: milliseconds under a second (a demo tenant's delta sync takes some 40 ms, which "0 s"
  * made read as if nothing ran), "7.2 s" under ten seconds, whole seconds under 90, then minutes, then hours and
  * minutes.

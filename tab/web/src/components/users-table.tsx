@@ -15,7 +15,7 @@ import { CheckmarkRegular } from '@fluentui/react-icons';
 import type { ReactNode } from 'react';
 import type { GroupMember, MonthlyAmount, UserView } from '../api/types.js';
 import { expiryWords } from '../../../../src/contracts/expiry-words.js';
-import { formatDate, formatRelative } from '../format.js';
+import { formatDate, formatDaysFromToday } from '../format.js';
 import { CollectionBadge, UserFlags } from './user-badges.js';
 import { EndAlignedHeaderCell } from './end-aligned-header-cell.js';
 
@@ -209,6 +209,6 @@ function expiryHeadline(user: UserView | GroupMember): string {
   const words = expiryWords(user, formatDate);
   const headline = `${words.charAt(0).toUpperCase()}${words.slice(1)}`;
   return user.expiry.status !== 'expired' && user.expiry.expiresAt !== null
-    ? `${headline}, ${formatRelative(user.expiry.expiresAt)}`
+    ? `${headline}, ${formatDaysFromToday(user.expiry.expiresAt)}`
     : headline;
 }

@@ -1,0 +1,19 @@
+import assert from 'node:assert/strict';
+import { formatDaysFromToday, setDisplayLocale } from '../../../tab/web/src/format.js';
+
+describe('tab: a date in calendar days from today', () => {
+  before(() => {
+    setDisplayLocale('en-GB');
+  });
+
+  it('counts calendar days in the viewer’s time zone, not rounded hours', () => {
+    const now = new Date(2026, 11, 6, 2, 45).getTime(); // 6 December, 02:45 local time
+    const at = (day: number, hour: number): string => new Date(2026, 11, day, hour).toISOString();
+    assert.equal(formatDaysFromToday(at(6, 23), now), 'today');
+    // 41 hours away, but on the 7th: tomorrow (rounded hours would say "in 2 days").
+    assert.equal(formatDaysFromToday(at(7, 20), now), 'tomorrow');
+    assert.equal(formatDaysFromToday(at(8, 1), now), 'in 2 days');
+    assert.equal(formatDaysFromToday(at(13, 12), now), 'in 7 days');
+    assert.equal(formatDaysFromToday(at(5, 23), now), 'yesterday');
+  });
+});
