@@ -754,12 +754,28 @@ describe('bot cards', () => {
     }
   });
 
+  it('the sync card gives a quick sync in milliseconds, not "0.0 s"', () => {
+    const result = {
+      usersAdded: 0,
+      usersUpdated: 0,
+      usersRemoved: 0,
+      groupsAdded: 0,
+      groupsUpdated: 0,
+      groupsRemoved: 0,
+      graphRequests: 2,
+      durationMs: 44,
+    };
+    const finished = { client, state: 'succeeded', joined: false, progress: {}, fraction: 1 } as const;
+    assert.match(JSON.stringify(syncCard({ ...finished, result })), /"title":"Took","value":"44 ms"/);
+    assert.match(JSON.stringify(cards['sync finished']), /"title":"Took","value":"1.2 s"/);
+  });
+
   it('the expiring users card opens the users expiring soon in the tab, beside the expired ones', () => {
     const expiring = Object.entries(cards).find(([name]) => name.includes('users_expiring'))?.[1];
     assert.ok(expiring !== undefined);
     const links = actionsOf(expiring)
       .filter((action) => action.type === 'Action.OpenUrl')
-      .map((action) => JSON.stringify([action.title, (action as { url?: unknown }).url]));
+      .map((action) => JSON.stringify(action));
     assert.ok(
       links.some(
         (link) => link.includes('Open users expiring soon in the tab') && link.includes('expiring%3D1'),
