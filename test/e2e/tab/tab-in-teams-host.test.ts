@@ -564,6 +564,30 @@ describe('tab in the local Teams host (browser)', function () {
       );
       return 'users-expired';
     }
+    if (route === '/c/demo/users?expiring=1') {
+      await frame.getByRole('heading', { name: 'Users' }).waitFor();
+      assert.equal(
+        await frame.getByRole('checkbox', { name: 'Expiring within 7 days' }).isChecked(),
+        true,
+        route,
+      );
+      // The users API's own answer to "expiring within 7 days" is the reference for what the screen shows.
+      const soonPage = await app.api(
+        'partnerAdmin',
+        'GET',
+        '/clients/demo/users?expiringWithinDays=7&limit=500',
+      );
+      const soon = new Set((soonPage.body as { items: { id: string }[] }).items.map((row) => row.id));
+      await frame.locator('[data-user-id]').first().waitFor();
+      const shown = await frame.evaluate<string[]>(
+        `[...document.querySelectorAll('[data-user-id]')].map((row) => row.getAttribute('data-user-id'))`,
+      );
+      assert.ok(
+        shown.length > 0 && shown.every((id) => soon.has(id)),
+        `${route}: not only users expiring soon`,
+      );
+      return 'users-expiring';
+    }
     if (report !== undefined) {
       const labels: Record<string, string> = {
         usage: 'Application usage',
@@ -614,6 +638,7 @@ describe('tab in the local Teams host (browser)', function () {
       'report-usage',
       'setup',
       'users-expired',
+      'users-expiring',
     ]);
   });
 
