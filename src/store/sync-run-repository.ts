@@ -39,8 +39,8 @@ export interface SyncRunRecord {
   /** `host:pid:nonce` of the process running it. */
   readonly owner: string | null;
   /** Last sign of life of a running run. */
-  readonly heartbeatAt:
-    string | null; /** A person waits for the run: one started it, or a *Sync now* joined it. */
+  readonly heartbeatAt: string | null;
+  /** A person waits for the run: one started it, or a *Sync now* joined it. */
   readonly urgent: boolean;
 }
 
@@ -210,12 +210,9 @@ export class SyncRunRepository {
   }
 
   /**
-   * Live progress and a sign of life. False when the run is no longer running: another process closed it (it
-   * presumed this one dead and took the work over), so this run must stop without writing more.
-   */
-  /**
-   * Records a running run's sign of life (and its progress). Answers whether the run is still running here — `undefined`
-   * when it is not (another instance closed it, presuming this one dead) — and whether a person now waits for it.
+   * Live progress and a sign of life, answering whether a person now waits for the run (a *Sync now* joined it).
+   * `undefined` when the run is no longer running: another process closed it (it presumed this one dead and took the
+   * work over), so this run must stop without writing more.
    */
   async heartbeat(
     id: number,

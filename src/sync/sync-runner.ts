@@ -193,13 +193,10 @@ export class SyncRunner {
       }
       this.logger.info({ clientId, kind, runId: running.id }, 'joining the sync run in progress');
       // Another instance runs it: a person waiting for it now is told to that instance through the row.
-      const markUrgent = (): void => {
-        runs.markUrgent(running.id).catch((error: unknown) => {
-          this.logger.warn({ err: error, runId: running.id }, 'could not mark the sync run urgent');
-        });
-      };
-      this.makeUrgent.set(`${clientId}:${kind}`, markUrgent);
-      if (isUrgentTrigger(trigger) && !running.urgent) markUrgent();
+      this.makeUrgent.set(`${clientId}:${kind}`, () => {
+        this.markUrgent(running.id);
+      });
+      if (isUrgentTrigger(trigger) && !running.urgent) this.markUrgent(running.id);
       return { run: await this.waitFor(running.id, observer), joined: true };
     }
   }
@@ -318,9 +315,7 @@ export class SyncRunner {
     this.makeUrgent.set(`${row.clientId}:${row.kind}`, () => {
       if (urgent) return;
       urgent = true;
-      runs.markUrgent(row.id).catch((error: unknown) => {
-        this.logger.warn({ err: error, runId: row.id }, 'could not mark the sync run urgent');
-      });
+      this.markUrgent(row.id);
     });
     const timer = setInterval(() => {
       runs
@@ -436,6 +431,13 @@ export class SyncRunner {
       }
       await sleep(this.pollMs);
     }
+  }
+
+  /** Records on the run's row that a person now waits for it (for the instance running it); never throws. */
+  private markUrgent(runId: number): void {
+    this.store.read.syncRuns.markUrgent(runId).catch((error: unknown) => {
+      this.logger.warn({ err: error, runId }, 'could not mark the sync run urgent');
+    });
   }
 
   private isStale(row: SyncRunRecord): boolean {

@@ -132,7 +132,8 @@ export interface SyncRunsTable {
   /** `host:pid:nonce` of the process running it (migration 0002). */
   owner: string | null;
   /** Last sign of life of a running run; a stale one was interrupted (migration 0002). */
-  heartbeat_at: Timestamp | null; /** 1 while a person waits for the run: started by one, or joined by a *Sync now* (migration 0028). */
+  heartbeat_at: Timestamp | null;
+  /** 1 while a person waits for the run: started by one, or joined by a *Sync now* (migration 0028). */
   urgent: Generated<number>;
 }
 

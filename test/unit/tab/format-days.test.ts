@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { EXPIRING_SOON_DAYS as domainWindow } from '../../../src/domain/notification-rules.js';
+import { EXPIRING_SOON_DAYS as tabWindow } from '../../../tab/web/src/expiring-soon.js';
 import { formatDaysFromToday, setDisplayLocale } from '../../../tab/web/src/format.js';
 
 describe('tab: a date in calendar days from today', () => {
@@ -15,5 +17,9 @@ describe('tab: a date in calendar days from today', () => {
     assert.equal(formatDaysFromToday(at(8, 1), now), 'in 2 days');
     assert.equal(formatDaysFromToday(at(13, 12), now), 'in 7 days');
     assert.equal(formatDaysFromToday(at(5, 23), now), 'yesterday');
+  });
+
+  it('filters "expiring soon" over the same days as the expiry notification whose link opens that filter', () => {
+    assert.equal(tabWindow, domainWindow);
   });
 });

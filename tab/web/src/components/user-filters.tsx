@@ -11,6 +11,7 @@ import {
 import { useState } from 'react';
 import type { GroupPage } from '../api/types.js';
 import { useApp } from '../app-context.js';
+import { EXPIRING_SOON_DAYS } from '../expiring-soon.js';
 import { useDebounced, useResource } from '../hooks/use-resource.js';
 
 /** The users list filters, as the API takes them. */
@@ -29,9 +30,6 @@ export interface UserFilterValues {
   /** Group id. */
   readonly group: string;
 }
-
-/** "Expiring soon": the window the expiry notifications use too ("will expire within 7 days"). */
-export const EXPIRING_SOON_DAYS = 7;
 
 export const noUserFilters: UserFilterValues = {
   search: '',
