@@ -3,15 +3,10 @@ import type { GroupMembersPage, GroupPage, GroupView } from '../contracts/groups
 import type { Actor } from './actor.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { toUserView } from './user-view.js';
-import { parseInput } from './validation.js';
+import { optionalBoolean, parseInput } from './validation.js';
 import { GroupServiceBase, type GroupServiceOptions } from './group-base.js';
 import { GroupExclusion } from './group-exclusion.js';
 import { toGroupView } from './group-view.js';
-
-const optionalBoolean = z
-  .union([z.boolean(), z.enum(['true', 'false', 'yes', 'no'])])
-  .transform((value) => value === true || value === 'true' || value === 'yes')
-  .optional();
 
 export const groupListInput = z.object({
   search: z.string().trim().max(200, 'at most 200 characters').optional(),

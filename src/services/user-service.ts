@@ -22,7 +22,7 @@ import type { ClientAccess } from './client-access.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { toUserView } from './user-view.js';
 import type { UserChange, UserPage, UserView } from '../contracts/users.js';
-import { parseInput } from './validation.js';
+import { optionalBoolean, parseInput } from './validation.js';
 import { GUID_PATTERN } from '../contracts/values.js';
 
 export interface UserServiceOptions {
@@ -31,11 +31,6 @@ export interface UserServiceOptions {
   readonly audit: AuditTrail;
   readonly clock: Clock;
 }
-
-const optionalBoolean = z
-  .union([z.boolean(), z.enum(['true', 'false', 'yes', 'no'])])
-  .transform((value) => value === true || value === 'true' || value === 'yes')
-  .optional();
 
 /** Filters and paging of the users list. Every field is optional. */
 export const userListInput = z.object({

@@ -1,4 +1,4 @@
-import type { z } from 'zod/v4';
+import { z } from 'zod/v4';
 import { ValidationError, type FieldProblem } from '../shared/errors.js';
 
 /**
@@ -19,6 +19,15 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.ou
     })),
   );
 }
+
+/**
+ * A yes/no filter as a query string or a CLI option gives it: `true`, `false`, `yes`, `no` (or a JSON boolean). Anything
+ * else is refused, saying what is accepted.
+ */
+export const optionalBoolean = z
+  .union([z.boolean(), z.enum(['true', 'false', 'yes', 'no'])], { error: 'must be true, false, yes or no' })
+  .transform((value) => value === true || value === 'true' || value === 'yes')
+  .optional();
 
 function invalid(problems: readonly FieldProblem[]): ValidationError {
   const summary = problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ');

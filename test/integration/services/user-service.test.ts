@@ -343,6 +343,12 @@ describeEachEngineWithCore('user service', (ctx) => {
       ValidationError,
     );
     await assert.rejects(ctx.core.users.list(partnerAdmin, client, { limit: 5000 }), ValidationError);
+    await assert.rejects(
+      ctx.core.users.list(partnerAdmin, client, { eligible: 'maybe' as 'yes' }),
+      (error: unknown) =>
+        error instanceof ValidationError &&
+        error.message === 'Invalid input — eligible: must be true, false, yes or no.',
+    );
     await assert.rejects(ctx.core.users.list(partnerAdmin, client, { cursor: 'garbage!' }), ValidationError);
     await assert.rejects(
       ctx.core.users.list(partnerAdmin, client, { group: 'No such group' }),
