@@ -87,9 +87,17 @@ export interface ExclusionFigures {
 export function exclusionFigures(input: ExclusionFigureInput): ExclusionFigures {
   const n = (value: number): string => value.toLocaleString('en-US');
   const delta = input.billableAfter - input.billableBefore;
+  // Members already outside billing (expired, account disabled, …) are disabled too, but take nothing off the
+  // count: say how many, or "45 disabled" beside "−43" reads like a mistake.
+  const unbilled = input.affected - (input.billableBefore - input.billableAfter);
   return {
     facts: [
-      { label: 'Users disabled', value: `${n(input.affected)} (nested members included)` },
+      {
+        label: 'Users disabled',
+        value:
+          `${n(input.affected)} (nested members included)` +
+          (unbilled > 0 ? `, ${n(unbilled)} of them not billable` : ''),
+      },
       {
         label: 'Billable users',
         value: `${n(input.billableBefore)} → ${n(input.billableAfter)} (${delta === 0 ? '±0' : delta > 0 ? `+${n(delta)}` : `−${n(-delta)}`})`,

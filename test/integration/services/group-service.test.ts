@@ -82,7 +82,7 @@ describeEachEngineWithCore('group service', (ctx) => {
     // Billable now: Ann, Ben, Cat, Dan, Hal (Eve's account is disabled). After: Dan, Hal.
     assert.deepEqual(preview.billable, { before: 5, after: 2, basis: 'current', readingActivity: false });
     assert.deepEqual(preview.figures.facts, [
-      { label: 'Users disabled', value: '5 (nested members included)' },
+      { label: 'Users disabled', value: '5 (nested members included), 2 of them not billable' },
       { label: 'Billable users', value: '5 → 2 (−3)' },
       { label: 'Counted', value: 'now' },
     ]);

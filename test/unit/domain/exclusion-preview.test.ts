@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {
   billableAfterExclusion,
   checkExclusionConfirmation,
+  exclusionFigures,
   fingerprintOf,
   type ExclusionConfirmation,
   type ExclusionPreviewBinding,
@@ -85,5 +86,19 @@ describe('exclusion preview and confirmation (rule 6)', () => {
   it('subtracts the billable users the exclusion disables, never below zero', () => {
     assert.equal(billableAfterExclusion(100, 30), 70);
     assert.equal(billableAfterExclusion(3, 5), 0);
+  });
+
+  it('says how many of the users disabled were not billable, when the billable count drops by fewer', () => {
+    const figures = (affected: number, after: number): string | undefined =>
+      exclusionFigures({
+        affected,
+        billableBefore: 1_744,
+        billableAfter: after,
+        basis: 'current',
+        readingActivity: false,
+      }).facts.find((fact) => fact.label === 'Users disabled')?.value;
+    assert.equal(figures(45, 1_701), '45 (nested members included), 2 of them not billable');
+    assert.equal(figures(45, 1_699), '45 (nested members included)');
+    assert.equal(figures(1_200, 1_000), '1,200 (nested members included), 456 of them not billable');
   });
 });
