@@ -21,9 +21,14 @@ export interface SignInDataStatus {
   readonly message: string | null;
   /**
    * While the first read of the tenant's sign-in history runs: how many of its days are read so far (newest day
-   * first); null otherwise. The figures are partial until it ends.
+   * first), and from when (ISO: sign-ins before it are not read yet, so a day before it is not a quiet day); null
+   * otherwise. The figures are partial until it ends.
    */
-  readonly backfill: { readonly daysRead: number; readonly daysTotal: number } | null;
+  readonly backfill: {
+    readonly daysRead: number;
+    readonly daysTotal: number;
+    readonly readFrom: string;
+  } | null;
 }
 
 /** The part every report shares: what it is about and how to read it. */

@@ -4,6 +4,7 @@ import type { UsersBillingReport } from '../../api/types.js';
 import { StatCard, StatGrid } from '../../components/stat-card.js';
 import { formatDate, formatNumber } from '../../format.js';
 import { useStyles, ChartCard } from './report-parts.js';
+import { dayTicks } from './chart-days.js';
 
 export function BillingBody({ report }: { readonly report: UsersBillingReport }) {
   const styles = useStyles();
@@ -40,7 +41,10 @@ export function BillingBody({ report }: { readonly report: UsersBillingReport })
             </Body1>
           ) : (
             <LineChart
+              roundedTicks
               height={260}
+              tickValues={dayTicks(report.history.map((row) => row.day))}
+              tickFormat="%b %d"
               data={{
                 chartTitle: 'Billable users per day',
                 lineChartData: [

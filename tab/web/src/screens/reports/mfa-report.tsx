@@ -80,6 +80,7 @@ export function MfaBody({ report }: { readonly report: MfaCoverageReport }) {
         </ChartCard>
         <ChartCard title="Users per registered method">
           <VerticalBarChart
+            roundedTicks
             wrapXAxisLables
             height={240}
             hideLegend

@@ -1,4 +1,12 @@
-import { Card, CardHeader, Subtitle2, TableCellLayout, makeStyles, tokens } from '@fluentui/react-components';
+import {
+  Caption1,
+  Card,
+  CardHeader,
+  Subtitle2,
+  TableCellLayout,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
 import { type ReactNode } from 'react';
 import type { ReportUser } from '../../api/types.js';
 
@@ -27,7 +35,21 @@ export const useStyles = makeStyles({
     gap: tokens.spacingHorizontalL,
     marginBottom: tokens.spacingVerticalL,
   },
-  card: { padding: tokens.spacingHorizontalL, gap: tokens.spacingVerticalS, minWidth: 0 },
+  // Where a chart has nothing to draw yet: the chart's own height, so the row keeps its shape.
+  chartPlaceholder: {
+    height: '260px',
+    display: 'flex',
+    alignItems: 'center',
+    justifyContent: 'center',
+    textAlign: 'center',
+  },
+  card: {
+    padding: tokens.spacingHorizontalL,
+    gap: tokens.spacingVerticalS,
+    minWidth: 0,
+    // The charts' legends capitalise every word ("Today So Far (Successful)"); the tab writes sentence case.
+    '& .fui-legend__legend': { textTransform: 'none' },
+  },
   table: { backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusMedium },
   numeric: { textAlign: 'right', fontVariantNumeric: 'tabular-nums' },
   muted: { color: tokens.colorNeutralForeground3 },
@@ -43,11 +65,23 @@ export const useStyles = makeStyles({
   definitions: { color: tokens.colorNeutralForeground3, margin: 0, paddingLeft: tokens.spacingHorizontalL },
 });
 
-export function ChartCard({ title, children }: { readonly title: string; readonly children: ReactNode }) {
+export function ChartCard({
+  title,
+  description,
+  children,
+}: {
+  readonly title: string;
+  /** A line under the title about what the chart leaves out. */
+  readonly description?: string | undefined;
+  readonly children: ReactNode;
+}) {
   const styles = useStyles();
   return (
     <Card className={styles.card} role="figure" aria-label={title}>
-      <CardHeader header={<Subtitle2 as="h3">{title}</Subtitle2>} />
+      <CardHeader
+        header={<Subtitle2 as="h3">{title}</Subtitle2>}
+        description={description === undefined ? null : <Caption1>{description}</Caption1>}
+      />
       {children}
     </Card>
   );

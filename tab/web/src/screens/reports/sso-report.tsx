@@ -72,6 +72,7 @@ export function SsoBody({ report }: { readonly report: SsoCoverageReport }) {
         </ChartCard>
         <ChartCard title="Used applications by SSO mode">
           <VerticalBarChart
+            roundedTicks
             wrapXAxisLables
             height={240}
             hideLegend

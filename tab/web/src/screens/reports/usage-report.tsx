@@ -5,6 +5,7 @@ import {
   TableHeader,
   TableHeaderCell,
   TableRow,
+  Text,
   tokens,
 } from '@fluentui/react-components';
 import { LineChart, VerticalBarChart } from '@fluentui/react-charts';
@@ -14,11 +15,13 @@ import { formatDate, formatNumber } from '../../format.js';
 import { useStyles, ChartCard } from './report-parts.js';
 import { SsoBadge } from './sso-report.js';
 import { series } from './series-colors.js';
+import { dayTicks, daysRead, firstDayRead } from './chart-days.js';
 import { EndAlignedHeaderCell } from '../../components/end-aligned-header-cell.js';
 
 export function UsageBody({ report }: { readonly report: ApplicationUsageReport }) {
   const styles = useStyles();
-  const daily = report.daily;
+  const { backfill } = report.header.signInData;
+  const daily = daysRead(report.daily, backfill);
   // Today is still under way: its point is drawn dashed and named, so a low last point does not read as an outage.
   const today = new Date().toISOString().slice(0, 10);
   const partial = daily.at(-1)?.day === today && daily.length > 1;
@@ -33,44 +36,63 @@ export function UsageBody({ report }: { readonly report: ApplicationUsageReport 
         <StatCard label="Failed sign-ins" value={formatNumber(report.totals.failedSignIns)} />
       </StatGrid>
       <div className={styles.charts}>
-        <ChartCard title="Sign-ins per day">
-          <LineChart
-            height={260}
-            data={{
-              chartTitle: 'Sign-ins per day',
-              lineChartData: [
-                {
-                  legend: 'Successful',
-                  data: whole.map((row) => ({ x: new Date(row.day), y: row.successfulSignIns })),
-                  color: series.primary,
-                },
-                {
-                  legend: 'Failed',
-                  data: whole.map((row) => ({ x: new Date(row.day), y: row.failedSignIns })),
-                  color: series.bad,
-                },
-                ...(partial
-                  ? [
-                      {
-                        legend: 'Today so far (successful)',
-                        data: lastTwo.map((row) => ({ x: new Date(row.day), y: row.successfulSignIns })),
-                        color: series.primary,
-                        lineOptions: { strokeDasharray: '4 4' },
-                      },
-                      {
-                        legend: 'Today so far (failed)',
-                        data: lastTwo.map((row) => ({ x: new Date(row.day), y: row.failedSignIns })),
-                        color: series.bad,
-                        lineOptions: { strokeDasharray: '4 4' },
-                      },
-                    ]
-                  : []),
-              ],
-            }}
-          />
+        <ChartCard
+          title="Sign-ins per day"
+          description={
+            backfill === null || daily.length === 0
+              ? undefined
+              : `From ${formatDate(`${firstDayRead(backfill.readFrom)}T12:00:00Z`)}: earlier days are not read yet.`
+          }
+        >
+          {daily.length === 0 ? (
+            <div className={styles.chartPlaceholder}>
+              <Text className={styles.muted}>
+                No whole day of sign-ins is read yet: the chart starts with the first.
+              </Text>
+            </div>
+          ) : (
+            <LineChart
+              roundedTicks
+              height={260}
+              tickValues={dayTicks(daily.map((row) => row.day))}
+              tickFormat="%b %d"
+              data={{
+                chartTitle: 'Sign-ins per day',
+                lineChartData: [
+                  {
+                    legend: 'Successful',
+                    data: whole.map((row) => ({ x: new Date(row.day), y: row.successfulSignIns })),
+                    color: series.primary,
+                  },
+                  {
+                    legend: 'Failed',
+                    data: whole.map((row) => ({ x: new Date(row.day), y: row.failedSignIns })),
+                    color: series.bad,
+                  },
+                  ...(partial
+                    ? [
+                        {
+                          legend: 'Today so far (successful)',
+                          data: lastTwo.map((row) => ({ x: new Date(row.day), y: row.successfulSignIns })),
+                          color: series.primary,
+                          lineOptions: { strokeDasharray: '4 4' },
+                        },
+                        {
+                          legend: 'Today so far (failed)',
+                          data: lastTwo.map((row) => ({ x: new Date(row.day), y: row.failedSignIns })),
+                          color: series.bad,
+                          lineOptions: { strokeDasharray: '4 4' },
+                        },
+                      ]
+                    : []),
+                ],
+              }}
+            />
+          )}
         </ChartCard>
         <ChartCard title="Active users per application (top 8)">
           <VerticalBarChart
+            roundedTicks
             wrapXAxisLables
             height={260}
             chartTitle="Active users per application"
