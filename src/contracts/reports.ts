@@ -21,13 +21,13 @@ export interface SignInDataStatus {
   readonly message: string | null;
   /**
    * While the first read of the tenant's sign-in history runs: how many of its days are read so far (newest day
-   * first), and from when (ISO: sign-ins before it are not read yet, so a day before it is not a quiet day); null
-   * otherwise. The figures are partial until it ends.
+   * first), and the first day read in full (`YYYY-MM-DD`, UTC; the days before it are not read yet, so they are not
+   * days without sign-ins, and a report's days start there); null otherwise. The figures are partial until it ends.
    */
   readonly backfill: {
     readonly daysRead: number;
     readonly daysTotal: number;
-    readonly readFrom: string;
+    readonly fromDay: string;
   } | null;
 }
 
@@ -113,7 +113,7 @@ export interface ApplicationUsageReport {
   };
   /** Applications with sign-ins in the period: most active users first. */
   readonly applications: readonly ApplicationUsageRow[];
-  /** Every day of the period, zeros included, oldest first. */
+  /** Every day of the period, zeros included, oldest first; while the history is read, from `signInData.backfill.fromDay`. */
   readonly daily: readonly DailyUsageRow[];
   /** Per day and application, only where there were sign-ins. */
   readonly dailyByApp: readonly DailyAppUsageRow[];

@@ -51,6 +51,11 @@ export function dayOf(time: Date): string {
   return time.toISOString().slice(0, 10);
 }
 
+/** The first whole UTC day at or after an instant: the day itself when the instant is its midnight, else the next. */
+export function firstWholeDayFrom(time: Date): string {
+  return dayOf(new Date(Math.ceil(time.getTime() / DAY_MS) * DAY_MS));
+}
+
 export function addDays(day: string, count: number): string {
   return new Date(Date.parse(`${day}T00:00:00.000Z`) + count * DAY_MS).toISOString().slice(0, 10);
 }

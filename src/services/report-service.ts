@@ -1,6 +1,6 @@
 import { z } from 'zod/v4';
 import { DAY_MS } from '../contracts/values.js';
-import { resolvePeriod, type ReportPeriod } from '../domain/report-period.js';
+import { firstWholeDayFrom, resolvePeriod, type ReportPeriod } from '../domain/report-period.js';
 import { SSO_SHARE_DEFINITION } from '../domain/report-sso.js';
 import type { Clock } from '../shared/clock.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
@@ -404,7 +404,7 @@ function withNote(header: ReportHeader, note: string): ReportHeader {
  */
 function backfillProgress(
   state: Readonly<Record<string, unknown>> | undefined,
-): { daysRead: number; daysTotal: number; readFrom: string } | null {
+): { daysRead: number; daysTotal: number; fromDay: string } | null {
   const time = (value: unknown): number => (typeof value === 'string' ? Date.parse(value) : Number.NaN);
   const from = time(state?.roundFrom);
   const to = time(state?.roundTo);
@@ -412,5 +412,5 @@ function backfillProgress(
   if (Number.isNaN(from) || Number.isNaN(to) || Number.isNaN(windowTo) || to <= from) return null;
   const daysTotal = Math.max(1, Math.round((to - from) / DAY_MS));
   const daysRead = Math.min(daysTotal, Math.max(0, Math.round((to - windowTo) / DAY_MS)));
-  return { daysRead, daysTotal, readFrom: new Date(Math.max(from, windowTo)).toISOString() };
+  return { daysRead, daysTotal, fromDay: firstWholeDayFrom(new Date(Math.max(from, windowTo))) };
 }

@@ -51,7 +51,10 @@ export function buildUsageReport(inputs: SignInReportInputs): ApplicationUsageRe
     (a, b) => b.activeUsers - a.activeUsers || b.signIns - a.signIns || compareText(a.appName, b.appName),
   );
 
-  const daily: DailyUsageRow[] = daysOf(inputs.header.period).map((day) => {
+  // While the history is read, its unread days are not days without sign-ins: the days start where it has read.
+  const { backfill } = inputs.header.signInData;
+  const days = daysOf(inputs.header.period).filter((day) => backfill === null || day >= backfill.fromDay);
+  const daily: DailyUsageRow[] = days.map((day) => {
     const totals = aggregates.daily.get(day);
     const signIns = totals?.signIns ?? 0;
     const successes = totals?.successes ?? 0;

@@ -342,6 +342,47 @@ describe('reports', function () {
         );
       });
 
+      it('while the history is read, says how far and starts the days at the first day read in full', async () => {
+        const checkpoints = ctx.core.store.read.checkpoints;
+        const done = await checkpoints.get(prepared.clientId, 'sign_ins');
+        assert.ok(done !== undefined && done.watermark !== null);
+        // As the ingestion leaves it part-way through its first round: 30 days back from 10:00 today, read newest
+        // first in one-day windows, 5 of them read (so today, and the 4 days before it from 10:00).
+        const now = ctx.clock.now();
+        const roundTo = Date.parse(`${today()}T10:00:00.000Z`);
+        try {
+          await checkpoints.save(
+            {
+              ...done,
+              watermark: null,
+              state: {
+                ...done.state,
+                roundFrom: new Date(roundTo - 30 * DAY_MS).toISOString(),
+                roundTo: new Date(roundTo).toISOString(),
+                windowTo: new Date(roundTo - 5 * DAY_MS).toISOString(),
+              },
+            },
+            now,
+          );
+          const report = await ctx.core.reports.applicationUsage(partnerAdmin, request());
+          assert.deepEqual(report.header.signInData.backfill, {
+            daysRead: 5,
+            daysTotal: 30,
+            fromDay: addDays(today(), -4),
+          });
+          // The 25 days not read yet are not drawn as days without sign-ins.
+          assert.deepEqual(
+            report.daily.map((row) => row.day),
+            [addDays(today(), -4), addDays(today(), -3), addDays(today(), -2), addDays(today(), -1), today()],
+          );
+        } finally {
+          await checkpoints.save(done, now);
+        }
+        const after = await ctx.core.reports.applicationUsage(partnerAdmin, request());
+        assert.equal(after.header.signInData.backfill, null);
+        assert.equal(after.daily.length, 30);
+      });
+
       it('SSO coverage lists the enterprise applications by mode and each user’s share of sign-ins through Entra SSO', async () => {
         for (const scope of scopes()) {
           const report = await ctx.core.reports.ssoCoverage(partnerAdmin, request(scope.extra));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { daysOf, resolvePeriod } from '../../../src/domain/report-period.js';
+import { daysOf, firstWholeDayFrom, resolvePeriod } from '../../../src/domain/report-period.js';
 import { classifyApp, isEnterpriseApplication, ssoModeOf } from '../../../src/domain/report-sso.js';
 
 const now = new Date('2026-11-26T15:30:00.000Z');
@@ -31,6 +31,14 @@ describe('report period', () => {
   it('refuses a start after the end and a period longer than a year and a day', () => {
     assert.ok('problems' in resolvePeriod({ from: '2026-11-27', to: '2026-11-26' }, now));
     assert.ok('problems' in resolvePeriod({ from: '2025-01-01', to: '2026-11-26' }, now));
+  });
+});
+
+describe('the first whole day read', () => {
+  it('is the next day after an instant within a day, and the day itself from its midnight', () => {
+    assert.equal(firstWholeDayFrom(new Date('2026-11-16T04:19:59.000Z')), '2026-11-17');
+    assert.equal(firstWholeDayFrom(new Date('2026-11-16T00:00:00.000Z')), '2026-11-16');
+    assert.equal(firstWholeDayFrom(new Date('2026-12-31T23:59:59.999Z')), '2027-01-01');
   });
 });
 

@@ -15,13 +15,13 @@ import { formatDate, formatNumber } from '../../format.js';
 import { useStyles, ChartCard } from './report-parts.js';
 import { SsoBadge } from './sso-report.js';
 import { series } from './series-colors.js';
-import { dayTicks, daysRead, firstDayRead } from './chart-days.js';
+import { dayTicks } from './chart-days.js';
 import { EndAlignedHeaderCell } from '../../components/end-aligned-header-cell.js';
 
 export function UsageBody({ report }: { readonly report: ApplicationUsageReport }) {
   const styles = useStyles();
   const { backfill } = report.header.signInData;
-  const daily = daysRead(report.daily, backfill);
+  const daily = report.daily;
   // Today is still under way: its point is drawn dashed and named, so a low last point does not read as an outage.
   const today = new Date().toISOString().slice(0, 10);
   const partial = daily.at(-1)?.day === today && daily.length > 1;
@@ -41,7 +41,7 @@ export function UsageBody({ report }: { readonly report: ApplicationUsageReport 
           description={
             backfill === null || daily.length === 0
               ? undefined
-              : `From ${formatDate(`${firstDayRead(backfill.readFrom)}T12:00:00Z`)}: earlier days are not read yet.`
+              : `From ${formatDate(`${backfill.fromDay}T12:00:00Z`)}: earlier days are not read yet.`
           }
         >
           {daily.length === 0 ? (
