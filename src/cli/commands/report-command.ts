@@ -127,7 +127,8 @@ function renderUsage(report: ApplicationUsageReport): string[] {
       report.applications.map((app) => [
         app.appName,
         app.appId,
-        app.ssoMode,
+        // As the tab says it: Microsoft's own services sign in with Entra ID, whatever their (absent) SSO mode.
+        app.appClass === 'microsoft' ? 'Microsoft service' : (app.ssoMode ?? 'unknown'),
         app.activeUsers,
         app.signIns,
         app.failedSignIns,

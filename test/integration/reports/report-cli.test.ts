@@ -123,6 +123,11 @@ describe('report command of the admin CLI', function () {
     // The first rows are printed, the rest counted (they are all in --csv and --json).
     const printed = report.applications.slice(0, PRINTED_ROWS);
     for (const app of printed) assert.ok(text.includes(app.appId), app.appId);
+    // Microsoft's own services are said to be so, as in the tab, not "none" (no SSO).
+    const microsoft = printed.find((app) => app.appClass === 'microsoft');
+    assert.ok(microsoft !== undefined, 'the tenant signs in to a Microsoft service');
+    const row = text.split('\n').find((line) => line.includes(microsoft.appId));
+    assert.match(row ?? '', new RegExp(`${microsoft.appId}\\s+Microsoft service\\s`));
     const more = report.applications.length - printed.length;
     assert.equal(text.includes(`… and ${String(more)} more (see --csv or --json)`), more > 0);
   });
