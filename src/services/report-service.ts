@@ -315,7 +315,12 @@ export class ReportService {
         'Sign-in data needs Entra ID P1 or P2: this tenant has no such licence, so Microsoft Graph gives no sign-ins ' +
         'and no MFA registration details. Application usage, SSO usage and MFA figures stay empty, and nobody ' +
         'expires (activity unknown).';
-    } else if (state === 'unknown') {
+    } else if (integration.importStartedAt === null) {
+      // Sign-ins are kept for users enabled for data collection only (rule 10), and nobody is before the import.
+      message =
+        'No user is imported yet, so no sign-in is collected: the figures start once the initial import has started.';
+    } else if (state === 'unknown' || checkpoint === undefined || checkpoint.watermark === null) {
+      // Also when the activity is known but the sign-in log's first read has not begun: zeros would read as idleness.
       message =
         'Reading activity…: the sign-in history has not been read from this tenant yet; figures appear once it has been.';
     } else if (source === 'v1.0') {
