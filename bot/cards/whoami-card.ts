@@ -1,13 +1,7 @@
-import type { RoleGrant } from '../../src/domain/roles.js';
+import { ROLE_WORDS, type RoleGrant } from '../../src/domain/roles.js';
 import type { ConversationSettings } from '../../src/services/conversation-subscriptions.js';
 import { act, clientLabel, type CardClient } from './card-actions.js';
 import { card, facts, heading, subtle, text, type AdaptiveCard, type CardElement } from './card-kit.js';
-
-const ROLE_TEXT: Readonly<Record<RoleGrant['role'], string>> = {
-  partner_admin: 'partner admin',
-  client_admin: 'client admin',
-  viewer: 'viewer',
-};
 
 export interface WhoamiView {
   readonly displayName: string | undefined;
@@ -20,7 +14,7 @@ export interface WhoamiView {
 }
 
 function grantText(grant: RoleGrant, clients: ReadonlyMap<string, CardClient>): string {
-  const role = ROLE_TEXT[grant.role];
+  const role = ROLE_WORDS[grant.role];
   if (grant.clientScope === '*') return `${role}, every client`;
   const client = clients.get(grant.clientScope);
   return `${role} of ${client === undefined ? grant.clientScope : clientLabel(client)}`;

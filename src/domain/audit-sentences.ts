@@ -1,3 +1,6 @@
+import { ROLE_WORDS } from './roles.js';
+import type { RoleName } from './vocabulary.js';
+
 /**
  * An audit entry as a sentence an admin reads ("Megan Partner disabled Adele Cho"), from its action, who did it and
  * the names of what it was done to. Pure: the names are looked up by the audit service; the raw change stays
@@ -11,6 +14,8 @@ export interface AuditSentenceInput {
   /** The target's name (user, group, client), when known. */
   readonly targetName: string | null;
   readonly clientName: string | null;
+  /** The recorded change: before (a role taken away names it here) and after. */
+  readonly before?: unknown;
   readonly after: unknown;
 }
 
@@ -42,8 +47,8 @@ const PHRASES: Readonly<Record<string, string>> = {
   'integration.test': 'tested the connection of {client}',
   'licence.set_prices': 'set the licence prices of {client}',
   'collection.reconcile': 'applied the collection rules to {client}',
-  'role.assign': 'gave {target} a role',
-  'role.revoke': 'took a role from {target}',
+  'role.assign': 'gave {target} {role}',
+  'role.revoke': 'took {role} from {target}',
   'tab.add': 'added the {client} tab to a channel',
   'tab.remove': 'removed the {client} tab from a channel',
   'notifications.on': 'turned notifications on for {client}',
@@ -66,13 +71,32 @@ export function auditSentence(entry: AuditSentenceInput): string {
   const who = entry.actorName ?? 'Someone';
   const target =
     entry.targetName ??
+    principalNameOf(entry.after) ??
     (entry.targetType === null
       ? 'something'
       : `a ${entry.targetType === 'principal' ? 'person' : entry.targetType}`);
   const client = entry.clientName ?? 'a client';
   const phrase = PHRASES[entry.action] ?? `made a change (${entry.action.replace(/[._]/g, ' ')}) to {target}`;
   const outcome = outcomeOf(entry.after);
-  return `${who} ${phrase.replace('{target}', target).replace('{client}', client)}${outcome}.`;
+  const role = roleOf(entry.after) ?? roleOf(entry.before);
+  return `${who} ${phrase
+    .replace('{target}', target)
+    .replace('{client}', client)
+    .replace('{role}', role === undefined ? 'a role' : `the ${ROLE_WORDS[role]} role`)}${outcome}.`;
+}
+
+/** The role a role change recorded (`{ role: 'client_admin' }`), when it is one. */
+function roleOf(change: unknown): RoleName | undefined {
+  if (change === null || typeof change !== 'object') return undefined;
+  const { role } = change as { role?: unknown };
+  return typeof role === 'string' && Object.hasOwn(ROLE_WORDS, role) ? (role as RoleName) : undefined;
+}
+
+/** The sign-in name a role given was recorded with, when the admin typed one. */
+function principalNameOf(change: unknown): string | undefined {
+  if (change === null || typeof change !== 'object') return undefined;
+  const { principalName } = change as { principalName?: unknown };
+  return typeof principalName === 'string' && principalName !== '' ? principalName : undefined;
 }
 
 /** A failed or refused action says so ("… — it failed"). */

@@ -18,6 +18,13 @@ export const rolePermissions: Readonly<Record<RoleName, readonly Permission[]>> 
   viewer: ['client:read'],
 };
 
+/** Each role as an admin reads it, in the bot, the CLI and the audit log. */
+export const ROLE_WORDS: Readonly<Record<RoleName, string>> = {
+  partner_admin: 'partner admin',
+  client_admin: 'client admin',
+  viewer: 'viewer',
+};
+
 /** A role held by someone, for one client or (`*`) for all. */
 export interface RoleGrant {
   readonly role: RoleName;

@@ -225,6 +225,7 @@ function toView(
     row.clientId === null || row.targetId === null
       ? null
       : (targets.get(`${row.targetType ?? ''}:${row.clientId}:${row.targetId}`) ?? null);
+  const before = parseJson(row.before);
   const after = parseJson(row.after);
   return {
     id: row.id,
@@ -243,9 +244,10 @@ function toView(
       targetType: row.targetType,
       targetName,
       clientName,
+      before,
       after,
     }),
-    before: parseJson(row.before),
+    before,
     after,
   };
 }

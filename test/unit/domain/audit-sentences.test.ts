@@ -31,6 +31,33 @@ describe('audit entries as sentences', () => {
     );
   });
 
+  it('names the role given or taken, and the person by the sign-in name given with it', () => {
+    const role = (action: string, change: { before?: unknown; after: unknown }): string =>
+      auditSentence({
+        action,
+        actorName: 'Megan Partner',
+        targetType: 'principal',
+        targetName: null,
+        clientName: 'Contoso',
+        ...change,
+      });
+    assert.equal(
+      role('role.assign', {
+        after: { role: 'client_admin', clientScope: 'c1', principalName: 'adele@contoso.com' },
+      }),
+      'Megan Partner gave adele@contoso.com the client admin role.',
+    );
+    assert.equal(
+      role('role.assign', { after: { role: 'viewer', clientScope: '*', principalName: null } }),
+      'Megan Partner gave a person the viewer role.',
+    );
+    assert.equal(
+      role('role.revoke', { before: { role: 'partner_admin', clientScope: '*' }, after: null }),
+      'Megan Partner took the partner admin role from a person.',
+    );
+    assert.equal(role('role.assign', { after: { role: 'owner' } }), 'Megan Partner gave a person a role.');
+  });
+
   it('says when an action failed, and never shows an action code for a known action', () => {
     assert.equal(
       auditSentence({
