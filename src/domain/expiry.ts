@@ -75,7 +75,7 @@ export function evaluateExpiry(facts: ActivityFacts, policy: ExpiryPolicy, now: 
   const daysSinceActivity =
     lastActivity === null ? null : Math.floor((now.getTime() - lastActivity.at.getTime()) / DAY_MS);
   const base = { lastActivity, daysSinceActivity, thresholdDays: threshold };
-  const activityText = describeActivity(lastActivity, daysSinceActivity);
+  const activityText = describeActivity(lastActivity, now);
 
   if (facts.collectionState !== 'imported') {
     return {
@@ -127,14 +127,13 @@ export function evaluateExpiry(facts: ActivityFacts, policy: ExpiryPolicy, now: 
   }
   const expiresAt = new Date(importedAt.getTime() + threshold * DAY_MS);
   const expired = importedAt.getTime() < cutoff;
-  const importedDays = Math.floor((now.getTime() - importedAt.getTime()) / DAY_MS);
   return {
     ...base,
     status: expired ? 'expired' : 'new_without_activity',
     expired,
     expiresAt,
     expiredSince: expired ? latestOf(expiresAt, facts.importedAt, policy.since ?? null) : null,
-    explanation: `no sign-in seen since import on ${day(importedAt)}, ${plural(importedDays, 'day')} ago; threshold ${threshold}`,
+    explanation: `no sign-in seen since import on ${day(importedAt)}, ${ago(importedAt, now)}; threshold ${threshold}`,
   };
 }
 
@@ -153,16 +152,15 @@ export function expiryCutoff(now: Date, thresholdDays: number): Date {
   return new Date(exact - (((exact % 1000) + 1000) % 1000));
 }
 
-function describeActivity(lastActivity: LastActivity | null, days: number | null): string {
-  if (lastActivity === null || days === null) return 'no sign-in seen';
+function describeActivity(lastActivity: LastActivity | null, now: Date): string {
+  if (lastActivity === null) return 'no sign-in seen';
   const where =
     lastActivity.source === 'sign_in_activity'
       ? ' (last sign-in date recorded by Entra)'
       : lastActivity.app === null || lastActivity.app === ''
         ? ''
         : ` (${lastActivity.app})`;
-  const ago = days <= 0 ? 'today' : `${plural(days, 'day')} ago`;
-  return `last successful sign-in ${day(lastActivity.at)}${where}, ${ago}`;
+  return `last successful sign-in ${day(lastActivity.at)}${where}, ${ago(lastActivity.at, now)}`;
 }
 
 /** The latest of an instant and optional ISO times. */
@@ -183,6 +181,16 @@ function parseTime(value: string | null): Date | null {
 
 function day(time: Date): string {
   return time.toISOString().slice(0, 10);
+}
+
+/**
+ * How long ago the day printed beside it was, in calendar days (UTC, as the date is printed): "2026-12-05, 1 day
+ * ago" on Dec 6 even a few hours after it, never "today". Counted this way a user not expired never reads more days
+ * ago than its threshold (N + 1 calendar days is always more than N days).
+ */
+function ago(time: Date, now: Date): string {
+  const days = Math.round((Date.parse(day(now)) - Date.parse(day(time))) / DAY_MS);
+  return days <= 0 ? 'today' : `${plural(days, 'day')} ago`;
 }
 
 function plural(count: number, noun: string): string {

@@ -125,6 +125,25 @@ describe('expiry (rule 8)', () => {
     assert.equal(verdict.expiresAt?.toISOString(), '2026-11-01T09:15:00.000Z');
   });
 
+  it('counts the days ago in calendar days of the date it prints: late yesterday is "1 day ago", not "today"', () => {
+    const at = new Date('2026-12-06T05:00:00.000Z');
+    const late = evaluateExpiry(
+      imported({ lastSignInAt: '2026-12-05T23:00:00.000Z', lastSignInApp: 'Microsoft Office' }),
+      available,
+      at,
+    );
+    assert.equal(
+      late.explanation,
+      'last successful sign-in 2026-12-05 (Microsoft Office), 1 day ago; threshold 30',
+    );
+    const early = evaluateExpiry(imported({ lastSignInAt: '2026-12-06T00:30:00.000Z' }), available, at);
+    assert.match(early.explanation, /2026-12-06, today; threshold 30$/);
+    // Not expired: never more days ago than the threshold (30 days to the second before, on the 30th calendar day).
+    const edge = evaluateExpiry(imported({ lastSignInAt: '2026-11-06T05:00:00.000Z' }), available, at);
+    assert.equal(edge.expired, false);
+    assert.match(edge.explanation, /2026-11-06, 30 days ago; threshold 30$/);
+  });
+
   it('says where the activity came from when it was signInActivity', () => {
     const verdict = evaluateExpiry(imported({ signInActivityAt: ago(3) }), available, now);
     assert.match(verdict.explanation, /\(last sign-in date recorded by Entra\), 3 days ago; threshold 30$/);
