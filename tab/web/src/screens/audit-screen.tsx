@@ -187,10 +187,10 @@ export function AuditScreen({ client }: { readonly client?: ClientHeader }) {
           <TableHeader>
             <TableRow>
               <TableHeaderCell style={{ width: '14%' }}>When</TableHeaderCell>
-              <TableHeaderCell style={{ width: '18%' }}>Who</TableHeaderCell>
-              {client === undefined && <TableHeaderCell>Client</TableHeaderCell>}
+              <TableHeaderCell style={{ width: '16%' }}>Who</TableHeaderCell>
+              {client === undefined && <TableHeaderCell style={{ width: '10%' }}>Client</TableHeaderCell>}
               <TableHeaderCell>What happened</TableHeaderCell>
-              <TableHeaderCell style={{ width: '30%' }}>Change</TableHeaderCell>
+              <TableHeaderCell style={{ width: '22%' }}>Change</TableHeaderCell>
             </TableRow>
           </TableHeader>
           <TableBody>
