@@ -188,10 +188,7 @@ export function GroupsScreen({ client }: { readonly client: ClientHeader }) {
                 return (
                   <TableRow key={group.id} data-group-id={group.id}>
                     <TableCell>
-                      <TableCellLayout
-                        media={group.isTeam ? <PeopleTeamRegular aria-label="Team" /> : null}
-                        description={group.description ?? group.mail ?? null}
-                      >
+                      <TableCellLayout description={group.description ?? group.mail ?? null}>
                         <Text weight="semibold">{name}</Text>
                       </TableCellLayout>
                     </TableCell>
@@ -200,6 +197,18 @@ export function GroupsScreen({ client }: { readonly client: ClientHeader }) {
                         <Badge appearance="outline" color="informative" size="small">
                           {kindLabel[group.kind]}
                         </Badge>
+                        {/* With the type, not before the name: names stay in one column. */}
+                        {group.isTeam && (
+                          <Badge
+                            appearance="outline"
+                            color="brand"
+                            size="small"
+                            icon={<PeopleTeamRegular />}
+                            title="This group has a team in Microsoft Teams"
+                          >
+                            Team
+                          </Badge>
+                        )}
                         {group.dynamic && (
                           <Badge appearance="outline" color="subtle" size="small">
                             Dynamic
