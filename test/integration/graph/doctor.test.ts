@@ -12,7 +12,7 @@ import { GRAPH_REQUESTS } from '../../../src/graph/graph-requests.js';
 import { REPORTS_PACE_KEY } from '../../../src/graph/tenant-gate.js';
 import { operatorActor, SYSTEM_ACTOR } from '../../../src/services/actor.js';
 import { createLogger } from '../../../src/shared/logger.js';
-import { startTestSimulator, type TestSimulator } from './simulator-harness.js';
+import { simulatorIntegration, startTestSimulator, type TestSimulator } from './simulator-harness.js';
 
 describe('admin CLI: doctor against the strict simulator', function () {
   this.timeout(60_000);
@@ -34,16 +34,7 @@ describe('admin CLI: doctor against the strict simulator', function () {
       reportsPace: { key: REPORTS_PACE_KEY, minIntervalMs: 0 },
     });
     const client = await core.clients.add(SYSTEM_ACTOR, { name: 'contoso' });
-    await core.integrationStore.save({
-      clientId: client.id,
-      kind: 'client_credentials',
-      tenantId: harness.tenant.tenantId,
-      tenantInput: harness.tenant.domain,
-      appClientId: harness.app.clientId,
-      clientSecret: harness.app.clientSecret,
-      actor: 'test',
-      at: new Date(),
-    });
+    await core.integrationStore.save(simulatorIntegration(harness, client.id, new Date()));
   });
   after(async () => {
     await core.close();

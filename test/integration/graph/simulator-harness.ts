@@ -10,6 +10,7 @@ import {
   type TenantSpec,
 } from '../../../sim/index.js';
 import type { RetryPolicy } from '../../../src/graph/resilience-middleware.js';
+import type { SaveIntegrationInput } from '../../../src/store/integration-repository.js';
 import {
   TenantGraphFactory,
   type GraphEndpoints,
@@ -38,6 +39,24 @@ export interface TestSimulator {
   /** A Graph factory pointed at this simulator (quick retries unless told otherwise). */
   factory(retryPolicy?: Partial<RetryPolicy>): TenantGraphFactory;
   close(): Promise<void>;
+}
+
+/** What connects a client to the simulated tenant with the simulator app's client credentials, as an admin would. */
+export function simulatorIntegration(
+  harness: TestSimulator,
+  clientId: string,
+  at: Date,
+): SaveIntegrationInput {
+  return {
+    clientId,
+    kind: 'client_credentials',
+    tenantId: harness.tenant.tenantId,
+    tenantInput: harness.tenant.domain,
+    appClientId: harness.app.clientId,
+    clientSecret: harness.app.clientSecret,
+    actor: 'test',
+    at,
+  };
 }
 
 /** Retries short enough for tests; Retry-After is still honoured in full. */

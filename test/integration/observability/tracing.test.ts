@@ -14,7 +14,7 @@ import { Telemetry } from '../../../src/observability/telemetry.js';
 import { startTracing } from '../../../src/observability/tracing.js';
 import { SYSTEM_ACTOR } from '../../../src/services/actor.js';
 import { createLogger } from '../../../src/shared/logger.js';
-import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
+import { simulatorIntegration, startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
 
 /**
  * OpenTelemetry: off unless the standard OTEL_* variables ask for it; when on, an API request is a server span and
@@ -78,16 +78,7 @@ describe('tracing: a sync run and an API request (OpenTelemetry, in-memory expor
       });
       const client = await core.clients.add(SYSTEM_ACTOR, { name: 'traced' });
       clientId = client.id;
-      await core.integrationStore.save({
-        clientId,
-        kind: 'client_credentials',
-        tenantId: harness.tenant.tenantId,
-        tenantInput: harness.tenant.domain,
-        appClientId: harness.app.clientId,
-        clientSecret: harness.app.clientSecret,
-        actor: 'test',
-        at: new Date(),
-      });
+      await core.integrationStore.save(simulatorIntegration(harness, clientId, new Date()));
       server = createHttpServer({
         logger: createLogger({ level: 'silent' }),
         version: 'test',

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { ACTIVITY_DATA_UNAVAILABLE } from '../../../src/store/activity-notice-repository.js';
 import { MfaRegistrationSync } from '../../../src/sync/mfa-registration-sync.js';
 import { SignInIngestion } from '../../../src/sync/sign-in-ingestion.js';
-import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
+import { simulatorIntegration, startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
 import { describeEachEngineWithCore, partnerAdmin } from '../services/fixtures/core-harness.js';
 import { silentLogger } from '../sync/sync-harness.js';
 import { isSimGuest, noPace } from './report-fixture.js';
@@ -25,16 +25,7 @@ describe('reports for a tenant without Entra ID P1/P2', function () {
         const { core } = ctx;
         harness.sim.stats.reset();
         const client = await core.clients.add(partnerAdmin, { name: `free-${ctx.engine}` });
-        await core.integrationStore.save({
-          clientId: client.id,
-          kind: 'client_credentials',
-          tenantId: harness.tenant.tenantId,
-          tenantInput: harness.tenant.domain,
-          appClientId: harness.app.clientId,
-          clientSecret: harness.app.clientSecret,
-          actor: 'test',
-          at: ctx.clock.now(),
-        });
+        await core.integrationStore.save(simulatorIntegration(harness, client.id, ctx.clock.now()));
         await core.integrations.startImport(partnerAdmin, client.name);
         assert.equal((await core.directorySync.run(client.id)).run.status, 'succeeded');
         const parts = {

@@ -13,7 +13,7 @@ import type {
   UsersBillingReport,
 } from '../../../src/contracts/reports.js';
 import { SignInIngestion } from '../../../src/sync/sign-in-ingestion.js';
-import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
+import { simulatorIntegration, startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
 import { startCore, partnerAdmin, type CoreHarness } from '../services/fixtures/core-harness.js';
 import { silentLogger } from '../sync/sync-harness.js';
 import { collectedSignIns, noPace, succeeded } from './report-fixture.js';
@@ -33,16 +33,7 @@ describe('report command of the admin CLI', function () {
       start: new Date(Math.floor(Date.now() / 1000) * 1000).toISOString(),
     });
     const client = await core.core.clients.add(partnerAdmin, { name: 'contoso' });
-    await core.core.integrationStore.save({
-      clientId: client.id,
-      kind: 'client_credentials',
-      tenantId: harness.tenant.tenantId,
-      tenantInput: harness.tenant.domain,
-      appClientId: harness.app.clientId,
-      clientSecret: harness.app.clientSecret,
-      actor: 'test',
-      at: core.clock.now(),
-    });
+    await core.core.integrationStore.save(simulatorIntegration(harness, client.id, core.clock.now()));
     await core.core.integrations.startImport(partnerAdmin, client.id);
     await core.core.directorySync.run(client.id);
     await core.core.servicePrincipalSync.run(client.id);

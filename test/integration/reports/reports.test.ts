@@ -15,7 +15,7 @@ import type {
 import { MfaRegistrationSync } from '../../../src/sync/mfa-registration-sync.js';
 import { SignInIngestion } from '../../../src/sync/sign-in-ingestion.js';
 import { engines } from '../../support/databases.js';
-import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
+import { simulatorIntegration, startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
 import {
   describeEachEngineWithCore,
   partnerAdmin,
@@ -52,16 +52,7 @@ interface Prepared {
 async function prepareClient(ctx: CoreHarness, harness: TestSimulator, groupId: string): Promise<Prepared> {
   const { core } = ctx;
   const client = await core.clients.add(partnerAdmin, { name: `rep-${ctx.engine}` });
-  await core.integrationStore.save({
-    clientId: client.id,
-    kind: 'client_credentials',
-    tenantId: harness.tenant.tenantId,
-    tenantInput: harness.tenant.domain,
-    appClientId: harness.app.clientId,
-    clientSecret: harness.app.clientSecret,
-    actor: 'test',
-    at: ctx.clock.now(),
-  });
+  await core.integrationStore.save(simulatorIntegration(harness, client.id, ctx.clock.now()));
   await core.integrations.startImport(partnerAdmin, client.name);
   assert.equal((await core.directorySync.run(client.id)).run.status, 'succeeded');
   // A Microsoft 365 group is deleted in Entra: soft-deleted (delta `@removed: changed`), kept as such.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { SignInActivitySync } from '../../../src/sync/sign-in-activity-sync.js';
 import { SignInIngestion } from '../../../src/sync/sign-in-ingestion.js';
-import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
+import { simulatorIntegration, startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
 import { describeEachEngineWithCore, partnerAdmin } from '../services/fixtures/core-harness.js';
 import { silentLogger } from '../sync/sync-harness.js';
 import { noPace } from './report-fixture.js';
@@ -27,16 +27,7 @@ describe('reports: the sign-in data they stand on, from connection to the first 
       it('says nobody is imported, then that the history is being read, then nothing once it is read', async () => {
         const { core } = ctx;
         const client = await core.clients.add(partnerAdmin, { name: `status-${ctx.engine}` });
-        await core.integrationStore.save({
-          clientId: client.id,
-          kind: 'client_credentials',
-          tenantId: harness.tenant.tenantId,
-          tenantInput: harness.tenant.domain,
-          appClientId: harness.app.clientId,
-          clientSecret: harness.app.clientSecret,
-          actor: 'test',
-          at: ctx.clock.now(),
-        });
+        await core.integrationStore.save(simulatorIntegration(harness, client.id, ctx.clock.now()));
         const message = async (): Promise<string | null> =>
           (await core.reports.applicationUsage(partnerAdmin, { client: client.name })).header.signInData
             .message;

@@ -15,7 +15,7 @@ import { AuditTrail } from '../../../src/services/audit-trail.js';
 import { CollectionReconciler } from '../../../src/services/collection-reconciler.js';
 import { DirectorySync } from '../../../src/sync/directory-sync.js';
 import { SyncRunner } from '../../../src/sync/sync-runner.js';
-import type { TestSimulator } from '../graph/simulator-harness.js';
+import { simulatorIntegration, type TestSimulator } from '../graph/simulator-harness.js';
 
 export const silentLogger: Logger = createLogger({ level: 'silent' });
 
@@ -53,16 +53,7 @@ export async function connectClient(
     .deleteFrom('integrations')
     .where('tenant_id', '=', harness.tenant.tenantId.toLowerCase())
     .execute();
-  await integrations.save({
-    clientId,
-    kind: 'client_credentials',
-    tenantId: harness.tenant.tenantId,
-    tenantInput: harness.tenant.domain,
-    appClientId: harness.app.clientId,
-    clientSecret: harness.app.clientSecret,
-    actor: 'test',
-    at: clock.now(),
-  });
+  await integrations.save(simulatorIntegration(harness, clientId, clock.now()));
   const graphs = options.graphs ?? harness.factory();
   const store = createStore(db, secretBox);
   const runner = new SyncRunner({ store, clock, logger: silentLogger });
