@@ -102,6 +102,17 @@ describe('tab: onboarding a client (browser)', function () {
     } finally {
       await adminWindow.close();
     }
+    // Connected, nobody imported yet: the reports say why they have no sign-ins, rather than show bare zeros.
+    await go(frame, '#/c/northwind/reports');
+    await frame
+      .getByTestId('sign-in-data-message')
+      .getByText(/^No user is imported yet, so no sign-in is collected/)
+      .waitFor({ timeout: 30_000 });
+    await frame
+      .getByRole('figure', { name: 'Active users per application (top 8)' })
+      .getByText('No application was signed in to in this period.')
+      .waitFor();
+    await screenshot(page, 'onboarding-03-reports-before-import');
   });
 
   it('enables the threshold Save as soon as a valid number is typed, before the field loses focus', async () => {

@@ -182,7 +182,9 @@ export function ReportsScreen({ client }: { readonly client: ClientHeader }) {
 
 function ReportBody({ report }: { readonly report: Report }) {
   const styles = useStyles();
-  const { message, backfill } = report.header.signInData;
+  const { message, backfill, state, source } = report.header.signInData;
+  // A limit of the tenant's data is a warning; data still on its way (not imported, not read yet) is news.
+  const limited = state === 'unavailable' || source === 'v1.0';
   return (
     <div aria-live="polite">
       {backfill !== null && report.kind !== 'billing' && (
@@ -208,7 +210,12 @@ function ReportBody({ report }: { readonly report: Report }) {
         </MessageBar>
       )}
       {message !== null && backfill === null && report.kind !== 'billing' && (
-        <MessageBar intent="warning" layout="multiline" className={styles.section}>
+        <MessageBar
+          intent={limited ? 'warning' : 'info'}
+          layout="multiline"
+          className={styles.section}
+          data-testid="sign-in-data-message"
+        >
           <MessageBarBody>{message}</MessageBarBody>
         </MessageBar>
       )}

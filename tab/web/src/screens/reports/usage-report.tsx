@@ -91,19 +91,25 @@ export function UsageBody({ report }: { readonly report: ApplicationUsageReport 
           )}
         </ChartCard>
         <ChartCard title="Active users per application (top 8)">
-          <VerticalBarChart
-            roundedTicks
-            wrapXAxisLables
-            height={260}
-            chartTitle="Active users per application"
-            hideLegend
-            useSingleColor
-            colors={[tokens.colorBrandBackground]}
-            barWidth={28}
-            data={report.applications
-              .slice(0, 8)
-              .map((app) => ({ x: app.appName, y: app.activeUsers, legend: app.appName }))}
-          />
+          {report.applications.length === 0 ? (
+            <div className={styles.chartPlaceholder}>
+              <Text className={styles.muted}>No application was signed in to in this period.</Text>
+            </div>
+          ) : (
+            <VerticalBarChart
+              roundedTicks
+              wrapXAxisLables
+              height={260}
+              chartTitle="Active users per application"
+              hideLegend
+              useSingleColor
+              colors={[tokens.colorBrandBackground]}
+              barWidth={28}
+              data={report.applications
+                .slice(0, 8)
+                .map((app) => ({ x: app.appName, y: app.activeUsers, legend: app.appName }))}
+            />
+          )}
         </ChartCard>
       </div>
       <Table className={`${styles.table} ${styles.section}`} aria-label="Applications" size="small">
