@@ -34,11 +34,13 @@ export function BillingBody({ report }: { readonly report: UsersBillingReport })
       <div className={styles.charts}>
         <ChartCard title="Billable users per day">
           {report.history.length < 2 ? (
-            <Body1 className={styles.muted}>
-              {report.history.length === 0
-                ? 'No daily snapshot in this period yet: one is taken every day.'
-                : `One snapshot so far (${formatDate(report.history[0]?.day)}: ${formatNumber(report.history[0]?.billable)} billable). The chart fills in as a snapshot is taken every day.`}
-            </Body1>
+            <div className={styles.chartPlaceholder}>
+              <Body1 className={styles.muted}>
+                {report.history.length === 0
+                  ? 'No daily snapshot in this period yet: one is taken every day.'
+                  : `One snapshot so far (${formatDate(report.history[0]?.day)}: ${formatNumber(report.history[0]?.billable)} billable). The chart fills in as a snapshot is taken every day.`}
+              </Body1>
+            </div>
           ) : (
             <LineChart
               roundedTicks
@@ -72,6 +74,7 @@ export function BillingBody({ report }: { readonly report: UsersBillingReport })
           <DonutChart
             height={240}
             innerRadius={60}
+            hideLabels={false}
             data={{
               chartData: [
                 { legend: 'Billable', data: current.billable, color: tokens.colorPaletteBlueBorderActive },

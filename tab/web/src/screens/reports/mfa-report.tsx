@@ -57,6 +57,7 @@ export function MfaBody({ report }: { readonly report: MfaCoverageReport }) {
           <DonutChart
             height={240}
             innerRadius={60}
+            hideLabels={false}
             data={{
               chartData: [
                 {
