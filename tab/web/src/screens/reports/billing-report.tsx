@@ -1,9 +1,9 @@
-import { Body1, MessageBar, MessageBarBody, tokens } from '@fluentui/react-components';
+import { MessageBar, MessageBarBody, tokens } from '@fluentui/react-components';
 import { DonutChart, LineChart } from '@fluentui/react-charts';
 import type { UsersBillingReport } from '../../api/types.js';
 import { StatCard, StatGrid } from '../../components/stat-card.js';
 import { formatDate, formatNumber } from '../../format.js';
-import { useStyles, ChartCard } from './report-parts.js';
+import { useStyles, ChartCard, ChartPlaceholder } from './report-parts.js';
 import { dayTicks } from './chart-days.js';
 
 export function BillingBody({ report }: { readonly report: UsersBillingReport }) {
@@ -34,13 +34,11 @@ export function BillingBody({ report }: { readonly report: UsersBillingReport })
       <div className={styles.charts}>
         <ChartCard title="Billable users per day">
           {report.history.length < 2 ? (
-            <div className={styles.chartPlaceholder}>
-              <Body1 className={styles.muted}>
-                {report.history.length === 0
-                  ? 'No daily snapshot in this period yet: one is taken every day.'
-                  : `One snapshot so far (${formatDate(report.history[0]?.day)}: ${formatNumber(report.history[0]?.billable)} billable). The chart fills in as a snapshot is taken every day.`}
-              </Body1>
-            </div>
+            <ChartPlaceholder>
+              {report.history.length === 0
+                ? 'No daily snapshot in this period yet: one is taken every day.'
+                : `One snapshot so far (${formatDate(report.history[0]?.day)}: ${formatNumber(report.history[0]?.billable)} billable). The chart fills in as a snapshot is taken every day.`}
+            </ChartPlaceholder>
           ) : (
             <LineChart
               roundedTicks

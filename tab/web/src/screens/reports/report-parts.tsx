@@ -1,4 +1,5 @@
 import {
+  Body1,
   Caption1,
   Card,
   CardHeader,
@@ -84,6 +85,16 @@ export function ChartCard({
       />
       {children}
     </Card>
+  );
+}
+
+/** What a chart's place says while the chart has nothing to draw, at the chart's height. */
+export function ChartPlaceholder({ children }: { readonly children: ReactNode }) {
+  const styles = useStyles();
+  return (
+    <div className={styles.chartPlaceholder}>
+      <Body1 className={styles.muted}>{children}</Body1>
+    </div>
   );
 }
 

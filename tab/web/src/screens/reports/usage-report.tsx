@@ -5,14 +5,13 @@ import {
   TableHeader,
   TableHeaderCell,
   TableRow,
-  Text,
   tokens,
 } from '@fluentui/react-components';
 import { LineChart, VerticalBarChart } from '@fluentui/react-charts';
 import type { ApplicationUsageReport } from '../../api/types.js';
 import { StatCard, StatGrid } from '../../components/stat-card.js';
 import { formatDate, formatNumber } from '../../format.js';
-import { useStyles, ChartCard } from './report-parts.js';
+import { useStyles, ChartCard, ChartPlaceholder } from './report-parts.js';
 import { SsoBadge } from './sso-report.js';
 import { series } from './series-colors.js';
 import { dayTicks } from './chart-days.js';
@@ -45,11 +44,9 @@ export function UsageBody({ report }: { readonly report: ApplicationUsageReport 
           }
         >
           {daily.length === 0 ? (
-            <div className={styles.chartPlaceholder}>
-              <Text className={styles.muted}>
-                No whole day of sign-ins is read yet: the chart starts with the first.
-              </Text>
-            </div>
+            <ChartPlaceholder>
+              No whole day of sign-ins is read yet: the chart starts with the first.
+            </ChartPlaceholder>
           ) : (
             <LineChart
               roundedTicks
@@ -92,9 +89,7 @@ export function UsageBody({ report }: { readonly report: ApplicationUsageReport 
         </ChartCard>
         <ChartCard title="Active users per application (top 8)">
           {report.applications.length === 0 ? (
-            <div className={styles.chartPlaceholder}>
-              <Text className={styles.muted}>No application was signed in to in this period.</Text>
-            </div>
+            <ChartPlaceholder>No application was signed in to in this period.</ChartPlaceholder>
           ) : (
             <VerticalBarChart
               roundedTicks
