@@ -171,8 +171,9 @@ export async function ensureDemoClient(core: Core, demo: DemoTenant): Promise<st
   if (core.config.demo.autoImport) await core.integrations.startImport(DEMO_SETUP_ACTOR, clientId);
   // Everything a sync means, at once: the directory (logged when done), then the activity that ends
   // "reading activity…", MFA registration and the sign-ins — as the scheduler's first run does, which joins these.
+  // Nobody asked for it: it is the app's own run (initial on the first start, then scheduled), not a manual one.
   void core.directorySync
-    .run(clientId, { trigger: 'manual' })
+    .run(clientId, { trigger: 'schedule' })
     .then(
       async (outcome) => {
         core.logger.info(
@@ -180,7 +181,10 @@ export async function ensureDemoClient(core: Core, demo: DemoTenant): Promise<st
           'demo tenant synced',
         );
         if (outcome.run.status === 'succeeded') {
-          await core.clientSync.run(clientId, { trigger: 'manual', parts: ['activity', 'mfa', 'sign-ins'] });
+          await core.clientSync.run(clientId, {
+            trigger: 'schedule',
+            parts: ['activity', 'mfa', 'sign-ins'],
+          });
         }
       },
       (error: unknown) => {

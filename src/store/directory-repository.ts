@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
 import { GroupClosure } from './group-closure.js';
-import { groupKeys, StoredDirectoryFacts, userKeys } from './stored-directory-facts.js';
+import { groupKeys, StoredDirectoryFacts, userKeys, type StoredObject } from './stored-directory-facts.js';
 import type { Database } from './schema.js';
 import {
   edgeRow,
+  factsDiffer,
   groupRow,
   rowsPerStatement,
   upsertEdgeRows,
@@ -28,7 +29,9 @@ export interface WriteOptions {
 }
 
 export interface UpsertCounts {
+  /** Not held before. */
   added: number;
+  /** Held before, and changed: other Entra facts, or back from deletion (an unchanged replay is not counted). */
   updated: number;
 }
 
@@ -65,15 +68,20 @@ export class DirectoryRepository {
     const updatedAt = at.toISOString();
     for (const chunk of chunks(dedupeById(users), rowsPerStatement('directory_users'))) {
       const existing =
-        options.fresh === true ? new Map<string, UserFacts>() : await this.existingUsers(clientId, chunk);
-      counts.added += chunk.length - existing.size;
-      counts.updated += existing.size;
-      await upsertUserRows(
-        this.db,
-        chunk.map((facts) =>
-          userRow(clientId, mergeFacts(facts, existing.get(facts.id), userKeys), generation, updatedAt),
-        ),
-      );
+        options.fresh === true
+          ? new Map<string, StoredObject<UserFacts>>()
+          : await this.stored.existingUsers(clientId, chunk);
+      const rows = chunk.map((facts) => {
+        const stored = existing.get(facts.id);
+        const row = userRow(clientId, mergeFacts(facts, stored?.facts, userKeys), generation, updatedAt);
+        if (stored === undefined) counts.added += 1;
+        else if (
+          changed('directory_users', stored, userRow(clientId, stored.facts, generation, updatedAt), row)
+        )
+          counts.updated += 1;
+        return row;
+      });
+      await upsertUserRows(this.db, rows);
     }
     return counts;
   }
@@ -136,15 +144,20 @@ export class DirectoryRepository {
     const updatedAt = at.toISOString();
     for (const chunk of chunks(dedupeById(groups), rowsPerStatement('directory_groups'))) {
       const existing =
-        options.fresh === true ? new Map<string, GroupFacts>() : await this.existingGroups(clientId, chunk);
-      counts.added += chunk.length - existing.size;
-      counts.updated += existing.size;
-      await upsertGroupRows(
-        this.db,
-        chunk.map((facts) =>
-          groupRow(clientId, mergeFacts(facts, existing.get(facts.id), groupKeys), generation, updatedAt),
-        ),
-      );
+        options.fresh === true
+          ? new Map<string, StoredObject<GroupFacts>>()
+          : await this.stored.existingGroups(clientId, chunk);
+      const rows = chunk.map((facts) => {
+        const stored = existing.get(facts.id);
+        const row = groupRow(clientId, mergeFacts(facts, stored?.facts, groupKeys), generation, updatedAt);
+        if (stored === undefined) counts.added += 1;
+        else if (
+          changed('directory_groups', stored, groupRow(clientId, stored.facts, generation, updatedAt), row)
+        )
+          counts.updated += 1;
+        return row;
+      });
+      await upsertGroupRows(this.db, rows);
     }
     return counts;
   }
@@ -315,20 +328,19 @@ export class DirectoryRepository {
   private async markParentsDirty(clientId: string, memberIds: readonly string[]): Promise<void> {
     await this.closure.markParentsDirty(clientId, memberIds);
   }
+}
 
-  private async existingUsers(
-    clientId: string,
-    chunk: readonly UserFacts[],
-  ): Promise<Map<string, UserFacts>> {
-    return this.stored.existingUsers(clientId, chunk);
-  }
-
-  private async existingGroups(
-    clientId: string,
-    chunk: readonly GroupFacts[],
-  ): Promise<Map<string, GroupFacts>> {
-    return this.stored.existingGroups(clientId, chunk);
-  }
+/**
+ * A row seen again is changed when its Entra facts differ from the stored ones, or when it comes back from deletion.
+ * A full round replays every object, most of them unchanged.
+ */
+function changed(
+  table: 'directory_users' | 'directory_groups',
+  stored: StoredObject<unknown>,
+  storedRow: readonly unknown[],
+  row: readonly unknown[],
+): boolean {
+  return !stored.active || factsDiffer(table, storedRow, row);
 }
 
 function mergeFacts<T extends { id: string }>(

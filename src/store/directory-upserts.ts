@@ -20,6 +20,8 @@ interface UpsertSpec {
   readonly key: readonly string[];
   /** Columns besides the key that a conflicting row keeps as stored; every other column takes the new value. */
   readonly keep: readonly string[];
+  /** The columns holding Entra's facts: a row seen again is "changed" when one of them differs. */
+  readonly facts: readonly string[];
 }
 
 const USERS: UpsertSpec = {
@@ -44,6 +46,16 @@ const USERS: UpsertSpec = {
   key: ['client_id', 'id'],
   // The collection state belongs to the rules: a user seen again keeps it.
   keep: ['collection_state'],
+  facts: [
+    'display_name',
+    'user_principal_name',
+    'mail',
+    'user_type',
+    'account_enabled',
+    'department',
+    'job_title',
+    'created_date_time',
+  ],
 };
 
 const GROUPS: UpsertSpec = {
@@ -67,6 +79,15 @@ const GROUPS: UpsertSpec = {
   key: ['client_id', 'id'],
   // Reporting is the admin's choice: a group seen again keeps it.
   keep: ['reporting_enabled'],
+  facts: [
+    'display_name',
+    'description',
+    'mail',
+    'mail_enabled',
+    'security_enabled',
+    'group_types',
+    'is_team',
+  ],
 };
 
 const EDGES: UpsertSpec = {
@@ -74,6 +95,7 @@ const EDGES: UpsertSpec = {
   columns: ['client_id', 'group_id', 'member_id', 'member_type', 'seen_generation'],
   key: ['client_id', 'group_id', 'member_id'],
   keep: [],
+  facts: [],
 };
 
 /** Statement texts by spec, engine and row count. */
@@ -103,10 +125,26 @@ function statementText(spec: UpsertSpec, sqlite: boolean, rows: number): string 
   return text;
 }
 
+function specOf(table: UpsertSpec['table']): UpsertSpec {
+  return table === 'directory_users' ? USERS : table === 'directory_groups' ? GROUPS : EDGES;
+}
+
 /** Rows per statement for a spec. */
 export function rowsPerStatement(table: UpsertSpec['table']): number {
-  const spec = table === 'directory_users' ? USERS : table === 'directory_groups' ? GROUPS : EDGES;
-  return Math.floor(PARAMETERS / spec.columns.length);
+  return Math.floor(PARAMETERS / specOf(table).columns.length);
+}
+
+/** Two rows of a table (as {@link userRow} or {@link groupRow} build them) hold different Entra facts. */
+export function factsDiffer(
+  table: UpsertSpec['table'],
+  before: readonly unknown[],
+  after: readonly unknown[],
+): boolean {
+  const spec = specOf(table);
+  return spec.facts.some((column) => {
+    const slot = spec.columns.indexOf(column);
+    return before[slot] !== after[slot];
+  });
 }
 
 async function upsert(db: Kysely<Database>, spec: UpsertSpec, rows: readonly unknown[][]): Promise<void> {

@@ -24,37 +24,24 @@ export const groupKeys = [
   'isTeam',
 ] as const;
 
+/** A user or group as the copy holds it: its Entra facts, and whether it is active (not deleted in Entra). */
+export interface StoredObject<T> {
+  readonly facts: T;
+  readonly active: boolean;
+}
+
 /**
- * What a sync round's writes compare with: which items of a chunk the copy holds already and, for items that carry
- * only some properties, the stored values of the others. Works inside the caller's transaction.
+ * What a sync round's writes compare with: which items of a chunk the copy holds already, with their stored facts —
+ * for items that carry only some properties, the values of the others; for every item, whether it changed at all
+ * (a full round replays every object: only those that differ are "changed"). Works inside the caller's transaction.
  */
 export class StoredDirectoryFacts {
   constructor(private readonly db: Kysely<Database>) {}
 
-  private async existingIds<T extends { id: string }>(
-    table: 'directory_users' | 'directory_groups',
+  async existingUsers(
     clientId: string,
-    chunk: readonly T[],
-  ): Promise<Map<string, T>> {
-    const rows = await this.db
-      .selectFrom(table)
-      .select('id')
-      .where('client_id', '=', clientId)
-      .where(
-        'id',
-        'in',
-        chunk.map((facts) => facts.id),
-      )
-      .execute();
-    const present = new Set(rows.map((row) => row.id));
-    return new Map(chunk.filter((facts) => present.has(facts.id)).map((facts) => [facts.id, facts]));
-  }
-
-  async existingUsers(clientId: string, chunk: readonly UserFacts[]): Promise<Map<string, UserFacts>> {
-    // Complete items (the usual case) need only to know which rows exist, not what they hold.
-    if (chunk.every((facts) => userKeys.every((key) => key in facts))) {
-      return this.existingIds('directory_users', clientId, chunk);
-    }
+    chunk: readonly UserFacts[],
+  ): Promise<Map<string, StoredObject<UserFacts>>> {
     const rows = await this.db
       .selectFrom('directory_users')
       .select([
@@ -67,6 +54,7 @@ export class StoredDirectoryFacts {
         'department',
         'job_title',
         'created_date_time',
+        'entra_state',
       ])
       .where('client_id', '=', clientId)
       .where(
@@ -79,24 +67,27 @@ export class StoredDirectoryFacts {
       rows.map((row) => [
         row.id,
         {
-          id: row.id,
-          displayName: row.display_name,
-          userPrincipalName: row.user_principal_name,
-          mail: row.mail,
-          userType: row.user_type,
-          accountEnabled: row.account_enabled === 1,
-          department: row.department,
-          jobTitle: row.job_title,
-          createdDateTime: row.created_date_time,
+          facts: {
+            id: row.id,
+            displayName: row.display_name,
+            userPrincipalName: row.user_principal_name,
+            mail: row.mail,
+            userType: row.user_type,
+            accountEnabled: row.account_enabled === 1,
+            department: row.department,
+            jobTitle: row.job_title,
+            createdDateTime: row.created_date_time,
+          },
+          active: row.entra_state === 'active',
         },
       ]),
     );
   }
 
-  async existingGroups(clientId: string, chunk: readonly GroupFacts[]): Promise<Map<string, GroupFacts>> {
-    if (chunk.every((facts) => groupKeys.every((key) => key in facts))) {
-      return this.existingIds('directory_groups', clientId, chunk);
-    }
+  async existingGroups(
+    clientId: string,
+    chunk: readonly GroupFacts[],
+  ): Promise<Map<string, StoredObject<GroupFacts>>> {
     const rows = await this.db
       .selectFrom('directory_groups')
       .select([
@@ -108,6 +99,7 @@ export class StoredDirectoryFacts {
         'security_enabled',
         'group_types',
         'is_team',
+        'entra_state',
       ])
       .where('client_id', '=', clientId)
       .where(
@@ -120,14 +112,17 @@ export class StoredDirectoryFacts {
       rows.map((row) => [
         row.id,
         {
-          id: row.id,
-          displayName: row.display_name,
-          description: row.description,
-          mail: row.mail,
-          mailEnabled: row.mail_enabled === 1,
-          securityEnabled: row.security_enabled === 1,
-          groupTypes: JSON.parse(row.group_types) as string[],
-          isTeam: row.is_team === 1,
+          facts: {
+            id: row.id,
+            displayName: row.display_name,
+            description: row.description,
+            mail: row.mail,
+            mailEnabled: row.mail_enabled === 1,
+            securityEnabled: row.security_enabled === 1,
+            groupTypes: JSON.parse(row.group_types) as string[],
+            isTeam: row.is_team === 1,
+          },
+          active: row.entra_state === 'active',
         },
       ]),
     );

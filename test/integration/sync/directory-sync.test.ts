@@ -111,6 +111,8 @@ describeEachEngine('directory sync against the simulator', (ctx) => {
     for (const id of doomed) harness.tenant.hardDeleteUser(id);
     const memberOf = harness.tenant.addUser({ displayName: 'Late Arrival' });
     harness.tenant.addMember([...harness.tenant.groups()][1]?.id ?? '', memberOf.id);
+    const moved = [...harness.tenant.users()][30]!;
+    harness.tenant.updateUser(moved.id, { department: 'Moved before the resync' });
     harness.tenant.expireDeltaTokens();
     harness.sim.faults.deltaExpiryMode = ctx.engine === 'sqlite' ? '400' : '410';
 
@@ -128,6 +130,16 @@ describeEachEngine('directory sync against the simulator', (ctx) => {
       ['deleted', 'deleted', 'deleted'],
     );
     assert.ok(resync.run.usersRemoved >= 3);
+    // The full round replays every user and group: only what differs from the copy counts as changed.
+    assert.deepEqual(
+      {
+        usersAdded: resync.run.usersAdded,
+        usersUpdated: resync.run.usersUpdated,
+        groupsAdded: resync.run.groupsAdded,
+        groupsUpdated: resync.run.groupsUpdated,
+      },
+      { usersAdded: 1, usersUpdated: 1, groupsAdded: 0, groupsUpdated: 0 },
+    );
     const checkpoint = await new CheckpointRepository(ctx.database.db).get(fixture.clientId, 'users');
     assert.equal(checkpoint?.generation, 2, 'a second full round ran');
     assert.equal(checkpoint.roundKind, 'delta');
