@@ -138,6 +138,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const clientSync = new ClientSync({
     store,
     clock,
+    logger,
     runner: syncRunner,
     directory: directorySync,
     activity: signInActivitySync,
@@ -275,6 +276,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // 3. the day's dashboard snapshot, rewritten so yesterday's row holds yesterday's last state.
   directorySync.addListener({
     onDirectorySynced: async (clientId) => {
+      await dashboard.recordSnapshots(clientId);
+    },
+  });
+  // After every client sync that ran to its end, whoever started it: the snapshot again, now that the MFA
+  // registrations and sign-ins it read are in (the partner dashboard's MFA and SSO columns read it).
+  clientSync.addListener({
+    onClientSynced: async ({ clientId }) => {
       await dashboard.recordSnapshots(clientId);
     },
   });

@@ -96,12 +96,6 @@ export function createSchedule(parts: ScheduleParts): JobScheduler {
       if (directory !== undefined && directory.run.status !== 'succeeded' && !stopped) {
         await notifications.checkClient(clientId);
       }
-      // The day's dashboard snapshot again, now that MFA registrations and sign-ins of this round are in too.
-      if (!stopped) {
-        await dashboard.recordSnapshots(clientId).catch((error: unknown) => {
-          logger.error({ err: error, clientId }, 'dashboard snapshot failed');
-        });
-      }
     },
   });
   // Alerts held for a digest whose hour has come, the weekly summary, and webhook deliveries (and their retries).

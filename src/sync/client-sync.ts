@@ -1,4 +1,5 @@
 import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/store.js';
 import type { SyncRunRecord } from '../store/sync-run-repository.js';
 import { SYNC_PARTS, type SyncKind, type SyncPart, type SyncTrigger } from '../domain/vocabulary.js';
@@ -27,9 +28,19 @@ export interface ClientSyncOutcome {
   readonly succeeded: boolean;
 }
 
+/**
+ * Told after every client sync that ran to its end, whoever started it (schedule, bot, tab, CLI, the demo), once all
+ * its parts are in: the directory, activity, MFA registrations and sign-ins. Not told when the sync was cut short
+ * (shutdown, takeover). A listener that throws is logged; the sync's outcome stays as it was.
+ */
+export interface ClientSyncListener {
+  onClientSynced(outcome: ClientSyncOutcome): Promise<void>;
+}
+
 export interface ClientSyncOptions {
   readonly store: Store;
   readonly clock: Clock;
+  readonly logger: Logger;
   /** The runs' runner: once it is aborted (the process is stopping), no further part starts. */
   readonly runner: SyncRunner;
   readonly directory: DirectorySync;
@@ -75,9 +86,14 @@ export interface RunClientSyncOptions {
  */
 export class ClientSync {
   private readonly options: ClientSyncOptions;
+  private readonly listeners: ClientSyncListener[] = [];
 
   constructor(options: ClientSyncOptions) {
     this.options = options;
+  }
+
+  addListener(listener: ClientSyncListener): void {
+    this.listeners.push(listener);
   }
 
   async run(clientId: string, options: RunClientSyncOptions = {}): Promise<ClientSyncOutcome> {
@@ -159,12 +175,24 @@ export class ClientSync {
           break;
       }
     }
-    return {
+    const outcome = {
       clientId,
       parts,
       runs,
       succeeded: runs.every((entry) => entry.run.status === 'succeeded'),
     };
+    if (!this.options.runner.aborted && options.signal?.aborted !== true) await this.tell(outcome);
+    return outcome;
+  }
+
+  private async tell(outcome: ClientSyncOutcome): Promise<void> {
+    for (const listener of this.listeners) {
+      try {
+        await listener.onClientSynced(outcome);
+      } catch (error) {
+        this.options.logger.error({ err: error, clientId: outcome.clientId }, 'client sync listener failed');
+      }
+    }
   }
 
   private async activityRead(clientId: string): Promise<boolean> {
