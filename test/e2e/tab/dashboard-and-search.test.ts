@@ -127,6 +127,21 @@ describe('tab: the partner dashboard and the cross-client search (browser)', fun
         demo.mfaRegisteredPercent === null ? 'no data yet' : `${demo.mfaRegisteredPercent} %`,
       );
       assert.equal(cells[7], demo.guests.toLocaleString('en-GB'));
+      // Without licence prices, the card counts the inactive users holding licences, as the table's column does.
+      const reclaimable = (await app.api('partnerAdmin', 'GET', '/licences/reclaimable')).body as {
+        clients: { inactiveLicensedUsers: number; reclaimableCost: unknown }[];
+      };
+      assert.ok(reclaimable.clients.every((client) => client.reclaimableCost === null));
+      const inactive = reclaimable.clients.reduce((sum, client) => sum + client.inactiveLicensedUsers, 0);
+      await frame
+        .getByRole('group', { name: 'Reclaimable licences', exact: true })
+        .getByText(
+          inactive === 0 ? '—' : `${inactive.toLocaleString('en-GB')} user${inactive === 1 ? '' : 's'}`,
+          {
+            exact: true,
+          },
+        )
+        .waitFor();
       // A figure's header lines up with its figures, right-aligned, as the figures are.
       const [headerRight, figureRight] = await frame.evaluate<number[]>(`(() => {
         // Where the words end (the text itself, not the boxes around it).

@@ -22,7 +22,7 @@ import { useApp } from '../app-context.js';
 import { ErrorBar } from '../components/error-bar.js';
 import { PageHeader } from '../components/page-header.js';
 import { StatCard, StatGrid } from '../components/stat-card.js';
-import { formatNumber } from '../format.js';
+import { formatNumber, plural } from '../format.js';
 import { useResource } from '../hooks/use-resource.js';
 import { navigate } from '../routing/hash-route.js';
 import { useReturnFocus } from '../hooks/use-return-focus.js';
@@ -81,7 +81,9 @@ export function ClientsScreen() {
   );
   const reclaimableOf = new Map((reclaimable.data?.clients ?? []).map((view) => [view.clientId, view]));
   const reclaimableTotals = new Map<string, number>();
+  let inactiveLicensed = 0;
   for (const view of reclaimableOf.values()) {
+    inactiveLicensed += view.inactiveLicensedUsers;
     const cost = view.reclaimableCost;
     if (cost !== null)
       reclaimableTotals.set(cost.currency, (reclaimableTotals.get(cost.currency) ?? 0) + cost.cents);
@@ -139,17 +141,22 @@ export function ClientsScreen() {
         />
         <StatCard label="Expired users" value={formatNumber(expired)} hint="no sign-in for too long" />
         <StatCard label="Need attention" value={formatNumber(attention)} />
-        <StatCard
-          label="Reclaimable licences / month"
-          value={
-            reclaimableTotals.size === 0
-              ? '—'
-              : [...reclaimableTotals]
-                  .map(([currency, cents]) => `${(cents / 100).toFixed(2)} ${currency}`)
-                  .join(' + ')
-          }
-          hint="held by inactive users, at your prices"
-        />
+        {reclaimableTotals.size === 0 ? (
+          // Without prices, what the column of the table says too: how many inactive users hold licences.
+          <StatCard
+            label="Reclaimable licences"
+            value={inactiveLicensed === 0 ? '—' : plural(inactiveLicensed, 'user')}
+            hint="inactive users holding licences; set prices on a client's Licences tab to see the cost"
+          />
+        ) : (
+          <StatCard
+            label="Reclaimable licences / month"
+            value={[...reclaimableTotals]
+              .map(([currency, cents]) => `${(cents / 100).toFixed(2)} ${currency}`)
+              .join(' + ')}
+            hint="held by inactive users, at your prices"
+          />
+        )}
       </StatGrid>
       <div className={styles.tools}>
         <form className={styles.find} onSubmit={search} role="search" aria-label="Find a user or group">
