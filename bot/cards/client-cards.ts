@@ -1,5 +1,6 @@
 import type { ClientStatus } from '../../src/contracts/clients.js';
 import type { ClientDashboardRow } from '../../src/contracts/dashboard.js';
+import { SYNC_TRIGGER_WORDS } from '../../src/contracts/sync-words.js';
 import type { BotCommand } from '../commands/bot-command.js';
 import { act, clientLabel, type CardClient } from './card-actions.js';
 import {
@@ -22,7 +23,7 @@ function lastSyncText(status: ClientStatus): string {
   if (last === null) return status.integration === 'not connected' ? 'not connected yet' : 'never synced';
   if (last.status === 'running') return `running since ${when(last.startedAt)}`;
   const at = when(last.finishedAt ?? last.startedAt);
-  return last.status === 'failed' ? `failed ${at}` : `succeeded ${at} (${last.trigger})`;
+  return last.status === 'failed' ? `failed ${at}` : `succeeded ${at} (${SYNC_TRIGGER_WORDS[last.trigger]})`;
 }
 
 function billableText(status: ClientStatus): string {

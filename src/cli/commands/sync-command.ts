@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import { Option, type Command } from 'commander';
 import type { ClientSyncView, SyncPartRunView } from '../../contracts/sync.js';
+import { SYNC_TRIGGER_WORDS } from '../../contracts/sync-words.js';
 import { SYNC_PARTS, type ActivityDataState, type SyncPart } from '../../domain/vocabulary.js';
 import { AppError } from '../../shared/errors.js';
 import type { CliContext } from '../cli-context.js';
@@ -144,7 +145,7 @@ function describe(summary: SyncSummary): string {
         ? `nothing to do (${run.skipped})`
         : `${n(run.itemsWritten)} written, ${n(run.requests)} requests over ${n(run.pages)} pages`;
     lines.push(
-      `  ${what.padEnd(17)}${run.joined ? 'joined ' : ''}run ${run.runId} (${run.trigger}): ${run.status} in ${(run.durationMs / 1000).toFixed(1)} s — ${detail}` +
+      `  ${what.padEnd(17)}${run.joined ? 'joined ' : ''}run ${run.runId} (${SYNC_TRIGGER_WORDS[run.trigger]}): ${run.status} in ${(run.durationMs / 1000).toFixed(1)} s — ${detail}` +
         (run.error === undefined ? '' : `; ${run.error.code}: ${run.error.message}`),
     );
   }

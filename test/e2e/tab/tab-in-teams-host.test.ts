@@ -450,6 +450,10 @@ describe('tab in the local Teams host (browser)', function () {
       await bar.getByText(/^(Reading|Working out)/).waitFor();
       await screenshot(page, '11-sync-progress');
       await bar.getByText(/Last sync/).waitFor({ timeout: 60_000 });
+      // What started it and what it changed, in words.
+      await bar
+        .getByText(/^manual sync · (no changes|[\d,]+ users? and [\d,]+ groups? added, changed or removed)$/)
+        .waitFor();
       assert.equal(await countSucceededDirectoryRuns(app, demoClientId), before + 1);
       const run = await app.store.db
         .selectFrom('sync_runs')

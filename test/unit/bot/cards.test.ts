@@ -812,6 +812,8 @@ describe('bot cards', () => {
       assert.ok(shown.includes(JSON.stringify(problem).slice(1, -1)), problem);
     const healthy = JSON.stringify(statusCard(statuses[0]!, { canOperate: true }));
     assert.ok(healthy.includes('"title":"Billable","value":"11,872"'), healthy);
+    // What started the last sync, in words: a scheduled one (not "schedule").
+    assert.match(healthy, /"title":"Last sync","value":"succeeded [^"]+ \(scheduled\)"/);
   });
 
   it('a viewer’s user card offers no change; a client admin’s offers what the state allows', () => {

@@ -16,6 +16,7 @@ import {
 } from '@fluentui/react-icons';
 import { useEffect, useRef, useState } from 'react';
 import type { SyncRunView, SyncStatusView } from '../api/types.js';
+import { SYNC_TRIGGER_WORDS } from '../../../../src/contracts/sync-words.js';
 import { canOperate, useApp } from '../app-context.js';
 import { formatDateTime, formatElapsed, formatRelative, plural } from '../format.js';
 
@@ -226,7 +227,7 @@ function outcomeText(run: SyncRunView): string {
     users + groups === 0
       ? 'no changes'
       : `${plural(users, 'user')} and ${plural(groups, 'group')} added, changed or removed`;
-  return `${run.trigger} sync · ${changes}`;
+  return `${SYNC_TRIGGER_WORDS[run.trigger]} sync · ${changes}`;
 }
 
 function duration(from: string, to: string): string {

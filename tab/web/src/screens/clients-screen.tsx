@@ -146,7 +146,7 @@ export function ClientsScreen() {
           <StatCard
             label="Reclaimable licences"
             value={inactiveLicensed === 0 ? '—' : plural(inactiveLicensed, 'user')}
-            hint="inactive users holding licences; set prices on a client's Licences tab to see the cost"
+            hint="inactive users holding licences: set prices under a client's Licences for the cost"
           />
         ) : (
           <StatCard

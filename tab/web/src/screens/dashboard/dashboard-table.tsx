@@ -125,7 +125,7 @@ export function DashboardTable(props: {
       <TableHeader>
         <TableRow>
           {COLUMNS.map((column) => headerCell(column.key, column.label, column.numeric))}
-          <EndAlignedHeaderCell>Reclaimable / month</EndAlignedHeaderCell>
+          <EndAlignedHeaderCell>Reclaimable licences</EndAlignedHeaderCell>
           {headerCell('problems', 'Problems')}
         </TableRow>
       </TableHeader>
@@ -257,8 +257,8 @@ function Reclaimable(props: {
   return (
     <Link href={hrefOf('c', props.clientName, 'licences')}>
       {cost === null
-        ? `${formatNumber(props.view.inactiveLicensedUsers)} users`
-        : `${cost.amount} ${cost.currency}`}
+        ? plural(props.view.inactiveLicensedUsers, 'user')
+        : `${cost.amount} ${cost.currency} / month`}
     </Link>
   );
 }
