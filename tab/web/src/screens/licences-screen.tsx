@@ -145,7 +145,7 @@ export function LicencesScreen({ client }: { readonly client: ClientHeader }) {
         <StatCard
           label="Unused seats"
           value={formatNumber(data.totals.unusedUnits)}
-          hint={money(data.totals.unusedCost)}
+          {...(data.totals.unusedCost === null ? {} : { hint: `${money(data.totals.unusedCost)} a month` })}
         />
         <StatCard
           label="Seats assigned"
