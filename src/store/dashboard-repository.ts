@@ -189,7 +189,10 @@ export class DashboardRepository {
     };
   }
 
-  /** Active member users with an MFA registration record, and how many of them are registered, per client. */
+  /**
+   * Users in MFA coverage with an MFA registration record, and how many of them are registered, per client: active
+   * members who may sign in — the MFA report's population (`isMfaPopulation`), so both show the same share.
+   */
   async mfaFigures(scope: ClientScope): Promise<Map<string, ClientMfaFigures>> {
     let query = this.db
       .selectFrom('mfa_registrations')
@@ -204,6 +207,7 @@ export class DashboardRepository {
         sql<number>`coalesce(sum(mfa_registrations.is_mfa_registered), 0)`.as('registered'),
       ])
       .where('directory_users.entra_state', '=', 'active')
+      .where('directory_users.account_enabled', '=', 1)
       .where(isNotGuestSql())
       .groupBy('mfa_registrations.client_id');
     if (scope !== 'all') query = query.where('mfa_registrations.client_id', 'in', [...scope]);

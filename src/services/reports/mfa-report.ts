@@ -13,7 +13,8 @@ export interface MfaReportInputs extends SignInReportInputs {
 
 /**
  * The MFA report's population: member accounts (not guests — their MFA is their home tenant's business) that are
- * present and enabled in Entra, within the filters.
+ * present and enabled in Entra, within the filters. The partner dashboard's MFA column counts the same users, in SQL
+ * (`DashboardRepository.mfaFigures`).
  */
 export function isMfaPopulation(user: ReportPersonRecord): boolean {
   return user.entraState === 'active' && user.accountEnabled && !isGuest(user);

@@ -99,7 +99,8 @@ describeEachEngineWithCore(
       ctx.clock.set(NOW);
       // Alpha: 30-day threshold, activity read. Its truth, counted by hand from this seed:
       // collected & billable: a1, a6 (2); expired: a2 (40 days), a3 (30.5 days: crossed 12 hours ago, new) → 2;
-      // guests: a4 (1); new users: a6 (created 3 hours ago); MFA: members with a record a1 ✓, a2 ✗, a3 ✓ → 67 %.
+      // guests: a4 (1); new users: a6 (created 3 hours ago); MFA: members who may sign in, with a record: a1 ✓, a2 ✗,
+      // a3 ✓ → 67 %.
       const alphaId = await seedClient(db, { name: 'alpha', expiryDays: 30 });
       alpha = await seedDirectory(db, alphaId, {
         users: {
@@ -112,6 +113,8 @@ describeEachEngineWithCore(
           a7: { displayName: 'Morgan Excluded', state: 'disabled', reason: 'excluded_group' },
           // Imported and active, but in an excluded group: never billable (rule 9), whatever its state says.
           a8: { displayName: 'Excluded Active', state: 'imported', lastSignInAt: ago(1) },
+          // Sign-in blocked in Entra: outside MFA coverage, as in the MFA report (isMfaPopulation).
+          a9: { displayName: 'Locked Account', accountEnabled: false },
         },
         groups: {
           contractors: { displayName: 'Contractors', members: ['a7', 'a8'], excludedAt: ago(5) },
@@ -128,6 +131,7 @@ describeEachEngineWithCore(
       await mfa(db, alphaId, alpha.user('a2'), false);
       await mfa(db, alphaId, alpha.user('a3'), true);
       await mfa(db, alphaId, alpha.user('a4'), true); // a guest: not counted
+      await mfa(db, alphaId, alpha.user('a9'), true); // sign-in blocked: not counted
       // SSO: SAML app 6 sign-ins, no-SSO app 4, Microsoft's own 100 (not counted), 100 more 40 days ago (outside).
       await app(db, alphaId, 'app-saml', 'saml', null);
       await app(db, alphaId, 'app-none', null, null);
