@@ -4,6 +4,7 @@ import type { ClientSyncView, SyncPartRunView } from '../../contracts/sync.js';
 import { SYNC_TRIGGER_WORDS } from '../../contracts/sync-words.js';
 import { SYNC_PARTS, type ActivityDataState, type SyncPart } from '../../domain/vocabulary.js';
 import { AppError } from '../../shared/errors.js';
+import { plural } from '../../shared/plural.js';
 import type { CliContext } from '../cli-context.js';
 
 interface SyncOptions {
@@ -143,7 +144,7 @@ function describe(summary: SyncSummary): string {
     const detail =
       run.skipped !== null
         ? `nothing to do (${run.skipped})`
-        : `${n(run.itemsWritten)} written, ${n(run.requests)} requests over ${n(run.pages)} pages`;
+        : `${n(run.itemsWritten)} written, ${plural(run.requests, 'request')} over ${plural(run.pages, 'page')}`;
     lines.push(
       `  ${what.padEnd(17)}${run.joined ? 'joined ' : ''}run ${run.runId} (${SYNC_TRIGGER_WORDS[run.trigger]}): ${run.status} in ${(run.durationMs / 1000).toFixed(1)} s — ${detail}` +
         (run.error === undefined ? '' : `; ${run.error.code}: ${run.error.message}`),

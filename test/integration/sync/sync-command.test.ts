@@ -113,6 +113,11 @@ describe('admin CLI: sync', function () {
     assert.match(out.join('\n'), /Synced contoso \(directory\): succeeded/);
     assert.match(out.join('\n'), /directory\s+run \d+ \(manual\): succeeded/);
     assert.doesNotMatch(out.join('\n'), /signInActivity/);
+    // One page of enterprise applications, in words that agree with the count.
+    assert.match(
+      out.join('\n'),
+      /enterprise apps\s+run \d+ \(manual\): succeeded .* 1 request over 1 page$/m,
+    );
 
     out = [];
     assert.equal(await runCli(['sync', 'contoso', '--only', 'activity', 'mfa', '--json'], context), 0);
@@ -148,7 +153,7 @@ describe('admin CLI: sync', function () {
     assert.equal(await exit, 0, err.join('\n'));
     assert.match(
       out.join('\n'),
-      new RegExp(`directory\\s+joined run ${String(elsewhere.id)} \\(schedule\\): succeeded`),
+      new RegExp(`directory\\s+joined run ${String(elsewhere.id)} \\(scheduled\\): succeeded`),
     );
     assert.equal(err.length, 1, 'said once');
   });
