@@ -57,7 +57,8 @@ describe('tab: the partner dashboard and the cross-client search (browser)', fun
       .executeTakeFirstOrThrow();
     firstName = (demoUser.display_name ?? '').split(' ')[0] ?? '';
     assert.ok(firstName.length >= 2);
-    const upn = `${firstName.toLowerCase()}.second@second.example`;
+    // Long, as a guest's UPN is, with no space to wrap at: the results must not run into the next column.
+    const upn = `${firstName.toLowerCase()}.second.with.a.rather.long.address@secondclient.example.onmicrosoft.com`;
     await app.store.db
       .insertInto('directory_users')
       .values({
@@ -225,6 +226,10 @@ describe('tab: the partner dashboard and the cross-client search (browser)', fun
         for (const action of allowed) assert.ok(text.includes(labels[action]), `${text} offers ${action}`);
         if (allowed.length === 0) assert.ok(text.includes('View only'), text);
       }
+      // Nothing runs out of its cell (a long UPN wraps within the user's column).
+      const overflowing = await frame.evaluate(`[...document.querySelectorAll('tr[data-user] td')]
+        .filter((cell) => cell.scrollWidth > cell.clientWidth + 1).map((cell) => cell.innerText)`);
+      assert.deepEqual(overflowing, []);
       const second = truth.users.find((hit) => hit.client.name === 'second');
       assert.deepEqual(second?.states, ['not imported']);
       assert.deepEqual(second.actions, ['open', 'import']);

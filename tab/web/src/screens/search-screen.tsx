@@ -34,6 +34,8 @@ import { useResource } from '../hooks/use-resource.js';
 import { hrefOf, useHashRoute } from '../routing/hash-route.js';
 
 const useStyles = makeStyles({
+  // A guest's UPN (`ann_fabrikam.com#EXT#@contoso.onmicrosoft.com`) has no space to wrap at: it ran into the next column.
+  principal: { overflowWrap: 'anywhere' },
   form: {
     display: 'flex',
     alignItems: 'flex-end',
@@ -145,7 +147,16 @@ function UserHits({ hits }: { readonly hits: readonly SearchUserHit[] }) {
           {hits.map((hit) => (
             <TableRow key={`${hit.client.id}/${hit.id}`} data-user={hit.userPrincipalName ?? hit.id}>
               <TableCell>
-                <TableCellLayout description={hit.userPrincipalName ?? hit.mail ?? null}>
+                <TableCellLayout
+                  {...((hit.userPrincipalName ?? hit.mail) === null
+                    ? {}
+                    : {
+                        description: {
+                          className: styles.principal,
+                          children: hit.userPrincipalName ?? hit.mail,
+                        },
+                      })}
+                >
                   <Link href={userHref(hit)}>{hit.displayName ?? hit.userPrincipalName ?? hit.id}</Link>
                 </TableCellLayout>
               </TableCell>

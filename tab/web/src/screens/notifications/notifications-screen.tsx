@@ -74,11 +74,12 @@ export function NotificationsScreen({ client }: { readonly client: ClientHeader 
             <Table aria-label="Alerts sent" size="small">
               <TableHeader>
                 <TableRow>
-                  <TableHeaderCell>When</TableHeaderCell>
-                  <TableHeaderCell>Alert</TableHeaderCell>
+                  {/* What happened takes the room; the rest is short. */}
+                  <TableHeaderCell style={{ width: '16%' }}>When</TableHeaderCell>
+                  <TableHeaderCell style={{ width: '14%' }}>Alert</TableHeaderCell>
                   <TableHeaderCell>What happened</TableHeaderCell>
-                  <TableHeaderCell>Sent</TableHeaderCell>
-                  <TableHeaderCell>Acknowledged</TableHeaderCell>
+                  <TableHeaderCell style={{ width: '14%' }}>Sent</TableHeaderCell>
+                  <TableHeaderCell style={{ width: '18%' }}>Acknowledged</TableHeaderCell>
                 </TableRow>
               </TableHeader>
               <TableBody>
