@@ -1,6 +1,6 @@
 import type { InactiveLicensedList, LicenceOverview, MonthlyAmount } from '../../src/contracts/licences.js';
 import type { TabLink } from '../tab-links.js';
-import { act } from './card-actions.js';
+import { act, type CardClient } from './card-actions.js';
 import {
   card,
   container,
@@ -30,6 +30,7 @@ function money(amount: MonthlyAmount | null): string {
  * users who still hold licences — "these N accounts hold £X a month" — with a link to the Licences screen.
  */
 export function licencesCard(
+  client: CardClient,
   overview: LicenceOverview,
   inactive: InactiveLicensedList,
   tabLink: TabLink,
@@ -37,7 +38,7 @@ export function licencesCard(
   const totals = overview.totals;
   const top = overview.subscriptions.slice(0, 6);
   const body = [
-    heading(`Licences — ${overview.clientName}`),
+    heading(`Licences — ${client.displayName}`),
     ...(overview.read ? [] : [text('The licences have not been read from the tenant yet: sync the client.')]),
     container(
       [

@@ -8,5 +8,10 @@ export async function showLicences(context: WorkflowContext, client: CardClient)
   const overview = await context.core.licences.overview(context.actor, client.id);
   const inactive = await context.core.licences.inactiveLicensed(context.actor, client.id, { limit: 5 });
   const place = await context.core.tabPlacements.find(client.id, context.conversationId);
-  return licencesCard(overview, inactive, context.links.client(client, { section: 'licences' }, place));
+  return licencesCard(
+    client,
+    overview,
+    inactive,
+    context.links.client(client, { section: 'licences' }, place),
+  );
 }

@@ -350,8 +350,13 @@ const cards: Record<string, AdaptiveCard> = {
     undo: null,
   }),
   'nothing to act on': nothingToActOnCard(client),
-  'licences priced': licencesCard(...licenceFixtures(true), links.client(client, { section: 'licences' })),
+  'licences priced': licencesCard(
+    client,
+    ...licenceFixtures(true),
+    links.client(client, { section: 'licences' }),
+  ),
   'licences without prices': licencesCard(
+    client,
     ...licenceFixtures(false),
     links.client(client, { section: 'licences' }),
   ),
@@ -790,6 +795,8 @@ describe('bot cards', () => {
     assert.ok(!unpriced.includes('no price set a month'), unpriced);
     const priced = JSON.stringify(cards['licences priced']);
     assert.match(priced, /"value":"\d+ users? holding [\d.]+ [A-Z]{3} a month"/);
+    // Headed with the client's name as every other card is: its display name, not its short handle.
+    assert.ok(priced.includes(`"text":"Licences — ${client.displayName}"`), priced);
   });
 
   it('the group card counts its members in words that agree with the number (1 group, 2 groups)', () => {
