@@ -28,6 +28,16 @@ export interface WriteOptions {
   readonly markDirty?: boolean;
 }
 
+/** How one kind of directory object (users, groups) is read back and written. */
+interface ObjectWrites<T extends { id: string }> {
+  readonly table: 'directory_users' | 'directory_groups';
+  /** The properties an item may carry; one missing keeps the stored value. */
+  readonly keys: readonly (keyof T)[];
+  readonly stored: (clientId: string, chunk: readonly T[]) => Promise<Map<string, StoredObject<T>>>;
+  readonly row: (clientId: string, facts: T, generation: number, updatedAt: string) => unknown[];
+  readonly write: (db: Kysely<Database>, rows: readonly unknown[][]) => Promise<void>;
+}
+
 export interface UpsertCounts {
   /** Not held before. */
   added: number;
@@ -48,9 +58,60 @@ export class DirectoryRepository {
   private readonly closure: GroupClosure;
   private readonly stored: StoredDirectoryFacts;
 
+  private readonly userWrites: ObjectWrites<UserFacts>;
+  private readonly groupWrites: ObjectWrites<GroupFacts>;
+
   constructor(private readonly db: Kysely<Database>) {
     this.closure = new GroupClosure(db);
     this.stored = new StoredDirectoryFacts(db);
+    this.userWrites = {
+      table: 'directory_users',
+      keys: userKeys,
+      stored: (clientId, chunk) => this.stored.existingUsers(clientId, chunk),
+      row: userRow,
+      write: upsertUserRows,
+    };
+    this.groupWrites = {
+      table: 'directory_groups',
+      keys: groupKeys,
+      stored: (clientId, chunk) => this.stored.existingGroups(clientId, chunk),
+      row: groupRow,
+      write: upsertGroupRows,
+    };
+  }
+
+  /**
+   * Users or groups written as active, seen in `generation`, in statements of as many rows as the parameters allow;
+   * counted as added (not held before) or changed (other Entra facts, or back from deletion). A first round
+   * (`fresh`) reads nothing back: everything is added.
+   */
+  private async upsertObjects<T extends { id: string }>(
+    kind: ObjectWrites<T>,
+    clientId: string,
+    items: readonly T[],
+    generation: number,
+    at: Date,
+    options: WriteOptions,
+  ): Promise<UpsertCounts> {
+    const counts: UpsertCounts = { added: 0, updated: 0 };
+    const updatedAt = at.toISOString();
+    for (const chunk of chunks(dedupeById(items), rowsPerStatement(kind.table))) {
+      const existing =
+        options.fresh === true ? new Map<string, StoredObject<T>>() : await kind.stored(clientId, chunk);
+      const rows = chunk.map((facts) => {
+        const stored = existing.get(facts.id);
+        const row = kind.row(clientId, mergeFacts(facts, stored?.facts, kind.keys), generation, updatedAt);
+        if (stored === undefined) counts.added += 1;
+        else if (
+          !stored.active ||
+          factsDiffer(kind.table, kind.row(clientId, stored.facts, generation, updatedAt), row)
+        )
+          counts.updated += 1;
+        return row;
+      });
+      await kind.write(this.db, rows);
+    }
+    return counts;
   }
 
   /**
@@ -64,26 +125,7 @@ export class DirectoryRepository {
     at: Date,
     options: WriteOptions = {},
   ): Promise<UpsertCounts> {
-    const counts: UpsertCounts = { added: 0, updated: 0 };
-    const updatedAt = at.toISOString();
-    for (const chunk of chunks(dedupeById(users), rowsPerStatement('directory_users'))) {
-      const existing =
-        options.fresh === true
-          ? new Map<string, StoredObject<UserFacts>>()
-          : await this.stored.existingUsers(clientId, chunk);
-      const rows = chunk.map((facts) => {
-        const stored = existing.get(facts.id);
-        const row = userRow(clientId, mergeFacts(facts, stored?.facts, userKeys), generation, updatedAt);
-        if (stored === undefined) counts.added += 1;
-        else if (
-          changed('directory_users', stored, userRow(clientId, stored.facts, generation, updatedAt), row)
-        )
-          counts.updated += 1;
-        return row;
-      });
-      await upsertUserRows(this.db, rows);
-    }
-    return counts;
+    return this.upsertObjects(this.userWrites, clientId, users, generation, at, options);
   }
 
   /**
@@ -140,26 +182,7 @@ export class DirectoryRepository {
     at: Date,
     options: WriteOptions = {},
   ): Promise<UpsertCounts> {
-    const counts: UpsertCounts = { added: 0, updated: 0 };
-    const updatedAt = at.toISOString();
-    for (const chunk of chunks(dedupeById(groups), rowsPerStatement('directory_groups'))) {
-      const existing =
-        options.fresh === true
-          ? new Map<string, StoredObject<GroupFacts>>()
-          : await this.stored.existingGroups(clientId, chunk);
-      const rows = chunk.map((facts) => {
-        const stored = existing.get(facts.id);
-        const row = groupRow(clientId, mergeFacts(facts, stored?.facts, groupKeys), generation, updatedAt);
-        if (stored === undefined) counts.added += 1;
-        else if (
-          changed('directory_groups', stored, groupRow(clientId, stored.facts, generation, updatedAt), row)
-        )
-          counts.updated += 1;
-        return row;
-      });
-      await upsertGroupRows(this.db, rows);
-    }
-    return counts;
+    return this.upsertObjects(this.groupWrites, clientId, groups, generation, at, options);
   }
 
   /**
@@ -328,19 +351,6 @@ export class DirectoryRepository {
   private async markParentsDirty(clientId: string, memberIds: readonly string[]): Promise<void> {
     await this.closure.markParentsDirty(clientId, memberIds);
   }
-}
-
-/**
- * A row seen again is changed when its Entra facts differ from the stored ones, or when it comes back from deletion.
- * A full round replays every object, most of them unchanged.
- */
-function changed(
-  table: 'directory_users' | 'directory_groups',
-  stored: StoredObject<unknown>,
-  storedRow: readonly unknown[],
-  row: readonly unknown[],
-): boolean {
-  return !stored.active || factsDiffer(table, storedRow, row);
 }
 
 function mergeFacts<T extends { id: string }>(

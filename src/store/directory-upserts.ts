@@ -24,19 +24,35 @@ interface UpsertSpec {
   readonly facts: readonly string[];
 }
 
+/** The columns of a user row holding Entra's facts (what a sync writes and compares). */
+export const USER_FACT_COLUMNS = [
+  'display_name',
+  'user_principal_name',
+  'mail',
+  'user_type',
+  'account_enabled',
+  'department',
+  'job_title',
+  'created_date_time',
+] as const;
+
+/** The same for a group row. */
+export const GROUP_FACT_COLUMNS = [
+  'display_name',
+  'description',
+  'mail',
+  'mail_enabled',
+  'security_enabled',
+  'group_types',
+  'is_team',
+] as const;
+
 const USERS: UpsertSpec = {
   table: 'directory_users',
   columns: [
     'client_id',
     'id',
-    'display_name',
-    'user_principal_name',
-    'mail',
-    'user_type',
-    'account_enabled',
-    'department',
-    'job_title',
-    'created_date_time',
+    ...USER_FACT_COLUMNS,
     'entra_state',
     'collection_state',
     'search_text',
@@ -46,16 +62,7 @@ const USERS: UpsertSpec = {
   key: ['client_id', 'id'],
   // The collection state belongs to the rules: a user seen again keeps it.
   keep: ['collection_state'],
-  facts: [
-    'display_name',
-    'user_principal_name',
-    'mail',
-    'user_type',
-    'account_enabled',
-    'department',
-    'job_title',
-    'created_date_time',
-  ],
+  facts: USER_FACT_COLUMNS,
 };
 
 const GROUPS: UpsertSpec = {
@@ -63,13 +70,7 @@ const GROUPS: UpsertSpec = {
   columns: [
     'client_id',
     'id',
-    'display_name',
-    'description',
-    'mail',
-    'mail_enabled',
-    'security_enabled',
-    'group_types',
-    'is_team',
+    ...GROUP_FACT_COLUMNS,
     'entra_state',
     'reporting_enabled',
     'search_text',

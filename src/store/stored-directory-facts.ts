@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { GROUP_FACT_COLUMNS, USER_FACT_COLUMNS } from './directory-upserts.js';
 import type { Database } from './schema.js';
 import type { GroupFacts, UserFacts } from '../domain/directory-facts.js';
 
@@ -44,18 +45,7 @@ export class StoredDirectoryFacts {
   ): Promise<Map<string, StoredObject<UserFacts>>> {
     const rows = await this.db
       .selectFrom('directory_users')
-      .select([
-        'id',
-        'display_name',
-        'user_principal_name',
-        'mail',
-        'user_type',
-        'account_enabled',
-        'department',
-        'job_title',
-        'created_date_time',
-        'entra_state',
-      ])
+      .select(['id', 'entra_state', ...USER_FACT_COLUMNS])
       .where('client_id', '=', clientId)
       .where(
         'id',
@@ -90,17 +80,7 @@ export class StoredDirectoryFacts {
   ): Promise<Map<string, StoredObject<GroupFacts>>> {
     const rows = await this.db
       .selectFrom('directory_groups')
-      .select([
-        'id',
-        'display_name',
-        'description',
-        'mail',
-        'mail_enabled',
-        'security_enabled',
-        'group_types',
-        'is_team',
-        'entra_state',
-      ])
+      .select(['id', 'entra_state', ...GROUP_FACT_COLUMNS])
       .where('client_id', '=', clientId)
       .where(
         'id',
