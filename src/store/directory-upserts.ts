@@ -80,15 +80,7 @@ const GROUPS: UpsertSpec = {
   key: ['client_id', 'id'],
   // Reporting is the admin's choice: a group seen again keeps it.
   keep: ['reporting_enabled'],
-  facts: [
-    'display_name',
-    'description',
-    'mail',
-    'mail_enabled',
-    'security_enabled',
-    'group_types',
-    'is_team',
-  ],
+  facts: GROUP_FACT_COLUMNS,
 };
 
 const EDGES: UpsertSpec = {
