@@ -221,11 +221,15 @@ export function userChoiceCard(
       rowWithAction(
         [
           text(userName(user), { weight: 'bolder' }),
-          text(`${user.userPrincipalName ?? user.id} · ${stateText(user)}`, {
-            size: 'small',
-            isSubtle: true,
-            spacing: 'none',
-          }),
+          // Two people of one name differ by their sign-in name and, often, where they work.
+          text(
+            [user.userPrincipalName ?? user.id, user.department, stateText(user)].filter(Boolean).join(' · '),
+            {
+              size: 'small',
+              isSubtle: true,
+              spacing: 'none',
+            },
+          ),
         ],
         act('Choose', 'user.show', { client: client.id, user: user.id }),
       ),

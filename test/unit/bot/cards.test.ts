@@ -811,6 +811,11 @@ describe('bot cards', () => {
     assert.ok(many.includes('12 users and 2 groups directly; 40 users in all'), many);
   });
 
+  it('the user choice card tells people of one name apart by sign-in name and department', () => {
+    const shown = JSON.stringify(cards['user choice']);
+    assert.ok(shown.includes('"text":"adele.vance@contoso.onmicrosoft.com · Finance · '), shown);
+  });
+
   it('the status card shows the billable count and every problem the tab shows (README: `status`)', () => {
     const failing = statuses[1]!;
     const shown = JSON.stringify(statusCard(failing, { canOperate: false }));
