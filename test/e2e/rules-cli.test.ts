@@ -114,6 +114,11 @@ describe('rules from the admin CLI', function () {
     const eligible = json<{ items: { id: string; eligibility: { eligible: boolean } }[] }>().items;
     assert.ok(eligible.length > 0 && eligible.every((user) => user.eligibility.eligible));
     assert.ok(!eligible.some((user) => user.id === guest.id));
+    // A yes/no filter alone means yes, as the bot's `--guest` does; a word it does not know is refused.
+    assert.equal(await cli('users', 'list', 'tailwind', '--guest', '--limit', '1', '--json'), 0);
+    assert.equal(json<{ items: { id: string }[] }>().items[0]?.id, guest.id);
+    assert.notEqual(await cli('users', 'list', 'tailwind', '--guest', 'maybe'), 0);
+    assert.match(err.join('\n'), /guest.*yes.*no/i);
 
     assert.equal(await cli('users', 'list', 'tailwind', '--state', 'imported', '--limit', '2', '--json'), 0);
     const page = json<{ items: { id: string; userPrincipalName: string }[]; nextCursor: string | null }>();

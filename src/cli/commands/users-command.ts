@@ -8,16 +8,24 @@ interface ListOptions {
   search?: string;
   state?: string;
   reason?: string;
-  expired?: string;
-  guest?: string;
-  external?: string;
-  eligible?: string;
+  expired?: string | true;
+  guest?: string | true;
+  external?: string | true;
+  eligible?: string | true;
   department?: string;
   group?: string;
   expiringWithin?: string;
   limit?: string;
   cursor?: string;
   json?: boolean;
+}
+
+/**
+ * A yes/no filter as typed: the option alone means yes, as the bot's `--expired` does; any other word goes to the
+ * core, which refuses it with the words it accepts.
+ */
+function yesNo(value: string | true): 'yes' | 'no' {
+  return value === true ? 'yes' : (value as 'yes' | 'no');
 }
 
 /** `users list|show|import|disable|block|unblock`: a client's directory users and their collection state. */
@@ -31,12 +39,15 @@ export function registerUsersCommand(program: Command, context: CliContext): voi
     .option('--search <text>', 'part of the display name, UPN or mail')
     .option('--state <state>', 'not_imported | imported | disabled')
     .option('--reason <reason>', 'disable reason: manual | excluded_group | deleted_in_entra')
-    .option('--expired <yes|no>', 'only expired (yes) or not expired (no) users')
-    .option('--guest <yes|no>', 'only guests (yes) or only members (no)')
-    .option('--external <yes|no>', 'only external members (#EXT# accounts of type Member), or none of them')
+    .option('--expired [yes|no]', 'only expired users (alone or yes), or only those not expired (no)')
+    .option('--guest [yes|no]', 'only guests (alone or yes), or only members (no)')
     .option(
-      '--eligible <yes|no>',
-      'only users who may be imported (yes), or who may not (no): guests, deleted, excluded',
+      '--external [yes|no]',
+      'only external members (#EXT# accounts of type Member; alone or yes), or none of them (no)',
+    )
+    .option(
+      '--eligible [yes|no]',
+      'only users who may be imported (alone or yes), or who may not (no): guests, deleted, excluded',
     )
     .option('--department <name>', 'exact department name')
     .option('--group <group>', 'members of this group, nested groups included (id or exact name)')
@@ -50,10 +61,10 @@ export function registerUsersCommand(program: Command, context: CliContext): voi
         ...(options.search === undefined ? {} : { search: options.search }),
         ...(options.state === undefined ? {} : { state: options.state as 'imported' }),
         ...(options.reason === undefined ? {} : { disableReason: options.reason as 'manual' }),
-        ...(options.expired === undefined ? {} : { expired: options.expired as 'yes' }),
-        ...(options.guest === undefined ? {} : { guest: options.guest as 'yes' }),
-        ...(options.external === undefined ? {} : { externalMember: options.external as 'yes' }),
-        ...(options.eligible === undefined ? {} : { eligible: options.eligible as 'yes' }),
+        ...(options.expired === undefined ? {} : { expired: yesNo(options.expired) }),
+        ...(options.guest === undefined ? {} : { guest: yesNo(options.guest) }),
+        ...(options.external === undefined ? {} : { externalMember: yesNo(options.external) }),
+        ...(options.eligible === undefined ? {} : { eligible: yesNo(options.eligible) }),
         ...(options.department === undefined ? {} : { department: options.department }),
         ...(options.group === undefined ? {} : { group: options.group }),
         ...(options.expiringWithin === undefined ? {} : { expiringWithinDays: options.expiringWithin }),
