@@ -10,6 +10,9 @@ export const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 /** A DNS domain name such as contoso.onmicrosoft.com (a tenant's verified domain). */
 export const DOMAIN_PATTERN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
+/** A client's short name (used in the bot and in links): 2–40 lower-case letters, digits or dashes, e.g. contoso. */
+export const CLIENT_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{1,39}$/;
+
 /** One day in milliseconds (calendar days are UTC days of this length). */
 export const DAY_MS = 86_400_000;
 

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { z } from 'zod/v4';
+import { CLIENT_NAME_PATTERN } from '../contracts/values.js';
 import { isAllowed, type RoleGrant } from '../domain/roles.js';
 import type { Clock } from '../shared/clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
@@ -23,7 +24,7 @@ export const addClientInput = z.object({
     .trim()
     .toLowerCase()
     .regex(
-      /^[a-z0-9][a-z0-9-]{1,39}$/,
+      CLIENT_NAME_PATTERN,
       'use 2–40 lower-case letters, digits or dashes, starting with a letter or digit (e.g. contoso)',
     ),
   displayName: z.string().trim().min(1, 'must not be empty').max(120, 'at most 120 characters').optional(),

@@ -49,8 +49,12 @@ describe('tab: onboarding a client (browser)', function () {
     await frame.getByTestId('signed-in-as').waitFor();
     await frame.getByRole('button', { name: 'Add client' }).click();
     const dialog = frame.getByRole('dialog');
+    // As a person fills it: the organisation's name first, which suggests the short name; then a shorter one.
+    await dialog.getByLabel('Display name').fill('Northwind Traders');
+    assert.equal(await dialog.getByLabel('Short name').inputValue(), 'northwind-traders');
     await dialog.getByLabel('Short name').fill('northwind');
     await dialog.getByLabel('Display name').fill('Northwind Traders');
+    assert.equal(await dialog.getByLabel('Short name').inputValue(), 'northwind', 'a typed short name stays');
     await dialog.getByRole('button', { name: 'Add client' }).click();
     await frame.getByRole('heading', { name: 'Setup' }).waitFor();
     await frame.getByRole('radio', { name: /^Admin consent/ }).check();

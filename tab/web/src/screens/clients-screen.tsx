@@ -23,6 +23,8 @@ import { ErrorBar } from '../components/error-bar.js';
 import { PageHeader } from '../components/page-header.js';
 import { StatCard, StatGrid } from '../components/stat-card.js';
 import { formatNumber, plural } from '../format.js';
+import { shortNameFor } from './short-name.js';
+import { CLIENT_NAME_PATTERN } from '../../../../src/contracts/values.js';
 import { useResource } from '../hooks/use-resource.js';
 import { navigate } from '../routing/hash-route.js';
 import { useReturnFocus } from '../hooks/use-return-focus.js';
@@ -232,11 +234,13 @@ function AddClientDialog({ onClose }: { readonly onClose: (added?: ClientRef) =>
   const { api, notify, reloadMe } = useApp();
   const [name, setName] = useState('');
   const [displayName, setDisplayName] = useState('');
+  // The short name follows the display name until the admin types one of their own.
+  const [nameTyped, setNameTyped] = useState(false);
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const nameProblem =
-    name !== '' && !/^[a-z0-9][a-z0-9-]{1,39}$/.test(name.trim().toLowerCase())
+    name !== '' && !CLIENT_NAME_PATTERN.test(name.trim().toLowerCase())
       ? 'Use 2–40 lower-case letters, digits or dashes (e.g. contoso).'
       : problems.name;
 
@@ -276,24 +280,30 @@ function AddClientDialog({ onClose }: { readonly onClose: (added?: ClientRef) =>
             <DialogContent className={styles.form}>
               <ErrorBar error={error} />
               <Field
+                label="Display name"
+                hint="The organisation as you call it, e.g. Contoso Ltd."
+                validationMessage={problems.displayName ?? null}
+              >
+                <Input
+                  value={displayName}
+                  onChange={(_event, data) => {
+                    setDisplayName(data.value);
+                    if (!nameTyped) setName(shortNameFor(data.value));
+                  }}
+                  autoFocus
+                />
+              </Field>
+              <Field
                 label="Short name"
                 required
-                hint="Used in the bot and in links, e.g. contoso."
+                hint="Used in the bot and in links, e.g. contoso-ltd."
                 validationMessage={nameProblem ?? null}
               >
                 <Input
                   value={name}
                   onChange={(_event, data) => {
                     setName(data.value);
-                  }}
-                  autoFocus
-                />
-              </Field>
-              <Field label="Display name" validationMessage={problems.displayName ?? null}>
-                <Input
-                  value={displayName}
-                  onChange={(_event, data) => {
-                    setDisplayName(data.value);
+                    setNameTyped(data.value !== '');
                   }}
                 />
               </Field>
