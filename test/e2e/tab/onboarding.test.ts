@@ -117,6 +117,20 @@ describe('tab: onboarding a client (browser)', function () {
       .getByText('No application was signed in to in this period.')
       .waitFor();
     await screenshot(page, 'onboarding-03-reports-before-import');
+    // Entra ID users, once the directory is in: how many can be imported, before the initial import is started.
+    let importable = 0;
+    await waitFor(async () => {
+      const page = (
+        await app.api('partnerAdmin', 'GET', '/clients/northwind/entra-users?eligible=true&limit=1')
+      ).body as { total: number | null };
+      importable = page.total ?? 0;
+      return importable > 0;
+    }, 30_000);
+    await go(frame, '#/c/northwind/entra-users');
+    await frame
+      .getByTestId('importable-summary')
+      .getByText(`${importable.toLocaleString('en-GB')} users here can be imported`, { exact: false })
+      .waitFor();
   });
 
   it('enables the threshold Save as soon as a valid number is typed, before the field loses focus', async () => {

@@ -703,7 +703,11 @@ describe('tab in the local Teams host (browser)', function () {
   it('saves a screenshot of every screen', async () => {
     const frame = await signedIn('partnerAdmin', '#/c/demo/entra-users');
     await frame.getByRole('heading', { name: 'Entra ID users' }).waitFor();
-    // After the initial import only guests are left here: each says why it cannot be imported.
+    // After the initial import only guests are left here: the screen says so, and each says why it cannot be imported.
+    await frame
+      .getByTestId('importable-summary')
+      .getByText(/^Nobody here can be imported: everyone eligible is imported already/)
+      .waitFor();
     const guestRow = frame.locator('[data-user-id]').first();
     await guestRow.getByText('No — guest account').waitFor();
     assert.equal(

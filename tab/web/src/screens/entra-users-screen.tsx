@@ -14,12 +14,14 @@ import {
 } from '../components/user-filters.js';
 import { UsersTable } from '../components/users-table.js';
 import { useDebounced, useResource } from '../hooks/use-resource.js';
+import { plural } from '../format.js';
 
 const PAGE_SIZE = 50;
 
 const useStyles = makeStyles({
   loading: { marginTop: tokens.spacingVerticalXL },
   stale: { opacity: 0.6 },
+  summary: { display: 'block', marginBottom: tokens.spacingVerticalS },
 });
 
 /** Rule 4: the directory users not imported yet, and whether each can be imported — with the reason when not. */
@@ -42,6 +44,11 @@ export function EntraUsersScreen({ client }: { readonly client: ClientHeader }) 
     `${base}:entra:${filterKey}:${pages.cursor ?? ''}`,
   );
   const total = useRememberedTotal(filterKey, users.data?.total);
+  // How many of them may be imported at all (rule 3), whatever the filters: after the initial import, usually none.
+  const importable = useResource(
+    () => api.get<UserPage>(`${base}/entra-users`, { eligible: true, limit: 1 }),
+    `${base}:entra:importable`,
+  );
   const [busyUser, setBusyUser] = useState<string | undefined>();
   const mayOperate = canOperate(me, client.id);
 
@@ -57,6 +64,7 @@ export function EntraUsersScreen({ client }: { readonly client: ClientHeader }) 
             'Their activity is collected from now on.',
           );
           users.reload();
+          importable.reload();
         },
         (error: unknown) => {
           notify('error', 'Could not import', error instanceof Error ? error.message : String(error));
@@ -82,6 +90,13 @@ export function EntraUsersScreen({ client }: { readonly client: ClientHeader }) 
         showEligible
       />
       <ErrorBar error={users.error} />
+      {importable.data?.total !== undefined && importable.data.total !== null && (
+        <Body1 className={styles.summary} data-testid="importable-summary">
+          {importable.data.total === 0
+            ? 'Nobody here can be imported: everyone eligible is imported already, and the others are guests, members of excluded groups or deleted in Entra.'
+            : `${plural(importable.data.total, 'user')} here can be imported: tick “Can be imported only” to list just them.`}
+        </Body1>
+      )}
       {users.data === undefined ? (
         users.loading && <Spinner className={styles.loading} label="Loading users…" />
       ) : users.data.items.length === 0 ? (
