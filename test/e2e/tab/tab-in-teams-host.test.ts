@@ -113,6 +113,17 @@ describe('tab in the local Teams host (browser)', function () {
     await screenshot(page, '02-add-client-dialog');
     await dialog.getByRole('button', { name: 'Add client' }).click();
     await frame.getByRole('heading', { name: 'Setup' }).waitFor();
+    // Not connected: the lists of its directory say why they are empty, not that no user "matches".
+    for (const [tab, text] of [
+      ['Users', 'No user is read yet'],
+      ['Entra ID users', 'No user is read yet'],
+      ['Groups', 'No group is read yet'],
+    ] as const) {
+      await frame.getByRole('tab', { name: tab, exact: true }).click();
+      await frame.getByText(`${text}: connect the client's Entra tenant under Setup.`).waitFor();
+    }
+    await frame.getByRole('tab', { name: 'Setup', exact: true }).click();
+    await frame.getByRole('heading', { name: 'Setup' }).waitFor();
 
     const form = frame.getByRole('form', { name: 'Client credentials' });
     // Inline validation: a malformed application id is named before anything is sent.

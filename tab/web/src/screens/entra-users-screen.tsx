@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { ClientHeader, UserPage, UserView } from '../api/types.js';
 import { canOperate, useApp } from '../app-context.js';
 import { ErrorBar } from '../components/error-bar.js';
+import { notReadYet } from '../components/not-read-yet.js';
 import { PageHeader } from '../components/page-header.js';
 import { Pager, useCursorPages, useRememberedTotal } from '../components/pager.js';
 import {
@@ -90,20 +91,22 @@ export function EntraUsersScreen({ client }: { readonly client: ClientHeader }) 
         showEligible
       />
       <ErrorBar error={users.error} />
-      {importable.data?.total !== undefined && importable.data.total !== null && (
-        <Body1 className={styles.summary} data-testid="importable-summary">
-          {importable.data.total === 0
-            ? 'Nobody here can be imported: everyone eligible is imported already, and the others are guests, members of excluded groups or deleted in Entra.'
-            : `${plural(importable.data.total, 'user')} here can be imported: tick “Can be imported only” to list just them.`}
-        </Body1>
-      )}
+      {importable.data?.total !== undefined &&
+        importable.data.total !== null &&
+        users.data?.items.length !== 0 && (
+          <Body1 className={styles.summary} data-testid="importable-summary">
+            {importable.data.total === 0
+              ? 'Nobody here can be imported: everyone eligible is imported already, and the others are guests, members of excluded groups or deleted in Entra.'
+              : `${plural(importable.data.total, 'user')} here can be imported: tick “Can be imported only” to list just them.`}
+          </Body1>
+        )}
       {users.data === undefined ? (
         users.loading && <Spinner className={styles.loading} label="Loading users…" />
       ) : users.data.items.length === 0 ? (
         <Body1>
           {filtersSet(filters)
             ? 'No user matches these filters.'
-            : 'Every eligible user is imported already.'}
+            : (notReadYet(client, 'user') ?? 'Every eligible user is imported already.')}
         </Body1>
       ) : (
         <div className={users.loading ? styles.stale : undefined} aria-busy={users.loading}>
