@@ -98,14 +98,15 @@ export function groupCard(
 export function groupListCard(
   client: CardClient,
   page: { readonly items: readonly GroupView[]; readonly total: number },
-  query: { readonly search?: string; readonly offset: number },
+  /** `empty`: what an empty page says instead of "No group matches." (why nothing is there). */
+  query: { readonly search?: string; readonly offset: number; readonly empty?: string | undefined },
 ): AdaptiveCard {
   const searched = query.search === undefined || query.search === '' ? '' : ` matching “${query.search}”`;
   const body: CardElement[] = [
     heading(`Groups${searched} — ${count(page.total)}`),
     subtle(clientLabel(client)),
   ];
-  if (page.items.length === 0) body.push(text('No group matches.'));
+  if (page.items.length === 0) body.push(text(query.empty ?? 'No group matches.'));
   for (const group of page.items) {
     const flags = [
       group.excluded === null ? undefined : 'excluded',

@@ -152,6 +152,8 @@ export function userCard(client: CardClient, user: UserView, options: UserCardOp
 export interface UserListQuery {
   readonly search?: string;
   readonly filter?: 'expired' | 'disabled' | 'external';
+  /** What an empty page says instead of "Nobody matches." (why nothing is there). */
+  readonly empty?: string | undefined;
 }
 
 /** `users`: one page of users, each with an Open button, and More when there are more. */
@@ -175,7 +177,7 @@ export function userListCard(
     heading(`${what === '' ? 'Users' : `Users ${what}`} — ${count(total)}`),
     subtle(clientLabel(client)),
   ];
-  if (page.items.length === 0) body.push(text('Nobody matches.'));
+  if (page.items.length === 0) body.push(text(query.empty ?? 'Nobody matches.'));
   for (const user of page.items) {
     body.push(
       rowWithAction(

@@ -120,7 +120,20 @@ export async function listUsers(
   return userListCard(client, page, {
     ...(search === undefined ? {} : { search }),
     ...(query.filter === undefined ? {} : { filter: query.filter }),
+    ...(page.items.length === 0 ? { empty: await emptyDirectory(context, client, 'user') } : {}),
   });
+}
+
+/** Why a list of the client's directory is empty: nothing is read while it is not connected; else nobody matches. */
+async function emptyDirectory(
+  context: WorkflowContext,
+  client: CardClient,
+  noun: 'user' | 'group',
+): Promise<string | undefined> {
+  const header = await context.core.status.header(context.actor, client.id);
+  return header.integration === 'not connected'
+    ? `No ${noun} is read yet: connect the client's Entra tenant under Setup in the tab.`
+    : undefined;
 }
 
 export async function showUser(
@@ -214,7 +227,11 @@ export async function listGroups(
     offset,
     ...(search === undefined ? {} : { search }),
   });
-  return groupListCard(client, page, { offset, ...(search === undefined ? {} : { search }) });
+  return groupListCard(client, page, {
+    offset,
+    ...(search === undefined ? {} : { search }),
+    ...(page.items.length === 0 ? { empty: await emptyDirectory(context, client, 'group') } : {}),
+  });
 }
 
 export async function showGroup(

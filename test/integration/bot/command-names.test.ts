@@ -21,6 +21,7 @@ describeEachEngineWithCore('names with spaces typed to the bot', (ctx) => {
       .where('id', '=', clientId)
       .execute();
     await seedClient(db, { name: 'contoso', integration: { importStarted: false } });
+    await seedClient(db, { name: 'fabrikam', integration: false });
     await seedDirectory(db, clientId, {
       users: {
         adele: { displayName: 'Adele Cho', upn: 'adele@fixture.example', state: 'imported', importedAt: T0 },
@@ -45,6 +46,21 @@ describeEachEngineWithCore('names with spaces typed to the bot', (ctx) => {
     const users = await say('users Northwind Traders adele');
     assert.match(users, /Adele Cho/);
     assert.match(await say('users adele --client northwind traders'), /Adele Cho/);
+  });
+
+  it('the users and groups of a client not connected yet are empty for a reason, and the card says it', async () => {
+    for (const [command, noun] of [
+      ['users fabrikam', 'user'],
+      ['groups fabrikam', 'group'],
+    ] as const) {
+      const card = await say(command);
+      assert.ok(
+        card.includes(`No ${noun} is read yet: connect the client's Entra tenant under Setup in the tab.`),
+        card,
+      );
+    }
+    // A connected client whose search finds nobody says just that.
+    assert.match(await say('users northwind nosuchperson'), /Nobody matches\./);
   });
 
   it('import and disable take the client first, as the CLI does, and keep the last word for the user', async () => {
