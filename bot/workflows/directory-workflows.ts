@@ -1,6 +1,7 @@
 import { AppError, isAppError, NotFoundError } from '../../src/shared/errors.js';
 import type { UserChange, UserView } from '../../src/contracts/users.js';
 import type { GroupView } from '../../src/contracts/groups.js';
+import { notReadYetWords } from '../../src/contracts/sync-words.js';
 import type { CardClient } from '../cards/card-actions.js';
 import type { AdaptiveCard } from '../cards/card-kit.js';
 import {
@@ -131,9 +132,7 @@ async function emptyDirectory(
   noun: 'user' | 'group',
 ): Promise<string | undefined> {
   const header = await context.core.status.header(context.actor, client.id);
-  return header.integration === 'not connected'
-    ? `No ${noun} is read yet: connect the client's Entra tenant under Setup in the tab.`
-    : undefined;
+  return header.integration === 'not connected' ? notReadYetWords(noun, 'under Setup in the tab') : undefined;
 }
 
 export async function showUser(

@@ -1,4 +1,5 @@
 import type { CoreServices } from '../composition/create-core.js';
+import { notReadYetWords } from '../contracts/sync-words.js';
 import type { Actor } from '../services/actor.js';
 
 /** What every CLI command gets: the core (opened on first use), the acting operator, and where to write. */
@@ -42,4 +43,17 @@ export function formatTable(
         .trimEnd(),
     )
     .join('\n');
+}
+
+/** What an empty list of a client's users or groups says: why, when the client is not connected; else `otherwise`. */
+export async function emptyDirectory(
+  context: CliContext,
+  clientRef: string,
+  noun: 'user' | 'group',
+  otherwise: string,
+): Promise<string> {
+  const header = await (await context.core()).status.header(context.actor, clientRef);
+  return header.integration === 'not connected'
+    ? notReadYetWords(noun, 'with `integrations connect`')
+    : otherwise;
 }

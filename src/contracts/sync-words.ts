@@ -1,8 +1,18 @@
 import type { SyncTrigger } from '../domain/vocabulary.js';
 
-/** What started a sync run, in the words the tab, the bot and the CLI show (`scheduled sync`, `(manual)`). */
+/**
+ * Words about syncing the tab, the bot and the CLI all show. What started a sync run: `scheduled sync`, `(manual)`.
+ */
 export const SYNC_TRIGGER_WORDS: Readonly<Record<SyncTrigger, string>> = {
   initial: 'initial',
   schedule: 'scheduled',
   manual: 'manual',
 };
+
+/**
+ * Why a list of a client's directory (users, groups) is empty while the client is not connected: nothing has been
+ * read from its tenant. `howToConnect` says where, in the surface's own terms ("under Setup").
+ */
+export function notReadYetWords(noun: 'user' | 'group', howToConnect: string): string {
+  return `No ${noun} is read yet: connect the client's Entra tenant ${howToConnect}.`;
+}

@@ -52,6 +52,17 @@ describe('rules from the admin CLI', function () {
 
   it('connects, previews and confirms an exclusion, imports, and reports billing and the audit log', async () => {
     assert.equal(await cli('clients', 'add', 'tailwind'), 0);
+    // Not connected yet: its empty lists say why, and what to do.
+    for (const [list, noun] of [
+      ['users', 'user'],
+      ['groups', 'group'],
+    ] as const) {
+      assert.equal(await cli(list, 'list', 'tailwind'), 0);
+      assert.equal(
+        out.join('\n'),
+        `No ${noun} is read yet: connect the client's Entra tenant with \`integrations connect\`.`,
+      );
+    }
     const secretFile = path.join(dir, 'secret.txt');
     fs.writeFileSync(secretFile, `${sim.app.clientSecret}\n`, { mode: 0o600 });
     assert.equal(

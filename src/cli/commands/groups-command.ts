@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../shared/errors.js';
-import { formatTable, type CliContext } from '../cli-context.js';
+import { emptyDirectory, formatTable, type CliContext } from '../cli-context.js';
 
 /** `groups list|exclude|report-import|members`: a client's groups, the irreversible exclusion, reporting groups. */
 export function registerGroupsCommand(program: Command, context: CliContext): void {
@@ -40,6 +40,10 @@ export function registerGroupsCommand(program: Command, context: CliContext): vo
         });
         if (options.json === true) {
           context.out(JSON.stringify(page));
+          return;
+        }
+        if (page.items.length === 0) {
+          context.out(await emptyDirectory(context, clientRef, 'group', 'No groups match.'));
           return;
         }
         context.out(

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { UserView } from '../../contracts/users.js';
 import { expiryWords } from '../../contracts/expiry-words.js';
-import { formatTable, type CliContext } from '../cli-context.js';
+import { emptyDirectory, formatTable, type CliContext } from '../cli-context.js';
 import { registerUserActionCommands } from './user-actions-command.js';
 
 interface ListOptions {
@@ -76,7 +76,7 @@ export function registerUsersCommand(program: Command, context: CliContext): voi
         return;
       }
       if (page.items.length === 0) {
-        context.out('No users match.');
+        context.out(await emptyDirectory(context, clientRef, 'user', 'No users match.'));
         return;
       }
       context.out(
