@@ -132,7 +132,7 @@ async function emptyDirectory(
   noun: 'user' | 'group',
 ): Promise<string | undefined> {
   const header = await context.core.status.header(context.actor, client.id);
-  return header.integration === 'not connected' ? notReadYetWords(noun, 'under Setup in the tab') : undefined;
+  return notReadYetWords(header.integration, noun, 'under Setup in the tab') ?? undefined;
 }
 
 export async function showUser(

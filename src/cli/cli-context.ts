@@ -53,7 +53,5 @@ export async function emptyDirectory(
   otherwise: string,
 ): Promise<string> {
   const header = await (await context.core()).status.header(context.actor, clientRef);
-  return header.integration === 'not connected'
-    ? notReadYetWords(noun, 'with `integrations connect`')
-    : otherwise;
+  return notReadYetWords(header.integration, noun, 'with `integrations connect`') ?? otherwise;
 }

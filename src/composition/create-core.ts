@@ -273,14 +273,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await notifications.checkClient(clientId);
     },
   });
-  // 3. the day's dashboard snapshot, rewritten so yesterday's row holds yesterday's last state.
-  directorySync.addListener({
-    onDirectorySynced: async (clientId) => {
-      await dashboard.recordSnapshots(clientId);
-    },
-  });
-  // After every client sync that ran to its end, whoever started it: the snapshot again, now that the MFA
-  // registrations and sign-ins it read are in (the partner dashboard's MFA and SSO columns read it).
+  // After every client sync that ran to its end, whoever started it (every directory run is part of one): the day's
+  // dashboard snapshot, once the MFA registrations and sign-ins it read are in, rewritten so yesterday's row holds
+  // yesterday's last state (the partner dashboard's MFA and SSO columns read it).
   clientSync.addListener({
     onClientSynced: async ({ clientId }) => {
       await dashboard.recordSnapshots(clientId);

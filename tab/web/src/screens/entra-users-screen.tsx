@@ -2,9 +2,9 @@ import { Body1, Button, Spinner, Tooltip, makeStyles, tokens } from '@fluentui/r
 import { PersonAddRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import type { ClientHeader, UserPage, UserView } from '../api/types.js';
+import { notReadYetWords } from '../../../../src/contracts/sync-words.js';
 import { canOperate, useApp } from '../app-context.js';
 import { ErrorBar } from '../components/error-bar.js';
-import { notReadYet } from '../components/not-read-yet.js';
 import { PageHeader } from '../components/page-header.js';
 import { Pager, useCursorPages, useRememberedTotal } from '../components/pager.js';
 import {
@@ -106,7 +106,8 @@ export function EntraUsersScreen({ client }: { readonly client: ClientHeader }) 
         <Body1>
           {filtersSet(filters)
             ? 'No user matches these filters.'
-            : (notReadYet(client, 'user') ?? 'Every eligible user is imported already.')}
+            : (notReadYetWords(client.integration, 'user', 'under Setup') ??
+              'Every eligible user is imported already.')}
         </Body1>
       ) : (
         <div className={users.loading ? styles.stale : undefined} aria-busy={users.loading}>

@@ -25,10 +25,10 @@ import {
 import { PeopleTeamRegular, ProhibitedRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import type { ClientHeader, GroupPage, GroupView } from '../api/types.js';
+import { notReadYetWords } from '../../../../src/contracts/sync-words.js';
 import { canOperate, useApp } from '../app-context.js';
 import { ErrorBar } from '../components/error-bar.js';
 import { ExcludeGroupDialog } from '../components/exclude-group-dialog.js';
-import { notReadYet } from '../components/not-read-yet.js';
 import { PageHeader } from '../components/page-header.js';
 import { formatDate, formatNumber, plural } from '../format.js';
 import { useDebounced, useResource } from '../hooks/use-resource.js';
@@ -169,7 +169,7 @@ export function GroupsScreen({ client }: { readonly client: ClientHeader }) {
       {groups.data === undefined ? (
         groups.loading && <Spinner label="Loading groups…" />
       ) : items.length === 0 ? (
-        <Body1>{notReadYet(client, 'group') ?? 'No group matches.'}</Body1>
+        <Body1>{notReadYetWords(client.integration, 'group', 'under Setup') ?? 'No group matches.'}</Body1>
       ) : (
         <div className={groups.loading ? styles.stale : undefined} aria-busy={groups.loading}>
           <Table className={styles.table} aria-label={`Groups of ${client.displayName}`} size="small">

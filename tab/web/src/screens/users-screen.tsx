@@ -17,9 +17,9 @@ import {
 import { ArrowDownloadRegular, PersonProhibitedRegular, PersonAddRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import type { ClientHeader, UserPage, UserView } from '../api/types.js';
+import { notReadYetWords } from '../../../../src/contracts/sync-words.js';
 import { canOperate, useApp } from '../app-context.js';
 import { ErrorBar } from '../components/error-bar.js';
-import { notReadYet } from '../components/not-read-yet.js';
 import { PageHeader } from '../components/page-header.js';
 import { Pager, useCursorPages, useRememberedTotal } from '../components/pager.js';
 import {
@@ -118,7 +118,9 @@ export function UsersScreen({ client }: { readonly client: ClientHeader }) {
       {users.data === undefined ? (
         users.loading && <Spinner className={styles.loading} label="Loading users…" />
       ) : users.data.items.length === 0 ? (
-        <Body1>{notReadYet(client, 'user') ?? 'No user matches these filters.'}</Body1>
+        <Body1>
+          {notReadYetWords(client.integration, 'user', 'under Setup') ?? 'No user matches these filters.'}
+        </Body1>
       ) : (
         <div className={users.loading ? styles.stale : undefined} aria-busy={users.loading}>
           <UsersTable
