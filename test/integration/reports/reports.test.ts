@@ -366,6 +366,19 @@ describe('reports', function () {
             report.daily.map((row) => row.day),
             [addDays(today(), -4), addDays(today(), -3), addDays(today(), -2), addDays(today(), -1), today()],
           );
+          // The totals count every sign-in read, as the applications and the active users do (the day read in part
+          // too): before, they summed the days drawn, and showed fewer sign-ins than active users.
+          const sum = (pick: (row: (typeof report.applications)[number]) => number): number =>
+            report.applications.reduce((total, row) => total + pick(row), 0);
+          assert.equal(
+            report.totals.signIns,
+            sum((row) => row.signIns),
+          );
+          assert.equal(
+            report.totals.successfulSignIns,
+            sum((row) => row.successfulSignIns),
+          );
+          assert.ok(report.totals.signIns > report.daily.reduce((total, row) => total + row.signIns, 0));
         } finally {
           await checkpoints.save(done, now);
         }
