@@ -93,8 +93,9 @@ export function parseCommand(input: string): ParsedMessage {
         const problem = unexpected(['group']);
         if (problem !== undefined) return describeProblem(problem);
         const kind = positional[0]?.toLowerCase();
-        if (kind === undefined || !isReportKind(kind))
-          return `say which report: \`report ${REPORT_KINDS.join('|')}\``;
+        if (kind === undefined) return `say which report: \`report ${REPORT_KINDS.join('|')}\``;
+        if (!isReportKind(kind))
+          return `there is no report “${positional[0] ?? ''}”: say which report, \`report ${REPORT_KINDS.join('|')}\``;
         const named = clientWords(1);
         if (typeof named === 'string') return named;
         return { name: 'report', kind, ...named, ...(group === undefined ? {} : { group }) };

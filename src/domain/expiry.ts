@@ -1,5 +1,6 @@
 import type { ActivityDataState, ActivitySource, CollectionState, ExpiryStatus } from './vocabulary.js';
 import { DAY_MS } from '../shared/clock.js';
+import { plural } from '../shared/plural.js';
 
 /** DESIGN rule 8: the expiry threshold per client, in days. */
 export const DEFAULT_EXPIRY_DAYS = 30;
@@ -191,8 +192,4 @@ function day(time: Date): string {
 function ago(time: Date, now: Date): string {
   const days = Math.round((Date.parse(day(now)) - Date.parse(day(time))) / DAY_MS);
   return days <= 0 ? 'today' : `${plural(days, 'day')} ago`;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

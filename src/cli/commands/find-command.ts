@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { formatTable, type CliContext } from '../cli-context.js';
+import { plural } from '../../shared/plural.js';
 
 /**
  * `find <text>`: users and groups whose name, UPN or mail contains the text, across every client the operator may
@@ -67,8 +68,4 @@ export function registerFindCommand(program: Command, context: CliContext): void
           (result.truncated ? ' More match: type more of the name to narrow it.' : ''),
       );
     });
-}
-
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 }

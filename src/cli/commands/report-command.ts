@@ -13,6 +13,7 @@ import type {
   SsoCoverageReport,
   UsersBillingReport,
 } from '../../contracts/reports.js';
+import { plural } from '../../shared/plural.js';
 import { formatTable, type CliContext } from '../cli-context.js';
 
 interface ReportOptions {
@@ -109,7 +110,7 @@ function renderHeader(header: ReportHeader): string {
     `${header.title} — ${header.client.displayName} (${header.client.name})`,
     `Period ${header.period.from} to ${header.period.to} (${String(header.period.days)} days, UTC)` +
       (filters.length === 0 ? '' : `; ${filters.join(', ')}`) +
-      (header.usersInScope === null ? '' : `; ${String(header.usersInScope)} users in scope`),
+      (header.usersInScope === null ? '' : `; ${plural(header.usersInScope, 'user')} in scope`),
   ];
   if (header.coverage !== null) lines.push(header.coverage);
   if (header.signInData.message !== null) lines.push(`Note: ${header.signInData.message}`);
@@ -120,8 +121,8 @@ function renderHeader(header: ReportHeader): string {
 function renderUsage(report: ApplicationUsageReport): string[] {
   const { totals } = report;
   return [
-    `${String(totals.applications)} applications, ${String(totals.activeUsers)} active users, ` +
-      `${String(totals.signIns)} sign-ins (${String(totals.failedSignIns)} failed)`,
+    `${plural(totals.applications, 'application')}, ${plural(totals.activeUsers, 'active user')}, ` +
+      `${plural(totals.signIns, 'sign-in')} (${count(totals.failedSignIns)} failed)`,
     table(
       ['APPLICATION', 'APP ID', 'SSO', 'ACTIVE USERS', 'SIGN-INS', 'FAILED'],
       report.applications.map((app) => [
@@ -145,10 +146,10 @@ function renderUsage(report: ApplicationUsageReport): string[] {
 function renderSso(report: SsoCoverageReport): string[] {
   const { totals } = report;
   return [
-    `${String(totals.enterpriseApplications)} enterprise applications (SAML ${String(totals.bySsoMode.saml)}, ` +
-      `OIDC ${String(totals.bySsoMode.oidc)}, password ${String(totals.bySsoMode.password)}, none ` +
-      `${String(totals.bySsoMode.none)}); ${String(totals.usedApplications)} used. SSO share of sign-ins: ` +
-      `${percent(totals.ssoShare)}; ${String(totals.usersFullyOnSso)} of ${String(totals.usersWithAppSignIns)} users fully on SSO.`,
+    `${plural(totals.enterpriseApplications, 'enterprise application')} (SAML ${count(totals.bySsoMode.saml)}, ` +
+      `OIDC ${count(totals.bySsoMode.oidc)}, password ${count(totals.bySsoMode.password)}, none ` +
+      `${count(totals.bySsoMode.none)}); ${count(totals.usedApplications)} used. SSO share of sign-ins: ` +
+      `${percent(totals.ssoShare)}; ${count(totals.usersFullyOnSso)} of ${plural(totals.usersWithAppSignIns, 'user')} fully on SSO.`,
     table(
       ['APPLICATION', 'SSO MODE', 'USED', 'SIGN-INS', 'ACTIVE USERS'],
       report.applications.map((app) => [
@@ -175,16 +176,16 @@ function renderSso(report: SsoCoverageReport): string[] {
 function renderMfa(report: MfaCoverageReport): string[] {
   const { registration, signIns, gaps } = report;
   const lines = [
-    `${String(registration.users)} users: ${String(registration.mfaRegistered)} registered for MFA ` +
-      `(${percent(registration.registeredShare)}), ${String(registration.mfaCapable)} capable, ` +
-      `${String(registration.noRegistrationData)} without registration data.`,
+    `${plural(registration.users, 'user')}: ${count(registration.mfaRegistered)} registered for MFA ` +
+      `(${percent(registration.registeredShare)}), ${count(registration.mfaCapable)} capable, ` +
+      `${count(registration.noRegistrationData)} without registration data.`,
     signIns.known
-      ? `Sign-ins that satisfied MFA: ${percent(signIns.mfaShare)} (${String(signIns.mfaSignIns)} of ` +
-        `${String(signIns.mfaSignIns + signIns.singleFactorSignIns)}).`
+      ? `Sign-ins that satisfied MFA: ${percent(signIns.mfaShare)} (${count(signIns.mfaSignIns)} of ` +
+        `${count(signIns.mfaSignIns + signIns.singleFactorSignIns)}).`
       : 'Whether sign-ins satisfied MFA is not known for this tenant.',
   ];
   const named = (title: string, users: readonly ReportUser[]): string =>
-    `${title} (${String(users.length)}):\n` +
+    `${title} (${count(users.length)}):\n` +
     (users.length === 0
       ? '  nobody'
       : table(
@@ -195,7 +196,7 @@ function renderMfa(report: MfaCoverageReport): string[] {
   lines.push(named('Not MFA capable', gaps.notCapable));
   lines.push(named('No registration data', gaps.noRegistrationData));
   lines.push(
-    `Single-factor sign-ins (${String(gaps.singleFactorSignIns.length)} users):\n` +
+    `Single-factor sign-ins (${plural(gaps.singleFactorSignIns.length, 'user')}):\n` +
       (gaps.singleFactorSignIns.length === 0
         ? '  nobody'
         : table(
@@ -259,7 +260,7 @@ function renderBilling(report: UsersBillingReport): string[] {
           report.history.length,
         ),
   );
-  lines.push(`${String(report.users.length)} users listed in --csv and --json.`);
+  lines.push(`${plural(report.users.length, 'user')} listed in --csv and --json.`);
   return lines;
 }
 
@@ -270,12 +271,17 @@ function table(
 ): string {
   const shown = formatTable(headers, rows.slice(0, limit));
   return rows.length > limit
-    ? `${shown}\n… and ${String(rows.length - limit)} more (see --csv or --json)`
+    ? `${shown}\n… and ${count(rows.length - limit)} more (see --csv or --json)`
     : shown;
 }
 
 function name(user: ReportUser): string {
   return user.displayName ?? user.userPrincipalName ?? user.id;
+}
+
+/** A number in the report's sentences, thousands separated as the core's own sentences have them. */
+function count(value: number): string {
+  return value.toLocaleString('en-US');
 }
 
 function percent(value: number | null): string {

@@ -75,7 +75,7 @@ describe('bot command parser', () => {
     ['disable --client contoso', /name the user/],
     ['exclude', /name the group/],
     ['report', /say which report/],
-    ['report revenue', /say which report/],
+    ['report revenue', /there is no report “revenue”: say which report, `report usage\|sso\|mfa\|billing`/],
     ['notifications maybe', /notifications on/],
     ['users --expired --disabled', /one of --expired, --disabled or --external/],
     ['status a --client b', /name the client once/],
