@@ -98,6 +98,7 @@ function bodyOf(report: Report): CardElement[] {
             `${count(current.disabled)} (${count(current.disabledByReason.manual)} by admins, ${count(current.disabledByReason.excludedGroup)} excluded groups, ${count(current.disabledByReason.deletedInEntra)} deleted)`,
           ],
           ['Expired', count(current.expired)],
+          ['Blocked in Entra', `${count(current.blockedInEntra)} (imported, sign-in blocked: not billable)`],
           ['Guests', count(current.guests)],
           ['Expiry threshold', `${count(report.expiry.thresholdDays)} days`],
         ]),

@@ -12,6 +12,11 @@ export interface CollectionCounts {
   readonly disabledExcludedGroup: number;
   readonly disabledDeletedInEntra: number;
   readonly expired: number;
+  /**
+   * Imported, present in Entra and not expired, but with sign-in blocked in Entra (`accountEnabled` false): not
+   * billable while blocked (rule 9). With expired, what stands between the imported and the billable.
+   */
+  readonly blockedInEntra: number;
   readonly guests: number;
   readonly billable: number;
 }

@@ -276,6 +276,8 @@ export interface UsersBillingReport {
       readonly deletedInEntra: number;
     };
     readonly expired: number;
+    /** Imported and not expired, but with sign-in blocked in Entra: not billable while blocked (rule 9). */
+    readonly blockedInEntra: number;
     readonly guests: number;
     readonly billable: number;
   };

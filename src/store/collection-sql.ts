@@ -301,6 +301,10 @@ export function collectionCountColumns(billable: Expression<SqlBool>, expiry: Ex
     when(sql`directory_users.disable_reason = 'excluded_group'`).as('disabled_excluded_group'),
     when(sql`directory_users.disable_reason = 'deleted_in_entra'`).as('disabled_deleted_in_entra'),
     when(isExpiredSql(expiry)).as('expired'),
+    when(
+      sql`directory_users.collection_state = 'imported' and directory_users.entra_state = 'active'
+        and directory_users.account_enabled = 0 and not ${isExpiredSql(expiry)} and ${isNotGuestSql()}`,
+    ).as('blocked_in_entra'),
     when(sql`directory_users.entra_state = 'active' and ${isGuestSql()}`).as('guests'),
     when(billable).as('billable'),
   ] as const;
@@ -316,6 +320,7 @@ export function toCollectionCounts(row: {
   readonly disabled_excluded_group: number;
   readonly disabled_deleted_in_entra: number;
   readonly expired: number;
+  readonly blocked_in_entra: number;
   readonly guests: number;
   readonly billable: number;
 }): CollectionCounts {
@@ -328,6 +333,7 @@ export function toCollectionCounts(row: {
     disabledExcludedGroup: row.disabled_excluded_group,
     disabledDeletedInEntra: row.disabled_deleted_in_entra,
     expired: row.expired,
+    blockedInEntra: row.blocked_in_entra,
     guests: row.guests,
     billable: row.billable,
   };

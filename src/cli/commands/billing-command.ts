@@ -64,7 +64,7 @@ export function registerBillingCommand(program: Command, context: CliContext): v
           [
             `Billable users:  ${c.billable}`,
             `Users in Entra:  ${c.totalUsers} (guests ${c.guests})`,
-            `Imported:        ${c.imported} (expired ${c.expired})`,
+            `Imported:        ${c.imported} (expired ${c.expired}, blocked in Entra ${c.blockedInEntra})`,
             `Not imported:    ${c.notImported}`,
             `Disabled:        ${c.disabled} (manual ${c.disabledManual}, excluded group ${c.disabledExcludedGroup}, deleted in Entra ${c.disabledDeletedInEntra})`,
             `Expiry:          ${summary.activityData === 'available' ? `${summary.thresholdDays} days without activity` : 'activity unknown — nobody expires'}`,

@@ -62,6 +62,7 @@ export function buildBillingReport(inputs: BillingReportInputs): UsersBillingRep
         deletedInEntra: counts.disabledDeletedInEntra,
       },
       expired: counts.expired,
+      blockedInEntra: counts.blockedInEntra,
       guests: counts.guests,
       billable: counts.billable,
     },

@@ -167,11 +167,12 @@ describe('report command of the admin CLI', function () {
       current.disabledByReason.excludedGroup,
       current.disabledByReason.deletedInEntra,
       current.expired,
+      current.blockedInEntra,
       current.guests,
       current.billable,
     ].map(String);
     assert.match(text, new RegExp(`^${counts.join('\\s+')}\\s*$`, 'm'));
-    assert.ok(text.includes(`${String(report.users.length)} users listed in --csv and --json.`));
+    assert.ok(text.includes(`${n(report.users.length)} users listed in --csv and --json.`));
   });
 
   it('writes every table of a report as CSV files with --csv', async () => {

@@ -463,11 +463,15 @@ describe('reports', function () {
               disabled: manual,
               disabledByReason: { manual, excludedGroup: 0, deletedInEntra: 0 },
               expired: expired.length,
+              blockedInEntra: imported.filter((user) => !user.accountEnabled && !expiredIds.has(user.id))
+                .length,
               guests: users.length - members.length,
               billable: billable.length,
             },
             scope.name,
           );
+          if (scope.ids === undefined)
+            assert.ok(report.current.blockedInEntra > 0, 'some imported users blocked');
           assert.deepEqual(
             new Set(report.users.filter((user) => user.billable).map((user) => user.id)),
             new Set(billable.map((user) => user.id)),

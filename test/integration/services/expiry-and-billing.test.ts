@@ -175,9 +175,13 @@ describeEachEngineWithCore('expiry evaluation and billing', (ctx) => {
       disabledExcludedGroup: 0,
       disabledDeletedInEntra: 1,
       expired: 1,
+      blockedInEntra: 1,
       guests: 1,
       billable: 3,
     });
+    // What stands between the imported and the billable is said: the expired, and the blocked in Entra ('off').
+    const { imported, billable, expired, blockedInEntra } = summary.counts;
+    assert.equal(imported, billable + expired + blockedInEntra);
     await ctx.core.billing.takeSnapshot(client);
     await ctx.core.users.disableUser(partnerAdmin, client, 'a@fixture.example');
     await ctx.core.billing.takeSnapshot(client);

@@ -18,7 +18,15 @@ export function BillingBody({ report }: { readonly report: UsersBillingReport })
       )}
       <StatGrid>
         <StatCard label="Billable" value={formatNumber(current.billable)} />
-        <StatCard label="Imported" value={formatNumber(current.imported)} />
+        <StatCard
+          label="Imported"
+          value={formatNumber(current.imported)}
+          hint={
+            current.blockedInEntra === 0
+              ? undefined
+              : `${formatNumber(current.blockedInEntra)} blocked in Entra: not billable while blocked`
+          }
+        />
         <StatCard
           label="Expired"
           value={formatNumber(current.expired)}
@@ -77,6 +85,11 @@ export function BillingBody({ report }: { readonly report: UsersBillingReport })
               chartData: [
                 { legend: 'Billable', data: current.billable, color: tokens.colorPaletteBlueBorderActive },
                 { legend: 'Expired', data: current.expired, color: tokens.colorPaletteMarigoldBorderActive },
+                {
+                  legend: 'Blocked in Entra',
+                  data: current.blockedInEntra,
+                  color: tokens.colorPalettePurpleBorderActive,
+                },
                 { legend: 'Disabled', data: current.disabled, color: tokens.colorPaletteRedBorderActive },
                 { legend: 'Not imported', data: current.notImported, color: tokens.colorNeutralStroke1 },
               ],
