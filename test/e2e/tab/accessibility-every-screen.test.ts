@@ -41,6 +41,37 @@ describe('tab: no serious or critical accessibility violation on any screen, in 
       .select('id')
       .where('name', '=', 'demo')
       .executeTakeFirstOrThrow();
+    // A user whose sign-in is blocked in Entra and a dynamic group, first by name, so that the badges saying so are
+    // on the screens axe reads: the demo tenant has no dynamic group, and blocked users only by chance. Both badges
+    // were once outlined in Fluent's "subtle" colour — white text on no fill, unseen on a white table.
+    const tenant = await app.store.db
+      .selectFrom('integrations')
+      .select('tenant_id')
+      .where('client_id', '=', demo.id)
+      .executeTakeFirstOrThrow();
+    await app.simControl('POST', `/tenants/${tenant.tenant_id}/users`, {
+      displayName: 'Aaron Abbott',
+      userPrincipalName: 'aaron.abbott@contoso.onmicrosoft.com',
+      accountEnabled: false,
+    });
+    await app.simControl('POST', `/tenants/${tenant.tenant_id}/groups`, {
+      displayName: 'Aardvark Dynamic',
+      securityEnabled: true,
+      groupTypes: ['DynamicMembership'],
+      membershipRule: 'user.department -eq "Sales"',
+      membershipRuleProcessingState: 'On',
+    });
+    const users = async (): Promise<number> =>
+      (
+        await app.store.db
+          .selectFrom('directory_users')
+          .select('id')
+          .where('client_id', '=', demo.id)
+          .where('display_name', 'in', ['Aaron Abbott'])
+          .execute()
+      ).length;
+    assert.equal((await app.api('partnerAdmin', 'POST', '/clients/demo/sync', {})).status, 202);
+    await waitFor(async () => (await users()) === 1, 60_000);
     // Reports need the tenant's activity: wait for the first sign-in ingestion, then import.
     await waitFor(async () => {
       const integration = await app.store.db

@@ -79,7 +79,8 @@ export function UserFlags({ user }: { readonly user: UserView }) {
           content="The account is disabled in Entra ID, so it is never billable."
           relationship="description"
         >
-          <Badge appearance="outline" color="subtle" size="small">
+          {/* Not color "subtle": outlined, that is white text on no fill, unseen on a white table. */}
+          <Badge appearance="outline" color="warning" size="small">
             Sign-in blocked
           </Badge>
         </Tooltip>

@@ -211,7 +211,7 @@ export function GroupsScreen({ client }: { readonly client: ClientHeader }) {
                           </Badge>
                         )}
                         {group.dynamic && (
-                          <Badge appearance="outline" color="subtle" size="small">
+                          <Badge appearance="outline" color="informative" size="small">
                             Dynamic
                           </Badge>
                         )}
