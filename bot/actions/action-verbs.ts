@@ -1,5 +1,5 @@
 import { z } from 'zod/v4';
-import { botCommandSchema, REPORT_KINDS } from '../commands/bot-command.js';
+import { botCommandSchema, REPORT_KINDS, USER_LIST_FILTERS } from '../commands/bot-command.js';
 import { GUID_PATTERN } from '../../src/contracts/values.js';
 
 const clientRef = z.string().trim().min(1).max(100);
@@ -29,7 +29,7 @@ export const actionSchemas = {
   'users.list': z.object({
     client: clientRef,
     search: z.string().trim().max(200).optional(),
-    filter: z.enum(['expired', 'disabled', 'external']).optional(),
+    filter: z.enum(USER_LIST_FILTERS).optional(),
     cursor: cursor.optional(),
   }),
   'user.show': z.object({ client: clientRef, user: userRef }),

@@ -1,5 +1,6 @@
 import type { UserView } from '../../src/contracts/users.js';
 import { expiryWords } from '../../src/contracts/expiry-words.js';
+import type { UserListFilter } from '../commands/bot-command.js';
 import { act, clientLabel, type CardClient } from './card-actions.js';
 import {
   card,
@@ -149,9 +150,17 @@ export function userCard(client: CardClient, user: UserView, options: UserCardOp
   return card(body, userActions(client, user));
 }
 
+/** How a card heads a filtered list: "Users expired", "Users with sign-in blocked"… */
+const FILTER_WORDS: Readonly<Record<UserListFilter, string>> = {
+  expired: 'expired',
+  disabled: 'disabled',
+  external: 'external members',
+  blocked: 'with sign-in blocked',
+};
+
 export interface UserListQuery {
   readonly search?: string;
-  readonly filter?: 'expired' | 'disabled' | 'external';
+  readonly filter?: UserListFilter;
   /** What an empty page says instead of "Nobody matches." (why nothing is there). */
   readonly empty?: string | undefined;
 }
@@ -167,7 +176,7 @@ export function userListCard(
   query: UserListQuery,
 ): AdaptiveCard {
   const what = [
-    query.filter === 'external' ? 'external members' : query.filter,
+    query.filter === undefined ? undefined : FILTER_WORDS[query.filter],
     query.search === undefined || query.search === '' ? undefined : `matching “${query.search}”`,
   ]
     .filter((part) => part !== undefined)

@@ -5,6 +5,10 @@ const ref = z.string().trim().min(1).max(256);
 const searchTerm = z.string().trim().max(200);
 
 export const REPORT_KINDS = ['usage', 'sso', 'mfa', 'billing'] as const;
+
+/** `users --expired|--disabled|--external|--blocked`: one filter of the users list at a time. */
+export const USER_LIST_FILTERS = ['expired', 'disabled', 'external', 'blocked'] as const;
+export type UserListFilter = (typeof USER_LIST_FILTERS)[number];
 export type ReportKindName = (typeof REPORT_KINDS)[number];
 
 /**
@@ -22,7 +26,7 @@ export const botCommandSchema = z.discriminatedUnion('name', [
     client: ref.optional(),
     /** Without `client`: `[client] [search…]` still to be told apart; with it: the search words. */
     args: z.array(searchTerm).max(20),
-    filter: z.enum(['expired', 'disabled', 'external']).optional(),
+    filter: z.enum(USER_LIST_FILTERS).optional(),
   }),
   z.object({ name: z.literal('import'), client: ref.optional(), user: ref }),
   z.object({ name: z.literal('disable'), client: ref.optional(), user: ref }),
@@ -61,8 +65,8 @@ export const COMMAND_HELP: readonly { readonly usage: string; readonly does: str
   { usage: 'status [client]', does: 'integration, users, groups and the last sync of a client' },
   { usage: 'sync [client]', does: 'synchronise a client now, with live progress' },
   {
-    usage: 'users [client] [search] [--expired|--disabled|--external]',
-    does: 'find users by name, UPN or mail (--external: external members); import or disable them',
+    usage: 'users [client] [search] [--expired|--disabled|--external|--blocked]',
+    does: 'find users by name, UPN or mail (--external: external members, --blocked: sign-in blocked in Entra); import or disable them',
   },
   { usage: 'import [client] <user>', does: 'start collecting a user (UPN, mail or name)' },
   { usage: 'disable [client] <user>', does: 'stop collecting a user; no longer billable' },

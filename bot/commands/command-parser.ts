@@ -1,4 +1,10 @@
-import { REPORT_KINDS, type BotCommand, type ParsedMessage, type ReportKindName } from './bot-command.js';
+import {
+  REPORT_KINDS,
+  USER_LIST_FILTERS,
+  type BotCommand,
+  type ParsedMessage,
+  type ReportKindName,
+} from './bot-command.js';
 
 /** Messages longer than this are not commands (and are not echoed back whole). */
 const MAX_COMMAND_LENGTH = 500;
@@ -8,7 +14,7 @@ const MAX_COMMAND_LENGTH = 500;
  * spaces; "double", 'single' or “curly” quotes keep a name with spaces together, but are never needed: a name is every
  * word up to the next option (`--client Northwind Traders`, `--group Sales Department`), and a command whose only
  * argument is a client takes all its words (`status Northwind Traders`). Options: `--client <name>` on any command,
- * `--group <name>` on `report`, `--expired` / `--disabled` / `--external` on `users`. Pure: the handlers decide what
+ * `--group <name>` on `report`, `--expired` / `--disabled` / `--external` / `--blocked` on `users`. Pure: the handlers decide what
  * the words refer to.
  */
 export function parseCommand(input: string): ParsedMessage {
@@ -50,10 +56,11 @@ export function parseCommand(input: string): ParsedMessage {
         return typeof named === 'string' ? named : { name, ...named };
       }
       case 'users': {
-        const problem = unexpected(['expired', 'disabled', 'external']);
+        const problem = unexpected(USER_LIST_FILTERS);
         if (problem !== undefined) return describeProblem(problem);
-        const chosen = (['expired', 'disabled', 'external'] as const).filter((flag) => flags.has(flag));
-        if (chosen.length > 1) return 'use one of --expired, --disabled or --external, not several';
+        const chosen = USER_LIST_FILTERS.filter((flag) => flags.has(flag));
+        if (chosen.length > 1)
+          return 'use one of --expired, --disabled, --external or --blocked, not several';
         const filter = chosen[0];
         return {
           name: 'users',
@@ -216,7 +223,7 @@ function extractOptions(tokens: readonly string[]): Options | string {
       else group = value;
       continue;
     }
-    if (option === 'expired' || option === 'disabled' || option === 'external') {
+    if ((USER_LIST_FILTERS as readonly string[]).includes(option)) {
       flags.add(option);
       continue;
     }

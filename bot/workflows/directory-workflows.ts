@@ -16,6 +16,7 @@ import {
 import { userCard, userChoiceCard, userListCard, userName } from '../cards/user-cards.js';
 import { toCardClient, type WorkflowContext } from './workflow-context.js';
 import { GUID_PATTERN } from '../../src/contracts/values.js';
+import type { UserListFilter } from '../commands/bot-command.js';
 
 const CANDIDATES = 8;
 const PAGE = 10;
@@ -99,7 +100,7 @@ function noGroup(client: CardClient, typed: string): AppError {
 
 export interface UserQuery {
   readonly search?: string | undefined;
-  readonly filter?: 'expired' | 'disabled' | 'external' | undefined;
+  readonly filter?: UserListFilter | undefined;
   readonly cursor?: string | undefined;
 }
 
@@ -116,6 +117,7 @@ export async function listUsers(
     ...(query.filter === 'expired' ? { expired: true } : {}),
     ...(query.filter === 'disabled' ? { state: 'disabled' as const } : {}),
     ...(query.filter === 'external' ? { externalMember: true } : {}),
+    ...(query.filter === 'blocked' ? { signInBlocked: true } : {}),
     ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
   });
   return userListCard(client, page, {

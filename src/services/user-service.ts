@@ -47,6 +47,8 @@ export const userListInput = z.object({
   guest: optionalBoolean,
   /** External members (`#EXT#` accounts classified as members), to exclude them knowingly. */
   externalMember: optionalBoolean,
+  /** Users whose sign-in is blocked in Entra (`accountEnabled` false): imported, they are not billable (rule 9). */
+  signInBlocked: optionalBoolean,
   /** Rule 3: users who may be imported (not guests, not deleted in Entra, in no excluded group), or who may not. */
   eligible: optionalBoolean,
   department: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters').optional(),
@@ -123,6 +125,7 @@ export class UserService {
       ...(query.expired === undefined ? {} : { expired: query.expired }),
       ...(query.guest === undefined ? {} : { guest: query.guest }),
       ...(query.externalMember === undefined ? {} : { externalMember: query.externalMember }),
+      ...(query.signInBlocked === undefined ? {} : { signInBlocked: query.signInBlocked }),
       ...(query.department === undefined ? {} : { department: query.department }),
       ...(query.group === undefined ? {} : { groupId: await this.groupId(client.id, query.group) }),
       ...(query.eligible === undefined

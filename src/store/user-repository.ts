@@ -80,6 +80,8 @@ export interface UserFilter {
   readonly guest?: boolean;
   /** External members: `#EXT#` accounts Entra classifies as members (not guests). */
   readonly externalMember?: boolean;
+  /** Sign-in blocked in Entra (`accountEnabled` false), or not. */
+  readonly signInBlocked?: boolean;
   /** Exact department name. */
   readonly department?: string;
   /** Transitive member of this group (nested groups included). */
@@ -286,6 +288,8 @@ export class UserRepository {
         filter.externalMember ? isExternalMemberSql() : sql<boolean>`not ${isExternalMemberSql()}`,
       );
     }
+    if (filter.signInBlocked !== undefined)
+      query = query.where('directory_users.account_enabled', '=', filter.signInBlocked ? 0 : 1);
     if (filter.department !== undefined) {
       query = query.where('directory_users.department', '=', filter.department);
     }

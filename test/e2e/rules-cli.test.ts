@@ -130,6 +130,12 @@ describe('rules from the admin CLI', function () {
     assert.equal(json<{ items: { id: string }[] }>().items[0]?.id, guest.id);
     assert.notEqual(await cli('users', 'list', 'tailwind', '--guest', 'maybe'), 0);
     assert.match(err.join('\n'), /guest.*yes.*no/i);
+    // Whose sign-in is blocked in Entra: every one listed is, and nobody listed with `--blocked no` is.
+    assert.equal(await cli('users', 'list', 'tailwind', '--blocked', '--limit', '500', '--json'), 0);
+    const blocked = json<{ items: { accountEnabled: boolean }[] }>().items;
+    assert.ok(blocked.length > 0 && blocked.every((user) => !user.accountEnabled));
+    assert.equal(await cli('users', 'list', 'tailwind', '--blocked', 'no', '--limit', '500', '--json'), 0);
+    assert.ok(json<{ items: { accountEnabled: boolean }[] }>().items.every((user) => user.accountEnabled));
 
     assert.equal(await cli('users', 'list', 'tailwind', '--state', 'imported', '--limit', '2', '--json'), 0);
     const page = json<{ items: { id: string; userPrincipalName: string }[]; nextCursor: string | null }>();

@@ -11,6 +11,7 @@ interface ListOptions {
   expired?: string | true;
   guest?: string | true;
   external?: string | true;
+  blocked?: string | true;
   eligible?: string | true;
   department?: string;
   group?: string;
@@ -46,6 +47,10 @@ export function registerUsersCommand(program: Command, context: CliContext): voi
       'only external members (#EXT# accounts of type Member; alone or yes), or none of them (no)',
     )
     .option(
+      '--blocked [yes|no]',
+      'only users whose sign-in is blocked in Entra (alone or yes), or only those who may sign in (no)',
+    )
+    .option(
       '--eligible [yes|no]',
       'only users who may be imported (alone or yes), or who may not (no): guests, deleted, excluded',
     )
@@ -64,6 +69,7 @@ export function registerUsersCommand(program: Command, context: CliContext): voi
         ...(options.expired === undefined ? {} : { expired: yesNo(options.expired) }),
         ...(options.guest === undefined ? {} : { guest: yesNo(options.guest) }),
         ...(options.external === undefined ? {} : { externalMember: yesNo(options.external) }),
+        ...(options.blocked === undefined ? {} : { signInBlocked: yesNo(options.blocked) }),
         ...(options.eligible === undefined ? {} : { eligible: yesNo(options.eligible) }),
         ...(options.department === undefined ? {} : { department: options.department }),
         ...(options.group === undefined ? {} : { group: options.group }),

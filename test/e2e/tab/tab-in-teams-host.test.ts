@@ -401,6 +401,65 @@ describe('tab in the local Teams host (browser)', function () {
     }
   });
 
+  it('from the billing report, opens the users whose sign-in is blocked in Entra: exactly those', async () => {
+    // Someone blocks an imported, billable user's sign-in in Entra; the next sync brings it.
+    const page1 = (await app.api(
+      'partnerAdmin',
+      'GET',
+      '/clients/demo/users?state=imported&expired=false&signInBlocked=false&limit=1',
+    )) as { status: number; body: { items: { id: string; billable: boolean }[] } };
+    const target = page1.body.items[0];
+    assert.ok(target?.billable === true, JSON.stringify(page1.body));
+    const { tenant_id: tenantId } = await app.store.db
+      .selectFrom('integrations')
+      .select('tenant_id')
+      .where('client_id', '=', demoClientId)
+      .executeTakeFirstOrThrow();
+    const blockInEntra = async (blocked: boolean): Promise<void> => {
+      await app.simControl('PATCH', `/tenants/${tenantId}/users/${target.id}`, { accountEnabled: !blocked });
+      const runs = await countSucceededDirectoryRuns(app, demoClientId);
+      assert.equal((await app.api('partnerAdmin', 'POST', '/clients/demo/sync', {})).status, 202);
+      await waitFor(async () => (await countSucceededDirectoryRuns(app, demoClientId)) > runs, 60_000);
+    };
+    await blockInEntra(true);
+    try {
+      const blocked = await app.store.db
+        .selectFrom('directory_users')
+        .select('id')
+        .where('client_id', '=', demoClientId)
+        .where('account_enabled', '=', 0)
+        .execute();
+      const ids = new Set(blocked.map((row) => row.id));
+      assert.ok(ids.has(target.id));
+      const frame = await signedIn('partnerAdmin', '#/c/demo/reports');
+      await frame.getByRole('tab', { name: 'Users and billing' }).click();
+      // The Imported card says how many imported users are blocked (the expired among them count as expired), and
+      // links to the users whose sign-in is blocked.
+      const report = (await app.api('partnerAdmin', 'GET', '/clients/demo/reports/billing')) as {
+        body: { current: { blockedInEntra: number } };
+      };
+      assert.ok(report.body.current.blockedInEntra >= 1, JSON.stringify(report.body.current));
+      const link = frame.getByRole('link', { name: /blocked in Entra$/ });
+      assert.equal(
+        (await link.textContent())?.trim(),
+        `${report.body.current.blockedInEntra.toLocaleString('en-US')} blocked in Entra`,
+      );
+      await link.click();
+      assert.equal(await frame.getByRole('checkbox', { name: 'Sign-in blocked only' }).isChecked(), true);
+      await frame.getByText(`of ${String(ids.size)}`, { exact: false }).waitFor();
+      const shown = await frame.evaluate<string[]>(
+        `[...document.querySelectorAll('[data-user-id]')].map((row) => row.getAttribute('data-user-id'))`,
+      );
+      assert.equal(shown.length, Math.min(ids.size, 50));
+      for (const id of shown) assert.ok(ids.has(id), `row ${id} is a user whose sign-in is blocked`);
+      for (const row of await frame.locator('[data-user-id]').all())
+        assert.match((await row.textContent()) ?? '', /Sign-in blocked/);
+      await screenshot(page, '10-users-sign-in-blocked');
+    } finally {
+      await blockInEntra(false);
+    }
+  });
+
   it('downloads the filtered users as CSV through a one-minute single-use signed link the host opens, one row per user in the store', async () => {
     // Guests as the product's rule names them (userType Guest, or no userType on an #EXT# account): the demo
     // tenant is untidy, as Microsoft's are.

@@ -25,6 +25,13 @@ describeEachEngineWithCore('names with spaces typed to the bot', (ctx) => {
     await seedDirectory(db, clientId, {
       users: {
         adele: { displayName: 'Adele Cho', upn: 'adele@fixture.example', state: 'imported', importedAt: T0 },
+        boris: {
+          displayName: 'Boris Blocked',
+          upn: 'boris@fixture.example',
+          state: 'imported',
+          importedAt: T0,
+          accountEnabled: false,
+        },
       },
       groups: { field: { displayName: 'Field Engineers', members: ['adele'] } },
     });
@@ -46,6 +53,13 @@ describeEachEngineWithCore('names with spaces typed to the bot', (ctx) => {
     const users = await say('users Northwind Traders adele');
     assert.match(users, /Adele Cho/);
     assert.match(await say('users adele --client northwind traders'), /Adele Cho/);
+  });
+
+  it('`users --blocked` lists only the users whose sign-in is blocked in Entra, and says so', async () => {
+    const card = await say('users northwind --blocked');
+    assert.match(card, /Users with sign-in blocked — 1/);
+    assert.match(card, /Boris Blocked/);
+    assert.doesNotMatch(card, /Adele Cho/);
   });
 
   it('the users and groups of a client not connected yet are empty for a reason, and the card says it', async () => {

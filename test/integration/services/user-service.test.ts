@@ -23,7 +23,13 @@ describeEachEngineWithCore('user service', (ctx) => {
         department: 'Sales',
         state: 'imported',
       },
-      bob: { displayName: 'Bob Baker', upn: 'bob@contoso.example', department: 'Sales', state: 'imported' },
+      bob: {
+        displayName: 'Bob Baker',
+        upn: 'bob@contoso.example',
+        department: 'Sales',
+        state: 'imported',
+        accountEnabled: false,
+      },
       carol: { displayName: 'Carol Cruz', upn: 'carol@contoso.example', department: 'Finance' },
       guest: { displayName: 'Gary Guest', upn: 'gary_ext#EXT#@contoso.example', userType: 'Guest' },
       deleted: {
@@ -82,7 +88,7 @@ describeEachEngineWithCore('user service', (ctx) => {
     assert.equal(literal.total, 0, 'a % in the search is a literal character, not a wildcard');
   });
 
-  it('filters by state, disable reason, guest and department', async () => {
+  it('filters by state, disable reason, guest, blocked sign-in and department', async () => {
     const imported = await ctx.core.users.list(partnerAdmin, client, { state: 'imported' });
     assert.deepEqual(
       imported.items.map((u) => u.displayName),
@@ -97,6 +103,19 @@ describeEachEngineWithCore('user service', (ctx) => {
     assert.deepEqual(
       guests.items.map((u) => u.displayName),
       ['Gary Guest'],
+    );
+    const blocked = await ctx.core.users.list(partnerAdmin, client, { signInBlocked: true });
+    assert.deepEqual(
+      blocked.items.map((u) => u.displayName),
+      ['Bob Baker'],
+    );
+    const enabled = await ctx.core.users.list(partnerAdmin, client, {
+      state: 'imported',
+      signInBlocked: false,
+    });
+    assert.deepEqual(
+      enabled.items.map((u) => u.displayName),
+      ['Alice Archer'],
     );
     const finance = await ctx.core.users.list(partnerAdmin, client, { department: 'Finance' });
     assert.deepEqual(

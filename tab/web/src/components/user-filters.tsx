@@ -24,6 +24,8 @@ export interface UserFilterValues {
   readonly guest: '' | 'true' | 'false';
   /** External members only: `#EXT#` accounts Entra classifies as members (billable; exclude them knowingly). */
   readonly externalMember: boolean;
+  /** Only the users whose sign-in is blocked in Entra (imported, they are not billable). */
+  readonly signInBlocked: boolean;
   /** Only the users who may be imported (rule 3: not guests, not deleted, in no excluded group). */
   readonly eligible: boolean;
   readonly department: string;
@@ -38,6 +40,7 @@ export const noUserFilters: UserFilterValues = {
   expiringSoon: false,
   guest: '',
   externalMember: false,
+  signInBlocked: false,
   eligible: false,
   department: '',
   group: '',
@@ -72,7 +75,7 @@ const guestLabels: Record<UserFilterValues['guest'], string> = {
 };
 
 /**
- * Search and filters of the users list: state, expired, guest, external members, department and group. Every control has a visible
+ * Search and filters of the users list: state, expired, guest, external members, blocked sign-in, department and group. Every control has a visible
  * label; the group box searches the client's groups as the admin types.
  */
 export function UserFilters(props: {
@@ -216,6 +219,13 @@ export function UserFilters(props: {
           onChange({ ...value, externalMember: data.checked === true });
         }}
       />
+      <Checkbox
+        label="Sign-in blocked only"
+        checked={value.signInBlocked}
+        onChange={(_event, data) => {
+          onChange({ ...value, signInBlocked: data.checked === true });
+        }}
+      />
     </div>
   );
 }
@@ -229,6 +239,7 @@ export function filterQuery(value: UserFilterValues): Record<string, string | nu
     expiringWithinDays: value.expiringSoon ? EXPIRING_SOON_DAYS : undefined,
     guest: value.guest === '' ? undefined : value.guest,
     externalMember: value.externalMember ? true : undefined,
+    signInBlocked: value.signInBlocked ? true : undefined,
     eligible: value.eligible ? true : undefined,
     department: value.department === '' ? undefined : value.department,
     group: value.group === '' ? undefined : value.group,

@@ -49,11 +49,13 @@ export function UsersScreen({ client }: { readonly client: ClientHeader }) {
   const styles = useStyles();
   const { api, me, notify } = useApp();
   const route = useHashRoute();
-  // A deep link (or a link inside the tab) can open the list filtered: `…/users?expired=1`, `…/users?expiring=1`.
+  // A deep link (or a link inside the tab) can open the list filtered: `…/users?expired=1`, `…/users?expiring=1`,
+  // `…/users?blocked=1`.
   const [filters, setFilters] = useState<UserFilterValues>(() => ({
     ...noUserFilters,
     ...(route.query.get('expired') === '1' ? { expired: true } : {}),
     ...(route.query.get('expiring') === '1' ? { expiringSoon: true } : {}),
+    ...(route.query.get('blocked') === '1' ? { signInBlocked: true } : {}),
     // …or searched (`…/users?search=adele.cho@contoso.com`, from the cross-client search).
     ...(route.query.get('search') === null ? {} : { search: route.query.get('search') ?? '' }),
   }));

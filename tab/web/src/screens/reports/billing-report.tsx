@@ -1,10 +1,11 @@
-import { MessageBar, MessageBarBody, tokens } from '@fluentui/react-components';
+import { Link, MessageBar, MessageBarBody, tokens } from '@fluentui/react-components';
 import { DonutChart, LineChart } from '@fluentui/react-charts';
 import type { UsersBillingReport } from '../../api/types.js';
 import { StatCard, StatGrid } from '../../components/stat-card.js';
 import { formatDate, formatNumber } from '../../format.js';
 import { useStyles, ChartCard, ChartPlaceholder } from './report-parts.js';
 import { dayTicks } from './chart-days.js';
+import { hrefOf } from '../../routing/hash-route.js';
 
 export function BillingBody({ report }: { readonly report: UsersBillingReport }) {
   const styles = useStyles();
@@ -22,9 +23,14 @@ export function BillingBody({ report }: { readonly report: UsersBillingReport })
           label="Imported"
           value={formatNumber(current.imported)}
           hint={
-            current.blockedInEntra === 0
-              ? undefined
-              : `${formatNumber(current.blockedInEntra)} blocked in Entra: not billable while blocked`
+            current.blockedInEntra === 0 ? undefined : (
+              <>
+                <Link href={`${hrefOf('c', report.header.client.name, 'users')}?blocked=1`}>
+                  {formatNumber(current.blockedInEntra)} blocked in Entra
+                </Link>
+                : not billable while blocked
+              </>
+            )
           }
         />
         <StatCard
