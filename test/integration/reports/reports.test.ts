@@ -463,6 +463,7 @@ describe('reports', function () {
               disabled: manual,
               disabledByReason: { manual, excludedGroup: 0, deletedInEntra: 0 },
               expired: expired.length,
+              // Zero with some seeds (blocked users are mostly expired): expiry-and-billing.test.ts has one for sure.
               blockedInEntra: imported.filter((user) => !user.accountEnabled && !expiredIds.has(user.id))
                 .length,
               guests: users.length - members.length,
@@ -470,8 +471,6 @@ describe('reports', function () {
             },
             scope.name,
           );
-          if (scope.ids === undefined)
-            assert.ok(report.current.blockedInEntra > 0, 'some imported users blocked');
           assert.deepEqual(
             new Set(report.users.filter((user) => user.billable).map((user) => user.id)),
             new Set(billable.map((user) => user.id)),
