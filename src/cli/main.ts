@@ -7,6 +7,13 @@ import { loadOrCreateDemoKey } from '../store/secret-box.js';
 import { printable, type CliContext } from './cli-context.js';
 import { runCli } from './program.js';
 
+// A reader that stops early (`cli users list demo | head`) closes the pipe: stop quietly, as Unix tools do, rather
+// than crash with an unhandled EPIPE and its stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 /** Entry point of `npm run cli -- <command>`: the local operator acting on the configured store. */
 async function main(): Promise<number> {
   let opened: Core | undefined;
