@@ -165,6 +165,10 @@ export async function ensureDemoClient(core: Core, demo: DemoTenant): Promise<st
     core.logger.info({ clientId: client.id }, 'demo client connected to the simulated tenant');
   }
   const clientId = client.id;
+  // As a connection made in the tab or the CLI is: checked (token, the six permissions, organization) and the
+  // result kept, so that Setup says which permissions are granted.
+  if (!current || (await core.integrationStore.find(clientId))?.permissionChecks.length === 0)
+    await core.integrations.test(DEMO_SETUP_ACTOR, clientId);
   // This simulator was generated afresh in this process: links saved against the previous one mean nothing to it.
   await core.store.read.checkpoints.forgetLinks(clientId, core.clock.now());
   // By default the demo shows an imported tenant at once: the admin's "start the initial import" step is taken.

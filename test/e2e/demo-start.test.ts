@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { startDemoApp, waitFor, type DemoApp } from './tab/support/demo-app.js';
+import { PRODUCT_PERMISSIONS } from '../../sim/index.js';
 
 const DAY = 86_400_000;
 
@@ -56,6 +57,17 @@ describe('a fresh demo start, default settings (the real server)', function () {
     ]);
     for (const row of rows)
       assert.deepEqual([row.actor_name, row.channel], ['demo setup', 'system'], row.action);
+  });
+
+  it('checks its connection as a real one is checked: the six permissions granted, the result kept', async () => {
+    const response = await app.api('partnerAdmin', 'GET', '/clients/demo/integration');
+    assert.equal(response.status, 200);
+    const { integration } = response.body as {
+      integration: { permissionChecks: { permission?: string; passed: boolean }[] };
+    };
+    const permissions = integration.permissionChecks.filter((check) => check.permission !== undefined);
+    assert.deepEqual(permissions.map((check) => check.permission).sort(), [...PRODUCT_PERMISSIONS].sort());
+    assert.ok(permissions.every((check) => check.passed));
   });
 
   it('shows "reading activity…" until the first activity pass, then exactly the truth: billable count and expired users', async () => {

@@ -82,6 +82,9 @@ describe('rules from the admin CLI', function () {
     );
     assert.match(out.join('\n'), /✔ Permission AuditLog\.Read\.All/);
     assert.ok(!out.join('\n').includes(sim.app.clientSecret), 'the secret is never printed');
+    // What the connection check found is kept: `show` sums up the permissions.
+    assert.equal(await cli('integrations', 'show', 'tailwind'), 0);
+    assert.match(out.join('\n'), /^Permissions: {3}6 of 6 granted$/m);
 
     assert.equal(await cli('sync', 'tailwind', '--json'), 0, err.join('\n'));
     assert.equal(await cli('groups', 'list', 'tailwind', '--json'), 0);

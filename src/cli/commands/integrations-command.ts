@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { IntegrationView } from '../../services/integration-views.js';
 import { AppError, ValidationError } from '../../shared/errors.js';
 import type { CliContext } from '../cli-context.js';
+import { permissionWords } from '../../contracts/permission-words.js';
 
 interface SecretOptions {
   secretFile?: string;
@@ -220,6 +221,7 @@ function describeIntegration(view: IntegrationView): string {
     `Organization:  ${view.organizationName ?? '—'}`,
     `Application:   ${view.appClientId}`,
     `Secret:        ${view.secret.text}`,
+    `Permissions:   ${permissionWords(view.permissionChecks, 'with `integrations test`')}`,
     `Status:        ${view.status}${view.statusMessage === null ? '' : ` — ${view.statusMessage}`}`,
     `Activity data: ${view.activityData}`,
     `Import:        ${view.importStartedAt === null ? 'not started (review groups, then start-import)' : `started ${view.importStartedAt}`}`,

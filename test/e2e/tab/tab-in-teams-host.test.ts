@@ -157,6 +157,8 @@ describe('tab in the local Teams host (browser)', function () {
     await form.getByLabel('Client secret').fill(secret);
     await form.getByRole('button', { name: 'Test and connect' }).click();
     await frame.getByTestId('organization-name').getByText('Fabrikam Ltd').waitFor();
+    // The check made when connecting is kept, and Setup sums it up before any other test.
+    assert.equal(await frame.getByTestId('permissions-granted').innerText(), '6 of 6 granted');
     await frame.getByRole('button', { name: 'Test connection' }).click();
     await frame.getByTestId('connection-checks').first().waitFor();
     const checks = await frame.getByTestId('connection-checks').innerText();

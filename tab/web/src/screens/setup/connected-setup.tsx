@@ -25,6 +25,7 @@ import { useStyles } from './setup-styles.js';
 import { RotateSecretDialog } from './rotate-secret-dialog.js';
 import { RemoveIntegrationDialog } from './remove-integration-dialog.js';
 import { ThresholdPreview } from './threshold-preview.js';
+import { permissionWords } from '../../../../../src/contracts/permission-words.js';
 
 export function ConnectedSetup(props: {
   readonly client: ClientHeader;
@@ -187,6 +188,10 @@ export function ConnectedSetup(props: {
               </dd>
             </>
           )}
+          <dt className={styles.term}>Permissions</dt>
+          <dd className={styles.detail} data-testid="permissions-granted">
+            {permissionWords(integration.permissionChecks, 'with Test connection')}
+          </dd>
           <dt className={styles.term}>Last checked</dt>
           <dd className={styles.detail}>{formatDateTime(integration.updatedAt)}</dd>
         </dl>
