@@ -275,8 +275,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   // After every client sync that ran to its end, whoever started it (every directory run is part of one): the day's
   // dashboard snapshot, once the MFA registrations and sign-ins it read are in, rewritten so yesterday's row holds
-  // yesterday's last state (the partner dashboard's MFA and SSO columns read it).
+  // yesterday's last state (the partner dashboard's MFA and SSO columns read it). Also as soon as the MFA
+  // registrations are in: a first sync then reads 30 days of sign-ins for minutes, and the MFA column would say
+  // "no data yet" all that time.
   clientSync.addListener({
+    onPartSynced: async (clientId, part) => {
+      if (part === 'mfa') await dashboard.recordSnapshots(clientId);
+    },
     onClientSynced: async ({ clientId }) => {
       await dashboard.recordSnapshots(clientId);
     },

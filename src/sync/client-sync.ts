@@ -30,11 +30,14 @@ export interface ClientSyncOutcome {
 
 /**
  * Told after every client sync that ran to its end, whoever started it (schedule, bot, tab, CLI, the demo), once all
- * its parts are in: the directory, activity, MFA registrations and sign-ins. Not told when the sync was cut short
- * (shutdown, takeover). A listener that throws is logged; the sync's outcome stays as it was.
+ * its parts are in: the directory, activity, MFA registrations and sign-ins; and, before that, after each of its parts
+ * whose runs all succeeded — a first sync's sign-in history takes minutes to read after the rest is in. Not told when
+ * the sync was cut short (shutdown, takeover). A listener that throws is logged; the sync's outcome stays as it was.
  */
 export interface ClientSyncListener {
   onClientSynced(outcome: ClientSyncOutcome): Promise<void>;
+  /** After one part whose runs (at least one) all succeeded, while the sync goes on. */
+  onPartSynced?(clientId: string, part: SyncPart): Promise<void>;
 }
 
 export interface ClientSyncOptions {
@@ -121,9 +124,12 @@ export class ClientSync {
             options.onProgress?.(part, update);
           };
 
+    // The process is stopping (or this sync was taken over): the run under way was interrupted at its checkpoint.
+    const stopped = (): boolean => this.options.runner.aborted || options.signal?.aborted === true;
     for (const part of parts) {
-      // The process is stopping: the run under way was interrupted at its checkpoint; the rest waits for next time.
-      if (this.options.runner.aborted || options.signal?.aborted === true) break;
+      // The rest waits for next time.
+      if (stopped()) break;
+      const before = runs.length;
       switch (part) {
         case 'directory': {
           const onProgress = progress(part);
@@ -174,6 +180,9 @@ export class ClientSync {
           }
           break;
       }
+      const ran = runs.slice(before);
+      if (ran.length > 0 && ran.every((entry) => entry.run.status === 'succeeded') && !stopped())
+        await this.tellPart(clientId, part);
     }
     const outcome = {
       clientId,
@@ -181,8 +190,18 @@ export class ClientSync {
       runs,
       succeeded: runs.every((entry) => entry.run.status === 'succeeded'),
     };
-    if (!this.options.runner.aborted && options.signal?.aborted !== true) await this.tell(outcome);
+    if (!stopped()) await this.tell(outcome);
     return outcome;
+  }
+
+  private async tellPart(clientId: string, part: SyncPart): Promise<void> {
+    for (const listener of this.listeners) {
+      try {
+        await listener.onPartSynced?.(clientId, part);
+      } catch (error) {
+        this.options.logger.error({ err: error, clientId, part }, 'client sync listener failed');
+      }
+    }
   }
 
   private async tell(outcome: ClientSyncOutcome): Promise<void> {
