@@ -173,7 +173,8 @@ export class DashboardService {
   /**
    * Today's dashboard snapshot (UTC day) of one client, or of every client: users, MFA registrations, apps seen and
    * the last 30 days' sign-ins to enterprise applications (with and without SSO) now, rewritten through the day so
-   * each day keeps its last state. A system job (after a directory sync and each scheduled sync, daily).
+   * each day keeps its last state. A system job: after each client sync, as soon as its MFA registrations are in and
+   * at its end (create-core.ts), and daily.
    */
   async recordSnapshots(clientId?: string): Promise<number> {
     const { store, clock, logger } = this.options;
