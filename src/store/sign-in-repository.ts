@@ -15,6 +15,8 @@ export interface PageWrite {
    * or from before their collection (re)started: not stored (rule 10).
    */
   readonly notCollected: number;
+  /** Those events, by id and time: the ingestion counts an event read twice (a window's edge) once. */
+  readonly notCollectedEvents: readonly { readonly id: string; readonly createdAt: string }[];
   /** Newest `createdAt` in the page (inserted or not); undefined for an empty page. */
   readonly newest: string | undefined;
 }
@@ -70,11 +72,14 @@ export class SignInRepository {
       clientId,
       [...unique.values()].map((event) => event.userId),
     );
-    const batch = [...unique.values()].filter((event) => {
+    const batch: SignInRecord[] = [];
+    const notCollectedEvents: { id: string; createdAt: string }[] = [];
+    for (const event of unique.values()) {
       const since = collecting.get(event.userId);
-      return since !== undefined && (since === null || event.createdAt >= since);
-    });
-    const notCollected = unique.size - batch.length;
+      if (since !== undefined && (since === null || event.createdAt >= since)) batch.push(event);
+      else notCollectedEvents.push({ id: event.id, createdAt: event.createdAt });
+    }
+    const notCollected = notCollectedEvents.length;
     const fresh: SignInRecord[] = [];
     for (let start = 0; start < batch.length; start += EVENT_CHUNK) {
       const chunk = batch.slice(start, start + EVENT_CHUNK);
@@ -99,6 +104,7 @@ export class SignInRepository {
       inserted: fresh.length,
       duplicates: events.length - fresh.length - notCollected,
       notCollected,
+      notCollectedEvents,
       newest,
     };
   }

@@ -293,6 +293,27 @@ describeEachEngine('sign-in ingestion against the simulator', (ctx) => {
     }
   });
 
+  it('counts a sign-in it does not collect once, though the two windows that meet at its second both read it', async () => {
+    const fixture = await importedClient();
+    const db = ctx.database.db;
+    // Windows of one day back from now, on whole seconds, both bounds inclusive: a guest's sign-in exactly a day and
+    // exactly two days ago is read by the windows on either side of it. Before, each read counted it.
+    const now = new FakeClock(new Date(Math.floor(Date.now() / 1000) * 1000));
+    const guest = [...harness.tenant.users()].find((user) => isSimGuest(user));
+    assert.ok(guest !== undefined);
+    harness.tenant.addSignIns(
+      [1, 2].map((days) => ({
+        userId: guest.id,
+        createdDateTime: new Date(now.now().getTime() - days * DAY_MS).toISOString(),
+      })),
+    );
+    const { ingestion } = activityStreams(db, fixture, now, { pageSize: 200 });
+    const outcome = await ingestion.run(fixture.clientId);
+    assert.equal(outcome.run.status, 'succeeded', outcome.run.errorMessage ?? '');
+    const guestSignIns = visibleSignIns(harness.tenant).length - collectedSignIns(harness.tenant).length;
+    assert.equal((JSON.parse(outcome.run.progress) as { notCollected: number }).notCollected, guestSignIns);
+  });
+
   it('prunes events older than the retention and keeps the aggregates', async () => {
     const fixture = await importedClient();
     const db = ctx.database.db;
