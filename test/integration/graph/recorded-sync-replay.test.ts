@@ -224,9 +224,10 @@ describeEachEngine('recorded Graph answers replayed through the sync engines', (
     });
     const outcome = await ingestion.run(fixture.clientId);
     assert.equal(outcome.run.status, 'succeeded', outcome.run.errorMessage ?? '');
-    // The documented sign-ins are of users this directory does not hold: read, counted, not kept (rule 10).
+    // The documented sign-ins are of users this directory does not hold: read, counted, not kept (rule 10). Two of
+    // the documented pages hold the same sign-in (one id): one sign-in, counted once.
     const progress = JSON.parse(outcome.run.progress) as { notCollected: number };
-    assert.ok(progress.notCollected >= idsOf(files).length, outcome.run.progress);
+    assert.ok(progress.notCollected >= new Set(idsOf(files)).size, outcome.run.progress);
   });
 
   it('sign-in ingestion on v1.0 (a tenant refusing /beta): the documented v1.0 page read', async () => {
