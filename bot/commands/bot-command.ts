@@ -5,11 +5,11 @@ const ref = z.string().trim().min(1).max(256);
 const searchTerm = z.string().trim().max(200);
 
 export const REPORT_KINDS = ['usage', 'sso', 'mfa', 'billing'] as const;
+export type ReportKindName = (typeof REPORT_KINDS)[number];
 
 /** `users --expired|--disabled|--external|--blocked`: one filter of the users list at a time. */
 export const USER_LIST_FILTERS = ['expired', 'disabled', 'external', 'blocked'] as const;
 export type UserListFilter = (typeof USER_LIST_FILTERS)[number];
-export type ReportKindName = (typeof REPORT_KINDS)[number];
 
 /**
  * The bot's commands, parsed. The same schema validates a command carried in a card's data (a client choice card

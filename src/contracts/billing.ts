@@ -13,7 +13,8 @@ export interface CollectionCounts {
   readonly disabledDeletedInEntra: number;
   readonly expired: number;
   /**
-   * Imported, present in Entra and not expired, but with sign-in blocked in Entra (`accountEnabled` false): not
+   * Imported, present in Entra and not expired, but with sign-in blocked in Entra (`accountEnabled` false: "true if
+   * the account is enabled; otherwise, false", https://learn.microsoft.com/en-us/graph/api/resources/user): not
    * billable while blocked (rule 9). With expired, what stands between the imported and the billable.
    */
   readonly blockedInEntra: number;

@@ -25,7 +25,10 @@ import { DAY_MS } from '../shared/clock.js';
 /** The checkpoint stream of sign-in ingestion. */
 export const SIGN_INS_STREAM = 'sign_ins';
 
-/** How far from a window's older edge an event may be read again by the next window (its bounds are whole seconds). */
+/**
+ * How far from a window's older edge an event may be read again by the next window (its bounds are whole seconds).
+ * The log is filtered on `createdDateTime` (List signIns: https://learn.microsoft.com/en-us/graph/api/signin-list).
+ */
 const EDGE_MS = 2_000;
 
 export type { SignInSource } from './sign-in-stream-state.js';
