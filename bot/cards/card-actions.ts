@@ -18,8 +18,4 @@ export interface CardClient {
   readonly displayName: string;
 }
 
-export function clientLabel(client: CardClient): string {
-  return client.displayName.toLowerCase().includes(client.name.toLowerCase())
-    ? client.displayName
-    : `${client.displayName} (${client.name})`;
-}
+export { clientLabel } from '../../src/contracts/client-label.js';

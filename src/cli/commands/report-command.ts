@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Argument, Option, type Command } from 'commander';
+import { clientLabel } from '../../contracts/client-label.js';
 import { reportCsv, reportTables } from '../../services/reports/report-csv.js';
 import { REPORT_KINDS } from '../../services/reports/report-types.js';
 import type {
@@ -107,7 +108,7 @@ function renderHeader(header: ReportHeader): string {
     header.filters.department === null ? undefined : `department ${header.filters.department}`,
   ].filter((item): item is string => item !== undefined);
   const lines = [
-    `${header.title} — ${header.client.displayName} (${header.client.name})`,
+    `${header.title} — ${clientLabel(header.client)}`,
     `Period ${header.period.from} to ${header.period.to} (${String(header.period.days)} days, UTC)` +
       (filters.length === 0 ? '' : `; ${filters.join(', ')}`) +
       (header.usersInScope === null ? '' : `; ${plural(header.usersInScope, 'user')} in scope`),
