@@ -143,6 +143,10 @@ describe('tab: the partner dashboard and the cross-client search (browser)', fun
           },
         )
         .waitFor();
+      await frame
+        .getByRole('group', { name: 'Reclaimable licences', exact: true })
+        .getByText("set prices under a client's Licences for the cost", { exact: false })
+        .waitFor();
       // A figure's header lines up with its figures, right-aligned, as the figures are.
       const [headerRight, figureRight] = await frame.evaluate<number[]>(`(() => {
         // Where the words end (the text itself, not the boxes around it).
@@ -254,6 +258,11 @@ describe('tab: the partner dashboard and the cross-client search (browser)', fun
 
   it('gives a viewer the rows and no action but opening them', async () => {
     const frame = await signedIn('viewer');
+    // Licence prices are an admin's to set: the dashboard does not send a viewer to set them.
+    await go(frame, '#/clients');
+    const reclaimable = frame.getByRole('group', { name: 'Reclaimable licences', exact: true });
+    await reclaimable.getByText('the cost shows once an admin sets the prices', { exact: false }).waitFor();
+    assert.equal(await reclaimable.getByText('set prices under', { exact: false }).count(), 0);
     await go(frame, `#/search?q=${encodeURIComponent(firstName)}`);
     const found = frame.getByRole('table', { name: 'Users found' });
     await found.waitFor();

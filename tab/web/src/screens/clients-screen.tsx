@@ -18,7 +18,7 @@ import { AddRegular, FilterRegular, SearchRegular } from '@fluentui/react-icons'
 import { useState, type SyntheticEvent } from 'react';
 import { ApiError } from '../api/api-client.js';
 import type { ClientDashboardRow, ClientReclaimableView, ClientRef, PartnerDashboard } from '../api/types.js';
-import { useApp } from '../app-context.js';
+import { canOperate, useApp } from '../app-context.js';
 import { ErrorBar } from '../components/error-bar.js';
 import { PageHeader } from '../components/page-header.js';
 import { StatCard, StatGrid } from '../components/stat-card.js';
@@ -148,7 +148,11 @@ export function ClientsScreen() {
           <StatCard
             label="Reclaimable licences"
             value={inactiveLicensed === 0 ? '—' : plural(inactiveLicensed, 'user')}
-            hint="inactive users holding licences: set prices under a client's Licences for the cost"
+            hint={
+              list.some((client) => canOperate(me, client.id))
+                ? "inactive users holding licences: set prices under a client's Licences for the cost"
+                : 'inactive users holding licences: the cost shows once an admin sets the prices'
+            }
           />
         ) : (
           <StatCard
