@@ -8,6 +8,7 @@ import type { AuditLogService } from '../services/audit-log-service.js';
 import type { AuditTrail } from '../services/audit-trail.js';
 import type { BillingService } from '../services/billing-service.js';
 import type { LicenceService } from '../services/licence-service.js';
+import type { OffboardingService } from '../services/offboarding-service.js';
 import type { UserActionsService } from '../services/user-actions-service.js';
 import type { ClientService } from '../services/client-service.js';
 import type { CollectionReconciler } from '../services/collection-reconciler.js';
@@ -136,6 +137,8 @@ export interface Core {
   readonly licences: LicenceService;
   /** Acting on users in Entra (issue 17): `preview`, `execute` (block sign-in and its Undo), audited per user. */
   readonly userActions: UserActionsService;
+  /** Offboarding a leaver: `preview`, `execute` (block sign-in, sign out everywhere, remove licences, Disable user). */
+  readonly offboarding: OffboardingService;
   /** Roles: `myGrants`, `list`, `assign`, `revoke`. */
   readonly roles: RoleService;
   /** The audit log: `query`, `exportCsv`, `exportCsvPages`. */
@@ -216,6 +219,7 @@ export type CoreServices = Pick<
   | 'billing'
   | 'licences'
   | 'userActions'
+  | 'offboarding'
   | 'roles'
   | 'auditLog'
   | 'exports'

@@ -13,6 +13,7 @@ import { AuditLogService } from '../services/audit-log-service.js';
 import { AuditTrail } from '../services/audit-trail.js';
 import { BillingService } from '../services/billing-service.js';
 import { LicenceService } from '../services/licence-service.js';
+import { OffboardingService } from '../services/offboarding-service.js';
 import { UserActionsService } from '../services/user-actions-service.js';
 import { ClientAccess } from '../services/client-access.js';
 import { ClientService } from '../services/client-service.js';
@@ -167,6 +168,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const billing = new BillingService({ store, clientAccess, clock, logger });
   const licences = new LicenceService({ store, clients, graphs, clientAccess, audit, clock });
   const userActions = new UserActionsService({ store, clientAccess, graphs, audit, clock });
+  const offboarding = new OffboardingService({ clientAccess, users, userActions });
   const status = new StatusService({
     store,
     clients,
@@ -331,6 +333,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     billing,
     licences,
     userActions,
+    offboarding,
     roles,
     auditLog,
     exports,

@@ -141,6 +141,17 @@ const actions: readonly Action[] = [
     },
   ]),
   {
+    name: 'offboarding.preview',
+    level: 'operate',
+    run: (core, actor, ref, f) => core.offboarding.preview(actor, ref, f.userId),
+  },
+  {
+    name: 'offboarding.execute',
+    level: 'operate',
+    // The fixture's client is not connected: an allowed call is refused for that at its first step, after the right.
+    run: (core, actor, ref, f) => core.offboarding.execute(actor, ref, f.userId, { confirm: true }),
+  },
+  {
     name: 'groups.previewExclusion',
     level: 'operate',
     run: (core, actor, ref, f) => core.groups.previewExclusion(actor, ref, f.groupId),

@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict';
+import type { SimTenant } from '../../../sim/index.js';
+import type { OffboardingStep } from '../../../src/contracts/offboarding.js';
+import { REPORTS_PACE_KEY } from '../../../src/graph/tenant-gate.js';
+import { ValidationError } from '../../../src/shared/errors.js';
+import { engines } from '../../support/databases.js';
+import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
+import { partnerAdmin, startCore, type CoreHarness } from './fixtures/core-harness.js';
+
+/**
+ * Offboarding a leaver (src/services/offboarding-service.ts) through the real core against the simulator over HTTPS:
+ * the steps of Microsoft's "Revoke user access in Microsoft Entra ID"
+ * (https://learn.microsoft.com/en-us/entra/identity/users/users-revoke-access) — block sign-in, then revoke the
+ * sessions — then the licences freed and collection stopped here; a step the tenant has not granted is skipped with
+ * how to grant it, and the others still run.
+ */
+for (const engine of engines) {
+  describe(`offboarding a leaver: previewed, confirmed, step by step, audited [${engine}]`, function () {
+    this.timeout(240_000);
+    let harness: TestSimulator;
+    let app: CoreHarness;
+    let tenant: SimTenant;
+    let clientId: string;
+    /** Imported, enabled, licensed users, each offboarded by one test. */
+    let leavers: string[];
+
+    before(async () => {
+      harness = await startTestSimulator({
+        users: 120,
+        groups: 3,
+        premium: true,
+        guestRatio: 0.05,
+        signInDays: 10,
+      });
+      tenant = harness.tenant;
+      app = await startCore(engine, {
+        graphEndpoints: harness.endpoints,
+        start: new Date(Math.floor(harness.sim.now().getTime() / 1000) * 1000).toISOString(),
+        reportsPace: { key: REPORTS_PACE_KEY, minIntervalMs: 0 },
+      });
+      clientId = (await app.core.clients.add(partnerAdmin, { name: `off-${engine}` })).id;
+      await app.core.integrationStore.save({
+        clientId,
+        kind: 'client_credentials',
+        tenantId: tenant.tenantId,
+        tenantInput: tenant.domain,
+        appClientId: harness.app.clientId,
+        clientSecret: harness.app.clientSecret,
+        actor: 'test',
+        at: app.clock.now(),
+      });
+      const sync = await app.core.clientSync.run(clientId, { parts: ['directory', 'activity'] });
+      assert.ok(sync.succeeded, JSON.stringify(sync.runs.map((r) => r.run.errorMessage)));
+      await app.core.integrations.startImport(partnerAdmin, clientId);
+      const page = await app.core.users.list(partnerAdmin, clientId, { state: 'imported', limit: 200 });
+      leavers = page.items
+        .filter((u) => u.accountEnabled && tenant.licences.assignedLicenses(u.id).length > 0)
+        .map((u) => u.id);
+      assert.ok(leavers.length >= 3, `imported, enabled, licensed users: ${leavers.length.toString()}`);
+    });
+    after(async () => {
+      await app.dispose();
+      await harness.close();
+    });
+
+    const planOf = (steps: readonly { step: OffboardingStep; plan: string }[]): Record<string, string> =>
+      Object.fromEntries(steps.map((s) => [s.step, s.plan]));
+    const outcomeOf = (
+      steps: readonly { step: OffboardingStep; outcome: string }[],
+    ): Record<string, string> => Object.fromEntries(steps.map((s) => [s.step, s.outcome]));
+    const auditedActions = async (userId: string): Promise<string[]> => {
+      const page = await app.core.auditLog.query(partnerAdmin, { client: clientId, limit: 1000 });
+      return page.items
+        .filter((item) => item.targetId === userId)
+        .map((item) => item.action)
+        .reverse();
+    };
+
+    it('without the write permissions: the three Entra steps are unavailable with how to grant them; confirmed, they are skipped and collection still stops', async () => {
+      const [leaver] = leavers as [string];
+      const preview = await app.core.offboarding.preview(partnerAdmin, clientId, leaver);
+      assert.deepEqual(planOf(preview.steps), {
+        block_sign_in: 'unavailable',
+        revoke_sessions: 'unavailable',
+        remove_licences: 'unavailable',
+        stop_collection: 'change',
+      });
+      for (const step of preview.steps.slice(0, 3))
+        assert.match(step.reason ?? '', /^Not available .*consent/);
+      assert.equal(preview.toChange, 1);
+      // Without confirm: refused, nothing changed.
+      await assert.rejects(
+        app.core.offboarding.execute(partnerAdmin, clientId, leaver, {}),
+        (error: unknown) => error instanceof ValidationError && error.message.includes('confirm: true'),
+      );
+      assert.equal((await app.core.users.get(partnerAdmin, clientId, leaver)).state, 'imported');
+
+      const outcome = await app.core.offboarding.execute(partnerAdmin, clientId, leaver, { confirm: true });
+      assert.deepEqual(outcomeOf(outcome.steps), {
+        block_sign_in: 'skipped',
+        revoke_sessions: 'skipped',
+        remove_licences: 'skipped',
+        stop_collection: 'done',
+      });
+      assert.equal(tenant.user(leaver)?.accountEnabled, true);
+      assert.equal(tenant.sessions.validFromOf(leaver), undefined);
+      assert.ok(tenant.licences.assignedLicenses(leaver).length > 0);
+      const user = await app.core.users.get(partnerAdmin, clientId, leaver);
+      assert.deepEqual([user.state, user.disableReason, user.billable], ['disabled', 'manual', false]);
+    });
+
+    it('with them: every step done in order — blocked, signed out, licences freed, no longer collected — each audited; again, nothing more to do', async () => {
+      tenant.grantAppPermissions(harness.app.clientId, [
+        'User.EnableDisableAccount.All',
+        'User.RevokeSessions.All',
+        'LicenseAssignment.ReadWrite.All',
+      ]);
+      const leaver = leavers[1]!;
+      const held = tenant.licences.assignedLicenses(leaver).length;
+      const preview = await app.core.offboarding.preview(partnerAdmin, clientId, leaver);
+      assert.deepEqual(planOf(preview.steps), {
+        block_sign_in: 'change',
+        revoke_sessions: 'change',
+        remove_licences: 'change',
+        stop_collection: 'change',
+      });
+      assert.match(preview.steps[2]?.reason ?? '', /^Frees /);
+      assert.equal(preview.toChange, 4);
+      // The preview changed nothing.
+      assert.equal(tenant.user(leaver)?.accountEnabled, true);
+
+      const outcome = await app.core.offboarding.execute(partnerAdmin, clientId, leaver, { confirm: true });
+      assert.deepEqual(
+        outcome.steps.map((s) => [s.step, s.outcome]),
+        [
+          ['block_sign_in', 'done'],
+          ['revoke_sessions', 'done'],
+          ['remove_licences', 'done'],
+          ['stop_collection', 'done'],
+        ],
+      );
+      assert.equal(tenant.user(leaver)?.accountEnabled, false);
+      assert.ok(tenant.sessions.validFromOf(leaver), 'sessions revoked');
+      assert.ok(held > 0);
+      assert.equal(tenant.licences.assignedLicenses(leaver).length, 0);
+      const user = await app.core.users.get(partnerAdmin, clientId, leaver);
+      assert.deepEqual([user.state, user.disableReason, user.billable], ['disabled', 'manual', false]);
+      // Each step is audited as the action it is, in the order it ran.
+      assert.deepEqual(await auditedActions(leaver), [
+        'user.block_sign_in',
+        'user.revoke_sessions',
+        'user.remove_licences',
+        'user.disable',
+      ]);
+
+      // Again: what is already so is done without a request; revoking sessions always acts (Entra has no "already").
+      const again = await app.core.offboarding.preview(partnerAdmin, clientId, leaver);
+      assert.deepEqual(planOf(again.steps), {
+        block_sign_in: 'already',
+        revoke_sessions: 'change',
+        remove_licences: 'already',
+        stop_collection: 'already',
+      });
+      const second = await app.core.offboarding.execute(partnerAdmin, clientId, leaver, { confirm: true });
+      assert.deepEqual(outcomeOf(second.steps), {
+        block_sign_in: 'done',
+        revoke_sessions: 'done',
+        remove_licences: 'done',
+        stop_collection: 'done',
+      });
+      assert.equal(second.steps[3]?.reason, 'Already disabled by hand.');
+    });
+
+    it('refuses a user that is not there, or a reference that is neither an id nor a UPN, with what to give instead', async () => {
+      await assert.rejects(
+        app.core.offboarding.preview(partnerAdmin, clientId, 'not a user'),
+        (error: unknown) =>
+          error instanceof ValidationError &&
+          error.message.includes('object id (GUID) or a user principal name'),
+      );
+      await assert.rejects(
+        app.core.offboarding.execute(partnerAdmin, clientId, 'nobody@nowhere.example', { confirm: true }),
+        (error: unknown) => (error as { status?: number }).status === 404,
+      );
+      await assert.rejects(
+        app.core.offboarding.execute(partnerAdmin, clientId, leavers[2]!, { confirm: 'yes' }),
+        (error: unknown) =>
+          error instanceof ValidationError && JSON.stringify(error).includes('confirm must be true or false'),
+      );
+      assert.equal((await app.core.users.get(partnerAdmin, clientId, leavers[2]!)).state, 'imported');
+    });
+  });
+}
