@@ -57,3 +57,11 @@ export interface OffboardingOutcome {
   readonly user: OffboardingPreview['user'];
   readonly steps: readonly OffboardingStepResult[];
 }
+
+/** Each step as the tab, the bot and the CLI name it. */
+export const OFFBOARDING_STEP_TITLES: Readonly<Record<OffboardingStep, string>> = {
+  block_sign_in: 'Block sign-in',
+  revoke_sessions: 'Sign out everywhere',
+  remove_licences: 'Remove licences',
+  stop_collection: 'Stop collecting and billing',
+};

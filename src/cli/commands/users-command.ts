@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { UserView } from '../../contracts/users.js';
 import { expiryWords } from '../../contracts/expiry-words.js';
 import { emptyDirectory, formatTable, type CliContext } from '../cli-context.js';
+import { registerOffboardCommand } from './offboard-command.js';
 import { registerUserActionCommands } from './user-actions-command.js';
 
 interface ListOptions {
@@ -141,6 +142,7 @@ export function registerUsersCommand(program: Command, context: CliContext): voi
     });
 
   registerUserActionCommands(users, context);
+  registerOffboardCommand(users, context);
 }
 
 /** Yes or no — or pending while the tenant's activity is being read (not final until it has been). */

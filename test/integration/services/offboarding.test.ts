@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import type { SimTenant } from '../../../sim/index.js';
-import type { OffboardingStep } from '../../../src/contracts/offboarding.js';
+import type { CliContext } from '../../../src/cli/cli-context.js';
+import { runCli } from '../../../src/cli/program.js';
+import type { OffboardingOutcome, OffboardingStep } from '../../../src/contracts/offboarding.js';
 import { REPORTS_PACE_KEY } from '../../../src/graph/tenant-gate.js';
 import { ValidationError } from '../../../src/shared/errors.js';
 import { engines } from '../../support/databases.js';
@@ -56,7 +58,7 @@ for (const engine of engines) {
       leavers = page.items
         .filter((u) => u.accountEnabled && tenant.licences.assignedLicenses(u.id).length > 0)
         .map((u) => u.id);
-      assert.ok(leavers.length >= 3, `imported, enabled, licensed users: ${leavers.length.toString()}`);
+      assert.ok(leavers.length >= 4, `imported, enabled, licensed users: ${leavers.length.toString()}`);
     });
     after(async () => {
       await app.dispose();
@@ -169,6 +171,43 @@ for (const engine of engines) {
         stop_collection: 'done',
       });
       assert.equal(second.steps[3]?.reason, 'Already disabled by hand.');
+    });
+
+    it('from the CLI, by user principal name: previews the steps, then with --confirm does them', async () => {
+      const leaver = leavers[3]!;
+      const upn = tenant.user(leaver)?.userPrincipalName ?? '';
+      let out: string[] = [];
+      const cli: CliContext = {
+        actor: partnerAdmin,
+        out: (text) => out.push(text),
+        err: (text) => out.push(text),
+        core: () => Promise.resolve(app.core),
+      };
+      assert.equal(await runCli(['users', 'offboard', `off-${engine}`, upn], cli), 0, out.join('\n'));
+      const preview = out.join('\n');
+      assert.match(preview, /: 4 steps to do\./);
+      for (const title of [
+        'Block sign-in',
+        'Sign out everywhere',
+        'Remove licences',
+        'Stop collecting and billing',
+      ])
+        assert.match(preview, new RegExp(`^${title} +change`, 'm'));
+      assert.match(preview, /run the same command with --confirm/);
+      assert.equal(tenant.user(leaver)?.accountEnabled, true, 'a preview changes nothing');
+      out = [];
+      assert.equal(await runCli(['users', 'offboard', `off-${engine}`, upn, '--confirm', '--json'], cli), 0);
+      const outcome = JSON.parse(out.join('')) as OffboardingOutcome;
+      assert.equal(outcome.user.id, leaver);
+      assert.ok(
+        outcome.steps.every((s) => s.outcome === 'done'),
+        JSON.stringify(outcome.steps),
+      );
+      assert.equal(tenant.user(leaver)?.accountEnabled, false);
+      // A user the client does not have: exit 1 with the core's words.
+      out = [];
+      assert.equal(await runCli(['users', 'offboard', `off-${engine}`, 'nobody@nowhere.example'], cli), 1);
+      assert.match(out.join('\n'), /nobody@nowhere\.example/);
     });
 
     it('refuses a user that is not there, or a reference that is neither an id nor a UPN, with what to give instead', async () => {
