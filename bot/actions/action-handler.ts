@@ -19,6 +19,7 @@ import {
 } from '../workflows/directory-workflows.js';
 import { showLicences } from '../workflows/licence-workflow.js';
 import { startSync, type SyncWorkflowOptions } from '../workflows/sync-workflow.js';
+import { confirmOffboarding, previewOffboarding } from '../workflows/offboarding-workflow.js';
 import { confirmAction, previewInactiveAction } from '../workflows/user-action-workflow.js';
 import { explainingMissingRole, toCardClient, type WorkflowContext } from '../workflows/workflow-context.js';
 import {
@@ -190,6 +191,14 @@ async function onClient(
     case 'users.act.preview': {
       const input = as(verb);
       return previewInactiveAction(context, client, input.action, input.users);
+    }
+    case 'user.offboard.preview': {
+      const input = as(verb);
+      return previewOffboarding(context, client, input.user);
+    }
+    case 'user.offboard.confirm': {
+      const input = as(verb);
+      return confirmOffboarding(context, client, input.user);
     }
     case 'users.act.confirm': {
       const input = as(verb);

@@ -37,6 +37,12 @@ export const actionSchemas = {
   /** Disable's first click: the card asks to confirm (as the tab's dialog does) before anything changes. */
   'user.disable.ask': z.object({ client: clientRef, user: userRef }),
   'user.disable': z.object({ client: clientRef, user: userRef }),
+  /** Offboarding a leaver: the preview card of its steps (nothing changes), then its confirmation. */
+  'user.offboard.preview': z.object({ client: clientRef, user: userRef }),
+  'user.offboard.confirm': z.object({
+    client: clientRef,
+    user: z.string().regex(GUID_PATTERN, 'must be a user object id'),
+  }),
   'groups.list': z.object({
     client: clientRef,
     search: z.string().trim().max(200).optional(),

@@ -31,6 +31,7 @@ export const STATE_CHANGING_VERBS: ReadonlySet<ActionVerb> = new Set<ActionVerb>
   'group.reporting',
   'group.exclude.confirm',
   'users.act.confirm',
+  'user.offboard.confirm',
 ]);
 
 export function isViewVerb(verb: string): verb is ViewVerb {

@@ -64,6 +64,10 @@ function userActions(client: CardClient, user: UserView): CardAction[] {
       act(title, 'users.act.preview', { client: client.id, action, users: [user.id] });
     if (user.accountEnabled) actions.push(entra('Block sign-in…', 'block_sign_in'));
     actions.push(entra('Remove licences…', 'remove_licences'));
+    // A leaver: every step at once, shown first (src/services/offboarding-service.ts).
+    actions.push(
+      act('Offboard…', 'user.offboard.preview', { client: client.id, user: user.id }, 'destructive'),
+    );
   }
   return actions;
 }

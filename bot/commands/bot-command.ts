@@ -30,6 +30,7 @@ export const botCommandSchema = z.discriminatedUnion('name', [
   }),
   z.object({ name: z.literal('import'), client: ref.optional(), user: ref }),
   z.object({ name: z.literal('disable'), client: ref.optional(), user: ref }),
+  z.object({ name: z.literal('offboard'), client: ref.optional(), user: ref }),
   z.object({ name: z.literal('groups'), client: ref.optional(), search: searchTerm.optional() }),
   z.object({ name: z.literal('exclude'), client: ref.optional(), group: ref }),
   z.object({
@@ -70,6 +71,10 @@ export const COMMAND_HELP: readonly { readonly usage: string; readonly does: str
   },
   { usage: 'import [client] <user>', does: 'start collecting a user (UPN, mail or name)' },
   { usage: 'disable [client] <user>', does: 'stop collecting a user; no longer billable' },
+  {
+    usage: 'offboard [client] <user>',
+    does: 'a leaver: block sign-in, sign out everywhere, remove licences, stop billing — shows the steps first',
+  },
   { usage: 'groups [client] [search]', does: 'find groups; exclude, import for reporting, view members' },
   { usage: 'exclude [client] <group>', does: 'preview what excluding a group does, then confirm' },
   {

@@ -18,6 +18,7 @@ import {
   listUsers,
   previewExclusion,
 } from '../workflows/directory-workflows.js';
+import { previewOffboarding } from '../workflows/offboarding-workflow.js';
 import { showLicences } from '../workflows/licence-workflow.js';
 import { startSync, type CardUpdater, type SyncWorkflowOptions } from '../workflows/sync-workflow.js';
 import {
@@ -131,6 +132,9 @@ export async function runCommand(
     case 'disable':
       // Destructive: the card asks to confirm first, as the tab does.
       return { card: await askDisable(context, client, resolved.user) };
+    case 'offboard':
+      // Destructive and several steps: the card shows them and asks first.
+      return { card: await previewOffboarding(context, client, resolved.user) };
     case 'groups':
       return {
         card: await listGroups(context, client, { search: resolved.search }),
@@ -162,9 +166,10 @@ type ClientCommand = Exclude<BotCommand, { name: 'help' | 'whoami' | 'clients' |
 
 /**
  * `users [client] [search]`, `groups [client] [search]`, `import [client] <user>`, `disable [client] <user>`,
+ * `offboard [client] <user>`,
  * `exclude [client] <group>` (the CLI's order): the first words are the client when a client the person sees has
  * them as its short or display name (the longest such run: `users Northwind Traders adele`); otherwise every word is
- * the search, the user or the group. `import`, `disable` and `exclude` keep at least one word for what they act on.
+ * the search, the user or the group. `import`, `disable`, `offboard` and `exclude` keep at least one word for what they act on.
  * Returns the command with `client` set when it was named.
  */
 async function splitClientWords(context: WorkflowContext, command: ClientCommand): Promise<ClientCommand> {
@@ -181,7 +186,8 @@ async function splitClientWords(context: WorkflowContext, command: ClientCommand
   if (command.name === 'groups') return { ...command, client, search: rest === '' ? undefined : rest };
   if (rest === '') return command;
   if (command.name === 'exclude') return { ...command, client, group: rest };
-  if (command.name === 'import' || command.name === 'disable') return { ...command, client, user: rest };
+  if (command.name === 'import' || command.name === 'disable' || command.name === 'offboard')
+    return { ...command, client, user: rest };
   return command;
 }
 
@@ -194,6 +200,7 @@ function typedWords(command: ClientCommand): readonly string[] | undefined {
       return [command.search ?? ''];
     case 'import':
     case 'disable':
+    case 'offboard':
       return [command.user];
     case 'exclude':
       return [command.group];

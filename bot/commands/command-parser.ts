@@ -70,7 +70,8 @@ export function parseCommand(input: string): ParsedMessage {
         };
       }
       case 'import':
-      case 'disable': {
+      case 'disable':
+      case 'offboard': {
         const problem = unexpected([]);
         if (problem !== undefined) return describeProblem(problem);
         if (positional.length === 0) return `name the user to ${name}: \`${name} <UPN, mail or name>\``;

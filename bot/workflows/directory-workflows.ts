@@ -21,13 +21,13 @@ import type { UserListFilter } from '../commands/bot-command.js';
 const CANDIDATES = 8;
 const PAGE = 10;
 
-type Found<T> =
+export type Found<T> =
   | { readonly kind: 'one'; readonly item: T }
   | { readonly kind: 'many'; readonly items: readonly T[]; readonly more: boolean }
   | { readonly kind: 'none' };
 
 /** A user by object id, UPN, mail or display name: the exact match if there is one, else the candidates. */
-async function findUser(
+export async function findUser(
   context: WorkflowContext,
   client: CardClient,
   typed: string,
@@ -80,7 +80,7 @@ function pick<T>(items: readonly T[], more: boolean): Found<T> {
   return { kind: 'many', items, more };
 }
 
-function noUser(client: CardClient, typed: string): AppError {
+export function noUser(client: CardClient, typed: string): AppError {
   return new AppError(
     'not_found',
     `No user of ${client.displayName} matches “${typed}”. Try part of the name, the UPN or the mail.`,

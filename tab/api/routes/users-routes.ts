@@ -6,7 +6,7 @@ import type { TotalCache } from '../total-cache.js';
 
 /**
  * Users of a client (rules 4, 5, 8, 9): the list with filters and keyset pages, the "Entra ID users" import list,
- * one user, import, disable, departments, and the filtered list as CSV. The query string goes to the user service
+ * one user, import, disable, offboarding (preview, then confirm), departments, and the filtered list as CSV. The query string goes to the user service
  * as it came: it validates and names every bad parameter.
  */
 export function usersRoutes(core: CoreServices, totals: TotalCache): TabRoute[] {
@@ -54,6 +54,19 @@ export function usersRoutes(core: CoreServices, totals: TotalCache): TabRoute[] 
       path: '/clients/:client/users/:user/disable',
       handle: async ({ actor, params }) =>
         json(await core.users.disableUser(actor, params.client ?? '', params.user ?? '')),
+    },
+    {
+      // Offboarding a leaver: its steps (nothing changes), then, with `{"confirm": true}`, each step in order.
+      method: 'GET',
+      path: '/clients/:client/users/:user/offboarding',
+      handle: async ({ actor, params }) =>
+        json(await core.offboarding.preview(actor, params.client ?? '', params.user ?? '')),
+    },
+    {
+      method: 'POST',
+      path: '/clients/:client/users/:user/offboarding',
+      handle: async ({ actor, params, body }) =>
+        json(await core.offboarding.execute(actor, params.client ?? '', params.user ?? '', body)),
     },
     {
       method: 'GET',

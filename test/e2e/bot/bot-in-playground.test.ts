@@ -753,6 +753,102 @@ describe('bot in the Agents Playground (end to end)', function () {
     const restored = await licencesInTenant();
     for (const id of users) assert.deepEqual(restored.get(id), before.get(id), id);
   });
+
+  it('`offboard <user>`: the steps first, then Offboard does each in order — a step the tenant has not granted is skipped, saying how to grant it — and the tenant, the store and the audit log show each step', async function () {
+    this.timeout(120_000);
+    const demo = await app.store.db
+      .selectFrom('integrations')
+      .select(['tenant_id', 'app_client_id'])
+      .where('client_id', '=', demoClientId)
+      .executeTakeFirstOrThrow();
+    // Granted: blocking sign-in and licences; not granted: revoking sessions (User.RevokeSessions.All).
+    await app.simControl('POST', `/tenants/${demo.tenant_id}/apps/${demo.app_client_id}/permissions`, {
+      permissions: ['User.EnableDisableAccount.All', 'LicenseAssignment.ReadWrite.All'],
+    });
+    const started = (await app.api('partnerAdmin', 'POST', '/clients/demo/import', {})).status;
+    assert.ok(started === 200 || started === 202 || started === 409, String(started));
+    const licences = new Map(
+      (
+        (await app.simControl('GET', `/tenants/${demo.tenant_id}/licences`)) as {
+          users: { id: string; skuIds: string[] }[];
+        }
+      ).users.map((u) => [u.id, u.skuIds]),
+    );
+    const imported = (
+      (await app.api('partnerAdmin', 'GET', '/clients/demo/users?state=imported&limit=200')).body as {
+        items: { id: string; userPrincipalName: string | null; accountEnabled: boolean; guest: boolean }[];
+      }
+    ).items;
+    const leaver = imported.find(
+      (u) =>
+        u.accountEnabled && !u.guest && u.userPrincipalName !== null && (licences.get(u.id)?.length ?? 0) > 0,
+    );
+    assert.ok(leaver?.userPrincipalName, 'an imported, licensed user who may sign in');
+
+    const preview = await ask(`offboard demo ${leaver.userPrincipalName}`, PERSONAL, /^Offboard /);
+    const shown = textOf(preview.card);
+    assert.match(shown, /^Block sign-in: to do$/m);
+    assert.match(shown, /^Sign out everywhere: skipped \(not granted\)$/m);
+    assert.match(shown, /^Remove licences: to do$/m);
+    assert.match(shown, /^Stop collecting and billing: to do$/m);
+    assert.match(
+      shown,
+      /Sign out everywhere: Not available for this client yet\..*User\.RevokeSessions\.All/s,
+    );
+    assert.equal(
+      (
+        (await app.simControl('GET', `/tenants/${demo.tenant_id}/users/${leaver.id}`)) as {
+          user: { accountEnabled: boolean };
+        }
+      ).user.accountEnabled,
+      true,
+      'the preview changed nothing',
+    );
+
+    const done = await playground.click(
+      PERSONAL,
+      preview.messageId,
+      actionOf(preview.card, 'user.offboard.confirm', 'Offboard'),
+    );
+    assert.equal(done.status, 200);
+    assert.match(headingOf(done.card) ?? '', /^Offboarded .+, not every step$/);
+    assert.match(textOf(done.card), /^Sign out everywhere: skipped \(not granted\)$/m);
+    // In the tenant: blocked, licences removed; in the store: no longer collected or billed.
+    const inTenant = (await app.simControl('GET', `/tenants/${demo.tenant_id}/users/${leaver.id}`)) as {
+      user: { accountEnabled: boolean };
+    };
+    assert.equal(inTenant.user.accountEnabled, false);
+    const after = (
+      (await app.simControl('GET', `/tenants/${demo.tenant_id}/licences`)) as {
+        users: { id: string; skuIds: string[] }[];
+      }
+    ).users.find((u) => u.id === leaver.id);
+    assert.equal(after?.skuIds.length ?? 0, 0);
+    const row = await app.store.db
+      .selectFrom('directory_users')
+      .select(['collection_state', 'disable_reason'])
+      .where('client_id', '=', demoClientId)
+      .where('id', '=', leaver.id)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual([row.collection_state, row.disable_reason], ['disabled', 'manual']);
+    // Each step audited as the action it is, from the bot; the one not granted as refused for the permission.
+    const audit = await app.store.db
+      .selectFrom('audit_log')
+      .select(['action', 'after'])
+      .where('target_id', '=', leaver.id)
+      .where('channel', '=', 'bot')
+      .orderBy('id')
+      .execute();
+    assert.deepEqual(
+      audit.map((entry) => [entry.action, (JSON.parse(entry.after ?? '{}') as { outcome?: string }).outcome]),
+      [
+        ['user.block_sign_in', 'done'],
+        ['user.revoke_sessions', 'refused'],
+        ['user.remove_licences', 'done'],
+        ['user.disable', undefined],
+      ],
+    );
+  });
 });
 
 /** What no payload may change: the audit log, pending previews, role assignments, conversations. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import type { Core } from '../../../src/composition/create-core.js';
 import { operatorActor, type Actor } from '../../../src/services/actor.js';
-import { ForbiddenError, NotFoundError } from '../../../src/shared/errors.js';
+import { AppError, ForbiddenError, NotFoundError } from '../../../src/shared/errors.js';
 import { MSP_TENANT, describeEachEngineWithCore, partnerAdmin, person } from './fixtures/core-harness.js';
 import { seedClient, seedDirectory, stateSnapshot, tableCounts } from './fixtures/directory-fixture.js';
 
@@ -273,7 +273,9 @@ function expected(role: Role, level: Level, own: boolean): Outcome {
 function classify(error: unknown): Outcome {
   if (error instanceof ForbiddenError) return 'forbidden';
   if (error instanceof NotFoundError && error.details?.what === 'Client') return 'not found';
-  // Any other outcome (success, a refusal by a rule, a validation error) means the right was granted.
+  // Any other answer of the core (a refusal by a rule, a validation error) means the right was granted. Anything
+  // else is a crash, not an answer: it fails the test rather than pass as "allowed".
+  if (!(error instanceof AppError)) throw error;
   return 'allowed';
 }
 

@@ -132,6 +132,8 @@ describe('tab API: the core decides who may read and change what, and bad input 
         ],
       ),
       ['GET', '/api/tab/clients/bravo/settings/expiry/preview?days=14', undefined],
+      ['GET', `/api/tab/clients/bravo/users/${userId}/offboarding`, undefined],
+      ['POST', `/api/tab/clients/bravo/users/${userId}/offboarding`, { confirm: true }],
     ];
     const auditBefore = await harness.core.auditLog.query({
       ...PARTNER_ADMIN,
@@ -269,6 +271,14 @@ describe('tab API: the core decides who may read and change what, and bad input 
       }),
       403,
     );
+    const someone = crypto.randomUUID();
+    assert.equal(await status('GET', `/api/tab/clients/alpha/users/${someone}/offboarding`, viewerOfA), 403);
+    assert.equal(
+      await status('POST', `/api/tab/clients/alpha/users/${someone}/offboarding`, viewerOfA, {
+        confirm: true,
+      }),
+      403,
+    );
     for (const path of ['/api/tab/clients/alpha/user-actions/preview', '/api/tab/clients/alpha/user-actions'])
       assert.equal(
         await status('POST', path, viewerOfA, {
@@ -329,6 +339,15 @@ describe('tab API: the core decides who may read and change what, and bad input 
           enabled: 'yes',
         }),
         ['enabled'],
+      );
+    });
+
+    it('an offboarding whose confirmation is not a boolean, before any user is looked at', async () => {
+      assert.deepEqual(
+        await problems('POST', `/api/tab/clients/alpha/users/${crypto.randomUUID()}/offboarding`, {
+          confirm: 'yes',
+        }),
+        ['confirm'],
       );
     });
 

@@ -24,7 +24,9 @@ import {
   userActionResultCard,
 } from '../../../bot/cards/user-action-cards.js';
 import type { UserActionOutcome, UserActionPreview } from '../../../src/contracts/user-actions.js';
+import { offboardingPreviewCard, offboardingResultCard } from '../../../bot/cards/offboarding-cards.js';
 import { reportCard } from '../../../bot/cards/report-card.js';
+import type { OffboardingOutcome, OffboardingPreview } from '../../../src/contracts/offboarding.js';
 import { searchCard } from '../../../bot/cards/search-card.js';
 import { syncCard, syncFraction } from '../../../bot/cards/sync-card.js';
 import { userCard, userChoiceCard, userListCard } from '../../../bot/cards/user-cards.js';
@@ -328,7 +330,52 @@ const removeOutcome: UserActionOutcome = {
   ],
 };
 
+const offboardPreview: OffboardingPreview = {
+  clientId: client.id,
+  user: {
+    id: '11111111-2222-4333-8444-555555555555',
+    displayName: 'Leaver One',
+    userPrincipalName: 'leaver@contoso.example',
+  },
+  steps: [
+    { step: 'block_sign_in', what: 'Block sign-in.', plan: 'change', reason: null },
+    {
+      step: 'revoke_sessions',
+      what: 'Sign out everywhere.',
+      plan: 'unavailable',
+      reason: notAvailableNotice(notGranted),
+    },
+    { step: 'remove_licences', what: 'Remove licences.', plan: 'change', reason: 'Frees Microsoft 365 E3.' },
+    {
+      step: 'stop_collection',
+      what: 'Stop collecting.',
+      plan: 'already',
+      reason: 'Already disabled by hand.',
+    },
+  ],
+  toChange: 2,
+  monthlyCostReclaimed: { cents: 3300, amount: '33.00', currency: 'GBP' },
+};
+const offboardOutcome: OffboardingOutcome = {
+  clientId: client.id,
+  user: offboardPreview.user,
+  steps: [
+    { step: 'block_sign_in', outcome: 'done', reason: null },
+    { step: 'revoke_sessions', outcome: 'skipped', reason: notAvailableNotice(notGranted) },
+    { step: 'remove_licences', outcome: 'refused', reason: 'Request_BadRequest: the licence is inherited.' },
+    { step: 'stop_collection', outcome: 'done', reason: 'Already disabled by hand.' },
+  ],
+};
+
 const cards: Record<string, AdaptiveCard> = {
+  'offboarding preview': offboardingPreviewCard(client, offboardPreview),
+  'offboarding preview, nothing to do': offboardingPreviewCard(client, {
+    ...offboardPreview,
+    steps: offboardPreview.steps.map((step) => ({ ...step, plan: 'already' as const })),
+    toChange: 0,
+    monthlyCostReclaimed: null,
+  }),
+  'offboarding results, not every step': offboardingResultCard(client, offboardOutcome),
   'remove licences preview, not granted': userActionPreviewCard(client, removePreview, 3),
   'block sign-in preview, granted': userActionPreviewCard(
     client,
@@ -648,6 +695,41 @@ describe('bot cards', () => {
     assert.match(JSON.stringify(cards['find with nothing']), /Nothing matches in 2 clients you can see/);
   });
 
+  it('the offboarding preview lists the four steps in order, says why a step is skipped, and asks before acting', () => {
+    const preview = cards['offboarding preview']!;
+    const texts = textsOf(preview).join(' | ');
+    assert.match(
+      JSON.stringify(preview),
+      /"title":"Block sign-in","value":"to do"},\{"title":"Sign out everywhere","value":"skipped \(not granted\)"},\{"title":"Remove licences","value":"to do"},\{"title":"Stop collecting and billing","value":"already so"}/,
+    );
+    assert.ok(texts.includes(`Sign out everywhere: ${notAvailableNotice(notGranted)}`), texts);
+    assert.ok(texts.includes('Licences freed: 33.00 GBP a month.'), texts);
+    assert.deepEqual(
+      actionsOf(preview).map((action) => [(action as { title?: unknown }).title, action.verb]),
+      [
+        ['Offboard', 'user.offboard.confirm'],
+        ['Cancel', 'user.show'],
+      ],
+    );
+    // Nothing to do: no Offboard button.
+    assert.deepEqual(
+      actionsOf(cards['offboarding preview, nothing to do']!).map((action) => action.verb),
+      ['user.show'],
+    );
+    const result = cards['offboarding results, not every step']!;
+    const resultTexts = textsOf(result).join(' | ');
+    assert.match(resultTexts, /Offboarded Leaver One, not every step/);
+    assert.match(resultTexts, /Remove licences: Request_BadRequest: the licence is inherited\./);
+  });
+
+  it('a user card offers Offboard… to those who may act, for a user in Entra who is not a guest', () => {
+    const verbs = (user: UserView): string[] =>
+      actionsOf(userCard(client, user, { canOperate: true })).map((a) => String(a.verb));
+    assert.ok(verbs(users.active!).includes('user.offboard.preview'));
+    assert.ok(!verbs({ ...users.active!, guest: true }).includes('user.offboard.preview'));
+    assert.deepEqual(actionsOf(userCard(client, users.active!, { canOperate: false })), []);
+  });
+
   it('the user card says when the user expires, or since when they are expired, above the explanation', () => {
     const factsOf = (user: UserView): string => JSON.stringify(userCard(client, user));
     assert.match(factsOf(users.active!), /"title":"Expiry","value":"expires 2026-12-23"/);
@@ -832,15 +914,17 @@ describe('bot cards', () => {
     const verbs = (built: AdaptiveCard): string[] => actionsOf(built).map((action) => String(action.verb));
 
     assert.deepEqual(verbs(userCard(client, users.manual!, { canOperate: false })), []);
-    // Import again, and the actions in Microsoft Entra ID itself (each previews first): block sign-in, remove licences.
+    // Import again, and the actions in Microsoft Entra ID itself (each previews first): block sign-in, remove
+    // licences, and offboarding the leaver (every step at once).
     assert.deepEqual(verbs(userCard(client, users.manual!)), [
       'user.import',
       'users.act.preview',
       'users.act.preview',
+      'user.offboard.preview',
     ]);
     assert.deepEqual(
       actionsOf(userCard(client, users.manual!)).map((action) => (action.data as { action?: string }).action),
-      [undefined, 'block_sign_in', 'remove_licences'],
+      [undefined, 'block_sign_in', 'remove_licences', undefined],
     );
   });
 

@@ -25,6 +25,11 @@ describe('bot command parser', () => {
     ['import adele@contoso.com', { name: 'import', user: 'adele@contoso.com' }],
     ['disable Adele Vance', { name: 'disable', user: 'Adele Vance' }],
     ['disable “Adele Vance” --client contoso', { name: 'disable', client: 'contoso', user: 'Adele Vance' }],
+    ['offboard Adele Vance', { name: 'offboard', user: 'Adele Vance' }],
+    [
+      'offboard adele@contoso.com --client demo',
+      { name: 'offboard', client: 'demo', user: 'adele@contoso.com' },
+    ],
     ['groups', { name: 'groups' }],
     ['find adele', { name: 'find', text: 'adele' }],
     ['find Adele Vance', { name: 'find', text: 'Adele Vance' }],
@@ -74,6 +79,8 @@ describe('bot command parser', () => {
   const invalid: readonly (readonly [string, RegExp])[] = [
     ['import', /name the user/],
     ['disable --client contoso', /name the user/],
+    ['offboard', /name the user to offboard: `offboard <UPN, mail or name>`/],
+    ['offboard adele --expired', /--expired does not apply/],
     ['exclude', /name the group/],
     ['report', /say which report/],
     ['report revenue', /there is no report “revenue”: say which report, `report usage\|sso\|mfa\|billing`/],

@@ -1,0 +1,98 @@
+import {
+  OFFBOARDING_STEP_TITLES,
+  type OffboardingOutcome,
+  type OffboardingPreview,
+  type OffboardingStepPlan,
+} from '../../src/contracts/offboarding.js';
+import { act, clientLabel, type CardClient } from './card-actions.js';
+import { card, container, facts, heading, subtle, text, type AdaptiveCard } from './card-kit.js';
+
+const PLAN_WORDS: Readonly<Record<OffboardingStepPlan['plan'], string>> = {
+  change: 'to do',
+  already: 'already so',
+  not_applicable: 'not applicable',
+  unavailable: 'skipped (not granted)',
+};
+
+const OUTCOME_WORDS: Readonly<Record<OffboardingOutcome['steps'][number]['outcome'], string>> = {
+  done: 'done',
+  refused: 'refused',
+  not_applicable: 'not applicable',
+  skipped: 'skipped (not granted)',
+};
+
+function nameOf(user: OffboardingPreview['user']): string {
+  return user.displayName ?? user.userPrincipalName ?? user.id;
+}
+
+/**
+ * Offboarding a leaver, before anything changes: each step in its order with what it will do (or why not), the
+ * licence cost freed, then Offboard and Cancel. A step the tenant has not granted shows the core's notice (how to
+ * grant it); the others still run.
+ */
+export function offboardingPreviewCard(client: CardClient, preview: OffboardingPreview): AdaptiveCard {
+  const { user } = preview;
+  const body = [
+    heading(`Offboard ${nameOf(user)}? — ${clientLabel(client)}`),
+    ...(user.userPrincipalName === null ? [] : [subtle(user.userPrincipalName)]),
+    text(
+      'The steps for a leaver, in this order. Each can be undone on its own, except signing out everywhere.',
+    ),
+    container(
+      [facts(preview.steps.map((step) => [OFFBOARDING_STEP_TITLES[step.step], PLAN_WORDS[step.plan]]))],
+      'emphasis',
+    ),
+    ...preview.steps.flatMap((step) =>
+      step.reason === null
+        ? []
+        : [
+            text(`${OFFBOARDING_STEP_TITLES[step.step]}: ${step.reason}`, {
+              size: 'small',
+              ...(step.plan === 'unavailable' ? { color: 'warning' as const } : { isSubtle: true }),
+            }),
+          ],
+    ),
+    ...(preview.monthlyCostReclaimed === null
+      ? []
+      : [
+          text(
+            `Licences freed: ${preview.monthlyCostReclaimed.amount} ${preview.monthlyCostReclaimed.currency} a month.`,
+          ),
+        ]),
+  ];
+  const back = act('Cancel', 'user.show', { client: client.id, user: user.id });
+  return card(
+    body,
+    preview.toChange === 0
+      ? [back]
+      : [act('Offboard', 'user.offboard.confirm', { client: client.id, user: user.id }, 'destructive'), back],
+  );
+}
+
+/** What offboarding did, step by step, with Microsoft's reason where a step was refused or skipped. */
+export function offboardingResultCard(client: CardClient, outcome: OffboardingOutcome): AdaptiveCard {
+  const { user } = outcome;
+  const failed = outcome.steps.filter((step) => step.outcome === 'refused' || step.outcome === 'skipped');
+  const body = [
+    heading(
+      failed.length === 0 ? `Offboarded ${nameOf(user)}` : `Offboarded ${nameOf(user)}, not every step`,
+      failed.length === 0 ? 'good' : 'warning',
+    ),
+    subtle(clientLabel(client)),
+    container(
+      [facts(outcome.steps.map((step) => [OFFBOARDING_STEP_TITLES[step.step], OUTCOME_WORDS[step.outcome]]))],
+      'emphasis',
+    ),
+    ...outcome.steps.flatMap((step) =>
+      step.reason === null || step.outcome === 'done'
+        ? []
+        : [
+            text(`${OFFBOARDING_STEP_TITLES[step.step]}: ${step.reason}`, {
+              size: 'small',
+              color: 'warning',
+            }),
+          ],
+    ),
+  ];
+  return card(body, [act('Open the user', 'user.show', { client: client.id, user: user.id })]);
+}
