@@ -14,6 +14,7 @@ export type * from './errors.js';
 export type * from './groups.js';
 export type * from './integrations.js';
 export type * from './licences.js';
+export type * from './offboarding.js';
 export type * from './user-actions.js';
 export type * from './reports.js';
 export type * from './search.js';

@@ -17,7 +17,7 @@ import {
 } from '../../unit/bot/card-fixtures.js';
 import { PRODUCT_PERMISSIONS } from '../../../sim/index.js';
 import { isGuest } from '../../../src/domain/eligibility.js';
-import { animationsSettled } from './support/accessibility.js';
+import { animationsSettled, assertAccessible } from './support/accessibility.js';
 import {
   focusedName,
   go,
@@ -337,6 +337,84 @@ describe('tab in the local Teams host (browser)', function () {
       .select(['collection_state', 'disable_reason'])
       .where('client_id', '=', demoClientId)
       .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(stored, { collection_state: 'disabled', disable_reason: 'manual' });
+  });
+
+  it('offboards a leaver from the users list: the steps first, then each one’s result — the one not granted skipped with how to grant it — and the tenant and the store say so', async () => {
+    const { tenant_id: tenantId, app_client_id: appClientId } = await app.store.db
+      .selectFrom('integrations')
+      .select(['tenant_id', 'app_client_id'])
+      .where('client_id', '=', demoClientId)
+      .executeTakeFirstOrThrow();
+    // Granted: blocking sign-in and licences; not granted: revoking sessions (User.RevokeSessions.All).
+    await app.simControl('POST', `/tenants/${tenantId}/apps/${appClientId}/permissions`, {
+      permissions: ['User.EnableDisableAccount.All', 'LicenseAssignment.ReadWrite.All'],
+    });
+    const licensed = async (): Promise<Map<string, string[]>> =>
+      new Map(
+        (
+          (await app.simControl('GET', `/tenants/${tenantId}/licences`)) as {
+            users: { id: string; skuIds: string[] }[];
+          }
+        ).users.map((u) => [u.id, u.skuIds]),
+      );
+    const holding = await licensed();
+    const candidates = await app.store.db
+      .selectFrom('directory_users')
+      .select(['id', 'display_name', 'user_principal_name'])
+      .where('client_id', '=', demoClientId)
+      .where('collection_state', '=', 'imported')
+      .where('user_type', '=', 'Member')
+      .where('account_enabled', '=', 1)
+      .orderBy('display_name')
+      .execute();
+    const leaver = candidates.find((user) => (holding.get(user.id)?.length ?? 0) > 0);
+    assert.ok(leaver, 'an imported member who may sign in and holds licences');
+
+    const frame = await signedIn('partnerAdmin', '#/c/demo/users');
+    await frame.getByRole('searchbox').fill(leaver.user_principal_name ?? '');
+    const row = frame.locator(`[data-user-id="${leaver.id}"]`);
+    await row.waitFor();
+    await row.getByRole('button', { name: `Offboard… ${leaver.display_name ?? ''}` }).click();
+    const dialog = frame.getByRole('alertdialog');
+    const steps = dialog.getByRole('table', { name: 'Offboarding steps' });
+    await steps.waitFor();
+    const cells = async (table: typeof steps, step: string): Promise<string[]> =>
+      table.locator(`tr[data-step="${step}"]`).getByRole('cell').allInnerTexts();
+    assert.deepEqual((await cells(steps, 'block_sign_in')).slice(0, 2), ['Block sign-in', 'To do']);
+    const revoke = await cells(steps, 'revoke_sessions');
+    assert.deepEqual(revoke.slice(0, 2), ['Sign out everywhere', 'Skipped (not granted)']);
+    assert.match(revoke[2] ?? '', /User\.RevokeSessions\.All/);
+    assert.deepEqual((await cells(steps, 'remove_licences')).slice(0, 2), ['Remove licences', 'To do']);
+    assert.deepEqual((await cells(steps, 'stop_collection')).slice(0, 2), [
+      'Stop collecting and billing',
+      'To do',
+    ]);
+    await assertAccessible(frame, 'offboarding dialog');
+    await screenshot(page, '09b-offboard-dialog');
+    await dialog.getByRole('button', { name: 'Offboard', exact: true }).click();
+    const results = dialog.getByRole('table', { name: 'Offboarding results' });
+    await results.waitFor();
+    assert.equal((await cells(results, 'block_sign_in'))[1], 'Done');
+    assert.equal((await cells(results, 'revoke_sessions'))[1], 'Skipped (not granted)');
+    assert.equal((await cells(results, 'remove_licences'))[1], 'Done');
+    assert.equal((await cells(results, 'stop_collection'))[1], 'Done');
+    await screenshot(page, '09c-offboard-results');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await row.getByText('Disabled · by an admin').waitFor();
+
+    const inTenant = (await app.simControl('GET', `/tenants/${tenantId}/users/${leaver.id}`)) as {
+      user: { accountEnabled: boolean };
+    };
+    assert.equal(inTenant.user.accountEnabled, false);
+    assert.equal((await licensed()).get(leaver.id)?.length ?? 0, 0);
+    const stored = await app.store.db
+      .selectFrom('directory_users')
+      .select(['collection_state', 'disable_reason'])
+      .where('client_id', '=', demoClientId)
+      .where('id', '=', leaver.id)
       .executeTakeFirstOrThrow();
     assert.deepEqual(stored, { collection_state: 'disabled', disable_reason: 'manual' });
   });

@@ -34,10 +34,12 @@ const useStyles = makeStyles({
     gap: tokens.spacingHorizontalXXS,
   },
   no: { color: tokens.colorNeutralForeground3 },
+  // One above the other (Disable, then Offboard…): the rows are several lines tall anyway, the column stays narrow.
   actions: {
     display: 'flex',
-    gap: tokens.spacingHorizontalXS,
-    justifyContent: 'flex-end',
+    flexDirection: 'column',
+    alignItems: 'flex-end',
+    gap: tokens.spacingVerticalXS,
     whiteSpace: 'nowrap',
   },
   hidden: {

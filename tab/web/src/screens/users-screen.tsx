@@ -14,7 +14,12 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { ArrowDownloadRegular, PersonProhibitedRegular, PersonAddRegular } from '@fluentui/react-icons';
+import {
+  ArrowDownloadRegular,
+  PersonArrowRightRegular,
+  PersonProhibitedRegular,
+  PersonAddRegular,
+} from '@fluentui/react-icons';
 import { useState } from 'react';
 import type { ClientHeader, UserPage, UserView } from '../api/types.js';
 import { notReadYetWords } from '../../../../src/contracts/sync-words.js';
@@ -33,6 +38,7 @@ import { useDebounced, useResource } from '../hooks/use-resource.js';
 import { useMutation } from '../hooks/use-mutation.js';
 import { useReturnFocus } from '../hooks/use-return-focus.js';
 import { useHashRoute } from '../routing/hash-route.js';
+import { OffboardDialog } from './offboard-dialog.js';
 
 const PAGE_SIZE = 50;
 
@@ -75,6 +81,7 @@ export function UsersScreen({ client }: { readonly client: ClientHeader }) {
   );
   const total = useRememberedTotal(filterKey, users.data?.total);
   const [disabling, setDisabling] = useState<UserView | undefined>();
+  const [offboarding, setOffboarding] = useState<UserView | undefined>();
   const [busyUser, setBusyUser] = useState<string | undefined>();
   const mayOperate = canOperate(me, client.id);
 
@@ -132,31 +139,48 @@ export function UsersScreen({ client }: { readonly client: ClientHeader }) {
             licenceCosts={users.data.monthlyLicenceCosts}
             actions={
               mayOperate
-                ? (user) =>
-                    user.state === 'disabled' && user.disableReason === 'manual' ? (
-                      <Button
-                        size="small"
-                        icon={<PersonAddRegular />}
-                        disabled={busyUser === user.id}
-                        onClick={() => {
-                          importAgain(user);
-                        }}
-                        aria-label={`Import again: ${user.displayName ?? user.userPrincipalName ?? 'user'}`}
-                      >
-                        Import again
-                      </Button>
-                    ) : user.state !== 'imported' ? null : (
-                      <Button
-                        size="small"
-                        icon={<PersonProhibitedRegular />}
-                        onClick={() => {
-                          setDisabling(user);
-                        }}
-                        aria-label={`Disable ${user.displayName ?? user.userPrincipalName ?? 'user'}`}
-                      >
-                        Disable
-                      </Button>
-                    )
+                ? (user) => (
+                    <>
+                      {user.state === 'disabled' && user.disableReason === 'manual' ? (
+                        <Button
+                          size="small"
+                          icon={<PersonAddRegular />}
+                          disabled={busyUser === user.id}
+                          onClick={() => {
+                            importAgain(user);
+                          }}
+                          aria-label={`Import again: ${user.displayName ?? user.userPrincipalName ?? 'user'}`}
+                        >
+                          Import again
+                        </Button>
+                      ) : user.state !== 'imported' ? null : (
+                        <Button
+                          size="small"
+                          icon={<PersonProhibitedRegular />}
+                          onClick={() => {
+                            setDisabling(user);
+                          }}
+                          aria-label={`Disable ${user.displayName ?? user.userPrincipalName ?? 'user'}`}
+                        >
+                          Disable
+                        </Button>
+                      )}
+                      {/* A leaver: every step at once, shown first (block, sign out, licences, billing). */}
+                      {user.entraState === 'active' && !user.guest && (
+                        <Button
+                          size="small"
+                          appearance="subtle"
+                          icon={<PersonArrowRightRegular />}
+                          onClick={() => {
+                            setOffboarding(user);
+                          }}
+                          aria-label={`Offboard… ${user.displayName ?? user.userPrincipalName ?? 'user'}`}
+                        >
+                          Offboard…
+                        </Button>
+                      )}
+                    </>
+                  )
                 : undefined
             }
           />
@@ -174,6 +198,16 @@ export function UsersScreen({ client }: { readonly client: ClientHeader }) {
           onNext={() => {
             const next = users.data?.nextCursor;
             if (next !== undefined && next !== null) pages.next(next);
+          }}
+        />
+      )}
+      {offboarding !== undefined && (
+        <OffboardDialog
+          clientRef={client.name}
+          user={offboarding}
+          onClose={(changed) => {
+            setOffboarding(undefined);
+            if (changed) users.reload();
           }}
         />
       )}
