@@ -99,7 +99,11 @@ export function OffboardDialog(props: {
       <DialogSurface>
         <DialogBody>
           <DialogTitle>
-            {outcome === undefined ? `Offboard ${name}?` : `${name}: offboarding done`}
+            {outcome === undefined
+              ? `Offboard ${name}?`
+              : outcome.steps.some((step) => step.outcome === 'refused' || step.outcome === 'skipped')
+                ? `${name} offboarded, not every step`
+                : `${name} offboarded`}
           </DialogTitle>
           <DialogContent>
             <ErrorBar error={preview.error ?? offboard.error} />
