@@ -42,16 +42,15 @@ export function offboardingPreviewCard(client: CardClient, preview: OffboardingP
       [facts(preview.steps.map((step) => [OFFBOARDING_STEP_TITLES[step.step], PLAN_WORDS[step.plan]]))],
       'emphasis',
     ),
+    // What is already so, not applicable, or freed; the steps not granted are said once, below.
     ...preview.steps.flatMap((step) =>
-      step.reason === null
+      step.reason === null || step.plan === 'unavailable'
         ? []
-        : [
-            text(`${OFFBOARDING_STEP_TITLES[step.step]}: ${step.reason}`, {
-              size: 'small',
-              ...(step.plan === 'unavailable' ? { color: 'warning' as const } : { isSubtle: true }),
-            }),
-          ],
+        : [text(`${OFFBOARDING_STEP_TITLES[step.step]}: ${step.reason}`, { size: 'small', isSubtle: true })],
     ),
+    ...(preview.unavailableNotice === null
+      ? []
+      : [text(preview.unavailableNotice, { color: 'warning', weight: 'bolder', size: 'small' })]),
     ...(preview.monthlyCostReclaimed === null
       ? []
       : [

@@ -24,8 +24,10 @@ export interface OffboardingStepPlan {
    * has not granted the permission: skipped, the others still run).
    */
   readonly plan: 'change' | 'already' | 'not_applicable' | 'unavailable';
-  /** Why not, what is already so, or how to grant the permission; null for a plain change. */
+  /** Why not, what is already so, or (not granted) the permission it needs; null for a plain change. */
   readonly reason: string | null;
+  /** The Microsoft Graph application permission the step needs (null for the last, which acts here only). */
+  readonly permission: string | null;
 }
 
 /** What offboarding a user would do, before it is confirmed. Nothing changes. */
@@ -39,6 +41,11 @@ export interface OffboardingPreview {
   readonly steps: readonly OffboardingStepPlan[];
   /** How many steps will act (plan `change`). */
   readonly toChange: number;
+  /**
+   * Why the `unavailable` steps are skipped and how to allow them, in one sentence for all of them (the
+   * permissions to add and have consented); null when every step may run.
+   */
+  readonly unavailableNotice: string | null;
   /** The monthly cost of the licences the last step frees (null where no price is set, or none to free). */
   readonly monthlyCostReclaimed: MonthlyAmount | null;
 }

@@ -4,13 +4,16 @@ import type { Actor } from './actor.js';
 import type { ClientAccess } from './client-access.js';
 import type { UserActionsService } from './user-actions-service.js';
 import type { UserService } from './user-service.js';
+import { notAvailableNotice } from './action-availability.js';
+import { ACTION_KINDS } from './user-action-kinds.js';
 import { parseInput } from './validation.js';
-import type {
-  OffboardingOutcome,
-  OffboardingPreview,
-  OffboardingStep,
-  OffboardingStepPlan,
-  OffboardingStepResult,
+import {
+  OFFBOARDING_STEP_TITLES,
+  type OffboardingOutcome,
+  type OffboardingPreview,
+  type OffboardingStep,
+  type OffboardingStepPlan,
+  type OffboardingStepResult,
 } from '../contracts/offboarding.js';
 import type { UserActionName, UserActionPreview } from '../contracts/user-actions.js';
 import type { UserView } from '../contracts/users.js';
@@ -64,6 +67,7 @@ export class OffboardingService {
       user: { id: user.id, displayName: user.displayName, userPrincipalName: user.userPrincipalName },
       steps,
       toChange: steps.filter((step) => step.plan === 'change').length,
+      unavailableNotice: unavailableNotice([...previews.values()].filter((preview) => !preview.available)),
       monthlyCostReclaimed:
         licences?.available === true && licences.toChange > 0 ? licences.monthlyCostReclaimed : null,
     };
@@ -133,7 +137,8 @@ export class OffboardingService {
       return { step, outcome: result.outcome, reason: result.reason };
     } catch (error) {
       // Not granted: the action refused before sending anything (and audited the attempt); the next steps go on.
-      if (isAppError(error, 'permission_missing')) return { step, outcome: 'skipped', reason: error.message };
+      if (isAppError(error, 'permission_missing'))
+        return { step, outcome: 'skipped', reason: needs(ACTION_KINDS[step].permission.permission) };
       throw error;
     }
   }
@@ -160,33 +165,53 @@ export class OffboardingService {
   }
 }
 
+/** A step the tenant has not granted, in a few words (the preview's notice says how to grant it). */
+function needs(permission: string): string {
+  return `Needs ${permission}, not granted for this client yet.`;
+}
+
+/**
+ * One sentence for every step that cannot run: the permissions to add and have consented when that is why (the
+ * usual case), else the availability's own words (not connected, the permissions could not be read).
+ */
+function unavailableNotice(previews: readonly UserActionPreview[]): string | null {
+  if (previews.length === 0) return null;
+  if (previews.every((preview) => preview.availabilityDetail.startsWith('Not granted'))) {
+    const permissions = previews.map((preview) => preview.permission);
+    const steps = previews.map((preview) =>
+      OFFBOARDING_STEP_TITLES[preview.action as OffboardingStep].toLowerCase(),
+    );
+    return (
+      `Not granted for this client yet: ${permissions.join(', ')}. To allow ${steps.join(', ')}, add ` +
+      `${permissions.length === 1 ? 'it' : 'them'} to the app as Microsoft Graph application permissions and have ` +
+      `the client's admin grant consent; until then ${permissions.length === 1 ? 'that step is' : 'those steps are'} skipped.`
+    );
+  }
+  return [...new Set(previews.map((preview) => notAvailableNotice(preview.availabilityDetail)))].join(' ');
+}
+
 function entraPlan(step: OffboardingStep, preview: UserActionPreview | undefined): OffboardingStepPlan {
   const target = preview?.targets[0];
   if (preview === undefined || target === undefined)
-    return { step, what: '', plan: 'not_applicable', reason: null };
+    return { step, what: '', plan: 'not_applicable', reason: null, permission: null };
+  const permission = preview.permission;
   if (!preview.available)
-    return { step, what: preview.what, plan: 'unavailable', reason: preview.unavailableNotice };
+    return { step, what: preview.what, plan: 'unavailable', reason: needs(permission), permission };
   const licences =
     step === 'remove_licences' && target.plan === 'change'
       ? `Frees ${target.licences.map((licence) => licence.productName).join(', ')}.`
       : null;
-  return { step, what: preview.what, plan: target.plan, reason: target.reason ?? licences };
+  return { step, what: preview.what, plan: target.plan, reason: target.reason ?? licences, permission };
 }
 
 /** Rule 5's Disable user, as the user's collection state decides it (src/domain/collection-state.ts). */
 function stopCollectionPlan(user: UserView): OffboardingStepPlan {
-  const step = 'stop_collection';
-  if (user.state === 'imported') return { step, what: STOP_COLLECTION_WHAT, plan: 'change', reason: null };
+  const here = { step: 'stop_collection' as const, what: STOP_COLLECTION_WHAT, permission: null };
+  if (user.state === 'imported') return { ...here, plan: 'change', reason: null };
   if (user.state === 'not_imported')
-    return {
-      step,
-      what: STOP_COLLECTION_WHAT,
-      plan: 'not_applicable',
-      reason: 'Never imported: nothing is collected or billed.',
-    };
+    return { ...here, plan: 'not_applicable', reason: 'Never imported: nothing is collected or billed.' };
   return {
-    step,
-    what: STOP_COLLECTION_WHAT,
+    ...here,
     plan: 'already',
     reason:
       user.disableReason === 'manual'

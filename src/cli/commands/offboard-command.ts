@@ -32,6 +32,7 @@ export function registerOffboardCommand(users: Command, context: CliContext): vo
             preview.steps.map((s) => [OFFBOARDING_STEP_TITLES[s.step], s.plan.replace('_', ' '), s.reason]),
           ),
         );
+        if (preview.unavailableNotice !== null) context.out(preview.unavailableNotice);
         if (preview.monthlyCostReclaimed !== null)
           context.out(
             `Licences freed: ${preview.monthlyCostReclaimed.amount} ${preview.monthlyCostReclaimed.currency} a month.`,

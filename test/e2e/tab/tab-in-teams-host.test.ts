@@ -386,6 +386,9 @@ describe('tab in the local Teams host (browser)', function () {
     const revoke = await cells(steps, 'revoke_sessions');
     assert.deepEqual(revoke.slice(0, 2), ['Sign out everywhere', 'Skipped (not granted)']);
     assert.match(revoke[2] ?? '', /User\.RevokeSessions\.All/);
+    await dialog
+      .getByText(/^Not granted for this client yet: User\.RevokeSessions\.All\. .*grant consent/)
+      .waitFor();
     assert.deepEqual((await cells(steps, 'remove_licences')).slice(0, 2), ['Remove licences', 'To do']);
     assert.deepEqual((await cells(steps, 'stop_collection')).slice(0, 2), [
       'Stop collecting and billing',

@@ -88,7 +88,15 @@ for (const engine of engines) {
         stop_collection: 'change',
       });
       for (const step of preview.steps.slice(0, 3))
-        assert.match(step.reason ?? '', /^Not available .*consent/);
+        assert.equal(step.reason, `Needs ${step.permission ?? '?'}, not granted for this client yet.`);
+      // Once for all of them: which permissions, and how to allow the steps.
+      assert.equal(
+        preview.unavailableNotice,
+        'Not granted for this client yet: User.EnableDisableAccount.All, User.RevokeSessions.All, ' +
+          'LicenseAssignment.ReadWrite.All. To allow block sign-in, sign out everywhere, remove licences, add them ' +
+          "to the app as Microsoft Graph application permissions and have the client's admin grant consent; until " +
+          'then those steps are skipped.',
+      );
       assert.equal(preview.toChange, 1);
       // Without confirm: refused, nothing changed.
       await assert.rejects(
@@ -127,6 +135,7 @@ for (const engine of engines) {
         stop_collection: 'change',
       });
       assert.match(preview.steps[2]?.reason ?? '', /^Frees /);
+      assert.equal(preview.unavailableNotice, null);
       assert.equal(preview.toChange, 4);
       // The preview changed nothing.
       assert.equal(tenant.user(leaver)?.accountEnabled, true);

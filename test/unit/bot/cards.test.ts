@@ -338,22 +338,38 @@ const offboardPreview: OffboardingPreview = {
     userPrincipalName: 'leaver@contoso.example',
   },
   steps: [
-    { step: 'block_sign_in', what: 'Block sign-in.', plan: 'change', reason: null },
+    {
+      step: 'block_sign_in',
+      what: 'Block sign-in.',
+      plan: 'change',
+      reason: null,
+      permission: 'User.EnableDisableAccount.All',
+    },
     {
       step: 'revoke_sessions',
       what: 'Sign out everywhere.',
       plan: 'unavailable',
-      reason: notAvailableNotice(notGranted),
+      reason: 'Needs User.RevokeSessions.All, not granted for this client yet.',
+      permission: 'User.RevokeSessions.All',
     },
-    { step: 'remove_licences', what: 'Remove licences.', plan: 'change', reason: 'Frees Microsoft 365 E3.' },
+    {
+      step: 'remove_licences',
+      what: 'Remove licences.',
+      plan: 'change',
+      reason: 'Frees Microsoft 365 E3.',
+      permission: 'LicenseAssignment.ReadWrite.All',
+    },
     {
       step: 'stop_collection',
       what: 'Stop collecting.',
       plan: 'already',
       reason: 'Already disabled by hand.',
+      permission: null,
     },
   ],
   toChange: 2,
+  unavailableNotice:
+    "Not granted for this client yet: User.RevokeSessions.All. To allow sign out everywhere, add it to the app as Microsoft Graph application permissions and have the client's admin grant consent; until then that step is skipped.",
   monthlyCostReclaimed: { cents: 3300, amount: '33.00', currency: 'GBP' },
 };
 const offboardOutcome: OffboardingOutcome = {
@@ -361,7 +377,11 @@ const offboardOutcome: OffboardingOutcome = {
   user: offboardPreview.user,
   steps: [
     { step: 'block_sign_in', outcome: 'done', reason: null },
-    { step: 'revoke_sessions', outcome: 'skipped', reason: notAvailableNotice(notGranted) },
+    {
+      step: 'revoke_sessions',
+      outcome: 'skipped',
+      reason: 'Needs User.RevokeSessions.All, not granted for this client yet.',
+    },
     { step: 'remove_licences', outcome: 'refused', reason: 'Request_BadRequest: the licence is inherited.' },
     { step: 'stop_collection', outcome: 'done', reason: 'Already disabled by hand.' },
   ],
@@ -373,6 +393,7 @@ const cards: Record<string, AdaptiveCard> = {
     ...offboardPreview,
     steps: offboardPreview.steps.map((step) => ({ ...step, plan: 'already' as const })),
     toChange: 0,
+    unavailableNotice: null,
     monthlyCostReclaimed: null,
   }),
   'offboarding results, not every step': offboardingResultCard(client, offboardOutcome),
@@ -702,7 +723,7 @@ describe('bot cards', () => {
       JSON.stringify(preview),
       /"title":"Block sign-in","value":"to do"},\{"title":"Sign out everywhere","value":"skipped \(not granted\)"},\{"title":"Remove licences","value":"to do"},\{"title":"Stop collecting and billing","value":"already so"}/,
     );
-    assert.ok(texts.includes(`Sign out everywhere: ${notAvailableNotice(notGranted)}`), texts);
+    assert.ok(texts.includes(offboardPreview.unavailableNotice ?? '?'), texts);
     assert.ok(texts.includes('Licences freed: 33.00 GBP a month.'), texts);
     assert.deepEqual(
       actionsOf(preview).map((action) => [(action as { title?: unknown }).title, action.verb]),

@@ -8,6 +8,8 @@ import {
   DialogContent,
   DialogSurface,
   DialogTitle,
+  MessageBar,
+  MessageBarBody,
   Spinner,
   Table,
   TableBody,
@@ -28,8 +30,8 @@ import { useResource } from '../hooks/use-resource.js';
 import { useReturnFocus } from '../hooks/use-return-focus.js';
 
 const useStyles = makeStyles({
-  note: { color: tokens.colorNeutralForeground3 },
-  warning: { color: tokens.colorPaletteDarkOrangeForeground1 },
+  note: { color: tokens.colorNeutralForeground3, overflowWrap: 'anywhere' },
+  warning: { color: tokens.colorPaletteDarkOrangeForeground1, overflowWrap: 'anywhere' },
 });
 
 const PLAN_WORDS: Readonly<Record<OffboardingPreview['steps'][number]['plan'], string>> = {
@@ -88,6 +90,7 @@ export function OffboardDialog(props: {
           reason: step.reason,
         }));
   const freed = preview.data?.monthlyCostReclaimed ?? null;
+  const notGranted = preview.data?.unavailableNotice ?? null;
   return (
     <Dialog
       open
@@ -141,6 +144,11 @@ export function OffboardDialog(props: {
                   ))}
                 </TableBody>
               </Table>
+            )}
+            {outcome === undefined && notGranted !== null && (
+              <MessageBar intent="warning" layout="multiline">
+                <MessageBarBody>{notGranted}</MessageBarBody>
+              </MessageBar>
             )}
             {outcome === undefined && freed !== null && (
               <Body1 as="p">
