@@ -1,25 +1,12 @@
 import {
+  OFFBOARDING_OUTCOME_WORDS,
+  OFFBOARDING_PLAN_WORDS,
   OFFBOARDING_STEP_TITLES,
   type OffboardingOutcome,
   type OffboardingPreview,
-  type OffboardingStepPlan,
 } from '../../src/contracts/offboarding.js';
 import { act, clientLabel, type CardClient } from './card-actions.js';
 import { card, container, facts, heading, subtle, text, type AdaptiveCard } from './card-kit.js';
-
-const PLAN_WORDS: Readonly<Record<OffboardingStepPlan['plan'], string>> = {
-  change: 'to do',
-  already: 'already so',
-  not_applicable: 'not applicable',
-  unavailable: 'skipped (not granted)',
-};
-
-const OUTCOME_WORDS: Readonly<Record<OffboardingOutcome['steps'][number]['outcome'], string>> = {
-  done: 'done',
-  refused: 'refused',
-  not_applicable: 'not applicable',
-  skipped: 'skipped (not granted)',
-};
 
 function nameOf(user: OffboardingPreview['user']): string {
   return user.displayName ?? user.userPrincipalName ?? user.id;
@@ -39,7 +26,14 @@ export function offboardingPreviewCard(client: CardClient, preview: OffboardingP
       'The steps for a leaver, in this order. Each can be undone on its own, except signing out everywhere.',
     ),
     container(
-      [facts(preview.steps.map((step) => [OFFBOARDING_STEP_TITLES[step.step], PLAN_WORDS[step.plan]]))],
+      [
+        facts(
+          preview.steps.map((step) => [
+            OFFBOARDING_STEP_TITLES[step.step],
+            OFFBOARDING_PLAN_WORDS[step.plan],
+          ]),
+        ),
+      ],
       'emphasis',
     ),
     // What is already so, not applicable, or freed; the steps not granted are said once, below.
@@ -79,7 +73,14 @@ export function offboardingResultCard(client: CardClient, outcome: OffboardingOu
     ),
     subtle(clientLabel(client)),
     container(
-      [facts(outcome.steps.map((step) => [OFFBOARDING_STEP_TITLES[step.step], OUTCOME_WORDS[step.outcome]]))],
+      [
+        facts(
+          outcome.steps.map((step) => [
+            OFFBOARDING_STEP_TITLES[step.step],
+            OFFBOARDING_OUTCOME_WORDS[step.outcome],
+          ]),
+        ),
+      ],
       'emphasis',
     ),
     ...outcome.steps.flatMap((step) =>

@@ -72,3 +72,19 @@ export const OFFBOARDING_STEP_TITLES: Readonly<Record<OffboardingStep, string>> 
   remove_licences: 'Remove licences',
   stop_collection: 'Stop collecting and billing',
 };
+
+/** A step's plan in words (lower case; the tab capitalises them). */
+export const OFFBOARDING_PLAN_WORDS: Readonly<Record<OffboardingStepPlan['plan'], string>> = {
+  change: 'to do',
+  already: 'already so',
+  not_applicable: 'not applicable',
+  unavailable: 'skipped (not granted)',
+};
+
+/** A step's outcome in words (lower case; the tab capitalises them). */
+export const OFFBOARDING_OUTCOME_WORDS: Readonly<Record<OffboardingStepResult['outcome'], string>> = {
+  done: 'done',
+  refused: 'refused',
+  not_applicable: 'not applicable',
+  skipped: 'skipped (not granted)',
+};

@@ -1,5 +1,10 @@
 import type { Command } from 'commander';
-import { OFFBOARDING_STEP_TITLES, type OffboardingPreview } from '../../contracts/offboarding.js';
+import {
+  OFFBOARDING_OUTCOME_WORDS,
+  OFFBOARDING_PLAN_WORDS,
+  OFFBOARDING_STEP_TITLES,
+  type OffboardingPreview,
+} from '../../contracts/offboarding.js';
 import { plural } from '../../shared/plural.js';
 import { formatTable, type CliContext } from '../cli-context.js';
 
@@ -29,7 +34,11 @@ export function registerOffboardCommand(users: Command, context: CliContext): vo
         context.out(
           formatTable(
             ['STEP', 'PLAN', 'NOTE'],
-            preview.steps.map((s) => [OFFBOARDING_STEP_TITLES[s.step], s.plan.replace('_', ' '), s.reason]),
+            preview.steps.map((s) => [
+              OFFBOARDING_STEP_TITLES[s.step],
+              OFFBOARDING_PLAN_WORDS[s.plan],
+              s.reason,
+            ]),
           ),
         );
         if (preview.unavailableNotice !== null) context.out(preview.unavailableNotice);
@@ -51,7 +60,11 @@ export function registerOffboardCommand(users: Command, context: CliContext): vo
       context.out(
         formatTable(
           ['STEP', 'RESULT', 'REASON'],
-          outcome.steps.map((s) => [OFFBOARDING_STEP_TITLES[s.step], s.outcome.replace('_', ' '), s.reason]),
+          outcome.steps.map((s) => [
+            OFFBOARDING_STEP_TITLES[s.step],
+            OFFBOARDING_OUTCOME_WORDS[s.outcome],
+            s.reason,
+          ]),
         ),
       );
       const failed = outcome.steps.filter((s) => s.outcome === 'refused' || s.outcome === 'skipped');

@@ -201,7 +201,7 @@ for (const engine of engines) {
         'Remove licences',
         'Stop collecting and billing',
       ])
-        assert.match(preview, new RegExp(`^${title} +change`, 'm'));
+        assert.match(preview, new RegExp(`^${title} +to do`, 'm'));
       assert.match(preview, /run the same command with --confirm/);
       assert.equal(tenant.user(leaver)?.accountEnabled, true, 'a preview changes nothing');
       out = [];

@@ -22,7 +22,11 @@ import {
 } from '@fluentui/react-components';
 import { useState } from 'react';
 import type { OffboardingOutcome, OffboardingPreview, UserView } from '../api/types.js';
-import { OFFBOARDING_STEP_TITLES } from '../../../../src/contracts/offboarding.js';
+import {
+  OFFBOARDING_OUTCOME_WORDS,
+  OFFBOARDING_PLAN_WORDS,
+  OFFBOARDING_STEP_TITLES,
+} from '../../../../src/contracts/offboarding.js';
 import { useApp } from '../app-context.js';
 import { ErrorBar } from '../components/error-bar.js';
 import { useMutation } from '../hooks/use-mutation.js';
@@ -34,19 +38,10 @@ const useStyles = makeStyles({
   warning: { color: tokens.colorPaletteDarkOrangeForeground1, overflowWrap: 'anywhere' },
 });
 
-const PLAN_WORDS: Readonly<Record<OffboardingPreview['steps'][number]['plan'], string>> = {
-  change: 'To do',
-  already: 'Already so',
-  not_applicable: 'Not applicable',
-  unavailable: 'Skipped (not granted)',
-};
-
-const OUTCOME_WORDS: Readonly<Record<OffboardingOutcome['steps'][number]['outcome'], string>> = {
-  done: 'Done',
-  refused: 'Refused',
-  not_applicable: 'Not applicable',
-  skipped: 'Skipped (not granted)',
-};
+/** The core's words for a plan or an outcome, as a table cell starts them. */
+function capitalised(words: string): string {
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)}`;
+}
 
 /**
  * Offboarding a leaver (src/services/offboarding-service.ts): the steps first — block sign-in, sign out everywhere,
@@ -81,12 +76,12 @@ export function OffboardDialog(props: {
     outcome !== undefined
       ? outcome.steps.map((step) => ({
           step: step.step,
-          state: OUTCOME_WORDS[step.outcome],
+          state: capitalised(OFFBOARDING_OUTCOME_WORDS[step.outcome]),
           reason: step.reason,
         }))
       : (preview.data?.steps ?? []).map((step) => ({
           step: step.step,
-          state: PLAN_WORDS[step.plan],
+          state: capitalised(OFFBOARDING_PLAN_WORDS[step.plan]),
           reason: step.reason,
         }));
   const freed = preview.data?.monthlyCostReclaimed ?? null;
