@@ -85,7 +85,7 @@ export function evaluateExpiry(facts: ActivityFacts, policy: ExpiryPolicy, now: 
       expired: false,
       expiresAt: null,
       expiredSince: null,
-      explanation: `${activityText}; not imported, so it does not expire`,
+      explanation: `${activityText}; ${facts.collectionState === 'disabled' ? 'disabled' : 'not imported'}, so it does not expire`,
     };
   }
   if (policy.activityData !== 'available') {

@@ -144,6 +144,19 @@ describe('expiry (rule 8)', () => {
     assert.match(edge.explanation, /2026-11-06, 30 days ago; threshold 30$/);
   });
 
+  it('says why a user not collected does not expire: not imported, or disabled', () => {
+    const now = new Date('2026-11-26T12:00:00.000Z');
+    const facts = imported({ lastSignInAt: '2026-10-02T09:15:00.000Z', lastSignInApp: 'Salesforce' });
+    assert.equal(
+      evaluateExpiry({ ...facts, collectionState: 'not_imported' }, available, now).explanation,
+      'last successful sign-in 2026-10-02 (Salesforce), 55 days ago; not imported, so it does not expire',
+    );
+    assert.equal(
+      evaluateExpiry({ ...facts, collectionState: 'disabled' }, available, now).explanation,
+      'last successful sign-in 2026-10-02 (Salesforce), 55 days ago; disabled, so it does not expire',
+    );
+  });
+
   it('says where the activity came from when it was signInActivity', () => {
     const verdict = evaluateExpiry(imported({ signInActivityAt: ago(3) }), available, now);
     assert.match(verdict.explanation, /\(last sign-in date recorded by Entra\), 3 days ago; threshold 30$/);
