@@ -53,12 +53,12 @@ export function offboardingPreviewCard(client: CardClient, preview: OffboardingP
           ),
         ]),
   ];
-  const back = act('Cancel', 'user.show', { client: client.id, user: user.id });
+  const toUser = { client: client.id, user: user.id };
   return card(
     body,
     preview.toChange === 0
-      ? [back]
-      : [act('Offboard', 'user.offboard.confirm', { client: client.id, user: user.id }, 'destructive'), back],
+      ? [act('Back to the user', 'user.show', toUser)]
+      : [act('Offboard', 'user.offboard.confirm', toUser, 'destructive'), act('Cancel', 'user.show', toUser)],
   );
 }
 

@@ -271,7 +271,7 @@ const actedUser = (n: number) => ({
   userPrincipalName: `user${n.toString()}@contoso.example`,
 });
 const notGranted =
-  "Not granted: to remove inactive users' licences (and give them back), add the Microsoft Graph application permission LicenseAssignment.ReadWrite.All to the app and have the client's admin grant consent.";
+  "Not granted: to remove users' licences (and give them back), add the Microsoft Graph application permission LicenseAssignment.ReadWrite.All to the app and have the client's admin grant consent.";
 const removePreview: UserActionPreview = {
   clientId: client.id,
   action: 'remove_licences',
