@@ -2,6 +2,7 @@ import {
   OFFBOARDING_OUTCOME_WORDS,
   OFFBOARDING_PLAN_WORDS,
   OFFBOARDING_STEP_TITLES,
+  stepsNotDone,
   type OffboardingOutcome,
   type OffboardingPreview,
 } from '../../src/contracts/offboarding.js';
@@ -65,7 +66,7 @@ export function offboardingPreviewCard(client: CardClient, preview: OffboardingP
 /** What offboarding did, step by step, with Microsoft's reason where a step was refused or skipped. */
 export function offboardingResultCard(client: CardClient, outcome: OffboardingOutcome): AdaptiveCard {
   const { user } = outcome;
-  const failed = outcome.steps.filter((step) => step.outcome === 'refused' || step.outcome === 'skipped');
+  const failed = stepsNotDone(outcome);
   const body = [
     heading(
       failed.length === 0 ? `Offboarded ${nameOf(user)}` : `Offboarded ${nameOf(user)}, not every step`,

@@ -21,13 +21,13 @@ import type { UserListFilter } from '../commands/bot-command.js';
 const CANDIDATES = 8;
 const PAGE = 10;
 
-export type Found<T> =
+type Found<T> =
   | { readonly kind: 'one'; readonly item: T }
   | { readonly kind: 'many'; readonly items: readonly T[]; readonly more: boolean }
   | { readonly kind: 'none' };
 
 /** A user by object id, UPN, mail or display name: the exact match if there is one, else the candidates. */
-export async function findUser(
+async function findUser(
   context: WorkflowContext,
   client: CardClient,
   typed: string,
@@ -80,7 +80,7 @@ function pick<T>(items: readonly T[], more: boolean): Found<T> {
   return { kind: 'many', items, more };
 }
 
-export function noUser(client: CardClient, typed: string): AppError {
+function noUser(client: CardClient, typed: string): AppError {
   return new AppError(
     'not_found',
     `No user of ${client.displayName} matches “${typed}”. Try part of the name, the UPN or the mail.`,
@@ -156,16 +156,30 @@ export async function askDisable(
   client: CardClient,
   typed: string,
 ): Promise<AdaptiveCard> {
-  const found = await findUser(context, client, typed);
-  if (found.kind === 'none') throw noUser(client, typed);
-  if (found.kind === 'many') return userChoiceCard(client, typed, found.items, found.more);
-  const user = found.item;
+  const found = await userOrChoice(context, client, typed);
+  if ('card' in found) return found.card;
+  const { user } = found;
   const canOperate = await mayOperate(context, client);
   if (user.state === 'imported') return userCard(client, user, { canOperate, confirmDisable: true });
   return userCard(client, user, {
     canOperate,
     notice: { text: `${userName(user)} is not collected: there is nothing to disable.`, tone: 'neutral' },
   });
+}
+
+/**
+ * The one user a typed reference (object id, UPN, mail or name) names, or the card asking which when several match.
+ * @throws {AppError} `not_found` when none does.
+ */
+export async function userOrChoice(
+  context: WorkflowContext,
+  client: CardClient,
+  typed: string,
+): Promise<{ readonly user: UserView } | { readonly card: AdaptiveCard }> {
+  const found = await findUser(context, client, typed);
+  if (found.kind === 'none') throw noUser(client, typed);
+  if (found.kind === 'many') return { card: userChoiceCard(client, typed, found.items, found.more) };
+  return { user: found.item };
 }
 
 /** Whether the person of the turn may change things on the client: their cards show only what they may do. */
@@ -195,10 +209,9 @@ export async function changeUser(
   }
   if (outcome === undefined) {
     const known = typeof client === 'string' ? toCardClient(await core.clients.get(actor, client)) : client;
-    const found = await findUser(context, known, typed);
-    if (found.kind === 'none') throw noUser(known, typed);
-    if (found.kind === 'many') return userChoiceCard(known, typed, found.items, found.more);
-    outcome = await core.users.changeState(actor, known.id, found.item.id, change);
+    const found = await userOrChoice(context, known, typed);
+    if ('card' in found) return found.card;
+    outcome = await core.users.changeState(actor, known.id, found.user.id, change);
   }
   const name = userName(outcome.user);
   const notice = outcome.changed

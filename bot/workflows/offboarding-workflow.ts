@@ -1,8 +1,7 @@
 import type { CardClient } from '../cards/card-actions.js';
 import type { AdaptiveCard } from '../cards/card-kit.js';
 import { offboardingPreviewCard, offboardingResultCard } from '../cards/offboarding-cards.js';
-import { userChoiceCard } from '../cards/user-cards.js';
-import { findUser, noUser } from './directory-workflows.js';
+import { userOrChoice } from './directory-workflows.js';
 import type { WorkflowContext } from './workflow-context.js';
 
 /**
@@ -14,10 +13,9 @@ export async function previewOffboarding(
   client: CardClient,
   typed: string,
 ): Promise<AdaptiveCard> {
-  const found = await findUser(context, client, typed);
-  if (found.kind === 'none') throw noUser(client, typed);
-  if (found.kind === 'many') return userChoiceCard(client, typed, found.items, found.more);
-  const preview = await context.core.offboarding.preview(context.actor, client.id, found.item.id);
+  const found = await userOrChoice(context, client, typed);
+  if ('card' in found) return found.card;
+  const preview = await context.core.offboarding.preview(context.actor, client.id, found.user.id);
   return offboardingPreviewCard(client, preview);
 }
 

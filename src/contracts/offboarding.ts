@@ -88,3 +88,8 @@ export const OFFBOARDING_OUTCOME_WORDS: Readonly<Record<OffboardingStepResult['o
   not_applicable: 'not applicable',
   skipped: 'skipped (not granted)',
 };
+
+/** The steps an offboarding did not do: refused by Microsoft, or skipped for a permission not granted. */
+export function stepsNotDone(outcome: Pick<OffboardingOutcome, 'steps'>): OffboardingStepResult[] {
+  return outcome.steps.filter((step) => step.outcome === 'refused' || step.outcome === 'skipped');
+}

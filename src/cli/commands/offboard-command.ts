@@ -3,6 +3,7 @@ import {
   OFFBOARDING_OUTCOME_WORDS,
   OFFBOARDING_PLAN_WORDS,
   OFFBOARDING_STEP_TITLES,
+  stepsNotDone,
   type OffboardingPreview,
 } from '../../contracts/offboarding.js';
 import { plural } from '../../shared/plural.js';
@@ -67,7 +68,7 @@ export function registerOffboardCommand(users: Command, context: CliContext): vo
           ]),
         ),
       );
-      const failed = outcome.steps.filter((s) => s.outcome === 'refused' || s.outcome === 'skipped');
+      const failed = stepsNotDone(outcome);
       context.out(
         failed.length === 0
           ? 'Undo, step by step: users unblock, users restore-licences, users import (sessions cannot be given back).'

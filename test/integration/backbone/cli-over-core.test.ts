@@ -4,7 +4,7 @@ import type { CliContext } from '../../../src/cli/cli-context.js';
 import { EXIT_USAGE, runCli } from '../../../src/cli/program.js';
 import type { Actor } from '../../../src/services/actor.js';
 import { engines } from '../../support/databases.js';
-import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
+import { simulatorIntegration, startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
 import {
   MSP_TENANT,
   partnerAdmin,
@@ -51,16 +51,7 @@ for (const engine of engines) {
       });
       clientId = (await app.core.clients.add(partnerAdmin, { name: `cli-${engine}` })).id;
       await app.core.clients.add(partnerAdmin, { name: `other-${engine}` });
-      await app.core.integrationStore.save({
-        clientId,
-        kind: 'client_credentials',
-        tenantId: tenant.tenantId,
-        tenantInput: tenant.domain,
-        appClientId: harness.app.clientId,
-        clientSecret: harness.app.clientSecret,
-        actor: 'test',
-        at: app.clock.now(),
-      });
+      await app.core.integrationStore.save(simulatorIntegration(harness, clientId, app.clock.now()));
       const sync = await app.core.clientSync.run(clientId, { parts: ['directory'] });
       assert.ok(sync.succeeded, JSON.stringify(sync.runs.map((r) => r.run.errorMessage)));
       await app.core.integrations.startImport(partnerAdmin, clientId);

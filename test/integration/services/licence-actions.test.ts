@@ -5,7 +5,7 @@ import { SIM_SKUS } from '../../../sim/licences.js';
 import { REPORTS_PACE_KEY } from '../../../src/graph/tenant-gate.js';
 import { isAppError, ValidationError } from '../../../src/shared/errors.js';
 import { engines } from '../../support/databases.js';
-import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
+import { simulatorIntegration, startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
 import { partnerAdmin, startCore, type CoreHarness } from './fixtures/core-harness.js';
 
 /**
@@ -52,16 +52,7 @@ for (const engine of engines) {
       });
       const client = await app.core.clients.add(partnerAdmin, { name: `lic-${engine}` });
       clientId = client.id;
-      await app.core.integrationStore.save({
-        clientId,
-        kind: 'client_credentials',
-        tenantId: tenant.tenantId,
-        tenantInput: tenant.domain,
-        appClientId: harness.app.clientId,
-        clientSecret: harness.app.clientSecret,
-        actor: 'test',
-        at: app.clock.now(),
-      });
+      await app.core.integrationStore.save(simulatorIntegration(harness, clientId, app.clock.now()));
       // Before the sync: one member also holds Copilot through a licensed group (group-based licensing).
       const sync0 = await app.core.clientSync.run(clientId, { parts: ['directory', 'activity'] });
       assert.ok(sync0.succeeded);

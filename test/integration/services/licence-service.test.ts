@@ -4,7 +4,7 @@ import { REPORTS_PACE_KEY } from '../../../src/graph/tenant-gate.js';
 import { DAY_MS } from '../../../src/shared/clock.js';
 import { ValidationError } from '../../../src/shared/errors.js';
 import { engines } from '../../support/databases.js';
-import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
+import { simulatorIntegration, startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
 import { partnerAdmin, person, startCore, type CoreHarness } from './fixtures/core-harness.js';
 
 const OUTSIDER = 'bbbbbbbb-0000-4000-8000-000000000099';
@@ -43,16 +43,7 @@ for (const engine of engines) {
       });
       const client = await app.core.clients.add(partnerAdmin, { name: `lic-${engine}` });
       clientId = client.id;
-      await app.core.integrationStore.save({
-        clientId,
-        kind: 'client_credentials',
-        tenantId: tenant.tenantId,
-        tenantInput: tenant.domain,
-        appClientId: harness.app.clientId,
-        clientSecret: harness.app.clientSecret,
-        actor: 'test',
-        at: app.clock.now(),
-      });
+      await app.core.integrationStore.save(simulatorIntegration(harness, clientId, app.clock.now()));
       const first = await app.core.clientSync.run(clientId, { parts: ['directory'] });
       assert.ok(first.succeeded, JSON.stringify(first.runs.map((r) => r.run.errorMessage)));
       assert.ok(first.runs.some((r) => r.kind === 'licences' && r.run.status === 'succeeded'));

@@ -6,7 +6,7 @@ import type { OffboardingOutcome, OffboardingStep } from '../../../src/contracts
 import { REPORTS_PACE_KEY } from '../../../src/graph/tenant-gate.js';
 import { ValidationError } from '../../../src/shared/errors.js';
 import { engines } from '../../support/databases.js';
-import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
+import { simulatorIntegration, startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
 import { partnerAdmin, startCore, type CoreHarness } from './fixtures/core-harness.js';
 
 /**
@@ -41,16 +41,7 @@ for (const engine of engines) {
         reportsPace: { key: REPORTS_PACE_KEY, minIntervalMs: 0 },
       });
       clientId = (await app.core.clients.add(partnerAdmin, { name: `off-${engine}` })).id;
-      await app.core.integrationStore.save({
-        clientId,
-        kind: 'client_credentials',
-        tenantId: tenant.tenantId,
-        tenantInput: tenant.domain,
-        appClientId: harness.app.clientId,
-        clientSecret: harness.app.clientSecret,
-        actor: 'test',
-        at: app.clock.now(),
-      });
+      await app.core.integrationStore.save(simulatorIntegration(harness, clientId, app.clock.now()));
       const sync = await app.core.clientSync.run(clientId, { parts: ['directory', 'activity'] });
       assert.ok(sync.succeeded, JSON.stringify(sync.runs.map((r) => r.run.errorMessage)));
       await app.core.integrations.startImport(partnerAdmin, clientId);

@@ -6,7 +6,7 @@ import { runCli } from '../../../src/cli/program.js';
 import type { UserActionOutcome } from '../../../src/contracts/user-actions.js';
 import { isAppError, ValidationError } from '../../../src/shared/errors.js';
 import { engines } from '../../support/databases.js';
-import { startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
+import { simulatorIntegration, startTestSimulator, type TestSimulator } from '../graph/simulator-harness.js';
 import { partnerAdmin, startCore, type CoreHarness } from './fixtures/core-harness.js';
 
 /**
@@ -42,16 +42,7 @@ for (const engine of engines) {
       });
       const client = await app.core.clients.add(partnerAdmin, { name: `act-${engine}` });
       clientId = client.id;
-      await app.core.integrationStore.save({
-        clientId,
-        kind: 'client_credentials',
-        tenantId: tenant.tenantId,
-        tenantInput: tenant.domain,
-        appClientId: harness.app.clientId,
-        clientSecret: harness.app.clientSecret,
-        actor: 'test',
-        at: app.clock.now(),
-      });
+      await app.core.integrationStore.save(simulatorIntegration(harness, clientId, app.clock.now()));
       const sync = await app.core.clientSync.run(clientId, { parts: ['directory', 'activity'] });
       assert.ok(sync.succeeded, JSON.stringify(sync.runs.map((r) => r.run.errorMessage)));
       await app.core.integrations.startImport(partnerAdmin, clientId);

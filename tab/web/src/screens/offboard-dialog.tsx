@@ -26,6 +26,7 @@ import {
   OFFBOARDING_OUTCOME_WORDS,
   OFFBOARDING_PLAN_WORDS,
   OFFBOARDING_STEP_TITLES,
+  stepsNotDone,
 } from '../../../../src/contracts/offboarding.js';
 import { useApp } from '../app-context.js';
 import { ErrorBar } from '../components/error-bar.js';
@@ -64,7 +65,7 @@ export function OffboardDialog(props: {
     () => api.post<OffboardingOutcome>(path, { confirm: true }),
     (answer) => {
       setOutcome(answer);
-      const failed = answer.steps.filter((step) => step.outcome === 'refused' || step.outcome === 'skipped');
+      const failed = stepsNotDone(answer);
       notify(
         failed.length === 0 ? 'success' : 'warning',
         `${name} offboarded${failed.length === 0 ? '' : ', not every step'}`,
@@ -99,7 +100,7 @@ export function OffboardDialog(props: {
           <DialogTitle>
             {outcome === undefined
               ? `Offboard ${name}?`
-              : outcome.steps.some((step) => step.outcome === 'refused' || step.outcome === 'skipped')
+              : stepsNotDone(outcome).length > 0
                 ? `${name} offboarded, not every step`
                 : `${name} offboarded`}
           </DialogTitle>
