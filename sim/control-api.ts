@@ -373,6 +373,11 @@ async function route(
         );
         return tenant.registrationDetails(d);
       }
+      // A privileged administrator role, which Graph's sensitive actions (block, sign out) then refuse to an app.
+      if (is('PUT', 'tenants', b, 'users', d, 'admin-role')) {
+        tenant.setAdminRole(d, parse(z.object({ admin: z.boolean() }), body).admin);
+        return tenant.registrationDetails(d);
+      }
     }
     // The tenant's licences: each subscription with its seats and the users holding it (the truth of cost figures).
     if (is('GET', 'tenants', b, 'licences')) return licenceTruth(tenant);

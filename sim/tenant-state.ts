@@ -518,6 +518,23 @@ export class TenantState implements SimTenant {
     user.regUpdatedMs = this.now().getTime();
   }
 
+  /**
+   * Gives or takes a privileged administrator role (Global Administrator, User Administrator …): Graph reports it as
+   * the user's `isAdmin` (userRegistrationDetails), and refuses an app without a higher role of its own to block,
+   * unblock or sign out such a user (see sim/graph/user-actions.ts).
+   */
+  setAdminRole(userId: string, admin: boolean): void {
+    const user = this.requireUser(userId);
+    user.regBits = admin ? user.regBits | REG_FLAG_ADMIN : user.regBits & ~REG_FLAG_ADMIN;
+    user.regUpdatedMs = this.now().getTime();
+  }
+
+  /** Whether the user holds a privileged administrator role. */
+  holdsAdminRole(userId: string): boolean {
+    const user = this.findUser(userId, false);
+    return user !== undefined && (user.regBits & REG_FLAG_ADMIN) !== 0;
+  }
+
   addApp(app: AppSpec): void {
     const clientId = app.clientId.toLowerCase();
     const displayName = app.displayName ?? `App ${clientId.slice(0, 8)}`;

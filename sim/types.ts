@@ -391,6 +391,8 @@ export interface SimTenant {
   addSignIns(inputs: readonly SimSignInInput[]): SimSignIn[];
   /** Overrides a user's MFA registration. */
   setMfaRegistration(userId: string, methodsRegistered: readonly string[]): void;
+  /** Gives or takes a privileged administrator role: `isAdmin`, and Graph's sensitive actions refused to apps. */
+  setAdminRole(userId: string, admin: boolean): void;
   addApp(app: AppSpec): void;
   grantAppPermissions(clientId: string, permissions: readonly string[]): void;
   revokeAppPermissions(clientId: string, permissions: readonly string[]): void;

@@ -57,6 +57,8 @@ export function userActionPreviewCard(
         t.displayName ?? t.userPrincipalName ?? t.id,
         [
           t.plan === 'change' ? title.toLowerCase() : (t.reason ?? t.plan),
+          // A user the action would change may come with a warning (an administrator: Microsoft may refuse).
+          ...(t.plan === 'change' && t.reason !== null ? [t.reason] : []),
           ...(t.licences.length === 0 ? [] : [t.licences.map((l) => l.productName).join(', ')]),
           ...(t.monthlyCost === null ? [] : [money(t.monthlyCost)]),
         ].join(' · '),

@@ -17,6 +17,18 @@
  *   (the message Microsoft's own licensing PowerShell examples test for; the licence goes with the group membership,
  *   https://learn.microsoft.com/en-us/entra/identity/users/licensing-ps-examples).
  * A missing permission is 403 `Authorization_RequestDenied`, as for the directory's other writes.
+ *
+ * Blocking or allowing sign-in (`accountEnabled`) and signing a user out are sensitive actions: Microsoft lets only
+ * some administrator roles perform them on a user who holds a privileged administrator role — for a Global
+ * Administrator, only Privileged Authentication Administrator and Global Administrator ("Who can perform sensitive
+ * actions" and "Who can reset passwords", the latter covering "invalidate refresh tokens",
+ * https://learn.microsoft.com/en-us/entra/identity/role-based-access-control/privileged-roles-permissions). An app's
+ * permissions are not enough; the app's service principal must itself hold such a role. The simulator's apps hold no
+ * directory role, so both are refused for a user with an admin role whatever the app's permissions: 403
+ * `Authorization_RequestDenied` "Insufficient privileges to complete the operation.", the answer reported for
+ * disabling a Global Administrator with application permissions
+ * (https://github.com/microsoftgraph/microsoft-graph-docs/issues/8793, /14731, /18105). Licences are not a
+ * sensitive action.
  */
 import { SimulatorError } from '../errors.js';
 import { USER_PUBLIC_FIELDS } from '../records.js';
@@ -67,6 +79,7 @@ export function patchUser(request: GraphRequest, idOrUpn: string): GraphResponse
   }
   const user = request.tenant.findUser(idOrUpn, false);
   if (!user) throw notFound(idOrUpn);
+  if ('accountEnabled' in patch && request.tenant.holdsAdminRole(user.id)) throw directoryDenied();
   try {
     request.tenant.updateUser(user.id, patch);
   } catch (error) {
@@ -81,6 +94,7 @@ export function revokeSignInSessions(request: GraphRequest, idOrUpn: string): Gr
   if (!holdsAny(request.caller, SESSION_REVOKE)) throw directoryDenied();
   const user = request.tenant.findUser(idOrUpn, false);
   if (!user) throw notFound(idOrUpn);
+  if (request.tenant.holdsAdminRole(user.id)) throw directoryDenied();
   request.tenant.sessions.revoke(user.id, request.now);
   return ok({ '@odata.context': `${request.baseUrl}/${request.version}/$metadata#Edm.Boolean`, value: true });
 }

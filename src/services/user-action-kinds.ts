@@ -36,6 +36,8 @@ export interface ActionKind {
   readonly undo: UserActionName | null;
   /** The batch's operation name (telemetry and the request inventory). */
   readonly operation: string;
+  /** One of Microsoft's sensitive actions, refused for a user with an administrator role (see {@link adminRoleNote}). */
+  readonly sensitive: boolean;
   plan(user: ActionUserRecord, facts: PlanFacts): ActionPlan;
   request(userId: string, skuIds: readonly string[]): ActionRequest;
 }
@@ -62,6 +64,36 @@ function signIn(enabled: boolean): Pick<ActionKind, 'plan' | 'request'> {
 }
 
 /**
+ * Blocking or allowing sign-in (`accountEnabled`) and signing a user out are sensitive actions. For a user who holds
+ * an administrator role Microsoft lets only a higher administrator role perform them — for an app, a role assigned to
+ * its service principal; the permission alone is not enough ("Who can perform sensitive actions", and "Who can reset
+ * passwords", which covers "invalidate refresh tokens":
+ * https://learn.microsoft.com/en-us/entra/identity/role-based-access-control/privileged-roles-permissions). Graph
+ * answers 403 `Authorization_RequestDenied`. The preview warns where the registration report says the user is an
+ * admin; a refusal says why in words an admin can act on.
+ */
+const ADMIN_ROLE_WARNING =
+  'Holds an administrator role: Microsoft refuses this to an app that is not itself a Privileged Authentication ' +
+  'Administrator; if refused, do it in the Microsoft Entra admin center.';
+const ADMIN_ROLE_REFUSAL =
+  'The permission is granted, so Microsoft most likely refused because the user holds an administrator role, ' +
+  'which an app may block or sign out only as a Privileged Authentication Administrator itself. Do it in the ' +
+  'Microsoft Entra admin center.';
+
+/** What the preview says of a user the action would change (null: nothing to add). */
+export function adminRoleNote(kind: ActionKind, user: ActionUserRecord, plan: ActionPlan): string | null {
+  return kind.sensitive && plan.plan === 'change' && user.isAdmin === true ? ADMIN_ROLE_WARNING : null;
+}
+
+/**
+ * Microsoft's reason for refusing one user, with why where Microsoft's own words do not say: a 403 for a sensitive
+ * action whose permission was granted (the action checks that before it sends anything).
+ */
+export function refusalReason(kind: ActionKind, status: number | null, reason: string | null): string | null {
+  return kind.sensitive && status === 403 ? `${reason ?? 'HTTP 403'} — ${ADMIN_ROLE_REFUSAL}` : reason;
+}
+
+/**
  * The actions on users. Permissions, as Microsoft's permissions reference names them
  * (https://learn.microsoft.com/en-us/graph/permissions-reference): User.EnableDisableAccount.All (block, unblock),
  * User.RevokeSessions.All (revoke sessions), LicenseAssignment.ReadWrite.All (remove and give back licences).
@@ -74,6 +106,7 @@ export const ACTION_KINDS: Readonly<Record<UserActionName, ActionKind>> = {
     undo: 'unblock_sign_in',
     operation: 'users.update.batch',
     ...signIn(false),
+    sensitive: true,
   },
   unblock_sign_in: {
     permission: permissionOf('block_sign_in'),
@@ -82,6 +115,7 @@ export const ACTION_KINDS: Readonly<Record<UserActionName, ActionKind>> = {
     undo: 'block_sign_in',
     operation: 'users.update.batch',
     ...signIn(true),
+    sensitive: true,
   },
   revoke_sessions: {
     permission: permissionOf('revoke_sessions'),
@@ -91,6 +125,7 @@ export const ACTION_KINDS: Readonly<Record<UserActionName, ActionKind>> = {
     audit: 'user.revoke_sessions',
     undo: null,
     operation: 'users.revokeSignInSessions.batch',
+    sensitive: true,
     plan: () => change(),
     // https://learn.microsoft.com/en-us/graph/api/user-revokesigninsessions
     request: (id) => ({ method: 'POST', url: userUrl(id, '/revokeSignInSessions'), body: {} }),
@@ -103,6 +138,7 @@ export const ACTION_KINDS: Readonly<Record<UserActionName, ActionKind>> = {
     audit: 'user.remove_licences',
     undo: 'restore_licences',
     operation: 'users.assignLicense.batch',
+    sensitive: false,
     plan: (_user, facts) => {
       const skuIds = facts.held.filter((skuId) => facts.only === undefined || facts.only.has(skuId));
       if (skuIds.length > 0) return change(skuIds);
@@ -121,6 +157,7 @@ export const ACTION_KINDS: Readonly<Record<UserActionName, ActionKind>> = {
     audit: 'user.restore_licences',
     undo: 'remove_licences',
     operation: 'users.assignLicense.batch',
+    sensitive: false,
     plan: (_user, facts) =>
       facts.removed.length > 0
         ? change(facts.removed)

@@ -11,7 +11,13 @@ import type { AuditTrail } from './audit-trail.js';
 import type { ClientAccess } from './client-access.js';
 import { notAvailableNotice, readActionAvailability } from './action-availability.js';
 import { readPrices } from './licence-prices.js';
-import { ACTION_KINDS, ACTION_NAMES, type ActionKind } from './user-action-kinds.js';
+import {
+  ACTION_KINDS,
+  ACTION_NAMES,
+  adminRoleNote,
+  refusalReason,
+  type ActionKind,
+} from './user-action-kinds.js';
 import { sendInBatches, type SendCounters, type SendResult } from './user-action-sender.js';
 import { parseInput } from './validation.js';
 import { GUID_PATTERN } from '../contracts/values.js';
@@ -197,7 +203,7 @@ export class UserActionsService {
               outcome: s.ok ? 'done' : 'refused',
               requested: true,
               graphStatus: s.status,
-              reason: s.reason,
+              reason: s.ok ? null : refusalReason(kind, s.status, s.reason),
               skuIds: s.ok ? (target?.skuIds ?? []) : [],
             };
           });
@@ -354,7 +360,7 @@ export class UserActionsService {
       return {
         ...base,
         plan: plan.plan,
-        reason: plan.reason,
+        reason: plan.reason ?? adminRoleNote(kind, user, plan),
         skuIds: plan.skuIds,
         licences: plan.skuIds.map((skuId) => licenceOf(skuId, prices)),
         monthlyCost: cents === null || prices.currency === null ? null : amount(cents, prices.currency),

@@ -8,6 +8,12 @@ export interface ActionUserRecord {
   readonly userPrincipalName: string | null;
   readonly accountEnabled: boolean;
   readonly entraState: string;
+  /**
+   * Whether the user holds an administrator role in the tenant, as Microsoft's authentication methods registration
+   * report last said (`isAdmin`, https://learn.microsoft.com/en-us/graph/api/resources/userregistrationdetails);
+   * null where the report has not been read for the user.
+   */
+  readonly isAdmin: boolean | null;
 }
 
 const CHUNK = 500;
@@ -24,10 +30,20 @@ export class UserActionRepository {
     const found = new Map<string, ActionUserRecord>();
     for (let i = 0; i < ids.length; i += CHUNK) {
       const rows = await this.db
-        .selectFrom('directory_users')
-        .select(['id', 'display_name', 'user_principal_name', 'account_enabled', 'entra_state'])
-        .where('client_id', '=', clientId)
-        .where('id', 'in', ids.slice(i, i + CHUNK))
+        .selectFrom('directory_users as u')
+        .leftJoin('mfa_registrations as m', (join) =>
+          join.onRef('m.client_id', '=', 'u.client_id').onRef('m.user_id', '=', 'u.id'),
+        )
+        .select([
+          'u.id',
+          'u.display_name',
+          'u.user_principal_name',
+          'u.account_enabled',
+          'u.entra_state',
+          'm.is_admin',
+        ])
+        .where('u.client_id', '=', clientId)
+        .where('u.id', 'in', ids.slice(i, i + CHUNK))
         .execute();
       for (const row of rows) {
         found.set(row.id, {
@@ -36,6 +52,7 @@ export class UserActionRepository {
           userPrincipalName: row.user_principal_name,
           accountEnabled: row.account_enabled === 1,
           entraState: row.entra_state,
+          isAdmin: row.is_admin === null ? null : row.is_admin === 1,
         });
       }
     }

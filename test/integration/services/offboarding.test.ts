@@ -23,8 +23,10 @@ for (const engine of engines) {
     let app: CoreHarness;
     let tenant: SimTenant;
     let clientId: string;
-    /** Imported, enabled, licensed users, each offboarded by one test. */
+    /** Imported, enabled, licensed users without an admin role, each offboarded by one test. */
     let leavers: string[];
+    /** An imported, enabled, licensed user given a privileged admin role before the first sync. */
+    let adminLeaver: string;
 
     before(async () => {
       harness = await startTestSimulator({
@@ -35,6 +37,15 @@ for (const engine of engines) {
         signInDays: 10,
       });
       tenant = harness.tenant;
+      const isAdmin = (id: string) => tenant.registrationDetails(id)?.isAdmin === true;
+      adminLeaver = [...tenant.users()].find(
+        (u) =>
+          u.userType === 'Member' &&
+          u.accountEnabled &&
+          !isAdmin(u.id) &&
+          tenant.licences.assignedLicenses(u.id).length > 0,
+      )!.id;
+      tenant.setAdminRole(adminLeaver, true);
       app = await startCore(engine, {
         graphEndpoints: harness.endpoints,
         start: new Date(Math.floor(harness.sim.now().getTime() / 1000) * 1000).toISOString(),
@@ -42,13 +53,16 @@ for (const engine of engines) {
       });
       clientId = (await app.core.clients.add(partnerAdmin, { name: `off-${engine}` })).id;
       await app.core.integrationStore.save(simulatorIntegration(harness, clientId, app.clock.now()));
-      const sync = await app.core.clientSync.run(clientId, { parts: ['directory', 'activity'] });
+      const sync = await app.core.clientSync.run(clientId, { parts: ['directory', 'activity', 'mfa'] });
       assert.ok(sync.succeeded, JSON.stringify(sync.runs.map((r) => r.run.errorMessage)));
       await app.core.integrations.startImport(partnerAdmin, clientId);
       const page = await app.core.users.list(partnerAdmin, clientId, { state: 'imported', limit: 200 });
       leavers = page.items
-        .filter((u) => u.accountEnabled && tenant.licences.assignedLicenses(u.id).length > 0)
+        .filter(
+          (u) => u.accountEnabled && !isAdmin(u.id) && tenant.licences.assignedLicenses(u.id).length > 0,
+        )
         .map((u) => u.id);
+      assert.ok(page.items.some((u) => u.id === adminLeaver));
       assert.ok(leavers.length >= 4, `imported, enabled, licensed users: ${leavers.length.toString()}`);
     });
     after(async () => {
@@ -171,6 +185,56 @@ for (const engine of engines) {
         stop_collection: 'done',
       });
       assert.equal(second.steps[3]?.reason, 'Already disabled by hand.');
+    });
+
+    it('an administrator: the preview warns that Microsoft refuses to block or sign out an admin; confirmed, both are refused with why, the licences and collection still go', async () => {
+      // Microsoft: an app needs a higher admin role of its own to block or sign out an admin, not only the
+      // permission (https://learn.microsoft.com/en-us/entra/identity/role-based-access-control/privileged-roles-permissions).
+      // The registration report read by the sync says the user is an admin (isAdmin).
+      const preview = await app.core.offboarding.preview(partnerAdmin, clientId, adminLeaver);
+      assert.deepEqual(planOf(preview.steps), {
+        block_sign_in: 'change',
+        revoke_sessions: 'change',
+        remove_licences: 'change',
+        stop_collection: 'change',
+      });
+      for (const step of preview.steps.slice(0, 2))
+        assert.match(
+          step.reason ?? '',
+          /^Holds an administrator role: .*Privileged Authentication Administrator/,
+        );
+      assert.match(preview.steps[2]?.reason ?? '', /^Frees /);
+
+      const outcome = await app.core.offboarding.execute(partnerAdmin, clientId, adminLeaver, {
+        confirm: true,
+      });
+      assert.deepEqual(outcomeOf(outcome.steps), {
+        block_sign_in: 'refused',
+        revoke_sessions: 'refused',
+        remove_licences: 'done',
+        stop_collection: 'done',
+      });
+      for (const step of outcome.steps.slice(0, 2)) {
+        assert.match(step.reason ?? '', /^Authorization_RequestDenied: Insufficient privileges/);
+        assert.match(step.reason ?? '', /holds an administrator role.*Microsoft Entra admin center\.$/);
+      }
+      assert.equal(tenant.user(adminLeaver)?.accountEnabled, true);
+      assert.equal(tenant.sessions.validFromOf(adminLeaver), undefined);
+      assert.equal(tenant.licences.assignedLicenses(adminLeaver).length, 0);
+      const user = await app.core.users.get(partnerAdmin, clientId, adminLeaver);
+      assert.deepEqual([user.state, user.accountEnabled], ['disabled', true]);
+      // The refusals are audited with Microsoft's status, as every attempt is.
+      const page = await app.core.auditLog.query(partnerAdmin, { client: clientId, limit: 1000 });
+      const blocked = page.items.find(
+        (item) => item.targetId === adminLeaver && item.action === 'user.block_sign_in',
+      );
+      assert.deepEqual(
+        [
+          (blocked?.after as { outcome?: string } | null)?.outcome,
+          (blocked?.after as { graphStatus?: number } | null)?.graphStatus,
+        ],
+        ['refused', 403],
+      );
     });
 
     it('from the CLI, by user principal name: previews the steps, then with --confirm does them', async () => {

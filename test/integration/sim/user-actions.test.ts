@@ -131,6 +131,53 @@ describe('simulator user actions: accountEnabled, revokeSignInSessions, assignLi
     );
   });
 
+  it('refuses blocking, allowing and signing out a user with an admin role, as Microsoft does; licences still go', async () => {
+    // https://learn.microsoft.com/en-us/entra/identity/role-based-access-control/privileged-roles-permissions
+    // ("Who can perform sensitive actions"): an app needs a higher admin role of its own, not only the permission.
+    const admin = members[24]!;
+    tenant.setAdminRole(admin.id, true);
+    try {
+      const registration = (await product.client
+        .api(`/reports/authenticationMethods/userRegistrationDetails/${admin.id}`)
+        .get()) as { isAdmin: boolean };
+      assert.equal(registration.isAdmin, true);
+      const answer = await batch(actions, [
+        {
+          id: '1',
+          method: 'PATCH',
+          url: `/users/${admin.id}`,
+          headers: { 'Content-Type': 'application/json' },
+          body: { accountEnabled: false },
+        },
+        {
+          id: '2',
+          method: 'POST',
+          url: `/users/${admin.id}/revokeSignInSessions`,
+          headers: { 'Content-Type': 'application/json' },
+          body: {},
+        },
+      ]);
+      for (const response of answer.responses) {
+        assert.equal(response.status, 403);
+        assert.equal(response.body?.error.code, 'Authorization_RequestDenied');
+        assert.equal(response.body.error.message, 'Insufficient privileges to complete the operation.');
+      }
+      assert.equal(tenant.user(admin.id)?.accountEnabled, true);
+      const skuIds = tenant.licences.assignedLicenses(admin.id).map((l) => l.skuId);
+      await actions.client
+        .api(`/users/${admin.id}/assignLicense`)
+        .post({ addLicenses: [], removeLicenses: skuIds });
+      assert.deepEqual(tenant.licences.assignedLicenses(admin.id), []);
+      // Without the role, the same requests are allowed.
+      tenant.setAdminRole(admin.id, false);
+      await actions.client.api(`/users/${admin.id}`).patch({ accountEnabled: false });
+      assert.equal(tenant.user(admin.id)?.accountEnabled, false);
+      await actions.client.api(`/users/${admin.id}`).patch({ accountEnabled: true });
+    } finally {
+      tenant.setAdminRole(admin.id, false);
+    }
+  });
+
   it('removes licences and gives them back with LicenseAssignment.ReadWrite.All; seats follow', async () => {
     const user = members[22]!;
     const held = tenant.licences.assignedLicenses(user.id).map((l) => l.skuId);

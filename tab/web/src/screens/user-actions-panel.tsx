@@ -176,7 +176,11 @@ export function UserActionsPanel(props: {
                 <TableRow key={t.id}>
                   <TableCell>{t.displayName ?? t.userPrincipalName ?? t.id}</TableCell>
                   <TableCell>
-                    {t.plan === 'change' ? WORDS[preview.action].verb : (t.reason ?? t.plan)}
+                    {t.plan !== 'change'
+                      ? (t.reason ?? t.plan)
+                      : t.reason === null
+                        ? WORDS[preview.action].verb
+                        : `${WORDS[preview.action].verb} · ${t.reason}`}
                   </TableCell>
                   <TableCell>{t.licences.map((l) => l.productName).join(', ')}</TableCell>
                   <TableCell>{money(t.monthlyCost)}</TableCell>
