@@ -74,6 +74,7 @@ const userInputSchema = z.object({
   city: nullableString,
   country: nullableString,
   employeeId: nullableString,
+  onPremisesSyncEnabled: z.boolean().nullable().optional(),
   createdDateTime: z.string().optional(),
   creationType: nullableString,
   externalUserState: nullableString,

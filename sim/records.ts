@@ -83,6 +83,7 @@ export const USER_PUBLIC_FIELDS = [
   'city',
   'country',
   'employeeId',
+  'onPremisesSyncEnabled',
   'creationType',
   'externalUserState',
 ] as const;

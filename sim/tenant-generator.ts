@@ -208,6 +208,7 @@ function generateUsers(
       city: guest ? null : place.city,
       country: guest ? null : place.country,
       employeeId: guest ? null : `E${(100000 + index).toString()}`,
+      onPremisesSyncEnabled: null,
       createdDateTime: iso(createdAt),
       creationType: external ? 'Invitation' : null,
       externalUserState: external ? 'Accepted' : null,

@@ -301,6 +301,7 @@ export class TenantState implements SimTenant {
       city: input.city ?? null,
       country: input.country ?? null,
       employeeId: input.employeeId ?? null,
+      onPremisesSyncEnabled: input.onPremisesSyncEnabled ?? null,
       createdDateTime,
       creationType: input.creationType ?? (guest ? 'Invitation' : null),
       externalUserState: input.externalUserState ?? (guest ? 'PendingAcceptance' : null),

@@ -106,6 +106,12 @@ export interface SimUser {
   readonly city: string | null;
   readonly country: string | null;
   readonly employeeId: string | null;
+  /**
+   * `true` while the user is synchronised from an on-premises Active Directory (Microsoft Entra Connect): its
+   * directory properties, `accountEnabled` among them, are mastered there and cannot be changed through Graph.
+   * `null` for a cloud-only user, as Graph reports it.
+   */
+  readonly onPremisesSyncEnabled: boolean | null;
   /** ISO 8601, UTC, no fraction (Graph's format). */
   readonly createdDateTime: string;
   readonly creationType: string | null;

@@ -62,7 +62,8 @@ function userActions(client: CardClient, user: UserView): CardAction[] {
   if (user.entraState === 'active' && !user.guest) {
     const entra = (title: string, action: 'block_sign_in' | 'remove_licences'): CardAction =>
       act(title, 'users.act.preview', { client: client.id, action, users: [user.id] });
-    if (user.accountEnabled) actions.push(entra('Block sign-in…', 'block_sign_in'));
+    // Not for an account synchronised from Active Directory: Graph cannot block it (src/services/user-action-kinds.ts).
+    if (user.accountEnabled && !user.onPremisesSynced) actions.push(entra('Block sign-in…', 'block_sign_in'));
     actions.push(entra('Remove licences…', 'remove_licences'));
     // A leaver: every step at once, shown first (src/services/offboarding-service.ts).
     actions.push(
@@ -140,6 +141,8 @@ export function userCard(client: CardClient, user: UserView, options: UserCardOp
   if (user.department !== null) rows.push(['Department', user.department]);
   if (user.guest) rows.push(['Account', 'guest (never billable)']);
   else if (user.externalMember) rows.push(['Account', 'external member (#EXT#, billable like a member)']);
+  if (user.onPremisesSynced)
+    rows.push(['Account', 'synchronised from on-premises Active Directory (block its sign-in there)']);
   if (!user.accountEnabled) rows.push(['Account', 'sign-in blocked in Entra']);
   body.push(facts(rows));
   if (!user.eligibility.eligible)

@@ -170,6 +170,7 @@ export const USER: EntityDefinition<UserRecord> = {
     department: field('department'),
     displayName: field('displayName'),
     employeeId: field('employeeId'),
+    onPremisesSyncEnabled: field('onPremisesSyncEnabled'),
     externalUserState: field('externalUserState'),
     givenName: field('givenName'),
     jobTitle: field('jobTitle'),

@@ -29,6 +29,16 @@
  * disabling a Global Administrator with application permissions
  * (https://github.com/microsoftgraph/microsoft-graph-docs/issues/8793, /14731, /18105). Licences are not a
  * sensitive action.
+ *
+ * A user synchronised from an on-premises Active Directory (`onPremisesSyncEnabled: true`) is mastered there: Graph
+ * refuses to change its directory properties, `accountEnabled` among them, with 400 `Request_BadRequest` "Unable to
+ * update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing
+ * migration." (https://github.com/microsoftgraph/microsoft-graph-docs/issues/7301: "Synced user cannot be updated in
+ * the cloud … The sync process overwrites any" change); Microsoft's "Revoke user access" has such a user disabled in
+ * Active Directory instead (https://learn.microsoft.com/en-us/entra/identity/users/users-revoke-access, "Revoke
+ * access for a user in the hybrid environment"). Signing out and licences are the cloud's and still work.
+ * `onPremisesSyncEnabled` itself is read-only: "Property 'onPremisesSyncEnabled' is read-only and cannot be set."
+ * (https://github.com/microsoftgraph/microsoft-graph-docs/issues/21601).
  */
 import { SimulatorError } from '../errors.js';
 import { USER_PUBLIC_FIELDS } from '../records.js';
@@ -51,6 +61,8 @@ export const LICENCE_WRITE = [
 ];
 
 const WRITABLE = new Set<string>(USER_PUBLIC_FIELDS);
+/** Set in Microsoft Entra even for a synchronised user (where the licences may be used). */
+const CLOUD_MASTERED = new Set(['usageLocation']);
 
 /** `PATCH /users/{id}`. */
 export function patchUser(request: GraphRequest, idOrUpn: string): GraphResponse {
@@ -62,6 +74,9 @@ export function patchUser(request: GraphRequest, idOrUpn: string): GraphResponse
   for (const key of keys) {
     if (!WRITABLE.has(key)) {
       throw badRequest(`Property '${key}' does not exist on type 'microsoft.graph.user'.`, 'BadRequest');
+    }
+    if (key === 'onPremisesSyncEnabled') {
+      throw badRequest(`Property '${key}' is read-only and cannot be set.`, 'Request_BadRequest');
     }
   }
   const onlyAccountEnabled = keys.length > 0 && keys.every((key) => key === 'accountEnabled');
@@ -80,6 +95,12 @@ export function patchUser(request: GraphRequest, idOrUpn: string): GraphResponse
   const user = request.tenant.findUser(idOrUpn, false);
   if (!user) throw notFound(idOrUpn);
   if ('accountEnabled' in patch && request.tenant.holdsAdminRole(user.id)) throw directoryDenied();
+  if (user.onPremisesSyncEnabled === true && keys.some((key) => !CLOUD_MASTERED.has(key))) {
+    throw badRequest(
+      'Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.',
+      'Request_BadRequest',
+    );
+  }
   try {
     request.tenant.updateUser(user.id, patch);
   } catch (error) {

@@ -22,6 +22,7 @@ export const USER_FILTER_RULES: FilterRules = {
   mail: STRINGS,
   jobTitle: STRINGS,
   employeeId: STRINGS,
+  onPremisesSyncEnabled: { operators: ['eq', 'in'], advanced: ['ne', 'not'] },
   createdDateTime: { operators: ['eq', 'ge', 'le', 'in'], advanced: ['ne', 'not'] },
   'signInActivity/lastSignInDateTime': { operators: ['eq', 'ge', 'le'] },
   'signInActivity/lastNonInteractiveSignInDateTime': { operators: ['eq', 'ge', 'le'] },
@@ -147,6 +148,7 @@ const USER_KEYS = new Map<string, keyof UserRecord>(
       'mail',
       'jobTitle',
       'employeeId',
+      'onPremisesSyncEnabled',
       'createdDateTime',
     ] as const
   ).map((key) => [key.toLowerCase(), key]),

@@ -21,6 +21,11 @@ export interface UserView {
   /** An account from another organisation (`#EXT#` UPN) that Entra classifies as a member: billable like one. */
   readonly externalMember: boolean;
   readonly accountEnabled: boolean;
+  /**
+   * Synchronised from the client's on-premises Active Directory (Microsoft Entra Connect): the account is managed
+   * there, so its sign-in is blocked there, not from here.
+   */
+  readonly onPremisesSynced: boolean;
   readonly department: string | null;
   readonly jobTitle: string | null;
   readonly entraState: EntraState;

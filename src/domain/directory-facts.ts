@@ -15,6 +15,11 @@ export interface UserFacts {
   readonly department?: string | null;
   readonly jobTitle?: string | null;
   readonly createdDateTime?: string | null;
+  /**
+   * Synchronised from an on-premises Active Directory (Graph's `onPremisesSyncEnabled` is true): its account is
+   * mastered there, so sign-in is blocked there, not through Graph.
+   */
+  readonly onPremisesSynced?: boolean;
 }
 
 /** Entra facts of a group; partial like {@link UserFacts}. */

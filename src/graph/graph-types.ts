@@ -15,6 +15,7 @@ export interface GraphUser {
   readonly department?: string | null;
   readonly jobTitle?: string | null;
   readonly createdDateTime?: string | null;
+  readonly onPremisesSyncEnabled?: boolean | null;
   readonly '@removed'?: RemovedAnnotation;
 }
 

@@ -52,12 +52,30 @@ const change = (skuIds: readonly string[] = []): ActionPlan => ({ plan: 'change'
 const already = (reason: string): ActionPlan => ({ plan: 'already', reason, skuIds: [] });
 const userUrl = (id: string, tail = ''): string => `/users/${encodeURIComponent(id)}${tail}`;
 
+/**
+ * A user synchronised from an on-premises Active Directory is mastered there: Graph refuses to change its
+ * `accountEnabled` (400 "Unable to update the specified properties for on-premises mastered Directory Sync objects"),
+ * and Microsoft has such a leaver disabled in Active Directory
+ * (https://learn.microsoft.com/en-us/entra/identity/users/users-revoke-access, "Revoke access for a user in the
+ * hybrid environment"). So no request is sent; the plan says where to do it.
+ */
+function syncedFromActiveDirectory(enabled: boolean): ActionPlan {
+  return {
+    plan: 'not_applicable',
+    reason:
+      `Synchronised from on-premises Active Directory: ${enabled ? 'enable' : 'disable'} the account there; ` +
+      `Microsoft Entra Connect ${enabled ? 'allows' : 'blocks'} its sign-in at its next sync.`,
+    skuIds: [],
+  };
+}
+
 function signIn(enabled: boolean): Pick<ActionKind, 'plan' | 'request'> {
   return {
-    plan: (user) =>
-      user.accountEnabled === enabled
-        ? already(enabled ? 'Sign-in is already allowed.' : 'Sign-in is already blocked.')
-        : change(),
+    plan: (user) => {
+      if (user.accountEnabled === enabled)
+        return already(enabled ? 'Sign-in is already allowed.' : 'Sign-in is already blocked.');
+      return user.onPremisesSynced ? syncedFromActiveDirectory(enabled) : change();
+    },
     // accountEnabled through user-update: https://learn.microsoft.com/en-us/graph/api/user-update
     request: (id) => ({ method: 'PATCH', url: userUrl(id), body: { accountEnabled: enabled } }),
   };

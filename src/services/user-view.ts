@@ -34,6 +34,7 @@ export function toUserView(
     guest: isGuest(kind),
     externalMember: isExternalMember(kind),
     accountEnabled: row.accountEnabled,
+    onPremisesSynced: row.onPremisesSynced,
     department: row.department,
     jobTitle: row.jobTitle,
     entraState: row.entraState,

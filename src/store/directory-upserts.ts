@@ -34,6 +34,7 @@ export const USER_FACT_COLUMNS = [
   'department',
   'job_title',
   'created_date_time',
+  'on_premises_sync',
 ] as const;
 
 /** The same for a group row. */
@@ -164,6 +165,7 @@ export function userRow(
     facts.department ?? null,
     facts.jobTitle ?? null,
     facts.createdDateTime ?? null,
+    flag(facts.onPremisesSynced ?? false),
     'active',
     'not_imported',
     searchText(facts.displayName, facts.userPrincipalName, facts.mail),

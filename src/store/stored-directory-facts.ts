@@ -13,6 +13,7 @@ export const userKeys = [
   'department',
   'jobTitle',
   'createdDateTime',
+  'onPremisesSynced',
 ] as const;
 /** The same for a group item. */
 export const groupKeys = [
@@ -67,6 +68,7 @@ export class StoredDirectoryFacts {
             department: row.department,
             jobTitle: row.job_title,
             createdDateTime: row.created_date_time,
+            onPremisesSynced: row.on_premises_sync === 1,
           },
           active: row.entra_state === 'active',
         },

@@ -14,6 +14,8 @@ export interface ActionUserRecord {
    * null where the report has not been read for the user.
    */
   readonly isAdmin: boolean | null;
+  /** Synchronised from an on-premises Active Directory: Graph cannot block or allow its sign-in. */
+  readonly onPremisesSynced: boolean;
 }
 
 const CHUNK = 500;
@@ -40,6 +42,7 @@ export class UserActionRepository {
           'u.user_principal_name',
           'u.account_enabled',
           'u.entra_state',
+          'u.on_premises_sync',
           'm.is_admin',
         ])
         .where('u.client_id', '=', clientId)
@@ -53,6 +56,7 @@ export class UserActionRepository {
           accountEnabled: row.account_enabled === 1,
           entraState: row.entra_state,
           isAdmin: row.is_admin === null ? null : row.is_admin === 1,
+          onPremisesSynced: row.on_premises_sync === 1,
         });
       }
     }

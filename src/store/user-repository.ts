@@ -29,6 +29,8 @@ export interface UserRecord {
   readonly department: string | null;
   readonly jobTitle: string | null;
   readonly createdDateTime: string | null;
+  /** Synchronised from an on-premises Active Directory (blocked there, not through Graph). */
+  readonly onPremisesSynced: boolean;
   readonly entraState: EntraState;
   readonly collectionState: CollectionState;
   readonly disableReason: DisableReason | null;
@@ -57,6 +59,7 @@ export function toUserRecord(row: DirectoryUserRow): UserRecord {
     department: row.department,
     jobTitle: row.job_title,
     createdDateTime: row.created_date_time,
+    onPremisesSynced: row.on_premises_sync === 1,
     entraState: row.entra_state,
     collectionState: row.collection_state,
     disableReason: row.disable_reason,

@@ -13,6 +13,9 @@ export const USER_SELECT = [
   'department',
   'jobTitle',
   'createdDateTime',
+  // true while synchronised from an on-premises Active Directory, whose account is then the one to block
+  // (https://learn.microsoft.com/en-us/graph/api/resources/user, onPremisesSyncEnabled).
+  'onPremisesSyncEnabled',
 ] as const;
 
 /** The group properties the sync selects from `/groups/delta`; `members` brings `members@delta`. */
@@ -51,6 +54,7 @@ export function toUserItem(user: GraphUser): DeltaItem<UserFacts> {
   if ('department' in user) facts.department = user.department ?? null;
   if ('jobTitle' in user) facts.jobTitle = user.jobTitle ?? null;
   if ('createdDateTime' in user) facts.createdDateTime = user.createdDateTime ?? null;
+  if ('onPremisesSyncEnabled' in user) facts.onPremisesSynced = user.onPremisesSyncEnabled === true;
   return { kind: 'present', facts: facts as unknown as UserFacts };
 }
 

@@ -25,6 +25,7 @@ import * as usersClusteredAgain from './0025-users-clustered-again.js';
 import * as schedulerSlots from './0026-scheduler-slots.js';
 import * as usersByLowerUpn from './0027-users-by-lower-upn.js';
 import * as syncRunUrgency from './0028-sync-run-urgency.js';
+import * as usersSyncedFromOnPremises from './0029-users-synced-from-on-premises.js';
 
 /** A migration that may differ slightly per engine (auto-increment ids, SQLite's WITHOUT ROWID). */
 export interface DialectMigration {
@@ -58,4 +59,5 @@ export const migrations: Readonly<Record<string, DialectMigration>> = {
   '0026-scheduler-slots': schedulerSlots,
   '0027-users-by-lower-upn': usersByLowerUpn,
   '0028-sync-run-urgency': syncRunUrgency,
+  '0029-users-synced-from-on-premises': usersSyncedFromOnPremises,
 };

@@ -26,6 +26,8 @@ export interface DirectoryUsersTable {
   department: string | null;
   job_title: string | null;
   created_date_time: Timestamp | null;
+  /** 1 while synchronised from an on-premises Active Directory (migration 0029). */
+  on_premises_sync: Generated<Flag>;
   entra_state: EntraState;
   collection_state: CollectionState;
   disable_reason: DisableReason | null;

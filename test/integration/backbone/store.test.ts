@@ -495,6 +495,51 @@ describe('store migrations', () => {
       }
     });
 
+    it(`0029 starts each client's users stream afresh, so its next round selects onPremisesSyncEnabled [${engine}]`, async () => {
+      const config = freshStoreConfig(engine);
+      try {
+        const before = await openDatabase(config, { migrate: false });
+        assert.equal((await migratorFor(before).migrateTo('0028-sync-run-urgency')).error, undefined);
+        const old = before.db as unknown as Kysely<Record<string, Record<string, unknown>>>;
+        const checkpoint = (stream: string) => ({
+          client_id: 'c1',
+          stream,
+          next_link: null,
+          delta_link: `https://graph.microsoft.com/v1.0/${stream}/delta?$deltatoken=abc`,
+          generation: 4,
+          round_kind: 'delta',
+          watermark: null,
+          state: '{}',
+          updated_at: '2026-12-01T00:00:00.000Z',
+        });
+        await old.insertInto('sync_checkpoints').values(checkpoint('users')).execute();
+        await old.insertInto('sync_checkpoints').values(checkpoint('groups')).execute();
+        await before.close();
+        const after = await openDatabase(config);
+        try {
+          const rows = await after.db
+            .selectFrom('sync_checkpoints')
+            .select(['stream', 'delta_link', 'round_kind', 'generation'])
+            .orderBy('stream')
+            .execute();
+          assert.deepEqual(rows, [
+            {
+              stream: 'groups',
+              delta_link: checkpoint('groups').delta_link,
+              round_kind: 'delta',
+              generation: 4,
+            },
+            // The generation is kept: the full round marks and sweeps with the next one.
+            { stream: 'users', delta_link: null, round_kind: 'full', generation: 4 },
+          ]);
+        } finally {
+          await after.close();
+        }
+      } finally {
+        await dropStore(config);
+      }
+    });
+
     it(`0024 and 0025 keep every user with all its columns, and its key still refuses a second row [${engine}]`, async () => {
       const config = freshStoreConfig(engine);
       try {
@@ -566,7 +611,11 @@ describe('store migrations', () => {
 
         const after = await openDatabase(config);
         try {
-          assert.deepEqual(await users(after.db as Kysely<unknown>), expected);
+          // 0029 adds on_premises_sync, 0 for every user until a sync reads it.
+          assert.deepEqual(
+            await users(after.db as Kysely<unknown>),
+            expected.map((user) => ({ ...user, on_premises_sync: 0 })),
+          );
           if (engine === 'sqlite') {
             // 0025: clustered on (client_id, id) again, with 0024's other indexes.
             assert.deepEqual(await withoutRowid(after.db as Kysely<unknown>), [{ wr: 1 }]);

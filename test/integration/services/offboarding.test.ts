@@ -27,6 +27,8 @@ for (const engine of engines) {
     let leavers: string[];
     /** An imported, enabled, licensed user given a privileged admin role before the first sync. */
     let adminLeaver: string;
+    /** One synchronised from an on-premises Active Directory. */
+    let syncedLeaver: string;
 
     before(async () => {
       harness = await startTestSimulator({
@@ -46,6 +48,15 @@ for (const engine of engines) {
           tenant.licences.assignedLicenses(u.id).length > 0,
       )!.id;
       tenant.setAdminRole(adminLeaver, true);
+      syncedLeaver = [...tenant.users()].find(
+        (u) =>
+          u.userType === 'Member' &&
+          u.accountEnabled &&
+          u.id !== adminLeaver &&
+          !isAdmin(u.id) &&
+          tenant.licences.assignedLicenses(u.id).length > 0,
+      )!.id;
+      tenant.updateUser(syncedLeaver, { onPremisesSyncEnabled: true });
       app = await startCore(engine, {
         graphEndpoints: harness.endpoints,
         start: new Date(Math.floor(harness.sim.now().getTime() / 1000) * 1000).toISOString(),
@@ -59,7 +70,11 @@ for (const engine of engines) {
       const page = await app.core.users.list(partnerAdmin, clientId, { state: 'imported', limit: 200 });
       leavers = page.items
         .filter(
-          (u) => u.accountEnabled && !isAdmin(u.id) && tenant.licences.assignedLicenses(u.id).length > 0,
+          (u) =>
+            u.accountEnabled &&
+            !isAdmin(u.id) &&
+            !u.onPremisesSynced &&
+            tenant.licences.assignedLicenses(u.id).length > 0,
         )
         .map((u) => u.id);
       assert.ok(page.items.some((u) => u.id === adminLeaver));
@@ -235,6 +250,37 @@ for (const engine of engines) {
         ],
         ['refused', 403],
       );
+    });
+
+    it('synchronised from on-premises Active Directory: blocking is left to Active Directory (no request), the rest done', async () => {
+      // Graph refuses to change accountEnabled of such a user; Microsoft has it disabled in Active Directory
+      // (https://learn.microsoft.com/en-us/entra/identity/users/users-revoke-access, the hybrid environment).
+      const user = await app.core.users.get(partnerAdmin, clientId, syncedLeaver);
+      assert.equal(user.onPremisesSynced, true, 'the sync read onPremisesSyncEnabled');
+      const preview = await app.core.offboarding.preview(partnerAdmin, clientId, syncedLeaver);
+      assert.deepEqual(planOf(preview.steps), {
+        block_sign_in: 'not_applicable',
+        revoke_sessions: 'change',
+        remove_licences: 'change',
+        stop_collection: 'change',
+      });
+      assert.equal(
+        preview.steps[0]?.reason,
+        'Synchronised from on-premises Active Directory: disable the account there; Microsoft Entra Connect blocks ' +
+          'its sign-in at its next sync.',
+      );
+      const outcome = await app.core.offboarding.execute(partnerAdmin, clientId, syncedLeaver, {
+        confirm: true,
+      });
+      assert.deepEqual(outcomeOf(outcome.steps), {
+        block_sign_in: 'not_applicable',
+        revoke_sessions: 'done',
+        remove_licences: 'done',
+        stop_collection: 'done',
+      });
+      assert.equal(tenant.user(syncedLeaver)?.accountEnabled, true);
+      assert.ok(tenant.sessions.validFromOf(syncedLeaver), 'sessions revoked');
+      assert.equal(tenant.licences.assignedLicenses(syncedLeaver).length, 0);
     });
 
     it('from the CLI, by user principal name: previews the steps, then with --confirm does them', async () => {

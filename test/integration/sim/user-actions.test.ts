@@ -178,6 +178,45 @@ describe('simulator user actions: accountEnabled, revokeSignInSessions, assignLi
     }
   });
 
+  it('refuses to block a user synchronised from on-premises Active Directory (400, as Microsoft does); signing out and licences still work', async () => {
+    // Mastered on-premises: https://learn.microsoft.com/en-us/entra/identity/users/users-revoke-access (hybrid).
+    const synced = members[23]!;
+    tenant.updateUser(synced.id, { onPremisesSyncEnabled: true });
+    const read = (await product.client
+      .api(`/users/${synced.id}`)
+      .select('id,onPremisesSyncEnabled')
+      .get()) as { onPremisesSyncEnabled: boolean | null };
+    assert.equal(read.onPremisesSyncEnabled, true);
+    const answer = await batch(actions, [
+      {
+        id: '1',
+        method: 'PATCH',
+        url: `/users/${synced.id}`,
+        headers: { 'Content-Type': 'application/json' },
+        body: { accountEnabled: false },
+      },
+    ]);
+    assert.equal(answer.responses[0]?.status, 400);
+    assert.equal(
+      answer.responses[0].body?.error.message,
+      'Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.',
+    );
+    assert.equal(tenant.user(synced.id)?.accountEnabled, true);
+    await actions.client.api(`/users/${synced.id}/revokeSignInSessions`).post({});
+    assert.ok(tenant.sessions.validFromOf(synced.id));
+    // The property itself is read-only, for every caller.
+    await assert.rejects(
+      actions.client.api(`/users/${synced.id}`).patch({ onPremisesSyncEnabled: false }),
+      (e) => isGraphError(e) && e.statusCode === 400 && e.message.includes('read-only'),
+    );
+    // A cloud-only user (null, as Graph reports it) is blocked as before.
+    const cloud = (await product.client
+      .api(`/users/${members[22]!.id}`)
+      .select('id,onPremisesSyncEnabled')
+      .get()) as { onPremisesSyncEnabled: boolean | null };
+    assert.equal(cloud.onPremisesSyncEnabled, null);
+  });
+
   it('removes licences and gives them back with LicenseAssignment.ReadWrite.All; seats follow', async () => {
     const user = members[22]!;
     const held = tenant.licences.assignedLicenses(user.id).map((l) => l.skuId);

@@ -123,6 +123,7 @@ export async function assertMatchesTruth(
         department: row.department,
         jobTitle: row.job_title,
         created: row.created_date_time,
+        onPremisesSynced: row.on_premises_sync === 1,
       },
       {
         state: 'active',
@@ -134,6 +135,7 @@ export async function assertMatchesTruth(
         department: user.department,
         jobTitle: user.jobTitle,
         created: user.createdDateTime,
+        onPremisesSynced: user.onPremisesSyncEnabled === true,
       },
       `user ${user.id}`,
     );
@@ -239,6 +241,8 @@ export function mutate(tenant: SimTenant): { softDeleted: string; hardDeleted: s
   };
   const added = tenant.addUser({ displayName: 'Zoe Newcomer', department: 'Research' });
   tenant.updateUser(pick(1).id, { department: 'Legal', jobTitle: 'Counsel', accountEnabled: false });
+  // Now synchronised from an on-premises Active Directory (Microsoft Entra Connect took the account over).
+  tenant.updateUser(pick(5).id, { onPremisesSyncEnabled: true });
   const softDeleted = pick(2).id;
   tenant.softDeleteUser(softDeleted);
   const restored = pick(3).id;

@@ -101,6 +101,7 @@ const baseUser: UserView = {
   guest: false,
   externalMember: false,
   accountEnabled: true,
+  onPremisesSynced: false,
   department: 'Finance',
   jobTitle: 'Controller',
   entraState: 'active',

@@ -751,6 +751,26 @@ describe('bot cards', () => {
     assert.deepEqual(actionsOf(userCard(client, users.active!, { canOperate: false })), []);
   });
 
+  it('a user synchronised from on-premises Active Directory: the card says so, and offers no Block sign-in (Graph cannot)', () => {
+    const synced: UserView = { ...users.active!, onPremisesSynced: true };
+    const shown = JSON.stringify(userCard(client, synced, { canOperate: true }));
+    assert.match(
+      shown,
+      /"title":"Account","value":"synchronised from on-premises Active Directory \(block its sign-in there\)"/,
+    );
+    const blocks = (user: UserView): boolean =>
+      actionsOf(userCard(client, user, { canOperate: true })).some(
+        (a) => a.verb === 'users.act.preview' && JSON.stringify(a.data).includes('"block_sign_in"'),
+      );
+    assert.equal(blocks(synced), false);
+    assert.equal(blocks(users.active!), true);
+    assert.ok(
+      actionsOf(userCard(client, synced, { canOperate: true })).some(
+        (a) => a.verb === 'user.offboard.preview',
+      ),
+    );
+  });
+
   it('the user card says when the user expires, or since when they are expired, above the explanation', () => {
     const factsOf = (user: UserView): string => JSON.stringify(userCard(client, user));
     assert.match(factsOf(users.active!), /"title":"Expiry","value":"expires 2026-12-23"/);

@@ -14,6 +14,7 @@ function user(overrides: Partial<UserView> = {}): UserView {
     guest: false,
     externalMember: false,
     accountEnabled: true,
+    onPremisesSynced: false,
     department: 'Sales',
     jobTitle: 'Lead',
     entraState: 'active',

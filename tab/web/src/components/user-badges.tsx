@@ -53,7 +53,7 @@ export function CollectionBadge({ user }: { readonly user: UserView }) {
 }
 
 /**
- * Guest, external member, account disabled in Entra, soft-deleted: the facts that explain why a user is treated
+ * Guest, external member, synchronised from Active Directory, account disabled in Entra, soft-deleted: the facts that explain why a user is treated
  * differently (or, for an external member, why it is billed although it comes from another organisation).
  */
 export function UserFlags({ user }: { readonly user: UserView }) {
@@ -71,6 +71,16 @@ export function UserFlags({ user }: { readonly user: UserView }) {
         >
           <Badge appearance="outline" color="important" size="small">
             External member
+          </Badge>
+        </Tooltip>
+      )}
+      {user.onPremisesSynced && (
+        <Tooltip
+          content="Synchronised from the client's on-premises Active Directory: its account is managed there, so block its sign-in there."
+          relationship="description"
+        >
+          <Badge appearance="outline" color="informative" size="small">
+            On-premises AD
           </Badge>
         </Tooltip>
       )}
