@@ -91,12 +91,10 @@ function signIn(enabled: boolean): Pick<ActionKind, 'plan' | 'request'> {
  * admin; a refusal says why in words an admin can act on.
  */
 const ADMIN_ROLE_WARNING =
-  'Holds an administrator role: Microsoft refuses this to an app that is not itself a Privileged Authentication ' +
-  'Administrator; if refused, do it in the Microsoft Entra admin center.';
+  'An administrator: Microsoft allows this only to an app that is itself a Privileged Authentication Administrator.';
 const ADMIN_ROLE_REFUSAL =
-  'The permission is granted, so Microsoft most likely refused because the user holds an administrator role, ' +
-  'which an app may block or sign out only as a Privileged Authentication Administrator itself. Do it in the ' +
-  'Microsoft Entra admin center.';
+  'most likely because the user is an administrator, whom an app may block or sign out only as a Privileged ' +
+  'Authentication Administrator. Do it in the Microsoft Entra admin center.';
 
 /** What the preview says of a user the action would change (null: nothing to add). */
 export function adminRoleNote(kind: ActionKind, user: ActionUserRecord, plan: ActionPlan): string | null {

@@ -423,6 +423,60 @@ describe('tab in the local Teams host (browser)', function () {
     assert.deepEqual(stored, { collection_state: 'disabled', disable_reason: 'manual' });
   });
 
+  it('shows a user synchronised from on-premises Active Directory as such, and its offboarding leaves blocking to Active Directory', async () => {
+    // Graph refuses to block such a user; Microsoft has it disabled in Active Directory
+    // (https://learn.microsoft.com/en-us/entra/identity/users/users-revoke-access, the hybrid environment).
+    const { tenant_id: tenantId, app_client_id: appClientId } = await app.store.db
+      .selectFrom('integrations')
+      .select(['tenant_id', 'app_client_id'])
+      .where('client_id', '=', demoClientId)
+      .executeTakeFirstOrThrow();
+    await app.simControl('POST', `/tenants/${tenantId}/apps/${appClientId}/permissions`, {
+      permissions: ['User.EnableDisableAccount.All'],
+    });
+    const member = await app.store.db
+      .selectFrom('directory_users')
+      .select(['id', 'display_name', 'user_principal_name'])
+      .where('client_id', '=', demoClientId)
+      .where('collection_state', '=', 'imported')
+      .where('user_type', '=', 'Member')
+      .where('account_enabled', '=', 1)
+      .orderBy('display_name', 'desc')
+      .executeTakeFirstOrThrow();
+    await app.simControl('PATCH', `/tenants/${tenantId}/users/${member.id}`, { onPremisesSyncEnabled: true });
+    assert.equal((await app.api('partnerAdmin', 'POST', '/clients/demo/sync', {})).status, 202);
+    await waitFor(
+      async () =>
+        (
+          await app.store.db
+            .selectFrom('directory_users')
+            .select('on_premises_sync')
+            .where('client_id', '=', demoClientId)
+            .where('id', '=', member.id)
+            .executeTakeFirstOrThrow()
+        ).on_premises_sync === 1,
+      60_000,
+    );
+
+    const frame = await signedIn('partnerAdmin', '#/c/demo/users');
+    await frame.getByRole('searchbox').fill(member.user_principal_name ?? '');
+    const row = frame.locator(`[data-user-id="${member.id}"]`);
+    await row.getByText('On-premises AD', { exact: true }).waitFor();
+    await row.getByRole('button', { name: `Offboard… ${member.display_name ?? ''}` }).click();
+    const dialog = frame.getByRole('alertdialog');
+    const steps = dialog.getByRole('table', { name: 'Offboarding steps' });
+    await steps.waitFor();
+    assert.deepEqual(await steps.locator('tr[data-step="block_sign_in"]').getByRole('cell').allInnerTexts(), [
+      'Block sign-in',
+      'Not applicable',
+      'Synchronised from on-premises Active Directory: disable the account there; Microsoft Entra Connect blocks ' +
+        'its sign-in at its next sync.',
+    ]);
+    await screenshot(page, '09d-offboard-synced-from-active-directory');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  });
+
   it('filters expired users, showing exactly those rule 8 expires on the data the store holds', async () => {
     // Rule 8 from scratch on the stored activity: imported, and the newest of the log's and signInActivity's last
     // success (or the import, without any) older than the 7-day threshold.
