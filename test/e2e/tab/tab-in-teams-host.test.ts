@@ -92,6 +92,17 @@ describe('tab in the local Teams host (browser)', function () {
     return frame;
   }
 
+  /** Grants the product's app these permissions in the demo tenant, as its admin's consent would; its tenant id. */
+  async function grantInDemoTenant(permissions: readonly string[]): Promise<string> {
+    const { tenant_id: tenantId, app_client_id: appClientId } = await app.store.db
+      .selectFrom('integrations')
+      .select(['tenant_id', 'app_client_id'])
+      .where('client_id', '=', demoClientId)
+      .executeTakeFirstOrThrow();
+    await app.simControl('POST', `/tenants/${tenantId}/apps/${appClientId}/permissions`, { permissions });
+    return tenantId;
+  }
+
   it('connects a client with client credentials after saying clearly that a wrong secret is wrong, then rotates the secret and removes the connection', async () => {
     const appId = crypto.randomUUID();
     const secret = randomSecret();
@@ -342,15 +353,11 @@ describe('tab in the local Teams host (browser)', function () {
   });
 
   it('offboards a leaver from the users list: the steps first, then each one’s result — the one not granted skipped with how to grant it — and the tenant and the store say so', async () => {
-    const { tenant_id: tenantId, app_client_id: appClientId } = await app.store.db
-      .selectFrom('integrations')
-      .select(['tenant_id', 'app_client_id'])
-      .where('client_id', '=', demoClientId)
-      .executeTakeFirstOrThrow();
     // Granted: blocking sign-in and licences; not granted: revoking sessions (User.RevokeSessions.All).
-    await app.simControl('POST', `/tenants/${tenantId}/apps/${appClientId}/permissions`, {
-      permissions: ['User.EnableDisableAccount.All', 'LicenseAssignment.ReadWrite.All'],
-    });
+    const tenantId = await grantInDemoTenant([
+      'User.EnableDisableAccount.All',
+      'LicenseAssignment.ReadWrite.All',
+    ]);
     const licensed = async (): Promise<Map<string, string[]>> =>
       new Map(
         (
@@ -426,14 +433,7 @@ describe('tab in the local Teams host (browser)', function () {
   it('shows a user synchronised from on-premises Active Directory as such, and its offboarding leaves blocking to Active Directory', async () => {
     // Graph refuses to block such a user; Microsoft has it disabled in Active Directory
     // (https://learn.microsoft.com/en-us/entra/identity/users/users-revoke-access, the hybrid environment).
-    const { tenant_id: tenantId, app_client_id: appClientId } = await app.store.db
-      .selectFrom('integrations')
-      .select(['tenant_id', 'app_client_id'])
-      .where('client_id', '=', demoClientId)
-      .executeTakeFirstOrThrow();
-    await app.simControl('POST', `/tenants/${tenantId}/apps/${appClientId}/permissions`, {
-      permissions: ['User.EnableDisableAccount.All'],
-    });
+    const tenantId = await grantInDemoTenant(['User.EnableDisableAccount.All']);
     const member = await app.store.db
       .selectFrom('directory_users')
       .select(['id', 'display_name', 'user_principal_name'])

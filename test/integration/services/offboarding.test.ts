@@ -40,22 +40,17 @@ for (const engine of engines) {
       });
       tenant = harness.tenant;
       const isAdmin = (id: string) => tenant.registrationDetails(id)?.isAdmin === true;
-      adminLeaver = [...tenant.users()].find(
+      // Two enabled, licensed members without an admin role: one is given one, one is synchronised from AD.
+      const [forAdmin, forSynced] = [...tenant.users()].filter(
         (u) =>
           u.userType === 'Member' &&
           u.accountEnabled &&
           !isAdmin(u.id) &&
           tenant.licences.assignedLicenses(u.id).length > 0,
-      )!.id;
+      );
+      adminLeaver = forAdmin!.id;
+      syncedLeaver = forSynced!.id;
       tenant.setAdminRole(adminLeaver, true);
-      syncedLeaver = [...tenant.users()].find(
-        (u) =>
-          u.userType === 'Member' &&
-          u.accountEnabled &&
-          u.id !== adminLeaver &&
-          !isAdmin(u.id) &&
-          tenant.licences.assignedLicenses(u.id).length > 0,
-      )!.id;
       tenant.updateUser(syncedLeaver, { onPremisesSyncEnabled: true });
       app = await startCore(engine, {
         graphEndpoints: harness.endpoints,
