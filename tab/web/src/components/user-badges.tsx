@@ -53,8 +53,9 @@ export function CollectionBadge({ user }: { readonly user: UserView }) {
 }
 
 /**
- * Guest, external member, synchronised from Active Directory, account disabled in Entra, soft-deleted: the facts that explain why a user is treated
- * differently (or, for an external member, why it is billed although it comes from another organisation).
+ * Guest, external member, synchronised from Active Directory, account disabled in Entra, soft-deleted: the facts
+ * that explain why a user is treated differently (or, for an external member, why it is billed although it comes
+ * from another organisation).
  */
 export function UserFlags({ user }: { readonly user: UserView }) {
   return (
