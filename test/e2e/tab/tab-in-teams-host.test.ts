@@ -103,6 +103,18 @@ describe('tab in the local Teams host (browser)', function () {
     return tenantId;
   }
 
+  /** A demo user's collection state and why, as the store holds it. */
+  async function storedCollection(
+    userId: string,
+  ): Promise<{ collection_state: string; disable_reason: string | null }> {
+    return app.store.db
+      .selectFrom('directory_users')
+      .select(['collection_state', 'disable_reason'])
+      .where('client_id', '=', demoClientId)
+      .where('id', '=', userId)
+      .executeTakeFirstOrThrow();
+  }
+
   it('connects a client with client credentials after saying clearly that a wrong secret is wrong, then rotates the secret and removes the connection', async () => {
     const appId = crypto.randomUUID();
     const secret = randomSecret();
@@ -343,13 +355,10 @@ describe('tab in the local Teams host (browser)', function () {
     await dialog.waitFor({ state: 'detached' });
     await row.getByText('Disabled · by an admin').waitFor();
 
-    const stored = await app.store.db
-      .selectFrom('directory_users')
-      .select(['collection_state', 'disable_reason'])
-      .where('client_id', '=', demoClientId)
-      .where('id', '=', user.id)
-      .executeTakeFirstOrThrow();
-    assert.deepEqual(stored, { collection_state: 'disabled', disable_reason: 'manual' });
+    assert.deepEqual(await storedCollection(user.id), {
+      collection_state: 'disabled',
+      disable_reason: 'manual',
+    });
   });
 
   it('offboards a leaver from the users list: the steps first, then each one’s result — the one not granted skipped with how to grant it — and the tenant and the store say so', async () => {
@@ -421,13 +430,10 @@ describe('tab in the local Teams host (browser)', function () {
     };
     assert.equal(inTenant.user.accountEnabled, false);
     assert.equal((await licensed()).get(leaver.id)?.length ?? 0, 0);
-    const stored = await app.store.db
-      .selectFrom('directory_users')
-      .select(['collection_state', 'disable_reason'])
-      .where('client_id', '=', demoClientId)
-      .where('id', '=', leaver.id)
-      .executeTakeFirstOrThrow();
-    assert.deepEqual(stored, { collection_state: 'disabled', disable_reason: 'manual' });
+    assert.deepEqual(await storedCollection(leaver.id), {
+      collection_state: 'disabled',
+      disable_reason: 'manual',
+    });
   });
 
   it('shows a user synchronised from on-premises Active Directory as such, and its offboarding leaves blocking to Active Directory', async () => {
